@@ -1,0 +1,70 @@
+//! `tests/spec_examples.rs`: every `example` in the spec, decoded into its model and
+//! re-encoded. A table of (pointer, JSON, checker) rather than one test function per
+//! example keeps the crate quick to compile and reports every failure in one run.
+
+use quote::quote;
+
+use super::types::{type_tokens, Scope};
+use crate::error::Result;
+use crate::ir::Model;
+use crate::write::Tree;
+
+pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
+    let mut examples: Vec<_> = model.examples.iter().collect();
+    examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    let rows = examples.iter().map(|e| {
+        let pointer = &e.pointer;
+        let json = serde_json::to_string(&e.value).expect("a JSON value always serialises");
+        let ty = type_tokens(model, &e.ty, Scope::External);
+        quote!(Example { pointer: #pointer, json: #json, check: round_trip::<#ty> },)
+    });
+    tree.add_rust(
+        "tests/spec_examples.rs",
+        quote! {
+            //! Every `example` of the spec decodes into its model and re-encodes to the same JSON.
+
+            struct Example {
+                pointer: &'static str,
+                json: &'static str,
+                check: fn(&str) -> Result<(), String>,
+            }
+
+            /// JSON equality where numbers compare by value (`5` and `5.0` are one number).
+            fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+                use serde_json::Value;
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+                    (Value::Array(x), Value::Array(y)) => {
+                        x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+                    }
+                    (Value::Object(x), Value::Object(y)) => {
+                        x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+                    }
+                    _ => a == b,
+                }
+            }
+
+            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(), String> {
+                let expected: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+                let decoded: T = serde_json::from_value(expected.clone()).map_err(|e| format!("does not decode: {e}"))?;
+                let encoded = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
+                if same_json(&encoded, &expected) {
+                    Ok(())
+                } else {
+                    Err(format!("re-encodes as {encoded}"))
+                }
+            }
+
+            static EXAMPLES: &[Example] = &[#(#rows)*];
+
+            #[test]
+            fn every_spec_example_round_trips() {
+                let failures: Vec<String> = EXAMPLES
+                    .iter()
+                    .filter_map(|e| (e.check)(e.json).err().map(|why| format!("{}: {} {why}", e.pointer, e.json)))
+                    .collect();
+                assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), EXAMPLES.len(), failures.join("\n"));
+            }
+        },
+    )
+}

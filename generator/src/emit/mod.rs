@@ -1,0 +1,20 @@
+//! Stage 3: the model -> Rust sources. Pure functions, no spec access: each emitter takes
+//! the model and returns token streams, which [`crate::write`] formats and files.
+
+pub mod docs;
+mod examples;
+mod models;
+pub mod types;
+
+use crate::error::Result;
+use crate::ir::Model;
+use crate::parse::SpecSource;
+use crate::write::Tree;
+
+/// The generated part of the `atlas-admin` crate, keyed by path relative to the crate.
+pub fn emit_crate(model: &Model, spec: &SpecSource) -> Result<Tree> {
+    let mut tree = Tree::new(&spec.sha256);
+    models::emit(model, &mut tree)?;
+    examples::emit(model, &mut tree)?;
+    Ok(tree)
+}

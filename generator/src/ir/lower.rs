@@ -1,0 +1,532 @@
+//! Lowering: `openapiv3` schemas -> the type space.
+//!
+//! Order matters and is fixed: every component schema is given its id and name first
+//! (`declare`), then each is converted (`convert`), then operations add their inline
+//! types, then cycles are broken. A `$ref` is looked up, never followed, so circular
+//! schemas cannot make this recurse; the only recursion is into *inline* schemas (finite)
+//! and into `allOf` parents, guarded by a visited set.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+
+use super::names::{self, Scope};
+use super::view::View;
+use super::*;
+use crate::error::{pointer_token, Error, Result};
+
+pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A schema position: a `$ref` or an inline schema, whichever box it came in.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+/// Lowers a whole spec into the model.
+pub fn lower(api: &OpenAPI) -> Result<Model> {
+    let mut cx = Lowerer::new(api);
+    cx.declare_components()?;
+    cx.convert_components()?;
+    super::operations::lower_operations(&mut cx)?;
+    super::cycles::break_cycles(&mut cx.model);
+    Ok(cx.model)
+}
+
+pub struct Lowerer<'a> {
+    pub api: &'a OpenAPI,
+    pub model: Model,
+    schemas: BTreeMap<&'a str, &'a ReferenceOr<Schema>>,
+    type_names: Scope,
+    /// Inline schemas already lowered, by JSON pointer: an `allOf` child inheriting its
+    /// parent's properties reuses the parent's inline types instead of copying them.
+    lowered: HashMap<String, TypeRef>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(api: &'a OpenAPI) -> Self {
+        let schemas = api
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.iter())
+            .map(|(name, schema)| (name.as_str(), schema))
+            .collect();
+        Lowerer {
+            api,
+            model: Model::default(),
+            schemas,
+            type_names: Scope::with_reserved_types(),
+            lowered: HashMap::new(),
+        }
+    }
+
+    fn declare_components(&mut self) -> Result<()> {
+        let names: Vec<&str> = self.schemas.keys().copied().collect();
+        for name in names {
+            let pointer = component_pointer(name);
+            let rust = self.type_names.claim_reported(&names::type_name(name), &pointer, &mut self.model.renames);
+            let id = self.push_type(TypeDef {
+                name: rust.clone(),
+                pointer,
+                home: rust,
+                doc: None,
+                deprecated: false,
+                kind: TypeKind::Pending,
+            });
+            self.model.components.insert(name.to_string(), id);
+        }
+        Ok(())
+    }
+
+    fn convert_components(&mut self) -> Result<()> {
+        let entries: Vec<(&'a str, &'a ReferenceOr<Schema>)> =
+            self.schemas.iter().map(|(k, v)| (*k, *v)).collect();
+        for (name, schema) in entries {
+            let id = self.model.components[name];
+            let pointer = component_pointer(name);
+            let rust = self.model.get(id).name.clone();
+            let kind = match schema {
+                ReferenceOr::Reference { reference } => {
+                    TypeKind::Alias(TypeRef::Named(self.resolve(reference, &pointer)?.0))
+                }
+                ReferenceOr::Item(schema) => {
+                    let def = &mut self.model.types[id.0];
+                    def.doc = doc_of(schema);
+                    def.deprecated = schema.schema_data.deprecated;
+                    self.record_example(schema, &pointer, TypeRef::Named(id));
+                    self.lower_kind(schema, &pointer, &rust, &rust, Some(name))?
+                }
+            };
+            self.model.types[id.0].kind = kind;
+        }
+        Ok(())
+    }
+
+    fn push_type(&mut self, def: TypeDef) -> TypeId {
+        self.model.types.push(def);
+        TypeId(self.model.types.len() - 1)
+    }
+
+    /// `#/components/schemas/X` -> X's id and schema. Any other target is an error.
+    pub fn resolve(&self, reference: &str, pointer: &str) -> Result<(TypeId, Option<&'a Schema>)> {
+        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+            Error::spec(pointer, format!("$ref {reference:?} does not point at a component schema"))
+        })?;
+        let id = *self.model.components.get(name).ok_or_else(|| {
+            Error::spec(pointer, format!("$ref {reference:?} names no schema in components/schemas"))
+        })?;
+        let schema = match self.schemas.get(name) {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            _ => None,
+        };
+        Ok((id, schema))
+    }
+
+    fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
+        if let Some(value) = &schema.schema_data.example {
+            self.model.examples.push(Example { pointer: pointer.to_string(), value: value.clone(), ty });
+        }
+    }
+
+    /// The type of a value at `pointer`: a `$ref` or an inline schema. Inline schemas that
+    /// need a name (objects, enums, unions) become new types named `hint`.
+    pub fn lower_schema(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str, home: &str) -> Result<TypeRef> {
+        match schema {
+            SchemaRef::Ref(reference) => Ok(TypeRef::Named(self.resolve(reference, pointer)?.0)),
+            SchemaRef::Inline(schema) => {
+                if let Some(done) = self.lowered.get(pointer) {
+                    return Ok(done.clone());
+                }
+                let ty = self.lower_inline(schema, pointer, hint, home)?;
+                self.record_example(schema, pointer, ty.clone());
+                self.lowered.insert(pointer.to_string(), ty.clone());
+                Ok(ty)
+            }
+        }
+    }
+
+    fn lower_inline(&mut self, schema: &'a Schema, pointer: &str, hint: &str, home: &str) -> Result<TypeRef> {
+        let view = View::of(schema);
+        // `allOf: [X]` alone is how the spec attaches a description to a reference.
+        if view.all_of.len() == 1 && view.properties.is_none() && view.one_of.is_empty() {
+            return self.lower_schema((&view.all_of[0]).into(), &format!("{pointer}/allOf/0"), hint, home);
+        }
+        if needs_name(schema, &view) {
+            let name = self.type_names.claim_reported(hint, pointer, &mut self.model.renames);
+            let id = self.push_type(TypeDef {
+                name: name.clone(),
+                pointer: pointer.to_string(),
+                home: home.to_string(),
+                doc: doc_of(schema),
+                deprecated: schema.schema_data.deprecated,
+                kind: TypeKind::Pending,
+            });
+            let kind = self.lower_kind(schema, pointer, &name, home, None)?;
+            self.model.types[id.0].kind = kind;
+            return Ok(TypeRef::Named(id));
+        }
+        self.lower_unnamed(&view, pointer, hint, home)
+    }
+
+    /// Arrays, maps and scalars: written in place, no type of their own.
+    fn lower_unnamed(&mut self, view: &View<'a>, pointer: &str, hint: &str, home: &str) -> Result<TypeRef> {
+        Ok(match view.typ {
+            Some("array") => match view.items {
+                Some(items) => TypeRef::Vec(Box::new(self.lower_schema(
+                    items.into(),
+                    &format!("{pointer}/items"),
+                    &format!("{hint}Item"),
+                    home,
+                )?)),
+                None => TypeRef::Vec(Box::new(TypeRef::Builtin(Builtin::Json))),
+            },
+            Some("object") | None => match view.additional {
+                Some(AdditionalProperties::Schema(value)) => TypeRef::Map(Box::new(self.lower_schema(
+                    value.as_ref().into(),
+                    &format!("{pointer}/additionalProperties"),
+                    &format!("{hint}Value"),
+                    home,
+                )?)),
+                _ => TypeRef::Builtin(Builtin::Json),
+            },
+            Some("string") => TypeRef::Builtin(match view.format.as_deref() {
+                Some("date-time") => Builtin::DateTime,
+                Some("date") => Builtin::Date,
+                _ => Builtin::String,
+            }),
+            Some("integer") => TypeRef::Builtin(match view.format.as_deref() {
+                Some("int32") => Builtin::I32,
+                _ => Builtin::I64,
+            }),
+            Some("number") => TypeRef::Builtin(match view.format.as_deref() {
+                Some("float") => Builtin::F32,
+                _ => Builtin::F64,
+            }),
+            Some("boolean") => TypeRef::Builtin(Builtin::Bool),
+            Some(other) => {
+                return Err(Error::spec(pointer, format!("unknown schema type {other:?}")));
+            }
+        })
+    }
+
+    /// The kind of a named type. `component` is the spec name when this is a component.
+    fn lower_kind(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        rust_name: &str,
+        home: &str,
+        component: Option<&str>,
+    ) -> Result<TypeKind> {
+        let view = View::of(schema);
+        let members = if view.one_of.is_empty() { view.any_of } else { view.one_of };
+        let members_key = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
+        let polymorphic = schema.schema_data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty());
+        if polymorphic || !members.is_empty() {
+            // A union's own properties are not a type of their own (its variants carry
+            // them), but their inline types and examples are the spec's all the same.
+            self.collect_fields(schema, pointer, rust_name, home, &mut BTreeSet::new(), &mut FieldsBuilder::default())?;
+        }
+        if schema.schema_data.discriminator.is_some() && (polymorphic || !view.one_of.is_empty()) {
+            return self.lower_tagged(schema, &view, pointer, rust_name);
+        }
+        if !members.is_empty() {
+            if let Some(values) = merged_string_enum(members) {
+                return Ok(string_enum(values));
+            }
+            return self.lower_untagged(members, pointer, members_key, rust_name, home);
+        }
+        if !view.string_enum.is_empty() {
+            return Ok(string_enum(view.string_enum.clone()));
+        }
+        if view.properties.is_some() || !view.all_of.is_empty() {
+            // A component that is only `allOf: [X]` where X is not its polymorphic parent
+            // is another name for X.
+            if let ([only], None) = (view.all_of, view.properties) {
+                if let (ReferenceOr::Reference { reference }, Some(me)) = (only, component) {
+                    if !self.is_mapped_child(reference, me, pointer)? {
+                        let (target, _) = self.resolve(reference, pointer)?;
+                        return Ok(TypeKind::Alias(TypeRef::Named(target)));
+                    }
+                }
+            }
+            let mut fields = FieldsBuilder::default();
+            let mut visited = BTreeSet::new();
+            if let Some(me) = component {
+                visited.insert(me.to_string());
+            }
+            self.collect_fields(schema, pointer, rust_name, home, &mut visited, &mut fields)?;
+            return Ok(TypeKind::Struct(fields.finish()));
+        }
+        Ok(TypeKind::Alias(self.lower_unnamed(&view, pointer, rust_name, home)?))
+    }
+
+    /// Whether `reference` is a discriminated parent that maps one of its tags to `child`.
+    fn is_mapped_child(&self, reference: &str, child: &str, pointer: &str) -> Result<bool> {
+        let (_, parent) = self.resolve(reference, pointer)?;
+        Ok(parent
+            .and_then(|p| p.schema_data.discriminator.as_ref())
+            .is_some_and(|d| d.mapping.values().any(|target| mapping_target(target) == child)))
+    }
+
+    /// Properties of a schema and everything it `allOf`s, parents first, so a child's own
+    /// definition of a property wins. A `$ref` to a polymorphic parent contributes the
+    /// parent's *properties*, never the union: that is what breaks the oneOf/allOf cycle.
+    fn collect_fields(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        owner: &str,
+        home: &str,
+        visited: &mut BTreeSet<String>,
+        out: &mut FieldsBuilder,
+    ) -> Result<()> {
+        let view = View::of(schema);
+        for (i, member) in view.all_of.iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{i}");
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    let name = mapping_target(reference);
+                    if !visited.insert(name.to_string()) {
+                        continue;
+                    }
+                    let (id, parent) = self.resolve(reference, &member_pointer)?;
+                    if let Some(parent) = parent {
+                        let parent_owner = self.model.get(id).name.clone();
+                        self.collect_fields(parent, &component_pointer(name), &parent_owner, &parent_owner, visited, out)?;
+                    }
+                }
+                ReferenceOr::Item(inline) => {
+                    self.collect_fields(inline, &member_pointer, owner, home, visited, out)?;
+                }
+            }
+        }
+        out.required.extend(view.required.iter().cloned());
+        if let Some(properties) = view.properties {
+            for (wire, property) in properties {
+                let property_pointer = format!("{pointer}/properties/{}", pointer_token(wire));
+                let hint = format!("{owner}{}", names::type_name(wire));
+                let ty = self.lower_schema(property.into(), &property_pointer, &hint, home)?;
+                let data = match property {
+                    ReferenceOr::Item(s) => Some(&s.schema_data),
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve(reference, &property_pointer)?.1.map(|s| &s.schema_data)
+                    }
+                };
+                let inline = matches!(property, ReferenceOr::Item(_));
+                out.add(Field {
+                    wire: wire.clone(),
+                    ident: String::new(),
+                    ty,
+                    required: false,
+                    read_only: data.is_some_and(|d| d.read_only),
+                    write_only: data.is_some_and(|d| d.write_only),
+                    nullable: data.is_some_and(|d| d.nullable),
+                    deprecated: inline && data.is_some_and(|d| d.deprecated),
+                    doc: if inline { data.and_then(doc_of_data) } else { None },
+                    boxed: false,
+                });
+            }
+        }
+        if let Some(AdditionalProperties::Schema(value)) = view.additional {
+            let hint = format!("{owner}AdditionalProperty");
+            out.additional = Some(self.lower_schema(
+                value.as_ref().into(),
+                &format!("{pointer}/additionalProperties"),
+                &hint,
+                home,
+            )?);
+        }
+        Ok(())
+    }
+
+    fn lower_tagged(&mut self, schema: &'a Schema, view: &View<'a>, pointer: &str, rust_name: &str) -> Result<TypeKind> {
+        let discriminator = schema.schema_data.discriminator.as_ref().expect("checked by the caller");
+        // Targets in oneOf order, then any the mapping adds; tags in mapping order.
+        let mut targets: Vec<String> = Vec::new();
+        for (i, member) in view.one_of.iter().enumerate() {
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    self.resolve(reference, &format!("{pointer}/oneOf/{i}"))?;
+                    targets.push(mapping_target(reference).to_string());
+                }
+                ReferenceOr::Item(_) => {
+                    return Err(Error::spec(
+                        format!("{pointer}/oneOf/{i}"),
+                        "a discriminated oneOf member must be a $ref to a component schema",
+                    ))
+                }
+            }
+        }
+        let mut tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (tag, target) in &discriminator.mapping {
+            let target = mapping_target(target).to_string();
+            let reference = format!("{SCHEMA_PREFIX}{target}");
+            self.resolve(&reference, &format!("{pointer}/discriminator/mapping/{}", pointer_token(tag)))?;
+            if !targets.contains(&target) {
+                targets.push(target.clone());
+            }
+            tags.entry(target).or_default().push(tag.clone());
+        }
+        let rust_targets: Vec<String> =
+            targets.iter().map(|t| self.model.get(self.model.components[t]).name.clone()).collect();
+        let variant_names = names::variant_names(rust_name, &rust_targets);
+        let mut scope = Scope::default();
+        for name in &variant_names {
+            scope.claim(name);
+        }
+        let variants = targets
+            .iter()
+            .zip(variant_names)
+            .map(|(target, name)| TaggedVariant {
+                name,
+                ty: self.model.components[target],
+                // A oneOf member the mapping leaves out is selected by its schema name.
+                tags: tags.get(target).cloned().unwrap_or_else(|| vec![target.clone()]),
+                boxed: false,
+            })
+            .collect();
+        Ok(TypeKind::Tagged(TaggedUnion {
+            property: discriminator.property_name.clone(),
+            variants,
+            fallback: scope.claim("Unknown"),
+        }))
+    }
+
+    fn lower_untagged(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        key: &str,
+        rust_name: &str,
+        home: &str,
+    ) -> Result<TypeKind> {
+        let mut types = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let hint = format!("{rust_name}Variant{i}");
+            types.push(self.lower_schema(member.into(), &format!("{pointer}/{key}/{i}"), &hint, home)?);
+        }
+        let labels: Vec<String> = types.iter().map(|t| self.label(t)).collect();
+        let variant_names = names::variant_names(rust_name, &labels);
+        Ok(TypeKind::Untagged(UntaggedUnion {
+            variants: types
+                .into_iter()
+                .zip(variant_names)
+                .map(|(ty, name)| UntaggedVariant { name, ty, boxed: false })
+                .collect(),
+        }))
+    }
+
+    /// A short name for a type, to name the union variant that holds it.
+    fn label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.model.get(*id).name.clone(),
+            TypeRef::Builtin(b) => format!("{b:?}"),
+            TypeRef::Vec(inner) => format!("{}List", self.label(inner)),
+            TypeRef::Map(inner) => format!("{}Map", self.label(inner)),
+        }
+    }
+}
+
+/// Inline schemas that become types of their own rather than being written in place.
+fn needs_name(schema: &Schema, view: &View) -> bool {
+    !view.string_enum.is_empty()
+        || !view.one_of.is_empty()
+        || !view.any_of.is_empty()
+        || !view.all_of.is_empty()
+        || schema.schema_data.discriminator.is_some()
+        || view.properties.is_some_and(|p| !p.is_empty())
+}
+
+/// `oneOf` of inline string enums (Atlas's event types): one enum with all the values.
+fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+    let mut values: Vec<String> = Vec::new();
+    for member in members {
+        let ReferenceOr::Item(schema) = member else { return None };
+        let view = View::of(schema);
+        if view.string_enum.is_empty() {
+            return None;
+        }
+        for value in view.string_enum {
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    Some(values)
+}
+
+fn string_enum(wire: Vec<String>) -> TypeKind {
+    let (variants, fallback) = names::enum_variants(&wire);
+    TypeKind::Enum(StringEnum {
+        values: wire.into_iter().zip(variants).map(|(wire, variant)| EnumValue { wire, variant }).collect(),
+        fallback,
+    })
+}
+
+/// A mapping target is a `$ref` string or, by the OpenAPI rules, a bare schema name.
+fn mapping_target(target: &str) -> &str {
+    target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target)
+}
+
+pub fn component_pointer(name: &str) -> String {
+    format!("/components/schemas/{}", pointer_token(name))
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    doc_of_data(&schema.schema_data)
+}
+
+fn doc_of_data(data: &openapiv3::SchemaData) -> Option<String> {
+    data.description.clone().or_else(|| data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+/// Accumulates fields across `allOf` members; the last definition of a property wins but
+/// keeps the position of the first.
+#[derive(Default)]
+struct FieldsBuilder {
+    fields: Vec<Field>,
+    required: BTreeSet<String>,
+    additional: Option<TypeRef>,
+}
+
+impl FieldsBuilder {
+    fn add(&mut self, field: Field) {
+        match self.fields.iter_mut().find(|f| f.wire == field.wire) {
+            Some(existing) => {
+                let doc = field.doc.clone().or(existing.doc.take());
+                *existing = Field { doc, ..field };
+            }
+            None => self.fields.push(field),
+        }
+    }
+
+    fn finish(mut self) -> Struct {
+        let mut idents = Scope::default();
+        for field in &mut self.fields {
+            field.ident = idents.claim(&names::field_name(&field.wire));
+            field.required = self.required.contains(&field.wire);
+        }
+        let additional = self.additional.map(|ty| (idents.claim("additional_properties"), ty));
+        Struct { fields: self.fields, additional }
+    }
+}

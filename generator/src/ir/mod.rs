@@ -1,0 +1,195 @@
+//! The intermediate model: a type space plus the operations that use it.
+//!
+//! Every schema the generator meets gets a [`TypeId`] before anything is converted, so
+//! `$ref`s are plain edges between ids: forward and circular references need no recursion
+//! in the generator, and a cycle is broken afterwards by boxing the edges that close it
+//! ([`cycles`]). Naming (heck, keywords, collisions) is decided here, once; the emitters
+//! only print what the model says.
+
+mod cycles;
+mod lower;
+pub mod names;
+mod operations;
+mod view;
+
+pub use lower::lower;
+
+use std::collections::BTreeMap;
+
+/// Index of a type in [`Model::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// The whole spec, lowered.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub types: Vec<TypeDef>,
+    /// Component schema name (as in the spec) -> its type.
+    pub components: BTreeMap<String, TypeId>,
+    pub operations: Vec<operations::Operation>,
+    /// Every `example` the spec gives, with the type it must decode into.
+    pub examples: Vec<Example>,
+    /// Names that had to be changed to stay unique, for the generation report.
+    pub renames: Vec<names::Rename>,
+}
+
+pub use operations::{Body, Content, Operation, Parameter, ParameterLocation, Response};
+
+impl Model {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// A named Rust type to emit.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name (UpperCamelCase, unique in the crate).
+    pub name: String,
+    /// JSON pointer of the schema this type comes from.
+    pub pointer: String,
+    /// The component schema this type belongs to (itself, or the owner of an inline
+    /// schema): decides the file it is emitted into.
+    pub home: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum: known values plus a catch-all that keeps unknown ones.
+    Enum(StringEnum),
+    /// `oneOf` (or a polymorphic parent) chosen by a discriminator property.
+    Tagged(TaggedUnion),
+    /// `oneOf`/`anyOf` without discriminator: the most specific variant that decodes wins.
+    Untagged(UntaggedUnion),
+    /// A named alias for another type (`pub type X = ...`).
+    Alias(TypeRef),
+    /// Not yet converted (only during lowering).
+    Pending,
+}
+
+/// How a value's type is written where it is used.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    Builtin(Builtin),
+    Vec(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Builtin {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// `format: date-time`
+    DateTime,
+    /// `format: date`
+    Date,
+    /// Anything: free-form objects and schemas without a type.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside named properties: a flattened map (field name, value type).
+    pub additional: Option<(String, TypeRef)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire: String,
+    /// The Rust field name (snake_case, not a keyword, unique in the struct).
+    pub ident: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub nullable: bool,
+    pub deprecated: bool,
+    pub doc: Option<String>,
+    /// Set by cycle breaking: the field closes a cycle of direct containment.
+    pub boxed: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: not required, or required but readOnly
+    /// (a request never has to set it) or writeOnly (a response never carries it), or
+    /// nullable.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.read_only || self.write_only || self.nullable
+    }
+
+    /// A required nullable property is always sent: `None` is written as `null`.
+    /// Every other `Option` is left out when `None`.
+    pub fn skipped_when_none(&self) -> bool {
+        let always_sent = self.required && self.nullable && !self.read_only && !self.write_only;
+        self.is_optional() && !always_sent
+    }
+
+    /// `Option<Option<T>>`: absent, `null` and a value are three different things
+    /// (an optional nullable property: PATCH bodies need to send an explicit `null`).
+    pub fn is_double_option(&self) -> bool {
+        self.nullable && !self.required
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub values: Vec<EnumValue>,
+    /// Rust name of the catch-all variant holding a value this crate does not know.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub wire: String,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedUnion {
+    /// The discriminator property.
+    pub property: String,
+    pub variants: Vec<TaggedVariant>,
+    /// Rust name of the variant holding a payload with an unmapped tag.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    pub name: String,
+    pub ty: TypeId,
+    /// Every discriminator value that selects this variant, in mapping order.
+    pub tags: Vec<String>,
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UntaggedUnion {
+    pub variants: Vec<UntaggedVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub boxed: bool,
+}
+
+/// One `example` from the spec and the type it has to decode into.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub pointer: String,
+    pub value: serde_json::Value,
+    pub ty: TypeRef,
+}

@@ -1,0 +1,280 @@
+//! Operations: path, method, tag, parameters, and the request and response bodies of every
+//! media type, each with its Atlas API version (`application/vnd.atlas.2024-08-05+json`).
+//! Inline schemas become types named after the operation.
+
+use openapiv3::{Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as SpecResponse};
+
+use super::lower::{Lowerer, SchemaRef};
+use super::names;
+use super::{Builtin, TypeRef};
+use crate::error::{pointer_token, Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    pub path: String,
+    /// The operation's (single) tag: the API module it belongs to.
+    pub tag: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub required: bool,
+    pub doc: Option<String>,
+    pub contents: Vec<Content>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// `200`, `4XX`, `default`.
+    pub status: String,
+    pub doc: String,
+    pub contents: Vec<Content>,
+}
+
+/// One media type of a body.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub media_type: String,
+    /// The Atlas API version the media type selects: `2024-08-05`, `preview`, or none.
+    pub version: Option<String>,
+    /// How the body is encoded: `json`, `gzip`, `csv`, ...
+    pub encoding: String,
+    /// The body's type; `None` when the spec gives no schema.
+    pub ty: Option<TypeRef>,
+}
+
+/// Splits `application/vnd.atlas.2024-08-05+json` into (`2024-08-05`, `json`).
+pub fn atlas_version(media_type: &str) -> (Option<String>, String) {
+    if let Some(rest) = media_type.strip_prefix("application/vnd.atlas.") {
+        if let Some((version, encoding)) = rest.split_once('+') {
+            return (Some(version.to_string()), encoding.to_string());
+        }
+        return (Some(rest.to_string()), String::new());
+    }
+    let encoding = match media_type {
+        "application/json" => "json",
+        "text/csv" => "csv",
+        "application/gzip" => "gzip",
+        other => other,
+    };
+    (None, encoding.to_string())
+}
+
+const PARAMETER_PREFIX: &str = "#/components/parameters/";
+const RESPONSE_PREFIX: &str = "#/components/responses/";
+const BODY_PREFIX: &str = "#/components/requestBodies/";
+
+/// Looks a reference up in one `components` map, with an error naming where it was used.
+fn component<'a, T>(
+    map: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+    prefix: &str,
+    reference: &str,
+    pointer: &str,
+) -> Result<(&'a T, String)> {
+    let name = reference
+        .strip_prefix(prefix)
+        .ok_or_else(|| Error::spec(pointer, format!("$ref {reference:?} does not start with {prefix}")))?;
+    match map.and_then(|m| m.get(name)) {
+        Some(ReferenceOr::Item(item)) => {
+            Ok((item, format!("{}{}", prefix.trim_start_matches('#'), pointer_token(name))))
+        }
+        _ => Err(Error::spec(pointer, format!("$ref {reference:?} names nothing this generator can resolve"))),
+    }
+}
+
+pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
+    let api = cx.api;
+    let components = api.components.as_ref();
+    for (path, item) in api.paths.iter() {
+        let item_pointer = format!("/paths/{}", pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::spec(item_pointer, "path items given by $ref are not supported"));
+        };
+        for (method, op) in item.iter() {
+            let pointer = format!("{item_pointer}/{method}");
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| Error::spec(&pointer, "operation has no operationId"))?;
+            let tag = match op.tags.as_slice() {
+                [tag] => tag.clone(),
+                [] => return Err(Error::spec(&pointer, "operation has no tag")),
+                tags => {
+                    return Err(Error::spec(&pointer, format!("operation has {} tags; one is expected", tags.len())))
+                }
+            };
+            let home = names::type_name(&id);
+
+            // Path-level parameters first; the operation's own override by (name, in).
+            let mut parameters: Vec<Parameter> = Vec::new();
+            let sources = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{item_pointer}/parameters/{i}"), p))
+                .chain(op.parameters.iter().enumerate().map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)));
+            for (param_pointer, param) in sources {
+                let (param, param_pointer) = match param {
+                    ReferenceOr::Reference { reference } => {
+                        let (p, ptr) = component(components.map(|c| &c.parameters), PARAMETER_PREFIX, reference, &param_pointer)?;
+                        (p, ptr)
+                    }
+                    ReferenceOr::Item(p) => (p, param_pointer),
+                };
+                let lowered = lower_parameter(cx, param, &param_pointer, &home)?;
+                parameters.retain(|p| !(p.name == lowered.name && p.location == lowered.location));
+                parameters.push(lowered);
+            }
+
+            let body = match &op.request_body {
+                None => None,
+                Some(body) => {
+                    let body_pointer = format!("{pointer}/requestBody");
+                    let (body, body_pointer): (&RequestBody, String) = match body {
+                        ReferenceOr::Reference { reference } => {
+                            component(components.map(|c| &c.request_bodies), BODY_PREFIX, reference, &body_pointer)?
+                        }
+                        ReferenceOr::Item(b) => (b, body_pointer),
+                    };
+                    Some(Body {
+                        required: body.required,
+                        doc: body.description.clone(),
+                        contents: lower_contents(cx, &body.content, &body_pointer, &format!("{home}Request"), &home)?,
+                    })
+                }
+            };
+
+            let mut responses = Vec::new();
+            let statuses = op
+                .responses
+                .responses
+                .iter()
+                .map(|(status, r)| (status.to_string(), r))
+                .chain(op.responses.default.iter().map(|r| ("default".to_string(), r)));
+            for (status, response) in statuses {
+                let response_pointer = format!("{pointer}/responses/{status}");
+                let (response, response_pointer): (&SpecResponse, String) = match response {
+                    ReferenceOr::Reference { reference } => {
+                        component(components.map(|c| &c.responses), RESPONSE_PREFIX, reference, &response_pointer)?
+                    }
+                    ReferenceOr::Item(r) => (r, response_pointer),
+                };
+                let hint = format!("{home}Response{}", names::type_name(&status));
+                responses.push(Response {
+                    contents: lower_contents(cx, &response.content, &response_pointer, &hint, &home)?,
+                    status,
+                    doc: response.description.clone(),
+                });
+            }
+
+            cx.model.operations.push(Operation {
+                id,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                tag,
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                parameters,
+                body,
+                responses,
+                pointer,
+            });
+        }
+    }
+    cx.model.operations.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(())
+}
+
+fn lower_parameter<'a>(cx: &mut Lowerer<'a>, param: &'a SpecParameter, pointer: &str, home: &str) -> Result<Parameter> {
+    let location = match param {
+        SpecParameter::Path { .. } => ParameterLocation::Path,
+        SpecParameter::Query { .. } => ParameterLocation::Query,
+        SpecParameter::Header { .. } => ParameterLocation::Header,
+        SpecParameter::Cookie { .. } => ParameterLocation::Cookie,
+    };
+    let data = param.parameter_data_ref();
+    let ty = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => {
+            // Shared parameters name their inline types after themselves, not one user.
+            let owner = if pointer.starts_with("/components/") { "" } else { home };
+            let hint = format!("{owner}{}", names::type_name(&data.name));
+            cx.lower_schema(SchemaRef::from(schema), &format!("{pointer}/schema"), &hint, home)?
+        }
+        ParameterSchemaOrContent::Content(_) => TypeRef::Builtin(Builtin::String),
+    };
+    Ok(Parameter {
+        name: data.name.clone(),
+        location,
+        required: data.required,
+        ty,
+        doc: data.description.clone(),
+        deprecated: data.deprecated.unwrap_or(false),
+    })
+}
+
+fn lower_contents<'a>(
+    cx: &mut Lowerer<'a>,
+    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
+    pointer: &str,
+    hint: &str,
+    home: &str,
+) -> Result<Vec<Content>> {
+    let mut contents = Vec::new();
+    for (media_type, media) in content {
+        let (version, encoding) = atlas_version(media_type);
+        let media_pointer = format!("{pointer}/content/{}/schema", pointer_token(media_type));
+        let version_hint = match &version {
+            Some(v) if content.len() > 1 => format!("{hint}{}", names::type_name(v)),
+            _ => hint.to_string(),
+        };
+        let ty = match &media.schema {
+            Some(schema) => Some(cx.lower_schema(schema.into(), &media_pointer, &version_hint, home)?),
+            None => None,
+        };
+        contents.push(Content { media_type: media_type.clone(), version, encoding, ty });
+    }
+    Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_atlas_media_types() {
+        assert_eq!(atlas_version("application/vnd.atlas.2024-08-05+json"), (Some("2024-08-05".into()), "json".into()));
+        assert_eq!(atlas_version("application/vnd.atlas.2023-01-01+gzip"), (Some("2023-01-01".into()), "gzip".into()));
+        assert_eq!(atlas_version("application/vnd.atlas.preview+json"), (Some("preview".into()), "json".into()));
+        assert_eq!(atlas_version("application/json"), (None, "json".into()));
+    }
+}

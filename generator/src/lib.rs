@@ -1,0 +1,86 @@
+//! The generator behind `atlas-admin`.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! spec file --parse--> openapiv3::OpenAPI --ir::lower--> ir::Model --emit--> files --write--> atlas-admin/
+//! ```
+//!
+//! * [`parse`]: reads the spec (YAML or JSON), applies the project's own fixes
+//!   (`spec/fixes.yaml`) and deserialises it with `openapiv3`; errors carry a JSON pointer.
+//! * [`ir`]: the intermediate model: a type space where every schema has a [`ir::TypeId`]
+//!   and `$ref`s are edges, plus the operations with their versioned media types.
+//! * [`emit`]: pure functions from the model to formatted Rust sources.
+//! * [`write`]: writes a generated tree atomically, or compares it with the checked-in one.
+//! * [`lock`]: the record of which spec the checked-in crate was generated from.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod lock;
+pub mod parse;
+pub mod write;
+
+pub use error::{Error, Result};
+
+use std::path::Path;
+
+/// Everything one generation run produces: the files and what is worth reporting.
+#[derive(Debug)]
+pub struct Generation {
+    pub tree: write::Tree,
+    pub model: ir::Model,
+    pub spec: parse::SpecSource,
+}
+
+/// Reads the spec at `spec_path`, applies `fixes_path` (if it exists) and produces the
+/// generated part of the `atlas-admin` crate, in memory. Nothing is written.
+pub fn generate(spec_path: &Path, fixes_path: Option<&Path>) -> Result<Generation> {
+    let spec = parse::read_spec(spec_path, fixes_path)?;
+    let model = ir::lower(&spec.openapi)?;
+    let tree = emit::emit_crate(&model, &spec)?;
+    Ok(Generation { tree, model, spec })
+}
+
+/// Where the upstream spec is published.
+pub const UPSTREAM: &str = "https://raw.githubusercontent.com/mongodb/openapi/main/openapi/atlas-api.yaml";
+
+/// The project's paths, from the workspace root.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub root: std::path::PathBuf,
+    /// The generated crate.
+    pub crate_dir: std::path::PathBuf,
+    pub lock: std::path::PathBuf,
+    pub fixes: std::path::PathBuf,
+}
+
+impl Paths {
+    pub fn new(root: &Path) -> Self {
+        Paths {
+            root: root.to_path_buf(),
+            crate_dir: root.join("atlas-admin"),
+            lock: root.join("spec/lock.toml"),
+            fixes: root.join("spec/fixes.yaml"),
+        }
+    }
+
+    /// The spec to read: `explicit`, else `$ATLAS_SPEC`, else `../shared/atlas-spec/atlas-api.yaml`
+    /// next to the workspace.
+    pub fn resolve_spec(&self, explicit: Option<&Path>) -> Result<std::path::PathBuf> {
+        let candidate = match (explicit, std::env::var_os("ATLAS_SPEC")) {
+            (Some(path), _) => path.to_path_buf(),
+            (None, Some(env)) if !env.is_empty() => env.into(),
+            _ => self.root.join("../shared/atlas-spec/atlas-api.yaml"),
+        };
+        if candidate.is_file() {
+            Ok(candidate)
+        } else {
+            Err(Error::Lock(format!(
+                "no spec at {}: pass --spec PATH or set ATLAS_SPEC (the default is ../shared/atlas-spec/atlas-api.yaml \
+                 beside the workspace; upstream: {UPSTREAM})",
+                candidate.display()
+            )))
+        }
+    }
+}
