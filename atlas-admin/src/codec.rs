@@ -53,6 +53,11 @@ macro_rules! string_enum {
                 String::deserialize(deserializer).map(Self::from)
             }
         }
+        impl $crate::validation::Validate for $name {
+            fn check_rules(&self, rules: &$crate::validation::Rules, v: &mut $crate::validation::Validator) {
+                v.text(self.as_str(), rules);
+            }
+        }
     };
 }
 pub(crate) use string_enum;

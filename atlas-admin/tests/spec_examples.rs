@@ -52,7 +52,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/parameters/federationSettingsId/schema",
         json: "\"55fa922fb343282757d9554e\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/parameters/granularity/schema",
@@ -62,12 +62,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/parameters/groupId/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/parameters/identityProviderId/schema",
         json: "\"c2777a9eca931f29fc2f\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::IdentityProviderId>,
     },
     Example {
         pointer: "/components/parameters/indexName/schema",
@@ -77,12 +77,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/parameters/liveMigrationId/schema",
         json: "\"6296fb4c7c7aa997cf94e9a8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/parameters/orgId/schema",
         json: "\"4888442a3354817a7320eb61\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/parameters/period/schema",
@@ -97,12 +97,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/parameters/sandboxConfigId/schema",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AWSCloudProviderContainer/allOf/1/properties/vpcId",
         json: "\"vpc-b555d3b0d9cb783b0\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::AwsVpcId>,
     },
     Example {
         pointer: "/components/schemas/AWSHardwareSpec20240805/properties/nodeCount",
@@ -117,22 +117,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AWSKMSConfiguration/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AWSKMSEARPrivateEndpoint/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AWSPrivateLinkConnection/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AWSPrivateLinkConnection/properties/interfaceEndpoints/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AcknowledgeAlert/properties/acknowledgementComment",
@@ -147,32 +147,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AddOrRemoveUserFromTeam/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AddUserToTeam/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AdditionalData/properties/processorId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AdvancedClusterDescription/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AdvancedClusterDescription/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AdvancedDiskBackupSnapshotSchedulePolicy/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AiModelApiKeyResponse/properties/apiKeyId",
@@ -267,27 +267,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AlertAudit/properties/alertId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAudit/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAudit/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAudit/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAudit/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAudit/properties/remoteAddress",
@@ -297,7 +297,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AlertAudit/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertAuditTypeView",
@@ -307,27 +307,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/remoteAddress",
@@ -337,7 +337,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AlertConfigAudit/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertConfigAuditTypeView",
@@ -357,22 +357,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AlertView/properties/status",
@@ -382,42 +382,42 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiAtlasCheckpointView/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCheckpointView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCheckpointView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCollectionRestoreJobRequest/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCollectionRestoreJobRequest/properties/targetGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCollectionRestoreJobResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCollectionRestoreJobResponse/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasCollectionRestoreJobResponse/properties/targetGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasInvalidPolicyView/properties/body",
@@ -427,12 +427,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiAtlasNonCompliantResourceView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasNonCompliantResourceView/properties/resourceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasPolicyCreateView/properties/body",
@@ -442,7 +442,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiAtlasPolicyMetadataView/properties/policyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasPolicyView/properties/body",
@@ -452,22 +452,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiAtlasPolicyView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasResourcePolicyMetadataView/properties/resourcePolicyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasResourcePolicyView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasResourcePolicyView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasResourcePolicyView/properties/version",
@@ -477,17 +477,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiAtlasSnapshotScheduleView/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasSnapshotScheduleView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasUserMetadataView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiBSONTimestampView/properties/increment",
@@ -497,17 +497,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiHostView_Atlas/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiKey/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiKeyUserDetails/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiKeyUserDetails/properties/privateKey",
@@ -522,7 +522,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiMeasurementsGeneralView_Atlas/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiMeasurementsGeneralView_Atlas/properties/hostId",
@@ -537,7 +537,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiPrivateDownloadDeliveryUrl/properties/endpointId",
         json: "\"vpce-3bf78b0ddee411ba1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::AwsVpcEndpointId>,
     },
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentEffectiveSpecView/properties/nodeCount",
@@ -567,12 +567,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentResponseView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentResponseView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentSpecView/properties/nodeCount",
@@ -592,37 +592,37 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiStandbyLinkFailoverReadinessResponse/properties/groupId",
         json: "\"69af15ed46c6ab2dbf1c3d0e\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkFailoverReadinessResponse/properties/standbyLinkId",
         json: "\"6655f1f77bcf86cd79943901\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkFailoverResponse/properties/failoverId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkFailoverResponse/properties/standbyLinkId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkRequest/properties/activeClusterUniqueId",
         json: "\"507f191e810c19729de860ea\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkRequest/properties/standbyClusterUniqueId",
         json: "\"507f191e810c19729de860eb\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/activeClusterUniqueId",
         json: "\"507f191e810c19729de860ea\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/errorReason",
@@ -632,17 +632,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/standbyClusterUniqueId",
         json: "\"507f191e810c19729de860eb\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/standbyLinkId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/status",
@@ -662,22 +662,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/remoteAddress",
@@ -692,7 +692,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/whitelistEntry",
@@ -702,22 +702,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/remoteAddress",
@@ -732,7 +732,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/whitelistEntry",
@@ -742,12 +742,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AppServiceAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/acknowledgementComment",
@@ -757,22 +757,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertView/properties/status",
@@ -806,27 +806,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AppServiceEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceMetricAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceMetricAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AppServiceMetricMatcher/properties/value",
@@ -841,12 +841,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AtlasOrganization/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/eventTypeName",
@@ -858,17 +858,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/remoteAddress",
@@ -878,17 +878,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/resourcePolicyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/eventTypeName",
@@ -900,17 +900,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/remoteAddress",
@@ -920,32 +920,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/resourcePolicyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasTenantClusterUpgradeRequest20240805/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AtlasTenantClusterUpgradeRequest20240805/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AuthFederationRoleMapping/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutoExportPolicyView/properties/exportBucketId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutomationConfigEventTypeView",
@@ -955,22 +955,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/remoteAddress",
@@ -980,12 +980,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AutomationConfigEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AvailableClustersDeployment/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AvailableClustersDeployment/properties/dbSizeBytes",
@@ -1010,17 +1010,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AwsNetworkPeeringConnectionSettings/properties/containerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AwsNetworkPeeringConnectionSettings/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzureCloudProviderContainer/allOf/1/properties/azureSubscriptionId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzureHardwareSpec20240805/properties/nodeCount",
@@ -1035,12 +1035,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AzureKeyVault/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzureKeyVaultEARPrivateEndpoint/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/prefixPath",
@@ -1050,7 +1050,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/storageAccountName",
@@ -1070,7 +1070,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/storageAccountName",
@@ -1085,12 +1085,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AzureNetworkPeeringConnectionSettings/properties/containerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzureNetworkPeeringConnectionSettings/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzurePrivateEndpoint/properties/privateEndpointResourceId",
@@ -1100,7 +1100,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/AzurePrivateLinkConnection/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/AzurePrivateLinkConnection/properties/privateLinkServiceResourceId",
@@ -1110,92 +1110,92 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/BackupComplianceOnDemandPolicyItem/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupComplianceScheduledPolicyItem/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupOnlineArchive/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupOnlineArchive/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupOnlineArchiveCreate/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupOnlineArchiveCreate/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/batchId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/checkpointId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJob/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJobDelivery/properties/targetClusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupRestoreJobDelivery/properties/targetGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupSnapshot/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupSnapshot/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupSnapshot/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupSnapshotPart/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BackupSnapshotRetention/properties/retentionValue",
@@ -1205,12 +1205,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/BaseNetworkPeeringConnectionSettings/properties/containerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BaseNetworkPeeringConnectionSettings/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventTypeViewAlertableWithThreshold",
@@ -1232,32 +1232,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/invoiceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/paymentId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/remoteAddress",
@@ -1267,37 +1267,37 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/invoiceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/paymentId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/remoteAddress",
@@ -1307,67 +1307,67 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/BillingEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingInvoice/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingInvoice/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingInvoiceMetadata/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingInvoiceMetadata/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingPayment/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingRefund/properties/paymentId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingThresholdAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/BillingThresholdAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/remoteAddress",
@@ -1377,7 +1377,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ChartsAudit/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ChartsAuditTypeView",
@@ -1387,22 +1387,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CloudAccessRoleAssignment/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudAccessRoleAssignment/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudAppUser/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudAppUser/properties/teamIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRole/allOf/1/properties/atlasAWSAccountArn",
@@ -1417,7 +1417,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRole/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequest/properties/atlasAWSAccountArn",
@@ -1427,7 +1427,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequest/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequestUpdate/allOf/1/properties/atlasAWSAccountArn",
@@ -1442,67 +1442,67 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequestUpdate/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAzureServicePrincipal/allOf/1/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAzureServicePrincipalRequest/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAzureServicePrincipalRequestUpdate/allOf/1/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId/properties/configId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsageDataLakeFeatureId/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsageExportSnapshotFeatureId/properties/exportBucketId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsageExportSnapshotFeatureId/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessGCPServiceAccount/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessGCPServiceAccountRequest/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderContainer/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudRegionConfig20240805/properties/priority",
@@ -1512,7 +1512,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CloudSearchMetrics/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CloudSearchMetrics/properties/processId",
@@ -1522,12 +1522,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ClusterAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/acknowledgementComment",
@@ -1537,27 +1537,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/status",
@@ -1572,12 +1572,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ClusterDescription20240805/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterDescription20240805/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterEventTypeViewForNdsGroup",
@@ -1594,17 +1594,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ClusterEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterEventViewForNdsGroup/properties/shardName",
@@ -1624,17 +1624,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ClusterOutageSimulation/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterOutageSimulation/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterSearchIndex/properties/indexID",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ClusterSearchIndex/properties/storedSource",
@@ -1651,42 +1651,42 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CollStatsLatencyNamespaceMetrics/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CollStatsRankedNamespacesView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ConnectedOrgConfig/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ConnectedOrgConfigRoleAssignment/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ConnectedOrgConfigRoleAssignment/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CostExplorerFilterRequestBody/properties/clusters/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CostExplorerFilterRequestBody/properties/organizations/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CostExplorerFilterRequestBody/properties/projects/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CostExplorerFilterResponseView/properties/token",
@@ -1703,17 +1703,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CpsBackupThresholdAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CpsBackupThresholdAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CreateAWSEndpointRequest/allOf/1/properties/id",
         json: "\"vpce-3bf78b0ddee411ba1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::AwsVpcEndpointId>,
     },
     Example {
         pointer: "/components/schemas/CreateAzureEndpointRequest/allOf/1/properties/id",
@@ -1723,32 +1723,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CreateGCPEndpointGroupRequest/allOf/1/properties/gcpProjectId",
         json: "\"p-fdeeb3e43b8e733e5ab627b1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::GcpProjectId>,
     },
     Example {
         pointer: "/components/schemas/CreateOrganizationRequest/properties/federationSettingsId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CreateOrganizationRequest/properties/orgOwnerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CreateOrganizationResponse/properties/federationSettingsId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CreateOrganizationResponse/properties/orgOwnerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/CreatePushBasedLogExportProjectRequest/properties/iamRoleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventTypeView",
@@ -1758,7 +1758,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/collection",
@@ -1773,12 +1773,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/opType",
@@ -1788,7 +1788,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/remoteAddress",
@@ -1798,27 +1798,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/remoteAddress",
@@ -1828,12 +1828,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/sessionId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEvent/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataExplorerEventTypeView",
@@ -1843,12 +1843,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataFederationAzureCloudProviderConfig/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataFederationGCPCloudProviderConfig/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataLakeAWSCloudProviderConfig/properties/iamAssumedRoleARN",
@@ -1858,7 +1858,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataLakeAWSCloudProviderConfig/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataLakeDatabaseDataSourceSettings/properties/datasetName",
@@ -1868,7 +1868,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataLakeTenant/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/acknowledgementComment",
@@ -1878,17 +1878,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/hostnameAndPort",
@@ -1898,7 +1898,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/metricName",
@@ -1908,7 +1908,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/replicaSetName",
@@ -1923,22 +1923,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/port",
@@ -1963,7 +1963,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataMetricEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataMetricUnits",
@@ -1973,12 +1973,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DataProtectionSettings/properties/projectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DataProtectionSettings20231001/properties/projectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Datadog/properties/apiKey",
@@ -2018,7 +2018,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DatadogNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DedicatedHardwareSpec20240805/properties/nodeCount",
@@ -2028,12 +2028,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DefaultAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/acknowledgementComment",
@@ -2043,22 +2043,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/status",
@@ -2068,22 +2068,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/remoteAddress",
@@ -2093,27 +2093,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/remoteAddress",
@@ -2123,117 +2123,117 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DeleteCopiedBackups/properties/replicationSpecId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DeleteCopiedBackups/properties/zoneId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DeleteCopiedBackups20240805/properties/zoneId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Destination/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupApiPolicyItem/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupCopyPolicyItem/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupCopySetting/properties/replicationSpecId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupCopySetting20240805/properties/zoneId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportJob/properties/exportBucketId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportJob/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportJob/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportJobRequest/properties/exportBucketId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportJobRequest/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupExportMember/properties/exportId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupReplicaSet/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupReplicaSet/properties/policyItems/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupShardedClusterSnapshot/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupShardedClusterSnapshot/properties/policyItems/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupShardedClusterSnapshot/properties/snapshotIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupShardedClusterSnapshotMember/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshot/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshot/properties/policyItems/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketRequest/allOf/1/properties/bucketName",
@@ -2243,12 +2243,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketRequest/allOf/1/properties/iamRoleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/bucketName",
@@ -2258,7 +2258,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/iamRoleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/region",
@@ -2273,7 +2273,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketRequest/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketRequest/allOf/1/properties/serviceUrl",
@@ -2283,7 +2283,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketResponse/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketResponse/allOf/1/properties/serviceUrl",
@@ -2293,7 +2293,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotExportBucketResponse/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotExportBucketResponse/properties/bucketName",
@@ -2308,17 +2308,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotGCPExportBucketRequest/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotGCPExportBucketResponse/allOf/1/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotRestoreJob/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotRestoreJob/properties/oplogInc",
@@ -2328,42 +2328,42 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotRestoreJob/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotRestoreJob/properties/targetGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotSchedule/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotSchedule20240805/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/EARPrivateEndpoint/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/EmailNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/EncryptionKeyAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/EncryptionKeyAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/EncryptionKeyEventTypeViewAlertable",
@@ -2373,7 +2373,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/EndpointService/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FTSIndexAuditTypeView",
@@ -2383,22 +2383,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/remoteAddress",
@@ -2408,22 +2408,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FTSIndexAuditView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederatedUser/properties/federationSettingsId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederatedUser/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationIdentityProviderUpdate/properties/issuerUri",
@@ -2433,7 +2433,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FederationOidcIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationOidcIdentityProviderUpdate/properties/issuerUri",
@@ -2443,7 +2443,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FederationOidcWorkforceIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationOidcWorkforceIdentityProviderUpdate/properties/issuerUri",
@@ -2453,7 +2453,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FederationOidcWorkloadIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationOidcWorkloadIdentityProviderUpdate/properties/issuerUri",
@@ -2463,7 +2463,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FederationSamlIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FederationSamlIdentityProviderUpdate/properties/issuerUri",
@@ -2478,62 +2478,62 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJob20241113/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJob20241113/properties/projectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJob20241113/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJob20241113/properties/targetProjectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJobCreate20241113/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJobCreate20241113/properties/projectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJobCreate20241113/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJobCreate20241113/properties/targetProjectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupSnapshot20241113/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupSnapshotDownloadCreate20241113/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexClusterDescription20241113/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexClusterDescription20241113/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/acknowledgementComment",
@@ -2543,22 +2543,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/clusterName",
         json: "\"myFlexCluster\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/metricName",
@@ -2568,7 +2568,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/status",
@@ -2578,12 +2578,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/FlexMetricAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricEventTypeViewAlertable",
@@ -2593,7 +2593,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ForNdsGroup/properties/hostname",
@@ -2603,12 +2603,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ForNdsGroup/properties/port",
@@ -2628,7 +2628,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GCPEndpointService/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GCPHardwareSpec20240805/properties/nodeCount",
@@ -2638,12 +2638,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GCPNetworkPeeringConnectionSettings/properties/containerId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GCPNetworkPeeringConnectionSettings/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GcsLogIntegrationRequest/allOf/1/properties/bucketName",
@@ -2658,7 +2658,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GcsLogIntegrationRequest/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/GcsLogIntegrationResponse/allOf/1/properties/bucketName",
@@ -2673,17 +2673,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GcsLogIntegrationResponse/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/GeoSharding/properties/customZoneMapping/additionalProperties",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GeoSharding20240805/properties/customZoneMapping/additionalProperties",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GoogleCloudKMS/properties/keyVersionResourceID",
@@ -2693,32 +2693,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GoogleCloudKMS/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GreaterThanRawThresholdAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GreaterThanRawThresholdAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Group/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Group/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupActiveUserResponse/allOf/1/properties/country",
         json: "\"US\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::CountryCode>,
     },
     Example {
         pointer: "/components/schemas/GroupActiveUserResponse/allOf/1/properties/firstName",
@@ -2733,37 +2733,37 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GroupIPAddresses/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupInvitation/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupInvitation/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupMcpConfigResponse/properties/clientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/GroupMcpConfigResponse/properties/egressClientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/GroupMcpConfigResponse/properties/mcpConfigId",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/components/schemas/GroupMigrationRequest/properties/destinationOrgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupMigrationRequest/properties/destinationOrgPrivateApiKey",
@@ -2778,22 +2778,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GroupNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupRole/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupRoleAssignment/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/GroupServiceAccount/properties/clientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/GroupServiceAccountRequest/properties/secretExpiresAfterHours",
@@ -2803,7 +2803,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/GroupUserResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Header/properties/name",
@@ -2828,7 +2828,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HipChatNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HipChatNotification/properties/roomName",
@@ -2838,12 +2838,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/acknowledgementComment",
@@ -2853,17 +2853,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/hostnameAndPort",
@@ -2873,12 +2873,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/replicaSetName",
@@ -2903,22 +2903,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/port",
@@ -2943,7 +2943,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMatcherField",
@@ -2958,17 +2958,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/hostnameAndPort",
@@ -2978,7 +2978,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/metricName",
@@ -2988,7 +2988,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/replicaSetName",
@@ -3003,32 +3003,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostMetricAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/port",
@@ -3053,7 +3053,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/HostMetricEvent/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/HostMetricEventTypeView",
@@ -3068,7 +3068,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/InvoiceLineItem/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LDAPSecuritySettings/properties/authzQueryTemplate",
@@ -3083,12 +3083,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LDAPVerifyConnectivityJobRequest/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LDAPVerifyConnectivityJobRequest/properties/requestId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LDAPVerifyConnectivityJobRequestParams/properties/authzQueryTemplate",
@@ -3103,12 +3103,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LegacyAtlasCluster/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LegacyAtlasCluster/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LegacyAtlasCluster/properties/mongoDBMajorVersion",
@@ -3123,12 +3123,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LegacyAtlasTenantClusterUpgradeRequest/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LegacyAtlasTenantClusterUpgradeRequest/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LegacyAtlasTenantClusterUpgradeRequest/properties/mongoDBMajorVersion",
@@ -3143,17 +3143,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LegacyReplicationSpec/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LessThanTimeThresholdAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LessThanTimeThresholdAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Link/properties/href",
@@ -3178,27 +3178,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LiveImportAvailableProject/properties/projectId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveImportValidation/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveImportValidation/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveImportValidation/properties/sourceGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveMigrationRequest/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveMigrationRequest/properties/migrationHosts/items",
@@ -3208,7 +3208,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LiveMigrationRequest20240530/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveMigrationRequest20240530/properties/migrationHosts/items",
@@ -3218,7 +3218,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/LiveMigrationResponse/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/LiveMigrationResponse/properties/migrationHosts/items",
@@ -3248,7 +3248,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/MeasurementsCollStatsLatencyCluster/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MeasurementsCollStatsLatencyCluster/properties/processId",
@@ -3258,7 +3258,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/MeasurementsCollStatsLatencyHost/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MeasurementsCollStatsLatencyHost/properties/processId",
@@ -3268,7 +3268,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/MeasurementsIndexes/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MeasurementsIndexes/properties/processId",
@@ -3278,7 +3278,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/MeasurementsNonIndex/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MeasurementsNonIndex/properties/processId",
@@ -3323,17 +3323,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/MicrosoftTeamsNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MongotuneAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MongotuneAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/MongotuneEventTypeViewAlertable",
@@ -3353,7 +3353,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/dbUserUsername",
@@ -3363,17 +3363,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/remoteAddress",
@@ -3383,7 +3383,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/whitelistEntry",
@@ -3393,7 +3393,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/dbUserUsername",
@@ -3403,17 +3403,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/remoteAddress",
@@ -3423,7 +3423,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/whitelistEntry",
@@ -3443,22 +3443,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/remoteAddress",
@@ -3468,17 +3468,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoscalingAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoscalingAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoscalingMatcher/properties/value",
@@ -3498,22 +3498,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/remoteAddress",
@@ -3523,7 +3523,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditTypeView",
@@ -3533,27 +3533,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/endpointId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/providerEndpointId",
@@ -3568,17 +3568,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSX509UserAuthenticationAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSX509UserAuthenticationAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NDSX509UserAuthenticationEventTypeViewAlertable",
@@ -3590,17 +3590,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NetworkPermissionEntry/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NewRelic/properties/accountId",
         json: "\"bcc3c81b344a6030a3935c2527e2216535af7718\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Hex40>,
     },
     Example {
         pointer: "/components/schemas/NewRelic/properties/licenseKey",
         json: "\"bc3768f44193c282b2688ab39e00f8e4fc8d75ea\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Hex40>,
     },
     Example {
         pointer: "/components/schemas/NewRelic/properties/readToken",
@@ -3620,17 +3620,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/hostnameAndPort",
@@ -3640,7 +3640,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/metricName",
@@ -3650,7 +3650,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/replicaSetName",
@@ -3665,22 +3665,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/port",
@@ -3705,7 +3705,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/NumberMetricEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricUnits",
@@ -3715,7 +3715,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ObjectStoragePrivateEndpointResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OpsGenie/properties/apiKey",
@@ -3730,7 +3730,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OpsGenieNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OpsGenieNotification/properties/opsGenieApiKey",
@@ -3740,7 +3740,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OrgActiveUserResponse/allOf/1/properties/country",
         json: "\"US\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::CountryCode>,
     },
     Example {
         pointer: "/components/schemas/OrgActiveUserResponse/allOf/1/properties/firstName",
@@ -3770,27 +3770,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/invoiceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/remoteAddress",
@@ -3800,42 +3800,42 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OrgEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgFederationSettings/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgFederationSettings/properties/identityProviderId",
         json: "\"c2777a9eca931f29fc2f\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::IdentityProviderId>,
     },
     Example {
         pointer: "/components/schemas/OrgMcpConfigResponse/properties/clientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/OrgMcpConfigResponse/properties/egressClientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/OrgMcpConfigResponse/properties/mcpConfigId",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/components/schemas/OrgNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgServiceAccount/properties/clientId",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/components/schemas/OrgServiceAccountRequest/properties/secretExpiresAfterHours",
@@ -3845,32 +3845,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OrgUserResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgUserResponse/properties/teamIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrgUserUpdateRequest/properties/teamIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrganizationInvitation/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrganizationInvitation/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OrganizationInvitationGroupRoleAssignmentsRequest/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/OtelLogIntegrationRequest/allOf/1/properties/otelEndpoint",
@@ -3885,12 +3885,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/OverloadProtectionSimulationResponse/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/OverloadProtectionSimulationResponse/properties/simulationId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/PagerDuty/properties/serviceKey",
@@ -3905,7 +3905,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/PagerDutyNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PagerDutyNotification/properties/serviceKey",
@@ -3915,12 +3915,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/PerformanceAdvisorIndex/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PerformanceAdvisorShape/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PerformanceAdvisorSlowQueryMetrics/properties/tokensUsed",
@@ -3930,12 +3930,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/PinnedNamespaces/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PinnedNamespaces/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PrivateNetworkEndpointIdEntry/properties/region",
@@ -3950,12 +3950,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/PublicApiUsageDetailsLineItemView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/PushBasedLogExportProject/properties/iamRoleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RateLimitEndpointSetEndpoint/properties/path",
@@ -3980,17 +3980,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/hostnameAndPort",
@@ -4000,7 +4000,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/metricName",
@@ -4010,7 +4010,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/replicaSetName",
@@ -4025,22 +4025,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/port",
@@ -4065,7 +4065,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/RawMetricEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/RedactedHeader/properties/name",
@@ -4080,12 +4080,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ReplicaSetAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/acknowledgementComment",
@@ -4095,17 +4095,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/hostnameAndPort",
@@ -4115,7 +4115,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/nonRunningHostIds/items",
@@ -4125,12 +4125,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/parentClusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/replicaSetName",
@@ -4181,32 +4181,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ReplicaSetThresholdAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetThresholdAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicationSpec/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicationSpec/properties/zoneId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicationSpec20240805/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ReplicationSpec20240805/properties/zoneId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventTypeView",
@@ -4221,22 +4221,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/remoteAddress",
@@ -4246,7 +4246,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/resourceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/resourceType",
@@ -4256,27 +4256,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/remoteAddress",
@@ -4286,7 +4286,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/resourceId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/resourceType",
@@ -4296,7 +4296,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/bucketName",
@@ -4306,7 +4306,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/iamRoleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/kmsKey",
@@ -4326,7 +4326,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/iamRoleId",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/kmsKey",
@@ -4346,12 +4346,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SMSNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SampleDatasetStatus/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SandboxClusterTemplateView/properties/provider",
@@ -4371,7 +4371,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SandboxConfigResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditTypeView",
@@ -4381,22 +4381,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/remoteAddress",
@@ -4406,7 +4406,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchIndexDefinition/properties/storedSource",
@@ -4416,7 +4416,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SearchIndexResponse/properties/indexID",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SearchMappings/properties/dynamic",
@@ -4426,17 +4426,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServerlessAWSTenantEndpoint/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessAzureTenantEndpoint/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessBackupRestoreJob/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessBackupRestoreJob/properties/oplogInc",
@@ -4446,17 +4446,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServerlessBackupRestoreJob/properties/snapshotId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessBackupRestoreJob/properties/targetGroupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessBackupSnapshot/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessEventTypeViewAlertable",
@@ -4466,22 +4466,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServerlessInstanceDescription/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessInstanceDescription/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessMetricAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessMetricAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServerlessMetricUnits",
@@ -4491,32 +4491,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServerlessTenantEndpoint/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/remoteAddress",
@@ -4526,7 +4526,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountIPAccessListEntry/properties/cidrBlock",
@@ -4546,22 +4546,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/remoteAddress",
@@ -4571,12 +4571,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountSecret/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountSecret/properties/maskedSecretValue",
@@ -4626,12 +4626,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/SlackNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Source/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SplunkLogIntegrationRequest/allOf/1/properties/hecToken",
@@ -4656,12 +4656,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/acknowledgementComment",
@@ -4671,17 +4671,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/instanceName",
@@ -4691,7 +4691,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/processorErrorMsg",
@@ -4742,12 +4742,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/instanceName",
@@ -4762,7 +4762,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/processorErrorMsg",
@@ -4797,12 +4797,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamProcessorMetricAlertConfigViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorMetricAlertConfigViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsEventTypeViewForNdsGroup",
@@ -4812,12 +4812,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/instanceName",
@@ -4827,7 +4827,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsFailoverKafkaConnection/allOf/1/properties/config",
@@ -4852,12 +4852,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamsKafkaNetworkingAccess/properties/connectionId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsKafkaNetworkingAccess/properties/tgwRouteId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsMatcher/properties/value",
@@ -4872,22 +4872,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamsPrivateLinkConnection/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsProcessor/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsProcessorWithStats/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsPublicPrivateLinkNetworkingAccess/properties/connectionId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsStartProcessorFailover/properties/region",
@@ -4897,12 +4897,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/StreamsTenant/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/StreamsTenant/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/SystemStatus/properties/build",
@@ -4912,27 +4912,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/Team/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/remoteAddress",
@@ -4942,12 +4942,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TeamEvent/properties/teamId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEvent/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventTypeView",
@@ -4962,22 +4962,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/remoteAddress",
@@ -4987,22 +4987,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/teamId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamNotification/properties/teamId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamNotification/properties/teamName",
@@ -5012,12 +5012,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TeamResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TeamRole/properties/teamId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TextSearchIndexDefinition/properties/sort",
@@ -5037,17 +5037,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/clusterName",
         json: "\"cluster1\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ResourceName>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/hostnameAndPort",
@@ -5057,7 +5057,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/metricName",
@@ -5067,7 +5067,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/replicaSetName",
@@ -5082,22 +5082,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/port",
@@ -5122,17 +5122,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/TimeMetricEventView/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UsageDetailsFilterRequest/properties/clusterIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UsageDetailsFilterRequest/properties/groupIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserAccessListRequest/properties/cidrBlock",
@@ -5162,12 +5162,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/UserAccessRoleAssignment/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserCert/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserCert/properties/subject",
@@ -5187,22 +5187,22 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/remoteAddress",
@@ -5217,27 +5217,27 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/remoteAddress",
@@ -5252,12 +5252,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/UserEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/UserToDNMapping/properties/match",
@@ -5272,12 +5272,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/VPCPeeringConnection/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/VPCPeeringConnection/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/VectorSearchIndex/allOf/1/properties/nestedRoot",
@@ -5312,7 +5312,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/VictorOpsNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/VictorOpsNotification/properties/victorOpsApiKey",
@@ -5347,7 +5347,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/WebhookNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/WebhookNotification/properties/webhookUrl",
@@ -5362,12 +5362,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/raw/properties/alertConfigId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/raw/properties/cid",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/raw/properties/description",
@@ -5382,12 +5382,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/raw/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/raw/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/raw/properties/orgName",
@@ -5397,32 +5397,32 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}/delete/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}/get/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}/patch/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}~1roleMappings~1{id}/delete/parameters/1/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}~1roleMappings~1{id}/get/parameters/1/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1connectedOrgConfigs~1{orgId}~1roleMappings~1{id}/put/parameters/1/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1identityProviders~1{identityProviderId}/delete/parameters/1/schema",
@@ -5462,47 +5462,47 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alertConfigs~1{alertConfigId}/delete/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alertConfigs~1{alertConfigId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alertConfigs~1{alertConfigId}/patch/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alertConfigs~1{alertConfigId}/put/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1alertConfigs~1{alertConfigId}~1alerts/get/parameters/6/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/delete/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/get/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/patch/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1backup~1exports~1{exportId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/2/schema",
@@ -5517,17 +5517,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1containers~1{containerId}/delete/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1containers~1{containerId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1containers~1{containerId}/patch/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1dataFederation~1{tenantName}~1queryLogs.gz/get/parameters/1/schema",
@@ -5557,57 +5557,57 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1flexClusters~1{name}~1backup~1snapshots~1{snapshotId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1liveMigrations~1validate~1{validationId}/get/parameters/1/schema",
         json: "\"507f1f77bcf86cd799439011\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}/delete/parameters/1/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}/get/parameters/3/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}/patch/parameters/2/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets/get/parameters/6/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets/post/parameters/1/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/delete/parameters/1/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/delete/parameters/2/schema",
         json: "\"32b6e34b3d91647adeabc013\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/get/parameters/4/schema",
         json: "\"32b6e34b3d91647adeabc013\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mongoDBVersions/get/parameters/4/schema",
@@ -5662,42 +5662,42 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serverless~1{clusterName}~1backup~1snapshots~1{snapshotId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}/delete/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}/get/parameters/1/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}/patch/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}:invite/post/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1accessList/get/parameters/6/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1accessList/post/parameters/6/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/3/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/4/schema",
@@ -5707,12 +5707,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1secrets/post/parameters/1/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1secrets~1{secretId}/delete/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1streams~1{tenantName}:downloadOperationalLogs/get/parameters/2/schema",
@@ -5767,92 +5767,92 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}/delete/parameters/1/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}/get/parameters/3/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}/patch/parameters/2/schema",
         json: "\"b9254bc4-d6cc-4325-abf4-fb9d2a9de00a\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets/get/parameters/6/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets/post/parameters/1/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/delete/parameters/1/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/delete/parameters/2/schema",
         json: "\"32b6e34b3d91647adeabc013\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647adeabc012\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1mcpConfigs~1{mcpConfigId}~1secrets~1{secretId}/get/parameters/4/schema",
         json: "\"32b6e34b3d91647adeabc013\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1resourcePolicies~1{resourcePolicyId}/delete/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1resourcePolicies~1{resourcePolicyId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1resourcePolicies~1{resourcePolicyId}/patch/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}/delete/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}/get/parameters/1/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}/patch/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1accessList/get/parameters/6/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1accessList/post/parameters/6/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/3/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/4/schema",
@@ -5862,17 +5862,17 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1groups/get/parameters/1/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1secrets/post/parameters/1/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1secrets~1{secretId}/delete/parameters/0/schema",
         json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1teams~1{teamId}~1users/get/parameters/7/schema",
@@ -5887,12 +5887,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/4/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/5/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/6/schema",
@@ -5922,12 +5922,12 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/4/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<String>,
+        check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/5/schema",

@@ -21,3 +21,17 @@ pub struct AccessListItemView {
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
+impl crate::validation::Validate for AccessListItemView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+    }
+}

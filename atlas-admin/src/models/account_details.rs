@@ -60,3 +60,13 @@ impl From<GcpAccountDetails> for AccountDetails {
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for AccountDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

@@ -34,3 +34,27 @@ pub struct AcknowledgeAlert {
     )]
     pub unacknowledge_alert: Option<bool>,
 }
+impl crate::validation::Validate for AcknowledgeAlert {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "acknowledgementComment",
+            &self.acknowledgement_comment,
+            &ACKNOWLEDGEMENT_COMMENT,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "unacknowledgeAlert",
+            &self.unacknowledge_alert,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

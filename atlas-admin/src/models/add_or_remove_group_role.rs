@@ -9,3 +9,8 @@ pub struct AddOrRemoveGroupRole {
     #[serde(rename = "groupRole")]
     pub group_role: String,
 }
+impl crate::validation::Validate for AddOrRemoveGroupRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
+    }
+}

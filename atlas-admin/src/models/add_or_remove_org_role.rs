@@ -9,6 +9,11 @@ pub struct AddOrRemoveOrgRole {
     #[serde(rename = "orgRole")]
     pub org_role: AddOrRemoveOrgRoleOrgRole,
 }
+impl crate::validation::Validate for AddOrRemoveOrgRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("orgRole", &self.org_role, &crate::validation::Rules::NONE);
+    }
+}
 /// Organization-level role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddOrRemoveOrgRoleOrgRole {

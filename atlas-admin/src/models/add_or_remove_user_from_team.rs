@@ -3,11 +3,17 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddOrRemoveUserFromTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
+}
+impl crate::validation::Validate for AddOrRemoveUserFromTeam {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,16 +3,24 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Additional metadata associated with the line item.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdditionalData {
     /// Identifier of the stream processor associated with the line item.
     #[serde(rename = "processorId", default, skip_serializing_if = "Option::is_none")]
-    pub processor_id: Option<String>,
+    pub processor_id: Option<ObjectId>,
     /// Name of the stream processor associated with the line item.
     #[serde(rename = "processorName", default, skip_serializing_if = "Option::is_none")]
     pub processor_name: Option<String>,
     /// Workspace associated with the line item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+}
+impl crate::validation::Validate for AdditionalData {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("processorId", &self.processor_id, &crate::validation::Rules::NONE);
+        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
+        v.field("workspace", &self.workspace, &crate::validation::Rules::NONE);
+    }
 }

@@ -12,3 +12,9 @@ pub struct AdvancedAutoScalingSettings {
     #[serde(rename = "diskGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_gb: Option<DiskGbAutoScaling>,
 }
+impl crate::validation::Validate for AdvancedAutoScalingSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("compute", &self.compute, &crate::validation::Rules::NONE);
+        v.field("diskGB", &self.disk_gb, &crate::validation::Rules::NONE);
+    }
+}

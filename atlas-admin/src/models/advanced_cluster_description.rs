@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterConnectionStrings,
-    ComponentLabel, EmployeeAccessGrantView, Link, ReplicationSpec, ResourceTag,
+    ComponentLabel, EmployeeAccessGrantView, Link, ObjectId, ReplicationSpec,
+    ResourceName, ResourceTag,
 };
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdvancedClusterDescription {
@@ -128,12 +129,12 @@ pub struct AdvancedClusterDescription {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource tags instead.
@@ -170,7 +171,7 @@ pub struct AdvancedClusterDescription {
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the advanced cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Flag that indicates whether the cluster is paused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
@@ -230,6 +231,110 @@ pub struct AdvancedClusterDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub version_release_system: Option<AdvancedClusterDescriptionVersionReleaseSystem>,
+}
+impl crate::validation::Validate for AdvancedClusterDescription {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "advancedConfiguration",
+            &self.advanced_configuration,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
+        v.field("biConnector", &self.bi_connector, &crate::validation::Rules::NONE);
+        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
+        v.field(
+            "configServerManagementMode",
+            &self.config_server_management_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "configServerType",
+            &self.config_server_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "connectionStrings",
+            &self.connection_strings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
+        v.field(
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "encryptionAtRestProvider",
+            &self.encryption_at_rest_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("labels", &self.labels, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoDBEmployeeAccessGrant",
+            &self.mongo_db_employee_access_grant,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "mongoDBMajorVersion",
+            &self.mongo_db_major_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
+        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetScalingStrategy",
+            &self.replica_set_scaling_strategy,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicationSpecs",
+            &self.replication_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "versionReleaseSystem",
+            &self.version_release_system,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Configuration of nodes that comprise the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -35,3 +35,23 @@ pub struct AdvancedComputeAutoScaling {
     )]
     pub scale_down_enabled: Option<bool>,
 }
+impl crate::validation::Validate for AdvancedComputeAutoScaling {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "maxInstanceSize",
+            &self.max_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "minInstanceSize",
+            &self.min_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "scaleDownEnabled",
+            &self.scale_down_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

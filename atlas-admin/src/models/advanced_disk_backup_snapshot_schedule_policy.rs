@@ -3,14 +3,20 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::DiskBackupApiPolicyItem;
+use super::{DiskBackupApiPolicyItem, ObjectId};
 /// List that contains a document for each backup policy item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     /// Unique 24-hexadecimal digit string that identifies this backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List that contains the specifications for one policy.
     #[serde(rename = "policyItems")]
     pub policy_items: Vec<DiskBackupApiPolicyItem>,
+}
+impl crate::validation::Validate for AdvancedDiskBackupSnapshotSchedulePolicy {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
+    }
 }

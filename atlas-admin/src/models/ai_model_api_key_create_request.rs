@@ -18,6 +18,18 @@ pub struct AiModelApiKeyCreateRequest {
     /// A name for the new API key that will be created.
     pub name: String,
 }
+impl crate::validation::Validate for AiModelApiKeyCreateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &NAME);
+    }
+}
 /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AiModelApiKeyCreateRequestCloud {

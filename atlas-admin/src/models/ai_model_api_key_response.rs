@@ -73,3 +73,24 @@ pub struct AiModelApiKeyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl crate::validation::Validate for AiModelApiKeyResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
+        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("createdBy", &self.created_by, &crate::validation::Rules::NONE);
+        v.field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
+        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
+        v.field("maskedSecret", &self.masked_secret, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &NAME);
+        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}

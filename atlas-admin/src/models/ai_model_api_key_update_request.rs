@@ -8,3 +8,13 @@ pub struct AiModelApiKeyUpdateRequest {
     /// A new name for the API key.
     pub name: String,
 }
+impl crate::validation::Validate for AiModelApiKeyUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("name", &self.name, &NAME);
+    }
+}

@@ -45,3 +45,38 @@ pub struct AiModelRateLimitResponse {
     )]
     pub tokens_per_minute_limit: Option<i32>,
 }
+impl crate::validation::Validate for AiModelRateLimitResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MODEL_NAMES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static REQUESTS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static TOKENS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
+        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.field(
+            "modelGroupName",
+            &self.model_group_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("modelNames", &self.model_names, &MODEL_NAMES);
+        v.field(
+            "requestsPerMinuteLimit",
+            &self.requests_per_minute_limit,
+            &REQUESTS_PER_MINUTE_LIMIT,
+        );
+        v.field(
+            "tokensPerMinuteLimit",
+            &self.tokens_per_minute_limit,
+            &TOKENS_PER_MINUTE_LIMIT,
+        );
+    }
+}

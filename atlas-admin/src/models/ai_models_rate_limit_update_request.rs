@@ -12,3 +12,25 @@ pub struct AiModelsRateLimitUpdateRequest {
     #[serde(rename = "tokensPerMinuteLimit")]
     pub tokens_per_minute_limit: i32,
 }
+impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static REQUESTS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static TOKENS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "requestsPerMinuteLimit",
+            &self.requests_per_minute_limit,
+            &REQUESTS_PER_MINUTE_LIMIT,
+        );
+        v.field(
+            "tokensPerMinuteLimit",
+            &self.tokens_per_minute_limit,
+            &TOKENS_PER_MINUTE_LIMIT,
+        );
+    }
+}

@@ -235,3 +235,17 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
         )
     }
 }
+impl crate::validation::Validate for AlertViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AppServiceAlertView(inner) => inner.validate_into(v),
+            Self::Cluster(inner) => inner.validate_into(v),
+            Self::Host(inner) => inner.validate_into(v),
+            Self::FlexMetricAlert(inner) => inner.validate_into(v),
+            Self::HostMetricAlert(inner) => inner.validate_into(v),
+            Self::ReplicaSet(inner) => inner.validate_into(v),
+            Self::StreamProcessor(inner) => inner.validate_into(v),
+            Self::Default(inner) => inner.validate_into(v),
+        }
+    }
+}

@@ -269,3 +269,23 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
         )
     }
 }
+impl crate::validation::Validate for AlertsNotificationRootForGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::DatadogNotification(inner) => inner.validate_into(v),
+            Self::EmailNotification(inner) => inner.validate_into(v),
+            Self::GroupNotification(inner) => inner.validate_into(v),
+            Self::HipChatNotification(inner) => inner.validate_into(v),
+            Self::MicrosoftTeamsNotification(inner) => inner.validate_into(v),
+            Self::OpsGenieNotification(inner) => inner.validate_into(v),
+            Self::OrgNotification(inner) => inner.validate_into(v),
+            Self::PagerDutyNotification(inner) => inner.validate_into(v),
+            Self::SlackNotification(inner) => inner.validate_into(v),
+            Self::SmsNotification(inner) => inner.validate_into(v),
+            Self::TeamNotification(inner) => inner.validate_into(v),
+            Self::UserNotification(inner) => inner.validate_into(v),
+            Self::VictorOpsNotification(inner) => inner.validate_into(v),
+            Self::WebhookNotification(inner) => inner.validate_into(v),
+        }
+    }
+}

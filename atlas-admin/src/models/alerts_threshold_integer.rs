@@ -16,6 +16,13 @@ pub struct AlertsThresholdInteger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<AlertsThresholdIntegerUnits>,
 }
+impl crate::validation::Validate for AlertsThresholdInteger {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
+        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertsThresholdIntegerUnits {

@@ -10,3 +10,8 @@ pub struct AlertsToggle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl crate::validation::Validate for AlertsToggle {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

@@ -6,3 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Object that contains the identifying characteristics of the Amazon Web Services (AWS) Key Management Service (KMS). This field always returns a null value.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {}
+impl crate::validation::Validate
+for ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
+}

@@ -43,6 +43,34 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
         ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
     >,
 }
+impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(4),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "customOpensslCipherConfigTls12",
+            &self.custom_openssl_cipher_config_tls12,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "customOpensslCipherConfigTls13",
+            &self.custom_openssl_cipher_config_tls13,
+            &CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13,
+        );
+        v.field(
+            "minimumEnabledTlsProtocol",
+            &self.minimum_enabled_tls_protocol,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "tlsCipherConfigMode",
+            &self.tls_cipher_config_mode,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
     /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`

@@ -57,6 +57,37 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     #[serde(rename = "totalDocuments", default, skip_serializing_if = "Option::is_none")]
     pub total_documents: Option<i64>,
 }
+impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "effectiveTargetNamespace",
+            &self.effective_target_namespace,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("indexStatus", &self.index_status, &crate::validation::Rules::NONE);
+        v.field(
+            "restoredDocuments",
+            &self.restored_documents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "sourceNamespace",
+            &self.source_namespace,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field(
+            "targetNamespace",
+            &self.target_namespace,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "totalDocuments",
+            &self.total_documents,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Current state of this collection within the restore job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasCollectionRestoreCollectionStateResponseState {

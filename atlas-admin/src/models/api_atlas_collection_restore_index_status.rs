@@ -16,6 +16,17 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreIndexStatusState>,
 }
+impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FAILED_INDEXES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("failedIndexes", &self.failed_indexes, &FAILED_INDEXES);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
+}
 /// Index build state indicating the status of index creation during or after a restore operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasCollectionRestoreIndexStatusState {

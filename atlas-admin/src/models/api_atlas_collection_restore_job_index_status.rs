@@ -17,6 +17,20 @@ pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
 }
+impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FAILED_COLLECTION_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "failedCollectionCount",
+            &self.failed_collection_count,
+            &FAILED_COLLECTION_COUNT,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
+}
 /// Index build state indicating the status of index creation during or after a restore operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasCollectionRestoreJobIndexStatusState {

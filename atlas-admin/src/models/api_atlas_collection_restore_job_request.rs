@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ApiAtlasRestoreNamespaceView;
+use super::{ApiAtlasRestoreNamespaceView, ObjectId};
 /// Request body for creating a collection restore job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiAtlasCollectionRestoreJobRequest {
@@ -58,16 +58,56 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     pub point_in_time_utc_seconds: Option<Option<i32>>,
     /// ID of the snapshot to restore.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// Target cluster name.
     #[serde(rename = "targetClusterName")]
     pub target_cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the target group.
     #[serde(rename = "targetGroupId")]
-    pub target_group_id: String,
+    pub target_group_id: ObjectId,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
     #[serde(rename = "writeStrategy")]
     pub write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+}
+impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static DATABASES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "collectionSuffix",
+            &self.collection_suffix,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("collections", &self.collections, &COLLECTIONS);
+        v.field(
+            "databaseSuffix",
+            &self.database_suffix,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("databases", &self.databases, &DATABASES);
+        v.field("indexStrategy", &self.index_strategy, &crate::validation::Rules::NONE);
+        v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
+        v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
+        v.field(
+            "pointInTimeUtcSeconds",
+            &self.point_in_time_utc_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field(
+            "targetClusterName",
+            &self.target_cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
+        v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
+    }
 }
 /// Strategy for restoring indexes (all, none, or all except TTL).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasRestoreNamespaceView};
+use super::{
+    ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasRestoreNamespaceView, ObjectId,
+};
 /// Collection restore job summary including the list of databases and collections in the restore scope (up to 100 items each).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasCollectionRestoreJobResponse {
@@ -42,7 +44,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "indexStatus", default, skip_serializing_if = "Option::is_none")]
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
@@ -73,7 +75,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub restored_documents: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot being restored.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// Current state of the collection restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -88,7 +90,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub target_cluster_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the target group.
     #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_id: Option<String>,
+    pub target_group_id: Option<ObjectId>,
     /// Total number of documents across all supported collections in the restore job. This value may initially reflect an estimate based on collection metadata and can change as accurate document counts become available during the restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -97,6 +99,62 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
     #[serde(rename = "writeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub write_strategy: Option<ApiAtlasCollectionRestoreJobResponseWriteStrategy>,
+}
+impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static DATABASES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static RESTORED_DOCUMENTS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            ..crate::validation::Rules::NONE
+        };
+        static TOTAL_DOCUMENTS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "collectionSuffix",
+            &self.collection_suffix,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("collections", &self.collections, &COLLECTIONS);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field(
+            "databaseSuffix",
+            &self.database_suffix,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("databases", &self.databases, &DATABASES);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("indexStatus", &self.index_status, &crate::validation::Rules::NONE);
+        v.field("indexStrategy", &self.index_strategy, &crate::validation::Rules::NONE);
+        v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
+        v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
+        v.field(
+            "pointInTimeUtcSeconds",
+            &self.point_in_time_utc_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("restoredDocuments", &self.restored_documents, &RESTORED_DOCUMENTS);
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field(
+            "targetClusterName",
+            &self.target_cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
+        v.field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
+        v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
+    }
 }
 /// Strategy for restoring indexes (all, none, or all except TTL).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

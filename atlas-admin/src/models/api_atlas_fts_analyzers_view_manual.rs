@@ -36,6 +36,14 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ApiAtlasFtsAnalyzersViewManualTokenizer,
 }
+impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManual {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
+        v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     CharFilterhtmlStrip(CharFilterhtmlStrip),
@@ -92,6 +100,16 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 },
             ],
         )
+    }
+}
+impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::CharFilterhtmlStrip(inner) => inner.validate_into(v),
+            Self::CharFiltericuNormalize(inner) => inner.validate_into(v),
+            Self::CharFiltermapping(inner) => inner.validate_into(v),
+            Self::CharFilterpersian(inner) => inner.validate_into(v),
+        }
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -314,6 +332,33 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         )
     }
 }
+impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::TokenFilterasciiFolding(inner) => inner.validate_into(v),
+            Self::TokenFilterdaitchMokotoffSoundex(inner) => inner.validate_into(v),
+            Self::TokenFilteredgeGram(inner) => inner.validate_into(v),
+            Self::TokenFilterEnglishPossessive(inner) => inner.validate_into(v),
+            Self::TokenFilterFlattenGraph(inner) => inner.validate_into(v),
+            Self::TokenFiltericuFolding(inner) => inner.validate_into(v),
+            Self::TokenFiltericuNormalizer(inner) => inner.validate_into(v),
+            Self::TokenFilterkStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterlength(inner) => inner.validate_into(v),
+            Self::TokenFilterlowercase(inner) => inner.validate_into(v),
+            Self::TokenFilternGram(inner) => inner.validate_into(v),
+            Self::TokenFilterPorterStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterregex(inner) => inner.validate_into(v),
+            Self::TokenFilterreverse(inner) => inner.validate_into(v),
+            Self::TokenFiltershingle(inner) => inner.validate_into(v),
+            Self::TokenFiltersnowballStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterSpanishPluralStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterStempel(inner) => inner.validate_into(v),
+            Self::TokenFilterstopword(inner) => inner.validate_into(v),
+            Self::TokenFiltertrim(inner) => inner.validate_into(v),
+            Self::TokenFilterWordDelimiterGraph(inner) => inner.validate_into(v),
+        }
+    }
+}
 /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenizer {
@@ -421,5 +466,20 @@ impl From<TokenizeruaxUrlEmail> for ApiAtlasFtsAnalyzersViewManualTokenizer {
 impl From<Tokenizerwhitespace> for ApiAtlasFtsAnalyzersViewManualTokenizer {
     fn from(value: Tokenizerwhitespace) -> Self {
         Self::Tokenizerwhitespace(value)
+    }
+}
+impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::TokenizeredgeGram(inner) => inner.validate_into(v),
+            Self::Tokenizerkeyword(inner) => inner.validate_into(v),
+            Self::TokenizernGram(inner) => inner.validate_into(v),
+            Self::TokenizerregexCaptureGroup(inner) => inner.validate_into(v),
+            Self::TokenizerregexSplit(inner) => inner.validate_into(v),
+            Self::Tokenizerstandard(inner) => inner.validate_into(v),
+            Self::TokenizeruaxUrlEmail(inner) => inner.validate_into(v),
+            Self::Tokenizerwhitespace(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
     }
 }

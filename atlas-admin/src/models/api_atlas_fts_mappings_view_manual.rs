@@ -13,3 +13,9 @@ pub struct ApiAtlasFtsMappingsViewManual {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+impl crate::validation::Validate for ApiAtlasFtsMappingsViewManual {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dynamic", &self.dynamic, &crate::validation::Rules::NONE);
+        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+    }
+}

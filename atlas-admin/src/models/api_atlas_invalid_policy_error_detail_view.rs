@@ -11,3 +11,8 @@ pub struct ApiAtlasInvalidPolicyErrorDetailView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
+impl crate::validation::Validate for ApiAtlasInvalidPolicyErrorDetailView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("detail", &self.detail, &crate::validation::Rules::NONE);
+    }
+}

@@ -17,3 +17,9 @@ pub struct ApiAtlasInvalidPolicyView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ApiAtlasInvalidPolicyErrorDetailView>>,
 }
+impl crate::validation::Validate for ApiAtlasInvalidPolicyView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("body", &self.body, &crate::validation::Rules::NONE);
+        v.field("errors", &self.errors, &crate::validation::Rules::NONE);
+    }
+}

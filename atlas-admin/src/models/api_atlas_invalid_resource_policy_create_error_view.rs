@@ -19,6 +19,16 @@ pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     )]
     pub invalid_policies: Option<Vec<ApiAtlasInvalidPolicyView>>,
 }
+impl crate::validation::Validate for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("errorType", &self.error_type, &crate::validation::Rules::NONE);
+        v.field(
+            "invalidPolicies",
+            &self.invalid_policies,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Human-readable label that displays the type of an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType {

@@ -17,6 +17,20 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
     )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
 }
+impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(35),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "supportedRemoteRegions",
+            &self.supported_remote_regions,
+            &SUPPORTED_REMOTE_REGIONS,
+        );
+    }
+}
 /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasModifyEndpointServiceRequestViewCloudProvider {

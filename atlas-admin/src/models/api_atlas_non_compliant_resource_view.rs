@@ -3,19 +3,19 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ApiAtlasResourcePolicyMetadataView;
+use super::{ApiAtlasResourcePolicyMetadataView, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasNonCompliantResourceView {
     /// Unique 24-hexadecimal character string that identifies the organization the resource belongs to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Unique 24-hexadecimal character string that identifies the non-compliant resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
+    pub resource_id: Option<ObjectId>,
     /// Unique human readable string that identifies the non-compliant resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -37,6 +37,19 @@ pub struct ApiAtlasNonCompliantResourceView {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ApiAtlasNonCompliantResourceViewResourceType>,
+}
+impl crate::validation::Validate for ApiAtlasNonCompliantResourceView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("resourceId", &self.resource_id, &crate::validation::Rules::NONE);
+        v.field("resourceName", &self.resource_name, &crate::validation::Rules::NONE);
+        v.field(
+            "resourcePoliciesCausingNonCompliance",
+            &self.resource_policies_causing_non_compliance,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("resourceType", &self.resource_type, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that displays the type of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

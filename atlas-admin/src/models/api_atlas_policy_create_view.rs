@@ -8,3 +8,12 @@ pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,
 }
+impl crate::validation::Validate for ApiAtlasPolicyCreateView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BODY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("body", &self.body, &BODY);
+    }
+}

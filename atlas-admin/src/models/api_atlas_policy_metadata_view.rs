@@ -3,11 +3,17 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasPolicyMetadataView {
     /// Unique 24-hexadecimal character string that identifies the policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "policyId", default, skip_serializing_if = "Option::is_none")]
-    pub policy_id: Option<String>,
+    pub policy_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for ApiAtlasPolicyMetadataView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("policyId", &self.policy_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -18,3 +18,10 @@ pub struct ApiAtlasResourcePolicyCreateView {
     /// List of policies that make up the atlas resource policy.
     pub policies: Vec<ApiAtlasPolicyCreateView>,
 }
+impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("policies", &self.policies, &crate::validation::Rules::NONE);
+    }
+}

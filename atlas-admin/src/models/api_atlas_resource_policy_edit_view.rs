@@ -24,3 +24,10 @@ pub struct ApiAtlasResourcePolicyEditView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<ApiAtlasPolicyCreateView>>,
 }
+impl crate::validation::Validate for ApiAtlasResourcePolicyEditView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("policies", &self.policies, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ApiAtlasPolicyMetadataView;
+use super::{ApiAtlasPolicyMetadataView, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasResourcePolicyMetadataView {
     /// List of policies that are in conflict with the current state of the resource.
@@ -23,7 +23,7 @@ pub struct ApiAtlasResourcePolicyMetadataView {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_policy_id: Option<String>,
+    pub resource_policy_id: Option<ObjectId>,
     /// Human-readable label that describes the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -33,4 +33,23 @@ pub struct ApiAtlasResourcePolicyMetadataView {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_policy_name: Option<String>,
+}
+impl crate::validation::Validate for ApiAtlasResourcePolicyMetadataView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "policiesCausingNonCompliance",
+            &self.policies_causing_non_compliance,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "resourcePolicyId",
+            &self.resource_policy_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "resourcePolicyName",
+            &self.resource_policy_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiAtlasPolicyView, ApiAtlasUserMetadataView};
+use super::{ApiAtlasPolicyView, ApiAtlasUserMetadataView, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiAtlasResourcePolicyView {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -23,7 +23,7 @@ pub struct ApiAtlasResourcePolicyView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(
         rename = "lastUpdatedByUser",
@@ -49,7 +49,7 @@ pub struct ApiAtlasResourcePolicyView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// List of policies that make up the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -60,4 +60,26 @@ pub struct ApiAtlasResourcePolicyView {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl crate::validation::Validate for ApiAtlasResourcePolicyView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("createdByUser", &self.created_by_user, &crate::validation::Rules::NONE);
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "lastUpdatedByUser",
+            &self.last_updated_by_user,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "lastUpdatedDate",
+            &self.last_updated_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("policies", &self.policies, &crate::validation::Rules::NONE);
+        v.field("version", &self.version, &crate::validation::Rules::NONE);
+    }
 }

@@ -17,3 +17,17 @@ pub struct ApiAtlasRestoreNamespaceView {
     )]
     pub target_namespace: Option<String>,
 }
+impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "sourceNamespace",
+            &self.source_namespace,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "targetNamespace",
+            &self.target_namespace,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

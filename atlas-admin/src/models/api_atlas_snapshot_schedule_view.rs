@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiAtlasSnapshotScheduleView {
     /// Quantity of time expressed in minutes between successive cluster checkpoints. This parameter applies only to sharded clusters. This number determines the granularity of continuous cloud backups for sharded clusters.
@@ -11,7 +11,7 @@ pub struct ApiAtlasSnapshotScheduleView {
     pub cluster_checkpoint_interval_min: i32,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshot you want to return.
     #[serde(rename = "clusterId")]
-    pub cluster_id: String,
+    pub cluster_id: ObjectId,
     /// Quantity of time to keep daily snapshots. MongoDB Cloud expresses this value in days. Set this value to `0` to disable daily snapshot retention.
     #[serde(rename = "dailySnapshotRetentionDays")]
     pub daily_snapshot_retention_days: i32,
@@ -19,7 +19,7 @@ pub struct ApiAtlasSnapshotScheduleView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -40,4 +40,46 @@ pub struct ApiAtlasSnapshotScheduleView {
     /// Number of weeks that MongoDB Cloud must keep weekly snapshots. Set this value to `0` to disable weekly snapshot retention.
     #[serde(rename = "weeklySnapshotRetentionWeeks")]
     pub weekly_snapshot_retention_weeks: i32,
+}
+impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "clusterCheckpointIntervalMin",
+            &self.cluster_checkpoint_interval_min,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field(
+            "dailySnapshotRetentionDays",
+            &self.daily_snapshot_retention_days,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "monthlySnapshotRetentionMonths",
+            &self.monthly_snapshot_retention_months,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "pointInTimeWindowHours",
+            &self.point_in_time_window_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "snapshotIntervalHours",
+            &self.snapshot_interval_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "snapshotRetentionDays",
+            &self.snapshot_retention_days,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "weeklySnapshotRetentionWeeks",
+            &self.weekly_snapshot_retention_weeks,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

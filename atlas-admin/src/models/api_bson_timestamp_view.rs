@@ -17,3 +17,13 @@ pub struct ApiBsonTimestampView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment: Option<i32>,
 }
+impl crate::validation::Validate for ApiBsonTimestampView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INCREMENT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1199145600.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("date", &self.date, &crate::validation::Rules::NONE);
+        v.field("increment", &self.increment, &INCREMENT);
+    }
+}

@@ -35,6 +35,27 @@ pub struct ApiCheckpointPartView {
     #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<ApiCheckpointPartViewTypeName>,
 }
+impl crate::validation::Validate for ApiCheckpointPartView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+        v.field(
+            "tokenDiscovered",
+            &self.token_discovered,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "tokenTimestamp",
+            &self.token_timestamp,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the type of host that the part represents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiCheckpointPartViewTypeName {

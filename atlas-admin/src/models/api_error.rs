@@ -46,3 +46,17 @@ pub struct ApiError {
     )]
     pub reason: Option<Option<String>>,
 }
+impl crate::validation::Validate for ApiError {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "badRequestDetail",
+            &self.bad_request_detail,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("detail", &self.detail, &crate::validation::Rules::NONE);
+        v.field("error", &self.error, &crate::validation::Rules::NONE);
+        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
+        v.field("parameters", &self.parameters, &crate::validation::Rules::NONE);
+        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::LinkAtlas;
+use super::{LinkAtlas, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiHostViewAtlas {
     /// Date and time when MongoDB Cloud created this MongoDB process. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -15,7 +15,7 @@ pub struct ApiHostViewAtlas {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -66,6 +66,38 @@ pub struct ApiHostViewAtlas {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl crate::validation::Validate for ApiHostViewAtlas {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static HOSTNAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::HOSTNAME),
+            ..crate::validation::Rules::NONE
+        };
+        static ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostname", &self.hostname, &HOSTNAME);
+        v.field("id", &self.id, &ID);
+        v.field("lastPing", &self.last_ping, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("port", &self.port, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.field("userAlias", &self.user_alias, &crate::validation::Rules::NONE);
+        v.field("version", &self.version, &VERSION);
+    }
 }
 /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

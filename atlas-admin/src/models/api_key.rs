@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{AccessListItemView, CloudAccessRoleAssignment};
+use super::{AccessListItemView, CloudAccessRoleAssignment, ObjectId};
 /// Details contained in one API key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiKey {
@@ -16,7 +16,7 @@ pub struct ApiKey {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Public API key value set for the specified organization API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -27,4 +27,17 @@ pub struct ApiKey {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
+}
+impl crate::validation::Validate for ApiKey {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PUBLIC_KEY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(8),
+            max_length: Some(8),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("accessList", &self.access_list, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("publicKey", &self.public_key, &PUBLIC_KEY);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+    }
 }

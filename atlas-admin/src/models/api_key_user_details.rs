@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CloudAccessRoleAssignment, Link};
+use super::{CloudAccessRoleAssignment, Link, ObjectId};
 /// Details of the Programmatic API Keys.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiKeyUserDetails {
@@ -14,7 +14,7 @@ pub struct ApiKeyUserDetails {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -33,4 +33,24 @@ pub struct ApiKeyUserDetails {
     /// List that contains the roles that the API key needs to have. All roles you provide must be valid for the specified project or organization. Each request must include a minimum of one valid role. The resource returns all project and organization roles assigned to the API key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
+}
+impl crate::validation::Validate for ApiKeyUserDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESC: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        static PUBLIC_KEY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(8),
+            max_length: Some(8),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("desc", &self.desc, &DESC);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("privateKey", &self.private_key, &crate::validation::Rules::NONE);
+        v.field("publicKey", &self.public_key, &PUBLIC_KEY);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+    }
 }

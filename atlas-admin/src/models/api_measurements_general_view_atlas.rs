@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{LinkAtlas, MetricsMeasurementAtlas};
+use super::{LinkAtlas, MetricsMeasurementAtlas, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiMeasurementsGeneralViewAtlas {
     /// Human-readable label that identifies the database that the specified MongoDB process serves.
@@ -25,7 +25,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -56,6 +56,28 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static HOST_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
+        v.field("end", &self.end, &crate::validation::Rules::NONE);
+        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostId", &self.host_id, &HOST_ID);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("measurements", &self.measurements, &crate::validation::Rules::NONE);
+        v.field("partitionName", &self.partition_name, &crate::validation::Rules::NONE);
+        v.field("processId", &self.process_id, &PROCESS_ID);
+        v.field("start", &self.start, &crate::validation::Rules::NONE);
+    }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

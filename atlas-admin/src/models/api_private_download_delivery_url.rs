@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::AwsVpcEndpointId;
 /// One Uniform Resource Locator (URL) that points to the compressed snapshot files for manual download and the corresponding private endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiPrivateDownloadDeliveryUrl {
@@ -11,5 +12,11 @@ pub struct ApiPrivateDownloadDeliveryUrl {
     pub delivery_url: Option<String>,
     /// Unique 22-character alphanumeric string that identifies the private endpoint.
     #[serde(rename = "endpointId", default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_id: Option<String>,
+    pub endpoint_id: Option<AwsVpcEndpointId>,
+}
+impl crate::validation::Validate for ApiPrivateDownloadDeliveryUrl {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
+        v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
+    }
 }

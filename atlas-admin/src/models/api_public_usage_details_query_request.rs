@@ -16,6 +16,13 @@ pub struct ApiPublicUsageDetailsQueryRequest {
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<ApiPublicUsageDetailsQueryRequestSortOrder>,
 }
+impl crate::validation::Validate for ApiPublicUsageDetailsQueryRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("filters", &self.filters, &crate::validation::Rules::NONE);
+        v.field("sortField", &self.sort_field, &crate::validation::Rules::NONE);
+        v.field("sortOrder", &self.sort_order, &crate::validation::Rules::NONE);
+    }
+}
 /// Specify the field used to specify how to sort query results. Default to bill date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiPublicUsageDetailsQueryRequestSortField {

@@ -26,6 +26,19 @@ pub struct ApiSearchDeploymentEffectiveSpecView {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(2.0),
+            maximum: Some(32.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &NODE_COUNT);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which Search Nodes are provisioned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiSearchDeploymentEffectiveSpecViewCloudProvider {

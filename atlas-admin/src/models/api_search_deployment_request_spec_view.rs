@@ -33,6 +33,19 @@ pub struct ApiSearchDeploymentRequestSpecView {
     )]
     pub region_name: Option<Option<String>>,
 }
+impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(2.0),
+            maximum: Some(32.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &NODE_COUNT);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiSearchDeploymentRequestSpecViewCloudProvider {

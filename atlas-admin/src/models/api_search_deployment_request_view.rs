@@ -17,3 +17,18 @@ pub struct ApiSearchDeploymentRequestView {
     /// List of settings that configure the Search Nodes for your cluster. Provide one element per region when configuring asymmetric deployments; a single element applies to all regions.
     pub specs: Vec<ApiSearchDeploymentRequestSpecView>,
 }
+impl crate::validation::Validate for ApiSearchDeploymentRequestView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DEFAULT_NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(2.0),
+            maximum: Some(32.0),
+            ..crate::validation::Rules::NONE
+        };
+        static SPECS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("defaultNodeCount", &self.default_node_count, &DEFAULT_NODE_COUNT);
+        v.field("specs", &self.specs, &SPECS);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiSearchDeploymentEffectiveSpecView, ApiSearchDeploymentSpecView};
+use super::{ApiSearchDeploymentEffectiveSpecView, ApiSearchDeploymentSpecView, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiSearchDeploymentResponseView {
     /// List of settings that configure the Search Nodes for your cluster, with per-region detail including the region name and cloud provider.
@@ -27,12 +27,12 @@ pub struct ApiSearchDeploymentResponseView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the search deployment.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Deprecated. `specs` will be removed in a future release. We strongly recommend that you use `effectiveSpecs` instead.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -44,6 +44,24 @@ pub struct ApiSearchDeploymentResponseView {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<ApiSearchDeploymentResponseViewStateName>,
+}
+impl crate::validation::Validate for ApiSearchDeploymentResponseView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "effectiveSpecs",
+            &self.effective_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "encryptionAtRestProvider",
+            &self.encryption_at_rest_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("specs", &self.specs, &crate::validation::Rules::NONE);
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+    }
 }
 /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

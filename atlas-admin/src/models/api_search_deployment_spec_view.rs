@@ -13,6 +13,17 @@ pub struct ApiSearchDeploymentSpecView {
     #[serde(rename = "nodeCount")]
     pub node_count: i32,
 }
+impl crate::validation::Validate for ApiSearchDeploymentSpecView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(2.0),
+            maximum: Some(32.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &NODE_COUNT);
+    }
+}
 /// Hardware specification for the Search Node instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiSearchDeploymentSpecViewInstanceSize {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Response body containing a standby link failover readiness snapshot for assessing potential data loss before an unplanned failover.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiStandbyLinkFailoverReadinessResponse {
@@ -28,10 +29,26 @@ pub struct ApiStandbyLinkFailoverReadinessResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the standby link described by this readiness snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
-    pub standby_link_id: Option<String>,
+    pub standby_link_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for ApiStandbyLinkFailoverReadinessResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "estimatedDataLossSeconds",
+            &self.estimated_data_loss_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "estimatedFailoverTimeSeconds",
+            &self.estimated_failover_time_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
+    }
 }

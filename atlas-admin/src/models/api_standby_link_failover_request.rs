@@ -10,6 +10,11 @@ pub struct ApiStandbyLinkFailoverRequest {
     #[serde(rename = "type")]
     pub type_: ApiStandbyLinkFailoverRequestType,
 }
+impl crate::validation::Validate for ApiStandbyLinkFailoverRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Type of failover operation to perform.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiStandbyLinkFailoverRequestType {

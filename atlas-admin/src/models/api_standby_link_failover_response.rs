@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Response containing failover operation details.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiStandbyLinkFailoverResponse {
@@ -20,7 +21,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "failoverId", default, skip_serializing_if = "Option::is_none")]
-    pub failover_id: Option<String>,
+    pub failover_id: Option<ObjectId>,
     /// Current stage of the failover operation. Indicates progression from initiation to completion.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,7 +31,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
-    pub standby_link_id: Option<String>,
+    pub standby_link_id: Option<ObjectId>,
     /// Current status of the failover operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -39,6 +40,17 @@ pub struct ApiStandbyLinkFailoverResponse {
     /// Type of failover operation to perform.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ApiStandbyLinkFailoverResponseType>,
+}
+impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("completedAt", &self.completed_at, &crate::validation::Rules::NONE);
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("failoverId", &self.failover_id, &crate::validation::Rules::NONE);
+        v.field("failoverStage", &self.failover_stage, &crate::validation::Rules::NONE);
+        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }
 /// Current stage of the failover operation. Indicates progression from initiation to completion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,13 +3,28 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectIdAnyCase;
 /// Request body for creating a standby link between clusters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiStandbyLinkRequest {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     #[serde(rename = "activeClusterUniqueId")]
-    pub active_cluster_unique_id: String,
+    pub active_cluster_unique_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
     #[serde(rename = "standbyClusterUniqueId")]
-    pub standby_cluster_unique_id: String,
+    pub standby_cluster_unique_id: ObjectIdAnyCase,
+}
+impl crate::validation::Validate for ApiStandbyLinkRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "activeClusterUniqueId",
+            &self.active_cluster_unique_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "standbyClusterUniqueId",
+            &self.standby_cluster_unique_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,12 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectIdAnyCase;
 /// Response body containing standby link information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiStandbyLinkResponse {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
     #[serde(rename = "activeClusterUniqueId")]
-    pub active_cluster_unique_id: String,
+    pub active_cluster_unique_id: ObjectIdAnyCase,
     /// Reason the standby link is in an error state. Only present when the status is DEGRADED or FAILED.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -23,18 +24,36 @@ pub struct ApiStandbyLinkResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectIdAnyCase>,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
     #[serde(rename = "standbyClusterUniqueId")]
-    pub standby_cluster_unique_id: String,
+    pub standby_cluster_unique_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
-    pub standby_link_id: Option<String>,
+    pub standby_link_id: Option<ObjectIdAnyCase>,
     /// Current status of the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl crate::validation::Validate for ApiStandbyLinkResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "activeClusterUniqueId",
+            &self.active_cluster_unique_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("errorReason", &self.error_reason, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field(
+            "standbyClusterUniqueId",
+            &self.standby_cluster_unique_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }

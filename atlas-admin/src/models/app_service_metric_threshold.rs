@@ -84,6 +84,16 @@ impl From<TimeMetricThresholdView> for AppServiceMetricThreshold {
         Self::TimeMetricThresholdView(value)
     }
 }
+impl crate::validation::Validate for AppServiceMetricThreshold {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::RawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::TimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppServiceMetricThresholdMode {

@@ -17,3 +17,9 @@ pub struct AssociatedInvoice {
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
 }
+impl crate::validation::Validate for AssociatedInvoice {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+    }
+}

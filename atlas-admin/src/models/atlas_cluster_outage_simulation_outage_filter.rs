@@ -15,6 +15,13 @@ pub struct AtlasClusterOutageSimulationOutageFilter {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AtlasClusterOutageSimulationOutageFilterType>,
 }
+impl crate::validation::Validate for AtlasClusterOutageSimulationOutageFilter {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// The cloud provider of the region that undergoes the outage simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AtlasClusterOutageSimulationOutageFilterCloudProvider {

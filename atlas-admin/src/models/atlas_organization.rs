@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Details that describe the organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AtlasOrganization {
@@ -11,7 +11,7 @@ pub struct AtlasOrganization {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag that indicates whether this organization has been deleted.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -31,4 +31,21 @@ pub struct AtlasOrganization {
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_default_alerts_settings: Option<bool>,
+}
+impl crate::validation::Validate for AtlasOrganization {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("isDeleted", &self.is_deleted, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &NAME);
+        v.field(
+            "skipDefaultAlertsSettings",
+            &self.skip_default_alerts_settings,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

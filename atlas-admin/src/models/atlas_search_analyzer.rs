@@ -25,3 +25,11 @@ pub struct AtlasSearchAnalyzer {
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+impl crate::validation::Validate for AtlasSearchAnalyzer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
+        v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
+    }
+}

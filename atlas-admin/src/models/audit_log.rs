@@ -28,6 +28,22 @@ pub struct AuditLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl crate::validation::Validate for AuditLog {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "auditAuthorizationSuccess",
+            &self.audit_authorization_success,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("auditFilter", &self.audit_filter, &crate::validation::Rules::NONE);
+        v.field(
+            "configurationType",
+            &self.configuration_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that displays how to configure the audit filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogConfigurationType {

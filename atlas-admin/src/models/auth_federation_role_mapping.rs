@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ConnectedOrgConfigRoleAssignment;
+use super::{ConnectedOrgConfigRoleAssignment, ObjectId};
 /// Mapping settings that link one IdP and MongoDB Cloud.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthFederationRoleMapping {
@@ -14,8 +14,24 @@ pub struct AuthFederationRoleMapping {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Atlas roles and the unique identifiers of the groups and organizations associated with each role. The array must include at least one element with an Organization role and its respective `orgId`. Each element in the array can have a value for `orgId` or `groupId`, but not both.
     #[serde(rename = "roleAssignments")]
     pub role_assignments: Vec<ConnectedOrgConfigRoleAssignment>,
+}
+impl crate::validation::Validate for AuthFederationRoleMapping {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static EXTERNAL_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLE_ASSIGNMENTS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("externalGroupName", &self.external_group_name, &EXTERNAL_GROUP_NAME);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("roleAssignments", &self.role_assignments, &ROLE_ASSIGNMENTS);
+    }
 }

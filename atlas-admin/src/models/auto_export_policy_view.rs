@@ -3,15 +3,26 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Policy for automatically exporting Cloud Backup Snapshots.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AutoExportPolicyView {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
-    pub export_bucket_id: Option<String>,
+    pub export_bucket_id: Option<ObjectId>,
     /// Human-readable label that indicates the rate at which the export policy item occurs.
     #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<AutoExportPolicyViewFrequencyType>,
+}
+impl crate::validation::Validate for AutoExportPolicyView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "exportBucketId",
+            &self.export_bucket_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that indicates the rate at which the export policy item occurs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

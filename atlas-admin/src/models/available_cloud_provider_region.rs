@@ -16,3 +16,9 @@ pub struct AvailableCloudProviderRegion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl crate::validation::Validate for AvailableCloudProviderRegion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("default", &self.default, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Deployments that can be migrated to MongoDB Atlas.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AvailableClustersDeployment {
@@ -15,7 +16,7 @@ pub struct AvailableClustersDeployment {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Size of this database on disk at the time of the request expressed in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -68,4 +69,27 @@ pub struct AvailableClustersDeployment {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "tlsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub tls_enabled: Option<bool>,
+}
+impl crate::validation::Validate for AvailableClustersDeployment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("agentVersion", &self.agent_version, &crate::validation::Rules::NONE);
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("dbSizeBytes", &self.db_size_bytes, &crate::validation::Rules::NONE);
+        v.field(
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("managed", &self.managed, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoDBVersion",
+            &self.mongo_db_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("oplogSizeMB", &self.oplog_size_mb, &crate::validation::Rules::NONE);
+        v.field("sharded", &self.sharded, &crate::validation::Rules::NONE);
+        v.field("shardsSize", &self.shards_size, &crate::validation::Rules::NONE);
+        v.field("tlsEnabled", &self.tls_enabled, &crate::validation::Rules::NONE);
+    }
 }

@@ -24,3 +24,12 @@ pub struct AwsAccountDetails {
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl crate::validation::Validate for AwsAccountDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("awsAccountId", &self.aws_account_id, &crate::validation::Rules::NONE);
+        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+    }
+}

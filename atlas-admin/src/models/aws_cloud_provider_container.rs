@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudProviderContainerProviderName;
+use super::{AwsVpcId, CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AwsCloudProviderContainer {
@@ -11,7 +11,7 @@ pub struct AwsCloudProviderContainer {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
@@ -41,7 +41,21 @@ pub struct AwsCloudProviderContainer {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<AwsVpcId>,
+}
+impl crate::validation::Validate for AwsCloudProviderContainer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -35,6 +35,25 @@ pub struct AwsCloudProviderSettings {
     #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<AwsCloudProviderSettingsVolumeType>,
 }
+impl crate::validation::Validate for AwsCloudProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
+        v.field(
+            "encryptEBSVolume",
+            &self.encrypt_ebs_volume,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "instanceSizeName",
+            &self.instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("volumeType", &self.volume_type, &crate::validation::Rules::NONE);
+    }
+}
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsCloudProviderSettingsInstanceSizeName {

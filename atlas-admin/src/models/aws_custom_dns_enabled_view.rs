@@ -9,3 +9,8 @@ pub struct AwsCustomDnsEnabledView {
     /// When `"enabled": true`, connect to your cluster using Private IP for Peering connection strings.
     pub enabled: bool,
 }
+impl crate::validation::Validate for AwsCustomDnsEnabledView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

@@ -64,6 +64,20 @@ pub struct AwsHardwareSpec20240805 {
     #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
 }
+impl crate::validation::Validate for AwsHardwareSpec20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
+        v.field(
+            "diskThroughput",
+            &self.disk_throughput,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+    }
+}
 /// Type of storage you want to attach to your AWS-provisioned cluster.
 ///
 /// - `STANDARD` volume types can't exceed the default input/output operations per second (IOPS) rate for the selected volume size.

@@ -44,6 +44,27 @@ pub struct AwsInterfaceEndpoint {
     )]
     pub interface_endpoint_id: Option<String>,
 }
+impl crate::validation::Validate for AwsInterfaceEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "connectionStatus",
+            &self.connection_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "deleteRequested",
+            &self.delete_requested,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field(
+            "interfaceEndpointId",
+            &self.interface_endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Cloud service provider that serves the requested endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsInterfaceEndpointCloudProvider {

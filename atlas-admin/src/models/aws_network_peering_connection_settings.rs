@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{AwsVpcId, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AwsNetworkPeeringConnectionSettings {
@@ -19,7 +20,7 @@ pub struct AwsNetworkPeeringConnectionSettings {
     pub connection_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
     #[serde(rename = "containerId")]
-    pub container_id: String,
+    pub container_id: ObjectId,
     /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -29,7 +30,7 @@ pub struct AwsNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<AwsNetworkPeeringConnectionSettingsProviderName>,
@@ -43,7 +44,41 @@ pub struct AwsNetworkPeeringConnectionSettings {
     pub status_name: Option<AwsNetworkPeeringConnectionSettingsStatusName>,
     /// Unique string that identifies the VPC on Amazon Web Services (AWS) that you want to peer with the MongoDB Cloud VPC.
     #[serde(rename = "vpcId")]
-    pub vpc_id: String,
+    pub vpc_id: AwsVpcId,
+}
+impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static AWS_ACCOUNT_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::AWS_ACCOUNT_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static ROUTE_TABLE_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "accepterRegionName",
+            &self.accepter_region_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("awsAccountId", &self.aws_account_id, &AWS_ACCOUNT_ID);
+        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
+        v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
+        v.field(
+            "errorStateName",
+            &self.error_state_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field(
+            "routeTableCidrBlock",
+            &self.route_table_cidr_block,
+            &ROUTE_TABLE_CIDR_BLOCK,
+        );
+        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AwsPrivateLinkConnection {
@@ -29,7 +30,7 @@ pub struct AwsPrivateLinkConnection {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of strings that identify private endpoint interfaces applied to the specified project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,7 +39,7 @@ pub struct AwsPrivateLinkConnection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub interface_endpoints: Option<Vec<String>>,
+    pub interface_endpoints: Option<Vec<ObjectId>>,
     /// Cloud provider region that manages this Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,6 +58,38 @@ pub struct AwsPrivateLinkConnection {
         with = "::serde_with::rust::double_option"
     )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
+}
+impl crate::validation::Validate for AwsPrivateLinkConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ENDPOINT_SERVICE_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::ENDPOINT_SERVICE_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(35),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "endpointServiceName",
+            &self.endpoint_service_name,
+            &ENDPOINT_SERVICE_NAME,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "interfaceEndpoints",
+            &self.interface_endpoints,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "supportedRemoteRegions",
+            &self.supported_remote_regions,
+            &SUPPORTED_REMOTE_REGIONS,
+        );
+    }
 }
 /// Cloud service provider that serves the requested endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

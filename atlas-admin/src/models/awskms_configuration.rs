@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AwskmsConfiguration {
@@ -33,7 +34,7 @@ pub struct AwskmsConfiguration {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
     /// Human-readable label of the Identity and Access Management (IAM) secret access key with permissions required to access your Amazon Web Services (AWS) customer master key.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -48,6 +49,40 @@ pub struct AwskmsConfiguration {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+}
+impl crate::validation::Validate for AwskmsConfiguration {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ACCESS_KEY_ID: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(16),
+            max_length: Some(128),
+            ..crate::validation::Rules::NONE
+        };
+        static CUSTOMER_MASTER_KEY_ID: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("accessKeyID", &self.access_key_id, &ACCESS_KEY_ID);
+        v.field(
+            "customerMasterKeyID",
+            &self.customer_master_key_id,
+            &CUSTOMER_MASTER_KEY_ID,
+        );
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "requirePrivateNetworking",
+            &self.require_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field(
+            "secretAccessKey",
+            &self.secret_access_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+    }
 }
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -32,3 +32,20 @@ pub struct AzureAccountDetails {
     )]
     pub virtual_network_name: Option<String>,
 }
+impl crate::validation::Validate for AzureAccountDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "virtualNetworkName",
+            &self.virtual_network_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudProviderContainerProviderName;
+use super::{CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AzureCloudProviderContainer {
@@ -11,7 +11,7 @@ pub struct AzureCloudProviderContainer {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
@@ -42,7 +42,7 @@ pub struct AzureCloudProviderContainer {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub azure_subscription_id: Option<String>,
+    pub azure_subscription_id: Option<ObjectId>,
     /// Azure region to which MongoDB Cloud deployed this network peering container.
     pub region: AzureCloudProviderContainerRegion,
     /// Unique string that identifies the Azure VNet in which MongoDB Cloud clusters in this network peering container exist. The response returns **null** if no clusters exist in this network peering container.
@@ -50,6 +50,29 @@ pub struct AzureCloudProviderContainer {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "vnetName", default, skip_serializing_if = "Option::is_none")]
     pub vnet_name: Option<String>,
+}
+impl crate::validation::Validate for AzureCloudProviderContainer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        static VNET_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::VNET_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
+        v.field(
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("vnetName", &self.vnet_name, &VNET_NAME);
+    }
 }
 /// Azure region to which MongoDB Cloud deployed this network peering container.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -24,6 +24,19 @@ pub struct AzureCloudProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AzureCloudProviderSettingsRegionName>,
 }
+impl crate::validation::Validate for AzureCloudProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field("diskTypeName", &self.disk_type_name, &crate::validation::Rules::NONE);
+        v.field(
+            "instanceSizeName",
+            &self.instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureCloudProviderSettingsDiskTypeName {

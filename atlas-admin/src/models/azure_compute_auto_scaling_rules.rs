@@ -21,6 +21,20 @@ pub struct AzureComputeAutoScalingRules {
     )]
     pub min_instance_size: Option<AzureComputeAutoScalingRulesMinInstanceSize>,
 }
+impl crate::validation::Validate for AzureComputeAutoScalingRules {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "maxInstanceSize",
+            &self.max_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "minInstanceSize",
+            &self.min_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Maximum instance size to which your cluster can automatically scale.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureComputeAutoScalingRulesMaxInstanceSize {

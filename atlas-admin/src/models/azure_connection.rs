@@ -31,3 +31,19 @@ pub struct AzureConnection {
     )]
     pub storage_account_name: Option<String>,
 }
+impl crate::validation::Validate for AzureConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "servicePrincipalId",
+            &self.service_principal_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "storageAccountName",
+            &self.storage_account_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -22,6 +22,13 @@ pub struct AzureHardwareSpec {
     #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
 }
+impl crate::validation::Validate for AzureHardwareSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+    }
+}
 /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureHardwareSpecInstanceSize {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Details that define the configuration of Encryption at Rest using Azure Key Vault (AKV).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AzureKeyVault {
@@ -41,7 +42,7 @@ pub struct AzureKeyVault {
     pub resource_group_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Azure Service Principal that MongoDB Cloud uses to access the Azure Key Vault.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
     /// Private data that you need secured and that belongs to the specified Azure Key Vault (AKV) tenant (`azureKeyVault.tenantID`). This data can include any type of sensitive data such as passwords, database connection strings, API keys, and the like. AKV stores this information as encrypted binary data.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -58,6 +59,38 @@ pub struct AzureKeyVault {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+}
+impl crate::validation::Validate for AzureKeyVault {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "azureEnvironment",
+            &self.azure_environment,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clientID", &self.client_id, &crate::validation::Rules::NONE);
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field("keyIdentifier", &self.key_identifier, &crate::validation::Rules::NONE);
+        v.field("keyVaultName", &self.key_vault_name, &crate::validation::Rules::NONE);
+        v.field(
+            "requirePrivateNetworking",
+            &self.require_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "resourceGroupName",
+            &self.resource_group_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.field(
+            "subscriptionID",
+            &self.subscription_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tenantID", &self.tenant_id, &crate::validation::Rules::NONE);
+        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+    }
 }
 /// Azure environment in which your account credentials reside.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

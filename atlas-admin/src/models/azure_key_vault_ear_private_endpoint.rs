@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Azure Key Vault Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AzureKeyVaultEarPrivateEndpoint {
@@ -20,7 +21,7 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Connection name of the Azure Private Endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,6 +39,20 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzureKeyVaultEarPrivateEndpointStatus>,
+}
+impl crate::validation::Validate for AzureKeyVaultEarPrivateEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointConnectionName",
+            &self.private_endpoint_connection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

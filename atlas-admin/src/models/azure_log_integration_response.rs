@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::LogIntegrationResponseLogTypesItem;
+use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AzureLogIntegrationResponse {
@@ -20,13 +20,37 @@ pub struct AzureLogIntegrationResponse {
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectIdAnyCase,
     /// Storage account name where logs will be stored.
     #[serde(rename = "storageAccountName")]
     pub storage_account_name: String,
     /// Storage container name for log files.
     #[serde(rename = "storageContainerName")]
     pub storage_container_name: String,
+}
+impl crate::validation::Validate for AzureLogIntegrationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("logTypes", &self.log_types, &LOG_TYPES);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field(
+            "storageAccountName",
+            &self.storage_account_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "storageContainerName",
+            &self.storage_container_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

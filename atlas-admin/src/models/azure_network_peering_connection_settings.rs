@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AzureNetworkPeeringConnectionSettings {
@@ -14,7 +15,7 @@ pub struct AzureNetworkPeeringConnectionSettings {
     pub azure_subscription_id: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
     #[serde(rename = "containerId")]
-    pub container_id: String,
+    pub container_id: ObjectId,
     /// Error message returned when a requested Azure network peering resource returns `"status" : "FAILED"`. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -24,7 +25,7 @@ pub struct AzureNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<AzureNetworkPeeringConnectionSettingsProviderName>,
@@ -39,6 +40,35 @@ pub struct AzureNetworkPeeringConnectionSettings {
     /// Human-readable label that identifies the VNet that you want to peer with the MongoDB Cloud VNet.
     #[serde(rename = "vnetName")]
     pub vnet_name: String,
+}
+impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static RESOURCE_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::VNET_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static VNET_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::VNET_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "azureDirectoryId",
+            &self.azure_directory_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "azureSubscriptionId",
+            &self.azure_subscription_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
+        v.field("errorState", &self.error_state, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("resourceGroupName", &self.resource_group_name, &RESOURCE_GROUP_NAME);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("vnetName", &self.vnet_name, &VNET_NAME);
+    }
 }
 /// Cloud service provider that serves the requested network peering connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -56,6 +56,41 @@ pub struct AzurePrivateEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzurePrivateEndpointStatus>,
 }
+impl crate::validation::Validate for AzurePrivateEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIVATE_ENDPOINT_CONNECTION_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PRIVATE_ENDPOINT_CONNECTION_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "deleteRequested",
+            &self.delete_requested,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointConnectionName",
+            &self.private_endpoint_connection_name,
+            &PRIVATE_ENDPOINT_CONNECTION_NAME,
+        );
+        v.field(
+            "privateEndpointIPAddress",
+            &self.private_endpoint_ip_address,
+            &PRIVATE_ENDPOINT_IP_ADDRESS,
+        );
+        v.field(
+            "privateEndpointResourceId",
+            &self.private_endpoint_resource_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider that serves the requested endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzurePrivateEndpointCloudProvider {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{AzurePrivateLinkServiceName, ObjectId};
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AzurePrivateLinkConnection {
@@ -20,7 +21,7 @@ pub struct AzurePrivateLinkConnection {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of private endpoints assigned to this Azure Private Link Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,7 +39,7 @@ pub struct AzurePrivateLinkConnection {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub private_link_service_name: Option<String>,
+    pub private_link_service_name: Option<AzurePrivateLinkServiceName>,
     /// Root-relative path that identifies of the Azure Private Link Service that MongoDB Cloud manages. Use this value to create a private endpoint connection to an Azure VNet.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -58,6 +59,34 @@ pub struct AzurePrivateLinkConnection {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzurePrivateLinkConnectionStatus>,
+}
+impl crate::validation::Validate for AzurePrivateLinkConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIVATE_ENDPOINTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PRIVATE_ENDPOINTS),
+            ..crate::validation::Rules::NONE
+        };
+        static PRIVATE_ENDPOINTS: crate::validation::Rules = crate::validation::Rules {
+            items: Some(&PRIVATE_ENDPOINTS_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("privateEndpoints", &self.private_endpoints, &PRIVATE_ENDPOINTS);
+        v.field(
+            "privateLinkServiceName",
+            &self.private_link_service_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "privateLinkServiceResourceId",
+            &self.private_link_service_resource_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Cloud service provider that serves the requested endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Specifications for on-demand policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupComplianceOnDemandPolicyItem {
@@ -16,7 +17,7 @@ pub struct BackupComplianceOnDemandPolicyItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures snapshot retention.
     #[serde(rename = "retentionUnit")]
     pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
@@ -25,6 +26,23 @@ pub struct BackupComplianceOnDemandPolicyItem {
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+}
+impl crate::validation::Validate for BackupComplianceOnDemandPolicyItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "frequencyInterval",
+            &self.frequency_interval,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
+        v.field(
+            "retentionValue",
+            &self.retention_value,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the frequency type associated with the backup policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

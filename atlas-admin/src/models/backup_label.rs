@@ -13,3 +13,9 @@ pub struct BackupLabel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl crate::validation::Validate for BackupLabel {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("key", &self.key, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}

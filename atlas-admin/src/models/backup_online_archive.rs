@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    CriteriaView, DataExpirationRuleView, DataProcessRegionView, OnlineArchiveSchedule,
-    PartitionFieldView,
+    CriteriaView, DataExpirationRuleView, DataProcessRegionView, ObjectId,
+    OnlineArchiveSchedule, PartitionFieldView, ResourceName,
 };
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BackupOnlineArchive {
@@ -13,12 +13,12 @@ pub struct BackupOnlineArchive {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster that contains the collection for which you want to create an online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Human-readable label that identifies the collection for which you created the online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -60,7 +60,7 @@ pub struct BackupOnlineArchive {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains document parameters to use to logically divide data within a collection. Partitions provide a coarse level of filtering of the underlying collection data. To divide your data, specify parameters that you frequently query. If you specified `criteria.type`: `DATE` in the Create One Online Archive endpoint, then you can specify up to three parameters by which to query. One of these parameters must be the `DATE` value, which is required in this case. If you specified `criteria.type`: `CUSTOM` in the Create One Online Archive endpoint, then you can specify up to two parameters by which to query. Queries that don't use `criteria.type`: `DATE` or `criteria.type`: `CUSTOM` parameters cause MongoDB to scan a full collection of all archived documents. This takes more time and increases your costs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -90,6 +90,40 @@ pub struct BackupOnlineArchive {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<BackupOnlineArchiveState>,
+}
+impl crate::validation::Validate for BackupOnlineArchive {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PARTITION_FIELDS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("collName", &self.coll_name, &crate::validation::Rules::NONE);
+        v.field(
+            "collectionType",
+            &self.collection_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("criteria", &self.criteria, &crate::validation::Rules::NONE);
+        v.field(
+            "dataExpirationRule",
+            &self.data_expiration_rule,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "dataProcessRegion",
+            &self.data_process_region,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dataSetName", &self.data_set_name, &crate::validation::Rules::NONE);
+        v.field("dbName", &self.db_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("partitionFields", &self.partition_fields, &PARTITION_FIELDS);
+        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
+        v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }
 /// Classification of MongoDB database collection that you want to return.
 ///

@@ -3,14 +3,17 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiBsonTimestampView, BackupRestoreJobDelivery, Link, RestoreJobFileHash};
+use super::{
+    ApiBsonTimestampView, BackupRestoreJobDelivery, Link, ObjectId, ResourceName,
+    RestoreJobFileHash,
+};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupRestoreJob {
     /// Unique 24-hexadecimal digit string that identifies the batch to which this restore job belongs. This parameter exists only for a sharded cluster restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
-    pub batch_id: Option<String>,
+    pub batch_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the sharded cluster checkpoint. The checkpoint represents the point in time back to which you want to restore you data. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`. Use this parameter with sharded clusters only.
     ///
     /// - If you set `checkpointId`, you can't set `oplogInc`, `oplogTs`, `snapshotId`, or `pointInTimeUTCMillis`.
@@ -18,17 +21,17 @@ pub struct BackupRestoreJob {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
-    pub checkpoint_id: Option<String>,
+    pub checkpoint_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshot you want to return. This parameter returns for restore clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster containing the snapshots you want to retrieve.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Date and time when someone requested this restore job. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,7 +60,7 @@ pub struct BackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains documents mapping each restore file to a hashed checksum. This parameter applies after you download the corresponding `delivery.url`. If `"methodName" : "HTTP"`, this list contains one object that represents the hash of the `.tar.gz` file.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -67,7 +70,7 @@ pub struct BackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -108,7 +111,7 @@ pub struct BackupRestoreJob {
     pub point_in_time_utc_millis: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot to restore. If you set `snapshotId`, you can't set `oplogInc`, `oplogTs`, `pointInTimeUTCMillis`, or `checkpointId`.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// Human-readable label that identifies the status of the downloadable file at the time of the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -117,6 +120,53 @@ pub struct BackupRestoreJob {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<ApiBsonTimestampView>,
+}
+impl crate::validation::Validate for BackupRestoreJob {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static OPLOG_TS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::OPLOG_TS),
+            ..crate::validation::Rules::NONE
+        };
+        static POINT_IN_TIME_UTC_MILLIS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1199145600000.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("batchId", &self.batch_id, &crate::validation::Rules::NONE);
+        v.field("checkpointId", &self.checkpoint_id, &crate::validation::Rules::NONE);
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("delivery", &self.delivery, &crate::validation::Rules::NONE);
+        v.field(
+            "deploymentJobId",
+            &self.deployment_job_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "encryptionEnabled",
+            &self.encryption_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hashes", &self.hashes, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
+        v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
+        v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
+        v.field(
+            "pointInTimeUTCMillis",
+            &self.point_in_time_utc_millis,
+            &POINT_IN_TIME_UTC_MILLIS,
+        );
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the status of the downloadable file at the time of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{ObjectId, ResourceName};
 /// Method and details that indicate how to deliver the restored snapshot data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupRestoreJobDelivery {
@@ -52,7 +53,7 @@ pub struct BackupRestoreJobDelivery {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_cluster_id: Option<String>,
+    pub target_cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the target cluster. Use the `clusterName` returned in the response body of the **Get All Snapshots** and **Get a Snapshot** endpoints.  This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     ///
     /// If the target cluster doesn't have backup enabled, two resources return parameters with empty values:
@@ -66,10 +67,10 @@ pub struct BackupRestoreJobDelivery {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_cluster_name: Option<String>,
+    pub target_cluster_name: Option<ResourceName>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the destination cluster for the restore job. The resource returns this parameter when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
-    pub target_group_id: Option<String>,
+    pub target_group_id: Option<ObjectId>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. URL includes the verification key. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -81,6 +82,38 @@ pub struct BackupRestoreJobDelivery {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "urlV2", default, skip_serializing_if = "Option::is_none")]
     pub url_v2: Option<String>,
+}
+impl crate::validation::Validate for BackupRestoreJobDelivery {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static EXPIRATION_HOURS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static MAX_DOWNLOADS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("authHeader", &self.auth_header, &crate::validation::Rules::NONE);
+        v.field("authValue", &self.auth_value, &crate::validation::Rules::NONE);
+        v.field("expirationHours", &self.expiration_hours, &EXPIRATION_HOURS);
+        v.field("expires", &self.expires, &crate::validation::Rules::NONE);
+        v.field("maxDownloads", &self.max_downloads, &MAX_DOWNLOADS);
+        v.field("methodName", &self.method_name, &crate::validation::Rules::NONE);
+        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.field(
+            "targetClusterId",
+            &self.target_cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "targetClusterName",
+            &self.target_cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
+        v.field("url", &self.url, &crate::validation::Rules::NONE);
+        v.field("urlV2", &self.url_v2, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiBsonTimestampView, BackupSnapshotPart, Link};
+use super::{ApiBsonTimestampView, BackupSnapshotPart, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BackupSnapshot {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -39,12 +39,12 @@ pub struct BackupSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag indicating if this is an incremental or a full snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -70,4 +70,24 @@ pub struct BackupSnapshot {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<BackupSnapshotPart>>,
+}
+impl crate::validation::Validate for BackupSnapshot {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("complete", &self.complete, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("doNotDelete", &self.do_not_delete, &crate::validation::Rules::NONE);
+        v.field("expires", &self.expires, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("incremental", &self.incremental, &crate::validation::Rules::NONE);
+        v.field(
+            "lastOplogAppliedTimestamp",
+            &self.last_oplog_applied_timestamp,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("parts", &self.parts, &crate::validation::Rules::NONE);
+    }
 }

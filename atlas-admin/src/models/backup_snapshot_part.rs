@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Characteristics that identify this snapshot.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BackupSnapshotPart {
@@ -10,7 +11,7 @@ pub struct BackupSnapshotPart {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Date and time when the snapshot completed. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -88,6 +89,48 @@ pub struct BackupSnapshotPart {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<BackupSnapshotPartTypeName>,
+}
+impl crate::validation::Validate for BackupSnapshotPart {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MACHINE_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("completedTime", &self.completed_time, &crate::validation::Rules::NONE);
+        v.field(
+            "compressionSetting",
+            &self.compression_setting,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dataSizeBytes", &self.data_size_bytes, &crate::validation::Rules::NONE);
+        v.field(
+            "encryptionEnabled",
+            &self.encryption_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("fcv", &self.fcv, &crate::validation::Rules::NONE);
+        v.field("fileSizeBytes", &self.file_size_bytes, &crate::validation::Rules::NONE);
+        v.field("machineId", &self.machine_id, &MACHINE_ID);
+        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
+        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("replicaState", &self.replica_state, &crate::validation::Rules::NONE);
+        v.field(
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the method of compression for the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

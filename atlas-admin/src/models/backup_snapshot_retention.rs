@@ -18,6 +18,17 @@ pub struct BackupSnapshotRetention {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl crate::validation::Validate for BackupSnapshotRetention {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
+        v.field(
+            "retentionValue",
+            &self.retention_value,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Quantity of time in which MongoDB Cloud measures snapshot retention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupSnapshotRetentionRetentionUnit {

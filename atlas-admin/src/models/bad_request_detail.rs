@@ -11,3 +11,8 @@ pub struct BadRequestDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldViolation>>,
 }
+impl crate::validation::Validate for BadRequestDetail {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+    }
+}

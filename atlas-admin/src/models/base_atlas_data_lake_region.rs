@@ -59,3 +59,12 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
         )
     }
 }
+impl crate::validation::Validate for BaseAtlasDataLakeRegion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::ApiAtlasDataLakeAwsRegionView(inner) => inner.validate_into(v),
+            Self::AtlasDataFederationAzure(inner) => inner.validate_into(v),
+            Self::AtlasDataFederationGcp(inner) => inner.validate_into(v),
+        }
+    }
+}

@@ -63,6 +63,16 @@ impl From<GcpNetworkPeeringConnectionSettings> for BaseNetworkPeeringConnectionS
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for BaseNetworkPeeringConnectionSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider that serves the requested network peering connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BaseNetworkPeeringConnectionSettingsProviderName {

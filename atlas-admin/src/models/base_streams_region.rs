@@ -57,3 +57,12 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
         )
     }
 }
+impl crate::validation::Validate for BaseStreamsRegion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::ApiStreamsAwsRegionView(inner) => inner.validate_into(v),
+            Self::ApiStreamsAzureRegionView(inner) => inner.validate_into(v),
+            Self::ApiStreamsGcpRegionView(inner) => inner.validate_into(v),
+        }
+    }
+}

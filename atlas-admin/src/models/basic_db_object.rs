@@ -9,3 +9,10 @@ pub struct BasicDbObject {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+impl crate::validation::Validate for BasicDbObject {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        for (key, value) in &self.additional_properties {
+            v.field(key, value, &crate::validation::Rules::NONE);
+        }
+    }
+}

@@ -13,6 +13,16 @@ pub struct BiConnector {
     #[serde(rename = "readPreference", default, skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<BiConnectorReadPreference>,
 }
+impl crate::validation::Validate for BiConnector {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "readPreference",
+            &self.read_preference,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Data source node designated for the MongoDB Connector for Business Intelligence on MongoDB Cloud. The MongoDB Connector for Business Intelligence on MongoDB Cloud reads data from the primary, secondary, or analytics node based on your read preferences. Defaults to `ANALYTICS` node, or `SECONDARY` if there are no `ANALYTICS` nodes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BiConnectorReadPreference {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{BillingPayment, BillingRefund, InvoiceLineItem, Link};
+use super::{BillingPayment, BillingRefund, InvoiceLineItem, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BillingInvoice {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
@@ -43,7 +43,7 @@ pub struct BillingInvoice {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List that contains individual services included in this invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -63,7 +63,7 @@ pub struct BillingInvoice {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// List that contains funds transferred to MongoDB to cover the specified service noted in this invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -115,6 +115,44 @@ pub struct BillingInvoice {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for BillingInvoice {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "amountBilledCents",
+            &self.amount_billed_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "amountPaidCents",
+            &self.amount_paid_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("creditsCents", &self.credits_cents, &crate::validation::Rules::NONE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("lineItems", &self.line_items, &crate::validation::Rules::NONE);
+        v.field(
+            "linkedInvoices",
+            &self.linked_invoices,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("payments", &self.payments, &crate::validation::Rules::NONE);
+        v.field("refunds", &self.refunds, &crate::validation::Rules::NONE);
+        v.field("salesTaxCents", &self.sales_tax_cents, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
+        v.field(
+            "startingBalanceCents",
+            &self.starting_balance_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.field("subtotalCents", &self.subtotal_cents, &crate::validation::Rules::NONE);
+        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+    }
 }
 /// Phase of payment processing in which this invoice exists when you made this request. Accepted phases include:
 ///

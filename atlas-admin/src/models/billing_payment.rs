@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Funds transferred to MongoDB to cover the specified service in this invoice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BillingPayment {
@@ -38,7 +39,7 @@ pub struct BillingPayment {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Sum of sales tax applied to this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -72,6 +73,28 @@ pub struct BillingPayment {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for BillingPayment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "amountBilledCents",
+            &self.amount_billed_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "amountPaidCents",
+            &self.amount_paid_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("currency", &self.currency, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("salesTaxCents", &self.sales_tax_cents, &crate::validation::Rules::NONE);
+        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.field("subtotalCents", &self.subtotal_cents, &crate::validation::Rules::NONE);
+        v.field("unitPrice", &self.unit_price, &crate::validation::Rules::NONE);
+        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+    }
 }
 /// Phase of payment processing for the associated invoice when you made this request. These phases include:
 ///

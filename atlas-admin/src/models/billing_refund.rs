@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// One payment that MongoDB returned to the organization for this invoice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BillingRefund {
@@ -20,10 +21,18 @@ pub struct BillingRefund {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "paymentId", default, skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
+    pub payment_id: Option<ObjectId>,
     /// Justification that MongoDB accepted to return funds to the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl crate::validation::Validate for BillingRefund {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("amountCents", &self.amount_cents, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("paymentId", &self.payment_id, &crate::validation::Rules::NONE);
+        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
+    }
 }

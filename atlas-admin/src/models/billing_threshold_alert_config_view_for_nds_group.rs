@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     AlertMatcher, AlertsNotificationRootForGroup,
     BillingEventTypeViewAlertableWithThreshold, EventSeverity, GreaterThanRawThreshold,
-    Link,
+    Link, ObjectId,
 };
 /// Billing threshold alert configuration allows to select thresholds for bills and invoices which trigger alerts and how users are notified.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,12 +25,12 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies this alert configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -54,4 +54,28 @@ pub struct BillingThresholdAlertConfigViewForNdsGroup {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for BillingThresholdAlertConfigViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(25),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("matchers", &self.matchers, &crate::validation::Rules::NONE);
+        v.field("notifications", &self.notifications, &NOTIFICATIONS);
+        v.field(
+            "severityOverride",
+            &self.severity_override,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
+        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+    }
 }

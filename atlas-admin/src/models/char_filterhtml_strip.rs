@@ -13,6 +13,12 @@ pub struct CharFilterhtmlStrip {
     #[serde(rename = "type")]
     pub type_: CharFilterhtmlStripType,
 }
+impl crate::validation::Validate for CharFilterhtmlStrip {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("ignoredTags", &self.ignored_tags, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CharFilterhtmlStripType {

@@ -10,6 +10,11 @@ pub struct CharFiltericuNormalize {
     #[serde(rename = "type")]
     pub type_: CharFiltericuNormalizeType,
 }
+impl crate::validation::Validate for CharFiltericuNormalize {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CharFiltericuNormalizeType {

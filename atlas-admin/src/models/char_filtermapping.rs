@@ -14,6 +14,12 @@ pub struct CharFiltermapping {
     #[serde(rename = "type")]
     pub type_: CharFiltermappingType,
 }
+impl crate::validation::Validate for CharFiltermapping {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CharFiltermappingType {

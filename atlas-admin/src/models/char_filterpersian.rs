@@ -10,6 +10,11 @@ pub struct CharFilterpersian {
     #[serde(rename = "type")]
     pub type_: CharFilterpersianType,
 }
+impl crate::validation::Validate for CharFilterpersian {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this character filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CharFilterpersianType {

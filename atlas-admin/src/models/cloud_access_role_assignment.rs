@@ -3,16 +3,34 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// MongoDB Cloud user's roles and the corresponding organization or project to which that role applies. Each role can apply to one organization or one project but not both.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which this role belongs. You can set a value for this parameter or `orgId` but not both in the same request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which this role belongs. You can set a value for this parameter or `groupId` but not both in the same request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific API key, MongoDB Cloud user, or MongoDB Cloud team. These roles include organization- and project-level roles.
     #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+}
+impl crate::validation::Validate for CloudAccessRoleAssignment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_ID: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(24),
+            max_length: Some(24),
+            ..crate::validation::Rules::NONE
+        };
+        static ORG_ID: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(24),
+            max_length: Some(24),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("groupId", &self.group_id, &GROUP_ID);
+        v.field("orgId", &self.org_id, &ORG_ID);
+        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+    }
 }

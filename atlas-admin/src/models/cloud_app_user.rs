@@ -3,11 +3,11 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CloudAccessRoleAssignment, Link};
+use super::{CloudAccessRoleAssignment, CountryCode, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudAppUser {
     /// Two alphabet characters that identifies MongoDB Cloud user's geographic location. This parameter uses the ISO 3166-1a2 code format.
-    pub country: String,
+    pub country: CountryCode,
     /// Date and time when the current account is created. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -26,7 +26,7 @@ pub struct CloudAppUser {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Date and time when the current account last authenticated. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -51,7 +51,36 @@ pub struct CloudAppUser {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
-    pub team_ids: Option<Vec<String>>,
+    pub team_ids: Option<Vec<ObjectId>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     pub username: String,
+}
+impl crate::validation::Validate for CloudAppUser {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MOBILE_NUMBER: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MOBILE_NUMBER),
+            ..crate::validation::Rules::NONE
+        };
+        static PASSWORD: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(8),
+            ..crate::validation::Rules::NONE
+        };
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("country", &self.country, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);
+        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
+        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
+        v.field("password", &self.password, &PASSWORD);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{ObjectId, ResourceName};
 /// Settings that describe the clusters in each project that the API key is authorized to view.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CloudCluster {
@@ -30,7 +31,7 @@ pub struct CloudCluster {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Total size of the data stored on each node in the cluster. The resource expresses this value in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -40,7 +41,7 @@ pub struct CloudCluster {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Whole number that indicates the quantity of nodes that comprise the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -61,6 +62,25 @@ pub struct CloudCluster {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
+}
+impl crate::validation::Validate for CloudCluster {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static VERSIONS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("alertCount", &self.alert_count, &crate::validation::Rules::NONE);
+        v.field("authEnabled", &self.auth_enabled, &crate::validation::Rules::NONE);
+        v.field("availability", &self.availability, &crate::validation::Rules::NONE);
+        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("dataSizeBytes", &self.data_size_bytes, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+        v.field("sslEnabled", &self.ssl_enabled, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("versions", &self.versions, &VERSIONS);
+    }
 }
 /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -74,6 +74,40 @@ pub struct CloudDatabaseUser {
     #[serde(rename = "x509Type", default, skip_serializing_if = "Option::is_none")]
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }
+impl crate::validation::Validate for CloudDatabaseUser {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static PASSWORD: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(8),
+            ..crate::validation::Rules::NONE
+        };
+        static USERNAME: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(1024),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("awsIAMType", &self.aws_iam_type, &crate::validation::Rules::NONE);
+        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
+        v.field(
+            "deleteAfterDate",
+            &self.delete_after_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("description", &self.description, &DESCRIPTION);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("labels", &self.labels, &crate::validation::Rules::NONE);
+        v.field("ldapAuthType", &self.ldap_auth_type, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("oidcAuthType", &self.oidc_auth_type, &crate::validation::Rules::NONE);
+        v.field("password", &self.password, &PASSWORD);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("scopes", &self.scopes, &crate::validation::Rules::NONE);
+        v.field("username", &self.username, &USERNAME);
+        v.field("x509Type", &self.x509_type, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudDatabaseUserAwsIamType {

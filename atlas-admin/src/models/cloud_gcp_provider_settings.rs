@@ -21,6 +21,18 @@ pub struct CloudGcpProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudGcpProviderSettingsRegionName>,
 }
+impl crate::validation::Validate for CloudGcpProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field(
+            "instanceSizeName",
+            &self.instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudGcpProviderSettingsInstanceSizeName {

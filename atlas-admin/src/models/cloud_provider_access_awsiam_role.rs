@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName};
+use super::{
+    CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
+};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudProviderAccessAwsiamRole {
@@ -54,5 +56,39 @@ pub struct CloudProviderAccessAwsiamRole {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for CloudProviderAccessAwsiamRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(20),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        static IAM_ASSUMED_ROLE_ARN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(20),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field(
+            "atlasAWSAccountArn",
+            &self.atlas_aws_account_arn,
+            &ATLAS_AWS_ACCOUNT_ARN,
+        );
+        v.field(
+            "atlasAssumedRoleExternalId",
+            &self.atlas_assumed_role_external_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authorizedDate",
+            &self.authorized_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.field("iamAssumedRoleArn", &self.iam_assumed_role_arn, &IAM_ASSUMED_ROLE_ARN);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }

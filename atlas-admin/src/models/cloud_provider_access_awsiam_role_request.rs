@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudProviderAccessFeatureUsage;
+use super::{CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudProviderAccessAwsiamRoleRequest {
@@ -47,7 +47,35 @@ pub struct CloudProviderAccessAwsiamRoleRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for CloudProviderAccessAwsiamRoleRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(20),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "atlasAWSAccountArn",
+            &self.atlas_aws_account_arn,
+            &ATLAS_AWS_ACCOUNT_ARN,
+        );
+        v.field(
+            "atlasAssumedRoleExternalId",
+            &self.atlas_assumed_role_external_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authorizedDate",
+            &self.authorized_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider of the role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName};
+use super::{
+    CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
+};
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudProviderAccessAzureServicePrincipal {
@@ -14,7 +16,7 @@ pub struct CloudProviderAccessAzureServicePrincipal {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Azure Active Directory Application ID of Atlas. This field is optional and will be derived from the Azure subscription if not provided.
     #[serde(
         rename = "atlasAzureAppId",
@@ -51,4 +53,28 @@ pub struct CloudProviderAccessAzureServicePrincipal {
     /// UUID String that identifies the Azure Active Directory Tenant ID.
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+}
+impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipal {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "atlasAzureAppId",
+            &self.atlas_azure_app_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.field(
+            "lastUpdatedDate",
+            &self.last_updated_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "servicePrincipalId",
+            &self.service_principal_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+    }
 }

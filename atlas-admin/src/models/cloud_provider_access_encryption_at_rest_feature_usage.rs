@@ -23,3 +23,9 @@ pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
     )]
     pub feature_id: Option<Option<ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView>>,
 }
+impl crate::validation::Validate for CloudProviderAccessEncryptionAtRestFeatureUsage {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("featureType", &self.feature_type, &crate::validation::Rules::NONE);
+        v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
+    }
+}

@@ -18,3 +18,9 @@ pub struct CloudProviderAccessExportSnapshotFeatureUsage {
     #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<CloudProviderAccessFeatureUsageExportSnapshotFeatureId>,
 }
+impl crate::validation::Validate for CloudProviderAccessExportSnapshotFeatureUsage {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("featureType", &self.feature_type, &crate::validation::Rules::NONE);
+        v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
+    }
+}

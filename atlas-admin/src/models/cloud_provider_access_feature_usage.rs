@@ -96,6 +96,18 @@ for CloudProviderAccessFeatureUsage {
         Self::PushBasedLogExport(value)
     }
 }
+impl crate::validation::Validate for CloudProviderAccessFeatureUsage {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::DataLake(inner) => inner.validate_into(v),
+            Self::AtlasLogIntegration(inner) => inner.validate_into(v),
+            Self::EncryptionAtRest(inner) => inner.validate_into(v),
+            Self::ExportSnapshot(inner) => inner.validate_into(v),
+            Self::PushBasedLogExport(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that describes one MongoDB Cloud feature linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderAccessFeatureUsageFeatureType {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Identifying characteristics about the Atlas log integration linked to this cloud provider access role.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
@@ -10,15 +11,23 @@ pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
+    pub config_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies your project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the sink, such as an S3/GCS bucket or Azure container name.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "sinkName", default, skip_serializing_if = "Option::is_none")]
     pub sink_name: Option<String>,
+}
+impl crate::validation::Validate
+for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("configId", &self.config_id, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("sinkName", &self.sink_name, &crate::validation::Rules::NONE);
+    }
 }

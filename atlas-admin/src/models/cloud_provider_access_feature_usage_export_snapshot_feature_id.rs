@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
@@ -10,10 +11,21 @@ pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
-    pub export_bucket_id: Option<String>,
+    pub export_bucket_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies your project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
+}
+impl crate::validation::Validate
+for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "exportBucketId",
+            &self.export_bucket_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
@@ -15,5 +16,12 @@ pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
+}
+impl crate::validation::Validate
+for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+    }
 }

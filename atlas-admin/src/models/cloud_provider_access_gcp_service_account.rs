@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName};
+use super::{
+    CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
+};
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudProviderAccessGcpServiceAccount {
@@ -31,12 +33,30 @@ pub struct CloudProviderAccessGcpServiceAccount {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
     /// Provision status of the service account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CloudProviderAccessGcpServiceAccountStatus>,
+}
+impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GCP_SERVICE_ACCOUNT_FOR_ATLAS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::GCP_SERVICE_ACCOUNT_FOR_ATLAS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.field(
+            "gcpServiceAccountForAtlas",
+            &self.gcp_service_account_for_atlas,
+            &GCP_SERVICE_ACCOUNT_FOR_ATLAS,
+        );
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Provision status of the service account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudProviderAccessFeatureUsage;
+use super::{CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
@@ -33,7 +33,20 @@ pub struct CloudProviderAccessGcpServiceAccountRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
+        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.field(
+            "gcpServiceAccountForAtlas",
+            &self.gcp_service_account_for_atlas,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider of the role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -11,3 +11,8 @@ pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessRoleRequestUpdateProviderName,
 }
+impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+    }
+}

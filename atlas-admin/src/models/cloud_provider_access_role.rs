@@ -65,6 +65,16 @@ impl From<CloudProviderAccessGcpServiceAccount> for CloudProviderAccessRole {
         Self::GcpServiceAccount(value)
     }
 }
+impl crate::validation::Validate for CloudProviderAccessRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Awsiam(inner) => inner.validate_into(v),
+            Self::AzureServicePrincipal(inner) => inner.validate_into(v),
+            Self::GcpServiceAccount(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider of the role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderAccessRoleProviderName {

@@ -69,6 +69,16 @@ for CloudProviderAccessRoleRequestUpdate {
         Self::GcpServiceAccount(value)
     }
 }
+impl crate::validation::Validate for CloudProviderAccessRoleRequestUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Awsiam(inner) => inner.validate_into(v),
+            Self::AzureServicePrincipal(inner) => inner.validate_into(v),
+            Self::GcpServiceAccount(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider of the role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderAccessRoleRequestUpdateProviderName {

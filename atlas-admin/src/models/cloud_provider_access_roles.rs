@@ -27,3 +27,18 @@ pub struct CloudProviderAccessRoles {
     )]
     pub gcp_service_accounts: Option<Vec<CloudProviderAccessGcpServiceAccount>>,
 }
+impl crate::validation::Validate for CloudProviderAccessRoles {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("awsIamRoles", &self.aws_iam_roles, &crate::validation::Rules::NONE);
+        v.field(
+            "azureServicePrincipals",
+            &self.azure_service_principals,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "gcpServiceAccounts",
+            &self.gcp_service_accounts,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

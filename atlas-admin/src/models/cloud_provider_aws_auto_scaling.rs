@@ -10,3 +10,8 @@ pub struct CloudProviderAwsAutoScaling {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<AwsComputeAutoScaling>,
 }
+impl crate::validation::Validate for CloudProviderAwsAutoScaling {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("compute", &self.compute, &crate::validation::Rules::NONE);
+    }
+}

@@ -62,6 +62,16 @@ impl From<AwsCloudProviderContainer> for CloudProviderContainer {
         Self::Aws(value)
     }
 }
+impl crate::validation::Validate for CloudProviderContainer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider that serves the requested network peering containers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderContainerProviderName {

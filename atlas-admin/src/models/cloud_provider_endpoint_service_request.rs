@@ -35,6 +35,26 @@ pub struct CloudProviderEndpointServiceRequest {
     )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
 }
+impl crate::validation::Validate for CloudProviderEndpointServiceRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(35),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "supportedRemoteRegions",
+            &self.supported_remote_regions,
+            &SUPPORTED_REMOTE_REGIONS,
+        );
+    }
+}
 /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderEndpointServiceRequestProviderName {

@@ -10,3 +10,8 @@ pub struct CloudProviderGcpAutoScaling {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<GcpComputeAutoScaling>,
 }
+impl crate::validation::Validate for CloudProviderGcpAutoScaling {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("compute", &self.compute, &crate::validation::Rules::NONE);
+    }
+}

@@ -15,6 +15,12 @@ pub struct CloudProviderRegions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<CloudProviderRegionsProvider>,
 }
+impl crate::validation::Validate for CloudProviderRegions {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("instanceSizes", &self.instance_sizes, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the Cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudProviderRegionsProvider {

@@ -69,6 +69,17 @@ impl From<TenantRegionConfig> for CloudRegionConfig {
         Self::Tenant(value)
     }
 }
+impl crate::validation::Validate for CloudRegionConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Tenant(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudRegionConfigProviderName {

@@ -72,6 +72,17 @@ impl From<TenantRegionConfig20240805> for CloudRegionConfig20240805 {
         Self::Tenant(value)
     }
 }
+impl crate::validation::Validate for CloudRegionConfig20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Tenant(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudRegionConfig20240805ProviderName {

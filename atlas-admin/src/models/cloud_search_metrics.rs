@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{FtsMetric, Link};
+use super::{FtsMetric, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudSearchMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains all host compute, memory, and storage utilization dedicated to Atlas Search when MongoDB Atlas received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,4 +38,22 @@ pub struct CloudSearchMetrics {
     /// List that contains all available Atlas Search status metrics when MongoDB Atlas received this request.
     #[serde(rename = "statusMetrics")]
     pub status_metrics: Vec<FtsMetric>,
+}
+impl crate::validation::Validate for CloudSearchMetrics {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field(
+            "hardwareMetrics",
+            &self.hardware_metrics,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("indexMetrics", &self.index_metrics, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("processId", &self.process_id, &PROCESS_ID);
+        v.field("statusMetrics", &self.status_metrics, &crate::validation::Rules::NONE);
+    }
 }

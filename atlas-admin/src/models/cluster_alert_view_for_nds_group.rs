@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ClusterEventTypeViewForNdsGroupAlertable, Link};
+use super::{ClusterEventTypeViewForNdsGroupAlertable, Link, ObjectId, ResourceName};
 /// Cluster alert notifies different activities and conditions about cluster of mongod hosts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterAlertViewForNdsGroup {
@@ -38,12 +38,12 @@ pub struct ClusterAlertViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "alertConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub alert_config_id: Option<String>,
+    pub alert_config_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster to which this alert applies. This resource returns this parameter for alerts of events impacting backups, replica sets, or sharded clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud created this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -55,12 +55,12 @@ pub struct ClusterAlertViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Date and time that any notifications were last sent for this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if MongoDB Cloud has sent notifications for this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -75,7 +75,7 @@ pub struct ClusterAlertViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Date and time that this alert changed to `"status" : "CLOSED"`. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter once `"status" : "CLOSED"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -91,6 +91,41 @@ pub struct ClusterAlertViewForNdsGroup {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "acknowledgedUntil",
+            &self.acknowledged_until,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "acknowledgementComment",
+            &self.acknowledgement_comment,
+            &ACKNOWLEDGEMENT_COMMENT,
+        );
+        v.field(
+            "acknowledgingUsername",
+            &self.acknowledging_username,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("lastNotified", &self.last_notified, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("resolved", &self.resolved, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+    }
 }
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

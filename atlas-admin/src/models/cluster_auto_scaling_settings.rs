@@ -13,3 +13,9 @@ pub struct ClusterAutoScalingSettings {
     #[serde(rename = "diskGBEnabled", default, skip_serializing_if = "Option::is_none")]
     pub disk_gb_enabled: Option<bool>,
 }
+impl crate::validation::Validate for ClusterAutoScalingSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("compute", &self.compute, &crate::validation::Rules::NONE);
+        v.field("diskGBEnabled", &self.disk_gb_enabled, &crate::validation::Rules::NONE);
+    }
+}

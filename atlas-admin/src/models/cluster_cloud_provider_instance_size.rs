@@ -21,3 +21,13 @@ pub struct ClusterCloudProviderInstanceSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl crate::validation::Validate for ClusterCloudProviderInstanceSize {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "availableRegions",
+            &self.available_regions,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+    }
+}

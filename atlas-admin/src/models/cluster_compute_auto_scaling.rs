@@ -20,3 +20,13 @@ pub struct ClusterComputeAutoScaling {
     )]
     pub scale_down_enabled: Option<bool>,
 }
+impl crate::validation::Validate for ClusterComputeAutoScaling {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "scaleDownEnabled",
+            &self.scale_down_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -32,3 +32,29 @@ pub struct ClusterConfigurationValidation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
+impl crate::validation::Validate for ClusterConfigurationValidation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TAGS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(50),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "advancedConfiguration",
+            &self.advanced_configuration,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "clusterDescription",
+            &self.cluster_description,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("editing", &self.editing, &crate::validation::Rules::NONE);
+        v.field(
+            "searchDeploymentSpec",
+            &self.search_deployment_spec,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tags", &self.tags, &TAGS);
+    }
+}

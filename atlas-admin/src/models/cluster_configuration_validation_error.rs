@@ -16,3 +16,13 @@ pub struct ClusterConfigurationValidationError {
     )]
     pub validation_issue: Option<String>,
 }
+impl crate::validation::Validate for ClusterConfigurationValidationError {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
+        v.field(
+            "validationIssue",
+            &self.validation_issue,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

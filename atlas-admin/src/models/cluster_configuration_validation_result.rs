@@ -13,3 +13,13 @@ pub struct ClusterConfigurationValidationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
 }
+impl crate::validation::Validate for ClusterConfigurationValidationResult {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ERRORS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("errors", &self.errors, &ERRORS);
+        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+    }
+}

@@ -53,3 +53,26 @@ pub struct ClusterConnectionStrings {
     #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
 }
+impl crate::validation::Validate for ClusterConnectionStrings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "awsPrivateLink",
+            &self.aws_private_link,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "awsPrivateLinkSrv",
+            &self.aws_private_link_srv,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("private", &self.private, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpoint",
+            &self.private_endpoint,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("privateSrv", &self.private_srv, &crate::validation::Rules::NONE);
+        v.field("standard", &self.standard, &crate::validation::Rules::NONE);
+        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+    }
+}

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterConnectionStrings,
-    ComponentLabel, EmployeeAccessGrantView, Link, ReplicationSpec20240805, ResourceTag,
+    ComponentLabel, EmployeeAccessGrantView, Link, ObjectId, ReplicationSpec20240805,
+    ResourceName, ResourceTag,
 };
 /// Configuration of a MongoDB Atlas cluster, including its replication topology, instance sizing, storage, and operational settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -133,12 +134,12 @@ pub struct ClusterDescription20240805 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -184,7 +185,7 @@ pub struct ClusterDescription20240805 {
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Flag that indicates whether the cluster is paused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
@@ -267,6 +268,135 @@ pub struct ClusterDescription20240805 {
         skip_serializing_if = "Option::is_none"
     )]
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
+}
+impl crate::validation::Validate for ClusterDescription20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "adaptiveCapacity",
+            &self.adaptive_capacity,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "advancedConfiguration",
+            &self.advanced_configuration,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
+        v.field("biConnector", &self.bi_connector, &crate::validation::Rules::NONE);
+        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
+        v.field(
+            "configServerManagementMode",
+            &self.config_server_management_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "configServerType",
+            &self.config_server_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "connectionStrings",
+            &self.connection_strings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field(
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "effectiveReplicationSpecs",
+            &self.effective_replication_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "encryptionAtRestProvider",
+            &self.encryption_at_rest_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "internalClusterRole",
+            &self.internal_cluster_role,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("labels", &self.labels, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoDBEmployeeAccessGrant",
+            &self.mongo_db_employee_access_grant,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "mongoDBMajorVersion",
+            &self.mongo_db_major_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
+        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "redactClientLogData",
+            &self.redact_client_log_data,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicaSetScalingStrategy",
+            &self.replica_set_scaling_strategy,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicationSpecs",
+            &self.replication_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("retainBackups", &self.retain_backups, &crate::validation::Rules::NONE);
+        v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "useAwsTimeBasedSnapshotCopyForFastInitialSync",
+            &self.use_aws_time_based_snapshot_copy_for_fast_initial_sync,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "versionReleaseSystem",
+            &self.version_release_system,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,6 +16,15 @@ pub struct ClusterDescriptionAutoScalingModeConfiguration {
         ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode,
     >,
 }
+impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfiguration {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "autoScalingMode",
+            &self.auto_scaling_mode,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Describes whether cluster nodes scale together across all shards or independently.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode {

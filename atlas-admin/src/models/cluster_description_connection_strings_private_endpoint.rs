@@ -47,6 +47,27 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ClusterDescriptionConnectionStringsPrivateEndpointType>,
 }
+impl crate::validation::Validate for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "connectionString",
+            &self.connection_string,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.field(
+            "srvConnectionString",
+            &self.srv_connection_string,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "srvShardOptimizedConnectionString",
+            &self.srv_shard_optimized_connection_string,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointType {

@@ -24,6 +24,14 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+impl crate::validation::Validate
+for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud provider in which MongoDB Cloud deploys the private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ClusterEventTypeViewForNdsGroup, Link, Raw};
+use super::{ClusterEventTypeViewForNdsGroup, Link, ObjectId, Raw};
 /// Cluster event identifies different activities about cluster of mongod hosts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterEventViewForNdsGroup {
@@ -18,12 +18,12 @@ pub struct ClusterEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -33,7 +33,7 @@ pub struct ClusterEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
@@ -42,4 +42,16 @@ pub struct ClusterEventViewForNdsGroup {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
+}
+impl crate::validation::Validate for ClusterEventViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+    }
 }

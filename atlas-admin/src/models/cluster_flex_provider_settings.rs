@@ -25,6 +25,22 @@ pub struct ClusterFlexProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl crate::validation::Validate for ClusterFlexProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field(
+            "backingProviderName",
+            &self.backing_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "instanceSizeName",
+            &self.instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterFlexProviderSettingsBackingProviderName {

@@ -41,6 +41,28 @@ pub struct ClusterFreeProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl crate::validation::Validate for ClusterFreeProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field(
+            "backingProviderName",
+            &self.backing_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "effectiveInstanceSizeName",
+            &self.effective_instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "instanceSizeName",
+            &self.instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
 ///
 /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.

@@ -32,3 +32,16 @@ pub struct ClusterIpAddresses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<Vec<String>>,
 }
+impl crate::validation::Validate for ClusterIpAddresses {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("futureInbound", &self.future_inbound, &crate::validation::Rules::NONE);
+        v.field(
+            "futureOutbound",
+            &self.future_outbound,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+    }
+}

@@ -14,6 +14,13 @@ pub struct ClusterMatcher {
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
 }
+impl crate::validation::Validate for ClusterMatcher {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
+        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterMatcherOperator {

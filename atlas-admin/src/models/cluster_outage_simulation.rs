@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::AtlasClusterOutageSimulationOutageFilter;
+use super::{AtlasClusterOutageSimulationOutageFilter, ObjectId, ResourceName};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ClusterOutageSimulation {
     /// Human-readable label that identifies the cluster that undergoes outage simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud expires the outage simulation. This parameter expresses its value in the ISO 8601 timestamp format in UTC. If not provided, defaults to 3 days from the start date.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -20,12 +20,12 @@ pub struct ClusterOutageSimulation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal character string that identifies the outage simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of settings that specify the type of cluster outage simulation.
     #[serde(rename = "outageFilters", default, skip_serializing_if = "Option::is_none")]
     pub outage_filters: Option<Vec<AtlasClusterOutageSimulationOutageFilter>>,
@@ -52,6 +52,29 @@ pub struct ClusterOutageSimulation {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ClusterOutageSimulationState>,
+}
+impl crate::validation::Validate for ClusterOutageSimulation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static OUTAGE_FILTERS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field(
+            "expirationDate",
+            &self.expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("outageFilters", &self.outage_filters, &OUTAGE_FILTERS);
+        v.field(
+            "startRequestDate",
+            &self.start_request_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }
 /// Phase of the outage simulation.
 ///

@@ -81,3 +81,15 @@ impl From<ClusterFlexProviderSettings> for ClusterProviderSettings {
         Self::Flex(value)
     }
 }
+impl crate::validation::Validate for ClusterProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AwsCloud(inner) => inner.validate_into(v),
+            Self::AzureCloud(inner) => inner.validate_into(v),
+            Self::CloudGcp(inner) => inner.validate_into(v),
+            Self::Free(inner) => inner.validate_into(v),
+            Self::Flex(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

@@ -52,6 +52,15 @@ impl From<VectorSearchIndex> for ClusterSearchIndex {
         Self::VectorSearchIndex(value)
     }
 }
+impl crate::validation::Validate for ClusterSearchIndex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::SearchIndex(inner) => inner.validate_into(v),
+            Self::VectorSearchIndex(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Condition of the search index when you made this request.
 ///
 /// - `IN_PROGRESS`: Atlas is building or re-building the index after an edit.

@@ -20,3 +20,12 @@ pub struct ClusterServerlessBackupOptions {
     )]
     pub serverless_continuous_backup_enabled: Option<bool>,
 }
+impl crate::validation::Validate for ClusterServerlessBackupOptions {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "serverlessContinuousBackupEnabled",
+            &self.serverless_continuous_backup_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

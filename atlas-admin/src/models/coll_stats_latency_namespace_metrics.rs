@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CollStatsLatencyNamespaceMetric, Link};
+use super::{CollStatsLatencyNamespaceMetric, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CollStatsLatencyNamespaceMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -21,4 +21,11 @@ pub struct CollStatsLatencyNamespaceMetrics {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<CollStatsLatencyNamespaceMetric>>,
+}
+impl crate::validation::Validate for CollStatsLatencyNamespaceMetrics {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("metrics", &self.metrics, &crate::validation::Rules::NONE);
+    }
 }

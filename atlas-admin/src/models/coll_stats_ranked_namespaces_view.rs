@@ -3,13 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CollStatsRankedNamespacesView {
     /// Unique 24-hexadecimal digit string that identifies the request project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the request process.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -24,4 +25,15 @@ pub struct CollStatsRankedNamespacesView {
         skip_serializing_if = "Option::is_none"
     )]
     pub ranked_namespaces: Option<Vec<String>>,
+}
+impl crate::validation::Validate for CollStatsRankedNamespacesView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("identifierId", &self.identifier_id, &crate::validation::Rules::NONE);
+        v.field(
+            "rankedNamespaces",
+            &self.ranked_namespaces,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -51,6 +51,28 @@ pub struct Collation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<i32>,
 }
+impl crate::validation::Validate for Collation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static STRENGTH: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("alternate", &self.alternate, &crate::validation::Rules::NONE);
+        v.field("backwards", &self.backwards, &crate::validation::Rules::NONE);
+        v.field("caseFirst", &self.case_first, &crate::validation::Rules::NONE);
+        v.field("caseLevel", &self.case_level, &crate::validation::Rules::NONE);
+        v.field("locale", &self.locale, &crate::validation::Rules::NONE);
+        v.field("maxVariable", &self.max_variable, &crate::validation::Rules::NONE);
+        v.field("normalization", &self.normalization, &crate::validation::Rules::NONE);
+        v.field(
+            "numericOrdering",
+            &self.numeric_ordering,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("strength", &self.strength, &STRENGTH);
+    }
+}
 /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CollationAlternate {

@@ -13,3 +13,19 @@ pub struct ComponentLabel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl crate::validation::Validate for ComponentLabel {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static KEY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(255),
+            ..crate::validation::Rules::NONE
+        };
+        static VALUE: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(255),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("key", &self.key, &KEY);
+        v.field("value", &self.value, &VALUE);
+    }
+}

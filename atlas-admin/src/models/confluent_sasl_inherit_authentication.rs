@@ -11,3 +11,8 @@ pub struct ConfluentSaslInheritAuthentication {
     #[serde(rename = "type")]
     pub type_: SchemaRegistryAuthenticationType,
 }
+impl crate::validation::Validate for ConfluentSaslInheritAuthentication {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}

@@ -18,3 +18,10 @@ pub struct ConfluentUserInfoAuthentication {
     /// Username or Public Key for authentication.
     pub username: String,
 }
+impl crate::validation::Validate for ConfluentUserInfoAuthentication {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("password", &self.password, &crate::validation::Rules::NONE);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}

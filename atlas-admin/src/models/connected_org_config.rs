@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{AuthFederationRoleMapping, FederatedUser};
+use super::{AuthFederationRoleMapping, FederatedUser, IdentityProviderId, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectedOrgConfig {
     /// The collection of unique ids representing the identity providers that can be used for data access in this organization.
@@ -30,7 +30,7 @@ pub struct ConnectedOrgConfig {
         skip_serializing_if = "Option::is_none",
         with = "::serde_with::rust::double_option"
     )]
-    pub identity_provider_id: Option<Option<String>>,
+    pub identity_provider_id: Option<Option<IdentityProviderId>>,
     /// Flag that indicates whether instant user provisioning is disabled for this connected organization.
     #[serde(
         rename = "instantUserProvisioningDisabled",
@@ -43,7 +43,7 @@ pub struct ConnectedOrgConfig {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Atlas roles that are granted to a user in this organization after authenticating. Roles are a human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific MongoDB Cloud user. These roles can only be organization specific roles.
     #[serde(
         rename = "postAuthRoleGrants",
@@ -57,6 +57,55 @@ pub struct ConnectedOrgConfig {
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
     #[serde(rename = "userConflicts", default, skip_serializing_if = "Option::is_none")]
     pub user_conflicts: Option<Vec<FederatedUser>>,
+}
+impl crate::validation::Validate for ConnectedOrgConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DATA_ACCESS_IDENTITY_PROVIDER_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static DOMAIN_ALLOW_LIST: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static POST_AUTH_ROLE_GRANTS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static ROLE_MAPPINGS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "dataAccessIdentityProviderIds",
+            &self.data_access_identity_provider_ids,
+            &DATA_ACCESS_IDENTITY_PROVIDER_IDS,
+        );
+        v.field("domainAllowList", &self.domain_allow_list, &DOMAIN_ALLOW_LIST);
+        v.field(
+            "domainRestrictionEnabled",
+            &self.domain_restriction_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "identityProviderId",
+            &self.identity_provider_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "instantUserProvisioningDisabled",
+            &self.instant_user_provisioning_disabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field(
+            "postAuthRoleGrants",
+            &self.post_auth_role_grants,
+            &POST_AUTH_ROLE_GRANTS,
+        );
+        v.field("roleMappings", &self.role_mappings, &ROLE_MAPPINGS);
+        v.field("userConflicts", &self.user_conflicts, &crate::validation::Rules::NONE);
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {

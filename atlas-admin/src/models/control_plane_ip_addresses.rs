@@ -22,3 +22,14 @@ pub struct ControlPlaneIpAddresses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<OutboundControlPlaneCloudProviderIpAddresses>,
 }
+impl crate::validation::Validate for ControlPlaneIpAddresses {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GATEWAYS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(25),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("gateways", &self.gateways, &GATEWAYS);
+        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,12 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Request body for a cost explorer query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostExplorerFilterRequestBody {
     /// The list of clusters to be included in the Cost Explorer Query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clusters: Option<Vec<String>>,
+    pub clusters: Option<Vec<ObjectId>>,
     /// The exclusive ending date for the Cost Explorer query. The date must be the start of a month.
     #[serde(rename = "endDate")]
     pub end_date: ::chrono::NaiveDate,
@@ -24,16 +25,32 @@ pub struct CostExplorerFilterRequestBody {
     pub include_partial_matches: Option<bool>,
     /// The list of organizations to be included in the Cost Explorer Query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organizations: Option<Vec<String>>,
+    pub organizations: Option<Vec<ObjectId>>,
     /// The list of projects to be included in the Cost Explorer Query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects: Option<Vec<String>>,
+    pub projects: Option<Vec<ObjectId>>,
     /// The list of SKU services to be included in the Cost Explorer Query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<CostExplorerFilterRequestBodyServicesItem>>,
     /// The inclusive starting date for the Cost Explorer query. The date must be the start of a month.
     #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
+}
+impl crate::validation::Validate for CostExplorerFilterRequestBody {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("groupBy", &self.group_by, &crate::validation::Rules::NONE);
+        v.field(
+            "includePartialMatches",
+            &self.include_partial_matches,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("organizations", &self.organizations, &crate::validation::Rules::NONE);
+        v.field("projects", &self.projects, &crate::validation::Rules::NONE);
+        v.field("services", &self.services, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
+    }
 }
 /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

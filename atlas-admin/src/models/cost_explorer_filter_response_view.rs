@@ -10,3 +10,13 @@ pub struct CostExplorerFilterResponseView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+impl crate::validation::Validate for CostExplorerFilterResponseView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TOKEN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(64),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("token", &self.token, &TOKEN);
+    }
+}

@@ -5,3 +5,6 @@
 use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CostExplorerQueryResult {}
+impl crate::validation::Validate for CostExplorerQueryResult {
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
+}

@@ -11,6 +11,21 @@ pub struct CreateAtlasOrganizationApiKey {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
     pub roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
 }
+impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESC: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("desc", &self.desc, &DESC);
+        v.field("roles", &self.roles, &ROLES);
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateAtlasOrganizationApiKeyRolesItem {
     /// `ORG_OWNER`

@@ -10,3 +10,18 @@ pub struct CreateAtlasProjectApiKey {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
     pub roles: Vec<String>,
 }
+impl crate::validation::Validate for CreateAtlasProjectApiKey {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESC: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("desc", &self.desc, &DESC);
+        v.field("roles", &self.roles, &ROLES);
+    }
+}

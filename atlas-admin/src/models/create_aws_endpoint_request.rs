@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CreateEndpointRequestCloudProvider;
+use super::{AwsVpcEndpointId, CreateEndpointRequestCloudProvider};
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateAwsEndpointRequest {
@@ -14,5 +14,11 @@ pub struct CreateAwsEndpointRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<AwsVpcEndpointId>,
+}
+impl crate::validation::Validate for CreateAwsEndpointRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+    }
 }

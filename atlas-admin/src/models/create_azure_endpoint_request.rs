@@ -19,3 +19,18 @@ pub struct CreateAzureEndpointRequest {
     #[serde(rename = "privateEndpointIPAddress")]
     pub private_endpoint_ip_address: String,
 }
+impl crate::validation::Validate for CreateAzureEndpointRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointIPAddress",
+            &self.private_endpoint_ip_address,
+            &PRIVATE_ENDPOINT_IP_ADDRESS,
+        );
+    }
+}

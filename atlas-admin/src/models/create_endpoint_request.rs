@@ -61,6 +61,16 @@ impl From<CreateGcpEndpointGroupRequest> for CreateEndpointRequest {
         Self::GcpEndpointGroup(value)
     }
 }
+impl crate::validation::Validate for CreateEndpointRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::GcpEndpointGroup(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider that manages this private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateEndpointRequestCloudProvider {

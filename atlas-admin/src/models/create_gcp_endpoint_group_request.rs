@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CreateEndpointRequestCloudProvider, CreateGcpForwardingRuleRequest};
+use super::{
+    CreateEndpointRequestCloudProvider, CreateGcpForwardingRuleRequest, GcpProjectId,
+};
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateGcpEndpointGroupRequest {
@@ -26,5 +28,17 @@ pub struct CreateGcpEndpointGroupRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
-    pub gcp_project_id: Option<String>,
+    pub gcp_project_id: Option<GcpProjectId>,
+}
+impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "endpointGroupName",
+            &self.endpoint_group_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+    }
 }

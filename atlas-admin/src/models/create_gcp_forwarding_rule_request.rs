@@ -17,3 +17,13 @@ pub struct CreateGcpForwardingRuleRequest {
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
+impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("endpointName", &self.endpoint_name, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+    }
+}

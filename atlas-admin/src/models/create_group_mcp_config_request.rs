@@ -15,3 +15,23 @@ pub struct CreateGroupMcpConfigRequest {
     /// List of project roles to assign to this MCP configuration.
     pub roles: Vec<String>,
 }
+impl crate::validation::Validate for CreateGroupMcpConfigRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        static MCP_CONFIG_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
+        v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
+        v.field("roles", &self.roles, &ROLES);
+    }
+}

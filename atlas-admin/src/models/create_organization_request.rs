@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{CreateAtlasOrganizationApiKey, OrgServiceAccountRequest};
+use super::{CreateAtlasOrganizationApiKey, ObjectId, OrgServiceAccountRequest};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationRequest {
     #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
@@ -14,12 +14,12 @@ pub struct CreateOrganizationRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub federation_settings_id: Option<String>,
+    pub federation_settings_id: Option<ObjectId>,
     /// Human-readable label that identifies the organization.
     pub name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user that you want to assign the Organization Owner role. This user must be a member of the same organization as the calling API key. If you provide `federationSettingsId`,  this user must instead have the Organization Owner role on an organization in the specified federation. This parameter is required only when you authenticate with Programmatic API Keys.
     #[serde(rename = "orgOwnerId", default, skip_serializing_if = "Option::is_none")]
-    pub org_owner_id: Option<String>,
+    pub org_owner_id: Option<ObjectId>,
     #[serde(
         rename = "serviceAccount",
         default,
@@ -34,4 +34,30 @@ pub struct CreateOrganizationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_default_alerts_settings: Option<bool>,
+}
+impl crate::validation::Validate for CreateOrganizationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field(
+            "federationSettingsId",
+            &self.federation_settings_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &NAME);
+        v.field("orgOwnerId", &self.org_owner_id, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceAccount",
+            &self.service_account,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "skipDefaultAlertsSettings",
+            &self.skip_default_alerts_settings,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiKeyUserDetails, AtlasOrganization, OrgServiceAccount};
+use super::{ApiKeyUserDetails, AtlasOrganization, ObjectId, OrgServiceAccount};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrganizationResponse {
     #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
@@ -16,12 +16,12 @@ pub struct CreateOrganizationResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub federation_settings_id: Option<String>,
+    pub federation_settings_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user that you assigned the Organization Owner role in the new organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgOwnerId", default, skip_serializing_if = "Option::is_none")]
-    pub org_owner_id: Option<String>,
+    pub org_owner_id: Option<ObjectId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<AtlasOrganization>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -34,4 +34,26 @@ pub struct CreateOrganizationResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub skip_default_alerts_settings: Option<bool>,
+}
+impl crate::validation::Validate for CreateOrganizationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field(
+            "federationSettingsId",
+            &self.federation_settings_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("orgOwnerId", &self.org_owner_id, &crate::validation::Rules::NONE);
+        v.field("organization", &self.organization, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceAccount",
+            &self.service_account,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "skipDefaultAlertsSettings",
+            &self.skip_default_alerts_settings,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

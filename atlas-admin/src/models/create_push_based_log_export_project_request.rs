@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatePushBasedLogExportProjectRequest {
     /// The name of the bucket to which the agent will send the logs to.
@@ -10,8 +11,15 @@ pub struct CreatePushBasedLogExportProjectRequest {
     pub bucket_name: String,
     /// ID of the AWS IAM role that will be used to write to the S3 bucket.
     #[serde(rename = "iamRoleId")]
-    pub iam_role_id: String,
+    pub iam_role_id: ObjectId,
     /// S3 directory in which vector will write to in order to store the logs. An empty string denotes the root directory.
     #[serde(rename = "prefixPath")]
     pub prefix_path: String,
+}
+impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
+        v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
+        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+    }
 }

@@ -55,6 +55,15 @@ impl From<DateCriteriaView> for CriteriaView {
         Self::Date(value)
     }
 }
+impl crate::validation::Validate for CriteriaView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Custom(inner) => inner.validate_into(v),
+            Self::Date(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
 /// `DATE` selects documents to archive based on a date.
 /// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.

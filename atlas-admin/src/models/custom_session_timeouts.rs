@@ -21,3 +21,17 @@ pub struct CustomSessionTimeouts {
     )]
     pub idle_session_timeout_in_seconds: Option<i32>,
 }
+impl crate::validation::Validate for CustomSessionTimeouts {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "absoluteSessionTimeoutInSeconds",
+            &self.absolute_session_timeout_in_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "idleSessionTimeoutInSeconds",
+            &self.idle_session_timeout_in_seconds,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

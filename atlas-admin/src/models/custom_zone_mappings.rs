@@ -12,3 +12,12 @@ pub struct CustomZoneMappings {
     #[serde(rename = "customZoneMappings")]
     pub custom_zone_mappings: Vec<ZoneMapping>,
 }
+impl crate::validation::Validate for CustomZoneMappings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "customZoneMappings",
+            &self.custom_zone_mappings,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -22,3 +22,32 @@ pub struct DailyScheduleView {
     #[serde(rename = "startMinute", default, skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }
+impl crate::validation::Validate for DailyScheduleView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static END_HOUR: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        static END_MINUTE: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(59.0),
+            ..crate::validation::Rules::NONE
+        };
+        static START_HOUR: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        static START_MINUTE: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(59.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("endHour", &self.end_hour, &END_HOUR);
+        v.field("endMinute", &self.end_minute, &END_MINUTE);
+        v.field("startHour", &self.start_hour, &START_HOUR);
+        v.field("startMinute", &self.start_minute, &START_MINUTE);
+    }
+}

@@ -14,3 +14,13 @@ pub struct DataExpirationRuleView {
     )]
     pub expire_after_days: Option<i32>,
 }
+impl crate::validation::Validate for DataExpirationRuleView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static EXPIRE_AFTER_DAYS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(7.0),
+            maximum: Some(9215.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("expireAfterDays", &self.expire_after_days, &EXPIRE_AFTER_DAYS);
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Configuration for running Data Federation in Azure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataFederationAzureCloudProviderConfig {
@@ -13,7 +14,7 @@ pub struct DataFederationAzureCloudProviderConfig {
     pub atlas_app_id: Option<String>,
     /// Unique identifier of the role that Data Federation can use to access the data stores. Required if specifying `cloudProviderConfig`.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
     /// The ID of the Service Principal for which there is an access policy for Atlas to access Azure resources.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -28,4 +29,16 @@ pub struct DataFederationAzureCloudProviderConfig {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+}
+impl crate::validation::Validate for DataFederationAzureCloudProviderConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("atlasAppId", &self.atlas_app_id, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field(
+            "servicePrincipalId",
+            &self.service_principal_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Configuration for running Data Federation in GCP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataFederationGcpCloudProviderConfig {
@@ -17,5 +18,15 @@ pub struct DataFederationGcpCloudProviderConfig {
     pub gcp_service_account: Option<String>,
     /// Unique identifier of the role that Data Federation can use to access the data stores. Required if specifying `cloudProviderConfig`.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
+}
+impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "gcpServiceAccount",
+            &self.gcp_service_account,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }

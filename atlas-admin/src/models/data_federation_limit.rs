@@ -50,3 +50,11 @@ impl From<DefaultLimit> for DataFederationLimit {
         Self::Default(value)
     }
 }
+impl crate::validation::Validate for DataFederationLimit {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Default(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

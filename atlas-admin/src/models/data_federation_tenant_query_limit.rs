@@ -46,6 +46,22 @@ pub struct DataFederationTenantQueryLimit {
     /// Amount to set the limit to.
     pub value: i64,
 }
+impl crate::validation::Validate for DataFederationTenantQueryLimit {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);
+        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
+        v.field(
+            "lastModifiedDate",
+            &self.last_modified_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("overrunPolicy", &self.overrun_policy, &crate::validation::Rules::NONE);
+        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}
 /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataFederationTenantQueryLimitOverrunPolicy {

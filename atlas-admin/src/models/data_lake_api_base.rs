@@ -16,3 +16,10 @@ pub struct DataLakeApiBase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+impl crate::validation::Validate for DataLakeApiBase {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
+        v.field("source", &self.source, &crate::validation::Rules::NONE);
+    }
+}

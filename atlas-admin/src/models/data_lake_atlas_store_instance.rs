@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DataLakeAtlasStoreReadConcern, DataLakeAtlasStoreReadPreference};
+use super::{DataLakeAtlasStoreReadConcern, DataLakeAtlasStoreReadPreference, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataLakeAtlasStoreInstance {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
@@ -17,9 +17,28 @@ pub struct DataLakeAtlasStoreInstance {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+    pub project_id: Option<ObjectId>,
     #[serde(rename = "readConcern", default, skip_serializing_if = "Option::is_none")]
     pub read_concern: Option<DataLakeAtlasStoreReadConcern>,
     #[serde(rename = "readPreference", default, skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<DataLakeAtlasStoreReadPreference>,
+}
+impl crate::validation::Validate for DataLakeAtlasStoreInstance {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(24),
+            max_length: Some(24),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("projectId", &self.project_id, &PROJECT_ID);
+        v.field("readConcern", &self.read_concern, &crate::validation::Rules::NONE);
+        v.field(
+            "readPreference",
+            &self.read_preference,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -10,6 +10,11 @@ pub struct DataLakeAtlasStoreReadConcern {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<DataLakeAtlasStoreReadConcernLevel>,
 }
+impl crate::validation::Validate for DataLakeAtlasStoreReadConcern {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("level", &self.level, &crate::validation::Rules::NONE);
+    }
+}
 /// Read Concern level that specifies the consistency and availability of the data read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeAtlasStoreReadConcernLevel {

@@ -21,6 +21,17 @@ pub struct DataLakeAtlasStoreReadPreference {
     #[serde(rename = "tagSets", default, skip_serializing_if = "Option::is_none")]
     pub tag_sets: Option<Vec<Vec<DataLakeAtlasStoreReadPreferenceTag>>>,
 }
+impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "maxStalenessSeconds",
+            &self.max_staleness_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
+        v.field("tagSets", &self.tag_sets, &crate::validation::Rules::NONE);
+    }
+}
 /// Read preference mode that specifies to which replica set member to route the read requests.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeAtlasStoreReadPreferenceMode {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Configuration for running Data Federation in AWS.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataLakeAwsCloudProviderConfig {
@@ -27,10 +28,24 @@ pub struct DataLakeAwsCloudProviderConfig {
     pub iam_user_arn: Option<String>,
     /// Unique identifier of the role that the data lake can use to access the data stores.Required if specifying cloudProviderConfig.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
     /// Name of the S3 data bucket that the provided role ID is authorized to access. Required if specifying `cloudProviderConfig`.
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "testS3Bucket", default, skip_serializing_if = "Option::is_none")]
     pub test_s3_bucket: Option<String>,
+}
+impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IAM_ASSUMED_ROLE_ARN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(20),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("externalId", &self.external_id, &crate::validation::Rules::NONE);
+        v.field("iamAssumedRoleARN", &self.iam_assumed_role_arn, &IAM_ASSUMED_ROLE_ARN);
+        v.field("iamUserARN", &self.iam_user_arn, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field("testS3Bucket", &self.test_s3_bucket, &crate::validation::Rules::NONE);
+    }
 }

@@ -35,6 +35,23 @@ pub struct DataLakeAzureBlobStore {
     #[serde(rename = "serviceURL", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
 }
+impl crate::validation::Validate for DataLakeAzureBlobStore {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("containerName", &self.container_name, &crate::validation::Rules::NONE);
+        v.field("delimiter", &self.delimiter, &crate::validation::Rules::NONE);
+        v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
+        v.field("public", &self.public, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "replacementDelimiter",
+            &self.replacement_delimiter,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("serviceURL", &self.service_url, &crate::validation::Rules::NONE);
+    }
+}
 /// Microsoft Azure Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeAzureBlobStoreRegion {

@@ -17,3 +17,10 @@ pub struct DataLakeCloudProviderConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp: Option<DataFederationGcpCloudProviderConfig>,
 }
+impl crate::validation::Validate for DataLakeCloudProviderConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("aws", &self.aws, &crate::validation::Rules::NONE);
+        v.field("azure", &self.azure, &crate::validation::Rules::NONE);
+        v.field("gcp", &self.gcp, &crate::validation::Rules::NONE);
+    }
+}

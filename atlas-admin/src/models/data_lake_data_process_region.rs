@@ -12,6 +12,12 @@ pub struct DataLakeDataProcessRegion {
     pub cloud_provider: DataLakeDataProcessRegionCloudProvider,
     pub region: BaseAtlasDataLakeRegion,
 }
+impl crate::validation::Validate for DataLakeDataProcessRegion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeDataProcessRegionCloudProvider {

@@ -14,3 +14,9 @@ pub struct DataLakeDatabaseCollection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl crate::validation::Validate for DataLakeDatabaseCollection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dataSources", &self.data_sources, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+    }
+}

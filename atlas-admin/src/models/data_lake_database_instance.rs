@@ -24,3 +24,20 @@ pub struct DataLakeDatabaseInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<Vec<DataLakeApiBase>>,
 }
+impl crate::validation::Validate for DataLakeDatabaseInstance {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MAX_WILDCARD_COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(1000.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("collections", &self.collections, &crate::validation::Rules::NONE);
+        v.field(
+            "maxWildcardCollections",
+            &self.max_wildcard_collections,
+            &MAX_WILDCARD_COLLECTIONS,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("views", &self.views, &crate::validation::Rules::NONE);
+    }
+}

@@ -13,6 +13,13 @@ pub struct DataLakeDlsawsStore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDlsawsStoreRegion>,
 }
+impl crate::validation::Validate for DataLakeDlsawsStore {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeDlsawsStoreRegion {

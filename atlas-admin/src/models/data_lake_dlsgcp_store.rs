@@ -13,6 +13,13 @@ pub struct DataLakeDlsgcpStore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDlsgcpStoreRegion>,
 }
+impl crate::validation::Validate for DataLakeDlsgcpStore {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Google Cloud Platform Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeDlsgcpStoreRegion {

@@ -32,6 +32,22 @@ pub struct DataLakeGoogleCloudStorageStore {
     )]
     pub replacement_delimiter: Option<String>,
 }
+impl crate::validation::Validate for DataLakeGoogleCloudStorageStore {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("bucket", &self.bucket, &crate::validation::Rules::NONE);
+        v.field("delimiter", &self.delimiter, &crate::validation::Rules::NONE);
+        v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
+        v.field("public", &self.public, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "replacementDelimiter",
+            &self.replacement_delimiter,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Google Cloud Platform Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeGoogleCloudStorageStoreRegion {

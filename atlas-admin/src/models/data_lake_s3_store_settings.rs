@@ -37,6 +37,23 @@ pub struct DataLakeS3StoreSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeS3StoreSettingsRegion>,
 }
+impl crate::validation::Validate for DataLakeS3StoreSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field(
+            "additionalStorageClasses",
+            &self.additional_storage_classes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("bucket", &self.bucket, &crate::validation::Rules::NONE);
+        v.field("delimiter", &self.delimiter, &crate::validation::Rules::NONE);
+        v.field("includeTags", &self.include_tags, &crate::validation::Rules::NONE);
+        v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
+        v.field("public", &self.public, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// AWS S3 [storage class](https://aws.amazon.com/s3/storage-classes/) where the files to include in the results are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataLakeS3StoreSettingsAdditionalStorageClassesItem {

@@ -14,3 +14,9 @@ pub struct DataLakeStorage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stores: Option<Vec<DataLakeStoreSettings>>,
 }
+impl crate::validation::Validate for DataLakeStorage {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("databases", &self.databases, &crate::validation::Rules::NONE);
+        v.field("stores", &self.stores, &crate::validation::Rules::NONE);
+    }
+}

@@ -111,3 +111,18 @@ impl From<DataLakeGoogleCloudStorageStore> for DataLakeStoreSettings {
         Self::GoogleCloudStorageStore(value)
     }
 }
+impl crate::validation::Validate for DataLakeStoreSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::S3(inner) => inner.validate_into(v),
+            Self::DlsawsStore(inner) => inner.validate_into(v),
+            Self::DlsAzureStore(inner) => inner.validate_into(v),
+            Self::DlsgcpStore(inner) => inner.validate_into(v),
+            Self::AtlasStoreInstance(inner) => inner.validate_into(v),
+            Self::HttpStore(inner) => inner.validate_into(v),
+            Self::AzureBlobStore(inner) => inner.validate_into(v),
+            Self::GoogleCloudStorageStore(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

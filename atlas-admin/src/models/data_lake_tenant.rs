@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    DataLakeCloudProviderConfig, DataLakeDataProcessRegion, DataLakeStorage,
+    DataLakeCloudProviderConfig, DataLakeDataProcessRegion, DataLakeStorage, ObjectId,
     PrivateEndpointHostname,
 };
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct DataLakeTenant {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains the hostnames assigned to the Federated Database Instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -50,6 +50,30 @@ pub struct DataLakeTenant {
     pub state: Option<DataLakeTenantState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<DataLakeStorage>,
+}
+impl crate::validation::Validate for DataLakeTenant {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "cloudProviderConfig",
+            &self.cloud_provider_config,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "dataProcessRegion",
+            &self.data_process_region,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointHostnames",
+            &self.private_endpoint_hostnames,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("storage", &self.storage, &crate::validation::Rules::NONE);
+    }
 }
 /// Label that indicates the status of the Federated Database Instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,3 +15,9 @@ pub struct DataMetricValueView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<DataMetricUnits>,
 }
+impl crate::validation::Validate for DataMetricValueView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("number", &self.number, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}

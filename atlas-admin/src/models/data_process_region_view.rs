@@ -62,6 +62,16 @@ impl From<GcpDataProcessRegionView> for DataProcessRegionView {
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for DataProcessRegionView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the Cloud service provider where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataProcessRegionViewCloudProvider {

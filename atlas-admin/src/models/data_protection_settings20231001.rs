@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{BackupComplianceOnDemandPolicyItem, BackupComplianceScheduledPolicyItem};
+use super::{
+    BackupComplianceOnDemandPolicyItem, BackupComplianceScheduledPolicyItem, ObjectId,
+};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataProtectionSettings20231001 {
     /// Email address of the user who authorized to update the Backup Compliance Policy  settings.
@@ -45,7 +47,7 @@ pub struct DataProtectionSettings20231001 {
     pub pit_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the project for the Backup Compliance Policy.
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+    pub project_id: Option<ObjectId>,
     /// Number of previous days that you can restore back to with Continuous Cloud Backup with a Backup Compliance Policy. You must specify a positive, non-zero integer, and the maximum retention window can't exceed the hourly retention time. This parameter applies only to Continuous Cloud Backups with a Backup Compliance Policy.
     #[serde(
         rename = "restoreWindowDays",
@@ -75,6 +77,56 @@ pub struct DataProtectionSettings20231001 {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
     pub updated_user: Option<String>,
+}
+impl crate::validation::Validate for DataProtectionSettings20231001 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "authorizedEmail",
+            &self.authorized_email,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authorizedUserFirstName",
+            &self.authorized_user_first_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authorizedUserLastName",
+            &self.authorized_user_last_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "copyProtectionEnabled",
+            &self.copy_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("deletable", &self.deletable, &crate::validation::Rules::NONE);
+        v.field(
+            "encryptionAtRestEnabled",
+            &self.encryption_at_rest_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "onDemandPolicyItem",
+            &self.on_demand_policy_item,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
+        v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
+        v.field(
+            "restoreWindowDays",
+            &self.restore_window_days,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "scheduledPolicyItems",
+            &self.scheduled_policy_items,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("updatedDate", &self.updated_date, &crate::validation::Rules::NONE);
+        v.field("updatedUser", &self.updated_user, &crate::validation::Rules::NONE);
+    }
 }
 /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

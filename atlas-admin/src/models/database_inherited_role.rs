@@ -11,3 +11,9 @@ pub struct DatabaseInheritedRole {
     /// Human-readable label that identifies the role inherited. Set this value to `admin` for every role except `read` or `readWrite`.
     pub role: String,
 }
+impl crate::validation::Validate for DatabaseInheritedRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.field("role", &self.role, &crate::validation::Rules::NONE);
+    }
+}

@@ -13,3 +13,10 @@ pub struct DatabasePermittedNamespaceResource {
     /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
     pub db: String,
 }
+impl crate::validation::Validate for DatabasePermittedNamespaceResource {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
+        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.field("db", &self.db, &crate::validation::Rules::NONE);
+    }
+}

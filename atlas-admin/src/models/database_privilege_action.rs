@@ -12,6 +12,12 @@ pub struct DatabasePrivilegeAction {
     /// List of resources on which you grant the action.
     pub resources: Vec<DatabasePermittedNamespaceResource>,
 }
+impl crate::validation::Validate for DatabasePrivilegeAction {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("action", &self.action, &crate::validation::Rules::NONE);
+        v.field("resources", &self.resources, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the privilege action.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabasePrivilegeActionAction {

@@ -28,3 +28,27 @@ pub struct DatabaseRollingIndexRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IndexOptions>,
 }
+impl crate::validation::Validate for DatabaseRollingIndexRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static KEYS_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
+            min_properties: Some(1),
+            max_properties: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        static KEYS_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            min_properties: Some(1),
+            max_properties: Some(1),
+            values: Some(&KEYS_ITEMS_VALUES),
+            ..crate::validation::Rules::NONE
+        };
+        static KEYS: crate::validation::Rules = crate::validation::Rules {
+            items: Some(&KEYS_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("collation", &self.collation, &crate::validation::Rules::NONE);
+        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.field("keys", &self.keys, &KEYS);
+        v.field("options", &self.options, &crate::validation::Rules::NONE);
+    }
+}

@@ -16,6 +16,17 @@ pub struct DatabaseUserRole {
     #[serde(rename = "roleName")]
     pub role_name: DatabaseUserRoleRoleName,
 }
+impl crate::validation::Validate for DatabaseUserRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
+        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatabaseUserRoleRoleName {

@@ -57,6 +57,34 @@ pub struct Datadog {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DatadogType>,
 }
+impl crate::validation::Validate for Datadog {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "sendCollectionLatencyMetrics",
+            &self.send_collection_latency_metrics,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "sendDatabaseMetrics",
+            &self.send_database_metrics,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "sendQueryStatsMetrics",
+            &self.send_query_stats_metrics,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "sendUserProvidedResourceTags",
+            &self.send_user_provided_resource_tags,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Two-letter code that indicates which regional URL MongoDB uses to access the Datadog API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatadogRegion {

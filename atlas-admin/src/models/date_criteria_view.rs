@@ -27,6 +27,18 @@ pub struct DateCriteriaView {
     )]
     pub expire_after_days: Option<i32>,
 }
+impl crate::validation::Validate for DateCriteriaView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("dateField", &self.date_field, &crate::validation::Rules::NONE);
+        v.field("dateFormat", &self.date_format, &crate::validation::Rules::NONE);
+        v.field(
+            "expireAfterDays",
+            &self.expire_after_days,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.
 /// You must set `criteria.type` : `DATE` if `collectionType`: `TIMESERIES`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

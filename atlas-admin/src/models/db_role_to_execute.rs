@@ -19,6 +19,13 @@ pub struct DbRoleToExecute {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DbRoleToExecuteType>,
 }
+impl crate::validation::Validate for DbRoleToExecute {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("role", &self.role, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Type of the DB role. Can be either Built In or Custom.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DbRoleToExecuteType {

@@ -16,3 +16,9 @@ pub struct DbUserTlsx509Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for DbUserTlsx509Settings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cas", &self.cas, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

@@ -54,3 +54,12 @@ impl<'de> Deserialize<'de> for DedicatedHardwareSpec {
         )
     }
 }
+impl crate::validation::Validate for DedicatedHardwareSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+        }
+    }
+}

@@ -55,3 +55,12 @@ impl<'de> Deserialize<'de> for DedicatedHardwareSpec20240805 {
         )
     }
 }
+impl crate::validation::Validate for DedicatedHardwareSpec20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+        }
+    }
+}

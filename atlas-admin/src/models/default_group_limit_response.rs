@@ -37,3 +37,11 @@ pub struct DefaultGroupLimitResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl crate::validation::Validate for DefaultGroupLimitResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+    }
+}

@@ -29,3 +29,12 @@ pub struct DefaultLimit {
     /// Amount to set the limit to.
     pub value: i64,
 }
+impl crate::validation::Validate for DefaultLimit {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);
+        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
+        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}

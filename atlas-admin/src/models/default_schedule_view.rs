@@ -10,3 +10,8 @@ pub struct DefaultScheduleView {
     #[serde(rename = "type")]
     pub type_: OnlineArchiveScheduleType,
 }
+impl crate::validation::Validate for DefaultScheduleView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}

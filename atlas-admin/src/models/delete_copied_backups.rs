@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Deleted copy setting whose backup copies need to also be deleted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteCopiedBackups {
@@ -24,12 +25,24 @@ pub struct DeleteCopiedBackups {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replication_spec_id: Option<String>,
+    pub replication_spec_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the zone in a cluster. For global clusters, there can be multiple zones to choose from. For sharded clusters and replica set clusters, there is only one zone in the cluster. To find the Zone Id, do a GET request to Return One Cluster from One Project and consult the `replicationSpecs` array.
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for DeleteCopiedBackups {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "replicationSpecId",
+            &self.replication_spec_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

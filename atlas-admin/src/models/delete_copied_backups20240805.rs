@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Deleted copy setting whose backup copies need to also be deleted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteCopiedBackups20240805 {
@@ -20,7 +21,14 @@ pub struct DeleteCopiedBackups20240805 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for DeleteCopiedBackups20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

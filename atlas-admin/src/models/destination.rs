@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Document that describes the destination of the migration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Destination {
@@ -11,7 +12,7 @@ pub struct Destination {
     pub cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the destination project.
     #[serde(rename = "groupId")]
-    pub group_id: String,
+    pub group_id: ObjectId,
     /// The network type to use between the migration host and the destination cluster.
     #[serde(rename = "hostnameSchemaType")]
     pub hostname_schema_type: DestinationHostnameSchemaType,
@@ -23,6 +24,22 @@ pub struct Destination {
         with = "::serde_with::rust::double_option"
     )]
     pub private_link_id: Option<Option<String>>,
+}
+impl crate::validation::Validate for Destination {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        static HOSTNAME_SCHEMA_TYPE: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clusterName", &self.cluster_name, &CLUSTER_NAME);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostnameSchemaType", &self.hostname_schema_type, &HOSTNAME_SCHEMA_TYPE);
+        v.field("privateLinkId", &self.private_link_id, &crate::validation::Rules::NONE);
+    }
 }
 /// The network type to use between the migration host and the destination cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Specifications for one policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupApiPolicyItem {
@@ -26,7 +27,7 @@ pub struct DiskBackupApiPolicyItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures Snapshot retention.
     #[serde(rename = "retentionUnit")]
     pub retention_unit: DiskBackupApiPolicyItemRetentionUnit,
@@ -35,6 +36,23 @@ pub struct DiskBackupApiPolicyItem {
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+}
+impl crate::validation::Validate for DiskBackupApiPolicyItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "frequencyInterval",
+            &self.frequency_interval,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
+        v.field(
+            "retentionValue",
+            &self.retention_value,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the frequency type associated with the backup policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

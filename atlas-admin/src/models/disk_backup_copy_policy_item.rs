@@ -53,6 +53,15 @@ impl From<DiskBackupTimeBasedCopyPolicyItem> for DiskBackupCopyPolicyItem {
         Self::TimeBased(value)
     }
 }
+impl crate::validation::Validate for DiskBackupCopyPolicyItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::OnDemand(inner) => inner.validate_into(v),
+            Self::TimeBased(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the frequency type associated with the copy policy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiskBackupCopyPolicyItemFrequencyType {

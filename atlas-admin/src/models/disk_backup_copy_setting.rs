@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::DiskBackupCopyPolicyItem;
+use super::{DiskBackupCopyPolicyItem, ObjectId};
 /// Copy setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupCopySetting {
@@ -37,7 +37,7 @@ pub struct DiskBackupCopySetting {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replication_spec_id: Option<String>,
+    pub replication_spec_id: Option<ObjectId>,
     /// Flag that indicates whether to copy the oplogs to the target region. You can use the oplogs to perform point-in-time restores.
     #[serde(
         rename = "shouldCopyOplogs",
@@ -45,6 +45,42 @@ pub struct DiskBackupCopySetting {
         skip_serializing_if = "Option::is_none"
     )]
     pub should_copy_oplogs: Option<bool>,
+}
+impl crate::validation::Validate for DiskBackupCopySetting {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(6),
+            ..crate::validation::Rules::NONE
+        };
+        static FREQUENCIES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(6),
+            ..crate::validation::Rules::NONE
+        };
+        static LAST_NUMBER_OF_SNAPSHOTS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(500.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("copyPolicyItems", &self.copy_policy_items, &COPY_POLICY_ITEMS);
+        v.field("frequencies", &self.frequencies, &FREQUENCIES);
+        v.field(
+            "lastNumberOfSnapshots",
+            &self.last_number_of_snapshots,
+            &LAST_NUMBER_OF_SNAPSHOTS,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "replicationSpecId",
+            &self.replication_spec_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "shouldCopyOplogs",
+            &self.should_copy_oplogs,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::DiskBackupCopyPolicyItem;
+use super::{DiskBackupCopyPolicyItem, ObjectId};
 /// Copy setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupCopySetting20240805 {
@@ -40,7 +40,39 @@ pub struct DiskBackupCopySetting20240805 {
     pub should_copy_oplogs: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the zone in a cluster. For global clusters, there can be multiple zones to choose from. For sharded clusters and replica set clusters, there is only one zone in the cluster. To find the Zone Id, do a GET request to Return One Cluster from One Project and consult the `replicationSpecs` array.
     #[serde(rename = "zoneId")]
-    pub zone_id: String,
+    pub zone_id: ObjectId,
+}
+impl crate::validation::Validate for DiskBackupCopySetting20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(6),
+            ..crate::validation::Rules::NONE
+        };
+        static FREQUENCIES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(6),
+            ..crate::validation::Rules::NONE
+        };
+        static LAST_NUMBER_OF_SNAPSHOTS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(500.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("copyPolicyItems", &self.copy_policy_items, &COPY_POLICY_ITEMS);
+        v.field("frequencies", &self.frequencies, &FREQUENCIES);
+        v.field(
+            "lastNumberOfSnapshots",
+            &self.last_number_of_snapshots,
+            &LAST_NUMBER_OF_SNAPSHOTS,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "shouldCopyOplogs",
+            &self.should_copy_oplogs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

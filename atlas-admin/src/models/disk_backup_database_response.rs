@@ -17,3 +17,9 @@ pub struct DiskBackupDatabaseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl crate::validation::Validate for DiskBackupDatabaseResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+    }
+}

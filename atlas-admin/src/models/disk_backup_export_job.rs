@@ -3,7 +3,9 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{BackupLabel, DiskBackupExportMember, ExportStatus, Link, StateReason};
+use super::{
+    BackupLabel, DiskBackupExportMember, ExportStatus, Link, ObjectId, StateReason,
+};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupExportJob {
     /// Information on the export job for each replica set in the sharded cluster.
@@ -23,7 +25,7 @@ pub struct DiskBackupExportJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
-    pub export_bucket_id: Option<String>,
+    pub export_bucket_id: Option<ObjectId>,
     #[serde(rename = "exportStatus", default, skip_serializing_if = "Option::is_none")]
     pub export_status: Option<ExportStatus>,
     /// Date and time when this Export Job completed. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -35,7 +37,7 @@ pub struct DiskBackupExportJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -48,7 +50,7 @@ pub struct DiskBackupExportJob {
     pub prefix: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// State of the Export Job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,6 +59,30 @@ pub struct DiskBackupExportJob {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "stateReason", default, skip_serializing_if = "Option::is_none")]
     pub state_reason: Option<StateReason>,
+}
+impl crate::validation::Validate for DiskBackupExportJob {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PREFIX: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PREFIX),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("components", &self.components, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
+        v.field(
+            "exportBucketId",
+            &self.export_bucket_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("exportStatus", &self.export_status, &crate::validation::Rules::NONE);
+        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("prefix", &self.prefix, &PREFIX);
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("stateReason", &self.state_reason, &crate::validation::Rules::NONE);
+    }
 }
 /// State of the Export Job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

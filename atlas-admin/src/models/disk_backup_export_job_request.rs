@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{BackupLabel, Link};
+use super::{BackupLabel, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupExportJobRequest {
     /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
@@ -13,7 +13,7 @@ pub struct DiskBackupExportJobRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
-    pub export_bucket_id: Option<String>,
+    pub export_bucket_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -23,5 +23,17 @@ pub struct DiskBackupExportJobRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for DiskBackupExportJobRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
+        v.field(
+            "exportBucketId",
+            &self.export_bucket_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+    }
 }

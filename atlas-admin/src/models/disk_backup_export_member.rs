@@ -3,16 +3,27 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupExportMember {
     /// Unique 24-hexadecimal character string that identifies the the Cloud Backup snapshot export job for each shard in a sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "exportId", default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<String>,
+    pub export_id: Option<ObjectId>,
     /// Human-readable label that identifies the replica set on the sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+}
+impl crate::validation::Validate for DiskBackupExportMember {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("exportId", &self.export_id, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::DiskBackupCopyPolicyItemFrequencyType;
+use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
 /// Specifications for one on-demand copy policy item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupOnDemandCopyPolicyItem {
@@ -14,5 +14,11 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
+}
+impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+    }
 }

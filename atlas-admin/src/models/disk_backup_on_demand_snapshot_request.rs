@@ -22,3 +22,14 @@ pub struct DiskBackupOnDemandSnapshotRequest {
     )]
     pub retention_in_days: Option<i32>,
 }
+impl crate::validation::Validate for DiskBackupOnDemandSnapshotRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static RETENTION_IN_DAYS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("retentionInDays", &self.retention_in_days, &RETENTION_IN_DAYS);
+    }
+}

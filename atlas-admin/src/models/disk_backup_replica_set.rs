@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Details of the replica set snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupReplicaSet {
@@ -41,7 +41,7 @@ pub struct DiskBackupReplicaSet {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -61,7 +61,7 @@ pub struct DiskBackupReplicaSet {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "policyItems", default, skip_serializing_if = "Option::is_none")]
-    pub policy_items: Option<Vec<String>>,
+    pub policy_items: Option<Vec<ObjectId>>,
     /// Human-readable label that identifies the replica set from which MongoDB Cloud took this snapshot. The resource returns this parameter when `"type": "replicaSet"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -91,6 +91,38 @@ pub struct DiskBackupReplicaSet {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DiskBackupReplicaSetType>,
+}
+impl crate::validation::Validate for DiskBackupReplicaSet {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("copyRegions", &self.copy_regions, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
+        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

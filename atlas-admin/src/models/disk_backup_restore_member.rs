@@ -26,3 +26,18 @@ pub struct DiskBackupRestoreMember {
     #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
 }
+impl crate::validation::Validate for DiskBackupRestoreMember {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("downloadUrl", &self.download_url, &crate::validation::Rules::NONE);
+        v.field(
+            "privateDownloadDeliveryUrls",
+            &self.private_download_delivery_urls,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupShardedClusterSnapshotMember, Link};
+use super::{DiskBackupShardedClusterSnapshotMember, Link, ObjectId};
 /// Details of the sharded cluster snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupShardedClusterSnapshot {
@@ -40,7 +40,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -65,12 +65,12 @@ pub struct DiskBackupShardedClusterSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "policyItems", default, skip_serializing_if = "Option::is_none")]
-    pub policy_items: Option<Vec<String>>,
+    pub policy_items: Option<Vec<ObjectId>>,
     /// List that contains the unique identifiers of the snapshots created for the shards and config host for a sharded cluster. The resource returns this parameter when `"type": "SHARDED_CLUSTER"`. These identifiers should match the ones specified in the **members\[n\].id** parameters. This allows you to map a snapshot to its shard or config host name.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "snapshotIds", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_ids: Option<Vec<String>>,
+    pub snapshot_ids: Option<Vec<ObjectId>>,
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -95,6 +95,38 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DiskBackupShardedClusterSnapshotType>,
+}
+impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "configServerType",
+            &self.config_server_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
+        v.field("members", &self.members, &crate::validation::Rules::NONE);
+        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
+        v.field("snapshotIds", &self.snapshot_ids, &crate::validation::Rules::NONE);
+        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }
 /// Describes a sharded cluster's config server type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

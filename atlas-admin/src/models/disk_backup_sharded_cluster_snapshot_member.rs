@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DiskBackupShardedClusterSnapshotMember {
     /// Human-readable label that identifies the cloud provider.
@@ -14,12 +15,23 @@ pub struct DiskBackupShardedClusterSnapshotMember {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Human-readable label that identifies the shard or config host from which MongoDB Cloud took this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+}
+impl crate::validation::Validate for DiskBackupShardedClusterSnapshotMember {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

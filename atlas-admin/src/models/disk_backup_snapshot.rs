@@ -52,6 +52,15 @@ impl From<DiskBackupShardedClusterSnapshot> for DiskBackupSnapshot {
         Self::ShardedCluster(value)
     }
 }
+impl crate::validation::Validate for DiskBackupSnapshot {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::ReplicaSet(inner) => inner.validate_into(v),
+            Self::ShardedCluster(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies how often this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiskBackupSnapshotFrequencyType {

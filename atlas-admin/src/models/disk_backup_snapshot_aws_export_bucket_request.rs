@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link};
+use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
@@ -19,7 +19,7 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     pub bucket_name: String,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
     #[serde(rename = "iamRoleId")]
-    pub iam_role_id: String,
+    pub iam_role_id: ObjectId,
     /// Indicates whether to do exports over PrivateLink as opposed to public IPs. Defaults to False.
     #[serde(
         rename = "requirePrivateNetworking",
@@ -27,4 +27,22 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub require_private_networking: Option<bool>,
+}
+impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
+        v.field(
+            "requirePrivateNetworking",
+            &self.require_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,12 +3,12 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "_id")]
-    pub id: String,
+    pub id: ObjectId,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
@@ -17,7 +17,7 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     pub cloud_provider: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
     #[serde(rename = "iamRoleId")]
-    pub iam_role_id: String,
+    pub iam_role_id: ObjectId,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -35,6 +35,26 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub require_private_networking: Option<bool>,
+}
+impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "requirePrivateNetworking",
+            &self.require_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link};
+use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
@@ -19,7 +19,7 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     pub bucket_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Azure Cloud Provider Access Role that MongoDB Cloud uses to access the Azure Blob Storage Container.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
     /// URL of the Azure Storage Account to export to. For example: `https://examplestorageaccount.blob.core.windows.net/exportcontainer`. Only standard endpoints (with `blob.core.windows.net`) are supported.
     #[serde(rename = "serviceUrl")]
     pub service_url: String,
@@ -27,4 +27,24 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     #[deprecated]
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+}
+impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        static SERVICE_URL: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(33),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field("serviceUrl", &self.service_url, &SERVICE_URL);
+        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,12 +3,12 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupSnapshotExportBucketResponseCloudProvider, Link};
+use super::{DiskBackupSnapshotExportBucketResponseCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotAzureExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "_id")]
-    pub id: String,
+    pub id: ObjectId,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
@@ -22,11 +22,32 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the Azure Cloud Provider Access Role that MongoDB Cloud uses to access the Azure Blob Storage Container.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
     /// URL of the Azure Storage Account to export to. Only standard endpoints (with `blob.core.windows.net`) are supported.
     #[serde(rename = "serviceUrl")]
     pub service_url: String,
     /// UUID that identifies the Azure Active Directory Tenant ID used during exports.
     #[serde(rename = "tenantId")]
     pub tenant_id: String,
+}
+impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        static SERVICE_URL: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(33),
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field("serviceUrl", &self.service_url, &SERVICE_URL);
+        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -66,6 +66,16 @@ for DiskBackupSnapshotExportBucketRequest {
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for DiskBackupSnapshotExportBucketRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiskBackupSnapshotExportBucketRequestCloudProvider {

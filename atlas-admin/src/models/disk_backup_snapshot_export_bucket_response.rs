@@ -67,6 +67,16 @@ for DiskBackupSnapshotExportBucketResponse {
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for DiskBackupSnapshotExportBucketResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiskBackupSnapshotExportBucketResponseCloudProvider {

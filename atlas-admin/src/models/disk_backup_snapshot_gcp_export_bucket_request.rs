@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link};
+use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
@@ -19,5 +19,18 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     pub bucket_name: String,
     /// Unique 24-hexadecimal digit string that identifies the GCP Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud Storage Bucket.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
+}
+impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,12 +3,12 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{DiskBackupSnapshotExportBucketResponseCloudProvider, Link};
+use super::{DiskBackupSnapshotExportBucketResponseCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "_id")]
-    pub id: String,
+    pub id: ObjectId,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
@@ -22,5 +22,19 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the GCP Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud Storage Bucket.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectId,
+}
+impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(3),
+            max_length: Some(63),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }

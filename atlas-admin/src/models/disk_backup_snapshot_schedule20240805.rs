@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     AdvancedDiskBackupSnapshotSchedulePolicy, AutoExportPolicyView,
     DeleteCopiedBackups20240805, DiskBackupCopySetting20240805, ExtraRetentionSetting,
-    Link,
+    Link, ObjectId, ResourceName,
 };
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupSnapshotSchedule20240805 {
@@ -28,12 +28,12 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster with the Snapshot you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Flag that indicates whether copy settings use `copyPolicyItems` instead of `frequencies`. When true, requests must supply `copyPolicyItems` and responses return `copyPolicyItems` only. When false or omitted, requests must supply `frequencies` and responses return `frequencies` only.
     #[serde(
         rename = "copyPolicyItemsEnabled",
@@ -138,4 +138,84 @@ pub struct DiskBackupSnapshotSchedule20240805 {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
+}
+impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static POLICIES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "autoCopySettingsEnabled",
+            &self.auto_copy_settings_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "autoExportEnabled",
+            &self.auto_export_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field(
+            "copyPolicyItemsEnabled",
+            &self.copy_policy_items_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("copySettings", &self.copy_settings, &crate::validation::Rules::NONE);
+        v.field(
+            "deleteCopiedBackups",
+            &self.delete_copied_backups,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "deleteCopySnapshots",
+            &self.delete_copy_snapshots,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "deleteSnapshots",
+            &self.delete_snapshots,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("export", &self.export, &crate::validation::Rules::NONE);
+        v.field(
+            "extraRetentionSettings",
+            &self.extra_retention_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("nextSnapshot", &self.next_snapshot, &crate::validation::Rules::NONE);
+        v.field("policies", &self.policies, &POLICIES);
+        v.field(
+            "referenceHourOfDay",
+            &self.reference_hour_of_day,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "referenceMinuteOfHour",
+            &self.reference_minute_of_hour,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "restoreWindowDays",
+            &self.restore_window_days,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "updateCopySnapshots",
+            &self.update_copy_snapshots,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "updateSnapshots",
+            &self.update_snapshots,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "useOrgAndGroupNamesInExportPrefix",
+            &self.use_org_and_group_names_in_export_prefix,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::DiskBackupCopyPolicyItemFrequencyType;
+use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
 /// Specifications for one time-based copy policy item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
@@ -14,13 +14,25 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures snapshot copy retention.
     #[serde(rename = "retentionUnit")]
     pub retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot copy.
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+}
+impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
+        v.field(
+            "retentionValue",
+            &self.retention_value,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Unit of time in which MongoDB Cloud measures snapshot copy retention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

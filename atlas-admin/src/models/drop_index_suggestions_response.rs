@@ -27,3 +27,14 @@ pub struct DropIndexSuggestionsResponse {
     #[serde(rename = "unusedIndexes", default, skip_serializing_if = "Option::is_none")]
     pub unused_indexes: Option<Vec<DropIndexSuggestionsIndex>>,
 }
+impl crate::validation::Validate for DropIndexSuggestionsResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("hiddenIndexes", &self.hidden_indexes, &crate::validation::Rules::NONE);
+        v.field(
+            "redundantIndexes",
+            &self.redundant_indexes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("unusedIndexes", &self.unused_indexes, &crate::validation::Rules::NONE);
+    }
+}

@@ -51,6 +51,15 @@ impl From<AwskmsearPrivateEndpoint> for EarPrivateEndpoint {
         Self::Awskmsear(value)
     }
 }
+impl crate::validation::Validate for EarPrivateEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AzureKeyVault(inner) => inner.validate_into(v),
+            Self::Awskmsear(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EarPrivateEndpointCloudProvider {

@@ -19,6 +19,17 @@ pub struct EmployeeAccessGrantView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for EmployeeAccessGrantView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "expirationTime",
+            &self.expiration_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("grantType", &self.grant_type, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}
 /// Level of access to grant to MongoDB Employees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmployeeAccessGrantViewGrantType {

@@ -20,3 +20,19 @@ pub struct EncryptionAtRest {
     #[serde(rename = "googleCloudKms", default, skip_serializing_if = "Option::is_none")]
     pub google_cloud_kms: Option<GoogleCloudKms>,
 }
+impl crate::validation::Validate for EncryptionAtRest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("awsKms", &self.aws_kms, &crate::validation::Rules::NONE);
+        v.field("azureKeyVault", &self.azure_key_vault, &crate::validation::Rules::NONE);
+        v.field(
+            "enabledForSearchNodes",
+            &self.enabled_for_search_nodes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "googleCloudKms",
+            &self.google_cloud_kms,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

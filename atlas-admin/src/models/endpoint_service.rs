@@ -63,6 +63,16 @@ impl From<GcpEndpointService> for EndpointService {
         Self::Gcp(value)
     }
 }
+impl crate::validation::Validate for EndpointService {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AwsPrivateLinkConnection(inner) => inner.validate_into(v),
+            Self::AzurePrivateLinkConnection(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider that serves the requested endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointServiceCloudProvider {

@@ -24,3 +24,20 @@ pub struct EnvelopedSchemaAdvisorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
 }
+impl crate::validation::Validate for EnvelopedSchemaAdvisorResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOCATIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        static STATUS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(100.0),
+            maximum: Some(599.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("content", &self.content, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("locations", &self.locations, &LOCATIONS);
+        v.field("status", &self.status, &STATUS);
+    }
+}

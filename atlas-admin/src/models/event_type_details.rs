@@ -22,3 +22,10 @@ pub struct EventTypeDetails {
     #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
 }
+impl crate::validation::Validate for EventTypeDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("alertable", &self.alertable, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("eventType", &self.event_type, &crate::validation::Rules::NONE);
+    }
+}

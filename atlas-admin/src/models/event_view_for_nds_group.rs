@@ -715,3 +715,36 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
         )
     }
 }
+impl crate::validation::Validate for EventViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::DefaultEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::AlertAudit(inner) => inner.validate_into(v),
+            Self::AlertConfigAudit(inner) => inner.validate_into(v),
+            Self::ApiUserEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::ServiceAccountGroupEvents(inner) => inner.validate_into(v),
+            Self::AutomationConfigEventView(inner) => inner.validate_into(v),
+            Self::AppServiceEventView(inner) => inner.validate_into(v),
+            Self::BillingEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::ClusterEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::DataExplorerAccessedEventView(inner) => inner.validate_into(v),
+            Self::DataExplorerEvent(inner) => inner.validate_into(v),
+            Self::FtsIndexAuditView(inner) => inner.validate_into(v),
+            Self::HostEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::HostMetricEvent(inner) => inner.validate_into(v),
+            Self::NdsAuditViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::NdsAutoScalingAuditViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::NdsServerlessInstanceAuditView(inner) => inner.validate_into(v),
+            Self::NdsTenantEndpointAuditView(inner) => inner.validate_into(v),
+            Self::ForNdsGroup(inner) => inner.validate_into(v),
+            Self::SearchDeploymentAuditView(inner) => inner.validate_into(v),
+            Self::TeamEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::UserEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::ResourceEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::StreamsEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::StreamProcessorEventViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::ChartsAudit(inner) => inner.validate_into(v),
+            Self::AtlasResourcePolicyAuditForNdsGroup(inner) => inner.validate_into(v),
+        }
+    }
+}

@@ -317,3 +317,21 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
         )
     }
 }
+impl crate::validation::Validate for EventViewForOrg {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Default(inner) => inner.validate_into(v),
+            Self::AlertAudit(inner) => inner.validate_into(v),
+            Self::AlertConfigAudit(inner) => inner.validate_into(v),
+            Self::ApiUser(inner) => inner.validate_into(v),
+            Self::ServiceAccountOrgEvents(inner) => inner.validate_into(v),
+            Self::Billing(inner) => inner.validate_into(v),
+            Self::NdsAudit(inner) => inner.validate_into(v),
+            Self::Org(inner) => inner.validate_into(v),
+            Self::TeamEvent(inner) => inner.validate_into(v),
+            Self::User(inner) => inner.validate_into(v),
+            Self::Resource(inner) => inner.validate_into(v),
+            Self::AtlasResourcePolicyAudit(inner) => inner.validate_into(v),
+        }
+    }
+}

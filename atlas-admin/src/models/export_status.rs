@@ -25,3 +25,17 @@ pub struct ExportStatus {
     )]
     pub total_collections: Option<i32>,
 }
+impl crate::validation::Validate for ExportStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "exportedCollections",
+            &self.exported_collections,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "totalCollections",
+            &self.total_collections,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

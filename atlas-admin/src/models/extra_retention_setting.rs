@@ -13,6 +13,12 @@ pub struct ExtraRetentionSetting {
     #[serde(rename = "retentionDays", default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i32>,
 }
+impl crate::validation::Validate for ExtraRetentionSetting {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("retentionDays", &self.retention_days, &crate::validation::Rules::NONE);
+    }
+}
 /// The frequency type for the extra retention settings for the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExtraRetentionSettingFrequencyType {

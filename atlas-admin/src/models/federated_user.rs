@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// MongoDB Cloud user linked to this federated authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FederatedUser {
@@ -11,7 +12,7 @@ pub struct FederatedUser {
     pub email_address: String,
     /// Unique 24-hexadecimal digit string that identifies the federation to which this MongoDB Cloud user belongs.
     #[serde(rename = "federationSettingsId")]
-    pub federation_settings_id: String,
+    pub federation_settings_id: ObjectId,
     /// First or given name that belongs to the MongoDB Cloud user.
     #[serde(rename = "firstName")]
     pub first_name: String,
@@ -22,5 +23,18 @@ pub struct FederatedUser {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for FederatedUser {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);
+        v.field(
+            "federationSettingsId",
+            &self.federation_settings_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
+        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
+        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -108,6 +108,15 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
         )
     }
 }
+impl crate::validation::Validate for FederationIdentityProvider {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Saml(inner) => inner.validate_into(v),
+            Self::OidcWorkforce(inner) => inner.validate_into(v),
+            Self::OidcWorkload(inner) => inner.validate_into(v),
+        }
+    }
+}
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederationIdentityProviderIdpType {

@@ -75,6 +75,14 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
         )
     }
 }
+impl crate::validation::Validate for FederationOidcIdentityProvider {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Workforce(inner) => inner.validate_into(v),
+            Self::Workload(inner) => inner.validate_into(v),
+        }
+    }
+}
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederationOidcIdentityProviderAuthorizationType {

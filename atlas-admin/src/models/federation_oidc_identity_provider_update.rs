@@ -66,6 +66,14 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProviderUpdate {
         )
     }
 }
+impl crate::validation::Validate for FederationOidcIdentityProviderUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Workforce(inner) => inner.validate_into(v),
+            Self::Workload(inner) => inner.validate_into(v),
+        }
+    }
+}
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederationOidcIdentityProviderUpdateAuthorizationType {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ConnectedOrgConfig;
+use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId};
 /// OIDC WORKLOAD
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FederationOidcWorkloadIdentityProvider {
@@ -53,7 +53,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
     #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationOidcWorkloadIdentityProviderIdpType>,
@@ -62,7 +62,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
     #[serde(rename = "oktaIdpId")]
-    pub okta_idp_id: Option<String>,
+    pub okta_idp_id: Option<IdentityProviderId>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationOidcWorkloadIdentityProviderProtocol>,
@@ -79,6 +79,32 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// Identifier of the claim which contains the user ID in the token.
     #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
+}
+impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ASSOCIATED_ORGS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("associatedOrgs", &self.associated_orgs, &ASSOCIATED_ORGS);
+        v.field("audience", &self.audience, &crate::validation::Rules::NONE);
+        v.field(
+            "authorizationType",
+            &self.authorization_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
+        v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
+        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
+        v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
+        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+        v.field("updatedAt", &self.updated_at, &crate::validation::Rules::NONE);
+        v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+    }
 }
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -44,6 +44,28 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
 }
+impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DISPLAY_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(50),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("audience", &self.audience, &crate::validation::Rules::NONE);
+        v.field(
+            "authorizationType",
+            &self.authorization_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("displayName", &self.display_name, &DISPLAY_NAME);
+        v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
+        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
+        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
+        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+        v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+    }
+}
 /// Indicates whether authorization is granted based on group membership or user ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederationOidcWorkloadIdentityProviderUpdateAuthorizationType {

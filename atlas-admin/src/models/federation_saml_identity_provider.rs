@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ConnectedOrgConfig, PemFileInfo};
+use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId, PemFileInfo};
 /// SAML
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FederationSamlIdentityProvider {
@@ -52,7 +52,7 @@ pub struct FederationSamlIdentityProvider {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
     #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationSamlIdentityProviderIdpType>,
@@ -61,7 +61,7 @@ pub struct FederationSamlIdentityProvider {
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
     #[serde(rename = "oktaIdpId")]
-    pub okta_idp_id: Option<String>,
+    pub okta_idp_id: Option<IdentityProviderId>,
     #[serde(
         rename = "pemFileInfo",
         default,
@@ -114,6 +114,50 @@ pub struct FederationSamlIdentityProvider {
         with = "::serde_with::rust::double_option"
     )]
     pub updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+}
+impl crate::validation::Validate for FederationSamlIdentityProvider {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static ASSOCIATED_ORGS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("acsUrl", &self.acs_url, &crate::validation::Rules::NONE);
+        v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
+        v.field("associatedOrgs", &self.associated_orgs, &ASSOCIATED_ORGS);
+        v.field("audienceUri", &self.audience_uri, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
+        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
+        v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
+        v.field("pemFileInfo", &self.pem_file_info, &crate::validation::Rules::NONE);
+        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+        v.field(
+            "requestBinding",
+            &self.request_binding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "responseSignatureAlgorithm",
+            &self.response_signature_algorithm,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("slug", &self.slug, &crate::validation::Rules::NONE);
+        v.field(
+            "ssoDebugEnabled",
+            &self.sso_debug_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("updatedAt", &self.updated_at, &crate::validation::Rules::NONE);
+    }
 }
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -64,6 +64,44 @@ pub struct FederationSamlIdentityProviderUpdate {
     )]
     pub status: Option<Option<FederationSamlIdentityProviderUpdateStatus>>,
 }
+impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static DISPLAY_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(50),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("displayName", &self.display_name, &DISPLAY_NAME);
+        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
+        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
+        v.field("pemFileInfo", &self.pem_file_info, &crate::validation::Rules::NONE);
+        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+        v.field(
+            "requestBinding",
+            &self.request_binding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "responseSignatureAlgorithm",
+            &self.response_signature_algorithm,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("slug", &self.slug, &crate::validation::Rules::NONE);
+        v.field(
+            "ssoDebugEnabled",
+            &self.sso_debug_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederationSamlIdentityProviderUpdateIdpType {

@@ -10,3 +10,9 @@ pub struct FieldViolation {
     /// A path that leads to a field in the request body.
     pub field: String,
 }
+impl crate::validation::Validate for FieldViolation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("field", &self.field, &crate::validation::Rules::NONE);
+    }
+}

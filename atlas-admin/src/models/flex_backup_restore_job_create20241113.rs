@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId, ResourceName};
 /// Details to create one restore job of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FlexBackupRestoreJobCreate20241113 {
@@ -21,12 +21,12 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Human-readable label that identifies the source instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    pub instance_name: Option<ResourceName>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -36,7 +36,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+    pub project_id: Option<ObjectId>,
     /// Date and time when MongoDB Cloud completed writing this snapshot. MongoDB Cloud changes the status of the restore job to `CLOSED`. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -68,7 +68,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// Internet address from which you can download the compressed snapshot files. The resource returns this parameter when  `"deliveryType" : "DOWNLOAD"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -96,7 +96,53 @@ pub struct FlexBackupRestoreJobCreate20241113 {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub target_project_id: Option<String>,
+    pub target_project_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TARGET_DEPLOYMENT_ITEM_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
+        v.field(
+            "expirationDate",
+            &self.expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
+        v.field(
+            "restoreFinishedDate",
+            &self.restore_finished_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "restoreScheduledDate",
+            &self.restore_scheduled_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "snapshotFinishedDate",
+            &self.snapshot_finished_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field("snapshotUrl", &self.snapshot_url, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "targetDeploymentItemName",
+            &self.target_deployment_item_name,
+            &TARGET_DEPLOYMENT_ITEM_NAME,
+        );
+        v.field(
+            "targetProjectId",
+            &self.target_project_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,3 +12,8 @@ pub struct FlexBackupSettings20241113 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+impl crate::validation::Validate for FlexBackupSettings20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

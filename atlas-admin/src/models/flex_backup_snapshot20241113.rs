@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Details for one snapshot of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FlexBackupSnapshot20241113 {
@@ -21,7 +21,7 @@ pub struct FlexBackupSnapshot20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -47,6 +47,22 @@ pub struct FlexBackupSnapshot20241113 {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FlexBackupSnapshot20241113Status>,
+}
+impl crate::validation::Validate for FlexBackupSnapshot20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("expiration", &self.expiration, &crate::validation::Rules::NONE);
+        v.field("finishTime", &self.finish_time, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoDBVersion",
+            &self.mongo_db_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("scheduledTime", &self.scheduled_time, &crate::validation::Rules::NONE);
+        v.field("startTime", &self.start_time, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Phase of the workflow for this snapshot at the time this resource made this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

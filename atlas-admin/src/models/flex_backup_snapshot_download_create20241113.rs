@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Details for one backup snapshot download of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FlexBackupSnapshotDownloadCreate20241113 {
@@ -16,5 +16,11 @@ pub struct FlexBackupSnapshotDownloadCreate20241113 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for FlexBackupSnapshotDownloadCreate20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use super::{
     FlexBackupSettings20241113, FlexConnectionStrings20241113,
-    FlexProviderSettings20241113, Link, ResourceTag,
+    FlexProviderSettings20241113, Link, ObjectId, ResourceName, ResourceTag,
 };
 /// Group of settings that configure a MongoDB Flex cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -34,12 +34,12 @@ pub struct FlexClusterDescription20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -54,7 +54,7 @@ pub struct FlexClusterDescription20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(
         rename = "providerSettings",
@@ -94,6 +94,48 @@ pub struct FlexClusterDescription20241113 {
     pub version_release_system: Option<
         FlexClusterDescription20241113VersionReleaseSystem,
     >,
+}
+impl crate::validation::Validate for FlexClusterDescription20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "backupSettings",
+            &self.backup_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
+        v.field(
+            "connectionStrings",
+            &self.connection_strings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "providerSettings",
+            &self.provider_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "versionReleaseSystem",
+            &self.version_release_system,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Flex cluster topology.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

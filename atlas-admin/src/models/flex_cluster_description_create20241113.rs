@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{FlexProviderSettingsCreate20241113, Link, ResourceTag};
+use super::{FlexProviderSettingsCreate20241113, Link, ResourceName, ResourceTag};
 /// Settings that you can specify when you create a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FlexClusterDescriptionCreate20241113 {
@@ -16,7 +16,7 @@ pub struct FlexClusterDescriptionCreate20241113 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Write-only: sent in requests; never returned in responses.
     #[serde(
         rename = "providerSettings",
@@ -34,4 +34,21 @@ pub struct FlexClusterDescriptionCreate20241113 {
         skip_serializing_if = "Option::is_none"
     )]
     pub termination_protection_enabled: Option<bool>,
+}
+impl crate::validation::Validate for FlexClusterDescriptionCreate20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "providerSettings",
+            &self.provider_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -23,3 +23,14 @@ pub struct FlexClusterDescriptionUpdate20241113 {
     )]
     pub termination_protection_enabled: Option<bool>,
 }
+impl crate::validation::Validate for FlexClusterDescriptionUpdate20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

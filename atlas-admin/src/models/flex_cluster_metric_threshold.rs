@@ -243,6 +243,36 @@ for FlexClusterMetricThreshold {
         Self::AvgCommandExecutionTimeMetricThresholdView(value)
     }
 }
+impl crate::validation::Validate for FlexClusterMetricThreshold {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::RawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ConnectionPercentRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkBytesInDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkBytesOutDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkNumRequestsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OpCounterCmdRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterDeleteRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterInsertRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterQueryRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterUpdateRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterGetMoreRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::TimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::AvgWriteExecutionTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::AvgCommandExecutionTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlexClusterMetricThresholdMode {

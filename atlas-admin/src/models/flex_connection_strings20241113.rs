@@ -17,3 +17,9 @@ pub struct FlexConnectionStrings20241113 {
     #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
 }
+impl crate::validation::Validate for FlexConnectionStrings20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("standard", &self.standard, &crate::validation::Rules::NONE);
+        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+    }
+}

@@ -31,6 +31,18 @@ pub struct FlexProviderSettings20241113 {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl crate::validation::Validate for FlexProviderSettings20241113 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "backingProviderName",
+            &self.backing_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlexProviderSettings20241113BackingProviderName {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, Raw, ReplicaSetEventTypeViewForNdsGroup};
+use super::{Link, ObjectId, Raw, ReplicaSetEventTypeViewForNdsGroup};
 /// Replica Set Event identifies different activities about replica set of mongod instances.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForNdsGroup {
@@ -18,7 +18,7 @@ pub struct ForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Fully qualified domain name (FQDN) of the host associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -32,7 +32,7 @@ pub struct ForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -42,7 +42,7 @@ pub struct ForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -66,4 +66,23 @@ pub struct ForNdsGroup {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
+}
+impl crate::validation::Validate for ForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("port", &self.port, &crate::validation::Rules::NONE);
+        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.field(
+            "replicaSetName",
+            &self.replica_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+    }
 }

@@ -17,6 +17,12 @@ pub struct FtsMetric {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<FtsMetricUnits>,
 }
+impl crate::validation::Validate for FtsMetric {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FtsMetricMetricName {

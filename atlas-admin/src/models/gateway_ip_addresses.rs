@@ -17,3 +17,9 @@ pub struct GatewayIpAddresses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<OutboundControlPlaneCloudProviderIpAddresses>,
 }
+impl crate::validation::Validate for GatewayIpAddresses {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+    }
+}

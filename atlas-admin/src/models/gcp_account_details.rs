@@ -24,3 +24,16 @@ pub struct GcpAccountDetails {
     #[serde(rename = "vpcNetworkName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_network_name: Option<String>,
 }
+impl crate::validation::Validate for GcpAccountDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "vpcNetworkName",
+            &self.vpc_network_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudProviderContainerProviderName;
+use super::{CloudProviderContainerProviderName, GcpProjectId, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcpCloudProviderContainer {
@@ -11,7 +11,7 @@ pub struct GcpCloudProviderContainer {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
@@ -38,7 +38,7 @@ pub struct GcpCloudProviderContainer {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
-    pub gcp_project_id: Option<String>,
+    pub gcp_project_id: Option<GcpProjectId>,
     /// Human-readable label that identifies the network in which MongoDB Cloud clusters in this network peering container exist. MongoDB Cloud returns **null** if no clusters exist in this network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -46,6 +46,25 @@ pub struct GcpCloudProviderContainer {
     pub network_name: Option<String>,
     /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
     pub regions: Vec<GcpCloudProviderContainerRegionsItem>,
+}
+impl crate::validation::Validate for GcpCloudProviderContainer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        static NETWORK_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NETWORK_NAME2),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
+        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.field("networkName", &self.network_name, &NETWORK_NAME);
+        v.field("regions", &self.regions, &crate::validation::Rules::NONE);
+    }
 }
 /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -21,6 +21,17 @@ pub struct GcpConsumerForwardingRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpConsumerForwardingRuleStatus>,
 }
+impl crate::validation::Validate for GcpConsumerForwardingRule {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("endpointName", &self.endpoint_name, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// State of the MongoDB Cloud endpoint group when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GcpConsumerForwardingRuleStatus {

@@ -17,6 +17,12 @@ pub struct GcpDataProcessRegionView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<GcpDataProcessRegionViewRegion>,
 }
+impl crate::validation::Validate for GcpDataProcessRegionView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GcpDataProcessRegionViewRegion {

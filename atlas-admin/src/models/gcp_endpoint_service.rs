@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GcpEndpointService {
@@ -27,7 +28,7 @@ pub struct GcpEndpointService {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag that indicates whether this endpoint service uses PSC port-mapping.
     #[serde(
         rename = "portMappingEnabled",
@@ -52,6 +53,38 @@ pub struct GcpEndpointService {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpEndpointServiceStatus>,
+}
+impl crate::validation::Validate for GcpEndpointService {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SERVICE_ATTACHMENT_NAMES_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::SERVICE_ATTACHMENT_NAMES),
+            ..crate::validation::Rules::NONE
+        };
+        static SERVICE_ATTACHMENT_NAMES: crate::validation::Rules = crate::validation::Rules {
+            items: Some(&SERVICE_ATTACHMENT_NAMES_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "endpointGroupNames",
+            &self.endpoint_group_names,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceAttachmentNames",
+            &self.service_attachment_names,
+            &SERVICE_ATTACHMENT_NAMES,
+        );
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Cloud service provider that serves the requested endpoint service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,6 +12,12 @@ pub struct GcpHardwareSpec {
     #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
 }
+impl crate::validation::Validate for GcpHardwareSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+    }
+}
 /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GcpHardwareSpecInstanceSize {

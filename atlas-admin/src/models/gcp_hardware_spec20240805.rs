@@ -27,6 +27,13 @@ pub struct GcpHardwareSpec20240805 {
     #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
 }
+impl crate::validation::Validate for GcpHardwareSpec20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+    }
+}
 /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GcpHardwareSpec20240805InstanceSize {

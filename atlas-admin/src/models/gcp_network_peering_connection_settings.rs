@@ -3,12 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcpNetworkPeeringConnectionSettings {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
     #[serde(rename = "containerId")]
-    pub container_id: String,
+    pub container_id: ObjectId,
     /// Details of the error returned when requesting a GCP network peering resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -21,7 +22,7 @@ pub struct GcpNetworkPeeringConnectionSettings {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Human-readable label that identifies the network to peer with the MongoDB Cloud VPC.
     #[serde(rename = "networkName")]
     pub network_name: String,
@@ -33,6 +34,25 @@ pub struct GcpNetworkPeeringConnectionSettings {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpNetworkPeeringConnectionSettingsStatus>,
+}
+impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::GCP_PROJECT_ID2),
+            ..crate::validation::Rules::NONE
+        };
+        static NETWORK_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NETWORK_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("gcpProjectId", &self.gcp_project_id, &GCP_PROJECT_ID);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("networkName", &self.network_name, &NETWORK_NAME);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Cloud service provider that serves the requested network peering connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

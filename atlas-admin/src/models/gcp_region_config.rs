@@ -36,3 +36,32 @@ pub struct GcpRegionConfig {
     #[serde(rename = "readOnlySpecs", default, skip_serializing_if = "Option::is_none")]
     pub read_only_specs: Option<DedicatedHardwareSpec>,
 }
+impl crate::validation::Validate for GcpRegionConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIORITY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "electableSpecs",
+            &self.electable_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("priority", &self.priority, &PRIORITY);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "analyticsAutoScaling",
+            &self.analytics_auto_scaling,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "analyticsSpecs",
+            &self.analytics_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field("readOnlySpecs", &self.read_only_specs, &crate::validation::Rules::NONE);
+    }
+}

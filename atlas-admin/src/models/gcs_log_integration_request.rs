@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::LogIntegrationRequestLogTypesItem;
+use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcsLogIntegrationRequest {
@@ -21,7 +21,21 @@ pub struct GcsLogIntegrationRequest {
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
     #[serde(rename = "roleId")]
-    pub role_id: String,
+    pub role_id: ObjectIdAnyCase,
+}
+impl crate::validation::Validate for GcsLogIntegrationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("logTypes", &self.log_types, &LOG_TYPES);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
+        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

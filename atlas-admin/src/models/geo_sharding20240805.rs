@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ManagedNamespaces;
+use super::{ManagedNamespaces, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GeoSharding20240805 {
     /// List that contains comma-separated key value pairs to map zones to geographic regions. These pairs map an ISO 3166-1a2 location code, with an ISO 3166-2 subdivision code when possible, to a unique 24-hexadecimal string that identifies the custom zone.
@@ -20,7 +20,7 @@ pub struct GeoSharding20240805 {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_zone_mapping: Option<::std::collections::BTreeMap<String, String>>,
+    pub custom_zone_mapping: Option<::std::collections::BTreeMap<String, ObjectId>>,
     /// List that contains a namespace for a Global Cluster. MongoDB Cloud manages this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -39,4 +39,23 @@ pub struct GeoSharding20240805 {
         skip_serializing_if = "Option::is_none"
     )]
     pub self_managed_sharding: Option<bool>,
+}
+impl crate::validation::Validate for GeoSharding20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "customZoneMapping",
+            &self.custom_zone_mapping,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "managedNamespaces",
+            &self.managed_namespaces,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "selfManagedSharding",
+            &self.self_managed_sharding,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GoogleCloudKms {
@@ -18,7 +19,7 @@ pub struct GoogleCloudKms {
     pub key_version_resource_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Google Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud KMS.
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
+    pub role_id: Option<ObjectId>,
     /// JavaScript Object Notation (JSON) object that contains the Google Cloud Key Management Service (KMS). Format the JSON as a string and not as an object.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -33,4 +34,21 @@ pub struct GoogleCloudKms {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+}
+impl crate::validation::Validate for GoogleCloudKms {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "keyVersionResourceID",
+            &self.key_version_resource_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceAccountKey",
+            &self.service_account_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, ResourceTag};
+use super::{Link, ObjectId, ResourceTag};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Quantity of MongoDB Cloud clusters deployed in this project.
@@ -20,7 +20,7 @@ pub struct Group {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,7 +30,7 @@ pub struct Group {
     pub name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud organization to which the project belongs.
     #[serde(rename = "orgId")]
-    pub org_id: String,
+    pub org_id: ObjectId,
     /// Applies to Atlas for Government only.
     ///
     /// In Commercial Atlas, this field will be rejected in requests and missing in responses.
@@ -56,6 +56,31 @@ pub struct Group {
         skip_serializing_if = "Option::is_none"
     )]
     pub with_default_alerts_settings: Option<bool>,
+}
+impl crate::validation::Validate for Group {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clusterCount", &self.cluster_count, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &NAME);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field(
+            "regionUsageRestrictions",
+            &self.region_usage_restrictions,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "withDefaultAlertsSettings",
+            &self.with_default_alerts_settings,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Applies to Atlas for Government only.
 ///

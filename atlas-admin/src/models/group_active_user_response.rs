@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::GroupUserResponseOrgMembershipStatus;
+use super::{CountryCode, GroupUserResponseOrgMembershipStatus, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupActiveUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -34,7 +34,7 @@ pub struct GroupActiveUserResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
     /// Date and time when MongoDB Cloud created the current account. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -60,4 +60,30 @@ pub struct GroupActiveUserResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "mobileNumber", default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
+}
+impl crate::validation::Validate for GroupActiveUserResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static MOBILE_NUMBER: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MOBILE_NUMBER),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "orgMembershipStatus",
+            &self.org_membership_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roles", &self.roles, &ROLES);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.field("country", &self.country, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
+        v.field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
+        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
+        v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
+    }
 }

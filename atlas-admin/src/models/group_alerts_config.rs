@@ -458,3 +458,47 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
         )
     }
 }
+impl crate::validation::Validate for GroupAlertsConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::DefaultAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::AppServiceAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::AppServiceMetricAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::BillingThresholdAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::ClusterAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::CpsBackupThresholdAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::EncryptionKeyAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::HostAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::HostMetricAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::MongotuneAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::NdsAutoscalingAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::ReplicaSetAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::ReplicaSetThresholdAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::ServerlessMetricAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FlexMetricAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),
+            Self::StreamProcessorAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+            Self::StreamProcessorMetricAlertConfigViewForNdsGroup(inner) => {
+                inner.validate_into(v)
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. This parameter expresses its value in ISO 8601 format in UTC.
@@ -20,7 +20,7 @@ pub struct GroupInvitation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the project to which you invited the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,7 +30,7 @@ pub struct GroupInvitation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Email address of the MongoDB Cloud user who sent the invitation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -53,4 +53,29 @@ pub struct GroupInvitation {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+impl crate::validation::Validate for GroupInvitation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("groupName", &self.group_name, &GROUP_NAME);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "inviterUsername",
+            &self.inviter_username,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("roles", &self.roles, &ROLES);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
 }

@@ -12,3 +12,13 @@ pub struct GroupInvitationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl crate::validation::Validate for GroupInvitationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &ROLES);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}

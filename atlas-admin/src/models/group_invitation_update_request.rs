@@ -9,3 +9,12 @@ pub struct GroupInvitationUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+impl crate::validation::Validate for GroupInvitationUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &ROLES);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::GroupService;
+use super::{GroupService, ObjectId};
 /// List of IP addresses in a project.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupIpAddresses {
@@ -11,8 +11,14 @@ pub struct GroupIpAddresses {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<GroupService>,
+}
+impl crate::validation::Validate for GroupIpAddresses {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("services", &self.services, &crate::validation::Rules::NONE);
+    }
 }

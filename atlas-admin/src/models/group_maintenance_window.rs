@@ -47,3 +47,36 @@ pub struct GroupMaintenanceWindow {
     #[serde(rename = "timeZoneId", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
 }
+impl crate::validation::Validate for GroupMaintenanceWindow {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        static HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "autoDeferOnceEnabled",
+            &self.auto_defer_once_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
+        v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
+        v.field(
+            "numberOfDeferrals",
+            &self.number_of_deferrals,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "protectedHours",
+            &self.protected_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
+        v.field("timeZoneId", &self.time_zone_id, &crate::validation::Rules::NONE);
+    }
+}

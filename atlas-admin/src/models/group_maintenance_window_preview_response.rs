@@ -64,3 +64,52 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     )]
     pub wave_assignment: Option<Option<i32>>,
 }
+impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        static EFFECTIVE_WAVE_ASSIGNMENT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(3.0),
+            ..crate::validation::Rules::NONE
+        };
+        static HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        static WAVE_ASSIGNMENT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(3.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "autoDeferOnceEnabled",
+            &self.auto_defer_once_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
+        v.field(
+            "effectiveWaveAssignment",
+            &self.effective_wave_assignment,
+            &EFFECTIVE_WAVE_ASSIGNMENT,
+        );
+        v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
+        v.field(
+            "numberOfDeferrals",
+            &self.number_of_deferrals,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "protectedHours",
+            &self.protected_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
+        v.field("timeZoneId", &self.time_zone_id, &crate::validation::Rules::NONE);
+        v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
+    }
+}

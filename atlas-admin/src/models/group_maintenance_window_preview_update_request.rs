@@ -41,3 +41,36 @@ pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     )]
     pub wave_assignment: Option<Option<i32>>,
 }
+impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        static HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        static WAVE_ASSIGNMENT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(3.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "autoDeferOnceEnabled",
+            &self.auto_defer_once_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
+        v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
+        v.field(
+            "protectedHours",
+            &self.protected_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
+        v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
+    }
+}

@@ -3,19 +3,19 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ServiceAccountIpAccessListEntry;
+use super::{ServiceAccountClientId, ServiceAccountIpAccessListEntry, Uuid};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupMcpConfigResponse {
     /// Unique identifier for the Service Account client associated with this MCP configuration. Use this Service Account to connect to the Atlas Remote MCP.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<ServiceAccountClientId>,
     /// Unique identifier for the egress Service Account client associated with this MCP configuration. This Service Account is managed by MongoDB Atlas.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "egressClientId", default, skip_serializing_if = "Option::is_none")]
-    pub egress_client_id: Option<String>,
+    pub egress_client_id: Option<ServiceAccountClientId>,
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
     #[serde(rename = "ipAccessList", default, skip_serializing_if = "Option::is_none")]
     pub ip_access_list: Option<Vec<ServiceAccountIpAccessListEntry>>,
@@ -23,7 +23,7 @@ pub struct GroupMcpConfigResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "mcpConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub mcp_config_id: Option<String>,
+    pub mcp_config_id: Option<Uuid>,
     /// Human-readable name that identifies this MCP configuration.
     #[serde(
         rename = "mcpConfigName",
@@ -35,4 +35,26 @@ pub struct GroupMcpConfigResponse {
     /// List of project roles associated with this MCP configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+}
+impl crate::validation::Validate for GroupMcpConfigResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
+        v.field(
+            "egressClientId",
+            &self.egress_client_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
+        v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
+        v.field("mcpConfigName", &self.mcp_config_name, &crate::validation::Rules::NONE);
+        v.field("roles", &self.roles, &ROLES);
+    }
 }

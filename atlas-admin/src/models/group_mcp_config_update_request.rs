@@ -21,3 +21,24 @@ pub struct GroupMcpConfigUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+impl crate::validation::Validate for GroupMcpConfigUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        static MCP_CONFIG_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::DESCRIPTION),
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
+        v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
+        v.field("roles", &self.roles, &ROLES);
+    }
+}

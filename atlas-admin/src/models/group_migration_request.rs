@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the organization to move the specified project to.
@@ -11,7 +12,7 @@ pub struct GroupMigrationRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub destination_org_id: Option<String>,
+    pub destination_org_id: Option<ObjectId>,
     /// Unique string that identifies the private part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
     #[serde(
         rename = "destinationOrgPrivateApiKey",
@@ -26,4 +27,28 @@ pub struct GroupMigrationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_org_public_api_key: Option<String>,
+}
+impl crate::validation::Validate for GroupMigrationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESTINATION_ORG_PUBLIC_API_KEY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(8),
+            max_length: Some(8),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "destinationOrgId",
+            &self.destination_org_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "destinationOrgPrivateApiKey",
+            &self.destination_org_private_api_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "destinationOrgPublicApiKey",
+            &self.destination_org_public_api_key,
+            &DESTINATION_ORG_PUBLIC_API_KEY,
+        );
+    }
 }

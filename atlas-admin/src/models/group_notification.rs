@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Group notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupNotification {
@@ -23,7 +24,7 @@ pub struct GroupNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// List that contains the one or more project roles that receive the configured alert. This parameter is available when `"notifications.[n].typeName" : "GROUP"` or `"notifications.[n].typeName" : "ORG"`. If you include this parameter, MongoDB Cloud sends alerts only to users assigned the roles you specify in the array. If you omit this parameter, MongoDB Cloud sends alerts to users assigned any role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
@@ -37,6 +38,21 @@ pub struct GroupNotification {
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: GroupNotificationTypeName,
+}
+impl crate::validation::Validate for GroupNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("emailEnabled", &self.email_enabled, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

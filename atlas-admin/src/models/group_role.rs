@@ -3,12 +3,19 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupRole {
     /// Unique 24-hexadecimal digit string that identifies the project to which this role belongs.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific API key, MongoDB Cloud user, or MongoDB Cloud team. These roles include project-level roles.
     #[serde(rename = "groupRole", default, skip_serializing_if = "Option::is_none")]
     pub group_role: Option<String>,
+}
+impl crate::validation::Validate for GroupRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,12 +3,23 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which these roles belong.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
     #[serde(rename = "groupRoles", default, skip_serializing_if = "Option::is_none")]
     pub group_roles: Option<Vec<String>>,
+}
+impl crate::validation::Validate for GroupRoleAssignment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
+    }
 }

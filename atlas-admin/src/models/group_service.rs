@@ -13,3 +13,8 @@ pub struct GroupService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<ClusterIpAddresses>>,
 }
+impl crate::validation::Validate for GroupService {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
+    }
+}

@@ -15,3 +15,36 @@ pub struct GroupServiceAccountRequest {
     #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
 }
+impl crate::validation::Validate for GroupServiceAccountRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::DESCRIPTION),
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::DESCRIPTION),
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        static SECRET_EXPIRES_AFTER_HOURS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            exclusive_minimum: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("description", &self.description, &DESCRIPTION);
+        v.field("name", &self.name, &NAME);
+        v.field("roles", &self.roles, &ROLES);
+        v.field(
+            "secretExpiresAfterHours",
+            &self.secret_expires_after_hours,
+            &SECRET_EXPIRES_AFTER_HOURS,
+        );
+    }
+}

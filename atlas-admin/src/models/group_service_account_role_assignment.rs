@@ -8,3 +8,13 @@ pub struct GroupServiceAccountRoleAssignment {
     /// The Project permissions for the Service Account in the specified Project.
     pub roles: Vec<String>,
 }
+impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &ROLES);
+    }
+}

@@ -21,3 +21,14 @@ pub struct GroupUpdate {
     )]
     pub with_default_alerts_settings: Option<bool>,
 }
+impl crate::validation::Validate for GroupUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "withDefaultAlertsSettings",
+            &self.with_default_alerts_settings,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

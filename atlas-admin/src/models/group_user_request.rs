@@ -16,3 +16,14 @@ pub struct GroupUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl crate::validation::Validate for GroupUserRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &ROLES);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}

@@ -61,3 +61,13 @@ impl<'de> Deserialize<'de> for HardwareSpec {
         )
     }
 }
+impl crate::validation::Validate for HardwareSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Gcp(inner) => inner.validate_into(v),
+            Self::Tenant(inner) => inner.validate_into(v),
+        }
+    }
+}

@@ -14,3 +14,9 @@ pub struct Header {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl crate::validation::Validate for Header {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}

@@ -177,6 +177,17 @@ impl From<NumberMetricAlertView> for HostMetricAlert {
         Self::NumberMetricAlertView(value)
     }
 }
+impl crate::validation::Validate for HostMetricAlert {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::RawMetricAlertView(inner) => inner.validate_into(v),
+            Self::TimeMetricAlertView(inner) => inner.validate_into(v),
+            Self::DataMetricAlertView(inner) => inner.validate_into(v),
+            Self::NumberMetricAlertView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostMetricAlertStatus {

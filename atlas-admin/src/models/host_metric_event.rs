@@ -177,3 +177,14 @@ impl From<NumberMetricEventView> for HostMetricEvent {
         Self::NumberMetricEventView(value)
     }
 }
+impl crate::validation::Validate for HostMetricEvent {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::RawMetricEventView(inner) => inner.validate_into(v),
+            Self::TimeMetricEventView(inner) => inner.validate_into(v),
+            Self::DataMetricEventView(inner) => inner.validate_into(v),
+            Self::NumberMetricEventView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

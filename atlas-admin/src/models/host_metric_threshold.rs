@@ -2620,6 +2620,401 @@ impl From<FtsJvmCurrentMemoryDataMetricThresholdView> for HostMetricThreshold {
         Self::FtsJvmCurrentMemoryDataMetricThresholdView(value)
     }
 }
+impl crate::validation::Validate for HostMetricThreshold {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AssertRegularRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::AssertWarningRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::AssertMsgRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::AssertUserRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterCmdRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterQueryRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterUpdateRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterDeleteRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterTtlDeletedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OpCounterInsertRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterGetMoreRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterReplCmdRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterReplUpdateRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OpCounterReplDeleteRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OpCounterReplInsertRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsMemoryResidentDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsMemoryVirtualDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsMemoryMappedDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::FtsProcessCpuUserRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsProcessCpuKernelRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NormalizedFtsProcessCpuUserRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NormalizedFtsProcessCpuKernelRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SystemMemoryPercentUsedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MemoryResidentDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MemoryVirtualDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MemoryMappedDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ComputedMemoryDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::IndexCountersBtreeAccessesRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::IndexCountersBtreeHitsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::IndexCountersBtreeMissesRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::IndexCountersBtreeMissRatioRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalLockPercentageRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::TimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ConnectionsRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ConnectionsMaxRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ConnectionsPercentRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalAccessesNotInMemoryRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalPageFaultExceptionsThrownRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalLockCurrentQueueTotalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalLockCurrentQueueReadersRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::GlobalLockCurrentQueueWritersRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::CursorsTotalOpenRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::CursorsTotalTimedOutRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::CursorsTotalClientCursorsSizeRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NetworkBytesInDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkBytesOutDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkNumRequestsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OplogMasterTimeTimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OplogMasterTimeEstimatedTtlTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OplogSlaveLagMasterTimeTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OplogMasterLagTimeDiffTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OplogRateGbPerHourDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::ExtraInfoPageFaultsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DbStorageTotalDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DbDataSizeTotalDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DbDataSizeTotalWoSystemDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DbIndexSizeTotalDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::JournalingCommitsInWriteLockRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::JournalingMbDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::JournalingWriteDataFilesMbDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::TicketsAvailableReadsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::TicketsAvailableWritesRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::CacheUsageDirtyDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::CacheUsageUsedDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::CacheBytesReadIntoDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::CacheBytesWrittenFromDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NormalizedSystemCpuUserRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NormalizedSystemCpuStealRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionSpaceUsedDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionSpaceUsedIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionSpaceUsedJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadIopsDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadIopsIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadIopsJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteIopsDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteIopsIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteIopsJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadLatencyDataTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadLatencyIndexTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionReadLatencyJournalTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteLatencyDataTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteLatencyIndexTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionWriteLatencyJournalTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionQueueDepthDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionQueueDepthIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::DiskPartitionQueueDepthJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsDiskUtilizationDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MuninCpuUserRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuNiceRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuSystemRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuIowaitRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuIrqRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuSoftirqRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::MuninCpuStealRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DocumentReturnedRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DocumentInsertedRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DocumentUpdatedRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DocumentDeletedRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OperationsScanAndOrderRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::QueryExecutorScannedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::QueryExecutorScannedObjectsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OperationThrottlingRejectedOperationsRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::QuerySpillToDiskDuringSortRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::OperationsQueriesKilledRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::QueryTargetingScannedPerReturnedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(
+                inner,
+            ) => inner.validate_into(v),
+            Self::AvgReadExecutionTimeTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::AvgWriteExecutionTimeTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::AvgCommandExecutionTimeTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::LogicalSizeDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::RestartsInLastHourRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SystemMemoryUsedDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SystemMemoryAvailableDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SwapUsageUsedDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::SwapUsageFreeDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::SystemNetworkInDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::SystemNetworkOutDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxNormalizedSystemCpuUserRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxNormalizedSystemCpuStealRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadIopsDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadIopsIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadIopsJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteIopsDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionQueueDepthDataRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSystemMemoryPercentUsedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSystemMemoryUsedDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSystemMemoryAvailableDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSwapUsageUsedDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSwapUsageFreeDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSystemNetworkInDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::MaxSystemNetworkOutDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchIndexSizeDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::SearchMaxFieldsIndexedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchProcessThrottlingRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchNumberOfFieldsInIndexRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchMaxNgramFieldsIndexedRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchReplicationLagTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NumberMetricThresholdView(inner) => inner.validate_into(v),
+            Self::SearchOpCounterInsertRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchOpCounterDeleteRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchOpCounterUpdateRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchOpCounterGetMoreRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchNumberOfQueriesTotalRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchNumberOfQueriesErrorRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::SearchNumberOfQueriesSuccessRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::FtsJvmMaxMemoryDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::FtsJvmCurrentMemoryDataMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostMetricThresholdMode {

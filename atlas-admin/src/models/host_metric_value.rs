@@ -17,6 +17,12 @@ pub struct HostMetricValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<HostMetricValueUnits>,
 }
+impl crate::validation::Validate for HostMetricValue {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("number", &self.number, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostMetricValueUnits {

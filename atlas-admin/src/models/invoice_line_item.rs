@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{ObjectId, ResourceName};
 /// One service included in this invoice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InvoiceLineItem {
@@ -15,7 +16,7 @@ pub struct InvoiceLineItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud created this line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -35,7 +36,7 @@ pub struct InvoiceLineItem {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the project.
     #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
@@ -115,6 +116,49 @@ pub struct InvoiceLineItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub unit_price_dollars: Option<f64>,
+}
+impl crate::validation::Validate for InvoiceLineItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("discountCents", &self.discount_cents, &crate::validation::Rules::NONE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("groupName", &self.group_name, &crate::validation::Rules::NONE);
+        v.field("note", &self.note, &crate::validation::Rules::NONE);
+        v.field(
+            "percentDiscount",
+            &self.percent_discount,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("quantity", &self.quantity, &crate::validation::Rules::NONE);
+        v.field("sku", &self.sku, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
+        v.field("stitchAppName", &self.stitch_app_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "tierLowerBound",
+            &self.tier_lower_bound,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "tierUpperBound",
+            &self.tier_upper_bound,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "totalPriceCents",
+            &self.total_price_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("unit", &self.unit, &crate::validation::Rules::NONE);
+        v.field(
+            "unitPriceDollars",
+            &self.unit_price_dollars,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

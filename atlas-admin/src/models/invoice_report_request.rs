@@ -19,6 +19,17 @@ pub struct InvoiceReportRequest {
     #[serde(rename = "reportType")]
     pub report_type: InvoiceReportRequestReportType,
 }
+impl crate::validation::Validate for InvoiceReportRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "formatSpecVersion",
+            &self.format_spec_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
+        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
+    }
+}
 /// Format of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceReportRequestReportFormat {

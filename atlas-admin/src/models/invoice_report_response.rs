@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Status and details of a previously requested invoice report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvoiceReportResponse {
@@ -32,7 +33,7 @@ pub struct InvoiceReportResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
-    pub invoice_id: Option<String>,
+    pub invoice_id: Option<ObjectId>,
     /// Format of the generated report.
     #[serde(rename = "reportFormat")]
     pub report_format: InvoiceReportResponseReportFormat,
@@ -40,7 +41,7 @@ pub struct InvoiceReportResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "reportId", default, skip_serializing_if = "Option::is_none")]
-    pub report_id: Option<String>,
+    pub report_id: Option<ObjectId>,
     /// Type of the generated report.
     #[serde(rename = "reportType")]
     pub report_type: InvoiceReportResponseReportType,
@@ -49,6 +50,23 @@ pub struct InvoiceReportResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InvoiceReportResponseState>,
+}
+impl crate::validation::Validate for InvoiceReportResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("downloadUrl", &self.download_url, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("failureReason", &self.failure_reason, &crate::validation::Rules::NONE);
+        v.field(
+            "formatSpecVersion",
+            &self.format_spec_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
+        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
+        v.field("reportId", &self.report_id, &crate::validation::Rules::NONE);
+        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }
 /// Format of the generated report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

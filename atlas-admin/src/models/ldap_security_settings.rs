@@ -58,3 +58,41 @@ pub struct LdapSecuritySettings {
     )]
     pub user_to_dn_mapping: Option<Vec<UserToDnMapping>>,
 }
+impl crate::validation::Validate for LdapSecuritySettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::BIND_USERNAME),
+            ..crate::validation::Rules::NONE
+        };
+        static HOSTNAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::HOSTNAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "authenticationEnabled",
+            &self.authentication_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authorizationEnabled",
+            &self.authorization_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "authzQueryTemplate",
+            &self.authz_query_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("bindPassword", &self.bind_password, &crate::validation::Rules::NONE);
+        v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
+        v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
+        v.field("hostname", &self.hostname, &HOSTNAME);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("port", &self.port, &crate::validation::Rules::NONE);
+        v.field(
+            "userToDNMapping",
+            &self.user_to_dn_mapping,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

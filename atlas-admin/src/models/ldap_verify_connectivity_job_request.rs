@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use super::{
     LdapVerifyConnectivityJobRequestParams, LdapVerifyConnectivityJobRequestValidation,
-    Link,
+    Link, ObjectId,
 };
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LdapVerifyConnectivityJobRequest {
@@ -13,7 +13,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -25,7 +25,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    pub request_id: Option<ObjectId>,
     /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -36,6 +36,16 @@ pub struct LdapVerifyConnectivityJobRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validations: Option<Vec<LdapVerifyConnectivityJobRequestValidation>>,
+}
+impl crate::validation::Validate for LdapVerifyConnectivityJobRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("request", &self.request, &crate::validation::Rules::NONE);
+        v.field("requestId", &self.request_id, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("validations", &self.validations, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -39,3 +39,26 @@ pub struct LdapVerifyConnectivityJobRequestParams {
     /// IANA port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
     pub port: i32,
 }
+impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::BIND_USERNAME),
+            ..crate::validation::Rules::NONE
+        };
+        static HOSTNAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::HOSTNAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "authzQueryTemplate",
+            &self.authz_query_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("bindPassword", &self.bind_password, &crate::validation::Rules::NONE);
+        v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
+        v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
+        v.field("hostname", &self.hostname, &HOSTNAME);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("port", &self.port, &crate::validation::Rules::NONE);
+    }
+}

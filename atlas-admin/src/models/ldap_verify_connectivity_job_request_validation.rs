@@ -19,6 +19,16 @@ pub struct LdapVerifyConnectivityJobRequestValidation {
         LdapVerifyConnectivityJobRequestValidationValidationType,
     >,
 }
+impl crate::validation::Validate for LdapVerifyConnectivityJobRequestValidation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "validationType",
+            &self.validation_type,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Human-readable string that indicates the result of this verification test.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LdapVerifyConnectivityJobRequestValidationStatus {

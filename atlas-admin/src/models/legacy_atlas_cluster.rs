@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterAutoScalingSettings,
     ClusterConnectionStrings, ClusterProviderSettings, ComponentLabel,
-    EmployeeAccessGrantView, LegacyReplicationSpec, Link, RegionSpec, ResourceTag,
+    EmployeeAccessGrantView, LegacyReplicationSpec, Link, ObjectId, RegionSpec,
+    ResourceName, ResourceTag,
 };
 /// Group of settings that configure a MongoDB cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -160,12 +161,12 @@ pub struct LegacyAtlasCluster {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
@@ -223,7 +224,7 @@ pub struct LegacyAtlasCluster {
     pub mongo_uri_with_options: Option<String>,
     /// Human-readable label that identifies the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     /// Number of shards up to 50 to deploy for a sharded cluster. The resource returns `1` to indicate a replica set and values of `2` and higher to indicate a sharded cluster. The returned value equals the number of shards in the cluster.
     #[serde(rename = "numShards", default, skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
@@ -322,6 +323,164 @@ pub struct LegacyAtlasCluster {
         skip_serializing_if = "Option::is_none"
     )]
     pub version_release_system: Option<LegacyAtlasClusterVersionReleaseSystem>,
+}
+impl crate::validation::Validate for LegacyAtlasCluster {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(10.0),
+            maximum: Some(4096.0),
+            ..crate::validation::Rules::NONE
+        };
+        static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        static NUM_SHARDS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(50.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "advancedConfiguration",
+            &self.advanced_configuration,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
+        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
+        v.field("biConnector", &self.bi_connector, &crate::validation::Rules::NONE);
+        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
+        v.field(
+            "configServerManagementMode",
+            &self.config_server_management_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "configServerType",
+            &self.config_server_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "connectionStrings",
+            &self.connection_strings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field(
+            "deleteAfterCreationHours",
+            &self.delete_after_creation_hours,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "deleteAfterDate",
+            &self.delete_after_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("diskSizeGB", &self.disk_size_gb, &DISK_SIZE_GB);
+        v.field(
+            "diskWarmingMode",
+            &self.disk_warming_mode,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "encryptionAtRestProvider",
+            &self.encryption_at_rest_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("labels", &self.labels, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoDBEmployeeAccessGrant",
+            &self.mongo_db_employee_access_grant,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "mongoDBMajorVersion",
+            &self.mongo_db_major_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.field("mongoURI", &self.mongo_uri, &crate::validation::Rules::NONE);
+        v.field(
+            "mongoURIUpdated",
+            &self.mongo_uri_updated,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "mongoURIWithOptions",
+            &self.mongo_uri_with_options,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("numShards", &self.num_shards, &NUM_SHARDS);
+        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
+        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
+        v.field(
+            "providerBackupEnabled",
+            &self.provider_backup_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "providerSettings",
+            &self.provider_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicaSetScalingStrategy",
+            &self.replica_set_scaling_strategy,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicationFactor",
+            &self.replication_factor,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicationSpec",
+            &self.replication_spec,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "replicationSpecs",
+            &self.replication_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
+        v.field("srvAddress", &self.srv_address, &crate::validation::Rules::NONE);
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "versionReleaseSystem",
+            &self.version_release_system,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Configuration of nodes that comprise the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

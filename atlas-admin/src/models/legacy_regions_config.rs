@@ -11,3 +11,10 @@ pub struct LegacyRegionsConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, RegionSpec>,
 }
+impl crate::validation::Validate for LegacyRegionsConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        for (key, value) in &self.additional_properties {
+            v.field(key, value, &crate::validation::Rules::NONE);
+        }
+    }
+}

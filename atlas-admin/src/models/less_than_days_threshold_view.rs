@@ -16,6 +16,13 @@ pub struct LessThanDaysThresholdView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<LessThanDaysThresholdViewUnits>,
 }
+impl crate::validation::Validate for LessThanDaysThresholdView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
+        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// Comparison operator to apply when checking the current metric value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LessThanDaysThresholdViewOperator {

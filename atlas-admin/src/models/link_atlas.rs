@@ -12,3 +12,9 @@ pub struct LinkAtlas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
+impl crate::validation::Validate for LinkAtlas {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("href", &self.href, &crate::validation::Rules::NONE);
+        v.field("rel", &self.rel, &crate::validation::Rules::NONE);
+    }
+}

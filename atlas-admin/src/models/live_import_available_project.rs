@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::AvailableClustersDeployment;
+use super::{AvailableClustersDeployment, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveImportAvailableProject {
     /// List of clusters that can be migrated to MongoDB Cloud.
@@ -20,5 +20,22 @@ pub struct LiveImportAvailableProject {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+    pub project_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for LiveImportAvailableProject {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("deployments", &self.deployments, &crate::validation::Rules::NONE);
+        v.field(
+            "migrationHosts",
+            &self.migration_hosts,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &NAME);
+        v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,13 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LiveImportValidation {
     /// Unique 24-hexadecimal digit string that identifies the validation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Reason why the validation job failed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -24,10 +25,10 @@ pub struct LiveImportValidation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the source project.
     #[serde(rename = "sourceGroupId", default, skip_serializing_if = "Option::is_none")]
-    pub source_group_id: Option<String>,
+    pub source_group_id: Option<ObjectId>,
     /// State of the specified validation job returned at the time of the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -37,6 +38,15 @@ pub struct LiveImportValidation {
         with = "::serde_with::rust::double_option"
     )]
     pub status: Option<Option<LiveImportValidationStatus>>,
+}
+impl crate::validation::Validate for LiveImportValidation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("sourceGroupId", &self.source_group_id, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// State of the specified validation job returned at the time of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

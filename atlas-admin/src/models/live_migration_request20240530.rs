@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Destination, Link, ShardingRequest, Source};
+use super::{Destination, Link, ObjectId, ShardingRequest, Source};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveMigrationRequest20240530 {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     pub destination: Destination,
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
@@ -37,4 +37,29 @@ pub struct LiveMigrationRequest20240530 {
     )]
     pub sharding: Option<Option<ShardingRequest>>,
     pub source: Source,
+}
+impl crate::validation::Validate for LiveMigrationRequest20240530 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        static MIGRATION_HOSTS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(1),
+            items: Some(&MIGRATION_HOSTS_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("destination", &self.destination, &crate::validation::Rules::NONE);
+        v.field(
+            "dropDestinationData",
+            &self.drop_destination_data,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
+        v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);
+        v.field("source", &self.source, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,13 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LiveMigrationResponse {
     /// Unique 24-hexadecimal digit string that identifies the migration job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Replication lag between the source and destination clusters. Atlas returns this setting only during an active migration, before the cutover phase.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -58,6 +59,31 @@ pub struct LiveMigrationResponse {
         with = "::serde_with::rust::double_option"
     )]
     pub status: Option<Option<LiveMigrationResponseStatus>>,
+}
+impl crate::validation::Validate for LiveMigrationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::HOSTNAME),
+            ..crate::validation::Rules::NONE
+        };
+        static MIGRATION_HOSTS: crate::validation::Rules = crate::validation::Rules {
+            items: Some(&MIGRATION_HOSTS_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "lagTimeSeconds",
+            &self.lag_time_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
+        v.field(
+            "readyForCutover",
+            &self.ready_for_cutover,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Progress made in migrating one cluster to MongoDB Atlas.
 ///

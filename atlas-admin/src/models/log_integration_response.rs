@@ -91,6 +91,19 @@ impl From<AzureLogIntegrationResponse> for LogIntegrationResponse {
         Self::Azure(value)
     }
 }
+impl crate::validation::Validate for LogIntegrationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::S3(inner) => inner.validate_into(v),
+            Self::Datadog(inner) => inner.validate_into(v),
+            Self::Gcs(inner) => inner.validate_into(v),
+            Self::Otel(inner) => inner.validate_into(v),
+            Self::Splunk(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogIntegrationResponseLogTypesItem {
     /// `MONGOD`

@@ -41,3 +41,34 @@ pub struct ManagedNamespaces {
     )]
     pub presplit_hashed_zones: Option<bool>,
 }
+impl crate::validation::Validate for ManagedNamespaces {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NUM_INITIAL_CHUNKS: crate::validation::Rules = crate::validation::Rules {
+            maximum: Some(8192.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.field(
+            "customShardKey",
+            &self.custom_shard_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.field(
+            "isCustomShardKeyHashed",
+            &self.is_custom_shard_key_hashed,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "isShardKeyUnique",
+            &self.is_shard_key_unique,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("numInitialChunks", &self.num_initial_chunks, &NUM_INITIAL_CHUNKS);
+        v.field(
+            "presplitHashedZones",
+            &self.presplit_hashed_zones,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

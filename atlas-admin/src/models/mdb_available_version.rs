@@ -24,6 +24,15 @@ pub struct MdbAvailableVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+impl crate::validation::Validate for MdbAvailableVersion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("defaultStatus", &self.default_status, &crate::validation::Rules::NONE);
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("version", &self.version, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MdbAvailableVersionCloudProvider {

@@ -17,3 +17,9 @@ pub struct MeasurementDiskPartition {
     #[serde(rename = "partitionName", default, skip_serializing_if = "Option::is_none")]
     pub partition_name: Option<String>,
 }
+impl crate::validation::Validate for MeasurementDiskPartition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("partitionName", &self.partition_name, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, MetricsMeasurement};
+use super::{Link, MetricsMeasurement, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MeasurementsIndexes {
     /// Human-readable label that identifies the collection.
@@ -30,7 +30,7 @@ pub struct MeasurementsIndexes {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains the Atlas Search index identifiers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -60,6 +60,32 @@ pub struct MeasurementsIndexes {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for MeasurementsIndexes {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
+        v.field("end", &self.end, &crate::validation::Rules::NONE);
+        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("indexIds", &self.index_ids, &crate::validation::Rules::NONE);
+        v.field(
+            "indexStatsMeasurements",
+            &self.index_stats_measurements,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("processId", &self.process_id, &PROCESS_ID);
+        v.field("start", &self.start, &crate::validation::Rules::NONE);
+    }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, MetricsMeasurement};
+use super::{Link, MetricsMeasurement, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MeasurementsNonIndex {
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -20,7 +20,7 @@ pub struct MeasurementsNonIndex {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains the Atlas Search hardware measurements.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -54,6 +54,30 @@ pub struct MeasurementsNonIndex {
         skip_serializing_if = "Option::is_none"
     )]
     pub status_measurements: Option<Vec<MetricsMeasurement>>,
+}
+impl crate::validation::Validate for MeasurementsNonIndex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::PROCESS_ID),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("end", &self.end, &crate::validation::Rules::NONE);
+        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field(
+            "hardwareMeasurements",
+            &self.hardware_measurements,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("processId", &self.process_id, &PROCESS_ID);
+        v.field("start", &self.start, &crate::validation::Rules::NONE);
+        v.field(
+            "statusMeasurements",
+            &self.status_measurements,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

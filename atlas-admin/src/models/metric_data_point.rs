@@ -17,3 +17,9 @@ pub struct MetricDataPoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
+impl crate::validation::Validate for MetricDataPoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}

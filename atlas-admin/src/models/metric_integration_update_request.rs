@@ -30,6 +30,40 @@ pub struct MetricIntegrationUpdateRequest {
     #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationUpdateRequestProviderType,
 }
+impl crate::validation::Validate for MetricIntegrationUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ENDPOINT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(2048),
+            ..crate::validation::Rules::NONE
+        };
+        static HEADERS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(10),
+            ..crate::validation::Rules::NONE
+        };
+        static METRIC_SELECTION: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(30),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "aggregationTemporality",
+            &self.aggregation_temporality,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("authType", &self.auth_type, &crate::validation::Rules::NONE);
+        v.field("endpoint", &self.endpoint, &ENDPOINT);
+        v.field("headers", &self.headers, &HEADERS);
+        v.field(
+            "integrationType",
+            &self.integration_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
+        v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
+    }
+}
 /// The temporality to send to the metric integration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricIntegrationUpdateRequestAggregationTemporality {

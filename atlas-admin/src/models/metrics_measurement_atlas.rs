@@ -22,6 +22,13 @@ pub struct MetricsMeasurementAtlas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<MetricsMeasurementAtlasUnits>,
 }
+impl crate::validation::Validate for MetricsMeasurementAtlas {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dataPoints", &self.data_points, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricsMeasurementAtlasUnits {

@@ -22,6 +22,17 @@ pub struct MicrosoftTeams {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MicrosoftTeamsType>,
 }
+impl crate::validation::Validate for MicrosoftTeams {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "microsoftTeamsWebhookUrl",
+            &self.microsoft_teams_webhook_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftTeamsType {

@@ -1937,6 +1937,12 @@ pub use host_metric_threshold::{
 };
 mod host_metric_value;
 pub use host_metric_value::{HostMetricValue, HostMetricValueUnits};
+mod identifiers;
+pub use identifiers::{
+    ObjectId, AwsVpcId, ResourceName, AwsVpcEndpointId, ObjectIdAnyCase,
+    AzurePrivateLinkServiceName, CountryCode, IdentityProviderId, GcpProjectId,
+    ServiceAccountClientId, Uuid, Hex40, QueryShapeHash,
+};
 mod inbound_control_plane_cloud_provider_ip_addresses;
 pub use inbound_control_plane_cloud_provider_ip_addresses::InboundControlPlaneCloudProviderIpAddresses;
 mod index_counters_btree_accesses_raw_metric_threshold_view;

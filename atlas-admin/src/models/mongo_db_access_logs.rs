@@ -50,3 +50,20 @@ pub struct MongoDbAccessLogs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl crate::validation::Validate for MongoDbAccessLogs {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("authResult", &self.auth_result, &crate::validation::Rules::NONE);
+        v.field("authSource", &self.auth_source, &crate::validation::Rules::NONE);
+        v.field("failureReason", &self.failure_reason, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.field("logLine", &self.log_line, &crate::validation::Rules::NONE);
+        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}

@@ -12,3 +12,8 @@ pub struct MongoDbAccessLogsList {
     #[serde(rename = "accessLogs", default, skip_serializing_if = "Option::is_none")]
     pub access_logs: Option<Vec<MongoDbAccessLogs>>,
 }
+impl crate::validation::Validate for MongoDbAccessLogsList {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("accessLogs", &self.access_logs, &crate::validation::Rules::NONE);
+    }
+}

@@ -17,6 +17,12 @@ pub struct NamespaceObj {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NamespaceObjType>,
 }
+impl crate::validation::Validate for NamespaceObj {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the type of namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NamespaceObjType {

@@ -12,3 +12,12 @@ pub struct Namespaces {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<NamespaceObj>>,
 }
+impl crate::validation::Validate for Namespaces {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("namespaces", &self.namespaces, &NAMESPACES);
+    }
+}

@@ -11,3 +11,12 @@ pub struct NamespacesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
 }
+impl crate::validation::Validate for NamespacesRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("namespaces", &self.namespaces, &NAMESPACES);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, NdsServerlessInstanceAuditTypeView, Principal, Raw};
+use super::{Link, NdsServerlessInstanceAuditTypeView, ObjectId, Principal, Raw};
 /// Serverless instance audit identifies any activities around serverless instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NdsServerlessInstanceAuditView {
@@ -11,7 +11,7 @@ pub struct NdsServerlessInstanceAuditView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "apiKeyId", default, skip_serializing_if = "Option::is_none")]
-    pub api_key_id: Option<String>,
+    pub api_key_id: Option<ObjectId>,
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,12 +30,12 @@ pub struct NdsServerlessInstanceAuditView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag that indicates whether a MongoDB employee triggered the specified event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -50,7 +50,7 @@ pub struct NdsServerlessInstanceAuditView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Public part of the API key that triggered the event. If this resource returns this parameter, it doesn't return the **username** parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -68,10 +68,36 @@ pub struct NdsServerlessInstanceAuditView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<ObjectId>,
     /// Email address for the user who triggered this event. If this resource returns this parameter, it doesn't return the `publicApiKey` parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+impl crate::validation::Validate for NdsServerlessInstanceAuditView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field(
+            "delegatePrincipal",
+            &self.delegate_principal,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("isGlobalAdmin", &self.is_global_admin, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("publicKey", &self.public_key, &crate::validation::Rules::NONE);
+        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
+        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NetworkPermissionEntry {
     /// Unique string of the Amazon Web Services (AWS) security group that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. You must configure Virtual Private Connection (VPC) peering for your project before you can add an AWS security group to an IP access list. You cannot set AWS security groups as temporary access list entries. Don't set this parameter if you set `cidrBlock` or `ipAddress`.
@@ -30,7 +30,7 @@ pub struct NetworkPermissionEntry {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// IP address that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. Don't set this parameter if you set `awsSecurityGroup` or `cidrBlock`.
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -39,4 +39,35 @@ pub struct NetworkPermissionEntry {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+}
+impl crate::validation::Validate for NetworkPermissionEntry {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static AWS_SECURITY_GROUP: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::AWS_SECURITY_GROUP),
+            ..crate::validation::Rules::NONE
+        };
+        static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::IP_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("awsSecurityGroup", &self.aws_security_group, &AWS_SECURITY_GROUP);
+        v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
+        v.field("comment", &self.comment, &COMMENT);
+        v.field(
+            "deleteAfterDate",
+            &self.delete_after_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
 }

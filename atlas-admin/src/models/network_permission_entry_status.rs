@@ -17,6 +17,11 @@ pub struct NetworkPermissionEntryStatus {
     #[serde(rename = "STATUS", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NetworkPermissionEntryStatusStatus>,
 }
+impl crate::validation::Validate for NetworkPermissionEntryStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("STATUS", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// State of the access list entry when MongoDB Cloud made this request.
 ///
 /// `ACTIVE`: This access list entry applies to all relevant cloud providers.

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::Hex40;
 /// Details to integrate one New Relic account with one MongoDB Cloud project.
 ///
 /// ***IMPORTANT**: Effective Wednesday, June 16th, 2021, New Relic no longer supports the plugin-based integration with MongoDB. We do not recommend that you sign up for the plugin-based integration.
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub struct NewRelic {
     /// Unique 40-hexadecimal digit string that identifies your New Relic account.
     #[serde(rename = "accountId")]
-    pub account_id: String,
+    pub account_id: Hex40,
     /// Integration id.
     #[serde(
         default,
@@ -25,7 +26,7 @@ pub struct NewRelic {
     /// **IMPORTANT**: Effective Wednesday, June 16th, 2021, New Relic no longer supports the plugin-based integration with MongoDB. We do not recommend that you sign up for the plugin-based integration.
     /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
     #[serde(rename = "licenseKey")]
-    pub license_key: String,
+    pub license_key: Hex40,
     /// Query key used to access your New Relic account.
     #[serde(rename = "readToken")]
     pub read_token: String,
@@ -35,6 +36,16 @@ pub struct NewRelic {
     /// Insert key associated with your New Relic account.
     #[serde(rename = "writeToken")]
     pub write_token: String,
+}
+impl crate::validation::Validate for NewRelic {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("accountId", &self.account_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("licenseKey", &self.license_key, &crate::validation::Rules::NONE);
+        v.field("readToken", &self.read_token, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("writeToken", &self.write_token, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,6 +15,13 @@ pub struct ObjectStoragePrivateEndpointRequest {
     #[serde(rename = "vpcRegionName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_region_name: Option<ObjectStoragePrivateEndpointRequestVpcRegionName>,
 }
+impl crate::validation::Validate for ObjectStoragePrivateEndpointRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("vpcRegionName", &self.vpc_region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectStoragePrivateEndpointRequestCloudProvider {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ObjectStoragePrivateEndpointResponse {
     /// Human-readable label that identifies the cloud provider.
@@ -17,7 +18,7 @@ pub struct ObjectStoragePrivateEndpointResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Connection name of the Private Endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,6 +39,21 @@ pub struct ObjectStoragePrivateEndpointResponse {
     /// Cloud provider region in which the VPC interface endpoint is deployed. Echoes `regionName` for same-region endpoints.
     #[serde(rename = "vpcRegionName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_region_name: Option<ObjectStoragePrivateEndpointResponseVpcRegionName>,
+}
+impl crate::validation::Validate for ObjectStoragePrivateEndpointResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointConnectionName",
+            &self.private_endpoint_connection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("vpcRegionName", &self.vpc_region_name, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

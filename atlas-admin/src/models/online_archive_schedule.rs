@@ -75,6 +75,17 @@ impl From<MonthlyScheduleView> for OnlineArchiveSchedule {
         Self::MonthlyScheduleView(value)
     }
 }
+impl crate::validation::Validate for OnlineArchiveSchedule {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::DefaultScheduleView(inner) => inner.validate_into(v),
+            Self::DailyScheduleView(inner) => inner.validate_into(v),
+            Self::WeeklyScheduleView(inner) => inner.validate_into(v),
+            Self::MonthlyScheduleView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Type of schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnlineArchiveScheduleType {

@@ -21,6 +21,15 @@ pub struct OplogMasterLagTimeDiffTimeMetricThresholdView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<TimeMetricUnits>,
 }
+impl crate::validation::Validate for OplogMasterLagTimeDiffTimeMetricThresholdView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);
+        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
+        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
+        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OplogMasterLagTimeDiffTimeMetricThresholdViewMode {

@@ -29,6 +29,14 @@ pub struct OpsGenie {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<OpsGenieType>,
 }
+impl crate::validation::Validate for OpsGenie {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OpsGenieRegion {

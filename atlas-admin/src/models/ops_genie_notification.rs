@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// OpsGenie notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsGenieNotification {
@@ -19,7 +20,7 @@ pub struct OpsGenieNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// API Key that MongoDB Cloud needs to send this notification via OpsGenie. The resource requires this parameter when `"notifications.[n].typeName" : "OPS_GENIE"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     ///
     /// **NOTE**: After you create a notification which requires an API or integration key, the key appears partially redacted when you:
@@ -35,6 +36,29 @@ pub struct OpsGenieNotification {
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: OpsGenieNotificationTypeName,
+}
+impl crate::validation::Validate for OpsGenieNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field(
+            "opsGenieApiKey",
+            &self.ops_genie_api_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "opsGenieRegion",
+            &self.ops_genie_region,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
 }
 /// OpsGenie region that indicates which API Uniform Resource Locator (URL) to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

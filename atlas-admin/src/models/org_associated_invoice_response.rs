@@ -27,3 +27,14 @@ pub struct OrgAssociatedInvoiceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<String>,
 }
+impl crate::validation::Validate for OrgAssociatedInvoiceResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "associatedInvoices",
+            &self.associated_invoices,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("month", &self.month, &crate::validation::Rules::NONE);
+        v.field("year", &self.year, &crate::validation::Rules::NONE);
+    }
+}

@@ -42,6 +42,40 @@ pub struct OrgDelegationSettingsUpdateRequest {
     )]
     pub maximum_refresh_token_lifetime: Option<Option<i64>>,
 }
+impl crate::validation::Validate for OrgDelegationSettingsUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static IDLE_REFRESH_TOKEN_LIFETIME: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(31536000.0),
+            ..crate::validation::Rules::NONE
+        };
+        static MAXIMUM_REFRESH_TOKEN_LIFETIME: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            maximum: Some(31536000.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "delegatedMcpAccess",
+            &self.delegated_mcp_access,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "delegatedPartnerAccess",
+            &self.delegated_partner_access,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "idleRefreshTokenLifetime",
+            &self.idle_refresh_token_lifetime,
+            &IDLE_REFRESH_TOKEN_LIFETIME,
+        );
+        v.field(
+            "maximumRefreshTokenLifetime",
+            &self.maximum_refresh_token_lifetime,
+            &MAXIMUM_REFRESH_TOKEN_LIFETIME,
+        );
+    }
+}
 /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgDelegationSettingsUpdateRequestDelegatedMcpAccess {

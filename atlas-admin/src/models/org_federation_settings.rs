@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{IdentityProviderId, ObjectId};
 /// Details that define how to connect one MongoDB Cloud organization to one federated authentication service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgFederationSettings {
@@ -20,14 +21,14 @@ pub struct OrgFederationSettings {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider connected to this organization.
     #[serde(
         rename = "identityProviderId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_provider_id: Option<String>,
+    pub identity_provider_id: Option<IdentityProviderId>,
     /// String enum that indicates whether the identity provider is active.
     #[serde(
         rename = "identityProviderStatus",
@@ -35,6 +36,31 @@ pub struct OrgFederationSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_provider_status: Option<OrgFederationSettingsIdentityProviderStatus>,
+}
+impl crate::validation::Validate for OrgFederationSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FEDERATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("federatedDomains", &self.federated_domains, &FEDERATED_DOMAINS);
+        v.field(
+            "hasRoleMappings",
+            &self.has_role_mappings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "identityProviderId",
+            &self.identity_provider_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "identityProviderStatus",
+            &self.identity_provider_status,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// String enum that indicates whether the identity provider is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -38,3 +38,22 @@ pub struct OrgGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+impl crate::validation::Validate for OrgGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static ORG_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("groupName", &self.group_name, &GROUP_NAME);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("orgName", &self.org_name, &ORG_NAME);
+        v.field("planType", &self.plan_type, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse};
+use super::{ObjectId, OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrgPendingUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -27,7 +27,7 @@ pub struct OrgPendingUserResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
-    pub team_ids: Option<Vec<String>>,
+    pub team_ids: Option<Vec<ObjectId>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -61,4 +61,36 @@ pub struct OrgPendingUserResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub inviter_username: Option<String>,
+}
+impl crate::validation::Validate for OrgPendingUserResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "orgMembershipStatus",
+            &self.org_membership_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.field(
+            "invitationCreatedAt",
+            &self.invitation_created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "invitationExpiresAt",
+            &self.invitation_expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "inviterUsername",
+            &self.inviter_username,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

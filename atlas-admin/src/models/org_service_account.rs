@@ -3,13 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ServiceAccountSecret;
+use super::{ServiceAccountClientId, ServiceAccountSecret};
 /// Organization Service Account that Atlas created for the organization.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrgServiceAccount {
     /// The Client ID of the Service Account.
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<ServiceAccountClientId>,
     /// The date that the Service Account was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -25,6 +25,24 @@ pub struct OrgServiceAccount {
     /// A list of secrets associated with the specified Service Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<ServiceAccountSecret>>,
+}
+impl crate::validation::Validate for OrgServiceAccount {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static SECRETS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("roles", &self.roles, &ROLES);
+        v.field("secrets", &self.secrets, &SECRETS);
+    }
 }
 /// Organization roles available for Service Accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

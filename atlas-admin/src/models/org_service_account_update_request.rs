@@ -23,6 +23,25 @@ pub struct OrgServiceAccountUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrgServiceAccountUpdateRequestRolesItem>>,
 }
+impl crate::validation::Validate for OrgServiceAccountUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::DESCRIPTION),
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        static NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::DESCRIPTION),
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("description", &self.description, &DESCRIPTION);
+        v.field("name", &self.name, &NAME);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+    }
+}
 /// Organization roles available for Service Accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgServiceAccountUpdateRequestRolesItem {

@@ -20,3 +20,14 @@ pub struct OrgUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl crate::validation::Validate for OrgUserRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}

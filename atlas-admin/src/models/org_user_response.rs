@@ -52,6 +52,15 @@ impl From<OrgActiveUserResponse> for OrgUserResponse {
         Self::Active(value)
     }
 }
+impl crate::validation::Validate for OrgUserResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Pending(inner) => inner.validate_into(v),
+            Self::Active(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgUserResponseOrgMembershipStatus {

@@ -18,6 +18,21 @@ pub struct OrgUserRolesRequest {
     #[serde(rename = "orgRoles")]
     pub org_roles: Vec<OrgUserRolesRequestOrgRolesItem>,
 }
+impl crate::validation::Validate for OrgUserRolesRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "groupRoleAssignments",
+            &self.group_role_assignments,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("orgRoles", &self.org_roles, &ORG_ROLES);
+    }
+}
 /// Organization-level role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgUserRolesRequestOrgRolesItem {

@@ -18,6 +18,20 @@ pub struct OrgUserRolesResponse {
     #[serde(rename = "orgRoles", default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
 }
+impl crate::validation::Validate for OrgUserRolesResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "groupRoleAssignments",
+            &self.group_role_assignments,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("orgRoles", &self.org_roles, &ORG_ROLES);
+    }
+}
 /// Organization-level role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrgUserRolesResponseOrgRolesItem {

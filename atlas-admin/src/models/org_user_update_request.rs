@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::OrgUserRolesRequest;
+use super::{ObjectId, OrgUserRolesRequest};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OrgUserUpdateRequest {
     /// Write-only: sent in requests; never returned in responses.
@@ -13,5 +13,15 @@ pub struct OrgUserUpdateRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
-    pub team_ids: Option<Vec<String>>,
+    pub team_ids: Option<Vec<ObjectId>>,
+}
+impl crate::validation::Validate for OrgUserUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{GroupRole, Link};
+use super::{GroupRole, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -27,7 +27,7 @@ pub struct OrganizationInvitation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Email address of the MongoDB Cloud user who sent the invitation to join the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -46,7 +46,7 @@ pub struct OrganizationInvitation {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies this organization.
     #[serde(rename = "orgName")]
     pub org_name: String,
@@ -61,6 +61,45 @@ pub struct OrganizationInvitation {
     /// Email address of the MongoDB Cloud user invited to join the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+impl crate::validation::Validate for OrganizationInvitation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_ROLE_ASSIGNMENTS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static ORG_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::NAME),
+            ..crate::validation::Rules::NONE
+        };
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field(
+            "groupRoleAssignments",
+            &self.group_role_assignments,
+            &GROUP_ROLE_ASSIGNMENTS,
+        );
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "inviterUsername",
+            &self.inviter_username,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("orgName", &self.org_name, &ORG_NAME);
+        v.field("roles", &self.roles, &ROLES);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInvitationRolesItem {

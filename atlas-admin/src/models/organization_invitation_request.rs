@@ -25,6 +25,26 @@ pub struct OrganizationInvitationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl crate::validation::Validate for OrganizationInvitationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "groupRoleAssignments",
+            &self.group_role_assignments,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roles", &self.roles, &ROLES);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInvitationRequestRolesItem {
     /// `ORG_OWNER`

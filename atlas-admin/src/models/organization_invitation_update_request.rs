@@ -22,6 +22,25 @@ pub struct OrganizationInvitationUpdateRequest {
     #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
 }
+impl crate::validation::Validate for OrganizationInvitationUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "groupRoleAssignments",
+            &self.group_role_assignments,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("roles", &self.roles, &ROLES);
+        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInvitationUpdateRequestRolesItem {
     /// `ORG_OWNER`

@@ -22,6 +22,29 @@ pub struct OtelLogIntegrationResponse {
     #[serde(rename = "otelSuppliedHeaders")]
     pub otel_supplied_headers: Vec<Header>,
 }
+impl crate::validation::Validate for OtelLogIntegrationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static OTEL_SUPPLIED_HEADERS: crate::validation::Rules = crate::validation::Rules {
+            min_items: Some(1),
+            max_items: Some(10),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("logTypes", &self.log_types, &LOG_TYPES);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("otelEndpoint", &self.otel_endpoint, &crate::validation::Rules::NONE);
+        v.field(
+            "otelSuppliedHeaders",
+            &self.otel_supplied_headers,
+            &OTEL_SUPPLIED_HEADERS,
+        );
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OtelLogIntegrationResponseType {

@@ -22,3 +22,10 @@ pub struct OutboundControlPlaneCloudProviderIpAddresses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp: Option<::std::collections::BTreeMap<String, Vec<String>>>,
 }
+impl crate::validation::Validate for OutboundControlPlaneCloudProviderIpAddresses {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("aws", &self.aws, &crate::validation::Rules::NONE);
+        v.field("azure", &self.azure, &crate::validation::Rules::NONE);
+        v.field("gcp", &self.gcp, &crate::validation::Rules::NONE);
+    }
+}

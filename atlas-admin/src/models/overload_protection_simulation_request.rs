@@ -14,3 +14,12 @@ pub struct OverloadProtectionSimulationRequest {
     )]
     pub duration_seconds: Option<i32>,
 }
+impl crate::validation::Validate for OverloadProtectionSimulationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "durationSeconds",
+            &self.duration_seconds,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectIdAnyCase;
 /// Overload protection simulation for a cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OverloadProtectionSimulationResponse {
@@ -36,7 +37,7 @@ pub struct OverloadProtectionSimulationResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectIdAnyCase>,
     /// Date and time when the overload protection simulation was requested. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -46,10 +47,30 @@ pub struct OverloadProtectionSimulationResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "simulationId", default, skip_serializing_if = "Option::is_none")]
-    pub simulation_id: Option<String>,
+    pub simulation_id: Option<ObjectIdAnyCase>,
     /// Current state of the overload protection simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+impl crate::validation::Validate for OverloadProtectionSimulationResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "cancelRequestedAt",
+            &self.cancel_requested_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field(
+            "durationSeconds",
+            &self.duration_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("requestDate", &self.request_date, &crate::validation::Rules::NONE);
+        v.field("simulationId", &self.simulation_id, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }

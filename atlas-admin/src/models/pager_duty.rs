@@ -29,6 +29,14 @@ pub struct PagerDuty {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagerDutyType>,
 }
+impl crate::validation::Validate for PagerDuty {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// PagerDuty region that indicates the API Uniform Resource Locator (URL) to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagerDutyRegion {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// PagerDuty notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PagerDutyNotification {
@@ -19,7 +20,7 @@ pub struct PagerDutyNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<PagerDutyNotificationRegion>,
@@ -35,6 +36,21 @@ pub struct PagerDutyNotification {
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: PagerDutyNotificationTypeName,
+}
+impl crate::validation::Validate for PagerDutyNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
 }
 /// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

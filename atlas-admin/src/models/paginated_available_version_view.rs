@@ -22,3 +22,14 @@ pub struct PaginatedAvailableVersionView {
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
 }
+impl crate::validation::Validate for PaginatedAvailableVersionView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("results", &self.results, &crate::validation::Rules::NONE);
+        v.field("totalCount", &self.total_count, &TOTAL_COUNT);
+    }
+}

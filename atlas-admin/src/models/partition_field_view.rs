@@ -17,6 +17,17 @@ pub struct PartitionFieldView {
     /// Sequence in which MongoDB Cloud slices the collection data to create partitions. The resource expresses this sequence starting with zero. The value of the `criteria.dateField` parameter defaults as the first item in the partition sequence.
     pub order: i32,
 }
+impl crate::validation::Validate for PartitionFieldView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FIELD_NAME: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(700),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("fieldName", &self.field_name, &FIELD_NAME);
+        v.field("fieldType", &self.field_type, &crate::validation::Rules::NONE);
+        v.field("order", &self.order, &crate::validation::Rules::NONE);
+    }
+}
 /// Data type of the parameter that that MongoDB Cloud uses to partition data. Partition parameters of type UUID must be of binary subtype 4. MongoDB Cloud skips partition parameters of type UUID with subtype 3.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PartitionFieldViewFieldType {

@@ -14,3 +14,9 @@ pub struct PemFileInfoUpdate {
     #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
 }
+impl crate::validation::Validate for PemFileInfoUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("certificates", &self.certificates, &crate::validation::Rules::NONE);
+        v.field("fileName", &self.file_name, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PerformanceAdvisorIndex {
     /// The average size of an object in the collection of this index.
@@ -14,7 +15,7 @@ pub struct PerformanceAdvisorIndex {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List that contains unique 24-hexadecimal character string that identifies the query shapes in this response that the Performance Advisor suggests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -35,4 +36,14 @@ pub struct PerformanceAdvisorIndex {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+}
+impl crate::validation::Validate for PerformanceAdvisorIndex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("avgObjSize", &self.avg_obj_size, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("impact", &self.impact, &crate::validation::Rules::NONE);
+        v.field("index", &self.index, &crate::validation::Rules::NONE);
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("weight", &self.weight, &crate::validation::Rules::NONE);
+    }
 }

@@ -27,3 +27,11 @@ pub struct PerformanceAdvisorOpStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<i64>,
 }
+impl crate::validation::Validate for PerformanceAdvisorOpStats {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("ms", &self.ms, &crate::validation::Rules::NONE);
+        v.field("nReturned", &self.n_returned, &crate::validation::Rules::NONE);
+        v.field("nScanned", &self.n_scanned, &crate::validation::Rules::NONE);
+        v.field("ts", &self.ts, &crate::validation::Rules::NONE);
+    }
+}

@@ -15,3 +15,9 @@ pub struct PerformanceAdvisorOperationView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<PerformanceAdvisorOpStats>,
 }
+impl crate::validation::Validate for PerformanceAdvisorOperationView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("predicates", &self.predicates, &crate::validation::Rules::NONE);
+        v.field("stats", &self.stats, &crate::validation::Rules::NONE);
+    }
+}

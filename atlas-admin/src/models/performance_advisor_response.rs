@@ -22,3 +22,13 @@ pub struct PerformanceAdvisorResponse {
     )]
     pub suggested_indexes: Option<Vec<PerformanceAdvisorIndex>>,
 }
+impl crate::validation::Validate for PerformanceAdvisorResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("shapes", &self.shapes, &crate::validation::Rules::NONE);
+        v.field(
+            "suggestedIndexes",
+            &self.suggested_indexes,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::PerformanceAdvisorOperationView;
+use super::{ObjectId, PerformanceAdvisorOperationView};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PerformanceAdvisorShape {
     /// Average duration in milliseconds for the queries examined that match this shape.
@@ -20,7 +20,7 @@ pub struct PerformanceAdvisorShape {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Average number of documents read for every document that the query returns.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -40,4 +40,18 @@ pub struct PerformanceAdvisorShape {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<PerformanceAdvisorOperationView>>,
+}
+impl crate::validation::Validate for PerformanceAdvisorShape {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("avgMs", &self.avg_ms, &crate::validation::Rules::NONE);
+        v.field("count", &self.count, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "inefficiencyScore",
+            &self.inefficiency_score,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("operations", &self.operations, &crate::validation::Rules::NONE);
+    }
 }

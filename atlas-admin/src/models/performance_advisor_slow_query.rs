@@ -31,3 +31,12 @@ pub struct PerformanceAdvisorSlowQuery {
     #[serde(rename = "replicaState", default, skip_serializing_if = "Option::is_none")]
     pub replica_state: Option<String>,
 }
+impl crate::validation::Validate for PerformanceAdvisorSlowQuery {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("line", &self.line, &crate::validation::Rules::NONE);
+        v.field("metrics", &self.metrics, &crate::validation::Rules::NONE);
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("opType", &self.op_type, &crate::validation::Rules::NONE);
+        v.field("replicaState", &self.replica_state, &crate::validation::Rules::NONE);
+    }
+}

@@ -12,3 +12,8 @@ pub struct PerformanceAdvisorSlowQueryList {
     #[serde(rename = "slowQueries", default, skip_serializing_if = "Option::is_none")]
     pub slow_queries: Option<Vec<PerformanceAdvisorSlowQuery>>,
 }
+impl crate::validation::Validate for PerformanceAdvisorSlowQueryList {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("slowQueries", &self.slow_queries, &crate::validation::Rules::NONE);
+    }
+}

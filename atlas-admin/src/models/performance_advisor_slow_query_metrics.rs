@@ -101,3 +101,53 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
     #[serde(rename = "tokensUsed", default, skip_serializing_if = "Option::is_none")]
     pub tokens_used: Option<i64>,
 }
+impl crate::validation::Validate for PerformanceAdvisorSlowQueryMetrics {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TOKENS_USED: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("docsExamined", &self.docs_examined, &crate::validation::Rules::NONE);
+        v.field(
+            "docsExaminedReturnedRatio",
+            &self.docs_examined_returned_ratio,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("docsReturned", &self.docs_returned, &crate::validation::Rules::NONE);
+        v.field(
+            "fromUserConnection",
+            &self.from_user_connection,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "hasAutoEmbedding",
+            &self.has_auto_embedding,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "hasIndexCoverage",
+            &self.has_index_coverage,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("hasRerank", &self.has_rerank, &crate::validation::Rules::NONE);
+        v.field("hasSort", &self.has_sort, &crate::validation::Rules::NONE);
+        v.field("keysExamined", &self.keys_examined, &crate::validation::Rules::NONE);
+        v.field(
+            "keysExaminedReturnedRatio",
+            &self.keys_examined_returned_ratio,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("numYields", &self.num_yields, &crate::validation::Rules::NONE);
+        v.field(
+            "operationExecutionTime",
+            &self.operation_execution_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "responseLength",
+            &self.response_length,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tokensUsed", &self.tokens_used, &TOKENS_USED);
+    }
+}

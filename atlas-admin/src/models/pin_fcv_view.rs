@@ -15,3 +15,13 @@ pub struct PinFcvView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for PinFcvView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "expirationDate",
+            &self.expiration_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Pinned namespaces view for cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PinnedNamespaces {
@@ -10,12 +11,12 @@ pub struct PinnedNamespaces {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the request project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of all pinned namespaces.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -25,4 +26,15 @@ pub struct PinnedNamespaces {
         skip_serializing_if = "Option::is_none"
     )]
     pub pinned_namespaces: Option<Vec<String>>,
+}
+impl crate::validation::Validate for PinnedNamespaces {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field(
+            "pinnedNamespaces",
+            &self.pinned_namespaces,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -16,3 +16,10 @@ pub struct Principal {
     #[serde(rename = "onBehalfOf", default, skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<Box<Principal>>,
 }
+impl crate::validation::Validate for Principal {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("onBehalfOf", &self.on_behalf_of, &crate::validation::Rules::NONE);
+    }
+}

@@ -21,3 +21,13 @@ pub struct PrivateEndpointHostname {
     )]
     pub private_endpoint: Option<String>,
 }
+impl crate::validation::Validate for PrivateEndpointHostname {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpoint",
+            &self.private_endpoint,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

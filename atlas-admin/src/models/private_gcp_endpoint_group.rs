@@ -58,6 +58,30 @@ pub struct PrivateGcpEndpointGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PrivateGcpEndpointGroupStatus>,
 }
+impl crate::validation::Validate for PrivateGcpEndpointGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field(
+            "deleteRequested",
+            &self.delete_requested,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "endpointGroupName",
+            &self.endpoint_group_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.field(
+            "portMappingEnabled",
+            &self.port_mapping_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider that serves the requested endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivateGcpEndpointGroupCloudProvider {

@@ -8,3 +8,8 @@ pub struct PrivateIpModeView {
     /// Flag that indicates whether someone enabled **Connect via Peering Only** mode for the specified project.
     pub enabled: bool,
 }
+impl crate::validation::Validate for PrivateIpModeView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

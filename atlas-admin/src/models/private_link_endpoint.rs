@@ -59,6 +59,16 @@ impl From<PrivateGcpEndpointGroup> for PrivateLinkEndpoint {
         Self::GcpEndpointGroup(value)
     }
 }
+impl crate::validation::Validate for PrivateLinkEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AwsInterface(inner) => inner.validate_into(v),
+            Self::AzurePrivate(inner) => inner.validate_into(v),
+            Self::GcpEndpointGroup(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Cloud service provider that serves the requested endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivateLinkEndpointCloudProvider {

@@ -18,3 +18,8 @@ pub struct ProjectSettingItemView {
     /// - Set this value to `false` to disable regionalized private endpoints.
     pub enabled: bool,
 }
+impl crate::validation::Validate for ProjectSettingItemView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

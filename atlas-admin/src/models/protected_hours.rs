@@ -13,3 +13,19 @@ pub struct ProtectedHours {
     #[serde(rename = "startHourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub start_hour_of_day: Option<i32>,
 }
+impl crate::validation::Validate for ProtectedHours {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static END_HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        static START_HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(23.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("endHourOfDay", &self.end_hour_of_day, &END_HOUR_OF_DAY);
+        v.field("startHourOfDay", &self.start_hour_of_day, &START_HOUR_OF_DAY);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::AdditionalData;
+use super::{AdditionalData, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PublicApiUsageDetailsLineItemView {
     #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
@@ -24,7 +24,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     pub description: Option<String>,
     /// Group id associated with the line item.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Quantity of line item in units associated with SKU.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -47,6 +47,32 @@ pub struct PublicApiUsageDetailsLineItemView {
     /// Usage date of the line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     #[serde(rename = "usageDate", default, skip_serializing_if = "Option::is_none")]
     pub usage_date: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "additionalData",
+            &self.additional_data,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("billDate", &self.bill_date, &crate::validation::Rules::NONE);
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("quantity", &self.quantity, &crate::validation::Rules::NONE);
+        v.field(
+            "totalPriceCents",
+            &self.total_price_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "unitPriceDollars",
+            &self.unit_price_dollars,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("usageDate", &self.usage_date, &crate::validation::Rules::NONE);
+    }
 }
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PushBasedLogExportProject {
     /// The name of the bucket to which the agent will send the logs to.
@@ -16,7 +16,7 @@ pub struct PushBasedLogExportProject {
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the AWS IAM role that will be used to write to the S3 bucket.
     #[serde(rename = "iamRoleId", default, skip_serializing_if = "Option::is_none")]
-    pub iam_role_id: Option<String>,
+    pub iam_role_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,6 +30,16 @@ pub struct PushBasedLogExportProject {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<PushBasedLogExportProjectState>,
+}
+impl crate::validation::Validate for PushBasedLogExportProject {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }
 /// Describes whether or not the feature is enabled and what status it is in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -29,6 +29,19 @@ pub struct QueryShapeResponse {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeResponseStatus,
 }
+impl crate::validation::Validate for QueryShapeResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("command", &self.command, &crate::validation::Rules::NONE);
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("queryShape", &self.query_shape, &crate::validation::Rules::NONE);
+        v.field(
+            "queryShapeHash",
+            &self.query_shape_hash,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// The MongoDB command type issued for a query shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryShapeResponseCommand {

@@ -23,3 +23,15 @@ pub struct QueryShapeSeenMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
 }
+impl crate::validation::Validate for QueryShapeSeenMetadata {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "applicationName",
+            &self.application_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("driverName", &self.driver_name, &crate::validation::Rules::NONE);
+        v.field("driverVersion", &self.driver_version, &crate::validation::Rules::NONE);
+        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+    }
+}

@@ -9,6 +9,11 @@ pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeUpdateRequestStatus,
 }
+impl crate::validation::Validate for QueryShapeUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryShapeUpdateRequestStatus {

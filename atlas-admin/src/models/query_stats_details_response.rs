@@ -14,3 +14,10 @@ pub struct QueryStatsDetailsResponse {
     #[serde(rename = "queryStats", default, skip_serializing_if = "Option::is_none")]
     pub query_stats: Option<QueryStatsSummary>,
 }
+impl crate::validation::Validate for QueryStatsDetailsResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("firstSeen", &self.first_seen, &crate::validation::Rules::NONE);
+        v.field("lastSeen", &self.last_seen, &crate::validation::Rules::NONE);
+        v.field("queryStats", &self.query_stats, &crate::validation::Rules::NONE);
+    }
+}

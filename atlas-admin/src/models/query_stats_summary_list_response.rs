@@ -10,3 +10,8 @@ pub struct QueryStatsSummaryListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<QueryStatsSummary>>,
 }
+impl crate::validation::Validate for QueryStatsSummaryListResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("summaries", &self.summaries, &crate::validation::Rules::NONE);
+    }
+}

@@ -18,3 +18,9 @@ pub struct RateLimitEndpointSetCapacity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+impl crate::validation::Validate for RateLimitEndpointSetCapacity {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("defaultValue", &self.default_value, &crate::validation::Rules::NONE);
+        v.field("value", &self.value, &crate::validation::Rules::NONE);
+    }
+}

@@ -12,6 +12,12 @@ pub struct RateLimitEndpointSetEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+impl crate::validation::Validate for RateLimitEndpointSetEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("method", &self.method, &crate::validation::Rules::NONE);
+        v.field("path", &self.path, &crate::validation::Rules::NONE);
+    }
+}
 /// The HTTP method of the endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RateLimitEndpointSetEndpointMethod {

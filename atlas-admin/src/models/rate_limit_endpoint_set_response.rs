@@ -36,6 +36,30 @@ pub struct RateLimitEndpointSetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<RateLimitEndpointSetResponseScope>,
 }
+impl crate::validation::Validate for RateLimitEndpointSetResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ENDPOINTS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("capacity", &self.capacity, &crate::validation::Rules::NONE);
+        v.field("endpointSetId", &self.endpoint_set_id, &crate::validation::Rules::NONE);
+        v.field(
+            "endpointSetName",
+            &self.endpoint_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("endpoints", &self.endpoints, &ENDPOINTS);
+        v.field(
+            "refillDurationSeconds",
+            &self.refill_duration_seconds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("refillRate", &self.refill_rate, &crate::validation::Rules::NONE);
+        v.field("scope", &self.scope, &crate::validation::Rules::NONE);
+    }
+}
 /// The scope of the endpoint set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RateLimitEndpointSetResponseScope {

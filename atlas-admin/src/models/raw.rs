@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Raw {
@@ -13,12 +14,12 @@ pub struct Raw {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "alertConfigId", default, skip_serializing_if = "Option::is_none")]
-    pub alert_config_id: Option<String>,
+    pub alert_config_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
+    pub cid: Option<ObjectId>,
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,18 +39,42 @@ pub struct Raw {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies the organization that contains the project.
     #[serde(rename = "orgName", default, skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
     /// Severity of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<RawSeverity>,
+}
+impl crate::validation::Validate for Raw {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GN: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        static ORG_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(64),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_t", &self.t, &crate::validation::Rules::NONE);
+        v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
+        v.field("cid", &self.cid, &crate::validation::Rules::NONE);
+        v.field("cre", &self.cre, &crate::validation::Rules::NONE);
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("gn", &self.gn, &GN);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("orgName", &self.org_name, &ORG_NAME);
+        v.field("severity", &self.severity, &crate::validation::Rules::NONE);
+    }
 }
 /// Severity of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

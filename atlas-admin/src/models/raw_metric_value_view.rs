@@ -15,3 +15,9 @@ pub struct RawMetricValueView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
+impl crate::validation::Validate for RawMetricValueView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("number", &self.number, &crate::validation::Rules::NONE);
+        v.field("units", &self.units, &crate::validation::Rules::NONE);
+    }
+}

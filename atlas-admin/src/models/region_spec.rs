@@ -19,3 +19,24 @@ pub struct RegionSpec {
     #[serde(rename = "readOnlyNodes", default, skip_serializing_if = "Option::is_none")]
     pub read_only_nodes: Option<i32>,
 }
+impl crate::validation::Validate for RegionSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIORITY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "analyticsNodes",
+            &self.analytics_nodes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "electableNodes",
+            &self.electable_nodes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("priority", &self.priority, &PRIORITY);
+        v.field("readOnlyNodes", &self.read_only_nodes, &crate::validation::Rules::NONE);
+    }
+}

@@ -60,3 +60,12 @@ for ReplicaSetThresholdAlertConfigViewForNdsGroup {
         Self::GreaterThanRaw(value)
     }
 }
+impl crate::validation::Validate for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::LessThanTime(inner) => inner.validate_into(v),
+            Self::GreaterThanRaw(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudRegionConfig;
+use super::{CloudRegionConfig, ObjectId};
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReplicationSpec {
@@ -11,7 +11,7 @@ pub struct ReplicationSpec {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Positive integer that specifies the number of shards to deploy in each specified zone. If you set this value to `1` and `clusterType` is `SHARDED`, MongoDB Cloud deploys a single-shard sharded cluster. Don't create a sharded cluster with a single shard for production environments. Single-shard sharded clusters don't provide the same benefits as multi-shard configurations.
     ///
     /// If you are upgrading a replica set to a sharded cluster, you cannot increase the number of shards in the same update request.  You should wait until after the cluster has completed upgrading to sharded and you have reconnected all application clients to the MongoDB router before adding additional shards. Otherwise, your data might become inconsistent once MongoDB Cloud begins distributing data across shards.
@@ -28,8 +28,21 @@ pub struct ReplicationSpec {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<ObjectId>,
     /// Human-readable label that identifies the zone in a Global Cluster. Provide this value only if `"clusterType" : "GEOSHARDED"`.
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+}
+impl crate::validation::Validate for ReplicationSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static NUM_SHARDS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("numShards", &self.num_shards, &NUM_SHARDS);
+        v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);
+        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+        v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
+    }
 }

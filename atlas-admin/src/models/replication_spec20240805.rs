@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::CloudRegionConfig20240805;
+use super::{CloudRegionConfig20240805, ObjectId};
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReplicationSpec20240805 {
@@ -11,7 +11,7 @@ pub struct ReplicationSpec20240805 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Hardware specifications for nodes set for a given region. Each `regionConfigs` object must be unique by region and cloud provider within the `replicationSpec`. Each `regionConfigs` object describes the region's priority in elections and the number and type of MongoDB nodes that MongoDB Cloud deploys to the region. Each `regionConfigs` object must have either an `analyticsSpecs` object, `electableSpecs` object, or `readOnlySpecs` object. Tenant clusters only require `electableSpecs`. Dedicated clusters can specify any of these specifications, but must have at least one `electableSpecs` object within a `replicationSpec`.
     ///
     /// **Example:**
@@ -23,8 +23,16 @@ pub struct ReplicationSpec20240805 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<String>,
+    pub zone_id: Option<ObjectId>,
     /// Human-readable label that describes the zone this shard belongs to in a Global Cluster. Provide this value only if `clusterType` : `GEOSHARDED` but not `selfManagedSharding` : `true`.
     #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+}
+impl crate::validation::Validate for ReplicationSpec20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);
+        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+        v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
+    }
 }

@@ -15,6 +15,13 @@ pub struct ReportGenerationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+impl crate::validation::Validate for ReportGenerationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
+        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
+        v.field("version", &self.version, &crate::validation::Rules::NONE);
+    }
+}
 /// Format of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReportGenerationRequestReportFormat {

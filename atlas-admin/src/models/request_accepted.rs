@@ -6,3 +6,6 @@ use serde::{Deserialize, Serialize};
 /// Accepted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RequestAccepted {}
+impl crate::validation::Validate for RequestAccepted {
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
+}

@@ -11,3 +11,19 @@ pub struct ResourceTag {
     /// Variable that belongs to the set of the tag. For example, `production` in the `environment : production` tag.
     pub value: String,
 }
+impl crate::validation::Validate for ResourceTag {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static KEY: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(255),
+            ..crate::validation::Rules::NONE
+        };
+        static VALUE: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(255),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("key", &self.key, &KEY);
+        v.field("value", &self.value, &VALUE);
+    }
+}

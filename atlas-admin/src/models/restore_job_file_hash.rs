@@ -28,6 +28,14 @@ pub struct RestoreJobFileHash {
     #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<RestoreJobFileHashTypeName>,
 }
+impl crate::validation::Validate for RestoreJobFileHash {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("fileName", &self.file_name, &crate::validation::Rules::NONE);
+        v.field("hash", &self.hash, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestoreJobFileHashTypeName {

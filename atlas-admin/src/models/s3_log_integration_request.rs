@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::LogIntegrationRequestLogTypesItem;
+use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
 /// Request schema for creating or updating an S3 log export integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct S3LogIntegrationRequest {
@@ -18,7 +18,7 @@ pub struct S3LogIntegrationRequest {
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
     #[serde(rename = "iamRoleId")]
-    pub iam_role_id: String,
+    pub iam_role_id: ObjectIdAnyCase,
     /// AWS KMS key ID or ARN for server-side encryption (optional). If not provided, uses bucket default encryption settings.
     #[serde(
         rename = "kmsKey",
@@ -38,6 +38,26 @@ pub struct S3LogIntegrationRequest {
         with = "::serde_with::rust::double_option"
     )]
     pub use_legacy_path_structure: Option<Option<bool>>,
+}
+impl crate::validation::Validate for S3LogIntegrationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("logTypes", &self.log_types, &LOG_TYPES);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
+        v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
+        v.field("kmsKey", &self.kms_key, &crate::validation::Rules::NONE);
+        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+        v.field(
+            "useLegacyPathStructure",
+            &self.use_legacy_path_structure,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,18 +3,19 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{ObjectId, ResourceName};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SampleDatasetStatus {
     /// Unique 24-hexadecimal character string that identifies this sample dataset.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster into which you loaded the sample dataset.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<ResourceName>,
     /// Date and time when the sample dataset load job completed. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -35,6 +36,16 @@ pub struct SampleDatasetStatus {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SampleDatasetStatusState>,
+}
+impl crate::validation::Validate for SampleDatasetStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field("completeDate", &self.complete_date, &crate::validation::Rules::NONE);
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+    }
 }
 /// Status of the sample dataset load job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

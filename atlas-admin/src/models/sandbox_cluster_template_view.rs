@@ -16,3 +16,10 @@ pub struct SandboxClusterTemplateView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 }
+impl crate::validation::Validate for SandboxClusterTemplateView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
+}

@@ -22,3 +22,13 @@ pub struct SandboxConfigRequest {
     )]
     pub enabled: Option<Option<bool>>,
 }
+impl crate::validation::Validate for SandboxConfigRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "clusterTemplate",
+            &self.cluster_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::SandboxClusterTemplateView;
+use super::{ObjectId, SandboxClusterTemplateView};
 /// Configuration details for the sandbox feature of an organization.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxConfigResponse {
@@ -25,5 +25,16 @@ pub struct SandboxConfigResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
+}
+impl crate::validation::Validate for SandboxConfigResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "clusterTemplate",
+            &self.cluster_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+    }
 }

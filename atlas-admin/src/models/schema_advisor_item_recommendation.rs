@@ -26,6 +26,17 @@ pub struct SchemaAdvisorItemRecommendation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<SchemaAdvisorItemRecommendationRecommendation>,
 }
+impl crate::validation::Validate for SchemaAdvisorItemRecommendation {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "affectedNamespaces",
+            &self.affected_namespaces,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("recommendation", &self.recommendation, &crate::validation::Rules::NONE);
+    }
+}
 /// Type of recommendation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SchemaAdvisorItemRecommendationRecommendation {

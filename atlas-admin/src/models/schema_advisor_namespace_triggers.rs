@@ -21,3 +21,9 @@ pub struct SchemaAdvisorNamespaceTriggers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<SchemaAdvisorTriggerDetails>>,
 }
+impl crate::validation::Validate for SchemaAdvisorNamespaceTriggers {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.field("triggers", &self.triggers, &crate::validation::Rules::NONE);
+    }
+}

@@ -13,3 +13,12 @@ pub struct SchemaAdvisorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendations: Option<Vec<SchemaAdvisorItemRecommendation>>,
 }
+impl crate::validation::Validate for SchemaAdvisorResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "recommendations",
+            &self.recommendations,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -16,6 +16,12 @@ pub struct SchemaAdvisorTriggerDetails {
     #[serde(rename = "triggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<SchemaAdvisorTriggerDetailsTriggerType>,
 }
+impl crate::validation::Validate for SchemaAdvisorTriggerDetails {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("triggerType", &self.trigger_type, &crate::validation::Rules::NONE);
+    }
+}
 /// Type of trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SchemaAdvisorTriggerDetailsTriggerType {

@@ -55,6 +55,15 @@ impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
         Self::ConfluentSaslInherit(value)
     }
 }
+impl crate::validation::Validate for SchemaRegistryAuthentication {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::ConfluentUserInfo(inner) => inner.validate_into(v),
+            Self::ConfluentSaslInherit(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Authentication type discriminator. Specifies the authentication mechanism for Confluent Schema Registry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SchemaRegistryAuthenticationType {

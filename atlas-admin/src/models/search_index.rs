@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasFtsAnalyzersViewManual, ApiAtlasFtsMappingsViewManual,
-    ClusterSearchIndexStatus, ClusterSearchIndexType, SearchSynonymMappingDefinition,
+    ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId,
+    SearchSynonymMappingDefinition,
 };
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchIndex {
@@ -18,7 +19,7 @@ pub struct SearchIndex {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
-    pub index_id: Option<String>,
+    pub index_id: Option<ObjectId>,
     /// Human-readable label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
@@ -64,6 +65,31 @@ pub struct SearchIndex {
     /// Rule sets that map words to their synonyms in this index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
+}
+impl crate::validation::Validate for SearchIndex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
+        v.field("analyzers", &self.analyzers, &crate::validation::Rules::NONE);
+        v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
+        v.field(
+            "searchAnalyzer",
+            &self.search_analyzer,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
+    }
 }
 /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
 ///

@@ -50,6 +50,15 @@ impl From<VectorSearchIndexCreateRequest> for SearchIndexCreateRequest {
         Self::Vector(value)
     }
 }
+impl crate::validation::Validate for SearchIndexCreateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Text(inner) => inner.validate_into(v),
+            Self::Vector(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Type of the index. The default type is search.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchIndexCreateRequestType {

@@ -13,3 +13,9 @@ pub struct SearchIndexDefinition {
     #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
 }
+impl crate::validation::Validate for SearchIndexDefinition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
+        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+    }
+}

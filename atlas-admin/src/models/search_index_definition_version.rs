@@ -13,3 +13,9 @@ pub struct SearchIndexDefinitionVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+impl crate::validation::Validate for SearchIndexDefinitionVersion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("version", &self.version, &crate::validation::Rules::NONE);
+    }
+}

@@ -51,6 +51,15 @@ impl From<VectorSearchIndexResponse> for SearchIndexResponse {
         Self::Vector(value)
     }
 }
+impl crate::validation::Validate for SearchIndexResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Text(inner) => inner.validate_into(v),
+            Self::Vector(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Condition of the search index when you made this request.
 ///
 /// - `DELETING`: The index is being deleted.

@@ -10,6 +10,11 @@ pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: SearchIndexUpdateRequestDefinition,
 }
+impl crate::validation::Validate for SearchIndexUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+    }
+}
 /// The index definition to update the search index to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchIndexUpdateRequestDefinition {
@@ -59,5 +64,13 @@ impl<'de> Deserialize<'de> for SearchIndexUpdateRequestDefinition {
                 },
             ],
         )
+    }
+}
+impl crate::validation::Validate for SearchIndexUpdateRequestDefinition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::TextSearchIndex(inner) => inner.validate_into(v),
+            Self::VectorSearchIndex(inner) => inner.validate_into(v),
+        }
     }
 }

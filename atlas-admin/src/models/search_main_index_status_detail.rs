@@ -32,6 +32,19 @@ pub struct SearchMainIndexStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchMainIndexStatusDetailStatus>,
 }
+impl crate::validation::Validate for SearchMainIndexStatusDetail {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+        v.field(
+            "definitionVersion",
+            &self.definition_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("message", &self.message, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Condition of the search index when you made this request.
 ///
 /// - `DELETING`: The index is being deleted.

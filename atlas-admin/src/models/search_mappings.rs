@@ -14,3 +14,9 @@ pub struct SearchMappings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<::std::collections::BTreeMap<String, Fields>>,
 }
+impl crate::validation::Validate for SearchMappings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dynamic", &self.dynamic, &crate::validation::Rules::NONE);
+        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+    }
+}

@@ -13,6 +13,13 @@ pub struct SearchSynonymMappingDefinition {
     pub name: String,
     pub source: SynonymSource,
 }
+impl crate::validation::Validate for SearchSynonymMappingDefinition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("source", &self.source, &crate::validation::Rules::NONE);
+    }
+}
 /// Specific pre-defined method chosen to apply to the synonyms to be searched.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchSynonymMappingDefinitionAnalyzer {

@@ -12,3 +12,13 @@ pub struct SearchTypeSets {
     /// List of types associated with the type set. Each type definition must include a `type` field specifying the search field type (`autocomplete`, `boolean`, `date`, `geo`, `number`, `objectId`, `string`, `token`, or `uuid`) and may include additional configuration properties specific to that type.
     pub types: Vec<BasicDbObject>,
 }
+impl crate::validation::Validate for SearchTypeSets {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("types", &self.types, &TYPES);
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{AwsVpcEndpointId, ObjectId};
 /// View for a serverless AWS tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServerlessAwsTenantEndpoint {
@@ -10,7 +11,7 @@ pub struct ServerlessAwsTenantEndpoint {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unique string that identifies the private endpoint's network interface.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -19,7 +20,7 @@ pub struct ServerlessAwsTenantEndpoint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cloud_provider_endpoint_id: Option<String>,
+    pub cloud_provider_endpoint_id: Option<AwsVpcEndpointId>,
     /// Human-readable comment associated with the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -49,6 +50,33 @@ pub struct ServerlessAwsTenantEndpoint {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerlessAwsTenantEndpointStatus>,
+}
+impl crate::validation::Validate for ServerlessAwsTenantEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        static ENDPOINT_SERVICE_NAME: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::ENDPOINT_SERVICE_NAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "cloudProviderEndpointId",
+            &self.cloud_provider_endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("comment", &self.comment, &COMMENT);
+        v.field(
+            "endpointServiceName",
+            &self.endpoint_service_name,
+            &ENDPOINT_SERVICE_NAME,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

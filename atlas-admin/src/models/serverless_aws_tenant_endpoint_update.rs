@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::ServerlessTenantEndpointUpdateProviderName;
+use super::{AwsVpcEndpointId, ServerlessTenantEndpointUpdateProviderName};
 /// Updates to a serverless AWS tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServerlessAwsTenantEndpointUpdate {
@@ -25,5 +25,20 @@ pub struct ServerlessAwsTenantEndpointUpdate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cloud_provider_endpoint_id: Option<String>,
+    pub cloud_provider_endpoint_id: Option<AwsVpcEndpointId>,
+}
+impl crate::validation::Validate for ServerlessAwsTenantEndpointUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("comment", &self.comment, &COMMENT);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field(
+            "cloudProviderEndpointId",
+            &self.cloud_provider_endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::{AzurePrivateLinkServiceName, ObjectId};
 /// View for a serverless Azure tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServerlessAzureTenantEndpoint {
@@ -10,7 +11,7 @@ pub struct ServerlessAzureTenantEndpoint {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Unique string that identifies the Azure private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -33,7 +34,7 @@ pub struct ServerlessAzureTenantEndpoint {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub endpoint_service_name: Option<String>,
+    pub endpoint_service_name: Option<AzurePrivateLinkServiceName>,
     /// Human-readable error message that indicates error condition associated with establishing the private endpoint connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -67,6 +68,47 @@ pub struct ServerlessAzureTenantEndpoint {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerlessAzureTenantEndpointStatus>,
+}
+impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CLOUD_PROVIDER_ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CLOUD_PROVIDER_ENDPOINT_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "cloudProviderEndpointId",
+            &self.cloud_provider_endpoint_id,
+            &CLOUD_PROVIDER_ENDPOINT_ID,
+        );
+        v.field("comment", &self.comment, &COMMENT);
+        v.field(
+            "endpointServiceName",
+            &self.endpoint_service_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field(
+            "privateEndpointIpAddress",
+            &self.private_endpoint_ip_address,
+            &PRIVATE_ENDPOINT_IP_ADDRESS,
+        );
+        v.field(
+            "privateLinkServiceResourceId",
+            &self.private_link_service_resource_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

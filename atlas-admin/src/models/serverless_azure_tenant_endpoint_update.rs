@@ -36,3 +36,31 @@ pub struct ServerlessAzureTenantEndpointUpdate {
     )]
     pub private_endpoint_ip_address: Option<String>,
 }
+impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        static CLOUD_PROVIDER_ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CLOUD_PROVIDER_ENDPOINT_ID),
+            ..crate::validation::Rules::NONE
+        };
+        static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("comment", &self.comment, &COMMENT);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field(
+            "cloudProviderEndpointId",
+            &self.cloud_provider_endpoint_id,
+            &CLOUD_PROVIDER_ENDPOINT_ID,
+        );
+        v.field(
+            "privateEndpointIpAddress",
+            &self.private_endpoint_ip_address,
+            &PRIVATE_ENDPOINT_IP_ADDRESS,
+        );
+    }
+}

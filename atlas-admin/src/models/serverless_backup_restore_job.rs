@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{ApiBsonTimestampView, Link};
+use super::{ApiBsonTimestampView, Link, ObjectId, ResourceName};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerlessBackupRestoreJob {
     /// Flag that indicates whether someone canceled this restore job.
@@ -50,7 +50,7 @@ pub struct ServerlessBackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -71,18 +71,63 @@ pub struct ServerlessBackupRestoreJob {
     pub point_in_time_utc_seconds: Option<i32>,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
     #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<ObjectId>,
     /// Human-readable label that identifies the target cluster to which the restore job restores the snapshot. The resource returns this parameter when `"deliveryType":` `"automated"`.
     #[serde(rename = "targetClusterName")]
-    pub target_cluster_name: String,
+    pub target_cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the target project for the specified `targetClusterName`.
     #[serde(rename = "targetGroupId")]
-    pub target_group_id: String,
+    pub target_group_id: ObjectId,
     /// Date and time when MongoDB Cloud took the snapshot associated with `snapshotId`. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl crate::validation::Validate for ServerlessBackupRestoreJob {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static OPLOG_TS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1199145600.0),
+            ..crate::validation::Rules::NONE
+        };
+        static POINT_IN_TIME_UTC_SECONDS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1199145600.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
+        v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
+        v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
+        v.field(
+            "desiredTimestamp",
+            &self.desired_timestamp,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("expired", &self.expired, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("failed", &self.failed, &crate::validation::Rules::NONE);
+        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
+        v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
+        v.field(
+            "pointInTimeUTCSeconds",
+            &self.point_in_time_utc_seconds,
+            &POINT_IN_TIME_UTC_SECONDS,
+        );
+        v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.field(
+            "targetClusterName",
+            &self.target_cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
+        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that categorizes the restore job to create.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId, ResourceName};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServerlessBackupSnapshot {
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -25,7 +25,7 @@ pub struct ServerlessBackupSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -44,7 +44,7 @@ pub struct ServerlessBackupSnapshot {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub serverless_instance_name: Option<String>,
+    pub serverless_instance_name: Option<ResourceName>,
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -64,6 +64,32 @@ pub struct ServerlessBackupSnapshot {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_size_bytes: Option<i64>,
+}
+impl crate::validation::Validate for ServerlessBackupSnapshot {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.field(
+            "serverlessInstanceName",
+            &self.serverless_instance_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "storageSizeBytes",
+            &self.storage_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that identifies how often this snapshot triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

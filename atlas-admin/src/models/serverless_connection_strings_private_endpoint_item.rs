@@ -24,6 +24,13 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointItem {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud provider where the private endpoint is deployed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessConnectionStringsPrivateEndpointItemProviderName {

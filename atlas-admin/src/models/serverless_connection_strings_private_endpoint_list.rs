@@ -27,6 +27,17 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ServerlessConnectionStringsPrivateEndpointListType>,
 }
+impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointList {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.field(
+            "srvConnectionString",
+            &self.srv_connection_string,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// MongoDB process type to which your application connects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessConnectionStringsPrivateEndpointListType {

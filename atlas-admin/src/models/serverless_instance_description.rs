@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    ClusterServerlessBackupOptions, Link, ResourceTag,
+    ClusterServerlessBackupOptions, Link, ObjectId, ResourceName, ResourceTag,
     ServerlessInstanceDescriptionConnectionStrings, ServerlessProviderSettings,
 };
 /// Group of settings that configure a MongoDB serverless instance.
@@ -26,12 +26,12 @@ pub struct ServerlessInstanceDescription {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the serverless instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -44,7 +44,7 @@ pub struct ServerlessInstanceDescription {
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the serverless instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<ResourceName>,
     #[serde(rename = "providerSettings")]
     pub provider_settings: ServerlessProviderSettings,
     #[serde(
@@ -74,6 +74,42 @@ pub struct ServerlessInstanceDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub termination_protection_enabled: Option<bool>,
+}
+impl crate::validation::Validate for ServerlessInstanceDescription {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::MONGO_DB_VERSION),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "connectionStrings",
+            &self.connection_strings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "providerSettings",
+            &self.provider_settings,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "serverlessBackupOptions",
+            &self.serverless_backup_options,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.field(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
 ///

@@ -22,3 +22,13 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
     #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
 }
+impl crate::validation::Validate for ServerlessInstanceDescriptionConnectionStrings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "privateEndpoint",
+            &self.private_endpoint,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+    }
+}

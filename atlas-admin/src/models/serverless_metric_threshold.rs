@@ -298,6 +298,38 @@ impl From<RawMetricThresholdView> for ServerlessMetricThreshold {
         Self::RawMetricThresholdView(value)
     }
 }
+impl crate::validation::Validate for ServerlessMetricThreshold {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::AvgCommandExecutionTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::AvgWriteExecutionTimeMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::TimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::TotalWriteUnitsRpuMetricThresholdView(inner) => inner.validate_into(v),
+            Self::RpuMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterUpdateRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterQueryRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterInsertRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterGetMoreRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterDeleteRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::OpCounterCdmRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkNumRequestRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::NetworkBytesOutDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::NetworkBytesInDataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DataMetricThresholdView(inner) => inner.validate_into(v),
+            Self::ConnectionPercentageRawMetricThresholdView(inner) => {
+                inner.validate_into(v)
+            }
+            Self::RawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessMetricThresholdMode {

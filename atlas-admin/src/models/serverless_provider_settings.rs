@@ -42,6 +42,32 @@ pub struct ServerlessProviderSettings {
     #[serde(rename = "regionName")]
     pub region_name: String,
 }
+impl crate::validation::Validate for ServerlessProviderSettings {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "backingProviderName",
+            &self.backing_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "effectiveDiskSizeGBLimit",
+            &self.effective_disk_size_gb_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "effectiveInstanceSizeName",
+            &self.effective_instance_size_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "effectiveProviderName",
+            &self.effective_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessProviderSettingsBackingProviderName {

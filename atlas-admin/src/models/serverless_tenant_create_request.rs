@@ -11,3 +11,12 @@ pub struct ServerlessTenantCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+impl crate::validation::Validate for ServerlessTenantCreateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static COMMENT: crate::validation::Rules = crate::validation::Rules {
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("comment", &self.comment, &COMMENT);
+    }
+}

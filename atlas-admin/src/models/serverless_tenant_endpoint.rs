@@ -58,6 +58,14 @@ impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
         )
     }
 }
+impl crate::validation::Validate for ServerlessTenantEndpoint {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+        }
+    }
+}
 /// Human-readable label that indicates the current operating status of the private endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessTenantEndpointStatus {

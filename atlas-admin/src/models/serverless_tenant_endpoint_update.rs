@@ -51,6 +51,15 @@ impl From<ServerlessAzureTenantEndpointUpdate> for ServerlessTenantEndpointUpdat
         Self::Azure(value)
     }
 }
+impl crate::validation::Validate for ServerlessTenantEndpointUpdate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Aws(inner) => inner.validate_into(v),
+            Self::Azure(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Human-readable label that identifies the cloud provider of the tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessTenantEndpointUpdateProviderName {

@@ -3,14 +3,25 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceAccountGroup {
     /// Unique 24-hexadecimal digit string that identifies your project. **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// A list of project roles assigned to the Service Account in this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+}
+impl crate::validation::Validate for ServiceAccountGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("roles", &self.roles, &ROLES);
+    }
 }

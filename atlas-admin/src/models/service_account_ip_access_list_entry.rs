@@ -52,3 +52,25 @@ pub struct ServiceAccountIpAccessListEntry {
     #[serde(rename = "requestCount", default, skip_serializing_if = "Option::is_none")]
     pub request_count: Option<i32>,
 }
+impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.field(
+            "lastUsedAddress",
+            &self.last_used_address,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
+        v.field("requestCount", &self.request_count, &crate::validation::Rules::NONE);
+    }
+}

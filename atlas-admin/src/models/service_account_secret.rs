@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ServiceAccountSecret {
     /// The date that the secret was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -19,7 +20,7 @@ pub struct ServiceAccountSecret {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// The last time the secret was used. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -44,4 +45,18 @@ pub struct ServiceAccountSecret {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl crate::validation::Validate for ServiceAccountSecret {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
+        v.field(
+            "maskedSecretValue",
+            &self.masked_secret_value,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
+    }
 }

@@ -9,3 +9,17 @@ pub struct ServiceAccountSecretRequest {
     #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
 }
+impl crate::validation::Validate for ServiceAccountSecretRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SECRET_EXPIRES_AFTER_HOURS: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            exclusive_minimum: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "secretExpiresAfterHours",
+            &self.secret_expires_after_hours,
+            &SECRET_EXPIRES_AFTER_HOURS,
+        );
+    }
+}

@@ -25,3 +25,14 @@ pub struct ShardEntry {
     )]
     pub shard_collection: Option<ShardKeys>,
 }
+impl crate::validation::Validate for ShardEntry {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field(
+            "shardCollection",
+            &self.shard_collection,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

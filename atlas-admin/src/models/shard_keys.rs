@@ -12,3 +12,12 @@ pub struct ShardKeys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
 }
+impl crate::validation::Validate for ShardKeys {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static KEY: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("key", &self.key, &KEY);
+    }
+}

@@ -26,3 +26,17 @@ pub struct ShardingRequest {
     )]
     pub sharding_entries: Option<Vec<ShardEntry>>,
 }
+impl crate::validation::Validate for ShardingRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SHARDING_ENTRIES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "createSupportingIndexes",
+            &self.create_supporting_indexes,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("shardingEntries", &self.sharding_entries, &SHARDING_ENTRIES);
+    }
+}

@@ -16,3 +16,9 @@ pub struct SkuResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl crate::validation::Validate for SkuResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("description", &self.description, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+    }
+}

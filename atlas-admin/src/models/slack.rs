@@ -34,6 +34,20 @@ pub struct Slack {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SlackType>,
 }
+impl crate::validation::Validate for Slack {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CHANNEL_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(80),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("apiToken", &self.api_token, &crate::validation::Rules::NONE);
+        v.field("channelName", &self.channel_name, &CHANNEL_NAME);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SlackType {

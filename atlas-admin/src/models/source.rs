@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Document that describes the source of the migration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
@@ -19,7 +20,7 @@ pub struct Source {
     pub cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the source project.
     #[serde(rename = "groupId")]
-    pub group_id: String,
+    pub group_id: ObjectId,
     /// Flag that indicates whether MongoDB Automation manages authentication to the source cluster. If true, do not provide values for username and password.
     #[serde(rename = "managedAuthentication")]
     pub managed_authentication: bool,
@@ -43,4 +44,27 @@ pub struct Source {
         with = "::serde_with::rust::double_option"
     )]
     pub username: Option<Option<String>>,
+}
+impl crate::validation::Validate for Source {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "caCertificatePath",
+            &self.ca_certificate_path,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterName", &self.cluster_name, &CLUSTER_NAME);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field(
+            "managedAuthentication",
+            &self.managed_authentication,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("password", &self.password, &crate::validation::Rules::NONE);
+        v.field("ssl", &self.ssl, &crate::validation::Rules::NONE);
+        v.field("username", &self.username, &crate::validation::Rules::NONE);
+    }
 }

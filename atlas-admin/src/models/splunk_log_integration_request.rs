@@ -20,6 +20,19 @@ pub struct SplunkLogIntegrationRequest {
     #[serde(rename = "hecUrl")]
     pub hec_url: String,
 }
+impl crate::validation::Validate for SplunkLogIntegrationRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("logTypes", &self.log_types, &LOG_TYPES);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("hecToken", &self.hec_token, &crate::validation::Rules::NONE);
+        v.field("hecUrl", &self.hec_url, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SplunkLogIntegrationRequestType {

@@ -23,6 +23,17 @@ pub struct SqlInterfaceStatusResponse {
     )]
     pub unsupported_reason: Option<Option<SqlInterfaceStatusResponseUnsupportedReason>>,
 }
+impl crate::validation::Validate for SqlInterfaceStatusResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("supported", &self.supported, &crate::validation::Rules::NONE);
+        v.field(
+            "unsupportedReason",
+            &self.unsupported_reason,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SqlInterfaceStatusResponseStatus {

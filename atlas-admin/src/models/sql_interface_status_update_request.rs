@@ -8,6 +8,11 @@ pub struct SqlInterfaceStatusUpdateRequest {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
     pub status: SqlInterfaceStatusUpdateRequestStatus,
 }
+impl crate::validation::Validate for SqlInterfaceStatusUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SqlInterfaceStatusUpdateRequestStatus {

@@ -13,3 +13,9 @@ pub struct StateReason {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl crate::validation::Validate for StateReason {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
+        v.field("message", &self.message, &crate::validation::Rules::NONE);
+    }
+}

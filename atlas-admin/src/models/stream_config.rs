@@ -19,6 +19,13 @@ pub struct StreamConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamConfigTier>,
 }
+impl crate::validation::Validate for StreamConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("maxTierSize", &self.max_tier_size, &crate::validation::Rules::NONE);
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
+}
 /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamConfigMaxTierSize {

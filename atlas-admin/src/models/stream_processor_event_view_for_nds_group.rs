@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, Raw, StreamProcessorEventTypeViewForNdsGroup};
+use super::{Link, ObjectId, Raw, StreamProcessorEventTypeViewForNdsGroup};
 /// Stream Processor event identifies different activities about a stream processor in Atlas Streams.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamProcessorEventViewForNdsGroup {
@@ -23,12 +23,12 @@ pub struct StreamProcessorEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Name of the stream processing workspace associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -48,7 +48,7 @@ pub struct StreamProcessorEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Error message linked to the stream processor associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -86,4 +86,32 @@ pub struct StreamProcessorEventViewForNdsGroup {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "toTier", default, skip_serializing_if = "Option::is_none")]
     pub to_tier: Option<String>,
+}
+impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("fromTier", &self.from_tier, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("modifiedBy", &self.modified_by, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field(
+            "processorErrorMsg",
+            &self.processor_error_msg,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
+        v.field(
+            "processorState",
+            &self.processor_state,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("toTier", &self.to_tier, &crate::validation::Rules::NONE);
+    }
 }

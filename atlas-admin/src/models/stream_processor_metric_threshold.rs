@@ -80,6 +80,17 @@ impl From<RawMetricThresholdView> for StreamProcessorMetricThreshold {
         Self::RawMetricThresholdView(value)
     }
 }
+impl crate::validation::Validate for StreamProcessorMetricThreshold {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::KafkaRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::TimeMetricThresholdView(inner) => inner.validate_into(v),
+            Self::DlqRawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::RawMetricThresholdView(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// MongoDB Cloud computes the current metric value as an average.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamProcessorMetricThresholdMode {

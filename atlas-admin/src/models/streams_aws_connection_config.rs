@@ -19,3 +19,10 @@ pub struct StreamsAwsConnectionConfig {
     #[serde(rename = "testBucket", default, skip_serializing_if = "Option::is_none")]
     pub test_bucket: Option<String>,
 }
+impl crate::validation::Validate for StreamsAwsConnectionConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("roleArn", &self.role_arn, &crate::validation::Rules::NONE);
+        v.field("testBucket", &self.test_bucket, &crate::validation::Rules::NONE);
+    }
+}

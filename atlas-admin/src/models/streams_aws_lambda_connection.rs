@@ -43,3 +43,19 @@ pub struct StreamsAwsLambdaConnection {
     )]
     pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
 }
+impl crate::validation::Validate for StreamsAwsLambdaConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("aws", &self.aws, &crate::validation::Rules::NONE);
+        v.field(
+            "publicPrivateNetworking",
+            &self.public_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

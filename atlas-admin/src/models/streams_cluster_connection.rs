@@ -49,3 +49,24 @@ pub struct StreamsClusterConnection {
     )]
     pub db_role_to_execute: Option<Option<DbRoleToExecute>>,
 }
+impl crate::validation::Validate for StreamsClusterConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field(
+            "clusterGroupId",
+            &self.cluster_group_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.field(
+            "dbRoleToExecute",
+            &self.db_role_to_execute,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

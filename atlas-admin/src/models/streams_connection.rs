@@ -134,6 +134,23 @@ impl From<StreamsGcpPubSubConnection> for StreamsConnection {
         Self::GcpPubSub(value)
     }
 }
+impl crate::validation::Validate for StreamsConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Sample(inner) => inner.validate_into(v),
+            Self::Cluster(inner) => inner.validate_into(v),
+            Self::Kafka(inner) => inner.validate_into(v),
+            Self::Https(inner) => inner.validate_into(v),
+            Self::AwsLambda(inner) => inner.validate_into(v),
+            Self::S3(inner) => inner.validate_into(v),
+            Self::AwsKinesisDataStreams(inner) => inner.validate_into(v),
+            Self::SchemaRegistry(inner) => inner.validate_into(v),
+            Self::AzureBlobStorage(inner) => inner.validate_into(v),
+            Self::GcpPubSub(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// The connection state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsConnectionState {

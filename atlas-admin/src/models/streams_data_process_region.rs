@@ -17,6 +17,13 @@ pub struct StreamsDataProcessRegion {
     pub links: Option<Vec<Link>>,
     pub region: BaseStreamsRegion,
 }
+impl crate::validation::Validate for StreamsDataProcessRegion {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsDataProcessRegionCloudProvider {

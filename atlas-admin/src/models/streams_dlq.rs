@@ -22,3 +22,15 @@ pub struct StreamsDlq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for StreamsDlq {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("coll", &self.coll, &crate::validation::Rules::NONE);
+        v.field(
+            "connectionName",
+            &self.connection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

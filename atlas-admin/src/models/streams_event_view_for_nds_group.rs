@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, Raw, StreamsEventTypeViewForNdsGroup};
+use super::{Link, ObjectId, Raw, StreamsEventTypeViewForNdsGroup};
 /// Streams event identifies different activities about Atlas Streams.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamsEventViewForNdsGroup {
@@ -18,12 +18,12 @@ pub struct StreamsEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Name of the stream processing workspace associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,8 +38,20 @@ pub struct StreamsEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    pub org_id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
+}
+impl crate::validation::Validate for StreamsEventViewForNdsGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
+    }
 }

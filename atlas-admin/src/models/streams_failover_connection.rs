@@ -51,6 +51,15 @@ impl From<StreamsFailoverKafkaConnection> for StreamsFailoverConnection {
         Self::Kafka(value)
     }
 }
+impl crate::validation::Validate for StreamsFailoverConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Cluster(inner) => inner.validate_into(v),
+            Self::Kafka(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// The connection state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsFailoverConnectionState {

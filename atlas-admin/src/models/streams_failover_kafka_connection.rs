@@ -50,3 +50,22 @@ pub struct StreamsFailoverKafkaConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<StreamsKafkaSecurity>,
 }
+impl crate::validation::Validate for StreamsFailoverKafkaConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("authentication", &self.authentication, &crate::validation::Rules::NONE);
+        v.field(
+            "bootstrapServers",
+            &self.bootstrap_servers,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("config", &self.config, &crate::validation::Rules::NONE);
+        v.field("networking", &self.networking, &crate::validation::Rules::NONE);
+        v.field("security", &self.security, &crate::validation::Rules::NONE);
+    }
+}

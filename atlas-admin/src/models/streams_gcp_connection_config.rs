@@ -20,3 +20,13 @@ pub struct StreamsGcpConnectionConfig {
     )]
     pub service_account_id: Option<String>,
 }
+impl crate::validation::Validate for StreamsGcpConnectionConfig {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceAccountId",
+            &self.service_account_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -37,3 +37,15 @@ pub struct StreamsHttpsConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl crate::validation::Validate for StreamsHttpsConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("headers", &self.headers, &crate::validation::Rules::NONE);
+        v.field("url", &self.url, &crate::validation::Rules::NONE);
+    }
+}

@@ -3,13 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Information about networking access.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -20,10 +20,19 @@ pub struct StreamsKafkaNetworkingAccess {
     pub name: Option<String>,
     /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
     #[serde(rename = "tgwRouteId", default, skip_serializing_if = "Option::is_none")]
-    pub tgw_route_id: Option<String>,
+    pub tgw_route_id: Option<ObjectId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsKafkaNetworkingAccessType>,
+}
+impl crate::validation::Validate for StreamsKafkaNetworkingAccess {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("tgwRouteId", &self.tgw_route_id, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }
 /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -23,3 +23,14 @@ pub struct StreamsKafkaSecurity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
+impl crate::validation::Validate for StreamsKafkaSecurity {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "brokerPublicCertificate",
+            &self.broker_public_certificate,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+    }
+}

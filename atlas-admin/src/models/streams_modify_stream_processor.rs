@@ -31,6 +31,20 @@ pub struct StreamsModifyStreamProcessor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsModifyStreamProcessorTier>,
 }
+impl crate::validation::Validate for StreamsModifyStreamProcessor {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "failoverEnabled",
+            &self.failover_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("options", &self.options, &crate::validation::Rules::NONE);
+        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
+}
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsModifyStreamProcessorTier {

@@ -22,3 +22,14 @@ pub struct StreamsModifyStreamProcessorOptions {
     )]
     pub resume_from_checkpoint: Option<bool>,
 }
+impl crate::validation::Validate for StreamsModifyStreamProcessorOptions {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "resumeFromCheckpoint",
+            &self.resume_from_checkpoint,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Container for metadata needed to create a Private Link connection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamsPrivateLinkConnection {
@@ -11,7 +11,7 @@ pub struct StreamsPrivateLinkConnection {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
@@ -125,6 +125,70 @@ pub struct StreamsPrivateLinkConnection {
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+}
+impl crate::validation::Validate for StreamsPrivateLinkConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ARN: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::ARN),
+            ..crate::validation::Rules::NONE
+        };
+        static GCP_CONNECTION_IDS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(3),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static GCP_SERVICE_ATTACHMENT_URIS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(3),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("arn", &self.arn, &ARN);
+        v.field(
+            "authenticationScheme",
+            &self.authentication_scheme,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "azureResourceIds",
+            &self.azure_resource_ids,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
+        v.field("dnsSubDomain", &self.dns_sub_domain, &crate::validation::Rules::NONE);
+        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.field("gcpConnectionIds", &self.gcp_connection_ids, &GCP_CONNECTION_IDS);
+        v.field(
+            "gcpServiceAttachmentUris",
+            &self.gcp_service_attachment_uris,
+            &GCP_SERVICE_ATTACHMENT_URIS,
+        );
+        v.field(
+            "interfaceEndpointId",
+            &self.interface_endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "interfaceEndpointName",
+            &self.interface_endpoint_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field(
+            "providerAccountId",
+            &self.provider_account_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field(
+            "serviceEndpointId",
+            &self.service_endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("vendor", &self.vendor, &crate::validation::Rules::NONE);
+    }
 }
 /// Authentication mechanism to use with this private networking connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

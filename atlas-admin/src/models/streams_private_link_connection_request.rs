@@ -10,3 +10,8 @@ pub struct StreamsPrivateLinkConnectionRequest {
     #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
     pub dns_domain: Option<String>,
 }
+impl crate::validation::Validate for StreamsPrivateLinkConnectionRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
+    }
+}

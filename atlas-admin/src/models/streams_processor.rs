@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Document, Link, StreamsOptions};
+use super::{Document, Link, ObjectId, StreamsOptions};
 /// An atlas stream processor.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StreamsProcessor {
@@ -11,7 +11,7 @@ pub struct StreamsProcessor {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag that enables or disables failover for the stream processor.
     #[serde(
         rename = "failoverEnabled",
@@ -35,6 +35,21 @@ pub struct StreamsProcessor {
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsProcessorTier>,
+}
+impl crate::validation::Validate for StreamsProcessor {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "failoverEnabled",
+            &self.failover_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("options", &self.options, &crate::validation::Rules::NONE);
+        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -29,6 +29,14 @@ pub struct StreamsProcessorStatus {
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: StreamsProcessorStatusStatus,
 }
+impl crate::validation::Validate for StreamsProcessorStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsProcessorStatusMode {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{Link, StreamsOptions};
+use super::{Link, ObjectId, StreamsOptions};
 /// An atlas stream processor with optional stats.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StreamsProcessorWithStats {
@@ -11,7 +11,7 @@ pub struct StreamsProcessorWithStats {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// Flag that indicates whether the stream processor is eligible for failover.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -60,6 +60,28 @@ pub struct StreamsProcessorWithStats {
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsProcessorWithStatsTier>,
+}
+impl crate::validation::Validate for StreamsProcessorWithStats {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "eligibleForFailover",
+            &self.eligible_for_failover,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "failoverEnabled",
+            &self.failover_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("options", &self.options, &crate::validation::Rules::NONE);
+        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("stats", &self.stats, &crate::validation::Rules::NONE);
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

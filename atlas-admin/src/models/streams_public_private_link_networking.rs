@@ -15,3 +15,9 @@ pub struct StreamsPublicPrivateLinkNetworking {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for StreamsPublicPrivateLinkNetworking {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("access", &self.access, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

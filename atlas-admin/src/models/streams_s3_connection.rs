@@ -39,3 +39,15 @@ pub struct StreamsS3Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networking: Option<StreamsKafkaNetworking>,
 }
+impl crate::validation::Validate for StreamsS3Connection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("aws", &self.aws, &crate::validation::Rules::NONE);
+        v.field("networking", &self.networking, &crate::validation::Rules::NONE);
+    }
+}

@@ -31,3 +31,13 @@ pub struct StreamsSampleConnection {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsConnectionType>,
 }
+impl crate::validation::Validate for StreamsSampleConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}

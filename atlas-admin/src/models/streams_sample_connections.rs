@@ -16,3 +16,9 @@ pub struct StreamsSampleConnections {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solar: Option<bool>,
 }
+impl crate::validation::Validate for StreamsSampleConnections {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("solar", &self.solar, &crate::validation::Rules::NONE);
+    }
+}

@@ -41,6 +41,28 @@ pub struct StreamsSchemaRegistryConnection {
     #[serde(rename = "schemaRegistryUrls")]
     pub schema_registry_urls: Vec<String>,
 }
+impl crate::validation::Validate for StreamsSchemaRegistryConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static SCHEMA_REGISTRY_URLS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(10),
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.field(
+            "schemaRegistryAuthentication",
+            &self.schema_registry_authentication,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("schemaRegistryUrls", &self.schema_registry_urls, &SCHEMA_REGISTRY_URLS);
+    }
+}
 /// The Schema Registry provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsSchemaRegistryConnectionProvider {

@@ -22,6 +22,18 @@ pub struct StreamsStartProcessorFailover {
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
 }
+impl crate::validation::Validate for StreamsStartProcessorFailover {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "clearCheckpoint",
+            &self.clear_checkpoint,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("dryRun", &self.dry_run, &crate::validation::Rules::NONE);
+        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+    }
+}
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsStartProcessorFailoverMode {

@@ -32,6 +32,23 @@ pub struct StreamsStartStreamProcessorWith {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsStartStreamProcessorWithTier>,
 }
+impl crate::validation::Validate for StreamsStartStreamProcessorWith {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("failover", &self.failover, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "resumeFromCheckpoint",
+            &self.resume_from_checkpoint,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "startAtOperationTime",
+            &self.start_at_operation_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+    }
+}
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsStartStreamProcessorWithTier {

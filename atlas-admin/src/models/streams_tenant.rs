@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    Link, StreamConfig, StreamsConnection, StreamsDataProcessRegion,
+    Link, ObjectId, StreamConfig, StreamsConnection, StreamsDataProcessRegion,
     StreamsSampleConnections,
 };
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct StreamsTenant {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// List of connections configured in the stream workspace.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -36,7 +36,7 @@ pub struct StreamsTenant {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List that contains the hostnames assigned to the stream workspace.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -63,4 +63,30 @@ pub struct StreamsTenant {
         with = "::serde_with::rust::double_option"
     )]
     pub stream_config: Option<Option<StreamConfig>>,
+}
+impl crate::validation::Validate for StreamsTenant {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(2),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("connections", &self.connections, &crate::validation::Rules::NONE);
+        v.field(
+            "dataProcessRegion",
+            &self.data_process_region,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "sampleConnections",
+            &self.sample_connections,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
+    }
 }

@@ -41,6 +41,24 @@ pub struct StreamsTenantUpdateRequest {
     )]
     pub stream_config: Option<Option<StreamConfig>>,
 }
+impl crate::validation::Validate for StreamsTenantUpdateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(2),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "processorStatus",
+            &self.processor_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the cloud provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsTenantUpdateRequestCloudProvider {

@@ -16,6 +16,13 @@ pub struct SynonymMappingStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SynonymMappingStatusDetailStatus>,
 }
+impl crate::validation::Validate for SynonymMappingStatusDetail {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("message", &self.message, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynonymMappingStatusDetailStatus {

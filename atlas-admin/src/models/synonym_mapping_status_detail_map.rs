@@ -13,3 +13,10 @@ pub struct SynonymMappingStatusDetailMap {
         SynonymMappingStatusDetail,
     >,
 }
+impl crate::validation::Validate for SynonymMappingStatusDetailMap {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        for (key, value) in &self.additional_properties {
+            v.field(key, value, &crate::validation::Rules::NONE);
+        }
+    }
+}

@@ -9,3 +9,8 @@ pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,
 }
+impl crate::validation::Validate for SynonymSource {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+    }
+}

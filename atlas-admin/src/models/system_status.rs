@@ -30,6 +30,15 @@ pub struct SystemStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttling: Option<bool>,
 }
+impl crate::validation::Validate for SystemStatus {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field("appName", &self.app_name, &crate::validation::Rules::NONE);
+        v.field("build", &self.build, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("throttling", &self.throttling, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service from which you requested this response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemStatusAppName {

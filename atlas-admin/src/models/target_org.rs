@@ -9,3 +9,8 @@ pub struct TargetOrg {
     #[serde(rename = "linkToken")]
     pub link_token: String,
 }
+impl crate::validation::Validate for TargetOrg {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("linkToken", &self.link_token, &crate::validation::Rules::NONE);
+    }
+}

@@ -9,3 +9,8 @@ pub struct TargetOrgRequest {
     #[serde(rename = "accessListIps", default, skip_serializing_if = "Option::is_none")]
     pub access_list_ips: Option<Vec<String>>,
 }
+impl crate::validation::Validate for TargetOrgRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("accessListIps", &self.access_list_ips, &crate::validation::Rules::NONE);
+    }
+}

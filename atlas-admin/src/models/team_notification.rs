@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Team notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamNotification {
@@ -23,7 +24,7 @@ pub struct TeamNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// Flag that indicates whether MongoDB Cloud should send text message notifications. The resource requires this parameter when one of the following values have been set:
     ///
     /// - `"notifications.[n].typeName" : "ORG"`
@@ -33,13 +34,29 @@ pub struct TeamNotification {
     pub sms_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies one MongoDB Cloud team. The resource requires this parameter when `"notifications.[n].typeName" : "TEAM"`.
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
+    pub team_id: Option<ObjectId>,
     /// Name of the MongoDB Cloud team that receives this notification. The resource requires this parameter when `"notifications.[n].typeName" : "TEAM"`.
     #[serde(rename = "teamName", default, skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: TeamNotificationTypeName,
+}
+impl crate::validation::Validate for TeamNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("emailEnabled", &self.email_enabled, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
+        v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
+        v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamRole {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -16,5 +16,16 @@ pub struct TeamRole {
     pub role_names: Vec<String>,
     /// Unique 24-hexadecimal character string that identifies the team.
     #[serde(rename = "teamId")]
-    pub team_id: String,
+    pub team_id: ObjectId,
+}
+impl crate::validation::Validate for TeamRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ROLE_NAMES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("roleNames", &self.role_names, &ROLE_NAMES);
+        v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
+    }
 }

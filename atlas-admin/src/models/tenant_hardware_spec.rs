@@ -18,6 +18,16 @@ pub struct TenantHardwareSpec {
     #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpecInstanceSize>,
 }
+impl crate::validation::Validate for TenantHardwareSpec {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "effectiveInstanceSize",
+            &self.effective_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+    }
+}
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TenantHardwareSpecEffectiveInstanceSize {

@@ -33,6 +33,17 @@ pub struct TenantHardwareSpec20240805 {
     #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpec20240805InstanceSize>,
 }
+impl crate::validation::Validate for TenantHardwareSpec20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
+        v.field(
+            "effectiveInstanceSize",
+            &self.effective_instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+    }
+}
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TenantHardwareSpec20240805EffectiveInstanceSize {

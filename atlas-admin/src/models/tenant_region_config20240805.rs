@@ -33,6 +33,28 @@ pub struct TenantRegionConfig20240805 {
     )]
     pub backing_provider_name: Option<TenantRegionConfig20240805BackingProviderName>,
 }
+impl crate::validation::Validate for TenantRegionConfig20240805 {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static PRIORITY: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(0.0),
+            maximum: Some(7.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field(
+            "electableSpecs",
+            &self.electable_specs,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("priority", &self.priority, &PRIORITY);
+        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.field(
+            "backingProviderName",
+            &self.backing_provider_name,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.
 ///
 /// Please note that  using an `instanceSize` of `M2` or `M5` will create a Flex cluster instead. Support for the `instanceSize` of `M2` or `M5` will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.

@@ -19,3 +19,16 @@ pub struct TextSearchIndexCreateRequest {
     pub type_: Option<SearchIndexCreateRequestType>,
     pub definition: TextSearchIndexDefinition,
 }
+impl crate::validation::Validate for TextSearchIndexCreateRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+    }
+}

@@ -44,6 +44,27 @@ pub struct TextSearchIndexDefinition {
     #[serde(rename = "typeSets", default, skip_serializing_if = "Option::is_none")]
     pub type_sets: Option<Vec<SearchTypeSets>>,
 }
+impl crate::validation::Validate for TextSearchIndexDefinition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static TYPE_SETS: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(100),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
+        v.field("analyzers", &self.analyzers, &crate::validation::Rules::NONE);
+        v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
+        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
+        v.field(
+            "searchAnalyzer",
+            &self.search_analyzer,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("sort", &self.sort, &crate::validation::Rules::NONE);
+        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+        v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
+        v.field("typeSets", &self.type_sets, &TYPE_SETS);
+    }
+}
 /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves making the following changes to the text in fields:
 ///
 /// - extracting words

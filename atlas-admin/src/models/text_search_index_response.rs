@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    SearchIndexDefinitionVersion, SearchIndexResponseStatus, SearchIndexResponseType,
-    SynonymMappingStatusDetail, TextSearchHostStatusDetail, TextSearchIndexDefinition,
+    ObjectId, SearchIndexDefinitionVersion, SearchIndexResponseStatus,
+    SearchIndexResponseType, SynonymMappingStatusDetail, TextSearchHostStatusDetail,
+    TextSearchIndexDefinition,
 };
 /// Text Search Index Response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct TextSearchIndexResponse {
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
     #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
-    pub index_id: Option<String>,
+    pub index_id: Option<ObjectId>,
     #[serde(
         rename = "latestDefinition",
         default,
@@ -69,6 +70,42 @@ pub struct TextSearchIndexResponse {
     pub synonym_mapping_status_detail: Option<
         Vec<::std::collections::BTreeMap<String, SynonymMappingStatusDetail>>,
     >,
+}
+impl crate::validation::Validate for TextSearchIndexResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.field(
+            "latestDefinition",
+            &self.latest_definition,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "latestDefinitionVersion",
+            &self.latest_definition_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("statusDetail", &self.status_detail, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field(
+            "synonymMappingStatus",
+            &self.synonym_mapping_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "synonymMappingStatusDetail",
+            &self.synonym_mapping_status_detail,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -49,6 +49,29 @@ pub struct TextSearchIndexStatusDetail {
     )]
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
 }
+impl crate::validation::Validate for TextSearchIndexStatusDetail {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+        v.field(
+            "definitionVersion",
+            &self.definition_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("message", &self.message, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field(
+            "synonymMappingStatus",
+            &self.synonym_mapping_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "synonymMappingStatusDetail",
+            &self.synonym_mapping_status_detail,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Condition of the search index when you made this request.
 ///
 /// - `DELETING`: The index is being deleted.

@@ -119,6 +119,22 @@ impl From<MicrosoftTeams> for ThirdPartyIntegration {
         Self::MicrosoftTeams(value)
     }
 }
+impl crate::validation::Validate for ThirdPartyIntegration {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::PagerDuty(inner) => inner.validate_into(v),
+            Self::Slack(inner) => inner.validate_into(v),
+            Self::Datadog(inner) => inner.validate_into(v),
+            Self::NewRelic(inner) => inner.validate_into(v),
+            Self::OpsGenie(inner) => inner.validate_into(v),
+            Self::VictorOps(inner) => inner.validate_into(v),
+            Self::Webhook(inner) => inner.validate_into(v),
+            Self::Prometheus(inner) => inner.validate_into(v),
+            Self::MicrosoftTeams(inner) => inner.validate_into(v),
+            Self::Unknown(_) => {}
+        }
+    }
+}
 /// Integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThirdPartyIntegrationType {

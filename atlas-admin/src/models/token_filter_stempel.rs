@@ -10,6 +10,11 @@ pub struct TokenFilterStempel {
     #[serde(rename = "type")]
     pub type_: TokenFilterStempelType,
 }
+impl crate::validation::Validate for TokenFilterStempel {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterStempelType {

@@ -20,6 +20,21 @@ pub struct TokenFilterWordDelimiterGraph {
     #[serde(rename = "type")]
     pub type_: TokenFilterWordDelimiterGraphType,
 }
+impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "delimiterOptions",
+            &self.delimiter_options,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "protectedWords",
+            &self.protected_words,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Object that contains the rules that determine how to split words into sub-words.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
@@ -86,6 +101,60 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     )]
     pub stem_english_possessive: Option<bool>,
 }
+impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptions {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "concatenateAll",
+            &self.concatenate_all,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "concatenateNumbers",
+            &self.concatenate_numbers,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "concatenateWords",
+            &self.concatenate_words,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "generateNumberParts",
+            &self.generate_number_parts,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "generateWordParts",
+            &self.generate_word_parts,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "ignoreKeywords",
+            &self.ignore_keywords,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "preserveOriginal",
+            &self.preserve_original,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "splitOnCaseChange",
+            &self.split_on_case_change,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "splitOnNumerics",
+            &self.split_on_numerics,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "stemEnglishPossessive",
+            &self.stem_english_possessive,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}
 /// Object that contains options for protected words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
@@ -94,6 +163,12 @@ pub struct TokenFilterWordDelimiterGraphProtectedWords {
     pub ignore_case: Option<bool>,
     /// List that contains the tokens to protect from delimination.
     pub words: Vec<String>,
+}
+impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
+        v.field("words", &self.words, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -17,6 +17,16 @@ pub struct TokenFilterasciiFolding {
     #[serde(rename = "type")]
     pub type_: TokenFilterasciiFoldingType,
 }
+impl crate::validation::Validate for TokenFilterasciiFolding {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "originalTokens",
+            &self.original_tokens,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Value that indicates whether to include or omit the original tokens in the output of the token filter.
 ///
 /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.

@@ -23,6 +23,18 @@ pub struct TokenFilteredgeGram {
     #[serde(rename = "type")]
     pub type_: TokenFilteredgeGramType,
 }
+impl crate::validation::Validate for TokenFilteredgeGram {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
+        v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
+        v.field(
+            "termNotInBounds",
+            &self.term_not_in_bounds,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Value that indicates whether to index tokens shorter than `minGram` or longer than `maxGram`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilteredgeGramTermNotInBounds {

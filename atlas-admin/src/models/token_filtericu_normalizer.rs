@@ -17,6 +17,16 @@ pub struct TokenFiltericuNormalizer {
     #[serde(rename = "type")]
     pub type_: TokenFiltericuNormalizerType,
 }
+impl crate::validation::Validate for TokenFiltericuNormalizer {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "normalizationForm",
+            &self.normalization_form,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Normalization form to apply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFiltericuNormalizerNormalizationForm {

@@ -16,6 +16,13 @@ pub struct TokenFilterlength {
     #[serde(rename = "type")]
     pub type_: TokenFilterlengthType,
 }
+impl crate::validation::Validate for TokenFilterlength {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("max", &self.max, &crate::validation::Rules::NONE);
+        v.field("min", &self.min, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterlengthType {

@@ -16,6 +16,14 @@ pub struct TokenFilterregex {
     #[serde(rename = "type")]
     pub type_: TokenFilterregexType,
 }
+impl crate::validation::Validate for TokenFilterregex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("matches", &self.matches, &crate::validation::Rules::NONE);
+        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
+        v.field("replacement", &self.replacement, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Value that indicates whether to replace only the first matching pattern or all matching patterns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterregexMatches {

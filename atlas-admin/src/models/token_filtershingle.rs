@@ -16,6 +16,21 @@ pub struct TokenFiltershingle {
     #[serde(rename = "type")]
     pub type_: TokenFiltershingleType,
 }
+impl crate::validation::Validate for TokenFiltershingle {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "maxShingleSize",
+            &self.max_shingle_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "minShingleSize",
+            &self.min_shingle_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFiltershingleType {

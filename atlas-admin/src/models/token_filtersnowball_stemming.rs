@@ -13,6 +13,12 @@ pub struct TokenFiltersnowballStemming {
     #[serde(rename = "type")]
     pub type_: TokenFiltersnowballStemmingType,
 }
+impl crate::validation::Validate for TokenFiltersnowballStemming {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("stemmerName", &self.stemmer_name, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Snowball-generated stemmer to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFiltersnowballStemmingStemmerName {

@@ -15,6 +15,13 @@ pub struct TokenFilterstopword {
     #[serde(rename = "type")]
     pub type_: TokenFilterstopwordType,
 }
+impl crate::validation::Validate for TokenFilterstopword {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
+        v.field("tokens", &self.tokens, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterstopwordType {

@@ -16,6 +16,13 @@ pub struct TokenizeredgeGram {
     #[serde(rename = "type")]
     pub type_: TokenizeredgeGramType,
 }
+impl crate::validation::Validate for TokenizeredgeGram {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
+        v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizeredgeGramType {

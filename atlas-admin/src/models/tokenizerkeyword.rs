@@ -10,6 +10,11 @@ pub struct Tokenizerkeyword {
     #[serde(rename = "type")]
     pub type_: TokenizerkeywordType,
 }
+impl crate::validation::Validate for Tokenizerkeyword {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizerkeywordType {

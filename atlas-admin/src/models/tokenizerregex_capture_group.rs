@@ -14,6 +14,13 @@ pub struct TokenizerregexCaptureGroup {
     #[serde(rename = "type")]
     pub type_: TokenizerregexCaptureGroupType,
 }
+impl crate::validation::Validate for TokenizerregexCaptureGroup {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("group", &self.group, &crate::validation::Rules::NONE);
+        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizerregexCaptureGroupType {

@@ -12,6 +12,12 @@ pub struct TokenizerregexSplit {
     #[serde(rename = "type")]
     pub type_: TokenizerregexSplitType,
 }
+impl crate::validation::Validate for TokenizerregexSplit {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizerregexSplitType {

@@ -13,6 +13,16 @@ pub struct Tokenizerwhitespace {
     #[serde(rename = "type")]
     pub type_: TokenizerwhitespaceType,
 }
+impl crate::validation::Validate for Tokenizerwhitespace {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "maxTokenLength",
+            &self.max_token_length,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizerwhitespaceType {

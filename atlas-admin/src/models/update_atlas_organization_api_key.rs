@@ -12,6 +12,17 @@ pub struct UpdateAtlasOrganizationApiKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UpdateAtlasOrganizationApiKeyRolesItem>>,
 }
+impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESC: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("desc", &self.desc, &DESC);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateAtlasOrganizationApiKeyRolesItem {
     /// `ORG_OWNER`

@@ -12,3 +12,14 @@ pub struct UpdateAtlasProjectApiKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
 }
+impl crate::validation::Validate for UpdateAtlasProjectApiKey {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static DESC: crate::validation::Rules = crate::validation::Rules {
+            min_length: Some(1),
+            max_length: Some(250),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("desc", &self.desc, &DESC);
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+    }
+}

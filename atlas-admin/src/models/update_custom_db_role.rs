@@ -13,3 +13,13 @@ pub struct UpdateCustomDbRole {
     #[serde(rename = "inheritedRoles", default, skip_serializing_if = "Option::is_none")]
     pub inherited_roles: Option<Vec<DatabaseInheritedRole>>,
 }
+impl crate::validation::Validate for UpdateCustomDbRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("actions", &self.actions, &crate::validation::Rules::NONE);
+        v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
+    }
+}

@@ -15,3 +15,13 @@ pub struct UpdateGroupRolesForUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for UpdateGroupRolesForUser {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

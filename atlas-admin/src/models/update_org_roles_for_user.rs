@@ -15,6 +15,16 @@ pub struct UpdateOrgRolesForUser {
     #[serde(rename = "orgRoles", default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>>,
 }
+impl crate::validation::Validate for UpdateOrgRolesForUser {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("orgRoles", &self.org_roles, &ORG_ROLES);
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateOrgRolesForUserOrgRolesItem {
     /// `ORG_OWNER`

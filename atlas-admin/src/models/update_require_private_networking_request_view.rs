@@ -10,3 +10,12 @@ pub struct UpdateRequirePrivateNetworkingRequestView {
     #[serde(rename = "requirePrivateNetworking")]
     pub require_private_networking: bool,
 }
+impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "requirePrivateNetworking",
+            &self.require_private_networking,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UsageDetailsFilterRequest {
@@ -14,10 +15,10 @@ pub struct UsageDetailsFilterRequest {
     pub bill_start_date: Option<::chrono::NaiveDate>,
     /// The list of unique cluster ids to be included in the Usage Details filter.
     #[serde(rename = "clusterIds", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_ids: Option<Vec<String>>,
+    pub cluster_ids: Option<Vec<ObjectId>>,
     /// The list of groups to be included in the Usage Details filter.
     #[serde(rename = "groupIds", default, skip_serializing_if = "Option::is_none")]
-    pub group_ids: Option<Vec<String>>,
+    pub group_ids: Option<Vec<ObjectId>>,
     /// Whether zero cent line items should be included.
     #[serde(
         rename = "includeZeroCentLineItems",
@@ -34,6 +35,38 @@ pub struct UsageDetailsFilterRequest {
     /// The inclusive usage start date for usage details filter.
     #[serde(rename = "usageStartDate", default, skip_serializing_if = "Option::is_none")]
     pub usage_start_date: Option<::chrono::NaiveDate>,
+}
+impl crate::validation::Validate for UsageDetailsFilterRequest {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CLUSTER_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static GROUP_IDS: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        static SKU_SERVICES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("billEndDate", &self.bill_end_date, &crate::validation::Rules::NONE);
+        v.field("billStartDate", &self.bill_start_date, &crate::validation::Rules::NONE);
+        v.field("clusterIds", &self.cluster_ids, &CLUSTER_IDS);
+        v.field("groupIds", &self.group_ids, &GROUP_IDS);
+        v.field(
+            "includeZeroCentLineItems",
+            &self.include_zero_cent_line_items,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("skuServices", &self.sku_services, &SKU_SERVICES);
+        v.field("usageEndDate", &self.usage_end_date, &crate::validation::Rules::NONE);
+        v.field(
+            "usageStartDate",
+            &self.usage_start_date,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageDetailsFilterRequestSkuServicesItem {

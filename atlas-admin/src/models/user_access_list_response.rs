@@ -42,3 +42,30 @@ pub struct UserAccessListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for UserAccessListResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
+            ..crate::validation::Rules::NONE
+        };
+        static COUNT: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(1.0),
+            ..crate::validation::Rules::NONE
+        };
+        static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
+        v.field("count", &self.count, &COUNT);
+        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.field("lastUsed", &self.last_used, &crate::validation::Rules::NONE);
+        v.field(
+            "lastUsedAddress",
+            &self.last_used_address,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

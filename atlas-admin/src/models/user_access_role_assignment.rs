@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserAccessRoleAssignment {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
@@ -12,5 +13,11 @@ pub struct UserAccessRoleAssignment {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<ObjectId>,
+}
+impl crate::validation::Validate for UserAccessRoleAssignment {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
+    }
 }

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserCert {
     /// Unique 24-hexadecimal character string that identifies this certificate.
@@ -20,7 +20,7 @@ pub struct UserCert {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -45,4 +45,27 @@ pub struct UserCert {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+}
+impl crate::validation::Validate for UserCert {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static MONTHS_UNTIL_EXPIRATION: crate::validation::Rules = crate::validation::Rules {
+            maximum: Some(24.0),
+            ..crate::validation::Rules::NONE
+        };
+        static SUBJECT: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::BIND_USERNAME),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "monthsUntilExpiration",
+            &self.months_until_expiration,
+            &MONTHS_UNTIL_EXPIRATION,
+        );
+        v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
+        v.field("subject", &self.subject, &SUBJECT);
+    }
 }

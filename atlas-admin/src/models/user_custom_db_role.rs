@@ -16,3 +16,14 @@ pub struct UserCustomDbRole {
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl crate::validation::Validate for UserCustomDbRole {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
+            unique_items: true,
+            ..crate::validation::Rules::NONE
+        };
+        v.field("actions", &self.actions, &crate::validation::Rules::NONE);
+        v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
+        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+    }
+}

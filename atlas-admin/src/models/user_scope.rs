@@ -3,14 +3,21 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ResourceName;
 /// Range of resources available to this database user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserScope {
     /// Human-readable label that identifies the cluster or MongoDB Atlas Data Lake that this database user can access.
-    pub name: String,
+    pub name: ResourceName,
     /// Category of resource that this database user can access.
     #[serde(rename = "type")]
     pub type_: UserScopeType,
+}
+impl crate::validation::Validate for UserScope {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }
 /// Category of resource that this database user can access.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,3 +16,10 @@ pub struct UserSecurity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl crate::validation::Validate for UserSecurity {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("customerX509", &self.customer_x509, &crate::validation::Rules::NONE);
+        v.field("ldap", &self.ldap, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+    }
+}

@@ -16,3 +16,10 @@ pub struct UserToDnMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitution: Option<String>,
 }
+impl crate::validation::Validate for UserToDnMapping {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("ldapQuery", &self.ldap_query, &crate::validation::Rules::NONE);
+        v.field("match", &self.match_, &crate::validation::Rules::NONE);
+        v.field("substitution", &self.substitution, &crate::validation::Rules::NONE);
+    }
+}

@@ -28,6 +28,15 @@ pub struct VectorSearchHostStatusDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VectorSearchHostStatusDetailStatus>,
 }
+impl crate::validation::Validate for VectorSearchHostStatusDetail {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.field("mainIndex", &self.main_index, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+    }
+}
 /// Condition of the search index when you made this request.
 ///
 /// - `DELETING`: The index is being deleted.

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::{BasicDbObject, ClusterSearchIndexStatus, ClusterSearchIndexType};
+use super::{BasicDbObject, ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VectorSearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
@@ -15,7 +15,7 @@ pub struct VectorSearchIndex {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
-    pub index_id: Option<String>,
+    pub index_id: Option<ObjectId>,
     /// Human-readable label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
@@ -44,4 +44,22 @@ pub struct VectorSearchIndex {
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
     #[serde(rename = "nestedRoot", default, skip_serializing_if = "Option::is_none")]
     pub nested_root: Option<String>,
+}
+impl crate::validation::Validate for VectorSearchIndex {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+        v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
+    }
 }

@@ -19,3 +19,11 @@ pub struct VectorSearchIndexDefinition {
     #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
 }
+impl crate::validation::Validate for VectorSearchIndexDefinition {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+        v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
+        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
+        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+    }
+}

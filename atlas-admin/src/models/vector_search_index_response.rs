@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use super::{
-    SearchIndexDefinitionVersion, SearchIndexResponseStatus, SearchIndexResponseType,
-    VectorSearchHostStatusDetail, VectorSearchIndexDefinition,
+    ObjectId, SearchIndexDefinitionVersion, SearchIndexResponseStatus,
+    SearchIndexResponseType, VectorSearchHostStatusDetail, VectorSearchIndexDefinition,
 };
 /// Vector Search Index Response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -18,7 +18,7 @@ pub struct VectorSearchIndexResponse {
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
     #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
-    pub index_id: Option<String>,
+    pub index_id: Option<ObjectId>,
     #[serde(
         rename = "latestDefinition",
         default,
@@ -53,4 +53,30 @@ pub struct VectorSearchIndexResponse {
     /// Type of the index. The default type is search.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SearchIndexResponseType>,
+}
+impl crate::validation::Validate for VectorSearchIndexResponse {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field(
+            "collectionName",
+            &self.collection_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.field(
+            "latestDefinition",
+            &self.latest_definition,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "latestDefinitionVersion",
+            &self.latest_definition_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
+        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.field("statusDetail", &self.status_detail, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
 }

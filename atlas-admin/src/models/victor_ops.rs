@@ -29,6 +29,14 @@ pub struct VictorOps {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VictorOpsType>,
 }
+impl crate::validation::Validate for VictorOps {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("routingKey", &self.routing_key, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VictorOpsType {

@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// VictorOps notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VictorOpsNotification {
@@ -19,7 +20,7 @@ pub struct VictorOpsNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: VictorOpsNotificationTypeName,
@@ -43,6 +44,29 @@ pub struct VictorOpsNotification {
         skip_serializing_if = "Option::is_none"
     )]
     pub victor_ops_routing_key: Option<String>,
+}
+impl crate::validation::Validate for VictorOpsNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.field(
+            "victorOpsApiKey",
+            &self.victor_ops_api_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "victorOpsRoutingKey",
+            &self.victor_ops_routing_key,
+            &crate::validation::Rules::NONE,
+        );
+    }
 }
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

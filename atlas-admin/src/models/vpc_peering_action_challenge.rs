@@ -23,3 +23,18 @@ pub struct VpcPeeringActionChallenge {
     #[serde(rename = "requesterVpcId", default, skip_serializing_if = "Option::is_none")]
     pub requester_vpc_id: Option<String>,
 }
+impl crate::validation::Validate for VpcPeeringActionChallenge {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field(
+            "requesterAccountId",
+            &self.requester_account_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "requesterVpcId",
+            &self.requester_vpc_id,
+            &crate::validation::Rules::NONE,
+        );
+    }
+}

@@ -3,13 +3,13 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use super::Link;
+use super::{Link, ObjectId};
 /// Represents a VPC Peering connection on AWS.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<ObjectId>,
     /// The account ID responsible for accepting the request.
     #[serde(
         rename = "accepterAccountId",
@@ -31,7 +31,7 @@ pub struct VpcPeeringConnection {
     pub expiration_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The internal project ID.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -59,6 +59,40 @@ pub struct VpcPeeringConnection {
     /// A status message.
     #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
+}
+impl crate::validation::Validate for VpcPeeringConnection {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.field(
+            "accepterAccountId",
+            &self.accepter_account_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("accepterCidr", &self.accepter_cidr, &crate::validation::Rules::NONE);
+        v.field("accepterVpcId", &self.accepter_vpc_id, &crate::validation::Rules::NONE);
+        v.field("cloudStatus", &self.cloud_status, &crate::validation::Rules::NONE);
+        v.field(
+            "expirationTime",
+            &self.expiration_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.field("localStatus", &self.local_status, &crate::validation::Rules::NONE);
+        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.field(
+            "requesterAccountId",
+            &self.requester_account_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("requesterCidr", &self.requester_cidr, &crate::validation::Rules::NONE);
+        v.field(
+            "requesterVpcId",
+            &self.requester_vpc_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("statusMessage", &self.status_message, &crate::validation::Rules::NONE);
+    }
 }
 /// The local status of the VPC Peering Connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -36,6 +36,20 @@ pub struct Webhook {
     /// **NOTE**: When you view or edit the alert for a webhook notification, the URL appears partially redacted.
     pub url: String,
 }
+impl crate::validation::Validate for Webhook {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("bodyTemplate", &self.body_template, &crate::validation::Rules::NONE);
+        v.field(
+            "headersTemplate",
+            &self.headers_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.field("url", &self.url, &crate::validation::Rules::NONE);
+    }
+}
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookType {

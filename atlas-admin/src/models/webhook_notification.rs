@@ -3,6 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
+use super::ObjectId;
 /// Webhook notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookNotification {
@@ -19,7 +20,7 @@ pub struct WebhookNotification {
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
-    pub notifier_id: Option<String>,
+    pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
     #[serde(rename = "typeName")]
     pub type_name: WebhookNotificationTypeName,
@@ -55,6 +56,31 @@ pub struct WebhookNotification {
     /// **NOTE**: When you view or edit the alert for a Webhook URL notification, the URL appears partially redacted.
     #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+}
+impl crate::validation::Validate for WebhookNotification {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            minimum: Some(5.0),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
+        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
+        v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
+        v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
+        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.field(
+            "webhookBodyTemplate",
+            &self.webhook_body_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field(
+            "webhookHeadersTemplate",
+            &self.webhook_headers_template,
+            &crate::validation::Rules::NONE,
+        );
+        v.field("webhookSecret", &self.webhook_secret, &crate::validation::Rules::NONE);
+        v.field("webhookUrl", &self.webhook_url, &crate::validation::Rules::NONE);
+    }
 }
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,3 +12,9 @@ pub struct X509Certificate {
     #[serde(rename = "notBefore", default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl crate::validation::Validate for X509Certificate {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
+        v.field("notBefore", &self.not_before, &crate::validation::Rules::NONE);
+    }
+}

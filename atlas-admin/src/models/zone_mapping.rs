@@ -11,3 +11,9 @@ pub struct ZoneMapping {
     /// Human-readable label that identifies the zone in your global cluster. This zone maps to a location code.
     pub zone: String,
 }
+impl crate::validation::Validate for ZoneMapping {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("location", &self.location, &crate::validation::Rules::NONE);
+        v.field("zone", &self.zone, &crate::validation::Rules::NONE);
+    }
+}

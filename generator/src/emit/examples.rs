@@ -10,6 +10,62 @@ use crate::ir::Model;
 use crate::write::Tree;
 
 pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
+    emit_examples(model, tree)?;
+    emit_pattern_examples(model, tree)
+}
+
+/// `tests/spec_patterns.rs`: every example the spec gives for a value with a pattern
+/// matches it, and identifier newtypes accept them.
+fn emit_pattern_examples(model: &Model, tree: &mut Tree) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut newtype_rows = Vec::new();
+    for info in model.patterns.values() {
+        if info.examples.is_empty() {
+            continue;
+        }
+        let ident = quote::format_ident!("{}", info.ident);
+        let examples = &info.examples;
+        rows.push(quote!((&atlas_admin::patterns::#ident, &[#(#examples),*]),));
+        if let Some(id) = info.newtype {
+            let ty = quote::format_ident!("{}", model.get(id).name);
+            newtype_rows.push(quote! {
+                for example in [#(#examples),*] {
+                    if let Err(e) = example.parse::<atlas_admin::models::#ty>() {
+                        failures.push(e.to_string());
+                    }
+                }
+            });
+        }
+    }
+    tree.add_rust(
+        "tests/spec_patterns.rs",
+        quote! {
+            //! Every example the spec gives for a value with a pattern matches the pattern.
+
+            static EXAMPLES: &[(&atlas_admin::validation::Pattern, &[&str])] = &[#(#rows)*];
+
+            #[test]
+            fn every_pattern_accepts_the_spec_examples() {
+                let failures: Vec<String> = EXAMPLES
+                    .iter()
+                    .flat_map(|(pattern, examples)| examples.iter().map(move |e| (pattern, e)))
+                    .filter(|(pattern, example)| !pattern.is_match(example))
+                    .map(|(pattern, example)| format!("{example:?} does not match {}", pattern.source()))
+                    .collect();
+                assert!(failures.is_empty(), "{}", failures.join("\n"));
+            }
+
+            #[test]
+            fn identifier_newtypes_accept_the_spec_examples() {
+                let mut failures: Vec<String> = Vec::new();
+                #(#newtype_rows)*
+                assert!(failures.is_empty(), "{}", failures.join("\n"));
+            }
+        },
+    )
+}
+
+fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
     let mut examples: Vec<_> = model.examples.iter().collect();
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     let rows = examples.iter().map(|e| {

@@ -15,6 +15,7 @@ use crate::write::Tree;
 pub fn emit_crate(model: &Model, spec: &SpecSource) -> Result<Tree> {
     let mut tree = Tree::new(&spec.sha256);
     models::emit(model, &mut tree)?;
+    models::emit_patterns(model, &mut tree)?;
     examples::emit(model, &mut tree)?;
     Ok(tree)
 }

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
 use super::names::{self, Scope};
+use super::newtypes;
 use super::view::View;
 use super::*;
 use crate::error::{pointer_token, Error, Result};
@@ -49,6 +50,7 @@ pub fn lower(api: &OpenAPI) -> Result<Model> {
     cx.convert_components()?;
     super::operations::lower_operations(&mut cx)?;
     super::cycles::break_cycles(&mut cx.model);
+    super::patterns::finish(&mut cx.model)?;
     Ok(cx.model)
 }
 
@@ -158,6 +160,14 @@ impl<'a> Lowerer<'a> {
                 }
                 let ty = self.lower_inline(schema, pointer, hint, home)?;
                 self.record_example(schema, pointer, ty.clone());
+                if let (Some(pattern), Some(serde_json::Value::String(example))) =
+                    (&View::of(schema).constraints.pattern, &schema.schema_data.example)
+                {
+                    let info = self.model.patterns.entry(pattern.clone()).or_default();
+                    if !info.examples.contains(example) {
+                        info.examples.push(example.clone());
+                    }
+                }
                 self.lowered.insert(pointer.to_string(), ty.clone());
                 Ok(ty)
             }
@@ -208,11 +218,15 @@ impl<'a> Lowerer<'a> {
                 )?)),
                 _ => TypeRef::Builtin(Builtin::Json),
             },
-            Some("string") => TypeRef::Builtin(match view.format.as_deref() {
-                Some("date-time") => Builtin::DateTime,
-                Some("date") => Builtin::Date,
-                _ => Builtin::String,
-            }),
+            Some("string") => match (view.format.as_deref(), &view.constraints.pattern) {
+                (Some("date-time"), _) => TypeRef::Builtin(Builtin::DateTime),
+                (Some("date"), _) => TypeRef::Builtin(Builtin::Date),
+                (_, Some(pattern)) => match newtypes::newtype_for(pattern) {
+                    Some((name, doc)) => TypeRef::Named(self.newtype(pattern, name, doc, pointer)),
+                    None => TypeRef::Builtin(Builtin::String),
+                },
+                _ => TypeRef::Builtin(Builtin::String),
+            },
             Some("integer") => TypeRef::Builtin(match view.format.as_deref() {
                 Some("int32") => Builtin::I32,
                 _ => Builtin::I64,
@@ -333,6 +347,7 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 let inline = matches!(property, ReferenceOr::Item(_));
+                let constraints = self.constraints(property.into(), &ty, &property_pointer, wire)?;
                 out.add(Field {
                     wire: wire.clone(),
                     ident: String::new(),
@@ -344,6 +359,7 @@ impl<'a> Lowerer<'a> {
                     deprecated: inline && data.is_some_and(|d| d.deprecated),
                     doc: if inline { data.and_then(doc_of_data) } else { None },
                     boxed: false,
+                    constraints,
                 });
             }
         }
@@ -436,6 +452,77 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
+    /// The validated newtype for an identifier pattern, declared on first use.
+    fn newtype(&mut self, pattern: &str, name: &str, doc: &str, pointer: &str) -> TypeId {
+        if let Some(id) = self.model.patterns.get(pattern).and_then(|p| p.newtype) {
+            return id;
+        }
+        let rust = self.type_names.claim_reported(name, pointer, &mut self.model.renames);
+        let id = self.push_type(TypeDef {
+            name: rust,
+            pointer: pointer.to_string(),
+            home: "Identifiers".to_string(),
+            doc: Some(format!("{doc}\n\nMust match `{pattern}`.")),
+            deprecated: false,
+            kind: TypeKind::Newtype { pattern: pattern.to_string() },
+        });
+        self.model.patterns.entry(pattern.to_string()).or_default().newtype = Some(id);
+        id
+    }
+
+    /// The constraints a schema puts on the value at `pointer`, including those of its
+    /// items and map values and of a component it is an alias of. A pattern the value's
+    /// newtype already enforces is left out; every other pattern is registered.
+    pub fn constraints(&mut self, schema: SchemaRef<'a>, ty: &TypeRef, pointer: &str, used_by: &str) -> Result<Constraints> {
+        let mut constraints = self.raw_constraints(schema, pointer, 0)?;
+        strip_enforced(&self.model, ty, &mut constraints);
+        self.register_patterns(&constraints, pointer, used_by);
+        Ok(constraints)
+    }
+
+    fn raw_constraints(&self, schema: SchemaRef<'a>, pointer: &str, depth: usize) -> Result<Constraints> {
+        if depth > 16 {
+            return Err(Error::spec(pointer, "$ref chain too deep (a cycle of aliases?)"));
+        }
+        let schema = match schema {
+            SchemaRef::Inline(schema) => schema,
+            SchemaRef::Ref(reference) => match self.resolve(reference, pointer)?.1 {
+                // Only a component that is a plain value (no type of its own) passes its
+                // constraints on; a named type validates itself.
+                Some(target) if !needs_name(target, &View::of(target)) => target,
+                _ => return Ok(Constraints::default()),
+            },
+        };
+        let view = View::of(schema);
+        let mut constraints = view.constraints.clone();
+        if let Some(items) = view.items {
+            let items = self.raw_constraints(items.into(), pointer, depth + 1)?;
+            constraints.items = (!items.is_empty()).then(|| Box::new(items));
+        }
+        if let Some(AdditionalProperties::Schema(values)) = view.additional {
+            let values = self.raw_constraints(values.as_ref().into(), pointer, depth + 1)?;
+            constraints.values = (!values.is_empty()).then(|| Box::new(values));
+        }
+        if let ([only], None) = (view.all_of, view.properties) {
+            let inner = self.raw_constraints(only.into(), pointer, depth + 1)?;
+            constraints = merge(constraints, inner);
+        }
+        Ok(constraints)
+    }
+
+    fn register_patterns(&mut self, constraints: &Constraints, pointer: &str, used_by: &str) {
+        if let Some(pattern) = &constraints.pattern {
+            let info = self.model.patterns.entry(pattern.clone()).or_default();
+            if info.pointer.is_empty() {
+                info.pointer = pointer.to_string();
+            }
+            *info.used_by.entry(used_by.to_string()).or_default() += 1;
+        }
+        for nested in [&constraints.items, &constraints.values].into_iter().flatten() {
+            self.register_patterns(nested, pointer, used_by);
+        }
+    }
+
     /// A short name for a type, to name the union variant that holds it.
     fn label(&self, ty: &TypeRef) -> String {
         match ty {
@@ -444,6 +531,56 @@ impl<'a> Lowerer<'a> {
             TypeRef::Vec(inner) => format!("{}List", self.label(inner)),
             TypeRef::Map(inner) => format!("{}Map", self.label(inner)),
         }
+    }
+}
+
+/// Fills what `a` leaves unset from `b`.
+fn merge(a: Constraints, b: Constraints) -> Constraints {
+    Constraints {
+        pattern: a.pattern.or(b.pattern),
+        min_length: a.min_length.or(b.min_length),
+        max_length: a.max_length.or(b.max_length),
+        minimum: a.minimum.or(b.minimum),
+        exclusive_minimum: a.exclusive_minimum || b.exclusive_minimum,
+        maximum: a.maximum.or(b.maximum),
+        exclusive_maximum: a.exclusive_maximum || b.exclusive_maximum,
+        min_items: a.min_items.or(b.min_items),
+        max_items: a.max_items.or(b.max_items),
+        unique_items: a.unique_items || b.unique_items,
+        min_properties: a.min_properties.or(b.min_properties),
+        max_properties: a.max_properties.or(b.max_properties),
+        items: a.items.or(b.items),
+        values: a.values.or(b.values),
+    }
+}
+
+/// Drops a pattern the value's own newtype enforces, at every level.
+fn strip_enforced(model: &Model, ty: &TypeRef, constraints: &mut Constraints) {
+    match ty {
+        TypeRef::Named(id) => {
+            if let TypeKind::Newtype { pattern } = &model.get(*id).kind {
+                if constraints.pattern.as_ref() == Some(pattern) {
+                    constraints.pattern = None;
+                }
+            }
+        }
+        TypeRef::Vec(inner) => {
+            if let Some(items) = constraints.items.as_mut() {
+                strip_enforced(model, inner, items);
+                if items.is_empty() {
+                    constraints.items = None;
+                }
+            }
+        }
+        TypeRef::Map(inner) => {
+            if let Some(values) = constraints.values.as_mut() {
+                strip_enforced(model, inner, values);
+                if values.is_empty() {
+                    constraints.values = None;
+                }
+            }
+        }
+        TypeRef::Builtin(_) => {}
     }
 }
 

@@ -9,7 +9,9 @@
 mod cycles;
 mod lower;
 pub mod names;
+pub mod newtypes;
 mod operations;
+mod patterns;
 mod view;
 
 pub use lower::lower;
@@ -31,6 +33,52 @@ pub struct Model {
     pub examples: Vec<Example>,
     /// Names that had to be changed to stay unique, for the generation report.
     pub renames: Vec<names::Rename>,
+    /// Every distinct `pattern` of the spec, by its source text.
+    pub patterns: BTreeMap<String, PatternInfo>,
+}
+
+/// A `pattern` of the spec and where it is used.
+#[derive(Debug, Clone, Default)]
+pub struct PatternInfo {
+    /// Name of the static holding it in `atlas_admin::patterns` (SCREAMING_SNAKE_CASE).
+    pub ident: String,
+    /// `regress` flags it compiles with: `u` (Unicode, needed for `\p{L}`) when it can.
+    pub flags: String,
+    /// Property or parameter names that carry it, with counts.
+    pub used_by: BTreeMap<String, usize>,
+    /// Where it first appears.
+    pub pointer: String,
+    /// Every `example` the spec gives for a value with this pattern.
+    pub examples: Vec<String>,
+    /// The validated newtype that carries it, if it is a recurring identifier pattern.
+    pub newtype: Option<TypeId>,
+}
+
+/// Constraints the spec puts on a value where it is used (JSON Schema validation keywords).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub pattern: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    /// Constraints on each item of an array.
+    pub items: Option<Box<Constraints>>,
+    /// Constraints on each value of a map.
+    pub values: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 pub use operations::{Body, Content, Operation, Parameter, ParameterLocation, Response};
@@ -67,6 +115,8 @@ pub enum TypeKind {
     Untagged(UntaggedUnion),
     /// A named alias for another type (`pub type X = ...`).
     Alias(TypeRef),
+    /// A string that must match a recurring identifier pattern (`ObjectId`, ...).
+    Newtype { pattern: String },
     /// Not yet converted (only during lowering).
     Pending,
 }
@@ -119,6 +169,8 @@ pub struct Field {
     pub doc: Option<String>,
     /// Set by cycle breaking: the field closes a cycle of direct containment.
     pub boxed: bool,
+    /// What the value must satisfy beyond its type.
+    pub constraints: Constraints,
 }
 
 impl Field {

@@ -43,6 +43,8 @@ pub struct Parameter {
     pub ty: TypeRef,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// What the value must satisfy beyond its type.
+    pub constraints: super::Constraints,
 }
 
 #[derive(Debug, Clone)]
@@ -223,14 +225,17 @@ fn lower_parameter<'a>(cx: &mut Lowerer<'a>, param: &'a SpecParameter, pointer: 
         SpecParameter::Cookie { .. } => ParameterLocation::Cookie,
     };
     let data = param.parameter_data_ref();
-    let ty = match &data.format {
+    let (ty, constraints) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => {
             // Shared parameters name their inline types after themselves, not one user.
             let owner = if pointer.starts_with("/components/") { "" } else { home };
             let hint = format!("{owner}{}", names::type_name(&data.name));
-            cx.lower_schema(SchemaRef::from(schema), &format!("{pointer}/schema"), &hint, home)?
+            let schema_pointer = format!("{pointer}/schema");
+            let ty = cx.lower_schema(SchemaRef::from(schema), &schema_pointer, &hint, home)?;
+            let constraints = cx.constraints(SchemaRef::from(schema), &ty, &schema_pointer, &data.name)?;
+            (ty, constraints)
         }
-        ParameterSchemaOrContent::Content(_) => TypeRef::Builtin(Builtin::String),
+        ParameterSchemaOrContent::Content(_) => (TypeRef::Builtin(Builtin::String), super::Constraints::default()),
     };
     Ok(Parameter {
         name: data.name.clone(),
@@ -239,6 +244,7 @@ fn lower_parameter<'a>(cx: &mut Lowerer<'a>, param: &'a SpecParameter, pointer: 
         ty,
         doc: data.description.clone(),
         deprecated: data.deprecated.unwrap_or(false),
+        constraints,
     })
 }
 

@@ -26,6 +26,7 @@ pub struct View<'a> {
     pub one_of: &'a [ReferenceOr<Schema>],
     pub all_of: &'a [ReferenceOr<Schema>],
     pub any_of: &'a [ReferenceOr<Schema>],
+    pub constraints: super::Constraints,
 }
 
 fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
@@ -49,6 +50,12 @@ impl<'a> View<'a> {
                     StringFormat::Binary => "binary",
                 }),
                 string_enum: s.enumeration.iter().flatten().cloned().collect(),
+                constraints: super::Constraints {
+                    pattern: s.pattern.clone(),
+                    min_length: s.min_length.map(|n| n as u64),
+                    max_length: s.max_length.map(|n| n as u64),
+                    ..Default::default()
+                },
                 ..View::default()
             },
             SchemaKind::Type(Type::Number(n)) => View {
@@ -57,6 +64,13 @@ impl<'a> View<'a> {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
                 }),
+                constraints: super::Constraints {
+                    minimum: n.minimum,
+                    exclusive_minimum: n.exclusive_minimum,
+                    maximum: n.maximum,
+                    exclusive_maximum: n.exclusive_maximum,
+                    ..Default::default()
+                },
                 ..View::default()
             },
             SchemaKind::Type(Type::Integer(i)) => View {
@@ -65,6 +79,13 @@ impl<'a> View<'a> {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
                 }),
+                constraints: super::Constraints {
+                    minimum: i.minimum.map(|n| n as f64),
+                    exclusive_minimum: i.exclusive_minimum,
+                    maximum: i.maximum.map(|n| n as f64),
+                    exclusive_maximum: i.exclusive_maximum,
+                    ..Default::default()
+                },
                 ..View::default()
             },
             SchemaKind::Type(Type::Boolean(_)) => View { typ: Some("boolean"), ..View::default() },
@@ -73,11 +94,24 @@ impl<'a> View<'a> {
                 properties: Some(&o.properties),
                 required: &o.required,
                 additional: o.additional_properties.as_ref(),
+                constraints: super::Constraints {
+                    min_properties: o.min_properties.map(|n| n as u64),
+                    max_properties: o.max_properties.map(|n| n as u64),
+                    ..Default::default()
+                },
                 ..View::default()
             },
-            SchemaKind::Type(Type::Array(a)) => {
-                View { typ: Some("array"), items: a.items.as_ref(), ..View::default() }
-            }
+            SchemaKind::Type(Type::Array(a)) => View {
+                typ: Some("array"),
+                items: a.items.as_ref(),
+                constraints: super::Constraints {
+                    min_items: a.min_items.map(|n| n as u64),
+                    max_items: a.max_items.map(|n| n as u64),
+                    unique_items: a.unique_items,
+                    ..Default::default()
+                },
+                ..View::default()
+            },
             SchemaKind::OneOf { one_of } => View { one_of, ..View::default() },
             SchemaKind::AllOf { all_of } => View { all_of, ..View::default() },
             SchemaKind::AnyOf { any_of } => View { any_of, ..View::default() },
@@ -94,6 +128,22 @@ impl<'a> View<'a> {
                 one_of: &any.one_of,
                 all_of: &any.all_of,
                 any_of: &any.any_of,
+                constraints: super::Constraints {
+                    pattern: any.pattern.clone(),
+                    min_length: any.min_length.map(|n| n as u64),
+                    max_length: any.max_length.map(|n| n as u64),
+                    minimum: any.minimum,
+                    exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+                    maximum: any.maximum,
+                    exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+                    min_items: any.min_items.map(|n| n as u64),
+                    max_items: any.max_items.map(|n| n as u64),
+                    unique_items: any.unique_items.unwrap_or(false),
+                    min_properties: any.min_properties.map(|n| n as u64),
+                    max_properties: any.max_properties.map(|n| n as u64),
+                    items: None,
+                    values: None,
+                },
             },
         }
     }

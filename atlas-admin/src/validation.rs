@@ -1,0 +1,547 @@
+//! Constraint checking, hand-written; the generator emits the `Validate` impls and the
+//! patterns (`crate::patterns`) that use it.
+//!
+//! Decoding never checks constraints (the server is the authority on what it returns);
+//! [`Validate::validate`] checks them on demand and reports every violation at once, each
+//! with a JSON pointer to the value, the rule and the offending value.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// A `pattern` of the spec, in the ECMAScript dialect OpenAPI uses, compiled on first use
+/// (once per process) with `regress`, which supports look-around and `\p{..}` classes.
+pub struct Pattern {
+    source: &'static str,
+    flags: &'static str,
+    compiled: OnceLock<regress::Regex>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str, flags: &'static str) -> Self {
+        Pattern { source, flags, compiled: OnceLock::new() }
+    }
+
+    /// The pattern as the spec writes it.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `text` matches. Like JSON Schema, the pattern is searched for, not implicitly
+    /// anchored: the spec's patterns anchor themselves with `^...$` where they mean to.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| {
+                regress::Regex::with_flags(self.source, self.flags)
+                    .unwrap_or_else(|e| panic!("pattern {:?} was verified by the generator: {e}", self.source))
+            })
+            .find(text)
+            .is_some()
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pattern({:?})", self.source)
+    }
+}
+
+/// A value refused by a validated newtype.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid {type_name}: it must match the pattern {pattern}")]
+pub struct PatternError {
+    pub type_name: &'static str,
+    pub pattern: &'static str,
+    pub value: String,
+}
+
+/// A constraint of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Pattern(&'static str),
+    MinLength(u64),
+    MaxLength(u64),
+    Minimum(f64),
+    ExclusiveMinimum(f64),
+    Maximum(f64),
+    ExclusiveMaximum(f64),
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    MinProperties(u64),
+    MaxProperties(u64),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Pattern(p) => write!(f, "pattern {p}"),
+            Rule::MinLength(n) => write!(f, "minLength {n}"),
+            Rule::MaxLength(n) => write!(f, "maxLength {n}"),
+            Rule::Minimum(n) => write!(f, "minimum {n}"),
+            Rule::ExclusiveMinimum(n) => write!(f, "exclusive minimum {n}"),
+            Rule::Maximum(n) => write!(f, "maximum {n}"),
+            Rule::ExclusiveMaximum(n) => write!(f, "exclusive maximum {n}"),
+            Rule::MinItems(n) => write!(f, "minItems {n}"),
+            Rule::MaxItems(n) => write!(f, "maxItems {n}"),
+            Rule::UniqueItems => write!(f, "uniqueItems"),
+            Rule::MinProperties(n) => write!(f, "minProperties {n}"),
+            Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
+        }
+    }
+}
+
+/// One broken constraint: where (a JSON pointer from the validated value), which rule, and
+/// the offending value (for counts, the count).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    pub pointer: String,
+    pub rule: Rule,
+    pub value: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
+        write!(f, "{at}: {} violates {}", self.value, self.rule)
+    }
+}
+
+/// Every violation found in a value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct Violations(pub Vec<Violation>);
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} constraint violation(s)", self.0.len())?;
+        for v in &self.0 {
+            write!(f, "\n  {v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Violations {
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.0.iter()
+    }
+}
+
+/// The constraints the spec puts on a value where it is used (a property, an item, a
+/// parameter). Generated code builds these as statics.
+#[derive(Debug)]
+pub struct Rules {
+    pub pattern: Option<&'static Pattern>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    /// Rules for each item of an array.
+    pub items: Option<&'static Rules>,
+    /// Rules for each value of a map.
+    pub values: Option<&'static Rules>,
+}
+
+impl Rules {
+    pub const NONE: Rules = Rules {
+        pattern: None,
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        exclusive_minimum: false,
+        maximum: None,
+        exclusive_maximum: false,
+        min_items: None,
+        max_items: None,
+        unique_items: false,
+        min_properties: None,
+        max_properties: None,
+        items: None,
+        values: None,
+    };
+}
+
+/// Walks a value, keeping the JSON pointer of the current position and the violations.
+#[derive(Debug, Default)]
+pub struct Validator {
+    path: Vec<String>,
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Validator::default()
+    }
+
+    /// Checks `value` (its own rules and everything inside it) under the key `segment`.
+    pub fn field<T: Validate + ?Sized>(&mut self, segment: &str, value: &T, rules: &Rules) {
+        self.path.push(segment.to_owned());
+        value.check_rules(rules, self);
+        value.validate_into(self);
+        self.path.pop();
+    }
+
+    fn pointer(&self) -> String {
+        self.path.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
+    }
+
+    /// Records a violation at the current position.
+    pub fn violation(&mut self, rule: Rule, value: impl fmt::Display) {
+        let pointer = self.pointer();
+        self.violations.push(Violation { pointer, rule, value: value.to_string() });
+    }
+
+    /// String rules: pattern and lengths (in characters, as JSON Schema counts them).
+    pub fn text(&mut self, text: &str, rules: &Rules) {
+        if let Some(pattern) = rules.pattern {
+            if !pattern.is_match(text) {
+                self.violation(Rule::Pattern(pattern.source()), format!("{text:?}"));
+            }
+        }
+        if rules.min_length.is_some() || rules.max_length.is_some() {
+            let length = text.chars().count() as u64;
+            if rules.min_length.is_some_and(|min| length < min) {
+                self.violation(Rule::MinLength(rules.min_length.unwrap_or_default()), format!("{text:?}"));
+            }
+            if rules.max_length.is_some_and(|max| length > max) {
+                self.violation(Rule::MaxLength(rules.max_length.unwrap_or_default()), format!("{text:?}"));
+            }
+        }
+    }
+
+    /// Number rules: bounds, inclusive or exclusive.
+    pub fn number(&mut self, n: f64, shown: impl fmt::Display, rules: &Rules) {
+        if let Some(min) = rules.minimum {
+            if rules.exclusive_minimum && n <= min {
+                self.violation(Rule::ExclusiveMinimum(min), &shown);
+            } else if n < min {
+                self.violation(Rule::Minimum(min), &shown);
+            }
+        }
+        if let Some(max) = rules.maximum {
+            if rules.exclusive_maximum && n >= max {
+                self.violation(Rule::ExclusiveMaximum(max), &shown);
+            } else if n > max {
+                self.violation(Rule::Maximum(max), &shown);
+            }
+        }
+    }
+
+    /// Array rules: counts and uniqueness, then each item's own rules.
+    pub fn items<T: Validate + PartialEq>(&mut self, items: &[T], rules: &Rules) {
+        let count = items.len() as u64;
+        if rules.min_items.is_some_and(|min| count < min) {
+            self.violation(Rule::MinItems(rules.min_items.unwrap_or_default()), format!("{count} items"));
+        }
+        if rules.max_items.is_some_and(|max| count > max) {
+            self.violation(Rule::MaxItems(rules.max_items.unwrap_or_default()), format!("{count} items"));
+        }
+        if rules.unique_items {
+            for (i, item) in items.iter().enumerate() {
+                if items[..i].contains(item) {
+                    self.path.push(i.to_string());
+                    self.violation(Rule::UniqueItems, "a repeated item");
+                    self.path.pop();
+                }
+            }
+        }
+        if let Some(item_rules) = rules.items {
+            for (i, item) in items.iter().enumerate() {
+                self.path.push(i.to_string());
+                item.check_rules(item_rules, self);
+                self.path.pop();
+            }
+        }
+    }
+
+    /// Object rules: property counts.
+    pub fn properties(&mut self, count: usize, rules: &Rules) {
+        let count = count as u64;
+        if rules.min_properties.is_some_and(|min| count < min) {
+            self.violation(Rule::MinProperties(rules.min_properties.unwrap_or_default()), format!("{count} properties"));
+        }
+        if rules.max_properties.is_some_and(|max| count > max) {
+            self.violation(Rule::MaxProperties(rules.max_properties.unwrap_or_default()), format!("{count} properties"));
+        }
+    }
+
+    pub fn finish(self) -> Result<(), Violations> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(self.violations))
+        }
+    }
+}
+
+/// Checks the spec's constraints on a value. Implemented by every model (generated), the
+/// validated newtypes, and the containers and scalars they are made of.
+pub trait Validate {
+    /// Every violation in `self` and everything inside it, with JSON pointers from `self`.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut validator = Validator::new();
+        self.validate_into(&mut validator);
+        validator.finish()
+    }
+
+    /// Checks what is inside the value (a model's fields), `v` being positioned at it.
+    fn validate_into(&self, v: &mut Validator) {
+        let _ = v;
+    }
+
+    /// Checks the rules the spec puts on this value where it is used.
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        let _ = (rules, v);
+    }
+}
+
+impl Validate for String {
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.text(self, rules);
+    }
+}
+
+impl Validate for bool {}
+
+// A `pattern` or length rule on a number is ignored, as JSON Schema ignores string
+// keywords on non-strings (the spec puts `pattern` on two integer parameters).
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Validate for $t {
+            fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+                v.number(*self as f64, self, rules);
+            }
+        }
+    )*};
+}
+numbers!(i32, i64, f32, f64);
+
+impl Validate for chrono::DateTime<chrono::Utc> {
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.text(&self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true), rules);
+    }
+}
+
+impl Validate for chrono::NaiveDate {
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.text(&self.to_string(), rules);
+    }
+}
+
+impl Validate for serde_json::Value {
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        match self {
+            serde_json::Value::String(s) => v.text(s, rules),
+            serde_json::Value::Number(n) => v.number(n.as_f64().unwrap_or(f64::NAN), n, rules),
+            serde_json::Value::Array(items) => v.items(items, rules),
+            serde_json::Value::Object(map) => v.properties(map.len(), rules),
+            serde_json::Value::Null | serde_json::Value::Bool(_) => {}
+        }
+    }
+}
+
+impl<T: Validate + PartialEq> Validate for Vec<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        for (i, item) in self.iter().enumerate() {
+            v.field(&i.to_string(), item, &Rules::NONE);
+        }
+    }
+
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.items(self, rules);
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate_into(&self, v: &mut Validator) {
+        for (key, value) in self {
+            v.field(key, value, &Rules::NONE);
+        }
+    }
+
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.properties(self.len(), rules);
+        if let Some(value_rules) = rules.values {
+            for (key, value) in self {
+                v.path.push(key.clone());
+                value.check_rules(value_rules, v);
+                v.path.pop();
+            }
+        }
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = self {
+            value.validate_into(v);
+        }
+    }
+
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        if let Some(value) = self {
+            value.check_rules(rules, v);
+        }
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        (**self).validate_into(v);
+    }
+
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        (**self).check_rules(rules, v);
+    }
+}
+
+/// Implements a validated string newtype: checked construction (`FromStr`, `TryFrom`,
+/// `new`), unchecked wrapping for decoding, `AsRef<str>`, `Display`, `Validate`.
+macro_rules! pattern_newtype {
+    ($name:ident, $pattern_static:ident) => {
+        $crate::validation::pattern_newtype!(@impl $name, $crate::patterns::$pattern_static);
+    };
+    (@impl $name:ident, $pattern:path) => {
+        impl $name {
+            /// Checks `value` against the pattern.
+            pub fn new(value: impl Into<String>) -> Result<Self, $crate::validation::PatternError> {
+                let value = value.into();
+                if $pattern.is_match(&value) {
+                    Ok(Self(value))
+                } else {
+                    Err($crate::validation::PatternError {
+                        type_name: stringify!($name),
+                        pattern: $pattern.source(),
+                        value,
+                    })
+                }
+            }
+
+            /// Wraps `value` without checking it, as decoding a response does; `validate()`
+            /// still reports it if it does not match.
+            pub fn new_unchecked(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The pattern every value must match.
+            pub fn pattern() -> &'static str {
+                $pattern.source()
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::validation::PatternError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::new(value)
+            }
+        }
+        impl TryFrom<&str> for $name {
+            type Error = $crate::validation::PatternError;
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = $crate::validation::PatternError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+        impl $crate::validation::Validate for $name {
+            fn validate_into(&self, v: &mut $crate::validation::Validator) {
+                if !$pattern.is_match(&self.0) {
+                    v.violation($crate::validation::Rule::Pattern($pattern.source()), format!("{:?}", self.0));
+                }
+            }
+
+            fn check_rules(&self, rules: &$crate::validation::Rules, v: &mut $crate::validation::Validator) {
+                v.text(&self.0, rules);
+            }
+        }
+    };
+}
+pub(crate) use pattern_newtype;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static HEX: Pattern = Pattern::new("^[a-f]+$", "u");
+    static LOOKAHEAD: Pattern = Pattern::new(r"^(a(?!$)|$)+", "u");
+
+    #[test]
+    fn patterns_search_and_support_look_around() {
+        assert!(HEX.is_match("abc"));
+        assert!(!HEX.is_match("abC"));
+        assert!(LOOKAHEAD.is_match("aa"));
+    }
+
+    #[test]
+    fn reports_every_violation_with_its_pointer() {
+        static ITEM: Rules = Rules { pattern: Some(&HEX), ..Rules::NONE };
+        static LIST: Rules = Rules { max_items: Some(2), unique_items: true, items: Some(&ITEM), ..Rules::NONE };
+        let mut v = Validator::new();
+        let list = vec!["ab".to_string(), "x/y".to_string(), "ab".to_string()];
+        v.field("a~b", &list, &LIST);
+        let violations = v.finish().unwrap_err().0;
+        let found: Vec<(String, Rule)> = violations.into_iter().map(|v| (v.pointer, v.rule)).collect();
+        assert_eq!(
+            found,
+            [
+                ("/a~0b".to_string(), Rule::MaxItems(2)),
+                ("/a~0b/2".to_string(), Rule::UniqueItems),
+                ("/a~0b/1".to_string(), Rule::Pattern("^[a-f]+$")),
+            ]
+        );
+    }
+
+    #[test]
+    fn bounds_are_inclusive_unless_exclusive() {
+        static R: Rules = Rules { minimum: Some(1.0), maximum: Some(3.0), exclusive_maximum: true, ..Rules::NONE };
+        let check = |n: i64| {
+            let mut v = Validator::new();
+            v.field("n", &n, &R);
+            v.finish().err().map(|e| e.0[0].rule.clone())
+        };
+        assert_eq!(check(1), None);
+        assert_eq!(check(0), Some(Rule::Minimum(1.0)));
+        assert_eq!(check(3), Some(Rule::ExclusiveMaximum(3.0)));
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        static R: Rules = Rules { max_length: Some(2), ..Rules::NONE };
+        let mut v = Validator::new();
+        v.field("s", &"éé".to_string(), &R);
+        assert!(v.finish().is_ok());
+    }
+}
