@@ -79,3 +79,37 @@ fn items_of_arrays_are_checked_with_their_index() {
     let pointers: Vec<String> = user.validate().unwrap_err().iter().map(|v| v.pointer.clone()).collect();
     assert_eq!(pointers, ["/country", "/mobileNumber"]);
 }
+
+#[test]
+fn operation_parameters_are_validated_before_anything_is_sent() {
+    use atlas_admin::models::ObjectId;
+    use atlas_admin::params::ListGroupClustersParams;
+
+    let ok = ListGroupClustersParams {
+        group_id: "32b6e34b3d91647abb20e7b8".parse().unwrap(),
+        items_per_page: Some(500),
+        page_num: Some(1),
+        envelope: None,
+        include_count: None,
+        pretty: None,
+        include_deleted_with_retained_backups: None,
+        use_effective_instance_fields: None,
+    };
+    assert_eq!(ok.validate(), Ok(()));
+    let bad = ListGroupClustersParams {
+        group_id: ObjectId::new_unchecked("my-project"),
+        items_per_page: Some(501),
+        page_num: Some(0),
+        ..ok
+    };
+    let found: Vec<(String, String)> =
+        bad.validate().unwrap_err().iter().map(|v| (v.pointer.clone(), v.rule.to_string())).collect();
+    assert_eq!(
+        found,
+        [
+            ("/groupId".to_string(), "pattern ^([a-f0-9]{24})$".to_string()),
+            ("/itemsPerPage".to_string(), "maximum 500".to_string()),
+            ("/pageNum".to_string(), "minimum 1".to_string()),
+        ]
+    );
+}

@@ -11,15 +11,26 @@ use super::types::{object_shape, type_tokens, Scope};
 use crate::error::Result;
 use heck::ToShoutySnakeCase;
 
-use crate::ir::{names, Constraints, Field, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, TypeRef, UntaggedUnion};
+use crate::ir::{names, Constraints, Field, Group, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, TypeRef, UntaggedUnion};
 use crate::write::Tree;
 
 pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
+    emit_group(model, tree, Group::Models)?;
+    emit_group(model, tree, Group::Params)
+}
+
+fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
     // Group types by the file they live in; BTreeMaps keep the output order stable.
     let mut files: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
     for (i, def) in model.types.iter().enumerate() {
-        files.entry(names::module_name(&def.home)).or_default().push(TypeId(i));
+        if def.group == group {
+            files.entry(names::module_name(&def.home)).or_default().push(TypeId(i));
+        }
     }
+    let (dir, import_root) = match group {
+        Group::Models => ("models", quote!(super)),
+        Group::Params => ("params", quote!(crate::models)),
+    };
     let mut module_items = Vec::new();
     for (module, ids) in &files {
         let module_ident = format_ident!("{module}");
@@ -28,16 +39,24 @@ pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
             mod #module_ident;
             pub use #module_ident::{#(#exported),*};
         });
-        let body = emit_file(model, ids);
-        tree.add_rust(&format!("src/models/{module}.rs"), body)?;
+        let body = emit_file(model, ids, &import_root);
+        tree.add_rust(&format!("src/{dir}/{module}.rs"), body)?;
     }
-    let count = Literal::usize_unsuffixed(model.components.len());
-    let doc = format!(
-        " Every schema of the Atlas Admin API spec ({count} component schemas and the inline \
-         types they define), as Rust types that decode and re-encode exactly what Atlas sends."
-    );
+    let doc = match group {
+        Group::Models => format!(
+            " Every schema of the Atlas Admin API spec ({} component schemas and the inline \
+             types they define), as Rust types that decode and re-encode exactly what Atlas sends.",
+            model.components.len()
+        ),
+        Group::Params => format!(
+            " The path, query and header parameters of each of the {} operations that take \
+             any, one struct per operation and one module per tag; `validate()` checks them \
+             against the spec before a request is sent.",
+            files.values().map(Vec::len).sum::<usize>()
+        ),
+    };
     tree.add_rust(
-        "src/models/mod.rs",
+        &format!("src/{dir}/mod.rs"),
         quote! {
             #![doc = #doc]
             #![allow(deprecated)]
@@ -47,7 +66,7 @@ pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
     )
 }
 
-fn emit_file(model: &Model, ids: &[TypeId]) -> TokenStream {
+fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenStream {
     let local: BTreeSet<TypeId> = ids.iter().copied().collect();
     let mut imports: BTreeSet<String> = BTreeSet::new();
     let mut items = Vec::new();
@@ -64,7 +83,7 @@ fn emit_file(model: &Model, ids: &[TypeId]) -> TokenStream {
         items.push(validate_impl(model, def));
     }
     let imports = imports.iter().map(|n| format_ident!("{n}")).collect::<Vec<_>>();
-    let model_import = (!imports.is_empty()).then(|| quote!(use super::{#(#imports),*};));
+    let model_import = (!imports.is_empty()).then(|| quote!(use #import_root::{#(#imports),*};));
     let serde_import = serde.then(|| quote!(use serde::{Deserialize, Serialize};));
     quote! {
         #serde_import

@@ -58,7 +58,7 @@ pub struct Lowerer<'a> {
     pub api: &'a OpenAPI,
     pub model: Model,
     schemas: BTreeMap<&'a str, &'a ReferenceOr<Schema>>,
-    type_names: Scope,
+    pub type_names: Scope,
     /// Inline schemas already lowered, by JSON pointer: an `allOf` child inheriting its
     /// parent's properties reuses the parent's inline types instead of copying them.
     lowered: HashMap<String, TypeRef>,
@@ -90,6 +90,7 @@ impl<'a> Lowerer<'a> {
                 name: rust.clone(),
                 pointer,
                 home: rust,
+                group: Group::Models,
                 doc: None,
                 deprecated: false,
                 kind: TypeKind::Pending,
@@ -123,7 +124,7 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn push_type(&mut self, def: TypeDef) -> TypeId {
+    pub fn push_type(&mut self, def: TypeDef) -> TypeId {
         self.model.types.push(def);
         TypeId(self.model.types.len() - 1)
     }
@@ -186,6 +187,7 @@ impl<'a> Lowerer<'a> {
                 name: name.clone(),
                 pointer: pointer.to_string(),
                 home: home.to_string(),
+                group: Group::Models,
                 doc: doc_of(schema),
                 deprecated: schema.schema_data.deprecated,
                 kind: TypeKind::Pending,
@@ -462,6 +464,7 @@ impl<'a> Lowerer<'a> {
             name: rust,
             pointer: pointer.to_string(),
             home: "Identifiers".to_string(),
+            group: Group::Models,
             doc: Some(format!("{doc}\n\nMust match `{pattern}`.")),
             deprecated: false,
             kind: TypeKind::Newtype { pattern: pattern.to_string() },

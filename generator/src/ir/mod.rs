@@ -97,11 +97,21 @@ pub struct TypeDef {
     /// JSON pointer of the schema this type comes from.
     pub pointer: String,
     /// The component schema this type belongs to (itself, or the owner of an inline
-    /// schema): decides the file it is emitted into.
+    /// schema), or the tag of an operation's parameters: decides the file it goes in.
     pub home: String,
+    /// Which module tree the type is emitted into.
+    pub group: Group,
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// `atlas_admin::models`: the spec's schemas.
+    Models,
+    /// `atlas_admin::params`: the path, query and header parameters of each operation.
+    Params,
 }
 
 #[derive(Debug, Clone)]

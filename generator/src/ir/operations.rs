@@ -25,6 +25,8 @@ pub struct Operation {
     pub body: Option<Body>,
     pub responses: Vec<Response>,
     pub pointer: String,
+    /// The struct of its path, query and header parameters (`<OperationId>Params`).
+    pub params: Option<super::TypeId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -198,7 +200,9 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                 });
             }
 
+            let params = params_struct(cx, &id, &tag, method, path, &parameters, &pointer);
             cx.model.operations.push(Operation {
+                params,
                 id,
                 method: method.to_uppercase(),
                 path: path.clone(),
@@ -270,6 +274,52 @@ fn lower_contents<'a>(
         contents.push(Content { media_type: media_type.clone(), version, encoding, ty });
     }
     Ok(contents)
+}
+
+/// `<OperationId>Params`: the operation's parameters as one struct that validates them, so
+/// a request can be refused before anything is sent.
+fn params_struct(
+    cx: &mut Lowerer<'_>,
+    id: &str,
+    tag: &str,
+    method: &str,
+    path: &str,
+    parameters: &[Parameter],
+    pointer: &str,
+) -> Option<super::TypeId> {
+    let parameters: Vec<&Parameter> =
+        parameters.iter().filter(|p| p.location != ParameterLocation::Cookie).collect();
+    if parameters.is_empty() {
+        return None;
+    }
+    let mut idents = names::Scope::default();
+    let fields = parameters
+        .iter()
+        .map(|p| super::Field {
+            wire: p.name.clone(),
+            ident: idents.claim(&names::field_name(&p.name)),
+            ty: p.ty.clone(),
+            required: p.required,
+            read_only: false,
+            write_only: false,
+            nullable: false,
+            deprecated: p.deprecated,
+            doc: p.doc.clone(),
+            boxed: false,
+            constraints: p.constraints.clone(),
+        })
+        .collect();
+    let wanted = format!("{}Params", names::type_name(id));
+    let name = cx.type_names.claim_reported(&wanted, pointer, &mut cx.model.renames);
+    Some(cx.push_type(super::TypeDef {
+        name,
+        pointer: pointer.to_string(),
+        home: names::type_name(tag),
+        group: super::Group::Params,
+        doc: Some(format!("Parameters of `{id}` (`{} {path}`).", method.to_uppercase())),
+        deprecated: false,
+        kind: super::TypeKind::Struct(super::Struct { fields, additional: None }),
+    }))
 }
 
 #[cfg(test)]
