@@ -128,3 +128,42 @@ fn emitted_code_is_valid_rust_with_the_marker() {
         syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
 }
+
+/// Writes `yaml` as a spec in a temporary directory and generates from it.
+fn generate_from(yaml: &str) -> Result<generator::Generation, generator::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    generator::generate(&path, None)
+}
+
+const HEAD: &str = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+
+#[test]
+fn a_pattern_that_cannot_be_enforced_fails_generation_naming_schema_and_pattern() {
+    let err = generate_from(&format!(
+        "{HEAD}    Bad:\n      type: object\n      properties:\n        code: {{type: string, pattern: '^(a|b$'}}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("/components/schemas/Bad/properties/code"), "{err}");
+    assert!(err.contains("^(a|b$"), "{err}");
+}
+
+#[test]
+fn a_discriminator_on_an_inline_one_of_member_is_an_error_not_a_panic() {
+    let err = generate_from(&format!(
+        "{HEAD}    U:\n      discriminator: {{propertyName: kind}}\n      oneOf:\n        - {{type: object, properties: {{kind: {{type: string}}}}}}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("/components/schemas/U/oneOf/0"), "{err}");
+}
+
+#[test]
+fn an_operation_without_operation_id_is_an_error_naming_it() {
+    let yaml = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [A]\n      responses: {'200': {description: ok}}\n";
+    let err = generate_from(yaml).unwrap_err().to_string();
+    assert!(err.contains("/paths/~1a/get"), "{err}");
+    assert!(err.contains("operationId"), "{err}");
+}

@@ -130,3 +130,22 @@ fn an_unresolvable_reference_is_an_error_naming_its_place() {
     assert!(err.contains("/components/schemas/A/properties/b"), "{err}");
     assert!(err.contains("Missing"), "{err}");
 }
+
+#[test]
+fn every_historical_spec_generates() {
+    // Older real Atlas specs, for confidence that a spec update goes through.
+    let history = paths().root.join("../shared/atlas-spec/history");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&history)
+        .unwrap_or_else(|e| panic!("{}: {e}", history.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    assert!(!specs.is_empty(), "no specs in {}", history.display());
+    for spec in specs {
+        let generation = generator::generate(&spec, Some(&paths().fixes))
+            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        assert!(generation.model.operations.len() > 400, "{}", spec.display());
+        assert!(generation.tree.files.contains_key("src/models/org_user_response.rs"), "{}", spec.display());
+    }
+}

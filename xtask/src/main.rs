@@ -80,10 +80,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Generate { spec, allow_unlocked } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
-            let generation = generator::generate(&spec_path, Some(&paths.fixes))?;
             if !allow_unlocked {
-                SpecLock::read(&paths.lock)?.verify(&spec_path, &generation.spec.sha256)?;
+                verify_lock(&paths, &spec_path)?;
             }
+            let generation = generator::generate(&spec_path, Some(&paths.fixes))?;
             let summary = generator::write::write(&generation.tree, &paths.crate_dir)?;
             print_report(&generation);
             println!(
@@ -99,8 +99,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { spec } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
+            verify_lock(&paths, &spec_path)?;
             let generation = generator::generate(&spec_path, Some(&paths.fixes))?;
-            SpecLock::read(&paths.lock)?.verify(&spec_path, &generation.spec.sha256)?;
             let drift = generator::write::check(&generation.tree, &paths.crate_dir)?;
             if drift.is_empty() {
                 println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
@@ -136,6 +136,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Refuses a spec that is not the locked one before spending time on it.
+fn verify_lock(paths: &generator::Paths, spec_path: &Path) -> Result<()> {
+    let sha256 = generator::parse::sha256_hex(&generator::parse::read_limited(spec_path)?);
+    SpecLock::read(&paths.lock)?.verify(spec_path, &sha256)?;
+    Ok(())
 }
 
 fn print_report(generation: &generator::Generation) {
