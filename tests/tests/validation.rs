@@ -86,14 +86,9 @@ fn operation_parameters_are_validated_before_anything_is_sent() {
     use atlas_admin::params::ListGroupClustersParams;
 
     let ok = ListGroupClustersParams {
-        group_id: "32b6e34b3d91647abb20e7b8".parse().unwrap(),
         items_per_page: Some(500),
         page_num: Some(1),
-        envelope: None,
-        include_count: None,
-        pretty: None,
-        include_deleted_with_retained_backups: None,
-        use_effective_instance_fields: None,
+        ..ListGroupClustersParams::new("32b6e34b3d91647abb20e7b8".parse().unwrap())
     };
     assert_eq!(ok.validate(), Ok(()));
     let bad = ListGroupClustersParams {

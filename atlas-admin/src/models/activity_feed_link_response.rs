@@ -15,6 +15,12 @@ pub struct ActivityFeedLinkResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl ActivityFeedLinkResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(link: String) -> Self {
+        Self { link, links: None }
+    }
+}
 impl crate::validation::Validate for ActivityFeedLinkResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("link", &self.link, &crate::validation::Rules::NONE);

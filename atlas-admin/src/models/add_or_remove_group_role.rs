@@ -9,6 +9,12 @@ pub struct AddOrRemoveGroupRole {
     #[serde(rename = "groupRole")]
     pub group_role: String,
 }
+impl AddOrRemoveGroupRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_role: String) -> Self {
+        Self { group_role }
+    }
+}
 impl crate::validation::Validate for AddOrRemoveGroupRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);

@@ -9,6 +9,12 @@ pub struct AddOrRemoveOrgRole {
     #[serde(rename = "orgRole")]
     pub org_role: AddOrRemoveOrgRoleOrgRole,
 }
+impl AddOrRemoveOrgRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_role: AddOrRemoveOrgRoleOrgRole) -> Self {
+        Self { org_role }
+    }
+}
 impl crate::validation::Validate for AddOrRemoveOrgRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgRole", &self.org_role, &crate::validation::Rules::NONE);

@@ -9,6 +9,12 @@ pub struct AddUserToTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     pub id: ObjectId,
 }
+impl AddUserToTeam {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(id: ObjectId) -> Self {
+        Self { id }
+    }
+}
 impl crate::validation::Validate for AddUserToTeam {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);

@@ -14,6 +14,12 @@ pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     #[serde(rename = "policyItems")]
     pub policy_items: Vec<DiskBackupApiPolicyItem>,
 }
+impl AdvancedDiskBackupSnapshotSchedulePolicy {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(policy_items: Vec<DiskBackupApiPolicyItem>) -> Self {
+        Self { id: None, policy_items }
+    }
+}
 impl crate::validation::Validate for AdvancedDiskBackupSnapshotSchedulePolicy {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);

@@ -18,6 +18,16 @@ pub struct AiModelApiKeyCreateRequest {
     /// A name for the new API key that will be created.
     pub name: String,
 }
+impl AiModelApiKeyCreateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String) -> Self {
+        Self {
+            cloud: None,
+            geography: None,
+            name,
+        }
+    }
+}
 impl crate::validation::Validate for AiModelApiKeyCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

@@ -8,6 +8,12 @@ pub struct AiModelApiKeyUpdateRequest {
     /// A new name for the API key.
     pub name: String,
 }
+impl AiModelApiKeyUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String) -> Self {
+        Self { name }
+    }
+}
 impl crate::validation::Validate for AiModelApiKeyUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

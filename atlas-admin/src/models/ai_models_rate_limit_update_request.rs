@@ -12,6 +12,15 @@ pub struct AiModelsRateLimitUpdateRequest {
     #[serde(rename = "tokensPerMinuteLimit")]
     pub tokens_per_minute_limit: i32,
 }
+impl AiModelsRateLimitUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(requests_per_minute_limit: i32, tokens_per_minute_limit: i32) -> Self {
+        Self {
+            requests_per_minute_limit,
+            tokens_per_minute_limit,
+        }
+    }
+}
 impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REQUESTS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {

@@ -69,6 +69,30 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     #[serde(rename = "writeStrategy")]
     pub write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
 }
+impl ApiAtlasCollectionRestoreJobRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+        target_cluster_name: String,
+        target_group_id: ObjectId,
+        write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    ) -> Self {
+        Self {
+            collection_suffix: None,
+            collections: None,
+            database_suffix: None,
+            databases: None,
+            index_strategy,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
+            target_cluster_name,
+            target_group_id,
+            write_strategy,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {

@@ -36,6 +36,20 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ApiAtlasFtsAnalyzersViewManualTokenizer,
 }
+impl ApiAtlasFtsAnalyzersViewManual {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        name: String,
+        tokenizer: ApiAtlasFtsAnalyzersViewManualTokenizer,
+    ) -> Self {
+        Self {
+            char_filters: None,
+            name,
+            token_filters: None,
+            tokenizer,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManual {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);

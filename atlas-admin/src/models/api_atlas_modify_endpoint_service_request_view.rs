@@ -17,6 +17,17 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
     )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
 }
+impl ApiAtlasModifyEndpointServiceRequestView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            supported_remote_regions: None,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {

@@ -8,6 +8,12 @@ pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,
 }
+impl ApiAtlasPolicyCreateView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(body: String) -> Self {
+        Self { body }
+    }
+}
 impl crate::validation::Validate for ApiAtlasPolicyCreateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BODY: crate::validation::Rules = crate::validation::Rules {

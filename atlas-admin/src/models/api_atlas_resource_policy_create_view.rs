@@ -18,6 +18,16 @@ pub struct ApiAtlasResourcePolicyCreateView {
     /// List of policies that make up the atlas resource policy.
     pub policies: Vec<ApiAtlasPolicyCreateView>,
 }
+impl ApiAtlasResourcePolicyCreateView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String, policies: Vec<ApiAtlasPolicyCreateView>) -> Self {
+        Self {
+            description: None,
+            name,
+            policies,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("description", &self.description, &crate::validation::Rules::NONE);

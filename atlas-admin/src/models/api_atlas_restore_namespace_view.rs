@@ -17,6 +17,15 @@ pub struct ApiAtlasRestoreNamespaceView {
     )]
     pub target_namespace: Option<String>,
 }
+impl ApiAtlasRestoreNamespaceView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(source_namespace: String) -> Self {
+        Self {
+            source_namespace,
+            target_namespace: None,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

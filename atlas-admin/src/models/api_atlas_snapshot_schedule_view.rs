@@ -41,6 +41,32 @@ pub struct ApiAtlasSnapshotScheduleView {
     #[serde(rename = "weeklySnapshotRetentionWeeks")]
     pub weekly_snapshot_retention_weeks: i32,
 }
+impl ApiAtlasSnapshotScheduleView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cluster_checkpoint_interval_min: i32,
+        cluster_id: ObjectId,
+        daily_snapshot_retention_days: i32,
+        monthly_snapshot_retention_months: i32,
+        point_in_time_window_hours: i32,
+        snapshot_interval_hours: i32,
+        snapshot_retention_days: i32,
+        weekly_snapshot_retention_weeks: i32,
+    ) -> Self {
+        Self {
+            cluster_checkpoint_interval_min,
+            cluster_id,
+            daily_snapshot_retention_days,
+            group_id: None,
+            links: None,
+            monthly_snapshot_retention_months,
+            point_in_time_window_hours,
+            snapshot_interval_hours,
+            snapshot_retention_days,
+            weekly_snapshot_retention_weeks,
+        }
+    }
+}
 impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

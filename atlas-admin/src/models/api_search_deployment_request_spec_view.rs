@@ -33,6 +33,17 @@ pub struct ApiSearchDeploymentRequestSpecView {
     )]
     pub region_name: Option<Option<String>>,
 }
+impl ApiSearchDeploymentRequestSpecView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(instance_size: ApiSearchDeploymentRequestSpecViewInstanceSize) -> Self {
+        Self {
+            cloud_provider: None,
+            instance_size,
+            node_count: None,
+            region_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {

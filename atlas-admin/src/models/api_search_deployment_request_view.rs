@@ -17,6 +17,15 @@ pub struct ApiSearchDeploymentRequestView {
     /// List of settings that configure the Search Nodes for your cluster. Provide one element per region when configuring asymmetric deployments; a single element applies to all regions.
     pub specs: Vec<ApiSearchDeploymentRequestSpecView>,
 }
+impl ApiSearchDeploymentRequestView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(specs: Vec<ApiSearchDeploymentRequestSpecView>) -> Self {
+        Self {
+            default_node_count: None,
+            specs,
+        }
+    }
+}
 impl crate::validation::Validate for ApiSearchDeploymentRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DEFAULT_NODE_COUNT: crate::validation::Rules = crate::validation::Rules {

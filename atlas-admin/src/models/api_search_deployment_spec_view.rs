@@ -13,6 +13,15 @@ pub struct ApiSearchDeploymentSpecView {
     #[serde(rename = "nodeCount")]
     pub node_count: i32,
 }
+impl ApiSearchDeploymentSpecView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        instance_size: ApiSearchDeploymentSpecViewInstanceSize,
+        node_count: i32,
+    ) -> Self {
+        Self { instance_size, node_count }
+    }
+}
 impl crate::validation::Validate for ApiSearchDeploymentSpecView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {

@@ -10,6 +10,12 @@ pub struct ApiStandbyLinkFailoverRequest {
     #[serde(rename = "type")]
     pub type_: ApiStandbyLinkFailoverRequestType,
 }
+impl ApiStandbyLinkFailoverRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: ApiStandbyLinkFailoverRequestType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for ApiStandbyLinkFailoverRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -14,6 +14,18 @@ pub struct ApiStandbyLinkRequest {
     #[serde(rename = "standbyClusterUniqueId")]
     pub standby_cluster_unique_id: ObjectIdAnyCase,
 }
+impl ApiStandbyLinkRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        active_cluster_unique_id: ObjectIdAnyCase,
+        standby_cluster_unique_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            active_cluster_unique_id,
+            standby_cluster_unique_id,
+        }
+    }
+}
 impl crate::validation::Validate for ApiStandbyLinkRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

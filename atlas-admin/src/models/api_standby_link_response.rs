@@ -39,6 +39,22 @@ pub struct ApiStandbyLinkResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl ApiStandbyLinkResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        active_cluster_unique_id: ObjectIdAnyCase,
+        standby_cluster_unique_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            active_cluster_unique_id,
+            error_reason: None,
+            group_id: None,
+            standby_cluster_unique_id,
+            standby_link_id: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for ApiStandbyLinkResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

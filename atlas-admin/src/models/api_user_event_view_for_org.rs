@@ -95,6 +95,29 @@ pub struct ApiUserEventViewForOrg {
     )]
     pub whitelist_entry: Option<Option<String>>,
 }
+impl ApiUserEventViewForOrg {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: ApiUserEventTypeViewForOrg) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            target_public_key: None,
+            user_id: None,
+            username: None,
+            whitelist_entry: None,
+        }
+    }
+}
 impl crate::validation::Validate for ApiUserEventViewForOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

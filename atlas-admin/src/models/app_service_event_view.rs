@@ -38,6 +38,20 @@ pub struct AppServiceEventView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
 }
+impl AppServiceEventView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: AppServiceEventTypeView) -> Self {
+        Self {
+            created: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            links: None,
+            org_id: None,
+            raw: None,
+        }
+    }
+}
 impl crate::validation::Validate for AppServiceEventView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("created", &self.created, &crate::validation::Rules::NONE);

@@ -32,6 +32,18 @@ pub struct AtlasOrganization {
     )]
     pub skip_default_alerts_settings: Option<bool>,
 }
+impl AtlasOrganization {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String) -> Self {
+        Self {
+            id: None,
+            is_deleted: None,
+            links: None,
+            name,
+            skip_default_alerts_settings: None,
+        }
+    }
+}
 impl crate::validation::Validate for AtlasOrganization {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

@@ -101,6 +101,32 @@ pub struct AtlasResourcePolicyAuditForNdsGroup {
     )]
     pub violation_action: Option<String>,
 }
+impl AtlasResourcePolicyAuditForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        event_type_name: AtlasResourcePolicyAuditForNdsGroupEventTypeName,
+    ) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            resource_policy_id: None,
+            user_id: None,
+            username: None,
+            violated_policies: None,
+            violation_action: None,
+        }
+    }
+}
 impl crate::validation::Validate for AtlasResourcePolicyAuditForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

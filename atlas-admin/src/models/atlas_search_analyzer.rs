@@ -25,6 +25,20 @@ pub struct AtlasSearchAnalyzer {
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+impl AtlasSearchAnalyzer {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        name: String,
+        tokenizer: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        Self {
+            char_filters: None,
+            name,
+            token_filters: None,
+            tokenizer,
+        }
+    }
+}
 impl crate::validation::Validate for AtlasSearchAnalyzer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);

@@ -278,6 +278,50 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
         AtlasTenantClusterUpgradeRequest20240805VersionReleaseSystem,
     >,
 }
+impl AtlasTenantClusterUpgradeRequest20240805 {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: ResourceName) -> Self {
+        Self {
+            accept_data_risks_and_force_replica_set_reconfig: None,
+            adaptive_capacity: None,
+            advanced_configuration: None,
+            backup_enabled: None,
+            bi_connector: None,
+            cluster_type: None,
+            config_server_management_mode: None,
+            config_server_type: None,
+            connection_strings: None,
+            create_date: None,
+            disk_warming_mode: None,
+            effective_replication_specs: None,
+            encryption_at_rest_provider: None,
+            feature_compatibility_version: None,
+            feature_compatibility_version_expiration_date: None,
+            global_cluster_self_managed_sharding: None,
+            group_id: None,
+            id: None,
+            internal_cluster_role: None,
+            labels: None,
+            links: None,
+            mongo_db_employee_access_grant: None,
+            mongo_db_major_version: None,
+            mongo_db_version: None,
+            name,
+            paused: None,
+            pit_enabled: None,
+            redact_client_log_data: None,
+            replica_set_scaling_strategy: None,
+            replication_specs: None,
+            retain_backups: None,
+            root_cert_type: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            use_aws_time_based_snapshot_copy_for_fast_initial_sync: None,
+            version_release_system: None,
+        }
+    }
+}
 impl crate::validation::Validate for AtlasTenantClusterUpgradeRequest20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {

@@ -19,6 +19,19 @@ pub struct AuthFederationRoleMapping {
     #[serde(rename = "roleAssignments")]
     pub role_assignments: Vec<ConnectedOrgConfigRoleAssignment>,
 }
+impl AuthFederationRoleMapping {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        external_group_name: String,
+        role_assignments: Vec<ConnectedOrgConfigRoleAssignment>,
+    ) -> Self {
+        Self {
+            external_group_name,
+            id: None,
+            role_assignments,
+        }
+    }
+}
 impl crate::validation::Validate for AuthFederationRoleMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXTERNAL_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -43,6 +43,19 @@ pub struct AwsCloudProviderContainer {
     #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<AwsVpcId>,
 }
+impl AwsCloudProviderContainer {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(region_name: AwsCloudProviderContainerRegionName) -> Self {
+        Self {
+            id: None,
+            provider_name: None,
+            provisioned: None,
+            atlas_cidr_block: None,
+            region_name,
+            vpc_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for AwsCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,20 @@ pub struct AwsCloudProviderSettings {
     #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<AwsCloudProviderSettingsVolumeType>,
 }
+impl AwsCloudProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: String) -> Self {
+        Self {
+            provider_name,
+            auto_scaling: None,
+            disk_iops: None,
+            encrypt_ebs_volume: None,
+            instance_size_name: None,
+            region_name: None,
+            volume_type: None,
+        }
+    }
+}
 impl crate::validation::Validate for AwsCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

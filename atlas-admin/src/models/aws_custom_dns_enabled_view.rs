@@ -9,6 +9,12 @@ pub struct AwsCustomDnsEnabledView {
     /// When `"enabled": true`, connect to your cluster using Private IP for Peering connection strings.
     pub enabled: bool,
 }
+impl AwsCustomDnsEnabledView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+}
 impl crate::validation::Validate for AwsCustomDnsEnabledView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);

@@ -46,6 +46,29 @@ pub struct AwsNetworkPeeringConnectionSettings {
     #[serde(rename = "vpcId")]
     pub vpc_id: AwsVpcId,
 }
+impl AwsNetworkPeeringConnectionSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        accepter_region_name: String,
+        aws_account_id: String,
+        container_id: ObjectId,
+        route_table_cidr_block: String,
+        vpc_id: AwsVpcId,
+    ) -> Self {
+        Self {
+            accepter_region_name,
+            aws_account_id,
+            connection_id: None,
+            container_id,
+            error_state_name: None,
+            id: None,
+            provider_name: None,
+            route_table_cidr_block,
+            status_name: None,
+            vpc_id,
+        }
+    }
+}
 impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static AWS_ACCOUNT_ID: crate::validation::Rules = crate::validation::Rules {

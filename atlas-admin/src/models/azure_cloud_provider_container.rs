@@ -51,6 +51,23 @@ pub struct AzureCloudProviderContainer {
     #[serde(rename = "vnetName", default, skip_serializing_if = "Option::is_none")]
     pub vnet_name: Option<String>,
 }
+impl AzureCloudProviderContainer {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        atlas_cidr_block: String,
+        region: AzureCloudProviderContainerRegion,
+    ) -> Self {
+        Self {
+            id: None,
+            provider_name: None,
+            provisioned: None,
+            atlas_cidr_block,
+            azure_subscription_id: None,
+            region,
+            vnet_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for AzureCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {

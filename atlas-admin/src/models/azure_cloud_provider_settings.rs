@@ -24,6 +24,18 @@ pub struct AzureCloudProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AzureCloudProviderSettingsRegionName>,
 }
+impl AzureCloudProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: String) -> Self {
+        Self {
+            provider_name,
+            auto_scaling: None,
+            disk_type_name: None,
+            instance_size_name: None,
+            region_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for AzureCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

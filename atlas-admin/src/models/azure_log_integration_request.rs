@@ -26,6 +26,26 @@ pub struct AzureLogIntegrationRequest {
     #[serde(rename = "storageContainerName")]
     pub storage_container_name: String,
 }
+impl AzureLogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: AzureLogIntegrationRequestType,
+        prefix_path: String,
+        role_id: ObjectIdAnyCase,
+        storage_account_name: String,
+        storage_container_name: String,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            prefix_path,
+            role_id,
+            storage_account_name,
+            storage_container_name,
+        }
+    }
+}
 impl crate::validation::Validate for AzureLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

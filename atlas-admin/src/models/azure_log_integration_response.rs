@@ -28,6 +28,28 @@ pub struct AzureLogIntegrationResponse {
     #[serde(rename = "storageContainerName")]
     pub storage_container_name: String,
 }
+impl AzureLogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: AzureLogIntegrationResponseType,
+        prefix_path: String,
+        role_id: ObjectIdAnyCase,
+        storage_account_name: String,
+        storage_container_name: String,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            prefix_path,
+            role_id,
+            storage_account_name,
+            storage_container_name,
+        }
+    }
+}
 impl crate::validation::Validate for AzureLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

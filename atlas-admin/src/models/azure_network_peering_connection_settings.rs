@@ -41,6 +41,28 @@ pub struct AzureNetworkPeeringConnectionSettings {
     #[serde(rename = "vnetName")]
     pub vnet_name: String,
 }
+impl AzureNetworkPeeringConnectionSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        azure_directory_id: String,
+        azure_subscription_id: String,
+        container_id: ObjectId,
+        resource_group_name: String,
+        vnet_name: String,
+    ) -> Self {
+        Self {
+            azure_directory_id,
+            azure_subscription_id,
+            container_id,
+            error_state: None,
+            id: None,
+            provider_name: None,
+            resource_group_name,
+            status: None,
+            vnet_name,
+        }
+    }
+}
 impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static RESOURCE_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -27,6 +27,23 @@ pub struct BackupComplianceOnDemandPolicyItem {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl BackupComplianceOnDemandPolicyItem {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: BackupComplianceOnDemandPolicyItemFrequencyType,
+        retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+}
 impl crate::validation::Validate for BackupComplianceOnDemandPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

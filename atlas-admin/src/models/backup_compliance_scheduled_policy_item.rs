@@ -37,6 +37,23 @@ pub struct BackupComplianceScheduledPolicyItem {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl BackupComplianceScheduledPolicyItem {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: BackupComplianceScheduledPolicyItemFrequencyType,
+        retention_unit: BackupComplianceScheduledPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+}
 impl crate::validation::Validate for BackupComplianceScheduledPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

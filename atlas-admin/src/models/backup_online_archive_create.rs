@@ -90,6 +90,27 @@ pub struct BackupOnlineArchiveCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<BackupOnlineArchiveCreateState>,
 }
+impl BackupOnlineArchiveCreate {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(criteria: CriteriaView) -> Self {
+        Self {
+            id: None,
+            cluster_name: None,
+            coll_name: None,
+            collection_type: None,
+            criteria,
+            data_expiration_rule: None,
+            data_process_region: None,
+            data_set_name: None,
+            db_name: None,
+            group_id: None,
+            partition_fields: None,
+            paused: None,
+            schedule: None,
+            state: None,
+        }
+    }
+}
 impl crate::validation::Validate for BackupOnlineArchiveCreate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DB_NAME: crate::validation::Rules = crate::validation::Rules {

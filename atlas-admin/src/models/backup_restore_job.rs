@@ -121,6 +121,32 @@ pub struct BackupRestoreJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<ApiBsonTimestampView>,
 }
+impl BackupRestoreJob {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(delivery: BackupRestoreJobDelivery) -> Self {
+        Self {
+            batch_id: None,
+            checkpoint_id: None,
+            cluster_id: None,
+            cluster_name: None,
+            created: None,
+            delivery,
+            deployment_job_id: None,
+            encryption_enabled: None,
+            group_id: None,
+            hashes: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_millis: None,
+            snapshot_id: None,
+            status_name: None,
+            timestamp: None,
+        }
+    }
+}
 impl crate::validation::Validate for BackupRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {

@@ -83,6 +83,25 @@ pub struct BackupRestoreJobDelivery {
     #[serde(rename = "urlV2", default, skip_serializing_if = "Option::is_none")]
     pub url_v2: Option<String>,
 }
+impl BackupRestoreJobDelivery {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(method_name: BackupRestoreJobDeliveryMethodName) -> Self {
+        Self {
+            auth_header: None,
+            auth_value: None,
+            expiration_hours: None,
+            expires: None,
+            max_downloads: None,
+            method_name,
+            status_name: None,
+            target_cluster_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            url: None,
+            url_v2: None,
+        }
+    }
+}
 impl crate::validation::Validate for BackupRestoreJobDelivery {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXPIRATION_HOURS: crate::validation::Rules = crate::validation::Rules {

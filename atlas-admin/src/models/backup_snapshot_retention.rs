@@ -18,6 +18,19 @@ pub struct BackupSnapshotRetention {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl BackupSnapshotRetention {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        retention_unit: BackupSnapshotRetentionRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            links: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+}
 impl crate::validation::Validate for BackupSnapshotRetention {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("links", &self.links, &crate::validation::Rules::NONE);

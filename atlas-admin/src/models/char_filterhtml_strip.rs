@@ -13,6 +13,12 @@ pub struct CharFilterhtmlStrip {
     #[serde(rename = "type")]
     pub type_: CharFilterhtmlStripType,
 }
+impl CharFilterhtmlStrip {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: CharFilterhtmlStripType) -> Self {
+        Self { ignored_tags: None, type_ }
+    }
+}
 impl crate::validation::Validate for CharFilterhtmlStrip {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoredTags", &self.ignored_tags, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct CharFiltericuNormalize {
     #[serde(rename = "type")]
     pub type_: CharFiltericuNormalizeType,
 }
+impl CharFiltericuNormalize {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: CharFiltericuNormalizeType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for CharFiltericuNormalize {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -14,6 +14,15 @@ pub struct CharFiltermapping {
     #[serde(rename = "type")]
     pub type_: CharFiltermappingType,
 }
+impl CharFiltermapping {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        mappings: ::std::collections::BTreeMap<String, String>,
+        type_: CharFiltermappingType,
+    ) -> Self {
+        Self { mappings, type_ }
+    }
+}
 impl crate::validation::Validate for CharFiltermapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);

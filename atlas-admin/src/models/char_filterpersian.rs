@@ -10,6 +10,12 @@ pub struct CharFilterpersian {
     #[serde(rename = "type")]
     pub type_: CharFilterpersianType,
 }
+impl CharFilterpersian {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: CharFilterpersianType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for CharFilterpersian {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -55,6 +55,34 @@ pub struct CloudAppUser {
     /// Email address that represents the username of the MongoDB Cloud user.
     pub username: String,
 }
+impl CloudAppUser {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        country: CountryCode,
+        first_name: String,
+        last_name: String,
+        mobile_number: String,
+        password: String,
+        roles: Vec<CloudAccessRoleAssignment>,
+        username: String,
+    ) -> Self {
+        Self {
+            country,
+            created_at: None,
+            email_address: None,
+            first_name,
+            id: None,
+            last_auth: None,
+            last_name,
+            links: None,
+            mobile_number,
+            password,
+            roles,
+            team_ids: None,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for CloudAppUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MOBILE_NUMBER: crate::validation::Rules = crate::validation::Rules {

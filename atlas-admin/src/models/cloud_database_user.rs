@@ -74,6 +74,31 @@ pub struct CloudDatabaseUser {
     #[serde(rename = "x509Type", default, skip_serializing_if = "Option::is_none")]
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }
+impl CloudDatabaseUser {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        database_name: CloudDatabaseUserDatabaseName,
+        roles: Vec<DatabaseUserRole>,
+        username: String,
+    ) -> Self {
+        Self {
+            aws_iam_type: None,
+            database_name,
+            delete_after_date: None,
+            description: None,
+            group_id: None,
+            labels: None,
+            ldap_auth_type: None,
+            links: None,
+            oidc_auth_type: None,
+            password: None,
+            roles,
+            scopes: None,
+            username,
+            x509_type: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudDatabaseUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {

@@ -21,6 +21,17 @@ pub struct CloudGcpProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudGcpProviderSettingsRegionName>,
 }
+impl CloudGcpProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: String) -> Self {
+        Self {
+            provider_name,
+            auto_scaling: None,
+            instance_size_name: None,
+            region_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudGcpProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

@@ -59,6 +59,21 @@ pub struct CloudProviderAccessAwsiamRoleRequestUpdate {
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
 }
+impl CloudProviderAccessAwsiamRoleRequestUpdate {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: CloudProviderAccessRoleRequestUpdateProviderName) -> Self {
+        Self {
+            provider_name,
+            atlas_aws_account_arn: None,
+            atlas_assumed_role_external_id: None,
+            authorized_date: None,
+            created_date: None,
+            feature_usages: None,
+            iam_assumed_role_arn: None,
+            role_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudProviderAccessAwsiamRoleRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {

@@ -52,6 +52,23 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl CloudProviderAccessAzureServicePrincipalRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        provider_name: CloudProviderAccessAzureServicePrincipalRequestProviderName,
+    ) -> Self {
+        Self {
+            id: None,
+            atlas_azure_app_id: None,
+            created_date: None,
+            feature_usages: None,
+            last_updated_date: None,
+            provider_name,
+            service_principal_id: None,
+            tenant_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipalRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("_id", &self.id, &crate::validation::Rules::NONE);

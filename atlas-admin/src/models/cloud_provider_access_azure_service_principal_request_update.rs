@@ -55,6 +55,21 @@ pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl CloudProviderAccessAzureServicePrincipalRequestUpdate {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: CloudProviderAccessRoleRequestUpdateProviderName) -> Self {
+        Self {
+            provider_name,
+            id: None,
+            atlas_azure_app_id: None,
+            created_date: None,
+            feature_usages: None,
+            last_updated_date: None,
+            service_principal_id: None,
+            tenant_id: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for CloudProviderAccessAzureServicePrincipalRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -40,6 +40,19 @@ pub struct CloudProviderAccessGcpServiceAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CloudProviderAccessGcpServiceAccountStatus>,
 }
+impl CloudProviderAccessGcpServiceAccount {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: CloudProviderAccessRoleProviderName) -> Self {
+        Self {
+            provider_name,
+            created_date: None,
+            feature_usages: None,
+            gcp_service_account_for_atlas: None,
+            role_id: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_SERVICE_ACCOUNT_FOR_ATLAS: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,20 @@ pub struct CloudProviderAccessGcpServiceAccountRequest {
     #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
 }
+impl CloudProviderAccessGcpServiceAccountRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        provider_name: CloudProviderAccessGcpServiceAccountRequestProviderName,
+    ) -> Self {
+        Self {
+            created_date: None,
+            feature_usages: None,
+            gcp_service_account_for_atlas: None,
+            provider_name,
+            role_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);

@@ -11,6 +11,12 @@ pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessRoleRequestUpdateProviderName,
 }
+impl CloudProviderAccessGcpServiceAccountRequestUpdate {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: CloudProviderAccessRoleRequestUpdateProviderName) -> Self {
+        Self { provider_name }
+    }
+}
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

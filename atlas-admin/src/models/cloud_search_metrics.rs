@@ -39,6 +39,19 @@ pub struct CloudSearchMetrics {
     #[serde(rename = "statusMetrics")]
     pub status_metrics: Vec<FtsMetric>,
 }
+impl CloudSearchMetrics {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status_metrics: Vec<FtsMetric>) -> Self {
+        Self {
+            group_id: None,
+            hardware_metrics: None,
+            index_metrics: None,
+            links: None,
+            process_id: None,
+            status_metrics,
+        }
+    }
+}
 impl crate::validation::Validate for CloudSearchMetrics {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {

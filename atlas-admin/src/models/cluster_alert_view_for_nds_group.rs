@@ -92,6 +92,28 @@ pub struct ClusterAlertViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ClusterAlertViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: ClusterEventTypeViewForNdsGroupAlertable) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            cluster_name: None,
+            created: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            last_notified: None,
+            links: None,
+            org_id: None,
+            resolved: None,
+            status: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {

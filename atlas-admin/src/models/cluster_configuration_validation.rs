@@ -32,6 +32,19 @@ pub struct ClusterConfigurationValidation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
+impl ClusterConfigurationValidation {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(cluster_description: ClusterDescription20240805, editing: bool) -> Self {
+        Self {
+            advanced_configuration: None,
+            cluster_description,
+            cluster_name: None,
+            editing,
+            search_deployment_spec: None,
+            tags: None,
+        }
+    }
+}
 impl crate::validation::Validate for ClusterConfigurationValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TAGS: crate::validation::Rules = crate::validation::Rules {

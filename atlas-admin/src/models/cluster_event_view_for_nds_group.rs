@@ -43,6 +43,21 @@ pub struct ClusterEventViewForNdsGroup {
     #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
 }
+impl ClusterEventViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: ClusterEventTypeViewForNdsGroup) -> Self {
+        Self {
+            created: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            links: None,
+            org_id: None,
+            raw: None,
+            shard_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ClusterEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("created", &self.created, &crate::validation::Rules::NONE);

@@ -25,6 +25,17 @@ pub struct ClusterFlexProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl ClusterFlexProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: String) -> Self {
+        Self {
+            provider_name,
+            backing_provider_name: None,
+            instance_size_name: None,
+            region_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ClusterFlexProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

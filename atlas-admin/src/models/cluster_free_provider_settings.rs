@@ -41,6 +41,19 @@ pub struct ClusterFreeProviderSettings {
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
+impl ClusterFreeProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_name: String) -> Self {
+        Self {
+            provider_name,
+            auto_scaling: None,
+            backing_provider_name: None,
+            effective_instance_size_name: None,
+            instance_size_name: None,
+            region_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ClusterFreeProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);

@@ -51,6 +51,22 @@ pub struct Collation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<i32>,
 }
+impl Collation {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(locale: CollationLocale) -> Self {
+        Self {
+            alternate: None,
+            backwards: None,
+            case_first: None,
+            case_level: None,
+            locale,
+            max_variable: None,
+            normalization: None,
+            numeric_ordering: None,
+            strength: None,
+        }
+    }
+}
 impl crate::validation::Validate for Collation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static STRENGTH: crate::validation::Rules = crate::validation::Rules {

@@ -11,6 +11,12 @@ pub struct ConfluentSaslInheritAuthentication {
     #[serde(rename = "type")]
     pub type_: SchemaRegistryAuthenticationType,
 }
+impl ConfluentSaslInheritAuthentication {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: SchemaRegistryAuthenticationType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for ConfluentSaslInheritAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

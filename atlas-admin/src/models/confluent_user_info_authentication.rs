@@ -18,6 +18,16 @@ pub struct ConfluentUserInfoAuthentication {
     /// Username or Public Key for authentication.
     pub username: String,
 }
+impl ConfluentUserInfoAuthentication {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: SchemaRegistryAuthenticationType, username: String) -> Self {
+        Self {
+            type_,
+            password: None,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for ConfluentUserInfoAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -58,6 +58,22 @@ pub struct ConnectedOrgConfig {
     #[serde(rename = "userConflicts", default, skip_serializing_if = "Option::is_none")]
     pub user_conflicts: Option<Vec<FederatedUser>>,
 }
+impl ConnectedOrgConfig {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(domain_restriction_enabled: bool) -> Self {
+        Self {
+            data_access_identity_provider_ids: None,
+            domain_allow_list: None,
+            domain_restriction_enabled,
+            identity_provider_id: None,
+            instant_user_provisioning_disabled: None,
+            org_id: None,
+            post_auth_role_grants: None,
+            role_mappings: None,
+            user_conflicts: None,
+        }
+    }
+}
 impl crate::validation::Validate for ConnectedOrgConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DATA_ACCESS_IDENTITY_PROVIDER_IDS: crate::validation::Rules = crate::validation::Rules {

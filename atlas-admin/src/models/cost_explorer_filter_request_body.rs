@@ -36,6 +36,21 @@ pub struct CostExplorerFilterRequestBody {
     #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
 }
+impl CostExplorerFilterRequestBody {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(end_date: ::chrono::NaiveDate, start_date: ::chrono::NaiveDate) -> Self {
+        Self {
+            clusters: None,
+            end_date,
+            group_by: None,
+            include_partial_matches: None,
+            organizations: None,
+            projects: None,
+            services: None,
+            start_date,
+        }
+    }
+}
 impl crate::validation::Validate for CostExplorerFilterRequestBody {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);

@@ -11,6 +11,15 @@ pub struct CreateAtlasOrganizationApiKey {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
     pub roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
 }
+impl CreateAtlasOrganizationApiKey {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        desc: String,
+        roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
+    ) -> Self {
+        Self { desc, roles }
+    }
+}
 impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {

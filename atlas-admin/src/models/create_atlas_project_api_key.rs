@@ -10,6 +10,12 @@ pub struct CreateAtlasProjectApiKey {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
     pub roles: Vec<String>,
 }
+impl CreateAtlasProjectApiKey {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(desc: String, roles: Vec<String>) -> Self {
+        Self { desc, roles }
+    }
+}
 impl crate::validation::Validate for CreateAtlasProjectApiKey {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {

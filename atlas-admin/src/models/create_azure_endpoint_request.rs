@@ -19,6 +19,16 @@ pub struct CreateAzureEndpointRequest {
     #[serde(rename = "privateEndpointIPAddress")]
     pub private_endpoint_ip_address: String,
 }
+impl CreateAzureEndpointRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(private_endpoint_ip_address: String) -> Self {
+        Self {
+            cloud_provider: None,
+            id: None,
+            private_endpoint_ip_address,
+        }
+    }
+}
 impl crate::validation::Validate for CreateAzureEndpointRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {

@@ -15,6 +15,16 @@ pub struct CreateGroupMcpConfigRequest {
     /// List of project roles to assign to this MCP configuration.
     pub roles: Vec<String>,
 }
+impl CreateGroupMcpConfigRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(mcp_config_name: String, roles: Vec<String>) -> Self {
+        Self {
+            ip_access_list: None,
+            mcp_config_name,
+            roles,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupMcpConfigRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {

@@ -15,6 +15,19 @@ pub struct CreateOrgMcpConfigRequest {
     /// List of organization roles to assign to this MCP configuration.
     pub roles: Vec<CreateOrgMcpConfigRequestRolesItem>,
 }
+impl CreateOrgMcpConfigRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        mcp_config_name: String,
+        roles: Vec<CreateOrgMcpConfigRequestRolesItem>,
+    ) -> Self {
+        Self {
+            ip_access_list: None,
+            mcp_config_name,
+            roles,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgMcpConfigRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,19 @@ pub struct CreateOrganizationRequest {
     )]
     pub skip_default_alerts_settings: Option<bool>,
 }
+impl CreateOrganizationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String) -> Self {
+        Self {
+            api_key: None,
+            federation_settings_id: None,
+            name,
+            org_owner_id: None,
+            service_account: None,
+            skip_default_alerts_settings: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrganizationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

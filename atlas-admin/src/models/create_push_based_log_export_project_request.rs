@@ -16,6 +16,16 @@ pub struct CreatePushBasedLogExportProjectRequest {
     #[serde(rename = "prefixPath")]
     pub prefix_path: String,
 }
+impl CreatePushBasedLogExportProjectRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(bucket_name: String, iam_role_id: ObjectId, prefix_path: String) -> Self {
+        Self {
+            bucket_name,
+            iam_role_id,
+            prefix_path,
+        }
+    }
+}
 impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);

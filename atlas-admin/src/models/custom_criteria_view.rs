@@ -15,6 +15,12 @@ pub struct CustomCriteriaView {
     /// MongoDB find query that selects documents to archive. The specified query follows the syntax of the `db.collection.find(query)` command. This query can't use the empty document (`{}`) to return all documents. Set this parameter when `"criteria.type" : "CUSTOM"`.
     pub query: String,
 }
+impl CustomCriteriaView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(query: String) -> Self {
+        Self { type_: None, query }
+    }
+}
 impl crate::validation::Validate for CustomCriteriaView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -12,6 +12,12 @@ pub struct CustomZoneMappings {
     #[serde(rename = "customZoneMappings")]
     pub custom_zone_mappings: Vec<ZoneMapping>,
 }
+impl CustomZoneMappings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(custom_zone_mappings: Vec<ZoneMapping>) -> Self {
+        Self { custom_zone_mappings }
+    }
+}
 impl crate::validation::Validate for CustomZoneMappings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

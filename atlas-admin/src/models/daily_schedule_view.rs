@@ -22,6 +22,18 @@ pub struct DailyScheduleView {
     #[serde(rename = "startMinute", default, skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }
+impl DailyScheduleView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: OnlineArchiveScheduleType) -> Self {
+        Self {
+            type_,
+            end_hour: None,
+            end_minute: None,
+            start_hour: None,
+            start_minute: None,
+        }
+    }
+}
 impl crate::validation::Validate for DailyScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END_HOUR: crate::validation::Rules = crate::validation::Rules {

@@ -30,6 +30,17 @@ pub struct DataFederationAzureCloudProviderConfig {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl DataFederationAzureCloudProviderConfig {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(role_id: ObjectId) -> Self {
+        Self {
+            atlas_app_id: None,
+            role_id,
+            service_principal_id: None,
+            tenant_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataFederationAzureCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("atlasAppId", &self.atlas_app_id, &crate::validation::Rules::NONE);

@@ -20,6 +20,15 @@ pub struct DataFederationGcpCloudProviderConfig {
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
 }
+impl DataFederationGcpCloudProviderConfig {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(role_id: ObjectId) -> Self {
+        Self {
+            gcp_service_account: None,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -46,6 +46,21 @@ pub struct DataFederationTenantQueryLimit {
     /// Amount to set the limit to.
     pub value: i64,
 }
+impl DataFederationTenantQueryLimit {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(value: i64) -> Self {
+        Self {
+            current_usage: None,
+            default_limit: None,
+            last_modified_date: None,
+            maximum_limit: None,
+            name: None,
+            overrun_policy: None,
+            tenant_name: None,
+            value,
+        }
+    }
+}
 impl crate::validation::Validate for DataFederationTenantQueryLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);

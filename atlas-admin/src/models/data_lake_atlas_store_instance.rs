@@ -23,6 +23,19 @@ pub struct DataLakeAtlasStoreInstance {
     #[serde(rename = "readPreference", default, skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<DataLakeAtlasStoreReadPreference>,
 }
+impl DataLakeAtlasStoreInstance {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            cluster_name: None,
+            project_id: None,
+            read_concern: None,
+            read_preference: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeAtlasStoreInstance {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROJECT_ID: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,18 @@ pub struct DataLakeAwsCloudProviderConfig {
     #[serde(rename = "testS3Bucket", default, skip_serializing_if = "Option::is_none")]
     pub test_s3_bucket: Option<String>,
 }
+impl DataLakeAwsCloudProviderConfig {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(role_id: ObjectId) -> Self {
+        Self {
+            external_id: None,
+            iam_assumed_role_arn: None,
+            iam_user_arn: None,
+            role_id,
+            test_s3_bucket: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IAM_ASSUMED_ROLE_ARN: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,22 @@ pub struct DataLakeAzureBlobStore {
     #[serde(rename = "serviceURL", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
 }
+impl DataLakeAzureBlobStore {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            container_name: None,
+            delimiter: None,
+            prefix: None,
+            public: None,
+            region: None,
+            replacement_delimiter: None,
+            service_url: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeAzureBlobStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

@@ -12,6 +12,15 @@ pub struct DataLakeDataProcessRegion {
     pub cloud_provider: DataLakeDataProcessRegionCloudProvider,
     pub region: BaseAtlasDataLakeRegion,
 }
+impl DataLakeDataProcessRegion {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: DataLakeDataProcessRegionCloudProvider,
+        region: BaseAtlasDataLakeRegion,
+    ) -> Self {
+        Self { cloud_provider, region }
+    }
+}
 impl crate::validation::Validate for DataLakeDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);

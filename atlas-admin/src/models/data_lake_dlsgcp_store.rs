@@ -13,6 +13,16 @@ pub struct DataLakeDlsgcpStore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDlsgcpStoreRegion>,
 }
+impl DataLakeDlsgcpStore {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            region: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeDlsgcpStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

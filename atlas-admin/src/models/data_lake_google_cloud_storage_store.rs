@@ -32,6 +32,21 @@ pub struct DataLakeGoogleCloudStorageStore {
     )]
     pub replacement_delimiter: Option<String>,
 }
+impl DataLakeGoogleCloudStorageStore {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            bucket: None,
+            delimiter: None,
+            prefix: None,
+            public: None,
+            region: None,
+            replacement_delimiter: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeGoogleCloudStorageStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

@@ -19,6 +19,18 @@ pub struct DataLakeHttpStore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
 }
+impl DataLakeHttpStore {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            allow_insecure: None,
+            default_format: None,
+            urls: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeHttpStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

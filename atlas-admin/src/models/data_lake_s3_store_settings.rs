@@ -37,6 +37,22 @@ pub struct DataLakeS3StoreSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeS3StoreSettingsRegion>,
 }
+impl DataLakeS3StoreSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            name: None,
+            provider,
+            additional_storage_classes: None,
+            bucket: None,
+            delimiter: None,
+            include_tags: None,
+            prefix: None,
+            public: None,
+            region: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataLakeS3StoreSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

@@ -86,6 +86,27 @@ pub struct DataProtectionSettings {
     #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
     pub updated_user: Option<String>,
 }
+impl DataProtectionSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(authorized_email: String) -> Self {
+        Self {
+            authorized_email,
+            authorized_user_first_name: None,
+            authorized_user_last_name: None,
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataProtectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

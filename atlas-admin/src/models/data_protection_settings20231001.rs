@@ -78,6 +78,31 @@ pub struct DataProtectionSettings20231001 {
     #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
     pub updated_user: Option<String>,
 }
+impl DataProtectionSettings20231001 {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        authorized_email: String,
+        authorized_user_first_name: String,
+        authorized_user_last_name: String,
+    ) -> Self {
+        Self {
+            authorized_email,
+            authorized_user_first_name,
+            authorized_user_last_name,
+            copy_protection_enabled: None,
+            deletable: None,
+            encryption_at_rest_enabled: None,
+            on_demand_policy_item: None,
+            pit_enabled: None,
+            project_id: None,
+            restore_window_days: None,
+            scheduled_policy_items: None,
+            state: None,
+            updated_date: None,
+            updated_user: None,
+        }
+    }
+}
 impl crate::validation::Validate for DataProtectionSettings20231001 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

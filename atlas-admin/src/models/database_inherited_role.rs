@@ -11,6 +11,12 @@ pub struct DatabaseInheritedRole {
     /// Human-readable label that identifies the role inherited. Set this value to `admin` for every role except `read` or `readWrite`.
     pub role: String,
 }
+impl DatabaseInheritedRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(db: String, role: String) -> Self {
+        Self { db, role }
+    }
+}
 impl crate::validation::Validate for DatabaseInheritedRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("db", &self.db, &crate::validation::Rules::NONE);

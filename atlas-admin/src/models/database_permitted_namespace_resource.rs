@@ -13,6 +13,12 @@ pub struct DatabasePermittedNamespaceResource {
     /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
     pub db: String,
 }
+impl DatabasePermittedNamespaceResource {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(cluster: bool, collection: String, db: String) -> Self {
+        Self { cluster, collection, db }
+    }
+}
 impl crate::validation::Validate for DatabasePermittedNamespaceResource {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);

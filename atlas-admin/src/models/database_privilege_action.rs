@@ -12,6 +12,15 @@ pub struct DatabasePrivilegeAction {
     /// List of resources on which you grant the action.
     pub resources: Vec<DatabasePermittedNamespaceResource>,
 }
+impl DatabasePrivilegeAction {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        action: DatabasePrivilegeActionAction,
+        resources: Vec<DatabasePermittedNamespaceResource>,
+    ) -> Self {
+        Self { action, resources }
+    }
+}
 impl crate::validation::Validate for DatabasePrivilegeAction {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("action", &self.action, &crate::validation::Rules::NONE);

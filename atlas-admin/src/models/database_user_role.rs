@@ -16,6 +16,16 @@ pub struct DatabaseUserRole {
     #[serde(rename = "roleName")]
     pub role_name: DatabaseUserRoleRoleName,
 }
+impl DatabaseUserRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(database_name: String, role_name: DatabaseUserRoleRoleName) -> Self {
+        Self {
+            collection_name: None,
+            database_name,
+            role_name,
+        }
+    }
+}
 impl crate::validation::Validate for DatabaseUserRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -57,6 +57,21 @@ pub struct Datadog {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DatadogType>,
 }
+impl Datadog {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(api_key: String) -> Self {
+        Self {
+            api_key,
+            id: None,
+            region: None,
+            send_collection_latency_metrics: None,
+            send_database_metrics: None,
+            send_query_stats_metrics: None,
+            send_user_provided_resource_tags: None,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for Datadog {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);

@@ -19,6 +19,22 @@ pub struct DatadogLogIntegrationRequest {
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: DatadogLogIntegrationRequestRegion,
 }
+impl DatadogLogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: DatadogLogIntegrationRequestType,
+        api_key: String,
+        region: DatadogLogIntegrationRequestRegion,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            api_key,
+            region,
+        }
+    }
+}
 impl crate::validation::Validate for DatadogLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

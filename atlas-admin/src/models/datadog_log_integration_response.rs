@@ -21,6 +21,24 @@ pub struct DatadogLogIntegrationResponse {
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: DatadogLogIntegrationResponseRegion,
 }
+impl DatadogLogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: DatadogLogIntegrationResponseType,
+        api_key: String,
+        region: DatadogLogIntegrationResponseRegion,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            api_key,
+            region,
+        }
+    }
+}
 impl crate::validation::Validate for DatadogLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -37,6 +37,20 @@ pub struct DatadogNotification {
     #[serde(rename = "typeName")]
     pub type_name: DatadogNotificationTypeName,
 }
+impl DatadogNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: DatadogNotificationTypeName) -> Self {
+        Self {
+            datadog_api_key: None,
+            datadog_region: None,
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for DatadogNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

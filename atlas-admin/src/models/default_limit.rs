@@ -29,6 +29,18 @@ pub struct DefaultLimit {
     /// Amount to set the limit to.
     pub value: i64,
 }
+impl DefaultLimit {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(value: i64) -> Self {
+        Self {
+            current_usage: None,
+            default_limit: None,
+            maximum_limit: None,
+            name: None,
+            value,
+        }
+    }
+}
 impl crate::validation::Validate for DefaultLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct DefaultScheduleView {
     #[serde(rename = "type")]
     pub type_: OnlineArchiveScheduleType,
 }
+impl DefaultScheduleView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: OnlineArchiveScheduleType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for DefaultScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

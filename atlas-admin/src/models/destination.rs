@@ -25,6 +25,21 @@ pub struct Destination {
     )]
     pub private_link_id: Option<Option<String>>,
 }
+impl Destination {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cluster_name: String,
+        group_id: ObjectId,
+        hostname_schema_type: DestinationHostnameSchemaType,
+    ) -> Self {
+        Self {
+            cluster_name,
+            group_id,
+            hostname_schema_type,
+            private_link_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for Destination {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {

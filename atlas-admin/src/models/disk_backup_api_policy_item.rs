@@ -37,6 +37,23 @@ pub struct DiskBackupApiPolicyItem {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl DiskBackupApiPolicyItem {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        frequency_interval: i32,
+        frequency_type: DiskBackupApiPolicyItemFrequencyType,
+        retention_unit: DiskBackupApiPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_interval,
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupApiPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -42,6 +42,20 @@ pub struct DiskBackupCopySetting20240805 {
     #[serde(rename = "zoneId")]
     pub zone_id: ObjectId,
 }
+impl DiskBackupCopySetting20240805 {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(zone_id: ObjectId) -> Self {
+        Self {
+            cloud_provider: None,
+            copy_policy_items: None,
+            frequencies: None,
+            last_number_of_snapshots: None,
+            region_name: None,
+            should_copy_oplogs: None,
+            zone_id,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupCopySetting20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {

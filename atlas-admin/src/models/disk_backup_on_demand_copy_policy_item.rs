@@ -16,6 +16,12 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
 }
+impl DiskBackupOnDemandCopyPolicyItem {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(frequency_type: DiskBackupCopyPolicyItemFrequencyType) -> Self {
+        Self { frequency_type, id: None }
+    }
+}
 impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);

@@ -28,6 +28,22 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
     )]
     pub require_private_networking: Option<bool>,
 }
+impl DiskBackupSnapshotAwsExportBucketRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
+        bucket_name: String,
+        iam_role_id: ObjectId,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name,
+            iam_role_id,
+            require_private_networking: None,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

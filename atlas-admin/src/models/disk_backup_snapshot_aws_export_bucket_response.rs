@@ -36,6 +36,25 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     )]
     pub require_private_networking: Option<bool>,
 }
+impl DiskBackupSnapshotAwsExportBucketResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: ObjectId,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
+        iam_role_id: ObjectId,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            iam_role_id,
+            links: None,
+            region: None,
+            require_private_networking: None,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -28,6 +28,23 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl DiskBackupSnapshotAzureExportBucketRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
+        role_id: ObjectId,
+        service_url: String,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name: None,
+            role_id,
+            service_url,
+            tenant_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

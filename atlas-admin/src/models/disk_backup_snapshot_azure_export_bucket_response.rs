@@ -30,6 +30,27 @@ pub struct DiskBackupSnapshotAzureExportBucketResponse {
     #[serde(rename = "tenantId")]
     pub tenant_id: String,
 }
+impl DiskBackupSnapshotAzureExportBucketResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: ObjectId,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotExportBucketResponseCloudProvider,
+        role_id: ObjectId,
+        service_url: String,
+        tenant_id: String,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            links: None,
+            role_id,
+            service_url,
+            tenant_id,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

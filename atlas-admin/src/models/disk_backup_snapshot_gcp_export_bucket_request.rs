@@ -21,6 +21,21 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
 }
+impl DiskBackupSnapshotGcpExportBucketRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
+        bucket_name: String,
+        role_id: ObjectId,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            bucket_name,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -24,6 +24,23 @@ pub struct DiskBackupSnapshotGcpExportBucketResponse {
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
 }
+impl DiskBackupSnapshotGcpExportBucketResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: ObjectId,
+        bucket_name: String,
+        cloud_provider: DiskBackupSnapshotExportBucketResponseCloudProvider,
+        role_id: ObjectId,
+    ) -> Self {
+        Self {
+            id,
+            bucket_name,
+            cloud_provider,
+            links: None,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {

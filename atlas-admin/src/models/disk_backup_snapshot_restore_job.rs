@@ -105,6 +105,32 @@ pub struct DiskBackupSnapshotRestoreJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl DiskBackupSnapshotRestoreJob {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(delivery_type: DiskBackupSnapshotRestoreJobDeliveryType) -> Self {
+        Self {
+            cancelled: None,
+            components: None,
+            delivery_type,
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            private_download_delivery_urls: None,
+            snapshot_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            timestamp: None,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {

@@ -139,6 +139,33 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     )]
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
 }
+impl DiskBackupSnapshotSchedule20240805 {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>) -> Self {
+        Self {
+            auto_copy_settings_enabled: None,
+            auto_export_enabled: None,
+            cluster_id: None,
+            cluster_name: None,
+            copy_policy_items_enabled: None,
+            copy_settings: None,
+            delete_copied_backups: None,
+            delete_copy_snapshots: None,
+            delete_snapshots: None,
+            export: None,
+            extra_retention_settings: None,
+            links: None,
+            next_snapshot: None,
+            policies,
+            reference_hour_of_day: None,
+            reference_minute_of_hour: None,
+            restore_window_days: None,
+            update_copy_snapshots: None,
+            update_snapshots: None,
+            use_org_and_group_names_in_export_prefix: None,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static POLICIES: crate::validation::Rules = crate::validation::Rules {

@@ -22,6 +22,21 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
     #[serde(rename = "retentionValue")]
     pub retention_value: i32,
 }
+impl DiskBackupTimeBasedCopyPolicyItem {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        frequency_type: DiskBackupCopyPolicyItemFrequencyType,
+        retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+        retention_value: i32,
+    ) -> Self {
+        Self {
+            frequency_type,
+            id: None,
+            retention_unit,
+            retention_value,
+        }
+    }
+}
 impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);

@@ -32,6 +32,18 @@ pub struct EmailNotification {
     #[serde(rename = "typeName")]
     pub type_name: EmailNotificationTypeName,
 }
+impl EmailNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: EmailNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            email_address: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for EmailNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

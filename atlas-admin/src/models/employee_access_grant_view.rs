@@ -19,6 +19,19 @@ pub struct EmployeeAccessGrantView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
+impl EmployeeAccessGrantView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        expiration_time: ::chrono::DateTime<::chrono::Utc>,
+        grant_type: EmployeeAccessGrantViewGrantType,
+    ) -> Self {
+        Self {
+            expiration_time,
+            grant_type,
+            links: None,
+        }
+    }
+}
 impl crate::validation::Validate for EmployeeAccessGrantView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -24,6 +24,17 @@ pub struct EnvelopedPerformanceAdvisorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
 }
+impl EnvelopedPerformanceAdvisorResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(content: PerformanceAdvisorResponse) -> Self {
+        Self {
+            content,
+            links: None,
+            locations: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for EnvelopedPerformanceAdvisorResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOCATIONS: crate::validation::Rules = crate::validation::Rules {

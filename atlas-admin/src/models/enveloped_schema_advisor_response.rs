@@ -24,6 +24,17 @@ pub struct EnvelopedSchemaAdvisorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
 }
+impl EnvelopedSchemaAdvisorResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(content: SchemaAdvisorResponse) -> Self {
+        Self {
+            content,
+            links: None,
+            locations: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for EnvelopedSchemaAdvisorResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOCATIONS: crate::validation::Rules = crate::validation::Rules {

@@ -25,6 +25,23 @@ pub struct FederatedUser {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
 }
+impl FederatedUser {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        email_address: String,
+        federation_settings_id: ObjectId,
+        first_name: String,
+        last_name: String,
+    ) -> Self {
+        Self {
+            email_address,
+            federation_settings_id,
+            first_name,
+            last_name,
+            user_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for FederatedUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);

@@ -64,6 +64,26 @@ pub struct FederationSamlIdentityProviderUpdate {
     )]
     pub status: Option<Option<FederationSamlIdentityProviderUpdateStatus>>,
 }
+impl FederationSamlIdentityProviderUpdate {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(sso_debug_enabled: bool) -> Self {
+        Self {
+            associated_domains: None,
+            description: None,
+            display_name: None,
+            idp_type: None,
+            issuer_uri: None,
+            pem_file_info: None,
+            protocol: None,
+            request_binding: None,
+            response_signature_algorithm: None,
+            slug: None,
+            sso_debug_enabled,
+            sso_url: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {

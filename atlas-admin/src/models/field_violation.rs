@@ -10,6 +10,12 @@ pub struct FieldViolation {
     /// A path that leads to a field in the request body.
     pub field: String,
 }
+impl FieldViolation {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(description: String, field: String) -> Self {
+        Self { description, field }
+    }
+}
 impl crate::validation::Validate for FieldViolation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("description", &self.description, &crate::validation::Rules::NONE);

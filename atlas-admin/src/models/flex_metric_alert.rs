@@ -102,6 +102,30 @@ pub struct FlexMetricAlert {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl FlexMetricAlert {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: FlexMetricEventTypeViewAlertable) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            cluster_name: None,
+            created: None,
+            current_value: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            last_notified: None,
+            links: None,
+            metric_name: None,
+            org_id: None,
+            resolved: None,
+            status: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate for FlexMetricAlert {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {

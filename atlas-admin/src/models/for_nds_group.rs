@@ -67,6 +67,24 @@ pub struct ForNdsGroup {
     #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
 }
+impl ForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: ReplicaSetEventTypeViewForNdsGroup) -> Self {
+        Self {
+            created: None,
+            event_type_name,
+            group_id: None,
+            hostname: None,
+            id: None,
+            links: None,
+            org_id: None,
+            port: None,
+            raw: None,
+            replica_set_name: None,
+            shard_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("created", &self.created, &crate::validation::Rules::NONE);

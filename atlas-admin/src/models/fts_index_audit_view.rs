@@ -75,6 +75,27 @@ pub struct FtsIndexAuditView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl FtsIndexAuditView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: FtsIndexAuditTypeView) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            user_id: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for FtsIndexAuditView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

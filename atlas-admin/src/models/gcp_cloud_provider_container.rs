@@ -47,6 +47,23 @@ pub struct GcpCloudProviderContainer {
     /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
     pub regions: Vec<GcpCloudProviderContainerRegionsItem>,
 }
+impl GcpCloudProviderContainer {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        atlas_cidr_block: String,
+        regions: Vec<GcpCloudProviderContainerRegionsItem>,
+    ) -> Self {
+        Self {
+            id: None,
+            provider_name: None,
+            provisioned: None,
+            atlas_cidr_block,
+            gcp_project_id: None,
+            network_name: None,
+            regions,
+        }
+    }
+}
 impl crate::validation::Validate for GcpCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {

@@ -35,6 +35,24 @@ pub struct GcpNetworkPeeringConnectionSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpNetworkPeeringConnectionSettingsStatus>,
 }
+impl GcpNetworkPeeringConnectionSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        container_id: ObjectId,
+        gcp_project_id: String,
+        network_name: String,
+    ) -> Self {
+        Self {
+            container_id,
+            error_message: None,
+            gcp_project_id,
+            id: None,
+            network_name,
+            provider_name: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {

@@ -23,6 +23,24 @@ pub struct GcsLogIntegrationRequest {
     #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
 }
+impl GcsLogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: GcsLogIntegrationRequestType,
+        bucket_name: String,
+        prefix_path: String,
+        role_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            bucket_name,
+            prefix_path,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for GcsLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

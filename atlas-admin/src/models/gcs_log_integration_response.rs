@@ -25,6 +25,26 @@ pub struct GcsLogIntegrationResponse {
     #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
 }
+impl GcsLogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: GcsLogIntegrationResponseType,
+        bucket_name: String,
+        prefix_path: String,
+        role_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            bucket_name,
+            prefix_path,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for GcsLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -57,6 +57,22 @@ pub struct Group {
     )]
     pub with_default_alerts_settings: Option<bool>,
 }
+impl Group {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String, org_id: ObjectId) -> Self {
+        Self {
+            cluster_count: None,
+            created: None,
+            id: None,
+            links: None,
+            name,
+            org_id,
+            region_usage_restrictions: None,
+            tags: None,
+            with_default_alerts_settings: None,
+        }
+    }
+}
 impl crate::validation::Validate for Group {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

@@ -47,6 +47,20 @@ pub struct GroupMaintenanceWindow {
     #[serde(rename = "timeZoneId", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
 }
+impl GroupMaintenanceWindow {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(day_of_week: i32) -> Self {
+        Self {
+            auto_defer_once_enabled: None,
+            day_of_week,
+            hour_of_day: None,
+            number_of_deferrals: None,
+            protected_hours: None,
+            start_asap: None,
+            time_zone_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for GroupMaintenanceWindow {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {

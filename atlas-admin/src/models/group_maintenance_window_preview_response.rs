@@ -64,6 +64,22 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     )]
     pub wave_assignment: Option<Option<i32>>,
 }
+impl GroupMaintenanceWindowPreviewResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(day_of_week: i32) -> Self {
+        Self {
+            auto_defer_once_enabled: None,
+            day_of_week,
+            effective_wave_assignment: None,
+            hour_of_day: None,
+            number_of_deferrals: None,
+            protected_hours: None,
+            start_asap: None,
+            time_zone_id: None,
+            wave_assignment: None,
+        }
+    }
+}
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {

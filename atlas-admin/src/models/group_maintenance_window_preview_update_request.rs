@@ -41,6 +41,19 @@ pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     )]
     pub wave_assignment: Option<Option<i32>>,
 }
+impl GroupMaintenanceWindowPreviewUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(day_of_week: i32) -> Self {
+        Self {
+            auto_defer_once_enabled: None,
+            day_of_week,
+            hour_of_day: None,
+            protected_hours: None,
+            start_asap: None,
+            wave_assignment: None,
+        }
+    }
+}
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {

@@ -39,6 +39,20 @@ pub struct GroupNotification {
     #[serde(rename = "typeName")]
     pub type_name: GroupNotificationTypeName,
 }
+impl GroupNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: GroupNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            roles: None,
+            sms_enabled: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for GroupNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

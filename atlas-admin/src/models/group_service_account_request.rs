@@ -15,6 +15,22 @@ pub struct GroupServiceAccountRequest {
     #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
 }
+impl GroupServiceAccountRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        description: String,
+        name: String,
+        roles: Vec<String>,
+        secret_expires_after_hours: i32,
+    ) -> Self {
+        Self {
+            description,
+            name,
+            roles,
+            secret_expires_after_hours,
+        }
+    }
+}
 impl crate::validation::Validate for GroupServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {

@@ -8,6 +8,12 @@ pub struct GroupServiceAccountRoleAssignment {
     /// The Project permissions for the Service Account in the specified Project.
     pub roles: Vec<String>,
 }
+impl GroupServiceAccountRoleAssignment {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(roles: Vec<String>) -> Self {
+        Self { roles }
+    }
+}
 impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {

@@ -14,6 +14,12 @@ pub struct Header {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl Header {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String) -> Self {
+        Self { name, value: None }
+    }
+}
 impl crate::validation::Validate for Header {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

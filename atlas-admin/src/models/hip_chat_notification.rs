@@ -41,6 +41,20 @@ pub struct HipChatNotification {
     #[serde(rename = "typeName")]
     pub type_name: HipChatNotificationTypeName,
 }
+impl HipChatNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: HipChatNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notification_token: None,
+            notifier_id: None,
+            room_name: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for HipChatNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

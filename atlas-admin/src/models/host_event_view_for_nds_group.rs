@@ -104,6 +104,32 @@ pub struct HostEventViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl HostEventViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: HostEventTypeViewForNdsGroup) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            delegate_principal: None,
+            desk_location: None,
+            employee_identifier: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            port: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            replica_set_name: None,
+            shard_name: None,
+            user_id: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for HostEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

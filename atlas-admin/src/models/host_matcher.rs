@@ -14,6 +14,16 @@ pub struct HostMatcher {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<MatcherHostType>,
 }
+impl HostMatcher {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(field_name: HostMatcherField, operator: HostMatcherOperator) -> Self {
+        Self {
+            field_name,
+            operator,
+            value: None,
+        }
+    }
+}
 impl crate::validation::Validate for HostMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);

@@ -19,6 +19,19 @@ pub struct InvoiceReportRequest {
     #[serde(rename = "reportType")]
     pub report_type: InvoiceReportRequestReportType,
 }
+impl InvoiceReportRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        report_format: InvoiceReportRequestReportFormat,
+        report_type: InvoiceReportRequestReportType,
+    ) -> Self {
+        Self {
+            format_spec_version: None,
+            report_format,
+            report_type,
+        }
+    }
+}
 impl crate::validation::Validate for InvoiceReportRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -51,6 +51,25 @@ pub struct InvoiceReportResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InvoiceReportResponseState>,
 }
+impl InvoiceReportResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        report_format: InvoiceReportResponseReportFormat,
+        report_type: InvoiceReportResponseReportType,
+    ) -> Self {
+        Self {
+            download_url: None,
+            expires_at: None,
+            failure_reason: None,
+            format_spec_version: None,
+            invoice_id: None,
+            report_format,
+            report_id: None,
+            report_type,
+            state: None,
+        }
+    }
+}
 impl crate::validation::Validate for InvoiceReportResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("downloadUrl", &self.download_url, &crate::validation::Rules::NONE);

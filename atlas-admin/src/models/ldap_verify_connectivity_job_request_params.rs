@@ -39,6 +39,20 @@ pub struct LdapVerifyConnectivityJobRequestParams {
     /// IANA port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
     pub port: i32,
 }
+impl LdapVerifyConnectivityJobRequestParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(bind_username: String, hostname: String, port: i32) -> Self {
+        Self {
+            authz_query_template: None,
+            bind_password: None,
+            bind_username,
+            ca_certificate: None,
+            hostname,
+            links: None,
+            port,
+        }
+    }
+}
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {

@@ -329,6 +329,57 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
         LegacyAtlasTenantClusterUpgradeRequestVersionReleaseSystem,
     >,
 }
+impl LegacyAtlasTenantClusterUpgradeRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: ResourceName) -> Self {
+        Self {
+            accept_data_risks_and_force_replica_set_reconfig: None,
+            advanced_configuration: None,
+            auto_scaling: None,
+            backup_enabled: None,
+            bi_connector: None,
+            cluster_type: None,
+            config_server_management_mode: None,
+            config_server_type: None,
+            connection_strings: None,
+            create_date: None,
+            delete_after_creation_hours: None,
+            delete_after_date: None,
+            disk_size_gb: None,
+            disk_warming_mode: None,
+            encryption_at_rest_provider: None,
+            feature_compatibility_version: None,
+            feature_compatibility_version_expiration_date: None,
+            global_cluster_self_managed_sharding: None,
+            group_id: None,
+            id: None,
+            labels: None,
+            links: None,
+            mongo_db_employee_access_grant: None,
+            mongo_db_major_version: None,
+            mongo_db_version: None,
+            mongo_uri: None,
+            mongo_uri_updated: None,
+            mongo_uri_with_options: None,
+            name,
+            num_shards: None,
+            paused: None,
+            pit_enabled: None,
+            provider_backup_enabled: None,
+            provider_settings: None,
+            replica_set_scaling_strategy: None,
+            replication_factor: None,
+            replication_spec: None,
+            replication_specs: None,
+            root_cert_type: None,
+            srv_address: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+            version_release_system: None,
+        }
+    }
+}
 impl crate::validation::Validate for LegacyAtlasTenantClusterUpgradeRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {

@@ -22,6 +22,20 @@ pub struct LiveImportAvailableProject {
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ObjectId>,
 }
+impl LiveImportAvailableProject {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        deployments: Vec<AvailableClustersDeployment>,
+        migration_hosts: Vec<String>,
+    ) -> Self {
+        Self {
+            deployments,
+            migration_hosts,
+            name: None,
+            project_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for LiveImportAvailableProject {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {

@@ -29,6 +29,23 @@ pub struct LiveMigrationRequest {
     pub sharding: Option<Option<ShardingRequest>>,
     pub source: Source,
 }
+impl LiveMigrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        destination: Destination,
+        migration_hosts: Vec<String>,
+        source: Source,
+    ) -> Self {
+        Self {
+            id: None,
+            destination,
+            drop_enabled: None,
+            migration_hosts,
+            sharding: None,
+            source,
+        }
+    }
+}
 impl crate::validation::Validate for LiveMigrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS: crate::validation::Rules = crate::validation::Rules {

@@ -38,6 +38,24 @@ pub struct LiveMigrationRequest20240530 {
     pub sharding: Option<Option<ShardingRequest>>,
     pub source: Source,
 }
+impl LiveMigrationRequest20240530 {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        destination: Destination,
+        migration_hosts: Vec<String>,
+        source: Source,
+    ) -> Self {
+        Self {
+            id: None,
+            destination,
+            drop_destination_data: None,
+            links: None,
+            migration_hosts,
+            sharding: None,
+            source,
+        }
+    }
+}
 impl crate::validation::Validate for LiveMigrationRequest20240530 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {

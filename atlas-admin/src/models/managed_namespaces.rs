@@ -41,6 +41,20 @@ pub struct ManagedNamespaces {
     )]
     pub presplit_hashed_zones: Option<bool>,
 }
+impl ManagedNamespaces {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(collection: String, custom_shard_key: String, db: String) -> Self {
+        Self {
+            collection,
+            custom_shard_key,
+            db,
+            is_custom_shard_key_hashed: None,
+            is_shard_key_unique: None,
+            num_initial_chunks: None,
+            presplit_hashed_zones: None,
+        }
+    }
+}
 impl crate::validation::Validate for ManagedNamespaces {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NUM_INITIAL_CHUNKS: crate::validation::Rules = crate::validation::Rules {

@@ -21,6 +21,18 @@ pub struct MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
+impl MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(metric_name: String) -> Self {
+        Self {
+            metric_name,
+            mode: None,
+            operator: None,
+            threshold: None,
+            units: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -30,6 +30,27 @@ pub struct MetricIntegrationRequest {
     #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationRequestProviderType,
 }
+impl MetricIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        aggregation_temporality: MetricIntegrationRequestAggregationTemporality,
+        auth_type: MetricIntegrationRequestAuthType,
+        endpoint: String,
+        integration_type: MetricIntegrationRequestIntegrationType,
+        metric_selection: Vec<MetricIntegrationRequestMetricSelectionItem>,
+        provider_type: MetricIntegrationRequestProviderType,
+    ) -> Self {
+        Self {
+            aggregation_temporality,
+            auth_type,
+            endpoint,
+            headers: None,
+            integration_type,
+            metric_selection,
+            provider_type,
+        }
+    }
+}
 impl crate::validation::Validate for MetricIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {

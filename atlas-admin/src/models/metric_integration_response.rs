@@ -43,6 +43,28 @@ pub struct MetricIntegrationResponse {
     #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationResponseProviderType,
 }
+impl MetricIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
+        auth_type: MetricIntegrationResponseAuthType,
+        endpoint: String,
+        integration_type: MetricIntegrationResponseIntegrationType,
+        metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
+        provider_type: MetricIntegrationResponseProviderType,
+    ) -> Self {
+        Self {
+            aggregation_temporality,
+            auth_type,
+            endpoint,
+            headers_redacted: None,
+            integration_type,
+            metric_integration_id: None,
+            metric_selection,
+            provider_type,
+        }
+    }
+}
 impl crate::validation::Validate for MetricIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {

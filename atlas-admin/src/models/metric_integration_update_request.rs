@@ -30,6 +30,27 @@ pub struct MetricIntegrationUpdateRequest {
     #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationUpdateRequestProviderType,
 }
+impl MetricIntegrationUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        aggregation_temporality: MetricIntegrationUpdateRequestAggregationTemporality,
+        auth_type: MetricIntegrationUpdateRequestAuthType,
+        endpoint: String,
+        integration_type: MetricIntegrationUpdateRequestIntegrationType,
+        metric_selection: Vec<MetricIntegrationUpdateRequestMetricSelectionItem>,
+        provider_type: MetricIntegrationUpdateRequestProviderType,
+    ) -> Self {
+        Self {
+            aggregation_temporality,
+            auth_type,
+            endpoint,
+            headers: None,
+            integration_type,
+            metric_selection,
+            provider_type,
+        }
+    }
+}
 impl crate::validation::Validate for MetricIntegrationUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {

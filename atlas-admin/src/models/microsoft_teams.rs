@@ -22,6 +22,16 @@ pub struct MicrosoftTeams {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MicrosoftTeamsType>,
 }
+impl MicrosoftTeams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(microsoft_teams_webhook_url: String) -> Self {
+        Self {
+            id: None,
+            microsoft_teams_webhook_url,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for MicrosoftTeams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);

@@ -34,6 +34,19 @@ pub struct MicrosoftTeamsNotification {
     #[serde(rename = "typeName")]
     pub type_name: MicrosoftTeamsNotificationTypeName,
 }
+impl MicrosoftTeamsNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: MicrosoftTeamsNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            microsoft_teams_webhook_url: None,
+            notifier_id: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for MicrosoftTeamsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

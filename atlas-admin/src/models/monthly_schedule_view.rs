@@ -25,6 +25,19 @@ pub struct MonthlyScheduleView {
     #[serde(rename = "startMinute", default, skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
 }
+impl MonthlyScheduleView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: OnlineArchiveScheduleType) -> Self {
+        Self {
+            type_,
+            day_of_month: None,
+            end_hour: None,
+            end_minute: None,
+            start_hour: None,
+            start_minute: None,
+        }
+    }
+}
 impl crate::validation::Validate for MonthlyScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_MONTH: crate::validation::Rules = crate::validation::Rules {

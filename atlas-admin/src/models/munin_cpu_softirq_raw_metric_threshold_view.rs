@@ -21,6 +21,18 @@ pub struct MuninCpuSoftirqRawMetricThresholdView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
+impl MuninCpuSoftirqRawMetricThresholdView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(metric_name: String) -> Self {
+        Self {
+            metric_name,
+            mode: None,
+            operator: None,
+            threshold: None,
+            units: None,
+        }
+    }
+}
 impl crate::validation::Validate for MuninCpuSoftirqRawMetricThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);

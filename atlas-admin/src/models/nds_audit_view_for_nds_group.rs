@@ -85,6 +85,29 @@ pub struct NdsAuditViewForNdsGroup {
     #[serde(rename = "whitelistEntry", default, skip_serializing_if = "Option::is_none")]
     pub whitelist_entry: Option<String>,
 }
+impl NdsAuditViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: NdsAuditTypeViewForNdsGroup) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            db_user_username: None,
+            delegate_principal: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            org_id: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            user_id: None,
+            username: None,
+            whitelist_entry: None,
+        }
+    }
+}
 impl crate::validation::Validate for NdsAuditViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

@@ -55,6 +55,27 @@ pub struct Ndsx509UserAuthenticationAlertConfigViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl Ndsx509UserAuthenticationAlertConfigViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        event_type_name: Ndsx509UserAuthenticationEventTypeViewAlertable,
+        notifications: Vec<AlertsNotificationRootForGroup>,
+    ) -> Self {
+        Self {
+            created: None,
+            enabled: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            links: None,
+            matchers: None,
+            notifications,
+            severity_override: None,
+            threshold: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for Ndsx509UserAuthenticationAlertConfigViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -37,6 +37,24 @@ pub struct NewRelic {
     #[serde(rename = "writeToken")]
     pub write_token: String,
 }
+impl NewRelic {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        account_id: Hex40,
+        license_key: Hex40,
+        read_token: String,
+        write_token: String,
+    ) -> Self {
+        Self {
+            account_id,
+            id: None,
+            license_key,
+            read_token,
+            type_: None,
+            write_token,
+        }
+    }
+}
 impl crate::validation::Validate for NewRelic {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accountId", &self.account_id, &crate::validation::Rules::NONE);

@@ -21,6 +21,18 @@ pub struct OpCounterCmdRawMetricThresholdView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
 }
+impl OpCounterCmdRawMetricThresholdView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(metric_name: String) -> Self {
+        Self {
+            metric_name,
+            mode: None,
+            operator: None,
+            threshold: None,
+            units: None,
+        }
+    }
+}
 impl crate::validation::Validate for OpCounterCmdRawMetricThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);

@@ -29,6 +29,17 @@ pub struct OpsGenie {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<OpsGenieType>,
 }
+impl OpsGenie {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(api_key: String) -> Self {
+        Self {
+            api_key,
+            id: None,
+            region: None,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for OpsGenie {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);

@@ -37,6 +37,20 @@ pub struct OpsGenieNotification {
     #[serde(rename = "typeName")]
     pub type_name: OpsGenieNotificationTypeName,
 }
+impl OpsGenieNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: OpsGenieNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            ops_genie_api_key: None,
+            ops_genie_region: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for OpsGenieNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

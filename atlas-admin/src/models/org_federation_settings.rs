@@ -37,6 +37,18 @@ pub struct OrgFederationSettings {
     )]
     pub identity_provider_status: Option<OrgFederationSettingsIdentityProviderStatus>,
 }
+impl OrgFederationSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federated_domains: Vec<String>) -> Self {
+        Self {
+            federated_domains,
+            has_role_mappings: None,
+            id: None,
+            identity_provider_id: None,
+            identity_provider_status: None,
+        }
+    }
+}
 impl crate::validation::Validate for OrgFederationSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FEDERATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {

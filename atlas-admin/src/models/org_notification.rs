@@ -39,6 +39,20 @@ pub struct OrgNotification {
     #[serde(rename = "typeName")]
     pub type_name: OrgNotificationTypeName,
 }
+impl OrgNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: OrgNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            roles: None,
+            sms_enabled: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for OrgNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

@@ -16,6 +16,22 @@ pub struct OrgServiceAccountRequest {
     #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
 }
+impl OrgServiceAccountRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        description: String,
+        name: String,
+        roles: Vec<OrgServiceAccountRequestRolesItem>,
+        secret_expires_after_hours: i32,
+    ) -> Self {
+        Self {
+            description,
+            name,
+            roles,
+            secret_expires_after_hours,
+        }
+    }
+}
 impl crate::validation::Validate for OrgServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {

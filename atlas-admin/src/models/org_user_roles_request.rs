@@ -18,6 +18,15 @@ pub struct OrgUserRolesRequest {
     #[serde(rename = "orgRoles")]
     pub org_roles: Vec<OrgUserRolesRequestOrgRolesItem>,
 }
+impl OrgUserRolesRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_roles: Vec<OrgUserRolesRequestOrgRolesItem>) -> Self {
+        Self {
+            group_role_assignments: None,
+            org_roles,
+        }
+    }
+}
 impl crate::validation::Validate for OrgUserRolesRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {

@@ -62,6 +62,24 @@ pub struct OrganizationInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl OrganizationInvitation {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_name: String) -> Self {
+        Self {
+            created_at: None,
+            expires_at: None,
+            group_role_assignments: None,
+            id: None,
+            inviter_username: None,
+            links: None,
+            org_id: None,
+            org_name,
+            roles: None,
+            team_ids: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for OrganizationInvitation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLE_ASSIGNMENTS: crate::validation::Rules = crate::validation::Rules {

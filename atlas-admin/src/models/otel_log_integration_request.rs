@@ -20,6 +20,22 @@ pub struct OtelLogIntegrationRequest {
     #[serde(rename = "otelSuppliedHeaders")]
     pub otel_supplied_headers: Vec<Header>,
 }
+impl OtelLogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: OtelLogIntegrationRequestType,
+        otel_endpoint: String,
+        otel_supplied_headers: Vec<Header>,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            otel_endpoint,
+            otel_supplied_headers,
+        }
+    }
+}
 impl crate::validation::Validate for OtelLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -22,6 +22,24 @@ pub struct OtelLogIntegrationResponse {
     #[serde(rename = "otelSuppliedHeaders")]
     pub otel_supplied_headers: Vec<Header>,
 }
+impl OtelLogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: OtelLogIntegrationResponseType,
+        otel_endpoint: String,
+        otel_supplied_headers: Vec<Header>,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            otel_endpoint,
+            otel_supplied_headers,
+        }
+    }
+}
 impl crate::validation::Validate for OtelLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

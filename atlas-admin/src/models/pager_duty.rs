@@ -29,6 +29,17 @@ pub struct PagerDuty {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagerDutyType>,
 }
+impl PagerDuty {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(service_key: String) -> Self {
+        Self {
+            id: None,
+            region: None,
+            service_key,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for PagerDuty {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);

@@ -37,6 +37,20 @@ pub struct PagerDutyNotification {
     #[serde(rename = "typeName")]
     pub type_name: PagerDutyNotificationTypeName,
 }
+impl PagerDutyNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: PagerDutyNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            region: None,
+            service_key: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for PagerDutyNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

@@ -17,6 +17,16 @@ pub struct PartitionFieldView {
     /// Sequence in which MongoDB Cloud slices the collection data to create partitions. The resource expresses this sequence starting with zero. The value of the `criteria.dateField` parameter defaults as the first item in the partition sequence.
     pub order: i32,
 }
+impl PartitionFieldView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(field_name: String, order: i32) -> Self {
+        Self {
+            field_name,
+            field_type: None,
+            order,
+        }
+    }
+}
 impl crate::validation::Validate for PartitionFieldView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FIELD_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -8,6 +8,12 @@ pub struct PrivateIpModeView {
     /// Flag that indicates whether someone enabled **Connect via Peering Only** mode for the specified project.
     pub enabled: bool,
 }
+impl PrivateIpModeView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+}
 impl crate::validation::Validate for PrivateIpModeView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);

@@ -44,6 +44,23 @@ pub struct PrivateNetworkEndpointIdEntry {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PrivateNetworkEndpointIdEntryType>,
 }
+impl PrivateNetworkEndpointIdEntry {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(endpoint_id: String) -> Self {
+        Self {
+            azure_link_id: None,
+            comment: None,
+            customer_endpoint_dns_name: None,
+            customer_endpoint_ip_address: None,
+            endpoint_id,
+            error_message: None,
+            provider: None,
+            region: None,
+            status: None,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for PrivateNetworkEndpointIdEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOMER_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {

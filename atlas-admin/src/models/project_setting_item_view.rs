@@ -18,6 +18,12 @@ pub struct ProjectSettingItemView {
     /// - Set this value to `false` to disable regionalized private endpoints.
     pub enabled: bool,
 }
+impl ProjectSettingItemView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+}
 impl crate::validation::Validate for ProjectSettingItemView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);

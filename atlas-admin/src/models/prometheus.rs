@@ -36,6 +36,24 @@ pub struct Prometheus {
     /// Human-readable label that identifies your Prometheus incoming webhook.
     pub username: String,
 }
+impl Prometheus {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        enabled: bool,
+        service_discovery: PrometheusServiceDiscovery,
+        username: String,
+    ) -> Self {
+        Self {
+            enabled,
+            id: None,
+            password: None,
+            send_user_provided_resource_tags_enabled: None,
+            service_discovery,
+            type_: None,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for Prometheus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);

@@ -29,6 +29,18 @@ pub struct QueryShapeResponse {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeResponseStatus,
 }
+impl QueryShapeResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status: QueryShapeResponseStatus) -> Self {
+        Self {
+            command: None,
+            namespace: None,
+            query_shape: None,
+            query_shape_hash: None,
+            status,
+        }
+    }
+}
 impl crate::validation::Validate for QueryShapeResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("command", &self.command, &crate::validation::Rules::NONE);

@@ -9,6 +9,12 @@ pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeUpdateRequestStatus,
 }
+impl QueryShapeUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status: QueryShapeUpdateRequestStatus) -> Self {
+        Self { status }
+    }
+}
 impl crate::validation::Validate for QueryShapeUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);

@@ -119,6 +119,32 @@ pub struct RawMetricAlertView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl RawMetricAlertView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: HostMetricEventTypeViewAlertable) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            cluster_name: None,
+            created: None,
+            current_value: None,
+            event_type_name,
+            group_id: None,
+            hostname_and_port: None,
+            id: None,
+            last_notified: None,
+            links: None,
+            metric_name: None,
+            org_id: None,
+            replica_set_name: None,
+            resolved: None,
+            status: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate for RawMetricAlertView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {

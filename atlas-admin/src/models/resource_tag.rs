@@ -11,6 +11,12 @@ pub struct ResourceTag {
     /// Variable that belongs to the set of the tag. For example, `production` in the `environment : production` tag.
     pub value: String,
 }
+impl ResourceTag {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(key: String, value: String) -> Self {
+        Self { key, value }
+    }
+}
 impl crate::validation::Validate for ResourceTag {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {

@@ -39,6 +39,26 @@ pub struct S3LogIntegrationRequest {
     )]
     pub use_legacy_path_structure: Option<Option<bool>>,
 }
+impl S3LogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: S3LogIntegrationRequestType,
+        bucket_name: String,
+        iam_role_id: ObjectIdAnyCase,
+        prefix_path: String,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            bucket_name,
+            iam_role_id,
+            kms_key: None,
+            prefix_path,
+            use_legacy_path_structure: None,
+        }
+    }
+}
 impl crate::validation::Validate for S3LogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -41,6 +41,28 @@ pub struct S3LogIntegrationResponse {
     )]
     pub use_legacy_path_structure: Option<Option<bool>>,
 }
+impl S3LogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: S3LogIntegrationResponseType,
+        bucket_name: String,
+        iam_role_id: ObjectIdAnyCase,
+        prefix_path: String,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            bucket_name,
+            iam_role_id,
+            kms_key: None,
+            prefix_path,
+            use_legacy_path_structure: None,
+        }
+    }
+}
 impl crate::validation::Validate for S3LogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -66,6 +66,26 @@ pub struct SearchIndex {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
 }
+impl SearchIndex {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(collection_name: String, database: String, name: String) -> Self {
+        Self {
+            collection_name,
+            database,
+            index_id: None,
+            name,
+            num_partitions: None,
+            status: None,
+            stored_source: None,
+            type_: None,
+            analyzer: None,
+            analyzers: None,
+            mappings: None,
+            search_analyzer: None,
+            synonyms: None,
+        }
+    }
+}
 impl crate::validation::Validate for SearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

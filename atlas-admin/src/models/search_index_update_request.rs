@@ -10,6 +10,12 @@ pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: SearchIndexUpdateRequestDefinition,
 }
+impl SearchIndexUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(definition: SearchIndexUpdateRequestDefinition) -> Self {
+        Self { definition }
+    }
+}
 impl crate::validation::Validate for SearchIndexUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);

@@ -13,6 +13,16 @@ pub struct SearchSynonymMappingDefinition {
     pub name: String,
     pub source: SynonymSource,
 }
+impl SearchSynonymMappingDefinition {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        analyzer: SearchSynonymMappingDefinitionAnalyzer,
+        name: String,
+        source: SynonymSource,
+    ) -> Self {
+        Self { analyzer, name, source }
+    }
+}
 impl crate::validation::Validate for SearchSynonymMappingDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);

@@ -12,6 +12,12 @@ pub struct SearchTypeSets {
     /// List of types associated with the type set. Each type definition must include a `type` field specifying the search field type (`autocomplete`, `boolean`, `date`, `geo`, `number`, `objectId`, `string`, `token`, or `uuid`) and may include additional configuration properties specific to that type.
     pub types: Vec<BasicDbObject>,
 }
+impl SearchTypeSets {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String, types: Vec<BasicDbObject>) -> Self {
+        Self { name, types }
+    }
+}
 impl crate::validation::Validate for SearchTypeSets {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -84,6 +84,34 @@ pub struct ServerlessBackupRestoreJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ServerlessBackupRestoreJob {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        delivery_type: ServerlessBackupRestoreJobDeliveryType,
+        target_cluster_name: ResourceName,
+        target_group_id: ObjectId,
+    ) -> Self {
+        Self {
+            cancelled: None,
+            delivery_type,
+            delivery_url: None,
+            desired_timestamp: None,
+            expired: None,
+            expires_at: None,
+            failed: None,
+            finished_at: None,
+            id: None,
+            links: None,
+            oplog_inc: None,
+            oplog_ts: None,
+            point_in_time_utc_seconds: None,
+            snapshot_id: None,
+            target_cluster_name,
+            target_group_id,
+            timestamp: None,
+        }
+    }
+}
 impl crate::validation::Validate for ServerlessBackupRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {

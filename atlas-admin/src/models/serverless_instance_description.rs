@@ -75,6 +75,25 @@ pub struct ServerlessInstanceDescription {
     )]
     pub termination_protection_enabled: Option<bool>,
 }
+impl ServerlessInstanceDescription {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider_settings: ServerlessProviderSettings) -> Self {
+        Self {
+            connection_strings: None,
+            create_date: None,
+            group_id: None,
+            id: None,
+            links: None,
+            mongo_db_version: None,
+            name: None,
+            provider_settings,
+            serverless_backup_options: None,
+            state_name: None,
+            tags: None,
+            termination_protection_enabled: None,
+        }
+    }
+}
 impl crate::validation::Validate for ServerlessInstanceDescription {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {

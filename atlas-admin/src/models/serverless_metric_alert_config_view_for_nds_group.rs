@@ -58,6 +58,27 @@ pub struct ServerlessMetricAlertConfigViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ServerlessMetricAlertConfigViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        event_type_name: ServerlessEventTypeViewAlertable,
+        notifications: Vec<AlertsNotificationRootForGroup>,
+    ) -> Self {
+        Self {
+            created: None,
+            enabled: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            links: None,
+            matchers: None,
+            metric_threshold: None,
+            notifications,
+            severity_override: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate for ServerlessMetricAlertConfigViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {

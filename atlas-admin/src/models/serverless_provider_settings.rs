@@ -42,6 +42,22 @@ pub struct ServerlessProviderSettings {
     #[serde(rename = "regionName")]
     pub region_name: String,
 }
+impl ServerlessProviderSettings {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        backing_provider_name: ServerlessProviderSettingsBackingProviderName,
+        region_name: String,
+    ) -> Self {
+        Self {
+            backing_provider_name,
+            effective_disk_size_gb_limit: None,
+            effective_instance_size_name: None,
+            effective_provider_name: None,
+            provider_name: None,
+            region_name,
+        }
+    }
+}
 impl crate::validation::Validate for ServerlessProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -9,6 +9,12 @@ pub struct ServiceAccountSecretRequest {
     #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
 }
+impl ServiceAccountSecretRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(secret_expires_after_hours: i32) -> Self {
+        Self { secret_expires_after_hours }
+    }
+}
 impl crate::validation::Validate for ServiceAccountSecretRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SECRET_EXPIRES_AFTER_HOURS: crate::validation::Rules = crate::validation::Rules {

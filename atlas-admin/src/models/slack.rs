@@ -34,6 +34,18 @@ pub struct Slack {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SlackType>,
 }
+impl Slack {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(api_token: String) -> Self {
+        Self {
+            api_token,
+            channel_name: None,
+            id: None,
+            team_name: None,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for Slack {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CHANNEL_NAME: crate::validation::Rules = crate::validation::Rules {

@@ -37,6 +37,20 @@ pub struct SlackNotification {
     #[serde(rename = "typeName")]
     pub type_name: SlackNotificationTypeName,
 }
+impl SlackNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: SlackNotificationTypeName) -> Self {
+        Self {
+            api_token: None,
+            channel_name: None,
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for SlackNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

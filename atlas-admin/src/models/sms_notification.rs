@@ -25,6 +25,18 @@ pub struct SmsNotification {
     #[serde(rename = "typeName")]
     pub type_name: SmsNotificationTypeName,
 }
+impl SmsNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: SmsNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            interval_min: None,
+            mobile_number: None,
+            notifier_id: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for SmsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

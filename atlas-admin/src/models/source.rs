@@ -45,6 +45,25 @@ pub struct Source {
     )]
     pub username: Option<Option<String>>,
 }
+impl Source {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cluster_name: String,
+        group_id: ObjectId,
+        managed_authentication: bool,
+        ssl: bool,
+    ) -> Self {
+        Self {
+            ca_certificate_path: None,
+            cluster_name,
+            group_id,
+            managed_authentication,
+            password: None,
+            ssl,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for Source {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {

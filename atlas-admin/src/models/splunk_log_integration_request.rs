@@ -20,6 +20,22 @@ pub struct SplunkLogIntegrationRequest {
     #[serde(rename = "hecUrl")]
     pub hec_url: String,
 }
+impl SplunkLogIntegrationRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        log_types: Vec<LogIntegrationRequestLogTypesItem>,
+        type_: SplunkLogIntegrationRequestType,
+        hec_token: String,
+        hec_url: String,
+    ) -> Self {
+        Self {
+            log_types,
+            type_,
+            hec_token,
+            hec_url,
+        }
+    }
+}
 impl crate::validation::Validate for SplunkLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -22,6 +22,24 @@ pub struct SplunkLogIntegrationResponse {
     #[serde(rename = "hecUrl")]
     pub hec_url: String,
 }
+impl SplunkLogIntegrationResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        id: String,
+        log_types: Vec<LogIntegrationResponseLogTypesItem>,
+        type_: SplunkLogIntegrationResponseType,
+        hec_token: String,
+        hec_url: String,
+    ) -> Self {
+        Self {
+            id,
+            log_types,
+            type_,
+            hec_token,
+            hec_url,
+        }
+    }
+}
 impl crate::validation::Validate for SplunkLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {

@@ -23,6 +23,16 @@ pub struct SqlInterfaceStatusResponse {
     )]
     pub unsupported_reason: Option<Option<SqlInterfaceStatusResponseUnsupportedReason>>,
 }
+impl SqlInterfaceStatusResponse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status: SqlInterfaceStatusResponseStatus) -> Self {
+        Self {
+            status,
+            supported: None,
+            unsupported_reason: None,
+        }
+    }
+}
 impl crate::validation::Validate for SqlInterfaceStatusResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);

@@ -8,6 +8,12 @@ pub struct SqlInterfaceStatusUpdateRequest {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
     pub status: SqlInterfaceStatusUpdateRequestStatus,
 }
+impl SqlInterfaceStatusUpdateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status: SqlInterfaceStatusUpdateRequestStatus) -> Self {
+        Self { status }
+    }
+}
 impl crate::validation::Validate for SqlInterfaceStatusUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);

@@ -111,6 +111,31 @@ pub struct StreamProcessorAlertViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl StreamProcessorAlertViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: HostEventTypeViewForNdsGroupAlertable) -> Self {
+        Self {
+            acknowledged_until: None,
+            acknowledgement_comment: None,
+            acknowledging_username: None,
+            alert_config_id: None,
+            created: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            instance_name: None,
+            last_notified: None,
+            links: None,
+            org_id: None,
+            processor_error_msg: None,
+            processor_name: None,
+            processor_state: None,
+            resolved: None,
+            status: None,
+            updated: None,
+        }
+    }
+}
 impl crate::validation::Validate for StreamProcessorAlertViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {

@@ -87,6 +87,29 @@ pub struct StreamProcessorEventViewForNdsGroup {
     #[serde(rename = "toTier", default, skip_serializing_if = "Option::is_none")]
     pub to_tier: Option<String>,
 }
+impl StreamProcessorEventViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: StreamProcessorEventTypeViewForNdsGroup) -> Self {
+        Self {
+            created: None,
+            event_type_name,
+            from_tier: None,
+            group_id: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            modified_by: None,
+            org_id: None,
+            processor_error_msg: None,
+            processor_name: None,
+            processor_state: None,
+            raw: None,
+            reason: None,
+            region: None,
+            to_tier: None,
+        }
+    }
+}
 impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("created", &self.created, &crate::validation::Rules::NONE);

@@ -17,6 +17,19 @@ pub struct StreamsDataProcessRegion {
     pub links: Option<Vec<Link>>,
     pub region: BaseStreamsRegion,
 }
+impl StreamsDataProcessRegion {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        cloud_provider: StreamsDataProcessRegionCloudProvider,
+        region: BaseStreamsRegion,
+    ) -> Self {
+        Self {
+            cloud_provider,
+            links: None,
+            region,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);

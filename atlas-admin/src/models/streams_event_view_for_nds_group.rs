@@ -43,6 +43,21 @@ pub struct StreamsEventViewForNdsGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
 }
+impl StreamsEventViewForNdsGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: StreamsEventTypeViewForNdsGroup) -> Self {
+        Self {
+            created: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            instance_name: None,
+            links: None,
+            org_id: None,
+            raw: None,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("created", &self.created, &crate::validation::Rules::NONE);

@@ -14,6 +14,20 @@ pub struct StreamsMatcher {
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
 }
+impl StreamsMatcher {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        field_name: StreamsMatcherField,
+        operator: StreamsMatcherOperator,
+        value: String,
+    ) -> Self {
+        Self {
+            field_name,
+            operator,
+            value,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);

@@ -126,6 +126,31 @@ pub struct StreamsPrivateLinkConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
+impl StreamsPrivateLinkConnection {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(provider: String) -> Self {
+        Self {
+            id: None,
+            arn: None,
+            authentication_scheme: None,
+            azure_resource_ids: None,
+            dns_domain: None,
+            dns_sub_domain: None,
+            error_message: None,
+            gcp_connection_ids: None,
+            gcp_service_attachment_uris: None,
+            interface_endpoint_id: None,
+            interface_endpoint_name: None,
+            links: None,
+            provider,
+            provider_account_id: None,
+            region: None,
+            service_endpoint_id: None,
+            state: None,
+            vendor: None,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsPrivateLinkConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ARN: crate::validation::Rules = crate::validation::Rules {

@@ -29,6 +29,17 @@ pub struct StreamsProcessorStatus {
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: StreamsProcessorStatusStatus,
 }
+impl StreamsProcessorStatus {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(status: StreamsProcessorStatusStatus) -> Self {
+        Self {
+            links: None,
+            mode: None,
+            region: None,
+            status,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsProcessorStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("links", &self.links, &crate::validation::Rules::NONE);

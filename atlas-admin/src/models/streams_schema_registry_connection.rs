@@ -41,6 +41,26 @@ pub struct StreamsSchemaRegistryConnection {
     #[serde(rename = "schemaRegistryUrls")]
     pub schema_registry_urls: Vec<String>,
 }
+impl StreamsSchemaRegistryConnection {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        provider: StreamsSchemaRegistryConnectionProvider,
+        schema_registry_authentication: SchemaRegistryAuthentication,
+        schema_registry_urls: Vec<String>,
+    ) -> Self {
+        Self {
+            id: None,
+            links: None,
+            name: None,
+            region: None,
+            state: None,
+            type_: None,
+            provider,
+            schema_registry_authentication,
+            schema_registry_urls,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsSchemaRegistryConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SCHEMA_REGISTRY_URLS: crate::validation::Rules = crate::validation::Rules {

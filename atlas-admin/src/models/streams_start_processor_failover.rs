@@ -22,6 +22,17 @@ pub struct StreamsStartProcessorFailover {
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
 }
+impl StreamsStartProcessorFailover {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(region: String) -> Self {
+        Self {
+            clear_checkpoint: None,
+            dry_run: None,
+            mode: None,
+            region,
+        }
+    }
+}
 impl crate::validation::Validate for StreamsStartProcessorFailover {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -9,6 +9,12 @@ pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,
 }
+impl SynonymSource {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(collection: String) -> Self {
+        Self { collection }
+    }
+}
 impl crate::validation::Validate for SynonymSource {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);

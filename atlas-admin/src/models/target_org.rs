@@ -9,6 +9,12 @@ pub struct TargetOrg {
     #[serde(rename = "linkToken")]
     pub link_token: String,
 }
+impl TargetOrg {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(link_token: String) -> Self {
+        Self { link_token }
+    }
+}
 impl crate::validation::Validate for TargetOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("linkToken", &self.link_token, &crate::validation::Rules::NONE);

@@ -21,6 +21,17 @@ pub struct Team {
     /// List that contains the MongoDB Cloud users in this team.
     pub usernames: Vec<String>,
 }
+impl Team {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: String, usernames: Vec<String>) -> Self {
+        Self {
+            id: None,
+            links: None,
+            name,
+            usernames,
+        }
+    }
+}
 impl crate::validation::Validate for Team {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static USERNAMES: crate::validation::Rules = crate::validation::Rules {

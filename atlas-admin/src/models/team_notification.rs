@@ -42,6 +42,21 @@ pub struct TeamNotification {
     #[serde(rename = "typeName")]
     pub type_name: TeamNotificationTypeName,
 }
+impl TeamNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: TeamNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            sms_enabled: None,
+            team_id: None,
+            team_name: None,
+            type_name,
+        }
+    }
+}
 impl crate::validation::Validate for TeamNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

@@ -18,6 +18,16 @@ pub struct TeamRole {
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
 }
+impl TeamRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(role_names: Vec<String>, team_id: ObjectId) -> Self {
+        Self {
+            links: None,
+            role_names,
+            team_id,
+        }
+    }
+}
 impl crate::validation::Validate for TeamRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLE_NAMES: crate::validation::Rules = crate::validation::Rules {

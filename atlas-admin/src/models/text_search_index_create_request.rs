@@ -19,6 +19,23 @@ pub struct TextSearchIndexCreateRequest {
     pub type_: Option<SearchIndexCreateRequestType>,
     pub definition: TextSearchIndexDefinition,
 }
+impl TextSearchIndexCreateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        collection_name: String,
+        database: String,
+        name: String,
+        definition: TextSearchIndexDefinition,
+    ) -> Self {
+        Self {
+            collection_name,
+            database,
+            name,
+            type_: None,
+            definition,
+        }
+    }
+}
 impl crate::validation::Validate for TextSearchIndexCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -44,6 +44,22 @@ pub struct TextSearchIndexDefinition {
     #[serde(rename = "typeSets", default, skip_serializing_if = "Option::is_none")]
     pub type_sets: Option<Vec<SearchTypeSets>>,
 }
+impl TextSearchIndexDefinition {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(mappings: SearchMappings) -> Self {
+        Self {
+            analyzer: None,
+            analyzers: None,
+            mappings,
+            num_partitions: None,
+            search_analyzer: None,
+            sort: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+        }
+    }
+}
 impl crate::validation::Validate for TextSearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPE_SETS: crate::validation::Rules = crate::validation::Rules {

@@ -113,6 +113,34 @@ pub struct TimeMetricEventView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl TimeMetricEventView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(event_type_name: HostMetricEventTypeView) -> Self {
+        Self {
+            api_key_id: None,
+            created: None,
+            current_value: None,
+            delegate_principal: None,
+            desk_location: None,
+            employee_identifier: None,
+            event_type_name,
+            group_id: None,
+            id: None,
+            is_global_admin: None,
+            links: None,
+            metric_name: None,
+            org_id: None,
+            port: None,
+            public_key: None,
+            raw: None,
+            remote_address: None,
+            replica_set_name: None,
+            shard_name: None,
+            user_id: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for TimeMetricEventView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {

@@ -10,6 +10,12 @@ pub struct TokenFilterEnglishPossessive {
     #[serde(rename = "type")]
     pub type_: TokenFilterEnglishPossessiveType,
 }
+impl TokenFilterEnglishPossessive {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterEnglishPossessiveType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterEnglishPossessive {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

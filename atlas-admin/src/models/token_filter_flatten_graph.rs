@@ -10,6 +10,12 @@ pub struct TokenFilterFlattenGraph {
     #[serde(rename = "type")]
     pub type_: TokenFilterFlattenGraphType,
 }
+impl TokenFilterFlattenGraph {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterFlattenGraphType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterFlattenGraph {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct TokenFilterPorterStemming {
     #[serde(rename = "type")]
     pub type_: TokenFilterPorterStemmingType,
 }
+impl TokenFilterPorterStemming {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterPorterStemmingType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterPorterStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

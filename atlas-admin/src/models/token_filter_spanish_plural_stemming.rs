@@ -10,6 +10,12 @@ pub struct TokenFilterSpanishPluralStemming {
     #[serde(rename = "type")]
     pub type_: TokenFilterSpanishPluralStemmingType,
 }
+impl TokenFilterSpanishPluralStemming {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterSpanishPluralStemmingType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterSpanishPluralStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct TokenFilterStempel {
     #[serde(rename = "type")]
     pub type_: TokenFilterStempelType,
 }
+impl TokenFilterStempel {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterStempelType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterStempel {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -20,6 +20,16 @@ pub struct TokenFilterWordDelimiterGraph {
     #[serde(rename = "type")]
     pub type_: TokenFilterWordDelimiterGraphType,
 }
+impl TokenFilterWordDelimiterGraph {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterWordDelimiterGraphType) -> Self {
+        Self {
+            delimiter_options: None,
+            protected_words: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -163,6 +173,12 @@ pub struct TokenFilterWordDelimiterGraphProtectedWords {
     pub ignore_case: Option<bool>,
     /// List that contains the tokens to protect from delimination.
     pub words: Vec<String>,
+}
+impl TokenFilterWordDelimiterGraphProtectedWords {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(words: Vec<String>) -> Self {
+        Self { ignore_case: None, words }
+    }
 }
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

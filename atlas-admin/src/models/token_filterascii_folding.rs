@@ -17,6 +17,15 @@ pub struct TokenFilterasciiFolding {
     #[serde(rename = "type")]
     pub type_: TokenFilterasciiFoldingType,
 }
+impl TokenFilterasciiFolding {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterasciiFoldingType) -> Self {
+        Self {
+            original_tokens: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterasciiFolding {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -22,6 +22,15 @@ pub struct TokenFilterdaitchMokotoffSoundex {
     #[serde(rename = "type")]
     pub type_: TokenFilterdaitchMokotoffSoundexType,
 }
+impl TokenFilterdaitchMokotoffSoundex {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterdaitchMokotoffSoundexType) -> Self {
+        Self {
+            original_tokens: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterdaitchMokotoffSoundex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -10,6 +10,12 @@ pub struct TokenFiltericuFolding {
     #[serde(rename = "type")]
     pub type_: TokenFiltericuFoldingType,
 }
+impl TokenFiltericuFolding {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFiltericuFoldingType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFiltericuFolding {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

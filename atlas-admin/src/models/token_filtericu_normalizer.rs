@@ -17,6 +17,15 @@ pub struct TokenFiltericuNormalizer {
     #[serde(rename = "type")]
     pub type_: TokenFiltericuNormalizerType,
 }
+impl TokenFiltericuNormalizer {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFiltericuNormalizerType) -> Self {
+        Self {
+            normalization_form: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFiltericuNormalizer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -10,6 +10,12 @@ pub struct TokenFilterkStemming {
     #[serde(rename = "type")]
     pub type_: TokenFilterkStemmingType,
 }
+impl TokenFilterkStemming {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterkStemmingType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterkStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -16,6 +16,16 @@ pub struct TokenFilterlength {
     #[serde(rename = "type")]
     pub type_: TokenFilterlengthType,
 }
+impl TokenFilterlength {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterlengthType) -> Self {
+        Self {
+            max: None,
+            min: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterlength {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("max", &self.max, &crate::validation::Rules::NONE);

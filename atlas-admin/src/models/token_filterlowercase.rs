@@ -10,6 +10,12 @@ pub struct TokenFilterlowercase {
     #[serde(rename = "type")]
     pub type_: TokenFilterlowercaseType,
 }
+impl TokenFilterlowercase {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterlowercaseType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterlowercase {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

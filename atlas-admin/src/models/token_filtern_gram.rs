@@ -23,6 +23,17 @@ pub struct TokenFilternGram {
     #[serde(rename = "type")]
     pub type_: TokenFilternGramType,
 }
+impl TokenFilternGram {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(max_gram: i64, min_gram: i64, type_: TokenFilternGramType) -> Self {
+        Self {
+            max_gram,
+            min_gram,
+            term_not_in_bounds: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilternGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);

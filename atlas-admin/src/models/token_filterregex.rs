@@ -16,6 +16,22 @@ pub struct TokenFilterregex {
     #[serde(rename = "type")]
     pub type_: TokenFilterregexType,
 }
+impl TokenFilterregex {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        matches: TokenFilterregexMatches,
+        pattern: String,
+        replacement: String,
+        type_: TokenFilterregexType,
+    ) -> Self {
+        Self {
+            matches,
+            pattern,
+            replacement,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterregex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("matches", &self.matches, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct TokenFilterreverse {
     #[serde(rename = "type")]
     pub type_: TokenFilterreverseType,
 }
+impl TokenFilterreverse {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFilterreverseType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFilterreverse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

@@ -16,6 +16,20 @@ pub struct TokenFiltershingle {
     #[serde(rename = "type")]
     pub type_: TokenFiltershingleType,
 }
+impl TokenFiltershingle {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        max_shingle_size: i64,
+        min_shingle_size: i64,
+        type_: TokenFiltershingleType,
+    ) -> Self {
+        Self {
+            max_shingle_size,
+            min_shingle_size,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFiltershingle {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -13,6 +13,15 @@ pub struct TokenFiltersnowballStemming {
     #[serde(rename = "type")]
     pub type_: TokenFiltersnowballStemmingType,
 }
+impl TokenFiltersnowballStemming {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        stemmer_name: TokenFiltersnowballStemmingStemmerName,
+        type_: TokenFiltersnowballStemmingType,
+    ) -> Self {
+        Self { stemmer_name, type_ }
+    }
+}
 impl crate::validation::Validate for TokenFiltersnowballStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("stemmerName", &self.stemmer_name, &crate::validation::Rules::NONE);

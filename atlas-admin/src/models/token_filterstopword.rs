@@ -15,6 +15,16 @@ pub struct TokenFilterstopword {
     #[serde(rename = "type")]
     pub type_: TokenFilterstopwordType,
 }
+impl TokenFilterstopword {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(tokens: Vec<String>, type_: TokenFilterstopwordType) -> Self {
+        Self {
+            ignore_case: None,
+            tokens,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenFilterstopword {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct TokenFiltertrim {
     #[serde(rename = "type")]
     pub type_: TokenFiltertrimType,
 }
+impl TokenFiltertrim {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenFiltertrimType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for TokenFiltertrim {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

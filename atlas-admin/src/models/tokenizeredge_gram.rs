@@ -16,6 +16,12 @@ pub struct TokenizeredgeGram {
     #[serde(rename = "type")]
     pub type_: TokenizeredgeGramType,
 }
+impl TokenizeredgeGram {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(max_gram: i64, min_gram: i64, type_: TokenizeredgeGramType) -> Self {
+        Self { max_gram, min_gram, type_ }
+    }
+}
 impl crate::validation::Validate for TokenizeredgeGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);

@@ -10,6 +10,12 @@ pub struct Tokenizerkeyword {
     #[serde(rename = "type")]
     pub type_: TokenizerkeywordType,
 }
+impl Tokenizerkeyword {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenizerkeywordType) -> Self {
+        Self { type_ }
+    }
+}
 impl crate::validation::Validate for Tokenizerkeyword {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);

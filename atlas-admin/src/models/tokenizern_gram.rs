@@ -16,6 +16,12 @@ pub struct TokenizernGram {
     #[serde(rename = "type")]
     pub type_: TokenizernGramType,
 }
+impl TokenizernGram {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(max_gram: i64, min_gram: i64, type_: TokenizernGramType) -> Self {
+        Self { max_gram, min_gram, type_ }
+    }
+}
 impl crate::validation::Validate for TokenizernGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);

@@ -14,6 +14,16 @@ pub struct TokenizerregexCaptureGroup {
     #[serde(rename = "type")]
     pub type_: TokenizerregexCaptureGroupType,
 }
+impl TokenizerregexCaptureGroup {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group: i64,
+        pattern: String,
+        type_: TokenizerregexCaptureGroupType,
+    ) -> Self {
+        Self { group, pattern, type_ }
+    }
+}
 impl crate::validation::Validate for TokenizerregexCaptureGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("group", &self.group, &crate::validation::Rules::NONE);

@@ -12,6 +12,12 @@ pub struct TokenizerregexSplit {
     #[serde(rename = "type")]
     pub type_: TokenizerregexSplitType,
 }
+impl TokenizerregexSplit {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(pattern: String, type_: TokenizerregexSplitType) -> Self {
+        Self { pattern, type_ }
+    }
+}
 impl crate::validation::Validate for TokenizerregexSplit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);

@@ -13,6 +13,15 @@ pub struct Tokenizerstandard {
     #[serde(rename = "type")]
     pub type_: TokenizerstandardType,
 }
+impl Tokenizerstandard {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenizerstandardType) -> Self {
+        Self {
+            max_token_length: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for Tokenizerstandard {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

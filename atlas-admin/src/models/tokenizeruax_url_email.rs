@@ -13,6 +13,15 @@ pub struct TokenizeruaxUrlEmail {
     #[serde(rename = "type")]
     pub type_: TokenizeruaxUrlEmailType,
 }
+impl TokenizeruaxUrlEmail {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenizeruaxUrlEmailType) -> Self {
+        Self {
+            max_token_length: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for TokenizeruaxUrlEmail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -13,6 +13,15 @@ pub struct Tokenizerwhitespace {
     #[serde(rename = "type")]
     pub type_: TokenizerwhitespaceType,
 }
+impl Tokenizerwhitespace {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_: TokenizerwhitespaceType) -> Self {
+        Self {
+            max_token_length: None,
+            type_,
+        }
+    }
+}
 impl crate::validation::Validate for Tokenizerwhitespace {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -10,6 +10,12 @@ pub struct UpdateRequirePrivateNetworkingRequestView {
     #[serde(rename = "requirePrivateNetworking")]
     pub require_private_networking: bool,
 }
+impl UpdateRequirePrivateNetworkingRequestView {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(require_private_networking: bool) -> Self {
+        Self { require_private_networking }
+    }
+}
 impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -16,6 +16,16 @@ pub struct UserCustomDbRole {
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl UserCustomDbRole {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(role_name: String) -> Self {
+        Self {
+            actions: None,
+            inherited_roles: None,
+            role_name,
+        }
+    }
+}
 impl crate::validation::Validate for UserCustomDbRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {

@@ -39,6 +39,20 @@ pub struct UserNotification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl UserNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: UserNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            email_enabled: None,
+            interval_min: None,
+            notifier_id: None,
+            sms_enabled: None,
+            type_name,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for UserNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

@@ -13,6 +13,12 @@ pub struct UserScope {
     #[serde(rename = "type")]
     pub type_: UserScopeType,
 }
+impl UserScope {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: ResourceName, type_: UserScopeType) -> Self {
+        Self { name, type_ }
+    }
+}
 impl crate::validation::Validate for UserScope {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);

@@ -16,6 +16,16 @@ pub struct UserToDnMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitution: Option<String>,
 }
+impl UserToDnMapping {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(match_: String) -> Self {
+        Self {
+            ldap_query: None,
+            match_,
+            substitution: None,
+        }
+    }
+}
 impl crate::validation::Validate for UserToDnMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ldapQuery", &self.ldap_query, &crate::validation::Rules::NONE);

@@ -45,6 +45,23 @@ pub struct VectorSearchIndex {
     #[serde(rename = "nestedRoot", default, skip_serializing_if = "Option::is_none")]
     pub nested_root: Option<String>,
 }
+impl VectorSearchIndex {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(collection_name: String, database: String, name: String) -> Self {
+        Self {
+            collection_name,
+            database,
+            index_id: None,
+            name,
+            num_partitions: None,
+            status: None,
+            stored_source: None,
+            type_: None,
+            fields: None,
+            nested_root: None,
+        }
+    }
+}
 impl crate::validation::Validate for VectorSearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

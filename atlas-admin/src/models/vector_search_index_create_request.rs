@@ -19,6 +19,23 @@ pub struct VectorSearchIndexCreateRequest {
     pub type_: Option<SearchIndexCreateRequestType>,
     pub definition: VectorSearchIndexDefinition,
 }
+impl VectorSearchIndexCreateRequest {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        collection_name: String,
+        database: String,
+        name: String,
+        definition: VectorSearchIndexDefinition,
+    ) -> Self {
+        Self {
+            collection_name,
+            database,
+            name,
+            type_: None,
+            definition,
+        }
+    }
+}
 impl crate::validation::Validate for VectorSearchIndexCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(

@@ -19,6 +19,17 @@ pub struct VectorSearchIndexDefinition {
     #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
 }
+impl VectorSearchIndexDefinition {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(fields: Vec<BasicDbObject>) -> Self {
+        Self {
+            fields,
+            nested_root: None,
+            num_partitions: None,
+            stored_source: None,
+        }
+    }
+}
 impl crate::validation::Validate for VectorSearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);

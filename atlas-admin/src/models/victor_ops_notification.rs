@@ -45,6 +45,20 @@ pub struct VictorOpsNotification {
     )]
     pub victor_ops_routing_key: Option<String>,
 }
+impl VictorOpsNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: VictorOpsNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name,
+            victor_ops_api_key: None,
+            victor_ops_routing_key: None,
+        }
+    }
+}
 impl crate::validation::Validate for VictorOpsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

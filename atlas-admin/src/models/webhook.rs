@@ -36,6 +36,19 @@ pub struct Webhook {
     /// **NOTE**: When you view or edit the alert for a webhook notification, the URL appears partially redacted.
     pub url: String,
 }
+impl Webhook {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(url: String) -> Self {
+        Self {
+            body_template: None,
+            headers_template: None,
+            id: None,
+            secret: None,
+            type_: None,
+            url,
+        }
+    }
+}
 impl crate::validation::Validate for Webhook {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("bodyTemplate", &self.body_template, &crate::validation::Rules::NONE);

@@ -57,6 +57,22 @@ pub struct WebhookNotification {
     #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
+impl WebhookNotification {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(type_name: WebhookNotificationTypeName) -> Self {
+        Self {
+            delay_min: None,
+            integration_id: None,
+            interval_min: None,
+            notifier_id: None,
+            type_name,
+            webhook_body_template: None,
+            webhook_headers_template: None,
+            webhook_secret: None,
+            webhook_url: None,
+        }
+    }
+}
 impl crate::validation::Validate for WebhookNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {

@@ -11,6 +11,12 @@ pub struct ZoneMapping {
     /// Human-readable label that identifies the zone in your global cluster. This zone maps to a location code.
     pub zone: String,
 }
+impl ZoneMapping {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(location: String, zone: String) -> Self {
+        Self { location, zone }
+    }
+}
 impl crate::validation::Validate for ZoneMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("location", &self.location, &crate::validation::Rules::NONE);

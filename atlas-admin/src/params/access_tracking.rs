@@ -37,6 +37,22 @@ pub struct GetGroupDbAccessHistoryClusterParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
+impl GetGroupDbAccessHistoryClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            auth_result: None,
+            cluster_name,
+            end: None,
+            ip_address: None,
+            n_logs: None,
+            start: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupDbAccessHistoryClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END: crate::validation::Rules = crate::validation::Rules {
@@ -98,6 +114,22 @@ pub struct GetGroupDbAccessHistoryProcessParams {
     /// Date and time when MongoDB Cloud begins retrieving database history. If you specify **start**, you must also specify **end**. This parameter uses UNIX epoch time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+}
+impl GetGroupDbAccessHistoryProcessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, hostname: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            auth_result: None,
+            end: None,
+            hostname,
+            ip_address: None,
+            n_logs: None,
+            start: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupDbAccessHistoryProcessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -30,6 +30,19 @@ pub struct GetGroupActivityFeedParams {
     #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<Vec<String>>,
 }
+impl GetGroupActivityFeedParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            event_type: None,
+            max_date: None,
+            min_date: None,
+            cluster_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupActivityFeedParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EVENT_TYPE: crate::validation::Rules = crate::validation::Rules {
@@ -68,6 +81,18 @@ pub struct GetOrgActivityFeedParams {
     /// Start date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
     #[serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")]
     pub min_date: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl GetOrgActivityFeedParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            pretty: None,
+            event_type: None,
+            max_date: None,
+            min_date: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgActivityFeedParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

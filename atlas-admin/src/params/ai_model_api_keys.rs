@@ -25,6 +25,18 @@ pub struct ListGroupAiModelApiKeysParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupAiModelApiKeysParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupAiModelApiKeysParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +70,16 @@ pub struct CreateGroupAiModelApiKeyParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupAiModelApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -82,6 +104,17 @@ pub struct GetGroupAiModelApiKeyParams {
     /// The id of the API key to be retrieved.
     #[serde(rename = "apiKeyId")]
     pub api_key_id: String,
+}
+impl GetGroupAiModelApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_key_id: String) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            api_key_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -109,6 +142,17 @@ pub struct DeleteGroupAiModelApiKeyParams {
     #[serde(rename = "apiKeyId")]
     pub api_key_id: String,
 }
+impl DeleteGroupAiModelApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_key_id: String) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            api_key_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -134,6 +178,17 @@ pub struct UpdateGroupAiModelApiKeyParams {
     /// The id of the API key to be updated.
     #[serde(rename = "apiKeyId")]
     pub api_key_id: String,
+}
+impl UpdateGroupAiModelApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_key_id: String) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            api_key_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -161,6 +216,18 @@ pub struct ListOrgAiModelApiKeysParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListOrgAiModelApiKeysParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            items_per_page: None,
+            page_num: None,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgAiModelApiKeysParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -195,6 +262,17 @@ pub struct GetOrgAiModelApiKeyParams {
     /// The id of the API key to be retrieved.
     #[serde(rename = "apiKeyId")]
     pub api_key_id: String,
+}
+impl GetOrgAiModelApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_key_id: String) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+            api_key_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

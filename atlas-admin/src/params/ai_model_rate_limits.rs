@@ -35,6 +35,24 @@ pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
 }
+impl GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+        geography: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        model_group_name: String,
+    ) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            cloud,
+            geography,
+            model_group_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -71,6 +89,24 @@ pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// The name of the model group to be updated.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
+}
+impl UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+        geography: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        model_group_name: String,
+    ) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            cloud,
+            geography,
+            model_group_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
@@ -109,6 +145,24 @@ pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
 }
+impl ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+        geography: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        model_group_name: String,
+    ) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            cloud,
+            geography,
+            model_group_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -145,6 +199,18 @@ pub struct GetGroupAiModelApiRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupAiModelApiRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupAiModelApiRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -178,6 +244,16 @@ pub struct ResetGroupAiModelApiRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ResetGroupAiModelApiRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ResetGroupAiModelApiRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -204,6 +280,24 @@ pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// The name of the model group to be retrieved.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
+}
+impl GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        org_id: ObjectId,
+        cloud: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+        geography: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        model_group_name: String,
+    ) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+            cloud,
+            geography,
+            model_group_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
@@ -238,6 +332,18 @@ pub struct GetOrgAiModelApiRateLimitsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetOrgAiModelApiRateLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            items_per_page: None,
+            page_num: None,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgAiModelApiRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -44,6 +44,19 @@ pub struct ListGroupAlertConfigsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupAlertConfigsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupAlertConfigsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -78,6 +91,16 @@ pub struct CreateGroupAlertConfigParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupAlertConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -102,6 +125,17 @@ pub struct GetGroupAlertConfigParams {
     /// Unique 24-hexadecimal digit string that identifies the alert configuration.
     #[serde(rename = "alertConfigId")]
     pub alert_config_id: ObjectId,
+}
+impl GetGroupAlertConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -129,6 +163,17 @@ pub struct UpdateGroupAlertConfigParams {
     #[serde(rename = "alertConfigId")]
     pub alert_config_id: ObjectId,
 }
+impl UpdateGroupAlertConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -155,6 +200,17 @@ pub struct DeleteGroupAlertConfigParams {
     #[serde(rename = "alertConfigId")]
     pub alert_config_id: ObjectId,
 }
+impl DeleteGroupAlertConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -180,6 +236,17 @@ pub struct ToggleGroupAlertConfigParams {
     /// Unique 24-hexadecimal digit string that identifies the alert configuration that triggered this alert.
     #[serde(rename = "alertConfigId")]
     pub alert_config_id: ObjectId,
+}
+impl ToggleGroupAlertConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for ToggleGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -215,6 +282,20 @@ pub struct GetGroupAlertAlertConfigsParams {
     /// Unique 24-hexadecimal digit string that identifies the alert.
     #[serde(rename = "alertId")]
     pub alert_id: ObjectId,
+}
+impl GetGroupAlertAlertConfigsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            alert_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupAlertAlertConfigsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -31,6 +31,20 @@ pub struct GetGroupAlertConfigAlertsParams {
     #[serde(rename = "alertConfigId")]
     pub alert_config_id: ObjectId,
 }
+impl GetGroupAlertConfigAlertsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            alert_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupAlertConfigAlertsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -78,6 +92,20 @@ pub struct ListGroupAlertsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListGroupAlertsStatus>,
 }
+impl ListGroupAlertsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            status: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupAlertsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -116,6 +144,17 @@ pub struct GetGroupAlertParams {
     #[serde(rename = "alertId")]
     pub alert_id: ObjectId,
 }
+impl GetGroupAlertParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupAlertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -141,6 +180,17 @@ pub struct AcknowledgeGroupAlertParams {
     /// Unique 24-hexadecimal digit string that identifies the alert.
     #[serde(rename = "alertId")]
     pub alert_id: ObjectId,
+}
+impl AcknowledgeGroupAlertParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, alert_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            alert_id,
+        }
+    }
 }
 impl crate::validation::Validate for AcknowledgeGroupAlertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -22,6 +22,17 @@ pub struct CreateGroupClusterFtsIndexParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterFtsIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -53,6 +64,24 @@ pub struct ListGroupClusterFtsIndexParams {
     /// Human-readable label that identifies the database that contains the collection with one or more Atlas Search indexes.
     #[serde(rename = "databaseName")]
     pub database_name: String,
+}
+impl ListGroupClusterFtsIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        collection_name: String,
+        database_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            collection_name,
+            database_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -89,6 +118,22 @@ pub struct GetGroupClusterFtsIndexParams {
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
 }
+impl GetGroupClusterFtsIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -118,6 +163,22 @@ pub struct DeleteGroupClusterFtsIndexParams {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Search index. Use the [Get All Atlas Search Indexes for a Collection API](https://docs.atlas.mongodb.com/reference/api/fts-indexes-get-all/) endpoint to find the IDs of all Atlas Search indexes.
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
+}
+impl DeleteGroupClusterFtsIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -149,6 +210,22 @@ pub struct UpdateGroupClusterFtsIndexParams {
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
 }
+impl UpdateGroupClusterFtsIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -176,6 +253,17 @@ pub struct GetGroupClusterSearchDeploymentParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterSearchDeploymentParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -201,6 +289,17 @@ pub struct CreateGroupClusterSearchDeploymentParams {
     /// Label that identifies the cluster to create Search Nodes for.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl CreateGroupClusterSearchDeploymentParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -228,6 +327,17 @@ pub struct DeleteGroupClusterSearchDeploymentParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl DeleteGroupClusterSearchDeploymentParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -253,6 +363,17 @@ pub struct UpdateGroupClusterSearchDeploymentParams {
     /// Label that identifies the cluster to update the Search Nodes for.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl UpdateGroupClusterSearchDeploymentParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -280,6 +401,17 @@ pub struct ListGroupClusterSearchIndexesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupClusterSearchIndexesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterSearchIndexesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -305,6 +437,17 @@ pub struct CreateGroupClusterSearchIndexParams {
     /// Name of the cluster that contains the collection on which to create an Atlas Search index.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl CreateGroupClusterSearchIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -337,6 +480,24 @@ pub struct ListGroupClusterSearchIndexParams {
     /// Label that identifies the database that contains the collection with one or more Atlas Search indexes.
     #[serde(rename = "databaseName")]
     pub database_name: String,
+}
+impl ListGroupClusterSearchIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        collection_name: String,
+        database_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            collection_name,
+            database_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -378,6 +539,26 @@ pub struct GetGroupClusterSearchIndexByNameParams {
     /// Name of the Atlas Search index to return.
     #[serde(rename = "indexName")]
     pub index_name: String,
+}
+impl GetGroupClusterSearchIndexByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        collection_name: String,
+        database_name: String,
+        index_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            collection_name,
+            database_name,
+            index_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -421,6 +602,26 @@ pub struct DeleteGroupClusterSearchIndexByNameParams {
     #[serde(rename = "indexName")]
     pub index_name: String,
 }
+impl DeleteGroupClusterSearchIndexByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        collection_name: String,
+        database_name: String,
+        index_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            collection_name,
+            database_name,
+            index_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -463,6 +664,26 @@ pub struct UpdateGroupClusterSearchIndexByNameParams {
     #[serde(rename = "indexName")]
     pub index_name: String,
 }
+impl UpdateGroupClusterSearchIndexByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        collection_name: String,
+        database_name: String,
+        index_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            collection_name,
+            database_name,
+            index_name,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -499,6 +720,22 @@ pub struct GetGroupClusterSearchIndexParams {
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
 }
+impl GetGroupClusterSearchIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -529,6 +766,22 @@ pub struct DeleteGroupClusterSearchIndexParams {
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
 }
+impl DeleteGroupClusterSearchIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -558,6 +811,22 @@ pub struct UpdateGroupClusterSearchIndexParams {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Search [index](https://dochub.mongodb.org/core/index-definitions-fts). Use the [Get All Atlas Search Indexes for a Collection API](https://docs.atlas.mongodb.com/reference/api/fts-indexes-get-all/) endpoint to find the IDs of all Atlas Search indexes.
     #[serde(rename = "indexId")]
     pub index_id: ObjectId,
+}
+impl UpdateGroupClusterSearchIndexParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        index_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            index_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

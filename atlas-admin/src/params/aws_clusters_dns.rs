@@ -19,6 +19,16 @@ pub struct GetGroupAwsCustomDnsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupAwsCustomDnsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupAwsCustomDnsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -40,6 +50,16 @@ pub struct ToggleGroupAwsCustomDnsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ToggleGroupAwsCustomDnsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ToggleGroupAwsCustomDnsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

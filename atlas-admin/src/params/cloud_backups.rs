@@ -37,6 +37,23 @@ pub struct ListGroupBackupPrivateEndpointsParams {
     #[serde(rename = "cloudProvider")]
     pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
 }
+impl ListGroupBackupPrivateEndpointsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
+    ) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            cloud_provider,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupBackupPrivateEndpointsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -75,6 +92,20 @@ pub struct CreateGroupBackupPrivateEndpointParams {
     #[serde(rename = "cloudProvider")]
     pub cloud_provider: CreateGroupBackupPrivateEndpointCloudProvider,
 }
+impl CreateGroupBackupPrivateEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: CreateGroupBackupPrivateEndpointCloudProvider,
+    ) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+            cloud_provider,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -103,6 +134,22 @@ pub struct GetGroupBackupPrivateEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl GetGroupBackupPrivateEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: GetGroupBackupPrivateEndpointCloudProvider,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+            cloud_provider,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -133,6 +180,22 @@ pub struct DeleteGroupBackupPrivateEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint to delete.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl DeleteGroupBackupPrivateEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: DeleteGroupBackupPrivateEndpointCloudProvider,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+            cloud_provider,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -166,6 +229,19 @@ pub struct ListGroupBackupExportBucketsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupBackupExportBucketsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupBackupExportBucketsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -201,6 +277,16 @@ pub struct CreateGroupBackupExportBucketParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupBackupExportBucketParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -222,6 +308,16 @@ pub struct GetGroupBackupExportBucketParams {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "exportBucketId")]
     pub export_bucket_id: ObjectId,
+}
+impl GetGroupBackupExportBucketParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, export_bucket_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            export_bucket_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -248,6 +344,16 @@ pub struct DeleteGroupBackupExportBucketParams {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     #[serde(rename = "exportBucketId")]
     pub export_bucket_id: ObjectId,
+}
+impl DeleteGroupBackupExportBucketParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, export_bucket_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            export_bucket_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -278,6 +384,17 @@ pub struct UpdateGroupBackupExportBucketParams {
     #[serde(rename = "exportBucketId")]
     pub export_bucket_id: ObjectId,
 }
+impl UpdateGroupBackupExportBucketParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, export_bucket_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            export_bucket_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -304,6 +421,16 @@ pub struct GetGroupBackupCompliancePolicyParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetGroupBackupCompliancePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -334,6 +461,17 @@ pub struct UpdateGroupBackupCompliancePolicyParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl UpdateGroupBackupCompliancePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            overwrite_backup_policies: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -360,6 +498,16 @@ pub struct DisableGroupBackupCompliancePolicyParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl DisableGroupBackupCompliancePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for DisableGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -394,6 +542,20 @@ pub struct ListGroupClusterBackupExportsParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterBackupExportsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterBackupExportsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -430,6 +592,16 @@ pub struct CreateGroupClusterBackupExportParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterBackupExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterBackupExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -454,6 +626,21 @@ pub struct GetGroupClusterBackupExportParams {
     /// Unique 24-hexadecimal character string that identifies the Export Job.
     #[serde(rename = "exportId")]
     pub export_id: ObjectId,
+}
+impl GetGroupClusterBackupExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        export_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            cluster_name,
+            export_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterBackupExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -489,6 +676,20 @@ pub struct ListGroupClusterBackupRestoreJobsParams {
     /// Human-readable label that identifies the cluster with the restore jobs you want to return.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterBackupRestoreJobsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterBackupRestoreJobsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -528,6 +729,17 @@ pub struct CreateGroupClusterBackupRestoreJobParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -556,6 +768,22 @@ pub struct GetGroupClusterBackupRestoreJobParams {
     /// Unique 24-hexadecimal digit string that identifies the restore job to return.
     #[serde(rename = "restoreJobId")]
     pub restore_job_id: ObjectId,
+}
+impl GetGroupClusterBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        restore_job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            restore_job_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -587,6 +815,22 @@ pub struct CancelGroupClusterBackupRestoreJobParams {
     #[serde(rename = "restoreJobId")]
     pub restore_job_id: ObjectId,
 }
+impl CancelGroupClusterBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        restore_job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            restore_job_id,
+        }
+    }
+}
 impl crate::validation::Validate for CancelGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -614,6 +858,17 @@ pub struct GetGroupClusterBackupScheduleParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterBackupScheduleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -636,6 +891,16 @@ pub struct DeleteGroupClusterBackupScheduleParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl DeleteGroupClusterBackupScheduleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -661,6 +926,17 @@ pub struct UpdateGroupClusterBackupScheduleParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl UpdateGroupClusterBackupScheduleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -710,6 +986,23 @@ pub struct ListGroupClusterBackupSnapshotsParams {
     #[serde(rename = "oplogInc", default, skip_serializing_if = "Option::is_none")]
     pub oplog_inc: Option<i64>,
 }
+impl ListGroupClusterBackupSnapshotsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+            point_in_time_utc_seconds: None,
+            oplog_ts: None,
+            oplog_inc: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterBackupSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -755,6 +1048,17 @@ pub struct TakeGroupClusterBackupSnapshotsParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl TakeGroupClusterBackupSnapshotsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for TakeGroupClusterBackupSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -783,6 +1087,22 @@ pub struct GetGroupClusterBackupSnapshotParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl GetGroupClusterBackupSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -814,6 +1134,22 @@ pub struct DeleteGroupClusterBackupSnapshotParams {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
 }
+impl DeleteGroupClusterBackupSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -843,6 +1179,22 @@ pub struct UpdateGroupClusterBackupSnapshotParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl UpdateGroupClusterBackupSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -882,6 +1234,25 @@ pub struct ListGroupClusterBackupSnapshotDatabasesParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl ListGroupClusterBackupSnapshotDatabasesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterBackupSnapshotDatabasesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -928,6 +1299,24 @@ pub struct GetGroupClusterBackupSnapshotDatabaseParams {
     #[serde(rename = "databaseName")]
     pub database_name: String,
 }
+impl GetGroupClusterBackupSnapshotDatabaseParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+        database_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+            database_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotDatabaseParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -970,6 +1359,27 @@ pub struct ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
     /// Human-readable label that identifies the database.
     #[serde(rename = "databaseName")]
     pub database_name: String,
+}
+impl ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+        database_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+            database_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
@@ -1021,6 +1431,26 @@ pub struct GetGroupClusterBackupSnapshotDatabaseCollectionParams {
     #[serde(rename = "collectionName")]
     pub collection_name: String,
 }
+impl GetGroupClusterBackupSnapshotDatabaseCollectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+        database_name: String,
+        collection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+            database_name,
+            collection_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for GetGroupClusterBackupSnapshotDatabaseCollectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1058,6 +1488,22 @@ pub struct GetGroupClusterBackupSnapshotShardedClusterParams {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
 }
+impl GetGroupClusterBackupSnapshotShardedClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotShardedClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1088,6 +1534,22 @@ pub struct DeleteGroupClusterBackupSnapshotShardedClusterParams {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
 }
+impl DeleteGroupClusterBackupSnapshotShardedClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+}
 impl crate::validation::Validate
 for DeleteGroupClusterBackupSnapshotShardedClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1115,6 +1577,17 @@ pub struct ListGroupClusterBackupSnapshotShardedClustersParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterBackupSnapshotShardedClustersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupClusterBackupSnapshotShardedClustersParams {
@@ -1148,6 +1621,19 @@ pub struct ListGroupClusterCollectionRestoreJobsParams {
     /// Human-readable label that identifies the cluster with the collection restore jobs you want to return.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterCollectionRestoreJobsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterCollectionRestoreJobsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1186,6 +1672,17 @@ pub struct CreateGroupClusterCollectionRestoreJobParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterCollectionRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterCollectionRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1214,6 +1711,22 @@ pub struct GetGroupClusterCollectionRestoreJobParams {
     /// Unique 24-hexadecimal digit string that identifies the collection restore job to return.
     #[serde(rename = "jobId")]
     pub job_id: ObjectId,
+}
+impl GetGroupClusterCollectionRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            job_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterCollectionRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1267,6 +1780,27 @@ pub struct ListGroupClusterCollectionRestoreJobCollectionsParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub target_namespace: Option<String>,
+}
+impl ListGroupClusterCollectionRestoreJobCollectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+            job_id,
+            state: None,
+            source_namespace: None,
+            target_namespace: None,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupClusterCollectionRestoreJobCollectionsParams {
@@ -1324,6 +1858,24 @@ pub struct GetGroupClusterCollectionRestoreJobCollectionParams {
     #[serde(rename = "sourceNamespace")]
     pub source_namespace: String,
 }
+impl GetGroupClusterCollectionRestoreJobCollectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        job_id: ObjectId,
+        source_namespace: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            job_id,
+            source_namespace,
+        }
+    }
+}
 impl crate::validation::Validate
 for GetGroupClusterCollectionRestoreJobCollectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1366,6 +1918,20 @@ pub struct ListGroupServerlessBackupRestoreJobsParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupServerlessBackupRestoreJobsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupServerlessBackupRestoreJobsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -1404,6 +1970,17 @@ pub struct CreateGroupServerlessBackupRestoreJobParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupServerlessBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupServerlessBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1432,6 +2009,22 @@ pub struct GetGroupServerlessBackupRestoreJobParams {
     /// Unique 24-hexadecimal digit string that identifies the restore job to return.
     #[serde(rename = "restoreJobId")]
     pub restore_job_id: ObjectId,
+}
+impl GetGroupServerlessBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        restore_job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            restore_job_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupServerlessBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1468,6 +2061,20 @@ pub struct ListGroupServerlessBackupSnapshotsParams {
     /// Human-readable label that identifies the serverless instance.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupServerlessBackupSnapshotsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupServerlessBackupSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1506,6 +2113,21 @@ pub struct GetGroupServerlessBackupSnapshotParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl GetGroupServerlessBackupSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            cluster_name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupServerlessBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

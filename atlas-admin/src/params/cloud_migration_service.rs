@@ -19,6 +19,16 @@ pub struct CreateGroupLiveMigrationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupLiveMigrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupLiveMigrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -43,6 +53,17 @@ pub struct GetGroupLiveMigrationParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetGroupLiveMigrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, live_migration_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            live_migration_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupLiveMigrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -74,6 +95,17 @@ pub struct CutoverGroupLiveMigrationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CutoverGroupLiveMigrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, live_migration_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            live_migration_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CutoverGroupLiveMigrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -101,6 +133,16 @@ pub struct ValidateGroupLiveMigrationsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ValidateGroupLiveMigrationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ValidateGroupLiveMigrationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -123,6 +165,16 @@ pub struct GetGroupLiveMigrationValidateStatusParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl GetGroupLiveMigrationValidateStatusParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, validation_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            validation_id,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupLiveMigrationValidateStatusParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -142,6 +194,16 @@ pub struct ListOrgLiveMigrationAvailableProjectsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListOrgLiveMigrationAvailableProjectsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgLiveMigrationAvailableProjectsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -163,6 +225,16 @@ pub struct CreateOrgLiveMigrationLinkTokenParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgLiveMigrationLinkTokenParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgLiveMigrationLinkTokenParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -179,6 +251,12 @@ pub struct DeleteOrgLiveMigrationLinkTokensParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl DeleteOrgLiveMigrationLinkTokensParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self { org_id, envelope: None }
+    }
 }
 impl crate::validation::Validate for DeleteOrgLiveMigrationLinkTokensParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -19,6 +19,16 @@ pub struct ListGroupCloudProviderAccessParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupCloudProviderAccessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -40,6 +50,16 @@ pub struct CreateGroupCloudProviderAccessParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl CreateGroupCloudProviderAccessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -69,6 +89,22 @@ pub struct DeauthorizeGroupCloudProviderAccessRoleParams {
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
 }
+impl DeauthorizeGroupCloudProviderAccessRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: DeauthorizeGroupCloudProviderAccessRoleCloudProvider,
+        role_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeauthorizeGroupCloudProviderAccessRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -96,6 +132,17 @@ pub struct GetGroupCloudProviderAccessParams {
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
 }
+impl GetGroupCloudProviderAccessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, role_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            role_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -121,6 +168,17 @@ pub struct AuthorizeGroupCloudProviderAccessRoleParams {
     /// Unique 24-hexadecimal digit string that identifies the role.
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
+}
+impl AuthorizeGroupCloudProviderAccessRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, role_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            role_id,
+        }
+    }
 }
 impl crate::validation::Validate for AuthorizeGroupCloudProviderAccessRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

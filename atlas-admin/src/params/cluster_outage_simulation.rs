@@ -22,6 +22,17 @@ pub struct GetGroupClusterOutageSimulationParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterOutageSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -48,6 +59,17 @@ pub struct StartGroupClusterOutageSimulationParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl StartGroupClusterOutageSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for StartGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -73,6 +95,17 @@ pub struct EndGroupClusterOutageSimulationParams {
     /// Human-readable label that identifies the cluster that is undergoing outage simulation.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl EndGroupClusterOutageSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for EndGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -56,6 +56,16 @@ pub struct ValidateGroupClusterConfigurationsParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl ValidateGroupClusterConfigurationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for ValidateGroupClusterConfigurationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -100,6 +110,21 @@ pub struct ListGroupClustersParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_effective_instance_fields: Option<bool>,
+}
+impl ListGroupClustersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            include_deleted_with_retained_backups: None,
+            use_effective_instance_fields: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClustersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -159,6 +184,18 @@ pub struct CreateGroupClusterParams {
     )]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
+impl CreateGroupClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -208,6 +245,19 @@ pub struct GetGroupClusterParams {
     )]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
+impl GetGroupClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -246,6 +296,18 @@ pub struct DeleteGroupClusterParams {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     #[serde(rename = "retainBackups", default, skip_serializing_if = "Option::is_none")]
     pub retain_backups: Option<bool>,
+}
+impl DeleteGroupClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            retain_backups: None,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -288,6 +350,19 @@ pub struct UpdateGroupClusterParams {
     )]
     pub use_effective_fields_replication_specs: Option<bool>,
 }
+impl UpdateGroupClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            use_effective_instance_fields: None,
+            use_effective_fields_replication_specs: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -324,6 +399,17 @@ pub struct AutoGroupClusterScalingConfigurationParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl AutoGroupClusterScalingConfigurationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for AutoGroupClusterScalingConfigurationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -349,6 +435,17 @@ pub struct GetGroupClusterProcessArgsParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl GetGroupClusterProcessArgsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterProcessArgsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -376,6 +473,17 @@ pub struct UpdateGroupClusterProcessArgsParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl UpdateGroupClusterProcessArgsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupClusterProcessArgsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -401,6 +509,17 @@ pub struct RestartGroupClusterPrimariesParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl RestartGroupClusterPrimariesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for RestartGroupClusterPrimariesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -428,6 +547,17 @@ pub struct GetGroupClusterSqlInterfaceParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterSqlInterfaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterSqlInterfaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -453,6 +583,17 @@ pub struct UpdateGroupClusterSqlInterfaceParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: String,
+}
+impl UpdateGroupClusterSqlInterfaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterSqlInterfaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -480,6 +621,17 @@ pub struct GetGroupClusterStatusParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterStatusParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterStatusParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -505,6 +657,17 @@ pub struct GrantGroupClusterMongoDbEmployeeAccessParams {
     /// Human-readable label that identifies this cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl GrantGroupClusterMongoDbEmployeeAccessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for GrantGroupClusterMongoDbEmployeeAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -532,6 +695,17 @@ pub struct PinGroupClusterFeatureCompatibilityVersionParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl PinGroupClusterFeatureCompatibilityVersionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for PinGroupClusterFeatureCompatibilityVersionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -558,6 +732,17 @@ pub struct RevokeGroupClusterMongoDbEmployeeAccessParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl RevokeGroupClusterMongoDbEmployeeAccessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for RevokeGroupClusterMongoDbEmployeeAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -583,6 +768,17 @@ pub struct UnpinGroupClusterFeatureCompatibilityVersionParams {
     /// Human-readable label that identifies this cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl UnpinGroupClusterFeatureCompatibilityVersionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UnpinGroupClusterFeatureCompatibilityVersionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -622,6 +818,21 @@ pub struct ListGroupClusterProviderRegionsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 }
+impl ListGroupClusterProviderRegionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            providers: None,
+            tier: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterProviderRegionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -658,6 +869,16 @@ pub struct UpgradeGroupClusterTenantUpgradeParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl UpgradeGroupClusterTenantUpgradeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -680,6 +901,16 @@ pub struct UpgradeGroupClusterTenantUpgradeToServerlessParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl UpgradeGroupClusterTenantUpgradeToServerlessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeToServerlessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -700,6 +931,16 @@ pub struct RequestGroupSampleDatasetLoadParams {
     pub group_id: ObjectId,
     /// Human-readable label that identifies the cluster into which you load the sample dataset.
     pub name: ResourceName,
+}
+impl RequestGroupSampleDatasetLoadParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            name,
+        }
+    }
 }
 impl crate::validation::Validate for RequestGroupSampleDatasetLoadParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -722,6 +963,16 @@ pub struct GetGroupSampleDatasetLoadParams {
     /// Unique 24-hexadecimal digit string that identifies the loaded sample dataset.
     #[serde(rename = "sampleDatasetId")]
     pub sample_dataset_id: ObjectId,
+}
+impl GetGroupSampleDatasetLoadParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, sample_dataset_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            sample_dataset_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupSampleDatasetLoadParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

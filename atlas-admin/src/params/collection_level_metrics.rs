@@ -45,6 +45,29 @@ pub struct ListGroupClusterCollStatMeasurementsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
 }
+impl ListGroupClusterCollStatMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        cluster_view: ListGroupClusterCollStatMeasurementsClusterView,
+        database_name: String,
+        collection_name: String,
+    ) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            cluster_view,
+            database_name,
+            collection_name,
+            envelope: None,
+            metrics: None,
+            start: None,
+            end: None,
+            period: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterCollStatMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static METRICS: crate::validation::Rules = crate::validation::Rules {
@@ -94,6 +117,24 @@ pub struct GetGroupClusterCollStatNamespacesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
 }
+impl GetGroupClusterCollStatNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        cluster_view: GetGroupClusterCollStatNamespacesClusterView,
+    ) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            cluster_view,
+            envelope: None,
+            start: None,
+            end: None,
+            period: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterCollStatNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -120,6 +161,16 @@ pub struct ListGroupClusterCollStatPinnedNamespacesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupClusterCollStatPinnedNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -141,6 +192,16 @@ pub struct PinGroupClusterCollStatPinnedNamespacesParams {
     /// Human-readable label that identifies the cluster to pin namespaces to.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl PinGroupClusterCollStatPinnedNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for PinGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -164,6 +225,16 @@ pub struct UpdateGroupClusterCollStatPinnedNamespacesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl UpdateGroupClusterCollStatPinnedNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -186,6 +257,16 @@ pub struct UnpinGroupClusterCollStatUnpinNamespacesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl UnpinGroupClusterCollStatUnpinNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for UnpinGroupClusterCollStatUnpinNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -204,6 +285,12 @@ pub struct ListGroupCollStatMetricsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl ListGroupCollStatMetricsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { group_id, envelope: None }
+    }
 }
 impl crate::validation::Validate for ListGroupCollStatMetricsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -243,6 +330,27 @@ pub struct ListGroupProcessCollStatMeasurementsParams {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+}
+impl ListGroupProcessCollStatMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        process_id: String,
+        database_name: String,
+        collection_name: String,
+    ) -> Self {
+        Self {
+            group_id,
+            process_id,
+            database_name,
+            collection_name,
+            envelope: None,
+            metrics: None,
+            start: None,
+            end: None,
+            period: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupProcessCollStatMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -292,6 +400,19 @@ pub struct GetGroupProcessCollStatNamespacesParams {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+}
+impl GetGroupProcessCollStatNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            group_id,
+            process_id,
+            envelope: None,
+            start: None,
+            end: None,
+            period: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessCollStatNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

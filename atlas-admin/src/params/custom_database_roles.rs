@@ -19,6 +19,16 @@ pub struct ListGroupCustomDbRoleRolesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupCustomDbRoleRolesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupCustomDbRoleRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -40,6 +50,16 @@ pub struct CreateGroupCustomDbRoleRoleParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl CreateGroupCustomDbRoleRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -65,6 +85,17 @@ pub struct GetGroupCustomDbRoleRoleParams {
     /// Human-readable label that identifies the role for the request. This name must be unique for this custom role in this project.
     #[serde(rename = "roleName")]
     pub role_name: String,
+}
+impl GetGroupCustomDbRoleRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, role_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            role_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -92,6 +123,17 @@ pub struct DeleteGroupCustomDbRoleRoleParams {
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl DeleteGroupCustomDbRoleRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, role_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            role_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -117,6 +159,17 @@ pub struct UpdateGroupCustomDbRoleRoleParams {
     /// Human-readable label that identifies the role for the request. This name must be unique for this custom role in this project.
     #[serde(rename = "roleName")]
     pub role_name: String,
+}
+impl UpdateGroupCustomDbRoleRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, role_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            role_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -26,6 +26,17 @@ pub struct ListGroupDataFederationParams {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListGroupDataFederationType>,
 }
+impl ListGroupDataFederationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            type_: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -56,6 +67,17 @@ pub struct CreateGroupDataFederationParams {
     )]
     pub skip_role_validation: Option<bool>,
 }
+impl CreateGroupDataFederationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            skip_role_validation: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -83,6 +105,16 @@ pub struct GetGroupDataFederationParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl GetGroupDataFederationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -107,6 +139,17 @@ pub struct DeleteGroupDataFederationParams {
     /// Human-readable label that identifies the federated database instance to remove.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl DeleteGroupDataFederationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -136,6 +179,22 @@ pub struct UpdateGroupDataFederationParams {
     /// Flag that indicates whether this request should check if the requesting IAM role can read from the S3 bucket. AWS checks if the role can list the objects in the bucket before writing to it. Some IAM roles only need write permissions. This flag allows you to skip that check.
     #[serde(rename = "skipRoleValidation")]
     pub skip_role_validation: bool,
+}
+impl UpdateGroupDataFederationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        skip_role_validation: bool,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            skip_role_validation,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -167,6 +226,17 @@ pub struct ListGroupDataFederationLimitsParams {
     /// Human-readable label that identifies the federated database instance for which you want to retrieve query limits.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl ListGroupDataFederationLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupDataFederationLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -204,6 +274,22 @@ pub struct GetGroupDataFederationLimitParams {
     #[serde(rename = "limitName")]
     pub limit_name: GetGroupDataFederationLimitLimitName,
 }
+impl GetGroupDataFederationLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        limit_name: GetGroupDataFederationLimitLimitName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            limit_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -238,6 +324,21 @@ pub struct DeleteGroupDataFederationLimitParams {
     #[serde(rename = "limitName")]
     pub limit_name: DeleteGroupDataFederationLimitLimitName,
 }
+impl DeleteGroupDataFederationLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        limit_name: DeleteGroupDataFederationLimitLimitName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            tenant_name,
+            limit_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -271,6 +372,21 @@ pub struct SetGroupDataFederationLimitParams {
     #[serde(rename = "limitName")]
     pub limit_name: SetGroupDataFederationLimitLimitName,
 }
+impl SetGroupDataFederationLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        limit_name: SetGroupDataFederationLimitLimitName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            tenant_name,
+            limit_name,
+        }
+    }
+}
 impl crate::validation::Validate for SetGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -296,6 +412,17 @@ pub struct DownloadGroupDataFederationQueryLogsParams {
     /// Human-readable label that identifies the federated database instance for which you want to download query logs.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl DownloadGroupDataFederationQueryLogsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            group_id,
+            end_date: None,
+            start_date: None,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for DownloadGroupDataFederationQueryLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -337,6 +464,19 @@ pub struct ListGroupPrivateNetworkSettingEndpointIdsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupPrivateNetworkSettingEndpointIdsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupPrivateNetworkSettingEndpointIdsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -371,6 +511,16 @@ pub struct CreateGroupPrivateNetworkSettingEndpointIdParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupPrivateNetworkSettingEndpointIdParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -395,6 +545,17 @@ pub struct GetGroupPrivateNetworkSettingEndpointIdParams {
     /// Unique 22-character alphanumeric string that identifies the private endpoint to return. Atlas Data Federation supports AWS private endpoints using the AWS PrivateLink feature.
     #[serde(rename = "endpointId")]
     pub endpoint_id: AwsVpcEndpointId,
+}
+impl GetGroupPrivateNetworkSettingEndpointIdParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, endpoint_id: AwsVpcEndpointId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -421,6 +582,17 @@ pub struct DeleteGroupPrivateNetworkSettingEndpointIdParams {
     /// Unique 22-character alphanumeric string that identifies the private endpoint to remove. Atlas Data Federation supports AWS private endpoints using the AWS PrivateLink feature.
     #[serde(rename = "endpointId")]
     pub endpoint_id: AwsVpcEndpointId,
+}
+impl DeleteGroupPrivateNetworkSettingEndpointIdParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, endpoint_id: AwsVpcEndpointId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

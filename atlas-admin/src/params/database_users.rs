@@ -28,6 +28,19 @@ pub struct ListGroupDatabaseUsersParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupDatabaseUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupDatabaseUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -61,6 +74,16 @@ pub struct CreateGroupDatabaseUserParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl CreateGroupDatabaseUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -100,6 +123,18 @@ pub struct GetGroupDatabaseUserParams {
     /// | OIDC Workload | `oidcAuthType` | `USER` | Atlas OIDC IdP ID (found in federation settings), followed by a '/', followed by the IdP user name |
     /// | SCRAM-SHA | `awsIAMType`, `x509Type`, `ldapAuthType`, `oidcAuthType` | `NONE` | Alphanumeric string |
     pub username: String,
+}
+impl GetGroupDatabaseUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, database_name: String, username: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            database_name,
+            username,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -142,6 +177,18 @@ pub struct DeleteGroupDatabaseUserParams {
     /// | SCRAM-SHA | `awsIAMType`, `x509Type`, `ldapAuthType`, `oidcAuthType` | `NONE` | Alphanumeric string |
     pub username: String,
 }
+impl DeleteGroupDatabaseUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, database_name: String, username: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            database_name,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -182,6 +229,18 @@ pub struct UpdateGroupDatabaseUserParams {
     /// | OIDC Workload | `oidcAuthType` | `USER` | Atlas OIDC IdP ID (found in federation settings), followed by a '/', followed by the IdP user name |
     /// | SCRAM-SHA | `awsIAMType`, `x509Type`, `ldapAuthType`, `oidcAuthType` | `NONE` | Alphanumeric string |
     pub username: String,
+}
+impl UpdateGroupDatabaseUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, database_name: String, username: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            database_name,
+            username,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

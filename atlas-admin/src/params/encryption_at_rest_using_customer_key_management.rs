@@ -24,6 +24,16 @@ pub struct GetGroupEncryptionAtRestParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl GetGroupEncryptionAtRestParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupEncryptionAtRestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -45,6 +55,16 @@ pub struct UpdateGroupEncryptionAtRestParams {
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
+}
+impl UpdateGroupEncryptionAtRestParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupEncryptionAtRestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -79,6 +99,23 @@ pub struct ListGroupEncryptionAtRestPrivateEndpointsParams {
     /// Human-readable label that identifies the cloud provider for the private endpoints to return.
     #[serde(rename = "cloudProvider")]
     pub cloud_provider: ListGroupEncryptionAtRestPrivateEndpointsCloudProvider,
+}
+impl ListGroupEncryptionAtRestPrivateEndpointsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: ListGroupEncryptionAtRestPrivateEndpointsCloudProvider,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            cloud_provider,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupEncryptionAtRestPrivateEndpointsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -118,6 +155,20 @@ pub struct CreateGroupEncryptionAtRestPrivateEndpointParams {
     #[serde(rename = "cloudProvider")]
     pub cloud_provider: CreateGroupEncryptionAtRestPrivateEndpointCloudProvider,
 }
+impl CreateGroupEncryptionAtRestPrivateEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: CreateGroupEncryptionAtRestPrivateEndpointCloudProvider,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cloud_provider,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupEncryptionAtRestPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -146,6 +197,22 @@ pub struct GetGroupEncryptionAtRestPrivateEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl GetGroupEncryptionAtRestPrivateEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: GetGroupEncryptionAtRestPrivateEndpointCloudProvider,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cloud_provider,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupEncryptionAtRestPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -176,6 +243,22 @@ pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint to delete.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: RequestGroupEncryptionAtRestPrivateEndpointDeletionCloudProvider,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cloud_provider,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {

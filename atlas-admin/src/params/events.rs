@@ -91,6 +91,25 @@ pub struct ListGroupEventsParams {
     #[serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")]
     pub min_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ListGroupEventsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_names: None,
+            event_type: None,
+            excluded_event_type: None,
+            include_raw: None,
+            max_date: None,
+            min_date: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupEventsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -141,6 +160,18 @@ pub struct GetGroupEventParams {
     #[serde(rename = "includeRaw", default, skip_serializing_if = "Option::is_none")]
     pub include_raw: Option<bool>,
 }
+impl GetGroupEventParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, event_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            event_id,
+            include_raw: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupEventParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -186,6 +217,23 @@ pub struct ListOrgEventsParams {
     #[serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")]
     pub min_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ListOrgEventsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            event_type: None,
+            include_raw: None,
+            max_date: None,
+            min_date: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgEventsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -227,6 +275,18 @@ pub struct GetOrgEventParams {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     #[serde(rename = "includeRaw", default, skip_serializing_if = "Option::is_none")]
     pub include_raw: Option<bool>,
+}
+impl GetOrgEventParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, event_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            event_id,
+            include_raw: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgEventParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -14,6 +14,12 @@ pub struct DeleteFederationSettingParams {
     #[serde(rename = "federationSettingsId")]
     pub federation_settings_id: ObjectId,
 }
+impl DeleteFederationSettingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId) -> Self {
+        Self { federation_settings_id }
+    }
+}
 impl crate::validation::Validate for DeleteFederationSettingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -38,6 +44,17 @@ pub struct ListFederationSettingConnectedOrgConfigsParams {
     /// Number of the page that displays the current set of the total objects that the response returns.
     #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
     pub page_num: Option<i64>,
+}
+impl ListFederationSettingConnectedOrgConfigsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListFederationSettingConnectedOrgConfigsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -73,6 +90,16 @@ pub struct GetFederationSettingConnectedOrgConfigParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl GetFederationSettingConnectedOrgConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, org_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetFederationSettingConnectedOrgConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -96,6 +123,16 @@ pub struct RemoveFederationSettingConnectedOrgConfigParams {
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration to remove.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl RemoveFederationSettingConnectedOrgConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, org_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveFederationSettingConnectedOrgConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -121,6 +158,16 @@ pub struct UpdateFederationSettingConnectedOrgConfigParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl UpdateFederationSettingConnectedOrgConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, org_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateFederationSettingConnectedOrgConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -144,6 +191,16 @@ pub struct ListFederationSettingConnectedOrgConfigRoleMappingsParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl ListFederationSettingConnectedOrgConfigRoleMappingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, org_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListFederationSettingConnectedOrgConfigRoleMappingsParams {
@@ -169,6 +226,16 @@ pub struct CreateFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl CreateFederationSettingConnectedOrgConfigRoleMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, org_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for CreateFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -196,6 +263,21 @@ pub struct GetFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl GetFederationSettingConnectedOrgConfigRoleMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        federation_settings_id: ObjectId,
+        id: ObjectId,
+        org_id: ObjectId,
+    ) -> Self {
+        Self {
+            federation_settings_id,
+            id,
+            envelope: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for GetFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -225,6 +307,21 @@ pub struct UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        federation_settings_id: ObjectId,
+        id: ObjectId,
+        org_id: ObjectId,
+    ) -> Self {
+        Self {
+            federation_settings_id,
+            id,
+            envelope: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate
 for UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -252,6 +349,21 @@ pub struct DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        federation_settings_id: ObjectId,
+        id: ObjectId,
+        org_id: ObjectId,
+    ) -> Self {
+        Self {
+            federation_settings_id,
+            id,
+            envelope: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -288,6 +400,19 @@ pub struct ListFederationSettingIdentityProvidersParams {
     #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<Vec<ListFederationSettingIdentityProvidersIdpTypeItem>>,
 }
+impl ListFederationSettingIdentityProvidersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            protocol: None,
+            idp_type: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListFederationSettingIdentityProvidersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -321,6 +446,15 @@ pub struct CreateFederationSettingIdentityProviderParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl CreateFederationSettingIdentityProviderParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId) -> Self {
+        Self {
+            federation_settings_id,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateFederationSettingIdentityProviderParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -343,6 +477,16 @@ pub struct GetFederationSettingIdentityProviderParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl GetFederationSettingIdentityProviderParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, identity_provider_id: String) -> Self {
+        Self {
+            federation_settings_id,
+            identity_provider_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetFederationSettingIdentityProviderParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -372,6 +516,16 @@ pub struct DeleteFederationSettingIdentityProviderParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl DeleteFederationSettingIdentityProviderParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, identity_provider_id: String) -> Self {
+        Self {
+            federation_settings_id,
+            identity_provider_id,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteFederationSettingIdentityProviderParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -399,6 +553,16 @@ pub struct UpdateFederationSettingIdentityProviderParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl UpdateFederationSettingIdentityProviderParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, identity_provider_id: String) -> Self {
+        Self {
+            federation_settings_id,
+            identity_provider_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateFederationSettingIdentityProviderParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -428,6 +592,16 @@ pub struct RevokeFederationSettingIdentityProviderJwksParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl RevokeFederationSettingIdentityProviderJwksParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(federation_settings_id: ObjectId, identity_provider_id: String) -> Self {
+        Self {
+            federation_settings_id,
+            identity_provider_id,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for RevokeFederationSettingIdentityProviderJwksParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -452,6 +626,18 @@ pub struct GetFederationSettingIdentityProviderMetadataParams {
     /// Legacy 20-hexadecimal digit string that identifies the identity provider. This id can be found within the Federation Management Console &gt; Identity Providers tab by clicking the info icon in the IdP ID row of a configured identity provider.
     #[serde(rename = "identityProviderId")]
     pub identity_provider_id: IdentityProviderId,
+}
+impl GetFederationSettingIdentityProviderMetadataParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        federation_settings_id: ObjectId,
+        identity_provider_id: IdentityProviderId,
+    ) -> Self {
+        Self {
+            federation_settings_id,
+            identity_provider_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetFederationSettingIdentityProviderMetadataParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -479,6 +665,16 @@ pub struct GetOrgFederationSettingsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetOrgFederationSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgFederationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

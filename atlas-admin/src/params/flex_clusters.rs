@@ -28,6 +28,19 @@ pub struct ListGroupFlexClustersParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupFlexClustersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupFlexClustersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -62,6 +75,16 @@ pub struct CreateGroupFlexClusterParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupFlexClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -85,6 +108,17 @@ pub struct GetGroupFlexClusterParams {
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the flex cluster.
     pub name: ResourceName,
+}
+impl GetGroupFlexClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -111,6 +145,17 @@ pub struct DeleteGroupFlexClusterParams {
     /// Human-readable label that identifies the flex cluster.
     pub name: ResourceName,
 }
+impl DeleteGroupFlexClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -136,6 +181,17 @@ pub struct UpdateGroupFlexClusterParams {
     /// Human-readable label that identifies the flex cluster.
     pub name: ResourceName,
 }
+impl UpdateGroupFlexClusterParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            name,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -158,6 +214,16 @@ pub struct TenantGroupFlexClusterUpgradeParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl TenantGroupFlexClusterUpgradeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for TenantGroupFlexClusterUpgradeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -30,6 +30,20 @@ pub struct ListGroupFlexClusterBackupRestoreJobsParams {
     /// Human-readable label that identifies the flex cluster.
     pub name: ResourceName,
 }
+impl ListGroupFlexClusterBackupRestoreJobsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupFlexClusterBackupRestoreJobsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -67,6 +81,17 @@ pub struct CreateGroupFlexClusterBackupRestoreJobParams {
     /// Human-readable label that identifies the flex cluster whose snapshot you want to restore.
     pub name: ResourceName,
 }
+impl CreateGroupFlexClusterBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupFlexClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -94,6 +119,22 @@ pub struct GetGroupFlexClusterBackupRestoreJobParams {
     /// Unique 24-hexadecimal digit string that identifies the restore job to return.
     #[serde(rename = "restoreJobId")]
     pub restore_job_id: ObjectId,
+}
+impl GetGroupFlexClusterBackupRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        name: ResourceName,
+        restore_job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            name,
+            restore_job_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -21,6 +21,17 @@ pub struct DownloadGroupFlexClusterBackupParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DownloadGroupFlexClusterBackupParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(name: ResourceName, group_id: ObjectId) -> Self {
+        Self {
+            name,
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DownloadGroupFlexClusterBackupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -54,6 +65,20 @@ pub struct ListGroupFlexClusterBackupSnapshotsParams {
     pub page_num: Option<i64>,
     /// Human-readable label that identifies the flex cluster.
     pub name: ResourceName,
+}
+impl ListGroupFlexClusterBackupSnapshotsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupFlexClusterBackupSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -91,6 +116,17 @@ pub struct GetGroupFlexClusterBackupSnapshotParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl GetGroupFlexClusterBackupSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName, snapshot_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -22,6 +22,17 @@ pub struct GetGroupClusterGlobalWritesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterGlobalWritesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterGlobalWritesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -47,6 +58,17 @@ pub struct CreateGroupClusterGlobalWriteCustomZoneMappingParams {
     /// Human-readable label that identifies this cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl CreateGroupClusterGlobalWriteCustomZoneMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteCustomZoneMappingParams {
@@ -75,6 +97,17 @@ pub struct DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -101,6 +134,17 @@ pub struct CreateGroupClusterGlobalWriteManagedNamespaceParams {
     /// Human-readable label that identifies this cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl CreateGroupClusterGlobalWriteManagedNamespaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteManagedNamespaceParams {
@@ -134,6 +178,19 @@ pub struct DeleteGroupClusterGlobalWriteManagedNamespacesParams {
     /// Human-readable label that identifies the collection associated with the managed namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
+}
+impl DeleteGroupClusterGlobalWriteManagedNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(cluster_name: ResourceName, group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            cluster_name,
+            group_id,
+            db: None,
+            collection: None,
+        }
+    }
 }
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteManagedNamespacesParams {

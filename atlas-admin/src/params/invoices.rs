@@ -27,6 +27,17 @@ pub struct GetOrgAssociatedInvoicesParams {
     )]
     pub include_linked_orgs: Option<bool>,
 }
+impl GetOrgAssociatedInvoicesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            month: None,
+            year: None,
+            include_linked_orgs: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgAssociatedInvoicesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONTH: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +69,12 @@ pub struct CreateOrgBillingCostExplorerUsageProcessParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl CreateOrgBillingCostExplorerUsageProcessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self { org_id, envelope: None }
+    }
+}
 impl crate::validation::Validate for CreateOrgBillingCostExplorerUsageProcessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -75,6 +92,16 @@ pub struct GetOrgBillingCostExplorerUsageParams {
     pub envelope: Option<bool>,
     /// Unique 64 digit string that identifies the Cost Explorer query.
     pub token: String,
+}
+impl GetOrgBillingCostExplorerUsageParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, token: String) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            token,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgBillingCostExplorerUsageParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -132,6 +159,25 @@ pub struct ListOrgInvoicesParams {
     #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<ListOrgInvoicesOrderBy>,
 }
+impl ListOrgInvoicesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            view_linked_invoices: None,
+            status_names: None,
+            from_date: None,
+            to_date: None,
+            sort_by: None,
+            order_by: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgInvoicesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -181,6 +227,17 @@ pub struct GetOrgInvoiceParams {
     #[serde(rename = "invoiceId")]
     pub invoice_id: ObjectId,
 }
+impl GetOrgInvoiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            invoice_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgInvoiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -204,6 +261,17 @@ pub struct GetOrgInvoiceCsvParams {
     /// Unique 24-hexadecimal digit string that identifies the invoice submitted to the specified organization. Charges typically post the next day.
     #[serde(rename = "invoiceId")]
     pub invoice_id: String,
+}
+impl GetOrgInvoiceCsvParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: String) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            invoice_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgInvoiceCsvParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -235,6 +303,18 @@ pub struct SearchOrgInvoiceLineItemsParams {
     /// Unique 24-hexadecimal digit string that identifies the invoice submitted to the specified organization. Charges typically post the next day.
     #[serde(rename = "invoiceId")]
     pub invoice_id: ObjectId,
+}
+impl SearchOrgInvoiceLineItemsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            org_id,
+            invoice_id,
+        }
+    }
 }
 impl crate::validation::Validate for SearchOrgInvoiceLineItemsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -279,6 +359,20 @@ pub struct ListOrgInvoiceReportsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListOrgInvoiceReportsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: String) -> Self {
+        Self {
+            org_id,
+            invoice_id,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgInvoiceReportsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -309,6 +403,12 @@ pub struct CreateOrgInvoiceReportParams {
     #[serde(rename = "invoiceId")]
     pub invoice_id: String,
 }
+impl CreateOrgInvoiceReportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: String) -> Self {
+        Self { org_id, invoice_id }
+    }
+}
 impl crate::validation::Validate for CreateOrgInvoiceReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -328,6 +428,16 @@ pub struct GetOrgInvoiceReportParams {
     #[serde(rename = "reportId")]
     pub report_id: String,
 }
+impl GetOrgInvoiceReportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: String, report_id: String) -> Self {
+        Self {
+            org_id,
+            invoice_id,
+            report_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgInvoiceReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -344,6 +454,12 @@ pub struct GenerateOrgInvoiceAndDownloadReportParams {
     /// Unique string that identifies the invoice for which to generate the report.
     #[serde(rename = "invoiceId")]
     pub invoice_id: String,
+}
+impl GenerateOrgInvoiceAndDownloadReportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invoice_id: String) -> Self {
+        Self { org_id, invoice_id }
+    }
 }
 impl crate::validation::Validate for GenerateOrgInvoiceAndDownloadReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -363,6 +479,16 @@ pub struct ListOrgInvoicePendingParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListOrgInvoicePendingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgInvoicePendingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -420,6 +546,16 @@ pub struct GetSkuParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetSkuParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(sku_id: String) -> Self {
+        Self {
+            sku_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetSkuParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -19,6 +19,16 @@ pub struct GetGroupUserSecurityParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupUserSecurityParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupUserSecurityParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -40,6 +50,16 @@ pub struct UpdateGroupUserSecurityParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupUserSecurityParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupUserSecurityParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -63,6 +83,16 @@ pub struct DeleteGroupUserSecurityLdapUserToDnMappingParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteGroupUserSecurityLdapUserToDnMappingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupUserSecurityLdapUserToDnMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -84,6 +114,16 @@ pub struct VerifyGroupUserSecurityLdapParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl VerifyGroupUserSecurityLdapParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for VerifyGroupUserSecurityLdapParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -109,6 +149,17 @@ pub struct GetGroupUserSecurityLdapVerifyParams {
     /// Unique string that identifies the request to verify an Lightweight Directory Access Protocol (LDAP) configuration.
     #[serde(rename = "requestId")]
     pub request_id: ObjectId,
+}
+impl GetGroupUserSecurityLdapVerifyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, request_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            request_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupUserSecurityLdapVerifyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

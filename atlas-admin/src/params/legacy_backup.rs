@@ -31,6 +31,20 @@ pub struct ListGroupClusterBackupCheckpointsParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupClusterBackupCheckpointsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterBackupCheckpointsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -72,6 +86,22 @@ pub struct GetGroupClusterBackupCheckpointParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterBackupCheckpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        checkpoint_id: ObjectId,
+        cluster_name: ResourceName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            checkpoint_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterBackupCheckpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -110,6 +140,21 @@ pub struct ListGroupClusterRestoreJobsParams {
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterRestoreJobsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            batch_id: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterRestoreJobsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -150,6 +195,17 @@ pub struct CreateGroupClusterRestoreJobParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -179,6 +235,22 @@ pub struct GetGroupClusterRestoreJobParams {
     #[serde(rename = "jobId")]
     pub job_id: ObjectId,
 }
+impl GetGroupClusterRestoreJobParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        job_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            job_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -206,6 +278,17 @@ pub struct GetGroupClusterSnapshotScheduleParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl GetGroupClusterSnapshotScheduleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterSnapshotScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -231,6 +314,17 @@ pub struct UpdateGroupClusterSnapshotScheduleParams {
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl UpdateGroupClusterSnapshotScheduleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterSnapshotScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -269,6 +363,21 @@ pub struct ListGroupClusterSnapshotsParams {
     /// Human-readable label that specifies whether to return only completed, incomplete, or all snapshots. By default, MongoDB Cloud only returns completed snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<ListGroupClusterSnapshotsCompleted>,
+}
+impl ListGroupClusterSnapshotsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+            completed: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -312,6 +421,22 @@ pub struct GetGroupClusterSnapshotParams {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
 }
+impl GetGroupClusterSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -342,6 +467,22 @@ pub struct DeleteGroupClusterSnapshotParams {
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
 }
+impl DeleteGroupClusterSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -371,6 +512,22 @@ pub struct UpdateGroupClusterSnapshotParams {
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
     #[serde(rename = "snapshotId")]
     pub snapshot_id: ObjectId,
+}
+impl UpdateGroupClusterSnapshotParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        snapshot_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+            snapshot_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -50,6 +50,16 @@ pub struct GetDefaultGroupLimitParams {
     #[serde(rename = "limitName")]
     pub limit_name: GetDefaultGroupLimitLimitName,
 }
+impl GetDefaultGroupLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(limit_name: GetDefaultGroupLimitLimitName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            limit_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetDefaultGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);

@@ -19,6 +19,16 @@ pub struct GetGroupMaintenanceWindowParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupMaintenanceWindowParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -38,6 +48,12 @@ pub struct ResetGroupMaintenanceWindowParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl ResetGroupMaintenanceWindowParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { envelope: None, group_id }
+    }
+}
 impl crate::validation::Validate for ResetGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -55,6 +71,12 @@ pub struct UpdateGroupMaintenanceWindowParams {
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
+}
+impl UpdateGroupMaintenanceWindowParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { envelope: None, group_id }
+    }
 }
 impl crate::validation::Validate for UpdateGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -74,6 +96,12 @@ pub struct ToggleGroupMaintenanceWindowAutoDeferParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl ToggleGroupMaintenanceWindowAutoDeferParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { envelope: None, group_id }
+    }
+}
 impl crate::validation::Validate for ToggleGroupMaintenanceWindowAutoDeferParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -91,6 +119,12 @@ pub struct DeferGroupMaintenanceWindowParams {
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
+}
+impl DeferGroupMaintenanceWindowParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { envelope: None, group_id }
+    }
 }
 impl crate::validation::Validate for DeferGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -38,6 +38,21 @@ pub struct ListGroupMetricIntegrationsParams {
     #[serde(rename = "providerType", default, skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<String>,
 }
+impl ListGroupMetricIntegrationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            integration_type: None,
+            provider_type: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupMetricIntegrationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -78,6 +93,16 @@ pub struct CreateGroupMetricIntegrationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupMetricIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -102,6 +127,17 @@ pub struct GetGroupMetricIntegrationParams {
     /// Unique identifier of the metric integration configuration.
     #[serde(rename = "metricIntegrationId")]
     pub metric_integration_id: String,
+}
+impl GetGroupMetricIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, metric_integration_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            metric_integration_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -133,6 +169,17 @@ pub struct UpdateGroupMetricIntegrationParams {
     #[serde(rename = "metricIntegrationId")]
     pub metric_integration_id: String,
 }
+impl UpdateGroupMetricIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, metric_integration_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            metric_integration_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -162,6 +209,17 @@ pub struct DeleteGroupMetricIntegrationParams {
     /// Unique identifier of the metric integration configuration.
     #[serde(rename = "metricIntegrationId")]
     pub metric_integration_id: String,
+}
+impl DeleteGroupMetricIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, metric_integration_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            metric_integration_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

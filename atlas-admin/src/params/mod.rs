@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 #![allow(
     clippy::large_enum_variant,
+    clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]

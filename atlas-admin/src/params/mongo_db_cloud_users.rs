@@ -60,6 +60,24 @@ pub struct ListGroupUsersParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl ListGroupUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            flatten_teams: None,
+            include_org_users: None,
+            org_membership_status: None,
+            org_membership_statuses: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -115,6 +133,16 @@ pub struct AddGroupUsersParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl AddGroupUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for AddGroupUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -146,6 +174,18 @@ pub struct GetGroupUserParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub org_membership_statuses: Option<Vec<GetGroupUserOrgMembershipStatusesItem>>,
+}
+impl GetGroupUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            user_id,
+            org_membership_statuses: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -182,6 +222,17 @@ pub struct RemoveGroupUserParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl RemoveGroupUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for RemoveGroupUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -208,6 +259,17 @@ pub struct AddGroupUserRoleParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl AddGroupUserRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for AddGroupUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -233,6 +295,17 @@ pub struct RemoveGroupUserRoleParams {
     /// Unique 24-hexadecimal digit string that identifies the pending or active user in the project. If you need to lookup a user's `userId` or verify a user's status in the organization, use the Return All MongoDB Cloud Users in One Project resource and filter by `username`.
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
+}
+impl RemoveGroupUserRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            user_id,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveGroupUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -285,6 +358,23 @@ pub struct ListOrgTeamUsersParams {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
 }
+impl ListOrgTeamUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            team_id,
+            username: None,
+            org_membership_status: None,
+            org_membership_statuses: None,
+            user_id: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgTeamUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -336,6 +426,17 @@ pub struct AddOrgTeamUserParams {
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
 }
+impl AddOrgTeamUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
+}
 impl crate::validation::Validate for AddOrgTeamUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -359,6 +460,17 @@ pub struct RemoveOrgTeamUserParams {
     /// Unique 24-hexadecimal digit string that identifies the team to remove the MongoDB user from.
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+}
+impl RemoveOrgTeamUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveOrgTeamUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -408,6 +520,22 @@ pub struct ListOrgUsersParams {
     )]
     pub org_membership_statuses: Option<Vec<ListOrgUsersOrgMembershipStatusesItem>>,
 }
+impl ListOrgUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            username: None,
+            org_membership_status: None,
+            org_membership_statuses: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -455,6 +583,16 @@ pub struct CreateOrgUserParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -484,6 +622,18 @@ pub struct GetOrgUserParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub org_membership_statuses: Option<Vec<GetOrgUserOrgMembershipStatusesItem>>,
+}
+impl GetOrgUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            user_id,
+            org_membership_statuses: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -518,6 +668,17 @@ pub struct RemoveOrgUserParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl RemoveOrgUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for RemoveOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -541,6 +702,17 @@ pub struct UpdateOrgUserParams {
     /// Unique 24-hexadecimal digit string that identifies the pending or active user in the organization. If you need to lookup a user's `userId` or verify a user's status in the organization, use the Return All MongoDB Cloud Users in One Organization resource and filter by `username`.
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
+}
+impl UpdateOrgUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            user_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -566,6 +738,17 @@ pub struct AddOrgUserRoleParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl AddOrgUserRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for AddOrgUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -589,6 +772,17 @@ pub struct RemoveOrgUserRoleParams {
     /// Unique 24-hexadecimal digit string that identifies the pending or active user in the organization. If you need to lookup a user's `userId` or verify a user's status in the organization, use the Return All MongoDB Cloud Users in One Organization resource and filter by `username`.
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
+}
+impl RemoveOrgUserRoleParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            user_id,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveOrgUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -627,6 +821,16 @@ pub struct GetUserParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl GetUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -646,6 +850,16 @@ pub struct GetUserByNameParams {
     /// Email address that belongs to the MongoDB Cloud user account. You cannot modify this address after creating the user.
     #[serde(rename = "userName")]
     pub user_name: String,
+}
+impl GetUserByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(user_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            user_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetUserByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -33,6 +33,23 @@ pub struct DownloadGroupClusterLogParams {
     #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<i64>,
 }
+impl DownloadGroupClusterLogParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        host_name: String,
+        log_name: DownloadGroupClusterLogLogName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            host_name,
+            log_name,
+            end_date: None,
+            start_date: None,
+        }
+    }
+}
 impl crate::validation::Validate for DownloadGroupClusterLogParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOST_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -69,6 +86,16 @@ pub struct ListGroupHostFtsMetricsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl ListGroupHostFtsMetricsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(process_id: String, group_id: ObjectId) -> Self {
+        Self {
+            process_id,
+            group_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupHostFtsMetricsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -117,6 +144,32 @@ pub struct GetGroupHostFtsMetricIndexMeasurementsParams {
     pub envelope: Option<bool>,
     /// List that contains the measurements that MongoDB Atlas reports for the associated data series.
     pub metrics: Vec<GetGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+}
+impl GetGroupHostFtsMetricIndexMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        process_id: String,
+        index_name: String,
+        database_name: String,
+        collection_name: String,
+        group_id: ObjectId,
+        granularity: String,
+        metrics: Vec<GetGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+    ) -> Self {
+        Self {
+            process_id,
+            index_name,
+            database_name,
+            collection_name,
+            group_id,
+            granularity,
+            period: None,
+            start: None,
+            end: None,
+            envelope: None,
+            metrics,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupHostFtsMetricIndexMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -180,6 +233,30 @@ pub struct ListGroupHostFtsMetricIndexMeasurementsParams {
     /// List that contains the measurements that MongoDB Atlas reports for the associated data series.
     pub metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
 }
+impl ListGroupHostFtsMetricIndexMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        process_id: String,
+        database_name: String,
+        collection_name: String,
+        group_id: ObjectId,
+        granularity: String,
+        metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+    ) -> Self {
+        Self {
+            process_id,
+            database_name,
+            collection_name,
+            group_id,
+            granularity,
+            period: None,
+            start: None,
+            end: None,
+            envelope: None,
+            metrics,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupHostFtsMetricIndexMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
@@ -235,6 +312,26 @@ pub struct ListGroupHostFtsMetricMeasurementsParams {
     /// List that contains the metrics that you want MongoDB Atlas to report for the associated data series. If you don't set this parameter, this resource returns all hardware and status metrics for the associated data series.
     pub metrics: Vec<ListGroupHostFtsMetricMeasurementsMetricsItem>,
 }
+impl ListGroupHostFtsMetricMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        process_id: String,
+        group_id: ObjectId,
+        granularity: String,
+        metrics: Vec<ListGroupHostFtsMetricMeasurementsMetricsItem>,
+    ) -> Self {
+        Self {
+            process_id,
+            group_id,
+            granularity,
+            period: None,
+            start: None,
+            end: None,
+            envelope: None,
+            metrics,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupHostFtsMetricMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
@@ -280,6 +377,19 @@ pub struct ListGroupProcessesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupProcessesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupProcessesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -316,6 +426,17 @@ pub struct GetGroupProcessParams {
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     #[serde(rename = "processId")]
     pub process_id: String,
+}
+impl GetGroupProcessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            process_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -355,6 +476,20 @@ pub struct ListGroupProcessDatabasesParams {
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod`). The port must be the IANA port on which the MongoDB process listens for requests.
     #[serde(rename = "processId")]
     pub process_id: String,
+}
+impl ListGroupProcessDatabasesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            process_id,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupProcessDatabasesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -400,6 +535,18 @@ pub struct GetGroupProcessDatabaseParams {
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     #[serde(rename = "processId")]
     pub process_id: String,
+}
+impl GetGroupProcessDatabaseParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, database_name: String, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            database_name,
+            process_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessDatabaseParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -448,6 +595,28 @@ pub struct GetGroupProcessDatabaseMeasurementsParams {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl GetGroupProcessDatabaseMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        database_name: String,
+        process_id: String,
+        granularity: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            database_name,
+            m: None,
+            process_id,
+            granularity,
+            period: None,
+            start: None,
+            end: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessDatabaseMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -500,6 +669,20 @@ pub struct ListGroupProcessDisksParams {
     #[serde(rename = "processId")]
     pub process_id: String,
 }
+impl ListGroupProcessDisksParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            process_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupProcessDisksParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -541,6 +724,17 @@ pub struct GetGroupProcessDiskParams {
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     #[serde(rename = "processId")]
     pub process_id: String,
+}
+impl GetGroupProcessDiskParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(partition_name: String, group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            partition_name,
+            group_id,
+            process_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessDiskParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -588,6 +782,28 @@ pub struct GetGroupProcessDiskMeasurementsParams {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl GetGroupProcessDiskMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        partition_name: String,
+        process_id: String,
+        granularity: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            m: None,
+            partition_name,
+            process_id,
+            granularity,
+            period: None,
+            start: None,
+            end: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessDiskMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -644,6 +860,22 @@ pub struct GetGroupProcessMeasurementsParams {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl GetGroupProcessMeasurementsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String, granularity: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            m: None,
+            period: None,
+            process_id,
+            granularity,
+            start: None,
+            end: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupProcessMeasurementsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -33,6 +33,23 @@ pub struct ListGroupContainersParams {
     #[serde(rename = "providerName")]
     pub provider_name: ListGroupContainersProviderName,
 }
+impl ListGroupContainersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        provider_name: ListGroupContainersProviderName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            provider_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupContainersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -68,6 +85,16 @@ pub struct CreateGroupContainerParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupContainerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -92,6 +119,17 @@ pub struct GetGroupContainerParams {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container.
     #[serde(rename = "containerId")]
     pub container_id: ObjectId,
+}
+impl GetGroupContainerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, container_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            container_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -119,6 +157,17 @@ pub struct DeleteGroupContainerParams {
     #[serde(rename = "containerId")]
     pub container_id: ObjectId,
 }
+impl DeleteGroupContainerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, container_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            container_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -144,6 +193,17 @@ pub struct UpdateGroupContainerParams {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that you want to remove.
     #[serde(rename = "containerId")]
     pub container_id: ObjectId,
+}
+impl UpdateGroupContainerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, container_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            container_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -176,6 +236,19 @@ pub struct ListGroupContainerAllParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupContainerAllParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupContainerAllParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -223,6 +296,20 @@ pub struct ListGroupPeersParams {
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<ListGroupPeersProviderName>,
 }
+impl ListGroupPeersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            provider_name: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupPeersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -258,6 +345,16 @@ pub struct CreateGroupPeerParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupPeerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -282,6 +379,17 @@ pub struct GetGroupPeerParams {
     /// Unique 24-hexadecimal digit string that identifies the network peering connection that you want to retrieve.
     #[serde(rename = "peerId")]
     pub peer_id: ObjectId,
+}
+impl GetGroupPeerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, peer_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            peer_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -309,6 +417,17 @@ pub struct DeleteGroupPeerParams {
     #[serde(rename = "peerId")]
     pub peer_id: ObjectId,
 }
+impl DeleteGroupPeerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, peer_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            peer_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -335,6 +454,17 @@ pub struct UpdateGroupPeerParams {
     #[serde(rename = "peerId")]
     pub peer_id: ObjectId,
 }
+impl UpdateGroupPeerParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, peer_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            peer_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -358,6 +488,16 @@ pub struct VerifyGroupPrivateIpModeParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl VerifyGroupPrivateIpModeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for VerifyGroupPrivateIpModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -379,6 +519,16 @@ pub struct DisableGroupPrivateIpModePeeringParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl DisableGroupPrivateIpModePeeringParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for DisableGroupPrivateIpModePeeringParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -31,6 +31,20 @@ pub struct ListGroupClusterOnlineArchivesParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupClusterOnlineArchivesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterOnlineArchivesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -69,6 +83,17 @@ pub struct CreateGroupClusterOnlineArchiveParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterOnlineArchiveParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -97,6 +122,22 @@ pub struct GetGroupClusterOnlineArchiveParams {
     /// Human-readable label that identifies the cluster that contains the specified collection from which Application created the online archive.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl GetGroupClusterOnlineArchiveParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        archive_id: ObjectId,
+        cluster_name: ResourceName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            archive_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -128,6 +169,22 @@ pub struct DeleteGroupClusterOnlineArchiveParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl DeleteGroupClusterOnlineArchiveParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        archive_id: ObjectId,
+        cluster_name: ResourceName,
+    ) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            archive_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -157,6 +214,22 @@ pub struct UpdateGroupClusterOnlineArchiveParams {
     /// Human-readable label that identifies the cluster that contains the specified collection from which Application created the online archive.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl UpdateGroupClusterOnlineArchiveParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        archive_id: ObjectId,
+        cluster_name: ResourceName,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            archive_id,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -190,6 +263,19 @@ pub struct DownloadGroupClusterOnlineArchiveQueryLogsParams {
     /// Flag that indicates whether to download logs for queries against your online archive only or both your online archive and cluster.
     #[serde(rename = "archiveOnly", default, skip_serializing_if = "Option::is_none")]
     pub archive_only: Option<bool>,
+}
+impl DownloadGroupClusterOnlineArchiveQueryLogsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            start_date: None,
+            end_date: None,
+            cluster_name,
+            archive_only: None,
+        }
+    }
 }
 impl crate::validation::Validate for DownloadGroupClusterOnlineArchiveQueryLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

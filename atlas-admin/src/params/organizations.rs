@@ -74,6 +74,16 @@ pub struct GetOrgParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetOrgParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -90,6 +100,12 @@ pub struct DeleteOrgParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl DeleteOrgParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self { envelope: None, org_id }
+    }
 }
 impl crate::validation::Validate for DeleteOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -109,6 +125,16 @@ pub struct UpdateOrgParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateOrgParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -130,6 +156,16 @@ pub struct GetOrgDelegationSettingsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetOrgDelegationSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgDelegationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -149,6 +185,16 @@ pub struct UpdateOrgDelegationSettingsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateOrgDelegationSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgDelegationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -181,6 +227,20 @@ pub struct GetOrgGroupsParams {
     /// Human-readable label of the project to use to filter the returned list. Performs a case-insensitive search for a project within the organization which is prefixed by the specified name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl GetOrgGroupsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            name: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgGroupsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -218,6 +278,17 @@ pub struct ListOrgInvitesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl ListOrgInvitesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -239,6 +310,16 @@ pub struct CreateOrgInviteParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -259,6 +340,16 @@ pub struct UpdateOrgInvitesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl UpdateOrgInvitesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateOrgInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -278,6 +369,16 @@ pub struct GetOrgInviteParams {
     /// Unique 24-hexadecimal digit string that identifies the invitation.
     #[serde(rename = "invitationId")]
     pub invitation_id: ObjectId,
+}
+impl GetOrgInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invitation_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            invitation_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -301,6 +402,17 @@ pub struct DeleteOrgInviteParams {
     /// Unique 24-hexadecimal digit string that identifies the invitation.
     #[serde(rename = "invitationId")]
     pub invitation_id: String,
+}
+impl DeleteOrgInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invitation_id: String) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            invitation_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -326,6 +438,17 @@ pub struct UpdateOrgInviteByIdParams {
     #[serde(rename = "invitationId")]
     pub invitation_id: ObjectId,
 }
+impl UpdateOrgInviteByIdParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, invitation_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            invitation_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateOrgInviteByIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -347,6 +470,16 @@ pub struct GetOrgMaintenanceSettingsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetOrgMaintenanceSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -366,6 +499,16 @@ pub struct UpdateOrgMaintenanceSettingsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateOrgMaintenanceSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -387,6 +530,16 @@ pub struct ResetOrgMaintenanceSettingsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ResetOrgMaintenanceSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ResetOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -407,6 +560,16 @@ pub struct GetOrgSettingsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetOrgSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -426,6 +589,16 @@ pub struct UpdateOrgSettingsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateOrgSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -449,6 +622,17 @@ pub struct UpdateOrgUserRolesParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl UpdateOrgUserRolesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            user_id,
+            pretty: None,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgUserRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -28,6 +28,19 @@ pub struct ListGroupClusterOverloadSimulationsParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl ListGroupClusterOverloadSimulationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterOverloadSimulationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -65,6 +78,17 @@ pub struct CreateGroupClusterOverloadSimulationParams {
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
 }
+impl CreateGroupClusterOverloadSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -93,6 +117,22 @@ pub struct GetGroupClusterOverloadSimulationParams {
     /// Unique 24-hexadecimal digit string that identifies the overload protection simulation.
     #[serde(rename = "simulationId")]
     pub simulation_id: String,
+}
+impl GetGroupClusterOverloadSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        simulation_id: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            simulation_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -123,6 +163,22 @@ pub struct DeleteGroupClusterOverloadSimulationParams {
     /// Unique 24-hexadecimal digit string that identifies the overload protection simulation.
     #[serde(rename = "simulationId")]
     pub simulation_id: String,
+}
+impl DeleteGroupClusterOverloadSimulationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        simulation_id: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            simulation_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

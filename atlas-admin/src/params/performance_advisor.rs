@@ -19,6 +19,16 @@ pub struct ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -41,6 +51,16 @@ pub struct ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
     /// Human-readable label that identifies the cluster.
     #[serde(rename = "clusterName")]
     pub cluster_name: ResourceName,
+}
+impl ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cluster_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
@@ -82,6 +102,20 @@ pub struct ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
     /// - If you specify neither the **since** nor the **until** parameters, the endpoint returns data from the previous 24 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<i64>,
+}
+impl ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            envelope: None,
+            process_ids: None,
+            namespaces: None,
+            since: None,
+            until: None,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
@@ -126,6 +160,16 @@ pub struct GetGroupManagedSlowMsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupManagedSlowMsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -148,6 +192,16 @@ pub struct DisableGroupManagedSlowMsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DisableGroupManagedSlowMsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DisableGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -169,6 +223,16 @@ pub struct EnableGroupManagedSlowMsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl EnableGroupManagedSlowMsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for EnableGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -206,6 +270,19 @@ pub struct ListGroupProcessPerformanceAdvisorNamespacesParams {
     /// - If you specify neither the **duration** nor the **since** parameters, the endpoint returns data from the previous 24 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
+}
+impl ListGroupProcessPerformanceAdvisorNamespacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            duration: None,
+            process_id,
+            since: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupProcessPerformanceAdvisorNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -273,6 +350,24 @@ pub struct ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
     /// Whether or not to include the operation type (read/write/command) extracted from the slow query log as a separate field.
     #[serde(rename = "includeOpType", default, skip_serializing_if = "Option::is_none")]
     pub include_op_type: Option<bool>,
+}
+impl ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            duration: None,
+            namespaces: None,
+            n_logs: None,
+            process_id,
+            since: None,
+            include_metrics: None,
+            include_replica_state: None,
+            include_op_type: None,
+        }
+    }
 }
 impl crate::validation::Validate
 for ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
@@ -359,6 +454,25 @@ pub struct ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
 }
+impl ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, process_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            duration: None,
+            namespaces: None,
+            n_examples: None,
+            n_indexes: None,
+            process_id,
+            since: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -411,6 +525,17 @@ pub struct GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate
 for GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -436,6 +561,17 @@ pub struct SetGroupServerlessPerformanceAdvisorAutoIndexingParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl SetGroupServerlessPerformanceAdvisorAutoIndexingParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName, enable: bool) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            enable,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate
 for SetGroupServerlessPerformanceAdvisorAutoIndexingParams {

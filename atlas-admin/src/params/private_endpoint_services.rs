@@ -29,6 +29,20 @@ pub struct ListGroupPrivateEndpointEndpointServiceParams {
     #[serde(rename = "cloudProvider")]
     pub cloud_provider: ListGroupPrivateEndpointEndpointServiceCloudProvider,
 }
+impl ListGroupPrivateEndpointEndpointServiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: ListGroupPrivateEndpointEndpointServiceCloudProvider,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -57,6 +71,22 @@ pub struct GetGroupPrivateEndpointEndpointServiceParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to return.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
+}
+impl GetGroupPrivateEndpointEndpointServiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: GetGroupPrivateEndpointEndpointServiceCloudProvider,
+        endpoint_service_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            endpoint_service_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -92,6 +122,22 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceParams {
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
 }
+impl DeleteGroupPrivateEndpointEndpointServiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: DeleteGroupPrivateEndpointEndpointServiceCloudProvider,
+        endpoint_service_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            endpoint_service_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -125,6 +171,22 @@ pub struct CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service for which you want to create a private endpoint.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
+}
+impl CreateGroupPrivateEndpointEndpointServiceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: CreateGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        endpoint_service_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            endpoint_service_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointEndpointServiceEndpointParams {
@@ -163,6 +225,24 @@ pub struct GetGroupPrivateEndpointEndpointServiceEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service for which you want to return a private endpoint.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
+}
+impl GetGroupPrivateEndpointEndpointServiceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: GetGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        endpoint_id: String,
+        endpoint_service_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            endpoint_id,
+            endpoint_service_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for GetGroupPrivateEndpointEndpointServiceEndpointParams {
@@ -207,6 +287,24 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
 }
+impl DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cloud_provider: DeleteGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        endpoint_id: String,
+        endpoint_service_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            cloud_provider,
+            endpoint_id,
+            endpoint_service_id,
+        }
+    }
+}
 impl crate::validation::Validate
 for DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -241,6 +339,16 @@ pub struct CreateGroupPrivateEndpointEndpointServiceParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupPrivateEndpointEndpointServiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -265,6 +373,17 @@ pub struct UpdateGroupPrivateEndpointEndpointServiceParams {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to update.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
+}
+impl UpdateGroupPrivateEndpointEndpointServiceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, endpoint_service_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            endpoint_service_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -293,6 +412,16 @@ pub struct GetGroupPrivateEndpointRegionalModeParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupPrivateEndpointRegionalModeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupPrivateEndpointRegionalModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -314,6 +443,16 @@ pub struct ToggleGroupPrivateEndpointRegionalModeParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ToggleGroupPrivateEndpointRegionalModeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ToggleGroupPrivateEndpointRegionalModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -28,6 +28,19 @@ pub struct ListGroupApiKeysParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupApiKeysParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupApiKeysParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -62,6 +75,16 @@ pub struct CreateGroupApiKeyParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -86,6 +109,17 @@ pub struct AddGroupApiKeyParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl AddGroupApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            api_user_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for AddGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -112,6 +146,17 @@ pub struct RemoveGroupApiKeyParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl RemoveGroupApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            api_user_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -147,6 +192,20 @@ pub struct UpdateGroupApiKeyRolesParams {
     /// Unique 24-hexadecimal digit string that identifies this organization API key that you want to unassign from one project.
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
+}
+impl UpdateGroupApiKeyRolesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            page_num: None,
+            items_per_page: None,
+            include_count: None,
+            pretty: None,
+            envelope: None,
+            api_user_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupApiKeyRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -190,6 +249,19 @@ pub struct ListOrgApiKeysParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListOrgApiKeysParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgApiKeysParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -222,6 +294,16 @@ pub struct CreateOrgApiKeyParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -244,6 +326,17 @@ pub struct GetOrgApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies this organization API key that  you want to update.
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
+}
+impl GetOrgApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            api_user_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -269,6 +362,17 @@ pub struct DeleteOrgApiKeyParams {
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
 }
+impl DeleteOrgApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            api_user_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -292,6 +396,17 @@ pub struct UpdateOrgApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies this organization API key you  want to update.
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
+}
+impl UpdateOrgApiKeyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            api_user_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -325,6 +440,20 @@ pub struct ListOrgApiKeyAccessListEntriesParams {
     /// Unique 24-hexadecimal digit string that identifies this organization API key for which you want to return access list entries.
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
+}
+impl ListOrgApiKeyAccessListEntriesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            api_user_id,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgApiKeyAccessListEntriesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -371,6 +500,20 @@ pub struct CreateOrgApiKeyAccessListEntryParams {
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
 }
+impl CreateOrgApiKeyAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            api_user_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgApiKeyAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -410,6 +553,18 @@ pub struct GetOrgApiKeyAccessListEntryParams {
     #[serde(rename = "apiUserId")]
     pub api_user_id: ObjectId,
 }
+impl GetOrgApiKeyAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, ip_address: String, api_user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            ip_address,
+            api_user_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgApiKeyAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -441,6 +596,18 @@ pub struct DeleteOrgApiKeyAccessListEntryParams {
     /// One IP address or multiple IP addresses represented as one CIDR block to limit requests to API resources in the specified organization. When adding a CIDR block with a subnet mask, such as 192.0.2.0/24, use the URL-encoded value %2F for the forward slash /.
     #[serde(rename = "ipAddress")]
     pub ip_address: String,
+}
+impl DeleteOrgApiKeyAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, api_user_id: ObjectId, ip_address: String) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            api_user_id,
+            ip_address,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteOrgApiKeyAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

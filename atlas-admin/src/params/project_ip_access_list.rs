@@ -28,6 +28,19 @@ pub struct ListGroupAccessListEntriesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupAccessListEntriesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupAccessListEntriesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -71,6 +84,19 @@ pub struct CreateGroupAccessListEntryParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -108,6 +134,17 @@ pub struct GetGroupAccessListEntryParams {
     #[serde(rename = "entryValue")]
     pub entry_value: String,
 }
+impl GetGroupAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, entry_value: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            entry_value,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENTRY_VALUE: crate::validation::Rules = crate::validation::Rules {
@@ -142,6 +179,17 @@ pub struct DeleteGroupAccessListEntryParams {
     #[serde(rename = "entryValue")]
     pub entry_value: String,
 }
+impl DeleteGroupAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, entry_value: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            entry_value,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENTRY_VALUE: crate::validation::Rules = crate::validation::Rules {
@@ -171,6 +219,17 @@ pub struct GetGroupAccessListStatusParams {
     /// Network address or cloud provider security construct that identifies which project access list entry to be verified.
     #[serde(rename = "entryValue")]
     pub entry_value: String,
+}
+impl GetGroupAccessListStatusParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, entry_value: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            entry_value,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupAccessListStatusParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -84,6 +84,16 @@ pub struct GetGroupParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -105,6 +115,16 @@ pub struct DeleteGroupParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl DeleteGroupParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -128,6 +148,16 @@ pub struct UpdateGroupParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl UpdateGroupParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -149,6 +179,16 @@ pub struct AddGroupAccessUserParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl AddGroupAccessUserParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for AddGroupAccessUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -175,6 +215,17 @@ pub struct ListGroupInvitesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+impl ListGroupInvitesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            username: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -198,6 +249,16 @@ pub struct CreateGroupInviteParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl CreateGroupInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            pretty: None,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -219,6 +280,16 @@ pub struct UpdateGroupInvitesParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupInvitesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -245,6 +316,17 @@ pub struct GetGroupInviteParams {
     #[serde(rename = "invitationId")]
     pub invitation_id: ObjectId,
 }
+impl GetGroupInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, invitation_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            invitation_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -268,6 +350,16 @@ pub struct DeleteGroupInviteParams {
     #[serde(rename = "invitationId")]
     pub invitation_id: ObjectId,
 }
+impl DeleteGroupInviteParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, invitation_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            invitation_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -289,6 +381,16 @@ pub struct UpdateGroupInviteByIdParams {
     /// Unique 24-hexadecimal digit string that identifies the invitation.
     #[serde(rename = "invitationId")]
     pub invitation_id: ObjectId,
+}
+impl UpdateGroupInviteByIdParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, invitation_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            invitation_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupInviteByIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -312,6 +414,16 @@ pub struct GetGroupIpAddressesParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl GetGroupIpAddressesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupIpAddressesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -333,6 +445,16 @@ pub struct ListGroupLimitsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupLimitsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -373,6 +495,17 @@ pub struct GetGroupLimitParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetGroupLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(limit_name: GetGroupLimitLimitName, group_id: ObjectId) -> Self {
+        Self {
+            limit_name,
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -415,6 +548,17 @@ pub struct DeleteGroupLimitParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteGroupLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(limit_name: DeleteGroupLimitLimitName, group_id: ObjectId) -> Self {
+        Self {
+            limit_name,
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
@@ -456,6 +600,17 @@ pub struct SetGroupLimitParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl SetGroupLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(limit_name: SetGroupLimitLimitName, group_id: ObjectId) -> Self {
+        Self {
+            limit_name,
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for SetGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
@@ -494,6 +649,21 @@ pub struct GetGroupMongoDbVersionsParams {
     #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
     pub page_num: Option<i64>,
 }
+impl GetGroupMongoDbVersionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cloud_provider: None,
+            instance_size: None,
+            default_status: None,
+            items_per_page: None,
+            page_num: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupMongoDbVersionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -529,6 +699,16 @@ pub struct GetGroupSettingsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -550,6 +730,16 @@ pub struct UpdateGroupSettingsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupSettingsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -576,6 +766,17 @@ pub struct UpdateGroupUserRolesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl UpdateGroupUserRolesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            user_id,
+            pretty: None,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupUserRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -596,6 +797,12 @@ pub struct MigrateGroupParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl MigrateGroupParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { group_id, envelope: None }
+    }
+}
 impl crate::validation::Validate for MigrateGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -614,6 +821,16 @@ pub struct GetGroupByNameParams {
     /// Human-readable label that identifies this project.
     #[serde(rename = "groupName")]
     pub group_name: String,
+}
+impl GetGroupByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

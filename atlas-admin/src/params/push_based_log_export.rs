@@ -35,6 +35,20 @@ pub struct ListGroupLogIntegrationsParams {
     )]
     pub integration_type: Option<String>,
 }
+impl ListGroupLogIntegrationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            integration_type: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupLogIntegrationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -74,6 +88,16 @@ pub struct CreateGroupLogIntegrationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupLogIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -97,6 +121,17 @@ pub struct GetGroupLogIntegrationParams {
     pub pretty: Option<bool>,
     /// Unique identifier of the log integration configuration.
     pub id: String,
+}
+impl GetGroupLogIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -123,6 +158,17 @@ pub struct UpdateGroupLogIntegrationParams {
     /// Unique identifier of the log integration configuration.
     pub id: String,
 }
+impl UpdateGroupLogIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -148,6 +194,17 @@ pub struct DeleteGroupLogIntegrationParams {
     /// Unique identifier of the log integration configuration.
     pub id: String,
 }
+impl DeleteGroupLogIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -171,6 +228,16 @@ pub struct GetGroupPushBasedLogExportParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupPushBasedLogExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -192,6 +259,16 @@ pub struct CreateGroupPushBasedLogExportParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl CreateGroupPushBasedLogExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for CreateGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -215,6 +292,16 @@ pub struct DeleteGroupPushBasedLogExportParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteGroupPushBasedLogExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -236,6 +323,16 @@ pub struct UpdateGroupPushBasedLogExportParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupPushBasedLogExportParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

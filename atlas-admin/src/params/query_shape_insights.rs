@@ -44,6 +44,25 @@ pub struct GetGroupClusterQueryShapeInsightDetailsParams {
     #[serde(rename = "queryShapeHash")]
     pub query_shape_hash: QueryShapeHash,
 }
+impl GetGroupClusterQueryShapeInsightDetailsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        query_shape_hash: QueryShapeHash,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            since: None,
+            until: None,
+            process_ids: None,
+            query_shape_hash,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterQueryShapeInsightDetailsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SINCE: crate::validation::Rules = crate::validation::Rules {
@@ -128,6 +147,25 @@ pub struct ListGroupClusterQueryShapeInsightSummariesParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupClusterQueryShapeInsightSummariesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            since: None,
+            until: None,
+            process_ids: None,
+            namespaces: None,
+            commands: None,
+            n_summaries: None,
+            series: None,
+            query_shape_hashes: None,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupClusterQueryShapeInsightSummariesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -215,6 +253,21 @@ pub struct ListGroupClusterQueryShapesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupClusterQueryShapesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cluster_name: ResourceName) -> Self {
+        Self {
+            group_id,
+            cluster_name,
+            status: None,
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupClusterQueryShapesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -257,6 +310,22 @@ pub struct GetGroupClusterQueryShapeParams {
     #[serde(rename = "queryShapeHash")]
     pub query_shape_hash: QueryShapeHash,
 }
+impl GetGroupClusterQueryShapeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        query_shape_hash: QueryShapeHash,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            query_shape_hash,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupClusterQueryShapeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -290,6 +359,22 @@ pub struct UpdateGroupClusterQueryShapeParams {
     /// A SHA256 hash of a query shape, output by MongoDB commands like `$queryStats` and `$explain` or slow query logs.
     #[serde(rename = "queryShapeHash")]
     pub query_shape_hash: QueryShapeHash,
+}
+impl UpdateGroupClusterQueryShapeParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        cluster_name: ResourceName,
+        query_shape_hash: QueryShapeHash,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            cluster_name,
+            query_shape_hash,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupClusterQueryShapeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

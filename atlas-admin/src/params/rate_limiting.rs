@@ -90,6 +90,20 @@ pub struct GetRateLimitParams {
     #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
 }
+impl GetRateLimitParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(endpoint_set_id: String) -> Self {
+        Self {
+            endpoint_set_id,
+            pretty: None,
+            envelope: None,
+            group_id: None,
+            org_id: None,
+            user_id: None,
+            ip_address: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetRateLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {

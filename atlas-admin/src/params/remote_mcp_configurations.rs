@@ -28,6 +28,19 @@ pub struct ListGroupMcpConfigsParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl ListGroupMcpConfigsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            include_count: None,
+            page_num: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupMcpConfigsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -56,6 +69,12 @@ pub struct CreateGroupMcpConfigParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl CreateGroupMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { group_id }
+    }
+}
 impl crate::validation::Validate for CreateGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -78,6 +97,17 @@ pub struct GetGroupMcpConfigParams {
     /// Unique identifier of the MCP configuration.
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: Uuid,
+}
+impl GetGroupMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            mcp_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -102,6 +132,16 @@ pub struct DeleteGroupMcpConfigParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cascading: Option<bool>,
 }
+impl DeleteGroupMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            group_id,
+            mcp_config_id,
+            cascading: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -123,6 +163,16 @@ pub struct UpdateGroupMcpConfigParams {
     /// Unique identifier of the MCP configuration to update.
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: Uuid,
+}
+impl UpdateGroupMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            pretty: None,
+            group_id,
+            mcp_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -158,6 +208,20 @@ pub struct ListGroupMcpConfigSecretsParams {
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: ObjectIdAnyCase,
 }
+impl ListGroupMcpConfigSecretsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, mcp_config_id: ObjectIdAnyCase) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            include_count: None,
+            page_num: None,
+            pretty: None,
+            group_id,
+            mcp_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupMcpConfigSecretsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -190,6 +254,12 @@ pub struct CreateGroupMcpConfigSecretParams {
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: ObjectIdAnyCase,
 }
+impl CreateGroupMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, mcp_config_id: ObjectIdAnyCase) -> Self {
+        Self { group_id, mcp_config_id }
+    }
+}
 impl crate::validation::Validate for CreateGroupMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -217,6 +287,22 @@ pub struct GetGroupMcpConfigSecretParams {
     #[serde(rename = "secretId")]
     pub secret_id: ObjectIdAnyCase,
 }
+impl GetGroupMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        mcp_config_id: ObjectIdAnyCase,
+        secret_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            mcp_config_id,
+            secret_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -240,6 +326,20 @@ pub struct DeleteGroupMcpConfigSecretParams {
     /// Unique 24-hexadecimal digit string that identifies the secret.
     #[serde(rename = "secretId")]
     pub secret_id: ObjectIdAnyCase,
+}
+impl DeleteGroupMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        mcp_config_id: ObjectIdAnyCase,
+        secret_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            group_id,
+            mcp_config_id,
+            secret_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -270,6 +370,19 @@ pub struct ListOrgMcpConfigsParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl ListOrgMcpConfigsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            include_count: None,
+            page_num: None,
+            pretty: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgMcpConfigsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -296,6 +409,12 @@ pub struct CreateOrgMcpConfigParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl CreateOrgMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self { org_id }
+    }
+}
 impl crate::validation::Validate for CreateOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -316,6 +435,17 @@ pub struct GetOrgMcpConfigParams {
     /// Unique identifier of the MCP configuration.
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: Uuid,
+}
+impl GetOrgMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            mcp_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -338,6 +468,16 @@ pub struct DeleteOrgMcpConfigParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cascading: Option<bool>,
 }
+impl DeleteOrgMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            org_id,
+            mcp_config_id,
+            cascading: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -357,6 +497,16 @@ pub struct UpdateOrgMcpConfigParams {
     /// Unique identifier of the MCP configuration to update.
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: Uuid,
+}
+impl UpdateOrgMcpConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, mcp_config_id: Uuid) -> Self {
+        Self {
+            pretty: None,
+            org_id,
+            mcp_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -390,6 +540,20 @@ pub struct ListOrgMcpConfigSecretsParams {
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: ObjectIdAnyCase,
 }
+impl ListOrgMcpConfigSecretsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, mcp_config_id: ObjectIdAnyCase) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            include_count: None,
+            page_num: None,
+            pretty: None,
+            org_id,
+            mcp_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgMcpConfigSecretsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -420,6 +584,12 @@ pub struct CreateOrgMcpConfigSecretParams {
     #[serde(rename = "mcpConfigId")]
     pub mcp_config_id: ObjectIdAnyCase,
 }
+impl CreateOrgMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, mcp_config_id: ObjectIdAnyCase) -> Self {
+        Self { org_id, mcp_config_id }
+    }
+}
 impl crate::validation::Validate for CreateOrgMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -445,6 +615,22 @@ pub struct GetOrgMcpConfigSecretParams {
     #[serde(rename = "secretId")]
     pub secret_id: ObjectIdAnyCase,
 }
+impl GetOrgMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        org_id: ObjectId,
+        mcp_config_id: ObjectIdAnyCase,
+        secret_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            mcp_config_id,
+            secret_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -466,6 +652,20 @@ pub struct DeleteOrgMcpConfigSecretParams {
     /// Unique 24-hexadecimal digit string that identifies the secret.
     #[serde(rename = "secretId")]
     pub secret_id: ObjectIdAnyCase,
+}
+impl DeleteOrgMcpConfigSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        org_id: ObjectId,
+        mcp_config_id: ObjectIdAnyCase,
+        secret_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            org_id,
+            mcp_config_id,
+            secret_id,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteOrgMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

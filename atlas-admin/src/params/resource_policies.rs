@@ -17,6 +17,16 @@ pub struct GetOrgNonCompliantResourcesParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl GetOrgNonCompliantResourcesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgNonCompliantResourcesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -37,6 +47,16 @@ pub struct ListOrgResourcePoliciesParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl ListOrgResourcePoliciesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for ListOrgResourcePoliciesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -56,6 +76,16 @@ pub struct CreateOrgResourcePolicyParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl CreateOrgResourcePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate for CreateOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -79,6 +109,17 @@ pub struct GetOrgResourcePolicyParams {
     /// Unique 24-hexadecimal digit string that identifies an atlas resource policy.
     #[serde(rename = "resourcePolicyId")]
     pub resource_policy_id: ObjectId,
+}
+impl GetOrgResourcePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, resource_policy_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            resource_policy_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -108,6 +149,17 @@ pub struct DeleteOrgResourcePolicyParams {
     #[serde(rename = "resourcePolicyId")]
     pub resource_policy_id: ObjectId,
 }
+impl DeleteOrgResourcePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, resource_policy_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            resource_policy_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -136,6 +188,17 @@ pub struct UpdateOrgResourcePolicyParams {
     #[serde(rename = "resourcePolicyId")]
     pub resource_policy_id: ObjectId,
 }
+impl UpdateOrgResourcePolicyParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, resource_policy_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            resource_policy_id,
+        }
+    }
+}
 impl crate::validation::Validate for UpdateOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -160,6 +223,16 @@ pub struct ValidateOrgResourcePoliciesParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
+}
+impl ValidateOrgResourcePoliciesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+        }
+    }
 }
 impl crate::validation::Validate for ValidateOrgResourcePoliciesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

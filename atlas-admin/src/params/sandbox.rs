@@ -22,6 +22,17 @@ pub struct GenerateGroupSandboxClusterDescriptionParams {
     #[serde(rename = "sandboxConfigId")]
     pub sandbox_config_id: ObjectId,
 }
+impl GenerateGroupSandboxClusterDescriptionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, sandbox_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            sandbox_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for GenerateGroupSandboxClusterDescriptionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -52,6 +63,18 @@ pub struct ListOrgSandboxConfigParams {
     /// Number of the page that displays the current set of the total objects that the response returns.
     #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
     pub page_num: Option<i64>,
+}
+impl ListOrgSandboxConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            items_per_page: None,
+            page_num: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -84,6 +107,16 @@ pub struct CreateOrgSandboxConfigParams {
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
 }
+impl CreateOrgSandboxConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -107,6 +140,17 @@ pub struct GetOrgSandboxConfigParams {
     #[serde(rename = "sandboxConfigId")]
     pub sandbox_config_id: ObjectId,
 }
+impl GetOrgSandboxConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, sandbox_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            sandbox_config_id,
+        }
+    }
+}
 impl crate::validation::Validate for GetOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -128,6 +172,12 @@ pub struct DeleteOrgSandboxConfigParams {
     /// Unique 24-hexadecimal digit string that identifies the sandbox configuration.
     #[serde(rename = "sandboxConfigId")]
     pub sandbox_config_id: ObjectId,
+}
+impl DeleteOrgSandboxConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, sandbox_config_id: ObjectId) -> Self {
+        Self { org_id, sandbox_config_id }
+    }
 }
 impl crate::validation::Validate for DeleteOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -154,6 +204,17 @@ pub struct UpdateOrgSandboxConfigParams {
     /// Unique 24-hexadecimal digit string that identifies the sandbox configuration.
     #[serde(rename = "sandboxConfigId")]
     pub sandbox_config_id: ObjectId,
+}
+impl UpdateOrgSandboxConfigParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, sandbox_config_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            org_id,
+            sandbox_config_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -28,6 +28,19 @@ pub struct ListGroupServerlessInstancesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupServerlessInstancesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupServerlessInstancesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -63,6 +76,17 @@ pub struct GetGroupServerlessInstanceParams {
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the serverless instance.
     pub name: ResourceName,
+}
+impl GetGroupServerlessInstanceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, name: ResourceName) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+            name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupServerlessInstanceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -19,6 +19,16 @@ pub struct ListGroupPrivateEndpointServerlessInstanceEndpointParams {
     #[serde(rename = "instanceName")]
     pub instance_name: ResourceName,
 }
+impl ListGroupPrivateEndpointServerlessInstanceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, instance_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            instance_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for ListGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -41,6 +51,16 @@ pub struct CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
     /// Human-readable label that identifies the serverless instance for which the tenant endpoint will be created.
     #[serde(rename = "instanceName")]
     pub instance_name: ResourceName,
+}
+impl CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, instance_name: ResourceName) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            instance_name,
+        }
+    }
 }
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
@@ -67,6 +87,21 @@ pub struct GetGroupPrivateEndpointServerlessInstanceEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the tenant endpoint.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl GetGroupPrivateEndpointServerlessInstanceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        instance_name: ResourceName,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            instance_name,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for GetGroupPrivateEndpointServerlessInstanceEndpointParams {
@@ -95,6 +130,21 @@ pub struct DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
 }
+impl DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        instance_name: ResourceName,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            instance_name,
+            endpoint_id,
+        }
+    }
+}
 impl crate::validation::Validate
 for DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -121,6 +171,21 @@ pub struct UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
     /// Unique 24-hexadecimal digit string that identifies the tenant endpoint which will be updated.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
+}
+impl UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        instance_name: ResourceName,
+        endpoint_id: ObjectId,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            instance_name,
+            endpoint_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {

@@ -32,6 +32,19 @@ pub struct ListGroupServiceAccountsParams {
     )]
     pub include_system_managed: Option<bool>,
 }
+impl ListGroupServiceAccountsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            envelope: None,
+            include_system_managed: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupServiceAccountsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -70,6 +83,16 @@ pub struct CreateGroupServiceAccountParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -94,6 +117,17 @@ pub struct GetGroupServiceAccountParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetGroupServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            group_id,
+            client_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -121,6 +155,17 @@ pub struct DeleteGroupServiceAccountParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteGroupServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(client_id: ServiceAccountClientId, group_id: ObjectId) -> Self {
+        Self {
+            client_id,
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -146,6 +191,17 @@ pub struct UpdateGroupServiceAccountParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(client_id: ServiceAccountClientId, group_id: ObjectId) -> Self {
+        Self {
+            client_id,
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -181,6 +237,20 @@ pub struct ListGroupServiceAccountAccessListParams {
     /// The Client ID of the Service Account.
     #[serde(rename = "clientId")]
     pub client_id: ServiceAccountClientId,
+}
+impl ListGroupServiceAccountAccessListParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            group_id,
+            page_num: None,
+            pretty: None,
+            client_id,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupServiceAccountAccessListParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -229,6 +299,20 @@ pub struct CreateGroupServiceAccountAccessListParams {
     #[serde(rename = "clientId")]
     pub client_id: ServiceAccountClientId,
 }
+impl CreateGroupServiceAccountAccessListParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            group_id,
+            page_num: None,
+            pretty: None,
+            client_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupServiceAccountAccessListParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -270,6 +354,22 @@ pub struct DeleteGroupServiceAccountAccessListEntryParams {
     #[serde(rename = "ipAddress")]
     pub ip_address: String,
 }
+impl DeleteGroupServiceAccountAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        client_id: ServiceAccountClientId,
+        ip_address: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            client_id,
+            ip_address,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupServiceAccountAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -301,6 +401,17 @@ pub struct CreateGroupServiceAccountSecretParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupServiceAccountSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            group_id,
+            client_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -330,6 +441,22 @@ pub struct DeleteGroupServiceAccountSecretParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteGroupServiceAccountSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        client_id: ServiceAccountClientId,
+        secret_id: String,
+        group_id: ObjectId,
+    ) -> Self {
+        Self {
+            client_id,
+            secret_id,
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -356,6 +483,17 @@ pub struct InviteGroupServiceAccountParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl InviteGroupServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(client_id: ServiceAccountClientId, group_id: ObjectId) -> Self {
+        Self {
+            client_id,
+            group_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for InviteGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -390,6 +528,19 @@ pub struct ListOrgServiceAccountsParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub include_system_managed: Option<bool>,
+}
+impl ListOrgServiceAccountsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            envelope: None,
+            include_system_managed: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgServiceAccountsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -427,6 +578,16 @@ pub struct CreateOrgServiceAccountParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -449,6 +610,17 @@ pub struct GetOrgServiceAccountParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl GetOrgServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            org_id,
+            client_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -474,6 +646,17 @@ pub struct DeleteOrgServiceAccountParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl DeleteOrgServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(client_id: ServiceAccountClientId, org_id: ObjectId) -> Self {
+        Self {
+            client_id,
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -497,6 +680,17 @@ pub struct UpdateOrgServiceAccountParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateOrgServiceAccountParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(client_id: ServiceAccountClientId, org_id: ObjectId) -> Self {
+        Self {
+            client_id,
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -530,6 +724,20 @@ pub struct ListOrgServiceAccountAccessListParams {
     /// The Client ID of the Service Account.
     #[serde(rename = "clientId")]
     pub client_id: ServiceAccountClientId,
+}
+impl ListOrgServiceAccountAccessListParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            client_id,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgServiceAccountAccessListParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -576,6 +784,20 @@ pub struct CreateOrgServiceAccountAccessListParams {
     #[serde(rename = "clientId")]
     pub client_id: ServiceAccountClientId,
 }
+impl CreateOrgServiceAccountAccessListParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            envelope: None,
+            include_count: None,
+            items_per_page: None,
+            org_id,
+            page_num: None,
+            pretty: None,
+            client_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgServiceAccountAccessListParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -615,6 +837,22 @@ pub struct DeleteOrgServiceAccountAccessListEntryParams {
     #[serde(rename = "ipAddress")]
     pub ip_address: String,
 }
+impl DeleteOrgServiceAccountAccessListEntryParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        org_id: ObjectId,
+        client_id: ServiceAccountClientId,
+        ip_address: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            client_id,
+            ip_address,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgServiceAccountAccessListEntryParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -649,6 +887,19 @@ pub struct GetOrgServiceAccountGroupsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl GetOrgServiceAccountGroupsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            org_id,
+            client_id,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgServiceAccountGroupsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -685,6 +936,17 @@ pub struct CreateOrgServiceAccountSecretParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgServiceAccountSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, client_id: ServiceAccountClientId) -> Self {
+        Self {
+            org_id,
+            client_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -711,6 +973,22 @@ pub struct DeleteOrgServiceAccountSecretParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl DeleteOrgServiceAccountSecretParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        client_id: ServiceAccountClientId,
+        secret_id: String,
+        org_id: ObjectId,
+    ) -> Self {
+        Self {
+            client_id,
+            secret_id,
+            org_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteOrgServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -23,6 +23,18 @@ pub struct ListGroupStandbyLinksParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupStandbyLinksParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupStandbyLinksParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -51,6 +63,12 @@ pub struct CreateGroupStandbyLinkParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl CreateGroupStandbyLinkParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase) -> Self {
+        Self { group_id, envelope: None }
+    }
+}
 impl crate::validation::Validate for CreateGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -69,6 +87,16 @@ pub struct GetGroupStandbyLinkParams {
     /// Flag that indicates whether to wrap the response in an envelope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl GetGroupStandbyLinkParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase, standby_link_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -89,6 +117,16 @@ pub struct DeleteGroupStandbyLinkParams {
     /// Flag that indicates whether to wrap the response in an envelope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl DeleteGroupStandbyLinkParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase, standby_link_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -118,6 +156,19 @@ pub struct ListGroupStandbyLinkFailoversParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupStandbyLinkFailoversParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase, standby_link_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupStandbyLinkFailoversParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -151,6 +202,16 @@ pub struct CreateGroupStandbyLinkFailoverParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
 }
+impl CreateGroupStandbyLinkFailoverParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase, standby_link_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            envelope: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupStandbyLinkFailoverParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -173,6 +234,21 @@ pub struct GetGroupStandbyLinkFailoverParams {
     /// Flag that indicates whether to wrap the response in an envelope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
+}
+impl GetGroupStandbyLinkFailoverParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectIdAnyCase,
+        standby_link_id: ObjectIdAnyCase,
+        failover_id: ObjectIdAnyCase,
+    ) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            failover_id,
+            envelope: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStandbyLinkFailoverParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -197,6 +273,17 @@ pub struct InspectGroupStandbyLinkFailoverReadinessParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl InspectGroupStandbyLinkFailoverReadinessParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectIdAnyCase, standby_link_id: ObjectIdAnyCase) -> Self {
+        Self {
+            group_id,
+            standby_link_id,
+            envelope: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for InspectGroupStandbyLinkFailoverReadinessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

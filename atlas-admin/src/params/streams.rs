@@ -25,6 +25,18 @@ pub struct ListGroupStreamWorkspacesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupStreamWorkspacesParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupStreamWorkspacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +70,16 @@ pub struct CreateGroupStreamWorkspaceParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl CreateGroupStreamWorkspaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -86,6 +108,17 @@ pub struct GetGroupStreamWorkspaceParams {
         skip_serializing_if = "Option::is_none"
     )]
     pub include_connections: Option<bool>,
+}
+impl GetGroupStreamWorkspaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            tenant_name,
+            include_connections: None,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -117,6 +150,17 @@ pub struct DeleteGroupStreamWorkspaceParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl DeleteGroupStreamWorkspaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -142,6 +186,17 @@ pub struct UpdateGroupStreamWorkspaceParams {
     /// Label that identifies the stream workspace to update.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl UpdateGroupStreamWorkspaceParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -174,6 +229,19 @@ pub struct DownloadGroupStreamAuditLogsParams {
     /// Label that identifies the stream workspace.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl DownloadGroupStreamAuditLogsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            end_date: None,
+            start_date: None,
+            sp_name: None,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for DownloadGroupStreamAuditLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -217,6 +285,19 @@ pub struct ListGroupStreamConnectionsParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl ListGroupStreamConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupStreamConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -254,6 +335,17 @@ pub struct CreateGroupStreamConnectionParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl CreateGroupStreamConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -279,6 +371,21 @@ pub struct GetGroupStreamConnectionParams {
     /// Label that identifies the stream connection to return.
     #[serde(rename = "connectionName")]
     pub connection_name: String,
+}
+impl GetGroupStreamConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            tenant_name,
+            connection_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -313,6 +420,22 @@ pub struct DeleteGroupStreamConnectionParams {
     #[serde(rename = "connectionName")]
     pub connection_name: String,
 }
+impl DeleteGroupStreamConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -346,6 +469,22 @@ pub struct UpdateGroupStreamConnectionParams {
     /// Label that identifies the stream connection.
     #[serde(rename = "connectionName")]
     pub connection_name: String,
+}
+impl UpdateGroupStreamConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -386,6 +525,24 @@ pub struct ListGroupStreamConnectionFailoverConnectionsParams {
     /// Label that identifies the stream connection.
     #[serde(rename = "connectionName")]
     pub connection_name: String,
+}
+impl ListGroupStreamConnectionFailoverConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            tenant_name,
+            connection_name,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupStreamConnectionFailoverConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -432,6 +589,22 @@ pub struct CreateGroupStreamConnectionFailoverConnectionParams {
     #[serde(rename = "connectionName")]
     pub connection_name: String,
 }
+impl CreateGroupStreamConnectionFailoverConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+        }
+    }
+}
 impl crate::validation::Validate
 for CreateGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -469,6 +642,24 @@ pub struct GetGroupStreamConnectionFailoverConnectionParams {
     /// Label that identifies the stream failover connection id.
     #[serde(rename = "failoverConnectionId")]
     pub failover_connection_id: String,
+}
+impl GetGroupStreamConnectionFailoverConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+        failover_connection_id: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+            failover_connection_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -511,6 +702,24 @@ pub struct DeleteGroupStreamConnectionFailoverConnectionParams {
     /// Label that identifies the stream failover connection id.
     #[serde(rename = "failoverConnectionId")]
     pub failover_connection_id: String,
+}
+impl DeleteGroupStreamConnectionFailoverConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+        failover_connection_id: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+            failover_connection_id,
+        }
+    }
 }
 impl crate::validation::Validate
 for DeleteGroupStreamConnectionFailoverConnectionParams {
@@ -555,6 +764,24 @@ pub struct UpdateGroupStreamConnectionFailoverConnectionParams {
     #[serde(rename = "failoverConnectionId")]
     pub failover_connection_id: String,
 }
+impl UpdateGroupStreamConnectionFailoverConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        tenant_name: String,
+        connection_name: String,
+        failover_connection_id: String,
+    ) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            connection_name,
+            failover_connection_id,
+        }
+    }
+}
 impl crate::validation::Validate
 for UpdateGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -592,6 +819,17 @@ pub struct CreateGroupStreamProcessorParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl CreateGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -620,6 +858,18 @@ pub struct GetGroupStreamProcessorParams {
     /// Label that identifies the stream processor.
     #[serde(rename = "processorName")]
     pub processor_name: String,
+}
+impl GetGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -651,6 +901,18 @@ pub struct DeleteGroupStreamProcessorParams {
     #[serde(rename = "processorName")]
     pub processor_name: String,
 }
+impl DeleteGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -680,6 +942,18 @@ pub struct UpdateGroupStreamProcessorParams {
     /// Label that identifies the stream processor.
     #[serde(rename = "processorName")]
     pub processor_name: String,
+}
+impl UpdateGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -711,6 +985,18 @@ pub struct StartGroupStreamProcessorParams {
     #[serde(rename = "processorName")]
     pub processor_name: String,
 }
+impl StartGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
+}
 impl crate::validation::Validate for StartGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -741,6 +1027,18 @@ pub struct StartGroupStreamProcessorWithParams {
     #[serde(rename = "processorName")]
     pub processor_name: String,
 }
+impl StartGroupStreamProcessorWithParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
+}
 impl crate::validation::Validate for StartGroupStreamProcessorWithParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -770,6 +1068,18 @@ pub struct StopGroupStreamProcessorParams {
     /// Label that identifies the stream processor.
     #[serde(rename = "processorName")]
     pub processor_name: String,
+}
+impl StopGroupStreamProcessorParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String, processor_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            tenant_name,
+            processor_name,
+        }
+    }
 }
 impl crate::validation::Validate for StopGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -806,6 +1116,20 @@ pub struct GetGroupStreamProcessorsParams {
     /// Label that identifies the stream workspace.
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
+}
+impl GetGroupStreamProcessorsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            items_per_page: None,
+            page_num: None,
+            include_count: None,
+            tenant_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamProcessorsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -851,6 +1175,19 @@ pub struct DownloadGroupStreamOperationalLogsParams {
     #[serde(rename = "tenantName")]
     pub tenant_name: String,
 }
+impl DownloadGroupStreamOperationalLogsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, tenant_name: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            end_date: None,
+            start_date: None,
+            sp_name: None,
+            tenant_name,
+        }
+    }
+}
 impl crate::validation::Validate for DownloadGroupStreamOperationalLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END_DATE: crate::validation::Rules = crate::validation::Rules {
@@ -887,6 +1224,17 @@ pub struct GetGroupStreamAccountDetailsParams {
     #[serde(rename = "regionName")]
     pub region_name: String,
 }
+impl GetGroupStreamAccountDetailsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, cloud_provider: String, region_name: String) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            cloud_provider,
+            region_name,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupStreamAccountDetailsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -915,6 +1263,18 @@ pub struct ListGroupStreamActiveVpcPeeringConnectionsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupStreamActiveVpcPeeringConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupStreamActiveVpcPeeringConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -955,6 +1315,18 @@ pub struct ListGroupStreamPrivateLinkConnectionsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupStreamPrivateLinkConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupStreamPrivateLinkConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -988,6 +1360,16 @@ pub struct CreateGroupStreamPrivateLinkConnectionParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl CreateGroupStreamPrivateLinkConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1009,6 +1391,16 @@ pub struct GetGroupStreamPrivateLinkConnectionParams {
     /// Unique ID that identifies the Private Link connection.
     #[serde(rename = "connectionId")]
     pub connection_id: String,
+}
+impl GetGroupStreamPrivateLinkConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, connection_id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            connection_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1035,6 +1427,17 @@ pub struct DeleteGroupStreamPrivateLinkConnectionParams {
     #[serde(rename = "connectionId")]
     pub connection_id: String,
 }
+impl DeleteGroupStreamPrivateLinkConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, connection_id: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            connection_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1060,6 +1463,17 @@ pub struct UpdateGroupStreamPrivateLinkConnectionParams {
     /// Unique ID that identifies the Private Link connection.
     #[serde(rename = "connectionId")]
     pub connection_id: String,
+}
+impl UpdateGroupStreamPrivateLinkConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, connection_id: String) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+            connection_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1092,6 +1506,19 @@ pub struct ListGroupStreamVpcPeeringConnectionsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListGroupStreamVpcPeeringConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(requester_account_id: String, group_id: ObjectId) -> Self {
+        Self {
+            requester_account_id,
+            group_id,
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListGroupStreamVpcPeeringConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1130,6 +1557,16 @@ pub struct DeleteGroupStreamVpcPeeringConnectionParams {
     /// The VPC Peering Connection id.
     pub id: String,
 }
+impl DeleteGroupStreamVpcPeeringConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1150,6 +1587,16 @@ pub struct AcceptGroupStreamVpcPeeringConnectionParams {
     pub group_id: ObjectId,
     /// The VPC Peering Connection id.
     pub id: String,
+}
+impl AcceptGroupStreamVpcPeeringConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            id,
+        }
+    }
 }
 impl crate::validation::Validate for AcceptGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -1172,6 +1619,16 @@ pub struct RejectGroupStreamVpcPeeringConnectionParams {
     /// The VPC Peering Connection id.
     pub id: String,
 }
+impl RejectGroupStreamVpcPeeringConnectionParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, id: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            id,
+        }
+    }
+}
 impl crate::validation::Validate for RejectGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -1193,6 +1650,16 @@ pub struct WithGroupStreamSampleConnectionsParams {
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
+}
+impl WithGroupStreamSampleConnectionsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
 }
 impl crate::validation::Validate for WithGroupStreamSampleConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

@@ -28,6 +28,19 @@ pub struct ListGroupTeamsParams {
     #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
     pub page_num: Option<i64>,
 }
+impl ListGroupTeamsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupTeamsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -62,6 +75,16 @@ pub struct AddGroupTeamsParams {
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
 }
+impl AddGroupTeamsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            pretty: None,
+            group_id,
+        }
+    }
+}
 impl crate::validation::Validate for AddGroupTeamsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -87,6 +110,17 @@ pub struct GetGroupTeamParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl GetGroupTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            team_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for GetGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -109,6 +143,16 @@ pub struct RemoveGroupTeamParams {
     /// Unique 24-hexadecimal digit string that identifies the team that you want to remove from the specified project.
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+}
+impl RemoveGroupTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            team_id,
+        }
+    }
 }
 impl crate::validation::Validate for RemoveGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -134,6 +178,17 @@ pub struct UpdateGroupTeamParams {
     /// Unique 24-hexadecimal digit string that identifies the team for which you want to update roles.
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+}
+impl UpdateGroupTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            team_id,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -164,6 +219,19 @@ pub struct ListOrgTeamsParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl ListOrgTeamsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            items_per_page: None,
+            include_count: None,
+            page_num: None,
+            org_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for ListOrgTeamsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -197,6 +265,16 @@ pub struct CreateOrgTeamParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateOrgTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -219,6 +297,17 @@ pub struct GetOrgTeamParams {
     /// Unique 24-hexadecimal digit string that identifies the team whose information you want to return.
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+}
+impl GetOrgTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -244,6 +333,17 @@ pub struct DeleteOrgTeamParams {
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
 }
+impl DeleteOrgTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
+}
 impl crate::validation::Validate for DeleteOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -268,6 +368,17 @@ pub struct RenameOrgTeamParams {
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
 }
+impl RenameOrgTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
+}
 impl crate::validation::Validate for RenameOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -291,6 +402,17 @@ pub struct AddOrgTeamUsersParams {
     /// Unique 24-hexadecimal character string that identifies the team to which you want to add MongoDB Cloud users.
     #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+}
+impl AddOrgTeamUsersParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+        }
+    }
 }
 impl crate::validation::Validate for AddOrgTeamUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -319,6 +441,18 @@ pub struct RemoveOrgTeamUserFromTeamParams {
     #[serde(rename = "userId")]
     pub user_id: ObjectId,
 }
+impl RemoveOrgTeamUserFromTeamParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_id: ObjectId, user_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_id,
+            user_id,
+        }
+    }
+}
 impl crate::validation::Validate for RemoveOrgTeamUserFromTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -343,6 +477,17 @@ pub struct GetOrgTeamByNameParams {
     /// Name of the team whose information you want to return.
     #[serde(rename = "teamName")]
     pub team_name: String,
+}
+impl GetOrgTeamByNameParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(org_id: ObjectId, team_name: String) -> Self {
+        Self {
+            envelope: None,
+            org_id,
+            pretty: None,
+            team_name,
+        }
+    }
 }
 impl crate::validation::Validate for GetOrgTeamByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

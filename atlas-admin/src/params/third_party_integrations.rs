@@ -31,6 +31,19 @@ pub struct ListGroupIntegrationsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl ListGroupIntegrationsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupIntegrationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -67,6 +80,20 @@ pub struct GetGroupIntegrationParams {
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     #[serde(rename = "integrationType")]
     pub integration_type: GetGroupIntegrationIntegrationType,
+}
+impl GetGroupIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        group_id: ObjectId,
+        integration_type: GetGroupIntegrationIntegrationType,
+    ) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            integration_type,
+        }
+    }
 }
 impl crate::validation::Validate for GetGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -106,6 +133,23 @@ pub struct UpdateGroupIntegrationParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl UpdateGroupIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        integration_type: UpdateGroupIntegrationIntegrationType,
+        group_id: ObjectId,
+    ) -> Self {
+        Self {
+            integration_type,
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for UpdateGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -158,6 +202,23 @@ pub struct CreateGroupIntegrationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
 }
+impl CreateGroupIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        integration_type: CreateGroupIntegrationIntegrationType,
+        group_id: ObjectId,
+    ) -> Self {
+        Self {
+            integration_type,
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -199,6 +260,20 @@ pub struct DeleteGroupIntegrationParams {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
+}
+impl DeleteGroupIntegrationParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(
+        integration_type: DeleteGroupIntegrationIntegrationType,
+        group_id: ObjectId,
+    ) -> Self {
+        Self {
+            integration_type,
+            envelope: None,
+            group_id,
+            pretty: None,
+        }
+    }
 }
 impl crate::validation::Validate for DeleteGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

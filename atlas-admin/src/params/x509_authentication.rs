@@ -30,6 +30,20 @@ pub struct ListGroupDatabaseUserCertsParams {
     /// Human-readable label that represents the MongoDB database user account whose certificates you want to return.
     pub username: String,
 }
+impl ListGroupDatabaseUserCertsParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, username: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for ListGroupDatabaseUserCertsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
@@ -67,6 +81,17 @@ pub struct CreateGroupDatabaseUserCertParams {
     /// Human-readable label that represents the MongoDB database user account for whom to create a certificate.
     pub username: String,
 }
+impl CreateGroupDatabaseUserCertParams {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId, username: String) -> Self {
+        Self {
+            envelope: None,
+            group_id,
+            pretty: None,
+            username,
+        }
+    }
+}
 impl crate::validation::Validate for CreateGroupDatabaseUserCertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
@@ -86,6 +111,12 @@ pub struct DisableGroupUserSecurityCustomerX509Params {
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
     pub group_id: ObjectId,
+}
+impl DisableGroupUserSecurityCustomerX509Params {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(group_id: ObjectId) -> Self {
+        Self { envelope: None, group_id }
+    }
 }
 impl crate::validation::Validate for DisableGroupUserSecurityCustomerX509Params {
     fn validate_into(&self, v: &mut crate::validation::Validator) {

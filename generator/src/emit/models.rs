@@ -60,7 +60,7 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
         quote! {
             #![doc = #doc]
             #![allow(deprecated)]
-            #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+            #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
             #(#module_items)*
         },
     )
@@ -203,14 +203,47 @@ fn emit_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> TokenStr
             pub #ident: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    // Structs whose every field may be left out can be built with `..Default::default()`.
+    // Structs whose every field may be left out can be built with `..Default::default()`;
+    // the others get `new(required fields)` with every optional field `None`.
     let default = s.fields.iter().all(Field::is_optional).then(|| quote!(Default,));
+    let constructor = default.is_none().then(|| {
+        let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
+        let args = required.iter().map(|f| {
+            let ident = format_ident!("{}", f.ident);
+            let ty = field_type(model, f);
+            quote!(#ident: #ty)
+        });
+        let inits = s.fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.ident);
+            if f.is_optional() {
+                quote!(#ident: None,)
+            } else {
+                quote!(#ident,)
+            }
+        });
+        let additional_init = s.additional.as_ref().map(|(ident, _)| {
+            let ident = format_ident!("{ident}");
+            quote!(#ident: Default::default(),)
+        });
+        quote! {
+            impl #name {
+                /// A value with the required fields set and every optional one `None`.
+                pub fn new(#(#args),*) -> Self {
+                    Self {
+                        #(#inits)*
+                        #additional_init
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #constructor
     }
 }
 

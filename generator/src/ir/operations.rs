@@ -74,6 +74,8 @@ pub struct Content {
     pub encoding: String,
     /// The body's type; `None` when the spec gives no schema.
     pub ty: Option<TypeRef>,
+    /// Constraints on the body as a whole (two request bodies are arrays with `maxItems`).
+    pub constraints: super::Constraints,
 }
 
 /// Splits `application/vnd.atlas.2024-08-05+json` into (`2024-08-05`, `json`).
@@ -267,11 +269,15 @@ fn lower_contents<'a>(
             Some(v) if content.len() > 1 => format!("{hint}{}", names::type_name(v)),
             _ => hint.to_string(),
         };
-        let ty = match &media.schema {
-            Some(schema) => Some(cx.lower_schema(schema.into(), &media_pointer, &version_hint, home)?),
-            None => None,
+        let (ty, constraints) = match &media.schema {
+            Some(schema) => {
+                let ty = cx.lower_schema(schema.into(), &media_pointer, &version_hint, home)?;
+                let constraints = cx.constraints(schema.into(), &ty, &media_pointer, "body")?;
+                (Some(ty), constraints)
+            }
+            None => (None, super::Constraints::default()),
         };
-        contents.push(Content { media_type: media_type.clone(), version, encoding, ty });
+        contents.push(Content { media_type: media_type.clone(), version, encoding, ty, constraints });
     }
     Ok(contents)
 }
