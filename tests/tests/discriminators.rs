@@ -97,3 +97,36 @@ fn a_variant_missing_required_fields_is_an_error_not_a_silent_fallback() {
     let err = serde_json::from_value::<OrgUserResponse>(input).unwrap_err().to_string();
     assert!(err.contains("invalid type"), "{err}");
 }
+
+#[test]
+fn untagged_unions_pick_the_most_specific_variant_and_lose_nothing() {
+    use atlas_admin::models::HardwareSpec20240805 as Spec;
+    let cases = [
+        (json!({"diskIOPS": 3000, "ebsVolumeType": "PROVISIONED", "instanceSize": "M30", "nodeCount": 3}), "Aws"),
+        (json!({"diskIOPS": 3000, "instanceSize": "M30", "nodeCount": 3}), "Azure"),
+        (json!({"instanceSize": "M30", "nodeCount": 3}), "Gcp"),
+        (json!({"effectiveInstanceSize": "M0", "instanceSize": "M0"}), "Tenant"),
+    ];
+    for (input, expected) in cases {
+        let (spec, encoded) = round_trip::<Spec>(&input);
+        let variant = match spec {
+            Spec::Aws(_) => "Aws",
+            Spec::Azure(_) => "Azure",
+            Spec::Gcp(_) => "Gcp",
+            Spec::Tenant(_) => "Tenant",
+        };
+        assert_eq!(variant, expected, "{input}");
+        assert_eq!(encoded, input);
+    }
+}
+
+#[test]
+fn one_of_string_enums_merge_into_one_enum() {
+    use atlas_admin::models::EventTypeForOrg;
+    // Values from two different members of the spec's oneOf decode to known variants.
+    for value in ["ALERT_ACKNOWLEDGED_AUDIT", "API_KEY_CREATED"] {
+        let decoded: EventTypeForOrg = serde_json::from_value(json!(value)).unwrap();
+        assert_eq!(decoded.as_str(), value);
+        assert!(!matches!(decoded, EventTypeForOrg::Unrecognized(_)), "{value}");
+    }
+}

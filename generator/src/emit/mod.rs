@@ -5,6 +5,7 @@ pub mod docs;
 mod examples;
 mod models;
 pub mod types;
+mod validate;
 
 use crate::error::Result;
 use crate::ir::Model;
@@ -15,7 +16,7 @@ use crate::write::Tree;
 pub fn emit_crate(model: &Model, spec: &SpecSource) -> Result<Tree> {
     let mut tree = Tree::new(&spec.sha256);
     models::emit(model, &mut tree)?;
-    models::emit_patterns(model, &mut tree)?;
+    validate::emit_patterns(model, &mut tree)?;
     examples::emit(model, &mut tree)?;
     Ok(tree)
 }
