@@ -70,6 +70,8 @@ pub enum Rule {
     UniqueItems,
     MinProperties(u64),
     MaxProperties(u64),
+    /// The integer must be one of these (an integer `enum`).
+    OneOf(&'static [i64]),
 }
 
 impl fmt::Display for Rule {
@@ -87,6 +89,7 @@ impl fmt::Display for Rule {
             Rule::UniqueItems => write!(f, "uniqueItems"),
             Rule::MinProperties(n) => write!(f, "minProperties {n}"),
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
+            Rule::OneOf(values) => write!(f, "enum {values:?}"),
         }
     }
 }
@@ -143,6 +146,8 @@ pub struct Rules {
     pub unique_items: bool,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
+    /// The values an integer may take (an integer `enum`).
+    pub allowed_integers: Option<&'static [i64]>,
     /// Rules for each item of an array.
     pub items: Option<&'static Rules>,
     /// Rules for each value of a map.
@@ -163,6 +168,7 @@ impl Rules {
         unique_items: false,
         min_properties: None,
         max_properties: None,
+        allowed_integers: None,
         items: None,
         values: None,
     };
@@ -216,8 +222,13 @@ impl Validator {
         }
     }
 
-    /// Number rules: bounds, inclusive or exclusive.
+    /// Number rules: bounds, inclusive or exclusive, and allowed values.
     pub fn number(&mut self, n: f64, shown: impl fmt::Display, rules: &Rules) {
+        if let Some(allowed) = rules.allowed_integers {
+            if !allowed.iter().any(|a| *a as f64 == n) {
+                self.violation(Rule::OneOf(allowed), &shown);
+            }
+        }
         if let Some(min) = rules.minimum {
             if rules.exclusive_minimum && n <= min {
                 self.violation(Rule::ExclusiveMinimum(min), &shown);
@@ -535,6 +546,18 @@ mod tests {
         assert_eq!(check(1), None);
         assert_eq!(check(0), Some(Rule::Minimum(1.0)));
         assert_eq!(check(3), Some(Rule::ExclusiveMaximum(3.0)));
+    }
+
+    #[test]
+    fn integer_enums_allow_only_their_values() {
+        static R: Rules = Rules { allowed_integers: Some(&[15, 30, 60]), ..Rules::NONE };
+        let check = |n: i32| {
+            let mut v = Validator::new();
+            v.field("n", &n, &R);
+            v.finish().err().map(|e| e.0[0].to_string())
+        };
+        assert_eq!(check(30), None);
+        assert_eq!(check(45).as_deref(), Some("/n: 45 violates enum [15, 30, 60]"));
     }
 
     #[test]

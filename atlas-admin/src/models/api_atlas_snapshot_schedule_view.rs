@@ -69,23 +69,49 @@ impl ApiAtlasSnapshotScheduleView {
 }
 impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static CLUSTER_CHECKPOINT_INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[15, 30, 60]),
+            ..crate::validation::Rules::NONE
+        };
+        static DAILY_SNAPSHOT_RETENTION_DAYS: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[0, 3, 4, 5, 6, 7, 15, 30, 60, 90, 120, 180, 360]),
+            ..crate::validation::Rules::NONE
+        };
+        static MONTHLY_SNAPSHOT_RETENTION_MONTHS: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 24, 36],
+            ),
+            ..crate::validation::Rules::NONE
+        };
+        static SNAPSHOT_INTERVAL_HOURS: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[6, 8, 12, 24]),
+            ..crate::validation::Rules::NONE
+        };
+        static SNAPSHOT_RETENTION_DAYS: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[2, 3, 4, 5]),
+            ..crate::validation::Rules::NONE
+        };
+        static WEEKLY_SNAPSHOT_RETENTION_WEEKS: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 52]),
+            ..crate::validation::Rules::NONE
+        };
         v.field(
             "clusterCheckpointIntervalMin",
             &self.cluster_checkpoint_interval_min,
-            &crate::validation::Rules::NONE,
+            &CLUSTER_CHECKPOINT_INTERVAL_MIN,
         );
         v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
         v.field(
             "dailySnapshotRetentionDays",
             &self.daily_snapshot_retention_days,
-            &crate::validation::Rules::NONE,
+            &DAILY_SNAPSHOT_RETENTION_DAYS,
         );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "monthlySnapshotRetentionMonths",
             &self.monthly_snapshot_retention_months,
-            &crate::validation::Rules::NONE,
+            &MONTHLY_SNAPSHOT_RETENTION_MONTHS,
         );
         v.field(
             "pointInTimeWindowHours",
@@ -95,17 +121,17 @@ impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
         v.field(
             "snapshotIntervalHours",
             &self.snapshot_interval_hours,
-            &crate::validation::Rules::NONE,
+            &SNAPSHOT_INTERVAL_HOURS,
         );
         v.field(
             "snapshotRetentionDays",
             &self.snapshot_retention_days,
-            &crate::validation::Rules::NONE,
+            &SNAPSHOT_RETENTION_DAYS,
         );
         v.field(
             "weeklySnapshotRetentionWeeks",
             &self.weekly_snapshot_retention_weeks,
-            &crate::validation::Rules::NONE,
+            &WEEKLY_SNAPSHOT_RETENTION_WEEKS,
         );
     }
 }

@@ -56,11 +56,16 @@ impl DiskBackupApiPolicyItem {
 }
 impl crate::validation::Validate for DiskBackupApiPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "frequencyInterval",
-            &self.frequency_interval,
-            &crate::validation::Rules::NONE,
-        );
+        static FREQUENCY_INTERVAL: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(
+                &[
+                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+                    20, 21, 22, 23, 24, 25, 26, 27, 28, 40,
+                ],
+            ),
+            ..crate::validation::Rules::NONE
+        };
+        v.field("frequencyInterval", &self.frequency_interval, &FREQUENCY_INTERVAL);
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);

@@ -340,6 +340,10 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             maximum: Some(50.0),
             ..crate::validation::Rules::NONE
         };
+        static REPLICATION_FACTOR: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[3, 5, 7]),
+            ..crate::validation::Rules::NONE
+        };
         v.field(
             "acceptDataRisksAndForceReplicaSetReconfig",
             &self.accept_data_risks_and_force_replica_set_reconfig,
@@ -451,11 +455,7 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.replica_set_scaling_strategy,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "replicationFactor",
-            &self.replication_factor,
-            &crate::validation::Rules::NONE,
-        );
+        v.field("replicationFactor", &self.replication_factor, &REPLICATION_FACTOR);
         v.field(
             "replicationSpec",
             &self.replication_spec,

@@ -39,10 +39,22 @@ pub struct PerformanceAdvisorIndex {
 }
 impl crate::validation::Validate for PerformanceAdvisorIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static INDEX_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[1, -1]),
+            ..crate::validation::Rules::NONE
+        };
+        static INDEX_ITEMS: crate::validation::Rules = crate::validation::Rules {
+            values: Some(&INDEX_ITEMS_VALUES),
+            ..crate::validation::Rules::NONE
+        };
+        static INDEX: crate::validation::Rules = crate::validation::Rules {
+            items: Some(&INDEX_ITEMS),
+            ..crate::validation::Rules::NONE
+        };
         v.field("avgObjSize", &self.avg_obj_size, &crate::validation::Rules::NONE);
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("impact", &self.impact, &crate::validation::Rules::NONE);
-        v.field("index", &self.index, &crate::validation::Rules::NONE);
+        v.field("index", &self.index, &INDEX);
         v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
         v.field("weight", &self.weight, &crate::validation::Rules::NONE);
     }

@@ -21,6 +21,10 @@ pub struct RegionSpec {
 }
 impl crate::validation::Validate for RegionSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static ELECTABLE_NODES: crate::validation::Rules = crate::validation::Rules {
+            allowed_integers: Some(&[0, 3, 5, 7]),
+            ..crate::validation::Rules::NONE
+        };
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),
             maximum: Some(7.0),
@@ -31,11 +35,7 @@ impl crate::validation::Validate for RegionSpec {
             &self.analytics_nodes,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "electableNodes",
-            &self.electable_nodes,
-            &crate::validation::Rules::NONE,
-        );
+        v.field("electableNodes", &self.electable_nodes, &ELECTABLE_NODES);
         v.field("priority", &self.priority, &PRIORITY);
         v.field("readOnlyNodes", &self.read_only_nodes, &crate::validation::Rules::NONE);
     }

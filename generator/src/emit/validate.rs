@@ -127,6 +127,10 @@ pub fn rules_static(model: &Model, name: &str, c: &Constraints, statics: &mut Ve
     if c.unique_items {
         parts.push(quote!(unique_items: true,));
     }
+    if let Some(allowed) = &c.allowed_integers {
+        let allowed = allowed.iter().map(|n| Literal::i64_unsuffixed(*n));
+        parts.push(quote!(allowed_integers: Some(&[#(#allowed),*]),));
+    }
     if let Some(items) = &c.items {
         let nested = rules_static(model, &format!("{name}_ITEMS"), items, statics);
         parts.push(quote!(items: Some(&#nested),));

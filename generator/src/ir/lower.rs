@@ -552,6 +552,7 @@ fn merge(a: Constraints, b: Constraints) -> Constraints {
         unique_items: a.unique_items || b.unique_items,
         min_properties: a.min_properties.or(b.min_properties),
         max_properties: a.max_properties.or(b.max_properties),
+        allowed_integers: a.allowed_integers.or(b.allowed_integers),
         items: a.items.or(b.items),
         values: a.values.or(b.values),
     }

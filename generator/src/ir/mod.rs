@@ -69,6 +69,9 @@ pub struct Constraints {
     pub unique_items: bool,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
+    /// The `enum` of an integer: kept an integer (these are quantities such as retention
+    /// days), with the allowed values checked by `Validate`.
+    pub allowed_integers: Option<Vec<i64>>,
     /// Constraints on each item of an array.
     pub items: Option<Box<Constraints>>,
     /// Constraints on each value of a map.

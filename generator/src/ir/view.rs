@@ -84,6 +84,8 @@ impl<'a> View<'a> {
                     exclusive_minimum: i.exclusive_minimum,
                     maximum: i.maximum.map(|n| n as f64),
                     exclusive_maximum: i.exclusive_maximum,
+                    allowed_integers: (!i.enumeration.is_empty())
+                        .then(|| i.enumeration.iter().flatten().copied().collect()),
                     ..Default::default()
                 },
                 ..View::default()
@@ -141,6 +143,8 @@ impl<'a> View<'a> {
                     unique_items: any.unique_items.unwrap_or(false),
                     min_properties: any.min_properties.map(|n| n as u64),
                     max_properties: any.max_properties.map(|n| n as u64),
+                    allowed_integers: (any.typ.as_deref() == Some("integer") && !any.enumeration.is_empty())
+                        .then(|| any.enumeration.iter().filter_map(|v| v.as_i64()).collect()),
                     items: None,
                     values: None,
                 },
