@@ -167,3 +167,29 @@ fn an_operation_without_operation_id_is_an_error_naming_it() {
     assert!(err.contains("/paths/~1a/get"), "{err}");
     assert!(err.contains("operationId"), "{err}");
 }
+
+#[test]
+fn a_recursive_alias_is_an_error_naming_the_schema() {
+    let err = generate_from(&format!("{HEAD}    Tree:\n      type: array\n      items: {{$ref: '#/components/schemas/Tree'}}\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/components/schemas/Tree"), "{err}");
+}
+
+#[test]
+fn an_inline_schema_that_inherits_its_own_owner_is_boxed_not_recursed() {
+    // Node.child is `allOf: [Node, {...}]`: lowering Node reaches Node again through it.
+    let generation = generate_from(&format!(
+        "{HEAD}    Node:\n      type: object\n      properties:\n        name: {{type: string}}\n        child:\n          allOf:\n            - $ref: '#/components/schemas/Node'\n            - type: object\n              properties:\n                depth: {{type: integer}}\n"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let model = &generation.model;
+    let TypeKind::Struct(node) = kind(model, "Node") else { panic!() };
+    let child = node.fields.iter().find(|f| f.wire == "child").unwrap();
+    let TypeRef::Named(child_id) = child.ty else { panic!() };
+    let TypeKind::Struct(child_struct) = &model.get(child_id).kind else { panic!() };
+    let wires: Vec<&str> = child_struct.fields.iter().map(|f| f.wire.as_str()).collect();
+    assert_eq!(wires, ["name", "child", "depth"]);
+    // NodeChild holds a NodeChild (its inherited `child`): that edge is boxed; Node -> NodeChild is not a cycle.
+    assert!(!child.boxed && child_struct.fields[1].boxed);
+}

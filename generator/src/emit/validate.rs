@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::Result;
+use crate::ir::names::Scope;
 use crate::ir::{Constraints, Model, TypeDef, TypeKind};
 use crate::write::Tree;
 
@@ -16,6 +17,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => {
             let mut statics = Vec::new();
+            let mut statics_scope = Scope::default();
             let checks: Vec<TokenStream> = s
                 .fields
                 .iter()
@@ -25,7 +27,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
                     let rules = if f.constraints.is_empty() {
                         quote!(&crate::validation::Rules::NONE)
                     } else {
-                        let static_name = f.ident.trim_matches('_').to_shouty_snake_case();
+                        let static_name = statics_scope.claim(&static_name(&f.ident));
                         let static_ident = rules_static(model, &static_name, &f.constraints, &mut statics);
                         quote!(&#static_ident)
                     };
@@ -85,6 +87,16 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
         impl crate::validation::Validate for #name {
             #body
         }
+    }
+}
+
+/// `SCREAMING_CASE` name for the rules of a field; a valid identifier whatever the field.
+fn static_name(field_ident: &str) -> String {
+    let name = field_ident.to_shouty_snake_case();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("FIELD_{name}")
     }
 }
 

@@ -49,6 +49,7 @@ pub fn lower(api: &OpenAPI) -> Result<Model> {
     cx.declare_components()?;
     cx.convert_components()?;
     super::operations::lower_operations(&mut cx)?;
+    super::cycles::check_alias_cycles(&cx.model)?;
     super::cycles::break_cycles(&mut cx.model);
     super::patterns::finish(&mut cx.model)?;
     Ok(cx.model)
@@ -192,6 +193,9 @@ impl<'a> Lowerer<'a> {
                 deprecated: schema.schema_data.deprecated,
                 kind: TypeKind::Pending,
             });
+            // Known before its fields are: a schema that contains itself (through an
+            // `allOf` of its parent) finds itself here instead of recursing forever.
+            self.lowered.insert(pointer.to_string(), TypeRef::Named(id));
             let kind = self.lower_kind(schema, pointer, &name, home, None)?;
             self.model.types[id.0].kind = kind;
             return Ok(TypeRef::Named(id));
