@@ -173,6 +173,21 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_upstream_build_sha() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.json");
+        let doc = serde_json::json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1", "x-xgen-sha": "f00d"},
+            "paths": {}
+        });
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let spec = read_spec(&path, None).unwrap();
+        assert_eq!(spec.xgen_sha.as_deref(), Some("f00d"));
+        assert_eq!(spec.sha256, sha256_hex(doc.to_string().as_bytes()));
+    }
+
+    #[test]
     fn go_style_exponent_integers_become_integers() {
         let doc = parse_document(Path::new("x.yaml"), b"a: 3e+06\nb: 1.5\nc: [2.0]\n").unwrap();
         assert_eq!(doc, serde_json::json!({"a": 3000000, "b": 1.5, "c": [2]}));
