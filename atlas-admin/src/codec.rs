@@ -77,33 +77,49 @@ pub fn decode<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: Value)
 pub struct Candidate<T> {
     pub known: &'static [&'static str],
     pub required: &'static [&'static str],
+    /// String-enum properties and the values the variant knows for them.
+    pub enums: &'static [(&'static str, &'static [&'static str])],
     pub decode: fn(Value) -> Result<T, serde_json::Error>,
 }
 
+impl<T> Candidate<T> {
+    /// How many of the payload's enum values this variant does not know.
+    fn unknown_values(&self, map: &serde_json::Map<String, Value>) -> usize {
+        self.enums
+            .iter()
+            .filter(|(property, values)| {
+                map.get(*property).and_then(Value::as_str).is_some_and(|v| !values.contains(&v))
+            })
+            .count()
+    }
+}
+
 /// Decodes an untagged union, trying the most specific variant first: for an object, the
-/// variants whose known properties cover all of the payload's (fewest known first), then
-/// those that need nothing missing (most properties in common first), then the rest in
-/// the spec's order. So a payload never decodes into a variant that would drop fields
-/// another variant keeps.
+/// variants whose known properties cover all of the payload's, then those that need
+/// nothing missing (most properties in common first), then the rest in the spec's order.
+/// Within the first two groups a variant that knows the payload's enum values (an AWS
+/// instance size) beats one that does not, then the one with fewest properties wins. So a
+/// payload never decodes into a variant that would drop fields another variant keeps.
 pub fn decode_untagged<T, E: serde::de::Error>(value: Value, type_name: &str, candidates: &[Candidate<T>]) -> Result<T, E> {
-    let mut order: Vec<(usize, usize, usize)> = (0..candidates.len()).map(|i| (2, 0, i)).collect();
+    let mut order: Vec<(usize, usize, usize, usize)> = (0..candidates.len()).map(|i| (2, 0, 0, i)).collect();
     if let Value::Object(map) = &value {
         for entry in &mut order {
-            let c = &candidates[entry.2];
+            let c = &candidates[entry.3];
             if !c.required.iter().all(|r| map.contains_key(*r)) {
                 continue;
             }
             let shared = map.keys().filter(|k| c.known.contains(&k.as_str())).count();
+            let unknown = c.unknown_values(map);
             *entry = if shared == map.len() {
-                (0, c.known.len(), entry.2)
+                (0, unknown, c.known.len(), entry.3)
             } else {
-                (1, usize::MAX - shared, entry.2)
+                (1, unknown, usize::MAX - shared, entry.3)
             };
         }
         order.sort();
     }
     let mut errors = Vec::new();
-    for (_, _, i) in order {
+    for (_, _, _, i) in order {
         match (candidates[i].decode)(value.clone()) {
             Ok(decoded) => return Ok(decoded),
             Err(e) => errors.push(e.to_string()),
@@ -124,8 +140,8 @@ mod tests {
 
     fn candidates() -> [Candidate<Shape>; 2] {
         [
-            Candidate { known: &["a", "b", "c"], required: &[], decode: |v| Ok(Shape::Large(v)) },
-            Candidate { known: &["a"], required: &["a"], decode: |v| Ok(Shape::Small(v)) },
+            Candidate { known: &["a", "b", "c"], required: &[], enums: &[("a", &["X", "Y"])], decode: |v| Ok(Shape::Large(v)) },
+            Candidate { known: &["a"], required: &["a"], enums: &[("a", &["X"])], decode: |v| Ok(Shape::Small(v)) },
         ]
     }
 
@@ -135,5 +151,13 @@ mod tests {
         assert!(matches!(small, Shape::Small(_)));
         let large: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": 1, "b": 2}), "S", &candidates()).unwrap();
         assert!(matches!(large, Shape::Large(_)));
+    }
+
+    #[test]
+    fn a_variant_that_knows_the_enum_value_wins_over_a_tighter_one() {
+        let known: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": "X"}), "S", &candidates()).unwrap();
+        assert!(matches!(known, Shape::Small(_)));
+        let only_large_knows: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": "Y"}), "S", &candidates()).unwrap();
+        assert!(matches!(only_large_knows, Shape::Large(_)));
     }
 }

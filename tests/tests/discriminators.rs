@@ -105,6 +105,9 @@ fn untagged_unions_pick_the_most_specific_variant_and_lose_nothing() {
         (json!({"diskIOPS": 3000, "ebsVolumeType": "PROVISIONED", "instanceSize": "M30", "nodeCount": 3}), "Aws"),
         (json!({"diskIOPS": 3000, "instanceSize": "M30", "nodeCount": 3}), "Azure"),
         (json!({"instanceSize": "M30", "nodeCount": 3}), "Gcp"),
+        // Only AWS knows NVMe M40 and only Azure M600_NVME: the variant that knows the value wins.
+        (json!({"instanceSize": "M40_NVME", "nodeCount": 3}), "Aws"),
+        (json!({"instanceSize": "M600_NVME", "nodeCount": 3}), "Azure"),
         (json!({"effectiveInstanceSize": "M0", "instanceSize": "M0"}), "Tenant"),
     ];
     for (input, expected) in cases {

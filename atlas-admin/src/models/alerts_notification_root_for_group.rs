@@ -67,6 +67,10 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[
+                        ("datadogRegion", &["US", "EU", "US3", "US5", "AP1", "US1_FED"]),
+                        ("typeName", &["DATADOG"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::DatadogNotification)
                     },
@@ -80,6 +84,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["EMAIL"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::EmailNotification)
                     },
@@ -95,6 +100,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["GROUP"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::GroupNotification)
                     },
@@ -110,6 +116,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["HIP_CHAT"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::HipChatNotification)
                     },
@@ -124,6 +131,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["MICROSOFT_TEAMS"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::MicrosoftTeamsNotification)
@@ -140,6 +148,10 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[
+                        ("opsGenieRegion", &["US", "EU"]),
+                        ("typeName", &["OPS_GENIE"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OpsGenieNotification)
                     },
@@ -155,6 +167,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["ORG"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OrgNotification)
                     },
@@ -170,6 +183,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("region", &["US", "EU"]), ("typeName", &["PAGER_DUTY"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::PagerDutyNotification)
                     },
@@ -185,6 +199,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["SLACK"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::SlackNotification)
                     },
@@ -198,6 +213,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["SMS"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::SmsNotification)
                     },
@@ -214,6 +230,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "typeName",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["TEAM"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TeamNotification)
                     },
@@ -229,6 +246,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "username",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["USER"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::UserNotification)
                     },
@@ -244,6 +262,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "victorOpsRoutingKey",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["VICTOR_OPS"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::VictorOpsNotification)
                     },
@@ -261,6 +280,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         "webhookUrl",
                     ],
                     required: &["typeName"],
+                    enums: &[("typeName", &["WEBHOOK"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::WebhookNotification)
                     },

@@ -87,6 +87,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 crate::codec::Candidate {
                     known: &["ignoredTags", "type"],
                     required: &["type"],
+                    enums: &[("type", &["htmlStrip"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::CharFilterhtmlStrip)
                     },
@@ -94,6 +95,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["icuNormalize"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::CharFiltericuNormalize)
                     },
@@ -101,6 +103,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 crate::codec::Candidate {
                     known: &["mappings", "type"],
                     required: &["mappings", "type"],
+                    enums: &[("type", &["mapping"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::CharFiltermapping)
                     },
@@ -108,6 +111,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["persian"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::CharFilterpersian)
                     },
@@ -189,6 +193,10 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["originalTokens", "type"],
                     required: &["type"],
+                    enums: &[
+                        ("originalTokens", &["omit", "include"]),
+                        ("type", &["asciiFolding"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterasciiFolding)
@@ -197,6 +205,10 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["originalTokens", "type"],
                     required: &["type"],
+                    enums: &[
+                        ("originalTokens", &["omit", "include"]),
+                        ("type", &["daitchMokotoffSoundex"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterdaitchMokotoffSoundex)
@@ -205,6 +217,10 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["maxGram", "minGram", "termNotInBounds", "type"],
                     required: &["maxGram", "minGram", "type"],
+                    enums: &[
+                        ("termNotInBounds", &["omit", "include"]),
+                        ("type", &["edgeGram"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilteredgeGram)
                     },
@@ -212,6 +228,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["englishPossessive"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterEnglishPossessive)
@@ -220,6 +237,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["flattenGraph"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterFlattenGraph)
@@ -228,6 +246,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["icuFolding"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFiltericuFolding)
                     },
@@ -235,6 +254,10 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["normalizationForm", "type"],
                     required: &["type"],
+                    enums: &[
+                        ("normalizationForm", &["nfd", "nfc", "nfkd", "nfkc"]),
+                        ("type", &["icuNormalizer"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFiltericuNormalizer)
@@ -243,6 +266,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["kStemming"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterkStemming)
                     },
@@ -250,6 +274,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["max", "min", "type"],
                     required: &["type"],
+                    enums: &[("type", &["length"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterlength)
                     },
@@ -257,6 +282,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["lowercase"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterlowercase)
                     },
@@ -264,6 +290,10 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["maxGram", "minGram", "termNotInBounds", "type"],
                     required: &["maxGram", "minGram", "type"],
+                    enums: &[
+                        ("termNotInBounds", &["omit", "include"]),
+                        ("type", &["nGram"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilternGram)
                     },
@@ -271,6 +301,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["porterStemming"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterPorterStemming)
@@ -279,6 +310,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["matches", "pattern", "replacement", "type"],
                     required: &["matches", "pattern", "replacement", "type"],
+                    enums: &[("matches", &["all", "first"]), ("type", &["regex"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterregex)
                     },
@@ -286,6 +318,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["reverse"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterreverse)
                     },
@@ -293,6 +326,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["maxShingleSize", "minShingleSize", "type"],
                     required: &["maxShingleSize", "minShingleSize", "type"],
+                    enums: &[("type", &["shingle"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFiltershingle)
                     },
@@ -300,6 +334,39 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["stemmerName", "type"],
                     required: &["stemmerName", "type"],
+                    enums: &[
+                        (
+                            "stemmerName",
+                            &[
+                                "arabic",
+                                "armenian",
+                                "basque",
+                                "catalan",
+                                "danish",
+                                "dutch",
+                                "english",
+                                "finnish",
+                                "french",
+                                "german",
+                                "german2",
+                                "hungarian",
+                                "irish",
+                                "italian",
+                                "kp",
+                                "lithuanian",
+                                "lovins",
+                                "norwegian",
+                                "porter",
+                                "portuguese",
+                                "romanian",
+                                "russian",
+                                "spanish",
+                                "swedish",
+                                "turkish",
+                            ],
+                        ),
+                        ("type", &["snowballStemming"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFiltersnowballStemming)
@@ -308,6 +375,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["spanishPluralStemming"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterSpanishPluralStemming)
@@ -316,6 +384,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["stempel"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterStempel)
                     },
@@ -323,6 +392,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["ignoreCase", "tokens", "type"],
                     required: &["tokens", "type"],
+                    enums: &[("type", &["stopword"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFilterstopword)
                     },
@@ -330,6 +400,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["type"],
                     required: &["type"],
+                    enums: &[("type", &["trim"])],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::TokenFiltertrim)
                     },
@@ -337,6 +408,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                 crate::codec::Candidate {
                     known: &["delimiterOptions", "protectedWords", "type"],
                     required: &["type"],
+                    enums: &[("type", &["wordDelimiterGraph"])],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::TokenFilterWordDelimiterGraph)

@@ -35,6 +35,7 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ApiAtlasDataLakeAwsRegionView)
@@ -43,6 +44,7 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::AtlasDataFederationAzure)
@@ -51,6 +53,7 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::AtlasDataFederationGcp)
                     },

@@ -32,6 +32,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ApiStreamsAwsRegionView)
@@ -40,6 +41,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ApiStreamsAzureRegionView)
@@ -48,6 +50,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ApiStreamsGcpRegionView)

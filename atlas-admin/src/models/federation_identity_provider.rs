@@ -55,6 +55,13 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         "updatedAt",
                     ],
                     required: &[],
+                    enums: &[
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                        ("requestBinding", &["HTTP-POST", "HTTP-REDIRECT"]),
+                        ("responseSignatureAlgorithm", &["SHA-1", "SHA-256"]),
+                        ("status", &["ACTIVE", "INACTIVE"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Saml),
                 },
                 crate::codec::Candidate {
@@ -78,6 +85,11 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OidcWorkforce)
                     },
@@ -100,6 +112,11 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OidcWorkload)
                     },

@@ -48,6 +48,13 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         "status",
                     ],
                     required: &["ssoDebugEnabled"],
+                    enums: &[
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                        ("requestBinding", &["HTTP-POST", "HTTP-REDIRECT"]),
+                        ("responseSignatureAlgorithm", &["SHA-1", "SHA-256"]),
+                        ("status", &["ACTIVE", "INACTIVE"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Saml),
                 },
                 crate::codec::Candidate {
@@ -66,6 +73,11 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OidcWorkforce)
                     },
@@ -83,6 +95,11 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value).map(Self::OidcWorkload)
                     },

@@ -49,6 +49,11 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Workforce),
                 },
                 crate::codec::Candidate {
@@ -69,6 +74,11 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Workload),
                 },
             ],

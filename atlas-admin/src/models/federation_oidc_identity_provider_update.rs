@@ -45,6 +45,11 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProviderUpdate {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Workforce),
                 },
                 crate::codec::Candidate {
@@ -60,6 +65,11 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProviderUpdate {
                         "userClaim",
                     ],
                     required: &[],
+                    enums: &[
+                        ("authorizationType", &["GROUP", "USER"]),
+                        ("idpType", &["WORKFORCE", "WORKLOAD"]),
+                        ("protocol", &["SAML", "OIDC"]),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Workload),
                 },
             ],

@@ -112,6 +112,127 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "CREDIT_CARD_ABOUT_TO_EXPIRE",
+                                "CPS_SNAPSHOT_STARTED",
+                                "CPS_SNAPSHOT_SUCCESSFUL",
+                                "CPS_SNAPSHOT_FAILED",
+                                "CPS_CONCURRENT_SNAPSHOT_FAILED_WILL_RETRY",
+                                "CPS_SNAPSHOT_FALLBACK_SUCCESSFUL",
+                                "CPS_SNAPSHOT_FALLBACK_FAILED",
+                                "CPS_COPY_SNAPSHOT_STARTED",
+                                "CPS_COPY_SNAPSHOT_FAILED",
+                                "CPS_COPY_SNAPSHOT_FAILED_WILL_RETRY",
+                                "CPS_COPY_SNAPSHOT_SUCCESSFUL",
+                                "CPS_RESTORE_SUCCESSFUL",
+                                "CPS_EXPORT_SUCCESSFUL",
+                                "CPS_RESTORE_FAILED",
+                                "CPS_EXPORT_FAILED",
+                                "CPS_COLLECTION_RESTORE_SUCCESSFUL",
+                                "CPS_COLLECTION_RESTORE_FAILED",
+                                "CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS",
+                                "CPS_COLLECTION_RESTORE_CANCELED",
+                                "CPS_AUTO_EXPORT_FAILED",
+                                "CPS_SNAPSHOT_DOWNLOAD_REQUEST_FAILED",
+                                "CPS_OPLOG_CAUGHT_UP",
+                                "CPS_DATA_PROTECTION_ENABLE_REQUESTED",
+                                "CPS_DATA_PROTECTION_ENABLED",
+                                "CPS_DATA_PROTECTION_UPDATE_REQUESTED",
+                                "CPS_DATA_PROTECTION_UPDATED",
+                                "CPS_DATA_PROTECTION_DISABLE_REQUESTED",
+                                "CPS_DATA_PROTECTION_DISABLED",
+                                "CPS_DATA_PROTECTION_APPROVED_FOR_DISABLEMENT",
+                                "FTS_INDEX_DELETION_FAILED",
+                                "FTS_INDEX_BUILD_COMPLETE",
+                                "FTS_INDEX_BUILD_FAILED",
+                                "FTS_INDEX_CLEANED_UP",
+                                "FTS_INDEX_STALE",
+                                "FTS_INDEXES_RESTORE_FAILED",
+                                "FTS_INDEXES_SYNONYM_MAPPING_INVALID",
+                                "USERS_WITHOUT_MULTI_FACTOR_AUTH",
+                                "ENCRYPTION_AT_REST_KMS_NETWORK_ACCESS_DENIED",
+                                "ENCRYPTION_AT_REST_CONFIG_NO_LONGER_VALID",
+                                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRING",
+                                "GROUP_SERVICE_ACCOUNT_SECRETS_EXPIRED",
+                                "ACTIVE_LEGACY_TLS_CONNECTIONS",
+                                "WEBHOOK_TEMPLATE_RENDER_FAILED",
+                                "MONGOTUNE_ALERT",
+                                "CLUSTER_INSTANCE_STOP_START",
+                                "CLUSTER_INSTANCE_RESYNC_REQUESTED",
+                                "CLUSTER_INSTANCE_UPDATE_REQUESTED",
+                                "SAMPLE_DATASET_LOAD_REQUESTED",
+                                "TENANT_UPGRADE_TO_SERVERLESS_SUCCESSFUL",
+                                "TENANT_UPGRADE_TO_SERVERLESS_FAILED",
+                                "NETWORK_PERMISSION_ENTRY_ADDED",
+                                "NETWORK_PERMISSION_ENTRY_REMOVED",
+                                "NETWORK_PERMISSION_ENTRY_UPDATED",
+                                "CLUSTER_BLOCK_WRITE",
+                                "CLUSTER_UNBLOCK_WRITE",
+                                "LOG_STREAMING_EXPORT_FAILED_NONRETRYABLE",
+                                "LOG_STREAMING_EXPORT_FAILED_RETRIES_EXHAUSTED",
+                                "MAINTENANCE_IN_ADVANCED",
+                                "MAINTENANCE_AUTO_DEFERRED",
+                                "MAINTENANCE_STARTED",
+                                "MAINTENANCE_COMPLETED",
+                                "MAINTENANCE_NO_LONGER_NEEDED",
+                                "ONLINE_ARCHIVE_INSUFFICIENT_INDEXES_CHECK",
+                                "ONLINE_ARCHIVE_MAX_CONSECUTIVE_OFFLOAD_WINDOWS_CHECK",
+                                "JOINED_GROUP",
+                                "REMOVED_FROM_GROUP",
+                                "USER_ROLES_CHANGED_AUDIT",
+                                "TAGS_MODIFIED",
+                                "CLUSTER_TAGS_MODIFIED",
+                                "GROUP_TAGS_MODIFIED",
+                                "STREAM_PROCESSOR_STATE_IS_FAILED",
+                                "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+                                "OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD",
+                                "COMPUTE_AUTO_SCALE_INITIATED_BASE",
+                                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE",
+                                "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+                                "DISK_AUTO_SCALE_INITIATED",
+                                "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
+                                "DISK_AUTO_SCALE_OPLOG_FAIL",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+                                "CLUSTER_AUTO_SHARDING_INITIATED",
+                                "CLUSTER_RESHARDING_COMPLETED",
+                                "RESOURCE_POLICY_VIOLATED",
+                                "HOST_DOWN",
+                                "HOST_HAS_INDEX_SUGGESTIONS",
+                                "HOST_MONGOT_CRASHING_OOM",
+                                "HOST_MONGOT_STOP_REPLICATION",
+                                "HOST_MONGOT_APPROACHING_STOP_REPLICATION",
+                                "HOST_MONGOT_PAUSE_INITIAL_SYNC",
+                                "HOST_SEARCH_NODE_INDEX_FAILED",
+                                "HOST_SEARCH_PROCESS_THROTTLING",
+                                "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
+                                "HOST_NOT_ENOUGH_DISK_SPACE",
+                                "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
+                                "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
+                                "PUSH_BASED_LOG_EXPORT_STOPPED",
+                                "PUSH_BASED_LOG_EXPORT_DROPPED_LOG",
+                                "HOST_VERSION_BEHIND",
+                                "VERSION_BEHIND",
+                                "HOST_EXPOSED",
+                                "HOST_SSL_CERTIFICATE_STALE",
+                                "HOST_SECURITY_CHECKUP_NOT_MET",
+                                "ALERT_HOST_SSH_SESSION_STARTED",
+                                "PROFILER_CONFIGURED_TOO_WIDELY",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::DefaultAlertConfigViewForNdsGroup)
@@ -131,6 +252,24 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "URL_CONFIRMATION",
+                                "SUCCESSFUL_DEPLOY",
+                                "DEPLOYMENT_FAILURE",
+                                "REQUEST_RATE_LIMIT",
+                                "LOG_FORWARDER_FAILURE",
+                                "SYNC_FAILURE",
+                                "TRIGGER_FAILURE",
+                                "TRIGGER_AUTO_RESUMED",
+                                "DEPLOYMENT_MODEL_CHANGE_SUCCESS",
+                                "DEPLOYMENT_MODEL_CHANGE_FAILURE",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::AppServiceAlertConfigViewForNdsGroup)
@@ -151,6 +290,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["OUTSIDE_REALM_METRIC_THRESHOLD"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::AppServiceMetricAlertConfigViewForNdsGroup)
@@ -171,6 +314,19 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "PENDING_INVOICE_OVER_THRESHOLD",
+                                "DAILY_BILL_OVER_THRESHOLD",
+                                "DAILY_BILLING_CHANGE_OVER_THRESHOLD",
+                                "WEEKLY_BILLING_CHANGE_OVER_THRESHOLD",
+                                "MONTHLY_BILLING_CHANGE_OVER_THRESHOLD",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::BillingThresholdAlertConfigViewForNdsGroup)
@@ -190,6 +346,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["CLUSTER_MONGOS_IS_MISSING"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ClusterAlertConfigViewForNdsGroup)
@@ -210,6 +370,17 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "CPS_SNAPSHOT_BEHIND",
+                                "CPS_PREV_SNAPSHOT_OLD",
+                                "CPS_OPLOG_BEHIND",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::CpsBackupThresholdAlertConfigViewForNdsGroup)
@@ -230,6 +401,20 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "AWS_ENCRYPTION_KEY_NEEDS_ROTATION",
+                                "AZURE_ENCRYPTION_KEY_NEEDS_ROTATION",
+                                "GCP_ENCRYPTION_KEY_NEEDS_ROTATION",
+                                "AWS_ENCRYPTION_KEY_INVALID",
+                                "AZURE_ENCRYPTION_KEY_INVALID",
+                                "GCP_ENCRYPTION_KEY_INVALID",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::EncryptionKeyAlertConfigViewForNdsGroup)
@@ -249,6 +434,35 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "HOST_DOWN",
+                                "HOST_HAS_INDEX_SUGGESTIONS",
+                                "HOST_MONGOT_CRASHING_OOM",
+                                "HOST_MONGOT_STOP_REPLICATION",
+                                "HOST_MONGOT_APPROACHING_STOP_REPLICATION",
+                                "HOST_MONGOT_PAUSE_INITIAL_SYNC",
+                                "HOST_SEARCH_NODE_INDEX_FAILED",
+                                "HOST_SEARCH_PROCESS_THROTTLING",
+                                "HOST_EXTERNAL_LOG_SINK_EXPORT_DOWN",
+                                "HOST_NOT_ENOUGH_DISK_SPACE",
+                                "SSH_KEY_NDS_HOST_ACCESS_REQUESTED",
+                                "SSH_KEY_NDS_HOST_ACCESS_REFRESHED",
+                                "PUSH_BASED_LOG_EXPORT_STOPPED",
+                                "PUSH_BASED_LOG_EXPORT_DROPPED_LOG",
+                                "HOST_VERSION_BEHIND",
+                                "VERSION_BEHIND",
+                                "HOST_EXPOSED",
+                                "HOST_SSL_CERTIFICATE_STALE",
+                                "HOST_SECURITY_CHECKUP_NOT_MET",
+                                "ALERT_HOST_SSH_SESSION_STARTED",
+                                "PROFILER_CONFIGURED_TOO_WIDELY",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::HostAlertConfigViewForNdsGroup)
@@ -269,6 +483,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["OUTSIDE_METRIC_THRESHOLD"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::HostMetricAlertConfigViewForNdsGroup)
@@ -288,6 +506,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["MONGOTUNE_ALERT"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::MongotuneAlertConfigViewForNdsGroup)
@@ -307,6 +529,32 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "COMPUTE_AUTO_SCALE_INITIATED_BASE",
+                                "COMPUTE_AUTO_SCALE_INITIATED_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_SCALE_DOWN_FAIL_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_BASE",
+                                "COMPUTE_AUTO_SCALE_DOWNSCALE_SKIPPED_FALLBACK_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_ANALYTICS",
+                                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+                                "COMPUTE_AUTO_SCALE_OPLOG_FAIL_ANALYTICS",
+                                "DISK_AUTO_SCALE_INITIATED",
+                                "DISK_AUTO_SCALE_MAX_DISK_SIZE_FAIL",
+                                "DISK_AUTO_SCALE_OPLOG_FAIL",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_INITIATED_BASE",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_MAX_INSTANCE_SIZE_FAIL_BASE",
+                                "PREDICTIVE_COMPUTE_AUTO_SCALE_OPLOG_FAIL_BASE",
+                                "CLUSTER_AUTO_SHARDING_INITIATED",
+                                "CLUSTER_RESHARDING_COMPLETED",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::NdsAutoscalingAlertConfigViewForNdsGroup)
@@ -327,6 +575,17 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK",
+                                "NDS_X509_USER_AUTHENTICATION_CUSTOMER_CRL_EXPIRATION_CHECK",
+                                "NDS_X509_USER_AUTHENTICATION_MANAGED_USER_CERTS_EXPIRATION_CHECK",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(
@@ -349,6 +608,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["NO_PRIMARY", "PRIMARY_ELECTED"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ReplicaSetAlertConfigViewForNdsGroup)
@@ -369,6 +632,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &[],
+                    enums: &[],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ReplicaSetThresholdAlertConfigViewForNdsGroup)
@@ -389,6 +653,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["OUTSIDE_SERVERLESS_METRIC_THRESHOLD"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::ServerlessMetricAlertConfigViewForNdsGroup)
@@ -409,6 +677,10 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        ("eventTypeName", &["OUTSIDE_FLEX_METRIC_THRESHOLD"]),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::FlexMetricAlertConfigViewForNdsGroup)
@@ -428,6 +700,16 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &[
+                                "STREAM_PROCESSOR_STATE_IS_FAILED",
+                                "STREAM_PROCESSOR_AUTOSCALE_INITIATED",
+                            ],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::StreamProcessorAlertConfigViewForNdsGroup)
@@ -449,6 +731,13 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         "updated",
                     ],
                     required: &["eventTypeName", "notifications"],
+                    enums: &[
+                        (
+                            "eventTypeName",
+                            &["OUTSIDE_STREAM_PROCESSOR_METRIC_THRESHOLD"],
+                        ),
+                        ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
+                    ],
                     decode: |value| {
                         ::serde_json::from_value(value)
                             .map(Self::StreamProcessorMetricAlertConfigViewForNdsGroup)

@@ -37,6 +37,20 @@ impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
                         "status",
                     ],
                     required: &[],
+                    enums: &[
+                        ("providerName", &["AWS"]),
+                        (
+                            "status",
+                            &[
+                                "RESERVATION_REQUESTED",
+                                "RESERVED",
+                                "INITIATING",
+                                "AVAILABLE",
+                                "FAILED",
+                                "DELETING",
+                            ],
+                        ),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Aws),
                 },
                 crate::codec::Candidate {
@@ -52,6 +66,20 @@ impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
                         "status",
                     ],
                     required: &[],
+                    enums: &[
+                        ("providerName", &["AZURE"]),
+                        (
+                            "status",
+                            &[
+                                "RESERVATION_REQUESTED",
+                                "RESERVED",
+                                "INITIATING",
+                                "AVAILABLE",
+                                "FAILED",
+                                "DELETING",
+                            ],
+                        ),
+                    ],
                     decode: |value| ::serde_json::from_value(value).map(Self::Azure),
                 },
             ],

@@ -341,11 +341,14 @@ fn emit_untagged(model: &Model, rust_name: &str, name: &proc_macro2::Ident, u: &
         }
         variants.push(quote!(#ident(#ty),));
         arms_ser.push(quote!(Self::#ident(v) => v.serialize(serializer),));
-        let (known, required) = object_shape(model, &v.ty);
+        let shape = object_shape(model, &v.ty);
+        let (known, required) = (&shape.known, &shape.required);
+        let enums = shape.enums.iter().map(|(property, values)| quote!((#property, &[#(#values),*])));
         candidates.push(quote! {
             crate::codec::Candidate {
                 known: &[#(#known),*],
                 required: &[#(#required),*],
+                enums: &[#(#enums),*],
                 decode: |value| ::serde_json::from_value(value).map(Self::#ident),
             },
         });

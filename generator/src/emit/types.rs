@@ -49,11 +49,20 @@ pub fn builtin_tokens(b: Builtin) -> TokenStream {
     }
 }
 
-/// Property names a value of this type can carry when it is a JSON object, and which of
-/// them it cannot decode without: the shape an untagged union scores candidates by.
-pub fn object_shape(model: &Model, ty: &TypeRef) -> (Vec<String>, Vec<String>) {
-    let mut known = Vec::new();
-    let mut required = Vec::new();
+/// What an untagged union scores a candidate variant by, when the payload is an object.
+#[derive(Debug, Default)]
+pub struct ObjectShape {
+    /// Property names the variant's type can carry.
+    pub known: Vec<String>,
+    /// Those it cannot decode without.
+    pub required: Vec<String>,
+    /// Its string-enum properties and their known values: a payload whose value the
+    /// variant does not know fits it less well than a variant that does.
+    pub enums: Vec<(String, Vec<String>)>,
+}
+
+pub fn object_shape(model: &Model, ty: &TypeRef) -> ObjectShape {
+    let mut shape = ObjectShape::default();
     let mut seen = std::collections::BTreeSet::new();
     let mut todo = vec![(ty.clone(), true)];
     while let Some((ty, direct)) = todo.pop() {
@@ -64,11 +73,17 @@ pub fn object_shape(model: &Model, ty: &TypeRef) -> (Vec<String>, Vec<String>) {
         match &model.get(id).kind {
             TypeKind::Struct(s) => {
                 for f in &s.fields {
-                    if !known.contains(&f.wire) {
-                        known.push(f.wire.clone());
+                    if !shape.known.contains(&f.wire) {
+                        shape.known.push(f.wire.clone());
                     }
                     if direct && !f.is_optional() {
-                        required.push(f.wire.clone());
+                        shape.required.push(f.wire.clone());
+                    }
+                    if let (true, TypeRef::Named(field_type)) = (direct, &f.ty) {
+                        if let TypeKind::Enum(e) = &model.get(*field_type).kind {
+                            let values = e.values.iter().map(|v| v.wire.clone()).collect();
+                            shape.enums.push((f.wire.clone(), values));
+                        }
                     }
                 }
             }
@@ -78,5 +93,5 @@ pub fn object_shape(model: &Model, ty: &TypeRef) -> (Vec<String>, Vec<String>) {
             TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => {}
         }
     }
-    (known, required)
+    shape
 }
