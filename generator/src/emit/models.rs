@@ -10,7 +10,7 @@ use super::docs::{doc_attrs, with_note};
 use super::types::{object_shape, type_tokens, Scope};
 use crate::error::Result;
 use super::validate::validate_impl;
-use crate::ir::{names, Field, Group, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, TypeRef, UntaggedUnion};
+use crate::ir::{names, Field, Group, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, UntaggedUnion};
 use crate::write::Tree;
 
 pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
@@ -93,24 +93,17 @@ fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenS
 
 /// Named types a definition mentions.
 fn referenced(def: &TypeDef) -> Vec<TypeId> {
-    fn walk(ty: &TypeRef, out: &mut Vec<TypeId>) {
-        match ty {
-            TypeRef::Named(id) => out.push(*id),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => walk(inner, out),
-            TypeRef::Builtin(_) => {}
-        }
-    }
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| walk(&f.ty, &mut out));
+            s.fields.iter().for_each(|f| f.ty.mentioned(&mut out));
             if let Some((_, ty)) = &s.additional {
-                walk(ty, &mut out);
+                ty.mentioned(&mut out);
             }
         }
         TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Alias(ty) => walk(ty, &mut out),
+        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.mentioned(&mut out)),
+        TypeKind::Alias(ty) => ty.mentioned(&mut out),
         TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => {}
     }
     out

@@ -8,22 +8,13 @@ use std::collections::BTreeMap;
 use super::{Model, TypeId, TypeKind, TypeRef};
 use crate::error::{Error, Result};
 
-/// Named types a type reference mentions, at any depth (through `Vec` and maps too).
-fn mentioned(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => mentioned(inner, out),
-        TypeRef::Builtin(_) => {}
-    }
-}
-
 /// A type alias may not contain itself, not even through a `Vec` (Rust has no recursive
 /// aliases, and a box cannot help): such a spec is refused with the schema named.
 pub fn check_alias_cycles(model: &Model) -> Result<()> {
     for (start, def) in model.types.iter().enumerate() {
         let TypeKind::Alias(ty) = &def.kind else { continue };
         let mut todo = Vec::new();
-        mentioned(ty, &mut todo);
+        ty.mentioned(&mut todo);
         let mut seen = std::collections::BTreeSet::new();
         while let Some(id) = todo.pop() {
             if id.0 == start {
@@ -35,7 +26,7 @@ pub fn check_alias_cycles(model: &Model) -> Result<()> {
             }
             if seen.insert(id) {
                 if let TypeKind::Alias(next) = &model.get(id).kind {
-                    mentioned(next, &mut todo);
+                    next.mentioned(&mut todo);
                 }
             }
         }

@@ -162,14 +162,6 @@ impl<'a> Lowerer<'a> {
                 }
                 let ty = self.lower_inline(schema, pointer, hint, home)?;
                 self.record_example(schema, pointer, ty.clone());
-                if let (Some(pattern), Some(serde_json::Value::String(example))) =
-                    (&View::of(schema).constraints.pattern, &schema.schema_data.example)
-                {
-                    let info = self.model.patterns.entry(pattern.clone()).or_default();
-                    if !info.examples.contains(example) {
-                        info.examples.push(example.clone());
-                    }
-                }
                 self.lowered.insert(pointer.to_string(), ty.clone());
                 Ok(ty)
             }
@@ -178,6 +170,14 @@ impl<'a> Lowerer<'a> {
 
     fn lower_inline(&mut self, schema: &'a Schema, pointer: &str, hint: &str, home: &str) -> Result<TypeRef> {
         let view = View::of(schema);
+        if let (Some(pattern), Some(serde_json::Value::String(example))) =
+            (&view.constraints.pattern, &schema.schema_data.example)
+        {
+            let info = self.model.patterns.entry(pattern.clone()).or_default();
+            if !info.examples.contains(example) {
+                info.examples.push(example.clone());
+            }
+        }
         // `allOf: [X]` alone is how the spec attaches a description to a reference.
         if view.all_of.len() == 1 && view.properties.is_none() && view.one_of.is_empty() {
             return self.lower_schema((&view.all_of[0]).into(), &format!("{pointer}/allOf/0"), hint, home);

@@ -5,7 +5,7 @@
 use heck::ToShoutySnakeCase;
 
 use super::names::Scope;
-use super::{Model, TypeKind};
+use super::Model;
 use crate::error::{Error, Result};
 
 pub fn finish(model: &mut Model) -> Result<()> {
@@ -14,11 +14,7 @@ pub fn finish(model: &mut Model) -> Result<()> {
         .patterns
         .iter()
         .map(|(pattern, info)| {
-            let newtype = info.newtype.map(|id| match &model.get(id).kind {
-                TypeKind::Newtype { .. } => model.get(id).name.clone(),
-                _ => unreachable!("patterns only point at newtypes"),
-            });
-            (pattern.clone(), newtype)
+            (pattern.clone(), info.newtype.map(|id| model.get(id).name.clone()))
         })
         .collect();
     // Newtype patterns take their names first, so they get them unsuffixed.
