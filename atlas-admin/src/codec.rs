@@ -1,7 +1,18 @@
-//! Hand-written serde support used by the generated models: string enums with a
-//! catch-all, discriminated and untagged unions. The generator never writes this file.
+//! Hand-written serde support used by the generated models: how objects decode tolerantly
+//! and encode what they received, string enums with a catch-all, discriminated and untagged
+//! unions. Not public API (hidden from the docs, may change in any release); the generator
+//! never writes this file.
+//!
+//! Decoding goes through a `serde_json::Value`: every model implements [`FromJson`], which
+//! takes a value by move and either decodes it or hands it back unchanged when its shape is
+//! not the model's. That is what lets one odd property be kept raw while the rest of the
+//! object decodes typed (see [`crate::Extra`]), and lets unions try their variants without
+//! copying the payload.
 
-use serde_json::Value;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+use crate::Extra;
 
 /// Implements `as_str`, `Display`, `FromStr`, `From<&str>`/`From<String>`, `Serialize` and
 /// `Deserialize` for a string enum whose last variant keeps unknown values.
@@ -50,7 +61,21 @@ macro_rules! string_enum {
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+                <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+        impl Default for $name {
+            /// The catch-all holding an empty value: what a missing required property decodes to.
+            fn default() -> Self {
+                Self::$fallback(String::new())
+            }
+        }
+        impl $crate::codec::FromJson for $name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+                match value {
+                    ::serde_json::Value::String(s) => Ok(Self::from(s)),
+                    other => Err(other),
+                }
             }
         }
         impl $crate::validation::Validate for $name {
@@ -62,14 +87,408 @@ macro_rules! string_enum {
 }
 pub(crate) use string_enum;
 
+/// Decoding from an owned JSON value that never loses it: `Err` gives the value back when
+/// its shape is not this type's, so the caller can keep it.
+pub trait FromJson: Sized {
+    fn from_json(value: Value) -> Result<Self, Value>;
+}
+
+/// `Deserialize` for a [`FromJson`] type: buffer, then decode; only a value whose shape is
+/// not the type's at all (a number where an object is expected) is an error.
+pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(deserializer: D, type_name: &str) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_json(value).map_err(|value| {
+        <D::Error as serde::de::Error>::custom(format_args!("{type_name}: unexpected {}", kind(&value)))
+    })
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+impl FromJson for Value {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        Ok(value)
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(other),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        value.as_bool().ok_or(value)
+    }
+}
+
+/// An integer, also when written as a float with no fraction (`5.0`).
+fn integer(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+}
+
+impl FromJson for i64 {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        integer(&value).ok_or(value)
+    }
+}
+
+impl FromJson for i32 {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        integer(&value).and_then(|n| i32::try_from(n).ok()).ok_or(value)
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        value.as_f64().ok_or(value)
+    }
+}
+
+impl FromJson for f32 {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        value.as_f64().map(|f| f as f32).ok_or(value)
+    }
+}
+
+impl FromJson for chrono::DateTime<chrono::Utc> {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        match value.as_str().map(chrono::DateTime::parse_from_rfc3339) {
+            Some(Ok(t)) => Ok(t.with_timezone(&chrono::Utc)),
+            _ => Err(value),
+        }
+    }
+}
+
+impl FromJson for chrono::NaiveDate {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        match value.as_str().map(|s| s.parse::<chrono::NaiveDate>()) {
+            Some(Ok(d)) => Ok(d),
+            _ => Err(value),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        T::from_json(value).map(Box::new)
+    }
+}
+
+/// An array whose every item decodes; otherwise the whole array, as received, is given back
+/// (items already decoded are re-encoded, which is lossless for models).
+impl<T: FromJson + Serialize> FromJson for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        let Value::Array(items) = value else { return Err(value) };
+        let mut decoded = Vec::with_capacity(items.len());
+        let mut items = items.into_iter();
+        while let Some(item) = items.next() {
+            match T::from_json(item) {
+                Ok(item) => decoded.push(item),
+                Err(odd) => {
+                    let mut raw: Vec<Value> = decoded.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
+                    raw.push(odd);
+                    raw.extend(items);
+                    return Err(Value::Array(raw));
+                }
+            }
+        }
+        Ok(decoded)
+    }
+}
+
+/// A map whose every value decodes; otherwise the whole map, as received, is given back.
+impl<T: FromJson + Serialize> FromJson for std::collections::BTreeMap<String, T> {
+    fn from_json(value: Value) -> Result<Self, Value> {
+        let Value::Object(entries) = value else { return Err(value) };
+        let mut decoded = std::collections::BTreeMap::new();
+        let mut entries = entries.into_iter();
+        while let Some((key, item)) = entries.next() {
+            match T::from_json(item) {
+                Ok(item) => {
+                    decoded.insert(key, item);
+                }
+                Err(odd) => {
+                    let mut raw: Map<String, Value> =
+                        decoded.iter().map(|(k, d)| (k.clone(), serde_json::to_value(d).unwrap_or(Value::Null))).collect();
+                    raw.insert(key, odd);
+                    raw.extend(entries);
+                    return Err(Value::Object(raw));
+                }
+            }
+        }
+        Ok(decoded)
+    }
+}
+
+/// The properties of an object being decoded: one pass sorts them into the slots of the
+/// model's known properties (`keys`, sorted, so a binary search finds each), the rest are
+/// unknown. Each field then takes its slot, recording missing, odd and `null` properties in
+/// the object's [`Extra`].
+pub struct Fields {
+    slots: Vec<Option<Value>>,
+    unknown: Map<String, Value>,
+    extra: Extra,
+}
+
+impl Fields {
+    /// Starts decoding an object with `count` known properties, `slot` telling which a
+    /// property name is (a generated `match`); any value that is not an object is given back.
+    pub fn new(value: Value, count: usize, slot: fn(&str) -> Option<usize>) -> Result<Self, Value> {
+        let Value::Object(map) = value else { return Err(value) };
+        let mut slots: Vec<Option<Value>> = Vec::with_capacity(count);
+        slots.resize_with(count, || None);
+        let mut unknown = Map::new();
+        for (key, value) in map {
+            match slot(&key) {
+                Some(i) => slots[i] = Some(value),
+                None => {
+                    unknown.insert(key, value);
+                }
+            }
+        }
+        Ok(Fields { slots, unknown, extra: Extra::default() })
+    }
+
+    fn take(&mut self, slot: usize) -> Option<Value> {
+        self.slots.get_mut(slot).and_then(Option::take)
+    }
+
+    /// A required property: a missing or odd one leaves the field at its default.
+    pub fn required<T: FromJson + Default>(&mut self, slot: usize, key: &'static str) -> T {
+        match self.take(slot) {
+            None => {
+                self.extra.push_missing(key);
+                T::default()
+            }
+            Some(value) => T::from_json(value).unwrap_or_else(|odd| {
+                self.extra.push_odd(key, odd);
+                T::default()
+            }),
+        }
+    }
+
+    /// A required property the model keeps as an `Option` (nullable, or readOnly /
+    /// writeOnly): `null` is `None`; absence is recorded as missing when `report_missing`.
+    pub fn required_option<T: FromJson>(&mut self, slot: usize, key: &'static str, report_missing: bool) -> Option<T> {
+        match self.take(slot) {
+            None => {
+                if report_missing {
+                    self.extra.push_missing(key);
+                }
+                None
+            }
+            Some(Value::Null) => None,
+            Some(value) => self.decoded(key, value),
+        }
+    }
+
+    /// An optional property; an explicit `null` decodes to `None` and is re-encoded as `null`.
+    pub fn optional<T: FromJson>(&mut self, slot: usize, key: &'static str) -> Option<T> {
+        match self.take(slot) {
+            None => None,
+            Some(Value::Null) => {
+                self.extra.push_null(key);
+                None
+            }
+            Some(value) => self.decoded(key, value),
+        }
+    }
+
+    /// An optional nullable property: absent, `null` and a value are three things.
+    pub fn nullable<T: FromJson>(&mut self, slot: usize, key: &'static str) -> Option<Option<T>> {
+        match self.take(slot) {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(value) => self.decoded(key, value).map(Some),
+        }
+    }
+
+    fn decoded<T: FromJson>(&mut self, key: &'static str, value: Value) -> Option<T> {
+        match T::from_json(value) {
+            Ok(v) => Some(v),
+            Err(odd) => {
+                self.extra.push_odd(key, odd);
+                None
+            }
+        }
+    }
+
+    /// `additionalProperties`: every unknown property whose value decodes as `T` (the
+    /// others stay unknown).
+    pub fn additional<T: FromJson>(&mut self) -> std::collections::BTreeMap<String, T> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut rest = Map::new();
+        for (key, value) in std::mem::take(&mut self.unknown) {
+            match T::from_json(value) {
+                Ok(v) => {
+                    out.insert(key, v);
+                }
+                Err(odd) => {
+                    rest.insert(key, odd);
+                }
+            }
+        }
+        self.unknown = rest;
+        out
+    }
+
+    /// The remaining properties become the object's unknown ones.
+    pub fn finish(mut self) -> Extra {
+        self.extra.set_unknown(self.unknown);
+        self.extra
+    }
+}
+
+/// A generated object model: its fields are written by [`Writer`].
+pub trait Object {
+    fn extra(&self) -> &Extra;
+    fn write_fields<M: SerializeMap>(&self, w: &mut Writer<'_, M>) -> Result<(), M::Error>;
+}
+
+/// The discriminator a tagged-union variant must carry: the property and the values that
+/// select the variant (the first is written when the object holds no valid one).
+pub type Tag = (&'static str, &'static [&'static str]);
+
+/// Writes an object's properties: set fields as set, untouched missing ones not at all,
+/// untouched odd ones as received, then the unknown ones.
+pub struct Writer<'a, M> {
+    map: M,
+    extra: &'a Extra,
+    tag: Option<Tag>,
+    tag_written: bool,
+}
+
+impl<M: SerializeMap> Writer<'_, M> {
+    fn entry<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), M::Error> {
+        if let Some((property, tags)) = self.tag {
+            if key == property {
+                self.tag_written = true;
+                let valid = matches!(serde_json::to_value(value), Ok(Value::String(s)) if tags.contains(&s.as_str()));
+                return if valid { self.map.serialize_entry(key, value) } else { self.map.serialize_entry(key, tags[0]) };
+            }
+        }
+        self.map.serialize_entry(key, value)
+    }
+
+    /// A field left untouched since decoding that held an odd value: write that value.
+    fn odd(&mut self, key: &'static str) -> Result<bool, M::Error> {
+        match self.extra.odd_value(key) {
+            Some(raw) => self.entry(key, raw).map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    pub fn required<T: Serialize + PartialEq + Default>(&mut self, key: &'static str, value: &T) -> Result<(), M::Error> {
+        let untouched = || *value == T::default();
+        if self.extra.is_missing(key) && untouched() {
+            return Ok(());
+        }
+        if self.extra.odd_value(key).is_some() && untouched() {
+            return self.odd(key).map(drop);
+        }
+        self.entry(key, value)
+    }
+
+    /// A required property kept as an `Option`: `None` is written as `null` unless it was
+    /// missing (or, when `skip_none`, always left out: readOnly and writeOnly properties).
+    pub fn required_option<T: Serialize>(&mut self, key: &'static str, value: &Option<T>, skip_none: bool) -> Result<(), M::Error> {
+        match value {
+            Some(v) => self.entry(key, v),
+            None if self.odd(key)? || skip_none || self.extra.is_missing(key) => Ok(()),
+            None => self.entry(key, &()),
+        }
+    }
+
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        match value {
+            Some(v) => self.entry(key, v),
+            None if self.odd(key)? => Ok(()),
+            None if self.extra.was_null(key) => self.entry(key, &()),
+            None => Ok(()),
+        }
+    }
+
+    pub fn nullable<T: Serialize>(&mut self, key: &'static str, value: &Option<Option<T>>) -> Result<(), M::Error> {
+        match value {
+            Some(v) => self.entry(key, v),
+            None => self.odd(key).map(drop),
+        }
+    }
+
+    /// `additionalProperties` entries.
+    pub fn additional<T: Serialize>(&mut self, map: &std::collections::BTreeMap<String, T>) -> Result<(), M::Error> {
+        for (key, value) in map {
+            self.map.serialize_entry(key, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// Serialises an object model, correcting its discriminator to `tag` when it is a variant
+/// of a tagged union.
+pub fn serialize_object<O: Object, S: Serializer>(object: &O, serializer: S, tag: Option<Tag>) -> Result<S::Ok, S::Error> {
+    let extra = object.extra();
+    let mut w = Writer { map: serializer.serialize_map(None)?, extra, tag, tag_written: false };
+    object.write_fields(&mut w)?;
+    if let (Some((property, tags)), false) = (w.tag, w.tag_written) {
+        w.map.serialize_entry(property, tags[0])?;
+    }
+    for (key, value) in extra.unknown() {
+        w.map.serialize_entry(key, value)?;
+    }
+    w.map.end()
+}
+
+/// `Serialize` and `Deserialize` for a generated object model.
+macro_rules! object {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::codec::serialize_object(self, serializer, None)
+            }
+        }
+        $crate::codec::deserialize_via_json!($name);
+    };
+}
+pub(crate) use object;
+
+/// `Deserialize` through [`FromJson`].
+macro_rules! deserialize_via_json {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::codec::deserialize(deserializer, stringify!($name))
+            }
+        }
+    };
+}
+pub(crate) use deserialize_via_json;
+
 /// The discriminator value of a payload, if it has one.
 pub fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
     value.get(property).and_then(Value::as_str)
 }
 
-/// Decodes an already-buffered value, mapping the error into the caller's deserializer.
-pub fn decode<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+/// `Debug` of a secret: only whether it is there.
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// One variant of an untagged union: the properties its type knows and needs, and how to
@@ -79,12 +498,12 @@ pub struct Candidate<T> {
     pub required: &'static [&'static str],
     /// String-enum properties and the values the variant knows for them.
     pub enums: &'static [(&'static str, &'static [&'static str])],
-    pub decode: fn(Value) -> Result<T, serde_json::Error>,
+    pub decode: fn(Value) -> Result<T, Value>,
 }
 
 impl<T> Candidate<T> {
     /// How many of the payload's enum values this variant does not know.
-    fn unknown_values(&self, map: &serde_json::Map<String, Value>) -> usize {
+    fn unknown_values(&self, map: &Map<String, Value>) -> usize {
         self.enums
             .iter()
             .filter(|(property, values)| {
@@ -100,10 +519,16 @@ impl<T> Candidate<T> {
 /// Within the first two groups a variant that knows the payload's enum values (an AWS
 /// instance size) beats one that does not, then the one with fewest properties wins. So a
 /// payload never decodes into a variant that would drop fields another variant keeps.
-pub fn decode_untagged<T, E: serde::de::Error>(value: Value, type_name: &str, candidates: &[Candidate<T>]) -> Result<T, E> {
-    let mut order: Vec<(usize, usize, usize, usize)> = (0..candidates.len()).map(|i| (2, 0, 0, i)).collect();
+/// A value no variant takes is given back.
+pub fn decode_untagged<T>(value: Value, candidates: &[Candidate<T>]) -> Result<T, Value> {
+    // Small unions (the spec's have at most a handful of variants): rank without allocating.
+    let mut order = [(2usize, 0usize, 0usize, 0usize); 16];
+    let order = &mut order[..candidates.len().min(16)];
+    for (i, entry) in order.iter_mut().enumerate() {
+        *entry = (2, 0, 0, i);
+    }
     if let Value::Object(map) = &value {
-        for entry in &mut order {
+        for entry in order.iter_mut() {
             let c = &candidates[entry.3];
             if !c.required.iter().all(|r| map.contains_key(*r)) {
                 continue;
@@ -116,16 +541,16 @@ pub fn decode_untagged<T, E: serde::de::Error>(value: Value, type_name: &str, ca
                 (1, unknown, usize::MAX - shared, entry.3)
             };
         }
-        order.sort();
+        order.sort_unstable();
     }
-    let mut errors = Vec::new();
-    for (_, _, _, i) in order {
-        match (candidates[i].decode)(value.clone()) {
+    let mut value = value;
+    for &mut (_, _, _, i) in order {
+        match (candidates[i].decode)(value) {
             Ok(decoded) => return Ok(decoded),
-            Err(e) => errors.push(e.to_string()),
+            Err(back) => value = back,
         }
     }
-    Err(E::custom(format!("{type_name}: the value matches none of its variants ({})", errors.join("; "))))
+    Err(value)
 }
 
 #[cfg(test)]
@@ -147,17 +572,17 @@ mod tests {
 
     #[test]
     fn the_tightest_covering_variant_wins() {
-        let small: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": 1}), "S", &candidates()).unwrap();
+        let small: Shape = decode_untagged(serde_json::json!({"a": 1}), &candidates()).unwrap();
         assert!(matches!(small, Shape::Small(_)));
-        let large: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": 1, "b": 2}), "S", &candidates()).unwrap();
+        let large: Shape = decode_untagged(serde_json::json!({"a": 1, "b": 2}), &candidates()).unwrap();
         assert!(matches!(large, Shape::Large(_)));
     }
 
     #[test]
     fn a_variant_that_knows_the_enum_value_wins_over_a_tighter_one() {
-        let known: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": "X"}), "S", &candidates()).unwrap();
+        let known: Shape = decode_untagged(serde_json::json!({"a": "X"}), &candidates()).unwrap();
         assert!(matches!(known, Shape::Small(_)));
-        let only_large_knows: Shape = decode_untagged::<_, serde_json::Error>(serde_json::json!({"a": "Y"}), "S", &candidates()).unwrap();
+        let only_large_knows: Shape = decode_untagged(serde_json::json!({"a": "Y"}), &candidates()).unwrap();
         assert!(matches!(only_large_knows, Shape::Large(_)));
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+#[doc(hidden)]
 /// A `pattern` of the spec, in the ECMAScript dialect OpenAPI uses, compiled on first use
 /// (once per process) with `regress`, which supports look-around and `\p{..}` classes.
 pub struct Pattern {
@@ -72,6 +73,12 @@ pub enum Rule {
     MaxProperties(u64),
     /// The integer must be one of these (an integer `enum`).
     OneOf(&'static [i64]),
+    /// A required property is absent (a decoded payload left it out, or a request lacks a
+    /// required writeOnly property).
+    Required,
+    /// The value received has a shape the spec does not describe (kept as received in the
+    /// object's [`Extra`](crate::Extra)).
+    Shape,
 }
 
 impl fmt::Display for Rule {
@@ -90,6 +97,8 @@ impl fmt::Display for Rule {
             Rule::MinProperties(n) => write!(f, "minProperties {n}"),
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
             Rule::OneOf(values) => write!(f, "enum {values:?}"),
+            Rule::Required => write!(f, "required"),
+            Rule::Shape => write!(f, "the type the spec declares"),
         }
     }
 }
@@ -132,6 +141,7 @@ impl Violations {
 
 /// The constraints the spec puts on a value where it is used (a property, an item, a
 /// parameter). Generated code builds these as statics.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct Rules {
     pub pattern: Option<&'static Pattern>,
@@ -152,6 +162,8 @@ pub struct Rules {
     pub items: Option<&'static Rules>,
     /// Rules for each value of a map.
     pub values: Option<&'static Rules>,
+    /// The value is a secret: a violation never quotes it.
+    pub secret: bool,
 }
 
 impl Rules {
@@ -171,19 +183,73 @@ impl Rules {
         allowed_integers: None,
         items: None,
         values: None,
+        secret: false,
     };
 }
 
 /// Walks a value, keeping the JSON pointer of the current position and the violations.
+#[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct Validator {
     path: Vec<String>,
     violations: Vec<Violation>,
+    /// Checking a request: readOnly properties are skipped (the server sets them, and a
+    /// read-modify-write sends back what it read), required writeOnly ones are needed.
+    request: bool,
 }
+
+/// What a violation shows of a secret value.
+const REDACTED: &str = "<redacted>";
 
 impl Validator {
     pub fn new() -> Self {
         Validator::default()
+    }
+
+    /// A validator for a value about to be sent: see [`Validate::validate_request`].
+    pub fn for_request() -> Self {
+        Validator { request: true, ..Validator::default() }
+    }
+
+    /// Like [`field`](Self::field), for a readOnly property: skipped when checking a request.
+    pub fn read_only_field<T: Validate + ?Sized>(&mut self, segment: &str, value: &T, rules: &Rules) {
+        if !self.request {
+            self.field(segment, value, rules);
+        }
+    }
+
+    /// A required writeOnly property: a request must carry it (a response never does).
+    pub fn write_only_required(&mut self, segment: &str, present: bool) {
+        if self.request && !present {
+            self.path.push(segment.to_owned());
+            self.violation(Rule::Required, "nothing");
+            self.path.pop();
+        }
+    }
+
+    /// Reports the missing and odd properties a decoded object recorded; `secrets` are the
+    /// wire names whose values are never quoted.
+    pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str]) {
+        for name in extra.missing() {
+            self.path.push((*name).to_owned());
+            self.violation(Rule::Required, "nothing");
+            self.path.pop();
+        }
+        for (name, value) in extra.odd() {
+            self.path.push(name.to_owned());
+            if secrets.contains(&name) {
+                self.violation(Rule::Shape, REDACTED);
+            } else {
+                let mut shown = value.to_string();
+                if shown.len() > 200 {
+                    let cut = (0..=200).rev().find(|i| shown.is_char_boundary(*i)).unwrap_or(0);
+                    shown.truncate(cut);
+                    shown.push_str("...");
+                }
+                self.violation(Rule::Shape, shown);
+            }
+            self.path.pop();
+        }
     }
 
     /// Checks `value` (its own rules and everything inside it) under the key `segment`.
@@ -206,41 +272,43 @@ impl Validator {
 
     /// String rules: pattern and lengths (in characters, as JSON Schema counts them).
     pub fn text(&mut self, text: &str, rules: &Rules) {
+        let shown = || if rules.secret { REDACTED.to_owned() } else { format!("{text:?}") };
         if let Some(pattern) = rules.pattern {
             if !pattern.is_match(text) {
-                self.violation(Rule::Pattern(pattern.source()), format!("{text:?}"));
+                self.violation(Rule::Pattern(pattern.source()), shown());
             }
         }
         if rules.min_length.is_some() || rules.max_length.is_some() {
             let length = text.chars().count() as u64;
             if rules.min_length.is_some_and(|min| length < min) {
-                self.violation(Rule::MinLength(rules.min_length.unwrap_or_default()), format!("{text:?}"));
+                self.violation(Rule::MinLength(rules.min_length.unwrap_or_default()), shown());
             }
             if rules.max_length.is_some_and(|max| length > max) {
-                self.violation(Rule::MaxLength(rules.max_length.unwrap_or_default()), format!("{text:?}"));
+                self.violation(Rule::MaxLength(rules.max_length.unwrap_or_default()), shown());
             }
         }
     }
 
     /// Number rules: bounds, inclusive or exclusive, and allowed values.
     pub fn number(&mut self, n: f64, shown: impl fmt::Display, rules: &Rules) {
+        let shown: &dyn fmt::Display = if rules.secret { &REDACTED } else { &shown };
         if let Some(allowed) = rules.allowed_integers {
             if !allowed.iter().any(|a| *a as f64 == n) {
-                self.violation(Rule::OneOf(allowed), &shown);
+                self.violation(Rule::OneOf(allowed), shown);
             }
         }
         if let Some(min) = rules.minimum {
             if rules.exclusive_minimum && n <= min {
-                self.violation(Rule::ExclusiveMinimum(min), &shown);
+                self.violation(Rule::ExclusiveMinimum(min), shown);
             } else if n < min {
-                self.violation(Rule::Minimum(min), &shown);
+                self.violation(Rule::Minimum(min), shown);
             }
         }
         if let Some(max) = rules.maximum {
             if rules.exclusive_maximum && n >= max {
-                self.violation(Rule::ExclusiveMaximum(max), &shown);
+                self.violation(Rule::ExclusiveMaximum(max), shown);
             } else if n > max {
-                self.violation(Rule::Maximum(max), &shown);
+                self.violation(Rule::Maximum(max), shown);
             }
         }
     }
@@ -302,12 +370,23 @@ pub trait Validate {
         validator.finish()
     }
 
+    /// Validation for a value about to be sent: as [`validate`](Self::validate), but
+    /// readOnly properties are not checked (the server sets them) and required writeOnly
+    /// properties (a new user's password) must be present.
+    fn validate_request(&self) -> Result<(), Violations> {
+        let mut validator = Validator::for_request();
+        self.validate_into(&mut validator);
+        validator.finish()
+    }
+
     /// Checks what is inside the value (a model's fields), `v` being positioned at it.
+    #[doc(hidden)]
     fn validate_into(&self, v: &mut Validator) {
         let _ = v;
     }
 
     /// Checks the rules the spec puts on this value where it is used.
+    #[doc(hidden)]
     fn check_rules(&self, rules: &Rules, v: &mut Validator) {
         let _ = (rules, v);
     }
@@ -470,6 +549,14 @@ macro_rules! pattern_newtype {
             type Error = $crate::validation::PatternError;
             fn try_from(value: String) -> Result<Self, Self::Error> {
                 Self::new(value)
+            }
+        }
+        impl $crate::codec::FromJson for $name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+                match value {
+                    ::serde_json::Value::String(s) => Ok(Self(s)),
+                    other => Err(other),
+                }
             }
         }
         impl AsRef<str> for $name {

@@ -2,25 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessListItemView {
     /// Range of IP addresses in Classless Inter-Domain Routing (CIDR) notation that found in this project's access list.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "cidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cidr_block: Option<Option<String>>,
     /// IP address included in the API access list.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AccessListItemView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "cidrBlock" => Some(0),
+                "ipAddress" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cidr_block: f.nullable(0, "cidrBlock"),
+            ip_address: f.required_option(1, "ipAddress", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AccessListItemView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("cidrBlock", &self.cidr_block)?;
+        w.required_option("ipAddress", &self.ip_address, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AccessListItemView);
 impl crate::validation::Validate for AccessListItemView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -31,7 +58,8 @@ impl crate::validation::Validate for AccessListItemView {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
-        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.read_only_field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
+        v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,38 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Acknowledging an alert prevents successive notifications. Specify the `acknowledgeUntil` date and optional comment or `unacknowledgeAlert` boolean.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeAlert {
     /// Date and time until which this alert has been acknowledged. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if a MongoDB User previously acknowledged this alert.
-    #[serde(
-        rename = "acknowledgedUntil",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acknowledged_until: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Comment that a MongoDB Cloud user submitted when acknowledging the alert.
-    #[serde(
-        rename = "acknowledgementComment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acknowledgement_comment: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Flag that indicates to unacknowledge a previously acknowledged alert. By default this value is set to false. If set to true, it will override the `acknowledgedUntil` parameter.
-    #[serde(
-        rename = "unacknowledgeAlert",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unacknowledge_alert: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AcknowledgeAlert {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "acknowledgedUntil" => Some(0),
+                "acknowledgementComment" => Some(1),
+                "links" => Some(2),
+                "unacknowledgeAlert" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            acknowledged_until: f.optional(0, "acknowledgedUntil"),
+            acknowledgement_comment: f.optional(1, "acknowledgementComment"),
+            links: f.optional(2, "links"),
+            unacknowledge_alert: f.optional(3, "unacknowledgeAlert"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AcknowledgeAlert {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("acknowledgedUntil", &self.acknowledged_until)?;
+        w.optional("acknowledgementComment", &self.acknowledgement_comment)?;
+        w.optional("links", &self.links)?;
+        w.optional("unacknowledgeAlert", &self.unacknowledge_alert)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AcknowledgeAlert);
 impl crate::validation::Validate for AcknowledgeAlert {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
@@ -50,11 +74,12 @@ impl crate::validation::Validate for AcknowledgeAlert {
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "unacknowledgeAlert",
             &self.unacknowledge_alert,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,21 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOrRemoveGroupRole {
     /// Project-level role to assign to or remove from the MongoDB Cloud user.
-    #[serde(rename = "groupRole")]
     pub group_role: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AddOrRemoveGroupRole {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(group_role: String) -> Self {
-        Self { group_role }
+        Self {
+            group_role,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for AddOrRemoveGroupRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "groupRole" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_role: f.required(0, "groupRole"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AddOrRemoveGroupRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("groupRole", &self.group_role)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AddOrRemoveGroupRole);
 impl crate::validation::Validate for AddOrRemoveGroupRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

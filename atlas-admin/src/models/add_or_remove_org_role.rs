@@ -2,22 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOrRemoveOrgRole {
     /// Organization-level role.
-    #[serde(rename = "orgRole")]
     pub org_role: AddOrRemoveOrgRoleOrgRole,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AddOrRemoveOrgRole {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(org_role: AddOrRemoveOrgRoleOrgRole) -> Self {
-        Self { org_role }
+        Self {
+            org_role,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for AddOrRemoveOrgRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "orgRole" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            org_role: f.required(0, "orgRole"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AddOrRemoveOrgRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("orgRole", &self.org_role)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AddOrRemoveOrgRole);
 impl crate::validation::Validate for AddOrRemoveOrgRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgRole", &self.org_role, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization-level role.

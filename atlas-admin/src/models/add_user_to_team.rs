@@ -2,21 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddUserToTeam {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     pub id: ObjectId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AddUserToTeam {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(id: ObjectId) -> Self {
-        Self { id }
+        Self {
+            id,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for AddUserToTeam {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "id" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AddUserToTeam {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AddUserToTeam);
 impl crate::validation::Validate for AddUserToTeam {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Additional metadata associated with the line item.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdditionalData {
     /// Identifier of the stream processor associated with the line item.
-    #[serde(rename = "processorId", default, skip_serializing_if = "Option::is_none")]
     pub processor_id: Option<ObjectId>,
     /// Name of the stream processor associated with the line item.
-    #[serde(rename = "processorName", default, skip_serializing_if = "Option::is_none")]
     pub processor_name: Option<String>,
     /// Workspace associated with the line item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AdditionalData {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "processorId" => Some(0),
+                "processorName" => Some(1),
+                "workspace" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            processor_id: f.optional(0, "processorId"),
+            processor_name: f.optional(1, "processorName"),
+            workspace: f.optional(2, "workspace"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdditionalData {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("processorId", &self.processor_id)?;
+        w.optional("processorName", &self.processor_name)?;
+        w.optional("workspace", &self.workspace)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdditionalData);
 impl crate::validation::Validate for AdditionalData {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("processorId", &self.processor_id, &crate::validation::Rules::NONE);
         v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
         v.field("workspace", &self.workspace, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

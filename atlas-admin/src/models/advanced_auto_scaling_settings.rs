@@ -2,19 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AdvancedComputeAutoScaling, DiskGbAutoScaling};
 /// Options that determine how this cluster handles resource scaling.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedAutoScalingSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<AdvancedComputeAutoScaling>,
-    #[serde(rename = "diskGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_gb: Option<DiskGbAutoScaling>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AdvancedAutoScalingSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "compute" => Some(0),
+                "diskGB" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            compute: f.optional(0, "compute"),
+            disk_gb: f.optional(1, "diskGB"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdvancedAutoScalingSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("compute", &self.compute)?;
+        w.optional("diskGB", &self.disk_gb)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdvancedAutoScalingSettings);
 impl crate::validation::Validate for AdvancedAutoScalingSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.field("diskGB", &self.disk_gb, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,66 +2,36 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterConnectionStrings,
     ComponentLabel, EmployeeAccessGrantView, Link, ObjectId, ReplicationSpec,
     ResourceName, ResourceTag,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedClusterDescription {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(
-        rename = "acceptDataRisksAndForceReplicaSetReconfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
-    #[serde(
-        rename = "advancedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses [Cloud Backups](https://docs.atlas.mongodb.com/backup/cloud-backup/overview/) for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
-    #[serde(rename = "backupEnabled", default, skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
-    #[serde(rename = "biConnector", default, skip_serializing_if = "Option::is_none")]
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    #[serde(rename = "clusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<AdvancedClusterDescriptionClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    #[serde(
-        rename = "configServerManagementMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_management_mode: Option<
         AdvancedClusterDescriptionConfigServerManagementMode,
     >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "configServerType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_type: Option<AdvancedClusterDescriptionConfigServerType>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStrings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -74,41 +44,20 @@ pub struct AdvancedClusterDescription {
     /// Storage charge calculations depend on whether you choose the default value or a custom value.
     ///
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    #[serde(
-        rename = "diskWarmingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disk_warming_mode: Option<AdvancedClusterDescriptionDiskWarmingMode>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    #[serde(
-        rename = "encryptionAtRestProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_at_rest_provider: Option<
         AdvancedClusterDescriptionEncryptionAtRestProvider,
     >,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version: Option<String>,
     /// Feature compatibility version expiration date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersionExpirationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version_expiration_date: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
@@ -119,64 +68,41 @@ pub struct AdvancedClusterDescription {
     /// When set to true, the management mode is set to Self-Managed Sharding. This mode leaves the management of shards in your hands and is built to provide an advanced and flexible deployment experience.
     ///
     /// This setting cannot be changed once the cluster is deployed.
-    #[serde(
-        rename = "globalClusterSelfManagedSharding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource tags instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ComponentLabel>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "mongoDBEmployeeAccessGrant",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// MongoDB major version of the cluster.
     ///
     /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](#tag/Projects/operation/getProjectLTSVersions).
     ///
     /// On update: Increase version only by 1 major version at a time. If the cluster is pinned to a MongoDB feature compatibility version exactly one major version below the current MongoDB version, the MongoDB version can be downgraded to the previous major version.
-    #[serde(
-        rename = "mongoDBMajorVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_major_version: Option<String>,
     /// Version of MongoDB that the cluster runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the advanced cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
     /// Flag that indicates whether the cluster is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// Flag that indicates whether the cluster uses continuous cloud backups.
-    #[serde(rename = "pitEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pit_enabled: Option<bool>,
     /// Set this field to configure the replica set scaling mode for your cluster.
     ///
@@ -185,23 +111,12 @@ pub struct AdvancedClusterDescription {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    #[serde(
-        rename = "replicaSetScalingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_set_scaling_strategy: Option<
         AdvancedClusterDescriptionReplicaSetScalingStrategy,
     >,
     /// List of settings that configure your cluster regions. For Global Clusters, each object in the array represents a zone where your clusters nodes deploy. For non-Global sharded clusters and replica sets, this array has one object representing where your clusters nodes deploy.
-    #[serde(
-        rename = "replicationSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_specs: Option<Vec<ReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    #[serde(rename = "rootCertType", default, skip_serializing_if = "Option::is_none")]
     pub root_cert_type: Option<AdvancedClusterDescriptionRootCertType>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
@@ -212,26 +127,155 @@ pub struct AdvancedClusterDescription {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<AdvancedClusterDescriptionStateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
-    #[serde(
-        rename = "terminationProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    #[serde(
-        rename = "versionReleaseSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version_release_system: Option<AdvancedClusterDescriptionVersionReleaseSystem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AdvancedClusterDescription {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            32usize,
+            |key| match key {
+                "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
+                "advancedConfiguration" => Some(1),
+                "backupEnabled" => Some(2),
+                "biConnector" => Some(3),
+                "clusterType" => Some(4),
+                "configServerManagementMode" => Some(5),
+                "configServerType" => Some(6),
+                "connectionStrings" => Some(7),
+                "createDate" => Some(8),
+                "diskSizeGB" => Some(9),
+                "diskWarmingMode" => Some(10),
+                "encryptionAtRestProvider" => Some(11),
+                "featureCompatibilityVersion" => Some(12),
+                "featureCompatibilityVersionExpirationDate" => Some(13),
+                "globalClusterSelfManagedSharding" => Some(14),
+                "groupId" => Some(15),
+                "id" => Some(16),
+                "labels" => Some(17),
+                "links" => Some(18),
+                "mongoDBEmployeeAccessGrant" => Some(19),
+                "mongoDBMajorVersion" => Some(20),
+                "mongoDBVersion" => Some(21),
+                "name" => Some(22),
+                "paused" => Some(23),
+                "pitEnabled" => Some(24),
+                "replicaSetScalingStrategy" => Some(25),
+                "replicationSpecs" => Some(26),
+                "rootCertType" => Some(27),
+                "stateName" => Some(28),
+                "tags" => Some(29),
+                "terminationProtectionEnabled" => Some(30),
+                "versionReleaseSystem" => Some(31),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            accept_data_risks_and_force_replica_set_reconfig: f
+                .optional(0, "acceptDataRisksAndForceReplicaSetReconfig"),
+            advanced_configuration: f.optional(1, "advancedConfiguration"),
+            backup_enabled: f.optional(2, "backupEnabled"),
+            bi_connector: f.optional(3, "biConnector"),
+            cluster_type: f.optional(4, "clusterType"),
+            config_server_management_mode: f.optional(5, "configServerManagementMode"),
+            config_server_type: f.optional(6, "configServerType"),
+            connection_strings: f.optional(7, "connectionStrings"),
+            create_date: f.optional(8, "createDate"),
+            disk_size_gb: f.optional(9, "diskSizeGB"),
+            disk_warming_mode: f.optional(10, "diskWarmingMode"),
+            encryption_at_rest_provider: f.optional(11, "encryptionAtRestProvider"),
+            feature_compatibility_version: f.optional(12, "featureCompatibilityVersion"),
+            feature_compatibility_version_expiration_date: f
+                .optional(13, "featureCompatibilityVersionExpirationDate"),
+            global_cluster_self_managed_sharding: f
+                .optional(14, "globalClusterSelfManagedSharding"),
+            group_id: f.optional(15, "groupId"),
+            id: f.optional(16, "id"),
+            labels: f.optional(17, "labels"),
+            links: f.optional(18, "links"),
+            mongo_db_employee_access_grant: f.optional(19, "mongoDBEmployeeAccessGrant"),
+            mongo_db_major_version: f.optional(20, "mongoDBMajorVersion"),
+            mongo_db_version: f.optional(21, "mongoDBVersion"),
+            name: f.optional(22, "name"),
+            paused: f.optional(23, "paused"),
+            pit_enabled: f.optional(24, "pitEnabled"),
+            replica_set_scaling_strategy: f.optional(25, "replicaSetScalingStrategy"),
+            replication_specs: f.optional(26, "replicationSpecs"),
+            root_cert_type: f.optional(27, "rootCertType"),
+            state_name: f.optional(28, "stateName"),
+            tags: f.optional(29, "tags"),
+            termination_protection_enabled: f
+                .optional(30, "terminationProtectionEnabled"),
+            version_release_system: f.optional(31, "versionReleaseSystem"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdvancedClusterDescription {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+        )?;
+        w.optional("advancedConfiguration", &self.advanced_configuration)?;
+        w.optional("backupEnabled", &self.backup_enabled)?;
+        w.optional("biConnector", &self.bi_connector)?;
+        w.optional("clusterType", &self.cluster_type)?;
+        w.optional("configServerManagementMode", &self.config_server_management_mode)?;
+        w.optional("configServerType", &self.config_server_type)?;
+        w.optional("connectionStrings", &self.connection_strings)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskWarmingMode", &self.disk_warming_mode)?;
+        w.optional("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
+        w.optional("featureCompatibilityVersion", &self.feature_compatibility_version)?;
+        w.optional(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+        )?;
+        w.optional(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+        )?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("labels", &self.labels)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBEmployeeAccessGrant", &self.mongo_db_employee_access_grant)?;
+        w.optional("mongoDBMajorVersion", &self.mongo_db_major_version)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("name", &self.name)?;
+        w.optional("paused", &self.paused)?;
+        w.optional("pitEnabled", &self.pit_enabled)?;
+        w.optional("replicaSetScalingStrategy", &self.replica_set_scaling_strategy)?;
+        w.optional("replicationSpecs", &self.replication_specs)?;
+        w.optional("rootCertType", &self.root_cert_type)?;
+        w.optional("stateName", &self.state_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        w.optional("versionReleaseSystem", &self.version_release_system)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdvancedClusterDescription);
 impl crate::validation::Validate for AdvancedClusterDescription {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
@@ -256,17 +300,21 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.config_server_management_mode,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "configServerType",
             &self.config_server_type,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
         v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
         v.field(
             "diskWarmingMode",
@@ -278,12 +326,12 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.encryption_at_rest_provider,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersion",
             &self.feature_compatibility_version,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersionExpirationDate",
             &self.feature_compatibility_version_expiration_date,
             &crate::validation::Rules::NONE,
@@ -293,11 +341,11 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.global_cluster_self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoDBEmployeeAccessGrant",
             &self.mongo_db_employee_access_grant,
             &crate::validation::Rules::NONE,
@@ -307,7 +355,7 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.mongo_db_major_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.read_only_field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
@@ -322,7 +370,11 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &crate::validation::Rules::NONE,
         );
         v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.field(
             "terminationProtectionEnabled",
@@ -334,6 +386,7 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Configuration of nodes that comprise the cluster.

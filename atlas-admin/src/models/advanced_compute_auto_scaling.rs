@@ -2,48 +2,72 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BaseCloudProviderInstanceSize;
 /// Options that determine how this cluster handles CPU scaling.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedComputeAutoScaling {
     /// Flag that indicates whether instance size reactive auto-scaling is enabled.
     ///
     /// - Set to `true` to enable instance size reactive auto-scaling. If enabled, you must specify a value for `replicationSpecs[n].regionConfigs[m].autoScaling.compute.maxInstanceSize`.
     /// - Set to `false` to disable instance size reactive auto-scaling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "maxInstanceSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "minInstanceSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// Flag that indicates whether the instance size may scale down via reactive auto-scaling. MongoDB Cloud requires this parameter if `replicationSpecs[n].regionConfigs[m].autoScaling.compute.enabled` is `true`. If you enable this option, specify a value for `replicationSpecs[n].regionConfigs[m].autoScaling.compute.minInstanceSize`.
-    #[serde(
-        rename = "scaleDownEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scale_down_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AdvancedComputeAutoScaling {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "enabled" => Some(0),
+                "maxInstanceSize" => Some(1),
+                "minInstanceSize" => Some(2),
+                "scaleDownEnabled" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.optional(0, "enabled"),
+            max_instance_size: f.optional(1, "maxInstanceSize"),
+            min_instance_size: f.optional(2, "minInstanceSize"),
+            scale_down_enabled: f.optional(3, "scaleDownEnabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdvancedComputeAutoScaling {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("enabled", &self.enabled)?;
+        w.optional("maxInstanceSize", &self.max_instance_size)?;
+        w.optional("minInstanceSize", &self.min_instance_size)?;
+        w.optional("scaleDownEnabled", &self.scale_down_enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdvancedComputeAutoScaling);
 impl crate::validation::Validate for AdvancedComputeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "maxInstanceSize",
             &self.max_instance_size,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "minInstanceSize",
             &self.min_instance_size,
             &crate::validation::Rules::NONE,
@@ -53,5 +77,6 @@ impl crate::validation::Validate for AdvancedComputeAutoScaling {
             &self.scale_down_enabled,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,27 +2,64 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupApiPolicyItem, ObjectId};
 /// List that contains a document for each backup policy item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedDiskBackupSnapshotSchedulePolicy {
     /// Unique 24-hexadecimal digit string that identifies this backup policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List that contains the specifications for one policy.
-    #[serde(rename = "policyItems")]
     pub policy_items: Vec<DiskBackupApiPolicyItem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AdvancedDiskBackupSnapshotSchedulePolicy {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(policy_items: Vec<DiskBackupApiPolicyItem>) -> Self {
-        Self { id: None, policy_items }
+        Self {
+            id: None,
+            policy_items,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for AdvancedDiskBackupSnapshotSchedulePolicy {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "id" => Some(0),
+                "policyItems" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            policy_items: f.required(1, "policyItems"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdvancedDiskBackupSnapshotSchedulePolicy {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.required("policyItems", &self.policy_items)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdvancedDiskBackupSnapshotSchedulePolicy);
 impl crate::validation::Validate for AdvancedDiskBackupSnapshotSchedulePolicy {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

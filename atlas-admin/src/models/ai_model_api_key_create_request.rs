@@ -2,21 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiModelApiKeyCreateRequest {
     /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<AiModelApiKeyCreateRequestCloud>,
     /// Geography scope for this API key. Use "ANY" for a geography-agnostic scope. Additional geography values will be supported in future API versions.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geography: Option<AiModelApiKeyCreateRequestGeography>,
     /// A name for the new API key that will be created.
     pub name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AiModelApiKeyCreateRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -25,9 +25,45 @@ impl AiModelApiKeyCreateRequest {
             cloud: None,
             geography: None,
             name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AiModelApiKeyCreateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "cloud" => Some(0),
+                "geography" => Some(1),
+                "name" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud: f.required_option(0, "cloud", false),
+            geography: f.required_option(1, "geography", false),
+            name: f.required(2, "name"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AiModelApiKeyCreateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloud", &self.cloud, true)?;
+        w.required_option("geography", &self.geography, true)?;
+        w.required("name", &self.name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AiModelApiKeyCreateRequest);
 impl crate::validation::Validate for AiModelApiKeyCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
@@ -36,8 +72,11 @@ impl crate::validation::Validate for AiModelApiKeyCreateRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.write_only_required("cloud", self.cloud.is_some());
         v.field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.write_only_required("geography", self.geography.is_some());
         v.field("name", &self.name, &NAME);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.

@@ -2,77 +2,142 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AiModelApiKeyResponse {
     /// Identifier used to reference this API key in admin API calls.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "apiKeyId", default, skip_serializing_if = "Option::is_none")]
     pub api_key_id: Option<String>,
     /// Cloud provider scope for this API key. Use "ANY" for cloud-agnostic scope.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<String>,
     /// UTC date when the API key was created. This parameter is formatted as an ISO 8601 timestamp.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Name of the user that created this API key. If no user name is available, the user ID is returned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Server-computed endpoint hostname derived from `cloud` and `geography`. This field is read-only and must not be supplied in request bodies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Geography scope for this API key. Use "ANY" for geography-agnostic scope.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geography: Option<String>,
     /// ID of the Atlas group this API key belongs to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// UTC date when the API key was last used. This parameter is formatted as an ISO 8601 timestamp.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUsedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub last_used_at: Option<Option<String>>,
     /// A partially obfuscated version of the API key secret returned when the API key was created.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "maskedSecret", default, skip_serializing_if = "Option::is_none")]
     pub masked_secret: Option<String>,
     /// Arbitrary string identifier assigned to this API key for convenient identification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The full API key secret used for interacting with the embedding / reranking service. Note: this will only be fully populated in the response to a create API key request. Responses to get, list, and update requests will not include the secret.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub secret: Option<Option<String>>,
     /// A string describing the current status of the API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for AiModelApiKeyResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AiModelApiKeyResponse")
+            .field("api_key_id", &self.api_key_id)
+            .field("cloud", &self.cloud)
+            .field("created_at", &self.created_at)
+            .field("created_by", &self.created_by)
+            .field("endpoint", &self.endpoint)
+            .field("geography", &self.geography)
+            .field("group_id", &self.group_id)
+            .field("last_used_at", &self.last_used_at)
+            .field("masked_secret", &self.masked_secret)
+            .field("name", &self.name)
+            .field(
+                "secret",
+                &self.secret.as_ref().map(|v| v.as_ref().map(|_| crate::codec::Redacted)),
+            )
+            .field("status", &self.status)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for AiModelApiKeyResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "apiKeyId" => Some(0),
+                "cloud" => Some(1),
+                "createdAt" => Some(2),
+                "createdBy" => Some(3),
+                "endpoint" => Some(4),
+                "geography" => Some(5),
+                "groupId" => Some(6),
+                "lastUsedAt" => Some(7),
+                "maskedSecret" => Some(8),
+                "name" => Some(9),
+                "secret" => Some(10),
+                "status" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key_id: f.optional(0, "apiKeyId"),
+            cloud: f.optional(1, "cloud"),
+            created_at: f.optional(2, "createdAt"),
+            created_by: f.optional(3, "createdBy"),
+            endpoint: f.optional(4, "endpoint"),
+            geography: f.optional(5, "geography"),
+            group_id: f.optional(6, "groupId"),
+            last_used_at: f.nullable(7, "lastUsedAt"),
+            masked_secret: f.optional(8, "maskedSecret"),
+            name: f.optional(9, "name"),
+            secret: f.nullable(10, "secret"),
+            status: f.optional(11, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AiModelApiKeyResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("apiKeyId", &self.api_key_id)?;
+        w.optional("cloud", &self.cloud)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("createdBy", &self.created_by)?;
+        w.optional("endpoint", &self.endpoint)?;
+        w.optional("geography", &self.geography)?;
+        w.optional("groupId", &self.group_id)?;
+        w.nullable("lastUsedAt", &self.last_used_at)?;
+        w.optional("maskedSecret", &self.masked_secret)?;
+        w.optional("name", &self.name)?;
+        w.nullable("secret", &self.secret)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AiModelApiKeyResponse);
 impl crate::validation::Validate for AiModelApiKeyResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
@@ -80,17 +145,34 @@ impl crate::validation::Validate for AiModelApiKeyResponse {
             max_length: Some(250),
             ..crate::validation::Rules::NONE
         };
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("createdBy", &self.created_by, &crate::validation::Rules::NONE);
-        v.field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
-        v.field("maskedSecret", &self.masked_secret, &crate::validation::Rules::NONE);
+        v.read_only_field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
+        v.read_only_field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createdBy",
+            &self.created_by,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
+        v.read_only_field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "lastUsedAt",
+            &self.last_used_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "maskedSecret",
+            &self.masked_secret,
+            &crate::validation::Rules::NONE,
+        );
         v.field("name", &self.name, &NAME);
-        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["secret"]);
     }
 }

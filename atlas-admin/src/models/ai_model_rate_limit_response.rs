@@ -2,49 +2,83 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiModelRateLimitResponse {
     /// Cloud provider scope for this rate limit. Use "ANY" for cloud-agnostic scope.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<String>,
     /// Server-computed endpoint hostname derived from `cloud` and `geography`. This field is read-only and must not be supplied in request bodies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Geography scope for this rate limit. Use "ANY" for geography-agnostic scope.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geography: Option<String>,
     /// Identifier used to reference this model group.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "modelGroupName", default, skip_serializing_if = "Option::is_none")]
     pub model_group_name: Option<String>,
     /// List of embedding model names included in this model group.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "modelNames", default, skip_serializing_if = "Option::is_none")]
     pub model_names: Option<Vec<String>>,
     /// The number of requests per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
-    #[serde(
-        rename = "requestsPerMinuteLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requests_per_minute_limit: Option<i32>,
     /// The number of tokens per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
-    #[serde(
-        rename = "tokensPerMinuteLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tokens_per_minute_limit: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AiModelRateLimitResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "cloud" => Some(0),
+                "endpoint" => Some(1),
+                "geography" => Some(2),
+                "modelGroupName" => Some(3),
+                "modelNames" => Some(4),
+                "requestsPerMinuteLimit" => Some(5),
+                "tokensPerMinuteLimit" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud: f.optional(0, "cloud"),
+            endpoint: f.optional(1, "endpoint"),
+            geography: f.optional(2, "geography"),
+            model_group_name: f.optional(3, "modelGroupName"),
+            model_names: f.optional(4, "modelNames"),
+            requests_per_minute_limit: f.optional(5, "requestsPerMinuteLimit"),
+            tokens_per_minute_limit: f.optional(6, "tokensPerMinuteLimit"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AiModelRateLimitResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloud", &self.cloud)?;
+        w.optional("endpoint", &self.endpoint)?;
+        w.optional("geography", &self.geography)?;
+        w.optional("modelGroupName", &self.model_group_name)?;
+        w.optional("modelNames", &self.model_names)?;
+        w.optional("requestsPerMinuteLimit", &self.requests_per_minute_limit)?;
+        w.optional("tokensPerMinuteLimit", &self.tokens_per_minute_limit)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AiModelRateLimitResponse);
 impl crate::validation::Validate for AiModelRateLimitResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MODEL_NAMES: crate::validation::Rules = crate::validation::Rules {
@@ -59,15 +93,15 @@ impl crate::validation::Validate for AiModelRateLimitResponse {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("cloud", &self.cloud, &crate::validation::Rules::NONE);
+        v.read_only_field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
+        v.read_only_field("geography", &self.geography, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "modelGroupName",
             &self.model_group_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("modelNames", &self.model_names, &MODEL_NAMES);
+        v.read_only_field("modelNames", &self.model_names, &MODEL_NAMES);
         v.field(
             "requestsPerMinuteLimit",
             &self.requests_per_minute_limit,
@@ -78,5 +112,6 @@ impl crate::validation::Validate for AiModelRateLimitResponse {
             &self.tokens_per_minute_limit,
             &TOKENS_PER_MINUTE_LIMIT,
         );
+        v.extra(&self.extra, &[]);
     }
 }

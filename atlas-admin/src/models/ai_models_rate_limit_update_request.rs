@@ -2,15 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiModelsRateLimitUpdateRequest {
     /// The number of requests per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
-    #[serde(rename = "requestsPerMinuteLimit")]
     pub requests_per_minute_limit: i32,
     /// The number of tokens per minute allowed for this model group. Must be a positive integer. Cannot be more than the organization level limit for this group model.
-    #[serde(rename = "tokensPerMinuteLimit")]
     pub tokens_per_minute_limit: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AiModelsRateLimitUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -18,9 +18,42 @@ impl AiModelsRateLimitUpdateRequest {
         Self {
             requests_per_minute_limit,
             tokens_per_minute_limit,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AiModelsRateLimitUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "requestsPerMinuteLimit" => Some(0),
+                "tokensPerMinuteLimit" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            requests_per_minute_limit: f.required(0, "requestsPerMinuteLimit"),
+            tokens_per_minute_limit: f.required(1, "tokensPerMinuteLimit"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AiModelsRateLimitUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("requestsPerMinuteLimit", &self.requests_per_minute_limit)?;
+        w.required("tokensPerMinuteLimit", &self.tokens_per_minute_limit)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AiModelsRateLimitUpdateRequest);
 impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REQUESTS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
@@ -41,5 +74,6 @@ impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
             &self.tokens_per_minute_limit,
             &TOKENS_PER_MINUTE_LIMIT,
         );
+        v.extra(&self.extra, &[]);
     }
 }

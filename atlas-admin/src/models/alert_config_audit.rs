@@ -2,83 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AlertConfigAuditTypeView, Link, ObjectId, Principal, Raw};
 /// Alert configuration audit indicates any activities around alert settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertConfigAudit {
     /// Unique 24-hexadecimal digit string that identifies the alert configuration associated with the `alertId`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "alertConfigId", default, skip_serializing_if = "Option::is_none")]
     pub alert_config_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "apiKeyId", default, skip_serializing_if = "Option::is_none")]
     pub api_key_id: Option<ObjectId>,
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "delegatePrincipal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delegate_principal: Option<Principal>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: AlertConfigAuditTypeView,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag that indicates whether a MongoDB employee triggered the specified event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "isGlobalAdmin", default, skip_serializing_if = "Option::is_none")]
     pub is_global_admin: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Public part of the API key that triggered the event. If this resource returns this parameter, it doesn't return the **username** parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
     /// IPv4 or IPv6 address from which the user triggered this event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "remoteAddress", default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the console user who triggered the event. If this resource returns this parameter, it doesn't return the `apiKeyId` parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
     /// Email address for the user who triggered this event. If this resource returns this parameter, it doesn't return the `publicApiKey` parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AlertConfigAudit {
     /// A value with the required fields set and every optional one `None`.
@@ -99,33 +82,118 @@ impl AlertConfigAudit {
             remote_address: None,
             user_id: None,
             username: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AlertConfigAudit {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            15usize,
+            |key| match key {
+                "alertConfigId" => Some(0),
+                "apiKeyId" => Some(1),
+                "created" => Some(2),
+                "delegatePrincipal" => Some(3),
+                "eventTypeName" => Some(4),
+                "groupId" => Some(5),
+                "id" => Some(6),
+                "isGlobalAdmin" => Some(7),
+                "links" => Some(8),
+                "orgId" => Some(9),
+                "publicKey" => Some(10),
+                "raw" => Some(11),
+                "remoteAddress" => Some(12),
+                "userId" => Some(13),
+                "username" => Some(14),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            alert_config_id: f.optional(0, "alertConfigId"),
+            api_key_id: f.optional(1, "apiKeyId"),
+            created: f.required_option(2, "created", true),
+            delegate_principal: f.optional(3, "delegatePrincipal"),
+            event_type_name: f.required(4, "eventTypeName"),
+            group_id: f.optional(5, "groupId"),
+            id: f.required_option(6, "id", true),
+            is_global_admin: f.optional(7, "isGlobalAdmin"),
+            links: f.optional(8, "links"),
+            org_id: f.optional(9, "orgId"),
+            public_key: f.optional(10, "publicKey"),
+            raw: f.optional(11, "raw"),
+            remote_address: f.optional(12, "remoteAddress"),
+            user_id: f.optional(13, "userId"),
+            username: f.optional(14, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AlertConfigAudit {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("alertConfigId", &self.alert_config_id)?;
+        w.optional("apiKeyId", &self.api_key_id)?;
+        w.required_option("created", &self.created, true)?;
+        w.optional("delegatePrincipal", &self.delegate_principal)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("isGlobalAdmin", &self.is_global_admin)?;
+        w.optional("links", &self.links)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("publicKey", &self.public_key)?;
+        w.optional("raw", &self.raw)?;
+        w.optional("remoteAddress", &self.remote_address)?;
+        w.optional("userId", &self.user_id)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AlertConfigAudit);
 impl crate::validation::Validate for AlertConfigAudit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "alertConfigId",
+            &self.alert_config_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "delegatePrincipal",
             &self.delegate_principal,
             &crate::validation::Rules::NONE,
         );
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("isGlobalAdmin", &self.is_global_admin, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("publicKey", &self.public_key, &crate::validation::Rules::NONE);
-        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
-        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "isGlobalAdmin",
+            &self.is_global_admin,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "publicKey",
+            &self.public_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
+        v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AppServiceAlertView, ClusterAlertViewForNdsGroup, DefaultAlertViewForNdsGroup,
     FlexMetricAlert, HostAlertViewForNdsGroup, HostMetricAlert,
@@ -19,28 +18,33 @@ pub enum AlertViewForNdsGroup {
     StreamProcessor(StreamProcessorAlertViewForNdsGroup),
     Default(DefaultAlertViewForNdsGroup),
 }
-impl Serialize for AlertViewForNdsGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for AlertViewForNdsGroup {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::AppServiceAlertView(Default::default())
+    }
+}
+impl ::serde::Serialize for AlertViewForNdsGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AppServiceAlertView(v) => v.serialize(serializer),
-            Self::Cluster(v) => v.serialize(serializer),
-            Self::Host(v) => v.serialize(serializer),
-            Self::FlexMetricAlert(v) => v.serialize(serializer),
-            Self::HostMetricAlert(v) => v.serialize(serializer),
-            Self::ReplicaSet(v) => v.serialize(serializer),
-            Self::StreamProcessor(v) => v.serialize(serializer),
-            Self::Default(v) => v.serialize(serializer),
+            Self::AppServiceAlertView(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Cluster(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Host(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::FlexMetricAlert(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::HostMetricAlert(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::ReplicaSet(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::StreamProcessor(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Default(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for AlertViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "AlertViewForNdsGroup",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -80,7 +84,8 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::AppServiceAlertView)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::AppServiceAlertView)
                     },
                 },
                 crate::codec::Candidate {
@@ -106,7 +111,9 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ("eventTypeName", &["CLUSTER_MONGOS_IS_MISSING"]),
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Cluster),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Cluster)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -158,7 +165,9 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ),
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Host),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Host)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -186,7 +195,8 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::FlexMetricAlert)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::FlexMetricAlert)
                     },
                 },
                 crate::codec::Candidate {
@@ -214,7 +224,8 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::HostMetricAlert)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::HostMetricAlert)
                     },
                 },
                 crate::codec::Candidate {
@@ -254,7 +265,9 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ),
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::ReplicaSet),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::ReplicaSet)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -308,7 +321,8 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::StreamProcessor)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::StreamProcessor)
                     },
                 },
                 crate::codec::Candidate {
@@ -469,12 +483,15 @@ impl<'de> Deserialize<'de> for AlertViewForNdsGroup {
                         ),
                         ("status", &["CANCELLED", "CLOSED", "OPEN", "TRACKING"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Default),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Default)
+                    },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(AlertViewForNdsGroup);
 impl crate::validation::Validate for AlertViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DatadogNotification, EmailNotification, GroupNotification, HipChatNotification,
     MicrosoftTeamsNotification, OpsGenieNotification, OrgNotification,
@@ -27,34 +26,45 @@ pub enum AlertsNotificationRootForGroup {
     VictorOpsNotification(VictorOpsNotification),
     WebhookNotification(WebhookNotification),
 }
-impl Serialize for AlertsNotificationRootForGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for AlertsNotificationRootForGroup {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::DatadogNotification(Default::default())
+    }
+}
+impl ::serde::Serialize for AlertsNotificationRootForGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DatadogNotification(v) => v.serialize(serializer),
-            Self::EmailNotification(v) => v.serialize(serializer),
-            Self::GroupNotification(v) => v.serialize(serializer),
-            Self::HipChatNotification(v) => v.serialize(serializer),
-            Self::MicrosoftTeamsNotification(v) => v.serialize(serializer),
-            Self::OpsGenieNotification(v) => v.serialize(serializer),
-            Self::OrgNotification(v) => v.serialize(serializer),
-            Self::PagerDutyNotification(v) => v.serialize(serializer),
-            Self::SlackNotification(v) => v.serialize(serializer),
-            Self::SmsNotification(v) => v.serialize(serializer),
-            Self::TeamNotification(v) => v.serialize(serializer),
-            Self::UserNotification(v) => v.serialize(serializer),
-            Self::VictorOpsNotification(v) => v.serialize(serializer),
-            Self::WebhookNotification(v) => v.serialize(serializer),
+            Self::DatadogNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::EmailNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::GroupNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::HipChatNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::MicrosoftTeamsNotification(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::OpsGenieNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OrgNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::PagerDutyNotification(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::SlackNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::SmsNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TeamNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::UserNotification(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::VictorOpsNotification(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::WebhookNotification(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for AlertsNotificationRootForGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "AlertsNotificationRootForGroup",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -72,7 +82,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         ("typeName", &["DATADOG"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::DatadogNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::DatadogNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -86,7 +97,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["EMAIL"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::EmailNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::EmailNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -102,7 +114,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["GROUP"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::GroupNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::GroupNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -118,7 +131,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["HIP_CHAT"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::HipChatNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::HipChatNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -133,7 +147,7 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["MICROSOFT_TEAMS"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::MicrosoftTeamsNotification)
                     },
                 },
@@ -153,7 +167,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                         ("typeName", &["OPS_GENIE"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OpsGenieNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::OpsGenieNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -169,7 +184,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["ORG"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OrgNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::OrgNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -185,7 +201,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("region", &["US", "EU"]), ("typeName", &["PAGER_DUTY"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::PagerDutyNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::PagerDutyNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -201,7 +218,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["SLACK"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::SlackNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::SlackNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -215,7 +233,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["SMS"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::SmsNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::SmsNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -232,7 +251,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["TEAM"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TeamNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TeamNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -248,7 +268,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["USER"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::UserNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::UserNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -264,7 +285,8 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["VICTOR_OPS"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::VictorOpsNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::VictorOpsNotification)
                     },
                 },
                 crate::codec::Candidate {
@@ -282,13 +304,15 @@ impl<'de> Deserialize<'de> for AlertsNotificationRootForGroup {
                     required: &["typeName"],
                     enums: &[("typeName", &["WEBHOOK"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::WebhookNotification)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::WebhookNotification)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(AlertsNotificationRootForGroup);
 impl crate::validation::Validate for AlertsNotificationRootForGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

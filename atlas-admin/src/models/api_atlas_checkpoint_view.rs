@@ -2,34 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiCheckpointPartView, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCheckpointView {
     /// Unique 24-hexadecimal digit string that identifies the cluster that contains the checkpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Date and time when the checkpoint completed and the balancer restarted. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns the checkpoints.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies checkpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Metadata that describes the complete snapshot.
     ///
@@ -37,34 +31,95 @@ pub struct ApiAtlasCheckpointView {
     /// - For a sharded cluster, this array contains one document for each shard plus one document for the config host.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<ApiCheckpointPartView>>,
     /// Flag that indicates whether MongoDB Cloud can use the checkpoint for a restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restorable: Option<bool>,
     /// Date and time when the balancer stopped and began the checkpoint. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time to which the checkpoint restores. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasCheckpointView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "clusterId" => Some(0),
+                "completed" => Some(1),
+                "groupId" => Some(2),
+                "id" => Some(3),
+                "links" => Some(4),
+                "parts" => Some(5),
+                "restorable" => Some(6),
+                "started" => Some(7),
+                "timestamp" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_id: f.optional(0, "clusterId"),
+            completed: f.optional(1, "completed"),
+            group_id: f.optional(2, "groupId"),
+            id: f.optional(3, "id"),
+            links: f.optional(4, "links"),
+            parts: f.optional(5, "parts"),
+            restorable: f.optional(6, "restorable"),
+            started: f.optional(7, "started"),
+            timestamp: f.optional(8, "timestamp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCheckpointView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("completed", &self.completed)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("parts", &self.parts)?;
+        w.optional("restorable", &self.restorable)?;
+        w.optional("started", &self.started)?;
+        w.optional("timestamp", &self.timestamp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCheckpointView);
 impl crate::validation::Validate for ApiAtlasCheckpointView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("completed", &self.completed, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("parts", &self.parts, &crate::validation::Rules::NONE);
-        v.field("restorable", &self.restorable, &crate::validation::Rules::NONE);
-        v.field("started", &self.started, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("completed", &self.completed, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("parts", &self.parts, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "restorable",
+            &self.restorable,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("started", &self.started, &crate::validation::Rules::NONE);
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,47 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of settings that configures a subset of the advanced configuration details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
     /// The custom OpenSSL cipher suite list for TLS 1.2. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    #[serde(
-        rename = "customOpensslCipherConfigTls12",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_openssl_cipher_config_tls12: Option<
         Vec<ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item>,
     >,
     /// The custom OpenSSL cipher suite list for TLS 1.3. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    #[serde(
-        rename = "customOpensslCipherConfigTls13",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_openssl_cipher_config_tls13: Option<
         Vec<ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item>,
     >,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    #[serde(
-        rename = "minimumEnabledTlsProtocol",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub minimum_enabled_tls_protocol: Option<
         ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol,
     >,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    #[serde(
-        rename = "tlsCipherConfigMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tls_cipher_config_mode: Option<
         ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasClusterAdvancedConfigurationView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "customOpensslCipherConfigTls12" => Some(0),
+                "customOpensslCipherConfigTls13" => Some(1),
+                "minimumEnabledTlsProtocol" => Some(2),
+                "tlsCipherConfigMode" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            custom_openssl_cipher_config_tls12: f
+                .optional(0, "customOpensslCipherConfigTls12"),
+            custom_openssl_cipher_config_tls13: f
+                .optional(1, "customOpensslCipherConfigTls13"),
+            minimum_enabled_tls_protocol: f.optional(2, "minimumEnabledTlsProtocol"),
+            tls_cipher_config_mode: f.optional(3, "tlsCipherConfigMode"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasClusterAdvancedConfigurationView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "customOpensslCipherConfigTls12",
+            &self.custom_openssl_cipher_config_tls12,
+        )?;
+        w.optional(
+            "customOpensslCipherConfigTls13",
+            &self.custom_openssl_cipher_config_tls13,
+        )?;
+        w.optional("minimumEnabledTlsProtocol", &self.minimum_enabled_tls_protocol)?;
+        w.optional("tlsCipherConfigMode", &self.tls_cipher_config_mode)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasClusterAdvancedConfigurationView);
 impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
@@ -69,6 +97,7 @@ impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
             &self.tls_cipher_config_mode,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,90 +2,121 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiAtlasCollectionRestoreIndexStatus;
 /// Collection-level state within a collection restore job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     /// Actual target namespace after restore (e.g. after conflict rename).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveTargetNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_target_namespace: Option<String>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "indexStatus", default, skip_serializing_if = "Option::is_none")]
     pub index_status: Option<ApiAtlasCollectionRestoreIndexStatus>,
     /// Number of documents restored so far.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "restoredDocuments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restored_documents: Option<i64>,
     /// Source namespace that was requested to restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "sourceNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_namespace: Option<String>,
     /// Current state of this collection within the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreCollectionStateResponseState>,
     /// Requested target namespace for the restored collection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "targetNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_namespace: Option<String>,
     /// Total document count for this collection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "totalDocuments", default, skip_serializing_if = "Option::is_none")]
     pub total_documents: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "effectiveTargetNamespace" => Some(0),
+                "indexStatus" => Some(1),
+                "restoredDocuments" => Some(2),
+                "sourceNamespace" => Some(3),
+                "state" => Some(4),
+                "targetNamespace" => Some(5),
+                "totalDocuments" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            effective_target_namespace: f.optional(0, "effectiveTargetNamespace"),
+            index_status: f.optional(1, "indexStatus"),
+            restored_documents: f.optional(2, "restoredDocuments"),
+            source_namespace: f.optional(3, "sourceNamespace"),
+            state: f.optional(4, "state"),
+            target_namespace: f.optional(5, "targetNamespace"),
+            total_documents: f.optional(6, "totalDocuments"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCollectionRestoreCollectionStateResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("effectiveTargetNamespace", &self.effective_target_namespace)?;
+        w.optional("indexStatus", &self.index_status)?;
+        w.optional("restoredDocuments", &self.restored_documents)?;
+        w.optional("sourceNamespace", &self.source_namespace)?;
+        w.optional("state", &self.state)?;
+        w.optional("targetNamespace", &self.target_namespace)?;
+        w.optional("totalDocuments", &self.total_documents)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCollectionRestoreCollectionStateResponse);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "effectiveTargetNamespace",
             &self.effective_target_namespace,
             &crate::validation::Rules::NONE,
         );
-        v.field("indexStatus", &self.index_status, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "indexStatus",
+            &self.index_status,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "restoredDocuments",
             &self.restored_documents,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "sourceNamespace",
             &self.source_namespace,
             &crate::validation::Rules::NONE,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "targetNamespace",
             &self.target_namespace,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "totalDocuments",
             &self.total_documents,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Current state of this collection within the restore job.

@@ -2,20 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Index build status for a collection within a restore job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// Error message if index build failed.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// List of index specifications that failed to build (up to 64 items).
-    #[serde(rename = "failedIndexes", default, skip_serializing_if = "Option::is_none")]
     pub failed_indexes: Option<Vec<::serde_json::Value>>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreIndexStatusState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasCollectionRestoreIndexStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "errorMessage" => Some(0),
+                "failedIndexes" => Some(1),
+                "state" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            error_message: f.optional(0, "errorMessage"),
+            failed_indexes: f.optional(1, "failedIndexes"),
+            state: f.optional(2, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCollectionRestoreIndexStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("failedIndexes", &self.failed_indexes)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCollectionRestoreIndexStatus);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILED_INDEXES: crate::validation::Rules = crate::validation::Rules {
@@ -25,6 +59,7 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
         v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
         v.field("failedIndexes", &self.failed_indexes, &FAILED_INDEXES);
         v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Index build state indicating the status of index creation during or after a restore operation.

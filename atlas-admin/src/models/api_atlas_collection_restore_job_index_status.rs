@@ -2,21 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Overall index build status for a collection restore job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     /// Number of collections that failed to build indexes.
-    #[serde(
-        rename = "failedCollectionCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_collection_count: Option<i32>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobIndexStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "failedCollectionCount" => Some(0),
+                "state" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            failed_collection_count: f.optional(0, "failedCollectionCount"),
+            state: f.optional(1, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCollectionRestoreJobIndexStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("failedCollectionCount", &self.failed_collection_count)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCollectionRestoreJobIndexStatus);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILED_COLLECTION_COUNT: crate::validation::Rules = crate::validation::Rules {
@@ -29,6 +57,7 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
             &FAILED_COLLECTION_COUNT,
         );
         v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Index build state indicating the status of index creation during or after a restore operation.

@@ -2,72 +2,37 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiAtlasRestoreNamespaceView, ObjectId};
 /// Request body for creating a collection restore job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreJobRequest {
     /// Optional suffix applied to restored collection names.
-    #[serde(
-        rename = "collectionSuffix",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub collection_suffix: Option<Option<String>>,
     /// List of collections to restore (up to 100 items).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// Optional suffix applied to restored database names.
-    #[serde(
-        rename = "databaseSuffix",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub database_suffix: Option<Option<String>>,
     /// List of databases to restore (up to 100 items).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    #[serde(rename = "indexStrategy")]
     pub index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
     /// Oplog increment for point-in-time restore.
-    #[serde(
-        rename = "oplogInc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub oplog_inc: Option<Option<i32>>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
-    #[serde(
-        rename = "oplogTs",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub oplog_ts: Option<Option<i32>>,
     /// Point-in-time restore time in seconds since UNIX epoch.
-    #[serde(
-        rename = "pointInTimeUtcSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub point_in_time_utc_seconds: Option<Option<i32>>,
     /// ID of the snapshot to restore.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Target cluster name.
-    #[serde(rename = "targetClusterName")]
     pub target_cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the target group.
-    #[serde(rename = "targetGroupId")]
     pub target_group_id: ObjectId,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    #[serde(rename = "writeStrategy")]
     pub write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasCollectionRestoreJobRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -90,9 +55,72 @@ impl ApiAtlasCollectionRestoreJobRequest {
             target_cluster_name,
             target_group_id,
             write_strategy,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "collectionSuffix" => Some(0),
+                "collections" => Some(1),
+                "databaseSuffix" => Some(2),
+                "databases" => Some(3),
+                "indexStrategy" => Some(4),
+                "oplogInc" => Some(5),
+                "oplogTs" => Some(6),
+                "pointInTimeUtcSeconds" => Some(7),
+                "snapshotId" => Some(8),
+                "targetClusterName" => Some(9),
+                "targetGroupId" => Some(10),
+                "writeStrategy" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_suffix: f.nullable(0, "collectionSuffix"),
+            collections: f.optional(1, "collections"),
+            database_suffix: f.nullable(2, "databaseSuffix"),
+            databases: f.optional(3, "databases"),
+            index_strategy: f.required(4, "indexStrategy"),
+            oplog_inc: f.nullable(5, "oplogInc"),
+            oplog_ts: f.nullable(6, "oplogTs"),
+            point_in_time_utc_seconds: f.nullable(7, "pointInTimeUtcSeconds"),
+            snapshot_id: f.optional(8, "snapshotId"),
+            target_cluster_name: f.required(9, "targetClusterName"),
+            target_group_id: f.required(10, "targetGroupId"),
+            write_strategy: f.required(11, "writeStrategy"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCollectionRestoreJobRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("collectionSuffix", &self.collection_suffix)?;
+        w.optional("collections", &self.collections)?;
+        w.nullable("databaseSuffix", &self.database_suffix)?;
+        w.optional("databases", &self.databases)?;
+        w.required("indexStrategy", &self.index_strategy)?;
+        w.nullable("oplogInc", &self.oplog_inc)?;
+        w.nullable("oplogTs", &self.oplog_ts)?;
+        w.nullable("pointInTimeUtcSeconds", &self.point_in_time_utc_seconds)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.required("targetClusterName", &self.target_cluster_name)?;
+        w.required("targetGroupId", &self.target_group_id)?;
+        w.required("writeStrategy", &self.write_strategy)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCollectionRestoreJobRequest);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
@@ -131,6 +159,7 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Strategy for restoring indexes (all, none, or all except TTL).

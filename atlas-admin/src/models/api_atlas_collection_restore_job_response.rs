@@ -2,104 +2,156 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasRestoreNamespaceView, ObjectId,
 };
 /// Collection restore job summary including the list of databases and collections in the restore scope (up to 100 items each).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Suffix applied to restored collection names.
-    #[serde(
-        rename = "collectionSuffix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub collection_suffix: Option<String>,
     /// List of collections in the restore scope (up to 100 items).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collections: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// Date and time when the restore job was created (ISO 8601 format in UTC).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Suffix applied to restored database names.
-    #[serde(rename = "databaseSuffix", default, skip_serializing_if = "Option::is_none")]
     pub database_suffix: Option<String>,
     /// List of databases in the restore scope (up to 100 items).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// Error message when the job has failed or been canceled.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Date and time when the restore job finished (ISO 8601 format in UTC).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the collection restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "indexStatus", default, skip_serializing_if = "Option::is_none")]
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    #[serde(rename = "indexStrategy", default, skip_serializing_if = "Option::is_none")]
     pub index_strategy: Option<ApiAtlasCollectionRestoreJobResponseIndexStrategy>,
     /// Oplog increment for point-in-time restore.
-    #[serde(rename = "oplogInc", default, skip_serializing_if = "Option::is_none")]
     pub oplog_inc: Option<i32>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
-    #[serde(rename = "oplogTs", default, skip_serializing_if = "Option::is_none")]
     pub oplog_ts: Option<i32>,
     /// Point-in-time restore time in seconds since UNIX epoch.
-    #[serde(
-        rename = "pointInTimeUtcSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_utc_seconds: Option<i32>,
     /// Number of documents restored so far across all supported collections.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "restoredDocuments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restored_documents: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot being restored.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Current state of the collection restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ApiAtlasCollectionRestoreJobResponseState>,
     /// Human-readable label that identifies the target cluster.
-    #[serde(
-        rename = "targetClusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the target group.
-    #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<ObjectId>,
     /// Total number of documents across all supported collections in the restore job. This value may initially reflect an estimate based on collection metadata and can change as accurate document counts become available during the restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "totalDocuments", default, skip_serializing_if = "Option::is_none")]
     pub total_documents: Option<i64>,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    #[serde(rename = "writeStrategy", default, skip_serializing_if = "Option::is_none")]
     pub write_strategy: Option<ApiAtlasCollectionRestoreJobResponseWriteStrategy>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            20usize,
+            |key| match key {
+                "collectionSuffix" => Some(0),
+                "collections" => Some(1),
+                "createdAt" => Some(2),
+                "databaseSuffix" => Some(3),
+                "databases" => Some(4),
+                "errorMessage" => Some(5),
+                "finishedAt" => Some(6),
+                "id" => Some(7),
+                "indexStatus" => Some(8),
+                "indexStrategy" => Some(9),
+                "oplogInc" => Some(10),
+                "oplogTs" => Some(11),
+                "pointInTimeUtcSeconds" => Some(12),
+                "restoredDocuments" => Some(13),
+                "snapshotId" => Some(14),
+                "state" => Some(15),
+                "targetClusterName" => Some(16),
+                "targetGroupId" => Some(17),
+                "totalDocuments" => Some(18),
+                "writeStrategy" => Some(19),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_suffix: f.optional(0, "collectionSuffix"),
+            collections: f.optional(1, "collections"),
+            created_at: f.optional(2, "createdAt"),
+            database_suffix: f.optional(3, "databaseSuffix"),
+            databases: f.optional(4, "databases"),
+            error_message: f.optional(5, "errorMessage"),
+            finished_at: f.optional(6, "finishedAt"),
+            id: f.optional(7, "id"),
+            index_status: f.optional(8, "indexStatus"),
+            index_strategy: f.optional(9, "indexStrategy"),
+            oplog_inc: f.optional(10, "oplogInc"),
+            oplog_ts: f.optional(11, "oplogTs"),
+            point_in_time_utc_seconds: f.optional(12, "pointInTimeUtcSeconds"),
+            restored_documents: f.optional(13, "restoredDocuments"),
+            snapshot_id: f.optional(14, "snapshotId"),
+            state: f.optional(15, "state"),
+            target_cluster_name: f.optional(16, "targetClusterName"),
+            target_group_id: f.optional(17, "targetGroupId"),
+            total_documents: f.optional(18, "totalDocuments"),
+            write_strategy: f.optional(19, "writeStrategy"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasCollectionRestoreJobResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collectionSuffix", &self.collection_suffix)?;
+        w.optional("collections", &self.collections)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("databaseSuffix", &self.database_suffix)?;
+        w.optional("databases", &self.databases)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("finishedAt", &self.finished_at)?;
+        w.optional("id", &self.id)?;
+        w.optional("indexStatus", &self.index_status)?;
+        w.optional("indexStrategy", &self.index_strategy)?;
+        w.optional("oplogInc", &self.oplog_inc)?;
+        w.optional("oplogTs", &self.oplog_ts)?;
+        w.optional("pointInTimeUtcSeconds", &self.point_in_time_utc_seconds)?;
+        w.optional("restoredDocuments", &self.restored_documents)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.optional("state", &self.state)?;
+        w.optional("targetClusterName", &self.target_cluster_name)?;
+        w.optional("targetGroupId", &self.target_group_id)?;
+        w.optional("totalDocuments", &self.total_documents)?;
+        w.optional("writeStrategy", &self.write_strategy)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasCollectionRestoreJobResponse);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
@@ -124,17 +176,33 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("collections", &self.collections, &COLLECTIONS);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "databaseSuffix",
             &self.database_suffix,
             &crate::validation::Rules::NONE,
         );
         v.field("databases", &self.databases, &DATABASES);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("indexStatus", &self.index_status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "finishedAt",
+            &self.finished_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "indexStatus",
+            &self.index_status,
+            &crate::validation::Rules::NONE,
+        );
         v.field("indexStrategy", &self.index_strategy, &crate::validation::Rules::NONE);
         v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
         v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
@@ -143,17 +211,22 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
             &self.point_in_time_utc_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.field("restoredDocuments", &self.restored_documents, &RESTORED_DOCUMENTS);
+        v.read_only_field(
+            "restoredDocuments",
+            &self.restored_documents,
+            &RESTORED_DOCUMENTS,
+        );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field(
             "targetClusterName",
             &self.target_cluster_name,
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
+        v.read_only_field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
         v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Strategy for restoring indexes (all, none, or all except TTL).

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CharFilterhtmlStrip, CharFiltericuNormalize, CharFiltermapping, CharFilterpersian,
     TokenFilterEnglishPossessive, TokenFilterFlattenGraph, TokenFilterPorterStemming,
@@ -16,10 +15,9 @@ use super::{
     TokenizeruaxUrlEmail, Tokenizerwhitespace,
 };
 /// Settings that describe one Atlas Search custom analyzer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Filters that examine text one character at a time and perform filtering operations.
-    #[serde(rename = "charFilters", default, skip_serializing_if = "Option::is_none")]
     pub char_filters: Option<Vec<ApiAtlasFtsAnalyzersViewManualCharFiltersItem>>,
     /// Human-readable name that identifies the custom analyzer. Names must be unique within an index, and must not start with any of the following strings:
     /// - `lucene.`
@@ -31,10 +29,12 @@ pub struct ApiAtlasFtsAnalyzersViewManual {
     /// - Stemming, which reduces related words, such as "talking", "talked", and "talks" to their root word "talk".
     ///
     /// - Redaction, the removal of sensitive information from public documents.
-    #[serde(rename = "tokenFilters", default, skip_serializing_if = "Option::is_none")]
     pub token_filters: Option<Vec<ApiAtlasFtsAnalyzersViewManualTokenFiltersItem>>,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ApiAtlasFtsAnalyzersViewManualTokenizer,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasFtsAnalyzersViewManual {
     /// A value with the required fields set and every optional one `None`.
@@ -47,15 +47,55 @@ impl ApiAtlasFtsAnalyzersViewManual {
             name,
             token_filters: None,
             tokenizer,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManual {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "charFilters" => Some(0),
+                "name" => Some(1),
+                "tokenFilters" => Some(2),
+                "tokenizer" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            char_filters: f.optional(0, "charFilters"),
+            name: f.required(1, "name"),
+            token_filters: f.optional(2, "tokenFilters"),
+            tokenizer: f.required(3, "tokenizer"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasFtsAnalyzersViewManual {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("charFilters", &self.char_filters)?;
+        w.required("name", &self.name)?;
+        w.optional("tokenFilters", &self.token_filters)?;
+        w.required("tokenizer", &self.tokenizer)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasFtsAnalyzersViewManual);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManual {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
         v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -65,31 +105,39 @@ pub enum ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     CharFiltermapping(CharFiltermapping),
     CharFilterpersian(CharFilterpersian),
 }
-impl Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::CharFilterhtmlStrip(Default::default())
+    }
+}
+impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CharFilterhtmlStrip(v) => v.serialize(serializer),
-            Self::CharFiltericuNormalize(v) => v.serialize(serializer),
-            Self::CharFiltermapping(v) => v.serialize(serializer),
-            Self::CharFilterpersian(v) => v.serialize(serializer),
+            Self::CharFilterhtmlStrip(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::CharFiltericuNormalize(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::CharFiltermapping(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::CharFilterpersian(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "ApiAtlasFtsAnalyzersViewManualCharFiltersItem",
             &[
                 crate::codec::Candidate {
                     known: &["ignoredTags", "type"],
                     required: &["type"],
                     enums: &[("type", &["htmlStrip"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::CharFilterhtmlStrip)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::CharFilterhtmlStrip)
                     },
                 },
                 crate::codec::Candidate {
@@ -97,7 +145,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["icuNormalize"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::CharFiltericuNormalize)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::CharFiltericuNormalize)
                     },
                 },
                 crate::codec::Candidate {
@@ -105,7 +154,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     required: &["mappings", "type"],
                     enums: &[("type", &["mapping"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::CharFiltermapping)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::CharFiltermapping)
                     },
                 },
                 crate::codec::Candidate {
@@ -113,13 +163,15 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["persian"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::CharFilterpersian)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::CharFilterpersian)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
@@ -154,41 +206,66 @@ pub enum ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     TokenFiltertrim(TokenFiltertrim),
     TokenFilterWordDelimiterGraph(TokenFilterWordDelimiterGraph),
 }
-impl Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::TokenFilterasciiFolding(Default::default())
+    }
+}
+impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TokenFilterasciiFolding(v) => v.serialize(serializer),
-            Self::TokenFilterdaitchMokotoffSoundex(v) => v.serialize(serializer),
-            Self::TokenFilteredgeGram(v) => v.serialize(serializer),
-            Self::TokenFilterEnglishPossessive(v) => v.serialize(serializer),
-            Self::TokenFilterFlattenGraph(v) => v.serialize(serializer),
-            Self::TokenFiltericuFolding(v) => v.serialize(serializer),
-            Self::TokenFiltericuNormalizer(v) => v.serialize(serializer),
-            Self::TokenFilterkStemming(v) => v.serialize(serializer),
-            Self::TokenFilterlength(v) => v.serialize(serializer),
-            Self::TokenFilterlowercase(v) => v.serialize(serializer),
-            Self::TokenFilternGram(v) => v.serialize(serializer),
-            Self::TokenFilterPorterStemming(v) => v.serialize(serializer),
-            Self::TokenFilterregex(v) => v.serialize(serializer),
-            Self::TokenFilterreverse(v) => v.serialize(serializer),
-            Self::TokenFiltershingle(v) => v.serialize(serializer),
-            Self::TokenFiltersnowballStemming(v) => v.serialize(serializer),
-            Self::TokenFilterSpanishPluralStemming(v) => v.serialize(serializer),
-            Self::TokenFilterStempel(v) => v.serialize(serializer),
-            Self::TokenFilterstopword(v) => v.serialize(serializer),
-            Self::TokenFiltertrim(v) => v.serialize(serializer),
-            Self::TokenFilterWordDelimiterGraph(v) => v.serialize(serializer),
+            Self::TokenFilterasciiFolding(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterdaitchMokotoffSoundex(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilteredgeGram(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterEnglishPossessive(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterFlattenGraph(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFiltericuFolding(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFiltericuNormalizer(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterkStemming(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterlength(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterlowercase(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilternGram(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterPorterStemming(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterregex(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterreverse(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFiltershingle(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFiltersnowballStemming(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterSpanishPluralStemming(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TokenFilterStempel(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterstopword(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFiltertrim(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterWordDelimiterGraph(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "ApiAtlasFtsAnalyzersViewManualTokenFiltersItem",
             &[
                 crate::codec::Candidate {
                     known: &["originalTokens", "type"],
@@ -198,7 +275,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["asciiFolding"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterasciiFolding)
                     },
                 },
@@ -210,7 +287,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["daitchMokotoffSoundex"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterdaitchMokotoffSoundex)
                     },
                 },
@@ -222,7 +299,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["edgeGram"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilteredgeGram)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilteredgeGram)
                     },
                 },
                 crate::codec::Candidate {
@@ -230,7 +308,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["englishPossessive"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterEnglishPossessive)
                     },
                 },
@@ -239,7 +317,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["flattenGraph"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterFlattenGraph)
                     },
                 },
@@ -248,7 +326,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["icuFolding"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFiltericuFolding)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFiltericuFolding)
                     },
                 },
                 crate::codec::Candidate {
@@ -259,7 +338,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["icuNormalizer"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFiltericuNormalizer)
                     },
                 },
@@ -268,7 +347,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["kStemming"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterkStemming)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterkStemming)
                     },
                 },
                 crate::codec::Candidate {
@@ -276,7 +356,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["length"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterlength)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterlength)
                     },
                 },
                 crate::codec::Candidate {
@@ -284,7 +365,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["lowercase"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterlowercase)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterlowercase)
                     },
                 },
                 crate::codec::Candidate {
@@ -295,7 +377,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["nGram"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilternGram)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilternGram)
                     },
                 },
                 crate::codec::Candidate {
@@ -303,7 +386,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["porterStemming"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterPorterStemming)
                     },
                 },
@@ -312,7 +395,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["matches", "pattern", "replacement", "type"],
                     enums: &[("matches", &["all", "first"]), ("type", &["regex"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterregex)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterregex)
                     },
                 },
                 crate::codec::Candidate {
@@ -320,7 +404,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["reverse"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterreverse)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterreverse)
                     },
                 },
                 crate::codec::Candidate {
@@ -328,7 +413,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["maxShingleSize", "minShingleSize", "type"],
                     enums: &[("type", &["shingle"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFiltershingle)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFiltershingle)
                     },
                 },
                 crate::codec::Candidate {
@@ -368,7 +454,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                         ("type", &["snowballStemming"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFiltersnowballStemming)
                     },
                 },
@@ -377,7 +463,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["spanishPluralStemming"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterSpanishPluralStemming)
                     },
                 },
@@ -386,7 +472,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["stempel"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterStempel)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterStempel)
                     },
                 },
                 crate::codec::Candidate {
@@ -394,7 +481,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["tokens", "type"],
                     enums: &[("type", &["stopword"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFilterstopword)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFilterstopword)
                     },
                 },
                 crate::codec::Candidate {
@@ -402,7 +490,8 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["trim"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TokenFiltertrim)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TokenFiltertrim)
                     },
                 },
                 crate::codec::Candidate {
@@ -410,7 +499,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     required: &["type"],
                     enums: &[("type", &["wordDelimiterGraph"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TokenFilterWordDelimiterGraph)
                     },
                 },
@@ -418,6 +507,7 @@ impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         )
     }
 }
+crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersItem);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
@@ -471,49 +561,113 @@ impl ApiAtlasFtsAnalyzersViewManualTokenizer {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TokenizeredgeGram(v) => v.serialize(serializer),
-            Self::Tokenizerkeyword(v) => v.serialize(serializer),
-            Self::TokenizernGram(v) => v.serialize(serializer),
-            Self::TokenizerregexCaptureGroup(v) => v.serialize(serializer),
-            Self::TokenizerregexSplit(v) => v.serialize(serializer),
-            Self::Tokenizerstandard(v) => v.serialize(serializer),
-            Self::TokenizeruaxUrlEmail(v) => v.serialize(serializer),
-            Self::Tokenizerwhitespace(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::TokenizeredgeGram(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["edgeGram"])),
+                )
+            }
+            Self::Tokenizerkeyword(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["keyword"])),
+                )
+            }
+            Self::TokenizernGram(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["nGram"])))
+            }
+            Self::TokenizerregexCaptureGroup(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["regexCaptureGroup"])),
+                )
+            }
+            Self::TokenizerregexSplit(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["regexSplit"])),
+                )
+            }
+            Self::Tokenizerstandard(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["standard"])),
+                )
+            }
+            Self::TokenizeruaxUrlEmail(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["uaxUrlEmail"])),
+                )
+            }
+            Self::Tokenizerwhitespace(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["whitespace"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("edgeGram") => Self::TokenizeredgeGram(crate::codec::decode(value)?),
-                Some("keyword") => Self::Tokenizerkeyword(crate::codec::decode(value)?),
-                Some("nGram") => Self::TokenizernGram(crate::codec::decode(value)?),
+                Some("edgeGram") => {
+                    Self::TokenizeredgeGram(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("keyword") => {
+                    Self::Tokenizerkeyword(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("nGram") => {
+                    Self::TokenizernGram(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("regexCaptureGroup") => {
-                    Self::TokenizerregexCaptureGroup(crate::codec::decode(value)?)
+                    Self::TokenizerregexCaptureGroup(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("regexSplit") => {
-                    Self::TokenizerregexSplit(crate::codec::decode(value)?)
+                    Self::TokenizerregexSplit(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("standard") => Self::Tokenizerstandard(crate::codec::decode(value)?),
+                Some("standard") => {
+                    Self::Tokenizerstandard(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("uaxUrlEmail") => {
-                    Self::TokenizeruaxUrlEmail(crate::codec::decode(value)?)
+                    Self::TokenizeruaxUrlEmail(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("whitespace") => {
-                    Self::Tokenizerwhitespace(crate::codec::decode(value)?)
+                    Self::Tokenizerwhitespace(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualTokenizer);
 impl From<TokenizeredgeGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {
     fn from(value: TokenizeredgeGram) -> Self {
         Self::TokenizeredgeGram(value)

@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Index specifications for the collection's fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasFtsMappingsViewManual {
     /// Flag that indicates whether the index uses dynamic or static mappings. Required if `mappings.fields` is omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<bool>,
     /// One or more field specifications for the Atlas Search index. Required if `mappings.dynamic` is omitted or set to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasFtsMappingsViewManual {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "dynamic" => Some(0),
+                "fields" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            dynamic: f.optional(0, "dynamic"),
+            fields: f.optional(1, "fields"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasFtsMappingsViewManual {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("dynamic", &self.dynamic)?;
+        w.optional("fields", &self.fields)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasFtsMappingsViewManual);
 impl crate::validation::Validate for ApiAtlasFtsMappingsViewManual {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dynamic", &self.dynamic, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

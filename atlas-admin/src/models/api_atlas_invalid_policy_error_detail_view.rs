@@ -2,17 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasInvalidPolicyErrorDetailView {
     /// A string that provides a detailed description of a validation error.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasInvalidPolicyErrorDetailView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "detail" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            detail: f.optional(0, "detail"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasInvalidPolicyErrorDetailView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("detail", &self.detail)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasInvalidPolicyErrorDetailView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyErrorDetailView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("detail", &self.detail, &crate::validation::Rules::NONE);
+        v.read_only_field("detail", &self.detail, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

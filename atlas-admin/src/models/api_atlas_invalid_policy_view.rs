@@ -2,24 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiAtlasInvalidPolicyErrorDetailView;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasInvalidPolicyView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// List of validation errors.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ApiAtlasInvalidPolicyErrorDetailView>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasInvalidPolicyView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "body" => Some(0),
+                "errors" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            body: f.optional(0, "body"),
+            errors: f.optional(1, "errors"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasInvalidPolicyView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("body", &self.body)?;
+        w.optional("errors", &self.errors)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasInvalidPolicyView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("body", &self.body, &crate::validation::Rules::NONE);
-        v.field("errors", &self.errors, &crate::validation::Rules::NONE);
+        v.read_only_field("body", &self.body, &crate::validation::Rules::NONE);
+        v.read_only_field("errors", &self.errors, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,31 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiAtlasInvalidPolicyView;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     /// Human-readable label that displays the type of an error.
-    #[serde(rename = "errorType", default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType>,
     /// List of invalid policies containing details of their validation errors.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "invalidPolicies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub invalid_policies: Option<Vec<ApiAtlasInvalidPolicyView>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "errorType" => Some(0),
+                "invalidPolicies" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            error_type: f.optional(0, "errorType"),
+            invalid_policies: f.optional(1, "invalidPolicies"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("errorType", &self.error_type)?;
+        w.optional("invalidPolicies", &self.invalid_policies)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasInvalidResourcePolicyCreateErrorView);
 impl crate::validation::Validate for ApiAtlasInvalidResourcePolicyCreateErrorView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("errorType", &self.error_type, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "invalidPolicies",
             &self.invalid_policies,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays the type of an error.

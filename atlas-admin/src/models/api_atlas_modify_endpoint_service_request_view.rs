@@ -2,20 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasModifyEndpointServiceRequestView {
     /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
-    #[serde(
-        rename = "supportedRemoteRegions",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasModifyEndpointServiceRequestView {
     /// A value with the required fields set and every optional one `None`.
@@ -25,9 +20,42 @@ impl ApiAtlasModifyEndpointServiceRequestView {
         Self {
             cloud_provider,
             supported_remote_regions: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasModifyEndpointServiceRequestView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "supportedRemoteRegions" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required(0, "cloudProvider"),
+            supported_remote_regions: f.nullable(1, "supportedRemoteRegions"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasModifyEndpointServiceRequestView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.nullable("supportedRemoteRegions", &self.supported_remote_regions)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasModifyEndpointServiceRequestView);
 impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
@@ -40,6 +68,7 @@ impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.

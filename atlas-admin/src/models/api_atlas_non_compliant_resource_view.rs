@@ -2,53 +2,104 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiAtlasResourcePolicyMetadataView, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasNonCompliantResourceView {
     /// Unique 24-hexadecimal character string that identifies the organization the resource belongs to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Unique 24-hexadecimal character string that identifies the non-compliant resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<ObjectId>,
     /// Unique human readable string that identifies the non-compliant resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// List of resource policies causing the resource to be considered non-compliant.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "resourcePoliciesCausingNonCompliance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_policies_causing_non_compliance: Option<
         Vec<ApiAtlasResourcePolicyMetadataView>,
     >,
     /// Human-readable label that displays the type of a resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ApiAtlasNonCompliantResourceViewResourceType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasNonCompliantResourceView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "orgId" => Some(0),
+                "resourceId" => Some(1),
+                "resourceName" => Some(2),
+                "resourcePoliciesCausingNonCompliance" => Some(3),
+                "resourceType" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            org_id: f.optional(0, "orgId"),
+            resource_id: f.optional(1, "resourceId"),
+            resource_name: f.optional(2, "resourceName"),
+            resource_policies_causing_non_compliance: f
+                .optional(3, "resourcePoliciesCausingNonCompliance"),
+            resource_type: f.optional(4, "resourceType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasNonCompliantResourceView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("orgId", &self.org_id)?;
+        w.optional("resourceId", &self.resource_id)?;
+        w.optional("resourceName", &self.resource_name)?;
+        w.optional(
+            "resourcePoliciesCausingNonCompliance",
+            &self.resource_policies_causing_non_compliance,
+        )?;
+        w.optional("resourceType", &self.resource_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasNonCompliantResourceView);
 impl crate::validation::Validate for ApiAtlasNonCompliantResourceView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("resourceId", &self.resource_id, &crate::validation::Rules::NONE);
-        v.field("resourceName", &self.resource_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "resourceId",
+            &self.resource_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "resourceName",
+            &self.resource_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "resourcePoliciesCausingNonCompliance",
             &self.resource_policies_causing_non_compliance,
             &crate::validation::Rules::NONE,
         );
-        v.field("resourceType", &self.resource_type, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "resourceType",
+            &self.resource_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays the type of a resource.

@@ -2,18 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasPolicyCreateView {
     /// A string that defines the permissions for the policy. The syntax used is the Cedar Policy language.
     pub body: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasPolicyCreateView {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(body: String) -> Self {
-        Self { body }
+        Self {
+            body,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ApiAtlasPolicyCreateView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "body" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            body: f.required(0, "body"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasPolicyCreateView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("body", &self.body)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasPolicyCreateView);
 impl crate::validation::Validate for ApiAtlasPolicyCreateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BODY: crate::validation::Rules = crate::validation::Rules {
@@ -21,5 +55,6 @@ impl crate::validation::Validate for ApiAtlasPolicyCreateView {
             ..crate::validation::Rules::NONE
         };
         v.field("body", &self.body, &BODY);
+        v.extra(&self.extra, &[]);
     }
 }

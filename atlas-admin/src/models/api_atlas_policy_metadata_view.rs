@@ -2,18 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasPolicyMetadataView {
     /// Unique 24-hexadecimal character string that identifies the policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "policyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasPolicyMetadataView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "policyId" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            policy_id: f.optional(0, "policyId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasPolicyMetadataView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("policyId", &self.policy_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasPolicyMetadataView);
 impl crate::validation::Validate for ApiAtlasPolicyMetadataView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("policyId", &self.policy_id, &crate::validation::Rules::NONE);
+        v.read_only_field("policyId", &self.policy_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

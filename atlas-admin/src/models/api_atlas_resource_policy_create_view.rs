@@ -2,21 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiAtlasPolicyCreateView;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasResourcePolicyCreateView {
     /// Description of the atlas resource policy.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that describes the atlas resource policy.
     pub name: String,
     /// List of policies that make up the atlas resource policy.
     pub policies: Vec<ApiAtlasPolicyCreateView>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasResourcePolicyCreateView {
     /// A value with the required fields set and every optional one `None`.
@@ -25,13 +22,50 @@ impl ApiAtlasResourcePolicyCreateView {
             description: None,
             name,
             policies,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasResourcePolicyCreateView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "description" => Some(0),
+                "name" => Some(1),
+                "policies" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.nullable(0, "description"),
+            name: f.required(1, "name"),
+            policies: f.required(2, "policies"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasResourcePolicyCreateView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("description", &self.description)?;
+        w.required("name", &self.name)?;
+        w.required("policies", &self.policies)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasResourcePolicyCreateView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

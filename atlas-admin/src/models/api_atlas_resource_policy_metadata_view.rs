@@ -2,54 +2,81 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiAtlasPolicyMetadataView, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasResourcePolicyMetadataView {
     /// List of policies that are in conflict with the current state of the resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "policiesCausingNonCompliance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub policies_causing_non_compliance: Option<Vec<ApiAtlasPolicyMetadataView>>,
     /// Unique 24-hexadecimal character string that identifies the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "resourcePolicyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_policy_id: Option<ObjectId>,
     /// Human-readable label that describes the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "resourcePolicyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_policy_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasResourcePolicyMetadataView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "policiesCausingNonCompliance" => Some(0),
+                "resourcePolicyId" => Some(1),
+                "resourcePolicyName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            policies_causing_non_compliance: f
+                .optional(0, "policiesCausingNonCompliance"),
+            resource_policy_id: f.optional(1, "resourcePolicyId"),
+            resource_policy_name: f.optional(2, "resourcePolicyName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasResourcePolicyMetadataView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "policiesCausingNonCompliance",
+            &self.policies_causing_non_compliance,
+        )?;
+        w.optional("resourcePolicyId", &self.resource_policy_id)?;
+        w.optional("resourcePolicyName", &self.resource_policy_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasResourcePolicyMetadataView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyMetadataView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "policiesCausingNonCompliance",
             &self.policies_causing_non_compliance,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "resourcePolicyId",
             &self.resource_policy_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "resourcePolicyName",
             &self.resource_policy_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

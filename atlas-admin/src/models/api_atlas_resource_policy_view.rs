@@ -2,84 +2,137 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiAtlasPolicyView, ApiAtlasUserMetadataView, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasResourcePolicyView {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdByUser", default, skip_serializing_if = "Option::is_none")]
     pub created_by_user: Option<ApiAtlasUserMetadataView>,
     /// Date and time in UTC when the atlas resource policy was created.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Description of the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUpdatedByUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_updated_by_user: Option<ApiAtlasUserMetadataView>,
     /// Date and time in UTC when the atlas resource policy was last updated.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUpdatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that describes the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the organization the atlas resource policy belongs to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// List of policies that make up the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<ApiAtlasPolicyView>>,
     /// A string that identifies the version of the atlas resource policy.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiAtlasResourcePolicyView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "createdByUser" => Some(0),
+                "createdDate" => Some(1),
+                "description" => Some(2),
+                "id" => Some(3),
+                "lastUpdatedByUser" => Some(4),
+                "lastUpdatedDate" => Some(5),
+                "name" => Some(6),
+                "orgId" => Some(7),
+                "policies" => Some(8),
+                "version" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_by_user: f.optional(0, "createdByUser"),
+            created_date: f.optional(1, "createdDate"),
+            description: f.optional(2, "description"),
+            id: f.optional(3, "id"),
+            last_updated_by_user: f.optional(4, "lastUpdatedByUser"),
+            last_updated_date: f.optional(5, "lastUpdatedDate"),
+            name: f.optional(6, "name"),
+            org_id: f.optional(7, "orgId"),
+            policies: f.optional(8, "policies"),
+            version: f.optional(9, "version"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasResourcePolicyView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdByUser", &self.created_by_user)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("id", &self.id)?;
+        w.optional("lastUpdatedByUser", &self.last_updated_by_user)?;
+        w.optional("lastUpdatedDate", &self.last_updated_date)?;
+        w.optional("name", &self.name)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("policies", &self.policies)?;
+        w.optional("version", &self.version)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasResourcePolicyView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("createdByUser", &self.created_by_user, &crate::validation::Rules::NONE);
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdByUser",
+            &self.created_by_user,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "lastUpdatedByUser",
             &self.last_updated_by_user,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "lastUpdatedDate",
             &self.last_updated_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("policies", &self.policies, &crate::validation::Rules::NONE);
-        v.field("version", &self.version, &crate::validation::Rules::NONE);
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("policies", &self.policies, &crate::validation::Rules::NONE);
+        v.read_only_field("version", &self.version, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,20 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Source and optional target namespace for a restore.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasRestoreNamespaceView {
     /// Namespace requested to restore (e.g. database name or `database.collection`).
-    #[serde(rename = "sourceNamespace")]
     pub source_namespace: String,
     /// Requested target namespace for the restored data; if empty, source namespace is used.
-    #[serde(
-        rename = "targetNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_namespace: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasRestoreNamespaceView {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +19,42 @@ impl ApiAtlasRestoreNamespaceView {
         Self {
             source_namespace,
             target_namespace: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasRestoreNamespaceView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "sourceNamespace" => Some(0),
+                "targetNamespace" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            source_namespace: f.required(0, "sourceNamespace"),
+            target_namespace: f.optional(1, "targetNamespace"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasRestoreNamespaceView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("sourceNamespace", &self.source_namespace)?;
+        w.optional("targetNamespace", &self.target_namespace)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasRestoreNamespaceView);
 impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -38,5 +67,6 @@ impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
             &self.target_namespace,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,44 +2,36 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasSnapshotScheduleView {
     /// Quantity of time expressed in minutes between successive cluster checkpoints. This parameter applies only to sharded clusters. This number determines the granularity of continuous cloud backups for sharded clusters.
-    #[serde(rename = "clusterCheckpointIntervalMin")]
     pub cluster_checkpoint_interval_min: i32,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterId")]
     pub cluster_id: ObjectId,
     /// Quantity of time to keep daily snapshots. MongoDB Cloud expresses this value in days. Set this value to `0` to disable daily snapshot retention.
-    #[serde(rename = "dailySnapshotRetentionDays")]
     pub daily_snapshot_retention_days: i32,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Number of months that MongoDB Cloud must keep monthly snapshots. Set this value to `0` to disable monthly snapshot retention.
-    #[serde(rename = "monthlySnapshotRetentionMonths")]
     pub monthly_snapshot_retention_months: i32,
     /// Number of hours before the current time from which MongoDB Cloud can create a Continuous Cloud Backup snapshot.
-    #[serde(rename = "pointInTimeWindowHours")]
     pub point_in_time_window_hours: i32,
     /// Number of hours that must elapse before taking another snapshot.
-    #[serde(rename = "snapshotIntervalHours")]
     pub snapshot_interval_hours: i32,
     /// Number of days that MongoDB Cloud must keep recent snapshots.
-    #[serde(rename = "snapshotRetentionDays")]
     pub snapshot_retention_days: i32,
     /// Number of weeks that MongoDB Cloud must keep weekly snapshots. Set this value to `0` to disable weekly snapshot retention.
-    #[serde(rename = "weeklySnapshotRetentionWeeks")]
     pub weekly_snapshot_retention_weeks: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiAtlasSnapshotScheduleView {
     /// A value with the required fields set and every optional one `None`.
@@ -64,9 +56,78 @@ impl ApiAtlasSnapshotScheduleView {
             snapshot_interval_hours,
             snapshot_retention_days,
             weekly_snapshot_retention_weeks,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiAtlasSnapshotScheduleView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "clusterCheckpointIntervalMin" => Some(0),
+                "clusterId" => Some(1),
+                "dailySnapshotRetentionDays" => Some(2),
+                "groupId" => Some(3),
+                "links" => Some(4),
+                "monthlySnapshotRetentionMonths" => Some(5),
+                "pointInTimeWindowHours" => Some(6),
+                "snapshotIntervalHours" => Some(7),
+                "snapshotRetentionDays" => Some(8),
+                "weeklySnapshotRetentionWeeks" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_checkpoint_interval_min: f
+                .required(0, "clusterCheckpointIntervalMin"),
+            cluster_id: f.required(1, "clusterId"),
+            daily_snapshot_retention_days: f.required(2, "dailySnapshotRetentionDays"),
+            group_id: f.required_option(3, "groupId", true),
+            links: f.optional(4, "links"),
+            monthly_snapshot_retention_months: f
+                .required(5, "monthlySnapshotRetentionMonths"),
+            point_in_time_window_hours: f.required(6, "pointInTimeWindowHours"),
+            snapshot_interval_hours: f.required(7, "snapshotIntervalHours"),
+            snapshot_retention_days: f.required(8, "snapshotRetentionDays"),
+            weekly_snapshot_retention_weeks: f
+                .required(9, "weeklySnapshotRetentionWeeks"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiAtlasSnapshotScheduleView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required(
+            "clusterCheckpointIntervalMin",
+            &self.cluster_checkpoint_interval_min,
+        )?;
+        w.required("clusterId", &self.cluster_id)?;
+        w.required("dailySnapshotRetentionDays", &self.daily_snapshot_retention_days)?;
+        w.required_option("groupId", &self.group_id, true)?;
+        w.optional("links", &self.links)?;
+        w.required(
+            "monthlySnapshotRetentionMonths",
+            &self.monthly_snapshot_retention_months,
+        )?;
+        w.required("pointInTimeWindowHours", &self.point_in_time_window_hours)?;
+        w.required("snapshotIntervalHours", &self.snapshot_interval_hours)?;
+        w.required("snapshotRetentionDays", &self.snapshot_retention_days)?;
+        w.required(
+            "weeklySnapshotRetentionWeeks",
+            &self.weekly_snapshot_retention_weeks,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiAtlasSnapshotScheduleView);
 impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_CHECKPOINT_INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -106,8 +167,8 @@ impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
             &self.daily_snapshot_retention_days,
             &DAILY_SNAPSHOT_RETENTION_DAYS,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "monthlySnapshotRetentionMonths",
             &self.monthly_snapshot_retention_months,
@@ -133,5 +194,6 @@ impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
             &self.weekly_snapshot_retention_weeks,
             &WEEKLY_SNAPSHOT_RETENTION_WEEKS,
         );
+        v.extra(&self.extra, &[]);
     }
 }

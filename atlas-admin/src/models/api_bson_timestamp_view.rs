@@ -2,28 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiBsonTimestampView {
     /// Date and time when the oplog recorded this database operation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Order of the database operation that the oplog recorded at specific date and time.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiBsonTimestampView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "date" => Some(0),
+                "increment" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            date: f.optional(0, "date"),
+            increment: f.optional(1, "increment"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiBsonTimestampView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("date", &self.date)?;
+        w.optional("increment", &self.increment)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiBsonTimestampView);
 impl crate::validation::Validate for ApiBsonTimestampView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INCREMENT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("date", &self.date, &crate::validation::Rules::NONE);
-        v.field("increment", &self.increment, &INCREMENT);
+        v.read_only_field("date", &self.date, &crate::validation::Rules::NONE);
+        v.read_only_field("increment", &self.increment, &INCREMENT);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,58 +2,97 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiBsonTimestampView;
 /// Metadata contained in one document that describes the complete snapshot taken for this node.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiCheckpointPartView {
     /// Human-readable label that identifies the replica set to which this checkpoint applies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// Human-readable label that identifies the shard to which this checkpoint applies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
     /// Flag that indicates whether the token exists.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "tokenDiscovered",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub token_discovered: Option<bool>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tokenTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub token_timestamp: Option<ApiBsonTimestampView>,
     /// Human-readable label that identifies the type of host that the part represents.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<ApiCheckpointPartViewTypeName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiCheckpointPartView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "replicaSetName" => Some(0),
+                "shardName" => Some(1),
+                "tokenDiscovered" => Some(2),
+                "tokenTimestamp" => Some(3),
+                "typeName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            replica_set_name: f.optional(0, "replicaSetName"),
+            shard_name: f.optional(1, "shardName"),
+            token_discovered: f.optional(2, "tokenDiscovered"),
+            token_timestamp: f.optional(3, "tokenTimestamp"),
+            type_name: f.optional(4, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiCheckpointPartView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        w.optional("shardName", &self.shard_name)?;
+        w.optional("tokenDiscovered", &self.token_discovered)?;
+        w.optional("tokenTimestamp", &self.token_timestamp)?;
+        w.optional("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiCheckpointPartView);
 impl crate::validation::Validate for ApiCheckpointPartView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "shardName",
+            &self.shard_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "tokenDiscovered",
             &self.token_discovered,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "tokenTimestamp",
             &self.token_timestamp,
             &crate::validation::Rules::NONE,
         );
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the type of host that the part represents.

@@ -2,61 +2,97 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BadRequestDetail;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "badRequestDetail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub bad_request_detail: Option<Option<BadRequestDetail>>,
     /// Describes the specific conditions or reasons that cause each type of error.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub detail: Option<Option<String>>,
     /// HTTP status code returned with this error.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<i32>,
     /// Application error code returned with this error.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Parameters used to give more information about the error.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<::serde_json::Value>>,
     /// Application error message returned with this error.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub reason: Option<Option<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiError {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "badRequestDetail" => Some(0),
+                "detail" => Some(1),
+                "error" => Some(2),
+                "errorCode" => Some(3),
+                "parameters" => Some(4),
+                "reason" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            bad_request_detail: f.nullable(0, "badRequestDetail"),
+            detail: f.nullable(1, "detail"),
+            error: f.required_option(2, "error", true),
+            error_code: f.required_option(3, "errorCode", true),
+            parameters: f.optional(4, "parameters"),
+            reason: f.nullable(5, "reason"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiError {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("badRequestDetail", &self.bad_request_detail)?;
+        w.nullable("detail", &self.detail)?;
+        w.required_option("error", &self.error, true)?;
+        w.required_option("errorCode", &self.error_code, true)?;
+        w.optional("parameters", &self.parameters)?;
+        w.nullable("reason", &self.reason)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiError);
 impl crate::validation::Validate for ApiError {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "badRequestDetail",
             &self.bad_request_detail,
             &crate::validation::Rules::NONE,
         );
         v.field("detail", &self.detail, &crate::validation::Rules::NONE);
-        v.field("error", &self.error, &crate::validation::Rules::NONE);
-        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
-        v.field("parameters", &self.parameters, &crate::validation::Rules::NONE);
-        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.read_only_field("error", &self.error, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorCode",
+            &self.error_code,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "parameters",
+            &self.parameters,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,71 +2,123 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LinkAtlas, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiHostViewAtlas {
     /// Date and time when MongoDB Cloud created this MongoDB process. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Date and time when MongoDB Cloud received the last ping for this MongoDB process. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastPing", default, skip_serializing_if = "Option::is_none")]
     pub last_ping: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkAtlas>>,
     /// Internet Assigned Numbers Authority (IANA) port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Human-readable label that identifies the replica set that contains this process. This resource returns this parameter if this process belongs to a replica set.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// Human-readable label that identifies the shard that contains this process. This resource returns this value only if this process belongs to a sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
     /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<ApiHostViewAtlasTypeName>,
     /// Human-readable label that identifies the cluster node. MongoDB Cloud sets this hostname usually to the standard hostname for the cluster node. It appears in the connection string for a cluster instead of the value of the hostname parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "userAlias", default, skip_serializing_if = "Option::is_none")]
     pub user_alias: Option<String>,
     /// Version of MongoDB that this process runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiHostViewAtlas {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "created" => Some(0),
+                "groupId" => Some(1),
+                "hostname" => Some(2),
+                "id" => Some(3),
+                "lastPing" => Some(4),
+                "links" => Some(5),
+                "port" => Some(6),
+                "replicaSetName" => Some(7),
+                "shardName" => Some(8),
+                "typeName" => Some(9),
+                "userAlias" => Some(10),
+                "version" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created: f.optional(0, "created"),
+            group_id: f.optional(1, "groupId"),
+            hostname: f.optional(2, "hostname"),
+            id: f.optional(3, "id"),
+            last_ping: f.optional(4, "lastPing"),
+            links: f.optional(5, "links"),
+            port: f.optional(6, "port"),
+            replica_set_name: f.optional(7, "replicaSetName"),
+            shard_name: f.optional(8, "shardName"),
+            type_name: f.optional(9, "typeName"),
+            user_alias: f.optional(10, "userAlias"),
+            version: f.optional(11, "version"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiHostViewAtlas {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("created", &self.created)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostname", &self.hostname)?;
+        w.optional("id", &self.id)?;
+        w.optional("lastPing", &self.last_ping)?;
+        w.optional("links", &self.links)?;
+        w.optional("port", &self.port)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        w.optional("shardName", &self.shard_name)?;
+        w.optional("typeName", &self.type_name)?;
+        w.optional("userAlias", &self.user_alias)?;
+        w.optional("version", &self.version)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiHostViewAtlas);
 impl crate::validation::Validate for ApiHostViewAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOSTNAME: crate::validation::Rules = crate::validation::Rules {
@@ -81,22 +133,31 @@ impl crate::validation::Validate for ApiHostViewAtlas {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostname", &self.hostname, &HOSTNAME);
-        v.field("id", &self.id, &ID);
-        v.field("lastPing", &self.last_ping, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("port", &self.port, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostname", &self.hostname, &HOSTNAME);
+        v.read_only_field("id", &self.id, &ID);
+        v.read_only_field("lastPing", &self.last_ping, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("port", &self.port, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.field("userAlias", &self.user_alias, &crate::validation::Rules::NONE);
-        v.field("version", &self.version, &VERSION);
+        v.read_only_field(
+            "shardName",
+            &self.shard_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "userAlias",
+            &self.user_alias,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("version", &self.version, &VERSION);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.

@@ -2,32 +2,68 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AccessListItemView, CloudAccessRoleAssignment, ObjectId};
 /// Details contained in one API key.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKey {
     /// List of network addresses granted access to this API using this API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "accessList", default, skip_serializing_if = "Option::is_none")]
     pub access_list: Option<Vec<AccessListItemView>>,
     /// Unique 24-hexadecimal digit string that identifies this organization API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Public API key value set for the specified organization API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// List that contains roles that the API key needs to have. All roles you provide must be valid for the specified project or organization. Each request must include a minimum of one valid role. The resource returns all project and organization roles assigned to the Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiKey {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "accessList" => Some(0),
+                "id" => Some(1),
+                "publicKey" => Some(2),
+                "roles" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            access_list: f.required_option(0, "accessList", true),
+            id: f.required_option(1, "id", true),
+            public_key: f.required_option(2, "publicKey", true),
+            roles: f.required_option(3, "roles", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiKey {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("accessList", &self.access_list, true)?;
+        w.required_option("id", &self.id, true)?;
+        w.required_option("publicKey", &self.public_key, true)?;
+        w.required_option("roles", &self.roles, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiKey);
 impl crate::validation::Validate for ApiKey {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PUBLIC_KEY: crate::validation::Rules = crate::validation::Rules {
@@ -35,9 +71,14 @@ impl crate::validation::Validate for ApiKey {
             max_length: Some(8),
             ..crate::validation::Rules::NONE
         };
-        v.field("accessList", &self.access_list, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("publicKey", &self.public_key, &PUBLIC_KEY);
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "accessList",
+            &self.access_list,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("publicKey", &self.public_key, &PUBLIC_KEY);
+        v.read_only_field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

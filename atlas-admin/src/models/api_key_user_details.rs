@@ -2,38 +2,94 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudAccessRoleAssignment, Link, ObjectId};
 /// Details of the Programmatic API Keys.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation provided when someone created this organization API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this organization API key assigned to this project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Redacted private key returned for this organization API key. This key displays unredacted when first created.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "privateKey", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// Public API key value set for the specified organization API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// List that contains the roles that the API key needs to have. All roles you provide must be valid for the specified project or organization. Each request must include a minimum of one valid role. The resource returns all project and organization roles assigned to the API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<CloudAccessRoleAssignment>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for ApiKeyUserDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApiKeyUserDetails")
+            .field("desc", &self.desc)
+            .field("id", &self.id)
+            .field("links", &self.links)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("public_key", &self.public_key)
+            .field("roles", &self.roles)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for ApiKeyUserDetails {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "desc" => Some(0),
+                "id" => Some(1),
+                "links" => Some(2),
+                "privateKey" => Some(3),
+                "publicKey" => Some(4),
+                "roles" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            desc: f.optional(0, "desc"),
+            id: f.optional(1, "id"),
+            links: f.optional(2, "links"),
+            private_key: f.optional(3, "privateKey"),
+            public_key: f.optional(4, "publicKey"),
+            roles: f.optional(5, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiKeyUserDetails {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("desc", &self.desc)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("privateKey", &self.private_key)?;
+        w.optional("publicKey", &self.public_key)?;
+        w.optional("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiKeyUserDetails);
 impl crate::validation::Validate for ApiKeyUserDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
@@ -47,10 +103,15 @@ impl crate::validation::Validate for ApiKeyUserDetails {
             ..crate::validation::Rules::NONE
         };
         v.field("desc", &self.desc, &DESC);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("privateKey", &self.private_key, &crate::validation::Rules::NONE);
-        v.field("publicKey", &self.public_key, &PUBLIC_KEY);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "privateKey",
+            &self.private_key,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("publicKey", &self.public_key, &PUBLIC_KEY);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["privateKey"]);
     }
 }

@@ -2,61 +2,109 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LinkAtlas, MetricsMeasurementAtlas, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiMeasurementsGeneralViewAtlas {
     /// Human-readable label that identifies the database that the specified MongoDB process serves.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "databaseName", default, skip_serializing_if = "Option::is_none")]
     pub database_name: Option<String>,
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<ApiMeasurementsGeneralViewAtlasGranularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "hostId", default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkAtlas>>,
     /// List that contains measurements and their data points.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurements: Option<Vec<MetricsMeasurementAtlas>>,
     /// Human-readable label of the disk or partition to which the measurements apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "partitionName", default, skip_serializing_if = "Option::is_none")]
     pub partition_name: Option<String>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processId", default, skip_serializing_if = "Option::is_none")]
     pub process_id: Option<String>,
     /// Date and time that specifies when to start retrieving measurements. If you set **start**, you must set **end**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiMeasurementsGeneralViewAtlas {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "databaseName" => Some(0),
+                "end" => Some(1),
+                "granularity" => Some(2),
+                "groupId" => Some(3),
+                "hostId" => Some(4),
+                "links" => Some(5),
+                "measurements" => Some(6),
+                "partitionName" => Some(7),
+                "processId" => Some(8),
+                "start" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            database_name: f.optional(0, "databaseName"),
+            end: f.optional(1, "end"),
+            granularity: f.optional(2, "granularity"),
+            group_id: f.optional(3, "groupId"),
+            host_id: f.optional(4, "hostId"),
+            links: f.optional(5, "links"),
+            measurements: f.optional(6, "measurements"),
+            partition_name: f.optional(7, "partitionName"),
+            process_id: f.optional(8, "processId"),
+            start: f.optional(9, "start"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiMeasurementsGeneralViewAtlas {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("databaseName", &self.database_name)?;
+        w.optional("end", &self.end)?;
+        w.optional("granularity", &self.granularity)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostId", &self.host_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("measurements", &self.measurements)?;
+        w.optional("partitionName", &self.partition_name)?;
+        w.optional("processId", &self.process_id)?;
+        w.optional("start", &self.start)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiMeasurementsGeneralViewAtlas);
 impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOST_ID: crate::validation::Rules = crate::validation::Rules {
@@ -67,16 +115,33 @@ impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostId", &self.host_id, &HOST_ID);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("measurements", &self.measurements, &crate::validation::Rules::NONE);
-        v.field("partitionName", &self.partition_name, &crate::validation::Rules::NONE);
-        v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "databaseName",
+            &self.database_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "granularity",
+            &self.granularity,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostId", &self.host_id, &HOST_ID);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "measurements",
+            &self.measurements,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "partitionName",
+            &self.partition_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("processId", &self.process_id, &PROCESS_ID);
+        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.

@@ -2,21 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::AwsVpcEndpointId;
 /// One Uniform Resource Locator (URL) that points to the compressed snapshot files for manual download and the corresponding private endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiPrivateDownloadDeliveryUrl {
     /// One Uniform Resource Locator that points to the compressed snapshot files for manual download.
-    #[serde(rename = "deliveryUrl", default, skip_serializing_if = "Option::is_none")]
     pub delivery_url: Option<String>,
     /// Unique 22-character alphanumeric string that identifies the private endpoint.
-    #[serde(rename = "endpointId", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<AwsVpcEndpointId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiPrivateDownloadDeliveryUrl {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "deliveryUrl" => Some(0),
+                "endpointId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delivery_url: f.optional(0, "deliveryUrl"),
+            endpoint_id: f.optional(1, "endpointId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiPrivateDownloadDeliveryUrl {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("deliveryUrl", &self.delivery_url)?;
+        w.optional("endpointId", &self.endpoint_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiPrivateDownloadDeliveryUrl);
 impl crate::validation::Validate for ApiPrivateDownloadDeliveryUrl {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::UsageDetailsFilterRequest;
 /// Request body for an Invoice Usage Details query with filtering, pagination, and sort.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiPublicUsageDetailsQueryRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<UsageDetailsFilterRequest>,
     /// Specify the field used to specify how to sort query results. Default to bill date.
-    #[serde(rename = "sortField", default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<ApiPublicUsageDetailsQueryRequestSortField>,
     /// Specify the sort order (ascending / descending) used to specify how to sort query results. Defaults to descending.
-    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<ApiPublicUsageDetailsQueryRequestSortOrder>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiPublicUsageDetailsQueryRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "filters" => Some(0),
+                "sortField" => Some(1),
+                "sortOrder" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            filters: f.optional(0, "filters"),
+            sort_field: f.optional(1, "sortField"),
+            sort_order: f.optional(2, "sortOrder"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiPublicUsageDetailsQueryRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("filters", &self.filters)?;
+        w.optional("sortField", &self.sort_field)?;
+        w.optional("sortOrder", &self.sort_order)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiPublicUsageDetailsQueryRequest);
 impl crate::validation::Validate for ApiPublicUsageDetailsQueryRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("filters", &self.filters, &crate::validation::Rules::NONE);
         v.field("sortField", &self.sort_field, &crate::validation::Rules::NONE);
         v.field("sortOrder", &self.sort_order, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Specify the field used to specify how to sort query results. Default to bill date.

@@ -2,30 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentEffectiveSpecView {
     /// Cloud service provider on which Search Nodes are provisioned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
     /// Hardware specification for the Search Node instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<ApiSearchDeploymentEffectiveSpecViewInstanceSize>,
     /// Number of Search Nodes in this region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
     /// Cloud provider region where Search Nodes are provisioned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiSearchDeploymentEffectiveSpecView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "instanceSize" => Some(1),
+                "nodeCount" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            instance_size: f.optional(1, "instanceSize"),
+            node_count: f.optional(2, "nodeCount"),
+            region_name: f.optional(3, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiSearchDeploymentEffectiveSpecView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        w.optional("nodeCount", &self.node_count)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiSearchDeploymentEffectiveSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
@@ -33,10 +69,23 @@ impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
             maximum: Some(32.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &NODE_COUNT);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "instanceSize",
+            &self.instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("nodeCount", &self.node_count, &NODE_COUNT);
+        v.read_only_field(
+            "regionName",
+            &self.region_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which Search Nodes are provisioned.

@@ -2,36 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentRequestSpecView {
     /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
-    #[serde(
-        rename = "cloudProvider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cloud_provider: Option<Option<ApiSearchDeploymentRequestSpecViewCloudProvider>>,
     /// Hardware specification for the Search Node instance sizes.
-    #[serde(rename = "instanceSize")]
     pub instance_size: ApiSearchDeploymentRequestSpecViewInstanceSize,
     /// Number of Search Nodes in this region. Optional; falls back to the request-level default when omitted.
-    #[serde(
-        rename = "nodeCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub node_count: Option<Option<i32>>,
     /// Cloud provider region where Search Nodes are provisioned. Required when the request configures more than one region; optional for single-region requests.
-    #[serde(
-        rename = "regionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub region_name: Option<Option<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiSearchDeploymentRequestSpecView {
     /// A value with the required fields set and every optional one `None`.
@@ -41,9 +24,48 @@ impl ApiSearchDeploymentRequestSpecView {
             instance_size,
             node_count: None,
             region_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiSearchDeploymentRequestSpecView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "instanceSize" => Some(1),
+                "nodeCount" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.nullable(0, "cloudProvider"),
+            instance_size: f.required(1, "instanceSize"),
+            node_count: f.nullable(2, "nodeCount"),
+            region_name: f.nullable(3, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiSearchDeploymentRequestSpecView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("cloudProvider", &self.cloud_provider)?;
+        w.required("instanceSize", &self.instance_size)?;
+        w.nullable("nodeCount", &self.node_count)?;
+        w.nullable("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiSearchDeploymentRequestSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
@@ -55,6 +77,7 @@ impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &NODE_COUNT);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.

@@ -2,20 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiSearchDeploymentRequestSpecView;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentRequestView {
     /// Default number of Search Nodes per region. Applied to a region without an explicit override.
-    #[serde(
-        rename = "defaultNodeCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub default_node_count: Option<Option<i32>>,
     /// List of settings that configure the Search Nodes for your cluster. Provide one element per region when configuring asymmetric deployments; a single element applies to all regions.
     pub specs: Vec<ApiSearchDeploymentRequestSpecView>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiSearchDeploymentRequestView {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +19,42 @@ impl ApiSearchDeploymentRequestView {
         Self {
             default_node_count: None,
             specs,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiSearchDeploymentRequestView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "defaultNodeCount" => Some(0),
+                "specs" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            default_node_count: f.nullable(0, "defaultNodeCount"),
+            specs: f.required(1, "specs"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiSearchDeploymentRequestView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("defaultNodeCount", &self.default_node_count)?;
+        w.required("specs", &self.specs)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiSearchDeploymentRequestView);
 impl crate::validation::Validate for ApiSearchDeploymentRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DEFAULT_NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
@@ -39,5 +68,6 @@ impl crate::validation::Validate for ApiSearchDeploymentRequestView {
         };
         v.field("defaultNodeCount", &self.default_node_count, &DEFAULT_NODE_COUNT);
         v.field("specs", &self.specs, &SPECS);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,65 +2,105 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiSearchDeploymentEffectiveSpecView, ApiSearchDeploymentSpecView, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentResponseView {
     /// List of settings that configure the Search Nodes for your cluster, with per-region detail including the region name and cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "effectiveSpecs", default, skip_serializing_if = "Option::is_none")]
     pub effective_specs: Option<Vec<ApiSearchDeploymentEffectiveSpecView>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "encryptionAtRestProvider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub encryption_at_rest_provider: Option<
         Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
     >,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the search deployment.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Deprecated. `specs` will be removed in a future release. We strongly recommend that you use `effectiveSpecs` instead.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specs: Option<Vec<ApiSearchDeploymentSpecView>>,
     /// Human-readable label that indicates the current operating condition of this search deployment.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<ApiSearchDeploymentResponseViewStateName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiSearchDeploymentResponseView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "effectiveSpecs" => Some(0),
+                "encryptionAtRestProvider" => Some(1),
+                "groupId" => Some(2),
+                "id" => Some(3),
+                "specs" => Some(4),
+                "stateName" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            effective_specs: f.optional(0, "effectiveSpecs"),
+            encryption_at_rest_provider: f.nullable(1, "encryptionAtRestProvider"),
+            group_id: f.optional(2, "groupId"),
+            id: f.optional(3, "id"),
+            specs: f.optional(4, "specs"),
+            state_name: f.optional(5, "stateName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiSearchDeploymentResponseView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("effectiveSpecs", &self.effective_specs)?;
+        w.nullable("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("specs", &self.specs)?;
+        w.optional("stateName", &self.state_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiSearchDeploymentResponseView);
 impl crate::validation::Validate for ApiSearchDeploymentResponseView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "effectiveSpecs",
             &self.effective_specs,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "encryptionAtRestProvider",
             &self.encryption_at_rest_provider,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("specs", &self.specs, &crate::validation::Rules::NONE);
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("specs", &self.specs, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.

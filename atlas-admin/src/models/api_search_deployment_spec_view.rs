@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Hardware specification for the Search Nodes that back a search deployment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentSpecView {
     /// Hardware specification for the Search Node instance sizes.
-    #[serde(rename = "instanceSize")]
     pub instance_size: ApiSearchDeploymentSpecViewInstanceSize,
     /// Number of Search Nodes in the cluster.
-    #[serde(rename = "nodeCount")]
     pub node_count: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiSearchDeploymentSpecView {
     /// A value with the required fields set and every optional one `None`.
@@ -19,9 +19,45 @@ impl ApiSearchDeploymentSpecView {
         instance_size: ApiSearchDeploymentSpecViewInstanceSize,
         node_count: i32,
     ) -> Self {
-        Self { instance_size, node_count }
+        Self {
+            instance_size,
+            node_count,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ApiSearchDeploymentSpecView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "instanceSize" => Some(0),
+                "nodeCount" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            instance_size: f.required(0, "instanceSize"),
+            node_count: f.required(1, "nodeCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiSearchDeploymentSpecView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("instanceSize", &self.instance_size)?;
+        w.required("nodeCount", &self.node_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiSearchDeploymentSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentSpecView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
@@ -31,6 +67,7 @@ impl crate::validation::Validate for ApiSearchDeploymentSpecView {
         };
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &NODE_COUNT);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Hardware specification for the Search Node instance sizes.

@@ -2,53 +2,96 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Response body containing a standby link failover readiness snapshot for assessing potential data loss before an unplanned failover.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkFailoverReadinessResponse {
     /// Best-effort estimate of potential data loss in seconds if failover is triggered now.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "estimatedDataLossSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub estimated_data_loss_seconds: Option<f64>,
     /// Best-effort estimate of total expected recovery time in seconds, including Atlas-side failover overhead.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "estimatedFailoverTimeSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub estimated_failover_time_seconds: Option<f64>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the standby link described by this readiness snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
     pub standby_link_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiStandbyLinkFailoverReadinessResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "estimatedDataLossSeconds" => Some(0),
+                "estimatedFailoverTimeSeconds" => Some(1),
+                "groupId" => Some(2),
+                "standbyLinkId" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            estimated_data_loss_seconds: f
+                .required_option(0, "estimatedDataLossSeconds", true),
+            estimated_failover_time_seconds: f
+                .required_option(1, "estimatedFailoverTimeSeconds", true),
+            group_id: f.required_option(2, "groupId", true),
+            standby_link_id: f.required_option(3, "standbyLinkId", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiStandbyLinkFailoverReadinessResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option(
+            "estimatedDataLossSeconds",
+            &self.estimated_data_loss_seconds,
+            true,
+        )?;
+        w.required_option(
+            "estimatedFailoverTimeSeconds",
+            &self.estimated_failover_time_seconds,
+            true,
+        )?;
+        w.required_option("groupId", &self.group_id, true)?;
+        w.required_option("standbyLinkId", &self.standby_link_id, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiStandbyLinkFailoverReadinessResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverReadinessResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "estimatedDataLossSeconds",
             &self.estimated_data_loss_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "estimatedFailoverTimeSeconds",
             &self.estimated_failover_time_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "standbyLinkId",
+            &self.standby_link_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

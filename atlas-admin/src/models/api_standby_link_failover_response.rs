@@ -2,54 +2,117 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Response containing failover operation details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkFailoverResponse {
     /// Date and time when the failover operation completed. Only present when status is COMPLETE. This value is in the ISO 8601 date and time format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when the failover operation was created. This value is in the ISO 8601 date and time format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the failover operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "failoverId", default, skip_serializing_if = "Option::is_none")]
     pub failover_id: Option<ObjectId>,
     /// Current stage of the failover operation. Indicates progression from initiation to completion.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "failoverStage", default, skip_serializing_if = "Option::is_none")]
     pub failover_stage: Option<ApiStandbyLinkFailoverResponseFailoverStage>,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
     pub standby_link_id: Option<ObjectId>,
     /// Current status of the failover operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiStandbyLinkFailoverResponseStatus>,
     /// Type of failover operation to perform.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ApiStandbyLinkFailoverResponseType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ApiStandbyLinkFailoverResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "completedAt" => Some(0),
+                "createdDate" => Some(1),
+                "failoverId" => Some(2),
+                "failoverStage" => Some(3),
+                "standbyLinkId" => Some(4),
+                "status" => Some(5),
+                "type" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            completed_at: f.optional(0, "completedAt"),
+            created_date: f.optional(1, "createdDate"),
+            failover_id: f.optional(2, "failoverId"),
+            failover_stage: f.optional(3, "failoverStage"),
+            standby_link_id: f.optional(4, "standbyLinkId"),
+            status: f.optional(5, "status"),
+            type_: f.optional(6, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiStandbyLinkFailoverResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("completedAt", &self.completed_at)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("failoverId", &self.failover_id)?;
+        w.optional("failoverStage", &self.failover_stage)?;
+        w.optional("standbyLinkId", &self.standby_link_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiStandbyLinkFailoverResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("completedAt", &self.completed_at, &crate::validation::Rules::NONE);
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("failoverId", &self.failover_id, &crate::validation::Rules::NONE);
-        v.field("failoverStage", &self.failover_stage, &crate::validation::Rules::NONE);
-        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "completedAt",
+            &self.completed_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "failoverId",
+            &self.failover_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "failoverStage",
+            &self.failover_stage,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "standbyLinkId",
+            &self.standby_link_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Current stage of the failover operation. Indicates progression from initiation to completion.

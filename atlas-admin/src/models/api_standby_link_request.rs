@@ -2,17 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectIdAnyCase;
 /// Request body for creating a standby link between clusters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkRequest {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
-    #[serde(rename = "activeClusterUniqueId")]
     pub active_cluster_unique_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
-    #[serde(rename = "standbyClusterUniqueId")]
     pub standby_cluster_unique_id: ObjectIdAnyCase,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiStandbyLinkRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +23,42 @@ impl ApiStandbyLinkRequest {
         Self {
             active_cluster_unique_id,
             standby_cluster_unique_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiStandbyLinkRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "activeClusterUniqueId" => Some(0),
+                "standbyClusterUniqueId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            active_cluster_unique_id: f.required(0, "activeClusterUniqueId"),
+            standby_cluster_unique_id: f.required(1, "standbyClusterUniqueId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiStandbyLinkRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("activeClusterUniqueId", &self.active_cluster_unique_id)?;
+        w.required("standbyClusterUniqueId", &self.standby_cluster_unique_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiStandbyLinkRequest);
 impl crate::validation::Validate for ApiStandbyLinkRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -38,5 +71,6 @@ impl crate::validation::Validate for ApiStandbyLinkRequest {
             &self.standby_cluster_unique_id,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

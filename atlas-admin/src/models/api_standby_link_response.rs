@@ -2,42 +2,33 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectIdAnyCase;
 /// Response body containing standby link information.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkResponse {
     /// Unique 24-hexadecimal digit string that identifies the active cluster in the standby link.
-    #[serde(rename = "activeClusterUniqueId")]
     pub active_cluster_unique_id: ObjectIdAnyCase,
     /// Reason the standby link is in an error state. Only present when the status is DEGRADED or FAILED.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "errorReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub error_reason: Option<Option<String>>,
     /// Unique 24-hexadecimal digit string that identifies the project containing the clusters in the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectIdAnyCase>,
     /// Unique 24-hexadecimal digit string that identifies the standby cluster in the standby link.
-    #[serde(rename = "standbyClusterUniqueId")]
     pub standby_cluster_unique_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standbyLinkId", default, skip_serializing_if = "Option::is_none")]
     pub standby_link_id: Option<ObjectIdAnyCase>,
     /// Current status of the standby link.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ApiStandbyLinkResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -52,9 +43,54 @@ impl ApiStandbyLinkResponse {
             standby_cluster_unique_id,
             standby_link_id: None,
             status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ApiStandbyLinkResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "activeClusterUniqueId" => Some(0),
+                "errorReason" => Some(1),
+                "groupId" => Some(2),
+                "standbyClusterUniqueId" => Some(3),
+                "standbyLinkId" => Some(4),
+                "status" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            active_cluster_unique_id: f.required(0, "activeClusterUniqueId"),
+            error_reason: f.nullable(1, "errorReason"),
+            group_id: f.required_option(2, "groupId", true),
+            standby_cluster_unique_id: f.required(3, "standbyClusterUniqueId"),
+            standby_link_id: f.required_option(4, "standbyLinkId", true),
+            status: f.required_option(5, "status", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ApiStandbyLinkResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("activeClusterUniqueId", &self.active_cluster_unique_id)?;
+        w.nullable("errorReason", &self.error_reason)?;
+        w.required_option("groupId", &self.group_id, true)?;
+        w.required("standbyClusterUniqueId", &self.standby_cluster_unique_id)?;
+        w.required_option("standbyLinkId", &self.standby_link_id, true)?;
+        w.required_option("status", &self.status, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ApiStandbyLinkResponse);
 impl crate::validation::Validate for ApiStandbyLinkResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -62,14 +98,23 @@ impl crate::validation::Validate for ApiStandbyLinkResponse {
             &self.active_cluster_unique_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("errorReason", &self.error_reason, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorReason",
+            &self.error_reason,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "standbyClusterUniqueId",
             &self.standby_cluster_unique_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "standbyLinkId",
+            &self.standby_link_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,55 +2,44 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AlertsNotificationRootForGroup, AppServiceEventTypeViewAlertableNoThreshold,
     AppServiceMetricMatcher, EventSeverity, Link, ObjectId,
 };
 /// App Services metric alert configuration allows to select which app service conditions and events trigger alerts and how users are notified.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppServiceAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: AppServiceEventTypeViewAlertableNoThreshold,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies this alert configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List of rules that determine whether MongoDB Cloud checks an object for the alert configuration. You can filter using the matchers array if the `eventTypeName` specifies an event for a host, replica set, or sharded cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<AppServiceMetricMatcher>>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
-    #[serde(
-        rename = "severityOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub severity_override: Option<EventSeverity>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AppServiceAlertConfigViewForNdsGroup {
     /// A value with the required fields set and every optional one `None`.
@@ -69,9 +58,66 @@ impl AppServiceAlertConfigViewForNdsGroup {
             notifications,
             severity_override: None,
             updated: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AppServiceAlertConfigViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "created" => Some(0),
+                "enabled" => Some(1),
+                "eventTypeName" => Some(2),
+                "groupId" => Some(3),
+                "id" => Some(4),
+                "links" => Some(5),
+                "matchers" => Some(6),
+                "notifications" => Some(7),
+                "severityOverride" => Some(8),
+                "updated" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created: f.optional(0, "created"),
+            enabled: f.optional(1, "enabled"),
+            event_type_name: f.required(2, "eventTypeName"),
+            group_id: f.optional(3, "groupId"),
+            id: f.optional(4, "id"),
+            links: f.optional(5, "links"),
+            matchers: f.optional(6, "matchers"),
+            notifications: f.required(7, "notifications"),
+            severity_override: f.optional(8, "severityOverride"),
+            updated: f.optional(9, "updated"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AppServiceAlertConfigViewForNdsGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("created", &self.created)?;
+        w.optional("enabled", &self.enabled)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("matchers", &self.matchers)?;
+        w.required("notifications", &self.notifications)?;
+        w.optional("severityOverride", &self.severity_override)?;
+        w.optional("updated", &self.updated)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AppServiceAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for AppServiceAlertConfigViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
@@ -79,12 +125,12 @@ impl crate::validation::Validate for AppServiceAlertConfigViewForNdsGroup {
             max_items: Some(25),
             ..crate::validation::Rules::NONE
         };
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("matchers", &self.matchers, &crate::validation::Rules::NONE);
         v.field("notifications", &self.notifications, &NOTIFICATIONS);
         v.field(
@@ -92,6 +138,7 @@ impl crate::validation::Validate for AppServiceAlertConfigViewForNdsGroup {
             &self.severity_override,
             &crate::validation::Rules::NONE,
         );
-        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,17 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::AppServiceMetricMatcherField;
 /// Rules to apply when comparing an app service metric against this alert configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppServiceMetricMatcher {
-    #[serde(rename = "fieldName")]
     pub field_name: AppServiceMetricMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
     pub operator: AppServiceMetricMatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AppServiceMetricMatcher {
     /// A value with the required fields set and every optional one `None`.
@@ -25,14 +26,51 @@ impl AppServiceMetricMatcher {
             field_name,
             operator,
             value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AppServiceMetricMatcher {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "fieldName" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            field_name: f.required(0, "fieldName"),
+            operator: f.required(1, "operator"),
+            value: f.required(2, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AppServiceMetricMatcher {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("fieldName", &self.field_name)?;
+        w.required("operator", &self.operator)?;
+        w.required("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AppServiceMetricMatcher);
 impl crate::validation::Validate for AppServiceMetricMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DataMetricThresholdView, RawMetricThresholdView, TimeMetricThresholdView};
 /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in the app services.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,21 +19,93 @@ impl AppServiceMetricThreshold {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for AppServiceMetricThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for AppServiceMetricThreshold {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for AppServiceMetricThreshold {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::RawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DataMetricThresholdView(v) => v.serialize(serializer),
-            Self::TimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::RawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "REALM_AUTH_LOGIN_FAIL",
+                            "REALM_ENDPOINTS_FAILED_REQUESTS",
+                            "REALM_GQL_FAILED_REQUESTS",
+                            "REALM_OVERALL_FAILED_REQUESTS",
+                            "REALM_SDKFNS_FAILED_REQUESTS",
+                            "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT",
+                            "REALM_TRIGGERS_FAILED_REQUESTS",
+                        ],
+                    )),
+                )
+            }
+            Self::DataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "REALM_ENDPOINTS_EGRESS_BYTES",
+                            "REALM_GQL_EGRESS_BYTES",
+                            "REALM_OVERALL_EGRESS_BYTES",
+                            "REALM_SDK_FUNCTIONS_EGRESS_BYTES",
+                            "REALM_SDK_MQL_EGRESS_BYTES",
+                            "REALM_SYNC_CLIENT_CHANGESETS_INVALID",
+                            "REALM_SYNC_CLIENT_READS_FAILED",
+                            "REALM_SYNC_CLIENT_UPLOADS_FAILED",
+                            "REALM_SYNC_EGRESS_BYTES",
+                            "REALM_SYNC_FAILED_REQUESTS",
+                            "REALM_SYNC_SESSIONS_ENDED",
+                            "REALM_TRIGGERS_EGRESS_BYTES",
+                        ],
+                    )),
+                )
+            }
+            Self::TimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "REALM_ENDPOINTS_COMPUTE_MS",
+                            "REALM_ENDPOINTS_RESPONSE_MS",
+                            "REALM_GQL_COMPUTE_MS",
+                            "REALM_GQL_RESPONSE_MS",
+                            "REALM_OVERALL_COMPUTE_MS",
+                            "REALM_SDK_FNS_RESPONSE_MS",
+                            "REALM_SDK_FUNCTIONS_COMPUTE_MS",
+                            "REALM_SDK_MQL_COMPUTE_MS",
+                            "REALM_SDK_MQL_RESPONSE_MS",
+                            "REALM_SYNC_CLIENT_BOOTSTRAP_MS",
+                            "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM",
+                            "REALM_TRIGGERS_COMPUTE_MS",
+                            "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM",
+                            "REALM_TRIGGERS_RESPONSE_MS",
+                        ],
+                    )),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for AppServiceMetricThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for AppServiceMetricThreshold {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some(
@@ -43,7 +114,11 @@ impl<'de> Deserialize<'de> for AppServiceMetricThreshold {
                     | "REALM_SDKFNS_FAILED_REQUESTS"
                     | "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT"
                     | "REALM_TRIGGERS_FAILED_REQUESTS",
-                ) => Self::RawMetricThresholdView(crate::codec::decode(value)?),
+                ) => {
+                    Self::RawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
+                }
                 Some(
                     "REALM_ENDPOINTS_EGRESS_BYTES" | "REALM_GQL_EGRESS_BYTES"
                     | "REALM_OVERALL_EGRESS_BYTES" | "REALM_SDK_FUNCTIONS_EGRESS_BYTES"
@@ -53,7 +128,11 @@ impl<'de> Deserialize<'de> for AppServiceMetricThreshold {
                     | "REALM_SYNC_CLIENT_UPLOADS_FAILED" | "REALM_SYNC_EGRESS_BYTES"
                     | "REALM_SYNC_FAILED_REQUESTS" | "REALM_SYNC_SESSIONS_ENDED"
                     | "REALM_TRIGGERS_EGRESS_BYTES",
-                ) => Self::DataMetricThresholdView(crate::codec::decode(value)?),
+                ) => {
+                    Self::DataMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
+                }
                 Some(
                     "REALM_ENDPOINTS_COMPUTE_MS" | "REALM_ENDPOINTS_RESPONSE_MS"
                     | "REALM_GQL_COMPUTE_MS" | "REALM_GQL_RESPONSE_MS"
@@ -63,12 +142,17 @@ impl<'de> Deserialize<'de> for AppServiceMetricThreshold {
                     | "REALM_SYNC_CURRENT_OPLOG_LAG_MS_SUM" | "REALM_TRIGGERS_COMPUTE_MS"
                     | "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM"
                     | "REALM_TRIGGERS_RESPONSE_MS",
-                ) => Self::TimeMetricThresholdView(crate::codec::decode(value)?),
+                ) => {
+                    Self::TimeMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(AppServiceMetricThreshold);
 impl From<RawMetricThresholdView> for AppServiceMetricThreshold {
     fn from(value: RawMetricThresholdView) -> Self {
         Self::RawMetricThresholdView(value)

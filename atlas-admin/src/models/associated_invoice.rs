@@ -2,24 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// An invoice associated with an organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociatedInvoice {
     /// Unique 24-hexadecimal digit identifier for an invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// Unique 24-hexadecimal digit identifier for an organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AssociatedInvoice {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "invoiceId" => Some(0),
+                "orgId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            invoice_id: f.optional(0, "invoiceId"),
+            org_id: f.optional(1, "orgId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AssociatedInvoice {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("invoiceId", &self.invoice_id)?;
+        w.optional("orgId", &self.org_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AssociatedInvoice);
 impl crate::validation::Validate for AssociatedInvoice {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "invoiceId",
+            &self.invoice_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

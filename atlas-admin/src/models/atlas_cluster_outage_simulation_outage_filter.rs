@@ -2,24 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// The cloud provider of the region that undergoes the outage simulation.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<AtlasClusterOutageSimulationOutageFilterCloudProvider>,
     /// The name of the region to undergo an outage simulation.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AtlasClusterOutageSimulationOutageFilterType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AtlasClusterOutageSimulationOutageFilter {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "regionName" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            region_name: f.optional(1, "regionName"),
+            type_: f.optional(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AtlasClusterOutageSimulationOutageFilter {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AtlasClusterOutageSimulationOutageFilter);
 impl crate::validation::Validate for AtlasClusterOutageSimulationOutageFilter {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The cloud provider of the region that undergoes the outage simulation.

@@ -2,35 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Details that describe the organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasOrganization {
     /// Unique 24-hexadecimal digit string that identifies the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag that indicates whether this organization has been deleted.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "isDeleted", default, skip_serializing_if = "Option::is_none")]
     pub is_deleted: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the organization.
     pub name: String,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
-    #[serde(
-        rename = "skipDefaultAlertsSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skip_default_alerts_settings: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AtlasOrganization {
     /// A value with the required fields set and every optional one `None`.
@@ -41,23 +35,70 @@ impl AtlasOrganization {
             links: None,
             name,
             skip_default_alerts_settings: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AtlasOrganization {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "id" => Some(0),
+                "isDeleted" => Some(1),
+                "links" => Some(2),
+                "name" => Some(3),
+                "skipDefaultAlertsSettings" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            is_deleted: f.optional(1, "isDeleted"),
+            links: f.optional(2, "links"),
+            name: f.required(3, "name"),
+            skip_default_alerts_settings: f.optional(4, "skipDefaultAlertsSettings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AtlasOrganization {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("isDeleted", &self.is_deleted)?;
+        w.optional("links", &self.links)?;
+        w.required("name", &self.name)?;
+        w.optional("skipDefaultAlertsSettings", &self.skip_default_alerts_settings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AtlasOrganization);
 impl crate::validation::Validate for AtlasOrganization {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("isDeleted", &self.is_deleted, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "isDeleted",
+            &self.is_deleted,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &NAME);
         v.field(
             "skipDefaultAlertsSettings",
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,13 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BasicDbObject;
 /// Atlas Search Analyzer
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasSearchAnalyzer {
     /// Filters that examine text one character at a time and perform filtering operations.
-    #[serde(rename = "charFilters", default, skip_serializing_if = "Option::is_none")]
     pub char_filters: Option<Vec<BasicDbObject>>,
     /// Name that identifies the custom analyzer. Names must be unique within an index, and must not start with any of the following strings:
     /// - `lucene.`
@@ -20,10 +18,12 @@ pub struct AtlasSearchAnalyzer {
     /// - Stemming, which reduces related words, such as "talking", "talked", and "talks" to their root word "talk".
     ///
     /// - Redaction, which is the removal of sensitive information from public documents.
-    #[serde(rename = "tokenFilters", default, skip_serializing_if = "Option::is_none")]
     pub token_filters: Option<Vec<BasicDbObject>>,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
     pub tokenizer: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AtlasSearchAnalyzer {
     /// A value with the required fields set and every optional one `None`.
@@ -36,14 +36,54 @@ impl AtlasSearchAnalyzer {
             name,
             token_filters: None,
             tokenizer,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AtlasSearchAnalyzer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "charFilters" => Some(0),
+                "name" => Some(1),
+                "tokenFilters" => Some(2),
+                "tokenizer" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            char_filters: f.optional(0, "charFilters"),
+            name: f.required(1, "name"),
+            token_filters: f.optional(2, "tokenFilters"),
+            tokenizer: f.required(3, "tokenizer"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AtlasSearchAnalyzer {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("charFilters", &self.char_filters)?;
+        w.required("name", &self.name)?;
+        w.optional("tokenFilters", &self.token_filters)?;
+        w.required("tokenizer", &self.tokenizer)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AtlasSearchAnalyzer);
 impl crate::validation::Validate for AtlasSearchAnalyzer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
         v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

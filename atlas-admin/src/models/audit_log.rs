@@ -2,32 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLog {
     /// Flag that indicates whether someone set auditing to track successful authentications. This only applies to the `"atype" : "authCheck"` audit filter. Setting this parameter to `true` degrades cluster performance.
-    #[serde(
-        rename = "auditAuthorizationSuccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub audit_authorization_success: Option<bool>,
     /// JSON document that specifies which events to record. Escape any characters that may prevent parsing, such as single or double quotes, using a backslash (`\`).
-    #[serde(rename = "auditFilter", default, skip_serializing_if = "Option::is_none")]
     pub audit_filter: Option<String>,
     /// Human-readable label that displays how to configure the audit filter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "configurationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub configuration_type: Option<AuditLogConfigurationType>,
     /// Flag that indicates whether someone enabled database auditing for the specified project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AuditLog {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "auditAuthorizationSuccess" => Some(0),
+                "auditFilter" => Some(1),
+                "configurationType" => Some(2),
+                "enabled" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            audit_authorization_success: f.optional(0, "auditAuthorizationSuccess"),
+            audit_filter: f.optional(1, "auditFilter"),
+            configuration_type: f.optional(2, "configurationType"),
+            enabled: f.optional(3, "enabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AuditLog {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("auditAuthorizationSuccess", &self.audit_authorization_success)?;
+        w.optional("auditFilter", &self.audit_filter)?;
+        w.optional("configurationType", &self.configuration_type)?;
+        w.optional("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AuditLog);
 impl crate::validation::Validate for AuditLog {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -36,12 +64,13 @@ impl crate::validation::Validate for AuditLog {
             &crate::validation::Rules::NONE,
         );
         v.field("auditFilter", &self.audit_filter, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "configurationType",
             &self.configuration_type,
             &crate::validation::Rules::NONE,
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays how to configure the audit filter.

@@ -2,22 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ConnectedOrgConfigRoleAssignment, ObjectId};
 /// Mapping settings that link one IdP and MongoDB Cloud.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthFederationRoleMapping {
     /// Unique human-readable label that identifies the identity provider group to which this role mapping applies.
-    #[serde(rename = "externalGroupName")]
     pub external_group_name: String,
     /// Unique 24-hexadecimal digit string that identifies this role mapping.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Atlas roles and the unique identifiers of the groups and organizations associated with each role. The array must include at least one element with an Organization role and its respective `orgId`. Each element in the array can have a value for `orgId` or `groupId`, but not both.
-    #[serde(rename = "roleAssignments")]
     pub role_assignments: Vec<ConnectedOrgConfigRoleAssignment>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AuthFederationRoleMapping {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +28,45 @@ impl AuthFederationRoleMapping {
             external_group_name,
             id: None,
             role_assignments,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AuthFederationRoleMapping {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "externalGroupName" => Some(0),
+                "id" => Some(1),
+                "roleAssignments" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            external_group_name: f.required(0, "externalGroupName"),
+            id: f.optional(1, "id"),
+            role_assignments: f.required(2, "roleAssignments"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AuthFederationRoleMapping {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("externalGroupName", &self.external_group_name)?;
+        w.optional("id", &self.id)?;
+        w.required("roleAssignments", &self.role_assignments)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AuthFederationRoleMapping);
 impl crate::validation::Validate for AuthFederationRoleMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXTERNAL_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -44,7 +79,8 @@ impl crate::validation::Validate for AuthFederationRoleMapping {
             ..crate::validation::Rules::NONE
         };
         v.field("externalGroupName", &self.external_group_name, &EXTERNAL_GROUP_NAME);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("roleAssignments", &self.role_assignments, &ROLE_ASSIGNMENTS);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,18 +2,50 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Policy for automatically exporting Cloud Backup Snapshots.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoExportPolicyView {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
-    #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
     pub export_bucket_id: Option<ObjectId>,
     /// Human-readable label that indicates the rate at which the export policy item occurs.
-    #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<AutoExportPolicyViewFrequencyType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AutoExportPolicyView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "exportBucketId" => Some(0),
+                "frequencyType" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            export_bucket_id: f.optional(0, "exportBucketId"),
+            frequency_type: f.optional(1, "frequencyType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AutoExportPolicyView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("exportBucketId", &self.export_bucket_id)?;
+        w.optional("frequencyType", &self.frequency_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AutoExportPolicyView);
 impl crate::validation::Validate for AutoExportPolicyView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -22,6 +54,7 @@ impl crate::validation::Validate for AutoExportPolicyView {
             &crate::validation::Rules::NONE,
         );
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that indicates the rate at which the export policy item occurs.

@@ -2,23 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailableCloudProviderRegion {
     /// Flag that indicates whether the cloud provider sets this region as its default. AWS defaults to `US_EAST_1`, GCP defaults to `CENTRAL_US`, and AZURE defaults to `US_WEST_2`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Human-readable label that identifies the supported region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AvailableCloudProviderRegion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "default" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            default: f.optional(0, "default"),
+            name: f.optional(1, "name"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AvailableCloudProviderRegion {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("default", &self.default)?;
+        w.optional("name", &self.name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AvailableCloudProviderRegion);
 impl crate::validation::Validate for AvailableCloudProviderRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("default", &self.default, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field("default", &self.default, &crate::validation::Rules::NONE);
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

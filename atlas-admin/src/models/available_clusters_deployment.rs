@@ -2,54 +2,41 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Deployments that can be migrated to MongoDB Atlas.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailableClustersDeployment {
     /// Version of MongoDB Agent that monitors/manages the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "agentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Size of this database on disk at the time of the request expressed in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dbSizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub db_size_bytes: Option<i64>,
     /// Version of MongoDB features that this cluster supports.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version: Option<String>,
     /// Flag that indicates whether Automation manages this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<bool>,
     /// Version of MongoDB that this cluster runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Size of the Oplog on disk at the time of the request expressed in MB.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "oplogSizeMB", default, skip_serializing_if = "Option::is_none")]
     pub oplog_size_mb: Option<i32>,
     /// Flag that indicates whether someone configured this cluster as a sharded cluster.
     ///
@@ -57,39 +44,128 @@ pub struct AvailableClustersDeployment {
     /// - If `false`, this cluster serves as a replica set.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharded: Option<bool>,
     /// Number of shards that comprise this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "shardsSize", default, skip_serializing_if = "Option::is_none")]
     pub shards_size: Option<i32>,
     /// Flag that indicates whether someone enabled TLS for this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tlsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub tls_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AvailableClustersDeployment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "agentVersion" => Some(0),
+                "clusterId" => Some(1),
+                "dbSizeBytes" => Some(2),
+                "featureCompatibilityVersion" => Some(3),
+                "managed" => Some(4),
+                "mongoDBVersion" => Some(5),
+                "name" => Some(6),
+                "oplogSizeMB" => Some(7),
+                "sharded" => Some(8),
+                "shardsSize" => Some(9),
+                "tlsEnabled" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            agent_version: f.optional(0, "agentVersion"),
+            cluster_id: f.optional(1, "clusterId"),
+            db_size_bytes: f.optional(2, "dbSizeBytes"),
+            feature_compatibility_version: f
+                .required_option(3, "featureCompatibilityVersion", true),
+            managed: f.required_option(4, "managed", true),
+            mongo_db_version: f.required_option(5, "mongoDBVersion", true),
+            name: f.required_option(6, "name", true),
+            oplog_size_mb: f.optional(7, "oplogSizeMB"),
+            sharded: f.required_option(8, "sharded", true),
+            shards_size: f.optional(9, "shardsSize"),
+            tls_enabled: f.required_option(10, "tlsEnabled", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AvailableClustersDeployment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("agentVersion", &self.agent_version)?;
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("dbSizeBytes", &self.db_size_bytes)?;
+        w.required_option(
+            "featureCompatibilityVersion",
+            &self.feature_compatibility_version,
+            true,
+        )?;
+        w.required_option("managed", &self.managed, true)?;
+        w.required_option("mongoDBVersion", &self.mongo_db_version, true)?;
+        w.required_option("name", &self.name, true)?;
+        w.optional("oplogSizeMB", &self.oplog_size_mb)?;
+        w.required_option("sharded", &self.sharded, true)?;
+        w.optional("shardsSize", &self.shards_size)?;
+        w.required_option("tlsEnabled", &self.tls_enabled, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AvailableClustersDeployment);
 impl crate::validation::Validate for AvailableClustersDeployment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("agentVersion", &self.agent_version, &crate::validation::Rules::NONE);
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("dbSizeBytes", &self.db_size_bytes, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "agentVersion",
+            &self.agent_version,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "dbSizeBytes",
+            &self.db_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "featureCompatibilityVersion",
             &self.feature_compatibility_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("managed", &self.managed, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("managed", &self.managed, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoDBVersion",
             &self.mongo_db_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("oplogSizeMB", &self.oplog_size_mb, &crate::validation::Rules::NONE);
-        v.field("sharded", &self.sharded, &crate::validation::Rules::NONE);
-        v.field("shardsSize", &self.shards_size, &crate::validation::Rules::NONE);
-        v.field("tlsEnabled", &self.tls_enabled, &crate::validation::Rules::NONE);
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "oplogSizeMB",
+            &self.oplog_size_mb,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("sharded", &self.sharded, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "shardsSize",
+            &self.shards_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "tlsEnabled",
+            &self.tls_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

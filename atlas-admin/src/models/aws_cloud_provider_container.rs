@@ -2,23 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsVpcId, CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
     /// Flag that indicates whether MongoDB Cloud clusters exist in the specified network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<bool>,
     /// IP addresses expressed in Classless Inter-Domain Routing (CIDR) notation that MongoDB Cloud uses for the network peering containers in your project. MongoDB Cloud assigns all of the project's clusters deployed to this cloud provider an IP address from this range. MongoDB Cloud locks this value if an M10 or greater cluster or a network peering connection exists in this project.
     ///
@@ -32,16 +28,16 @@ pub struct AwsCloudProviderContainer {
     /// You can also create a new project and create a network peering connection to set the desired MongoDB Cloud network peering container CIDR block for that project. MongoDB Cloud limits the number of MongoDB nodes per network peering connection based on the CIDR block and the region selected for the project.
     ///
     /// **Example:** A project in an Amazon Web Services (AWS) region supporting three availability zones and an MongoDB CIDR network peering container block of limit of `/24` equals 27 three-node replica sets.
-    #[serde(rename = "atlasCidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub atlas_cidr_block: Option<String>,
     /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
-    #[serde(rename = "regionName")]
     pub region_name: AwsCloudProviderContainerRegionName,
     /// Unique string that identifies the MongoDB Cloud VPC on AWS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<AwsVpcId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AwsCloudProviderContainer {
     /// A value with the required fields set and every optional one `None`.
@@ -53,21 +49,71 @@ impl AwsCloudProviderContainer {
             atlas_cidr_block: None,
             region_name,
             vpc_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AwsCloudProviderContainer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "id" => Some(0),
+                "providerName" => Some(1),
+                "provisioned" => Some(2),
+                "atlasCidrBlock" => Some(3),
+                "regionName" => Some(4),
+                "vpcId" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            provider_name: f.optional(1, "providerName"),
+            provisioned: f.optional(2, "provisioned"),
+            atlas_cidr_block: f.optional(3, "atlasCidrBlock"),
+            region_name: f.required(4, "regionName"),
+            vpc_id: f.optional(5, "vpcId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsCloudProviderContainer {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("provisioned", &self.provisioned)?;
+        w.optional("atlasCidrBlock", &self.atlas_cidr_block)?;
+        w.required("regionName", &self.region_name)?;
+        w.optional("vpcId", &self.vpc_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsCloudProviderContainer);
 impl crate::validation::Validate for AwsCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "provisioned",
+            &self.provisioned,
+            &crate::validation::Rules::NONE,
+        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+        v.read_only_field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.

@@ -2,38 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CloudProviderAwsAutoScaling;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderSettings {
-    #[serde(rename = "providerName")]
     pub provider_name: String,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<CloudProviderAwsAutoScaling>,
     /// Maximum Disk Input/Output Operations per Second (IOPS) that the database host can perform.
-    #[serde(rename = "diskIOPS", default, skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
     /// Flag that indicates whether the Amazon Elastic Block Store (EBS) encryption feature encrypts the host's root volume for both data at rest within the volume and for data moving between the volume and the cluster. Clusters always have this setting enabled.
     #[deprecated]
-    #[serde(
-        rename = "encryptEBSVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encrypt_ebs_volume: Option<bool>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    #[serde(
-        rename = "instanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_size_name: Option<AwsCloudProviderSettingsInstanceSizeName>,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AwsCloudProviderSettingsRegionName>,
     /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<AwsCloudProviderSettingsVolumeType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AwsCloudProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -46,9 +33,57 @@ impl AwsCloudProviderSettings {
             instance_size_name: None,
             region_name: None,
             volume_type: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AwsCloudProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "autoScaling" => Some(1),
+                "diskIOPS" => Some(2),
+                "encryptEBSVolume" => Some(3),
+                "instanceSizeName" => Some(4),
+                "regionName" => Some(5),
+                "volumeType" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            auto_scaling: f.optional(1, "autoScaling"),
+            disk_iops: f.optional(2, "diskIOPS"),
+            encrypt_ebs_volume: f.optional(3, "encryptEBSVolume"),
+            instance_size_name: f.optional(4, "instanceSizeName"),
+            region_name: f.optional(5, "regionName"),
+            volume_type: f.optional(6, "volumeType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsCloudProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("diskIOPS", &self.disk_iops)?;
+        w.optional("encryptEBSVolume", &self.encrypt_ebs_volume)?;
+        w.optional("instanceSizeName", &self.instance_size_name)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("volumeType", &self.volume_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsCloudProviderSettings);
 impl crate::validation::Validate for AwsCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
@@ -66,6 +101,7 @@ impl crate::validation::Validate for AwsCloudProviderSettings {
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("volumeType", &self.volume_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.

@@ -2,21 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCustomDnsEnabledView {
     /// Flag that indicates whether the project's clusters deployed to Amazon Web Services (AWS) use a custom Domain Name System (DNS).
     /// When `"enabled": true`, connect to your cluster using Private IP for Peering connection strings.
     pub enabled: bool,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AwsCustomDnsEnabledView {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+        Self {
+            enabled,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for AwsCustomDnsEnabledView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "enabled" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.required(0, "enabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsCustomDnsEnabledView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsCustomDnsEnabledView);
 impl crate::validation::Validate for AwsCustomDnsEnabledView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

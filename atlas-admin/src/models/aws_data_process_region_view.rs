@@ -2,25 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DataProcessRegionViewCloudProvider;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<DataProcessRegionViewCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<AwsDataProcessRegionViewRegion>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AwsDataProcessRegionView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "region" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            region: f.optional(1, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsDataProcessRegionView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsDataProcessRegionView);
 impl crate::validation::Validate for AwsDataProcessRegionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the geographic location of the region where you store your archived data.

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Hardware specifications for nodes deployed in the region.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsHardwareSpec {
     /// Target IOPS (Input/Output Operations Per Second) desired for storage attached to this hardware.
     ///
@@ -22,12 +21,10 @@ pub struct AwsHardwareSpec {
     ///
     /// - Instance sizes `M10` to `M40` have a ratio of disk capacity to system memory of 60:1.
     /// - Instance sizes greater than `M40` have a ratio of 120:1.
-    #[serde(rename = "diskIOPS", default, skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
     /// Target throughput desired for storage attached to this hardware. Only returned for Gen 2 instance sizes with Standard (GP3) volume type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "diskThroughput", default, skip_serializing_if = "Option::is_none")]
     pub disk_throughput: Option<i32>,
     /// Type of storage you want to attach to your AWS-provisioned cluster.
     ///
@@ -38,19 +35,60 @@ pub struct AwsHardwareSpec {
     /// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
     ///
     /// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    #[serde(rename = "ebsVolumeType", default, skip_serializing_if = "Option::is_none")]
     pub ebs_volume_type: Option<AwsHardwareSpecEbsVolumeType>,
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AwsHardwareSpecInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AwsHardwareSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "diskIOPS" => Some(0),
+                "diskThroughput" => Some(1),
+                "ebsVolumeType" => Some(2),
+                "instanceSize" => Some(3),
+                "nodeCount" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            disk_iops: f.optional(0, "diskIOPS"),
+            disk_throughput: f.optional(1, "diskThroughput"),
+            ebs_volume_type: f.optional(2, "ebsVolumeType"),
+            instance_size: f.optional(3, "instanceSize"),
+            node_count: f.optional(4, "nodeCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsHardwareSpec {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("diskIOPS", &self.disk_iops)?;
+        w.optional("diskThroughput", &self.disk_throughput)?;
+        w.optional("ebsVolumeType", &self.ebs_volume_type)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        w.optional("nodeCount", &self.node_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsHardwareSpec);
 impl crate::validation::Validate for AwsHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "diskThroughput",
             &self.disk_throughput,
             &crate::validation::Rules::NONE,
@@ -58,6 +96,7 @@ impl crate::validation::Validate for AwsHardwareSpec {
         v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of storage you want to attach to your AWS-provisioned cluster.

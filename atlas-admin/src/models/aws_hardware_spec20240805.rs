@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Hardware specifications for nodes deployed in the region.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsHardwareSpec20240805 {
     /// Target IOPS (Input/Output Operations Per Second) desired for storage attached to this hardware.
     ///
@@ -24,7 +23,6 @@ pub struct AwsHardwareSpec20240805 {
     ///
     /// - Instance sizes `M10` to `M40` have a ratio of disk capacity to system memory of 60:1.
     /// - Instance sizes greater than `M40` have a ratio of 120:1.
-    #[serde(rename = "diskIOPS", default, skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -39,12 +37,10 @@ pub struct AwsHardwareSpec20240805 {
     /// Storage charge calculations depend on whether you choose the default value or a custom value.
     ///
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Target throughput desired for storage attached to this hardware. Only returned for Gen 2 instance sizes with Standard (GP3) volume type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "diskThroughput", default, skip_serializing_if = "Option::is_none")]
     pub disk_throughput: Option<i32>,
     /// Type of storage you want to attach to your AWS-provisioned cluster.
     ///
@@ -55,20 +51,64 @@ pub struct AwsHardwareSpec20240805 {
     /// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
     ///
     /// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    #[serde(rename = "ebsVolumeType", default, skip_serializing_if = "Option::is_none")]
     pub ebs_volume_type: Option<AwsHardwareSpec20240805EbsVolumeType>,
     /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AwsHardwareSpec20240805InstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AwsHardwareSpec20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "diskIOPS" => Some(0),
+                "diskSizeGB" => Some(1),
+                "diskThroughput" => Some(2),
+                "ebsVolumeType" => Some(3),
+                "instanceSize" => Some(4),
+                "nodeCount" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            disk_iops: f.optional(0, "diskIOPS"),
+            disk_size_gb: f.optional(1, "diskSizeGB"),
+            disk_throughput: f.optional(2, "diskThroughput"),
+            ebs_volume_type: f.optional(3, "ebsVolumeType"),
+            instance_size: f.optional(4, "instanceSize"),
+            node_count: f.optional(5, "nodeCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsHardwareSpec20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("diskIOPS", &self.disk_iops)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskThroughput", &self.disk_throughput)?;
+        w.optional("ebsVolumeType", &self.ebs_volume_type)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        w.optional("nodeCount", &self.node_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsHardwareSpec20240805);
 impl crate::validation::Validate for AwsHardwareSpec20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
         v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "diskThroughput",
             &self.disk_throughput,
             &crate::validation::Rules::NONE,
@@ -76,6 +116,7 @@ impl crate::validation::Validate for AwsHardwareSpec20240805 {
         v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of storage you want to attach to your AWS-provisioned cluster.

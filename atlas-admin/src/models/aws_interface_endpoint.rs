@@ -2,67 +2,102 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsInterfaceEndpoint {
     /// Cloud service provider that serves the requested endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<AwsInterfaceEndpointCloudProvider>,
     /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_status: Option<AwsInterfaceEndpointConnectionStatus>,
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "deleteRequested",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_requested: Option<bool>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the interface endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "interfaceEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_endpoint_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AwsInterfaceEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "connectionStatus" => Some(1),
+                "deleteRequested" => Some(2),
+                "errorMessage" => Some(3),
+                "interfaceEndpointId" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            connection_status: f.optional(1, "connectionStatus"),
+            delete_requested: f.optional(2, "deleteRequested"),
+            error_message: f.optional(3, "errorMessage"),
+            interface_endpoint_id: f.optional(4, "interfaceEndpointId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsInterfaceEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("connectionStatus", &self.connection_status)?;
+        w.optional("deleteRequested", &self.delete_requested)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("interfaceEndpointId", &self.interface_endpoint_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsInterfaceEndpoint);
 impl crate::validation::Validate for AwsInterfaceEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "connectionStatus",
             &self.connection_status,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "deleteRequested",
             &self.delete_requested,
             &crate::validation::Rules::NONE,
         );
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "interfaceEndpointId",
             &self.interface_endpoint_id,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint.

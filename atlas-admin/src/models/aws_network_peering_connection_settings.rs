@@ -2,49 +2,41 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsVpcId, ObjectId};
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsNetworkPeeringConnectionSettings {
     /// Amazon Web Services (AWS) region where the Virtual Peering Connection (VPC) that you peered with the MongoDB Cloud VPC resides. The resource returns `null` if your VPC and the MongoDB Cloud VPC reside in the same region.
-    #[serde(rename = "accepterRegionName")]
     pub accepter_region_name: String,
     /// Unique twelve-digit string that identifies the Amazon Web Services (AWS) account that owns the VPC that you peered with the MongoDB Cloud VPC.
-    #[serde(rename = "awsAccountId")]
     pub aws_account_id: String,
     /// Unique string that identifies the peering connection on AWS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
-    #[serde(rename = "containerId")]
     pub container_id: ObjectId,
     /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorStateName", default, skip_serializing_if = "Option::is_none")]
     pub error_state_name: Option<AwsNetworkPeeringConnectionSettingsErrorStateName>,
     /// Unique 24-hexadecimal digit string that identifies the network peering connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<AwsNetworkPeeringConnectionSettingsProviderName>,
     /// Internet Protocol (IP) addresses expressed in Classless Inter-Domain Routing (CIDR) notation of the VPC's subnet that you want to peer with the MongoDB Cloud VPC.
-    #[serde(rename = "routeTableCidrBlock")]
     pub route_table_cidr_block: String,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<AwsNetworkPeeringConnectionSettingsStatusName>,
     /// Unique string that identifies the VPC on Amazon Web Services (AWS) that you want to peer with the MongoDB Cloud VPC.
-    #[serde(rename = "vpcId")]
     pub vpc_id: AwsVpcId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AwsNetworkPeeringConnectionSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -66,9 +58,66 @@ impl AwsNetworkPeeringConnectionSettings {
             route_table_cidr_block,
             status_name: None,
             vpc_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AwsNetworkPeeringConnectionSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "accepterRegionName" => Some(0),
+                "awsAccountId" => Some(1),
+                "connectionId" => Some(2),
+                "containerId" => Some(3),
+                "errorStateName" => Some(4),
+                "id" => Some(5),
+                "providerName" => Some(6),
+                "routeTableCidrBlock" => Some(7),
+                "statusName" => Some(8),
+                "vpcId" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            accepter_region_name: f.required(0, "accepterRegionName"),
+            aws_account_id: f.required(1, "awsAccountId"),
+            connection_id: f.optional(2, "connectionId"),
+            container_id: f.required(3, "containerId"),
+            error_state_name: f.optional(4, "errorStateName"),
+            id: f.optional(5, "id"),
+            provider_name: f.optional(6, "providerName"),
+            route_table_cidr_block: f.required(7, "routeTableCidrBlock"),
+            status_name: f.optional(8, "statusName"),
+            vpc_id: f.required(9, "vpcId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsNetworkPeeringConnectionSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("accepterRegionName", &self.accepter_region_name)?;
+        w.required("awsAccountId", &self.aws_account_id)?;
+        w.optional("connectionId", &self.connection_id)?;
+        w.required("containerId", &self.container_id)?;
+        w.optional("errorStateName", &self.error_state_name)?;
+        w.optional("id", &self.id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.required("routeTableCidrBlock", &self.route_table_cidr_block)?;
+        w.optional("statusName", &self.status_name)?;
+        w.required("vpcId", &self.vpc_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static AWS_ACCOUNT_ID: crate::validation::Rules = crate::validation::Rules {
@@ -85,22 +134,31 @@ impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("awsAccountId", &self.aws_account_id, &AWS_ACCOUNT_ID);
-        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "connectionId",
+            &self.connection_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "errorStateName",
             &self.error_state_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field(
             "routeTableCidrBlock",
             &self.route_table_cidr_block,
             &ROUTE_TABLE_CIDR_BLOCK,
         );
-        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "statusName",
+            &self.status_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.

@@ -2,63 +2,94 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Group of Private Endpoint Service settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<AwsPrivateLinkConnectionCloudProvider>,
     /// Unique string that identifies the Amazon Web Services (AWS) PrivateLink endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "endpointServiceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_service_name: Option<String>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of strings that identify private endpoint interfaces applied to the specified project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "interfaceEndpoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_endpoints: Option<Vec<ObjectId>>,
     /// Cloud provider region that manages this Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AwsPrivateLinkConnectionStatus>,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
-    #[serde(
-        rename = "supportedRemoteRegions",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AwsPrivateLinkConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "endpointServiceName" => Some(1),
+                "errorMessage" => Some(2),
+                "id" => Some(3),
+                "interfaceEndpoints" => Some(4),
+                "regionName" => Some(5),
+                "status" => Some(6),
+                "supportedRemoteRegions" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            endpoint_service_name: f.optional(1, "endpointServiceName"),
+            error_message: f.optional(2, "errorMessage"),
+            id: f.optional(3, "id"),
+            interface_endpoints: f.required_option(4, "interfaceEndpoints", true),
+            region_name: f.optional(5, "regionName"),
+            status: f.optional(6, "status"),
+            supported_remote_regions: f.nullable(7, "supportedRemoteRegions"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwsPrivateLinkConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("endpointServiceName", &self.endpoint_service_name)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("id", &self.id)?;
+        w.required_option("interfaceEndpoints", &self.interface_endpoints, true)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("status", &self.status)?;
+        w.nullable("supportedRemoteRegions", &self.supported_remote_regions)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwsPrivateLinkConnection);
 impl crate::validation::Validate for AwsPrivateLinkConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT_SERVICE_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -69,26 +100,39 @@ impl crate::validation::Validate for AwsPrivateLinkConnection {
             max_items: Some(35),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "endpointServiceName",
             &self.endpoint_service_name,
             &ENDPOINT_SERVICE_NAME,
         );
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "interfaceEndpoints",
             &self.interface_endpoints,
             &crate::validation::Rules::NONE,
         );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "regionName",
+            &self.region_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field(
             "supportedRemoteRegions",
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint service.

@@ -2,54 +2,104 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AwskmsConfiguration {
     /// Unique alphanumeric string that identifies an Identity and Access Management (IAM) access key with permissions required to access your Amazon Web Services (AWS) Customer Master Key (CMK).
-    #[serde(rename = "accessKeyID", default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Unique alphanumeric string that identifies the Amazon Web Services (AWS) Customer Master Key (CMK) you used to encrypt and decrypt the MongoDB master keys.
-    #[serde(
-        rename = "customerMasterKeyID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customer_master_key_id: Option<String>,
     /// Flag that indicates whether someone enabled encryption at rest for the specified project through Amazon Web Services (AWS) Key Management Service (KMS). To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<AwskmsConfigurationRegion>,
     /// Enable connection to your Amazon Web Services (AWS) Key Management Service (KMS) over private networking.
-    #[serde(
-        rename = "requirePrivateNetworking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_private_networking: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies an Amazon Web Services (AWS) Identity and Access Management (IAM) role. This IAM role has the permissions required to manage your AWS customer master key.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
     /// Human-readable label of the Identity and Access Management (IAM) secret access key with permissions required to access your Amazon Web Services (AWS) customer master key.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "secretAccessKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub secret_access_key: Option<String>,
     /// Flag that indicates whether the Amazon Web Services (AWS) Key Management Service (KMS) encryption key can encrypt and decrypt data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for AwskmsConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AwskmsConfiguration")
+            .field("access_key_id", &self.access_key_id)
+            .field("customer_master_key_id", &self.customer_master_key_id)
+            .field("enabled", &self.enabled)
+            .field("region", &self.region)
+            .field("require_private_networking", &self.require_private_networking)
+            .field("role_id", &self.role_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("valid", &self.valid)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for AwskmsConfiguration {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "accessKeyID" => Some(0),
+                "customerMasterKeyID" => Some(1),
+                "enabled" => Some(2),
+                "region" => Some(3),
+                "requirePrivateNetworking" => Some(4),
+                "roleId" => Some(5),
+                "secretAccessKey" => Some(6),
+                "valid" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            access_key_id: f.optional(0, "accessKeyID"),
+            customer_master_key_id: f.optional(1, "customerMasterKeyID"),
+            enabled: f.optional(2, "enabled"),
+            region: f.optional(3, "region"),
+            require_private_networking: f.optional(4, "requirePrivateNetworking"),
+            role_id: f.optional(5, "roleId"),
+            secret_access_key: f.optional(6, "secretAccessKey"),
+            valid: f.optional(7, "valid"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AwskmsConfiguration {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("accessKeyID", &self.access_key_id)?;
+        w.optional("customerMasterKeyID", &self.customer_master_key_id)?;
+        w.optional("enabled", &self.enabled)?;
+        w.optional("region", &self.region)?;
+        w.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        w.optional("roleId", &self.role_id)?;
+        w.optional("secretAccessKey", &self.secret_access_key)?;
+        w.optional("valid", &self.valid)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AwskmsConfiguration);
 impl crate::validation::Validate for AwskmsConfiguration {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACCESS_KEY_ID: crate::validation::Rules = crate::validation::Rules {
@@ -81,7 +131,8 @@ impl crate::validation::Validate for AwskmsConfiguration {
             &self.secret_access_key,
             &crate::validation::Rules::NONE,
         );
-        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["secretAccessKey"]);
     }
 }
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.

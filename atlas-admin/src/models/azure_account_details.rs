@@ -2,36 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAccountDetails {
     /// The Azure Subscription ID.
-    #[serde(
-        rename = "azureSubscriptionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub azure_subscription_id: Option<String>,
     /// The VPC CIDR Block.
-    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Cloud provider.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The name of the virtual network.
-    #[serde(
-        rename = "virtualNetworkName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub virtual_network_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzureAccountDetails {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "azureSubscriptionId" => Some(0),
+                "cidrBlock" => Some(1),
+                "cloudProvider" => Some(2),
+                "links" => Some(3),
+                "virtualNetworkName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            azure_subscription_id: f.optional(0, "azureSubscriptionId"),
+            cidr_block: f.optional(1, "cidrBlock"),
+            cloud_provider: f.optional(2, "cloudProvider"),
+            links: f.optional(3, "links"),
+            virtual_network_name: f.optional(4, "virtualNetworkName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureAccountDetails {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("azureSubscriptionId", &self.azure_subscription_id)?;
+        w.optional("cidrBlock", &self.cidr_block)?;
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("links", &self.links)?;
+        w.optional("virtualNetworkName", &self.virtual_network_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureAccountDetails);
 impl crate::validation::Validate for AzureAccountDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -41,11 +71,12 @@ impl crate::validation::Validate for AzureAccountDetails {
         );
         v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "virtualNetworkName",
             &self.virtual_network_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,23 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
     /// Flag that indicates whether MongoDB Cloud clusters exist in the specified network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<bool>,
     /// IP addresses expressed in Classless Inter-Domain Routing (CIDR) notation that MongoDB Cloud uses for the network peering containers in your project. MongoDB Cloud assigns all of the project's clusters deployed to this cloud provider an IP address from this range. MongoDB Cloud locks this value if an M10 or greater cluster or a network peering connection exists in this project.
     ///
@@ -32,24 +28,20 @@ pub struct AzureCloudProviderContainer {
     /// You can also create a new project and create a network peering connection to set the desired MongoDB Cloud network peering container CIDR block for that project. MongoDB Cloud limits the number of MongoDB nodes per network peering connection based on the CIDR block and the region selected for the project.
     ///
     /// **Example:** A project in an Amazon Web Services (AWS) region supporting three availability zones and an MongoDB CIDR network peering container block of limit of `/24` equals 27 three-node replica sets.
-    #[serde(rename = "atlasCidrBlock")]
     pub atlas_cidr_block: String,
     /// Unique string that identifies the Azure subscription in which the MongoDB Cloud VNet resides.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "azureSubscriptionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub azure_subscription_id: Option<ObjectId>,
     /// Azure region to which MongoDB Cloud deployed this network peering container.
     pub region: AzureCloudProviderContainerRegion,
     /// Unique string that identifies the Azure VNet in which MongoDB Cloud clusters in this network peering container exist. The response returns **null** if no clusters exist in this network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "vnetName", default, skip_serializing_if = "Option::is_none")]
     pub vnet_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AzureCloudProviderContainer {
     /// A value with the required fields set and every optional one `None`.
@@ -65,9 +57,57 @@ impl AzureCloudProviderContainer {
             azure_subscription_id: None,
             region,
             vnet_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AzureCloudProviderContainer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "id" => Some(0),
+                "providerName" => Some(1),
+                "provisioned" => Some(2),
+                "atlasCidrBlock" => Some(3),
+                "azureSubscriptionId" => Some(4),
+                "region" => Some(5),
+                "vnetName" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            provider_name: f.optional(1, "providerName"),
+            provisioned: f.optional(2, "provisioned"),
+            atlas_cidr_block: f.required(3, "atlasCidrBlock"),
+            azure_subscription_id: f.optional(4, "azureSubscriptionId"),
+            region: f.required(5, "region"),
+            vnet_name: f.optional(6, "vnetName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureCloudProviderContainer {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("provisioned", &self.provisioned)?;
+        w.required("atlasCidrBlock", &self.atlas_cidr_block)?;
+        w.optional("azureSubscriptionId", &self.azure_subscription_id)?;
+        w.required("region", &self.region)?;
+        w.optional("vnetName", &self.vnet_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureCloudProviderContainer);
 impl crate::validation::Validate for AzureCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -78,17 +118,22 @@ impl crate::validation::Validate for AzureCloudProviderContainer {
             pattern: Some(&crate::patterns::VNET_NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "provisioned",
+            &self.provisioned,
+            &crate::validation::Rules::NONE,
+        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
-        v.field(
+        v.read_only_field(
             "azureSubscriptionId",
             &self.azure_subscription_id,
             &crate::validation::Rules::NONE,
         );
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("vnetName", &self.vnet_name, &VNET_NAME);
+        v.read_only_field("vnetName", &self.vnet_name, &VNET_NAME);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Azure region to which MongoDB Cloud deployed this network peering container.

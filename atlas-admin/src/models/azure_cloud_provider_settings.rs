@@ -2,27 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CloudProviderAzureAutoScaling;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderSettings {
-    #[serde(rename = "providerName")]
     pub provider_name: String,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<CloudProviderAzureAutoScaling>,
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
-    #[serde(rename = "diskTypeName", default, skip_serializing_if = "Option::is_none")]
     pub disk_type_name: Option<AzureCloudProviderSettingsDiskTypeName>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    #[serde(
-        rename = "instanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_size_name: Option<AzureCloudProviderSettingsInstanceSizeName>,
     /// Microsoft Azure Regions.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<AzureCloudProviderSettingsRegionName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AzureCloudProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +26,51 @@ impl AzureCloudProviderSettings {
             disk_type_name: None,
             instance_size_name: None,
             region_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AzureCloudProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "autoScaling" => Some(1),
+                "diskTypeName" => Some(2),
+                "instanceSizeName" => Some(3),
+                "regionName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            auto_scaling: f.optional(1, "autoScaling"),
+            disk_type_name: f.optional(2, "diskTypeName"),
+            instance_size_name: f.optional(3, "instanceSizeName"),
+            region_name: f.optional(4, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureCloudProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("diskTypeName", &self.disk_type_name)?;
+        w.optional("instanceSizeName", &self.instance_size_name)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureCloudProviderSettings);
 impl crate::validation::Validate for AzureCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
@@ -47,6 +82,7 @@ impl crate::validation::Validate for AzureCloudProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.

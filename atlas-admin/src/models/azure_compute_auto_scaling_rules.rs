@@ -2,25 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
-    #[serde(
-        rename = "maxInstanceSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_instance_size: Option<AzureComputeAutoScalingRulesMaxInstanceSize>,
     /// Minimum instance size to which your cluster can automatically scale.
-    #[serde(
-        rename = "minInstanceSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_instance_size: Option<AzureComputeAutoScalingRulesMinInstanceSize>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzureComputeAutoScalingRules {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "maxInstanceSize" => Some(0),
+                "minInstanceSize" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_instance_size: f.optional(0, "maxInstanceSize"),
+            min_instance_size: f.optional(1, "minInstanceSize"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureComputeAutoScalingRules {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("maxInstanceSize", &self.max_instance_size)?;
+        w.optional("minInstanceSize", &self.min_instance_size)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureComputeAutoScalingRules);
 impl crate::validation::Validate for AzureComputeAutoScalingRules {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -33,6 +57,7 @@ impl crate::validation::Validate for AzureComputeAutoScalingRules {
             &self.min_instance_size,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Maximum instance size to which your cluster can automatically scale.

@@ -2,38 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Azure-specific configuration for the connection.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureConnection {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Azure region where the storage account is located.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Unique ID of the Azure Service Principal that has access to the storage account.
-    #[serde(
-        rename = "servicePrincipalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_principal_id: Option<String>,
     /// Name of the Azure Storage Account to connect to.
-    #[serde(
-        rename = "storageAccountName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_account_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzureConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "links" => Some(0),
+                "region" => Some(1),
+                "servicePrincipalId" => Some(2),
+                "storageAccountName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            region: f.optional(1, "region"),
+            service_principal_id: f.optional(2, "servicePrincipalId"),
+            storage_account_name: f.optional(3, "storageAccountName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.optional("region", &self.region)?;
+        w.optional("servicePrincipalId", &self.service_principal_id)?;
+        w.optional("storageAccountName", &self.storage_account_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureConnection);
 impl crate::validation::Validate for AzureConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field(
             "servicePrincipalId",
@@ -45,5 +73,6 @@ impl crate::validation::Validate for AzureConnection {
             &self.storage_account_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,8 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureHardwareSpec20240805 {
     /// Target throughput desired for storage attached to your Azure-provisioned cluster. Change this parameter if you:
     ///
@@ -13,7 +12,6 @@ pub struct AzureHardwareSpec20240805 {
     /// The maximum input/output operations per second (IOPS) depend on the selected `.instanceSize` and `.diskSizeGB`.
     /// This parameter defaults to the cluster tier's standard IOPS value.
     /// Changing this value impacts cluster cost.
-    #[serde(rename = "diskIOPS", default, skip_serializing_if = "Option::is_none")]
     pub disk_iops: Option<i32>,
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -28,21 +26,60 @@ pub struct AzureHardwareSpec20240805 {
     /// Storage charge calculations depend on whether you choose the default value or a custom value.
     ///
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<AzureHardwareSpec20240805InstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzureHardwareSpec20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "diskIOPS" => Some(0),
+                "diskSizeGB" => Some(1),
+                "instanceSize" => Some(2),
+                "nodeCount" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            disk_iops: f.optional(0, "diskIOPS"),
+            disk_size_gb: f.optional(1, "diskSizeGB"),
+            instance_size: f.optional(2, "instanceSize"),
+            node_count: f.optional(3, "nodeCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureHardwareSpec20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("diskIOPS", &self.disk_iops)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        w.optional("nodeCount", &self.node_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureHardwareSpec20240805);
 impl crate::validation::Validate for AzureHardwareSpec20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
         v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Hardware specification for the instance sizes in this region in this shard. Each instance size has a default storage and memory capacity. Electable nodes and read-only nodes (known as "base nodes") within a single shard must use the same instance size. Analytics nodes can scale independently from base nodes within a shard. Both base nodes and analytics nodes can scale independently from their equivalents in other shards.

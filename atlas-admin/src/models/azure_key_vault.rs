@@ -2,64 +2,123 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Details that define the configuration of Encryption at Rest using Azure Key Vault (AKV).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AzureKeyVault {
     /// Azure environment in which your account credentials reside.
-    #[serde(
-        rename = "azureEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub azure_environment: Option<AzureKeyVaultAzureEnvironment>,
     /// Unique 36-hexadecimal character string that identifies an Azure application associated with your Azure Active Directory tenant.
-    #[serde(rename = "clientID", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Flag that indicates whether someone enabled encryption at rest for the specified  project. To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Web address with a unique key that identifies for your Azure Key Vault.
-    #[serde(rename = "keyIdentifier", default, skip_serializing_if = "Option::is_none")]
     pub key_identifier: Option<String>,
     /// Unique string that identifies the Azure Key Vault that contains your key. This field cannot be modified when you enable and set up private endpoint connections to your Azure Key Vault.
-    #[serde(rename = "keyVaultName", default, skip_serializing_if = "Option::is_none")]
     pub key_vault_name: Option<String>,
     /// Enable connection to your Azure Key Vault over private networking.
-    #[serde(
-        rename = "requirePrivateNetworking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_private_networking: Option<bool>,
     /// Name of the Azure resource group that contains your Azure Key Vault. This field cannot be modified when you enable and set up private endpoint connections to your Azure Key Vault.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_group_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Azure Service Principal that MongoDB Cloud uses to access the Azure Key Vault.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
     /// Private data that you need secured and that belongs to the specified Azure Key Vault (AKV) tenant (`azureKeyVault.tenantID`). This data can include any type of sensitive data such as passwords, database connection strings, API keys, and the like. AKV stores this information as encrypted binary data.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Unique 36-hexadecimal character string that identifies your Azure subscription. This field cannot be modified when you enable and set up private endpoint connections to your Azure Key Vault.
-    #[serde(rename = "subscriptionID", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Unique 36-hexadecimal character string that identifies the Azure Active Directory tenant within your Azure subscription.
-    #[serde(rename = "tenantID", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Flag that indicates whether the Azure encryption key can encrypt and decrypt data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for AzureKeyVault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureKeyVault")
+            .field("azure_environment", &self.azure_environment)
+            .field("client_id", &self.client_id)
+            .field("enabled", &self.enabled)
+            .field("key_identifier", &self.key_identifier)
+            .field("key_vault_name", &self.key_vault_name)
+            .field("require_private_networking", &self.require_private_networking)
+            .field("resource_group_name", &self.resource_group_name)
+            .field("role_id", &self.role_id)
+            .field("secret", &self.secret.as_ref().map(|_| crate::codec::Redacted))
+            .field("subscription_id", &self.subscription_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("valid", &self.valid)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for AzureKeyVault {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "azureEnvironment" => Some(0),
+                "clientID" => Some(1),
+                "enabled" => Some(2),
+                "keyIdentifier" => Some(3),
+                "keyVaultName" => Some(4),
+                "requirePrivateNetworking" => Some(5),
+                "resourceGroupName" => Some(6),
+                "roleId" => Some(7),
+                "secret" => Some(8),
+                "subscriptionID" => Some(9),
+                "tenantID" => Some(10),
+                "valid" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            azure_environment: f.optional(0, "azureEnvironment"),
+            client_id: f.optional(1, "clientID"),
+            enabled: f.optional(2, "enabled"),
+            key_identifier: f.optional(3, "keyIdentifier"),
+            key_vault_name: f.optional(4, "keyVaultName"),
+            require_private_networking: f.optional(5, "requirePrivateNetworking"),
+            resource_group_name: f.optional(6, "resourceGroupName"),
+            role_id: f.optional(7, "roleId"),
+            secret: f.optional(8, "secret"),
+            subscription_id: f.optional(9, "subscriptionID"),
+            tenant_id: f.optional(10, "tenantID"),
+            valid: f.optional(11, "valid"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureKeyVault {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("azureEnvironment", &self.azure_environment)?;
+        w.optional("clientID", &self.client_id)?;
+        w.optional("enabled", &self.enabled)?;
+        w.optional("keyIdentifier", &self.key_identifier)?;
+        w.optional("keyVaultName", &self.key_vault_name)?;
+        w.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        w.optional("resourceGroupName", &self.resource_group_name)?;
+        w.optional("roleId", &self.role_id)?;
+        w.optional("secret", &self.secret)?;
+        w.optional("subscriptionID", &self.subscription_id)?;
+        w.optional("tenantID", &self.tenant_id)?;
+        w.optional("valid", &self.valid)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureKeyVault);
 impl crate::validation::Validate for AzureKeyVault {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -89,7 +148,8 @@ impl crate::validation::Validate for AzureKeyVault {
             &crate::validation::Rules::NONE,
         );
         v.field("tenantID", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["secret"]);
     }
 }
 /// Azure environment in which your account credentials reside.

@@ -2,29 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
 /// Request schema for creating or updating an Azure Blob Storage log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: AzureLogIntegrationRequestType,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
     /// Storage account name where logs will be stored.
-    #[serde(rename = "storageAccountName")]
     pub storage_account_name: String,
     /// Storage container name for log files.
-    #[serde(rename = "storageContainerName")]
     pub storage_container_name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AzureLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -43,9 +39,54 @@ impl AzureLogIntegrationRequest {
             role_id,
             storage_account_name,
             storage_container_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AzureLogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "prefixPath" => Some(2),
+                "roleId" => Some(3),
+                "storageAccountName" => Some(4),
+                "storageContainerName" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            prefix_path: f.required(2, "prefixPath"),
+            role_id: f.required(3, "roleId"),
+            storage_account_name: f.required(4, "storageAccountName"),
+            storage_container_name: f.required(5, "storageContainerName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureLogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.required("roleId", &self.role_id)?;
+        w.required("storageAccountName", &self.storage_account_name)?;
+        w.required("storageContainerName", &self.storage_container_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureLogIntegrationRequest);
 impl crate::validation::Validate for AzureLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -67,6 +108,7 @@ impl crate::validation::Validate for AzureLogIntegrationRequest {
             &self.storage_container_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,31 +2,27 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: AzureLogIntegrationResponseType,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
     /// Storage account name where logs will be stored.
-    #[serde(rename = "storageAccountName")]
     pub storage_account_name: String,
     /// Storage container name for log files.
-    #[serde(rename = "storageContainerName")]
     pub storage_container_name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AzureLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -47,9 +43,57 @@ impl AzureLogIntegrationResponse {
             role_id,
             storage_account_name,
             storage_container_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AzureLogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "prefixPath" => Some(3),
+                "roleId" => Some(4),
+                "storageAccountName" => Some(5),
+                "storageContainerName" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            prefix_path: f.required(3, "prefixPath"),
+            role_id: f.required(4, "roleId"),
+            storage_account_name: f.required(5, "storageAccountName"),
+            storage_container_name: f.required(6, "storageContainerName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureLogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.required("roleId", &self.role_id)?;
+        w.required("storageAccountName", &self.storage_account_name)?;
+        w.required("storageContainerName", &self.storage_container_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureLogIntegrationResponse);
 impl crate::validation::Validate for AzureLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -72,6 +116,7 @@ impl crate::validation::Validate for AzureLogIntegrationResponse {
             &self.storage_container_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

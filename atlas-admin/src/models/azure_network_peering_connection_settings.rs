@@ -2,44 +2,37 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureNetworkPeeringConnectionSettings {
     /// Unique string that identifies the Azure AD directory in which the VNet peered with the MongoDB Cloud VNet resides.
-    #[serde(rename = "azureDirectoryId")]
     pub azure_directory_id: String,
     /// Unique string that identifies the Azure subscription in which the VNet you peered with the MongoDB Cloud VNet resides.
-    #[serde(rename = "azureSubscriptionId")]
     pub azure_subscription_id: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
-    #[serde(rename = "containerId")]
     pub container_id: ObjectId,
     /// Error message returned when a requested Azure network peering resource returns `"status" : "FAILED"`. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorState", default, skip_serializing_if = "Option::is_none")]
     pub error_state: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the network peering connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<AzureNetworkPeeringConnectionSettingsProviderName>,
     /// Human-readable label that identifies the resource group in which the VNet to peer with the MongoDB Cloud VNet resides.
-    #[serde(rename = "resourceGroupName")]
     pub resource_group_name: String,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzureNetworkPeeringConnectionSettingsStatus>,
     /// Human-readable label that identifies the VNet that you want to peer with the MongoDB Cloud VNet.
-    #[serde(rename = "vnetName")]
     pub vnet_name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl AzureNetworkPeeringConnectionSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -60,9 +53,63 @@ impl AzureNetworkPeeringConnectionSettings {
             resource_group_name,
             status: None,
             vnet_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for AzureNetworkPeeringConnectionSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "azureDirectoryId" => Some(0),
+                "azureSubscriptionId" => Some(1),
+                "containerId" => Some(2),
+                "errorState" => Some(3),
+                "id" => Some(4),
+                "providerName" => Some(5),
+                "resourceGroupName" => Some(6),
+                "status" => Some(7),
+                "vnetName" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            azure_directory_id: f.required(0, "azureDirectoryId"),
+            azure_subscription_id: f.required(1, "azureSubscriptionId"),
+            container_id: f.required(2, "containerId"),
+            error_state: f.optional(3, "errorState"),
+            id: f.optional(4, "id"),
+            provider_name: f.optional(5, "providerName"),
+            resource_group_name: f.required(6, "resourceGroupName"),
+            status: f.optional(7, "status"),
+            vnet_name: f.required(8, "vnetName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzureNetworkPeeringConnectionSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("azureDirectoryId", &self.azure_directory_id)?;
+        w.required("azureSubscriptionId", &self.azure_subscription_id)?;
+        w.required("containerId", &self.container_id)?;
+        w.optional("errorState", &self.error_state)?;
+        w.optional("id", &self.id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.required("resourceGroupName", &self.resource_group_name)?;
+        w.optional("status", &self.status)?;
+        w.required("vnetName", &self.vnet_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzureNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static RESOURCE_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -84,12 +131,17 @@ impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.field("errorState", &self.error_state, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorState",
+            &self.error_state,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("resourceGroupName", &self.resource_group_name, &RESOURCE_GROUP_NAME);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("vnetName", &self.vnet_name, &VNET_NAME);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested network peering connection.

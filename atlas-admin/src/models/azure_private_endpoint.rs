@@ -2,60 +2,90 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzurePrivateEndpoint {
     /// Cloud service provider that serves the requested endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<AzurePrivateEndpointCloudProvider>,
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "deleteRequested",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_requested: Option<bool>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Human-readable label that MongoDB Cloud generates that identifies the private endpoint connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpointConnectionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_connection_name: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
-    #[serde(
-        rename = "privateEndpointIPAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_ip_address: Option<String>,
     /// Unique string that identifies the Azure private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpointResourceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_resource_id: Option<String>,
     /// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzurePrivateEndpointStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzurePrivateEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "deleteRequested" => Some(1),
+                "errorMessage" => Some(2),
+                "privateEndpointConnectionName" => Some(3),
+                "privateEndpointIPAddress" => Some(4),
+                "privateEndpointResourceId" => Some(5),
+                "status" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            delete_requested: f.optional(1, "deleteRequested"),
+            error_message: f.optional(2, "errorMessage"),
+            private_endpoint_connection_name: f
+                .optional(3, "privateEndpointConnectionName"),
+            private_endpoint_ip_address: f.optional(4, "privateEndpointIPAddress"),
+            private_endpoint_resource_id: f.optional(5, "privateEndpointResourceId"),
+            status: f.optional(6, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzurePrivateEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("deleteRequested", &self.delete_requested)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional(
+            "privateEndpointConnectionName",
+            &self.private_endpoint_connection_name,
+        )?;
+        w.optional("privateEndpointIPAddress", &self.private_endpoint_ip_address)?;
+        w.optional("privateEndpointResourceId", &self.private_endpoint_resource_id)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzurePrivateEndpoint);
 impl crate::validation::Validate for AzurePrivateEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINT_CONNECTION_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -66,14 +96,22 @@ impl crate::validation::Validate for AzurePrivateEndpoint {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "deleteRequested",
             &self.delete_requested,
             &crate::validation::Rules::NONE,
         );
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "privateEndpointConnectionName",
             &self.private_endpoint_connection_name,
             &PRIVATE_ENDPOINT_CONNECTION_NAME,
@@ -83,12 +121,13 @@ impl crate::validation::Validate for AzurePrivateEndpoint {
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
-        v.field(
+        v.read_only_field(
             "privateEndpointResourceId",
             &self.private_endpoint_resource_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint.

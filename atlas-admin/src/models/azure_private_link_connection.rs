@@ -2,64 +2,100 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AzurePrivateLinkServiceName, ObjectId};
 /// Group of Private Endpoint Service settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzurePrivateLinkConnection {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<AzurePrivateLinkConnectionCloudProvider>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of private endpoints assigned to this Azure Private Link Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoints: Option<Vec<String>>,
     /// Unique string that identifies the Azure Private Link Service that MongoDB Cloud manages.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateLinkServiceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_link_service_name: Option<AzurePrivateLinkServiceName>,
     /// Root-relative path that identifies of the Azure Private Link Service that MongoDB Cloud manages. Use this value to create a private endpoint connection to an Azure VNet.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateLinkServiceResourceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_link_service_resource_id: Option<String>,
     /// Cloud provider region that manages this Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AzurePrivateLinkConnectionStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for AzurePrivateLinkConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "errorMessage" => Some(1),
+                "id" => Some(2),
+                "privateEndpoints" => Some(3),
+                "privateLinkServiceName" => Some(4),
+                "privateLinkServiceResourceId" => Some(5),
+                "regionName" => Some(6),
+                "status" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            error_message: f.optional(1, "errorMessage"),
+            id: f.optional(2, "id"),
+            private_endpoints: f.optional(3, "privateEndpoints"),
+            private_link_service_name: f.optional(4, "privateLinkServiceName"),
+            private_link_service_resource_id: f
+                .optional(5, "privateLinkServiceResourceId"),
+            region_name: f.optional(6, "regionName"),
+            status: f.optional(7, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AzurePrivateLinkConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("id", &self.id)?;
+        w.optional("privateEndpoints", &self.private_endpoints)?;
+        w.optional("privateLinkServiceName", &self.private_link_service_name)?;
+        w.optional(
+            "privateLinkServiceResourceId",
+            &self.private_link_service_resource_id,
+        )?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AzurePrivateLinkConnection);
 impl crate::validation::Validate for AzurePrivateLinkConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -70,22 +106,39 @@ impl crate::validation::Validate for AzurePrivateLinkConnection {
             items: Some(&PRIVATE_ENDPOINTS_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("privateEndpoints", &self.private_endpoints, &PRIVATE_ENDPOINTS);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "privateEndpoints",
+            &self.private_endpoints,
+            &PRIVATE_ENDPOINTS,
+        );
+        v.read_only_field(
             "privateLinkServiceName",
             &self.private_link_service_name,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "privateLinkServiceResourceId",
             &self.private_link_service_resource_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "regionName",
+            &self.region_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint service.

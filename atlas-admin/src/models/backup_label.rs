@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupLabel {
     /// Key for the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value for the key to include in file that MongoDB Cloud uploads to the bucket when the export job finishes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BackupLabel {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "key" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            key: f.optional(0, "key"),
+            value: f.optional(1, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupLabel {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("key", &self.key)?;
+        w.optional("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupLabel);
 impl crate::validation::Validate for BackupLabel {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("key", &self.key, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,78 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CriteriaView, DataExpirationRuleView, DataProcessRegionView, ObjectId,
     OnlineArchiveSchedule, PartitionFieldView, ResourceName,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupOnlineArchive {
     /// Unique 24-hexadecimal digit string that identifies the online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster that contains the collection for which you want to create an online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Human-readable label that identifies the collection for which you created the online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "collName", default, skip_serializing_if = "Option::is_none")]
     pub coll_name: Option<String>,
     /// Classification of MongoDB database collection that you want to return.
     ///
     /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "collectionType", default, skip_serializing_if = "Option::is_none")]
     pub collection_type: Option<BackupOnlineArchiveCollectionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub criteria: Option<CriteriaView>,
-    #[serde(
-        rename = "dataExpirationRule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_expiration_rule: Option<DataExpirationRuleView>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "dataProcessRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_process_region: Option<DataProcessRegionView>,
     /// Human-readable label that identifies the dataset that Atlas generates for this online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dataSetName", default, skip_serializing_if = "Option::is_none")]
     pub data_set_name: Option<String>,
     /// Human-readable label of the database that contains the collection that contains the online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dbName", default, skip_serializing_if = "Option::is_none")]
     pub db_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the specified cluster. The specified cluster contains the collection for which to create the online archive.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains document parameters to use to logically divide data within a collection. Partitions provide a coarse level of filtering of the underlying collection data. To divide your data, specify parameters that you frequently query. If you specified `criteria.type`: `DATE` in the Create One Online Archive endpoint, then you can specify up to three parameters by which to query. One of these parameters must be the `DATE` value, which is required in this case. If you specified `criteria.type`: `CUSTOM` in the Create One Online Archive endpoint, then you can specify up to two parameters by which to query. Queries that don't use `criteria.type`: `DATE` or `criteria.type`: `CUSTOM` parameters cause MongoDB to scan a full collection of all archived documents. This takes more time and increases your costs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "partitionFields",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub partition_fields: Option<Vec<PartitionFieldView>>,
     /// Flag that indicates whether this online archive exists in the paused state. A request to resume fails if the collection has another active online archive. To pause an active online archive or resume a paused online archive, you must include this parameter. To pause an active archive, set this to **true**. To resume a paused archive, set this to **false**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<OnlineArchiveSchedule>,
     /// Phase of the process to create this online archive when you made this request.
     ///
@@ -88,19 +62,93 @@ pub struct BackupOnlineArchive {
     /// | `DELETED`   | Someone has deleted the archive was deleted. When someone deletes an online archive, MongoDB Cloud removes all associated archived documents from the cloud object storage. |
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<BackupOnlineArchiveState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BackupOnlineArchive {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "_id" => Some(0),
+                "clusterName" => Some(1),
+                "collName" => Some(2),
+                "collectionType" => Some(3),
+                "criteria" => Some(4),
+                "dataExpirationRule" => Some(5),
+                "dataProcessRegion" => Some(6),
+                "dataSetName" => Some(7),
+                "dbName" => Some(8),
+                "groupId" => Some(9),
+                "partitionFields" => Some(10),
+                "paused" => Some(11),
+                "schedule" => Some(12),
+                "state" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            cluster_name: f.optional(1, "clusterName"),
+            coll_name: f.optional(2, "collName"),
+            collection_type: f.optional(3, "collectionType"),
+            criteria: f.optional(4, "criteria"),
+            data_expiration_rule: f.optional(5, "dataExpirationRule"),
+            data_process_region: f.optional(6, "dataProcessRegion"),
+            data_set_name: f.optional(7, "dataSetName"),
+            db_name: f.optional(8, "dbName"),
+            group_id: f.optional(9, "groupId"),
+            partition_fields: f.optional(10, "partitionFields"),
+            paused: f.optional(11, "paused"),
+            schedule: f.optional(12, "schedule"),
+            state: f.optional(13, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupOnlineArchive {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("collName", &self.coll_name)?;
+        w.optional("collectionType", &self.collection_type)?;
+        w.optional("criteria", &self.criteria)?;
+        w.optional("dataExpirationRule", &self.data_expiration_rule)?;
+        w.optional("dataProcessRegion", &self.data_process_region)?;
+        w.optional("dataSetName", &self.data_set_name)?;
+        w.optional("dbName", &self.db_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("partitionFields", &self.partition_fields)?;
+        w.optional("paused", &self.paused)?;
+        w.optional("schedule", &self.schedule)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupOnlineArchive);
 impl crate::validation::Validate for BackupOnlineArchive {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PARTITION_FIELDS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("collName", &self.coll_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("collName", &self.coll_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "collectionType",
             &self.collection_type,
             &crate::validation::Rules::NONE,
@@ -111,18 +159,23 @@ impl crate::validation::Validate for BackupOnlineArchive {
             &self.data_expiration_rule,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "dataProcessRegion",
             &self.data_process_region,
             &crate::validation::Rules::NONE,
         );
-        v.field("dataSetName", &self.data_set_name, &crate::validation::Rules::NONE);
-        v.field("dbName", &self.db_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("partitionFields", &self.partition_fields, &PARTITION_FIELDS);
+        v.read_only_field(
+            "dataSetName",
+            &self.data_set_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("dbName", &self.db_name, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("partitionFields", &self.partition_fields, &PARTITION_FIELDS);
         v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Classification of MongoDB database collection that you want to return.

@@ -2,17 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiBsonTimestampView, BackupRestoreJobDelivery, Link, ObjectId, ResourceName,
     RestoreJobFileHash,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupRestoreJob {
     /// Unique 24-hexadecimal digit string that identifies the batch to which this restore job belongs. This parameter exists only for a sharded cluster restore.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the sharded cluster checkpoint. The checkpoint represents the point in time back to which you want to restore you data. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`. Use this parameter with sharded clusters only.
     ///
@@ -20,66 +18,47 @@ pub struct BackupRestoreJob {
     /// - If you provide this parameter, this endpoint restores all data up to this checkpoint to the database you specify in the `delivery` object.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "checkpointId", default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshot you want to return. This parameter returns for restore clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster containing the snapshots you want to retrieve.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Date and time when someone requested this restore job. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     pub delivery: BackupRestoreJobDelivery,
     /// Unique 24-hexadecimal digit string that identifies the an imported deployment job. This parameter exists when restoring from an imported snapshot/cluster shot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "deploymentJobId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deployment_job_id: Option<String>,
     /// Flag that indicates whether someone encrypted the data in the restored snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "encryptionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns the snapshots.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains documents mapping each restore file to a hashed checksum. This parameter applies after you download the corresponding `delivery.url`. If `"methodName" : "HTTP"`, this list contains one object that represents the hash of the `.tar.gz` file.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hashes: Option<Vec<RestoreJobFileHash>>,
     /// Unique 24-hexadecimal digit string that identifies the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Universally Unique Identifier (UUID) that identifies the Key Management Interoperability (KMIP) master key used to encrypt the snapshot data. This parameter applies only when `"encryptionEnabled" : "true"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "masterKeyUUID", default, skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
     /// Thirty-two-bit incrementing ordinal that represents operations within a given second. When paired with `oplogTs`, this represents the point in time to which MongoDB Cloud restores your data. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     ///
@@ -87,7 +66,6 @@ pub struct BackupRestoreJob {
     /// - If you provide this parameter, this endpoint restores all data up to and including this Oplog timestamp to the database you specified in the `delivery` object.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "oplogInc", default, skip_serializing_if = "Option::is_none")]
     pub oplog_inc: Option<i32>,
     /// Date and time from which you want to restore this snapshot. This parameter expresses its value in ISO 8601 format in UTC. This represents the first part of an Oplog timestamp. When paired with `oplogInc`, they represent the last database operation to which you want to restore your data. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`. Run a query against `local.oplog.rs` on your replica set to find the desired timestamp.
     ///
@@ -95,7 +73,6 @@ pub struct BackupRestoreJob {
     /// - If you provide this parameter, this endpoint restores all data up to and including this Oplog timestamp to the database you specified in the `delivery` object.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "oplogTs", default, skip_serializing_if = "Option::is_none")]
     pub oplog_ts: Option<String>,
     /// Timestamp from which you want to restore this snapshot. This parameter expresses its value in the number of milliseconds elapsed since the UNIX epoch. This timestamp must fall within the last 24 hours of the current time. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     ///
@@ -103,23 +80,18 @@ pub struct BackupRestoreJob {
     /// - If you set `pointInTimeUTCMillis`, you can't set `oplogInc`, `oplogTs`, `snapshotId`, or `checkpointId`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "pointInTimeUTCMillis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_utc_millis: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot to restore. If you set `snapshotId`, you can't set `oplogInc`, `oplogTs`, `pointInTimeUTCMillis`, or `checkpointId`.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Human-readable label that identifies the status of the downloadable file at the time of the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<BackupRestoreJobStatusName>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<ApiBsonTimestampView>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl BackupRestoreJob {
     /// A value with the required fields set and every optional one `None`.
@@ -144,9 +116,93 @@ impl BackupRestoreJob {
             snapshot_id: None,
             status_name: None,
             timestamp: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for BackupRestoreJob {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            19usize,
+            |key| match key {
+                "batchId" => Some(0),
+                "checkpointId" => Some(1),
+                "clusterId" => Some(2),
+                "clusterName" => Some(3),
+                "created" => Some(4),
+                "delivery" => Some(5),
+                "deploymentJobId" => Some(6),
+                "encryptionEnabled" => Some(7),
+                "groupId" => Some(8),
+                "hashes" => Some(9),
+                "id" => Some(10),
+                "links" => Some(11),
+                "masterKeyUUID" => Some(12),
+                "oplogInc" => Some(13),
+                "oplogTs" => Some(14),
+                "pointInTimeUTCMillis" => Some(15),
+                "snapshotId" => Some(16),
+                "statusName" => Some(17),
+                "timestamp" => Some(18),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            batch_id: f.optional(0, "batchId"),
+            checkpoint_id: f.optional(1, "checkpointId"),
+            cluster_id: f.optional(2, "clusterId"),
+            cluster_name: f.optional(3, "clusterName"),
+            created: f.optional(4, "created"),
+            delivery: f.required(5, "delivery"),
+            deployment_job_id: f.optional(6, "deploymentJobId"),
+            encryption_enabled: f.optional(7, "encryptionEnabled"),
+            group_id: f.optional(8, "groupId"),
+            hashes: f.optional(9, "hashes"),
+            id: f.optional(10, "id"),
+            links: f.optional(11, "links"),
+            master_key_uuid: f.optional(12, "masterKeyUUID"),
+            oplog_inc: f.optional(13, "oplogInc"),
+            oplog_ts: f.optional(14, "oplogTs"),
+            point_in_time_utc_millis: f.optional(15, "pointInTimeUTCMillis"),
+            snapshot_id: f.optional(16, "snapshotId"),
+            status_name: f.optional(17, "statusName"),
+            timestamp: f.optional(18, "timestamp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupRestoreJob {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("batchId", &self.batch_id)?;
+        w.optional("checkpointId", &self.checkpoint_id)?;
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("created", &self.created)?;
+        w.required("delivery", &self.delivery)?;
+        w.optional("deploymentJobId", &self.deployment_job_id)?;
+        w.optional("encryptionEnabled", &self.encryption_enabled)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hashes", &self.hashes)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("masterKeyUUID", &self.master_key_uuid)?;
+        w.optional("oplogInc", &self.oplog_inc)?;
+        w.optional("oplogTs", &self.oplog_ts)?;
+        w.optional("pointInTimeUTCMillis", &self.point_in_time_utc_millis)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.optional("statusName", &self.status_name)?;
+        w.optional("timestamp", &self.timestamp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupRestoreJob);
 impl crate::validation::Validate for BackupRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
@@ -161,27 +217,39 @@ impl crate::validation::Validate for BackupRestoreJob {
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("batchId", &self.batch_id, &crate::validation::Rules::NONE);
+        v.read_only_field("batchId", &self.batch_id, &crate::validation::Rules::NONE);
         v.field("checkpointId", &self.checkpoint_id, &crate::validation::Rules::NONE);
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("delivery", &self.delivery, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "deploymentJobId",
             &self.deployment_job_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "encryptionEnabled",
             &self.encryption_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hashes", &self.hashes, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hashes", &self.hashes, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "masterKeyUUID",
+            &self.master_key_uuid,
+            &crate::validation::Rules::NONE,
+        );
         v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
         v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
         v.field(
@@ -190,8 +258,13 @@ impl crate::validation::Validate for BackupRestoreJob {
             &POINT_IN_TIME_UTC_MILLIS,
         );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "statusName",
+            &self.status_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the status of the downloadable file at the time of the request.

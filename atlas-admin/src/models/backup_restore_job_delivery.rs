@@ -2,43 +2,31 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, ResourceName};
 /// Method and details that indicate how to deliver the restored snapshot data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupRestoreJobDelivery {
     /// Header name to use when downloading the restore, used with `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authHeader", default, skip_serializing_if = "Option::is_none")]
     pub auth_header: Option<String>,
     /// Header value to use when downloading the restore, used with `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authValue", default, skip_serializing_if = "Option::is_none")]
     pub auth_value: Option<String>,
     /// Number of hours after the restore job completes that indicates when the Uniform Resource Locator (URL) for the snapshot download file expires. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
-    #[serde(
-        rename = "expirationHours",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_hours: Option<i32>,
     /// Date and time when the Uniform Resource Locator (URL) for the snapshot download file expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Positive integer that indicates how many times you can use the Uniform Resource Locator (URL) for the snapshot download file. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
-    #[serde(rename = "maxDownloads", default, skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
     /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.
-    #[serde(rename = "methodName")]
     pub method_name: BackupRestoreJobDeliveryMethodName,
     /// State of the downloadable snapshot file when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<BackupRestoreJobDeliveryStatusName>,
     /// Unique 24-hexadecimal digit string that identifies the target cluster. Use the `clusterId` returned in the response body of the **Get All Snapshots** and **Get a Snapshot** endpoints. This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     ///
@@ -48,11 +36,6 @@ pub struct BackupRestoreJobDelivery {
     /// - **Get a Snapshot** endpoint doesn't return a `clusterId` parameter.
     ///
     /// To return a response with the `clusterId` parameter, either use the `delivery.targetClusterName` parameter or enable backup on the target cluster.
-    #[serde(
-        rename = "targetClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the target cluster. Use the `clusterName` returned in the response body of the **Get All Snapshots** and **Get a Snapshot** endpoints.  This parameter applies when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
     ///
@@ -62,26 +45,21 @@ pub struct BackupRestoreJobDelivery {
     /// - **Get a Snapshot** endpoint doesn't return a `clusterId` parameter.
     ///
     /// To return a response with the `clusterId` parameter, either use the `delivery.targetClusterName` parameter or enable backup on the target cluster.
-    #[serde(
-        rename = "targetClusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_name: Option<ResourceName>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the destination cluster for the restore job. The resource returns this parameter when `"delivery.methodName" : "AUTOMATED_RESTORE"`.
-    #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<ObjectId>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. URL includes the verification key. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. This should be preferred over `url`. The verification key must be sent as an HTTP header. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "urlV2", default, skip_serializing_if = "Option::is_none")]
     pub url_v2: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl BackupRestoreJobDelivery {
     /// A value with the required fields set and every optional one `None`.
@@ -99,9 +77,72 @@ impl BackupRestoreJobDelivery {
             target_group_id: None,
             url: None,
             url_v2: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for BackupRestoreJobDelivery {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "authHeader" => Some(0),
+                "authValue" => Some(1),
+                "expirationHours" => Some(2),
+                "expires" => Some(3),
+                "maxDownloads" => Some(4),
+                "methodName" => Some(5),
+                "statusName" => Some(6),
+                "targetClusterId" => Some(7),
+                "targetClusterName" => Some(8),
+                "targetGroupId" => Some(9),
+                "url" => Some(10),
+                "urlV2" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auth_header: f.optional(0, "authHeader"),
+            auth_value: f.optional(1, "authValue"),
+            expiration_hours: f.optional(2, "expirationHours"),
+            expires: f.optional(3, "expires"),
+            max_downloads: f.optional(4, "maxDownloads"),
+            method_name: f.required(5, "methodName"),
+            status_name: f.optional(6, "statusName"),
+            target_cluster_id: f.optional(7, "targetClusterId"),
+            target_cluster_name: f.optional(8, "targetClusterName"),
+            target_group_id: f.optional(9, "targetGroupId"),
+            url: f.optional(10, "url"),
+            url_v2: f.optional(11, "urlV2"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupRestoreJobDelivery {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("authHeader", &self.auth_header)?;
+        w.optional("authValue", &self.auth_value)?;
+        w.optional("expirationHours", &self.expiration_hours)?;
+        w.optional("expires", &self.expires)?;
+        w.optional("maxDownloads", &self.max_downloads)?;
+        w.required("methodName", &self.method_name)?;
+        w.optional("statusName", &self.status_name)?;
+        w.optional("targetClusterId", &self.target_cluster_id)?;
+        w.optional("targetClusterName", &self.target_cluster_name)?;
+        w.optional("targetGroupId", &self.target_group_id)?;
+        w.optional("url", &self.url)?;
+        w.optional("urlV2", &self.url_v2)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupRestoreJobDelivery);
 impl crate::validation::Validate for BackupRestoreJobDelivery {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXPIRATION_HOURS: crate::validation::Rules = crate::validation::Rules {
@@ -112,13 +153,25 @@ impl crate::validation::Validate for BackupRestoreJobDelivery {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("authHeader", &self.auth_header, &crate::validation::Rules::NONE);
-        v.field("authValue", &self.auth_value, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "authHeader",
+            &self.auth_header,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "authValue",
+            &self.auth_value,
+            &crate::validation::Rules::NONE,
+        );
         v.field("expirationHours", &self.expiration_hours, &EXPIRATION_HOURS);
-        v.field("expires", &self.expires, &crate::validation::Rules::NONE);
+        v.read_only_field("expires", &self.expires, &crate::validation::Rules::NONE);
         v.field("maxDownloads", &self.max_downloads, &MAX_DOWNLOADS);
         v.field("methodName", &self.method_name, &crate::validation::Rules::NONE);
-        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "statusName",
+            &self.status_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "targetClusterId",
             &self.target_cluster_id,
@@ -130,8 +183,9 @@ impl crate::validation::Validate for BackupRestoreJobDelivery {
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.field("url", &self.url, &crate::validation::Rules::NONE);
-        v.field("urlV2", &self.url_v2, &crate::validation::Rules::NONE);
+        v.read_only_field("url", &self.url, &crate::validation::Rules::NONE);
+        v.read_only_field("urlV2", &self.url_v2, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.

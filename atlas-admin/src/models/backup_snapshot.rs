@@ -2,65 +2,44 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiBsonTimestampView, BackupSnapshotPart, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupSnapshot {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "clusterName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cluster_name: Option<Option<String>>,
     /// Flag that indicates whether the snapshot exists. This flag returns `false` while MongoDB Cloud creates the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<ApiBsonTimestampView>,
     /// Flag that indicates whether someone can delete this snapshot. You can't set `"doNotDelete" : true` and set a timestamp for **expires** in the same request.
-    #[serde(rename = "doNotDelete", default, skip_serializing_if = "Option::is_none")]
     pub do_not_delete: Option<bool>,
     /// Date and time when MongoDB Cloud deletes the snapshot. If `"doNotDelete" : true`, MongoDB Cloud removes any value set for this parameter. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns the snapshots.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag indicating if this is an incremental or a full snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental: Option<bool>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastOplogAppliedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_oplog_applied_timestamp: Option<ApiBsonTimestampView>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Metadata that describes the complete snapshot.
     ///
@@ -68,26 +47,103 @@ pub struct BackupSnapshot {
     /// - For a sharded cluster, this array contains one document for each shard plus one document for the config host.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<BackupSnapshotPart>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BackupSnapshot {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "clusterId" => Some(0),
+                "clusterName" => Some(1),
+                "complete" => Some(2),
+                "created" => Some(3),
+                "doNotDelete" => Some(4),
+                "expires" => Some(5),
+                "groupId" => Some(6),
+                "id" => Some(7),
+                "incremental" => Some(8),
+                "lastOplogAppliedTimestamp" => Some(9),
+                "links" => Some(10),
+                "parts" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_id: f.optional(0, "clusterId"),
+            cluster_name: f.nullable(1, "clusterName"),
+            complete: f.optional(2, "complete"),
+            created: f.optional(3, "created"),
+            do_not_delete: f.optional(4, "doNotDelete"),
+            expires: f.optional(5, "expires"),
+            group_id: f.optional(6, "groupId"),
+            id: f.optional(7, "id"),
+            incremental: f.optional(8, "incremental"),
+            last_oplog_applied_timestamp: f.optional(9, "lastOplogAppliedTimestamp"),
+            links: f.optional(10, "links"),
+            parts: f.optional(11, "parts"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupSnapshot {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterId", &self.cluster_id)?;
+        w.nullable("clusterName", &self.cluster_name)?;
+        w.optional("complete", &self.complete)?;
+        w.optional("created", &self.created)?;
+        w.optional("doNotDelete", &self.do_not_delete)?;
+        w.optional("expires", &self.expires)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("incremental", &self.incremental)?;
+        w.optional("lastOplogAppliedTimestamp", &self.last_oplog_applied_timestamp)?;
+        w.optional("links", &self.links)?;
+        w.optional("parts", &self.parts)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupSnapshot);
 impl crate::validation::Validate for BackupSnapshot {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("complete", &self.complete, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("complete", &self.complete, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("doNotDelete", &self.do_not_delete, &crate::validation::Rules::NONE);
         v.field("expires", &self.expires, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("incremental", &self.incremental, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "incremental",
+            &self.incremental,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "lastOplogAppliedTimestamp",
             &self.last_oplog_applied_timestamp,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("parts", &self.parts, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("parts", &self.parts, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

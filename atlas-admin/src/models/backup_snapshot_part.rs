@@ -2,94 +2,138 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Characteristics that identify this snapshot.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupSnapshotPart {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Date and time when the snapshot completed. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "completedTime", default, skip_serializing_if = "Option::is_none")]
     pub completed_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the method of compression for the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "compressionSetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub compression_setting: Option<BackupSnapshotPartCompressionSetting>,
     /// Total size of the data stored on each node in the cluster. This parameter expresses its value in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dataSizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub data_size_bytes: Option<i64>,
     /// Flag that indicates whether someone encrypted this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "encryptionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_enabled: Option<bool>,
     /// Number that indicates the feature compatibility version of MongoDB that the replica set primary ran when MongoDB Cloud created the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fcv: Option<String>,
     /// Number that indicates the total size of the data files in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "fileSizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub file_size_bytes: Option<i64>,
     /// Hostname and port that indicate the node on which MongoDB Cloud created the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "machineId", default, skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<String>,
     /// Unique string that identifies the Key Management Interoperability (KMIP) master key used to encrypt the snapshot data. The resource returns this parameter when `"parts.encryptionEnabled" : true`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "masterKeyUUID", default, skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
     /// Number that indicates the version of MongoDB that the replica set primary ran when MongoDB Cloud created the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongodVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// Human-readable label that identifies the replica set.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// The node's role at the time when snapshot process began.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaState", default, skip_serializing_if = "Option::is_none")]
     pub replica_state: Option<String>,
     /// Number that indicates the total size of space allocated for document storage.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "storageSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_size_bytes: Option<i64>,
     /// Human-readable label that identifies the type of server from which MongoDB Cloud took this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<BackupSnapshotPartTypeName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BackupSnapshotPart {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "clusterId" => Some(0),
+                "completedTime" => Some(1),
+                "compressionSetting" => Some(2),
+                "dataSizeBytes" => Some(3),
+                "encryptionEnabled" => Some(4),
+                "fcv" => Some(5),
+                "fileSizeBytes" => Some(6),
+                "machineId" => Some(7),
+                "masterKeyUUID" => Some(8),
+                "mongodVersion" => Some(9),
+                "replicaSetName" => Some(10),
+                "replicaState" => Some(11),
+                "storageSizeBytes" => Some(12),
+                "typeName" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_id: f.optional(0, "clusterId"),
+            completed_time: f.optional(1, "completedTime"),
+            compression_setting: f.optional(2, "compressionSetting"),
+            data_size_bytes: f.optional(3, "dataSizeBytes"),
+            encryption_enabled: f.optional(4, "encryptionEnabled"),
+            fcv: f.optional(5, "fcv"),
+            file_size_bytes: f.optional(6, "fileSizeBytes"),
+            machine_id: f.optional(7, "machineId"),
+            master_key_uuid: f.optional(8, "masterKeyUUID"),
+            mongod_version: f.optional(9, "mongodVersion"),
+            replica_set_name: f.optional(10, "replicaSetName"),
+            replica_state: f.optional(11, "replicaState"),
+            storage_size_bytes: f.optional(12, "storageSizeBytes"),
+            type_name: f.optional(13, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupSnapshotPart {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("completedTime", &self.completed_time)?;
+        w.optional("compressionSetting", &self.compression_setting)?;
+        w.optional("dataSizeBytes", &self.data_size_bytes)?;
+        w.optional("encryptionEnabled", &self.encryption_enabled)?;
+        w.optional("fcv", &self.fcv)?;
+        w.optional("fileSizeBytes", &self.file_size_bytes)?;
+        w.optional("machineId", &self.machine_id)?;
+        w.optional("masterKeyUUID", &self.master_key_uuid)?;
+        w.optional("mongodVersion", &self.mongod_version)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        w.optional("replicaState", &self.replica_state)?;
+        w.optional("storageSizeBytes", &self.storage_size_bytes)?;
+        w.optional("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupSnapshotPart);
 impl crate::validation::Validate for BackupSnapshotPart {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MACHINE_ID: crate::validation::Rules = crate::validation::Rules {
@@ -100,36 +144,61 @@ impl crate::validation::Validate for BackupSnapshotPart {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("completedTime", &self.completed_time, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "completedTime",
+            &self.completed_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "compressionSetting",
             &self.compression_setting,
             &crate::validation::Rules::NONE,
         );
-        v.field("dataSizeBytes", &self.data_size_bytes, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "dataSizeBytes",
+            &self.data_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "encryptionEnabled",
             &self.encryption_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("fcv", &self.fcv, &crate::validation::Rules::NONE);
-        v.field("fileSizeBytes", &self.file_size_bytes, &crate::validation::Rules::NONE);
-        v.field("machineId", &self.machine_id, &MACHINE_ID);
-        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
-        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
-        v.field(
+        v.read_only_field("fcv", &self.fcv, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "fileSizeBytes",
+            &self.file_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("machineId", &self.machine_id, &MACHINE_ID);
+        v.read_only_field(
+            "masterKeyUUID",
+            &self.master_key_uuid,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("replicaState", &self.replica_state, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "replicaState",
+            &self.replica_state,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "storageSizeBytes",
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the method of compression for the snapshot.

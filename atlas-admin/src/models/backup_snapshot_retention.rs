@@ -2,21 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupSnapshotRetention {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Quantity of time in which MongoDB Cloud measures snapshot retention.
-    #[serde(rename = "retentionUnit")]
     pub retention_unit: BackupSnapshotRetentionRetentionUnit,
     /// Number that indicates the amount of days, weeks, months, or years that MongoDB Cloud retains the snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items. If the hourly policy item specifies a retention of two days, specify two days or greater for the retention of the weekly policy item.
-    #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl BackupSnapshotRetention {
     /// A value with the required fields set and every optional one `None`.
@@ -28,18 +27,55 @@ impl BackupSnapshotRetention {
             links: None,
             retention_unit,
             retention_value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for BackupSnapshotRetention {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "links" => Some(0),
+                "retentionUnit" => Some(1),
+                "retentionValue" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            retention_unit: f.required(1, "retentionUnit"),
+            retention_value: f.required(2, "retentionValue"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BackupSnapshotRetention {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.required("retentionUnit", &self.retention_unit)?;
+        w.required("retentionValue", &self.retention_value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BackupSnapshotRetention);
 impl crate::validation::Validate for BackupSnapshotRetention {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
         v.field(
             "retentionValue",
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Quantity of time in which MongoDB Cloud measures snapshot retention.

@@ -2,17 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::FieldViolation;
 /// Bad request detail.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldViolation>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BadRequestDetail {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "fields" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            fields: f.optional(0, "fields"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BadRequestDetail {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("fields", &self.fields)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BadRequestDetail);
 impl crate::validation::Validate for BadRequestDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

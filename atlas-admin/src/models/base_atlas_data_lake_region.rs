@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasDataLakeAwsRegionView, AtlasDataFederationAzureRegion,
     AtlasDataFederationGcpRegion,
@@ -14,30 +13,41 @@ pub enum BaseAtlasDataLakeRegion {
     AtlasDataFederationAzure(AtlasDataFederationAzureRegion),
     AtlasDataFederationGcp(AtlasDataFederationGcpRegion),
 }
-impl Serialize for BaseAtlasDataLakeRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for BaseAtlasDataLakeRegion {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::ApiAtlasDataLakeAwsRegionView(Default::default())
+    }
+}
+impl ::serde::Serialize for BaseAtlasDataLakeRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ApiAtlasDataLakeAwsRegionView(v) => v.serialize(serializer),
-            Self::AtlasDataFederationAzure(v) => v.serialize(serializer),
-            Self::AtlasDataFederationGcp(v) => v.serialize(serializer),
+            Self::ApiAtlasDataLakeAwsRegionView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AtlasDataFederationAzure(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AtlasDataFederationGcp(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for BaseAtlasDataLakeRegion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "BaseAtlasDataLakeRegion",
             &[
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ApiAtlasDataLakeAwsRegionView)
                     },
                 },
@@ -46,7 +56,7 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AtlasDataFederationAzure)
                     },
                 },
@@ -55,13 +65,15 @@ impl<'de> Deserialize<'de> for BaseAtlasDataLakeRegion {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::AtlasDataFederationGcp)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::AtlasDataFederationGcp)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(BaseAtlasDataLakeRegion);
 impl crate::validation::Validate for BaseAtlasDataLakeRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiStreamsAwsRegionView, ApiStreamsAzureRegionView, ApiStreamsGcpRegionView};
 /// Name of the cloud provider region hosting Atlas Stream Processing.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,30 +10,41 @@ pub enum BaseStreamsRegion {
     ApiStreamsAzureRegionView(ApiStreamsAzureRegionView),
     ApiStreamsGcpRegionView(ApiStreamsGcpRegionView),
 }
-impl Serialize for BaseStreamsRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for BaseStreamsRegion {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::ApiStreamsAwsRegionView(Default::default())
+    }
+}
+impl ::serde::Serialize for BaseStreamsRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ApiStreamsAwsRegionView(v) => v.serialize(serializer),
-            Self::ApiStreamsAzureRegionView(v) => v.serialize(serializer),
-            Self::ApiStreamsGcpRegionView(v) => v.serialize(serializer),
+            Self::ApiStreamsAwsRegionView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ApiStreamsAzureRegionView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ApiStreamsGcpRegionView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for BaseStreamsRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for BaseStreamsRegion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "BaseStreamsRegion",
             &[
                 crate::codec::Candidate {
                     known: &[],
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ApiStreamsAwsRegionView)
                     },
                 },
@@ -43,7 +53,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ApiStreamsAzureRegionView)
                     },
                 },
@@ -52,7 +62,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ApiStreamsGcpRegionView)
                     },
                 },
@@ -60,6 +70,7 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
         )
     }
 }
+crate::codec::deserialize_via_json!(BaseStreamsRegion);
 impl crate::validation::Validate for BaseStreamsRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,96 +2,68 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{BillingPayment, BillingRefund, InvoiceLineItem, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingInvoice {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "amountBilledCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_billed_cents: Option<i64>,
     /// Sum that the specified organization paid toward this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "amountPaidCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_paid_cents: Option<i64>,
     /// Date and time when MongoDB Cloud created this invoice. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Sum that MongoDB credited the specified organization toward this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "creditsCents", default, skip_serializing_if = "Option::is_none")]
     pub credits_cents: Option<i64>,
     /// Date and time when MongoDB Cloud finished the billing period that this invoice covers. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the invoice submitted to the specified organization. Charges typically post the next day.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List that contains individual services included in this invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lineItems", default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<InvoiceLineItem>>,
     /// List that contains the invoices for organizations linked to the paying organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "linkedInvoices", default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<BillingInvoice>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the organization charged for services consumed from MongoDB Cloud.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// List that contains funds transferred to MongoDB to cover the specified service noted in this invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<BillingPayment>>,
     /// List that contains payments that MongoDB returned to the organization for this invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunds: Option<Vec<BillingRefund>>,
     /// Sum of sales tax applied to this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "salesTaxCents", default, skip_serializing_if = "Option::is_none")]
     pub sales_tax_cents: Option<i64>,
     /// Date and time when MongoDB Cloud began the billing period that this invoice covers. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Sum that the specified organization owed to MongoDB when MongoDB issued this invoice. This parameter expresses its value in US Dollars.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "startingBalanceCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub starting_balance_cents: Option<i64>,
     /// Phase of payment processing in which this invoice exists when you made this request. Accepted phases include:
     ///
@@ -103,55 +75,156 @@ pub struct BillingInvoice {
     /// - `PAID`: MongoDB succeeded in charging the provided credit card.
     /// - `PENDING`: Invoice includes charges for the current billing cycle.
     /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<BillingInvoiceStatusName>,
     /// Sum of all positive invoice line items contained in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "subtotalCents", default, skip_serializing_if = "Option::is_none")]
     pub subtotal_cents: Option<i64>,
     /// Date and time when MongoDB Cloud last updated the value of this payment. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BillingInvoice {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            18usize,
+            |key| match key {
+                "amountBilledCents" => Some(0),
+                "amountPaidCents" => Some(1),
+                "created" => Some(2),
+                "creditsCents" => Some(3),
+                "endDate" => Some(4),
+                "id" => Some(5),
+                "lineItems" => Some(6),
+                "linkedInvoices" => Some(7),
+                "links" => Some(8),
+                "orgId" => Some(9),
+                "payments" => Some(10),
+                "refunds" => Some(11),
+                "salesTaxCents" => Some(12),
+                "startDate" => Some(13),
+                "startingBalanceCents" => Some(14),
+                "statusName" => Some(15),
+                "subtotalCents" => Some(16),
+                "updated" => Some(17),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            amount_billed_cents: f.optional(0, "amountBilledCents"),
+            amount_paid_cents: f.optional(1, "amountPaidCents"),
+            created: f.optional(2, "created"),
+            credits_cents: f.optional(3, "creditsCents"),
+            end_date: f.optional(4, "endDate"),
+            id: f.optional(5, "id"),
+            line_items: f.optional(6, "lineItems"),
+            linked_invoices: f.optional(7, "linkedInvoices"),
+            links: f.optional(8, "links"),
+            org_id: f.optional(9, "orgId"),
+            payments: f.optional(10, "payments"),
+            refunds: f.optional(11, "refunds"),
+            sales_tax_cents: f.optional(12, "salesTaxCents"),
+            start_date: f.optional(13, "startDate"),
+            starting_balance_cents: f.optional(14, "startingBalanceCents"),
+            status_name: f.optional(15, "statusName"),
+            subtotal_cents: f.optional(16, "subtotalCents"),
+            updated: f.optional(17, "updated"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BillingInvoice {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("amountBilledCents", &self.amount_billed_cents)?;
+        w.optional("amountPaidCents", &self.amount_paid_cents)?;
+        w.optional("created", &self.created)?;
+        w.optional("creditsCents", &self.credits_cents)?;
+        w.optional("endDate", &self.end_date)?;
+        w.optional("id", &self.id)?;
+        w.optional("lineItems", &self.line_items)?;
+        w.optional("linkedInvoices", &self.linked_invoices)?;
+        w.optional("links", &self.links)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("payments", &self.payments)?;
+        w.optional("refunds", &self.refunds)?;
+        w.optional("salesTaxCents", &self.sales_tax_cents)?;
+        w.optional("startDate", &self.start_date)?;
+        w.optional("startingBalanceCents", &self.starting_balance_cents)?;
+        w.optional("statusName", &self.status_name)?;
+        w.optional("subtotalCents", &self.subtotal_cents)?;
+        w.optional("updated", &self.updated)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BillingInvoice);
 impl crate::validation::Validate for BillingInvoice {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "amountBilledCents",
             &self.amount_billed_cents,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "amountPaidCents",
             &self.amount_paid_cents,
             &crate::validation::Rules::NONE,
         );
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("creditsCents", &self.credits_cents, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("lineItems", &self.line_items, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "creditsCents",
+            &self.credits_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "lineItems",
+            &self.line_items,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "linkedInvoices",
             &self.linked_invoices,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("payments", &self.payments, &crate::validation::Rules::NONE);
-        v.field("refunds", &self.refunds, &crate::validation::Rules::NONE);
-        v.field("salesTaxCents", &self.sales_tax_cents, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("payments", &self.payments, &crate::validation::Rules::NONE);
+        v.read_only_field("refunds", &self.refunds, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "salesTaxCents",
+            &self.sales_tax_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "startDate",
+            &self.start_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "startingBalanceCents",
             &self.starting_balance_cents,
             &crate::validation::Rules::NONE,
         );
         v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
-        v.field("subtotalCents", &self.subtotal_cents, &crate::validation::Rules::NONE);
-        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "subtotalCents",
+            &self.subtotal_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Phase of payment processing in which this invoice exists when you made this request. Accepted phases include:

@@ -2,48 +2,33 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Funds transferred to MongoDB to cover the specified service in this invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingPayment {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "amountBilledCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_billed_cents: Option<i64>,
     /// Sum that the specified organization paid toward the associated invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "amountPaidCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub amount_paid_cents: Option<i64>,
     /// Date and time when the customer made this payment attempt. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The currency in which payment was paid. This parameter expresses its value in 3-letter ISO 4217 currency code.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this payment toward the associated invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Sum of sales tax applied to this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "salesTaxCents", default, skip_serializing_if = "Option::is_none")]
     pub sales_tax_cents: Option<i64>,
     /// Phase of payment processing for the associated invoice when you made this request. These phases include:
     ///
@@ -56,44 +41,112 @@ pub struct BillingPayment {
     /// - `NEW`: Customer provided a method of payment, but MongoDB hasn't tried to charge the credit card.
     /// - `PAID`: Customer submitted a successful payment.
     /// - `PARTIAL_PAID`: Customer paid for part of this line item.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<BillingPaymentStatusName>,
     /// Sum of all positive invoice line items contained in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "subtotalCents", default, skip_serializing_if = "Option::is_none")]
     pub subtotal_cents: Option<i64>,
     /// The unit price applied to `amountBilledCents` to compute total payment amount. This value is represented as a decimal string.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "unitPrice", default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<String>,
     /// Date and time when the customer made an update to this payment attempt. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BillingPayment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "amountBilledCents" => Some(0),
+                "amountPaidCents" => Some(1),
+                "created" => Some(2),
+                "currency" => Some(3),
+                "id" => Some(4),
+                "salesTaxCents" => Some(5),
+                "statusName" => Some(6),
+                "subtotalCents" => Some(7),
+                "unitPrice" => Some(8),
+                "updated" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            amount_billed_cents: f.optional(0, "amountBilledCents"),
+            amount_paid_cents: f.optional(1, "amountPaidCents"),
+            created: f.optional(2, "created"),
+            currency: f.optional(3, "currency"),
+            id: f.optional(4, "id"),
+            sales_tax_cents: f.optional(5, "salesTaxCents"),
+            status_name: f.optional(6, "statusName"),
+            subtotal_cents: f.optional(7, "subtotalCents"),
+            unit_price: f.optional(8, "unitPrice"),
+            updated: f.optional(9, "updated"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BillingPayment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("amountBilledCents", &self.amount_billed_cents)?;
+        w.optional("amountPaidCents", &self.amount_paid_cents)?;
+        w.optional("created", &self.created)?;
+        w.optional("currency", &self.currency)?;
+        w.optional("id", &self.id)?;
+        w.optional("salesTaxCents", &self.sales_tax_cents)?;
+        w.optional("statusName", &self.status_name)?;
+        w.optional("subtotalCents", &self.subtotal_cents)?;
+        w.optional("unitPrice", &self.unit_price)?;
+        w.optional("updated", &self.updated)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BillingPayment);
 impl crate::validation::Validate for BillingPayment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "amountBilledCents",
             &self.amount_billed_cents,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "amountPaidCents",
             &self.amount_paid_cents,
             &crate::validation::Rules::NONE,
         );
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("currency", &self.currency, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("salesTaxCents", &self.sales_tax_cents, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("currency", &self.currency, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "salesTaxCents",
+            &self.sales_tax_cents,
+            &crate::validation::Rules::NONE,
+        );
         v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
-        v.field("subtotalCents", &self.subtotal_cents, &crate::validation::Rules::NONE);
-        v.field("unitPrice", &self.unit_price, &crate::validation::Rules::NONE);
-        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "subtotalCents",
+            &self.subtotal_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "unitPrice",
+            &self.unit_price,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Phase of payment processing for the associated invoice when you made this request. These phases include:

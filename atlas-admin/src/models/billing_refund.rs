@@ -2,37 +2,82 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// One payment that MongoDB returned to the organization for this invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingRefund {
     /// Sum of the funds returned to the specified organization expressed in cents (100th of US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "amountCents", default, skip_serializing_if = "Option::is_none")]
     pub amount_cents: Option<i64>,
     /// Date and time when MongoDB Cloud created this refund. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the payment that the organization had made.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "paymentId", default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<ObjectId>,
     /// Justification that MongoDB accepted to return funds to the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for BillingRefund {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "amountCents" => Some(0),
+                "created" => Some(1),
+                "paymentId" => Some(2),
+                "reason" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            amount_cents: f.optional(0, "amountCents"),
+            created: f.optional(1, "created"),
+            payment_id: f.optional(2, "paymentId"),
+            reason: f.optional(3, "reason"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for BillingRefund {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("amountCents", &self.amount_cents)?;
+        w.optional("created", &self.created)?;
+        w.optional("paymentId", &self.payment_id)?;
+        w.optional("reason", &self.reason)?;
+        Ok(())
+    }
+}
+crate::codec::object!(BillingRefund);
 impl crate::validation::Validate for BillingRefund {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("amountCents", &self.amount_cents, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("paymentId", &self.payment_id, &crate::validation::Rules::NONE);
-        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "amountCents",
+            &self.amount_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "paymentId",
+            &self.payment_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

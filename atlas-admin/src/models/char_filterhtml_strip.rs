@@ -2,27 +2,64 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that strips out HTML constructs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFilterhtmlStrip {
     /// The HTML tags that you want to exclude from filtering.
-    #[serde(rename = "ignoredTags", default, skip_serializing_if = "Option::is_none")]
     pub ignored_tags: Option<Vec<String>>,
     /// Human-readable label that identifies this character filter type.
-    #[serde(rename = "type")]
     pub type_: CharFilterhtmlStripType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CharFilterhtmlStrip {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(type_: CharFilterhtmlStripType) -> Self {
-        Self { ignored_tags: None, type_ }
+        Self {
+            ignored_tags: None,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CharFilterhtmlStrip {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "ignoredTags" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ignored_tags: f.optional(0, "ignoredTags"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CharFilterhtmlStrip {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ignoredTags", &self.ignored_tags)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CharFilterhtmlStrip);
 impl crate::validation::Validate for CharFilterhtmlStrip {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoredTags", &self.ignored_tags, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this character filter type.

@@ -2,17 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that applies normalization mappings that you specify to characters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFiltermapping {
     /// Comma-separated list of mappings. A mapping indicates that one character or group of characters should be substituted for another, using the following format:
     ///
     /// `<original> : <replacement>`.
     pub mappings: ::std::collections::BTreeMap<String, String>,
     /// Human-readable label that identifies this character filter type.
-    #[serde(rename = "type")]
     pub type_: CharFiltermappingType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CharFiltermapping {
     /// A value with the required fields set and every optional one `None`.
@@ -20,13 +21,50 @@ impl CharFiltermapping {
         mappings: ::std::collections::BTreeMap<String, String>,
         type_: CharFiltermappingType,
     ) -> Self {
-        Self { mappings, type_ }
+        Self {
+            mappings,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CharFiltermapping {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "mappings" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            mappings: f.required(0, "mappings"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CharFiltermapping {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("mappings", &self.mappings)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CharFiltermapping);
 impl crate::validation::Validate for CharFiltermapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this character filter type.

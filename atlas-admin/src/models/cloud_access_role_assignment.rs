@@ -2,21 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// MongoDB Cloud user's roles and the corresponding organization or project to which that role applies. Each role can apply to one organization or one project but not both.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which this role belongs. You can set a value for this parameter or `orgId` but not both in the same request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which this role belongs. You can set a value for this parameter or `groupId` but not both in the same request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific API key, MongoDB Cloud user, or MongoDB Cloud team. These roles include organization- and project-level roles.
-    #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudAccessRoleAssignment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "groupId" => Some(0),
+                "orgId" => Some(1),
+                "roleName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_id: f.optional(0, "groupId"),
+            org_id: f.optional(1, "orgId"),
+            role_name: f.optional(2, "roleName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudAccessRoleAssignment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupId", &self.group_id)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("roleName", &self.role_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudAccessRoleAssignment);
 impl crate::validation::Validate for CloudAccessRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ID: crate::validation::Rules = crate::validation::Rules {
@@ -32,5 +66,6 @@ impl crate::validation::Validate for CloudAccessRoleAssignment {
         v.field("groupId", &self.group_id, &GROUP_ID);
         v.field("orgId", &self.org_id, &ORG_ID);
         v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

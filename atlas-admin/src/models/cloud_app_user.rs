@@ -2,46 +2,37 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudAccessRoleAssignment, CountryCode, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CloudAppUser {
     /// Two alphabet characters that identifies MongoDB Cloud user's geographic location. This parameter uses the ISO 3166-1a2 code format.
     pub country: CountryCode,
     /// Date and time when the current account is created. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Email address that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     #[deprecated]
-    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// First or given name that belongs to the MongoDB Cloud user.
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Date and time when the current account last authenticated. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastAuth", default, skip_serializing_if = "Option::is_none")]
     pub last_auth: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Last name, family name, or surname that belongs to the MongoDB Cloud user.
-    #[serde(rename = "lastName")]
     pub last_name: String,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Mobile phone number that belongs to the MongoDB Cloud user.
-    #[serde(rename = "mobileNumber")]
     pub mobile_number: String,
     /// Password applied with the username to log in to MongoDB Cloud. MongoDB Cloud does not return this parameter except in response to creating a new MongoDB Cloud user. Only the MongoDB Cloud user can update their password after it has been set from the MongoDB Cloud console.
     pub password: String,
@@ -50,10 +41,12 @@ pub struct CloudAppUser {
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<ObjectId>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     pub username: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudAppUser {
     /// A value with the required fields set and every optional one `None`.
@@ -80,9 +73,95 @@ impl CloudAppUser {
             roles,
             team_ids: None,
             username,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for CloudAppUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudAppUser")
+            .field("country", &self.country)
+            .field("created_at", &self.created_at)
+            .field("email_address", &self.email_address)
+            .field("first_name", &self.first_name)
+            .field("id", &self.id)
+            .field("last_auth", &self.last_auth)
+            .field("last_name", &self.last_name)
+            .field("links", &self.links)
+            .field("mobile_number", &self.mobile_number)
+            .field("password", &crate::codec::Redacted)
+            .field("roles", &self.roles)
+            .field("team_ids", &self.team_ids)
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for CloudAppUser {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            13usize,
+            |key| match key {
+                "country" => Some(0),
+                "createdAt" => Some(1),
+                "emailAddress" => Some(2),
+                "firstName" => Some(3),
+                "id" => Some(4),
+                "lastAuth" => Some(5),
+                "lastName" => Some(6),
+                "links" => Some(7),
+                "mobileNumber" => Some(8),
+                "password" => Some(9),
+                "roles" => Some(10),
+                "teamIds" => Some(11),
+                "username" => Some(12),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            country: f.required(0, "country"),
+            created_at: f.optional(1, "createdAt"),
+            email_address: f.required_option(2, "emailAddress", true),
+            first_name: f.required(3, "firstName"),
+            id: f.optional(4, "id"),
+            last_auth: f.optional(5, "lastAuth"),
+            last_name: f.required(6, "lastName"),
+            links: f.optional(7, "links"),
+            mobile_number: f.required(8, "mobileNumber"),
+            password: f.required(9, "password"),
+            roles: f.required(10, "roles"),
+            team_ids: f.optional(11, "teamIds"),
+            username: f.required(12, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudAppUser {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("country", &self.country)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.required_option("emailAddress", &self.email_address, true)?;
+        w.required("firstName", &self.first_name)?;
+        w.optional("id", &self.id)?;
+        w.optional("lastAuth", &self.last_auth)?;
+        w.required("lastName", &self.last_name)?;
+        w.optional("links", &self.links)?;
+        w.required("mobileNumber", &self.mobile_number)?;
+        w.required("password", &self.password)?;
+        w.required("roles", &self.roles)?;
+        w.optional("teamIds", &self.team_ids)?;
+        w.required("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudAppUser);
 impl crate::validation::Validate for CloudAppUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MOBILE_NUMBER: crate::validation::Rules = crate::validation::Rules {
@@ -90,6 +169,7 @@ impl crate::validation::Validate for CloudAppUser {
             ..crate::validation::Rules::NONE
         };
         static PASSWORD: crate::validation::Rules = crate::validation::Rules {
+            secret: true,
             min_length: Some(8),
             ..crate::validation::Rules::NONE
         };
@@ -98,17 +178,26 @@ impl crate::validation::Validate for CloudAppUser {
             ..crate::validation::Rules::NONE
         };
         v.field("country", &self.country, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "emailAddress",
+            &self.email_address,
+            &crate::validation::Rules::NONE,
+        );
         v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
         v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
         v.field("password", &self.password, &PASSWORD);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["password"]);
     }
 }

@@ -2,84 +2,167 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, ResourceName};
 /// Settings that describe the clusters in each project that the API key is authorized to view.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudCluster {
     /// Whole number that indicates the quantity of alerts open on the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "alertCount", default, skip_serializing_if = "Option::is_none")]
     pub alert_count: Option<i32>,
     /// Flag that indicates whether authentication is required to access the nodes in this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authEnabled", default, skip_serializing_if = "Option::is_none")]
     pub auth_enabled: Option<bool>,
     /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<CloudClusterAvailability>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and Shared Cluster Backups for tenant clusters. If set to `false`, the cluster doesn't use MongoDB Cloud backups.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "backupEnabled", default, skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
     /// Unique 24-hexadecimal character string that identifies the cluster. Each `clusterId` is used only once across all MongoDB Cloud deployments.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Total size of the data stored on each node in the cluster. The resource expresses this value in bytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dataSizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub data_size_bytes: Option<i64>,
     /// Human-readable label that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
     /// Whole number that indicates the quantity of nodes that comprise the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "Option::is_none")]
     pub node_count: Option<i32>,
     /// Flag that indicates whether TLS authentication is required to access the nodes in this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "sslEnabled", default, skip_serializing_if = "Option::is_none")]
     pub ssl_enabled: Option<bool>,
     /// Human-readable label that indicates the cluster type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CloudClusterType>,
     /// List that contains the versions of MongoDB that each node in the cluster runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudCluster {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "alertCount" => Some(0),
+                "authEnabled" => Some(1),
+                "availability" => Some(2),
+                "backupEnabled" => Some(3),
+                "clusterId" => Some(4),
+                "dataSizeBytes" => Some(5),
+                "name" => Some(6),
+                "nodeCount" => Some(7),
+                "sslEnabled" => Some(8),
+                "type" => Some(9),
+                "versions" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            alert_count: f.optional(0, "alertCount"),
+            auth_enabled: f.optional(1, "authEnabled"),
+            availability: f.optional(2, "availability"),
+            backup_enabled: f.optional(3, "backupEnabled"),
+            cluster_id: f.optional(4, "clusterId"),
+            data_size_bytes: f.optional(5, "dataSizeBytes"),
+            name: f.optional(6, "name"),
+            node_count: f.optional(7, "nodeCount"),
+            ssl_enabled: f.optional(8, "sslEnabled"),
+            type_: f.optional(9, "type"),
+            versions: f.optional(10, "versions"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudCluster {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("alertCount", &self.alert_count)?;
+        w.optional("authEnabled", &self.auth_enabled)?;
+        w.optional("availability", &self.availability)?;
+        w.optional("backupEnabled", &self.backup_enabled)?;
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("dataSizeBytes", &self.data_size_bytes)?;
+        w.optional("name", &self.name)?;
+        w.optional("nodeCount", &self.node_count)?;
+        w.optional("sslEnabled", &self.ssl_enabled)?;
+        w.optional("type", &self.type_)?;
+        w.optional("versions", &self.versions)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudCluster);
 impl crate::validation::Validate for CloudCluster {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static VERSIONS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("alertCount", &self.alert_count, &crate::validation::Rules::NONE);
-        v.field("authEnabled", &self.auth_enabled, &crate::validation::Rules::NONE);
-        v.field("availability", &self.availability, &crate::validation::Rules::NONE);
-        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("dataSizeBytes", &self.data_size_bytes, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
-        v.field("sslEnabled", &self.ssl_enabled, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("versions", &self.versions, &VERSIONS);
+        v.read_only_field(
+            "alertCount",
+            &self.alert_count,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "authEnabled",
+            &self.auth_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "availability",
+            &self.availability,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "backupEnabled",
+            &self.backup_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "dataSizeBytes",
+            &self.data_size_bytes,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "nodeCount",
+            &self.node_count,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "sslEnabled",
+            &self.ssl_enabled,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.read_only_field("versions", &self.versions, &VERSIONS);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.

@@ -2,54 +2,38 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ComponentLabel, DatabaseUserRole, Link, UserScope};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CloudDatabaseUser {
     /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.
-    #[serde(rename = "awsIAMType", default, skip_serializing_if = "Option::is_none")]
     pub aws_iam_type: Option<CloudDatabaseUserAwsIamType>,
     /// The database against which the database user authenticates. Database users must provide both a username and authentication database to log into MongoDB. If the user authenticates with AWS IAM, x.509, LDAP, or OIDC Workload this value should be `$external`. If the user authenticates with SCRAM-SHA or OIDC Workforce, this value should be `admin`.
-    #[serde(rename = "databaseName")]
     pub database_name: CloudDatabaseUserDatabaseName,
     /// Date and time when MongoDB Cloud deletes the user. This parameter expresses its value in the ISO 8601 timestamp format in UTC and can include the time zone designation. You must specify a future date that falls within one week of making the Application Programming Interface (API) request.
-    #[serde(
-        rename = "deleteAfterDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_after_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Description of this database user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database user. The labels that you define do not appear in the console.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ComponentLabel>>,
     /// Part of the Lightweight Directory Access Protocol (LDAP) record that the database uses to authenticate this database user on the LDAP host.
-    #[serde(rename = "ldapAuthType", default, skip_serializing_if = "Option::is_none")]
     pub ldap_auth_type: Option<CloudDatabaseUserLdapAuthType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that indicates whether the new database user or group authenticates with OIDC federated authentication. To create a federated authentication user, specify the value of USER in this field. To create a federated authentication group, specify the value of `IDP_GROUP` in this field.
-    #[serde(rename = "oidcAuthType", default, skip_serializing_if = "Option::is_none")]
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
     /// Alphanumeric string that authenticates this database user against the database specified in `databaseName`. To authenticate with SCRAM-SHA, you must specify this parameter. This parameter doesn't appear in this response.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// List that provides the pairings of one role with one applicable database.
     pub roles: Vec<DatabaseUserRole>,
     /// List that contains clusters, MongoDB Atlas Data Lakes, and MongoDB Atlas Streams Workspaces that this database user can access. If omitted, MongoDB Cloud grants the database user access to all the clusters, MongoDB Atlas Data Lakes, and MongoDB Atlas Streams Workspaces in the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<UserScope>>,
     /// Human-readable label that represents the user that authenticates to MongoDB. The format of this label depends on the method of authentication:
     ///
@@ -71,8 +55,10 @@ pub struct CloudDatabaseUser {
     /// - For self-managed X.509, specify `CUSTOMER`.
     ///
     /// Users created with the `CUSTOMER` method require a Common Name (CN) in the **username** parameter. You must create externally authenticated users on the `$external` database.
-    #[serde(rename = "x509Type", default, skip_serializing_if = "Option::is_none")]
     pub x509_type: Option<CloudDatabaseUserX509Type>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudDatabaseUser {
     /// A value with the required fields set and every optional one `None`.
@@ -96,9 +82,99 @@ impl CloudDatabaseUser {
             scopes: None,
             username,
             x509_type: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for CloudDatabaseUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudDatabaseUser")
+            .field("aws_iam_type", &self.aws_iam_type)
+            .field("database_name", &self.database_name)
+            .field("delete_after_date", &self.delete_after_date)
+            .field("description", &self.description)
+            .field("group_id", &self.group_id)
+            .field("labels", &self.labels)
+            .field("ldap_auth_type", &self.ldap_auth_type)
+            .field("links", &self.links)
+            .field("oidc_auth_type", &self.oidc_auth_type)
+            .field("password", &self.password.as_ref().map(|_| crate::codec::Redacted))
+            .field("roles", &self.roles)
+            .field("scopes", &self.scopes)
+            .field("username", &self.username)
+            .field("x509_type", &self.x509_type)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for CloudDatabaseUser {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "awsIAMType" => Some(0),
+                "databaseName" => Some(1),
+                "deleteAfterDate" => Some(2),
+                "description" => Some(3),
+                "groupId" => Some(4),
+                "labels" => Some(5),
+                "ldapAuthType" => Some(6),
+                "links" => Some(7),
+                "oidcAuthType" => Some(8),
+                "password" => Some(9),
+                "roles" => Some(10),
+                "scopes" => Some(11),
+                "username" => Some(12),
+                "x509Type" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws_iam_type: f.optional(0, "awsIAMType"),
+            database_name: f.required(1, "databaseName"),
+            delete_after_date: f.optional(2, "deleteAfterDate"),
+            description: f.optional(3, "description"),
+            group_id: f.required_option(4, "groupId", false),
+            labels: f.optional(5, "labels"),
+            ldap_auth_type: f.optional(6, "ldapAuthType"),
+            links: f.optional(7, "links"),
+            oidc_auth_type: f.optional(8, "oidcAuthType"),
+            password: f.optional(9, "password"),
+            roles: f.required(10, "roles"),
+            scopes: f.optional(11, "scopes"),
+            username: f.required(12, "username"),
+            x509_type: f.optional(13, "x509Type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudDatabaseUser {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("awsIAMType", &self.aws_iam_type)?;
+        w.required("databaseName", &self.database_name)?;
+        w.optional("deleteAfterDate", &self.delete_after_date)?;
+        w.optional("description", &self.description)?;
+        w.required_option("groupId", &self.group_id, true)?;
+        w.optional("labels", &self.labels)?;
+        w.optional("ldapAuthType", &self.ldap_auth_type)?;
+        w.optional("links", &self.links)?;
+        w.optional("oidcAuthType", &self.oidc_auth_type)?;
+        w.optional("password", &self.password)?;
+        w.required("roles", &self.roles)?;
+        w.optional("scopes", &self.scopes)?;
+        w.required("username", &self.username)?;
+        w.optional("x509Type", &self.x509_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudDatabaseUser);
 impl crate::validation::Validate for CloudDatabaseUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
@@ -106,6 +182,7 @@ impl crate::validation::Validate for CloudDatabaseUser {
             ..crate::validation::Rules::NONE
         };
         static PASSWORD: crate::validation::Rules = crate::validation::Rules {
+            secret: true,
             min_length: Some(8),
             ..crate::validation::Rules::NONE
         };
@@ -122,15 +199,17 @@ impl crate::validation::Validate for CloudDatabaseUser {
         );
         v.field("description", &self.description, &DESCRIPTION);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.write_only_required("groupId", self.group_id.is_some());
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
         v.field("ldapAuthType", &self.ldap_auth_type, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("oidcAuthType", &self.oidc_auth_type, &crate::validation::Rules::NONE);
         v.field("password", &self.password, &PASSWORD);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("scopes", &self.scopes, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &USERNAME);
         v.field("x509Type", &self.x509_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["password"]);
     }
 }
 /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.

@@ -2,24 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CloudProviderGcpAutoScaling;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudGcpProviderSettings {
-    #[serde(rename = "providerName")]
     pub provider_name: String,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    #[serde(
-        rename = "instanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_size_name: Option<CloudGcpProviderSettingsInstanceSizeName>,
     /// Google Compute Regions.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudGcpProviderSettingsRegionName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudGcpProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +23,48 @@ impl CloudGcpProviderSettings {
             auto_scaling: None,
             instance_size_name: None,
             region_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudGcpProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "autoScaling" => Some(1),
+                "instanceSizeName" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            auto_scaling: f.optional(1, "autoScaling"),
+            instance_size_name: f.optional(2, "instanceSizeName"),
+            region_name: f.optional(3, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudGcpProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("instanceSizeName", &self.instance_size_name)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudGcpProviderSettings);
 impl crate::validation::Validate for CloudGcpProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
@@ -42,6 +75,7 @@ impl crate::validation::Validate for CloudGcpProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.

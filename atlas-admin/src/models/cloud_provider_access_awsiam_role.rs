@@ -2,61 +2,43 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
 };
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsiamRole {
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessRoleProviderName,
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "atlasAWSAccountArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub atlas_aws_account_arn: Option<String>,
     /// Unique external ID that MongoDB Cloud uses when it assumes the IAM role in your Amazon Web Services (AWS) account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "atlasAssumedRoleExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub atlas_assumed_role_external_id: Option<String>,
     /// Date and time when someone authorized this role for the specified cloud service provider. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authorizedDate", default, skip_serializing_if = "Option::is_none")]
     pub authorized_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when someone created this role for the specified cloud service provider. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains application features associated with this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureUsages", default, skip_serializing_if = "Option::is_none")]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Amazon Resource Name (ARN) that identifies the Amazon Web Services (AWS) Identity and Access Management (IAM) role that MongoDB Cloud assumes when it accesses resources in your AWS account.
-    #[serde(
-        rename = "iamAssumedRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub iam_assumed_role_arn: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessAwsiamRole {
     /// A value with the required fields set and every optional one `None`.
@@ -70,9 +52,60 @@ impl CloudProviderAccessAwsiamRole {
             feature_usages: None,
             iam_assumed_role_arn: None,
             role_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessAwsiamRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "atlasAWSAccountArn" => Some(1),
+                "atlasAssumedRoleExternalId" => Some(2),
+                "authorizedDate" => Some(3),
+                "createdDate" => Some(4),
+                "featureUsages" => Some(5),
+                "iamAssumedRoleArn" => Some(6),
+                "roleId" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            atlas_aws_account_arn: f.optional(1, "atlasAWSAccountArn"),
+            atlas_assumed_role_external_id: f.optional(2, "atlasAssumedRoleExternalId"),
+            authorized_date: f.optional(3, "authorizedDate"),
+            created_date: f.optional(4, "createdDate"),
+            feature_usages: f.optional(5, "featureUsages"),
+            iam_assumed_role_arn: f.optional(6, "iamAssumedRoleArn"),
+            role_id: f.optional(7, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessAwsiamRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("atlasAWSAccountArn", &self.atlas_aws_account_arn)?;
+        w.optional("atlasAssumedRoleExternalId", &self.atlas_assumed_role_external_id)?;
+        w.optional("authorizedDate", &self.authorized_date)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("featureUsages", &self.feature_usages)?;
+        w.optional("iamAssumedRoleArn", &self.iam_assumed_role_arn)?;
+        w.optional("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessAwsiamRole);
 impl crate::validation::Validate for CloudProviderAccessAwsiamRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
@@ -86,24 +119,33 @@ impl crate::validation::Validate for CloudProviderAccessAwsiamRole {
             ..crate::validation::Rules::NONE
         };
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "atlasAWSAccountArn",
             &self.atlas_aws_account_arn,
             &ATLAS_AWS_ACCOUNT_ARN,
         );
-        v.field(
+        v.read_only_field(
             "atlasAssumedRoleExternalId",
             &self.atlas_assumed_role_external_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "authorizedDate",
             &self.authorized_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "featureUsages",
+            &self.feature_usages,
+            &crate::validation::Rules::NONE,
+        );
         v.field("iamAssumedRoleArn", &self.iam_assumed_role_arn, &IAM_ASSUMED_ROLE_ARN);
-        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,52 +2,39 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsiamRoleRequest {
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "atlasAWSAccountArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub atlas_aws_account_arn: Option<String>,
     /// Unique external ID that MongoDB Cloud uses when it assumes the IAM role in your Amazon Web Services (AWS) account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "atlasAssumedRoleExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub atlas_assumed_role_external_id: Option<String>,
     /// Date and time when someone authorized this role for the specified cloud service provider. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authorizedDate", default, skip_serializing_if = "Option::is_none")]
     pub authorized_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when someone created this role for the specified cloud service provider. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains application features associated with this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureUsages", default, skip_serializing_if = "Option::is_none")]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessAwsiamRoleRequestProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessAwsiamRoleRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -60,9 +47,57 @@ impl CloudProviderAccessAwsiamRoleRequest {
             feature_usages: None,
             provider_name,
             role_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessAwsiamRoleRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "atlasAWSAccountArn" => Some(0),
+                "atlasAssumedRoleExternalId" => Some(1),
+                "authorizedDate" => Some(2),
+                "createdDate" => Some(3),
+                "featureUsages" => Some(4),
+                "providerName" => Some(5),
+                "roleId" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            atlas_aws_account_arn: f.optional(0, "atlasAWSAccountArn"),
+            atlas_assumed_role_external_id: f.optional(1, "atlasAssumedRoleExternalId"),
+            authorized_date: f.optional(2, "authorizedDate"),
+            created_date: f.optional(3, "createdDate"),
+            feature_usages: f.optional(4, "featureUsages"),
+            provider_name: f.required(5, "providerName"),
+            role_id: f.optional(6, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessAwsiamRoleRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("atlasAWSAccountArn", &self.atlas_aws_account_arn)?;
+        w.optional("atlasAssumedRoleExternalId", &self.atlas_assumed_role_external_id)?;
+        w.optional("authorizedDate", &self.authorized_date)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("featureUsages", &self.feature_usages)?;
+        w.required("providerName", &self.provider_name)?;
+        w.optional("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessAwsiamRoleRequest);
 impl crate::validation::Validate for CloudProviderAccessAwsiamRoleRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
@@ -70,25 +105,34 @@ impl crate::validation::Validate for CloudProviderAccessAwsiamRoleRequest {
             max_length: Some(2048),
             ..crate::validation::Rules::NONE
         };
-        v.field(
+        v.read_only_field(
             "atlasAWSAccountArn",
             &self.atlas_aws_account_arn,
             &ATLAS_AWS_ACCOUNT_ARN,
         );
-        v.field(
+        v.read_only_field(
             "atlasAssumedRoleExternalId",
             &self.atlas_assumed_role_external_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "authorizedDate",
             &self.authorized_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "featureUsages",
+            &self.feature_usages,
+            &crate::validation::Rules::NONE,
+        );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider of the role.

@@ -2,55 +2,37 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Azure Service Principal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequest {
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Azure Active Directory Application ID of Atlas. This field is optional and will be derived from the Azure subscription if not provided.
-    #[serde(
-        rename = "atlasAzureAppId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub atlas_azure_app_id: Option<String>,
     /// Date and time when this Azure Service Principal was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains application features associated with this Azure Service Principal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureUsages", default, skip_serializing_if = "Option::is_none")]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Date and time when this Azure Service Principal was last updated. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUpdatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessAzureServicePrincipalRequestProviderName,
     /// UUID string that identifies the Azure Service Principal.
-    #[serde(
-        rename = "servicePrincipalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_principal_id: Option<String>,
     /// UUID String that identifies the Azure Active Directory Tenant ID.
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessAzureServicePrincipalRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -66,20 +48,79 @@ impl CloudProviderAccessAzureServicePrincipalRequest {
             provider_name,
             service_principal_id: None,
             tenant_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessAzureServicePrincipalRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "_id" => Some(0),
+                "atlasAzureAppId" => Some(1),
+                "createdDate" => Some(2),
+                "featureUsages" => Some(3),
+                "lastUpdatedDate" => Some(4),
+                "providerName" => Some(5),
+                "servicePrincipalId" => Some(6),
+                "tenantId" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            atlas_azure_app_id: f.optional(1, "atlasAzureAppId"),
+            created_date: f.optional(2, "createdDate"),
+            feature_usages: f.optional(3, "featureUsages"),
+            last_updated_date: f.optional(4, "lastUpdatedDate"),
+            provider_name: f.required(5, "providerName"),
+            service_principal_id: f.optional(6, "servicePrincipalId"),
+            tenant_id: f.optional(7, "tenantId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessAzureServicePrincipalRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("atlasAzureAppId", &self.atlas_azure_app_id)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("featureUsages", &self.feature_usages)?;
+        w.optional("lastUpdatedDate", &self.last_updated_date)?;
+        w.required("providerName", &self.provider_name)?;
+        w.optional("servicePrincipalId", &self.service_principal_id)?;
+        w.optional("tenantId", &self.tenant_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessAzureServicePrincipalRequest);
 impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipalRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field(
             "atlasAzureAppId",
             &self.atlas_azure_app_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "featureUsages",
+            &self.feature_usages,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "lastUpdatedDate",
             &self.last_updated_date,
             &crate::validation::Rules::NONE,
@@ -91,6 +132,7 @@ impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipalReq
             &crate::validation::Rules::NONE,
         );
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider of the role.

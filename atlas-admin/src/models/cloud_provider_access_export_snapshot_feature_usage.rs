@@ -2,25 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessFeatureUsageExportSnapshotFeatureId,
     CloudProviderAccessFeatureUsageFeatureType,
 };
 /// Details that describe the Amazon Web Services (AWS) Simple Storage Service (S3) export buckets linked to this AWS Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessExportSnapshotFeatureUsage {
     /// Human-readable label that describes one MongoDB Cloud feature linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<CloudProviderAccessFeatureUsageFeatureType>,
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<CloudProviderAccessFeatureUsageExportSnapshotFeatureId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudProviderAccessExportSnapshotFeatureUsage {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "featureType" => Some(0),
+                "featureId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            feature_type: f.optional(0, "featureType"),
+            feature_id: f.optional(1, "featureId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessExportSnapshotFeatureUsage {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("featureType", &self.feature_type)?;
+        w.optional("featureId", &self.feature_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessExportSnapshotFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessExportSnapshotFeatureUsage {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("featureType", &self.feature_type, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "featureType",
+            &self.feature_type,
+            &crate::validation::Rules::NONE,
+        );
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessAtlasLogIntegrationFeatureUsage,
     CloudProviderAccessDataLakeFeatureUsage,
@@ -30,43 +29,85 @@ impl CloudProviderAccessFeatureUsage {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "featureType";
 }
-impl Serialize for CloudProviderAccessFeatureUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for CloudProviderAccessFeatureUsage {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for CloudProviderAccessFeatureUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DataLake(v) => v.serialize(serializer),
-            Self::AtlasLogIntegration(v) => v.serialize(serializer),
-            Self::EncryptionAtRest(v) => v.serialize(serializer),
-            Self::ExportSnapshot(v) => v.serialize(serializer),
-            Self::PushBasedLogExport(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::DataLake(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("featureType", &["ATLAS_DATA_LAKE"])),
+                )
+            }
+            Self::AtlasLogIntegration(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("featureType", &["ATLAS_LOG_INTEGRATION"])),
+                )
+            }
+            Self::EncryptionAtRest(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("featureType", &["ENCRYPTION_AT_REST"])),
+                )
+            }
+            Self::ExportSnapshot(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("featureType", &["EXPORT_SNAPSHOT"])),
+                )
+            }
+            Self::PushBasedLogExport(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("featureType", &["PUSH_BASED_LOG_EXPORT"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for CloudProviderAccessFeatureUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for CloudProviderAccessFeatureUsage {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "featureType") {
-                Some("ATLAS_DATA_LAKE") => Self::DataLake(crate::codec::decode(value)?),
+                Some("ATLAS_DATA_LAKE") => {
+                    Self::DataLake(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("ATLAS_LOG_INTEGRATION") => {
-                    Self::AtlasLogIntegration(crate::codec::decode(value)?)
+                    Self::AtlasLogIntegration(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("ENCRYPTION_AT_REST") => {
-                    Self::EncryptionAtRest(crate::codec::decode(value)?)
+                    Self::EncryptionAtRest(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("EXPORT_SNAPSHOT") => {
-                    Self::ExportSnapshot(crate::codec::decode(value)?)
+                    Self::ExportSnapshot(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("PUSH_BASED_LOG_EXPORT") => {
-                    Self::PushBasedLogExport(crate::codec::decode(value)?)
+                    Self::PushBasedLogExport(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(CloudProviderAccessFeatureUsage);
 impl From<CloudProviderAccessDataLakeFeatureUsage> for CloudProviderAccessFeatureUsage {
     fn from(value: CloudProviderAccessDataLakeFeatureUsage) -> Self {
         Self::DataLake(value)

@@ -2,32 +2,69 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Identifying characteristics about the Atlas log integration linked to this cloud provider access role.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     /// Unique 24-hexadecimal digit string that identifies the Atlas log integration configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
     pub config_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies your project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the sink, such as an S3/GCS bucket or Azure container name.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "sinkName", default, skip_serializing_if = "Option::is_none")]
     pub sink_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson
+for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "configId" => Some(0),
+                "groupId" => Some(1),
+                "sinkName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            config_id: f.optional(0, "configId"),
+            group_id: f.optional(1, "groupId"),
+            sink_name: f.optional(2, "sinkName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object
+for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("configId", &self.config_id)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("sinkName", &self.sink_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId);
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("configId", &self.config_id, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("sinkName", &self.sink_name, &crate::validation::Rules::NONE);
+        v.read_only_field("configId", &self.config_id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("sinkName", &self.sink_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

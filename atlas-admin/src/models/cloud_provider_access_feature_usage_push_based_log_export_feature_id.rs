@@ -2,26 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     /// Name of the AWS S3 bucket to which your logs will be exported to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "bucketName", default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies your project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson
+for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "bucketName" => Some(0),
+                "groupId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            bucket_name: f.optional(0, "bucketName"),
+            group_id: f.optional(1, "groupId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object
+for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("bucketName", &self.bucket_name)?;
+        w.optional("groupId", &self.group_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId);
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "bucketName",
+            &self.bucket_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

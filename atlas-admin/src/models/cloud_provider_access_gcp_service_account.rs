@@ -2,43 +2,35 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
 };
 /// Details that describe the features linked to the GCP Service Account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessRoleProviderName,
     /// Date and time when this Google Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains application features associated with this Google Service Account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureUsages", default, skip_serializing_if = "Option::is_none")]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Email address for the Google Service Account created by Atlas.
-    #[serde(
-        rename = "gcpServiceAccountForAtlas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_service_account_for_atlas: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
     /// Provision status of the service account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CloudProviderAccessGcpServiceAccountStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessGcpServiceAccount {
     /// A value with the required fields set and every optional one `None`.
@@ -50,9 +42,54 @@ impl CloudProviderAccessGcpServiceAccount {
             gcp_service_account_for_atlas: None,
             role_id: None,
             status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccount {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "createdDate" => Some(1),
+                "featureUsages" => Some(2),
+                "gcpServiceAccountForAtlas" => Some(3),
+                "roleId" => Some(4),
+                "status" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            created_date: f.optional(1, "createdDate"),
+            feature_usages: f.optional(2, "featureUsages"),
+            gcp_service_account_for_atlas: f.optional(3, "gcpServiceAccountForAtlas"),
+            role_id: f.optional(4, "roleId"),
+            status: f.optional(5, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessGcpServiceAccount {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("featureUsages", &self.feature_usages)?;
+        w.optional("gcpServiceAccountForAtlas", &self.gcp_service_account_for_atlas)?;
+        w.optional("roleId", &self.role_id)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessGcpServiceAccount);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_SERVICE_ACCOUNT_FOR_ATLAS: crate::validation::Rules = crate::validation::Rules {
@@ -60,15 +97,24 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
             ..crate::validation::Rules::NONE
         };
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "featureUsages",
+            &self.feature_usages,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "gcpServiceAccountForAtlas",
             &self.gcp_service_account_for_atlas,
             &GCP_SERVICE_ACCOUNT_FOR_ATLAS,
         );
-        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Provision status of the service account.

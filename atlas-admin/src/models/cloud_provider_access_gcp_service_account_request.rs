@@ -2,38 +2,31 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
     /// Date and time when this GCP Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains application features associated with this GCP Service Account.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "featureUsages", default, skip_serializing_if = "Option::is_none")]
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// ID string that identifies the GCP Service Account used by Atlas.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "gcpServiceAccountForAtlas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_service_account_for_atlas: Option<String>,
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessGcpServiceAccountRequestProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessGcpServiceAccountRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -46,20 +39,71 @@ impl CloudProviderAccessGcpServiceAccountRequest {
             gcp_service_account_for_atlas: None,
             provider_name,
             role_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccountRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "createdDate" => Some(0),
+                "featureUsages" => Some(1),
+                "gcpServiceAccountForAtlas" => Some(2),
+                "providerName" => Some(3),
+                "roleId" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_date: f.optional(0, "createdDate"),
+            feature_usages: f.optional(1, "featureUsages"),
+            gcp_service_account_for_atlas: f.optional(2, "gcpServiceAccountForAtlas"),
+            provider_name: f.required(3, "providerName"),
+            role_id: f.optional(4, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessGcpServiceAccountRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdDate", &self.created_date)?;
+        w.optional("featureUsages", &self.feature_usages)?;
+        w.optional("gcpServiceAccountForAtlas", &self.gcp_service_account_for_atlas)?;
+        w.required("providerName", &self.provider_name)?;
+        w.optional("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessGcpServiceAccountRequest);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("createdDate", &self.created_date, &crate::validation::Rules::NONE);
-        v.field("featureUsages", &self.feature_usages, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdDate",
+            &self.created_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "featureUsages",
+            &self.feature_usages,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "gcpServiceAccountForAtlas",
             &self.gcp_service_account_for_atlas,
             &crate::validation::Rules::NONE,
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider of the role.

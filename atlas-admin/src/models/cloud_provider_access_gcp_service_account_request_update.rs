@@ -2,23 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CloudProviderAccessRoleRequestUpdateProviderName;
 /// Details that describe the features linked to the GCP Service Account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.
-    #[serde(rename = "providerName")]
     pub provider_name: CloudProviderAccessRoleRequestUpdateProviderName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(provider_name: CloudProviderAccessRoleRequestUpdateProviderName) -> Self {
-        Self { provider_name }
+        Self {
+            provider_name,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "providerName" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessGcpServiceAccountRequestUpdate);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessAwsiamRole, CloudProviderAccessAzureServicePrincipal,
     CloudProviderAccessGcpServiceAccount,
@@ -23,33 +22,65 @@ impl CloudProviderAccessRole {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "providerName";
 }
-impl Serialize for CloudProviderAccessRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for CloudProviderAccessRole {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for CloudProviderAccessRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Awsiam(v) => v.serialize(serializer),
-            Self::AzureServicePrincipal(v) => v.serialize(serializer),
-            Self::GcpServiceAccount(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Awsiam(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AWS"])),
+                )
+            }
+            Self::AzureServicePrincipal(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AZURE"])),
+                )
+            }
+            Self::GcpServiceAccount(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["GCP"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for CloudProviderAccessRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for CloudProviderAccessRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AWS") => Self::Awsiam(crate::codec::decode(value)?),
+                Some("AWS") => Self::Awsiam(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => {
-                    Self::AzureServicePrincipal(crate::codec::decode(value)?)
+                    Self::AzureServicePrincipal(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
-                Some("GCP") => Self::GcpServiceAccount(crate::codec::decode(value)?),
+                Some("GCP") => {
+                    Self::GcpServiceAccount(crate::codec::FromJson::from_json(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(CloudProviderAccessRole);
 impl From<CloudProviderAccessAwsiamRole> for CloudProviderAccessRole {
     fn from(value: CloudProviderAccessAwsiamRole) -> Self {
         Self::Awsiam(value)

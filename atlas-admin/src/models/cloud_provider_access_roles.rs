@@ -2,31 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudProviderAccessAwsiamRole, CloudProviderAccessAzureServicePrincipal,
     CloudProviderAccessGcpServiceAccount,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessRoles {
     /// List that contains the Amazon Web Services (AWS) IAM roles registered and authorized with MongoDB Cloud.
-    #[serde(rename = "awsIamRoles", default, skip_serializing_if = "Option::is_none")]
     pub aws_iam_roles: Option<Vec<CloudProviderAccessAwsiamRole>>,
     /// List that contains the Azure Service Principals registered with MongoDB Cloud.
-    #[serde(
-        rename = "azureServicePrincipals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub azure_service_principals: Option<Vec<CloudProviderAccessAzureServicePrincipal>>,
     /// List that contains the Google Service Accounts registered and authorized with MongoDB Cloud.
-    #[serde(
-        rename = "gcpServiceAccounts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_service_accounts: Option<Vec<CloudProviderAccessGcpServiceAccount>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudProviderAccessRoles {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "awsIamRoles" => Some(0),
+                "azureServicePrincipals" => Some(1),
+                "gcpServiceAccounts" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws_iam_roles: f.optional(0, "awsIamRoles"),
+            azure_service_principals: f.optional(1, "azureServicePrincipals"),
+            gcp_service_accounts: f.optional(2, "gcpServiceAccounts"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAccessRoles {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("awsIamRoles", &self.aws_iam_roles)?;
+        w.optional("azureServicePrincipals", &self.azure_service_principals)?;
+        w.optional("gcpServiceAccounts", &self.gcp_service_accounts)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAccessRoles);
 impl crate::validation::Validate for CloudProviderAccessRoles {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("awsIamRoles", &self.aws_iam_roles, &crate::validation::Rules::NONE);
@@ -40,5 +66,6 @@ impl crate::validation::Validate for CloudProviderAccessRoles {
             &self.gcp_service_accounts,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

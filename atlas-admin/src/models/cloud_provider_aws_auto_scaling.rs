@@ -2,16 +2,47 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::AwsComputeAutoScaling;
 /// Range of instance sizes to which your cluster can scale.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAwsAutoScaling {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<AwsComputeAutoScaling>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudProviderAwsAutoScaling {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "compute" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            compute: f.optional(0, "compute"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderAwsAutoScaling {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("compute", &self.compute)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderAwsAutoScaling);
 impl crate::validation::Validate for CloudProviderAwsAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

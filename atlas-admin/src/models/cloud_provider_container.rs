@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AwsCloudProviderContainer, AzureCloudProviderContainer, GcpCloudProviderContainer,
 };
@@ -22,31 +21,59 @@ impl CloudProviderContainer {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "providerName";
 }
-impl Serialize for CloudProviderContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for CloudProviderContainer {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for CloudProviderContainer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Azure(v) => v.serialize(serializer),
-            Self::Gcp(v) => v.serialize(serializer),
-            Self::Aws(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Azure(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AZURE"])),
+                )
+            }
+            Self::Gcp(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["GCP"])),
+                )
+            }
+            Self::Aws(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AWS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for CloudProviderContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for CloudProviderContainer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AZURE") => Self::Azure(crate::codec::decode(value)?),
-                Some("GCP") => Self::Gcp(crate::codec::decode(value)?),
-                Some("AWS") => Self::Aws(crate::codec::decode(value)?),
+                Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
+                Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
+                Some("AWS") => Self::Aws(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(CloudProviderContainer);
 impl From<AzureCloudProviderContainer> for CloudProviderContainer {
     fn from(value: AzureCloudProviderContainer) -> Self {
         Self::Azure(value)

@@ -2,39 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderEndpointServiceRequest {
     /// Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "portMappingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub port_mapping_enabled: Option<bool>,
     /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderEndpointServiceRequestProviderName>,
     /// Cloud provider region in which you want to create the private endpoint service. Regions accepted as values differ for [Amazon Web Services](https://docs.atlas.mongodb.com/reference/amazon-aws/), [Google Cloud Platform](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Microsoft Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "supportedRemoteRegions",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub supported_remote_regions: Option<Option<Vec<String>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudProviderEndpointServiceRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "portMappingEnabled" => Some(0),
+                "providerName" => Some(1),
+                "region" => Some(2),
+                "supportedRemoteRegions" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            port_mapping_enabled: f.optional(0, "portMappingEnabled"),
+            provider_name: f.required_option(1, "providerName", false),
+            region: f.required_option(2, "region", false),
+            supported_remote_regions: f.nullable(3, "supportedRemoteRegions"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderEndpointServiceRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("portMappingEnabled", &self.port_mapping_enabled)?;
+        w.required_option("providerName", &self.provider_name, true)?;
+        w.required_option("region", &self.region, true)?;
+        w.nullable("supportedRemoteRegions", &self.supported_remote_regions)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderEndpointServiceRequest);
 impl crate::validation::Validate for CloudProviderEndpointServiceRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
@@ -47,12 +74,15 @@ impl crate::validation::Validate for CloudProviderEndpointServiceRequest {
             &crate::validation::Rules::NONE,
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.write_only_required("providerName", self.provider_name.is_some());
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.write_only_required("region", self.region.is_some());
         v.field(
             "supportedRemoteRegions",
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.

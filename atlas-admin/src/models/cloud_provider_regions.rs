@@ -2,23 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ClusterCloudProviderInstanceSize;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderRegions {
     /// List of instances sizes that this cloud provider supports.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "instanceSizes", default, skip_serializing_if = "Option::is_none")]
     pub instance_sizes: Option<Vec<ClusterCloudProviderInstanceSize>>,
     /// Human-readable label that identifies the Cloud provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<CloudProviderRegionsProvider>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CloudProviderRegions {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "instanceSizes" => Some(0),
+                "provider" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            instance_sizes: f.optional(0, "instanceSizes"),
+            provider: f.optional(1, "provider"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudProviderRegions {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("instanceSizes", &self.instance_sizes)?;
+        w.optional("provider", &self.provider)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudProviderRegions);
 impl crate::validation::Validate for CloudProviderRegions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("instanceSizes", &self.instance_sizes, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "instanceSizes",
+            &self.instance_sizes,
+            &crate::validation::Rules::NONE,
+        );
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the Cloud provider.

@@ -2,42 +2,34 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{FtsMetric, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudSearchMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains all host compute, memory, and storage utilization dedicated to Atlas Search when MongoDB Atlas received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "hardwareMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hardware_metrics: Option<Vec<FtsMetric>>,
     /// List that contains all performance and utilization measurements that Atlas Search index performed by the time MongoDB Atlas received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "indexMetrics", default, skip_serializing_if = "Option::is_none")]
     pub index_metrics: Option<Vec<FtsMetric>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Hostname and port that identifies the process.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processId", default, skip_serializing_if = "Option::is_none")]
     pub process_id: Option<String>,
     /// List that contains all available Atlas Search status metrics when MongoDB Atlas received this request.
-    #[serde(rename = "statusMetrics")]
     pub status_metrics: Vec<FtsMetric>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CloudSearchMetrics {
     /// A value with the required fields set and every optional one `None`.
@@ -49,24 +41,74 @@ impl CloudSearchMetrics {
             links: None,
             process_id: None,
             status_metrics,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CloudSearchMetrics {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "groupId" => Some(0),
+                "hardwareMetrics" => Some(1),
+                "indexMetrics" => Some(2),
+                "links" => Some(3),
+                "processId" => Some(4),
+                "statusMetrics" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_id: f.required_option(0, "groupId", true),
+            hardware_metrics: f.required_option(1, "hardwareMetrics", true),
+            index_metrics: f.required_option(2, "indexMetrics", true),
+            links: f.optional(3, "links"),
+            process_id: f.required_option(4, "processId", true),
+            status_metrics: f.required(5, "statusMetrics"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CloudSearchMetrics {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("groupId", &self.group_id, true)?;
+        w.required_option("hardwareMetrics", &self.hardware_metrics, true)?;
+        w.required_option("indexMetrics", &self.index_metrics, true)?;
+        w.optional("links", &self.links)?;
+        w.required_option("processId", &self.process_id, true)?;
+        w.required("statusMetrics", &self.status_metrics)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CloudSearchMetrics);
 impl crate::validation::Validate for CloudSearchMetrics {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "hardwareMetrics",
             &self.hardware_metrics,
             &crate::validation::Rules::NONE,
         );
-        v.field("indexMetrics", &self.index_metrics, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("processId", &self.process_id, &PROCESS_ID);
+        v.read_only_field(
+            "indexMetrics",
+            &self.index_metrics,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.field("statusMetrics", &self.status_metrics, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

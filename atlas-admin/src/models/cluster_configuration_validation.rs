@@ -2,35 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiSearchDeploymentSpecView, ClusterDescription20240805,
     ClusterDescriptionProcessArgs20240805, ResourceTag,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConfigurationValidation {
-    #[serde(
-        rename = "advancedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub advanced_configuration: Option<ClusterDescriptionProcessArgs20240805>,
-    #[serde(rename = "clusterDescription")]
     pub cluster_description: ClusterDescription20240805,
     /// Name of the existing cluster to validate against when editing is true.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// When true, validates the configuration as an update to an existing cluster. When false, validates as a new cluster create.
     pub editing: bool,
-    #[serde(
-        rename = "searchDeploymentSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub search_deployment_spec: Option<ApiSearchDeploymentSpecView>,
     /// Optional list of resource tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ClusterConfigurationValidation {
     /// A value with the required fields set and every optional one `None`.
@@ -42,9 +31,54 @@ impl ClusterConfigurationValidation {
             editing,
             search_deployment_spec: None,
             tags: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ClusterConfigurationValidation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "advancedConfiguration" => Some(0),
+                "clusterDescription" => Some(1),
+                "clusterName" => Some(2),
+                "editing" => Some(3),
+                "searchDeploymentSpec" => Some(4),
+                "tags" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            advanced_configuration: f.optional(0, "advancedConfiguration"),
+            cluster_description: f.required(1, "clusterDescription"),
+            cluster_name: f.optional(2, "clusterName"),
+            editing: f.required(3, "editing"),
+            search_deployment_spec: f.optional(4, "searchDeploymentSpec"),
+            tags: f.optional(5, "tags"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterConfigurationValidation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("advancedConfiguration", &self.advanced_configuration)?;
+        w.required("clusterDescription", &self.cluster_description)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.required("editing", &self.editing)?;
+        w.optional("searchDeploymentSpec", &self.search_deployment_spec)?;
+        w.optional("tags", &self.tags)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterConfigurationValidation);
 impl crate::validation::Validate for ClusterConfigurationValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TAGS: crate::validation::Rules = crate::validation::Rules {
@@ -69,5 +103,6 @@ impl crate::validation::Validate for ClusterConfigurationValidation {
             &crate::validation::Rules::NONE,
         );
         v.field("tags", &self.tags, &TAGS);
+        v.extra(&self.extra, &[]);
     }
 }

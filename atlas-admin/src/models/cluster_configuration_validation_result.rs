@@ -2,17 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ClusterConfigurationValidationError;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConfigurationValidationResult {
     /// List of validation errors, present only when valid is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ClusterConfigurationValidationError>>,
     /// Whether the cluster configuration is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterConfigurationValidationResult {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "errors" => Some(0),
+                "valid" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            errors: f.optional(0, "errors"),
+            valid: f.optional(1, "valid"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterConfigurationValidationResult {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("errors", &self.errors)?;
+        w.optional("valid", &self.valid)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterConfigurationValidationResult);
 impl crate::validation::Validate for ClusterConfigurationValidationResult {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ERRORS: crate::validation::Rules = crate::validation::Rules {
@@ -21,5 +53,6 @@ impl crate::validation::Validate for ClusterConfigurationValidationResult {
         };
         v.field("errors", &self.errors, &ERRORS);
         v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

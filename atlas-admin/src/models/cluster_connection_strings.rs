@@ -2,77 +2,120 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ClusterDescriptionConnectionStringsPrivateEndpoint;
 /// Collection of Uniform Resource Locators that point to the MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConnectionStrings {
     /// Private endpoint-aware connection strings that use AWS-hosted clusters with Amazon Web Services (AWS) PrivateLink. Each key identifies an Amazon Web Services (AWS) interface endpoint. Each value identifies the related `mongodb://` connection string that you use to connect to MongoDB Cloud through the interface endpoint that the key names.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "awsPrivateLink", default, skip_serializing_if = "Option::is_none")]
     pub aws_private_link: Option<::std::collections::BTreeMap<String, String>>,
     /// Private endpoint-aware connection strings that use AWS-hosted clusters with Amazon Web Services (AWS) PrivateLink. Each key identifies an Amazon Web Services (AWS) interface endpoint. Each value identifies the related `mongodb://` connection string that you use to connect to Atlas through the interface endpoint that the key names. If the cluster uses an optimized connection string, `awsPrivateLinkSrv` contains the optimized connection string. If the cluster has the non-optimized (legacy) connection string, `awsPrivateLinkSrv` contains the non-optimized connection string even if an optimized connection string is also present.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "awsPrivateLinkSrv",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub aws_private_link_srv: Option<::std::collections::BTreeMap<String, String>>,
     /// Network peering connection strings for each interface Virtual Private Cloud (VPC) endpoint that you configured to connect to this cluster. This connection string uses the `mongodb+srv://` protocol. The resource returns this parameter once someone creates a network peering connection to this cluster. This protocol tells the application to look up the host seed list in the Domain Name System (DNS). This list synchronizes with the nodes in a cluster. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to append the seed list or change the URI if the nodes change. Use this URI format if your driver supports it. If it doesn't, use `connectionStrings.private`. For Amazon Web Services (AWS) clusters, this resource returns this parameter only if you enable custom DNS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,
     /// List of private endpoint-aware connection strings that you can use to connect to this cluster through a private endpoint. This parameter returns only if you deployed a private endpoint to all regions to which you deployed this clusters' nodes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint: Option<
         Vec<ClusterDescriptionConnectionStringsPrivateEndpoint>,
     >,
     /// Network peering connection strings for each interface Virtual Private Cloud (VPC) endpoint that you configured to connect to this cluster. This connection string uses the `mongodb+srv://` protocol. The resource returns this parameter when someone creates a network peering connection to this cluster. This protocol tells the application to look up the host seed list in the Domain Name System (DNS). This list synchronizes with the nodes in a cluster. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to append the seed list or change the Uniform Resource Identifier (URI) if the nodes change. Use this Uniform Resource Identifier (URI) format if your driver supports it. If it doesn't, use `connectionStrings.private`. For Amazon Web Services (AWS) clusters, this parameter returns only if you [enable custom DNS](https://docs.atlas.mongodb.com/reference/api/aws-custom-dns-update/).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "privateSrv", default, skip_serializing_if = "Option::is_none")]
     pub private_srv: Option<String>,
     /// Public connection string that you can use to connect to this cluster. This connection string uses the `mongodb://` protocol.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
     /// Public connection string that you can use to connect to this cluster. This connection string uses the `mongodb+srv://` protocol.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterConnectionStrings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "awsPrivateLink" => Some(0),
+                "awsPrivateLinkSrv" => Some(1),
+                "private" => Some(2),
+                "privateEndpoint" => Some(3),
+                "privateSrv" => Some(4),
+                "standard" => Some(5),
+                "standardSrv" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws_private_link: f.optional(0, "awsPrivateLink"),
+            aws_private_link_srv: f.optional(1, "awsPrivateLinkSrv"),
+            private: f.optional(2, "private"),
+            private_endpoint: f.optional(3, "privateEndpoint"),
+            private_srv: f.optional(4, "privateSrv"),
+            standard: f.optional(5, "standard"),
+            standard_srv: f.optional(6, "standardSrv"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterConnectionStrings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("awsPrivateLink", &self.aws_private_link)?;
+        w.optional("awsPrivateLinkSrv", &self.aws_private_link_srv)?;
+        w.optional("private", &self.private)?;
+        w.optional("privateEndpoint", &self.private_endpoint)?;
+        w.optional("privateSrv", &self.private_srv)?;
+        w.optional("standard", &self.standard)?;
+        w.optional("standardSrv", &self.standard_srv)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterConnectionStrings);
 impl crate::validation::Validate for ClusterConnectionStrings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "awsPrivateLink",
             &self.aws_private_link,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "awsPrivateLinkSrv",
             &self.aws_private_link_srv,
             &crate::validation::Rules::NONE,
         );
-        v.field("private", &self.private, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("private", &self.private, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "privateEndpoint",
             &self.private_endpoint,
             &crate::validation::Rules::NONE,
         );
-        v.field("privateSrv", &self.private_srv, &crate::validation::Rules::NONE);
-        v.field("standard", &self.standard, &crate::validation::Rules::NONE);
-        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "privateSrv",
+            &self.private_srv,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("standard", &self.standard, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "standardSrv",
+            &self.standard_srv,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

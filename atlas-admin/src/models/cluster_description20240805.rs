@@ -2,118 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterConnectionStrings,
     ComponentLabel, EmployeeAccessGrantView, Link, ObjectId, ReplicationSpec20240805,
     ResourceName, ResourceTag,
 };
 /// Configuration of a MongoDB Atlas cluster, including its replication topology, instance sizing, storage, and operational settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescription20240805 {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(
-        rename = "acceptDataRisksAndForceReplicaSetReconfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
     /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
-    #[serde(
-        rename = "adaptiveCapacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub adaptive_capacity: Option<Option<ClusterDescription20240805AdaptiveCapacity>>,
-    #[serde(
-        rename = "advancedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
-    #[serde(rename = "backupEnabled", default, skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
-    #[serde(rename = "biConnector", default, skip_serializing_if = "Option::is_none")]
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    #[serde(rename = "clusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<ClusterDescription20240805ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    #[serde(
-        rename = "configServerManagementMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_management_mode: Option<
         ClusterDescription20240805ConfigServerManagementMode,
     >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "configServerType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_type: Option<ClusterDescription20240805ConfigServerType>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStrings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Disk warming mode selection.
-    #[serde(
-        rename = "diskWarmingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
     /// List of settings that represent the actual cluster state. This is read-only and always returned in the response. It reflects the current cluster configuration, which may differ from `replicationSpecs` due to system-managed changes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveReplicationSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_replication_specs: Option<Vec<ReplicationSpec20240805>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    #[serde(
-        rename = "encryptionAtRestProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_at_rest_provider: Option<
         ClusterDescription20240805EncryptionAtRestProvider,
     >,
     /// Feature compatibility version of the cluster. This will always appear regardless of whether FCV is pinned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version: Option<String>,
     /// Feature compatibility version expiration date. Will only appear if FCV is pinned. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersionExpirationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version_expiration_date: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
@@ -124,73 +63,45 @@ pub struct ClusterDescription20240805 {
     /// When set to true, the management mode is set to Self-Managed Sharding. This mode leaves the management of shards in your hands and is built to provide an advanced and flexible deployment experience.
     ///
     /// This setting cannot be changed once the cluster is deployed.
-    #[serde(
-        rename = "globalClusterSelfManagedSharding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "internalClusterRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub internal_cluster_role: Option<ClusterDescription20240805InternalClusterRole>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ComponentLabel>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "mongoDBEmployeeAccessGrant",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// MongoDB major version of the cluster. Set to the binary major version.
     ///
     /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](#tag/Projects/operation/getProjectLtsVersions).
     ///
     /// On update: Increase version only by 1 major version at a time. If the cluster is pinned to a MongoDB feature compatibility version exactly one major version below the current MongoDB version, the MongoDB version can be downgraded to the previous major version.
-    #[serde(
-        rename = "mongoDBMajorVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_major_version: Option<String>,
     /// Version of MongoDB that the cluster runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
     /// Flag that indicates whether the cluster is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// Flag that indicates whether the cluster uses continuous cloud backups.
-    #[serde(rename = "pitEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pit_enabled: Option<bool>,
     /// Enable or disable log redaction.
     ///
@@ -199,11 +110,6 @@ pub struct ClusterDescription20240805 {
     /// Use ``redactClientLogData`` in conjunction with Encryption at Rest and TLS/SSL (Transport Encryption) to assist compliance with regulatory requirements.
     ///
     /// *Note*: changing this setting on a cluster will trigger a rolling restart as soon as the cluster is updated.
-    #[serde(
-        rename = "redactClientLogData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub redact_client_log_data: Option<bool>,
     /// Set this field to configure the replica set scaling mode for your cluster.
     ///
@@ -212,26 +118,14 @@ pub struct ClusterDescription20240805 {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    #[serde(
-        rename = "replicaSetScalingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_set_scaling_strategy: Option<
         ClusterDescription20240805ReplicaSetScalingStrategy,
     >,
     /// List of settings that configure your cluster regions. This array has one object per shard representing node configurations in each shard. For replica sets there is only one object representing node configurations.
-    #[serde(
-        rename = "replicationSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
     /// Flag that indicates whether the cluster retains backups.
-    #[serde(rename = "retainBackups", default, skip_serializing_if = "Option::is_none")]
     pub retain_backups: Option<bool>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    #[serde(rename = "rootCertType", default, skip_serializing_if = "Option::is_none")]
     pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
@@ -242,33 +136,176 @@ pub struct ClusterDescription20240805 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<ClusterDescription20240805StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
-    #[serde(
-        rename = "terminationProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_protection_enabled: Option<bool>,
     /// Flag that indicates whether AWS time-based snapshot copies will be used instead of slower standard snapshot copies during fast Atlas cross-region initial syncs. This flag is only relevant for clusters containing AWS nodes.
-    #[serde(
-        rename = "useAwsTimeBasedSnapshotCopyForFastInitialSync",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    #[serde(
-        rename = "versionReleaseSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterDescription20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            37usize,
+            |key| match key {
+                "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
+                "adaptiveCapacity" => Some(1),
+                "advancedConfiguration" => Some(2),
+                "backupEnabled" => Some(3),
+                "biConnector" => Some(4),
+                "clusterType" => Some(5),
+                "configServerManagementMode" => Some(6),
+                "configServerType" => Some(7),
+                "connectionStrings" => Some(8),
+                "createDate" => Some(9),
+                "diskWarmingMode" => Some(10),
+                "effectiveReplicationSpecs" => Some(11),
+                "encryptionAtRestProvider" => Some(12),
+                "featureCompatibilityVersion" => Some(13),
+                "featureCompatibilityVersionExpirationDate" => Some(14),
+                "globalClusterSelfManagedSharding" => Some(15),
+                "groupId" => Some(16),
+                "id" => Some(17),
+                "internalClusterRole" => Some(18),
+                "labels" => Some(19),
+                "links" => Some(20),
+                "mongoDBEmployeeAccessGrant" => Some(21),
+                "mongoDBMajorVersion" => Some(22),
+                "mongoDBVersion" => Some(23),
+                "name" => Some(24),
+                "paused" => Some(25),
+                "pitEnabled" => Some(26),
+                "redactClientLogData" => Some(27),
+                "replicaSetScalingStrategy" => Some(28),
+                "replicationSpecs" => Some(29),
+                "retainBackups" => Some(30),
+                "rootCertType" => Some(31),
+                "stateName" => Some(32),
+                "tags" => Some(33),
+                "terminationProtectionEnabled" => Some(34),
+                "useAwsTimeBasedSnapshotCopyForFastInitialSync" => Some(35),
+                "versionReleaseSystem" => Some(36),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            accept_data_risks_and_force_replica_set_reconfig: f
+                .optional(0, "acceptDataRisksAndForceReplicaSetReconfig"),
+            adaptive_capacity: f.nullable(1, "adaptiveCapacity"),
+            advanced_configuration: f.optional(2, "advancedConfiguration"),
+            backup_enabled: f.optional(3, "backupEnabled"),
+            bi_connector: f.optional(4, "biConnector"),
+            cluster_type: f.optional(5, "clusterType"),
+            config_server_management_mode: f.optional(6, "configServerManagementMode"),
+            config_server_type: f.optional(7, "configServerType"),
+            connection_strings: f.optional(8, "connectionStrings"),
+            create_date: f.optional(9, "createDate"),
+            disk_warming_mode: f.optional(10, "diskWarmingMode"),
+            effective_replication_specs: f.optional(11, "effectiveReplicationSpecs"),
+            encryption_at_rest_provider: f.optional(12, "encryptionAtRestProvider"),
+            feature_compatibility_version: f.optional(13, "featureCompatibilityVersion"),
+            feature_compatibility_version_expiration_date: f
+                .optional(14, "featureCompatibilityVersionExpirationDate"),
+            global_cluster_self_managed_sharding: f
+                .optional(15, "globalClusterSelfManagedSharding"),
+            group_id: f.optional(16, "groupId"),
+            id: f.optional(17, "id"),
+            internal_cluster_role: f.optional(18, "internalClusterRole"),
+            labels: f.optional(19, "labels"),
+            links: f.optional(20, "links"),
+            mongo_db_employee_access_grant: f.optional(21, "mongoDBEmployeeAccessGrant"),
+            mongo_db_major_version: f.optional(22, "mongoDBMajorVersion"),
+            mongo_db_version: f.optional(23, "mongoDBVersion"),
+            name: f.optional(24, "name"),
+            paused: f.optional(25, "paused"),
+            pit_enabled: f.optional(26, "pitEnabled"),
+            redact_client_log_data: f.optional(27, "redactClientLogData"),
+            replica_set_scaling_strategy: f.optional(28, "replicaSetScalingStrategy"),
+            replication_specs: f.optional(29, "replicationSpecs"),
+            retain_backups: f.optional(30, "retainBackups"),
+            root_cert_type: f.optional(31, "rootCertType"),
+            state_name: f.optional(32, "stateName"),
+            tags: f.optional(33, "tags"),
+            termination_protection_enabled: f
+                .optional(34, "terminationProtectionEnabled"),
+            use_aws_time_based_snapshot_copy_for_fast_initial_sync: f
+                .optional(35, "useAwsTimeBasedSnapshotCopyForFastInitialSync"),
+            version_release_system: f.optional(36, "versionReleaseSystem"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterDescription20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+        )?;
+        w.nullable("adaptiveCapacity", &self.adaptive_capacity)?;
+        w.optional("advancedConfiguration", &self.advanced_configuration)?;
+        w.optional("backupEnabled", &self.backup_enabled)?;
+        w.optional("biConnector", &self.bi_connector)?;
+        w.optional("clusterType", &self.cluster_type)?;
+        w.optional("configServerManagementMode", &self.config_server_management_mode)?;
+        w.optional("configServerType", &self.config_server_type)?;
+        w.optional("connectionStrings", &self.connection_strings)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("diskWarmingMode", &self.disk_warming_mode)?;
+        w.optional("effectiveReplicationSpecs", &self.effective_replication_specs)?;
+        w.optional("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
+        w.optional("featureCompatibilityVersion", &self.feature_compatibility_version)?;
+        w.optional(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+        )?;
+        w.optional(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+        )?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("internalClusterRole", &self.internal_cluster_role)?;
+        w.optional("labels", &self.labels)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBEmployeeAccessGrant", &self.mongo_db_employee_access_grant)?;
+        w.optional("mongoDBMajorVersion", &self.mongo_db_major_version)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("name", &self.name)?;
+        w.optional("paused", &self.paused)?;
+        w.optional("pitEnabled", &self.pit_enabled)?;
+        w.optional("redactClientLogData", &self.redact_client_log_data)?;
+        w.optional("replicaSetScalingStrategy", &self.replica_set_scaling_strategy)?;
+        w.optional("replicationSpecs", &self.replication_specs)?;
+        w.optional("retainBackups", &self.retain_backups)?;
+        w.optional("rootCertType", &self.root_cert_type)?;
+        w.optional("stateName", &self.state_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        w.optional(
+            "useAwsTimeBasedSnapshotCopyForFastInitialSync",
+            &self.use_aws_time_based_snapshot_copy_for_fast_initial_sync,
+        )?;
+        w.optional("versionReleaseSystem", &self.version_release_system)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterDescription20240805);
 impl crate::validation::Validate for ClusterDescription20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
@@ -298,23 +335,27 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.config_server_management_mode,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "configServerType",
             &self.config_server_type,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "diskWarmingMode",
             &self.disk_warming_mode,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "effectiveReplicationSpecs",
             &self.effective_replication_specs,
             &crate::validation::Rules::NONE,
@@ -324,12 +365,12 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.encryption_at_rest_provider,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersion",
             &self.feature_compatibility_version,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersionExpirationDate",
             &self.feature_compatibility_version_expiration_date,
             &crate::validation::Rules::NONE,
@@ -339,16 +380,16 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.global_cluster_self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "internalClusterRole",
             &self.internal_cluster_role,
             &crate::validation::Rules::NONE,
         );
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoDBEmployeeAccessGrant",
             &self.mongo_db_employee_access_grant,
             &crate::validation::Rules::NONE,
@@ -358,7 +399,7 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.mongo_db_major_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.read_only_field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
@@ -379,7 +420,11 @@ impl crate::validation::Validate for ClusterDescription20240805 {
         );
         v.field("retainBackups", &self.retain_backups, &crate::validation::Rules::NONE);
         v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.field(
             "terminationProtectionEnabled",
@@ -396,6 +441,7 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.

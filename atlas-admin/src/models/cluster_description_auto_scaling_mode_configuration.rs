@@ -2,20 +2,46 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Contains the internal configuration of AutoScaling on sharded clusters.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionAutoScalingModeConfiguration {
     /// Describes whether cluster nodes scale together across all shards or independently.
-    #[serde(
-        rename = "autoScalingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_scaling_mode: Option<
         ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterDescriptionAutoScalingModeConfiguration {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "autoScalingMode" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_scaling_mode: f.optional(0, "autoScalingMode"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterDescriptionAutoScalingModeConfiguration {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoScalingMode", &self.auto_scaling_mode)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterDescriptionAutoScalingModeConfiguration);
 impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfiguration {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -23,6 +49,7 @@ impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfigurat
             &self.auto_scaling_mode,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Describes whether cluster nodes scale together across all shards or independently.

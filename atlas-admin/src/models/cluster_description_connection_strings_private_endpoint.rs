@@ -2,70 +2,101 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint;
 /// Private endpoint-aware connection string that you can use to connect to this cluster through a private endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     /// Private endpoint-aware connection string that uses the `mongodb://` protocol to connect to MongoDB Cloud through a private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_string: Option<String>,
     /// List that contains the private endpoints through which you connect to MongoDB Cloud when you use `connectionStrings.privateEndpoint[n].connectionString` or `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<
         Vec<ClusterDescriptionConnectionStringsPrivateEndpointEndpoint>,
     >,
     /// Private endpoint-aware connection string that uses the `mongodb+srv://` protocol to connect to MongoDB Cloud through a private endpoint. The `mongodb+srv` protocol tells the driver to look up the seed list of hosts in the Domain Name System (DNS). This list synchronizes with the nodes in a cluster. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to append the seed list or change the Uniform Resource Identifier (URI) if the nodes change. Use this Uniform Resource Identifier (URI) format if your application supports it. If it doesn't, use `connectionStrings.privateEndpoint[n].connectionString`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "srvConnectionString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub srv_connection_string: Option<String>,
     /// Private endpoint-aware connection string optimized for sharded clusters that uses the `mongodb+srv://` protocol to connect to MongoDB Cloud through a private endpoint. If the connection string uses this Uniform Resource Identifier (URI) format, you don't need to change the Uniform Resource Identifier (URI) if the nodes change. Use this Uniform Resource Identifier (URI) format if your application and Atlas cluster supports it. If it doesn't, use and consult the documentation for `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "srvShardOptimizedConnectionString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub srv_shard_optimized_connection_string: Option<String>,
     /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ClusterDescriptionConnectionStringsPrivateEndpointType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "connectionString" => Some(0),
+                "endpoints" => Some(1),
+                "srvConnectionString" => Some(2),
+                "srvShardOptimizedConnectionString" => Some(3),
+                "type" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            connection_string: f.optional(0, "connectionString"),
+            endpoints: f.optional(1, "endpoints"),
+            srv_connection_string: f.optional(2, "srvConnectionString"),
+            srv_shard_optimized_connection_string: f
+                .optional(3, "srvShardOptimizedConnectionString"),
+            type_: f.optional(4, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("connectionString", &self.connection_string)?;
+        w.optional("endpoints", &self.endpoints)?;
+        w.optional("srvConnectionString", &self.srv_connection_string)?;
+        w.optional(
+            "srvShardOptimizedConnectionString",
+            &self.srv_shard_optimized_connection_string,
+        )?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpoint);
 impl crate::validation::Validate for ClusterDescriptionConnectionStringsPrivateEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "connectionString",
             &self.connection_string,
             &crate::validation::Rules::NONE,
         );
-        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "srvConnectionString",
             &self.srv_connection_string,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "srvShardOptimizedConnectionString",
             &self.srv_shard_optimized_connection_string,
             &crate::validation::Rules::NONE,
         );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.

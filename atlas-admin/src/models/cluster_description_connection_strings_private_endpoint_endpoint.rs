@@ -2,34 +2,79 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details of a private endpoint deployed for this cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// Unique string that the cloud provider uses to identify the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "endpointId", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
     /// Cloud provider in which MongoDB Cloud deploys the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<
         ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName,
     >,
     /// Region where the private endpoint is deployed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson
+for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "endpointId" => Some(0),
+                "providerName" => Some(1),
+                "region" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            endpoint_id: f.optional(0, "endpointId"),
+            provider_name: f.optional(1, "providerName"),
+            region: f.optional(2, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object
+for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("endpointId", &self.endpoint_id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpointEndpoint);
 impl crate::validation::Validate
 for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "endpointId",
+            &self.endpoint_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "providerName",
+            &self.provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud provider in which MongoDB Cloud deploys the private endpoint.

@@ -2,143 +2,157 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionProcessArgs {
     /// The minimum pre- and post-image retention time in seconds.
-    #[serde(
-        rename = "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub change_stream_options_pre_and_post_images_expire_after_seconds: Option<i32>,
     /// Number of threads on the source shard and the receiving shard for chunk migration. The number of threads should not exceed the half the total number of CPU cores in the sharded cluster.
-    #[serde(
-        rename = "chunkMigrationConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub chunk_migration_concurrency: Option<i32>,
     /// The custom OpenSSL cipher suite list for TLS 1.2. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    #[serde(
-        rename = "customOpensslCipherConfigTls12",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_openssl_cipher_config_tls12: Option<
         Vec<ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls12Item>,
     >,
     /// The custom OpenSSL cipher suite list for TLS 1.3. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    #[serde(
-        rename = "customOpensslCipherConfigTls13",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_openssl_cipher_config_tls13: Option<
         Vec<ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls13Item>,
     >,
     /// Default time limit in milliseconds for individual read operations to complete.
-    #[serde(
-        rename = "defaultMaxTimeMS",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_max_time_ms: Option<i32>,
     /// Default level of acknowledgment requested from MongoDB for read operations set for this cluster.
     ///
     /// MongoDB 4.4 clusters default to `available`. MongoDB 5.0 and later clusters default to `local`.
-    #[serde(
-        rename = "defaultReadConcern",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_read_concern: Option<ClusterDescriptionProcessArgsDefaultReadConcern>,
     /// Default level of acknowledgment requested from MongoDB for write operations when none is specified by the driver.
-    #[serde(
-        rename = "defaultWriteConcern",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_write_concern: Option<String>,
     /// Flag that indicates whether you can insert or update documents where all indexed entries don't exceed 1024 bytes. If you set this to false, [mongod](https://docs.mongodb.com/upcoming/reference/program/mongod/#mongodb-binary-bin.mongod) writes documents that exceed this limit but doesn't index them. This parameter has been removed as of [MongoDB 4.4](https://www.mongodb.com/docs/manual/reference/parameters/#mongodb-parameter-param.failIndexKeyTooLong).
     #[deprecated]
-    #[serde(
-        rename = "failIndexKeyTooLong",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fail_index_key_too_long: Option<bool>,
     /// Flag that indicates whether the cluster allows execution of operations that perform server-side executions of JavaScript. When using 8.0+, we recommend disabling server-side JavaScript and using operators of aggregation pipeline as more performant alternative.
-    #[serde(
-        rename = "javascriptEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub javascript_enabled: Option<bool>,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    #[serde(
-        rename = "minimumEnabledTlsProtocol",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub minimum_enabled_tls_protocol: Option<
         ClusterDescriptionProcessArgsMinimumEnabledTlsProtocol,
     >,
     /// Flag that indicates whether the cluster disables executing any query that requires a collection scan to return results.
-    #[serde(rename = "noTableScan", default, skip_serializing_if = "Option::is_none")]
     pub no_table_scan: Option<bool>,
     /// Minimum retention window for cluster's oplog expressed in hours. A value of null indicates that the cluster uses the default minimum oplog window that MongoDB Cloud calculates.
-    #[serde(
-        rename = "oplogMinRetentionHours",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub oplog_min_retention_hours: Option<Option<f64>>,
     /// Storage limit of cluster's oplog expressed in megabytes. A value of null indicates that the cluster uses the default oplog size that MongoDB Cloud calculates.
-    #[serde(
-        rename = "oplogSizeMB",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub oplog_size_mb: Option<Option<i32>>,
     /// May be set to 1 (disabled) or 3 (enabled). When set to 3, Atlas will include redacted and anonymized `$queryStats` output in MongoDB logs. `$queryStats` output does not contain literals or field values. Enabling this setting might impact the performance of your cluster.
-    #[serde(
-        rename = "queryStatsLogVerbosity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub query_stats_log_verbosity: Option<i32>,
     /// Interval in seconds at which the mongosqld process re-samples data to create its relational schema.
-    #[serde(
-        rename = "sampleRefreshIntervalBIConnector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sample_refresh_interval_bi_connector: Option<i32>,
     /// Number of documents per database to sample when gathering schema information.
-    #[serde(
-        rename = "sampleSizeBIConnector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sample_size_bi_connector: Option<i32>,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    #[serde(
-        rename = "tlsCipherConfigMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgsTlsCipherConfigMode>,
     /// Lifetime, in seconds, of multi-document transactions. Atlas considers the transactions that exceed this limit as expired and so aborts them through a periodic clean-up process.
-    #[serde(
-        rename = "transactionLifetimeLimitSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transaction_lifetime_limit_seconds: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterDescriptionProcessArgs {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            18usize,
+            |key| match key {
+                "changeStreamOptionsPreAndPostImagesExpireAfterSeconds" => Some(0),
+                "chunkMigrationConcurrency" => Some(1),
+                "customOpensslCipherConfigTls12" => Some(2),
+                "customOpensslCipherConfigTls13" => Some(3),
+                "defaultMaxTimeMS" => Some(4),
+                "defaultReadConcern" => Some(5),
+                "defaultWriteConcern" => Some(6),
+                "failIndexKeyTooLong" => Some(7),
+                "javascriptEnabled" => Some(8),
+                "minimumEnabledTlsProtocol" => Some(9),
+                "noTableScan" => Some(10),
+                "oplogMinRetentionHours" => Some(11),
+                "oplogSizeMB" => Some(12),
+                "queryStatsLogVerbosity" => Some(13),
+                "sampleRefreshIntervalBIConnector" => Some(14),
+                "sampleSizeBIConnector" => Some(15),
+                "tlsCipherConfigMode" => Some(16),
+                "transactionLifetimeLimitSeconds" => Some(17),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            change_stream_options_pre_and_post_images_expire_after_seconds: f
+                .optional(0, "changeStreamOptionsPreAndPostImagesExpireAfterSeconds"),
+            chunk_migration_concurrency: f.optional(1, "chunkMigrationConcurrency"),
+            custom_openssl_cipher_config_tls12: f
+                .optional(2, "customOpensslCipherConfigTls12"),
+            custom_openssl_cipher_config_tls13: f
+                .optional(3, "customOpensslCipherConfigTls13"),
+            default_max_time_ms: f.optional(4, "defaultMaxTimeMS"),
+            default_read_concern: f.optional(5, "defaultReadConcern"),
+            default_write_concern: f.optional(6, "defaultWriteConcern"),
+            fail_index_key_too_long: f.optional(7, "failIndexKeyTooLong"),
+            javascript_enabled: f.optional(8, "javascriptEnabled"),
+            minimum_enabled_tls_protocol: f.optional(9, "minimumEnabledTlsProtocol"),
+            no_table_scan: f.optional(10, "noTableScan"),
+            oplog_min_retention_hours: f.nullable(11, "oplogMinRetentionHours"),
+            oplog_size_mb: f.nullable(12, "oplogSizeMB"),
+            query_stats_log_verbosity: f.optional(13, "queryStatsLogVerbosity"),
+            sample_refresh_interval_bi_connector: f
+                .optional(14, "sampleRefreshIntervalBIConnector"),
+            sample_size_bi_connector: f.optional(15, "sampleSizeBIConnector"),
+            tls_cipher_config_mode: f.optional(16, "tlsCipherConfigMode"),
+            transaction_lifetime_limit_seconds: f
+                .optional(17, "transactionLifetimeLimitSeconds"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterDescriptionProcessArgs {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
+            &self.change_stream_options_pre_and_post_images_expire_after_seconds,
+        )?;
+        w.optional("chunkMigrationConcurrency", &self.chunk_migration_concurrency)?;
+        w.optional(
+            "customOpensslCipherConfigTls12",
+            &self.custom_openssl_cipher_config_tls12,
+        )?;
+        w.optional(
+            "customOpensslCipherConfigTls13",
+            &self.custom_openssl_cipher_config_tls13,
+        )?;
+        w.optional("defaultMaxTimeMS", &self.default_max_time_ms)?;
+        w.optional("defaultReadConcern", &self.default_read_concern)?;
+        w.optional("defaultWriteConcern", &self.default_write_concern)?;
+        w.optional("failIndexKeyTooLong", &self.fail_index_key_too_long)?;
+        w.optional("javascriptEnabled", &self.javascript_enabled)?;
+        w.optional("minimumEnabledTlsProtocol", &self.minimum_enabled_tls_protocol)?;
+        w.optional("noTableScan", &self.no_table_scan)?;
+        w.nullable("oplogMinRetentionHours", &self.oplog_min_retention_hours)?;
+        w.nullable("oplogSizeMB", &self.oplog_size_mb)?;
+        w.optional("queryStatsLogVerbosity", &self.query_stats_log_verbosity)?;
+        w.optional(
+            "sampleRefreshIntervalBIConnector",
+            &self.sample_refresh_interval_bi_connector,
+        )?;
+        w.optional("sampleSizeBIConnector", &self.sample_size_bi_connector)?;
+        w.optional("tlsCipherConfigMode", &self.tls_cipher_config_mode)?;
+        w.optional(
+            "transactionLifetimeLimitSeconds",
+            &self.transaction_lifetime_limit_seconds,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterDescriptionProcessArgs);
 impl crate::validation::Validate for ClusterDescriptionProcessArgs {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
@@ -239,6 +253,7 @@ impl crate::validation::Validate for ClusterDescriptionProcessArgs {
             &self.transaction_lifetime_limit_seconds,
             &TRANSACTION_LIFETIME_LIMIT_SECONDS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

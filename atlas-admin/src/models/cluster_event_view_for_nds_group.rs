@@ -2,46 +2,40 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ClusterEventTypeViewForNdsGroup, Link, ObjectId, Raw};
 /// Cluster event identifies different activities about cluster of mongod hosts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterEventViewForNdsGroup {
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: ClusterEventTypeViewForNdsGroup,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
     /// Human-readable label of the shard associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ClusterEventViewForNdsGroup {
     /// A value with the required fields set and every optional one `None`.
@@ -55,18 +49,74 @@ impl ClusterEventViewForNdsGroup {
             org_id: None,
             raw: None,
             shard_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ClusterEventViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "created" => Some(0),
+                "eventTypeName" => Some(1),
+                "groupId" => Some(2),
+                "id" => Some(3),
+                "links" => Some(4),
+                "orgId" => Some(5),
+                "raw" => Some(6),
+                "shardName" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created: f.required_option(0, "created", true),
+            event_type_name: f.required(1, "eventTypeName"),
+            group_id: f.optional(2, "groupId"),
+            id: f.required_option(3, "id", true),
+            links: f.optional(4, "links"),
+            org_id: f.optional(5, "orgId"),
+            raw: f.optional(6, "raw"),
+            shard_name: f.optional(7, "shardName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterEventViewForNdsGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("created", &self.created, true)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("links", &self.links)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("raw", &self.raw)?;
+        w.optional("shardName", &self.shard_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterEventViewForNdsGroup);
 impl crate::validation::Validate for ClusterEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "shardName",
+            &self.shard_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

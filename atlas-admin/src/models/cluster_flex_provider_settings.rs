@@ -2,28 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFlexProviderSettings {
-    #[serde(rename = "providerName")]
     pub provider_name: String,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.
-    #[serde(
-        rename = "backingProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backing_provider_name: Option<ClusterFlexProviderSettingsBackingProviderName>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `FLEX` and specify the cloud service provider in `providerSettings.backingProviderName`.
-    #[serde(
-        rename = "instanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_size_name: Option<ClusterFlexProviderSettingsInstanceSizeName>,
     /// Human-readable label that identifies the geographic location of your MongoDB cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ClusterFlexProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +23,48 @@ impl ClusterFlexProviderSettings {
             backing_provider_name: None,
             instance_size_name: None,
             region_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ClusterFlexProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "backingProviderName" => Some(1),
+                "instanceSizeName" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            backing_provider_name: f.optional(1, "backingProviderName"),
+            instance_size_name: f.optional(2, "instanceSizeName"),
+            region_name: f.optional(3, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterFlexProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("backingProviderName", &self.backing_provider_name)?;
+        w.optional("instanceSizeName", &self.instance_size_name)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterFlexProviderSettings);
 impl crate::validation::Validate for ClusterFlexProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
@@ -50,6 +79,7 @@ impl crate::validation::Validate for ClusterFlexProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `FLEX` and `providerSetting.instanceSizeName` is `FLEX`.

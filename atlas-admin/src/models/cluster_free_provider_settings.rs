@@ -2,44 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ClusterFreeAutoScaling;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFreeProviderSettings {
-    #[serde(rename = "providerName")]
     pub provider_name: String,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<ClusterFreeAutoScaling>,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
     ///
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    #[serde(
-        rename = "backingProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backing_provider_name: Option<ClusterFreeProviderSettingsBackingProviderName>,
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveInstanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_instance_size_name: Option<
         ClusterFreeProviderSettingsEffectiveInstanceSizeName,
     >,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster. You must set `providerSettings.providerName` to `TENANT` and specify the cloud service provider in `providerSettings.backingProviderName`.
-    #[serde(
-        rename = "instanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_size_name: Option<ClusterFreeProviderSettingsInstanceSizeName>,
     /// Human-readable label that identifies the geographic location of your MongoDB cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/). For multi-region clusters, see `replicationSpec.{region}`.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ClusterFreeProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -51,9 +35,54 @@ impl ClusterFreeProviderSettings {
             effective_instance_size_name: None,
             instance_size_name: None,
             region_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ClusterFreeProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "providerName" => Some(0),
+                "autoScaling" => Some(1),
+                "backingProviderName" => Some(2),
+                "effectiveInstanceSizeName" => Some(3),
+                "instanceSizeName" => Some(4),
+                "regionName" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider_name: f.required(0, "providerName"),
+            auto_scaling: f.optional(1, "autoScaling"),
+            backing_provider_name: f.optional(2, "backingProviderName"),
+            effective_instance_size_name: f.optional(3, "effectiveInstanceSizeName"),
+            instance_size_name: f.optional(4, "instanceSizeName"),
+            region_name: f.optional(5, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterFreeProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("providerName", &self.provider_name)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("backingProviderName", &self.backing_provider_name)?;
+        w.optional("effectiveInstanceSizeName", &self.effective_instance_size_name)?;
+        w.optional("instanceSizeName", &self.instance_size_name)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterFreeProviderSettings);
 impl crate::validation::Validate for ClusterFreeProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
@@ -63,7 +92,7 @@ impl crate::validation::Validate for ClusterFreeProviderSettings {
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "effectiveInstanceSizeName",
             &self.effective_instance_size_name,
             &crate::validation::Rules::NONE,
@@ -74,6 +103,7 @@ impl crate::validation::Validate for ClusterFreeProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.

@@ -2,46 +2,93 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// List of IP addresses in a cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterIpAddresses {
     /// Human-readable label that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// List of future inbound IP addresses associated with the cluster. If your network allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your application can connect to your Atlas cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "futureInbound", default, skip_serializing_if = "Option::is_none")]
     pub future_inbound: Option<Vec<String>>,
     /// List of future outbound IP addresses associated with the cluster. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that your Atlas cluster can communicate with your webhooks and KMS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "futureOutbound", default, skip_serializing_if = "Option::is_none")]
     pub future_outbound: Option<Vec<String>>,
     /// List of inbound IP addresses associated with the cluster. If your network allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your application can connect to your Atlas cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<Vec<String>>,
     /// List of outbound IP addresses associated with the cluster. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that your Atlas cluster can communicate with your webhooks and KMS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterIpAddresses {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "clusterName" => Some(0),
+                "futureInbound" => Some(1),
+                "futureOutbound" => Some(2),
+                "inbound" => Some(3),
+                "outbound" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_name: f.optional(0, "clusterName"),
+            future_inbound: f.optional(1, "futureInbound"),
+            future_outbound: f.optional(2, "futureOutbound"),
+            inbound: f.optional(3, "inbound"),
+            outbound: f.optional(4, "outbound"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterIpAddresses {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("futureInbound", &self.future_inbound)?;
+        w.optional("futureOutbound", &self.future_outbound)?;
+        w.optional("inbound", &self.inbound)?;
+        w.optional("outbound", &self.outbound)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterIpAddresses);
 impl crate::validation::Validate for ClusterIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("futureInbound", &self.future_inbound, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "futureInbound",
+            &self.future_inbound,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "futureOutbound",
             &self.future_outbound,
             &crate::validation::Rules::NONE,
         );
-        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
-        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,41 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AtlasClusterOutageSimulationOutageFilter, ObjectId, ResourceName};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterOutageSimulation {
     /// Human-readable label that identifies the cluster that undergoes outage simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud expires the outage simulation. This parameter expresses its value in the ISO 8601 timestamp format in UTC. If not provided, defaults to 3 days from the start date.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project that contains the cluster to undergo outage simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal character string that identifies the outage simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of settings that specify the type of cluster outage simulation.
-    #[serde(rename = "outageFilters", default, skip_serializing_if = "Option::is_none")]
     pub outage_filters: Option<Vec<AtlasClusterOutageSimulationOutageFilter>>,
     /// Date and time when MongoDB Cloud started the regional outage simulation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "startRequestDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_request_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Phase of the outage simulation.
     ///
@@ -50,30 +39,84 @@ pub struct ClusterOutageSimulation {
     /// | `COMPLETE`           | MongoDB Cloud has completed the cluster outage simulation.|
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ClusterOutageSimulationState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterOutageSimulation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "clusterName" => Some(0),
+                "expirationDate" => Some(1),
+                "groupId" => Some(2),
+                "id" => Some(3),
+                "outageFilters" => Some(4),
+                "startRequestDate" => Some(5),
+                "state" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_name: f.optional(0, "clusterName"),
+            expiration_date: f.optional(1, "expirationDate"),
+            group_id: f.optional(2, "groupId"),
+            id: f.optional(3, "id"),
+            outage_filters: f.optional(4, "outageFilters"),
+            start_request_date: f.optional(5, "startRequestDate"),
+            state: f.optional(6, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterOutageSimulation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("expirationDate", &self.expiration_date)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("outageFilters", &self.outage_filters)?;
+        w.optional("startRequestDate", &self.start_request_date)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterOutageSimulation);
 impl crate::validation::Validate for ClusterOutageSimulation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OUTAGE_FILTERS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),
             ..crate::validation::Rules::NONE
         };
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "expirationDate",
             &self.expiration_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("outageFilters", &self.outage_filters, &OUTAGE_FILTERS);
-        v.field(
+        v.read_only_field(
             "startRequestDate",
             &self.start_request_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Phase of the outage simulation.

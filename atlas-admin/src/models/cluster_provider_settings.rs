@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AwsCloudProviderSettings, AzureCloudProviderSettings, CloudGcpProviderSettings,
     ClusterFlexProviderSettings, ClusterFreeProviderSettings,
@@ -27,35 +26,77 @@ impl ClusterProviderSettings {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "providerName";
 }
-impl Serialize for ClusterProviderSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ClusterProviderSettings {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ClusterProviderSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AwsCloud(v) => v.serialize(serializer),
-            Self::AzureCloud(v) => v.serialize(serializer),
-            Self::CloudGcp(v) => v.serialize(serializer),
-            Self::Free(v) => v.serialize(serializer),
-            Self::Flex(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::AwsCloud(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AWS"])),
+                )
+            }
+            Self::AzureCloud(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["AZURE"])),
+                )
+            }
+            Self::CloudGcp(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["GCP"])),
+                )
+            }
+            Self::Free(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["TENANT"])),
+                )
+            }
+            Self::Flex(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("providerName", &["FLEX"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ClusterProviderSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ClusterProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AWS") => Self::AwsCloud(crate::codec::decode(value)?),
-                Some("AZURE") => Self::AzureCloud(crate::codec::decode(value)?),
-                Some("GCP") => Self::CloudGcp(crate::codec::decode(value)?),
-                Some("TENANT") => Self::Free(crate::codec::decode(value)?),
-                Some("FLEX") => Self::Flex(crate::codec::decode(value)?),
+                Some("AWS") => Self::AwsCloud(crate::codec::FromJson::from_json(value)?),
+                Some("AZURE") => {
+                    Self::AzureCloud(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("GCP") => Self::CloudGcp(crate::codec::FromJson::from_json(value)?),
+                Some("TENANT") => Self::Free(crate::codec::FromJson::from_json(value)?),
+                Some("FLEX") => Self::Flex(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ClusterProviderSettings);
 impl From<AwsCloudProviderSettings> for ClusterProviderSettings {
     fn from(value: AwsCloudProviderSettings) -> Self {
         Self::AwsCloud(value)

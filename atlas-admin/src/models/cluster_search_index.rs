@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{SearchIndex, VectorSearchIndex};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClusterSearchIndex {
@@ -17,31 +16,55 @@ impl ClusterSearchIndex {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for ClusterSearchIndex {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ClusterSearchIndex {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ClusterSearchIndex {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SearchIndex(v) => v.serialize(serializer),
-            Self::VectorSearchIndex(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::SearchIndex(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["search"])),
+                )
+            }
+            Self::VectorSearchIndex(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["vectorSearch"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ClusterSearchIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ClusterSearchIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("search") => Self::SearchIndex(crate::codec::decode(value)?),
+                Some("search") => {
+                    Self::SearchIndex(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("vectorSearch") => {
-                    Self::VectorSearchIndex(crate::codec::decode(value)?)
+                    Self::VectorSearchIndex(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ClusterSearchIndex);
 impl From<SearchIndex> for ClusterSearchIndex {
     fn from(value: SearchIndex) -> Self {
         Self::SearchIndex(value)

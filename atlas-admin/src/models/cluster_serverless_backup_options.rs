@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of settings that configure serverless backup.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterServerlessBackupOptions {
     /// Flag that indicates whether the serverless instance uses **Serverless Continuous Backup**.
     /// If this parameter is `false`, the serverless instance uses **Basic Backup**.
@@ -13,13 +12,44 @@ pub struct ClusterServerlessBackupOptions {
     /// |---|---|
     /// | Serverless Continuous Backup | Atlas takes incremental [snapshots](https://www.mongodb.com/docs/atlas/backup/cloud-backup/overview/#std-label-serverless-snapshots) of the data in your serverless instance every six hours and lets you restore the data from a selected point in time within the last 72 hours. Atlas also takes daily snapshots and retains these daily snapshots for 35 days. To learn more, see [Serverless Instance Costs](https://www.mongodb.com/docs/atlas/billing/serverless-instance-costs/#std-label-serverless-instance-costs). |
     /// | Basic Backup | Atlas takes incremental [snapshots](https://www.mongodb.com/docs/atlas/backup/cloud-backup/overview/#std-label-serverless-snapshots) of the data in your serverless instance every six hours and retains only the two most recent snapshots. You can use this option for free. |
-    #[serde(
-        rename = "serverlessContinuousBackupEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serverless_continuous_backup_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ClusterServerlessBackupOptions {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "serverlessContinuousBackupEnabled" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            serverless_continuous_backup_enabled: f
+                .optional(0, "serverlessContinuousBackupEnabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ClusterServerlessBackupOptions {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "serverlessContinuousBackupEnabled",
+            &self.serverless_continuous_backup_enabled,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(ClusterServerlessBackupOptions);
 impl crate::validation::Validate for ClusterServerlessBackupOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -27,5 +57,6 @@ impl crate::validation::Validate for ClusterServerlessBackupOptions {
             &self.serverless_continuous_backup_enabled,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

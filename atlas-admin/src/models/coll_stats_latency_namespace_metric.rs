@@ -2,25 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Coll Stats Latency metric name and its unit of measurement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollStatsLatencyNamespaceMetric {
     /// Human-readable label that identifies this metric.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "metricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<CollStatsLatencyNamespaceMetricMetricName>,
     /// Unit of measurement that applies to this metric.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<CollStatsLatencyNamespaceMetricUnits>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CollStatsLatencyNamespaceMetric {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "metricName" => Some(0),
+                "units" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            metric_name: f.required_option(0, "metricName", true),
+            units: f.required_option(1, "units", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CollStatsLatencyNamespaceMetric {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("metricName", &self.metric_name, true)?;
+        w.required_option("units", &self.units, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CollStatsLatencyNamespaceMetric);
 impl crate::validation::Validate for CollStatsLatencyNamespaceMetric {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "metricName",
+            &self.metric_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this metric.

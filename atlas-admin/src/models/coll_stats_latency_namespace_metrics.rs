@@ -2,30 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CollStatsLatencyNamespaceMetric, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollStatsLatencyNamespaceMetrics {
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List of Coll Stats Latency metric names and their respective units.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<CollStatsLatencyNamespaceMetric>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CollStatsLatencyNamespaceMetrics {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "groupId" => Some(0),
+                "links" => Some(1),
+                "metrics" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_id: f.required_option(0, "groupId", true),
+            links: f.optional(1, "links"),
+            metrics: f.required_option(2, "metrics", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CollStatsLatencyNamespaceMetrics {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("groupId", &self.group_id, true)?;
+        w.optional("links", &self.links)?;
+        w.required_option("metrics", &self.metrics, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CollStatsLatencyNamespaceMetrics);
 impl crate::validation::Validate for CollStatsLatencyNamespaceMetrics {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("metrics", &self.metrics, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("metrics", &self.metrics, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,38 +2,73 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollStatsRankedNamespacesView {
     /// Unique 24-hexadecimal digit string that identifies the request project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the request process.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "identifierId", default, skip_serializing_if = "Option::is_none")]
     pub identifier_id: Option<String>,
     /// Ordered list of the hottest namespaces, highest value first.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "rankedNamespaces",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ranked_namespaces: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CollStatsRankedNamespacesView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "groupId" => Some(0),
+                "identifierId" => Some(1),
+                "rankedNamespaces" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_id: f.optional(0, "groupId"),
+            identifier_id: f.optional(1, "identifierId"),
+            ranked_namespaces: f.required_option(2, "rankedNamespaces", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CollStatsRankedNamespacesView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupId", &self.group_id)?;
+        w.optional("identifierId", &self.identifier_id)?;
+        w.required_option("rankedNamespaces", &self.ranked_namespaces, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CollStatsRankedNamespacesView);
 impl crate::validation::Validate for CollStatsRankedNamespacesView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("identifierId", &self.identifier_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "identifierId",
+            &self.identifier_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "rankedNamespaces",
             &self.ranked_namespaces,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

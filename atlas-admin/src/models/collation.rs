@@ -2,42 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// One or more settings that specify language-specific rules to compare strings within this index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collation {
     /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternate: Option<CollationAlternate>,
     /// Flag that indicates whether strings with diacritics sort from back of the string. Some French dictionary orders strings in this way. `true` will compare from back to front. `false` will compare from front to back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backwards: Option<bool>,
     /// Method to handle sort order of case differences during tertiary level comparisons. `"upper"` sorts Uppercase before lowercase. `"lower"` sorts Lowercase before uppercase. `"off"` is similar to "lower" with slight differences.
-    #[serde(rename = "caseFirst", default, skip_serializing_if = "Option::is_none")]
     pub case_first: Option<CollationCaseFirst>,
     /// Flag that indicates whether to include case comparison when `"strength" : 1` or `"strength" : 2`.
     /// - `true` - Include casing in comparison
     /// - Strength Level: 1 - Base characters and case.
     /// - Strength Level: 2 - Base characters, diacritics (and possible other secondary differences),   and case.
     /// - `false` - Case is NOT included in comparison.
-    #[serde(rename = "caseLevel", default, skip_serializing_if = "Option::is_none")]
     pub case_level: Option<bool>,
     /// International Components for Unicode (ICU) code that represents a localized language. To specify simple binary comparison, set `"locale" : "simple"`.
     pub locale: CollationLocale,
     /// Field that indicates which characters can be ignored when `"alternate" : "shifted"`.`"punct"` ignores both whitespace and punctuation. `"space"` ignores whitespace. This has no affect if `"alternate" : "non-ignorable"`.
-    #[serde(rename = "maxVariable", default, skip_serializing_if = "Option::is_none")]
     pub max_variable: Option<CollationMaxVariable>,
     /// Flag that indicates whether to check if the text requires normalization and then perform it. Most text doesn't require this normalization processing.
     ///
     /// `true` will check if fully normalized and perform normalization to compare text. `false` will not check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalization: Option<bool>,
     /// Flag that indicates whether to compare sequences of digits as numbers or as strings. `true` will compare as numbers, this results in `10 > 2`. `false` will Compare as strings. This results in `"10" < "2"`.
-    #[serde(
-        rename = "numericOrdering",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub numeric_ordering: Option<bool>,
     /// Degree of comparison to perform when sorting words.
     ///
@@ -48,8 +36,10 @@ pub struct Collation {
     /// - `3` - "Tertiary" - Compares base characters (primary), diacritics (secondary), and case and variants (tertiary). Differences between base characters takes precedence over secondary differences which take precedence over tertiary differences.
     /// - `4` - "Quaternary" - Compares for the specific use case to consider punctuation when levels 1 through 3 ignore punctuation or for processing Japanese text.
     /// - `5` - "Identical" - Compares for the specific use case of tie breaker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Collation {
     /// A value with the required fields set and every optional one `None`.
@@ -64,9 +54,63 @@ impl Collation {
             normalization: None,
             numeric_ordering: None,
             strength: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for Collation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "alternate" => Some(0),
+                "backwards" => Some(1),
+                "caseFirst" => Some(2),
+                "caseLevel" => Some(3),
+                "locale" => Some(4),
+                "maxVariable" => Some(5),
+                "normalization" => Some(6),
+                "numericOrdering" => Some(7),
+                "strength" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            alternate: f.optional(0, "alternate"),
+            backwards: f.optional(1, "backwards"),
+            case_first: f.optional(2, "caseFirst"),
+            case_level: f.optional(3, "caseLevel"),
+            locale: f.required(4, "locale"),
+            max_variable: f.optional(5, "maxVariable"),
+            normalization: f.optional(6, "normalization"),
+            numeric_ordering: f.optional(7, "numericOrdering"),
+            strength: f.optional(8, "strength"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Collation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("alternate", &self.alternate)?;
+        w.optional("backwards", &self.backwards)?;
+        w.optional("caseFirst", &self.case_first)?;
+        w.optional("caseLevel", &self.case_level)?;
+        w.required("locale", &self.locale)?;
+        w.optional("maxVariable", &self.max_variable)?;
+        w.optional("normalization", &self.normalization)?;
+        w.optional("numericOrdering", &self.numeric_ordering)?;
+        w.optional("strength", &self.strength)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Collation);
 impl crate::validation::Validate for Collation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static STRENGTH: crate::validation::Rules = crate::validation::Rules {
@@ -87,6 +131,7 @@ impl crate::validation::Validate for Collation {
             &crate::validation::Rules::NONE,
         );
         v.field("strength", &self.strength, &STRENGTH);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.

@@ -2,17 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Human-readable labels applied to this MongoDB Cloud component.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentLabel {
     /// Key applied to tag and categorize this component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value set to the Key applied to tag and categorize this component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ComponentLabel {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "key" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            key: f.optional(0, "key"),
+            value: f.optional(1, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ComponentLabel {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("key", &self.key)?;
+        w.optional("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ComponentLabel);
 impl crate::validation::Validate for ComponentLabel {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
@@ -27,5 +59,6 @@ impl crate::validation::Validate for ComponentLabel {
         };
         v.field("key", &self.key, &KEY);
         v.field("value", &self.value, &VALUE);
+        v.extra(&self.extra, &[]);
     }
 }

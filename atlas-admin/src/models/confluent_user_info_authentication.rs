@@ -2,21 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SchemaRegistryAuthenticationType;
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConfluentUserInfoAuthentication {
     /// Authentication type discriminator. Specifies the authentication mechanism for Confluent Schema Registry.
-    #[serde(rename = "type")]
     pub type_: SchemaRegistryAuthenticationType,
     /// Password or Private Key for authentication.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Username or Public Key for authentication.
     pub username: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ConfluentUserInfoAuthentication {
     /// A value with the required fields set and every optional one `None`.
@@ -25,13 +25,61 @@ impl ConfluentUserInfoAuthentication {
             type_,
             password: None,
             username,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for ConfluentUserInfoAuthentication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfluentUserInfoAuthentication")
+            .field("type_", &self.type_)
+            .field("password", &self.password.as_ref().map(|_| crate::codec::Redacted))
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for ConfluentUserInfoAuthentication {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "type" => Some(0),
+                "password" => Some(1),
+                "username" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            type_: f.required(0, "type"),
+            password: f.required_option(1, "password", false),
+            username: f.required(2, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ConfluentUserInfoAuthentication {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("type", &self.type_)?;
+        w.required_option("password", &self.password, true)?;
+        w.required("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ConfluentUserInfoAuthentication);
 impl crate::validation::Validate for ConfluentUserInfoAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("password", &self.password, &crate::validation::Rules::NONE);
+        v.write_only_required("password", self.password.is_some());
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["password"]);
     }
 }

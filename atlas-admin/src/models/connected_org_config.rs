@@ -2,61 +2,32 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AuthFederationRoleMapping, FederatedUser, IdentityProviderId, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedOrgConfig {
     /// The collection of unique ids representing the identity providers that can be used for data access in this organization.
-    #[serde(
-        rename = "dataAccessIdentityProviderIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_access_identity_provider_ids: Option<Vec<String>>,
     /// Approved domains that restrict users who can join the organization based on their email address.
-    #[serde(
-        rename = "domainAllowList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub domain_allow_list: Option<Vec<String>>,
     /// Value that indicates whether domain restriction is enabled for this connected organization.
-    #[serde(rename = "domainRestrictionEnabled")]
     pub domain_restriction_enabled: bool,
     /// Legacy 20-hexadecimal digit string that identifies the UI access identity provider that this connected organization configuration is associated with. This id can be found within the Federation Management Console &gt; Identity Providers tab by clicking the info icon in the IdP ID row of a configured identity provider.
-    #[serde(
-        rename = "identityProviderId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub identity_provider_id: Option<Option<IdentityProviderId>>,
     /// Flag that indicates whether instant user provisioning is disabled for this connected organization.
-    #[serde(
-        rename = "instantUserProvisioningDisabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub instant_user_provisioning_disabled: Option<Option<bool>>,
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Atlas roles that are granted to a user in this organization after authenticating. Roles are a human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific MongoDB Cloud user. These roles can only be organization specific roles.
-    #[serde(
-        rename = "postAuthRoleGrants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
     /// Role mappings that are configured in this organization.
-    #[serde(rename = "roleMappings", default, skip_serializing_if = "Option::is_none")]
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
-    #[serde(rename = "userConflicts", default, skip_serializing_if = "Option::is_none")]
     pub user_conflicts: Option<Vec<FederatedUser>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ConnectedOrgConfig {
     /// A value with the required fields set and every optional one `None`.
@@ -71,9 +42,71 @@ impl ConnectedOrgConfig {
             post_auth_role_grants: None,
             role_mappings: None,
             user_conflicts: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ConnectedOrgConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "dataAccessIdentityProviderIds" => Some(0),
+                "domainAllowList" => Some(1),
+                "domainRestrictionEnabled" => Some(2),
+                "identityProviderId" => Some(3),
+                "instantUserProvisioningDisabled" => Some(4),
+                "orgId" => Some(5),
+                "postAuthRoleGrants" => Some(6),
+                "roleMappings" => Some(7),
+                "userConflicts" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            data_access_identity_provider_ids: f
+                .optional(0, "dataAccessIdentityProviderIds"),
+            domain_allow_list: f.optional(1, "domainAllowList"),
+            domain_restriction_enabled: f.required(2, "domainRestrictionEnabled"),
+            identity_provider_id: f.nullable(3, "identityProviderId"),
+            instant_user_provisioning_disabled: f
+                .nullable(4, "instantUserProvisioningDisabled"),
+            org_id: f.required_option(5, "orgId", true),
+            post_auth_role_grants: f.optional(6, "postAuthRoleGrants"),
+            role_mappings: f.optional(7, "roleMappings"),
+            user_conflicts: f.optional(8, "userConflicts"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ConnectedOrgConfig {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "dataAccessIdentityProviderIds",
+            &self.data_access_identity_provider_ids,
+        )?;
+        w.optional("domainAllowList", &self.domain_allow_list)?;
+        w.required("domainRestrictionEnabled", &self.domain_restriction_enabled)?;
+        w.nullable("identityProviderId", &self.identity_provider_id)?;
+        w.nullable(
+            "instantUserProvisioningDisabled",
+            &self.instant_user_provisioning_disabled,
+        )?;
+        w.required_option("orgId", &self.org_id, true)?;
+        w.optional("postAuthRoleGrants", &self.post_auth_role_grants)?;
+        w.optional("roleMappings", &self.role_mappings)?;
+        w.optional("userConflicts", &self.user_conflicts)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ConnectedOrgConfig);
 impl crate::validation::Validate for ConnectedOrgConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DATA_ACCESS_IDENTITY_PROVIDER_IDS: crate::validation::Rules = crate::validation::Rules {
@@ -113,7 +146,7 @@ impl crate::validation::Validate for ConnectedOrgConfig {
             &self.instant_user_provisioning_disabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "postAuthRoleGrants",
             &self.post_auth_role_grants,
@@ -121,6 +154,7 @@ impl crate::validation::Validate for ConnectedOrgConfig {
         );
         v.field("roleMappings", &self.role_mappings, &ROLE_MAPPINGS);
         v.field("userConflicts", &self.user_conflicts, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,34 +2,69 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Gateway, InboundControlPlaneCloudProviderIpAddresses,
     OutboundControlPlaneCloudProviderIpAddresses,
 };
 /// List of IP addresses in the Atlas control plane.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControlPlaneIpAddresses {
     /// List of gateways, each representing a group of service-specific IP addresses that customers can add to their allow lists independently. Includes the Atlas Gateway (data plane) group when present.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<Gateway>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<InboundControlPlaneCloudProviderIpAddresses>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<OutboundControlPlaneCloudProviderIpAddresses>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ControlPlaneIpAddresses {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "gateways" => Some(0),
+                "inbound" => Some(1),
+                "outbound" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            gateways: f.optional(0, "gateways"),
+            inbound: f.optional(1, "inbound"),
+            outbound: f.optional(2, "outbound"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ControlPlaneIpAddresses {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("gateways", &self.gateways)?;
+        w.optional("inbound", &self.inbound)?;
+        w.optional("outbound", &self.outbound)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ControlPlaneIpAddresses);
 impl crate::validation::Validate for ControlPlaneIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GATEWAYS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(25),
             ..crate::validation::Rules::NONE
         };
-        v.field("gateways", &self.gateways, &GATEWAYS);
-        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
-        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.read_only_field("gateways", &self.gateways, &GATEWAYS);
+        v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,39 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Request body for a cost explorer query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostExplorerFilterRequestBody {
     /// The list of clusters to be included in the Cost Explorer Query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<ObjectId>>,
     /// The exclusive ending date for the Cost Explorer query. The date must be the start of a month.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::NaiveDate,
     /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.
-    #[serde(rename = "groupBy", default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<CostExplorerFilterRequestBodyGroupBy>,
     /// Flag to control whether usage that matches the filter criteria, but does not have values for all filter criteria is included in response. Default is false, which excludes the partially matching data.
-    #[serde(
-        rename = "includePartialMatches",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub include_partial_matches: Option<bool>,
     /// The list of organizations to be included in the Cost Explorer Query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<ObjectId>>,
     /// The list of projects to be included in the Cost Explorer Query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<ObjectId>>,
     /// The list of SKU services to be included in the Cost Explorer Query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<CostExplorerFilterRequestBodyServicesItem>>,
     /// The inclusive starting date for the Cost Explorer query. The date must be the start of a month.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CostExplorerFilterRequestBody {
     /// A value with the required fields set and every optional one `None`.
@@ -48,9 +38,60 @@ impl CostExplorerFilterRequestBody {
             projects: None,
             services: None,
             start_date,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CostExplorerFilterRequestBody {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "clusters" => Some(0),
+                "endDate" => Some(1),
+                "groupBy" => Some(2),
+                "includePartialMatches" => Some(3),
+                "organizations" => Some(4),
+                "projects" => Some(5),
+                "services" => Some(6),
+                "startDate" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            clusters: f.optional(0, "clusters"),
+            end_date: f.required(1, "endDate"),
+            group_by: f.optional(2, "groupBy"),
+            include_partial_matches: f.optional(3, "includePartialMatches"),
+            organizations: f.optional(4, "organizations"),
+            projects: f.optional(5, "projects"),
+            services: f.optional(6, "services"),
+            start_date: f.required(7, "startDate"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CostExplorerFilterRequestBody {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusters", &self.clusters)?;
+        w.required("endDate", &self.end_date)?;
+        w.optional("groupBy", &self.group_by)?;
+        w.optional("includePartialMatches", &self.include_partial_matches)?;
+        w.optional("organizations", &self.organizations)?;
+        w.optional("projects", &self.projects)?;
+        w.optional("services", &self.services)?;
+        w.required("startDate", &self.start_date)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CostExplorerFilterRequestBody);
 impl crate::validation::Validate for CostExplorerFilterRequestBody {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
@@ -65,6 +106,7 @@ impl crate::validation::Validate for CostExplorerFilterRequestBody {
         v.field("projects", &self.projects, &crate::validation::Rules::NONE);
         v.field("services", &self.services, &crate::validation::Rules::NONE);
         v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.

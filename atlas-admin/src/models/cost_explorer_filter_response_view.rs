@@ -2,21 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Response object to give information about created query.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CostExplorerFilterResponseView {
     /// The token used to identify the created Cost Explorer query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for CostExplorerFilterResponseView {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CostExplorerFilterResponseView")
+            .field("token", &self.token.as_ref().map(|_| crate::codec::Redacted))
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for CostExplorerFilterResponseView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "token" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            token: f.optional(0, "token"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CostExplorerFilterResponseView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("token", &self.token)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CostExplorerFilterResponseView);
 impl crate::validation::Validate for CostExplorerFilterResponseView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOKEN: crate::validation::Rules = crate::validation::Rules {
+            secret: true,
             min_length: Some(64),
             max_length: Some(64),
             ..crate::validation::Rules::NONE
         };
         v.field("token", &self.token, &TOKEN);
+        v.extra(&self.extra, &["token"]);
     }
 }

@@ -2,14 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone created this organization API key.
     pub desc: String,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
     pub roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CreateAtlasOrganizationApiKey {
     /// A value with the required fields set and every optional one `None`.
@@ -17,9 +19,45 @@ impl CreateAtlasOrganizationApiKey {
         desc: String,
         roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
     ) -> Self {
-        Self { desc, roles }
+        Self {
+            desc,
+            roles,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CreateAtlasOrganizationApiKey {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "desc" => Some(0),
+                "roles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            desc: f.required(0, "desc"),
+            roles: f.required(1, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateAtlasOrganizationApiKey {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("desc", &self.desc)?;
+        w.required("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateAtlasOrganizationApiKey);
 impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
@@ -33,6 +71,7 @@ impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &ROLES);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

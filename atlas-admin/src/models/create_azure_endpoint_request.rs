@@ -2,22 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CreateEndpointRequestCloudProvider;
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAzureEndpointRequest {
     /// Cloud service provider that manages this private endpoint.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<CreateEndpointRequestCloudProvider>,
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
-    #[serde(rename = "privateEndpointIPAddress")]
     pub private_endpoint_ip_address: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CreateAzureEndpointRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -26,9 +25,45 @@ impl CreateAzureEndpointRequest {
             cloud_provider: None,
             id: None,
             private_endpoint_ip_address,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CreateAzureEndpointRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "id" => Some(1),
+                "privateEndpointIPAddress" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            id: f.required_option(1, "id", false),
+            private_endpoint_ip_address: f.required(2, "privateEndpointIPAddress"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateAzureEndpointRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.required_option("id", &self.id, true)?;
+        w.required("privateEndpointIPAddress", &self.private_endpoint_ip_address)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateAzureEndpointRequest);
 impl crate::validation::Validate for CreateAzureEndpointRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -37,10 +72,12 @@ impl crate::validation::Validate for CreateAzureEndpointRequest {
         };
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.write_only_required("id", self.id.is_some());
         v.field(
             "privateEndpointIPAddress",
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
+        v.extra(&self.extra, &[]);
     }
 }

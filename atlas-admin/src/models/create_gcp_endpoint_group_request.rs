@@ -2,34 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CreateEndpointRequestCloudProvider, CreateGcpForwardingRuleRequest, GcpProjectId,
 };
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpEndpointGroupRequest {
     /// Cloud service provider that manages this private endpoint.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<CreateEndpointRequestCloudProvider>,
     /// Human-readable label that identifies a set of endpoints. If this private endpoint belongs to a port-mapped endpoint service, this field is still required but ignored.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "endpointGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_group_name: Option<String>,
     /// List of individual private endpoints that comprise this endpoint group. If this endpoint belongs to a port-mapped endpoint service, this field will only take in a list of one private endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<CreateGcpForwardingRuleRequest>>,
     /// Unique string that identifies the Google Cloud project in which you created the endpoints.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
     pub gcp_project_id: Option<GcpProjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CreateGcpEndpointGroupRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "endpointGroupName" => Some(1),
+                "endpoints" => Some(2),
+                "gcpProjectId" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            endpoint_group_name: f.required_option(1, "endpointGroupName", false),
+            endpoints: f.optional(2, "endpoints"),
+            gcp_project_id: f.required_option(3, "gcpProjectId", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateGcpEndpointGroupRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.required_option("endpointGroupName", &self.endpoint_group_name, true)?;
+        w.optional("endpoints", &self.endpoints)?;
+        w.required_option("gcpProjectId", &self.gcp_project_id, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateGcpEndpointGroupRequest);
 impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
@@ -38,7 +70,10 @@ impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
             &self.endpoint_group_name,
             &crate::validation::Rules::NONE,
         );
+        v.write_only_required("endpointGroupName", self.endpoint_group_name.is_some());
         v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
         v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.write_only_required("gcpProjectId", self.gcp_project_id.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,21 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// GCP Forwarding Rules
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpForwardingRuleRequest {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "endpointName", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
     /// One Private Internet Protocol version 4 (IPv4) address to which this Google Cloud consumer forwarding rule resolves.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CreateGcpForwardingRuleRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "endpointName" => Some(0),
+                "ipAddress" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            endpoint_name: f.optional(0, "endpointName"),
+            ip_address: f.optional(1, "ipAddress"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateGcpForwardingRuleRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("endpointName", &self.endpoint_name)?;
+        w.optional("ipAddress", &self.ip_address)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateGcpForwardingRuleRequest);
 impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -25,5 +57,6 @@ impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
         };
         v.field("endpointName", &self.endpoint_name, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.extra(&self.extra, &[]);
     }
 }

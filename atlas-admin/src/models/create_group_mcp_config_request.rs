@@ -2,18 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ServiceAccountIpAccessListEntry;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGroupMcpConfigRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
-    #[serde(rename = "ipAccessList", default, skip_serializing_if = "Option::is_none")]
     pub ip_access_list: Option<Vec<ServiceAccountIpAccessListEntry>>,
     /// Human-readable name that identifies this MCP configuration.
-    #[serde(rename = "mcpConfigName")]
     pub mcp_config_name: String,
     /// List of project roles to assign to this MCP configuration.
     pub roles: Vec<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CreateGroupMcpConfigRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -22,9 +22,45 @@ impl CreateGroupMcpConfigRequest {
             ip_access_list: None,
             mcp_config_name,
             roles,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CreateGroupMcpConfigRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "ipAccessList" => Some(0),
+                "mcpConfigName" => Some(1),
+                "roles" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ip_access_list: f.optional(0, "ipAccessList"),
+            mcp_config_name: f.required(1, "mcpConfigName"),
+            roles: f.required(2, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateGroupMcpConfigRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ipAccessList", &self.ip_access_list)?;
+        w.required("mcpConfigName", &self.mcp_config_name)?;
+        w.required("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateGroupMcpConfigRequest);
 impl crate::validation::Validate for CreateGroupMcpConfigRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
@@ -43,5 +79,6 @@ impl crate::validation::Validate for CreateGroupMcpConfigRequest {
         v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
         v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
         v.field("roles", &self.roles, &ROLES);
+        v.extra(&self.extra, &[]);
     }
 }

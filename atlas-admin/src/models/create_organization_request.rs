@@ -2,38 +2,22 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CreateAtlasOrganizationApiKey, ObjectId, OrgServiceAccountRequest};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationRequest {
-    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<CreateAtlasOrganizationApiKey>,
     /// Unique 24-hexadecimal digit string that identifies the federation to link the newly created organization to. If specified, the proposed Organization Owner of the new organization must have the Organization Owner role in an organization associated with the federation.
-    #[serde(
-        rename = "federationSettingsId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub federation_settings_id: Option<ObjectId>,
     /// Human-readable label that identifies the organization.
     pub name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user that you want to assign the Organization Owner role. This user must be a member of the same organization as the calling API key. If you provide `federationSettingsId`,  this user must instead have the Organization Owner role on an organization in the specified federation. This parameter is required only when you authenticate with Programmatic API Keys.
-    #[serde(rename = "orgOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub org_owner_id: Option<ObjectId>,
-    #[serde(
-        rename = "serviceAccount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub service_account: Option<Option<OrgServiceAccountRequest>>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
-    #[serde(
-        rename = "skipDefaultAlertsSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skip_default_alerts_settings: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CreateOrganizationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -45,9 +29,54 @@ impl CreateOrganizationRequest {
             org_owner_id: None,
             service_account: None,
             skip_default_alerts_settings: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CreateOrganizationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "apiKey" => Some(0),
+                "federationSettingsId" => Some(1),
+                "name" => Some(2),
+                "orgOwnerId" => Some(3),
+                "serviceAccount" => Some(4),
+                "skipDefaultAlertsSettings" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key: f.optional(0, "apiKey"),
+            federation_settings_id: f.optional(1, "federationSettingsId"),
+            name: f.required(2, "name"),
+            org_owner_id: f.optional(3, "orgOwnerId"),
+            service_account: f.nullable(4, "serviceAccount"),
+            skip_default_alerts_settings: f.optional(5, "skipDefaultAlertsSettings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateOrganizationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("apiKey", &self.api_key)?;
+        w.optional("federationSettingsId", &self.federation_settings_id)?;
+        w.required("name", &self.name)?;
+        w.optional("orgOwnerId", &self.org_owner_id)?;
+        w.nullable("serviceAccount", &self.service_account)?;
+        w.optional("skipDefaultAlertsSettings", &self.skip_default_alerts_settings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateOrganizationRequest);
 impl crate::validation::Validate for CreateOrganizationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
@@ -72,5 +101,6 @@ impl crate::validation::Validate for CreateOrganizationRequest {
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,50 +2,86 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiKeyUserDetails, AtlasOrganization, ObjectId, OrgServiceAccount};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponse {
-    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKeyUserDetails>,
     /// Unique 24-hexadecimal digit string that identifies the federation that you linked the newly created organization to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "federationSettingsId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub federation_settings_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user that you assigned the Organization Owner role in the new organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub org_owner_id: Option<ObjectId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<AtlasOrganization>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "serviceAccount", default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<OrgServiceAccount>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
-    #[serde(
-        rename = "skipDefaultAlertsSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skip_default_alerts_settings: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CreateOrganizationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "apiKey" => Some(0),
+                "federationSettingsId" => Some(1),
+                "orgOwnerId" => Some(2),
+                "organization" => Some(3),
+                "serviceAccount" => Some(4),
+                "skipDefaultAlertsSettings" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key: f.optional(0, "apiKey"),
+            federation_settings_id: f.optional(1, "federationSettingsId"),
+            org_owner_id: f.optional(2, "orgOwnerId"),
+            organization: f.optional(3, "organization"),
+            service_account: f.optional(4, "serviceAccount"),
+            skip_default_alerts_settings: f.optional(5, "skipDefaultAlertsSettings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreateOrganizationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("apiKey", &self.api_key)?;
+        w.optional("federationSettingsId", &self.federation_settings_id)?;
+        w.optional("orgOwnerId", &self.org_owner_id)?;
+        w.optional("organization", &self.organization)?;
+        w.optional("serviceAccount", &self.service_account)?;
+        w.optional("skipDefaultAlertsSettings", &self.skip_default_alerts_settings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreateOrganizationResponse);
 impl crate::validation::Validate for CreateOrganizationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "federationSettingsId",
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("orgOwnerId", &self.org_owner_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "orgOwnerId",
+            &self.org_owner_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field("organization", &self.organization, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "serviceAccount",
             &self.service_account,
             &crate::validation::Rules::NONE,
@@ -55,5 +91,6 @@ impl crate::validation::Validate for CreateOrganizationResponse {
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

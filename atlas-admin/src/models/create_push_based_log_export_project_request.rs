@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePushBasedLogExportProjectRequest {
     /// The name of the bucket to which the agent will send the logs to.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// ID of the AWS IAM role that will be used to write to the S3 bucket.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: ObjectId,
     /// S3 directory in which vector will write to in order to store the logs. An empty string denotes the root directory.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CreatePushBasedLogExportProjectRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -23,13 +22,50 @@ impl CreatePushBasedLogExportProjectRequest {
             bucket_name,
             iam_role_id,
             prefix_path,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for CreatePushBasedLogExportProjectRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "bucketName" => Some(0),
+                "iamRoleId" => Some(1),
+                "prefixPath" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            bucket_name: f.required(0, "bucketName"),
+            iam_role_id: f.required(1, "iamRoleId"),
+            prefix_path: f.required(2, "prefixPath"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CreatePushBasedLogExportProjectRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("iamRoleId", &self.iam_role_id)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CreatePushBasedLogExportProjectRequest);
 impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

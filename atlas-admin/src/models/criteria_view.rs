@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CustomCriteriaView, DateCriteriaView};
 /// Rules by which MongoDB Cloud archives data.
 ///
@@ -22,29 +21,47 @@ impl CriteriaView {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for CriteriaView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for CriteriaView {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for CriteriaView {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Custom(v) => v.serialize(serializer),
-            Self::Date(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Custom(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["CUSTOM"])),
+                )
+            }
+            Self::Date(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["DATE"])))
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for CriteriaView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for CriteriaView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("CUSTOM") => Self::Custom(crate::codec::decode(value)?),
-                Some("DATE") => Self::Date(crate::codec::decode(value)?),
+                Some("CUSTOM") => Self::Custom(crate::codec::FromJson::from_json(value)?),
+                Some("DATE") => Self::Date(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(CriteriaView);
 impl From<CustomCriteriaView> for CriteriaView {
     fn from(value: CustomCriteriaView) -> Self {
         Self::Custom(value)

@@ -2,28 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CriteriaViewType;
 /// Custom archival criteria.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomCriteriaView {
     /// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
     /// `DATE` selects documents to archive based on a date.
     /// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CriteriaViewType>,
     /// MongoDB find query that selects documents to archive. The specified query follows the syntax of the `db.collection.find(query)` command. This query can't use the empty document (`{}`) to return all documents. Set this parameter when `"criteria.type" : "CUSTOM"`.
     pub query: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CustomCriteriaView {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(query: String) -> Self {
-        Self { type_: None, query }
+        Self {
+            type_: None,
+            query,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CustomCriteriaView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "type" => Some(0),
+                "query" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            type_: f.optional(0, "type"),
+            query: f.required(1, "query"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CustomCriteriaView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("type", &self.type_)?;
+        w.required("query", &self.query)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CustomCriteriaView);
 impl crate::validation::Validate for CustomCriteriaView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("query", &self.query, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

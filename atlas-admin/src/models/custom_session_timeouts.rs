@@ -2,25 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Defines the session timeout settings for managing user sessions at the organization level. When set to null, the field's value is unset, and the default timeout settings are applied.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSessionTimeouts {
     /// Specifies the absolute session timeout duration in seconds. When set to null, the field's value is unset, and the default value of 43,200 seconds (12 hours) is applied. Accepted values range between a minimum of 3,600 seconds (1 hour) and a maximum of 43,200 seconds (12 hours).
-    #[serde(
-        rename = "absoluteSessionTimeoutInSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub absolute_session_timeout_in_seconds: Option<i32>,
     /// Specifies the idle session timeout duration in seconds. When set to null, the field's value is unset, and the default behavior depends on the context: no timeout for Atlas Commercial, and 600 seconds (10 minutes) for Atlas for Government. Accepted values start at a minimum of 300 seconds (5 minutes). For Atlas Commercial, the maximum value cannot exceed the configured absolute session timeout. For Atlas for Government, the maximum value is capped at 600 seconds (10 minutes).
-    #[serde(
-        rename = "idleSessionTimeoutInSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub idle_session_timeout_in_seconds: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for CustomSessionTimeouts {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "absoluteSessionTimeoutInSeconds" => Some(0),
+                "idleSessionTimeoutInSeconds" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            absolute_session_timeout_in_seconds: f
+                .optional(0, "absoluteSessionTimeoutInSeconds"),
+            idle_session_timeout_in_seconds: f
+                .optional(1, "idleSessionTimeoutInSeconds"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CustomSessionTimeouts {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "absoluteSessionTimeoutInSeconds",
+            &self.absolute_session_timeout_in_seconds,
+        )?;
+        w.optional(
+            "idleSessionTimeoutInSeconds",
+            &self.idle_session_timeout_in_seconds,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(CustomSessionTimeouts);
 impl crate::validation::Validate for CustomSessionTimeouts {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -33,5 +65,6 @@ impl crate::validation::Validate for CustomSessionTimeouts {
             &self.idle_session_timeout_in_seconds,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,22 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ZoneMapping;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomZoneMappings {
     /// List that contains comma-separated key value pairs to map zones to geographic regions. These pairs map an ISO 3166-1a2 location code, with an ISO 3166-2 subdivision code when possible, to the human-readable label for the desired custom zone. MongoDB Cloud maps the ISO 3166-1a2 code to the nearest geographical zone by default. Include this parameter to override the default mappings.
     ///
     /// This parameter returns an empty object if no custom zones exist.
-    #[serde(rename = "customZoneMappings")]
     pub custom_zone_mappings: Vec<ZoneMapping>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl CustomZoneMappings {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(custom_zone_mappings: Vec<ZoneMapping>) -> Self {
-        Self { custom_zone_mappings }
+        Self {
+            custom_zone_mappings,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for CustomZoneMappings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "customZoneMappings" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            custom_zone_mappings: f.required(0, "customZoneMappings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for CustomZoneMappings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("customZoneMappings", &self.custom_zone_mappings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(CustomZoneMappings);
 impl crate::validation::Validate for CustomZoneMappings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -25,5 +58,6 @@ impl crate::validation::Validate for CustomZoneMappings {
             &self.custom_zone_mappings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

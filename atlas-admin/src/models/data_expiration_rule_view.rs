@@ -2,18 +2,44 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Rule for specifying when data should be deleted from the archive.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExpirationRuleView {
     /// Number of days used in the date criteria for nominating documents for deletion.
-    #[serde(
-        rename = "expireAfterDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expire_after_days: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataExpirationRuleView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "expireAfterDays" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            expire_after_days: f.optional(0, "expireAfterDays"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataExpirationRuleView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("expireAfterDays", &self.expire_after_days)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataExpirationRuleView);
 impl crate::validation::Validate for DataExpirationRuleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXPIRE_AFTER_DAYS: crate::validation::Rules = crate::validation::Rules {
@@ -22,5 +48,6 @@ impl crate::validation::Validate for DataExpirationRuleView {
             ..crate::validation::Rules::NONE
         };
         v.field("expireAfterDays", &self.expire_after_days, &EXPIRE_AFTER_DAYS);
+        v.extra(&self.extra, &[]);
     }
 }

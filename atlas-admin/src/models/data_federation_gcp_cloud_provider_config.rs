@@ -2,23 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Configuration for running Data Federation in GCP.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataFederationGcpCloudProviderConfig {
     /// The email address of the Google Cloud Platform (GCP) service account created by Atlas which should be authorized to allow Atlas to access Google Cloud Storage.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "gcpServiceAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_service_account: Option<String>,
     /// Unique identifier of the role that Data Federation can use to access the data stores. Required if specifying `cloudProviderConfig`.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataFederationGcpCloudProviderConfig {
     /// A value with the required fields set and every optional one `None`.
@@ -26,16 +22,50 @@ impl DataFederationGcpCloudProviderConfig {
         Self {
             gcp_service_account: None,
             role_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataFederationGcpCloudProviderConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "gcpServiceAccount" => Some(0),
+                "roleId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            gcp_service_account: f.optional(0, "gcpServiceAccount"),
+            role_id: f.required(1, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataFederationGcpCloudProviderConfig {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("gcpServiceAccount", &self.gcp_service_account)?;
+        w.required("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataFederationGcpCloudProviderConfig);
 impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "gcpServiceAccount",
             &self.gcp_service_account,
             &crate::validation::Rules::NONE,
         );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

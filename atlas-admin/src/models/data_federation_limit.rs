@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DefaultLimit;
 /// Details of user managed limits.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,19 +15,45 @@ impl DataFederationLimit {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "name";
 }
-impl Serialize for DataFederationLimit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for DataFederationLimit {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for DataFederationLimit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Default(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Default(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "name",
+                        &[
+                            "atlas.project.deployment.clusters",
+                            "atlas.project.deployment.nodesPerPrivateLinkRegion",
+                            "atlas.project.deployment.serverlessMTMs",
+                            "atlas.project.security.databaseAccess.customRoles",
+                            "atlas.project.security.databaseAccess.users",
+                            "atlas.project.security.networkAccess.crossRegionEntries",
+                            "atlas.project.security.networkAccess.entries",
+                        ],
+                    )),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for DataFederationLimit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for DataFederationLimit {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "name") {
                 Some(
@@ -39,12 +64,13 @@ impl<'de> Deserialize<'de> for DataFederationLimit {
                     | "atlas.project.security.databaseAccess.users"
                     | "atlas.project.security.networkAccess.crossRegionEntries"
                     | "atlas.project.security.networkAccess.entries",
-                ) => Self::Default(crate::codec::decode(value)?),
+                ) => Self::Default(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(DataFederationLimit);
 impl From<DefaultLimit> for DataFederationLimit {
     fn from(value: DefaultLimit) -> Self {
         Self::Default(value)

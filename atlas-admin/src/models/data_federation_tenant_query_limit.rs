@@ -2,49 +2,40 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details of a tenant-level query limit for Data Federation. Query limit is the limit on the amount of usage during a time period based on cost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataFederationTenantQueryLimit {
     /// Amount that indicates the current usage of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "currentUsage", default, skip_serializing_if = "Option::is_none")]
     pub current_usage: Option<i64>,
     /// Default value of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "defaultLimit", default, skip_serializing_if = "Option::is_none")]
     pub default_limit: Option<i64>,
     /// Only used for Data Federation limits. Timestamp that indicates when this usage limit was last modified. This field uses the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Maximum value of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "maximumLimit", default, skip_serializing_if = "Option::is_none")]
     pub maximum_limit: Option<i64>,
     /// Human-readable label that identifies the user-managed limit to modify.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.
-    #[serde(rename = "overrunPolicy", default, skip_serializing_if = "Option::is_none")]
     pub overrun_policy: Option<DataFederationTenantQueryLimitOverrunPolicy>,
     /// Human-readable label that identifies the Federated Database Instance. If specified, the usage limit is for the specified federated database instance only. If omitted, the usage limit is for all federated database instances in the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tenantName", default, skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataFederationTenantQueryLimit {
     /// A value with the required fields set and every optional one `None`.
@@ -58,23 +49,91 @@ impl DataFederationTenantQueryLimit {
             overrun_policy: None,
             tenant_name: None,
             value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataFederationTenantQueryLimit {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "currentUsage" => Some(0),
+                "defaultLimit" => Some(1),
+                "lastModifiedDate" => Some(2),
+                "maximumLimit" => Some(3),
+                "name" => Some(4),
+                "overrunPolicy" => Some(5),
+                "tenantName" => Some(6),
+                "value" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            current_usage: f.optional(0, "currentUsage"),
+            default_limit: f.optional(1, "defaultLimit"),
+            last_modified_date: f.optional(2, "lastModifiedDate"),
+            maximum_limit: f.optional(3, "maximumLimit"),
+            name: f.required_option(4, "name", true),
+            overrun_policy: f.optional(5, "overrunPolicy"),
+            tenant_name: f.optional(6, "tenantName"),
+            value: f.required(7, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataFederationTenantQueryLimit {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("currentUsage", &self.current_usage)?;
+        w.optional("defaultLimit", &self.default_limit)?;
+        w.optional("lastModifiedDate", &self.last_modified_date)?;
+        w.optional("maximumLimit", &self.maximum_limit)?;
+        w.required_option("name", &self.name, true)?;
+        w.optional("overrunPolicy", &self.overrun_policy)?;
+        w.optional("tenantName", &self.tenant_name)?;
+        w.required("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataFederationTenantQueryLimit);
 impl crate::validation::Validate for DataFederationTenantQueryLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);
-        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "currentUsage",
+            &self.current_usage,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "defaultLimit",
+            &self.default_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "lastModifiedDate",
             &self.last_modified_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "maximumLimit",
+            &self.maximum_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("overrunPolicy", &self.overrun_policy, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "tenantName",
+            &self.tenant_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.

@@ -2,24 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// An aggregation pipeline that applies to the collection.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeApiBase {
     /// Human-readable label that identifies the view, which corresponds to an aggregation pipeline on a collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Aggregation pipeline stages to apply to the source collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<String>,
     /// Human-readable label that identifies the source collection for the view.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeApiBase {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "name" => Some(0),
+                "pipeline" => Some(1),
+                "source" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            pipeline: f.optional(1, "pipeline"),
+            source: f.optional(2, "source"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeApiBase {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.optional("pipeline", &self.pipeline)?;
+        w.optional("source", &self.source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeApiBase);
 impl crate::validation::Validate for DataLakeApiBase {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

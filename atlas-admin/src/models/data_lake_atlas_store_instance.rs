@@ -2,26 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DataLakeAtlasStoreReadConcern, DataLakeAtlasStoreReadPreference, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAtlasStoreInstance {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Human-readable label of the MongoDB Cloud cluster on which the store is based.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ObjectId>,
-    #[serde(rename = "readConcern", default, skip_serializing_if = "Option::is_none")]
     pub read_concern: Option<DataLakeAtlasStoreReadConcern>,
-    #[serde(rename = "readPreference", default, skip_serializing_if = "Option::is_none")]
     pub read_preference: Option<DataLakeAtlasStoreReadPreference>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeAtlasStoreInstance {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +30,54 @@ impl DataLakeAtlasStoreInstance {
             project_id: None,
             read_concern: None,
             read_preference: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeAtlasStoreInstance {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "clusterName" => Some(2),
+                "projectId" => Some(3),
+                "readConcern" => Some(4),
+                "readPreference" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            cluster_name: f.optional(2, "clusterName"),
+            project_id: f.optional(3, "projectId"),
+            read_concern: f.optional(4, "readConcern"),
+            read_preference: f.optional(5, "readPreference"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeAtlasStoreInstance {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("projectId", &self.project_id)?;
+        w.optional("readConcern", &self.read_concern)?;
+        w.optional("readPreference", &self.read_preference)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeAtlasStoreInstance);
 impl crate::validation::Validate for DataLakeAtlasStoreInstance {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
@@ -46,12 +88,13 @@ impl crate::validation::Validate for DataLakeAtlasStoreInstance {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("projectId", &self.project_id, &PROJECT_ID);
+        v.read_only_field("projectId", &self.project_id, &PROJECT_ID);
         v.field("readConcern", &self.read_concern, &crate::validation::Rules::NONE);
         v.field(
             "readPreference",
             &self.read_preference,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,17 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// MongoDB Cloud cluster read concern, which determines the consistency and isolation properties of the data read from an Atlas cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAtlasStoreReadConcern {
     /// Read Concern level that specifies the consistency and availability of the data read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<DataLakeAtlasStoreReadConcernLevel>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeAtlasStoreReadConcern {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "level" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            level: f.optional(0, "level"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeAtlasStoreReadConcern {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("level", &self.level)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeAtlasStoreReadConcern);
 impl crate::validation::Validate for DataLakeAtlasStoreReadConcern {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("level", &self.level, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Read Concern level that specifies the consistency and availability of the data read.

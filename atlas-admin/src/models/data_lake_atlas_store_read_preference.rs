@@ -2,25 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DataLakeAtlasStoreReadPreferenceTag;
 /// MongoDB Cloud cluster read preference, which describes how to route read requests to the cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAtlasStoreReadPreference {
     /// Maximum replication lag, or **staleness**, for reads from secondaries.
-    #[serde(
-        rename = "maxStalenessSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_staleness_seconds: Option<i32>,
     /// Read preference mode that specifies to which replica set member to route the read requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<DataLakeAtlasStoreReadPreferenceMode>,
     /// List that contains tag sets or tag specification documents. If specified, Atlas Data Lake routes read requests to replica set member or members that are associated with the specified tags.
-    #[serde(rename = "tagSets", default, skip_serializing_if = "Option::is_none")]
     pub tag_sets: Option<Vec<Vec<DataLakeAtlasStoreReadPreferenceTag>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeAtlasStoreReadPreference {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "maxStalenessSeconds" => Some(0),
+                "mode" => Some(1),
+                "tagSets" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_staleness_seconds: f.optional(0, "maxStalenessSeconds"),
+            mode: f.optional(1, "mode"),
+            tag_sets: f.optional(2, "tagSets"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeAtlasStoreReadPreference {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("maxStalenessSeconds", &self.max_staleness_seconds)?;
+        w.optional("mode", &self.mode)?;
+        w.optional("tagSets", &self.tag_sets)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeAtlasStoreReadPreference);
 impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -30,6 +60,7 @@ impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
         );
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("tagSets", &self.tag_sets, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Read preference mode that specifies to which replica set member to route the read requests.

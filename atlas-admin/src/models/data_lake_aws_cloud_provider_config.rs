@@ -2,38 +2,31 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Configuration for running Data Federation in AWS.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAwsCloudProviderConfig {
     /// Unique identifier associated with the Identity and Access Management (IAM) role that the data lake assumes when accessing the data stores.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that the data lake assumes when accessing data stores.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "iamAssumedRoleARN",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub iam_assumed_role_arn: Option<String>,
     /// Amazon Resource Name (ARN) of the user that the data lake assumes when accessing data stores.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "iamUserARN", default, skip_serializing_if = "Option::is_none")]
     pub iam_user_arn: Option<String>,
     /// Unique identifier of the role that the data lake can use to access the data stores.Required if specifying cloudProviderConfig.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectId,
     /// Name of the S3 data bucket that the provided role ID is authorized to access. Required if specifying `cloudProviderConfig`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "testS3Bucket", default, skip_serializing_if = "Option::is_none")]
     pub test_s3_bucket: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeAwsCloudProviderConfig {
     /// A value with the required fields set and every optional one `None`.
@@ -44,9 +37,51 @@ impl DataLakeAwsCloudProviderConfig {
             iam_user_arn: None,
             role_id,
             test_s3_bucket: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeAwsCloudProviderConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "externalId" => Some(0),
+                "iamAssumedRoleARN" => Some(1),
+                "iamUserARN" => Some(2),
+                "roleId" => Some(3),
+                "testS3Bucket" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            external_id: f.optional(0, "externalId"),
+            iam_assumed_role_arn: f.optional(1, "iamAssumedRoleARN"),
+            iam_user_arn: f.optional(2, "iamUserARN"),
+            role_id: f.required(3, "roleId"),
+            test_s3_bucket: f.required_option(4, "testS3Bucket", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeAwsCloudProviderConfig {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("externalId", &self.external_id)?;
+        w.optional("iamAssumedRoleARN", &self.iam_assumed_role_arn)?;
+        w.optional("iamUserARN", &self.iam_user_arn)?;
+        w.required("roleId", &self.role_id)?;
+        w.required_option("testS3Bucket", &self.test_s3_bucket, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeAwsCloudProviderConfig);
 impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IAM_ASSUMED_ROLE_ARN: crate::validation::Rules = crate::validation::Rules {
@@ -54,10 +89,24 @@ impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
             max_length: Some(2048),
             ..crate::validation::Rules::NONE
         };
-        v.field("externalId", &self.external_id, &crate::validation::Rules::NONE);
-        v.field("iamAssumedRoleARN", &self.iam_assumed_role_arn, &IAM_ASSUMED_ROLE_ARN);
-        v.field("iamUserARN", &self.iam_user_arn, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "externalId",
+            &self.external_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "iamAssumedRoleARN",
+            &self.iam_assumed_role_arn,
+            &IAM_ASSUMED_ROLE_ARN,
+        );
+        v.read_only_field(
+            "iamUserARN",
+            &self.iam_user_arn,
+            &crate::validation::Rules::NONE,
+        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.field("testS3Bucket", &self.test_s3_bucket, &crate::validation::Rules::NONE);
+        v.write_only_required("testS3Bucket", self.test_s3_bucket.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,38 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAzureBlobStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Human-readable label that identifies the name of the container.
-    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Delimiter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Flag that indicates whether the blob store is public. If set to `true`, MongoDB Cloud doesn't use the configured Azure service principal to access the blob store. If set to `false`, the configured Azure service principal must include permissions to access the blob store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Microsoft Azure Regions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeAzureBlobStoreRegion>,
     /// Replacement Delimiter.
-    #[serde(
-        rename = "replacementDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replacement_delimiter: Option<String>,
     /// Service URL.
-    #[serde(rename = "serviceURL", default, skip_serializing_if = "Option::is_none")]
     pub service_url: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeAzureBlobStore {
     /// A value with the required fields set and every optional one `None`.
@@ -48,9 +38,63 @@ impl DataLakeAzureBlobStore {
             region: None,
             replacement_delimiter: None,
             service_url: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeAzureBlobStore {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "containerName" => Some(2),
+                "delimiter" => Some(3),
+                "prefix" => Some(4),
+                "public" => Some(5),
+                "region" => Some(6),
+                "replacementDelimiter" => Some(7),
+                "serviceURL" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            container_name: f.optional(2, "containerName"),
+            delimiter: f.optional(3, "delimiter"),
+            prefix: f.optional(4, "prefix"),
+            public: f.optional(5, "public"),
+            region: f.optional(6, "region"),
+            replacement_delimiter: f.optional(7, "replacementDelimiter"),
+            service_url: f.optional(8, "serviceURL"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeAzureBlobStore {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("containerName", &self.container_name)?;
+        w.optional("delimiter", &self.delimiter)?;
+        w.optional("prefix", &self.prefix)?;
+        w.optional("public", &self.public)?;
+        w.optional("region", &self.region)?;
+        w.optional("replacementDelimiter", &self.replacement_delimiter)?;
+        w.optional("serviceURL", &self.service_url)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeAzureBlobStore);
 impl crate::validation::Validate for DataLakeAzureBlobStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -66,6 +110,7 @@ impl crate::validation::Validate for DataLakeAzureBlobStore {
             &crate::validation::Rules::NONE,
         );
         v.field("serviceURL", &self.service_url, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Microsoft Azure Regions.

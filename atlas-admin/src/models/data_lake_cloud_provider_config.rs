@@ -2,25 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataFederationAzureCloudProviderConfig, DataFederationGcpCloudProviderConfig,
     DataLakeAwsCloudProviderConfig,
 };
 /// Cloud provider where this Federated Database Instance is hosted.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeCloudProviderConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<DataLakeAwsCloudProviderConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<DataFederationAzureCloudProviderConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp: Option<DataFederationGcpCloudProviderConfig>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeCloudProviderConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "aws" => Some(0),
+                "azure" => Some(1),
+                "gcp" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws: f.optional(0, "aws"),
+            azure: f.optional(1, "azure"),
+            gcp: f.optional(2, "gcp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeCloudProviderConfig {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("aws", &self.aws)?;
+        w.optional("azure", &self.azure)?;
+        w.optional("gcp", &self.gcp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeCloudProviderConfig);
 impl crate::validation::Validate for DataLakeCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("azure", &self.azure, &crate::validation::Rules::NONE);
         v.field("gcp", &self.gcp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,15 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BaseAtlasDataLakeRegion;
 /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDataProcessRegion {
     /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: DataLakeDataProcessRegionCloudProvider,
     pub region: BaseAtlasDataLakeRegion,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeDataProcessRegion {
     /// A value with the required fields set and every optional one `None`.
@@ -18,13 +19,50 @@ impl DataLakeDataProcessRegion {
         cloud_provider: DataLakeDataProcessRegionCloudProvider,
         region: BaseAtlasDataLakeRegion,
     ) -> Self {
-        Self { cloud_provider, region }
+        Self {
+            cloud_provider,
+            region,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for DataLakeDataProcessRegion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "region" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required(0, "cloudProvider"),
+            region: f.required(1, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeDataProcessRegion {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.required("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeDataProcessRegion);
 impl crate::validation::Validate for DataLakeDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.

@@ -2,21 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DataLakeDatabaseDataSourceSettings;
 /// A collection and data sources that map to a ``stores`` data store.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDatabaseCollection {
     /// Array that contains the data stores that map to a collection for this data lake.
-    #[serde(rename = "dataSources", default, skip_serializing_if = "Option::is_none")]
     pub data_sources: Option<Vec<DataLakeDatabaseDataSourceSettings>>,
     /// Human-readable label that identifies the collection to which MongoDB Cloud maps the data in the data stores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeDatabaseCollection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "dataSources" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            data_sources: f.optional(0, "dataSources"),
+            name: f.optional(1, "name"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeDatabaseCollection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("dataSources", &self.data_sources)?;
+        w.optional("name", &self.name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeDatabaseCollection);
 impl crate::validation::Validate for DataLakeDatabaseCollection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dataSources", &self.data_sources, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,58 +2,104 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Data store that maps to a collection for this data lake.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDatabaseDataSourceSettings {
     /// Flag that validates the scheme in the specified URLs. If `true`, allows insecure `HTTP` scheme, doesn't verify the server's certificate chain and hostname, and accepts any certificate with any hostname presented by the server. If `false`, allows secure `HTTPS` scheme only.
-    #[serde(rename = "allowInsecure", default, skip_serializing_if = "Option::is_none")]
     pub allow_insecure: Option<bool>,
     /// Human-readable label that identifies the collection in the database. For creating a wildcard (`*`) collection, you must omit this parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Regex pattern to use for creating the wildcard (*) collection. To learn more about the regex syntax, see [Go programming language](https://pkg.go.dev/regexp).
-    #[serde(
-        rename = "collectionRegex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub collection_regex: Option<String>,
     /// Human-readable label that identifies the database, which contains the collection in the cluster. You must omit this parameter to generate wildcard (`*`) collections for dynamically generated databases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Regex pattern to use for creating the wildcard (*) database. To learn more about the regex syntax, see [Go programming language](https://pkg.go.dev/regexp).
-    #[serde(rename = "databaseRegex", default, skip_serializing_if = "Option::is_none")]
     pub database_regex: Option<String>,
     /// Human-readable label that identifies the dataset that Atlas generates for an ingestion pipeline run or Online Archive.
-    #[serde(rename = "datasetName", default, skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
     /// Human-readable label that matches against the dataset names for ingestion pipeline runs or Online Archives.
-    #[serde(rename = "datasetPrefix", default, skip_serializing_if = "Option::is_none")]
     pub dataset_prefix: Option<String>,
     /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.
-    #[serde(rename = "defaultFormat", default, skip_serializing_if = "Option::is_none")]
     pub default_format: Option<DataLakeDatabaseDataSourceSettingsDefaultFormat>,
     /// File path that controls how MongoDB Cloud searches for and parses files in the **storeName** before mapping them to a collection.Specify ``/`` to capture all files and folders from the ``prefix`` path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Name for the field that includes the provenance of the documents in the results. MongoDB Cloud returns different fields in the results for each supported provider.
-    #[serde(
-        rename = "provenanceFieldName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provenance_field_name: Option<String>,
     /// Human-readable label that identifies the data store that MongoDB Cloud maps to the collection.
-    #[serde(rename = "storeName", default, skip_serializing_if = "Option::is_none")]
     pub store_name: Option<String>,
     /// Unsigned integer that specifies how many fields of the dataset name to trim from the left of the dataset name before mapping the remaining fields to a wildcard collection name.
-    #[serde(rename = "trimLevel", default, skip_serializing_if = "Option::is_none")]
     pub trim_level: Option<i32>,
     /// URLs of the publicly accessible data files. You can't specify URLs that require authentication. Atlas Data Lake creates a partition for each URL. If empty or omitted, Data Lake uses the URLs from the store specified in the **dataSources.storeName** parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeDatabaseDataSourceSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            13usize,
+            |key| match key {
+                "allowInsecure" => Some(0),
+                "collection" => Some(1),
+                "collectionRegex" => Some(2),
+                "database" => Some(3),
+                "databaseRegex" => Some(4),
+                "datasetName" => Some(5),
+                "datasetPrefix" => Some(6),
+                "defaultFormat" => Some(7),
+                "path" => Some(8),
+                "provenanceFieldName" => Some(9),
+                "storeName" => Some(10),
+                "trimLevel" => Some(11),
+                "urls" => Some(12),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            allow_insecure: f.optional(0, "allowInsecure"),
+            collection: f.optional(1, "collection"),
+            collection_regex: f.optional(2, "collectionRegex"),
+            database: f.optional(3, "database"),
+            database_regex: f.optional(4, "databaseRegex"),
+            dataset_name: f.optional(5, "datasetName"),
+            dataset_prefix: f.optional(6, "datasetPrefix"),
+            default_format: f.optional(7, "defaultFormat"),
+            path: f.optional(8, "path"),
+            provenance_field_name: f.optional(9, "provenanceFieldName"),
+            store_name: f.optional(10, "storeName"),
+            trim_level: f.optional(11, "trimLevel"),
+            urls: f.optional(12, "urls"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeDatabaseDataSourceSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("allowInsecure", &self.allow_insecure)?;
+        w.optional("collection", &self.collection)?;
+        w.optional("collectionRegex", &self.collection_regex)?;
+        w.optional("database", &self.database)?;
+        w.optional("databaseRegex", &self.database_regex)?;
+        w.optional("datasetName", &self.dataset_name)?;
+        w.optional("datasetPrefix", &self.dataset_prefix)?;
+        w.optional("defaultFormat", &self.default_format)?;
+        w.optional("path", &self.path)?;
+        w.optional("provenanceFieldName", &self.provenance_field_name)?;
+        w.optional("storeName", &self.store_name)?;
+        w.optional("trimLevel", &self.trim_level)?;
+        w.optional("urls", &self.urls)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeDatabaseDataSourceSettings);
 impl crate::validation::Validate for DataLakeDatabaseDataSourceSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("allowInsecure", &self.allow_insecure, &crate::validation::Rules::NONE);
@@ -77,6 +123,7 @@ impl crate::validation::Validate for DataLakeDatabaseDataSourceSettings {
         v.field("storeName", &self.store_name, &crate::validation::Rules::NONE);
         v.field("trimLevel", &self.trim_level, &crate::validation::Rules::NONE);
         v.field("urls", &self.urls, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.

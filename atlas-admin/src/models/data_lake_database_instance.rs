@@ -2,28 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DataLakeApiBase, DataLakeDatabaseCollection};
 /// Database associated with this data lake. Databases contain collections and views.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDatabaseInstance {
     /// Array of collections and data sources that map to a ``stores`` data store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collections: Option<Vec<DataLakeDatabaseCollection>>,
     /// Maximum number of wildcard collections in the database. This only applies to S3 data sources.
-    #[serde(
-        rename = "maxWildcardCollections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_wildcard_collections: Option<i32>,
     /// Human-readable label that identifies the database to which the data lake maps data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Array of aggregation pipelines that apply to the collection. This only applies to S3 data sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<Vec<DataLakeApiBase>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeDatabaseInstance {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "collections" => Some(0),
+                "maxWildcardCollections" => Some(1),
+                "name" => Some(2),
+                "views" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collections: f.optional(0, "collections"),
+            max_wildcard_collections: f.optional(1, "maxWildcardCollections"),
+            name: f.optional(2, "name"),
+            views: f.optional(3, "views"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeDatabaseInstance {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collections", &self.collections)?;
+        w.optional("maxWildcardCollections", &self.max_wildcard_collections)?;
+        w.optional("name", &self.name)?;
+        w.optional("views", &self.views)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeDatabaseInstance);
 impl crate::validation::Validate for DataLakeDatabaseInstance {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MAX_WILDCARD_COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
@@ -39,5 +71,6 @@ impl crate::validation::Validate for DataLakeDatabaseInstance {
         );
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("views", &self.views, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDlsgcpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Google Cloud Platform Regions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeDlsgcpStoreRegion>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeDlsgcpStore {
     /// A value with the required fields set and every optional one `None`.
@@ -20,14 +20,51 @@ impl DataLakeDlsgcpStore {
             name: None,
             provider,
             region: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeDlsgcpStore {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "region" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            region: f.optional(2, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeDlsgcpStore {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeDlsgcpStore);
 impl crate::validation::Validate for DataLakeDlsgcpStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Google Cloud Platform Regions.

@@ -2,35 +2,26 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeGoogleCloudStorageStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Human-readable label that identifies the Google Cloud Storage bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// Delimiter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Flag that indicates whether the bucket is public. If set to `true`, MongoDB Cloud doesn't use the configured GCP service account to access the bucket. If set to `false`, the configured GCP service acccount must include permissions to access the bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Google Cloud Platform Regions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeGoogleCloudStorageStoreRegion>,
     /// Replacement Delimiter.
-    #[serde(
-        rename = "replacementDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replacement_delimiter: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeGoogleCloudStorageStore {
     /// A value with the required fields set and every optional one `None`.
@@ -44,9 +35,60 @@ impl DataLakeGoogleCloudStorageStore {
             public: None,
             region: None,
             replacement_delimiter: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeGoogleCloudStorageStore {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "bucket" => Some(2),
+                "delimiter" => Some(3),
+                "prefix" => Some(4),
+                "public" => Some(5),
+                "region" => Some(6),
+                "replacementDelimiter" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            bucket: f.optional(2, "bucket"),
+            delimiter: f.optional(3, "delimiter"),
+            prefix: f.optional(4, "prefix"),
+            public: f.optional(5, "public"),
+            region: f.optional(6, "region"),
+            replacement_delimiter: f.optional(7, "replacementDelimiter"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeGoogleCloudStorageStore {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("bucket", &self.bucket)?;
+        w.optional("delimiter", &self.delimiter)?;
+        w.optional("prefix", &self.prefix)?;
+        w.optional("public", &self.public)?;
+        w.optional("region", &self.region)?;
+        w.optional("replacementDelimiter", &self.replacement_delimiter)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeGoogleCloudStorageStore);
 impl crate::validation::Validate for DataLakeGoogleCloudStorageStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -61,6 +103,7 @@ impl crate::validation::Validate for DataLakeGoogleCloudStorageStore {
             &self.replacement_delimiter,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Google Cloud Platform Regions.

@@ -2,22 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeHttpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Flag that validates the scheme in the specified URLs. If `true`, allows insecure `HTTP` scheme, doesn't verify the server's certificate chain and hostname, and accepts any certificate with any hostname presented by the server. If `false`, allows secure `HTTPS` scheme only.
-    #[serde(rename = "allowInsecure", default, skip_serializing_if = "Option::is_none")]
     pub allow_insecure: Option<bool>,
     /// Default format that Data Lake assumes if it encounters a file without an extension while searching the `storeName`. If omitted, Data Lake attempts to detect the file type by processing a few bytes of the file. The specified format only applies to the URLs specified in the **databases.\[n\].collections.\[n\].dataSources** object.
-    #[serde(rename = "defaultFormat", default, skip_serializing_if = "Option::is_none")]
     pub default_format: Option<String>,
     /// Comma-separated list of publicly accessible HTTP URLs where data is stored. You can't specify URLs that require authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeHttpStore {
     /// A value with the required fields set and every optional one `None`.
@@ -28,9 +26,51 @@ impl DataLakeHttpStore {
             allow_insecure: None,
             default_format: None,
             urls: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeHttpStore {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "allowInsecure" => Some(2),
+                "defaultFormat" => Some(3),
+                "urls" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            allow_insecure: f.optional(2, "allowInsecure"),
+            default_format: f.optional(3, "defaultFormat"),
+            urls: f.optional(4, "urls"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeHttpStore {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("allowInsecure", &self.allow_insecure)?;
+        w.optional("defaultFormat", &self.default_format)?;
+        w.optional("urls", &self.urls)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeHttpStore);
 impl crate::validation::Validate for DataLakeHttpStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -38,5 +78,6 @@ impl crate::validation::Validate for DataLakeHttpStore {
         v.field("allowInsecure", &self.allow_insecure, &crate::validation::Rules::NONE);
         v.field("defaultFormat", &self.default_format, &crate::validation::Rules::NONE);
         v.field("urls", &self.urls, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,40 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeS3StoreSettings {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub provider: String,
     /// Collection of AWS S3 [storage classes](https://aws.amazon.com/s3/storage-classes/). Atlas Data Lake includes the files in these storage classes in the query results.
-    #[serde(
-        rename = "additionalStorageClasses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_storage_classes: Option<
         Vec<DataLakeS3StoreSettingsAdditionalStorageClassesItem>,
     >,
     /// Human-readable label that identifies the AWS S3 bucket. This label must exactly match the name of an S3 bucket that the data lake can access with the configured AWS Identity and Access Management (IAM) credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// The delimiter that separates **databases.\[n\].collections.\[n\].dataSources.\[n\].path** segments in the data store. MongoDB Cloud uses the delimiter to efficiently traverse S3 buckets with a hierarchical directory structure. You can specify any character supported by the S3 object keys as the delimiter. For example, you can specify an underscore (_) or a plus sign (+) or multiple characters, such as double underscores (__) as the delimiter. If omitted, defaults to `/`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Flag that indicates whether to use S3 tags on the files in the given path as additional partition attributes. If set to `true`, data lake adds the S3 tags as additional partition attributes and adds new top-level BSON elements associating each tag to each document.
-    #[serde(rename = "includeTags", default, skip_serializing_if = "Option::is_none")]
     pub include_tags: Option<bool>,
     /// Prefix that MongoDB Cloud applies when searching for files in the S3 bucket. The data store prepends the value of prefix to the **databases.\[n\].collections.\[n\].dataSources.\[n\].path** to create the full path for files to ingest. If omitted, MongoDB Cloud searches all files from the root of the S3 bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Flag that indicates whether the bucket is public. If set to `true`, MongoDB Cloud doesn't use the configured AWS Identity and Access Management (IAM) role to access the S3 bucket. If set to `false`, the configured AWS IAM role must include permissions to access the S3 bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DataLakeS3StoreSettingsRegion>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataLakeS3StoreSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -50,9 +40,63 @@ impl DataLakeS3StoreSettings {
             prefix: None,
             public: None,
             region: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataLakeS3StoreSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "name" => Some(0),
+                "provider" => Some(1),
+                "additionalStorageClasses" => Some(2),
+                "bucket" => Some(3),
+                "delimiter" => Some(4),
+                "includeTags" => Some(5),
+                "prefix" => Some(6),
+                "public" => Some(7),
+                "region" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            provider: f.required(1, "provider"),
+            additional_storage_classes: f.optional(2, "additionalStorageClasses"),
+            bucket: f.optional(3, "bucket"),
+            delimiter: f.optional(4, "delimiter"),
+            include_tags: f.optional(5, "includeTags"),
+            prefix: f.optional(6, "prefix"),
+            public: f.optional(7, "public"),
+            region: f.optional(8, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeS3StoreSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.required("provider", &self.provider)?;
+        w.optional("additionalStorageClasses", &self.additional_storage_classes)?;
+        w.optional("bucket", &self.bucket)?;
+        w.optional("delimiter", &self.delimiter)?;
+        w.optional("includeTags", &self.include_tags)?;
+        w.optional("prefix", &self.prefix)?;
+        w.optional("public", &self.public)?;
+        w.optional("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeS3StoreSettings);
 impl crate::validation::Validate for DataLakeS3StoreSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -68,6 +112,7 @@ impl crate::validation::Validate for DataLakeS3StoreSettings {
         v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
         v.field("public", &self.public, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// AWS S3 [storage class](https://aws.amazon.com/s3/storage-classes/) where the files to include in the results are stored.

@@ -2,21 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DataLakeDatabaseInstance, DataLakeStoreSettings};
 /// Configuration information for each data store and its mapping to MongoDB Cloud databases.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeStorage {
     /// Array that contains the queryable databases and collections for this data lake.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<DataLakeDatabaseInstance>>,
     /// Array that contains the data stores for the data lake.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stores: Option<Vec<DataLakeStoreSettings>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeStorage {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "databases" => Some(0),
+                "stores" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            databases: f.optional(0, "databases"),
+            stores: f.optional(1, "stores"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeStorage {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("databases", &self.databases)?;
+        w.optional("stores", &self.stores)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeStorage);
 impl crate::validation::Validate for DataLakeStorage {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("databases", &self.databases, &crate::validation::Rules::NONE);
         v.field("stores", &self.stores, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataLakeAtlasStoreInstance, DataLakeAzureBlobStore, DataLakeDlsAzureStore,
     DataLakeDlsawsStore, DataLakeDlsgcpStore, DataLakeGoogleCloudStorageStore,
@@ -34,43 +33,115 @@ impl DataLakeStoreSettings {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "provider";
 }
-impl Serialize for DataLakeStoreSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for DataLakeStoreSettings {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for DataLakeStoreSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::S3(v) => v.serialize(serializer),
-            Self::DlsawsStore(v) => v.serialize(serializer),
-            Self::DlsAzureStore(v) => v.serialize(serializer),
-            Self::DlsgcpStore(v) => v.serialize(serializer),
-            Self::AtlasStoreInstance(v) => v.serialize(serializer),
-            Self::HttpStore(v) => v.serialize(serializer),
-            Self::AzureBlobStore(v) => v.serialize(serializer),
-            Self::GoogleCloudStorageStore(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::S3(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["s3"])),
+                )
+            }
+            Self::DlsawsStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["dls:aws"])),
+                )
+            }
+            Self::DlsAzureStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["dls:azure"])),
+                )
+            }
+            Self::DlsgcpStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["dls:gcp"])),
+                )
+            }
+            Self::AtlasStoreInstance(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["atlas"])),
+                )
+            }
+            Self::HttpStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["http"])),
+                )
+            }
+            Self::AzureBlobStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["azure"])),
+                )
+            }
+            Self::GoogleCloudStorageStore(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("provider", &["gcs"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for DataLakeStoreSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for DataLakeStoreSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "provider") {
-                Some("s3") => Self::S3(crate::codec::decode(value)?),
-                Some("dls:aws") => Self::DlsawsStore(crate::codec::decode(value)?),
-                Some("dls:azure") => Self::DlsAzureStore(crate::codec::decode(value)?),
-                Some("dls:gcp") => Self::DlsgcpStore(crate::codec::decode(value)?),
-                Some("atlas") => Self::AtlasStoreInstance(crate::codec::decode(value)?),
-                Some("http") => Self::HttpStore(crate::codec::decode(value)?),
-                Some("azure") => Self::AzureBlobStore(crate::codec::decode(value)?),
+                Some("s3") => Self::S3(crate::codec::FromJson::from_json(value)?),
+                Some("dls:aws") => {
+                    Self::DlsawsStore(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("dls:azure") => {
+                    Self::DlsAzureStore(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("dls:gcp") => {
+                    Self::DlsgcpStore(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("atlas") => {
+                    Self::AtlasStoreInstance(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("http") => {
+                    Self::HttpStore(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("azure") => {
+                    Self::AzureBlobStore(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("gcs") => {
-                    Self::GoogleCloudStorageStore(crate::codec::decode(value)?)
+                    Self::GoogleCloudStorageStore(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(DataLakeStoreSettings);
 impl From<DataLakeS3StoreSettings> for DataLakeStoreSettings {
     fn from(value: DataLakeS3StoreSettings) -> Self {
         Self::S3(value)

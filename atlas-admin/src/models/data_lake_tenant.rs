@@ -2,55 +2,87 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataLakeCloudProviderConfig, DataLakeDataProcessRegion, DataLakeStorage, ObjectId,
     PrivateEndpointHostname,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeTenant {
-    #[serde(
-        rename = "cloudProviderConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_provider_config: Option<DataLakeCloudProviderConfig>,
-    #[serde(
-        rename = "dataProcessRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_process_region: Option<DataLakeDataProcessRegion>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains the hostnames assigned to the Federated Database Instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
     /// Human-readable label that identifies the Federated Database Instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List that contains the sets of private endpoints and hostnames.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpointHostnames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_hostnames: Option<Vec<PrivateEndpointHostname>>,
     /// Label that indicates the status of the Federated Database Instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DataLakeTenantState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<DataLakeStorage>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DataLakeTenant {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cloudProviderConfig" => Some(0),
+                "dataProcessRegion" => Some(1),
+                "groupId" => Some(2),
+                "hostnames" => Some(3),
+                "name" => Some(4),
+                "privateEndpointHostnames" => Some(5),
+                "state" => Some(6),
+                "storage" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider_config: f.optional(0, "cloudProviderConfig"),
+            data_process_region: f.optional(1, "dataProcessRegion"),
+            group_id: f.optional(2, "groupId"),
+            hostnames: f.optional(3, "hostnames"),
+            name: f.optional(4, "name"),
+            private_endpoint_hostnames: f.optional(5, "privateEndpointHostnames"),
+            state: f.optional(6, "state"),
+            storage: f.optional(7, "storage"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataLakeTenant {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProviderConfig", &self.cloud_provider_config)?;
+        w.optional("dataProcessRegion", &self.data_process_region)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostnames", &self.hostnames)?;
+        w.optional("name", &self.name)?;
+        w.optional("privateEndpointHostnames", &self.private_endpoint_hostnames)?;
+        w.optional("state", &self.state)?;
+        w.optional("storage", &self.storage)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataLakeTenant);
 impl crate::validation::Validate for DataLakeTenant {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -63,16 +95,17 @@ impl crate::validation::Validate for DataLakeTenant {
             &self.data_process_region,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "privateEndpointHostnames",
             &self.private_endpoint_hostnames,
             &crate::validation::Rules::NONE,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("storage", &self.storage, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Label that indicates the status of the Federated Database Instance.

@@ -2,87 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataMetricValueView, HostMetricEventTypeViewAlertable, Link, ObjectId, ResourceName,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataMetricAlertView {
     /// Date and time until which this alert has been acknowledged. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if a MongoDB User previously acknowledged this alert.
     ///
     /// - To acknowledge this alert forever, set the parameter value to 100 years in the future.
     ///
     /// - To unacknowledge a previously acknowledged alert, do not set this parameter value.
-    #[serde(
-        rename = "acknowledgedUntil",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acknowledged_until: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Comment that a MongoDB Cloud user submitted when acknowledging the alert.
-    #[serde(
-        rename = "acknowledgementComment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acknowledgement_comment: Option<String>,
     /// MongoDB Cloud username of the person who acknowledged the alert. The response returns this parameter if a MongoDB Cloud user previously acknowledged this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "acknowledgingUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acknowledging_username: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the alert configuration that sets this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "alertConfigId", default, skip_serializing_if = "Option::is_none")]
     pub alert_config_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster to which this alert applies. This resource returns this parameter for alerts of events impacting backups, replica sets, or sharded clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud created this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "currentValue", default, skip_serializing_if = "Option::is_none")]
     pub current_value: Option<DataMetricValueView>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Hostname and port of the host to which this alert applies. The resource returns this parameter for alerts of events impacting hosts or replica sets.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "hostnameAndPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hostname_and_port: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Date and time that any notifications were last sent for this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter if MongoDB Cloud has sent notifications for this alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastNotified", default, skip_serializing_if = "Option::is_none")]
     pub last_notified: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Name of the metric against which Atlas checks the configured `metricThreshold.threshold`.
     ///
@@ -91,33 +61,30 @@ pub struct DataMetricAlertView {
     /// **NOTE**: If you set `eventTypeName` to `OUTSIDE_SERVERLESS_METRIC_THRESHOLD`, you can specify only metrics available for serverless. To learn more, see &lt;a href="<https://dochub.mongodb.org/core/alert-config-serverless-measurements>" target="_blank"&gt;Serverless Measurements&lt;/a&gt;.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "metricName", default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the organization that owns the project to which this alert applies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Name of the replica set to which this alert applies. The response returns this parameter for alerts of events impacting backups, hosts, or replica sets.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// Date and time that this alert changed to `"status" : "CLOSED"`. This parameter expresses its value in the ISO 8601 timestamp format in UTC. The resource returns this parameter once `"status" : "CLOSED"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<::chrono::DateTime<::chrono::Utc>>,
     /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DataMetricAlertViewStatus>,
     /// Date and time when someone last updated this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataMetricAlertView {
     /// A value with the required fields set and every optional one `None`.
@@ -142,9 +109,93 @@ impl DataMetricAlertView {
             resolved: None,
             status: None,
             updated: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataMetricAlertView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            19usize,
+            |key| match key {
+                "acknowledgedUntil" => Some(0),
+                "acknowledgementComment" => Some(1),
+                "acknowledgingUsername" => Some(2),
+                "alertConfigId" => Some(3),
+                "clusterName" => Some(4),
+                "created" => Some(5),
+                "currentValue" => Some(6),
+                "eventTypeName" => Some(7),
+                "groupId" => Some(8),
+                "hostnameAndPort" => Some(9),
+                "id" => Some(10),
+                "lastNotified" => Some(11),
+                "links" => Some(12),
+                "metricName" => Some(13),
+                "orgId" => Some(14),
+                "replicaSetName" => Some(15),
+                "resolved" => Some(16),
+                "status" => Some(17),
+                "updated" => Some(18),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            acknowledged_until: f.optional(0, "acknowledgedUntil"),
+            acknowledgement_comment: f.optional(1, "acknowledgementComment"),
+            acknowledging_username: f.optional(2, "acknowledgingUsername"),
+            alert_config_id: f.required_option(3, "alertConfigId", true),
+            cluster_name: f.optional(4, "clusterName"),
+            created: f.required_option(5, "created", true),
+            current_value: f.optional(6, "currentValue"),
+            event_type_name: f.required(7, "eventTypeName"),
+            group_id: f.optional(8, "groupId"),
+            hostname_and_port: f.optional(9, "hostnameAndPort"),
+            id: f.required_option(10, "id", true),
+            last_notified: f.optional(11, "lastNotified"),
+            links: f.optional(12, "links"),
+            metric_name: f.optional(13, "metricName"),
+            org_id: f.optional(14, "orgId"),
+            replica_set_name: f.optional(15, "replicaSetName"),
+            resolved: f.optional(16, "resolved"),
+            status: f.required_option(17, "status", true),
+            updated: f.required_option(18, "updated", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataMetricAlertView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("acknowledgedUntil", &self.acknowledged_until)?;
+        w.optional("acknowledgementComment", &self.acknowledgement_comment)?;
+        w.optional("acknowledgingUsername", &self.acknowledging_username)?;
+        w.required_option("alertConfigId", &self.alert_config_id, true)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.required_option("created", &self.created, true)?;
+        w.optional("currentValue", &self.current_value)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostnameAndPort", &self.hostname_and_port)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("lastNotified", &self.last_notified)?;
+        w.optional("links", &self.links)?;
+        w.optional("metricName", &self.metric_name)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        w.optional("resolved", &self.resolved)?;
+        w.required_option("status", &self.status, true)?;
+        w.required_option("updated", &self.updated, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataMetricAlertView);
 impl crate::validation::Validate for DataMetricAlertView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
@@ -161,35 +212,56 @@ impl crate::validation::Validate for DataMetricAlertView {
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
         );
-        v.field(
+        v.read_only_field(
             "acknowledgingUsername",
             &self.acknowledging_username,
             &crate::validation::Rules::NONE,
         );
-        v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("currentValue", &self.current_value, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "alertConfigId",
+            &self.alert_config_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "currentValue",
+            &self.current_value,
+            &crate::validation::Rules::NONE,
+        );
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "hostnameAndPort",
             &self.hostname_and_port,
             &crate::validation::Rules::NONE,
         );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("lastNotified", &self.last_notified, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "lastNotified",
+            &self.last_notified,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "metricName",
+            &self.metric_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("resolved", &self.resolved, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.

@@ -2,89 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     BackupComplianceOnDemandPolicyItem, BackupComplianceScheduledPolicyItem, ObjectId,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataProtectionSettings {
     /// Email address of the user who authorized to update the Backup Compliance Policy  settings.
-    #[serde(rename = "authorizedEmail")]
     pub authorized_email: String,
     /// First name of the user who authorized to update the Backup Compliance Policy  settings.
-    #[serde(
-        rename = "authorizedUserFirstName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorized_user_first_name: Option<String>,
     /// Last name of the user who authorized to update the Backup Compliance Policy  settings.
-    #[serde(
-        rename = "authorizedUserLastName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorized_user_last_name: Option<String>,
     /// Flag that indicates whether to prevent cluster users from deleting backups copied to other regions, even if those additional snapshot regions are removed. If unspecified, this value defaults to false.
-    #[serde(
-        rename = "copyProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_protection_enabled: Option<bool>,
     /// Flag that indicates whether the Backup Compliance Policy is allowed to be disabled. It is default to false and a support ticket needs to be filed to request setting to true.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
     /// Flag that indicates whether Encryption at Rest using Customer Key  Management is required for all clusters with a Backup Compliance Policy. If unspecified, this value defaults to false.
-    #[serde(
-        rename = "encryptionAtRestEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_at_rest_enabled: Option<bool>,
-    #[serde(
-        rename = "onDemandPolicyItem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
     /// Flag that indicates whether the cluster uses Continuous Cloud Backups with a Backup Compliance Policy. If unspecified, this value defaults to false.
-    #[serde(rename = "pitEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pit_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the project for the Backup Compliance Policy.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ObjectId>,
     /// Number of previous days that you can restore back to with Continuous Cloud Backup with a Backup Compliance Policy. You must specify a positive, non-zero integer, and the maximum retention window can't exceed the hourly retention time. This parameter applies only to Continuous Cloud Backups with a Backup Compliance Policy.
-    #[serde(
-        rename = "restoreWindowDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_window_days: Option<i32>,
     /// List that contains the specifications for one scheduled policy.
-    #[serde(
-        rename = "scheduledPolicyItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scheduled_policy_items: Option<Vec<BackupComplianceScheduledPolicyItem>>,
     /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DataProtectionSettingsState>,
     /// ISO 8601 timestamp format in UTC that indicates when the user updated the Data Protection Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "updatedDate", default, skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Email address that identifies the user who updated the Backup Compliance Policy settings. MongoDB Cloud ignores this email setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "updatedUser", default, skip_serializing_if = "Option::is_none")]
     pub updated_user: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DataProtectionSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -104,9 +64,78 @@ impl DataProtectionSettings {
             state: None,
             updated_date: None,
             updated_user: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DataProtectionSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "authorizedEmail" => Some(0),
+                "authorizedUserFirstName" => Some(1),
+                "authorizedUserLastName" => Some(2),
+                "copyProtectionEnabled" => Some(3),
+                "deletable" => Some(4),
+                "encryptionAtRestEnabled" => Some(5),
+                "onDemandPolicyItem" => Some(6),
+                "pitEnabled" => Some(7),
+                "projectId" => Some(8),
+                "restoreWindowDays" => Some(9),
+                "scheduledPolicyItems" => Some(10),
+                "state" => Some(11),
+                "updatedDate" => Some(12),
+                "updatedUser" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            authorized_email: f.required(0, "authorizedEmail"),
+            authorized_user_first_name: f.optional(1, "authorizedUserFirstName"),
+            authorized_user_last_name: f.optional(2, "authorizedUserLastName"),
+            copy_protection_enabled: f.optional(3, "copyProtectionEnabled"),
+            deletable: f.optional(4, "deletable"),
+            encryption_at_rest_enabled: f.optional(5, "encryptionAtRestEnabled"),
+            on_demand_policy_item: f.optional(6, "onDemandPolicyItem"),
+            pit_enabled: f.optional(7, "pitEnabled"),
+            project_id: f.optional(8, "projectId"),
+            restore_window_days: f.optional(9, "restoreWindowDays"),
+            scheduled_policy_items: f.optional(10, "scheduledPolicyItems"),
+            state: f.optional(11, "state"),
+            updated_date: f.optional(12, "updatedDate"),
+            updated_user: f.optional(13, "updatedUser"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DataProtectionSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("authorizedEmail", &self.authorized_email)?;
+        w.optional("authorizedUserFirstName", &self.authorized_user_first_name)?;
+        w.optional("authorizedUserLastName", &self.authorized_user_last_name)?;
+        w.optional("copyProtectionEnabled", &self.copy_protection_enabled)?;
+        w.optional("deletable", &self.deletable)?;
+        w.optional("encryptionAtRestEnabled", &self.encryption_at_rest_enabled)?;
+        w.optional("onDemandPolicyItem", &self.on_demand_policy_item)?;
+        w.optional("pitEnabled", &self.pit_enabled)?;
+        w.optional("projectId", &self.project_id)?;
+        w.optional("restoreWindowDays", &self.restore_window_days)?;
+        w.optional("scheduledPolicyItems", &self.scheduled_policy_items)?;
+        w.optional("state", &self.state)?;
+        w.optional("updatedDate", &self.updated_date)?;
+        w.optional("updatedUser", &self.updated_user)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DataProtectionSettings);
 impl crate::validation::Validate for DataProtectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -129,7 +158,7 @@ impl crate::validation::Validate for DataProtectionSettings {
             &self.copy_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("deletable", &self.deletable, &crate::validation::Rules::NONE);
+        v.read_only_field("deletable", &self.deletable, &crate::validation::Rules::NONE);
         v.field(
             "encryptionAtRestEnabled",
             &self.encryption_at_rest_enabled,
@@ -152,9 +181,18 @@ impl crate::validation::Validate for DataProtectionSettings {
             &self.scheduled_policy_items,
             &crate::validation::Rules::NONE,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("updatedDate", &self.updated_date, &crate::validation::Rules::NONE);
-        v.field("updatedUser", &self.updated_user, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "updatedDate",
+            &self.updated_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "updatedUser",
+            &self.updated_user,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.

@@ -2,24 +2,63 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Role inherited from another context for this database user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseInheritedRole {
     /// Human-readable label that identifies the database on which someone grants the action to one MongoDB user.
     pub db: String,
     /// Human-readable label that identifies the role inherited. Set this value to `admin` for every role except `read` or `readWrite`.
     pub role: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatabaseInheritedRole {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(db: String, role: String) -> Self {
-        Self { db, role }
+        Self {
+            db,
+            role,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for DatabaseInheritedRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "db" => Some(0),
+                "role" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            db: f.required(0, "db"),
+            role: f.required(1, "role"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabaseInheritedRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("db", &self.db)?;
+        w.required("role", &self.role)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabaseInheritedRole);
 impl crate::validation::Validate for DatabaseInheritedRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.field("role", &self.role, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Namespace to which this database user has access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabasePermittedNamespaceResource {
     /// Flag that indicates whether to grant the action on the cluster resource. If `true`, MongoDB Cloud ignores the `actions.resources.collection` and `actions.resources.db` parameters.
     pub cluster: bool,
@@ -12,17 +11,61 @@ pub struct DatabasePermittedNamespaceResource {
     pub collection: String,
     /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
     pub db: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatabasePermittedNamespaceResource {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(cluster: bool, collection: String, db: String) -> Self {
-        Self { cluster, collection, db }
+        Self {
+            cluster,
+            collection,
+            db,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "cluster" => Some(0),
+                "collection" => Some(1),
+                "db" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster: f.required(0, "cluster"),
+            collection: f.required(1, "collection"),
+            db: f.required(2, "db"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabasePermittedNamespaceResource {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cluster", &self.cluster)?;
+        w.required("collection", &self.collection)?;
+        w.required("db", &self.db)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabasePermittedNamespaceResource);
 impl crate::validation::Validate for DatabasePermittedNamespaceResource {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,15 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DatabasePermittedNamespaceResource;
 /// Privilege action that the role grants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabasePrivilegeAction {
     /// Human-readable label that identifies the privilege action.
     pub action: DatabasePrivilegeActionAction,
     /// List of resources on which you grant the action.
     pub resources: Vec<DatabasePermittedNamespaceResource>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatabasePrivilegeAction {
     /// A value with the required fields set and every optional one `None`.
@@ -18,13 +20,50 @@ impl DatabasePrivilegeAction {
         action: DatabasePrivilegeActionAction,
         resources: Vec<DatabasePermittedNamespaceResource>,
     ) -> Self {
-        Self { action, resources }
+        Self {
+            action,
+            resources,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for DatabasePrivilegeAction {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "action" => Some(0),
+                "resources" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            action: f.required(0, "action"),
+            resources: f.required(1, "resources"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabasePrivilegeAction {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("action", &self.action)?;
+        w.required("resources", &self.resources)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabasePrivilegeAction);
 impl crate::validation::Validate for DatabasePrivilegeAction {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("action", &self.action, &crate::validation::Rules::NONE);
         v.field("resources", &self.resources, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the privilege action.

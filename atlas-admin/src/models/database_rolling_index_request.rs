@@ -2,32 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Collation, IndexOptions};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseRollingIndexRequest {
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<Collation>,
     /// Human-readable label of the collection for which MongoDB Cloud creates an index.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Human-readable label of the database that holds the collection on which MongoDB Cloud creates an index.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db: Option<String>,
     /// List that contains one or more objects that describe the parameters that you want to index.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<::std::collections::BTreeMap<String, String>>>,
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IndexOptions>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DatabaseRollingIndexRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "collation" => Some(0),
+                "collection" => Some(1),
+                "db" => Some(2),
+                "keys" => Some(3),
+                "options" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collation: f.optional(0, "collation"),
+            collection: f.required_option(1, "collection", false),
+            db: f.required_option(2, "db", false),
+            keys: f.required_option(3, "keys", false),
+            options: f.optional(4, "options"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabaseRollingIndexRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collation", &self.collation)?;
+        w.required_option("collection", &self.collection, true)?;
+        w.required_option("db", &self.db, true)?;
+        w.required_option("keys", &self.keys, true)?;
+        w.optional("options", &self.options)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabaseRollingIndexRequest);
 impl crate::validation::Validate for DatabaseRollingIndexRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEYS_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
@@ -47,8 +85,12 @@ impl crate::validation::Validate for DatabaseRollingIndexRequest {
         };
         v.field("collation", &self.collation, &crate::validation::Rules::NONE);
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.write_only_required("collection", self.collection.is_some());
         v.field("db", &self.db, &crate::validation::Rules::NONE);
+        v.write_only_required("db", self.db.is_some());
         v.field("keys", &self.keys, &KEYS);
+        v.write_only_required("keys", self.keys.is_some());
         v.field("options", &self.options, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

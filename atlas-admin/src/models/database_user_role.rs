@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Range of resources available to this database user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseUserRole {
     /// Collection on which this role applies.
-    #[serde(rename = "collectionName", default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Database to which the user is granted access privileges.
-    #[serde(rename = "databaseName")]
     pub database_name: String,
     /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.
-    #[serde(rename = "roleName")]
     pub role_name: DatabaseUserRoleRoleName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatabaseUserRole {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +22,45 @@ impl DatabaseUserRole {
             collection_name: None,
             database_name,
             role_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DatabaseUserRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "databaseName" => Some(1),
+                "roleName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.optional(0, "collectionName"),
+            database_name: f.required(1, "databaseName"),
+            role_name: f.required(2, "roleName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabaseUserRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collectionName", &self.collection_name)?;
+        w.required("databaseName", &self.database_name)?;
+        w.required("roleName", &self.role_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabaseUserRole);
 impl crate::validation::Validate for DatabaseUserRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -35,6 +70,7 @@ impl crate::validation::Validate for DatabaseUserRole {
         );
         v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Datadog {
     /// Key that allows MongoDB Cloud to access your Datadog account.
     ///
@@ -13,49 +12,24 @@ pub struct Datadog {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(rename = "apiKey")]
     pub api_key: String,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Two-letter code that indicates which regional URL MongoDB uses to access the Datadog API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<DatadogRegion>,
     /// Toggle sending collection latency metrics that includes database names and collection names and latency metrics on reads, writes, commands, and transactions.
-    #[serde(
-        rename = "sendCollectionLatencyMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_collection_latency_metrics: Option<bool>,
     /// Toggle sending database metrics that includes database names and metrics on the number of collections, storage size, and index size.
-    #[serde(
-        rename = "sendDatabaseMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_database_metrics: Option<bool>,
     /// Toggle sending query shape metrics that includes query hash and metrics on latency, execution frequency, documents returned, and timestamps.
-    #[serde(
-        rename = "sendQueryStatsMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_query_stats_metrics: Option<bool>,
     /// Toggle sending user provided group and cluster resource tags with the Datadog metrics.
-    #[serde(
-        rename = "sendUserProvidedResourceTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_user_provided_resource_tags: Option<bool>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DatadogType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Datadog {
     /// A value with the required fields set and every optional one `None`.
@@ -69,9 +43,89 @@ impl Datadog {
             send_query_stats_metrics: None,
             send_user_provided_resource_tags: None,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for Datadog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Datadog")
+            .field("api_key", &crate::codec::Redacted)
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field(
+                "send_collection_latency_metrics",
+                &self.send_collection_latency_metrics,
+            )
+            .field("send_database_metrics", &self.send_database_metrics)
+            .field("send_query_stats_metrics", &self.send_query_stats_metrics)
+            .field(
+                "send_user_provided_resource_tags",
+                &self.send_user_provided_resource_tags,
+            )
+            .field("type_", &self.type_)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Datadog {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "apiKey" => Some(0),
+                "id" => Some(1),
+                "region" => Some(2),
+                "sendCollectionLatencyMetrics" => Some(3),
+                "sendDatabaseMetrics" => Some(4),
+                "sendQueryStatsMetrics" => Some(5),
+                "sendUserProvidedResourceTags" => Some(6),
+                "type" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key: f.required(0, "apiKey"),
+            id: f.nullable(1, "id"),
+            region: f.optional(2, "region"),
+            send_collection_latency_metrics: f
+                .optional(3, "sendCollectionLatencyMetrics"),
+            send_database_metrics: f.optional(4, "sendDatabaseMetrics"),
+            send_query_stats_metrics: f.optional(5, "sendQueryStatsMetrics"),
+            send_user_provided_resource_tags: f
+                .optional(6, "sendUserProvidedResourceTags"),
+            type_: f.optional(7, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Datadog {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("apiKey", &self.api_key)?;
+        w.nullable("id", &self.id)?;
+        w.optional("region", &self.region)?;
+        w.optional(
+            "sendCollectionLatencyMetrics",
+            &self.send_collection_latency_metrics,
+        )?;
+        w.optional("sendDatabaseMetrics", &self.send_database_metrics)?;
+        w.optional("sendQueryStatsMetrics", &self.send_query_stats_metrics)?;
+        w.optional(
+            "sendUserProvidedResourceTags",
+            &self.send_user_provided_resource_tags,
+        )?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Datadog);
 impl crate::validation::Validate for Datadog {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
@@ -98,6 +152,7 @@ impl crate::validation::Validate for Datadog {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["apiKey"]);
     }
 }
 /// Two-letter code that indicates which regional URL MongoDB uses to access the Datadog API.

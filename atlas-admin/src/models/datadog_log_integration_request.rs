@@ -2,22 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::LogIntegrationRequestLogTypesItem;
 /// Request schema for creating or updating a Datadog log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DatadogLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: DatadogLogIntegrationRequestType,
     /// API key for authentication.
-    #[serde(rename = "apiKey")]
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: DatadogLogIntegrationRequestRegion,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatadogLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -32,9 +31,59 @@ impl DatadogLogIntegrationRequest {
             type_,
             api_key,
             region,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for DatadogLogIntegrationRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatadogLogIntegrationRequest")
+            .field("log_types", &self.log_types)
+            .field("type_", &self.type_)
+            .field("api_key", &crate::codec::Redacted)
+            .field("region", &self.region)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for DatadogLogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "apiKey" => Some(2),
+                "region" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            api_key: f.required(2, "apiKey"),
+            region: f.required(3, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatadogLogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("apiKey", &self.api_key)?;
+        w.required("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatadogLogIntegrationRequest);
 impl crate::validation::Validate for DatadogLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -46,6 +95,7 @@ impl crate::validation::Validate for DatadogLogIntegrationRequest {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["apiKey"]);
     }
 }
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.

@@ -2,24 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::LogIntegrationResponseLogTypesItem;
 /// Details to integrate Datadog log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DatadogLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: DatadogLogIntegrationResponseType,
     /// API key for authentication.
-    #[serde(rename = "apiKey")]
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
     pub region: DatadogLogIntegrationResponseRegion,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatadogLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -36,9 +35,63 @@ impl DatadogLogIntegrationResponse {
             type_,
             api_key,
             region,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for DatadogLogIntegrationResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatadogLogIntegrationResponse")
+            .field("id", &self.id)
+            .field("log_types", &self.log_types)
+            .field("type_", &self.type_)
+            .field("api_key", &crate::codec::Redacted)
+            .field("region", &self.region)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for DatadogLogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "apiKey" => Some(3),
+                "region" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            api_key: f.required(3, "apiKey"),
+            region: f.required(4, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatadogLogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("apiKey", &self.api_key)?;
+        w.required("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatadogLogIntegrationResponse);
 impl crate::validation::Validate for DatadogLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -51,6 +104,7 @@ impl crate::validation::Validate for DatadogLogIntegrationResponse {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["apiKey"]);
     }
 }
 /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.

@@ -2,10 +2,9 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Datadog notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DatadogNotification {
     /// Datadog API Key that MongoDB Cloud needs to send alert notifications to Datadog. You can find this API key in the Datadog dashboard. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
     ///
@@ -14,28 +13,24 @@ pub struct DatadogNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(rename = "datadogApiKey", default, skip_serializing_if = "Option::is_none")]
     pub datadog_api_key: Option<String>,
     /// Datadog region that indicates which API Uniform Resource Locator (URL) to use. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
-    #[serde(rename = "datadogRegion", default, skip_serializing_if = "Option::is_none")]
     pub datadog_region: Option<DatadogNotificationDatadogRegion>,
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: DatadogNotificationTypeName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DatadogNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -48,9 +43,74 @@ impl DatadogNotification {
             interval_min: None,
             notifier_id: None,
             type_name,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for DatadogNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatadogNotification")
+            .field(
+                "datadog_api_key",
+                &self.datadog_api_key.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("datadog_region", &self.datadog_region)
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("type_name", &self.type_name)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for DatadogNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "datadogApiKey" => Some(0),
+                "datadogRegion" => Some(1),
+                "delayMin" => Some(2),
+                "integrationId" => Some(3),
+                "intervalMin" => Some(4),
+                "notifierId" => Some(5),
+                "typeName" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            datadog_api_key: f.optional(0, "datadogApiKey"),
+            datadog_region: f.optional(1, "datadogRegion"),
+            delay_min: f.optional(2, "delayMin"),
+            integration_id: f.optional(3, "integrationId"),
+            interval_min: f.optional(4, "intervalMin"),
+            notifier_id: f.optional(5, "notifierId"),
+            type_name: f.required(6, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatadogNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("datadogApiKey", &self.datadog_api_key)?;
+        w.optional("datadogRegion", &self.datadog_region)?;
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.required("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatadogNotification);
 impl crate::validation::Validate for DatadogNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -64,6 +124,7 @@ impl crate::validation::Validate for DatadogNotification {
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["datadogApiKey"]);
     }
 }
 /// Datadog region that indicates which API Uniform Resource Locator (URL) to use. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.

@@ -2,31 +2,63 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CriteriaViewType;
 /// Date-Based archival criteria.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DateCriteriaView {
     /// Means by which MongoDB Cloud selects data to archive. Data can be chosen using the age of the data or a MongoDB query.
     /// `DATE` selects documents to archive based on a date.
     /// `CUSTOM` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `CUSTOM` when `"collectionType": "TIMESERIES"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CriteriaViewType>,
     /// Indexed database parameter that stores the date that determines when data moves to the online archive. MongoDB Cloud archives the data when the current date exceeds the date in this database parameter plus the number of days specified through the `expireAfterDays` parameter. Set this parameter when you set `"criteria.type" : "DATE"`.
-    #[serde(rename = "dateField", default, skip_serializing_if = "Option::is_none")]
     pub date_field: Option<String>,
     /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.
     /// You must set `criteria.type` : `DATE` if `collectionType`: `TIMESERIES`.
-    #[serde(rename = "dateFormat", default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<DateCriteriaViewDateFormat>,
     /// Number of days after the value in the `criteria.dateField` when MongoDB Cloud archives data in the specified cluster. Set this parameter when you set `"criteria.type" : "DATE"`.
-    #[serde(
-        rename = "expireAfterDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expire_after_days: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DateCriteriaView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "type" => Some(0),
+                "dateField" => Some(1),
+                "dateFormat" => Some(2),
+                "expireAfterDays" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            type_: f.optional(0, "type"),
+            date_field: f.optional(1, "dateField"),
+            date_format: f.optional(2, "dateFormat"),
+            expire_after_days: f.optional(3, "expireAfterDays"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DateCriteriaView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("type", &self.type_)?;
+        w.optional("dateField", &self.date_field)?;
+        w.optional("dateFormat", &self.date_format)?;
+        w.optional("expireAfterDays", &self.expire_after_days)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DateCriteriaView);
 impl crate::validation::Validate for DateCriteriaView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
@@ -37,6 +69,7 @@ impl crate::validation::Validate for DateCriteriaView {
             &self.expire_after_days,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Syntax used to write the date after which data moves to the online archive. Date can be expressed as ISO 8601, Epoch timestamps, or Object ID. The Epoch timestamp can be expressed as nanoseconds, milliseconds, or seconds. Set this parameter when `criteria.type` : `DATE`.

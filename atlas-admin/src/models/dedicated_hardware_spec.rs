@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsHardwareSpec, AzureHardwareSpec, GcpHardwareSpec};
 /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,23 +10,28 @@ pub enum DedicatedHardwareSpec {
     Azure(AzureHardwareSpec),
     Gcp(GcpHardwareSpec),
 }
-impl Serialize for DedicatedHardwareSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for DedicatedHardwareSpec {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Aws(Default::default())
+    }
+}
+impl ::serde::Serialize for DedicatedHardwareSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Aws(v) => v.serialize(serializer),
-            Self::Azure(v) => v.serialize(serializer),
-            Self::Gcp(v) => v.serialize(serializer),
+            Self::Aws(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Azure(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Gcp(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for DedicatedHardwareSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for DedicatedHardwareSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "DedicatedHardwareSpec",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -96,7 +100,9 @@ impl<'de> Deserialize<'de> for DedicatedHardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Aws),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Aws)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &["diskIOPS", "instanceSize", "nodeCount"],
@@ -130,7 +136,9 @@ impl<'de> Deserialize<'de> for DedicatedHardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Azure),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Azure)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &["instanceSize", "nodeCount"],
@@ -176,12 +184,15 @@ impl<'de> Deserialize<'de> for DedicatedHardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Gcp),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Gcp)
+                    },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(DedicatedHardwareSpec);
 impl crate::validation::Validate for DedicatedHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

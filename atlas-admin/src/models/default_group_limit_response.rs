@@ -2,46 +2,85 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// General information about a project-level, user-configured limit, including its name, maximum value, default value, and a description.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultGroupLimitResponse {
     /// Default limit value. Returns null if no default exists.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "defaultLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub default_limit: Option<Option<i32>>,
     /// Human-friendly description of what the limit controls.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Maximum limit value. Returns null if no maximum exists.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "maximumLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub maximum_limit: Option<Option<i32>>,
     /// Human-readable label that identifies the user-managed limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DefaultGroupLimitResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "defaultLimit" => Some(0),
+                "description" => Some(1),
+                "maximumLimit" => Some(2),
+                "name" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            default_limit: f.nullable(0, "defaultLimit"),
+            description: f.optional(1, "description"),
+            maximum_limit: f.nullable(2, "maximumLimit"),
+            name: f.optional(3, "name"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DefaultGroupLimitResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("defaultLimit", &self.default_limit)?;
+        w.optional("description", &self.description)?;
+        w.nullable("maximumLimit", &self.maximum_limit)?;
+        w.optional("name", &self.name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DefaultGroupLimitResponse);
 impl crate::validation::Validate for DefaultGroupLimitResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "defaultLimit",
+            &self.default_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "maximumLimit",
+            &self.maximum_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,32 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details of user managed limits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultLimit {
     /// Amount that indicates the current usage of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "currentUsage", default, skip_serializing_if = "Option::is_none")]
     pub current_usage: Option<i64>,
     /// Default value of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "defaultLimit", default, skip_serializing_if = "Option::is_none")]
     pub default_limit: Option<i64>,
     /// Maximum value of the limit.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "maximumLimit", default, skip_serializing_if = "Option::is_none")]
     pub maximum_limit: Option<i64>,
     /// Human-readable label that identifies the user-managed limit to modify.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Amount to set the limit to.
     pub value: i64,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DefaultLimit {
     /// A value with the required fields set and every optional one `None`.
@@ -38,15 +36,70 @@ impl DefaultLimit {
             maximum_limit: None,
             name: None,
             value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DefaultLimit {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "currentUsage" => Some(0),
+                "defaultLimit" => Some(1),
+                "maximumLimit" => Some(2),
+                "name" => Some(3),
+                "value" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            current_usage: f.optional(0, "currentUsage"),
+            default_limit: f.optional(1, "defaultLimit"),
+            maximum_limit: f.optional(2, "maximumLimit"),
+            name: f.required_option(3, "name", true),
+            value: f.required(4, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DefaultLimit {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("currentUsage", &self.current_usage)?;
+        w.optional("defaultLimit", &self.default_limit)?;
+        w.optional("maximumLimit", &self.maximum_limit)?;
+        w.required_option("name", &self.name, true)?;
+        w.required("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DefaultLimit);
 impl crate::validation::Validate for DefaultLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("currentUsage", &self.current_usage, &crate::validation::Rules::NONE);
-        v.field("defaultLimit", &self.default_limit, &crate::validation::Rules::NONE);
-        v.field("maximumLimit", &self.maximum_limit, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "currentUsage",
+            &self.current_usage,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "defaultLimit",
+            &self.default_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "maximumLimit",
+            &self.maximum_limit,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

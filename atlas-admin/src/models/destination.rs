@@ -2,28 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Document that describes the destination of the migration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Destination {
     /// Label that identifies the destination cluster.
-    #[serde(rename = "clusterName")]
     pub cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the destination project.
-    #[serde(rename = "groupId")]
     pub group_id: ObjectId,
     /// The network type to use between the migration host and the destination cluster.
-    #[serde(rename = "hostnameSchemaType")]
     pub hostname_schema_type: DestinationHostnameSchemaType,
     /// Represents the endpoint to use when the host schema type is `PRIVATE_LINK`.
-    #[serde(
-        rename = "privateLinkId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub private_link_id: Option<Option<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Destination {
     /// A value with the required fields set and every optional one `None`.
@@ -37,9 +30,48 @@ impl Destination {
             group_id,
             hostname_schema_type,
             private_link_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for Destination {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "clusterName" => Some(0),
+                "groupId" => Some(1),
+                "hostnameSchemaType" => Some(2),
+                "privateLinkId" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_name: f.required(0, "clusterName"),
+            group_id: f.required(1, "groupId"),
+            hostname_schema_type: f.required(2, "hostnameSchemaType"),
+            private_link_id: f.nullable(3, "privateLinkId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Destination {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("clusterName", &self.cluster_name)?;
+        w.required("groupId", &self.group_id)?;
+        w.required("hostnameSchemaType", &self.hostname_schema_type)?;
+        w.nullable("privateLinkId", &self.private_link_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Destination);
 impl crate::validation::Validate for Destination {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -54,6 +86,7 @@ impl crate::validation::Validate for Destination {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("hostnameSchemaType", &self.hostname_schema_type, &HOSTNAME_SCHEMA_TYPE);
         v.field("privateLinkId", &self.private_link_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The network type to use between the migration host and the destination cluster.

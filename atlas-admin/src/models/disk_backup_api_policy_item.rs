@@ -2,10 +2,9 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Specifications for one policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupApiPolicyItem {
     /// Number that indicates the frequency interval for a set of Snapshots. A value of `1` specifies the first instance of the corresponding `frequencyType`.
     ///
@@ -18,24 +17,22 @@ pub struct DiskBackupApiPolicyItem {
     /// - In an hourly policy item, you can set the frequency interval to `1`, `2`, `4`, `6`, `8`, or `12`. For hourly policy items for NVMe clusters, MongoDB Cloud accepts only `12` as the frequency interval value.
     ///
     /// MongoDB Cloud ignores this setting for non-hourly policy items in Backup Compliance Policy settings.
-    #[serde(rename = "frequencyInterval")]
     pub frequency_interval: i32,
     /// Human-readable label that identifies the frequency type associated with the backup policy.
-    #[serde(rename = "frequencyType")]
     pub frequency_type: DiskBackupApiPolicyItemFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this backup policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures Snapshot retention.
-    #[serde(rename = "retentionUnit")]
     pub retention_unit: DiskBackupApiPolicyItemRetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the Snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items.
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
-    #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupApiPolicyItem {
     /// A value with the required fields set and every optional one `None`.
@@ -51,9 +48,51 @@ impl DiskBackupApiPolicyItem {
             id: None,
             retention_unit,
             retention_value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupApiPolicyItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "frequencyInterval" => Some(0),
+                "frequencyType" => Some(1),
+                "id" => Some(2),
+                "retentionUnit" => Some(3),
+                "retentionValue" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            frequency_interval: f.required(0, "frequencyInterval"),
+            frequency_type: f.required(1, "frequencyType"),
+            id: f.optional(2, "id"),
+            retention_unit: f.required(3, "retentionUnit"),
+            retention_value: f.required(4, "retentionValue"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupApiPolicyItem {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("frequencyInterval", &self.frequency_interval)?;
+        w.required("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        w.required("retentionUnit", &self.retention_unit)?;
+        w.required("retentionValue", &self.retention_value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupApiPolicyItem);
 impl crate::validation::Validate for DiskBackupApiPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FREQUENCY_INTERVAL: crate::validation::Rules = crate::validation::Rules {
@@ -67,13 +106,14 @@ impl crate::validation::Validate for DiskBackupApiPolicyItem {
         };
         v.field("frequencyInterval", &self.frequency_interval, &FREQUENCY_INTERVAL);
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
         v.field(
             "retentionValue",
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the frequency type associated with the backup policy.

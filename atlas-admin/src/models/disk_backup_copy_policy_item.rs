@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupOnDemandCopyPolicyItem, DiskBackupTimeBasedCopyPolicyItem};
 /// Specifications for one copy policy item.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,31 +17,58 @@ impl DiskBackupCopyPolicyItem {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "frequencyType";
 }
-impl Serialize for DiskBackupCopyPolicyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for DiskBackupCopyPolicyItem {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for DiskBackupCopyPolicyItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::OnDemand(v) => v.serialize(serializer),
-            Self::TimeBased(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::OnDemand(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("frequencyType", &["ondemand"])),
+                )
+            }
+            Self::TimeBased(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "frequencyType",
+                        &["daily", "hourly", "monthly", "weekly", "yearly"],
+                    )),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for DiskBackupCopyPolicyItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for DiskBackupCopyPolicyItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "frequencyType") {
-                Some("ondemand") => Self::OnDemand(crate::codec::decode(value)?),
+                Some("ondemand") => {
+                    Self::OnDemand(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("daily" | "hourly" | "monthly" | "weekly" | "yearly") => {
-                    Self::TimeBased(crate::codec::decode(value)?)
+                    Self::TimeBased(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(DiskBackupCopyPolicyItem);
 impl From<DiskBackupOnDemandCopyPolicyItem> for DiskBackupCopyPolicyItem {
     fn from(value: DiskBackupOnDemandCopyPolicyItem) -> Self {
         Self::OnDemand(value)

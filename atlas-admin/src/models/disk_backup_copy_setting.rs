@@ -2,50 +2,76 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupCopyPolicyItem, ObjectId};
 /// Copy setting item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupCopySetting {
     /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<DiskBackupCopySettingCloudProvider>,
     /// List that describes retention per copy policy item. Allowed only when `copyPolicyItemsEnabled` is true. Responses omit this field when `copyPolicyItemsEnabled` is false or omitted.
-    #[serde(
-        rename = "copyPolicyItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
     /// Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention. Allowed only when `copyPolicyItemsEnabled` is false or omitted. Responses omit this field when `copyPolicyItemsEnabled` is true.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequencies: Option<Vec<DiskBackupCopySettingFrequenciesItem>>,
     /// Number of most recent snapshots to copy to the target region. If specified, Atlas copies this number of the most recent snapshots rather than using a frequency-based or policy-based copy schedule. This field is mutually exclusive with `frequencies` and `copyPolicyItems`.
-    #[serde(
-        rename = "lastNumberOfSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_number_of_snapshots: Option<i32>,
     /// Target region to copy snapshots belonging to `replicationSpecId` to. Please supply the 'Atlas Region'.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the replication object for a zone in a cluster. For global clusters, there can be multiple zones to choose from. For sharded clusters and replica set clusters, there is only one zone in the cluster. To find the Replication Specification ID, do a GET request to Return One Cluster from One Project and consult the `replicationSpecs` array.
-    #[serde(
-        rename = "replicationSpecId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_spec_id: Option<ObjectId>,
     /// Flag that indicates whether to copy the oplogs to the target region. You can use the oplogs to perform point-in-time restores.
-    #[serde(
-        rename = "shouldCopyOplogs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub should_copy_oplogs: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupCopySetting {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "copyPolicyItems" => Some(1),
+                "frequencies" => Some(2),
+                "lastNumberOfSnapshots" => Some(3),
+                "regionName" => Some(4),
+                "replicationSpecId" => Some(5),
+                "shouldCopyOplogs" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            copy_policy_items: f.optional(1, "copyPolicyItems"),
+            frequencies: f.optional(2, "frequencies"),
+            last_number_of_snapshots: f.optional(3, "lastNumberOfSnapshots"),
+            region_name: f.optional(4, "regionName"),
+            replication_spec_id: f.optional(5, "replicationSpecId"),
+            should_copy_oplogs: f.optional(6, "shouldCopyOplogs"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupCopySetting {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("copyPolicyItems", &self.copy_policy_items)?;
+        w.optional("frequencies", &self.frequencies)?;
+        w.optional("lastNumberOfSnapshots", &self.last_number_of_snapshots)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("replicationSpecId", &self.replication_spec_id)?;
+        w.optional("shouldCopyOplogs", &self.should_copy_oplogs)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupCopySetting);
 impl crate::validation::Validate for DiskBackupCopySetting {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -80,6 +106,7 @@ impl crate::validation::Validate for DiskBackupCopySetting {
             &self.should_copy_oplogs,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider that stores the snapshot copy.

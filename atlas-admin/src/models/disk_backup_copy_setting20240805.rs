@@ -2,45 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupCopyPolicyItem, ObjectId};
 /// Copy setting item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupCopySetting20240805 {
     /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<DiskBackupCopySetting20240805CloudProvider>,
     /// List that contains a document for each copy policy item. Allowed only when `copyPolicyItemsEnabled` is true. Responses omit this field when `copyPolicyItemsEnabled` is false or omitted.
-    #[serde(
-        rename = "copyPolicyItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
     /// Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention. Allowed only when `copyPolicyItemsEnabled` is false or omitted. Responses omit this field when `copyPolicyItemsEnabled` is true.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequencies: Option<Vec<DiskBackupCopySetting20240805FrequenciesItem>>,
     /// Number of most recent snapshots to copy to the target region. If specified, Atlas copies this number of the most recent snapshots rather than using a frequency-based or policy-based copy schedule. This field is mutually exclusive with `frequencies` and `copyPolicyItems`.
-    #[serde(
-        rename = "lastNumberOfSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_number_of_snapshots: Option<i32>,
     /// Target region to copy snapshots belonging to `zoneId`. Please supply the 'Atlas Region'.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// Flag that indicates whether to copy the oplogs to the target region. You can use the oplogs to perform point-in-time restores.
-    #[serde(
-        rename = "shouldCopyOplogs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub should_copy_oplogs: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the zone in a cluster. For global clusters, there can be multiple zones to choose from. For sharded clusters and replica set clusters, there is only one zone in the cluster. To find the Zone Id, do a GET request to Return One Cluster from One Project and consult the `replicationSpecs` array.
-    #[serde(rename = "zoneId")]
     pub zone_id: ObjectId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupCopySetting20240805 {
     /// A value with the required fields set and every optional one `None`.
@@ -53,9 +36,57 @@ impl DiskBackupCopySetting20240805 {
             region_name: None,
             should_copy_oplogs: None,
             zone_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupCopySetting20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "copyPolicyItems" => Some(1),
+                "frequencies" => Some(2),
+                "lastNumberOfSnapshots" => Some(3),
+                "regionName" => Some(4),
+                "shouldCopyOplogs" => Some(5),
+                "zoneId" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            copy_policy_items: f.optional(1, "copyPolicyItems"),
+            frequencies: f.optional(2, "frequencies"),
+            last_number_of_snapshots: f.optional(3, "lastNumberOfSnapshots"),
+            region_name: f.optional(4, "regionName"),
+            should_copy_oplogs: f.optional(5, "shouldCopyOplogs"),
+            zone_id: f.required(6, "zoneId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupCopySetting20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("copyPolicyItems", &self.copy_policy_items)?;
+        w.optional("frequencies", &self.frequencies)?;
+        w.optional("lastNumberOfSnapshots", &self.last_number_of_snapshots)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("shouldCopyOplogs", &self.should_copy_oplogs)?;
+        w.required("zoneId", &self.zone_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupCopySetting20240805);
 impl crate::validation::Validate for DiskBackupCopySetting20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -86,6 +117,7 @@ impl crate::validation::Validate for DiskBackupCopySetting20240805 {
             &crate::validation::Rules::NONE,
         );
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider that stores the snapshot copy.

@@ -2,86 +2,155 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     BackupLabel, DiskBackupExportMember, ExportStatus, Link, ObjectId, StateReason,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupExportJob {
     /// Information on the export job for each replica set in the sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<DiskBackupExportMember>>,
     /// Date and time when a user or Atlas created the Export Job. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Collection of key-value pairs that represent custom data for the metadata file that MongoDB Cloud uploads when the Export Job finishes.
-    #[serde(rename = "customData", default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<Vec<BackupLabel>>,
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
     pub export_bucket_id: Option<ObjectId>,
-    #[serde(rename = "exportStatus", default, skip_serializing_if = "Option::is_none")]
     pub export_status: Option<ExportStatus>,
     /// Date and time when this Export Job completed. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Prefix used for all blob storage objects uploaded as part of the Export Job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// State of the Export Job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DiskBackupExportJobState>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateReason", default, skip_serializing_if = "Option::is_none")]
     pub state_reason: Option<StateReason>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupExportJob {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "components" => Some(0),
+                "createdAt" => Some(1),
+                "customData" => Some(2),
+                "exportBucketId" => Some(3),
+                "exportStatus" => Some(4),
+                "finishedAt" => Some(5),
+                "id" => Some(6),
+                "links" => Some(7),
+                "prefix" => Some(8),
+                "snapshotId" => Some(9),
+                "state" => Some(10),
+                "stateReason" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            components: f.optional(0, "components"),
+            created_at: f.optional(1, "createdAt"),
+            custom_data: f.optional(2, "customData"),
+            export_bucket_id: f.required_option(3, "exportBucketId", true),
+            export_status: f.optional(4, "exportStatus"),
+            finished_at: f.optional(5, "finishedAt"),
+            id: f.optional(6, "id"),
+            links: f.optional(7, "links"),
+            prefix: f.optional(8, "prefix"),
+            snapshot_id: f.optional(9, "snapshotId"),
+            state: f.optional(10, "state"),
+            state_reason: f.optional(11, "stateReason"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupExportJob {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("components", &self.components)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("customData", &self.custom_data)?;
+        w.required_option("exportBucketId", &self.export_bucket_id, true)?;
+        w.optional("exportStatus", &self.export_status)?;
+        w.optional("finishedAt", &self.finished_at)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("prefix", &self.prefix)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.optional("state", &self.state)?;
+        w.optional("stateReason", &self.state_reason)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupExportJob);
 impl crate::validation::Validate for DiskBackupExportJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PREFIX: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PREFIX),
             ..crate::validation::Rules::NONE
         };
-        v.field("components", &self.components, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "components",
+            &self.components,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "exportBucketId",
             &self.export_bucket_id,
             &crate::validation::Rules::NONE,
         );
         v.field("exportStatus", &self.export_status, &crate::validation::Rules::NONE);
-        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("prefix", &self.prefix, &PREFIX);
+        v.read_only_field(
+            "finishedAt",
+            &self.finished_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("prefix", &self.prefix, &PREFIX);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("stateReason", &self.state_reason, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateReason",
+            &self.state_reason,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// State of the Export Job.

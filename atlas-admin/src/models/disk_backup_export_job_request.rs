@@ -2,29 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{BackupLabel, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupExportJobRequest {
     /// Collection of key-value pairs that represent custom data to add to the metadata file that MongoDB Cloud uploads to the bucket when the export job finishes.
-    #[serde(rename = "customData", default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<Vec<BackupLabel>>,
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "exportBucketId", default, skip_serializing_if = "Option::is_none")]
     pub export_bucket_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal character string that identifies the Cloud Backup Snapshot to export.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupExportJobRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "customData" => Some(0),
+                "exportBucketId" => Some(1),
+                "links" => Some(2),
+                "snapshotId" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            custom_data: f.optional(0, "customData"),
+            export_bucket_id: f.required_option(1, "exportBucketId", false),
+            links: f.optional(2, "links"),
+            snapshot_id: f.required_option(3, "snapshotId", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupExportJobRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("customData", &self.custom_data)?;
+        w.required_option("exportBucketId", &self.export_bucket_id, true)?;
+        w.optional("links", &self.links)?;
+        w.required_option("snapshotId", &self.snapshot_id, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupExportJobRequest);
 impl crate::validation::Validate for DiskBackupExportJobRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
@@ -33,7 +69,10 @@ impl crate::validation::Validate for DiskBackupExportJobRequest {
             &self.export_bucket_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.write_only_required("exportBucketId", self.export_bucket_id.is_some());
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
+        v.write_only_required("snapshotId", self.snapshot_id.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

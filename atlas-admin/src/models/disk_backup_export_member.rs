@@ -2,28 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupExportMember {
     /// Unique 24-hexadecimal character string that identifies the the Cloud Backup snapshot export job for each shard in a sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "exportId", default, skip_serializing_if = "Option::is_none")]
     pub export_id: Option<ObjectId>,
     /// Human-readable label that identifies the replica set on the sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupExportMember {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "exportId" => Some(0),
+                "replicaSetName" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            export_id: f.optional(0, "exportId"),
+            replica_set_name: f.optional(1, "replicaSetName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupExportMember {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("exportId", &self.export_id)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupExportMember);
 impl crate::validation::Validate for DiskBackupExportMember {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("exportId", &self.export_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("exportId", &self.export_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

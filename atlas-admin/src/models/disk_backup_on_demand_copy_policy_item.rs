@@ -2,29 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
 /// Specifications for one on-demand copy policy item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupOnDemandCopyPolicyItem {
     /// Human-readable label that identifies the frequency type associated with the copy policy.
-    #[serde(rename = "frequencyType")]
     pub frequency_type: DiskBackupCopyPolicyItemFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupOnDemandCopyPolicyItem {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(frequency_type: DiskBackupCopyPolicyItemFrequencyType) -> Self {
-        Self { frequency_type, id: None }
+        Self {
+            frequency_type,
+            id: None,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for DiskBackupOnDemandCopyPolicyItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "frequencyType" => Some(0),
+                "id" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            frequency_type: f.required(0, "frequencyType"),
+            id: f.optional(1, "id"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupOnDemandCopyPolicyItem {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupOnDemandCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

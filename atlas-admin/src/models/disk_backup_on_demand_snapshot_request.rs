@@ -2,26 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupOnDemandSnapshotRequest {
     /// Human-readable phrase or sentence that explains the purpose of the snapshot. The resource returns this parameter when `"status" : "onDemand"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Number of days that MongoDB Cloud should retain the on-demand snapshot. Must be at least **1**.
-    #[serde(
-        rename = "retentionInDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retention_in_days: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupOnDemandSnapshotRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "description" => Some(0),
+                "links" => Some(1),
+                "retentionInDays" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.optional(0, "description"),
+            links: f.optional(1, "links"),
+            retention_in_days: f.optional(2, "retentionInDays"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupOnDemandSnapshotRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("description", &self.description)?;
+        w.optional("links", &self.links)?;
+        w.optional("retentionInDays", &self.retention_in_days)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupOnDemandSnapshotRequest);
 impl crate::validation::Validate for DiskBackupOnDemandSnapshotRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static RETENTION_IN_DAYS: crate::validation::Rules = crate::validation::Rules {
@@ -29,7 +59,8 @@ impl crate::validation::Validate for DiskBackupOnDemandSnapshotRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("retentionInDays", &self.retention_in_days, &RETENTION_IN_DAYS);
+        v.extra(&self.extra, &[]);
     }
 }

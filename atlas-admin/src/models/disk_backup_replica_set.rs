@@ -2,126 +2,219 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Details of the replica set snapshot that MongoDB Cloud created.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<DiskBackupReplicaSetCloudProvider>,
     /// List that identifies the regions to which MongoDB Cloud copies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "copyRegions", default, skip_serializing_if = "Option::is_none")]
     pub copy_regions: Option<Vec<String>>,
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable phrase or sentence that explains the purpose of the snapshot. The resource returns this parameter when `"status": "onDemand"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date and time when MongoDB Cloud deletes the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<DiskBackupReplicaSetFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique string that identifies the Amazon Web Services (AWS) Key Management Service (KMS) Customer Master Key (CMK) used to encrypt the snapshot. The resource returns this value when `"encryptionEnabled" : true`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "masterKeyUUID", default, skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
     /// Version of the MongoDB host that this snapshot backs up.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongodVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// List that contains unique identifiers for the policy items.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "policyItems", default, skip_serializing_if = "Option::is_none")]
     pub policy_items: Option<Vec<ObjectId>>,
     /// Human-readable label that identifies the replica set from which MongoDB Cloud took this snapshot. The resource returns this parameter when `"type": "replicaSet"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "snapshotType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<DiskBackupReplicaSetSnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DiskBackupReplicaSetStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "storageSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_size_bytes: Option<i64>,
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DiskBackupReplicaSetType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupReplicaSet {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            16usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "copyRegions" => Some(1),
+                "createdAt" => Some(2),
+                "description" => Some(3),
+                "expiresAt" => Some(4),
+                "frequencyType" => Some(5),
+                "id" => Some(6),
+                "links" => Some(7),
+                "masterKeyUUID" => Some(8),
+                "mongodVersion" => Some(9),
+                "policyItems" => Some(10),
+                "replicaSetName" => Some(11),
+                "snapshotType" => Some(12),
+                "status" => Some(13),
+                "storageSizeBytes" => Some(14),
+                "type" => Some(15),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            copy_regions: f.optional(1, "copyRegions"),
+            created_at: f.optional(2, "createdAt"),
+            description: f.optional(3, "description"),
+            expires_at: f.optional(4, "expiresAt"),
+            frequency_type: f.optional(5, "frequencyType"),
+            id: f.optional(6, "id"),
+            links: f.optional(7, "links"),
+            master_key_uuid: f.optional(8, "masterKeyUUID"),
+            mongod_version: f.optional(9, "mongodVersion"),
+            policy_items: f.optional(10, "policyItems"),
+            replica_set_name: f.optional(11, "replicaSetName"),
+            snapshot_type: f.optional(12, "snapshotType"),
+            status: f.optional(13, "status"),
+            storage_size_bytes: f.optional(14, "storageSizeBytes"),
+            type_: f.optional(15, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupReplicaSet {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("copyRegions", &self.copy_regions)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("description", &self.description)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("masterKeyUUID", &self.master_key_uuid)?;
+        w.optional("mongodVersion", &self.mongod_version)?;
+        w.optional("policyItems", &self.policy_items)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        w.optional("snapshotType", &self.snapshot_type)?;
+        w.optional("status", &self.status)?;
+        w.optional("storageSizeBytes", &self.storage_size_bytes)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupReplicaSet);
 impl crate::validation::Validate for DiskBackupReplicaSet {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("copyRegions", &self.copy_regions, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
-        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
-        v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "copyRegions",
+            &self.copy_regions,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "frequencyType",
+            &self.frequency_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "masterKeyUUID",
+            &self.master_key_uuid,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.read_only_field(
+            "policyItems",
+            &self.policy_items,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "snapshotType",
+            &self.snapshot_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "storageSizeBytes",
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider.

@@ -2,42 +2,77 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ApiPrivateDownloadDeliveryUrl;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupRestoreMember {
     /// One Uniform Resource Locator that points to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "downloadUrl", default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download and the corresponding private endpoint(s). MongoDB Cloud returns this parameter when `"deliveryType" : "download"` and the download can be performed privately.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateDownloadDeliveryUrls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_download_delivery_urls: Option<Vec<ApiPrivateDownloadDeliveryUrl>>,
     /// Human-readable label that identifies the replica set on the sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaSetName", default, skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupRestoreMember {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "downloadUrl" => Some(0),
+                "privateDownloadDeliveryUrls" => Some(1),
+                "replicaSetName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            download_url: f.optional(0, "downloadUrl"),
+            private_download_delivery_urls: f.optional(1, "privateDownloadDeliveryUrls"),
+            replica_set_name: f.optional(2, "replicaSetName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupRestoreMember {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("downloadUrl", &self.download_url)?;
+        w.optional("privateDownloadDeliveryUrls", &self.private_download_delivery_urls)?;
+        w.optional("replicaSetName", &self.replica_set_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupRestoreMember);
 impl crate::validation::Validate for DiskBackupRestoreMember {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("downloadUrl", &self.download_url, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "downloadUrl",
+            &self.download_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "privateDownloadDeliveryUrls",
             &self.private_download_delivery_urls,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

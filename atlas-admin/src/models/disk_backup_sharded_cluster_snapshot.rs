@@ -2,130 +2,215 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupShardedClusterSnapshotMember, Link, ObjectId};
 /// Details of the sharded cluster snapshot that MongoDB Cloud created.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupShardedClusterSnapshot {
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "configServerType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable phrase or sentence that explains the purpose of the snapshot. The resource returns this parameter when `"status": "onDemand"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date and time when MongoDB Cloud deletes the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<DiskBackupShardedClusterSnapshotFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique string that identifies the Amazon Web Services (AWS) Key Management Service (KMS) Customer Master Key (CMK) used to encrypt the snapshot. The resource returns this value when `"encryptionEnabled" : true`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "masterKeyUUID", default, skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
     /// List that includes the snapshots and the cloud provider that stores the snapshots. The resource returns this parameter when `"type" : "SHARDED_CLUSTER"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<DiskBackupShardedClusterSnapshotMember>>,
     /// Version of the MongoDB host that this snapshot backs up.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongodVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// List that contains unique identifiers for the policy items.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "policyItems", default, skip_serializing_if = "Option::is_none")]
     pub policy_items: Option<Vec<ObjectId>>,
     /// List that contains the unique identifiers of the snapshots created for the shards and config host for a sharded cluster. The resource returns this parameter when `"type": "SHARDED_CLUSTER"`. These identifiers should match the ones specified in the **members\[n\].id** parameters. This allows you to map a snapshot to its shard or config host name.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "snapshotIds", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<ObjectId>>,
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "snapshotType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<DiskBackupShardedClusterSnapshotSnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DiskBackupShardedClusterSnapshotStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "storageSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_size_bytes: Option<i64>,
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DiskBackupShardedClusterSnapshotType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DiskBackupShardedClusterSnapshot {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            16usize,
+            |key| match key {
+                "configServerType" => Some(0),
+                "createdAt" => Some(1),
+                "description" => Some(2),
+                "expiresAt" => Some(3),
+                "frequencyType" => Some(4),
+                "id" => Some(5),
+                "links" => Some(6),
+                "masterKeyUUID" => Some(7),
+                "members" => Some(8),
+                "mongodVersion" => Some(9),
+                "policyItems" => Some(10),
+                "snapshotIds" => Some(11),
+                "snapshotType" => Some(12),
+                "status" => Some(13),
+                "storageSizeBytes" => Some(14),
+                "type" => Some(15),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            config_server_type: f.optional(0, "configServerType"),
+            created_at: f.optional(1, "createdAt"),
+            description: f.optional(2, "description"),
+            expires_at: f.optional(3, "expiresAt"),
+            frequency_type: f.optional(4, "frequencyType"),
+            id: f.optional(5, "id"),
+            links: f.optional(6, "links"),
+            master_key_uuid: f.optional(7, "masterKeyUUID"),
+            members: f.optional(8, "members"),
+            mongod_version: f.optional(9, "mongodVersion"),
+            policy_items: f.optional(10, "policyItems"),
+            snapshot_ids: f.optional(11, "snapshotIds"),
+            snapshot_type: f.optional(12, "snapshotType"),
+            status: f.optional(13, "status"),
+            storage_size_bytes: f.optional(14, "storageSizeBytes"),
+            type_: f.optional(15, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupShardedClusterSnapshot {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("configServerType", &self.config_server_type)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("description", &self.description)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("masterKeyUUID", &self.master_key_uuid)?;
+        w.optional("members", &self.members)?;
+        w.optional("mongodVersion", &self.mongod_version)?;
+        w.optional("policyItems", &self.policy_items)?;
+        w.optional("snapshotIds", &self.snapshot_ids)?;
+        w.optional("snapshotType", &self.snapshot_type)?;
+        w.optional("status", &self.status)?;
+        w.optional("storageSizeBytes", &self.storage_size_bytes)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupShardedClusterSnapshot);
 impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field(
+        v.read_only_field(
             "configServerType",
             &self.config_server_type,
             &crate::validation::Rules::NONE,
         );
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("masterKeyUUID", &self.master_key_uuid, &crate::validation::Rules::NONE);
-        v.field("members", &self.members, &crate::validation::Rules::NONE);
-        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
-        v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
-        v.field("snapshotIds", &self.snapshot_ids, &crate::validation::Rules::NONE);
-        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "frequencyType",
+            &self.frequency_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "masterKeyUUID",
+            &self.master_key_uuid,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("members", &self.members, &crate::validation::Rules::NONE);
+        v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.read_only_field(
+            "policyItems",
+            &self.policy_items,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "snapshotIds",
+            &self.snapshot_ids,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "snapshotType",
+            &self.snapshot_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "storageSizeBytes",
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Describes a sharded cluster's config server type.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupReplicaSet, DiskBackupShardedClusterSnapshot};
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiskBackupSnapshot {
@@ -17,31 +16,55 @@ impl DiskBackupSnapshot {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for DiskBackupSnapshot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for DiskBackupSnapshot {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for DiskBackupSnapshot {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ReplicaSet(v) => v.serialize(serializer),
-            Self::ShardedCluster(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::ReplicaSet(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["replicaSet"])),
+                )
+            }
+            Self::ShardedCluster(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["shardedCluster"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for DiskBackupSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for DiskBackupSnapshot {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("replicaSet") => Self::ReplicaSet(crate::codec::decode(value)?),
+                Some("replicaSet") => {
+                    Self::ReplicaSet(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("shardedCluster") => {
-                    Self::ShardedCluster(crate::codec::decode(value)?)
+                    Self::ShardedCluster(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(DiskBackupSnapshot);
 impl From<DiskBackupReplicaSet> for DiskBackupSnapshot {
     fn from(value: DiskBackupReplicaSet) -> Self {
         Self::ReplicaSet(value)

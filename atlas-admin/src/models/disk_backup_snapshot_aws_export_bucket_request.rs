@@ -2,31 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the AWS S3 Bucket that the role is authorized to export to.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: ObjectId,
     /// Indicates whether to do exports over PrivateLink as opposed to public IPs. Defaults to False.
-    #[serde(
-        rename = "requirePrivateNetworking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_private_networking: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotAwsExportBucketRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -41,9 +34,51 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
             bucket_name,
             iam_role_id,
             require_private_networking: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotAwsExportBucketRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "links" => Some(1),
+                "bucketName" => Some(2),
+                "iamRoleId" => Some(3),
+                "requirePrivateNetworking" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required(0, "cloudProvider"),
+            links: f.optional(1, "links"),
+            bucket_name: f.required(2, "bucketName"),
+            iam_role_id: f.required(3, "iamRoleId"),
+            require_private_networking: f.optional(4, "requirePrivateNetworking"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotAwsExportBucketRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.optional("links", &self.links)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("iamRoleId", &self.iam_role_id)?;
+        w.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotAwsExportBucketRequest);
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -52,7 +87,7 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.field(
@@ -60,5 +95,6 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

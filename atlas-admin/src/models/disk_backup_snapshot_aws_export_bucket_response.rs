@@ -2,39 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
-    #[serde(rename = "_id")]
     pub id: ObjectId,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: ObjectId,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// AWS region for the export bucket. This is set by Atlas and is never user-supplied.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Indicates whether to use private link. User supplied.
-    #[serde(
-        rename = "requirePrivateNetworking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub require_private_networking: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotAwsExportBucketResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -52,9 +43,57 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
             links: None,
             region: None,
             require_private_networking: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotAwsExportBucketResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "_id" => Some(0),
+                "bucketName" => Some(1),
+                "cloudProvider" => Some(2),
+                "iamRoleId" => Some(3),
+                "links" => Some(4),
+                "region" => Some(5),
+                "requirePrivateNetworking" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "_id"),
+            bucket_name: f.required(1, "bucketName"),
+            cloud_provider: f.required(2, "cloudProvider"),
+            iam_role_id: f.required(3, "iamRoleId"),
+            links: f.optional(4, "links"),
+            region: f.optional(5, "region"),
+            require_private_networking: f.optional(6, "requirePrivateNetworking"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotAwsExportBucketResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("_id", &self.id)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.required("iamRoleId", &self.iam_role_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("region", &self.region)?;
+        w.optional("requirePrivateNetworking", &self.require_private_networking)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotAwsExportBucketResponse);
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -66,13 +105,14 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
         v.field(
             "requirePrivateNetworking",
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider.

@@ -2,31 +2,27 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The name of the Azure Storage Container to export to. This can be omitted and computed from the `serviceUrl` if the `serviceUrl` includes a Azure Storage Container name. For example a `serviceUrl` of `https://examplestorageaccount.blob.core.windows.net/exportcontainer` will yield a computed `bucketName` of `exportcontainer`. If the `serviceUrl` does not include a Container name, this field is required.
-    #[serde(rename = "bucketName", default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Azure Cloud Provider Access Role that MongoDB Cloud uses to access the Azure Blob Storage Container.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectId,
     /// URL of the Azure Storage Account to export to. For example: `https://examplestorageaccount.blob.core.windows.net/exportcontainer`. Only standard endpoints (with `blob.core.windows.net`) are supported.
-    #[serde(rename = "serviceUrl")]
     pub service_url: String,
     /// UUID that identifies the Azure Active Directory Tenant ID. Deprecated: this field is ignored; the `tenantId` of the Cloud Provider Access role (from `roleId`) is used.
     #[deprecated]
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotAzureExportBucketRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -42,9 +38,54 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
             role_id,
             service_url,
             tenant_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotAzureExportBucketRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "links" => Some(1),
+                "bucketName" => Some(2),
+                "roleId" => Some(3),
+                "serviceUrl" => Some(4),
+                "tenantId" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required(0, "cloudProvider"),
+            links: f.optional(1, "links"),
+            bucket_name: f.optional(2, "bucketName"),
+            role_id: f.required(3, "roleId"),
+            service_url: f.required(4, "serviceUrl"),
+            tenant_id: f.optional(5, "tenantId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotAzureExportBucketRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.optional("links", &self.links)?;
+        w.optional("bucketName", &self.bucket_name)?;
+        w.required("roleId", &self.role_id)?;
+        w.required("serviceUrl", &self.service_url)?;
+        w.optional("tenantId", &self.tenant_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotAzureExportBucketRequest);
 impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -58,10 +99,11 @@ impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest 
             ..crate::validation::Rules::NONE
         };
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.field("serviceUrl", &self.service_url, &SERVICE_URL);
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

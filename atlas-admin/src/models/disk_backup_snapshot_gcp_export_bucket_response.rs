@@ -2,27 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupSnapshotExportBucketResponseCloudProvider, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
-    #[serde(rename = "_id")]
     pub id: ObjectId,
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: DiskBackupSnapshotExportBucketResponseCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the GCP Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud Storage Bucket.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotGcpExportBucketResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -38,9 +35,51 @@ impl DiskBackupSnapshotGcpExportBucketResponse {
             cloud_provider,
             links: None,
             role_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotGcpExportBucketResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "_id" => Some(0),
+                "bucketName" => Some(1),
+                "cloudProvider" => Some(2),
+                "links" => Some(3),
+                "roleId" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "_id"),
+            bucket_name: f.required(1, "bucketName"),
+            cloud_provider: f.required(2, "cloudProvider"),
+            links: f.optional(3, "links"),
+            role_id: f.required(4, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotGcpExportBucketResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("_id", &self.id)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.optional("links", &self.links)?;
+        w.required("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotGcpExportBucketResponse);
 impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -51,7 +90,8 @@ impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

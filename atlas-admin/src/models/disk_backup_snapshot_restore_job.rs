@@ -2,108 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiBsonTimestampView, ApiPrivateDownloadDeliveryUrl, DiskBackupRestoreMember, Link,
     ObjectId, ResourceName,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotRestoreJob {
     /// Flag that indicates whether someone canceled this restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
     /// Information on the restore job for each replica set in the sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<DiskBackupRestoreMember>>,
     /// Human-readable label that categorizes the restore job to create.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "deliveryUrl", default, skip_serializing_if = "Option::is_none")]
     pub delivery_url: Option<Vec<String>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "desiredTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub desired_timestamp: Option<ApiBsonTimestampView>,
     /// Flag that indicates whether the restore job expired.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Date and time when the restore job expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether the restore job failed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<bool>,
     /// Date and time when the restore job completed. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Oplog operation number from which you want to restore this snapshot. This number represents the second part of an Oplog timestamp. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `oplogTs` exceeds `0`.
-    #[serde(rename = "oplogInc", default, skip_serializing_if = "Option::is_none")]
     pub oplog_inc: Option<i32>,
     /// Date and time from which you want to restore this snapshot. This parameter expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch. This number represents the first part of an Oplog timestamp. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `oplogTs` exceeds `0`.
-    #[serde(rename = "oplogTs", default, skip_serializing_if = "Option::is_none")]
     pub oplog_ts: Option<i32>,
     /// Date and time from which MongoDB Cloud restored this snapshot. This parameter expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `pointInTimeUTCSeconds` exceeds `0`.
-    #[serde(
-        rename = "pointInTimeUTCSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_utc_seconds: Option<i32>,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download and the corresponding private endpoint(s). MongoDB Cloud returns this parameter when `"deliveryType" : "download"` and the download can be performed privately.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateDownloadDeliveryUrls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_download_delivery_urls: Option<Vec<ApiPrivateDownloadDeliveryUrl>>,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Human-readable label that identifies the target cluster to which the restore job restores the snapshot. The resource returns this parameter when `"deliveryType":` `"automated"`. Required for `automated` and `pointInTime` restore types.
-    #[serde(
-        rename = "targetClusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_name: Option<ResourceName>,
     /// Unique 24-hexadecimal digit string that identifies the target project for the specified `targetClusterName`. Required for `automated` and `pointInTime` restore types.
-    #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<ObjectId>,
     /// Date and time when MongoDB Cloud took the snapshot associated with `snapshotId`. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotRestoreJob {
     /// A value with the required fields set and every optional one `None`.
@@ -128,9 +95,94 @@ impl DiskBackupSnapshotRestoreJob {
             target_cluster_name: None,
             target_group_id: None,
             timestamp: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotRestoreJob {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            19usize,
+            |key| match key {
+                "cancelled" => Some(0),
+                "components" => Some(1),
+                "deliveryType" => Some(2),
+                "deliveryUrl" => Some(3),
+                "desiredTimestamp" => Some(4),
+                "expired" => Some(5),
+                "expiresAt" => Some(6),
+                "failed" => Some(7),
+                "finishedAt" => Some(8),
+                "id" => Some(9),
+                "links" => Some(10),
+                "oplogInc" => Some(11),
+                "oplogTs" => Some(12),
+                "pointInTimeUTCSeconds" => Some(13),
+                "privateDownloadDeliveryUrls" => Some(14),
+                "snapshotId" => Some(15),
+                "targetClusterName" => Some(16),
+                "targetGroupId" => Some(17),
+                "timestamp" => Some(18),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cancelled: f.optional(0, "cancelled"),
+            components: f.optional(1, "components"),
+            delivery_type: f.required(2, "deliveryType"),
+            delivery_url: f.optional(3, "deliveryUrl"),
+            desired_timestamp: f.optional(4, "desiredTimestamp"),
+            expired: f.optional(5, "expired"),
+            expires_at: f.optional(6, "expiresAt"),
+            failed: f.optional(7, "failed"),
+            finished_at: f.optional(8, "finishedAt"),
+            id: f.optional(9, "id"),
+            links: f.optional(10, "links"),
+            oplog_inc: f.optional(11, "oplogInc"),
+            oplog_ts: f.optional(12, "oplogTs"),
+            point_in_time_utc_seconds: f.optional(13, "pointInTimeUTCSeconds"),
+            private_download_delivery_urls: f
+                .optional(14, "privateDownloadDeliveryUrls"),
+            snapshot_id: f.optional(15, "snapshotId"),
+            target_cluster_name: f.optional(16, "targetClusterName"),
+            target_group_id: f.optional(17, "targetGroupId"),
+            timestamp: f.optional(18, "timestamp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotRestoreJob {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cancelled", &self.cancelled)?;
+        w.optional("components", &self.components)?;
+        w.required("deliveryType", &self.delivery_type)?;
+        w.optional("deliveryUrl", &self.delivery_url)?;
+        w.optional("desiredTimestamp", &self.desired_timestamp)?;
+        w.optional("expired", &self.expired)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("failed", &self.failed)?;
+        w.optional("finishedAt", &self.finished_at)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("oplogInc", &self.oplog_inc)?;
+        w.optional("oplogTs", &self.oplog_ts)?;
+        w.optional("pointInTimeUTCSeconds", &self.point_in_time_utc_seconds)?;
+        w.optional("privateDownloadDeliveryUrls", &self.private_download_delivery_urls)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.optional("targetClusterName", &self.target_cluster_name)?;
+        w.optional("targetGroupId", &self.target_group_id)?;
+        w.optional("timestamp", &self.timestamp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotRestoreJob);
 impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
@@ -145,21 +197,37 @@ impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
             minimum: Some(1199145600.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
-        v.field("components", &self.components, &crate::validation::Rules::NONE);
+        v.read_only_field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "components",
+            &self.components,
+            &crate::validation::Rules::NONE,
+        );
         v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
-        v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "deliveryUrl",
+            &self.delivery_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "desiredTimestamp",
             &self.desired_timestamp,
             &crate::validation::Rules::NONE,
         );
-        v.field("expired", &self.expired, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("failed", &self.failed, &crate::validation::Rules::NONE);
-        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("expired", &self.expired, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("failed", &self.failed, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "finishedAt",
+            &self.finished_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
         v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
         v.field(
@@ -167,7 +235,7 @@ impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
             &self.point_in_time_utc_seconds,
             &POINT_IN_TIME_UTC_SECONDS,
         );
-        v.field(
+        v.read_only_field(
             "privateDownloadDeliveryUrls",
             &self.private_download_delivery_urls,
             &crate::validation::Rules::NONE,
@@ -179,7 +247,8 @@ impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that categorizes the restore job to create.

@@ -2,134 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AdvancedDiskBackupSnapshotSchedulePolicy, AutoExportPolicyView, DeleteCopiedBackups,
     DiskBackupCopySetting, ExtraRetentionSetting, Link, ObjectId, ResourceName,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotSchedule {
     /// Flag that indicates whether MongoDB Cloud automatically exports Cloud Backup Snapshots to the Export Bucket.
-    #[serde(
-        rename = "autoExportEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_export_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the Snapshot you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster with the Snapshot you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Flag that indicates whether copy settings use `copyPolicyItems` instead of `frequencies`. When true, requests must supply `copyPolicyItems` and responses return `copyPolicyItems` only. When false or omitted, requests must supply `frequencies` and responses return `frequencies` only.
-    #[serde(
-        rename = "copyPolicyItemsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_policy_items_enabled: Option<bool>,
     /// List that contains a document for each copy setting item in the desired backup policy.
-    #[serde(rename = "copySettings", default, skip_serializing_if = "Option::is_none")]
     pub copy_settings: Option<Vec<DiskBackupCopySetting>>,
     /// List that contains a document for each deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteCopiedBackups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_copied_backups: Option<Vec<DeleteCopiedBackups>>,
     /// Flag that indicates whether to delete Snapshot copies that MongoDB Cloud took previously when their associated `copyPolicyItems` are removed from a `copySetting`. This option requires `copyPolicyItemsEnabled` to be true.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to delete Snapshots that MongoDB Cloud took previously when deleting the associated backup policy.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_snapshots: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<AutoExportPolicyView>,
     /// List that contains a document for each extra retention setting item in the desired backup policy.
-    #[serde(
-        rename = "extraRetentionSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Date and time when MongoDB Cloud takes the next Snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nextSnapshot", default, skip_serializing_if = "Option::is_none")]
     pub next_snapshot: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Rules set for this backup schedule.
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// Hour of day in Coordinated Universal Time (UTC) that represents when MongoDB Cloud takes the Snapshot.
-    #[serde(
-        rename = "referenceHourOfDay",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reference_hour_of_day: Option<i32>,
     /// Minute of the `referenceHourOfDay` that represents when MongoDB Cloud takes the Snapshot.
-    #[serde(
-        rename = "referenceMinuteOfHour",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reference_minute_of_hour: Option<i32>,
     /// Number of previous days that you can restore back to with Continuous Cloud Backup accuracy. You must specify a positive, non-zero integer. This parameter applies to continuous Cloud Backups only.
-    #[serde(
-        rename = "restoreWindowDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_window_days: Option<i32>,
     /// Flag that indicates whether to apply the retention changes for updated copy policy items to Snapshot copies that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "updateCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to apply the retention changes in the updated backup policy to Snapshots that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "updateSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
-    #[serde(
-        rename = "useOrgAndGroupNamesInExportPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotSchedule {
     /// A value with the required fields set and every optional one `None`.
@@ -154,9 +90,97 @@ impl DiskBackupSnapshotSchedule {
             update_copy_snapshots: None,
             update_snapshots: None,
             use_org_and_group_names_in_export_prefix: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotSchedule {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            19usize,
+            |key| match key {
+                "autoExportEnabled" => Some(0),
+                "clusterId" => Some(1),
+                "clusterName" => Some(2),
+                "copyPolicyItemsEnabled" => Some(3),
+                "copySettings" => Some(4),
+                "deleteCopiedBackups" => Some(5),
+                "deleteCopySnapshots" => Some(6),
+                "deleteSnapshots" => Some(7),
+                "export" => Some(8),
+                "extraRetentionSettings" => Some(9),
+                "links" => Some(10),
+                "nextSnapshot" => Some(11),
+                "policies" => Some(12),
+                "referenceHourOfDay" => Some(13),
+                "referenceMinuteOfHour" => Some(14),
+                "restoreWindowDays" => Some(15),
+                "updateCopySnapshots" => Some(16),
+                "updateSnapshots" => Some(17),
+                "useOrgAndGroupNamesInExportPrefix" => Some(18),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_export_enabled: f.optional(0, "autoExportEnabled"),
+            cluster_id: f.optional(1, "clusterId"),
+            cluster_name: f.optional(2, "clusterName"),
+            copy_policy_items_enabled: f.optional(3, "copyPolicyItemsEnabled"),
+            copy_settings: f.optional(4, "copySettings"),
+            delete_copied_backups: f.optional(5, "deleteCopiedBackups"),
+            delete_copy_snapshots: f.optional(6, "deleteCopySnapshots"),
+            delete_snapshots: f.optional(7, "deleteSnapshots"),
+            export: f.optional(8, "export"),
+            extra_retention_settings: f.optional(9, "extraRetentionSettings"),
+            links: f.optional(10, "links"),
+            next_snapshot: f.optional(11, "nextSnapshot"),
+            policies: f.required(12, "policies"),
+            reference_hour_of_day: f.optional(13, "referenceHourOfDay"),
+            reference_minute_of_hour: f.optional(14, "referenceMinuteOfHour"),
+            restore_window_days: f.optional(15, "restoreWindowDays"),
+            update_copy_snapshots: f.optional(16, "updateCopySnapshots"),
+            update_snapshots: f.optional(17, "updateSnapshots"),
+            use_org_and_group_names_in_export_prefix: f
+                .optional(18, "useOrgAndGroupNamesInExportPrefix"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotSchedule {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoExportEnabled", &self.auto_export_enabled)?;
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("copyPolicyItemsEnabled", &self.copy_policy_items_enabled)?;
+        w.optional("copySettings", &self.copy_settings)?;
+        w.optional("deleteCopiedBackups", &self.delete_copied_backups)?;
+        w.optional("deleteCopySnapshots", &self.delete_copy_snapshots)?;
+        w.optional("deleteSnapshots", &self.delete_snapshots)?;
+        w.optional("export", &self.export)?;
+        w.optional("extraRetentionSettings", &self.extra_retention_settings)?;
+        w.optional("links", &self.links)?;
+        w.optional("nextSnapshot", &self.next_snapshot)?;
+        w.required("policies", &self.policies)?;
+        w.optional("referenceHourOfDay", &self.reference_hour_of_day)?;
+        w.optional("referenceMinuteOfHour", &self.reference_minute_of_hour)?;
+        w.optional("restoreWindowDays", &self.restore_window_days)?;
+        w.optional("updateCopySnapshots", &self.update_copy_snapshots)?;
+        w.optional("updateSnapshots", &self.update_snapshots)?;
+        w.optional(
+            "useOrgAndGroupNamesInExportPrefix",
+            &self.use_org_and_group_names_in_export_prefix,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotSchedule);
 impl crate::validation::Validate for DiskBackupSnapshotSchedule {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static POLICIES: crate::validation::Rules = crate::validation::Rules {
@@ -168,8 +192,16 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             &self.auto_export_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "copyPolicyItemsEnabled",
             &self.copy_policy_items_enabled,
@@ -197,8 +229,12 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             &self.extra_retention_settings,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("nextSnapshot", &self.next_snapshot, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "nextSnapshot",
+            &self.next_snapshot,
+            &crate::validation::Rules::NONE,
+        );
         v.field("policies", &self.policies, &POLICIES);
         v.field(
             "referenceHourOfDay",
@@ -230,5 +266,6 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             &self.use_org_and_group_names_in_export_prefix,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,142 +2,73 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AdvancedDiskBackupSnapshotSchedulePolicy, AutoExportPolicyView,
     DeleteCopiedBackups20240805, DiskBackupCopySetting20240805, ExtraRetentionSetting,
     Link, ObjectId, ResourceName,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotSchedule20240805 {
     /// Flag that indicates whether the copy settings are automatically managed by MongoDB Cloud and sync to the cluster topology.
-    #[serde(
-        rename = "autoCopySettingsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_copy_settings_enabled: Option<bool>,
     /// Flag that indicates whether MongoDB Cloud automatically exports Cloud Backup Snapshots to the Export Bucket.
-    #[serde(
-        rename = "autoExportEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_export_enabled: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the cluster with the Snapshot you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster with the Snapshot you want to return.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Flag that indicates whether copy settings use `copyPolicyItems` instead of `frequencies`. When true, requests must supply `copyPolicyItems` and responses return `copyPolicyItems` only. When false or omitted, requests must supply `frequencies` and responses return `frequencies` only.
-    #[serde(
-        rename = "copyPolicyItemsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_policy_items_enabled: Option<bool>,
     /// List that contains a document for each copy setting item in the desired backup policy.
-    #[serde(rename = "copySettings", default, skip_serializing_if = "Option::is_none")]
     pub copy_settings: Option<Vec<DiskBackupCopySetting20240805>>,
     /// List that contains a document for each deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteCopiedBackups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_copied_backups: Option<Vec<DeleteCopiedBackups20240805>>,
     /// Flag that indicates whether to delete Snapshot copies that MongoDB Cloud took previously when their associated `copyPolicyItems` are removed from a `copySetting`. This option requires `copyPolicyItemsEnabled` to be true.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to delete Snapshots that MongoDB Cloud took previously when deleting the associated backup policy.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "deleteSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_snapshots: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<AutoExportPolicyView>,
     /// List that contains a document for each extra retention setting item in the desired backup policy.
-    #[serde(
-        rename = "extraRetentionSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Date and time when MongoDB Cloud takes the next Snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nextSnapshot", default, skip_serializing_if = "Option::is_none")]
     pub next_snapshot: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Rules set for this backup schedule.
     pub policies: Vec<AdvancedDiskBackupSnapshotSchedulePolicy>,
     /// Hour of day in Coordinated Universal Time (UTC) that represents when MongoDB Cloud takes the Snapshot.
-    #[serde(
-        rename = "referenceHourOfDay",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reference_hour_of_day: Option<i32>,
     /// Minute of the `referenceHourOfDay` that represents when MongoDB Cloud takes the Snapshot.
-    #[serde(
-        rename = "referenceMinuteOfHour",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reference_minute_of_hour: Option<i32>,
     /// Number of previous days that you can restore back to with Continuous Cloud Backup accuracy. You must specify a positive, non-zero integer. This parameter applies to continuous Cloud Backups only.
-    #[serde(
-        rename = "restoreWindowDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_window_days: Option<i32>,
     /// Flag that indicates whether to apply the retention changes for updated copy policy items to Snapshot copies that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "updateCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_copy_snapshots: Option<bool>,
     /// Flag that indicates whether to apply the retention changes in the updated backup policy to Snapshots that MongoDB Cloud took previously.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "updateSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_snapshots: Option<bool>,
     /// Flag that indicates whether to use organization and project names instead of organization and project UUIDs in the path to the metadata files that MongoDB Cloud uploads to your Export Bucket.
-    #[serde(
-        rename = "useOrgAndGroupNamesInExportPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_org_and_group_names_in_export_prefix: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupSnapshotSchedule20240805 {
     /// A value with the required fields set and every optional one `None`.
@@ -163,9 +94,100 @@ impl DiskBackupSnapshotSchedule20240805 {
             update_copy_snapshots: None,
             update_snapshots: None,
             use_org_and_group_names_in_export_prefix: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupSnapshotSchedule20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            20usize,
+            |key| match key {
+                "autoCopySettingsEnabled" => Some(0),
+                "autoExportEnabled" => Some(1),
+                "clusterId" => Some(2),
+                "clusterName" => Some(3),
+                "copyPolicyItemsEnabled" => Some(4),
+                "copySettings" => Some(5),
+                "deleteCopiedBackups" => Some(6),
+                "deleteCopySnapshots" => Some(7),
+                "deleteSnapshots" => Some(8),
+                "export" => Some(9),
+                "extraRetentionSettings" => Some(10),
+                "links" => Some(11),
+                "nextSnapshot" => Some(12),
+                "policies" => Some(13),
+                "referenceHourOfDay" => Some(14),
+                "referenceMinuteOfHour" => Some(15),
+                "restoreWindowDays" => Some(16),
+                "updateCopySnapshots" => Some(17),
+                "updateSnapshots" => Some(18),
+                "useOrgAndGroupNamesInExportPrefix" => Some(19),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_copy_settings_enabled: f.optional(0, "autoCopySettingsEnabled"),
+            auto_export_enabled: f.optional(1, "autoExportEnabled"),
+            cluster_id: f.optional(2, "clusterId"),
+            cluster_name: f.optional(3, "clusterName"),
+            copy_policy_items_enabled: f.optional(4, "copyPolicyItemsEnabled"),
+            copy_settings: f.optional(5, "copySettings"),
+            delete_copied_backups: f.optional(6, "deleteCopiedBackups"),
+            delete_copy_snapshots: f.optional(7, "deleteCopySnapshots"),
+            delete_snapshots: f.optional(8, "deleteSnapshots"),
+            export: f.optional(9, "export"),
+            extra_retention_settings: f.optional(10, "extraRetentionSettings"),
+            links: f.optional(11, "links"),
+            next_snapshot: f.optional(12, "nextSnapshot"),
+            policies: f.required(13, "policies"),
+            reference_hour_of_day: f.optional(14, "referenceHourOfDay"),
+            reference_minute_of_hour: f.optional(15, "referenceMinuteOfHour"),
+            restore_window_days: f.optional(16, "restoreWindowDays"),
+            update_copy_snapshots: f.optional(17, "updateCopySnapshots"),
+            update_snapshots: f.optional(18, "updateSnapshots"),
+            use_org_and_group_names_in_export_prefix: f
+                .optional(19, "useOrgAndGroupNamesInExportPrefix"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupSnapshotSchedule20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoCopySettingsEnabled", &self.auto_copy_settings_enabled)?;
+        w.optional("autoExportEnabled", &self.auto_export_enabled)?;
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("copyPolicyItemsEnabled", &self.copy_policy_items_enabled)?;
+        w.optional("copySettings", &self.copy_settings)?;
+        w.optional("deleteCopiedBackups", &self.delete_copied_backups)?;
+        w.optional("deleteCopySnapshots", &self.delete_copy_snapshots)?;
+        w.optional("deleteSnapshots", &self.delete_snapshots)?;
+        w.optional("export", &self.export)?;
+        w.optional("extraRetentionSettings", &self.extra_retention_settings)?;
+        w.optional("links", &self.links)?;
+        w.optional("nextSnapshot", &self.next_snapshot)?;
+        w.required("policies", &self.policies)?;
+        w.optional("referenceHourOfDay", &self.reference_hour_of_day)?;
+        w.optional("referenceMinuteOfHour", &self.reference_minute_of_hour)?;
+        w.optional("restoreWindowDays", &self.restore_window_days)?;
+        w.optional("updateCopySnapshots", &self.update_copy_snapshots)?;
+        w.optional("updateSnapshots", &self.update_snapshots)?;
+        w.optional(
+            "useOrgAndGroupNamesInExportPrefix",
+            &self.use_org_and_group_names_in_export_prefix,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupSnapshotSchedule20240805);
 impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static POLICIES: crate::validation::Rules = crate::validation::Rules {
@@ -182,8 +204,16 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
             &self.auto_export_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "copyPolicyItemsEnabled",
             &self.copy_policy_items_enabled,
@@ -211,8 +241,12 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
             &self.extra_retention_settings,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("nextSnapshot", &self.next_snapshot, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "nextSnapshot",
+            &self.next_snapshot,
+            &crate::validation::Rules::NONE,
+        );
         v.field("policies", &self.policies, &POLICIES);
         v.field(
             "referenceHourOfDay",
@@ -244,5 +278,6 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
             &self.use_org_and_group_names_in_export_prefix,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
 /// Specifications for one time-based copy policy item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// Human-readable label that identifies the frequency type associated with the copy policy.
-    #[serde(rename = "frequencyType")]
     pub frequency_type: DiskBackupCopyPolicyItemFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures snapshot copy retention.
-    #[serde(rename = "retentionUnit")]
     pub retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot copy.
-    #[serde(rename = "retentionValue")]
     pub retention_value: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl DiskBackupTimeBasedCopyPolicyItem {
     /// A value with the required fields set and every optional one `None`.
@@ -34,19 +32,59 @@ impl DiskBackupTimeBasedCopyPolicyItem {
             id: None,
             retention_unit,
             retention_value,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for DiskBackupTimeBasedCopyPolicyItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "frequencyType" => Some(0),
+                "id" => Some(1),
+                "retentionUnit" => Some(2),
+                "retentionValue" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            frequency_type: f.required(0, "frequencyType"),
+            id: f.optional(1, "id"),
+            retention_unit: f.required(2, "retentionUnit"),
+            retention_value: f.required(3, "retentionValue"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DiskBackupTimeBasedCopyPolicyItem {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        w.required("retentionUnit", &self.retention_unit)?;
+        w.required("retentionValue", &self.retention_value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DiskBackupTimeBasedCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
         v.field(
             "retentionValue",
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Unit of time in which MongoDB Cloud measures snapshot copy retention.

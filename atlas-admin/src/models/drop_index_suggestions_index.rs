@@ -2,31 +2,73 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropIndexSuggestionsIndex {
     /// Usage count (since last restart) of index.
-    #[serde(rename = "accessCount", default, skip_serializing_if = "Option::is_none")]
     pub access_count: Option<i64>,
     /// List that contains documents that specify a key in the index and its sort order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<Vec<::serde_json::Value>>,
     /// Name of index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// List that contains strings that specifies the shards where the index is found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shards: Option<Vec<String>>,
     /// Date of most recent usage of index. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Size of index.
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DropIndexSuggestionsIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "accessCount" => Some(0),
+                "index" => Some(1),
+                "name" => Some(2),
+                "namespace" => Some(3),
+                "shards" => Some(4),
+                "since" => Some(5),
+                "sizeBytes" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            access_count: f.optional(0, "accessCount"),
+            index: f.optional(1, "index"),
+            name: f.optional(2, "name"),
+            namespace: f.optional(3, "namespace"),
+            shards: f.optional(4, "shards"),
+            since: f.optional(5, "since"),
+            size_bytes: f.optional(6, "sizeBytes"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DropIndexSuggestionsIndex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("accessCount", &self.access_count)?;
+        w.optional("index", &self.index)?;
+        w.optional("name", &self.name)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("shards", &self.shards)?;
+        w.optional("since", &self.since)?;
+        w.optional("sizeBytes", &self.size_bytes)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DropIndexSuggestionsIndex);
 impl crate::validation::Validate for DropIndexSuggestionsIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accessCount", &self.access_count, &crate::validation::Rules::NONE);
@@ -36,5 +78,6 @@ impl crate::validation::Validate for DropIndexSuggestionsIndex {
         v.field("shards", &self.shards, &crate::validation::Rules::NONE);
         v.field("since", &self.since, &crate::validation::Rules::NONE);
         v.field("sizeBytes", &self.size_bytes, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,39 +2,78 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::DropIndexSuggestionsIndex;
 /// Response that contains Performance Advisor drop index suggestions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropIndexSuggestionsResponse {
     /// List that contains the documents with information about the hidden indexes that the Performance Advisor suggests to remove.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "hiddenIndexes", default, skip_serializing_if = "Option::is_none")]
     pub hidden_indexes: Option<Vec<DropIndexSuggestionsIndex>>,
     /// List that contains the documents with information about the redundant indexes that the Performance Advisor suggests to remove.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "redundantIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub redundant_indexes: Option<Vec<DropIndexSuggestionsIndex>>,
     /// List that contains the documents with information about the unused indexes that the Performance Advisor suggests to remove.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "unusedIndexes", default, skip_serializing_if = "Option::is_none")]
     pub unused_indexes: Option<Vec<DropIndexSuggestionsIndex>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for DropIndexSuggestionsResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "hiddenIndexes" => Some(0),
+                "redundantIndexes" => Some(1),
+                "unusedIndexes" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            hidden_indexes: f.optional(0, "hiddenIndexes"),
+            redundant_indexes: f.optional(1, "redundantIndexes"),
+            unused_indexes: f.optional(2, "unusedIndexes"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DropIndexSuggestionsResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("hiddenIndexes", &self.hidden_indexes)?;
+        w.optional("redundantIndexes", &self.redundant_indexes)?;
+        w.optional("unusedIndexes", &self.unused_indexes)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DropIndexSuggestionsResponse);
 impl crate::validation::Validate for DropIndexSuggestionsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("hiddenIndexes", &self.hidden_indexes, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "hiddenIndexes",
+            &self.hidden_indexes,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "redundantIndexes",
             &self.redundant_indexes,
             &crate::validation::Rules::NONE,
         );
-        v.field("unusedIndexes", &self.unused_indexes, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "unusedIndexes",
+            &self.unused_indexes,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwskmsearPrivateEndpoint, AzureKeyVaultEarPrivateEndpoint};
 /// Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,29 +17,53 @@ impl EarPrivateEndpoint {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "cloudProvider";
 }
-impl Serialize for EarPrivateEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for EarPrivateEndpoint {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for EarPrivateEndpoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AzureKeyVault(v) => v.serialize(serializer),
-            Self::Awskmsear(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::AzureKeyVault(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AZURE"])),
+                )
+            }
+            Self::Awskmsear(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AWS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for EarPrivateEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for EarPrivateEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "cloudProvider") {
-                Some("AZURE") => Self::AzureKeyVault(crate::codec::decode(value)?),
-                Some("AWS") => Self::Awskmsear(crate::codec::decode(value)?),
+                Some("AZURE") => {
+                    Self::AzureKeyVault(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("AWS") => Self::Awskmsear(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(EarPrivateEndpoint);
 impl From<AzureKeyVaultEarPrivateEndpoint> for EarPrivateEndpoint {
     fn from(value: AzureKeyVaultEarPrivateEndpoint) -> Self {
         Self::AzureKeyVault(value)

@@ -2,22 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// MongoDB employee granted access level and expiration for a cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmployeeAccessGrantView {
     /// Expiration date for the employee access grant. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "expirationTime")]
     pub expiration_time: ::chrono::DateTime<::chrono::Utc>,
     /// Level of access to grant to MongoDB Employees.
-    #[serde(rename = "grantType")]
     pub grant_type: EmployeeAccessGrantViewGrantType,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl EmployeeAccessGrantView {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +28,45 @@ impl EmployeeAccessGrantView {
             expiration_time,
             grant_type,
             links: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for EmployeeAccessGrantView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "expirationTime" => Some(0),
+                "grantType" => Some(1),
+                "links" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            expiration_time: f.required(0, "expirationTime"),
+            grant_type: f.required(1, "grantType"),
+            links: f.optional(2, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for EmployeeAccessGrantView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("expirationTime", &self.expiration_time)?;
+        w.required("grantType", &self.grant_type)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(EmployeeAccessGrantView);
 impl crate::validation::Validate for EmployeeAccessGrantView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -40,7 +75,8 @@ impl crate::validation::Validate for EmployeeAccessGrantView {
             &crate::validation::Rules::NONE,
         );
         v.field("grantType", &self.grant_type, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Level of access to grant to MongoDB Employees.

@@ -2,24 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwskmsConfiguration, AzureKeyVault, GoogleCloudKms};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EncryptionAtRest {
-    #[serde(rename = "awsKms", default, skip_serializing_if = "Option::is_none")]
     pub aws_kms: Option<AwskmsConfiguration>,
-    #[serde(rename = "azureKeyVault", default, skip_serializing_if = "Option::is_none")]
     pub azure_key_vault: Option<AzureKeyVault>,
     /// Flag that indicates whether Encryption at Rest for Dedicated Search Nodes is enabled in the specified project.
-    #[serde(
-        rename = "enabledForSearchNodes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enabled_for_search_nodes: Option<bool>,
-    #[serde(rename = "googleCloudKms", default, skip_serializing_if = "Option::is_none")]
     pub google_cloud_kms: Option<GoogleCloudKms>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for EncryptionAtRest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "awsKms" => Some(0),
+                "azureKeyVault" => Some(1),
+                "enabledForSearchNodes" => Some(2),
+                "googleCloudKms" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws_kms: f.optional(0, "awsKms"),
+            azure_key_vault: f.optional(1, "azureKeyVault"),
+            enabled_for_search_nodes: f.optional(2, "enabledForSearchNodes"),
+            google_cloud_kms: f.optional(3, "googleCloudKms"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for EncryptionAtRest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("awsKms", &self.aws_kms)?;
+        w.optional("azureKeyVault", &self.azure_key_vault)?;
+        w.optional("enabledForSearchNodes", &self.enabled_for_search_nodes)?;
+        w.optional("googleCloudKms", &self.google_cloud_kms)?;
+        Ok(())
+    }
+}
+crate::codec::object!(EncryptionAtRest);
 impl crate::validation::Validate for EncryptionAtRest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("awsKms", &self.aws_kms, &crate::validation::Rules::NONE);
@@ -34,5 +66,6 @@ impl crate::validation::Validate for EncryptionAtRest {
             &self.google_cloud_kms,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsPrivateLinkConnection, AzurePrivateLinkConnection, GcpEndpointService};
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndpointService {
@@ -19,35 +18,67 @@ impl EndpointService {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "cloudProvider";
 }
-impl Serialize for EndpointService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for EndpointService {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for EndpointService {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AwsPrivateLinkConnection(v) => v.serialize(serializer),
-            Self::AzurePrivateLinkConnection(v) => v.serialize(serializer),
-            Self::Gcp(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::AwsPrivateLinkConnection(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AWS"])),
+                )
+            }
+            Self::AzurePrivateLinkConnection(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AZURE"])),
+                )
+            }
+            Self::Gcp(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["GCP"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for EndpointService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for EndpointService {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "cloudProvider") {
                 Some("AWS") => {
-                    Self::AwsPrivateLinkConnection(crate::codec::decode(value)?)
+                    Self::AwsPrivateLinkConnection(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("AZURE") => {
-                    Self::AzurePrivateLinkConnection(crate::codec::decode(value)?)
+                    Self::AzurePrivateLinkConnection(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
-                Some("GCP") => Self::Gcp(crate::codec::decode(value)?),
+                Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(EndpointService);
 impl From<AwsPrivateLinkConnection> for EndpointService {
     fn from(value: AwsPrivateLinkConnection) -> Self {
         Self::AwsPrivateLinkConnection(value)

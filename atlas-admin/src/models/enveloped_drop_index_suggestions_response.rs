@@ -2,27 +2,26 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DropIndexSuggestionsResponse, Link};
 /// Response envelope that wraps the response payload in `content` and includes response metadata such as `status` and `locations`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopedDropIndexSuggestionsResponse {
     pub content: DropIndexSuggestionsResponse,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// URLs of resources created by this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
     /// HTTP status code returned with this response.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl EnvelopedDropIndexSuggestionsResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -32,9 +31,48 @@ impl EnvelopedDropIndexSuggestionsResponse {
             links: None,
             locations: None,
             status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for EnvelopedDropIndexSuggestionsResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "content" => Some(0),
+                "links" => Some(1),
+                "locations" => Some(2),
+                "status" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            content: f.required(0, "content"),
+            links: f.optional(1, "links"),
+            locations: f.optional(2, "locations"),
+            status: f.required_option(3, "status", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for EnvelopedDropIndexSuggestionsResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("content", &self.content)?;
+        w.optional("links", &self.links)?;
+        w.optional("locations", &self.locations)?;
+        w.required_option("status", &self.status, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(EnvelopedDropIndexSuggestionsResponse);
 impl crate::validation::Validate for EnvelopedDropIndexSuggestionsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOCATIONS: crate::validation::Rules = crate::validation::Rules {
@@ -47,8 +85,9 @@ impl crate::validation::Validate for EnvelopedDropIndexSuggestionsResponse {
             ..crate::validation::Rules::NONE
         };
         v.field("content", &self.content, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("locations", &self.locations, &LOCATIONS);
-        v.field("status", &self.status, &STATUS);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("locations", &self.locations, &LOCATIONS);
+        v.read_only_field("status", &self.status, &STATUS);
+        v.extra(&self.extra, &[]);
     }
 }

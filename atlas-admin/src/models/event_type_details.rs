@@ -2,30 +2,73 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// A singular type of event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventTypeDetails {
     /// Whether or not this event type can be configured as an alert via the API.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alertable: Option<bool>,
     /// Description of the event type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Enum representation of the event type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for EventTypeDetails {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "alertable" => Some(0),
+                "description" => Some(1),
+                "eventType" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            alertable: f.optional(0, "alertable"),
+            description: f.optional(1, "description"),
+            event_type: f.optional(2, "eventType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for EventTypeDetails {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("alertable", &self.alertable)?;
+        w.optional("description", &self.description)?;
+        w.optional("eventType", &self.event_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(EventTypeDetails);
 impl crate::validation::Validate for EventTypeDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("alertable", &self.alertable, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("eventType", &self.event_type, &crate::validation::Rules::NONE);
+        v.read_only_field("alertable", &self.alertable, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "eventType",
+            &self.event_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

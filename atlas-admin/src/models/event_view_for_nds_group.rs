@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AlertAudit, AlertConfigAudit, ApiUserEventViewForNdsGroup, AppServiceEventView,
     AtlasResourcePolicyAuditForNdsGroup, AutomationConfigEventView,
@@ -45,47 +44,90 @@ pub enum EventViewForNdsGroup {
     ChartsAudit(ChartsAudit),
     AtlasResourcePolicyAuditForNdsGroup(AtlasResourcePolicyAuditForNdsGroup),
 }
-impl Serialize for EventViewForNdsGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for EventViewForNdsGroup {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::DefaultEventViewForNdsGroup(Default::default())
+    }
+}
+impl ::serde::Serialize for EventViewForNdsGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DefaultEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::AlertAudit(v) => v.serialize(serializer),
-            Self::AlertConfigAudit(v) => v.serialize(serializer),
-            Self::ApiUserEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::ServiceAccountGroupEvents(v) => v.serialize(serializer),
-            Self::AutomationConfigEventView(v) => v.serialize(serializer),
-            Self::AppServiceEventView(v) => v.serialize(serializer),
-            Self::BillingEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::ClusterEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::DataExplorerAccessedEventView(v) => v.serialize(serializer),
-            Self::DataExplorerEvent(v) => v.serialize(serializer),
-            Self::FtsIndexAuditView(v) => v.serialize(serializer),
-            Self::HostEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::HostMetricEvent(v) => v.serialize(serializer),
-            Self::NdsAuditViewForNdsGroup(v) => v.serialize(serializer),
-            Self::NdsAutoScalingAuditViewForNdsGroup(v) => v.serialize(serializer),
-            Self::NdsServerlessInstanceAuditView(v) => v.serialize(serializer),
-            Self::NdsTenantEndpointAuditView(v) => v.serialize(serializer),
-            Self::ForNdsGroup(v) => v.serialize(serializer),
-            Self::SearchDeploymentAuditView(v) => v.serialize(serializer),
-            Self::TeamEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::UserEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::ResourceEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::StreamsEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::StreamProcessorEventViewForNdsGroup(v) => v.serialize(serializer),
-            Self::ChartsAudit(v) => v.serialize(serializer),
-            Self::AtlasResourcePolicyAuditForNdsGroup(v) => v.serialize(serializer),
+            Self::DefaultEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AlertAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::AlertConfigAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::ApiUserEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ServiceAccountGroupEvents(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AutomationConfigEventView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AppServiceEventView(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::BillingEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ClusterEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::DataExplorerAccessedEventView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::DataExplorerEvent(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::FtsIndexAuditView(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::HostEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::HostMetricEvent(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::NdsAuditViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::NdsAutoScalingAuditViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::NdsServerlessInstanceAuditView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::NdsTenantEndpointAuditView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ForNdsGroup(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::SearchDeploymentAuditView(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::TeamEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::UserEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ResourceEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::StreamsEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::StreamProcessorEventViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::ChartsAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::AtlasResourcePolicyAuditForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for EventViewForNdsGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for EventViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "EventViewForNdsGroup",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -348,7 +390,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::DefaultEventViewForNdsGroup)
                     },
                 },
@@ -377,7 +419,9 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                             &["ALERT_ACKNOWLEDGED_AUDIT", "ALERT_UNACKNOWLEDGED_AUDIT"],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::AlertAudit),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::AlertAudit)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -411,7 +455,8 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::AlertConfigAudit)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::AlertConfigAudit)
                     },
                 },
                 crate::codec::Candidate {
@@ -452,7 +497,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ApiUserEventViewForNdsGroup)
                     },
                 },
@@ -494,7 +539,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ServiceAccountGroupEvents)
                     },
                 },
@@ -518,7 +563,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                     required: &["eventTypeName"],
                     enums: &[("eventTypeName", &["AUTOMATION_CONFIG_PUBLISHED_AUDIT"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AutomationConfigEventView)
                     },
                 },
@@ -553,7 +598,8 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::AppServiceEventView)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::AppServiceEventView)
                     },
                 },
                 crate::codec::Candidate {
@@ -596,7 +642,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::BillingEventViewForNdsGroup)
                     },
                 },
@@ -619,7 +665,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ClusterEventViewForNdsGroup)
                     },
                 },
@@ -656,7 +702,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::DataExplorerAccessedEventView)
                     },
                 },
@@ -681,7 +727,8 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                     required: &["eventTypeName"],
                     enums: &[("eventTypeName", &["DATA_EXPLORER_SESSION_CREATED"])],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::DataExplorerEvent)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::DataExplorerEvent)
                     },
                 },
                 crate::codec::Candidate {
@@ -723,7 +770,8 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::FtsIndexAuditView)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::FtsIndexAuditView)
                     },
                 },
                 crate::codec::Candidate {
@@ -796,7 +844,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::HostEventViewForNdsGroup)
                     },
                 },
@@ -827,7 +875,8 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::HostMetricEvent)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::HostMetricEvent)
                     },
                 },
                 crate::codec::Candidate {
@@ -1152,7 +1201,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::NdsAuditViewForNdsGroup)
                     },
                 },
@@ -1201,7 +1250,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::NdsAutoScalingAuditViewForNdsGroup)
                     },
                 },
@@ -1239,7 +1288,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::NdsServerlessInstanceAuditView)
                     },
                 },
@@ -1281,7 +1330,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::NdsTenantEndpointAuditView)
                     },
                 },
@@ -1316,7 +1365,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::ForNdsGroup)
+                        crate::codec::FromJson::from_json(value).map(Self::ForNdsGroup)
                     },
                 },
                 crate::codec::Candidate {
@@ -1348,7 +1397,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::SearchDeploymentAuditView)
                     },
                 },
@@ -1382,7 +1431,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::TeamEventViewForNdsGroup)
                     },
                 },
@@ -1421,7 +1470,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::UserEventViewForNdsGroup)
                     },
                 },
@@ -1456,7 +1505,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ResourceEventViewForNdsGroup)
                     },
                 },
@@ -1474,7 +1523,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                     required: &["eventTypeName"],
                     enums: &[("eventTypeName", &["MAX_PROCESSOR_COUNT_REACHED"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::StreamsEventViewForNdsGroup)
                     },
                 },
@@ -1515,7 +1564,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::StreamProcessorEventViewForNdsGroup)
                     },
                 },
@@ -1551,7 +1600,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::ChartsAudit)
+                        crate::codec::FromJson::from_json(value).map(Self::ChartsAudit)
                     },
                 },
                 crate::codec::Candidate {
@@ -1577,7 +1626,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
                     required: &["eventTypeName"],
                     enums: &[("eventTypeName", &["RESOURCE_POLICY_VIOLATED"])],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AtlasResourcePolicyAuditForNdsGroup)
                     },
                 },
@@ -1585,6 +1634,7 @@ impl<'de> Deserialize<'de> for EventViewForNdsGroup {
         )
     }
 }
+crate::codec::deserialize_via_json!(EventViewForNdsGroup);
 impl crate::validation::Validate for EventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

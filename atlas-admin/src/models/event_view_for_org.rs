@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AlertAudit, AlertConfigAudit, ApiUserEventViewForOrg, AtlasResourcePolicyAuditForOrg,
     BillingEventViewForOrg, DefaultEventViewForOrg, NdsAuditViewForOrg,
@@ -24,32 +23,41 @@ pub enum EventViewForOrg {
     Resource(ResourceEventViewForOrg),
     AtlasResourcePolicyAudit(AtlasResourcePolicyAuditForOrg),
 }
-impl Serialize for EventViewForOrg {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for EventViewForOrg {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Default(Default::default())
+    }
+}
+impl ::serde::Serialize for EventViewForOrg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Default(v) => v.serialize(serializer),
-            Self::AlertAudit(v) => v.serialize(serializer),
-            Self::AlertConfigAudit(v) => v.serialize(serializer),
-            Self::ApiUser(v) => v.serialize(serializer),
-            Self::ServiceAccountOrgEvents(v) => v.serialize(serializer),
-            Self::Billing(v) => v.serialize(serializer),
-            Self::NdsAudit(v) => v.serialize(serializer),
-            Self::Org(v) => v.serialize(serializer),
-            Self::TeamEvent(v) => v.serialize(serializer),
-            Self::User(v) => v.serialize(serializer),
-            Self::Resource(v) => v.serialize(serializer),
-            Self::AtlasResourcePolicyAudit(v) => v.serialize(serializer),
+            Self::Default(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::AlertAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::AlertConfigAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::ApiUser(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::ServiceAccountOrgEvents(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::Billing(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::NdsAudit(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Org(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TeamEvent(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::User(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Resource(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::AtlasResourcePolicyAudit(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for EventViewForOrg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for EventViewForOrg {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "EventViewForOrg",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -155,7 +163,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Default),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Default)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -182,7 +192,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             &["ALERT_ACKNOWLEDGED_AUDIT", "ALERT_UNACKNOWLEDGED_AUDIT"],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::AlertAudit),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::AlertAudit)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -216,7 +228,8 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::AlertConfigAudit)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::AlertConfigAudit)
                     },
                 },
                 crate::codec::Candidate {
@@ -256,7 +269,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::ApiUser),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::ApiUser)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -296,7 +311,7 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ServiceAccountOrgEvents)
                     },
                 },
@@ -407,7 +422,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Billing),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Billing)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -440,7 +457,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::NdsAudit),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::NdsAudit)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -551,7 +570,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Org),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Org)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -586,7 +607,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::TeamEvent),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::TeamEvent)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -624,7 +647,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::User),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::User)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -649,7 +674,9 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                     enums: &[
                         ("eventTypeName", &["TAGS_MODIFIED", "GROUP_TAGS_MODIFIED"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Resource),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Resource)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -682,7 +709,7 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AtlasResourcePolicyAudit)
                     },
                 },
@@ -690,6 +717,7 @@ impl<'de> Deserialize<'de> for EventViewForOrg {
         )
     }
 }
+crate::codec::deserialize_via_json!(EventViewForOrg);
 impl crate::validation::Validate for EventViewForOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,40 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// State of the Export Job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportStatus {
     /// Count of collections whose documents were exported to the Export Bucket.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "exportedCollections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exported_collections: Option<i32>,
     /// Total count of collections whose documents will be exported to the Export Bucket.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "totalCollections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_collections: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ExportStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "exportedCollections" => Some(0),
+                "totalCollections" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            exported_collections: f.optional(0, "exportedCollections"),
+            total_collections: f.optional(1, "totalCollections"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ExportStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("exportedCollections", &self.exported_collections)?;
+        w.optional("totalCollections", &self.total_collections)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ExportStatus);
 impl crate::validation::Validate for ExportStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "exportedCollections",
             &self.exported_collections,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "totalCollections",
             &self.total_collections,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,21 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Extra retention setting item in the desired backup policy.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtraRetentionSetting {
     /// The frequency type for the extra retention settings for the cluster.
-    #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<ExtraRetentionSettingFrequencyType>,
     /// The number of extra retention days for the cluster.
-    #[serde(rename = "retentionDays", default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ExtraRetentionSetting {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "frequencyType" => Some(0),
+                "retentionDays" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            frequency_type: f.optional(0, "frequencyType"),
+            retention_days: f.optional(1, "retentionDays"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ExtraRetentionSetting {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("frequencyType", &self.frequency_type)?;
+        w.optional("retentionDays", &self.retention_days)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ExtraRetentionSetting);
 impl crate::validation::Validate for ExtraRetentionSetting {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.field("retentionDays", &self.retention_days, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The frequency type for the extra retention settings for the cluster.

@@ -2,28 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// MongoDB Cloud user linked to this federated authentication.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederatedUser {
     /// Email address of the MongoDB Cloud user linked to the federated organization.
-    #[serde(rename = "emailAddress")]
     pub email_address: String,
     /// Unique 24-hexadecimal digit string that identifies the federation to which this MongoDB Cloud user belongs.
-    #[serde(rename = "federationSettingsId")]
     pub federation_settings_id: ObjectId,
     /// First or given name that belongs to the MongoDB Cloud user.
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// Last name, family name, or surname that belongs to the MongoDB Cloud user.
-    #[serde(rename = "lastName")]
     pub last_name: String,
     /// Unique 24-hexadecimal digit string that identifies this user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl FederatedUser {
     /// A value with the required fields set and every optional one `None`.
@@ -39,9 +36,51 @@ impl FederatedUser {
             first_name,
             last_name,
             user_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for FederatedUser {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "emailAddress" => Some(0),
+                "federationSettingsId" => Some(1),
+                "firstName" => Some(2),
+                "lastName" => Some(3),
+                "userId" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            email_address: f.required(0, "emailAddress"),
+            federation_settings_id: f.required(1, "federationSettingsId"),
+            first_name: f.required(2, "firstName"),
+            last_name: f.required(3, "lastName"),
+            user_id: f.optional(4, "userId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederatedUser {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("emailAddress", &self.email_address)?;
+        w.required("federationSettingsId", &self.federation_settings_id)?;
+        w.required("firstName", &self.first_name)?;
+        w.required("lastName", &self.last_name)?;
+        w.optional("userId", &self.user_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederatedUser);
 impl crate::validation::Validate for FederatedUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);
@@ -52,6 +91,7 @@ impl crate::validation::Validate for FederatedUser {
         );
         v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
         v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
-        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     FederationOidcWorkforceIdentityProvider, FederationOidcWorkloadIdentityProvider,
     FederationSamlIdentityProvider,
@@ -13,23 +12,28 @@ pub enum FederationIdentityProvider {
     OidcWorkforce(FederationOidcWorkforceIdentityProvider),
     OidcWorkload(FederationOidcWorkloadIdentityProvider),
 }
-impl Serialize for FederationIdentityProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for FederationIdentityProvider {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Saml(Default::default())
+    }
+}
+impl ::serde::Serialize for FederationIdentityProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Saml(v) => v.serialize(serializer),
-            Self::OidcWorkforce(v) => v.serialize(serializer),
-            Self::OidcWorkload(v) => v.serialize(serializer),
+            Self::Saml(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OidcWorkforce(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OidcWorkload(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for FederationIdentityProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for FederationIdentityProvider {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "FederationIdentityProvider",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -62,7 +66,9 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         ("responseSignatureAlgorithm", &["SHA-1", "SHA-256"]),
                         ("status", &["ACTIVE", "INACTIVE"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Saml),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Saml)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -91,7 +97,7 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         ("protocol", &["SAML", "OIDC"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OidcWorkforce)
+                        crate::codec::FromJson::from_json(value).map(Self::OidcWorkforce)
                     },
                 },
                 crate::codec::Candidate {
@@ -118,13 +124,14 @@ impl<'de> Deserialize<'de> for FederationIdentityProvider {
                         ("protocol", &["SAML", "OIDC"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OidcWorkload)
+                        crate::codec::FromJson::from_json(value).map(Self::OidcWorkload)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(FederationIdentityProvider);
 impl crate::validation::Validate for FederationIdentityProvider {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

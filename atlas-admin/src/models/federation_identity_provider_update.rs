@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     FederationOidcWorkforceIdentityProviderUpdate,
     FederationOidcWorkloadIdentityProviderUpdate, FederationSamlIdentityProviderUpdate,
@@ -13,23 +12,28 @@ pub enum FederationIdentityProviderUpdate {
     OidcWorkforce(FederationOidcWorkforceIdentityProviderUpdate),
     OidcWorkload(FederationOidcWorkloadIdentityProviderUpdate),
 }
-impl Serialize for FederationIdentityProviderUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for FederationIdentityProviderUpdate {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Saml(Default::default())
+    }
+}
+impl ::serde::Serialize for FederationIdentityProviderUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Saml(v) => v.serialize(serializer),
-            Self::OidcWorkforce(v) => v.serialize(serializer),
-            Self::OidcWorkload(v) => v.serialize(serializer),
+            Self::Saml(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OidcWorkforce(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::OidcWorkload(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for FederationIdentityProviderUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "FederationIdentityProviderUpdate",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -55,7 +59,9 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         ("responseSignatureAlgorithm", &["SHA-1", "SHA-256"]),
                         ("status", &["ACTIVE", "INACTIVE"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Saml),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Saml)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -79,7 +85,7 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         ("protocol", &["SAML", "OIDC"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OidcWorkforce)
+                        crate::codec::FromJson::from_json(value).map(Self::OidcWorkforce)
                     },
                 },
                 crate::codec::Candidate {
@@ -101,13 +107,14 @@ impl<'de> Deserialize<'de> for FederationIdentityProviderUpdate {
                         ("protocol", &["SAML", "OIDC"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::OidcWorkload)
+                        crate::codec::FromJson::from_json(value).map(Self::OidcWorkload)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(FederationIdentityProviderUpdate);
 impl crate::validation::Validate for FederationIdentityProviderUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     FederationOidcWorkforceIdentityProvider, FederationOidcWorkloadIdentityProvider,
 };
@@ -11,22 +10,27 @@ pub enum FederationOidcIdentityProvider {
     Workforce(FederationOidcWorkforceIdentityProvider),
     Workload(FederationOidcWorkloadIdentityProvider),
 }
-impl Serialize for FederationOidcIdentityProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for FederationOidcIdentityProvider {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Workforce(Default::default())
+    }
+}
+impl ::serde::Serialize for FederationOidcIdentityProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Workforce(v) => v.serialize(serializer),
-            Self::Workload(v) => v.serialize(serializer),
+            Self::Workforce(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Workload(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for FederationOidcIdentityProvider {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "FederationOidcIdentityProvider",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -54,7 +58,9 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
                         ("idpType", &["WORKFORCE", "WORKLOAD"]),
                         ("protocol", &["SAML", "OIDC"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Workforce),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Workforce)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -79,12 +85,15 @@ impl<'de> Deserialize<'de> for FederationOidcIdentityProvider {
                         ("idpType", &["WORKFORCE", "WORKLOAD"]),
                         ("protocol", &["SAML", "OIDC"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Workload),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Workload)
+                    },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(FederationOidcIdentityProvider);
 impl crate::validation::Validate for FederationOidcIdentityProvider {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

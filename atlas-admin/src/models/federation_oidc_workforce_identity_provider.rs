@@ -2,106 +2,133 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId};
 /// OIDC WORKFORCE
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkforceIdentityProvider {
     /// List that contains the domains associated with the identity provider.
-    #[serde(
-        rename = "associatedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub associated_domains: Option<Vec<String>>,
     /// List that contains the connected organization configurations associated with the identity provider.
-    #[serde(rename = "associatedOrgs", default, skip_serializing_if = "Option::is_none")]
     pub associated_orgs: Option<Vec<ConnectedOrgConfig>>,
     /// Identifier of the intended recipient of the token.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    #[serde(
-        rename = "authorizationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_type: Option<
         FederationOidcWorkforceIdentityProviderAuthorizationType,
     >,
     /// Client identifier that is assigned to an application by the Identity Provider.
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub client_id: Option<Option<String>>,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Identifier of the claim which contains IdP Group IDs in the token.
-    #[serde(
-        rename = "groupsClaim",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub groups_claim: Option<Option<String>>,
     /// Unique 24-hexadecimal digit string that identifies the identity provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationOidcWorkforceIdentityProviderIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
-    #[serde(rename = "oktaIdpId")]
     pub okta_idp_id: Option<IdentityProviderId>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationOidcWorkforceIdentityProviderProtocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
-    #[serde(
-        rename = "requestedScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requested_scopes: Option<Vec<String>>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Identifier of the claim which contains the user ID in the token.
-    #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FederationOidcWorkforceIdentityProvider {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            17usize,
+            |key| match key {
+                "associatedDomains" => Some(0),
+                "associatedOrgs" => Some(1),
+                "audience" => Some(2),
+                "authorizationType" => Some(3),
+                "clientId" => Some(4),
+                "createdAt" => Some(5),
+                "description" => Some(6),
+                "displayName" => Some(7),
+                "groupsClaim" => Some(8),
+                "id" => Some(9),
+                "idpType" => Some(10),
+                "issuerUri" => Some(11),
+                "oktaIdpId" => Some(12),
+                "protocol" => Some(13),
+                "requestedScopes" => Some(14),
+                "updatedAt" => Some(15),
+                "userClaim" => Some(16),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            associated_domains: f.optional(0, "associatedDomains"),
+            associated_orgs: f.optional(1, "associatedOrgs"),
+            audience: f.nullable(2, "audience"),
+            authorization_type: f.optional(3, "authorizationType"),
+            client_id: f.nullable(4, "clientId"),
+            created_at: f.optional(5, "createdAt"),
+            description: f.nullable(6, "description"),
+            display_name: f.optional(7, "displayName"),
+            groups_claim: f.nullable(8, "groupsClaim"),
+            id: f.required_option(9, "id", true),
+            idp_type: f.optional(10, "idpType"),
+            issuer_uri: f.optional(11, "issuerUri"),
+            okta_idp_id: f.required_option(12, "oktaIdpId", true),
+            protocol: f.optional(13, "protocol"),
+            requested_scopes: f.optional(14, "requestedScopes"),
+            updated_at: f.nullable(15, "updatedAt"),
+            user_claim: f.optional(16, "userClaim"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationOidcWorkforceIdentityProvider {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("associatedDomains", &self.associated_domains)?;
+        w.optional("associatedOrgs", &self.associated_orgs)?;
+        w.nullable("audience", &self.audience)?;
+        w.optional("authorizationType", &self.authorization_type)?;
+        w.nullable("clientId", &self.client_id)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.nullable("groupsClaim", &self.groups_claim)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.required_option("oktaIdpId", &self.okta_idp_id, false)?;
+        w.optional("protocol", &self.protocol)?;
+        w.optional("requestedScopes", &self.requested_scopes)?;
+        w.nullable("updatedAt", &self.updated_at)?;
+        w.optional("userClaim", &self.user_claim)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationOidcWorkforceIdentityProvider);
 impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
@@ -121,11 +148,15 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
             &crate::validation::Rules::NONE,
         );
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
         v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
         v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
@@ -135,8 +166,13 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
             &self.requested_scopes,
             &crate::validation::Rules::NONE,
         );
-        v.field("updatedAt", &self.updated_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "updatedAt",
+            &self.updated_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Indicates whether authorization is granted based on group membership or user ID.

@@ -2,65 +2,101 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// OIDC WORKFORCE
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// List that contains the domains associated with the identity provider.
-    #[serde(
-        rename = "associatedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub associated_domains: Option<Vec<String>>,
     /// Identifier of the intended recipient of the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    #[serde(
-        rename = "authorizationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_type: Option<
         FederationOidcWorkforceIdentityProviderUpdateAuthorizationType,
     >,
     /// Client identifier that is assigned to an application by the Identity Provider.
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Identifier of the claim which contains IdP Group IDs in the token.
-    #[serde(rename = "groupsClaim", default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationOidcWorkforceIdentityProviderUpdateIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationOidcWorkforceIdentityProviderUpdateProtocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
-    #[serde(
-        rename = "requestedScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requested_scopes: Option<Vec<String>>,
     /// Identifier of the claim which contains the user ID in the token.
-    #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FederationOidcWorkforceIdentityProviderUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "associatedDomains" => Some(0),
+                "audience" => Some(1),
+                "authorizationType" => Some(2),
+                "clientId" => Some(3),
+                "description" => Some(4),
+                "displayName" => Some(5),
+                "groupsClaim" => Some(6),
+                "idpType" => Some(7),
+                "issuerUri" => Some(8),
+                "protocol" => Some(9),
+                "requestedScopes" => Some(10),
+                "userClaim" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            associated_domains: f.optional(0, "associatedDomains"),
+            audience: f.optional(1, "audience"),
+            authorization_type: f.optional(2, "authorizationType"),
+            client_id: f.optional(3, "clientId"),
+            description: f.nullable(4, "description"),
+            display_name: f.optional(5, "displayName"),
+            groups_claim: f.optional(6, "groupsClaim"),
+            idp_type: f.optional(7, "idpType"),
+            issuer_uri: f.optional(8, "issuerUri"),
+            protocol: f.optional(9, "protocol"),
+            requested_scopes: f.optional(10, "requestedScopes"),
+            user_claim: f.optional(11, "userClaim"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationOidcWorkforceIdentityProviderUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("associatedDomains", &self.associated_domains)?;
+        w.optional("audience", &self.audience)?;
+        w.optional("authorizationType", &self.authorization_type)?;
+        w.optional("clientId", &self.client_id)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.optional("groupsClaim", &self.groups_claim)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.optional("protocol", &self.protocol)?;
+        w.optional("requestedScopes", &self.requested_scopes)?;
+        w.optional("userClaim", &self.user_claim)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationOidcWorkforceIdentityProviderUpdate);
 impl crate::validation::Validate for FederationOidcWorkforceIdentityProviderUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
@@ -92,6 +128,7 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProviderUpda
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Indicates whether authorization is granted based on group membership or user ID.

@@ -2,84 +2,118 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId};
 /// OIDC WORKLOAD
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkloadIdentityProvider {
     /// List that contains the connected organization configurations associated with the identity provider.
-    #[serde(rename = "associatedOrgs", default, skip_serializing_if = "Option::is_none")]
     pub associated_orgs: Option<Vec<ConnectedOrgConfig>>,
     /// Identifier of the intended recipient of the token.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    #[serde(
-        rename = "authorizationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_type: Option<
         FederationOidcWorkloadIdentityProviderAuthorizationType,
     >,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Identifier of the claim which contains IdP Group IDs in the token.
-    #[serde(
-        rename = "groupsClaim",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub groups_claim: Option<Option<String>>,
     /// Unique 24-hexadecimal digit string that identifies the identity provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationOidcWorkloadIdentityProviderIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
-    #[serde(rename = "oktaIdpId")]
     pub okta_idp_id: Option<IdentityProviderId>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationOidcWorkloadIdentityProviderProtocol>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Identifier of the claim which contains the user ID in the token.
-    #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FederationOidcWorkloadIdentityProvider {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "associatedOrgs" => Some(0),
+                "audience" => Some(1),
+                "authorizationType" => Some(2),
+                "createdAt" => Some(3),
+                "description" => Some(4),
+                "displayName" => Some(5),
+                "groupsClaim" => Some(6),
+                "id" => Some(7),
+                "idpType" => Some(8),
+                "issuerUri" => Some(9),
+                "oktaIdpId" => Some(10),
+                "protocol" => Some(11),
+                "updatedAt" => Some(12),
+                "userClaim" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            associated_orgs: f.optional(0, "associatedOrgs"),
+            audience: f.nullable(1, "audience"),
+            authorization_type: f.optional(2, "authorizationType"),
+            created_at: f.optional(3, "createdAt"),
+            description: f.nullable(4, "description"),
+            display_name: f.optional(5, "displayName"),
+            groups_claim: f.nullable(6, "groupsClaim"),
+            id: f.required_option(7, "id", true),
+            idp_type: f.optional(8, "idpType"),
+            issuer_uri: f.optional(9, "issuerUri"),
+            okta_idp_id: f.required_option(10, "oktaIdpId", true),
+            protocol: f.optional(11, "protocol"),
+            updated_at: f.nullable(12, "updatedAt"),
+            user_claim: f.optional(13, "userClaim"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationOidcWorkloadIdentityProvider {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("associatedOrgs", &self.associated_orgs)?;
+        w.nullable("audience", &self.audience)?;
+        w.optional("authorizationType", &self.authorization_type)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.nullable("groupsClaim", &self.groups_claim)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.required_option("oktaIdpId", &self.okta_idp_id, false)?;
+        w.optional("protocol", &self.protocol)?;
+        w.nullable("updatedAt", &self.updated_at)?;
+        w.optional("userClaim", &self.user_claim)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationOidcWorkloadIdentityProvider);
 impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_ORGS: crate::validation::Rules = crate::validation::Rules {
@@ -93,17 +127,26 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
             &self.authorization_type,
             &crate::validation::Rules::NONE,
         );
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
         v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
         v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
         v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field("updatedAt", &self.updated_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "updatedAt",
+            &self.updated_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Indicates whether authorization is granted based on group membership or user ID.

@@ -2,48 +2,86 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// OIDC WORKLOAD
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    #[serde(
-        rename = "authorizationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_type: Option<
         FederationOidcWorkloadIdentityProviderUpdateAuthorizationType,
     >,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Identifier of the claim which contains IdP Group IDs in the token.
-    #[serde(rename = "groupsClaim", default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationOidcWorkloadIdentityProviderUpdateIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationOidcWorkloadIdentityProviderUpdateProtocol>,
     /// Identifier of the claim which contains the user ID in the token.
-    #[serde(rename = "userClaim", default, skip_serializing_if = "Option::is_none")]
     pub user_claim: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FederationOidcWorkloadIdentityProviderUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "audience" => Some(0),
+                "authorizationType" => Some(1),
+                "description" => Some(2),
+                "displayName" => Some(3),
+                "groupsClaim" => Some(4),
+                "idpType" => Some(5),
+                "issuerUri" => Some(6),
+                "protocol" => Some(7),
+                "userClaim" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            audience: f.optional(0, "audience"),
+            authorization_type: f.optional(1, "authorizationType"),
+            description: f.nullable(2, "description"),
+            display_name: f.optional(3, "displayName"),
+            groups_claim: f.optional(4, "groupsClaim"),
+            idp_type: f.optional(5, "idpType"),
+            issuer_uri: f.optional(6, "issuerUri"),
+            protocol: f.optional(7, "protocol"),
+            user_claim: f.optional(8, "userClaim"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationOidcWorkloadIdentityProviderUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("audience", &self.audience)?;
+        w.optional("authorizationType", &self.authorization_type)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.optional("groupsClaim", &self.groups_claim)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.optional("protocol", &self.protocol)?;
+        w.optional("userClaim", &self.user_claim)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationOidcWorkloadIdentityProviderUpdate);
 impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DISPLAY_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -64,6 +102,7 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdat
         v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Indicates whether authorization is granted based on group membership or user ID.

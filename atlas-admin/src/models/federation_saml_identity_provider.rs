@@ -2,119 +2,147 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId, PemFileInfo};
 /// SAML
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationSamlIdentityProvider {
     /// URL that points to where to send the SAML response.
-    #[serde(
-        rename = "acsUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub acs_url: Option<Option<String>>,
     /// List that contains the domains associated with the identity provider.
-    #[serde(
-        rename = "associatedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub associated_domains: Option<Vec<String>>,
     /// List that contains the connected organization configurations associated with the identity provider.
-    #[serde(rename = "associatedOrgs", default, skip_serializing_if = "Option::is_none")]
     pub associated_orgs: Option<Vec<ConnectedOrgConfig>>,
     /// Unique string that identifies the intended audience of the SAML assertion.
-    #[serde(
-        rename = "audienceUri",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub audience_uri: Option<Option<String>>,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the identity provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationSamlIdentityProviderIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
-    #[serde(rename = "oktaIdpId")]
     pub okta_idp_id: Option<IdentityProviderId>,
-    #[serde(
-        rename = "pemFileInfo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub pem_file_info: Option<Option<PemFileInfo>>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationSamlIdentityProviderProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    #[serde(rename = "requestBinding", default, skip_serializing_if = "Option::is_none")]
     pub request_binding: Option<FederationSamlIdentityProviderRequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    #[serde(
-        rename = "responseSignatureAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub response_signature_algorithm: Option<
         FederationSamlIdentityProviderResponseSignatureAlgorithm,
     >,
     /// Custom SSO URL for the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub slug: Option<Option<String>>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.
-    #[serde(
-        rename = "ssoDebugEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sso_debug_enabled: Option<bool>,
     /// URL that points to the receiver of the SAML authentication request.
-    #[serde(rename = "ssoUrl", default, skip_serializing_if = "Option::is_none")]
     pub sso_url: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FederationSamlIdentityProviderStatus>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FederationSamlIdentityProvider {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            20usize,
+            |key| match key {
+                "acsUrl" => Some(0),
+                "associatedDomains" => Some(1),
+                "associatedOrgs" => Some(2),
+                "audienceUri" => Some(3),
+                "createdAt" => Some(4),
+                "description" => Some(5),
+                "displayName" => Some(6),
+                "id" => Some(7),
+                "idpType" => Some(8),
+                "issuerUri" => Some(9),
+                "oktaIdpId" => Some(10),
+                "pemFileInfo" => Some(11),
+                "protocol" => Some(12),
+                "requestBinding" => Some(13),
+                "responseSignatureAlgorithm" => Some(14),
+                "slug" => Some(15),
+                "ssoDebugEnabled" => Some(16),
+                "ssoUrl" => Some(17),
+                "status" => Some(18),
+                "updatedAt" => Some(19),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            acs_url: f.nullable(0, "acsUrl"),
+            associated_domains: f.optional(1, "associatedDomains"),
+            associated_orgs: f.optional(2, "associatedOrgs"),
+            audience_uri: f.nullable(3, "audienceUri"),
+            created_at: f.optional(4, "createdAt"),
+            description: f.nullable(5, "description"),
+            display_name: f.optional(6, "displayName"),
+            id: f.required_option(7, "id", true),
+            idp_type: f.optional(8, "idpType"),
+            issuer_uri: f.optional(9, "issuerUri"),
+            okta_idp_id: f.required_option(10, "oktaIdpId", true),
+            pem_file_info: f.nullable(11, "pemFileInfo"),
+            protocol: f.optional(12, "protocol"),
+            request_binding: f.optional(13, "requestBinding"),
+            response_signature_algorithm: f.optional(14, "responseSignatureAlgorithm"),
+            slug: f.nullable(15, "slug"),
+            sso_debug_enabled: f.optional(16, "ssoDebugEnabled"),
+            sso_url: f.optional(17, "ssoUrl"),
+            status: f.optional(18, "status"),
+            updated_at: f.nullable(19, "updatedAt"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationSamlIdentityProvider {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("acsUrl", &self.acs_url)?;
+        w.optional("associatedDomains", &self.associated_domains)?;
+        w.optional("associatedOrgs", &self.associated_orgs)?;
+        w.nullable("audienceUri", &self.audience_uri)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.required_option("oktaIdpId", &self.okta_idp_id, false)?;
+        w.nullable("pemFileInfo", &self.pem_file_info)?;
+        w.optional("protocol", &self.protocol)?;
+        w.optional("requestBinding", &self.request_binding)?;
+        w.optional("responseSignatureAlgorithm", &self.response_signature_algorithm)?;
+        w.nullable("slug", &self.slug)?;
+        w.optional("ssoDebugEnabled", &self.sso_debug_enabled)?;
+        w.optional("ssoUrl", &self.sso_url)?;
+        w.optional("status", &self.status)?;
+        w.nullable("updatedAt", &self.updated_at)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationSamlIdentityProvider);
 impl crate::validation::Validate for FederationSamlIdentityProvider {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
@@ -129,10 +157,14 @@ impl crate::validation::Validate for FederationSamlIdentityProvider {
         v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
         v.field("associatedOrgs", &self.associated_orgs, &ASSOCIATED_ORGS);
         v.field("audienceUri", &self.audience_uri, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
         v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
@@ -156,7 +188,12 @@ impl crate::validation::Validate for FederationSamlIdentityProvider {
         );
         v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("updatedAt", &self.updated_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "updatedAt",
+            &self.updated_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.

@@ -2,67 +2,40 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::PemFileInfoUpdate;
 /// SAML
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationSamlIdentityProviderUpdate {
     /// List that contains the domains associated with the identity provider.
-    #[serde(
-        rename = "associatedDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub associated_domains: Option<Vec<String>>,
     /// The description of the identity provider.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
     pub idp_type: Option<FederationSamlIdentityProviderUpdateIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
-    #[serde(rename = "issuerUri", default, skip_serializing_if = "Option::is_none")]
     pub issuer_uri: Option<String>,
-    #[serde(rename = "pemFileInfo", default, skip_serializing_if = "Option::is_none")]
     pub pem_file_info: Option<PemFileInfoUpdate>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<FederationSamlIdentityProviderUpdateProtocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    #[serde(rename = "requestBinding", default, skip_serializing_if = "Option::is_none")]
     pub request_binding: Option<FederationSamlIdentityProviderUpdateRequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    #[serde(
-        rename = "responseSignatureAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub response_signature_algorithm: Option<
         FederationSamlIdentityProviderUpdateResponseSignatureAlgorithm,
     >,
     /// Custom SSO URL for the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.
-    #[serde(rename = "ssoDebugEnabled")]
     pub sso_debug_enabled: bool,
     /// URL that points to the receiver of the SAML authentication request.
-    #[serde(rename = "ssoUrl", default, skip_serializing_if = "Option::is_none")]
     pub sso_url: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub status: Option<Option<FederationSamlIdentityProviderUpdateStatus>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl FederationSamlIdentityProviderUpdate {
     /// A value with the required fields set and every optional one `None`.
@@ -81,9 +54,75 @@ impl FederationSamlIdentityProviderUpdate {
             sso_debug_enabled,
             sso_url: None,
             status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for FederationSamlIdentityProviderUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            13usize,
+            |key| match key {
+                "associatedDomains" => Some(0),
+                "description" => Some(1),
+                "displayName" => Some(2),
+                "idpType" => Some(3),
+                "issuerUri" => Some(4),
+                "pemFileInfo" => Some(5),
+                "protocol" => Some(6),
+                "requestBinding" => Some(7),
+                "responseSignatureAlgorithm" => Some(8),
+                "slug" => Some(9),
+                "ssoDebugEnabled" => Some(10),
+                "ssoUrl" => Some(11),
+                "status" => Some(12),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            associated_domains: f.optional(0, "associatedDomains"),
+            description: f.nullable(1, "description"),
+            display_name: f.optional(2, "displayName"),
+            idp_type: f.optional(3, "idpType"),
+            issuer_uri: f.optional(4, "issuerUri"),
+            pem_file_info: f.optional(5, "pemFileInfo"),
+            protocol: f.optional(6, "protocol"),
+            request_binding: f.optional(7, "requestBinding"),
+            response_signature_algorithm: f.optional(8, "responseSignatureAlgorithm"),
+            slug: f.optional(9, "slug"),
+            sso_debug_enabled: f.required(10, "ssoDebugEnabled"),
+            sso_url: f.optional(11, "ssoUrl"),
+            status: f.nullable(12, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FederationSamlIdentityProviderUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("associatedDomains", &self.associated_domains)?;
+        w.nullable("description", &self.description)?;
+        w.optional("displayName", &self.display_name)?;
+        w.optional("idpType", &self.idp_type)?;
+        w.optional("issuerUri", &self.issuer_uri)?;
+        w.optional("pemFileInfo", &self.pem_file_info)?;
+        w.optional("protocol", &self.protocol)?;
+        w.optional("requestBinding", &self.request_binding)?;
+        w.optional("responseSignatureAlgorithm", &self.response_signature_algorithm)?;
+        w.optional("slug", &self.slug)?;
+        w.required("ssoDebugEnabled", &self.sso_debug_enabled)?;
+        w.optional("ssoUrl", &self.sso_url)?;
+        w.nullable("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FederationSamlIdentityProviderUpdate);
 impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
@@ -120,6 +159,7 @@ impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
         );
         v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// String enum that indicates the type of the identity provider. Default is WORKFORCE.

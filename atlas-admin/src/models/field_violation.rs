@@ -2,23 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldViolation {
     /// A description of why the request element is bad.
     pub description: String,
     /// A path that leads to a field in the request body.
     pub field: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl FieldViolation {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(description: String, field: String) -> Self {
-        Self { description, field }
+        Self {
+            description,
+            field,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for FieldViolation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "description" => Some(0),
+                "field" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.required(0, "description"),
+            field: f.required(1, "field"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FieldViolation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("description", &self.description)?;
+        w.required("field", &self.field)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FieldViolation);
 impl crate::validation::Validate for FieldViolation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("field", &self.field, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

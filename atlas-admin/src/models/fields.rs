@@ -2,9 +2,32 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Fields {}
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fields {
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
+}
+impl crate::codec::FromJson for Fields {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
+        Ok(Self { extra: f.finish() })
+    }
+}
+impl crate::codec::Object for Fields {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        _w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+crate::codec::object!(Fields);
 impl crate::validation::Validate for Fields {
-    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.extra(&self.extra, &[]);
+    }
 }

@@ -2,146 +2,209 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, ResourceName};
 /// Details to create one restore job of a flex cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexBackupRestoreJobCreate20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "deliveryType", default, skip_serializing_if = "Option::is_none")]
     pub delivery_type: Option<FlexBackupRestoreJobCreate20241113DeliveryType>,
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Human-readable label that identifies the source instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<ResourceName>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the project from which the restore job originated.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ObjectId>,
     /// Date and time when MongoDB Cloud completed writing this snapshot. MongoDB Cloud changes the status of the restore job to `CLOSED`. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "restoreFinishedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud will restore this snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "restoreScheduledDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_scheduled_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud completed writing this snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "snapshotFinishedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snapshot_finished_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot to restore.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Internet address from which you can download the compressed snapshot files. The resource returns this parameter when  `"deliveryType" : "DOWNLOAD"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "snapshotUrl", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_url: Option<String>,
     /// Phase of the restore workflow for this job at the time this resource made this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FlexBackupRestoreJobCreate20241113Status>,
     /// Human-readable label that identifies the instance or cluster on the target project to which you want to restore the snapshot. You can restore the snapshot to another flex cluster or dedicated cluster tier.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "targetDeploymentItemName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_deployment_item_name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the instance or cluster to which you want to restore the snapshot.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "targetProjectId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_project_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexBackupRestoreJobCreate20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "deliveryType" => Some(0),
+                "expirationDate" => Some(1),
+                "id" => Some(2),
+                "instanceName" => Some(3),
+                "links" => Some(4),
+                "projectId" => Some(5),
+                "restoreFinishedDate" => Some(6),
+                "restoreScheduledDate" => Some(7),
+                "snapshotFinishedDate" => Some(8),
+                "snapshotId" => Some(9),
+                "snapshotUrl" => Some(10),
+                "status" => Some(11),
+                "targetDeploymentItemName" => Some(12),
+                "targetProjectId" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delivery_type: f.optional(0, "deliveryType"),
+            expiration_date: f.optional(1, "expirationDate"),
+            id: f.optional(2, "id"),
+            instance_name: f.optional(3, "instanceName"),
+            links: f.optional(4, "links"),
+            project_id: f.optional(5, "projectId"),
+            restore_finished_date: f.optional(6, "restoreFinishedDate"),
+            restore_scheduled_date: f.optional(7, "restoreScheduledDate"),
+            snapshot_finished_date: f.optional(8, "snapshotFinishedDate"),
+            snapshot_id: f.required_option(9, "snapshotId", false),
+            snapshot_url: f.optional(10, "snapshotUrl"),
+            status: f.optional(11, "status"),
+            target_deployment_item_name: f
+                .required_option(12, "targetDeploymentItemName", false),
+            target_project_id: f.optional(13, "targetProjectId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexBackupRestoreJobCreate20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("deliveryType", &self.delivery_type)?;
+        w.optional("expirationDate", &self.expiration_date)?;
+        w.optional("id", &self.id)?;
+        w.optional("instanceName", &self.instance_name)?;
+        w.optional("links", &self.links)?;
+        w.optional("projectId", &self.project_id)?;
+        w.optional("restoreFinishedDate", &self.restore_finished_date)?;
+        w.optional("restoreScheduledDate", &self.restore_scheduled_date)?;
+        w.optional("snapshotFinishedDate", &self.snapshot_finished_date)?;
+        w.required_option("snapshotId", &self.snapshot_id, true)?;
+        w.optional("snapshotUrl", &self.snapshot_url)?;
+        w.optional("status", &self.status)?;
+        w.required_option(
+            "targetDeploymentItemName",
+            &self.target_deployment_item_name,
+            true,
+        )?;
+        w.optional("targetProjectId", &self.target_project_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexBackupRestoreJobCreate20241113);
 impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TARGET_DEPLOYMENT_ITEM_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "deliveryType",
+            &self.delivery_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "expirationDate",
             &self.expiration_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "instanceName",
+            &self.instance_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "projectId",
+            &self.project_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "restoreFinishedDate",
             &self.restore_finished_date,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "restoreScheduledDate",
             &self.restore_scheduled_date,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "snapshotFinishedDate",
             &self.snapshot_finished_date,
             &crate::validation::Rules::NONE,
         );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("snapshotUrl", &self.snapshot_url, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.write_only_required("snapshotId", self.snapshot_id.is_some());
+        v.read_only_field(
+            "snapshotUrl",
+            &self.snapshot_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field(
             "targetDeploymentItemName",
             &self.target_deployment_item_name,
             &TARGET_DEPLOYMENT_ITEM_NAME,
+        );
+        v.write_only_required(
+            "targetDeploymentItemName",
+            self.target_deployment_item_name.is_some(),
         );
         v.field(
             "targetProjectId",
             &self.target_project_id,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.

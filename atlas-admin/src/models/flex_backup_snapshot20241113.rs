@@ -2,66 +2,127 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Details for one snapshot of a flex cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexBackupSnapshot20241113 {
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud completed writing this snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "finishTime", default, skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// MongoDB host version that the snapshot runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Date and time when MongoDB Cloud will take the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "scheduledTime", default, skip_serializing_if = "Option::is_none")]
     pub scheduled_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud began taking the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Phase of the workflow for this snapshot at the time this resource made this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FlexBackupSnapshot20241113Status>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexBackupSnapshot20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "expiration" => Some(0),
+                "finishTime" => Some(1),
+                "id" => Some(2),
+                "links" => Some(3),
+                "mongoDBVersion" => Some(4),
+                "scheduledTime" => Some(5),
+                "startTime" => Some(6),
+                "status" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            expiration: f.optional(0, "expiration"),
+            finish_time: f.optional(1, "finishTime"),
+            id: f.optional(2, "id"),
+            links: f.optional(3, "links"),
+            mongo_db_version: f.optional(4, "mongoDBVersion"),
+            scheduled_time: f.optional(5, "scheduledTime"),
+            start_time: f.optional(6, "startTime"),
+            status: f.optional(7, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexBackupSnapshot20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("expiration", &self.expiration)?;
+        w.optional("finishTime", &self.finish_time)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("scheduledTime", &self.scheduled_time)?;
+        w.optional("startTime", &self.start_time)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexBackupSnapshot20241113);
 impl crate::validation::Validate for FlexBackupSnapshot20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("expiration", &self.expiration, &crate::validation::Rules::NONE);
-        v.field("finishTime", &self.finish_time, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "expiration",
+            &self.expiration,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "finishTime",
+            &self.finish_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoDBVersion",
             &self.mongo_db_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("scheduledTime", &self.scheduled_time, &crate::validation::Rules::NONE);
-        v.field("startTime", &self.start_time, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "scheduledTime",
+            &self.scheduled_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "startTime",
+            &self.start_time,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Phase of the workflow for this snapshot at the time this resource made this request.

@@ -2,65 +2,46 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     FlexBackupSettings20241113, FlexConnectionStrings20241113,
     FlexProviderSettings20241113, Link, ObjectId, ResourceName, ResourceTag,
 };
 /// Group of settings that configure a MongoDB Flex cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexClusterDescription20241113 {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
     pub backup_settings: Option<FlexBackupSettings20241113>,
     /// Flex cluster topology.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<FlexClusterDescription20241113ClusterType>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStrings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_strings: Option<FlexConnectionStrings20241113>,
     /// Date and time when MongoDB Cloud created this instance. This parameter expresses its value in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Version of MongoDB that the instance runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "providerSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provider_settings: Option<FlexProviderSettings20241113>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
@@ -71,70 +52,146 @@ pub struct FlexClusterDescription20241113 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<FlexClusterDescription20241113StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
-    #[serde(
-        rename = "terminationProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "versionReleaseSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version_release_system: Option<
         FlexClusterDescription20241113VersionReleaseSystem,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexClusterDescription20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "backupSettings" => Some(0),
+                "clusterType" => Some(1),
+                "connectionStrings" => Some(2),
+                "createDate" => Some(3),
+                "groupId" => Some(4),
+                "id" => Some(5),
+                "links" => Some(6),
+                "mongoDBVersion" => Some(7),
+                "name" => Some(8),
+                "providerSettings" => Some(9),
+                "stateName" => Some(10),
+                "tags" => Some(11),
+                "terminationProtectionEnabled" => Some(12),
+                "versionReleaseSystem" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            backup_settings: f.optional(0, "backupSettings"),
+            cluster_type: f.optional(1, "clusterType"),
+            connection_strings: f.optional(2, "connectionStrings"),
+            create_date: f.optional(3, "createDate"),
+            group_id: f.optional(4, "groupId"),
+            id: f.optional(5, "id"),
+            links: f.optional(6, "links"),
+            mongo_db_version: f.optional(7, "mongoDBVersion"),
+            name: f.optional(8, "name"),
+            provider_settings: f.required_option(9, "providerSettings", true),
+            state_name: f.optional(10, "stateName"),
+            tags: f.optional(11, "tags"),
+            termination_protection_enabled: f
+                .optional(12, "terminationProtectionEnabled"),
+            version_release_system: f.optional(13, "versionReleaseSystem"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexClusterDescription20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("backupSettings", &self.backup_settings)?;
+        w.optional("clusterType", &self.cluster_type)?;
+        w.optional("connectionStrings", &self.connection_strings)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("name", &self.name)?;
+        w.required_option("providerSettings", &self.provider_settings, true)?;
+        w.optional("stateName", &self.state_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        w.optional("versionReleaseSystem", &self.version_release_system)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexClusterDescription20241113);
 impl crate::validation::Validate for FlexClusterDescription20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field(
+        v.read_only_field(
             "backupSettings",
             &self.backup_settings,
             &crate::validation::Rules::NONE,
         );
-        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "clusterType",
+            &self.cluster_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "providerSettings",
             &self.provider_settings,
             &crate::validation::Rules::NONE,
         );
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.field(
             "terminationProtectionEnabled",
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "versionReleaseSystem",
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Flex cluster topology.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataMetricThresholdView, FlexAvgCommandExecutionTimeMetricThresholdView,
     FlexAvgWriteExecutionTimeMetricThresholdView,
@@ -62,104 +61,207 @@ impl FlexClusterMetricThreshold {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for FlexClusterMetricThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for FlexClusterMetricThreshold {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for FlexClusterMetricThreshold {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::RawMetricThresholdView(v) => v.serialize(serializer),
-            Self::ConnectionPercentRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkBytesInDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkBytesOutDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkNumRequestsRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterCmdRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterDeleteRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterInsertRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterQueryRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterUpdateRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterGetMoreRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::TimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::AvgWriteExecutionTimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::AvgCommandExecutionTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+            Self::RawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_CONNECTIONS"])),
+                )
             }
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::ConnectionPercentRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_CONNECTIONS_PERCENT"])),
+                )
+            }
+            Self::DataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_DATA_SIZE_TOTAL"])),
+                )
+            }
+            Self::NetworkBytesInDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_NETWORK_BYTES_IN"])),
+                )
+            }
+            Self::NetworkBytesOutDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_NETWORK_BYTES_OUT"])),
+                )
+            }
+            Self::NetworkNumRequestsRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_NETWORK_NUM_REQUESTS"])),
+                )
+            }
+            Self::OpCounterCmdRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_CMD"])),
+                )
+            }
+            Self::OpCounterDeleteRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_DELETE"])),
+                )
+            }
+            Self::OpCounterInsertRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_INSERT"])),
+                )
+            }
+            Self::OpCounterQueryRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_QUERY"])),
+                )
+            }
+            Self::OpCounterUpdateRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_UPDATE"])),
+                )
+            }
+            Self::OpCounterGetMoreRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_OPCOUNTER_GETMORE"])),
+                )
+            }
+            Self::TimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_AVG_READ_EXECUTION_TIME"])),
+                )
+            }
+            Self::AvgWriteExecutionTimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_AVG_WRITE_EXECUTION_TIME"])),
+                )
+            }
+            Self::AvgCommandExecutionTimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FLEX_AVG_COMMAND_EXECUTION_TIME"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for FlexClusterMetricThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for FlexClusterMetricThreshold {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some("FLEX_CONNECTIONS") => {
-                    Self::RawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::RawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("FLEX_CONNECTIONS_PERCENT") => {
                     Self::ConnectionPercentRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_DATA_SIZE_TOTAL") => {
-                    Self::DataMetricThresholdView(crate::codec::decode(value)?)
+                    Self::DataMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("FLEX_NETWORK_BYTES_IN") => {
                     Self::NetworkBytesInDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_NETWORK_BYTES_OUT") => {
                     Self::NetworkBytesOutDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_NETWORK_NUM_REQUESTS") => {
                     Self::NetworkNumRequestsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_CMD") => {
                     Self::OpCounterCmdRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_DELETE") => {
                     Self::OpCounterDeleteRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_INSERT") => {
                     Self::OpCounterInsertRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_QUERY") => {
                     Self::OpCounterQueryRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_UPDATE") => {
                     Self::OpCounterUpdateRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_OPCOUNTER_GETMORE") => {
                     Self::OpCounterGetMoreRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_AVG_READ_EXECUTION_TIME") => {
-                    Self::TimeMetricThresholdView(crate::codec::decode(value)?)
+                    Self::TimeMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("FLEX_AVG_WRITE_EXECUTION_TIME") => {
                     Self::AvgWriteExecutionTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FLEX_AVG_COMMAND_EXECUTION_TIME") => {
                     Self::AvgCommandExecutionTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 _ => Self::Unknown(value),
@@ -167,6 +269,7 @@ impl<'de> Deserialize<'de> for FlexClusterMetricThreshold {
         )
     }
 }
+crate::codec::deserialize_via_json!(FlexClusterMetricThreshold);
 impl From<RawMetricThresholdView> for FlexClusterMetricThreshold {
     fn from(value: RawMetricThresholdView) -> Self {
         Self::RawMetricThresholdView(value)

@@ -2,24 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Collection of Uniform Resource Locators that point to the MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexConnectionStrings20241113 {
     /// Public connection string that you can use to connect to this cluster. This connection string uses the `mongodb://` protocol.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
     /// Public connection string that you can use to connect to this flex cluster. This connection string uses the `mongodb+srv://` protocol.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexConnectionStrings20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "standard" => Some(0),
+                "standardSrv" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            standard: f.optional(0, "standard"),
+            standard_srv: f.optional(1, "standardSrv"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexConnectionStrings20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("standard", &self.standard)?;
+        w.optional("standardSrv", &self.standard_srv)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexConnectionStrings20241113);
 impl crate::validation::Validate for FlexConnectionStrings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("standard", &self.standard, &crate::validation::Rules::NONE);
-        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+        v.read_only_field("standard", &self.standard, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "standardSrv",
+            &self.standard_srv,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,45 +2,90 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexProviderSettings20241113 {
     /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "backingProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backing_provider_name: Option<FlexProviderSettings20241113BackingProviderName>,
     /// Storage capacity available to the flex cluster expressed in gigabytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Human-readable label that identifies the provider type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<FlexProviderSettings20241113ProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexProviderSettings20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "backingProviderName" => Some(0),
+                "diskSizeGB" => Some(1),
+                "providerName" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            backing_provider_name: f.optional(0, "backingProviderName"),
+            disk_size_gb: f.optional(1, "diskSizeGB"),
+            provider_name: f.optional(2, "providerName"),
+            region_name: f.optional(3, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexProviderSettings20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("backingProviderName", &self.backing_provider_name)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexProviderSettings20241113);
 impl crate::validation::Validate for FlexProviderSettings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "backingProviderName",
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "diskSizeGB",
+            &self.disk_size_gb,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "providerName",
+            &self.provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "regionName",
+            &self.region_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.

@@ -2,37 +2,69 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexProviderSettingsCreate20241113 {
     /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "backingProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backing_provider_name: Option<
         FlexProviderSettingsCreate20241113BackingProviderName,
     >,
     /// Storage capacity available to the flex cluster expressed in gigabytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Human-readable label that identifies the provider type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<FlexProviderSettingsCreate20241113ProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for FlexProviderSettingsCreate20241113 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "backingProviderName" => Some(0),
+                "diskSizeGB" => Some(1),
+                "providerName" => Some(2),
+                "regionName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            backing_provider_name: f.required_option(0, "backingProviderName", false),
+            disk_size_gb: f.optional(1, "diskSizeGB"),
+            provider_name: f.optional(2, "providerName"),
+            region_name: f.required_option(3, "regionName", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for FlexProviderSettingsCreate20241113 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("backingProviderName", &self.backing_provider_name, true)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.required_option("regionName", &self.region_name, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(FlexProviderSettingsCreate20241113);
 impl crate::validation::Validate for FlexProviderSettingsCreate20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -40,9 +72,23 @@ impl crate::validation::Validate for FlexProviderSettingsCreate20241113 {
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.write_only_required(
+            "backingProviderName",
+            self.backing_provider_name.is_some(),
+        );
+        v.read_only_field(
+            "diskSizeGB",
+            &self.disk_size_gb,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "providerName",
+            &self.provider_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.write_only_required("regionName", self.region_name.is_some());
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.

@@ -2,70 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, Raw, ReplicaSetEventTypeViewForNdsGroup};
 /// Replica Set Event identifies different activities about replica set of mongod instances.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForNdsGroup {
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroup,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Fully qualified domain name (FQDN) of the host associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub hostname: Option<Option<String>>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
     /// Human-readable label of the replica set associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "replicaSetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub replica_set_name: Option<Option<String>>,
     /// Human-readable label of the shard associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "shardName", default, skip_serializing_if = "Option::is_none")]
     pub shard_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ForNdsGroup {
     /// A value with the required fields set and every optional one `None`.
@@ -82,25 +64,90 @@ impl ForNdsGroup {
             raw: None,
             replica_set_name: None,
             shard_name: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "created" => Some(0),
+                "eventTypeName" => Some(1),
+                "groupId" => Some(2),
+                "hostname" => Some(3),
+                "id" => Some(4),
+                "links" => Some(5),
+                "orgId" => Some(6),
+                "port" => Some(7),
+                "raw" => Some(8),
+                "replicaSetName" => Some(9),
+                "shardName" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created: f.required_option(0, "created", true),
+            event_type_name: f.required(1, "eventTypeName"),
+            group_id: f.optional(2, "groupId"),
+            hostname: f.nullable(3, "hostname"),
+            id: f.required_option(4, "id", true),
+            links: f.optional(5, "links"),
+            org_id: f.optional(6, "orgId"),
+            port: f.optional(7, "port"),
+            raw: f.optional(8, "raw"),
+            replica_set_name: f.nullable(9, "replicaSetName"),
+            shard_name: f.optional(10, "shardName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ForNdsGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("created", &self.created, true)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("groupId", &self.group_id)?;
+        w.nullable("hostname", &self.hostname)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("links", &self.links)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("port", &self.port)?;
+        w.optional("raw", &self.raw)?;
+        w.nullable("replicaSetName", &self.replica_set_name)?;
+        w.optional("shardName", &self.shard_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ForNdsGroup);
 impl crate::validation::Validate for ForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("port", &self.port, &crate::validation::Rules::NONE);
-        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("port", &self.port, &crate::validation::Rules::NONE);
+        v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "replicaSetName",
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("shardName", &self.shard_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "shardName",
+            &self.shard_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,24 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     InboundControlPlaneCloudProviderIpAddresses,
     OutboundControlPlaneCloudProviderIpAddresses,
 };
 /// IP addresses for a specific gateway, organized by direction and cloud provider.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GatewayIpAddresses {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbound: Option<InboundControlPlaneCloudProviderIpAddresses>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<OutboundControlPlaneCloudProviderIpAddresses>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GatewayIpAddresses {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "inbound" => Some(0),
+                "outbound" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            inbound: f.optional(0, "inbound"),
+            outbound: f.optional(1, "outbound"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GatewayIpAddresses {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("inbound", &self.inbound)?;
+        w.optional("outbound", &self.outbound)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GatewayIpAddresses);
 impl crate::validation::Validate for GatewayIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("inbound", &self.inbound, &crate::validation::Rules::NONE);
-        v.field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
+        v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

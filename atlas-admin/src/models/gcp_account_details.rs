@@ -2,38 +2,77 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpAccountDetails {
     /// The VPC CIDR Block.
-    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Cloud provider.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<String>,
     /// The GCP Project ID.
-    #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
     pub gcp_project_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The name of the VPC network.
-    #[serde(rename = "vpcNetworkName", default, skip_serializing_if = "Option::is_none")]
     pub vpc_network_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GcpAccountDetails {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "cidrBlock" => Some(0),
+                "cloudProvider" => Some(1),
+                "gcpProjectId" => Some(2),
+                "links" => Some(3),
+                "vpcNetworkName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cidr_block: f.optional(0, "cidrBlock"),
+            cloud_provider: f.optional(1, "cloudProvider"),
+            gcp_project_id: f.optional(2, "gcpProjectId"),
+            links: f.optional(3, "links"),
+            vpc_network_name: f.optional(4, "vpcNetworkName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcpAccountDetails {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cidrBlock", &self.cidr_block)?;
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("gcpProjectId", &self.gcp_project_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("vpcNetworkName", &self.vpc_network_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcpAccountDetails);
 impl crate::validation::Validate for GcpAccountDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "vpcNetworkName",
             &self.vpc_network_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,23 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudProviderContainerProviderName, GcpProjectId, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering containers.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudProviderContainerProviderName>,
     /// Flag that indicates whether MongoDB Cloud clusters exist in the specified network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<bool>,
     /// IP addresses expressed in Classless Inter-Domain Routing (CIDR) notation that MongoDB Cloud uses for the network peering containers in your project. MongoDB Cloud assigns all of the project's clusters deployed to this cloud provider an IP address from this range. MongoDB Cloud locks this value if an M10 or greater cluster or a network peering connection exists in this project.
     ///
@@ -32,20 +28,20 @@ pub struct GcpCloudProviderContainer {
     /// You can also create a new project and create a network peering connection to set the desired MongoDB Cloud network peering container CIDR block for that project. MongoDB Cloud limits the number of MongoDB nodes per network peering connection based on the CIDR block and the region selected for the project.
     ///
     /// **Example:** A project in an Google Cloud (GCP) region supporting three availability zones and an MongoDB CIDR network peering container block of limit of `/24` equals 27 three-node replica sets.
-    #[serde(rename = "atlasCidrBlock")]
     pub atlas_cidr_block: String,
     /// Unique string that identifies the GCP project in which MongoDB Cloud clusters in this network peering container exist. The response returns **null** if no clusters exist in this network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
     pub gcp_project_id: Option<GcpProjectId>,
     /// Human-readable label that identifies the network in which MongoDB Cloud clusters in this network peering container exist. MongoDB Cloud returns **null** if no clusters exist in this network peering container.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
     /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.
     pub regions: Vec<GcpCloudProviderContainerRegionsItem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GcpCloudProviderContainer {
     /// A value with the required fields set and every optional one `None`.
@@ -61,9 +57,57 @@ impl GcpCloudProviderContainer {
             gcp_project_id: None,
             network_name: None,
             regions,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GcpCloudProviderContainer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "id" => Some(0),
+                "providerName" => Some(1),
+                "provisioned" => Some(2),
+                "atlasCidrBlock" => Some(3),
+                "gcpProjectId" => Some(4),
+                "networkName" => Some(5),
+                "regions" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            provider_name: f.optional(1, "providerName"),
+            provisioned: f.optional(2, "provisioned"),
+            atlas_cidr_block: f.required(3, "atlasCidrBlock"),
+            gcp_project_id: f.optional(4, "gcpProjectId"),
+            network_name: f.optional(5, "networkName"),
+            regions: f.required(6, "regions"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcpCloudProviderContainer {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("provisioned", &self.provisioned)?;
+        w.required("atlasCidrBlock", &self.atlas_cidr_block)?;
+        w.optional("gcpProjectId", &self.gcp_project_id)?;
+        w.optional("networkName", &self.network_name)?;
+        w.required("regions", &self.regions)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcpCloudProviderContainer);
 impl crate::validation::Validate for GcpCloudProviderContainer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -74,13 +118,22 @@ impl crate::validation::Validate for GcpCloudProviderContainer {
             pattern: Some(&crate::patterns::NETWORK_NAME2),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("provisioned", &self.provisioned, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "provisioned",
+            &self.provisioned,
+            &crate::validation::Rules::NONE,
+        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
-        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
-        v.field("networkName", &self.network_name, &NETWORK_NAME);
+        v.read_only_field(
+            "gcpProjectId",
+            &self.gcp_project_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("networkName", &self.network_name, &NETWORK_NAME);
         v.field("regions", &self.regions, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.

@@ -2,58 +2,90 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Group of Private Endpoint Service settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpEndpointService {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<GcpEndpointServiceCloudProvider>,
     /// List of Google Cloud network endpoint groups that corresponds to the Private Service Connect endpoint service. If this endpoint service uses PSC port-mapping, this field will only contain a list of one endpoint.
-    #[serde(
-        rename = "endpointGroupNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_group_names: Option<Vec<String>>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag that indicates whether this endpoint service uses PSC port-mapping.
-    #[serde(
-        rename = "portMappingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub port_mapping_enabled: Option<bool>,
     /// Cloud provider region that manages this Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// List of Uniform Resource Locators (URLs) that identifies endpoints that MongoDB Cloud can use to access one Google Cloud Service across a Google Cloud Virtual Private Connection (VPC) network. If this endpoint service uses PSC port-mapping, this field will only contain a list of one service attachment.
-    #[serde(
-        rename = "serviceAttachmentNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_attachment_names: Option<Vec<String>>,
     /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpEndpointServiceStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GcpEndpointService {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "endpointGroupNames" => Some(1),
+                "errorMessage" => Some(2),
+                "id" => Some(3),
+                "portMappingEnabled" => Some(4),
+                "regionName" => Some(5),
+                "serviceAttachmentNames" => Some(6),
+                "status" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            endpoint_group_names: f.optional(1, "endpointGroupNames"),
+            error_message: f.optional(2, "errorMessage"),
+            id: f.optional(3, "id"),
+            port_mapping_enabled: f.optional(4, "portMappingEnabled"),
+            region_name: f.optional(5, "regionName"),
+            service_attachment_names: f.optional(6, "serviceAttachmentNames"),
+            status: f.optional(7, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcpEndpointService {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("endpointGroupNames", &self.endpoint_group_names)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("id", &self.id)?;
+        w.optional("portMappingEnabled", &self.port_mapping_enabled)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("serviceAttachmentNames", &self.service_attachment_names)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcpEndpointService);
 impl crate::validation::Validate for GcpEndpointService {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SERVICE_ATTACHMENT_NAMES_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -64,26 +96,39 @@ impl crate::validation::Validate for GcpEndpointService {
             items: Some(&SERVICE_ATTACHMENT_NAMES_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "endpointGroupNames",
             &self.endpoint_group_names,
             &crate::validation::Rules::NONE,
         );
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field(
             "portMappingEnabled",
             &self.port_mapping_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "regionName",
+            &self.region_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "serviceAttachmentNames",
             &self.service_attachment_names,
             &SERVICE_ATTACHMENT_NAMES,
         );
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint service.

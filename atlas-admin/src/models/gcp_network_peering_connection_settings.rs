@@ -2,38 +2,33 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Group of Network Peering connection settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpNetworkPeeringConnectionSettings {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.
-    #[serde(rename = "containerId")]
     pub container_id: ObjectId,
     /// Details of the error returned when requesting a GCP network peering resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Human-readable label that identifies the GCP project that contains the network that you want to peer with the MongoDB Cloud VPC.
-    #[serde(rename = "gcpProjectId")]
     pub gcp_project_id: String,
     /// Unique 24-hexadecimal digit string that identifies the network peering connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Human-readable label that identifies the network to peer with the MongoDB Cloud VPC.
-    #[serde(rename = "networkName")]
     pub network_name: String,
     /// Cloud service provider that serves the requested network peering connection.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<GcpNetworkPeeringConnectionSettingsProviderName>,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GcpNetworkPeeringConnectionSettingsStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GcpNetworkPeeringConnectionSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -50,9 +45,57 @@ impl GcpNetworkPeeringConnectionSettings {
             network_name,
             provider_name: None,
             status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GcpNetworkPeeringConnectionSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "containerId" => Some(0),
+                "errorMessage" => Some(1),
+                "gcpProjectId" => Some(2),
+                "id" => Some(3),
+                "networkName" => Some(4),
+                "providerName" => Some(5),
+                "status" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            container_id: f.required(0, "containerId"),
+            error_message: f.optional(1, "errorMessage"),
+            gcp_project_id: f.required(2, "gcpProjectId"),
+            id: f.optional(3, "id"),
+            network_name: f.required(4, "networkName"),
+            provider_name: f.optional(5, "providerName"),
+            status: f.optional(6, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcpNetworkPeeringConnectionSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("containerId", &self.container_id)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.required("gcpProjectId", &self.gcp_project_id)?;
+        w.optional("id", &self.id)?;
+        w.required("networkName", &self.network_name)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcpNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
@@ -64,12 +107,17 @@ impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
             ..crate::validation::Rules::NONE
         };
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
         v.field("gcpProjectId", &self.gcp_project_id, &GCP_PROJECT_ID);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("networkName", &self.network_name, &NETWORK_NAME);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested network peering connection.

@@ -2,40 +2,80 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AdvancedAutoScalingSettings, CloudRegionConfigProviderName,
     CloudRegionConfigRegionName, DedicatedHardwareSpec, HardwareSpec,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpRegionConfig {
-    #[serde(rename = "electableSpecs", default, skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudRegionConfigProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudRegionConfigRegionName>,
-    #[serde(
-        rename = "analyticsAutoScaling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
-    #[serde(rename = "analyticsSpecs", default, skip_serializing_if = "Option::is_none")]
     pub analytics_specs: Option<DedicatedHardwareSpec>,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<AdvancedAutoScalingSettings>,
-    #[serde(rename = "readOnlySpecs", default, skip_serializing_if = "Option::is_none")]
     pub read_only_specs: Option<DedicatedHardwareSpec>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GcpRegionConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "electableSpecs" => Some(0),
+                "priority" => Some(1),
+                "providerName" => Some(2),
+                "regionName" => Some(3),
+                "analyticsAutoScaling" => Some(4),
+                "analyticsSpecs" => Some(5),
+                "autoScaling" => Some(6),
+                "readOnlySpecs" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            electable_specs: f.optional(0, "electableSpecs"),
+            priority: f.optional(1, "priority"),
+            provider_name: f.optional(2, "providerName"),
+            region_name: f.optional(3, "regionName"),
+            analytics_auto_scaling: f.optional(4, "analyticsAutoScaling"),
+            analytics_specs: f.optional(5, "analyticsSpecs"),
+            auto_scaling: f.optional(6, "autoScaling"),
+            read_only_specs: f.optional(7, "readOnlySpecs"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcpRegionConfig {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("electableSpecs", &self.electable_specs)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("analyticsAutoScaling", &self.analytics_auto_scaling)?;
+        w.optional("analyticsSpecs", &self.analytics_specs)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("readOnlySpecs", &self.read_only_specs)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcpRegionConfig);
 impl crate::validation::Validate for GcpRegionConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
@@ -63,5 +103,6 @@ impl crate::validation::Validate for GcpRegionConfig {
         );
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.field("readOnlySpecs", &self.read_only_specs, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,26 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: GcsLogIntegrationRequestType,
     /// Name of the bucket to store log files.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GcsLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -38,9 +35,51 @@ impl GcsLogIntegrationRequest {
             bucket_name,
             prefix_path,
             role_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GcsLogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "bucketName" => Some(2),
+                "prefixPath" => Some(3),
+                "roleId" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            bucket_name: f.required(2, "bucketName"),
+            prefix_path: f.required(3, "prefixPath"),
+            role_id: f.required(4, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcsLogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.required("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcsLogIntegrationRequest);
 impl crate::validation::Validate for GcsLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -53,6 +92,7 @@ impl crate::validation::Validate for GcsLogIntegrationRequest {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,28 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
 /// Details to integrate Google Cloud Storage log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: GcsLogIntegrationResponseType,
     /// Name of the bucket to store log files.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
-    #[serde(rename = "roleId")]
     pub role_id: ObjectIdAnyCase,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GcsLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -42,9 +39,54 @@ impl GcsLogIntegrationResponse {
             bucket_name,
             prefix_path,
             role_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GcsLogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "bucketName" => Some(3),
+                "prefixPath" => Some(4),
+                "roleId" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            bucket_name: f.required(3, "bucketName"),
+            prefix_path: f.required(4, "prefixPath"),
+            role_id: f.required(5, "roleId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GcsLogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.required("roleId", &self.role_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GcsLogIntegrationResponse);
 impl crate::validation::Validate for GcsLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +100,7 @@ impl crate::validation::Validate for GcsLogIntegrationResponse {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ManagedNamespaces, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeoSharding20240805 {
     /// List that contains comma-separated key value pairs to map zones to geographic regions. These pairs map an ISO 3166-1a2 location code, with an ISO 3166-2 subdivision code when possible, to a unique 24-hexadecimal string that identifies the custom zone.
     ///
@@ -15,47 +14,71 @@ pub struct GeoSharding20240805 {
     /// Example: `{"US-VA": "6716c5a804f4ce77e899bf99", "DE": "6716c5a804f4ce77e899bf9a"}`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "customZoneMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_zone_mapping: Option<::std::collections::BTreeMap<String, ObjectId>>,
     /// List that contains a namespace for a Global Cluster. MongoDB Cloud manages this cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "managedNamespaces",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub managed_namespaces: Option<Vec<ManagedNamespaces>>,
     /// Boolean that controls which management mode the Global Cluster is operating under. If this parameter is true Self-Managed Sharding is enabled and users are in control of the zone sharding within the Global Cluster. If this parameter is false Atlas-Managed Sharding is enabled and Atlas is control of zone sharding within the Global Cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "selfManagedSharding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub self_managed_sharding: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GeoSharding20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "customZoneMapping" => Some(0),
+                "managedNamespaces" => Some(1),
+                "selfManagedSharding" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            custom_zone_mapping: f.optional(0, "customZoneMapping"),
+            managed_namespaces: f.optional(1, "managedNamespaces"),
+            self_managed_sharding: f.optional(2, "selfManagedSharding"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GeoSharding20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("customZoneMapping", &self.custom_zone_mapping)?;
+        w.optional("managedNamespaces", &self.managed_namespaces)?;
+        w.optional("selfManagedSharding", &self.self_managed_sharding)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GeoSharding20240805);
 impl crate::validation::Validate for GeoSharding20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "customZoneMapping",
             &self.custom_zone_mapping,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "managedNamespaces",
             &self.managed_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "selfManagedSharding",
             &self.self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,39 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GoogleCloudKms {
     /// Flag that indicates whether someone enabled encryption at rest for the specified  project. To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Resource path that displays the key version resource ID for your Google Cloud KMS.
-    #[serde(
-        rename = "keyVersionResourceID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub key_version_resource_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the Google Cloud Provider Access Role that MongoDB Cloud uses to access the Google Cloud KMS.
-    #[serde(rename = "roleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<ObjectId>,
     /// JavaScript Object Notation (JSON) object that contains the Google Cloud Key Management Service (KMS). Format the JSON as a string and not as an object.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "serviceAccountKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_account_key: Option<String>,
     /// Flag that indicates whether the Google Cloud Key Management Service (KMS) encryption key can encrypt and decrypt data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for GoogleCloudKms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GoogleCloudKms")
+            .field("enabled", &self.enabled)
+            .field("key_version_resource_id", &self.key_version_resource_id)
+            .field("role_id", &self.role_id)
+            .field(
+                "service_account_key",
+                &self.service_account_key.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("valid", &self.valid)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for GoogleCloudKms {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "enabled" => Some(0),
+                "keyVersionResourceID" => Some(1),
+                "roleId" => Some(2),
+                "serviceAccountKey" => Some(3),
+                "valid" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.optional(0, "enabled"),
+            key_version_resource_id: f.optional(1, "keyVersionResourceID"),
+            role_id: f.optional(2, "roleId"),
+            service_account_key: f.optional(3, "serviceAccountKey"),
+            valid: f.optional(4, "valid"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GoogleCloudKms {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("enabled", &self.enabled)?;
+        w.optional("keyVersionResourceID", &self.key_version_resource_id)?;
+        w.optional("roleId", &self.role_id)?;
+        w.optional("serviceAccountKey", &self.service_account_key)?;
+        w.optional("valid", &self.valid)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GoogleCloudKms);
 impl crate::validation::Validate for GoogleCloudKms {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
@@ -49,6 +94,7 @@ impl crate::validation::Validate for GoogleCloudKms {
             &self.service_account_key,
             &crate::validation::Rules::NONE,
         );
-        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["serviceAccountKey"]);
     }
 }

@@ -2,34 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, ResourceTag};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Group {
     /// Quantity of MongoDB Cloud clusters deployed in this project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterCount", default, skip_serializing_if = "Option::is_none")]
     pub cluster_count: Option<i64>,
     /// Date and time when MongoDB Cloud created this project. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the project included in the MongoDB Cloud organization.
     pub name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud organization to which the project belongs.
-    #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Applies to Atlas for Government only.
     ///
@@ -40,22 +34,14 @@ pub struct Group {
     /// `COMMERCIAL_FEDRAMP_REGIONS_ONLY`: Only allows deployments in FedRAMP Moderate regions.
     ///
     /// `GOV_REGIONS_ONLY`: Only allows deployments in GovCloud regions.
-    #[serde(
-        rename = "regionUsageRestrictions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region_usage_restrictions: Option<GroupRegionUsageRestrictions>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether to create the project with default alert settings.
-    #[serde(
-        rename = "withDefaultAlertsSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub with_default_alerts_settings: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Group {
     /// A value with the required fields set and every optional one `None`.
@@ -70,19 +56,77 @@ impl Group {
             region_usage_restrictions: None,
             tags: None,
             with_default_alerts_settings: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for Group {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "clusterCount" => Some(0),
+                "created" => Some(1),
+                "id" => Some(2),
+                "links" => Some(3),
+                "name" => Some(4),
+                "orgId" => Some(5),
+                "regionUsageRestrictions" => Some(6),
+                "tags" => Some(7),
+                "withDefaultAlertsSettings" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_count: f.required_option(0, "clusterCount", true),
+            created: f.required_option(1, "created", true),
+            id: f.optional(2, "id"),
+            links: f.optional(3, "links"),
+            name: f.required(4, "name"),
+            org_id: f.required(5, "orgId"),
+            region_usage_restrictions: f.optional(6, "regionUsageRestrictions"),
+            tags: f.optional(7, "tags"),
+            with_default_alerts_settings: f.optional(8, "withDefaultAlertsSettings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Group {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("clusterCount", &self.cluster_count, true)?;
+        w.required_option("created", &self.created, true)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.required("name", &self.name)?;
+        w.required("orgId", &self.org_id)?;
+        w.optional("regionUsageRestrictions", &self.region_usage_restrictions)?;
+        w.optional("tags", &self.tags)?;
+        w.optional("withDefaultAlertsSettings", &self.with_default_alerts_settings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Group);
 impl crate::validation::Validate for Group {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("clusterCount", &self.cluster_count, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterCount",
+            &self.cluster_count,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &NAME);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -96,6 +140,7 @@ impl crate::validation::Validate for Group {
             &self.with_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Applies to Atlas for Government only.

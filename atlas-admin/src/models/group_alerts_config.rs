@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AppServiceAlertConfigViewForNdsGroup, AppServiceMetricAlertConfigViewForNdsGroup,
     BillingThresholdAlertConfigViewForNdsGroup, ClusterAlertConfigViewForNdsGroup,
@@ -51,52 +50,79 @@ pub enum GroupAlertsConfig {
         StreamProcessorMetricAlertConfigViewForNdsGroup,
     ),
 }
-impl Serialize for GroupAlertsConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for GroupAlertsConfig {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::DefaultAlertConfigViewForNdsGroup(Default::default())
+    }
+}
+impl ::serde::Serialize for GroupAlertsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DefaultAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::AppServiceAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
+            Self::DefaultAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::AppServiceAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
             Self::AppServiceMetricAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
             Self::BillingThresholdAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
-            Self::ClusterAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
+            Self::ClusterAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
             Self::CpsBackupThresholdAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
-            Self::EncryptionKeyAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::HostAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::HostMetricAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::MongotuneAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::NdsAutoscalingAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
+            Self::EncryptionKeyAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::HostAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::HostMetricAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::MongotuneAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::NdsAutoscalingAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
             Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
-            Self::ReplicaSetAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
+            Self::ReplicaSetAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
             Self::ReplicaSetThresholdAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
             Self::ServerlessMetricAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
-            Self::FlexMetricAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
-            Self::StreamProcessorAlertConfigViewForNdsGroup(v) => v.serialize(serializer),
+            Self::FlexMetricAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
+            Self::StreamProcessorAlertConfigViewForNdsGroup(v) => {
+                ::serde::Serialize::serialize(v, serializer)
+            }
             Self::StreamProcessorMetricAlertConfigViewForNdsGroup(v) => {
-                v.serialize(serializer)
+                ::serde::Serialize::serialize(v, serializer)
             }
         }
     }
 }
-impl<'de> Deserialize<'de> for GroupAlertsConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for GroupAlertsConfig {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "GroupAlertsConfig",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -234,7 +260,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::DefaultAlertConfigViewForNdsGroup)
                     },
                 },
@@ -271,7 +297,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AppServiceAlertConfigViewForNdsGroup)
                     },
                 },
@@ -295,7 +321,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::AppServiceMetricAlertConfigViewForNdsGroup)
                     },
                 },
@@ -328,7 +354,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::BillingThresholdAlertConfigViewForNdsGroup)
                     },
                 },
@@ -351,7 +377,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ClusterAlertConfigViewForNdsGroup)
                     },
                 },
@@ -382,7 +408,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::CpsBackupThresholdAlertConfigViewForNdsGroup)
                     },
                 },
@@ -416,7 +442,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::EncryptionKeyAlertConfigViewForNdsGroup)
                     },
                 },
@@ -464,7 +490,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::HostAlertConfigViewForNdsGroup)
                     },
                 },
@@ -488,7 +514,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::HostMetricAlertConfigViewForNdsGroup)
                     },
                 },
@@ -511,7 +537,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::MongotuneAlertConfigViewForNdsGroup)
                     },
                 },
@@ -556,7 +582,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::NdsAutoscalingAlertConfigViewForNdsGroup)
                     },
                 },
@@ -587,7 +613,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(
                                 Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
                             )
@@ -613,7 +639,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ReplicaSetAlertConfigViewForNdsGroup)
                     },
                 },
@@ -634,7 +660,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                     required: &[],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ReplicaSetThresholdAlertConfigViewForNdsGroup)
                     },
                 },
@@ -658,7 +684,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::ServerlessMetricAlertConfigViewForNdsGroup)
                     },
                 },
@@ -682,7 +708,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::FlexMetricAlertConfigViewForNdsGroup)
                     },
                 },
@@ -711,7 +737,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::StreamProcessorAlertConfigViewForNdsGroup)
                     },
                 },
@@ -739,7 +765,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
                         ("severityOverride", &["INFO", "WARNING", "ERROR", "CRITICAL"]),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value)
+                        crate::codec::FromJson::from_json(value)
                             .map(Self::StreamProcessorMetricAlertConfigViewForNdsGroup)
                     },
                 },
@@ -747,6 +773,7 @@ impl<'de> Deserialize<'de> for GroupAlertsConfig {
         )
     }
 }
+crate::codec::deserialize_via_json!(GroupAlertsConfig);
 impl crate::validation::Validate for GroupAlertsConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

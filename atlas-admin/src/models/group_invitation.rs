@@ -2,58 +2,100 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. This parameter expresses its value in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud expires the invitation. This parameter expresses its value in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the project to which you invited the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the invitation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Email address of the MongoDB Cloud user who sent the invitation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "inviterUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inviter_username: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// One or more organization or project level roles to assign to the MongoDB Cloud user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Email address of the MongoDB Cloud user invited to join the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupInvitation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "createdAt" => Some(0),
+                "expiresAt" => Some(1),
+                "groupId" => Some(2),
+                "groupName" => Some(3),
+                "id" => Some(4),
+                "inviterUsername" => Some(5),
+                "links" => Some(6),
+                "roles" => Some(7),
+                "username" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_at: f.optional(0, "createdAt"),
+            expires_at: f.optional(1, "expiresAt"),
+            group_id: f.optional(2, "groupId"),
+            group_name: f.optional(3, "groupName"),
+            id: f.optional(4, "id"),
+            inviter_username: f.optional(5, "inviterUsername"),
+            links: f.optional(6, "links"),
+            roles: f.optional(7, "roles"),
+            username: f.optional(8, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupInvitation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("groupName", &self.group_name)?;
+        w.optional("id", &self.id)?;
+        w.optional("inviterUsername", &self.inviter_username)?;
+        w.optional("links", &self.links)?;
+        w.optional("roles", &self.roles)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupInvitation);
 impl crate::validation::Validate for GroupInvitation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -64,18 +106,27 @@ impl crate::validation::Validate for GroupInvitation {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("groupName", &self.group_name, &GROUP_NAME);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupName", &self.group_name, &GROUP_NAME);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "inviterUsername",
             &self.inviter_username,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,16 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupInvitationRequest {
     /// One or more project level roles to assign to the MongoDB Cloud user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Email address of the MongoDB Cloud user invited to the specified project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupInvitationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "roles" => Some(0),
+                "username" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            roles: f.optional(0, "roles"),
+            username: f.optional(1, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupInvitationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("roles", &self.roles)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupInvitationRequest);
 impl crate::validation::Validate for GroupInvitationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -20,5 +52,6 @@ impl crate::validation::Validate for GroupInvitationRequest {
         };
         v.field("roles", &self.roles, &ROLES);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,16 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ProtectedHours;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMaintenanceWindow {
     /// Flag that indicates whether MongoDB Cloud should defer all maintenance windows for one week after you enable them. This setting controls the same underlying auto-deferral feature as the `/maintenanceWindow/autoDefer` endpoint. Use either this field (to set a specific value) or that endpoint (to toggle the current value). For most use cases, this field in the PATCH request is preferred because it allows setting an explicit value rather than toggling.
-    #[serde(
-        rename = "autoDeferOnceEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_defer_once_enabled: Option<bool>,
     /// One-based integer that represents the day of the week that the maintenance window starts.
     ///
@@ -22,30 +16,23 @@ pub struct GroupMaintenanceWindow {
     /// - `5`: Thursday.
     /// - `6`: Friday.
     /// - `7`: Saturday.
-    #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
     /// Zero-based integer that represents the hour of the of the day that the maintenance window starts according to a 24-hour clock. Use `0` for midnight and `12` for noon.
-    #[serde(rename = "hourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<i32>,
     /// Number of times the current maintenance event for this project has been deferred.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "numberOfDeferrals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_of_deferrals: Option<i32>,
-    #[serde(rename = "protectedHours", default, skip_serializing_if = "Option::is_none")]
     pub protected_hours: Option<ProtectedHours>,
     /// Flag that indicates whether MongoDB Cloud starts the maintenance window immediately upon receiving this request. To start the maintenance window immediately for your project, MongoDB Cloud must have maintenance scheduled and you must set a maintenance window. This flag resets to `false` after MongoDB Cloud completes maintenance.
-    #[serde(rename = "startASAP", default, skip_serializing_if = "Option::is_none")]
     pub start_asap: Option<bool>,
     /// Identifier for the current time zone of the maintenance window. This can only be updated via the Project Settings UI.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "timeZoneId", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GroupMaintenanceWindow {
     /// A value with the required fields set and every optional one `None`.
@@ -58,9 +45,57 @@ impl GroupMaintenanceWindow {
             protected_hours: None,
             start_asap: None,
             time_zone_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GroupMaintenanceWindow {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "autoDeferOnceEnabled" => Some(0),
+                "dayOfWeek" => Some(1),
+                "hourOfDay" => Some(2),
+                "numberOfDeferrals" => Some(3),
+                "protectedHours" => Some(4),
+                "startASAP" => Some(5),
+                "timeZoneId" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_defer_once_enabled: f.optional(0, "autoDeferOnceEnabled"),
+            day_of_week: f.required(1, "dayOfWeek"),
+            hour_of_day: f.optional(2, "hourOfDay"),
+            number_of_deferrals: f.optional(3, "numberOfDeferrals"),
+            protected_hours: f.optional(4, "protectedHours"),
+            start_asap: f.optional(5, "startASAP"),
+            time_zone_id: f.optional(6, "timeZoneId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupMaintenanceWindow {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoDeferOnceEnabled", &self.auto_defer_once_enabled)?;
+        w.required("dayOfWeek", &self.day_of_week)?;
+        w.optional("hourOfDay", &self.hour_of_day)?;
+        w.optional("numberOfDeferrals", &self.number_of_deferrals)?;
+        w.optional("protectedHours", &self.protected_hours)?;
+        w.optional("startASAP", &self.start_asap)?;
+        w.optional("timeZoneId", &self.time_zone_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupMaintenanceWindow);
 impl crate::validation::Validate for GroupMaintenanceWindow {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
@@ -80,7 +115,7 @@ impl crate::validation::Validate for GroupMaintenanceWindow {
         );
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
         v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
-        v.field(
+        v.read_only_field(
             "numberOfDeferrals",
             &self.number_of_deferrals,
             &crate::validation::Rules::NONE,
@@ -91,6 +126,11 @@ impl crate::validation::Validate for GroupMaintenanceWindow {
             &crate::validation::Rules::NONE,
         );
         v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
-        v.field("timeZoneId", &self.time_zone_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "timeZoneId",
+            &self.time_zone_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

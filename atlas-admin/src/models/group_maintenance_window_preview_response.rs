@@ -2,16 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ProtectedHours;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMaintenanceWindowPreviewResponse {
     /// Flag that indicates whether MongoDB Cloud should defer all maintenance windows for one week after you enable them. This setting controls the same underlying auto-deferral feature as the `/maintenanceWindow/autoDefer` endpoint. Use either this field (to set a specific value) or that endpoint (to toggle the current value). For most use cases, this field in the PATCH request is preferred because it allows setting an explicit value rather than toggling.
-    #[serde(
-        rename = "autoDeferOnceEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_defer_once_enabled: Option<bool>,
     /// One-based integer that represents the day of the week that the maintenance window starts.
     ///
@@ -22,47 +16,29 @@ pub struct GroupMaintenanceWindowPreviewResponse {
     /// - `5`: Thursday.
     /// - `6`: Friday.
     /// - `7`: Saturday.
-    #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
     /// Maintenance wave Atlas uses for scheduling (1–3). May differ from `waveAssignment` when the organization uses environment-tag mapping or cross-organization maintenance sequencing.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveWaveAssignment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_wave_assignment: Option<i32>,
     /// Zero-based integer that represents the hour of the of the day that the maintenance window starts according to a 24-hour clock. Use `0` for midnight and `12` for noon.
-    #[serde(rename = "hourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<i32>,
     /// Number of times the current maintenance event for this project has been deferred.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "numberOfDeferrals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_of_deferrals: Option<i32>,
-    #[serde(rename = "protectedHours", default, skip_serializing_if = "Option::is_none")]
     pub protected_hours: Option<ProtectedHours>,
     /// Flag that indicates whether MongoDB Cloud starts the maintenance window immediately upon receiving this request. To start the maintenance window immediately for your project, MongoDB Cloud must have maintenance scheduled and you must set a maintenance window. This flag resets to `false` after MongoDB Cloud completes maintenance.
-    #[serde(rename = "startASAP", default, skip_serializing_if = "Option::is_none")]
     pub start_asap: Option<bool>,
     /// Identifier for the current time zone of the maintenance window. This can only be updated via the Project Settings UI.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "timeZoneId", default, skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
     /// Maintenance wave assigned to this project (1–3). Not used for scheduling when the organization's `effectiveWaveAssignmentMode` is `ENV_TAG_MAPPING`. Pass `null` to clear.
-    #[serde(
-        rename = "waveAssignment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub wave_assignment: Option<Option<i32>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GroupMaintenanceWindowPreviewResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -77,9 +53,63 @@ impl GroupMaintenanceWindowPreviewResponse {
             start_asap: None,
             time_zone_id: None,
             wave_assignment: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GroupMaintenanceWindowPreviewResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "autoDeferOnceEnabled" => Some(0),
+                "dayOfWeek" => Some(1),
+                "effectiveWaveAssignment" => Some(2),
+                "hourOfDay" => Some(3),
+                "numberOfDeferrals" => Some(4),
+                "protectedHours" => Some(5),
+                "startASAP" => Some(6),
+                "timeZoneId" => Some(7),
+                "waveAssignment" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_defer_once_enabled: f.optional(0, "autoDeferOnceEnabled"),
+            day_of_week: f.required(1, "dayOfWeek"),
+            effective_wave_assignment: f.optional(2, "effectiveWaveAssignment"),
+            hour_of_day: f.optional(3, "hourOfDay"),
+            number_of_deferrals: f.optional(4, "numberOfDeferrals"),
+            protected_hours: f.optional(5, "protectedHours"),
+            start_asap: f.optional(6, "startASAP"),
+            time_zone_id: f.optional(7, "timeZoneId"),
+            wave_assignment: f.nullable(8, "waveAssignment"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupMaintenanceWindowPreviewResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoDeferOnceEnabled", &self.auto_defer_once_enabled)?;
+        w.required("dayOfWeek", &self.day_of_week)?;
+        w.optional("effectiveWaveAssignment", &self.effective_wave_assignment)?;
+        w.optional("hourOfDay", &self.hour_of_day)?;
+        w.optional("numberOfDeferrals", &self.number_of_deferrals)?;
+        w.optional("protectedHours", &self.protected_hours)?;
+        w.optional("startASAP", &self.start_asap)?;
+        w.optional("timeZoneId", &self.time_zone_id)?;
+        w.nullable("waveAssignment", &self.wave_assignment)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupMaintenanceWindowPreviewResponse);
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
@@ -108,13 +138,13 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
-        v.field(
+        v.read_only_field(
             "effectiveWaveAssignment",
             &self.effective_wave_assignment,
             &EFFECTIVE_WAVE_ASSIGNMENT,
         );
         v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
-        v.field(
+        v.read_only_field(
             "numberOfDeferrals",
             &self.number_of_deferrals,
             &crate::validation::Rules::NONE,
@@ -125,7 +155,12 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
-        v.field("timeZoneId", &self.time_zone_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "timeZoneId",
+            &self.time_zone_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,16 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ProtectedHours;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     /// Flag that indicates whether MongoDB Cloud should defer all maintenance windows for one week after you enable them. This setting controls the same underlying auto-deferral feature as the `/maintenanceWindow/autoDefer` endpoint. Use either this field (to set a specific value) or that endpoint (to toggle the current value). For most use cases, this field in the PATCH request is preferred because it allows setting an explicit value rather than toggling.
-    #[serde(
-        rename = "autoDeferOnceEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_defer_once_enabled: Option<bool>,
     /// One-based integer that represents the day of the week that the maintenance window starts.
     ///
@@ -22,24 +16,17 @@ pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     /// - `5`: Thursday.
     /// - `6`: Friday.
     /// - `7`: Saturday.
-    #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
     /// Zero-based integer that represents the hour of the of the day that the maintenance window starts according to a 24-hour clock. Use `0` for midnight and `12` for noon.
-    #[serde(rename = "hourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<i32>,
-    #[serde(rename = "protectedHours", default, skip_serializing_if = "Option::is_none")]
     pub protected_hours: Option<ProtectedHours>,
     /// Flag that indicates whether MongoDB Cloud starts the maintenance window immediately upon receiving this request. To start the maintenance window immediately for your project, MongoDB Cloud must have maintenance scheduled and you must set a maintenance window. This flag resets to `false` after MongoDB Cloud completes maintenance.
-    #[serde(rename = "startASAP", default, skip_serializing_if = "Option::is_none")]
     pub start_asap: Option<bool>,
     /// Maintenance wave assigned to this project (1–3). Not used for scheduling when the organization's `effectiveWaveAssignmentMode` is `ENV_TAG_MAPPING`. Pass `null` to clear. Requires a user-defined maintenance window.
-    #[serde(
-        rename = "waveAssignment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub wave_assignment: Option<Option<i32>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GroupMaintenanceWindowPreviewUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -51,9 +38,54 @@ impl GroupMaintenanceWindowPreviewUpdateRequest {
             protected_hours: None,
             start_asap: None,
             wave_assignment: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GroupMaintenanceWindowPreviewUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "autoDeferOnceEnabled" => Some(0),
+                "dayOfWeek" => Some(1),
+                "hourOfDay" => Some(2),
+                "protectedHours" => Some(3),
+                "startASAP" => Some(4),
+                "waveAssignment" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auto_defer_once_enabled: f.optional(0, "autoDeferOnceEnabled"),
+            day_of_week: f.required(1, "dayOfWeek"),
+            hour_of_day: f.optional(2, "hourOfDay"),
+            protected_hours: f.optional(3, "protectedHours"),
+            start_asap: f.optional(4, "startASAP"),
+            wave_assignment: f.nullable(5, "waveAssignment"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupMaintenanceWindowPreviewUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("autoDeferOnceEnabled", &self.auto_defer_once_enabled)?;
+        w.required("dayOfWeek", &self.day_of_week)?;
+        w.optional("hourOfDay", &self.hour_of_day)?;
+        w.optional("protectedHours", &self.protected_hours)?;
+        w.optional("startASAP", &self.start_asap)?;
+        w.nullable("waveAssignment", &self.wave_assignment)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupMaintenanceWindowPreviewUpdateRequest);
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
@@ -85,5 +117,6 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest 
         );
         v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ServiceAccountIpAccessListEntry;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMcpConfigUpdateRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration. If provided, replaces the existing IP access list.
-    #[serde(rename = "ipAccessList", default, skip_serializing_if = "Option::is_none")]
     pub ip_access_list: Option<Vec<ServiceAccountIpAccessListEntry>>,
     /// Updated human-readable name for this MCP configuration.
-    #[serde(
-        rename = "mcpConfigName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub mcp_config_name: Option<Option<String>>,
     /// List of project roles associated with this MCP configuration. If provided, replaces the existing list of roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupMcpConfigUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "ipAccessList" => Some(0),
+                "mcpConfigName" => Some(1),
+                "roles" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ip_access_list: f.optional(0, "ipAccessList"),
+            mcp_config_name: f.nullable(1, "mcpConfigName"),
+            roles: f.optional(2, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupMcpConfigUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ipAccessList", &self.ip_access_list)?;
+        w.nullable("mcpConfigName", &self.mcp_config_name)?;
+        w.optional("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupMcpConfigUpdateRequest);
 impl crate::validation::Validate for GroupMcpConfigUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
@@ -40,5 +69,6 @@ impl crate::validation::Validate for GroupMcpConfigUpdateRequest {
         v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
         v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
         v.field("roles", &self.roles, &ROLES);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,32 +2,77 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GroupMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the organization to move the specified project to.
-    #[serde(
-        rename = "destinationOrgId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_org_id: Option<ObjectId>,
     /// Unique string that identifies the private part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
-    #[serde(
-        rename = "destinationOrgPrivateApiKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_org_private_api_key: Option<String>,
     /// Unique string that identifies the public part of the API Key used to verify access to the destination organization. This parameter is required only when you authenticate with Programmatic API Keys.
-    #[serde(
-        rename = "destinationOrgPublicApiKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_org_public_api_key: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for GroupMigrationRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GroupMigrationRequest")
+            .field("destination_org_id", &self.destination_org_id)
+            .field(
+                "destination_org_private_api_key",
+                &self
+                    .destination_org_private_api_key
+                    .as_ref()
+                    .map(|_| crate::codec::Redacted),
+            )
+            .field(
+                "destination_org_public_api_key",
+                &self.destination_org_public_api_key,
+            )
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for GroupMigrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "destinationOrgId" => Some(0),
+                "destinationOrgPrivateApiKey" => Some(1),
+                "destinationOrgPublicApiKey" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            destination_org_id: f.optional(0, "destinationOrgId"),
+            destination_org_private_api_key: f
+                .optional(1, "destinationOrgPrivateApiKey"),
+            destination_org_public_api_key: f.optional(2, "destinationOrgPublicApiKey"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupMigrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("destinationOrgId", &self.destination_org_id)?;
+        w.optional(
+            "destinationOrgPrivateApiKey",
+            &self.destination_org_private_api_key,
+        )?;
+        w.optional("destinationOrgPublicApiKey", &self.destination_org_public_api_key)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupMigrationRequest);
 impl crate::validation::Validate for GroupMigrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESTINATION_ORG_PUBLIC_API_KEY: crate::validation::Rules = crate::validation::Rules {
@@ -50,5 +95,6 @@ impl crate::validation::Validate for GroupMigrationRequest {
             &self.destination_org_public_api_key,
             &DESTINATION_ORG_PUBLIC_API_KEY,
         );
+        v.extra(&self.extra, &["destinationOrgPrivateApiKey"]);
     }
 }

@@ -2,17 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which these roles belong.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
-    #[serde(rename = "groupRoles", default, skip_serializing_if = "Option::is_none")]
     pub group_roles: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupRoleAssignment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "groupId" => Some(0),
+                "groupRoles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_id: f.optional(0, "groupId"),
+            group_roles: f.optional(1, "groupRoles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupRoleAssignment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupId", &self.group_id)?;
+        w.optional("groupRoles", &self.group_roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupRoleAssignment);
 impl crate::validation::Validate for GroupRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -21,5 +53,6 @@ impl crate::validation::Validate for GroupRoleAssignment {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,8 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupServiceAccountRequest {
     /// Human readable description for the Service Account.
     pub description: String,
@@ -12,8 +11,10 @@ pub struct GroupServiceAccountRequest {
     /// A list of project-level roles for the Service Account.
     pub roles: Vec<String>,
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
-    #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GroupServiceAccountRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -28,9 +29,48 @@ impl GroupServiceAccountRequest {
             name,
             roles,
             secret_expires_after_hours,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for GroupServiceAccountRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "description" => Some(0),
+                "name" => Some(1),
+                "roles" => Some(2),
+                "secretExpiresAfterHours" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.required(0, "description"),
+            name: f.required(1, "name"),
+            roles: f.required(2, "roles"),
+            secret_expires_after_hours: f.required(3, "secretExpiresAfterHours"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupServiceAccountRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("description", &self.description)?;
+        w.required("name", &self.name)?;
+        w.required("roles", &self.roles)?;
+        w.required("secretExpiresAfterHours", &self.secret_expires_after_hours)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupServiceAccountRequest);
 impl crate::validation::Validate for GroupServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
@@ -62,5 +102,6 @@ impl crate::validation::Validate for GroupServiceAccountRequest {
             &self.secret_expires_after_hours,
             &SECRET_EXPIRES_AFTER_HOURS,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,18 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupServiceAccountRoleAssignment {
     /// The Project permissions for the Service Account in the specified Project.
     pub roles: Vec<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl GroupServiceAccountRoleAssignment {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(roles: Vec<String>) -> Self {
-        Self { roles }
+        Self {
+            roles,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for GroupServiceAccountRoleAssignment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "roles" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            roles: f.required(0, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupServiceAccountRoleAssignment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupServiceAccountRoleAssignment);
 impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -22,5 +56,6 @@ impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
             ..crate::validation::Rules::NONE
         };
         v.field("roles", &self.roles, &ROLES);
+        v.extra(&self.extra, &[]);
     }
 }

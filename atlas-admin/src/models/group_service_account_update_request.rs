@@ -2,27 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupServiceAccountUpdateRequest {
     /// Human readable description for the Service Account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable name for the Service Account. The name is modifiable and does not have to be unique.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// A list of Project roles associated with the Service Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupServiceAccountUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "description" => Some(0),
+                "name" => Some(1),
+                "roles" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.nullable(0, "description"),
+            name: f.nullable(1, "name"),
+            roles: f.optional(2, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupServiceAccountUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("description", &self.description)?;
+        w.nullable("name", &self.name)?;
+        w.optional("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupServiceAccountUpdateRequest);
 impl crate::validation::Validate for GroupServiceAccountUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
@@ -40,5 +66,6 @@ impl crate::validation::Validate for GroupServiceAccountUpdateRequest {
         v.field("description", &self.description, &DESCRIPTION);
         v.field("name", &self.name, &NAME);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,88 +2,118 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Collection of settings that configures the project.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupSettings {
     /// Flag that indicates whether the AI Cluster Assistant is enabled for the specified project.
-    #[serde(
-        rename = "isClusterAiAssistantEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_cluster_ai_assistant_enabled: Option<bool>,
     /// Flag that indicates whether to collect database-specific metrics for the specified project.
-    #[serde(
-        rename = "isCollectDatabaseSpecificsStatisticsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_collect_database_specifics_statistics_enabled: Option<bool>,
     /// Flag that indicates whether to enable the Data Explorer for the specified project.
-    #[serde(
-        rename = "isDataExplorerEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_data_explorer_enabled: Option<bool>,
     /// Flag that indicates whether to enable the use of generative AI features which make requests to 3rd party services in Data Explorer for the specified project.
-    #[serde(
-        rename = "isDataExplorerGenAIFeaturesEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_data_explorer_gen_ai_features_enabled: Option<bool>,
     /// Flag that indicates whether to enable the passing of sample field values with the use of generative AI features in the Data Explorer for the specified project.
-    #[serde(
-        rename = "isDataExplorerGenAISampleDocumentPassingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_data_explorer_gen_ai_sample_document_passing_enabled: Option<bool>,
     /// Flag that indicates whether data validation is enabled for all clusters in the specified project.
-    #[serde(
-        rename = "isDataValidationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_data_validation_enabled: Option<bool>,
     /// Flag that indicates whether to enable extended storage sizes for the specified project.
-    #[serde(
-        rename = "isExtendedStorageSizesEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_extended_storage_sizes_enabled: Option<bool>,
     /// Flag that indicates whether to enable Native Reranking with Voyage AI models in the Aggregation Pipeline for the specified project.
-    #[serde(
-        rename = "isNativeRerankingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_native_reranking_enabled: Option<bool>,
     /// Flag that indicates whether to enable the Performance Advisor and Profiler for the specified project.
-    #[serde(
-        rename = "isPerformanceAdvisorEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_performance_advisor_enabled: Option<bool>,
     /// Flag that indicates whether to enable the Real Time Performance Panel for the specified project.
-    #[serde(
-        rename = "isRealtimePerformancePanelEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_realtime_performance_panel_enabled: Option<bool>,
     /// Flag that indicates whether to enable the Schema Advisor for the specified project.
-    #[serde(
-        rename = "isSchemaAdvisorEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_schema_advisor_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "isClusterAiAssistantEnabled" => Some(0),
+                "isCollectDatabaseSpecificsStatisticsEnabled" => Some(1),
+                "isDataExplorerEnabled" => Some(2),
+                "isDataExplorerGenAIFeaturesEnabled" => Some(3),
+                "isDataExplorerGenAISampleDocumentPassingEnabled" => Some(4),
+                "isDataValidationEnabled" => Some(5),
+                "isExtendedStorageSizesEnabled" => Some(6),
+                "isNativeRerankingEnabled" => Some(7),
+                "isPerformanceAdvisorEnabled" => Some(8),
+                "isRealtimePerformancePanelEnabled" => Some(9),
+                "isSchemaAdvisorEnabled" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            is_cluster_ai_assistant_enabled: f
+                .optional(0, "isClusterAiAssistantEnabled"),
+            is_collect_database_specifics_statistics_enabled: f
+                .optional(1, "isCollectDatabaseSpecificsStatisticsEnabled"),
+            is_data_explorer_enabled: f.optional(2, "isDataExplorerEnabled"),
+            is_data_explorer_gen_ai_features_enabled: f
+                .optional(3, "isDataExplorerGenAIFeaturesEnabled"),
+            is_data_explorer_gen_ai_sample_document_passing_enabled: f
+                .optional(4, "isDataExplorerGenAISampleDocumentPassingEnabled"),
+            is_data_validation_enabled: f.optional(5, "isDataValidationEnabled"),
+            is_extended_storage_sizes_enabled: f
+                .optional(6, "isExtendedStorageSizesEnabled"),
+            is_native_reranking_enabled: f.optional(7, "isNativeRerankingEnabled"),
+            is_performance_advisor_enabled: f.optional(8, "isPerformanceAdvisorEnabled"),
+            is_realtime_performance_panel_enabled: f
+                .optional(9, "isRealtimePerformancePanelEnabled"),
+            is_schema_advisor_enabled: f.optional(10, "isSchemaAdvisorEnabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "isClusterAiAssistantEnabled",
+            &self.is_cluster_ai_assistant_enabled,
+        )?;
+        w.optional(
+            "isCollectDatabaseSpecificsStatisticsEnabled",
+            &self.is_collect_database_specifics_statistics_enabled,
+        )?;
+        w.optional("isDataExplorerEnabled", &self.is_data_explorer_enabled)?;
+        w.optional(
+            "isDataExplorerGenAIFeaturesEnabled",
+            &self.is_data_explorer_gen_ai_features_enabled,
+        )?;
+        w.optional(
+            "isDataExplorerGenAISampleDocumentPassingEnabled",
+            &self.is_data_explorer_gen_ai_sample_document_passing_enabled,
+        )?;
+        w.optional("isDataValidationEnabled", &self.is_data_validation_enabled)?;
+        w.optional(
+            "isExtendedStorageSizesEnabled",
+            &self.is_extended_storage_sizes_enabled,
+        )?;
+        w.optional("isNativeRerankingEnabled", &self.is_native_reranking_enabled)?;
+        w.optional("isPerformanceAdvisorEnabled", &self.is_performance_advisor_enabled)?;
+        w.optional(
+            "isRealtimePerformancePanelEnabled",
+            &self.is_realtime_performance_panel_enabled,
+        )?;
+        w.optional("isSchemaAdvisorEnabled", &self.is_schema_advisor_enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupSettings);
 impl crate::validation::Validate for GroupSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -141,5 +171,6 @@ impl crate::validation::Validate for GroupSettings {
             &self.is_schema_advisor_enabled,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ResourceTag;
 /// Request view to update the group.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupUpdate {
     /// Human-readable label that identifies the project included in the MongoDB Cloud organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether the project can automatically create default alerts.
-    #[serde(
-        rename = "withDefaultAlertsSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub with_default_alerts_settings: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "name" => Some(0),
+                "tags" => Some(1),
+                "withDefaultAlertsSettings" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.optional(0, "name"),
+            tags: f.optional(1, "tags"),
+            with_default_alerts_settings: f.optional(2, "withDefaultAlertsSettings"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("name", &self.name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional("withDefaultAlertsSettings", &self.with_default_alerts_settings)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupUpdate);
 impl crate::validation::Validate for GroupUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -30,5 +60,6 @@ impl crate::validation::Validate for GroupUpdate {
             &self.with_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

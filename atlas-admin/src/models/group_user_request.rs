@@ -2,20 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupUserRequest {
     /// One or more project-level roles to assign the MongoDB Cloud user.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for GroupUserRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "roles" => Some(0),
+                "username" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            roles: f.required_option(0, "roles", false),
+            username: f.required_option(1, "username", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for GroupUserRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("roles", &self.roles, true)?;
+        w.required_option("username", &self.username, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(GroupUserRequest);
 impl crate::validation::Validate for GroupUserRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -24,6 +56,9 @@ impl crate::validation::Validate for GroupUserRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("roles", &self.roles, &ROLES);
+        v.write_only_required("roles", self.roles.is_some());
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.write_only_required("username", self.username.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{GroupActiveUserResponse, GroupPendingUserResponse};
 #[derive(Debug, Clone, PartialEq)]
 pub enum GroupUserResponse {
@@ -17,31 +16,56 @@ impl GroupUserResponse {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "orgMembershipStatus";
 }
-impl Serialize for GroupUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for GroupUserResponse {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for GroupUserResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Pending(v) => v.serialize(serializer),
-            Self::Active(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Pending(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "orgMembershipStatus",
+                        &["INVITATION_EXPIRED", "INVITATION_REJECTED", "PENDING"],
+                    )),
+                )
+            }
+            Self::Active(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("orgMembershipStatus", &["ACTIVE"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for GroupUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for GroupUserResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "orgMembershipStatus") {
                 Some("INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING") => {
-                    Self::Pending(crate::codec::decode(value)?)
+                    Self::Pending(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("ACTIVE") => Self::Active(crate::codec::decode(value)?),
+                Some("ACTIVE") => Self::Active(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(GroupUserResponse);
 impl From<GroupPendingUserResponse> for GroupUserResponse {
     fn from(value: GroupPendingUserResponse) -> Self {
         Self::Pending(value)

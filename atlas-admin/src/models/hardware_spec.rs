@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsHardwareSpec, AzureHardwareSpec, GcpHardwareSpec, TenantHardwareSpec};
 /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,24 +11,29 @@ pub enum HardwareSpec {
     Gcp(GcpHardwareSpec),
     Tenant(TenantHardwareSpec),
 }
-impl Serialize for HardwareSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for HardwareSpec {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Aws(Default::default())
+    }
+}
+impl ::serde::Serialize for HardwareSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Aws(v) => v.serialize(serializer),
-            Self::Azure(v) => v.serialize(serializer),
-            Self::Gcp(v) => v.serialize(serializer),
-            Self::Tenant(v) => v.serialize(serializer),
+            Self::Aws(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Azure(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Gcp(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Tenant(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for HardwareSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for HardwareSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "HardwareSpec",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -98,7 +102,9 @@ impl<'de> Deserialize<'de> for HardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Aws),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Aws)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &["diskIOPS", "instanceSize", "nodeCount"],
@@ -132,7 +138,9 @@ impl<'de> Deserialize<'de> for HardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Azure),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Azure)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &["instanceSize", "nodeCount"],
@@ -178,7 +186,9 @@ impl<'de> Deserialize<'de> for HardwareSpec {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Gcp),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Gcp)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &["effectiveInstanceSize", "instanceSize"],
@@ -187,12 +197,15 @@ impl<'de> Deserialize<'de> for HardwareSpec {
                         ("effectiveInstanceSize", &["FLEX", "M2", "M5", "M0"]),
                         ("instanceSize", &["M0", "M2", "M5"]),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Tenant),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Tenant)
+                    },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(HardwareSpec);
 impl crate::validation::Validate for HardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,27 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// HTTP header with name and value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Header {
     /// Header name.
     pub name: String,
     /// Header value.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Header {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(name: String) -> Self {
-        Self { name, value: None }
+        Self {
+            name,
+            value: None,
+            extra: Default::default(),
+        }
     }
 }
+impl ::std::fmt::Debug for Header {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Header")
+            .field("name", &self.name)
+            .field("value", &self.value.as_ref().map(|_| crate::codec::Redacted))
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Header {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "name" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.required(0, "name"),
+            value: f.required_option(1, "value", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Header {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("name", &self.name)?;
+        w.required_option("value", &self.value, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Header);
 impl crate::validation::Validate for Header {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.write_only_required("value", self.value.is_some());
+        v.extra(&self.extra, &["value"]);
     }
 }

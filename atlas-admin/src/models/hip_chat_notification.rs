@@ -2,21 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// HipChat notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HipChatNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// HipChat API token that MongoDB Cloud needs to send alert notifications to HipChat. The resource requires this parameter when `"notifications.[n].typeName" : "HIP_CHAT"`". If the token later becomes invalid, MongoDB Cloud sends an email to the project owners. If the token remains invalid, MongoDB Cloud removes it.
     ///
@@ -25,21 +21,16 @@ pub struct HipChatNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(
-        rename = "notificationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notification_token: Option<String>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// HipChat API room name to which MongoDB Cloud sends alert notifications. The resource requires this parameter when `"notifications.[n].typeName" : "HIP_CHAT"`".
-    #[serde(rename = "roomName", default, skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: HipChatNotificationTypeName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl HipChatNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -52,9 +43,74 @@ impl HipChatNotification {
             notifier_id: None,
             room_name: None,
             type_name,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for HipChatNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HipChatNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field(
+                "notification_token",
+                &self.notification_token.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("notifier_id", &self.notifier_id)
+            .field("room_name", &self.room_name)
+            .field("type_name", &self.type_name)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for HipChatNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "integrationId" => Some(1),
+                "intervalMin" => Some(2),
+                "notificationToken" => Some(3),
+                "notifierId" => Some(4),
+                "roomName" => Some(5),
+                "typeName" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            integration_id: f.optional(1, "integrationId"),
+            interval_min: f.optional(2, "intervalMin"),
+            notification_token: f.optional(3, "notificationToken"),
+            notifier_id: f.optional(4, "notifierId"),
+            room_name: f.optional(5, "roomName"),
+            type_name: f.required(6, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for HipChatNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notificationToken", &self.notification_token)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.optional("roomName", &self.room_name)?;
+        w.required("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(HipChatNotification);
 impl crate::validation::Validate for HipChatNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -72,6 +128,7 @@ impl crate::validation::Validate for HipChatNotification {
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("roomName", &self.room_name, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["notificationToken"]);
     }
 }
 /// Human-readable label that displays the alert notification type.

@@ -2,17 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{HostMatcherField, MatcherHostType};
 /// Rules to apply when comparing an host against this alert configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostMatcher {
-    #[serde(rename = "fieldName")]
     pub field_name: HostMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
     pub operator: HostMatcherOperator,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<MatcherHostType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl HostMatcher {
     /// A value with the required fields set and every optional one `None`.
@@ -21,14 +21,51 @@ impl HostMatcher {
             field_name,
             operator,
             value: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for HostMatcher {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "fieldName" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            field_name: f.required(0, "fieldName"),
+            operator: f.required(1, "operator"),
+            value: f.optional(2, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for HostMatcher {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("fieldName", &self.field_name)?;
+        w.required("operator", &self.operator)?;
+        w.optional("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(HostMatcher);
 impl crate::validation::Validate for HostMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataMetricEventView, NumberMetricEventView, RawMetricEventView, TimeMetricEventView,
 };
@@ -24,22 +23,233 @@ impl HostMetricEvent {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for HostMetricEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for HostMetricEvent {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for HostMetricEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::RawMetricEventView(v) => v.serialize(serializer),
-            Self::TimeMetricEventView(v) => v.serialize(serializer),
-            Self::DataMetricEventView(v) => v.serialize(serializer),
-            Self::NumberMetricEventView(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::RawMetricEventView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "ASSERT_MSG",
+                            "ASSERT_REGULAR",
+                            "ASSERT_USER",
+                            "ASSERT_WARNING",
+                            "CONNECTIONS",
+                            "CONNECTIONS_MAX",
+                            "CONNECTIONS_PERCENT",
+                            "CURSORS_TOTAL_CLIENT_CURSORS_SIZE",
+                            "CURSORS_TOTAL_OPEN",
+                            "CURSORS_TOTAL_TIMED_OUT",
+                            "DISK_PARTITION_QUEUE_DEPTH_DATA",
+                            "DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                            "DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                            "DISK_PARTITION_READ_IOPS_DATA",
+                            "DISK_PARTITION_READ_IOPS_INDEX",
+                            "DISK_PARTITION_READ_IOPS_JOURNAL",
+                            "DISK_PARTITION_SPACE_USED_DATA",
+                            "DISK_PARTITION_SPACE_USED_INDEX",
+                            "DISK_PARTITION_SPACE_USED_JOURNAL",
+                            "DISK_PARTITION_UTILIZATION_DATA",
+                            "DISK_PARTITION_UTILIZATION_INDEX",
+                            "DISK_PARTITION_UTILIZATION_JOURNAL",
+                            "DISK_PARTITION_WRITE_IOPS_DATA",
+                            "DISK_PARTITION_WRITE_IOPS_INDEX",
+                            "DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                            "DOCUMENT_DELETED",
+                            "DOCUMENT_INSERTED",
+                            "DOCUMENT_RETURNED",
+                            "DOCUMENT_UPDATED",
+                            "EXTRA_INFO_PAGE_FAULTS",
+                            "FTS_PROCESS_CPU_KERNEL",
+                            "FTS_PROCESS_CPU_USER",
+                            "GLOBAL_ACCESSES_NOT_IN_MEMORY",
+                            "GLOBAL_LOCK_CURRENT_QUEUE_READERS",
+                            "GLOBAL_LOCK_CURRENT_QUEUE_TOTAL",
+                            "GLOBAL_LOCK_CURRENT_QUEUE_WRITERS",
+                            "GLOBAL_LOCK_PERCENTAGE",
+                            "GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN",
+                            "INDEX_COUNTERS_BTREE_ACCESSES",
+                            "INDEX_COUNTERS_BTREE_HITS",
+                            "INDEX_COUNTERS_BTREE_MISS_RATIO",
+                            "INDEX_COUNTERS_BTREE_MISSES",
+                            "JOURNALING_COMMITS_IN_WRITE_LOCK",
+                            "MAX_DISK_PARTITION_QUEUE_DEPTH_DATA",
+                            "MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX",
+                            "MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL",
+                            "MAX_DISK_PARTITION_READ_IOPS_DATA",
+                            "MAX_DISK_PARTITION_READ_IOPS_INDEX",
+                            "MAX_DISK_PARTITION_READ_IOPS_JOURNAL",
+                            "MAX_DISK_PARTITION_SPACE_USED_DATA",
+                            "MAX_DISK_PARTITION_SPACE_USED_INDEX",
+                            "MAX_DISK_PARTITION_SPACE_USED_JOURNAL",
+                            "MAX_DISK_PARTITION_UTILIZATION_DATA",
+                            "MAX_DISK_PARTITION_UTILIZATION_INDEX",
+                            "MAX_DISK_PARTITION_UTILIZATION_JOURNAL",
+                            "MAX_DISK_PARTITION_WRITE_IOPS_DATA",
+                            "MAX_DISK_PARTITION_WRITE_IOPS_INDEX",
+                            "MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL",
+                            "MAX_NORMALIZED_SYSTEM_CPU_STEAL",
+                            "MAX_NORMALIZED_SYSTEM_CPU_USER",
+                            "MAX_SYSTEM_MEMORY_PERCENT_USED",
+                            "MUNIN_CPU_IOWAIT",
+                            "MUNIN_CPU_IRQ",
+                            "MUNIN_CPU_NICE",
+                            "MUNIN_CPU_SOFTIRQ",
+                            "MUNIN_CPU_STEAL",
+                            "MUNIN_CPU_SYSTEM",
+                            "MUNIN_CPU_USER",
+                            "NETWORK_NUM_REQUESTS",
+                            "NORMALIZED_FTS_PROCESS_CPU_KERNEL",
+                            "NORMALIZED_FTS_PROCESS_CPU_USER",
+                            "NORMALIZED_SYSTEM_CPU_STEAL",
+                            "NORMALIZED_SYSTEM_CPU_USER",
+                            "OPCOUNTER_CMD",
+                            "OPCOUNTER_DELETE",
+                            "OPCOUNTER_GETMORE",
+                            "OPCOUNTER_INSERT",
+                            "OPCOUNTER_QUERY",
+                            "OPCOUNTER_REPL_CMD",
+                            "OPCOUNTER_REPL_DELETE",
+                            "OPCOUNTER_REPL_INSERT",
+                            "OPCOUNTER_REPL_UPDATE",
+                            "OPCOUNTER_TTL_DELETED",
+                            "OPCOUNTER_UPDATE",
+                            "OPERATION_THROTTLING_REJECTED_OPERATIONS",
+                            "OPERATIONS_QUERIES_KILLED",
+                            "OPERATIONS_SCAN_AND_ORDER",
+                            "QUERY_EXECUTOR_SCANNED",
+                            "QUERY_EXECUTOR_SCANNED_OBJECTS",
+                            "QUERY_SPILL_TO_DISK_DURING_SORT",
+                            "QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED",
+                            "QUERY_TARGETING_SCANNED_PER_RETURNED",
+                            "RESTARTS_IN_LAST_HOUR",
+                            "SEARCH_MAX_FIELDS_INDEXED",
+                            "SEARCH_MAX_NGRAM_FIELDS_INDEXED",
+                            "SEARCH_NUMBER_OF_FIELDS_IN_INDEX",
+                            "SEARCH_NUMBER_OF_QUERIES_ERROR",
+                            "SEARCH_NUMBER_OF_QUERIES_SUCCESS",
+                            "SEARCH_NUMBER_OF_QUERIES_TOTAL",
+                            "SEARCH_OPCOUNTER_DELETE",
+                            "SEARCH_OPCOUNTER_GETMORE",
+                            "SEARCH_OPCOUNTER_INSERT",
+                            "SEARCH_OPCOUNTER_UPDATE",
+                            "SEARCH_PROCESS_THROTTLING",
+                            "SYSTEM_MEMORY_PERCENT_USED",
+                            "TICKETS_AVAILABLE_READS",
+                            "TICKETS_AVAILABLE_WRITES",
+                        ],
+                    )),
+                )
+            }
+            Self::TimeMetricEventView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "AVG_COMMAND_EXECUTION_TIME",
+                            "AVG_READ_EXECUTION_TIME",
+                            "AVG_WRITE_EXECUTION_TIME",
+                            "BACKGROUND_FLUSH_AVG",
+                            "DISK_PARTITION_READ_LATENCY_DATA",
+                            "DISK_PARTITION_READ_LATENCY_INDEX",
+                            "DISK_PARTITION_READ_LATENCY_JOURNAL",
+                            "DISK_PARTITION_WRITE_LATENCY_DATA",
+                            "DISK_PARTITION_WRITE_LATENCY_INDEX",
+                            "DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                            "MAX_DISK_PARTITION_READ_LATENCY_DATA",
+                            "MAX_DISK_PARTITION_READ_LATENCY_INDEX",
+                            "MAX_DISK_PARTITION_READ_LATENCY_JOURNAL",
+                            "MAX_DISK_PARTITION_WRITE_LATENCY_DATA",
+                            "MAX_DISK_PARTITION_WRITE_LATENCY_INDEX",
+                            "MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL",
+                            "OPLOG_MASTER_LAG_TIME_DIFF",
+                            "OPLOG_MASTER_TIME",
+                            "OPLOG_MASTER_TIME_ESTIMATED_TTL",
+                            "OPLOG_REPLICATION_LAG_TIME",
+                            "OPLOG_SLAVE_LAG_MASTER_TIME",
+                            "SEARCH_REPLICATION_LAG",
+                        ],
+                    )),
+                )
+            }
+            Self::DataMetricEventView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &[
+                            "CACHE_BYTES_READ_INTO",
+                            "CACHE_BYTES_WRITTEN_FROM",
+                            "CACHE_USAGE_DIRTY",
+                            "CACHE_USAGE_USED",
+                            "COMPUTED_MEMORY",
+                            "DB_DATA_SIZE_TOTAL",
+                            "DB_DATA_SIZE_TOTAL_WO_SYSTEM",
+                            "DB_INDEX_SIZE_TOTAL",
+                            "DB_STORAGE_TOTAL",
+                            "FTS_DISK_UTILIZATION",
+                            "FTS_JVM_CURRENT_MEMORY",
+                            "FTS_JVM_MAX_MEMORY",
+                            "FTS_MEMORY_MAPPED",
+                            "FTS_MEMORY_RESIDENT",
+                            "FTS_MEMORY_VIRTUAL",
+                            "JOURNALING_MB",
+                            "JOURNALING_WRITE_DATA_FILES_MB",
+                            "LOGICAL_SIZE",
+                            "MAX_SWAP_USAGE_FREE",
+                            "MAX_SWAP_USAGE_USED",
+                            "MAX_SYSTEM_MEMORY_AVAILABLE",
+                            "MAX_SYSTEM_MEMORY_USED",
+                            "MAX_SYSTEM_NETWORK_IN",
+                            "MAX_SYSTEM_NETWORK_OUT",
+                            "MEMORY_MAPPED",
+                            "MEMORY_RESIDENT",
+                            "MEMORY_VIRTUAL",
+                            "NETWORK_BYTES_IN",
+                            "NETWORK_BYTES_OUT",
+                            "OPLOG_RATE_GB_PER_HOUR",
+                            "SEARCH_INDEX_SIZE",
+                            "SWAP_USAGE_FREE",
+                            "SWAP_USAGE_USED",
+                            "SYSTEM_MEMORY_AVAILABLE",
+                            "SYSTEM_MEMORY_USED",
+                            "SYSTEM_NETWORK_IN",
+                            "SYSTEM_NETWORK_OUT",
+                        ],
+                    )),
+                )
+            }
+            Self::NumberMetricEventView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for HostMetricEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for HostMetricEvent {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some(
@@ -112,7 +322,7 @@ impl<'de> Deserialize<'de> for HostMetricEvent {
                     | "SEARCH_OPCOUNTER_UPDATE" | "SEARCH_PROCESS_THROTTLING"
                     | "SYSTEM_MEMORY_PERCENT_USED" | "TICKETS_AVAILABLE_READS"
                     | "TICKETS_AVAILABLE_WRITES",
-                ) => Self::RawMetricEventView(crate::codec::decode(value)?),
+                ) => Self::RawMetricEventView(crate::codec::FromJson::from_json(value)?),
                 Some(
                     "AVG_COMMAND_EXECUTION_TIME" | "AVG_READ_EXECUTION_TIME"
                     | "AVG_WRITE_EXECUTION_TIME" | "BACKGROUND_FLUSH_AVG"
@@ -131,7 +341,7 @@ impl<'de> Deserialize<'de> for HostMetricEvent {
                     | "OPLOG_MASTER_LAG_TIME_DIFF" | "OPLOG_MASTER_TIME"
                     | "OPLOG_MASTER_TIME_ESTIMATED_TTL" | "OPLOG_REPLICATION_LAG_TIME"
                     | "OPLOG_SLAVE_LAG_MASTER_TIME" | "SEARCH_REPLICATION_LAG",
-                ) => Self::TimeMetricEventView(crate::codec::decode(value)?),
+                ) => Self::TimeMetricEventView(crate::codec::FromJson::from_json(value)?),
                 Some(
                     "CACHE_BYTES_READ_INTO" | "CACHE_BYTES_WRITTEN_FROM"
                     | "CACHE_USAGE_DIRTY" | "CACHE_USAGE_USED" | "COMPUTED_MEMORY"
@@ -148,15 +358,18 @@ impl<'de> Deserialize<'de> for HostMetricEvent {
                     | "SEARCH_INDEX_SIZE" | "SWAP_USAGE_FREE" | "SWAP_USAGE_USED"
                     | "SYSTEM_MEMORY_AVAILABLE" | "SYSTEM_MEMORY_USED"
                     | "SYSTEM_NETWORK_IN" | "SYSTEM_NETWORK_OUT",
-                ) => Self::DataMetricEventView(crate::codec::decode(value)?),
+                ) => Self::DataMetricEventView(crate::codec::FromJson::from_json(value)?),
                 Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
-                    Self::NumberMetricEventView(crate::codec::decode(value)?)
+                    Self::NumberMetricEventView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(HostMetricEvent);
 impl From<RawMetricEventView> for HostMetricEvent {
     fn from(value: RawMetricEventView) -> Self {
         Self::RawMetricEventView(value)

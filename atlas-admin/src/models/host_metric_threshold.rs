@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AssertMsgRawMetricThresholdView, AssertRegularRawMetricThresholdView,
     AssertUserRawMetricThresholdView, AssertWarningRawMetricThresholdView,
@@ -647,1152 +646,1950 @@ impl HostMetricThreshold {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for HostMetricThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for HostMetricThreshold {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for HostMetricThreshold {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AssertRegularRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::AssertWarningRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::AssertMsgRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::AssertUserRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterCmdRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterQueryRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterUpdateRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterDeleteRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterTtlDeletedRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterInsertRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterGetMoreRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterReplCmdRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterReplUpdateRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterReplDeleteRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterReplInsertRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::FtsMemoryResidentDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::FtsMemoryVirtualDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::FtsMemoryMappedDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::FtsProcessCpuUserRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::FtsProcessCpuKernelRawMetricThresholdView(v) => v.serialize(serializer),
+            Self::AssertRegularRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["ASSERT_REGULAR"])),
+                )
+            }
+            Self::AssertWarningRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["ASSERT_WARNING"])),
+                )
+            }
+            Self::AssertMsgRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["ASSERT_MSG"])),
+                )
+            }
+            Self::AssertUserRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["ASSERT_USER"])),
+                )
+            }
+            Self::OpCounterCmdRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_CMD"])),
+                )
+            }
+            Self::OpCounterQueryRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_QUERY"])),
+                )
+            }
+            Self::OpCounterUpdateRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_UPDATE"])),
+                )
+            }
+            Self::OpCounterDeleteRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_DELETE"])),
+                )
+            }
+            Self::OpCounterTtlDeletedRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_TTL_DELETED"])),
+                )
+            }
+            Self::OpCounterInsertRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_INSERT"])),
+                )
+            }
+            Self::OpCounterGetMoreRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_GETMORE"])),
+                )
+            }
+            Self::OpCounterReplCmdRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_REPL_CMD"])),
+                )
+            }
+            Self::OpCounterReplUpdateRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_REPL_UPDATE"])),
+                )
+            }
+            Self::OpCounterReplDeleteRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_REPL_DELETE"])),
+                )
+            }
+            Self::OpCounterReplInsertRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPCOUNTER_REPL_INSERT"])),
+                )
+            }
+            Self::FtsMemoryResidentDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_MEMORY_RESIDENT"])),
+                )
+            }
+            Self::FtsMemoryVirtualDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_MEMORY_VIRTUAL"])),
+                )
+            }
+            Self::FtsMemoryMappedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_MEMORY_MAPPED"])),
+                )
+            }
+            Self::FtsProcessCpuUserRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_PROCESS_CPU_USER"])),
+                )
+            }
+            Self::FtsProcessCpuKernelRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_PROCESS_CPU_KERNEL"])),
+                )
+            }
             Self::NormalizedFtsProcessCpuUserRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NORMALIZED_FTS_PROCESS_CPU_USER"])),
+                )
             }
             Self::NormalizedFtsProcessCpuKernelRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NORMALIZED_FTS_PROCESS_CPU_KERNEL"])),
+                )
             }
             Self::SystemMemoryPercentUsedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SYSTEM_MEMORY_PERCENT_USED"])),
+                )
             }
-            Self::MemoryResidentDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::MemoryVirtualDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::MemoryMappedDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::ComputedMemoryDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::MemoryResidentDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MEMORY_RESIDENT"])),
+                )
+            }
+            Self::MemoryVirtualDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MEMORY_VIRTUAL"])),
+                )
+            }
+            Self::MemoryMappedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MEMORY_MAPPED"])),
+                )
+            }
+            Self::ComputedMemoryDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["COMPUTED_MEMORY"])),
+                )
+            }
             Self::IndexCountersBtreeAccessesRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["INDEX_COUNTERS_BTREE_ACCESSES"])),
+                )
             }
             Self::IndexCountersBtreeHitsRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["INDEX_COUNTERS_BTREE_HITS"])),
+                )
             }
             Self::IndexCountersBtreeMissesRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["INDEX_COUNTERS_BTREE_MISSES"])),
+                )
             }
             Self::IndexCountersBtreeMissRatioRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["INDEX_COUNTERS_BTREE_MISS_RATIO"])),
+                )
             }
             Self::GlobalLockPercentageRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_LOCK_PERCENTAGE"])),
+                )
             }
-            Self::TimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::ConnectionsRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::ConnectionsMaxRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::ConnectionsPercentRawMetricThresholdView(v) => v.serialize(serializer),
+            Self::TimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["BACKGROUND_FLUSH_AVG"])),
+                )
+            }
+            Self::ConnectionsRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CONNECTIONS"])),
+                )
+            }
+            Self::ConnectionsMaxRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CONNECTIONS_MAX"])),
+                )
+            }
+            Self::ConnectionsPercentRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CONNECTIONS_PERCENT"])),
+                )
+            }
             Self::GlobalAccessesNotInMemoryRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_ACCESSES_NOT_IN_MEMORY"])),
+                )
             }
             Self::GlobalPageFaultExceptionsThrownRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"])),
+                )
             }
             Self::GlobalLockCurrentQueueTotalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_TOTAL"])),
+                )
             }
             Self::GlobalLockCurrentQueueReadersRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_READERS"])),
+                )
             }
             Self::GlobalLockCurrentQueueWritersRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_WRITERS"])),
+                )
             }
-            Self::CursorsTotalOpenRawMetricThresholdView(v) => v.serialize(serializer),
+            Self::CursorsTotalOpenRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CURSORS_TOTAL_OPEN"])),
+                )
+            }
             Self::CursorsTotalTimedOutRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CURSORS_TOTAL_TIMED_OUT"])),
+                )
             }
             Self::CursorsTotalClientCursorsSizeRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CURSORS_TOTAL_CLIENT_CURSORS_SIZE"])),
+                )
             }
-            Self::NetworkBytesInDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkBytesOutDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkNumRequestsRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OplogMasterTimeTimeMetricThresholdView(v) => v.serialize(serializer),
+            Self::NetworkBytesInDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NETWORK_BYTES_IN"])),
+                )
+            }
+            Self::NetworkBytesOutDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NETWORK_BYTES_OUT"])),
+                )
+            }
+            Self::NetworkNumRequestsRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NETWORK_NUM_REQUESTS"])),
+                )
+            }
+            Self::OplogMasterTimeTimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPLOG_MASTER_TIME"])),
+                )
+            }
             Self::OplogMasterTimeEstimatedTtlTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPLOG_MASTER_TIME_ESTIMATED_TTL"])),
+                )
             }
             Self::OplogSlaveLagMasterTimeTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPLOG_SLAVE_LAG_MASTER_TIME"])),
+                )
             }
             Self::OplogMasterLagTimeDiffTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPLOG_MASTER_LAG_TIME_DIFF"])),
+                )
             }
-            Self::OplogRateGbPerHourDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::ExtraInfoPageFaultsRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DbStorageTotalDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::DbDataSizeTotalDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::OplogRateGbPerHourDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPLOG_RATE_GB_PER_HOUR"])),
+                )
+            }
+            Self::ExtraInfoPageFaultsRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["EXTRA_INFO_PAGE_FAULTS"])),
+                )
+            }
+            Self::DbStorageTotalDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DB_STORAGE_TOTAL"])),
+                )
+            }
+            Self::DbDataSizeTotalDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DB_DATA_SIZE_TOTAL"])),
+                )
+            }
             Self::DbDataSizeTotalWoSystemDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DB_DATA_SIZE_TOTAL_WO_SYSTEM"])),
+                )
             }
-            Self::DbIndexSizeTotalDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::DbIndexSizeTotalDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DB_INDEX_SIZE_TOTAL"])),
+                )
+            }
             Self::JournalingCommitsInWriteLockRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["JOURNALING_COMMITS_IN_WRITE_LOCK"])),
+                )
             }
-            Self::JournalingMbDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::JournalingMbDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["JOURNALING_MB"])),
+                )
+            }
             Self::JournalingWriteDataFilesMbDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["JOURNALING_WRITE_DATA_FILES_MB"])),
+                )
             }
             Self::TicketsAvailableReadsRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["TICKETS_AVAILABLE_READS"])),
+                )
             }
             Self::TicketsAvailableWritesRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["TICKETS_AVAILABLE_WRITES"])),
+                )
             }
-            Self::CacheUsageDirtyDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::CacheUsageUsedDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::CacheBytesReadIntoDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::CacheUsageDirtyDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CACHE_USAGE_DIRTY"])),
+                )
+            }
+            Self::CacheUsageUsedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CACHE_USAGE_USED"])),
+                )
+            }
+            Self::CacheBytesReadIntoDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CACHE_BYTES_READ_INTO"])),
+                )
+            }
             Self::CacheBytesWrittenFromDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["CACHE_BYTES_WRITTEN_FROM"])),
+                )
             }
             Self::NormalizedSystemCpuUserRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NORMALIZED_SYSTEM_CPU_USER"])),
+                )
             }
             Self::NormalizedSystemCpuStealRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["NORMALIZED_SYSTEM_CPU_STEAL"])),
+                )
             }
             Self::DiskPartitionSpaceUsedDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_DATA"])),
+                )
             }
             Self::DiskPartitionSpaceUsedIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_INDEX"])),
+                )
             }
             Self::DiskPartitionSpaceUsedJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_JOURNAL"])),
+                )
             }
             Self::DiskPartitionReadIopsDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_DATA"])),
+                )
             }
             Self::DiskPartitionReadIopsIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_INDEX"])),
+                )
             }
             Self::DiskPartitionReadIopsJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_JOURNAL"])),
+                )
             }
             Self::DiskPartitionWriteIopsDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_DATA"])),
+                )
             }
             Self::DiskPartitionWriteIopsIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_INDEX"])),
+                )
             }
             Self::DiskPartitionWriteIopsJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_JOURNAL"])),
+                )
             }
             Self::DiskPartitionReadLatencyDataTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_DATA"])),
+                )
             }
             Self::DiskPartitionReadLatencyIndexTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_INDEX"])),
+                )
             }
             Self::DiskPartitionReadLatencyJournalTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_JOURNAL"])),
+                )
             }
             Self::DiskPartitionWriteLatencyDataTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_DATA"])),
+                )
             }
             Self::DiskPartitionWriteLatencyIndexTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_INDEX"])),
+                )
             }
             Self::DiskPartitionWriteLatencyJournalTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_JOURNAL"])),
+                )
             }
             Self::DiskPartitionQueueDepthDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_DATA"])),
+                )
             }
             Self::DiskPartitionQueueDepthIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_INDEX"])),
+                )
             }
             Self::DiskPartitionQueueDepthJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_JOURNAL"])),
+                )
             }
-            Self::FtsDiskUtilizationDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuUserRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuNiceRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuSystemRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuIowaitRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuIrqRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuSoftirqRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::MuninCpuStealRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DocumentReturnedRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DocumentInsertedRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DocumentUpdatedRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::DocumentDeletedRawMetricThresholdView(v) => v.serialize(serializer),
+            Self::FtsDiskUtilizationDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_DISK_UTILIZATION"])),
+                )
+            }
+            Self::MuninCpuUserRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_USER"])),
+                )
+            }
+            Self::MuninCpuNiceRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_NICE"])),
+                )
+            }
+            Self::MuninCpuSystemRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_SYSTEM"])),
+                )
+            }
+            Self::MuninCpuIowaitRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_IOWAIT"])),
+                )
+            }
+            Self::MuninCpuIrqRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_IRQ"])),
+                )
+            }
+            Self::MuninCpuSoftirqRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_SOFTIRQ"])),
+                )
+            }
+            Self::MuninCpuStealRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MUNIN_CPU_STEAL"])),
+                )
+            }
+            Self::DocumentReturnedRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DOCUMENT_RETURNED"])),
+                )
+            }
+            Self::DocumentInsertedRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DOCUMENT_INSERTED"])),
+                )
+            }
+            Self::DocumentUpdatedRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DOCUMENT_UPDATED"])),
+                )
+            }
+            Self::DocumentDeletedRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["DOCUMENT_DELETED"])),
+                )
+            }
             Self::OperationsScanAndOrderRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPERATIONS_SCAN_AND_ORDER"])),
+                )
             }
             Self::QueryExecutorScannedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["QUERY_EXECUTOR_SCANNED"])),
+                )
             }
             Self::QueryExecutorScannedObjectsRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["QUERY_EXECUTOR_SCANNED_OBJECTS"])),
+                )
             }
             Self::OperationThrottlingRejectedOperationsRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPERATION_THROTTLING_REJECTED_OPERATIONS"])),
+                )
             }
             Self::QuerySpillToDiskDuringSortRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["QUERY_SPILL_TO_DISK_DURING_SORT"])),
+                )
             }
             Self::OperationsQueriesKilledRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["OPERATIONS_QUERIES_KILLED"])),
+                )
             }
             Self::QueryTargetingScannedPerReturnedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["QUERY_TARGETING_SCANNED_PER_RETURNED"])),
+                )
             }
             Self::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "metricName",
+                        &["QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"],
+                    )),
+                )
             }
             Self::AvgReadExecutionTimeTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["AVG_READ_EXECUTION_TIME"])),
+                )
             }
             Self::AvgWriteExecutionTimeTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["AVG_WRITE_EXECUTION_TIME"])),
+                )
             }
             Self::AvgCommandExecutionTimeTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["AVG_COMMAND_EXECUTION_TIME"])),
+                )
             }
-            Self::LogicalSizeDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::RestartsInLastHourRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::SystemMemoryUsedDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::LogicalSizeDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["LOGICAL_SIZE"])),
+                )
+            }
+            Self::RestartsInLastHourRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["RESTARTS_IN_LAST_HOUR"])),
+                )
+            }
+            Self::SystemMemoryUsedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SYSTEM_MEMORY_USED"])),
+                )
+            }
             Self::SystemMemoryAvailableDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SYSTEM_MEMORY_AVAILABLE"])),
+                )
             }
-            Self::SwapUsageUsedDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::SwapUsageFreeDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::SystemNetworkInDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::SystemNetworkOutDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::SwapUsageUsedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SWAP_USAGE_USED"])),
+                )
+            }
+            Self::SwapUsageFreeDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SWAP_USAGE_FREE"])),
+                )
+            }
+            Self::SystemNetworkInDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SYSTEM_NETWORK_IN"])),
+                )
+            }
+            Self::SystemNetworkOutDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SYSTEM_NETWORK_OUT"])),
+                )
+            }
             Self::MaxNormalizedSystemCpuUserRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_USER"])),
+                )
             }
             Self::MaxNormalizedSystemCpuStealRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_STEAL"])),
+                )
             }
             Self::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_DATA"])),
+                )
             }
             Self::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_JOURNAL"])),
+                )
             }
             Self::MaxDiskPartitionReadIopsDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_DATA"])),
+                )
             }
             Self::MaxDiskPartitionReadIopsIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionReadIopsJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_JOURNAL"])),
+                )
             }
             Self::MaxDiskPartitionWriteIopsDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_DATA"])),
+                )
             }
             Self::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"])),
+                )
             }
             Self::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_DATA"])),
+                )
             }
             Self::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"])),
+                )
             }
             Self::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_DATA"])),
+                )
             }
             Self::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"])),
+                )
             }
             Self::MaxDiskPartitionQueueDepthDataRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_DATA"])),
+                )
             }
             Self::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"])),
+                )
             }
             Self::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"])),
+                )
             }
             Self::MaxSystemMemoryPercentUsedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SYSTEM_MEMORY_PERCENT_USED"])),
+                )
             }
             Self::MaxSystemMemoryUsedDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SYSTEM_MEMORY_USED"])),
+                )
             }
             Self::MaxSystemMemoryAvailableDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SYSTEM_MEMORY_AVAILABLE"])),
+                )
             }
-            Self::MaxSwapUsageUsedDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::MaxSwapUsageFreeDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::MaxSystemNetworkInDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::MaxSwapUsageUsedDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SWAP_USAGE_USED"])),
+                )
+            }
+            Self::MaxSwapUsageFreeDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SWAP_USAGE_FREE"])),
+                )
+            }
+            Self::MaxSystemNetworkInDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SYSTEM_NETWORK_IN"])),
+                )
+            }
             Self::MaxSystemNetworkOutDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["MAX_SYSTEM_NETWORK_OUT"])),
+                )
             }
-            Self::SearchIndexSizeDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::SearchIndexSizeDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_INDEX_SIZE"])),
+                )
+            }
             Self::SearchMaxFieldsIndexedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_MAX_FIELDS_INDEXED"])),
+                )
             }
             Self::SearchProcessThrottlingRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_PROCESS_THROTTLING"])),
+                )
             }
             Self::SearchNumberOfFieldsInIndexRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_NUMBER_OF_FIELDS_IN_INDEX"])),
+                )
             }
             Self::SearchMaxNgramFieldsIndexedRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_MAX_NGRAM_FIELDS_INDEXED"])),
+                )
             }
             Self::SearchReplicationLagTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_REPLICATION_LAG"])),
+                )
             }
-            Self::NumberMetricThresholdView(v) => v.serialize(serializer),
+            Self::NumberMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"])),
+                )
+            }
             Self::SearchOpCounterInsertRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_OPCOUNTER_INSERT"])),
+                )
             }
             Self::SearchOpCounterDeleteRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_OPCOUNTER_DELETE"])),
+                )
             }
             Self::SearchOpCounterUpdateRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_OPCOUNTER_UPDATE"])),
+                )
             }
             Self::SearchOpCounterGetMoreRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_OPCOUNTER_GETMORE"])),
+                )
             }
             Self::SearchNumberOfQueriesTotalRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_TOTAL"])),
+                )
             }
             Self::SearchNumberOfQueriesErrorRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_ERROR"])),
+                )
             }
             Self::SearchNumberOfQueriesSuccessRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_SUCCESS"])),
+                )
             }
-            Self::FtsJvmMaxMemoryDataMetricThresholdView(v) => v.serialize(serializer),
+            Self::FtsJvmMaxMemoryDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_JVM_MAX_MEMORY"])),
+                )
+            }
             Self::FtsJvmCurrentMemoryDataMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["FTS_JVM_CURRENT_MEMORY"])),
+                )
             }
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for HostMetricThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for HostMetricThreshold {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some("ASSERT_REGULAR") => {
                     Self::AssertRegularRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("ASSERT_WARNING") => {
                     Self::AssertWarningRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("ASSERT_MSG") => {
-                    Self::AssertMsgRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::AssertMsgRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("ASSERT_USER") => {
-                    Self::AssertUserRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::AssertUserRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("OPCOUNTER_CMD") => {
                     Self::OpCounterCmdRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_QUERY") => {
                     Self::OpCounterQueryRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_UPDATE") => {
                     Self::OpCounterUpdateRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_DELETE") => {
                     Self::OpCounterDeleteRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_TTL_DELETED") => {
                     Self::OpCounterTtlDeletedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_INSERT") => {
                     Self::OpCounterInsertRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_GETMORE") => {
                     Self::OpCounterGetMoreRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_REPL_CMD") => {
                     Self::OpCounterReplCmdRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_REPL_UPDATE") => {
                     Self::OpCounterReplUpdateRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_REPL_DELETE") => {
                     Self::OpCounterReplDeleteRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPCOUNTER_REPL_INSERT") => {
                     Self::OpCounterReplInsertRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_MEMORY_RESIDENT") => {
                     Self::FtsMemoryResidentDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_MEMORY_VIRTUAL") => {
                     Self::FtsMemoryVirtualDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_MEMORY_MAPPED") => {
                     Self::FtsMemoryMappedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_PROCESS_CPU_USER") => {
                     Self::FtsProcessCpuUserRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_PROCESS_CPU_KERNEL") => {
                     Self::FtsProcessCpuKernelRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NORMALIZED_FTS_PROCESS_CPU_USER") => {
                     Self::NormalizedFtsProcessCpuUserRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NORMALIZED_FTS_PROCESS_CPU_KERNEL") => {
                     Self::NormalizedFtsProcessCpuKernelRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SYSTEM_MEMORY_PERCENT_USED") => {
                     Self::SystemMemoryPercentUsedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MEMORY_RESIDENT") => {
                     Self::MemoryResidentDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MEMORY_VIRTUAL") => {
                     Self::MemoryVirtualDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MEMORY_MAPPED") => {
                     Self::MemoryMappedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("COMPUTED_MEMORY") => {
                     Self::ComputedMemoryDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("INDEX_COUNTERS_BTREE_ACCESSES") => {
                     Self::IndexCountersBtreeAccessesRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("INDEX_COUNTERS_BTREE_HITS") => {
                     Self::IndexCountersBtreeHitsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("INDEX_COUNTERS_BTREE_MISSES") => {
                     Self::IndexCountersBtreeMissesRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("INDEX_COUNTERS_BTREE_MISS_RATIO") => {
                     Self::IndexCountersBtreeMissRatioRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_LOCK_PERCENTAGE") => {
                     Self::GlobalLockPercentageRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("BACKGROUND_FLUSH_AVG") => {
-                    Self::TimeMetricThresholdView(crate::codec::decode(value)?)
+                    Self::TimeMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("CONNECTIONS") => {
-                    Self::ConnectionsRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::ConnectionsRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("CONNECTIONS_MAX") => {
                     Self::ConnectionsMaxRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CONNECTIONS_PERCENT") => {
                     Self::ConnectionsPercentRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_ACCESSES_NOT_IN_MEMORY") => {
                     Self::GlobalAccessesNotInMemoryRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN") => {
                     Self::GlobalPageFaultExceptionsThrownRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_LOCK_CURRENT_QUEUE_TOTAL") => {
                     Self::GlobalLockCurrentQueueTotalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_LOCK_CURRENT_QUEUE_READERS") => {
                     Self::GlobalLockCurrentQueueReadersRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("GLOBAL_LOCK_CURRENT_QUEUE_WRITERS") => {
                     Self::GlobalLockCurrentQueueWritersRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CURSORS_TOTAL_OPEN") => {
                     Self::CursorsTotalOpenRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CURSORS_TOTAL_TIMED_OUT") => {
                     Self::CursorsTotalTimedOutRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CURSORS_TOTAL_CLIENT_CURSORS_SIZE") => {
                     Self::CursorsTotalClientCursorsSizeRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NETWORK_BYTES_IN") => {
                     Self::NetworkBytesInDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NETWORK_BYTES_OUT") => {
                     Self::NetworkBytesOutDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NETWORK_NUM_REQUESTS") => {
                     Self::NetworkNumRequestsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPLOG_MASTER_TIME") => {
                     Self::OplogMasterTimeTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPLOG_MASTER_TIME_ESTIMATED_TTL") => {
                     Self::OplogMasterTimeEstimatedTtlTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPLOG_SLAVE_LAG_MASTER_TIME") => {
                     Self::OplogSlaveLagMasterTimeTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPLOG_MASTER_LAG_TIME_DIFF") => {
                     Self::OplogMasterLagTimeDiffTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPLOG_RATE_GB_PER_HOUR") => {
                     Self::OplogRateGbPerHourDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("EXTRA_INFO_PAGE_FAULTS") => {
                     Self::ExtraInfoPageFaultsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DB_STORAGE_TOTAL") => {
                     Self::DbStorageTotalDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DB_DATA_SIZE_TOTAL") => {
                     Self::DbDataSizeTotalDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DB_DATA_SIZE_TOTAL_WO_SYSTEM") => {
                     Self::DbDataSizeTotalWoSystemDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DB_INDEX_SIZE_TOTAL") => {
                     Self::DbIndexSizeTotalDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("JOURNALING_COMMITS_IN_WRITE_LOCK") => {
                     Self::JournalingCommitsInWriteLockRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("JOURNALING_MB") => {
                     Self::JournalingMbDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("JOURNALING_WRITE_DATA_FILES_MB") => {
                     Self::JournalingWriteDataFilesMbDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("TICKETS_AVAILABLE_READS") => {
                     Self::TicketsAvailableReadsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("TICKETS_AVAILABLE_WRITES") => {
                     Self::TicketsAvailableWritesRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CACHE_USAGE_DIRTY") => {
                     Self::CacheUsageDirtyDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CACHE_USAGE_USED") => {
                     Self::CacheUsageUsedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CACHE_BYTES_READ_INTO") => {
                     Self::CacheBytesReadIntoDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("CACHE_BYTES_WRITTEN_FROM") => {
                     Self::CacheBytesWrittenFromDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NORMALIZED_SYSTEM_CPU_USER") => {
                     Self::NormalizedSystemCpuUserRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("NORMALIZED_SYSTEM_CPU_STEAL") => {
                     Self::NormalizedSystemCpuStealRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_SPACE_USED_DATA") => {
                     Self::DiskPartitionSpaceUsedDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_SPACE_USED_INDEX") => {
                     Self::DiskPartitionSpaceUsedIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_SPACE_USED_JOURNAL") => {
                     Self::DiskPartitionSpaceUsedJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_IOPS_DATA") => {
                     Self::DiskPartitionReadIopsDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_IOPS_INDEX") => {
                     Self::DiskPartitionReadIopsIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_IOPS_JOURNAL") => {
                     Self::DiskPartitionReadIopsJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_IOPS_DATA") => {
                     Self::DiskPartitionWriteIopsDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_IOPS_INDEX") => {
                     Self::DiskPartitionWriteIopsIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                     Self::DiskPartitionWriteIopsJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_LATENCY_DATA") => {
                     Self::DiskPartitionReadLatencyDataTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_LATENCY_INDEX") => {
                     Self::DiskPartitionReadLatencyIndexTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                     Self::DiskPartitionReadLatencyJournalTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_LATENCY_DATA") => {
                     Self::DiskPartitionWriteLatencyDataTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                     Self::DiskPartitionWriteLatencyIndexTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                     Self::DiskPartitionWriteLatencyJournalTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                     Self::DiskPartitionQueueDepthDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                     Self::DiskPartitionQueueDepthIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                     Self::DiskPartitionQueueDepthJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_DISK_UTILIZATION") => {
                     Self::FtsDiskUtilizationDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_USER") => {
                     Self::MuninCpuUserRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_NICE") => {
                     Self::MuninCpuNiceRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_SYSTEM") => {
                     Self::MuninCpuSystemRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_IOWAIT") => {
                     Self::MuninCpuIowaitRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_IRQ") => {
-                    Self::MuninCpuIrqRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::MuninCpuIrqRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("MUNIN_CPU_SOFTIRQ") => {
                     Self::MuninCpuSoftirqRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MUNIN_CPU_STEAL") => {
                     Self::MuninCpuStealRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DOCUMENT_RETURNED") => {
                     Self::DocumentReturnedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DOCUMENT_INSERTED") => {
                     Self::DocumentInsertedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DOCUMENT_UPDATED") => {
                     Self::DocumentUpdatedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("DOCUMENT_DELETED") => {
                     Self::DocumentDeletedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPERATIONS_SCAN_AND_ORDER") => {
                     Self::OperationsScanAndOrderRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("QUERY_EXECUTOR_SCANNED") => {
                     Self::QueryExecutorScannedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("QUERY_EXECUTOR_SCANNED_OBJECTS") => {
                     Self::QueryExecutorScannedObjectsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPERATION_THROTTLING_REJECTED_OPERATIONS") => {
                     Self::OperationThrottlingRejectedOperationsRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("QUERY_SPILL_TO_DISK_DURING_SORT") => {
                     Self::QuerySpillToDiskDuringSortRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("OPERATIONS_QUERIES_KILLED") => {
                     Self::OperationsQueriesKilledRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("QUERY_TARGETING_SCANNED_PER_RETURNED") => {
                     Self::QueryTargetingScannedPerReturnedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED") => {
                     Self::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("AVG_READ_EXECUTION_TIME") => {
                     Self::AvgReadExecutionTimeTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("AVG_WRITE_EXECUTION_TIME") => {
                     Self::AvgWriteExecutionTimeTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("AVG_COMMAND_EXECUTION_TIME") => {
                     Self::AvgCommandExecutionTimeTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("LOGICAL_SIZE") => {
                     Self::LogicalSizeDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("RESTARTS_IN_LAST_HOUR") => {
                     Self::RestartsInLastHourRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SYSTEM_MEMORY_USED") => {
                     Self::SystemMemoryUsedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SYSTEM_MEMORY_AVAILABLE") => {
                     Self::SystemMemoryAvailableDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SWAP_USAGE_USED") => {
                     Self::SwapUsageUsedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SWAP_USAGE_FREE") => {
                     Self::SwapUsageFreeDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SYSTEM_NETWORK_IN") => {
                     Self::SystemNetworkInDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SYSTEM_NETWORK_OUT") => {
                     Self::SystemNetworkOutDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_NORMALIZED_SYSTEM_CPU_USER") => {
                     Self::MaxNormalizedSystemCpuUserRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_NORMALIZED_SYSTEM_CPU_STEAL") => {
                     Self::MaxNormalizedSystemCpuStealRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_SPACE_USED_DATA") => {
                     Self::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_SPACE_USED_INDEX") => {
                     Self::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_SPACE_USED_JOURNAL") => {
                     Self::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_IOPS_DATA") => {
                     Self::MaxDiskPartitionReadIopsDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_IOPS_INDEX") => {
                     Self::MaxDiskPartitionReadIopsIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_IOPS_JOURNAL") => {
                     Self::MaxDiskPartitionReadIopsJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_IOPS_DATA") => {
                     Self::MaxDiskPartitionWriteIopsDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_IOPS_INDEX") => {
                     Self::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL") => {
                     Self::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_LATENCY_DATA") => {
                     Self::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_LATENCY_INDEX") => {
                     Self::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_READ_LATENCY_JOURNAL") => {
                     Self::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_LATENCY_DATA") => {
                     Self::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_LATENCY_INDEX") => {
                     Self::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL") => {
                     Self::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_QUEUE_DEPTH_DATA") => {
                     Self::MaxDiskPartitionQueueDepthDataRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX") => {
                     Self::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL") => {
                     Self::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SYSTEM_MEMORY_PERCENT_USED") => {
                     Self::MaxSystemMemoryPercentUsedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SYSTEM_MEMORY_USED") => {
                     Self::MaxSystemMemoryUsedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SYSTEM_MEMORY_AVAILABLE") => {
                     Self::MaxSystemMemoryAvailableDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SWAP_USAGE_USED") => {
                     Self::MaxSwapUsageUsedDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SWAP_USAGE_FREE") => {
                     Self::MaxSwapUsageFreeDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SYSTEM_NETWORK_IN") => {
                     Self::MaxSystemNetworkInDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("MAX_SYSTEM_NETWORK_OUT") => {
                     Self::MaxSystemNetworkOutDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_INDEX_SIZE") => {
                     Self::SearchIndexSizeDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_MAX_FIELDS_INDEXED") => {
                     Self::SearchMaxFieldsIndexedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_PROCESS_THROTTLING") => {
                     Self::SearchProcessThrottlingRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_NUMBER_OF_FIELDS_IN_INDEX") => {
                     Self::SearchNumberOfFieldsInIndexRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_MAX_NGRAM_FIELDS_INDEXED") => {
                     Self::SearchMaxNgramFieldsIndexedRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_REPLICATION_LAG") => {
                     Self::SearchReplicationLagTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_MAX_NUMBER_OF_LUCENE_DOCS") => {
-                    Self::NumberMetricThresholdView(crate::codec::decode(value)?)
+                    Self::NumberMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("SEARCH_OPCOUNTER_INSERT") => {
                     Self::SearchOpCounterInsertRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_OPCOUNTER_DELETE") => {
                     Self::SearchOpCounterDeleteRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_OPCOUNTER_UPDATE") => {
                     Self::SearchOpCounterUpdateRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_OPCOUNTER_GETMORE") => {
                     Self::SearchOpCounterGetMoreRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_NUMBER_OF_QUERIES_TOTAL") => {
                     Self::SearchNumberOfQueriesTotalRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_NUMBER_OF_QUERIES_ERROR") => {
                     Self::SearchNumberOfQueriesErrorRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SEARCH_NUMBER_OF_QUERIES_SUCCESS") => {
                     Self::SearchNumberOfQueriesSuccessRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_JVM_MAX_MEMORY") => {
                     Self::FtsJvmMaxMemoryDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("FTS_JVM_CURRENT_MEMORY") => {
                     Self::FtsJvmCurrentMemoryDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 _ => Self::Unknown(value),
@@ -1800,6 +2597,7 @@ impl<'de> Deserialize<'de> for HostMetricThreshold {
         )
     }
 }
+crate::codec::deserialize_via_json!(HostMetricThreshold);
 impl From<AssertRegularRawMetricThresholdView> for HostMetricThreshold {
     fn from(value: AssertRegularRawMetricThresholdView) -> Self {
         Self::AssertRegularRawMetricThresholdView(value)

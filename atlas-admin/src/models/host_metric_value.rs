@@ -2,25 +2,58 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostMetricValue {
     /// Amount of the `metricName` recorded at the time of the event. This value triggered the alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
     /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<HostMetricValueUnits>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for HostMetricValue {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "number" => Some(0),
+                "units" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            number: f.optional(0, "number"),
+            units: f.optional(1, "units"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for HostMetricValue {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("number", &self.number)?;
+        w.optional("units", &self.units)?;
+        Ok(())
+    }
+}
+crate::codec::object!(HostMetricValue);
 impl crate::validation::Validate for HostMetricValue {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("number", &self.number, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
+        v.read_only_field("number", &self.number, &crate::validation::Rules::NONE);
+        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.

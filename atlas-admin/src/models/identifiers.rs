@@ -6,42 +6,108 @@ use serde::{Deserialize, Serialize};
 /// A 24-hexadecimal-digit identifier in lower case: projects (groups), organizations, users, teams, alerts, and most other Atlas resources.
 ///
 /// Must match `^([a-f0-9]{24})$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct ObjectId(String);
 crate::validation::pattern_newtype!(ObjectId, OBJECT_ID);
 /// The identifier of an AWS VPC (`vpc-` and 17 hexadecimal digits).
 ///
 /// Must match `^vpc-[0-9a-f]{17}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct AwsVpcId(String);
 crate::validation::pattern_newtype!(AwsVpcId, AWS_VPC_ID);
 /// A name of ASCII letters, digits and hyphens that starts with a letter or digit: clusters, stream instances, ...
 ///
 /// Must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct ResourceName(String);
 crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
 /// The identifier of an AWS interface VPC endpoint (`vpce-` and 17 hexadecimal digits).
 ///
 /// Must match `^vpce-[0-9a-f]{17}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct AwsVpcEndpointId(String);
 crate::validation::pattern_newtype!(AwsVpcEndpointId, AWS_VPC_ENDPOINT_ID);
 /// A 24-hexadecimal-digit identifier, in either case.
 ///
 /// Must match `^[a-fA-F0-9]{24}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct ObjectIdAnyCase(String);
 crate::validation::pattern_newtype!(ObjectIdAnyCase, OBJECT_ID_ANY_CASE);
 /// The name of an Azure Private Link service (`pls_` and 24 hexadecimal digits).
 ///
 /// Must match `^pls_[0-9a-f]{24}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct AzurePrivateLinkServiceName(String);
 crate::validation::pattern_newtype!(
@@ -50,49 +116,126 @@ crate::validation::pattern_newtype!(
 /// A two-letter ISO 3166-1 alpha-2 country code.
 ///
 /// Must match `^([A-Z]{2})$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct CountryCode(String);
 crate::validation::pattern_newtype!(CountryCode, COUNTRY_CODE);
 /// A 20-hexadecimal-digit identifier of a federated identity provider.
 ///
 /// Must match `^([a-f0-9]{20})$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct IdentityProviderId(String);
 crate::validation::pattern_newtype!(IdentityProviderId, IDENTITY_PROVIDER_ID);
 /// The identifier of the Google Cloud project Atlas uses (`p-` and 24 characters).
 ///
 /// Must match `^p-[0-9a-z]{24}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct GcpProjectId(String);
 crate::validation::pattern_newtype!(GcpProjectId, GCP_PROJECT_ID);
 /// The client ID of an Atlas service account (`mdb_sa_id_` and 24 hexadecimal digits).
 ///
 /// Must match `^mdb_sa_id_[a-fA-F\d]{24}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct ServiceAccountClientId(String);
 crate::validation::pattern_newtype!(ServiceAccountClientId, SERVICE_ACCOUNT_CLIENT_ID);
 /// A UUID in lower-case hexadecimal.
 ///
 /// Must match `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Uuid(String);
 crate::validation::pattern_newtype!(Uuid, UUID);
 /// A 40-hexadecimal-digit identifier or key.
 ///
 /// Must match `^([0-9a-f]){40}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Hex40(String);
 crate::validation::pattern_newtype!(Hex40, HEX40);
 /// A 64-hexadecimal-digit hash of a query shape.
 ///
 /// Must match `^([a-fA-F0-9]{64})$`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct QueryShapeHash(String);
 crate::validation::pattern_newtype!(QueryShapeHash, QUERY_SHAPE_HASH);

@@ -2,30 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// List of inbound IP addresses to the Atlas control plane, categorized by cloud provider. If your application allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your API requests can reach the Atlas control plane.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundControlPlaneCloudProviderIpAddresses {
     /// Control plane IP addresses in AWS. Each key identifies an Amazon Web Services (AWS) region. Each value identifies control plane IP addresses in the AWS region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Control plane IP addresses in Azure. Each key identifies an Azure region. Each value identifies control plane IP addresses in the Azure region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Control plane IP addresses in GCP. Each key identifies a Google Cloud (GCP) region. Each value identifies control plane IP addresses in the GCP region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for InboundControlPlaneCloudProviderIpAddresses {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "aws" => Some(0),
+                "azure" => Some(1),
+                "gcp" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws: f.optional(0, "aws"),
+            azure: f.optional(1, "azure"),
+            gcp: f.optional(2, "gcp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for InboundControlPlaneCloudProviderIpAddresses {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("aws", &self.aws)?;
+        w.optional("azure", &self.azure)?;
+        w.optional("gcp", &self.gcp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(InboundControlPlaneCloudProviderIpAddresses);
 impl crate::validation::Validate for InboundControlPlaneCloudProviderIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("aws", &self.aws, &crate::validation::Rules::NONE);
-        v.field("azure", &self.azure, &crate::validation::Rules::NONE);
-        v.field("gcp", &self.gcp, &crate::validation::Rules::NONE);
+        v.read_only_field("aws", &self.aws, &crate::validation::Rules::NONE);
+        v.read_only_field("azure", &self.azure, &crate::validation::Rules::NONE);
+        v.read_only_field("gcp", &self.gcp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,61 +2,36 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// One or more settings that determine how the MongoDB Cloud creates this MongoDB index.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexOptions {
     /// Index version number applied to the 2dsphere index. MongoDB 3.2 and later use version 3. Use this option to override the default version number. This option applies to the **2dsphere** index type only.
-    #[serde(
-        rename = "2dsphereIndexVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub _2dsphere_index_version: Option<i32>,
     /// Flag that indicates whether MongoDB should build the index in the background. This applies to MongoDB databases running feature compatibility version 4.0 or earlier. MongoDB databases running FCV 4.2 or later build indexes using an optimized build process. This process holds the exclusive lock only at the beginning and end of the build process. The rest of the build process yields to interleaving read and write operations. MongoDB databases running FCV 4.2 or later ignore this option. This option applies to all index types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<bool>,
     /// Number of precision applied to the stored geohash value of the location data. This option applies to the **2d** index type only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bits: Option<i32>,
     /// Number of units within which to group the location values. You could group in the same bucket those location values within the specified number of units to each other. This option applies to the geoHaystack index type only.
     ///
     /// MongoDB 5.0 removed geoHaystack Indexes and the `geoSearch` command.
-    #[serde(rename = "bucketSize", default, skip_serializing_if = "Option::is_none")]
     pub bucket_size: Option<i32>,
     /// The `columnstoreProjection` document allows to include or exclude sub-schemas schema. One cannot combine inclusion and exclusion statements. Accordingly, the &lt;value&gt; can be either of the following:
     /// 1 or true to include the field and recursively all fields it is a prefix of in the index
     /// 0 or false to exclude the field and recursively all fields it is a prefix of from the index.
-    #[serde(
-        rename = "columnstoreProjection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub columnstore_projection: Option<::std::collections::BTreeMap<String, i32>>,
     /// Human language that determines the list of stop words and the rules for the stemmer and tokenizer. This option accepts the supported languages using its name in lowercase English or the ISO 639-2 code. If you set this parameter to `"none"`, then the text search uses simple tokenization with no list of stop words and no stemming. This option applies to the **text** index type only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
     /// Number of seconds that MongoDB retains documents in a Time To Live (TTL) index.
-    #[serde(
-        rename = "expireAfterSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expire_after_seconds: Option<i32>,
     /// Flag that determines whether the index is hidden from the query planner. A hidden index is not evaluated as part of the query plan selection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Human-readable label that identifies the document parameter that contains the override language for the document. This option applies to the **text** index type only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_override: Option<String>,
     /// Upper inclusive boundary to limit the longitude and latitude values. This option applies to the 2d index type only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i32>,
     /// Lower inclusive boundary to limit the longitude and latitude values. This option applies to the 2d index type only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i32>,
     /// Human-readable label that identifies this index. This option applies to all index types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rules that limit the documents that the index references to a filter expression. All MongoDB index types accept a `partialFilterExpression` option. `partialFilterExpression` can include following expressions:
     ///
@@ -66,35 +41,102 @@ pub struct IndexOptions {
     /// - `$type`
     /// - `$and` (top-level only)
     /// This option applies to all index types.
-    #[serde(
-        rename = "partialFilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub partial_filter_expression: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Flag that indicates whether the index references documents that only have the specified parameter. These indexes use less space but behave differently in some situations like when sorting. The following index types default to sparse and ignore this option: `2dsphere`, `2d`, `geoHaystack`, `text`.
     ///
     /// Compound indexes that includes one or more indexes with `2dsphere` keys alongside other key types, only the `2dsphere` index parameters determine which documents the index references. If you run MongoDB 3.2 or later, use partial indexes. This option applies to all index types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sparse: Option<bool>,
     /// Storage engine set for the specific index. This value can be set only at creation. This option uses the following format: `"storageEngine" : { "<storage-engine-name>" : "<options>" }` MongoDB validates storage engine configuration options when creating indexes. To support replica sets with members with different storage engines, MongoDB logs these options to the oplog during replication. This option applies to all index types.
-    #[serde(rename = "storageEngine", default, skip_serializing_if = "Option::is_none")]
     pub storage_engine: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Version applied to this text index. MongoDB 3.2 and later use version `3`. Use this option to override the default version number. This option applies to the **text** index type only.
-    #[serde(
-        rename = "textIndexVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub text_index_version: Option<i32>,
     /// Relative importance to place upon provided index parameters. This object expresses this as key/value pairs of index parameter and weight to apply to that parameter. You can specify weights for some or all the indexed parameters. The weight must be an integer between 1 and 99,999. MongoDB 5.0 and later can apply **weights** to **text** indexes only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for IndexOptions {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            17usize,
+            |key| match key {
+                "2dsphereIndexVersion" => Some(0),
+                "background" => Some(1),
+                "bits" => Some(2),
+                "bucketSize" => Some(3),
+                "columnstoreProjection" => Some(4),
+                "default_language" => Some(5),
+                "expireAfterSeconds" => Some(6),
+                "hidden" => Some(7),
+                "language_override" => Some(8),
+                "max" => Some(9),
+                "min" => Some(10),
+                "name" => Some(11),
+                "partialFilterExpression" => Some(12),
+                "sparse" => Some(13),
+                "storageEngine" => Some(14),
+                "textIndexVersion" => Some(15),
+                "weights" => Some(16),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            _2dsphere_index_version: f.optional(0, "2dsphereIndexVersion"),
+            background: f.optional(1, "background"),
+            bits: f.optional(2, "bits"),
+            bucket_size: f.optional(3, "bucketSize"),
+            columnstore_projection: f.optional(4, "columnstoreProjection"),
+            default_language: f.optional(5, "default_language"),
+            expire_after_seconds: f.optional(6, "expireAfterSeconds"),
+            hidden: f.optional(7, "hidden"),
+            language_override: f.optional(8, "language_override"),
+            max: f.optional(9, "max"),
+            min: f.optional(10, "min"),
+            name: f.optional(11, "name"),
+            partial_filter_expression: f.optional(12, "partialFilterExpression"),
+            sparse: f.optional(13, "sparse"),
+            storage_engine: f.optional(14, "storageEngine"),
+            text_index_version: f.optional(15, "textIndexVersion"),
+            weights: f.optional(16, "weights"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for IndexOptions {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("2dsphereIndexVersion", &self._2dsphere_index_version)?;
+        w.optional("background", &self.background)?;
+        w.optional("bits", &self.bits)?;
+        w.optional("bucketSize", &self.bucket_size)?;
+        w.optional("columnstoreProjection", &self.columnstore_projection)?;
+        w.optional("default_language", &self.default_language)?;
+        w.optional("expireAfterSeconds", &self.expire_after_seconds)?;
+        w.optional("hidden", &self.hidden)?;
+        w.optional("language_override", &self.language_override)?;
+        w.optional("max", &self.max)?;
+        w.optional("min", &self.min)?;
+        w.optional("name", &self.name)?;
+        w.optional("partialFilterExpression", &self.partial_filter_expression)?;
+        w.optional("sparse", &self.sparse)?;
+        w.optional("storageEngine", &self.storage_engine)?;
+        w.optional("textIndexVersion", &self.text_index_version)?;
+        w.optional("weights", &self.weights)?;
+        Ok(())
+    }
+}
+crate::codec::object!(IndexOptions);
 impl crate::validation::Validate for IndexOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -142,5 +184,6 @@ impl crate::validation::Validate for IndexOptions {
             &crate::validation::Rules::NONE,
         );
         v.field("weights", &self.weights, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

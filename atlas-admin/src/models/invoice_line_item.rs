@@ -2,162 +2,237 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, ResourceName};
 /// One service included in this invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceLineItem {
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<InvoiceLineItemCloudProvider>,
     /// Human-readable label that identifies the cluster that incurred the charge.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Date and time when MongoDB Cloud created this line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Sum by which MongoDB discounted this line item. MongoDB Cloud expresses this value in cents (100ths of one US Dollar). The resource returns this parameter when a discount applies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "discountCents", default, skip_serializing_if = "Option::is_none")]
     pub discount_cents: Option<i64>,
     /// Date and time when when MongoDB Cloud finished charging for this line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project associated to this line item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Human-readable label that identifies the project.
-    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Comment that applies to this line item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Percentage by which MongoDB discounted this line item. The resource returns this parameter when a discount applies.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "percentDiscount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub percent_discount: Option<f32>,
     /// Number of units included for the line item. These can be expressions of storage (GB), time (hours), or other units.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Human-readable description of the service that this line item provided. This Stock Keeping Unit (SKU) could be the instance type, a support charge, advanced security, or another service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Date and time when MongoDB Cloud began charging for this line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the Atlas App Services application associated with this line item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stitchAppName", default, skip_serializing_if = "Option::is_none")]
     pub stitch_app_name: Option<String>,
     /// A map of key-value pairs corresponding to the tags associated with the line item resource.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Lower bound for usage amount range in current SKU tier.
     ///
     /// **NOTE**: `lineItems[n].tierLowerBound` appears only if your `lineItems[n].sku` is tiered.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tierLowerBound", default, skip_serializing_if = "Option::is_none")]
     pub tier_lower_bound: Option<f64>,
     /// Upper bound for usage amount range in current SKU tier.
     ///
     /// **NOTE**: `lineItems[n].tierUpperBound` appears only if your `lineItems[n].sku` is tiered.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tierUpperBound", default, skip_serializing_if = "Option::is_none")]
     pub tier_upper_bound: Option<f64>,
     /// Sum of the cost set for this line item. MongoDB Cloud expresses this value in cents (100ths of one US Dollar) and calculates this value as `unitPriceDollars` * `quantity` * 100.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "totalPriceCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_price_cents: Option<i64>,
     /// Element used to express what **quantity** this line item measures. This value can be elements of time, storage capacity, and the like.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Value per **unit** for this line item expressed in US Dollars.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "unitPriceDollars",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unit_price_dollars: Option<f64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for InvoiceLineItem {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            19usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "clusterName" => Some(1),
+                "created" => Some(2),
+                "discountCents" => Some(3),
+                "endDate" => Some(4),
+                "groupId" => Some(5),
+                "groupName" => Some(6),
+                "note" => Some(7),
+                "percentDiscount" => Some(8),
+                "quantity" => Some(9),
+                "sku" => Some(10),
+                "startDate" => Some(11),
+                "stitchAppName" => Some(12),
+                "tags" => Some(13),
+                "tierLowerBound" => Some(14),
+                "tierUpperBound" => Some(15),
+                "totalPriceCents" => Some(16),
+                "unit" => Some(17),
+                "unitPriceDollars" => Some(18),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            cluster_name: f.optional(1, "clusterName"),
+            created: f.optional(2, "created"),
+            discount_cents: f.optional(3, "discountCents"),
+            end_date: f.optional(4, "endDate"),
+            group_id: f.optional(5, "groupId"),
+            group_name: f.optional(6, "groupName"),
+            note: f.optional(7, "note"),
+            percent_discount: f.optional(8, "percentDiscount"),
+            quantity: f.optional(9, "quantity"),
+            sku: f.optional(10, "sku"),
+            start_date: f.optional(11, "startDate"),
+            stitch_app_name: f.optional(12, "stitchAppName"),
+            tags: f.optional(13, "tags"),
+            tier_lower_bound: f.optional(14, "tierLowerBound"),
+            tier_upper_bound: f.optional(15, "tierUpperBound"),
+            total_price_cents: f.optional(16, "totalPriceCents"),
+            unit: f.optional(17, "unit"),
+            unit_price_dollars: f.optional(18, "unitPriceDollars"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for InvoiceLineItem {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("created", &self.created)?;
+        w.optional("discountCents", &self.discount_cents)?;
+        w.optional("endDate", &self.end_date)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("groupName", &self.group_name)?;
+        w.optional("note", &self.note)?;
+        w.optional("percentDiscount", &self.percent_discount)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("sku", &self.sku)?;
+        w.optional("startDate", &self.start_date)?;
+        w.optional("stitchAppName", &self.stitch_app_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional("tierLowerBound", &self.tier_lower_bound)?;
+        w.optional("tierUpperBound", &self.tier_upper_bound)?;
+        w.optional("totalPriceCents", &self.total_price_cents)?;
+        w.optional("unit", &self.unit)?;
+        w.optional("unitPriceDollars", &self.unit_price_dollars)?;
+        Ok(())
+    }
+}
+crate::codec::object!(InvoiceLineItem);
 impl crate::validation::Validate for InvoiceLineItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("discountCents", &self.discount_cents, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "discountCents",
+            &self.discount_cents,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("groupName", &self.group_name, &crate::validation::Rules::NONE);
-        v.field("note", &self.note, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("note", &self.note, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "percentDiscount",
             &self.percent_discount,
             &crate::validation::Rules::NONE,
         );
-        v.field("quantity", &self.quantity, &crate::validation::Rules::NONE);
-        v.field("sku", &self.sku, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.field("stitchAppName", &self.stitch_app_name, &crate::validation::Rules::NONE);
-        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("quantity", &self.quantity, &crate::validation::Rules::NONE);
+        v.read_only_field("sku", &self.sku, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "startDate",
+            &self.start_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "stitchAppName",
+            &self.stitch_app_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "tierLowerBound",
             &self.tier_lower_bound,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "tierUpperBound",
             &self.tier_upper_bound,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "totalPriceCents",
             &self.total_price_cents,
             &crate::validation::Rules::NONE,
         );
-        v.field("unit", &self.unit, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("unit", &self.unit, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "unitPriceDollars",
             &self.unit_price_dollars,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.

@@ -2,22 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceReportRequest {
     /// Version of the report format specification.
-    #[serde(
-        rename = "formatSpecVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub format_spec_version: Option<String>,
     /// Format of the report.
-    #[serde(rename = "reportFormat")]
     pub report_format: InvoiceReportRequestReportFormat,
     /// Type of report to generate.
-    #[serde(rename = "reportType")]
     pub report_type: InvoiceReportRequestReportType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl InvoiceReportRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +24,45 @@ impl InvoiceReportRequest {
             format_spec_version: None,
             report_format,
             report_type,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for InvoiceReportRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "formatSpecVersion" => Some(0),
+                "reportFormat" => Some(1),
+                "reportType" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            format_spec_version: f.optional(0, "formatSpecVersion"),
+            report_format: f.required(1, "reportFormat"),
+            report_type: f.required(2, "reportType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for InvoiceReportRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("formatSpecVersion", &self.format_spec_version)?;
+        w.required("reportFormat", &self.report_format)?;
+        w.required("reportType", &self.report_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(InvoiceReportRequest);
 impl crate::validation::Validate for InvoiceReportRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -41,6 +72,7 @@ impl crate::validation::Validate for InvoiceReportRequest {
         );
         v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Format of the report.

@@ -2,54 +2,43 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Status and details of a previously requested invoice report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceReportResponse {
     /// URL to download the report. Present only when the report has succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "downloadUrl", default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Time at which the download URL expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Present only when the report has succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Reason the report failed. Present only when the report has failed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Version of the report format specification.
-    #[serde(
-        rename = "formatSpecVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub format_spec_version: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the invoice.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<ObjectId>,
     /// Format of the generated report.
-    #[serde(rename = "reportFormat")]
     pub report_format: InvoiceReportResponseReportFormat,
     /// Unique 24-hexadecimal digit string that identifies the report.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "reportId", default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<ObjectId>,
     /// Type of the generated report.
-    #[serde(rename = "reportType")]
     pub report_type: InvoiceReportResponseReportType,
     /// Current state of the report generation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<InvoiceReportResponseState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl InvoiceReportResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -67,24 +56,95 @@ impl InvoiceReportResponse {
             report_id: None,
             report_type,
             state: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for InvoiceReportResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "downloadUrl" => Some(0),
+                "expiresAt" => Some(1),
+                "failureReason" => Some(2),
+                "formatSpecVersion" => Some(3),
+                "invoiceId" => Some(4),
+                "reportFormat" => Some(5),
+                "reportId" => Some(6),
+                "reportType" => Some(7),
+                "state" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            download_url: f.optional(0, "downloadUrl"),
+            expires_at: f.optional(1, "expiresAt"),
+            failure_reason: f.optional(2, "failureReason"),
+            format_spec_version: f.optional(3, "formatSpecVersion"),
+            invoice_id: f.required_option(4, "invoiceId", true),
+            report_format: f.required(5, "reportFormat"),
+            report_id: f.required_option(6, "reportId", true),
+            report_type: f.required(7, "reportType"),
+            state: f.required_option(8, "state", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for InvoiceReportResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("downloadUrl", &self.download_url)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("failureReason", &self.failure_reason)?;
+        w.optional("formatSpecVersion", &self.format_spec_version)?;
+        w.required_option("invoiceId", &self.invoice_id, true)?;
+        w.required("reportFormat", &self.report_format)?;
+        w.required_option("reportId", &self.report_id, true)?;
+        w.required("reportType", &self.report_type)?;
+        w.required_option("state", &self.state, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(InvoiceReportResponse);
 impl crate::validation::Validate for InvoiceReportResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("downloadUrl", &self.download_url, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("failureReason", &self.failure_reason, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "downloadUrl",
+            &self.download_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "failureReason",
+            &self.failure_reason,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "formatSpecVersion",
             &self.format_spec_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "invoiceId",
+            &self.invoice_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
-        v.field("reportId", &self.report_id, &crate::validation::Rules::NONE);
+        v.read_only_field("reportId", &self.report_id, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Format of the generated report.

@@ -2,62 +2,114 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, UserToDnMapping};
 /// Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details that apply to the specified project.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LdapSecuritySettings {
     /// Flag that indicates whether users can authenticate using an Lightweight Directory Access Protocol (LDAP) host.
-    #[serde(
-        rename = "authenticationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authentication_enabled: Option<bool>,
     /// Flag that indicates whether users can authorize access to MongoDB Cloud resources using an Lightweight Directory Access Protocol (LDAP) host.
-    #[serde(
-        rename = "authorizationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_enabled: Option<bool>,
     /// Lightweight Directory Access Protocol (LDAP) query template that MongoDB Cloud runs to obtain the LDAP groups associated with the authenticated user. MongoDB Cloud uses this parameter only for user authorization. Use the `{USER}` placeholder in the Uniform Resource Locator (URL) to substitute the authenticated username. The query relates to the host specified with the hostname. Format this query according to [RFC 4515](https://datatracker.ietf.org/doc/html/rfc4515) and [RFC 4516](https://datatracker.ietf.org/doc/html/rfc4516).
-    #[serde(
-        rename = "authzQueryTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authz_query_template: Option<String>,
     /// Password that MongoDB Cloud uses to authenticate the `bindUsername`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "bindPassword", default, skip_serializing_if = "Option::is_none")]
     pub bind_password: Option<String>,
     /// Full Distinguished Name (DN) of the Lightweight Directory Access Protocol (LDAP) user that MongoDB Cloud uses to connect to the LDAP host. LDAP distinguished names must be formatted according to RFC 2253.
-    #[serde(rename = "bindUsername", default, skip_serializing_if = "Option::is_none")]
     pub bind_username: Option<String>,
     /// Certificate Authority (CA) certificate that MongoDB Cloud uses to verify the identity of the Lightweight Directory Access Protocol (LDAP) host. MongoDB Cloud allows self-signed certificates. To delete an assigned value, pass an empty string: `"caCertificate": ""`.
-    #[serde(rename = "caCertificate", default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
     /// Human-readable label that identifies the hostname or Internet Protocol (IP) address of the Lightweight Directory Access Protocol (LDAP) host. This host must have access to the internet or have a Virtual Private Cloud (VPC) peering connection to your cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
-    #[serde(
-        rename = "userToDNMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_to_dn_mapping: Option<Vec<UserToDnMapping>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for LdapSecuritySettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LdapSecuritySettings")
+            .field("authentication_enabled", &self.authentication_enabled)
+            .field("authorization_enabled", &self.authorization_enabled)
+            .field("authz_query_template", &self.authz_query_template)
+            .field(
+                "bind_password",
+                &self.bind_password.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("bind_username", &self.bind_username)
+            .field("ca_certificate", &self.ca_certificate)
+            .field("hostname", &self.hostname)
+            .field("links", &self.links)
+            .field("port", &self.port)
+            .field("user_to_dn_mapping", &self.user_to_dn_mapping)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for LdapSecuritySettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "authenticationEnabled" => Some(0),
+                "authorizationEnabled" => Some(1),
+                "authzQueryTemplate" => Some(2),
+                "bindPassword" => Some(3),
+                "bindUsername" => Some(4),
+                "caCertificate" => Some(5),
+                "hostname" => Some(6),
+                "links" => Some(7),
+                "port" => Some(8),
+                "userToDNMapping" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            authentication_enabled: f.optional(0, "authenticationEnabled"),
+            authorization_enabled: f.optional(1, "authorizationEnabled"),
+            authz_query_template: f.optional(2, "authzQueryTemplate"),
+            bind_password: f.optional(3, "bindPassword"),
+            bind_username: f.optional(4, "bindUsername"),
+            ca_certificate: f.optional(5, "caCertificate"),
+            hostname: f.optional(6, "hostname"),
+            links: f.optional(7, "links"),
+            port: f.optional(8, "port"),
+            user_to_dn_mapping: f.optional(9, "userToDNMapping"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LdapSecuritySettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("authenticationEnabled", &self.authentication_enabled)?;
+        w.optional("authorizationEnabled", &self.authorization_enabled)?;
+        w.optional("authzQueryTemplate", &self.authz_query_template)?;
+        w.optional("bindPassword", &self.bind_password)?;
+        w.optional("bindUsername", &self.bind_username)?;
+        w.optional("caCertificate", &self.ca_certificate)?;
+        w.optional("hostname", &self.hostname)?;
+        w.optional("links", &self.links)?;
+        w.optional("port", &self.port)?;
+        w.optional("userToDNMapping", &self.user_to_dn_mapping)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LdapSecuritySettings);
 impl crate::validation::Validate for LdapSecuritySettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
@@ -87,12 +139,13 @@ impl crate::validation::Validate for LdapSecuritySettings {
         v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
         v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
         v.field("hostname", &self.hostname, &HOSTNAME);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("port", &self.port, &crate::validation::Rules::NONE);
         v.field(
             "userToDNMapping",
             &self.user_to_dn_mapping,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &["bindPassword"]);
     }
 }

@@ -2,42 +2,35 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LdapVerifyConnectivityJobRequestParams {
     /// Lightweight Directory Access Protocol (LDAP) query template that MongoDB Cloud applies to create an LDAP query to return the LDAP groups associated with the authenticated MongoDB user. MongoDB Cloud uses this parameter only for user authorization.
     ///
     /// Use the `{USER}` placeholder in the Uniform Resource Locator (URL) to substitute the authenticated username. The query relates to the host specified with the hostname. Format this query per [RFC 4515](https://datatracker.ietf.org/doc/html/rfc4515) and [RFC 4516](https://datatracker.ietf.org/doc/html/rfc4516).
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "authzQueryTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authz_query_template: Option<String>,
     /// Password that MongoDB Cloud uses to authenticate the `bindUsername`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "bindPassword", default, skip_serializing_if = "Option::is_none")]
     pub bind_password: Option<String>,
     /// Full Distinguished Name (DN) of the Lightweight Directory Access Protocol (LDAP) user that MongoDB Cloud uses to connect to the LDAP host. LDAP distinguished names must be formatted according to RFC 2253.
-    #[serde(rename = "bindUsername")]
     pub bind_username: String,
     /// Certificate Authority (CA) certificate that MongoDB Cloud uses to verify the identity of the Lightweight Directory Access Protocol (LDAP) host. MongoDB Cloud allows self-signed certificates. To delete an assigned value, pass an empty string: `"caCertificate": ""`.
-    #[serde(rename = "caCertificate", default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
     /// Human-readable label that identifies the hostname or Internet Protocol (IP) address of the Lightweight Directory Access Protocol (LDAP) host. This host must have access to the internet or have a Virtual Private Cloud (VPC) peering connection to your cluster.
     pub hostname: String,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// IANA port to which the Lightweight Directory Access Protocol (LDAP) host listens for client connections.
     pub port: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl LdapVerifyConnectivityJobRequestParams {
     /// A value with the required fields set and every optional one `None`.
@@ -50,9 +43,74 @@ impl LdapVerifyConnectivityJobRequestParams {
             hostname,
             links: None,
             port,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for LdapVerifyConnectivityJobRequestParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LdapVerifyConnectivityJobRequestParams")
+            .field("authz_query_template", &self.authz_query_template)
+            .field(
+                "bind_password",
+                &self.bind_password.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("bind_username", &self.bind_username)
+            .field("ca_certificate", &self.ca_certificate)
+            .field("hostname", &self.hostname)
+            .field("links", &self.links)
+            .field("port", &self.port)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestParams {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "authzQueryTemplate" => Some(0),
+                "bindPassword" => Some(1),
+                "bindUsername" => Some(2),
+                "caCertificate" => Some(3),
+                "hostname" => Some(4),
+                "links" => Some(5),
+                "port" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            authz_query_template: f.optional(0, "authzQueryTemplate"),
+            bind_password: f.required_option(1, "bindPassword", false),
+            bind_username: f.required(2, "bindUsername"),
+            ca_certificate: f.optional(3, "caCertificate"),
+            hostname: f.required(4, "hostname"),
+            links: f.optional(5, "links"),
+            port: f.required(6, "port"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LdapVerifyConnectivityJobRequestParams {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("authzQueryTemplate", &self.authz_query_template)?;
+        w.required_option("bindPassword", &self.bind_password, true)?;
+        w.required("bindUsername", &self.bind_username)?;
+        w.optional("caCertificate", &self.ca_certificate)?;
+        w.required("hostname", &self.hostname)?;
+        w.optional("links", &self.links)?;
+        w.required("port", &self.port)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LdapVerifyConnectivityJobRequestParams);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
@@ -69,10 +127,12 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
             &crate::validation::Rules::NONE,
         );
         v.field("bindPassword", &self.bind_password, &crate::validation::Rules::NONE);
+        v.write_only_required("bindPassword", self.bind_password.is_some());
         v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
         v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
         v.field("hostname", &self.hostname, &HOSTNAME);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("port", &self.port, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["bindPassword"]);
     }
 }

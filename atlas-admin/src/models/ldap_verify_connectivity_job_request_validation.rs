@@ -2,31 +2,64 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// One test that MongoDB Cloud runs to test verification of the provided Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LdapVerifyConnectivityJobRequestValidation {
     /// Human-readable string that indicates the result of this verification test.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LdapVerifyConnectivityJobRequestValidationStatus>,
     /// Human-readable label that identifies this verification test that MongoDB Cloud runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "validationType", default, skip_serializing_if = "Option::is_none")]
     pub validation_type: Option<
         LdapVerifyConnectivityJobRequestValidationValidationType,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestValidation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "status" => Some(0),
+                "validationType" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            status: f.optional(0, "status"),
+            validation_type: f.optional(1, "validationType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LdapVerifyConnectivityJobRequestValidation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("status", &self.status)?;
+        w.optional("validationType", &self.validation_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LdapVerifyConnectivityJobRequestValidation);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "validationType",
             &self.validation_type,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable string that indicates the result of this verification test.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterAutoScalingSettings,
     ClusterConnectionStrings, ClusterProviderSettings, ComponentLabel,
@@ -10,62 +9,32 @@ use super::{
     ResourceName, ResourceTag,
 };
 /// Group of settings that configure a MongoDB cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LegacyAtlasCluster {
     /// If reconfiguration is necessary to regain a primary due to a regional outage, submit this field alongside your topology reconfiguration to request a new regional outage resistant topology. Forced reconfigurations during an outage of the majority of electable nodes carry a risk of data loss if replicated writes (even majority committed writes) have not been replicated to the new primary node. MongoDB Atlas docs contain more information. To proceed with an operation which carries that risk, set `acceptDataRisksAndForceReplicaSetReconfig` to the current date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(
-        rename = "acceptDataRisksAndForceReplicaSetReconfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
-    #[serde(
-        rename = "advancedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
-    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<ClusterAutoScalingSettings>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and Shared Cluster Backups for tenant clusters. If set to `false`, the cluster doesn't use MongoDB Cloud backups.
-    #[serde(rename = "backupEnabled", default, skip_serializing_if = "Option::is_none")]
     pub backup_enabled: Option<bool>,
-    #[serde(rename = "biConnector", default, skip_serializing_if = "Option::is_none")]
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    #[serde(rename = "clusterType", default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<LegacyAtlasClusterClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    #[serde(
-        rename = "configServerManagementMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_management_mode: Option<
         LegacyAtlasClusterConfigServerManagementMode,
     >,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "configServerType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub config_server_type: Option<LegacyAtlasClusterConfigServerType>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStrings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Number of hours after cluster creation that this cluster will be automatically deleted.
     ///
@@ -80,22 +49,12 @@ pub struct LegacyAtlasCluster {
     /// When updating this field on an existing (non-deleted) cluster, and this is set to zero, then `deleteAfterDate` is reset to null (disable auto deletion) regardless of previous configurations.
     ///
     /// When updating this field on an existing (non-deleted) cluster, and this is set to a positive value, then `createDate` + `deleteAfterCreationHours` must be later than now else the field update is ignored and existing values are preserved for this & `deleteAfterDate`.
-    #[serde(
-        rename = "deleteAfterCreationHours",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_after_creation_hours: Option<i32>,
     /// The date at which this cluster will be automatically deleted.
     ///
     /// This parameter expresses its value in the ISO 8601 timestamp format in UTC and is derived based on the `createDate` + `deleteAfterCreationHours`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "deleteAfterDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_after_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.
     ///
@@ -108,39 +67,18 @@ pub struct LegacyAtlasCluster {
     /// Storage charge calculations depend on whether you choose the default value or a custom value.
     ///
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
-    #[serde(rename = "diskSizeGB", default, skip_serializing_if = "Option::is_none")]
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    #[serde(
-        rename = "diskWarmingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disk_warming_mode: Option<LegacyAtlasClusterDiskWarmingMode>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    #[serde(
-        rename = "encryptionAtRestProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_at_rest_provider: Option<LegacyAtlasClusterEncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version: Option<String>,
     /// Feature compatibility version expiration date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "featureCompatibilityVersionExpirationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub feature_compatibility_version_expiration_date: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
@@ -151,101 +89,56 @@ pub struct LegacyAtlasCluster {
     /// When set to true, the management mode is set to Self-Managed Sharding. This mode leaves the management of shards in your hands and is built to provide an advanced and flexible deployment experience.
     ///
     /// This setting cannot be changed once the cluster is deployed.
-    #[serde(
-        rename = "globalClusterSelfManagedSharding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_cluster_self_managed_sharding: Option<bool>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ComponentLabel>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "mongoDBEmployeeAccessGrant",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// MongoDB major version of the cluster.
     ///
     /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](#tag/Projects/operation/getProjectLTSVersions).
     ///
     /// On update: Increase version only by 1 major version at a time. If the cluster is pinned to a MongoDB feature compatibility version exactly one major version below the current MongoDB version, the MongoDB version can be downgraded to the previous major version.
-    #[serde(
-        rename = "mongoDBMajorVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_db_major_version: Option<String>,
     /// Version of MongoDB that the cluster runs.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Base connection string that you can use to connect to the cluster. MongoDB Cloud displays the string only after the cluster starts, not while it builds the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoURI", default, skip_serializing_if = "Option::is_none")]
     pub mongo_uri: Option<String>,
     /// Date and time when someone last updated the connection string. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "mongoURIUpdated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_uri_updated: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Connection string that you can use to connect to the cluster including the `replicaSet`, `ssl`, and `authSource` query parameters with values appropriate for the cluster. You may need to add MongoDB database users. The response returns this parameter once the cluster can receive requests, not while it builds the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "mongoURIWithOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mongo_uri_with_options: Option<String>,
     /// Human-readable label that identifies the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
     /// Number of shards up to 50 to deploy for a sharded cluster. The resource returns `1` to indicate a replica set and values of `2` and higher to indicate a sharded cluster. The returned value equals the number of shards in the cluster.
-    #[serde(rename = "numShards", default, skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
     /// Flag that indicates whether the cluster is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// Flag that indicates whether the cluster uses continuous cloud backups.
-    #[serde(rename = "pitEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pit_enabled: Option<bool>,
     /// Flag that indicates whether the M10 or higher cluster can perform Cloud Backups. If set to `true`, the cluster can perform backups. If this and `backupEnabled` are set to `false`, the cluster doesn't use MongoDB Cloud backups.
-    #[serde(
-        rename = "providerBackupEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provider_backup_enabled: Option<bool>,
-    #[serde(
-        rename = "providerSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provider_settings: Option<ClusterProviderSettings>,
     /// Set this field to configure the replica set scaling mode for your cluster.
     ///
@@ -254,46 +147,24 @@ pub struct LegacyAtlasCluster {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    #[serde(
-        rename = "replicaSetScalingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_set_scaling_strategy: Option<
         LegacyAtlasClusterReplicaSetScalingStrategy,
     >,
     /// Number of members that belong to the replica set. Each member retains a copy of your databases, providing high availability and data redundancy. Use `replicationSpecs` instead.
     #[deprecated]
-    #[serde(
-        rename = "replicationFactor",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_factor: Option<i32>,
     /// Physical location where MongoDB Cloud provisions cluster nodes.
-    #[serde(
-        rename = "replicationSpec",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_spec: Option<::std::collections::BTreeMap<String, RegionSpec>>,
     /// List of settings that configure your cluster regions.
     ///
     /// - For Global Clusters, each object in the array represents one zone where MongoDB Cloud deploys your clusters nodes.
     /// - For non-Global sharded clusters and replica sets, the single object represents where MongoDB Cloud deploys your clusters nodes.
-    #[serde(
-        rename = "replicationSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    #[serde(rename = "rootCertType", default, skip_serializing_if = "Option::is_none")]
     pub root_cert_type: Option<LegacyAtlasClusterRootCertType>,
     /// Connection string that you can use to connect to the cluster. The `+srv` modifier forces the connection to use Transport Layer Security (TLS). The `mongoURI` parameter lists additional options.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "srvAddress", default, skip_serializing_if = "Option::is_none")]
     pub srv_address: Option<String>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
@@ -304,26 +175,191 @@ pub struct LegacyAtlasCluster {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<LegacyAtlasClusterStateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
-    #[serde(
-        rename = "terminationProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    #[serde(
-        rename = "versionReleaseSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version_release_system: Option<LegacyAtlasClusterVersionReleaseSystem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LegacyAtlasCluster {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            44usize,
+            |key| match key {
+                "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
+                "advancedConfiguration" => Some(1),
+                "autoScaling" => Some(2),
+                "backupEnabled" => Some(3),
+                "biConnector" => Some(4),
+                "clusterType" => Some(5),
+                "configServerManagementMode" => Some(6),
+                "configServerType" => Some(7),
+                "connectionStrings" => Some(8),
+                "createDate" => Some(9),
+                "deleteAfterCreationHours" => Some(10),
+                "deleteAfterDate" => Some(11),
+                "diskSizeGB" => Some(12),
+                "diskWarmingMode" => Some(13),
+                "encryptionAtRestProvider" => Some(14),
+                "featureCompatibilityVersion" => Some(15),
+                "featureCompatibilityVersionExpirationDate" => Some(16),
+                "globalClusterSelfManagedSharding" => Some(17),
+                "groupId" => Some(18),
+                "id" => Some(19),
+                "labels" => Some(20),
+                "links" => Some(21),
+                "mongoDBEmployeeAccessGrant" => Some(22),
+                "mongoDBMajorVersion" => Some(23),
+                "mongoDBVersion" => Some(24),
+                "mongoURI" => Some(25),
+                "mongoURIUpdated" => Some(26),
+                "mongoURIWithOptions" => Some(27),
+                "name" => Some(28),
+                "numShards" => Some(29),
+                "paused" => Some(30),
+                "pitEnabled" => Some(31),
+                "providerBackupEnabled" => Some(32),
+                "providerSettings" => Some(33),
+                "replicaSetScalingStrategy" => Some(34),
+                "replicationFactor" => Some(35),
+                "replicationSpec" => Some(36),
+                "replicationSpecs" => Some(37),
+                "rootCertType" => Some(38),
+                "srvAddress" => Some(39),
+                "stateName" => Some(40),
+                "tags" => Some(41),
+                "terminationProtectionEnabled" => Some(42),
+                "versionReleaseSystem" => Some(43),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            accept_data_risks_and_force_replica_set_reconfig: f
+                .optional(0, "acceptDataRisksAndForceReplicaSetReconfig"),
+            advanced_configuration: f.optional(1, "advancedConfiguration"),
+            auto_scaling: f.optional(2, "autoScaling"),
+            backup_enabled: f.optional(3, "backupEnabled"),
+            bi_connector: f.optional(4, "biConnector"),
+            cluster_type: f.optional(5, "clusterType"),
+            config_server_management_mode: f.optional(6, "configServerManagementMode"),
+            config_server_type: f.optional(7, "configServerType"),
+            connection_strings: f.optional(8, "connectionStrings"),
+            create_date: f.optional(9, "createDate"),
+            delete_after_creation_hours: f.optional(10, "deleteAfterCreationHours"),
+            delete_after_date: f.optional(11, "deleteAfterDate"),
+            disk_size_gb: f.optional(12, "diskSizeGB"),
+            disk_warming_mode: f.optional(13, "diskWarmingMode"),
+            encryption_at_rest_provider: f.optional(14, "encryptionAtRestProvider"),
+            feature_compatibility_version: f.optional(15, "featureCompatibilityVersion"),
+            feature_compatibility_version_expiration_date: f
+                .optional(16, "featureCompatibilityVersionExpirationDate"),
+            global_cluster_self_managed_sharding: f
+                .optional(17, "globalClusterSelfManagedSharding"),
+            group_id: f.optional(18, "groupId"),
+            id: f.optional(19, "id"),
+            labels: f.optional(20, "labels"),
+            links: f.optional(21, "links"),
+            mongo_db_employee_access_grant: f.optional(22, "mongoDBEmployeeAccessGrant"),
+            mongo_db_major_version: f.optional(23, "mongoDBMajorVersion"),
+            mongo_db_version: f.optional(24, "mongoDBVersion"),
+            mongo_uri: f.optional(25, "mongoURI"),
+            mongo_uri_updated: f.optional(26, "mongoURIUpdated"),
+            mongo_uri_with_options: f.optional(27, "mongoURIWithOptions"),
+            name: f.optional(28, "name"),
+            num_shards: f.optional(29, "numShards"),
+            paused: f.optional(30, "paused"),
+            pit_enabled: f.optional(31, "pitEnabled"),
+            provider_backup_enabled: f.optional(32, "providerBackupEnabled"),
+            provider_settings: f.optional(33, "providerSettings"),
+            replica_set_scaling_strategy: f.optional(34, "replicaSetScalingStrategy"),
+            replication_factor: f.optional(35, "replicationFactor"),
+            replication_spec: f.optional(36, "replicationSpec"),
+            replication_specs: f.optional(37, "replicationSpecs"),
+            root_cert_type: f.optional(38, "rootCertType"),
+            srv_address: f.optional(39, "srvAddress"),
+            state_name: f.optional(40, "stateName"),
+            tags: f.optional(41, "tags"),
+            termination_protection_enabled: f
+                .optional(42, "terminationProtectionEnabled"),
+            version_release_system: f.optional(43, "versionReleaseSystem"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LegacyAtlasCluster {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional(
+            "acceptDataRisksAndForceReplicaSetReconfig",
+            &self.accept_data_risks_and_force_replica_set_reconfig,
+        )?;
+        w.optional("advancedConfiguration", &self.advanced_configuration)?;
+        w.optional("autoScaling", &self.auto_scaling)?;
+        w.optional("backupEnabled", &self.backup_enabled)?;
+        w.optional("biConnector", &self.bi_connector)?;
+        w.optional("clusterType", &self.cluster_type)?;
+        w.optional("configServerManagementMode", &self.config_server_management_mode)?;
+        w.optional("configServerType", &self.config_server_type)?;
+        w.optional("connectionStrings", &self.connection_strings)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("deleteAfterCreationHours", &self.delete_after_creation_hours)?;
+        w.optional("deleteAfterDate", &self.delete_after_date)?;
+        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskWarmingMode", &self.disk_warming_mode)?;
+        w.optional("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
+        w.optional("featureCompatibilityVersion", &self.feature_compatibility_version)?;
+        w.optional(
+            "featureCompatibilityVersionExpirationDate",
+            &self.feature_compatibility_version_expiration_date,
+        )?;
+        w.optional(
+            "globalClusterSelfManagedSharding",
+            &self.global_cluster_self_managed_sharding,
+        )?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("labels", &self.labels)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBEmployeeAccessGrant", &self.mongo_db_employee_access_grant)?;
+        w.optional("mongoDBMajorVersion", &self.mongo_db_major_version)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("mongoURI", &self.mongo_uri)?;
+        w.optional("mongoURIUpdated", &self.mongo_uri_updated)?;
+        w.optional("mongoURIWithOptions", &self.mongo_uri_with_options)?;
+        w.optional("name", &self.name)?;
+        w.optional("numShards", &self.num_shards)?;
+        w.optional("paused", &self.paused)?;
+        w.optional("pitEnabled", &self.pit_enabled)?;
+        w.optional("providerBackupEnabled", &self.provider_backup_enabled)?;
+        w.optional("providerSettings", &self.provider_settings)?;
+        w.optional("replicaSetScalingStrategy", &self.replica_set_scaling_strategy)?;
+        w.optional("replicationFactor", &self.replication_factor)?;
+        w.optional("replicationSpec", &self.replication_spec)?;
+        w.optional("replicationSpecs", &self.replication_specs)?;
+        w.optional("rootCertType", &self.root_cert_type)?;
+        w.optional("srvAddress", &self.srv_address)?;
+        w.optional("stateName", &self.state_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        w.optional("versionReleaseSystem", &self.version_release_system)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LegacyAtlasCluster);
 impl crate::validation::Validate for LegacyAtlasCluster {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {
@@ -363,23 +399,27 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.config_server_management_mode,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "configServerType",
             &self.config_server_type,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "deleteAfterCreationHours",
             &self.delete_after_creation_hours,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "deleteAfterDate",
             &self.delete_after_date,
             &crate::validation::Rules::NONE,
@@ -395,12 +435,12 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.encryption_at_rest_provider,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersion",
             &self.feature_compatibility_version,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "featureCompatibilityVersionExpirationDate",
             &self.feature_compatibility_version_expiration_date,
             &crate::validation::Rules::NONE,
@@ -410,11 +450,11 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.global_cluster_self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoDBEmployeeAccessGrant",
             &self.mongo_db_employee_access_grant,
             &crate::validation::Rules::NONE,
@@ -425,13 +465,13 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &crate::validation::Rules::NONE,
         );
         v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
-        v.field("mongoURI", &self.mongo_uri, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("mongoURI", &self.mongo_uri, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "mongoURIUpdated",
             &self.mongo_uri_updated,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "mongoURIWithOptions",
             &self.mongo_uri_with_options,
             &crate::validation::Rules::NONE,
@@ -467,8 +507,16 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &crate::validation::Rules::NONE,
         );
         v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
-        v.field("srvAddress", &self.srv_address, &crate::validation::Rules::NONE);
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "srvAddress",
+            &self.srv_address,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.field(
             "terminationProtectionEnabled",
@@ -480,6 +528,7 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Configuration of nodes that comprise the cluster.

@@ -2,33 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LegacyRegionsConfig, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LegacyReplicationSpec {
     /// Unique 24-hexadecimal digit string that identifies the replication object for a zone in a Global Cluster.
     ///
     /// - If you include existing zones in the request, you must specify this parameter.
     ///
     /// - If you add a new zone to an existing Global Cluster, you may specify this parameter. The request deletes any existing zones in a Global Cluster that you exclude from the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Positive integer that specifies the number of shards to deploy in each specified zone If you set this value to `1` and `clusterType` is `SHARDED`, MongoDB Cloud deploys a single-shard sharded cluster. Don't create a sharded cluster with a single shard for production environments. Single-shard sharded clusters don't provide the same benefits as multi-shard configurations.
     ///
     /// If you are upgrading a replica set to a sharded cluster, you cannot increase the number of shards in the same update request.  You should wait until after the cluster has completed upgrading to sharded and you have reconnected all application clients to the MongoDB router before adding additional shards. Otherwise, your data might become inconsistent once MongoDB Cloud begins distributing data across shards.
-    #[serde(rename = "numShards", default, skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
-    #[serde(rename = "regionsConfig", default, skip_serializing_if = "Option::is_none")]
     pub regions_config: Option<LegacyRegionsConfig>,
     /// Human-readable label that identifies the zone in a Global Cluster. Provide this value only if `clusterType` is `GEOSHARDED`.
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LegacyReplicationSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "id" => Some(0),
+                "numShards" => Some(1),
+                "regionsConfig" => Some(2),
+                "zoneName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            num_shards: f.optional(1, "numShards"),
+            regions_config: f.optional(2, "regionsConfig"),
+            zone_name: f.optional(3, "zoneName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LegacyReplicationSpec {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("numShards", &self.num_shards)?;
+        w.optional("regionsConfig", &self.regions_config)?;
+        w.optional("zoneName", &self.zone_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LegacyReplicationSpec);
 impl crate::validation::Validate for LegacyReplicationSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("numShards", &self.num_shards, &crate::validation::Rules::NONE);
         v.field("regionsConfig", &self.regions_config, &crate::validation::Rules::NONE);
         v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

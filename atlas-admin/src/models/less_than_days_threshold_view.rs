@@ -2,25 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Threshold value that triggers an alert.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LessThanDaysThresholdView {
     /// Comparison operator to apply when checking the current metric value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<LessThanDaysThresholdViewOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<LessThanDaysThresholdViewUnits>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LessThanDaysThresholdView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "operator" => Some(0),
+                "threshold" => Some(1),
+                "units" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            operator: f.optional(0, "operator"),
+            threshold: f.optional(1, "threshold"),
+            units: f.optional(2, "units"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LessThanDaysThresholdView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("operator", &self.operator)?;
+        w.optional("threshold", &self.threshold)?;
+        w.optional("units", &self.units)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LessThanDaysThresholdView);
 impl crate::validation::Validate for LessThanDaysThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Comparison operator to apply when checking the current metric value.

@@ -2,19 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points another API resource to which this response has some relationship. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Uniform Resource Locator (URL) that defines the semantic relationship between this resource and another API resource. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for Link {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "href" => Some(0),
+                "rel" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            href: f.optional(0, "href"),
+            rel: f.optional(1, "rel"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Link {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("href", &self.href)?;
+        w.optional("rel", &self.rel)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Link);
 impl crate::validation::Validate for Link {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("href", &self.href, &crate::validation::Rules::NONE);
         v.field("rel", &self.rel, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,25 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AvailableClustersDeployment, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveImportAvailableProject {
     /// List of clusters that can be migrated to MongoDB Cloud.
     pub deployments: Vec<AvailableClustersDeployment>,
     /// Hostname of MongoDB Agent list that you configured to perform a migration.
-    #[serde(rename = "migrationHosts")]
     pub migration_hosts: Vec<String>,
     /// Human-readable label that identifies this project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project to be migrated.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl LiveImportAvailableProject {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +32,48 @@ impl LiveImportAvailableProject {
             migration_hosts,
             name: None,
             project_id: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for LiveImportAvailableProject {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "deployments" => Some(0),
+                "migrationHosts" => Some(1),
+                "name" => Some(2),
+                "projectId" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            deployments: f.required(0, "deployments"),
+            migration_hosts: f.required(1, "migrationHosts"),
+            name: f.required_option(2, "name", true),
+            project_id: f.required_option(3, "projectId", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LiveImportAvailableProject {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("deployments", &self.deployments)?;
+        w.required("migrationHosts", &self.migration_hosts)?;
+        w.required_option("name", &self.name, true)?;
+        w.required_option("projectId", &self.project_id, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LiveImportAvailableProject);
 impl crate::validation::Validate for LiveImportAvailableProject {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
@@ -49,7 +87,12 @@ impl crate::validation::Validate for LiveImportAvailableProject {
             &self.migration_hosts,
             &crate::validation::Rules::NONE,
         );
-        v.field("name", &self.name, &NAME);
-        v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
+        v.read_only_field("name", &self.name, &NAME);
+        v.read_only_field(
+            "projectId",
+            &self.project_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

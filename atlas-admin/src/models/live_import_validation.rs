@@ -2,50 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveImportValidation {
     /// Unique 24-hexadecimal digit string that identifies the validation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Reason why the validation job failed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "errorMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub error_message: Option<Option<String>>,
     /// Unique 24-hexadecimal digit string that identifies the project to validate.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the source project.
-    #[serde(rename = "sourceGroupId", default, skip_serializing_if = "Option::is_none")]
     pub source_group_id: Option<ObjectId>,
     /// State of the specified validation job returned at the time of the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub status: Option<Option<LiveImportValidationStatus>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LiveImportValidation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "_id" => Some(0),
+                "errorMessage" => Some(1),
+                "groupId" => Some(2),
+                "sourceGroupId" => Some(3),
+                "status" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            error_message: f.nullable(1, "errorMessage"),
+            group_id: f.optional(2, "groupId"),
+            source_group_id: f.optional(3, "sourceGroupId"),
+            status: f.nullable(4, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LiveImportValidation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.nullable("errorMessage", &self.error_message)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("sourceGroupId", &self.source_group_id)?;
+        w.nullable("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LiveImportValidation);
 impl crate::validation::Validate for LiveImportValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("sourceGroupId", &self.source_group_id, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// State of the specified validation job returned at the time of the request.

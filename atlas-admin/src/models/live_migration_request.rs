@@ -2,32 +2,26 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Destination, ObjectId, ShardingRequest, Source};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveMigrationRequest {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     pub destination: Destination,
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "dropEnabled", default, skip_serializing_if = "Option::is_none")]
     pub drop_enabled: Option<bool>,
     /// List of migration hosts used for this migration.
-    #[serde(rename = "migrationHosts")]
     pub migration_hosts: Vec<String>,
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub sharding: Option<Option<ShardingRequest>>,
     pub source: Source,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl LiveMigrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -43,9 +37,54 @@ impl LiveMigrationRequest {
             migration_hosts,
             sharding: None,
             source,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for LiveMigrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "_id" => Some(0),
+                "destination" => Some(1),
+                "dropEnabled" => Some(2),
+                "migrationHosts" => Some(3),
+                "sharding" => Some(4),
+                "source" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            destination: f.required(1, "destination"),
+            drop_enabled: f.required_option(2, "dropEnabled", false),
+            migration_hosts: f.required(3, "migrationHosts"),
+            sharding: f.nullable(4, "sharding"),
+            source: f.required(5, "source"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LiveMigrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.required("destination", &self.destination)?;
+        w.required_option("dropEnabled", &self.drop_enabled, true)?;
+        w.required("migrationHosts", &self.migration_hosts)?;
+        w.nullable("sharding", &self.sharding)?;
+        w.required("source", &self.source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LiveMigrationRequest);
 impl crate::validation::Validate for LiveMigrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS: crate::validation::Rules = crate::validation::Rules {
@@ -53,11 +92,13 @@ impl crate::validation::Validate for LiveMigrationRequest {
             max_items: Some(1),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("destination", &self.destination, &crate::validation::Rules::NONE);
         v.field("dropEnabled", &self.drop_enabled, &crate::validation::Rules::NONE);
+        v.write_only_required("dropEnabled", self.drop_enabled.is_some());
         v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
         v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,41 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Destination, Link, ObjectId, ShardingRequest, Source};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveMigrationRequest20240530 {
     /// Unique 24-hexadecimal digit string that identifies the migration request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     pub destination: Destination,
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "dropDestinationData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub drop_destination_data: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List of migration hosts used for this migration.
-    #[serde(rename = "migrationHosts")]
     pub migration_hosts: Vec<String>,
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub sharding: Option<Option<ShardingRequest>>,
     pub source: Source,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl LiveMigrationRequest20240530 {
     /// A value with the required fields set and every optional one `None`.
@@ -53,9 +42,57 @@ impl LiveMigrationRequest20240530 {
             migration_hosts,
             sharding: None,
             source,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for LiveMigrationRequest20240530 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "_id" => Some(0),
+                "destination" => Some(1),
+                "dropDestinationData" => Some(2),
+                "links" => Some(3),
+                "migrationHosts" => Some(4),
+                "sharding" => Some(5),
+                "source" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            destination: f.required(1, "destination"),
+            drop_destination_data: f.optional(2, "dropDestinationData"),
+            links: f.optional(3, "links"),
+            migration_hosts: f.required(4, "migrationHosts"),
+            sharding: f.nullable(5, "sharding"),
+            source: f.required(6, "source"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LiveMigrationRequest20240530 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.required("destination", &self.destination)?;
+        w.optional("dropDestinationData", &self.drop_destination_data)?;
+        w.optional("links", &self.links)?;
+        w.required("migrationHosts", &self.migration_hosts)?;
+        w.nullable("sharding", &self.sharding)?;
+        w.required("source", &self.source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LiveMigrationRequest20240530);
 impl crate::validation::Validate for LiveMigrationRequest20240530 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -68,16 +105,17 @@ impl crate::validation::Validate for LiveMigrationRequest20240530 {
             items: Some(&MIGRATION_HOSTS_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("destination", &self.destination, &crate::validation::Rules::NONE);
         v.field(
             "dropDestinationData",
             &self.drop_destination_data,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
         v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,38 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveMigrationResponse {
     /// Unique 24-hexadecimal digit string that identifies the migration job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Replication lag between the source and destination clusters. Atlas returns this setting only during an active migration, before the cutover phase.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lagTimeSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub lag_time_seconds: Option<Option<i64>>,
     /// List of hosts running MongoDB Agents. These Agents can transfer your MongoDB data between one source and one destination cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "migrationHosts", default, skip_serializing_if = "Option::is_none")]
     pub migration_hosts: Option<Vec<String>>,
     /// Flag that indicates the migrated cluster can be cut over to MongoDB Atlas.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "readyForCutover",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ready_for_cutover: Option<bool>,
     /// Progress made in migrating one cluster to MongoDB Atlas.
     ///
@@ -53,13 +39,52 @@ pub struct LiveMigrationResponse {
     /// - Stopping replication after the cut over.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub status: Option<Option<LiveMigrationResponseStatus>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for LiveMigrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "_id" => Some(0),
+                "lagTimeSeconds" => Some(1),
+                "migrationHosts" => Some(2),
+                "readyForCutover" => Some(3),
+                "status" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            lag_time_seconds: f.nullable(1, "lagTimeSeconds"),
+            migration_hosts: f.optional(2, "migrationHosts"),
+            ready_for_cutover: f.optional(3, "readyForCutover"),
+            status: f.nullable(4, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for LiveMigrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.nullable("lagTimeSeconds", &self.lag_time_seconds)?;
+        w.optional("migrationHosts", &self.migration_hosts)?;
+        w.optional("readyForCutover", &self.ready_for_cutover)?;
+        w.nullable("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(LiveMigrationResponse);
 impl crate::validation::Validate for LiveMigrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
@@ -70,19 +95,20 @@ impl crate::validation::Validate for LiveMigrationResponse {
             items: Some(&MIGRATION_HOSTS_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "lagTimeSeconds",
             &self.lag_time_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
-        v.field(
+        v.read_only_field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
+        v.read_only_field(
             "readyForCutover",
             &self.ready_for_cutover,
             &crate::validation::Rules::NONE,
         );
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Progress made in migrating one cluster to MongoDB Atlas.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AzureLogIntegrationResponse, DatadogLogIntegrationResponse,
     GcsLogIntegrationResponse, OtelLogIntegrationResponse, S3LogIntegrationResponse,
@@ -30,37 +29,95 @@ impl LogIntegrationResponse {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for LogIntegrationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for LogIntegrationResponse {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for LogIntegrationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::S3(v) => v.serialize(serializer),
-            Self::Datadog(v) => v.serialize(serializer),
-            Self::Gcs(v) => v.serialize(serializer),
-            Self::Otel(v) => v.serialize(serializer),
-            Self::Splunk(v) => v.serialize(serializer),
-            Self::Azure(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::S3(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["S3_LOG_EXPORT"])),
+                )
+            }
+            Self::Datadog(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["DATADOG_LOG_EXPORT"])),
+                )
+            }
+            Self::Gcs(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["GCS_LOG_EXPORT"])),
+                )
+            }
+            Self::Otel(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["OTEL_LOG_EXPORT"])),
+                )
+            }
+            Self::Splunk(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["SPLUNK_LOG_EXPORT"])),
+                )
+            }
+            Self::Azure(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["AZURE_LOG_EXPORT"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for LogIntegrationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for LogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("S3_LOG_EXPORT") => Self::S3(crate::codec::decode(value)?),
-                Some("DATADOG_LOG_EXPORT") => Self::Datadog(crate::codec::decode(value)?),
-                Some("GCS_LOG_EXPORT") => Self::Gcs(crate::codec::decode(value)?),
-                Some("OTEL_LOG_EXPORT") => Self::Otel(crate::codec::decode(value)?),
-                Some("SPLUNK_LOG_EXPORT") => Self::Splunk(crate::codec::decode(value)?),
-                Some("AZURE_LOG_EXPORT") => Self::Azure(crate::codec::decode(value)?),
+                Some("S3_LOG_EXPORT") => {
+                    Self::S3(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("DATADOG_LOG_EXPORT") => {
+                    Self::Datadog(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("GCS_LOG_EXPORT") => {
+                    Self::Gcs(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("OTEL_LOG_EXPORT") => {
+                    Self::Otel(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("SPLUNK_LOG_EXPORT") => {
+                    Self::Splunk(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("AZURE_LOG_EXPORT") => {
+                    Self::Azure(crate::codec::FromJson::from_json(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(LogIntegrationResponse);
 impl From<S3LogIntegrationResponse> for LogIntegrationResponse {
     fn from(value: S3LogIntegrationResponse) -> Self {
         Self::S3(value)

@@ -2,44 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedNamespaces {
     /// Human-readable label of the collection to manage for this Global Cluster.
     pub collection: String,
     /// Database parameter used to divide the *collection* into shards. Global clusters require a compound shard key. This compound shard key combines the location parameter and the user-selected custom key.
-    #[serde(rename = "customShardKey")]
     pub custom_shard_key: String,
     /// Human-readable label of the database to manage for this Global Cluster.
     pub db: String,
     /// Flag that indicates whether someone hashed the custom shard key for the specified collection. If you set this value to `false`, MongoDB Cloud uses ranged sharding.
-    #[serde(
-        rename = "isCustomShardKeyHashed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_custom_shard_key_hashed: Option<bool>,
     /// Flag that indicates whether someone [hashed](https://www.mongodb.com/docs/manual/reference/method/sh.shardCollection/#hashed-shard-keys) the custom shard key. If this parameter returns `false`, this cluster uses [ranged sharding](https://www.mongodb.com/docs/manual/core/ranged-sharding/).
-    #[serde(
-        rename = "isShardKeyUnique",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_shard_key_unique: Option<bool>,
     /// Minimum number of chunks to create initially when sharding an empty collection with a [hashed shard key](https://www.mongodb.com/docs/manual/core/hashed-sharding/).
-    #[serde(
-        rename = "numInitialChunks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub num_initial_chunks: Option<i64>,
     /// Flag that indicates whether MongoDB Cloud should create and distribute initial chunks for an empty or non-existing collection. MongoDB Cloud distributes data based on the defined zones and zone ranges for the collection.
-    #[serde(
-        rename = "presplitHashedZones",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub presplit_hashed_zones: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ManagedNamespaces {
     /// A value with the required fields set and every optional one `None`.
@@ -52,9 +33,57 @@ impl ManagedNamespaces {
             is_shard_key_unique: None,
             num_initial_chunks: None,
             presplit_hashed_zones: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ManagedNamespaces {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "collection" => Some(0),
+                "customShardKey" => Some(1),
+                "db" => Some(2),
+                "isCustomShardKeyHashed" => Some(3),
+                "isShardKeyUnique" => Some(4),
+                "numInitialChunks" => Some(5),
+                "presplitHashedZones" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection: f.required(0, "collection"),
+            custom_shard_key: f.required(1, "customShardKey"),
+            db: f.required(2, "db"),
+            is_custom_shard_key_hashed: f.optional(3, "isCustomShardKeyHashed"),
+            is_shard_key_unique: f.optional(4, "isShardKeyUnique"),
+            num_initial_chunks: f.optional(5, "numInitialChunks"),
+            presplit_hashed_zones: f.optional(6, "presplitHashedZones"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ManagedNamespaces {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("collection", &self.collection)?;
+        w.required("customShardKey", &self.custom_shard_key)?;
+        w.required("db", &self.db)?;
+        w.optional("isCustomShardKeyHashed", &self.is_custom_shard_key_hashed)?;
+        w.optional("isShardKeyUnique", &self.is_shard_key_unique)?;
+        w.optional("numInitialChunks", &self.num_initial_chunks)?;
+        w.optional("presplitHashedZones", &self.presplit_hashed_zones)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ManagedNamespaces);
 impl crate::validation::Validate for ManagedNamespaces {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NUM_INITIAL_CHUNKS: crate::validation::Rules = crate::validation::Rules {
@@ -84,5 +113,6 @@ impl crate::validation::Validate for ManagedNamespaces {
             &self.presplit_hashed_zones,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

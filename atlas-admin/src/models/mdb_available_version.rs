@@ -2,35 +2,78 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{BaseCloudProviderInstanceSize, Link};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdbAvailableVersion {
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<MdbAvailableVersionCloudProvider>,
     /// Whether the version is the current default for the Instance Size and Cloud Provider.
-    #[serde(rename = "defaultStatus", default, skip_serializing_if = "Option::is_none")]
     pub default_status: Option<MdbAvailableVersionDefaultStatus>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<BaseCloudProviderInstanceSize>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The MongoDB Major Version in question.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MdbAvailableVersion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "defaultStatus" => Some(1),
+                "instanceSize" => Some(2),
+                "links" => Some(3),
+                "version" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            default_status: f.optional(1, "defaultStatus"),
+            instance_size: f.optional(2, "instanceSize"),
+            links: f.optional(3, "links"),
+            version: f.optional(4, "version"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MdbAvailableVersion {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("defaultStatus", &self.default_status)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        w.optional("links", &self.links)?;
+        w.optional("version", &self.version)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MdbAvailableVersion);
 impl crate::validation::Validate for MdbAvailableVersion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("defaultStatus", &self.default_status, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "instanceSize",
+            &self.instance_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.

@@ -2,75 +2,134 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, MetricsMeasurement, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeasurementsCollStatsLatencyHost {
     /// Human-readable label that identifies the collection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "collectionName", default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Human-readable label that identifies the database that the specified MongoDB process serves.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "databaseName", default, skip_serializing_if = "Option::is_none")]
     pub database_name: Option<String>,
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<MeasurementsCollStatsLatencyHostGranularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List that contains measurements and their data points.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurements: Option<Vec<MetricsMeasurement>>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processId", default, skip_serializing_if = "Option::is_none")]
     pub process_id: Option<String>,
     /// Date and time that specifies when to start retrieving measurements. If you set **start**, you must set **end**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MeasurementsCollStatsLatencyHost {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "databaseName" => Some(1),
+                "end" => Some(2),
+                "granularity" => Some(3),
+                "groupId" => Some(4),
+                "links" => Some(5),
+                "measurements" => Some(6),
+                "processId" => Some(7),
+                "start" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.optional(0, "collectionName"),
+            database_name: f.optional(1, "databaseName"),
+            end: f.optional(2, "end"),
+            granularity: f.optional(3, "granularity"),
+            group_id: f.optional(4, "groupId"),
+            links: f.optional(5, "links"),
+            measurements: f.optional(6, "measurements"),
+            process_id: f.optional(7, "processId"),
+            start: f.optional(8, "start"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MeasurementsCollStatsLatencyHost {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collectionName", &self.collection_name)?;
+        w.optional("databaseName", &self.database_name)?;
+        w.optional("end", &self.end)?;
+        w.optional("granularity", &self.granularity)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("measurements", &self.measurements)?;
+        w.optional("processId", &self.process_id)?;
+        w.optional("start", &self.start)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MeasurementsCollStatsLatencyHost);
 impl crate::validation::Validate for MeasurementsCollStatsLatencyHost {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field(
+        v.read_only_field(
             "collectionName",
             &self.collection_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("measurements", &self.measurements, &crate::validation::Rules::NONE);
-        v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "databaseName",
+            &self.database_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "granularity",
+            &self.granularity,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "measurements",
+            &self.measurements,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("processId", &self.process_id, &PROCESS_ID);
+        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.

@@ -2,81 +2,122 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, MetricsMeasurement, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeasurementsNonIndex {
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<MeasurementsNonIndexGranularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains the Atlas Search hardware measurements.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "hardwareMeasurements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hardware_measurements: Option<Vec<MetricsMeasurement>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Combination of hostname and Internet Assigned Numbers Authority (IANA) port that serves the MongoDB process. The host must be the hostname, fully qualified domain name (FQDN), or Internet Protocol address (IPv4 or IPv6) of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processId", default, skip_serializing_if = "Option::is_none")]
     pub process_id: Option<String>,
     /// Date and time that specifies when to start retrieving measurements. If you set **start**, you must set **end**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List that contains the Atlas Search status measurements.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "statusMeasurements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_measurements: Option<Vec<MetricsMeasurement>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MeasurementsNonIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "end" => Some(0),
+                "granularity" => Some(1),
+                "groupId" => Some(2),
+                "hardwareMeasurements" => Some(3),
+                "links" => Some(4),
+                "processId" => Some(5),
+                "start" => Some(6),
+                "statusMeasurements" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            end: f.optional(0, "end"),
+            granularity: f.optional(1, "granularity"),
+            group_id: f.optional(2, "groupId"),
+            hardware_measurements: f.optional(3, "hardwareMeasurements"),
+            links: f.optional(4, "links"),
+            process_id: f.optional(5, "processId"),
+            start: f.optional(6, "start"),
+            status_measurements: f.optional(7, "statusMeasurements"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MeasurementsNonIndex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("end", &self.end)?;
+        w.optional("granularity", &self.granularity)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hardwareMeasurements", &self.hardware_measurements)?;
+        w.optional("links", &self.links)?;
+        w.optional("processId", &self.process_id)?;
+        w.optional("start", &self.start)?;
+        w.optional("statusMeasurements", &self.status_measurements)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MeasurementsNonIndex);
 impl crate::validation::Validate for MeasurementsNonIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "granularity",
+            &self.granularity,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "hardwareMeasurements",
             &self.hardware_measurements,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("processId", &self.process_id, &PROCESS_ID);
+        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "statusMeasurements",
             &self.status_measurements,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.

@@ -2,24 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricDataPoint {
     /// Date and time when this data point occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Value that comprises this data point.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MetricDataPoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "timestamp" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            timestamp: f.optional(0, "timestamp"),
+            value: f.optional(1, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MetricDataPoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("timestamp", &self.timestamp)?;
+        w.optional("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MetricDataPoint);
 impl crate::validation::Validate for MetricDataPoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,46 +2,33 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::RedactedHeader;
 /// Response schema for metric integration operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricIntegrationResponse {
     /// The temporality to send to the metric integration.
-    #[serde(rename = "aggregationTemporality")]
     pub aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint.
-    #[serde(rename = "authType")]
     pub auth_type: MetricIntegrationResponseAuthType,
     /// OpenTelemetry collector endpoint URL.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Values are redacted and never returned in plaintext.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "headersRedacted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub headers_redacted: Option<Vec<RedactedHeader>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration.
-    #[serde(rename = "integrationType")]
     pub integration_type: MetricIntegrationResponseIntegrationType,
     /// Unique identifier of the metric integration configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "metricIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metric_integration_id: Option<String>,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    #[serde(rename = "metricSelection")]
     pub metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationResponseProviderType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl MetricIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -62,9 +49,60 @@ impl MetricIntegrationResponse {
             metric_integration_id: None,
             metric_selection,
             provider_type,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for MetricIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "aggregationTemporality" => Some(0),
+                "authType" => Some(1),
+                "endpoint" => Some(2),
+                "headersRedacted" => Some(3),
+                "integrationType" => Some(4),
+                "metricIntegrationId" => Some(5),
+                "metricSelection" => Some(6),
+                "providerType" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aggregation_temporality: f.required(0, "aggregationTemporality"),
+            auth_type: f.required(1, "authType"),
+            endpoint: f.required(2, "endpoint"),
+            headers_redacted: f.optional(3, "headersRedacted"),
+            integration_type: f.required(4, "integrationType"),
+            metric_integration_id: f.required_option(5, "metricIntegrationId", true),
+            metric_selection: f.required(6, "metricSelection"),
+            provider_type: f.required(7, "providerType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MetricIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("aggregationTemporality", &self.aggregation_temporality)?;
+        w.required("authType", &self.auth_type)?;
+        w.required("endpoint", &self.endpoint)?;
+        w.optional("headersRedacted", &self.headers_redacted)?;
+        w.required("integrationType", &self.integration_type)?;
+        w.required_option("metricIntegrationId", &self.metric_integration_id, true)?;
+        w.required("metricSelection", &self.metric_selection)?;
+        w.required("providerType", &self.provider_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MetricIntegrationResponse);
 impl crate::validation::Validate for MetricIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {
@@ -94,19 +132,20 @@ impl crate::validation::Validate for MetricIntegrationResponse {
         );
         v.field("authType", &self.auth_type, &crate::validation::Rules::NONE);
         v.field("endpoint", &self.endpoint, &ENDPOINT);
-        v.field("headersRedacted", &self.headers_redacted, &HEADERS_REDACTED);
+        v.read_only_field("headersRedacted", &self.headers_redacted, &HEADERS_REDACTED);
         v.field(
             "integrationType",
             &self.integration_type,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "metricIntegrationId",
             &self.metric_integration_id,
             &METRIC_INTEGRATION_ID,
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
         v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The temporality to send to the metric integration.

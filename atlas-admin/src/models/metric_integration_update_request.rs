@@ -2,33 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Header;
 /// Request schema for updating a metric integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricIntegrationUpdateRequest {
     /// The temporality to send to the metric integration.
-    #[serde(rename = "aggregationTemporality")]
     pub aggregation_temporality: MetricIntegrationUpdateRequestAggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
-    #[serde(rename = "authType")]
     pub auth_type: MetricIntegrationUpdateRequestAuthType,
     /// OpenTelemetry collector endpoint URL. Must use HTTPS.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Total size limit 2KB. Required when `authType` is `HEADER`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<Header>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
-    #[serde(rename = "integrationType")]
     pub integration_type: MetricIntegrationUpdateRequestIntegrationType,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    #[serde(rename = "metricSelection")]
     pub metric_selection: Vec<MetricIntegrationUpdateRequestMetricSelectionItem>,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    #[serde(rename = "providerType")]
     pub provider_type: MetricIntegrationUpdateRequestProviderType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl MetricIntegrationUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -48,9 +44,57 @@ impl MetricIntegrationUpdateRequest {
             integration_type,
             metric_selection,
             provider_type,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for MetricIntegrationUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "aggregationTemporality" => Some(0),
+                "authType" => Some(1),
+                "endpoint" => Some(2),
+                "headers" => Some(3),
+                "integrationType" => Some(4),
+                "metricSelection" => Some(5),
+                "providerType" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aggregation_temporality: f.required(0, "aggregationTemporality"),
+            auth_type: f.required(1, "authType"),
+            endpoint: f.required(2, "endpoint"),
+            headers: f.optional(3, "headers"),
+            integration_type: f.required(4, "integrationType"),
+            metric_selection: f.required(5, "metricSelection"),
+            provider_type: f.required(6, "providerType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MetricIntegrationUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("aggregationTemporality", &self.aggregation_temporality)?;
+        w.required("authType", &self.auth_type)?;
+        w.required("endpoint", &self.endpoint)?;
+        w.optional("headers", &self.headers)?;
+        w.required("integrationType", &self.integration_type)?;
+        w.required("metricSelection", &self.metric_selection)?;
+        w.required("providerType", &self.provider_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MetricIntegrationUpdateRequest);
 impl crate::validation::Validate for MetricIntegrationUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {
@@ -83,6 +127,7 @@ impl crate::validation::Validate for MetricIntegrationUpdateRequest {
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
         v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The temporality to send to the metric integration.

@@ -2,31 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::MetricDataPointAtlas;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsMeasurementAtlas {
     /// List that contains the value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "dataPoints", default, skip_serializing_if = "Option::is_none")]
     pub data_points: Option<Vec<MetricDataPointAtlas>>,
     /// Human-readable label of the measurement that this data point covers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<MetricsMeasurementAtlasUnits>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MetricsMeasurementAtlas {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "dataPoints" => Some(0),
+                "name" => Some(1),
+                "units" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            data_points: f.optional(0, "dataPoints"),
+            name: f.optional(1, "name"),
+            units: f.optional(2, "units"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MetricsMeasurementAtlas {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("dataPoints", &self.data_points)?;
+        w.optional("name", &self.name)?;
+        w.optional("units", &self.units)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MetricsMeasurementAtlas);
 impl crate::validation::Validate for MetricsMeasurementAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("dataPoints", &self.data_points, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "dataPoints",
+            &self.data_points,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.

@@ -2,25 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one Microsoft Teams account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeams {
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Endpoint web address of the Microsoft Teams webhook to which MongoDB Cloud sends notifications.
     ///
     /// **NOTE**: When you view or edit the alert for a Microsoft Teams notification, the URL appears partially redacted.
-    #[serde(rename = "microsoftTeamsWebhookUrl")]
     pub microsoft_teams_webhook_url: String,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MicrosoftTeamsType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl MicrosoftTeams {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +24,45 @@ impl MicrosoftTeams {
             id: None,
             microsoft_teams_webhook_url,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for MicrosoftTeams {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "id" => Some(0),
+                "microsoftTeamsWebhookUrl" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.nullable(0, "id"),
+            microsoft_teams_webhook_url: f.required(1, "microsoftTeamsWebhookUrl"),
+            type_: f.optional(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MicrosoftTeams {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("id", &self.id)?;
+        w.required("microsoftTeamsWebhookUrl", &self.microsoft_teams_webhook_url)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MicrosoftTeams);
 impl crate::validation::Validate for MicrosoftTeams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
@@ -41,6 +72,7 @@ impl crate::validation::Validate for MicrosoftTeams {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

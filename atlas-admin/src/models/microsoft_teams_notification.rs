@@ -2,37 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Microsoft Teams notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// Microsoft Teams Webhook Uniform Resource Locator (URL) that MongoDB Cloud needs to send this notification via Microsoft Teams. The resource requires this parameter when `"notifications.[n].typeName" : "MICROSOFT_TEAMS"`. If the URL later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     ///
     /// **NOTE**: When you view or edit the alert for a Microsoft Teams notification, the URL appears partially redacted.
-    #[serde(
-        rename = "microsoftTeamsWebhookUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub microsoft_teams_webhook_url: Option<String>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: MicrosoftTeamsNotificationTypeName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl MicrosoftTeamsNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -44,9 +36,54 @@ impl MicrosoftTeamsNotification {
             microsoft_teams_webhook_url: None,
             notifier_id: None,
             type_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for MicrosoftTeamsNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "integrationId" => Some(1),
+                "intervalMin" => Some(2),
+                "microsoftTeamsWebhookUrl" => Some(3),
+                "notifierId" => Some(4),
+                "typeName" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            integration_id: f.optional(1, "integrationId"),
+            interval_min: f.optional(2, "intervalMin"),
+            microsoft_teams_webhook_url: f.optional(3, "microsoftTeamsWebhookUrl"),
+            notifier_id: f.optional(4, "notifierId"),
+            type_name: f.required(5, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MicrosoftTeamsNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("microsoftTeamsWebhookUrl", &self.microsoft_teams_webhook_url)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.required("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MicrosoftTeamsNotification);
 impl crate::validation::Validate for MicrosoftTeamsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -63,6 +100,7 @@ impl crate::validation::Validate for MicrosoftTeamsNotification {
         );
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

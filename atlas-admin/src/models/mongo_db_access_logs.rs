@@ -2,54 +2,100 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Authentication attempt, one per object, made against the cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoDbAccessLogs {
     /// Flag that indicates whether the response should return successful authentication attempts only.
-    #[serde(rename = "authResult", default, skip_serializing_if = "Option::is_none")]
     pub auth_result: Option<bool>,
     /// Database against which someone attempted to authenticate.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "authSource", default, skip_serializing_if = "Option::is_none")]
     pub auth_source: Option<String>,
     /// Reason that the authentication failed. Null if authentication succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Human-readable label that identifies the hostname of the target node that received the authentication attempt.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Internet Protocol address that attempted to authenticate with the database.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Text of the host log concerning the authentication attempt.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "logLine", default, skip_serializing_if = "Option::is_none")]
     pub log_line: Option<String>,
     /// Date and time when someone made this authentication attempt. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Username used to authenticate against the database.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MongoDbAccessLogs {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "authResult" => Some(0),
+                "authSource" => Some(1),
+                "failureReason" => Some(2),
+                "groupId" => Some(3),
+                "hostname" => Some(4),
+                "ipAddress" => Some(5),
+                "logLine" => Some(6),
+                "timestamp" => Some(7),
+                "username" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            auth_result: f.optional(0, "authResult"),
+            auth_source: f.optional(1, "authSource"),
+            failure_reason: f.optional(2, "failureReason"),
+            group_id: f.optional(3, "groupId"),
+            hostname: f.optional(4, "hostname"),
+            ip_address: f.optional(5, "ipAddress"),
+            log_line: f.optional(6, "logLine"),
+            timestamp: f.optional(7, "timestamp"),
+            username: f.optional(8, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MongoDbAccessLogs {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("authResult", &self.auth_result)?;
+        w.optional("authSource", &self.auth_source)?;
+        w.optional("failureReason", &self.failure_reason)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostname", &self.hostname)?;
+        w.optional("ipAddress", &self.ip_address)?;
+        w.optional("logLine", &self.log_line)?;
+        w.optional("timestamp", &self.timestamp)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MongoDbAccessLogs);
 impl crate::validation::Validate for MongoDbAccessLogs {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -57,13 +103,22 @@ impl crate::validation::Validate for MongoDbAccessLogs {
             ..crate::validation::Rules::NONE
         };
         v.field("authResult", &self.auth_result, &crate::validation::Rules::NONE);
-        v.field("authSource", &self.auth_source, &crate::validation::Rules::NONE);
-        v.field("failureReason", &self.failure_reason, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
-        v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.field("logLine", &self.log_line, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "authSource",
+            &self.auth_source,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "failureReason",
+            &self.failure_reason,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.read_only_field("logLine", &self.log_line, &crate::validation::Rules::NONE);
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

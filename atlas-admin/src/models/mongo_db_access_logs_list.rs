@@ -2,18 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::MongoDbAccessLogs;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoDbAccessLogsList {
     /// Authentication attempt, one per object, made against the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "accessLogs", default, skip_serializing_if = "Option::is_none")]
     pub access_logs: Option<Vec<MongoDbAccessLogs>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for MongoDbAccessLogsList {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "accessLogs" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            access_logs: f.optional(0, "accessLogs"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for MongoDbAccessLogsList {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("accessLogs", &self.access_logs)?;
+        Ok(())
+    }
+}
+crate::codec::object!(MongoDbAccessLogsList);
 impl crate::validation::Validate for MongoDbAccessLogsList {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("accessLogs", &self.access_logs, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "accessLogs",
+            &self.access_logs,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

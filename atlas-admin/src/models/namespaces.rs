@@ -2,22 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::NamespaceObj;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Namespaces {
     /// List that contains each combination of database, collection, and type on the specified host.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<NamespaceObj>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for Namespaces {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "namespaces" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            namespaces: f.optional(0, "namespaces"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Namespaces {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("namespaces", &self.namespaces)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Namespaces);
 impl crate::validation::Validate for Namespaces {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("namespaces", &self.namespaces, &NAMESPACES);
+        v.read_only_field("namespaces", &self.namespaces, &NAMESPACES);
+        v.extra(&self.extra, &[]);
     }
 }

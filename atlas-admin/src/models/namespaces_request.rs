@@ -2,15 +2,45 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamespacesRequest {
     /// List of namespace strings (combination of database and collection) on the specified host or cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for NamespacesRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "namespaces" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            namespaces: f.optional(0, "namespaces"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for NamespacesRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("namespaces", &self.namespaces)?;
+        Ok(())
+    }
+}
+crate::codec::object!(NamespacesRequest);
 impl crate::validation::Validate for NamespacesRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
@@ -18,5 +48,6 @@ impl crate::validation::Validate for NamespacesRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("namespaces", &self.namespaces, &NAMESPACES);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,44 +2,78 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPermissionEntry {
     /// Unique string of the Amazon Web Services (AWS) security group that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. You must configure Virtual Private Connection (VPC) peering for your project before you can add an AWS security group to an IP access list. You cannot set AWS security groups as temporary access list entries. Don't set this parameter if you set `cidrBlock` or `ipAddress`.
-    #[serde(
-        rename = "awsSecurityGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub aws_security_group: Option<String>,
     /// Range of IP addresses in Classless Inter-Domain Routing (CIDR) notation that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. Don't set this parameter if you set `awsSecurityGroup` or `ipAddress`.
-    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Remark that explains the purpose or scope of this IP access list entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Date and time after which MongoDB Cloud deletes the temporary access list entry. This parameter expresses its value in the ISO 8601 timestamp format in UTC and can include the time zone designation. The date must be later than the current date but no later than one week after you submit this request. The resource returns this parameter if you specified an expiration date when creating this IP access list entry.
-    #[serde(
-        rename = "deleteAfterDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_after_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the IP access list to which you want to add one or more entries.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// IP address that you want to add to the project's IP access list. Your IP access list entry can be one `awsSecurityGroup`, one `cidrBlock`, or one `ipAddress`. Don't set this parameter if you set `awsSecurityGroup` or `cidrBlock`.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for NetworkPermissionEntry {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "awsSecurityGroup" => Some(0),
+                "cidrBlock" => Some(1),
+                "comment" => Some(2),
+                "deleteAfterDate" => Some(3),
+                "groupId" => Some(4),
+                "ipAddress" => Some(5),
+                "links" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws_security_group: f.optional(0, "awsSecurityGroup"),
+            cidr_block: f.optional(1, "cidrBlock"),
+            comment: f.optional(2, "comment"),
+            delete_after_date: f.optional(3, "deleteAfterDate"),
+            group_id: f.optional(4, "groupId"),
+            ip_address: f.optional(5, "ipAddress"),
+            links: f.optional(6, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for NetworkPermissionEntry {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("awsSecurityGroup", &self.aws_security_group)?;
+        w.optional("cidrBlock", &self.cidr_block)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("deleteAfterDate", &self.delete_after_date)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("ipAddress", &self.ip_address)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(NetworkPermissionEntry);
 impl crate::validation::Validate for NetworkPermissionEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static AWS_SECURITY_GROUP: crate::validation::Rules = crate::validation::Rules {
@@ -66,8 +100,9 @@ impl crate::validation::Validate for NetworkPermissionEntry {
             &self.delete_after_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,8 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkPermissionEntryStatus {
     /// State of the access list entry when MongoDB Cloud made this request.
     ///
@@ -14,12 +13,44 @@ pub struct NetworkPermissionEntryStatus {
     /// `FAILED`: MongoDB Cloud didn't succeed in adding this access list entry.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "STATUS", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NetworkPermissionEntryStatusStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for NetworkPermissionEntryStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "STATUS" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            status: f.required_option(0, "STATUS", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for NetworkPermissionEntryStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("STATUS", &self.status, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(NetworkPermissionEntryStatus);
 impl crate::validation::Validate for NetworkPermissionEntryStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("STATUS", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("STATUS", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// State of the access list entry when MongoDB Cloud made this request.

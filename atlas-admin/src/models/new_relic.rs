@@ -2,40 +2,32 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Hex40;
 /// Details to integrate one New Relic account with one MongoDB Cloud project.
 ///
 /// ***IMPORTANT**: Effective Wednesday, June 16th, 2021, New Relic no longer supports the plugin-based integration with MongoDB. We do not recommend that you sign up for the plugin-based integration.
 ///
 /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct NewRelic {
     /// Unique 40-hexadecimal digit string that identifies your New Relic account.
-    #[serde(rename = "accountId")]
     pub account_id: Hex40,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Unique 40-hexadecimal digit string that identifies your New Relic license.
     ///
     /// **IMPORTANT**: Effective Wednesday, June 16th, 2021, New Relic no longer supports the plugin-based integration with MongoDB. We do not recommend that you sign up for the plugin-based integration.
     /// Consider configuring an alternative monitoring integration before June 16th to maintain visibility into your MongoDB deployments.
-    #[serde(rename = "licenseKey")]
     pub license_key: Hex40,
     /// Query key used to access your New Relic account.
-    #[serde(rename = "readToken")]
     pub read_token: String,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewRelicType>,
     /// Insert key associated with your New Relic account.
-    #[serde(rename = "writeToken")]
     pub write_token: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl NewRelic {
     /// A value with the required fields set and every optional one `None`.
@@ -52,9 +44,67 @@ impl NewRelic {
             read_token,
             type_: None,
             write_token,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for NewRelic {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NewRelic")
+            .field("account_id", &self.account_id)
+            .field("id", &self.id)
+            .field("license_key", &self.license_key)
+            .field("read_token", &crate::codec::Redacted)
+            .field("type_", &self.type_)
+            .field("write_token", &crate::codec::Redacted)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for NewRelic {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "accountId" => Some(0),
+                "id" => Some(1),
+                "licenseKey" => Some(2),
+                "readToken" => Some(3),
+                "type" => Some(4),
+                "writeToken" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            account_id: f.required(0, "accountId"),
+            id: f.nullable(1, "id"),
+            license_key: f.required(2, "licenseKey"),
+            read_token: f.required(3, "readToken"),
+            type_: f.optional(4, "type"),
+            write_token: f.required(5, "writeToken"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for NewRelic {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("accountId", &self.account_id)?;
+        w.nullable("id", &self.id)?;
+        w.required("licenseKey", &self.license_key)?;
+        w.required("readToken", &self.read_token)?;
+        w.optional("type", &self.type_)?;
+        w.required("writeToken", &self.write_token)?;
+        Ok(())
+    }
+}
+crate::codec::object!(NewRelic);
 impl crate::validation::Validate for NewRelic {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accountId", &self.account_id, &crate::validation::Rules::NONE);
@@ -63,6 +113,7 @@ impl crate::validation::Validate for NewRelic {
         v.field("readToken", &self.read_token, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("writeToken", &self.write_token, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["readToken", "writeToken"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DailyScheduleView, DefaultScheduleView, MonthlyScheduleView, WeeklyScheduleView,
 };
@@ -24,37 +23,71 @@ impl OnlineArchiveSchedule {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for OnlineArchiveSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for OnlineArchiveSchedule {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for OnlineArchiveSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DefaultScheduleView(v) => v.serialize(serializer),
-            Self::DailyScheduleView(v) => v.serialize(serializer),
-            Self::WeeklyScheduleView(v) => v.serialize(serializer),
-            Self::MonthlyScheduleView(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::DefaultScheduleView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["DEFAULT"])),
+                )
+            }
+            Self::DailyScheduleView(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["DAILY"])))
+            }
+            Self::WeeklyScheduleView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["WEEKLY"])),
+                )
+            }
+            Self::MonthlyScheduleView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["MONTHLY"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for OnlineArchiveSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for OnlineArchiveSchedule {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
                 Some("DEFAULT") => {
-                    Self::DefaultScheduleView(crate::codec::decode(value)?)
+                    Self::DefaultScheduleView(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("DAILY") => Self::DailyScheduleView(crate::codec::decode(value)?),
-                Some("WEEKLY") => Self::WeeklyScheduleView(crate::codec::decode(value)?),
+                Some("DAILY") => {
+                    Self::DailyScheduleView(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("WEEKLY") => {
+                    Self::WeeklyScheduleView(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("MONTHLY") => {
-                    Self::MonthlyScheduleView(crate::codec::decode(value)?)
+                    Self::MonthlyScheduleView(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(OnlineArchiveSchedule);
 impl From<DefaultScheduleView> for OnlineArchiveSchedule {
     fn from(value: DefaultScheduleView) -> Self {
         Self::DefaultScheduleView(value)

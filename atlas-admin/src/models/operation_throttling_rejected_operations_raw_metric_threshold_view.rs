@@ -2,26 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::RawMetricUnits;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationThrottlingRejectedOperationsRawMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.
-    #[serde(rename = "metricName")]
     pub metric_name: String,
     /// MongoDB Cloud computes the current metric value as an average.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<OperationThrottlingRejectedOperationsRawMetricThresholdViewMode>,
     /// Comparison operator to apply when checking the current metric value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<
         OperationThrottlingRejectedOperationsRawMetricThresholdViewOperator,
     >,
     /// Value of metric that, when exceeded, triggers an alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<RawMetricUnits>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OperationThrottlingRejectedOperationsRawMetricThresholdView {
     /// A value with the required fields set and every optional one `None`.
@@ -32,9 +29,53 @@ impl OperationThrottlingRejectedOperationsRawMetricThresholdView {
             operator: None,
             threshold: None,
             units: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson
+for OperationThrottlingRejectedOperationsRawMetricThresholdView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "metricName" => Some(0),
+                "mode" => Some(1),
+                "operator" => Some(2),
+                "threshold" => Some(3),
+                "units" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            metric_name: f.required(0, "metricName"),
+            mode: f.optional(1, "mode"),
+            operator: f.optional(2, "operator"),
+            threshold: f.optional(3, "threshold"),
+            units: f.optional(4, "units"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object
+for OperationThrottlingRejectedOperationsRawMetricThresholdView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("metricName", &self.metric_name)?;
+        w.optional("mode", &self.mode)?;
+        w.optional("operator", &self.operator)?;
+        w.optional("threshold", &self.threshold)?;
+        w.optional("units", &self.units)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OperationThrottlingRejectedOperationsRawMetricThresholdView);
 impl crate::validation::Validate
 for OperationThrottlingRejectedOperationsRawMetricThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
@@ -43,6 +84,7 @@ for OperationThrottlingRejectedOperationsRawMetricThresholdView {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// MongoDB Cloud computes the current metric value as an average.

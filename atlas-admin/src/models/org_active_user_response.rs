@@ -2,70 +2,116 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CountryCode, ObjectId, OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgActiveUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "orgMembershipStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub org_membership_status: Option<OrgUserResponseOrgMembershipStatus>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<OrgUserRolesResponse>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<ObjectId>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Two-character alphabetical string that identifies the MongoDB Cloud user's geographic location. This parameter uses the ISO 3166-1a2 code format.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
     /// Date and time when MongoDB Cloud created the current account. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// First or given name that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Date and time when the current account last authenticated. This value is in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastAuth", default, skip_serializing_if = "Option::is_none")]
     pub last_auth: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Last name, family name, or surname that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Mobile phone number that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mobileNumber", default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgActiveUserResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "id" => Some(0),
+                "orgMembershipStatus" => Some(1),
+                "roles" => Some(2),
+                "teamIds" => Some(3),
+                "username" => Some(4),
+                "country" => Some(5),
+                "createdAt" => Some(6),
+                "firstName" => Some(7),
+                "lastAuth" => Some(8),
+                "lastName" => Some(9),
+                "mobileNumber" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required_option(0, "id", true),
+            org_membership_status: f.required_option(1, "orgMembershipStatus", true),
+            roles: f.required_option(2, "roles", true),
+            team_ids: f.optional(3, "teamIds"),
+            username: f.required_option(4, "username", true),
+            country: f.optional(5, "country"),
+            created_at: f.required_option(6, "createdAt", true),
+            first_name: f.required_option(7, "firstName", true),
+            last_auth: f.optional(8, "lastAuth"),
+            last_name: f.required_option(9, "lastName", true),
+            mobile_number: f.optional(10, "mobileNumber"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgActiveUserResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("id", &self.id, true)?;
+        w.required_option("orgMembershipStatus", &self.org_membership_status, true)?;
+        w.required_option("roles", &self.roles, true)?;
+        w.optional("teamIds", &self.team_ids)?;
+        w.required_option("username", &self.username, true)?;
+        w.optional("country", &self.country)?;
+        w.required_option("createdAt", &self.created_at, true)?;
+        w.required_option("firstName", &self.first_name, true)?;
+        w.optional("lastAuth", &self.last_auth)?;
+        w.required_option("lastName", &self.last_name, true)?;
+        w.optional("mobileNumber", &self.mobile_number)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgActiveUserResponse);
 impl crate::validation::Validate for OrgActiveUserResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
@@ -76,20 +122,29 @@ impl crate::validation::Validate for OrgActiveUserResponse {
             pattern: Some(&crate::patterns::MOBILE_NUMBER),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "orgMembershipStatus",
             &self.org_membership_status,
             &crate::validation::Rules::NONE,
         );
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.field("country", &self.country, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
-        v.field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
-        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
-        v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
+        v.read_only_field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
+        v.read_only_field("country", &self.country, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "firstName",
+            &self.first_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
+        v.read_only_field("lastName", &self.last_name, &crate::validation::Rules::NONE);
+        v.read_only_field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,39 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::AssociatedInvoice;
 /// Response containing associated invoices for an organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgAssociatedInvoiceResponse {
     /// List of invoices associated with the organization for the specified period.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "associatedInvoices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub associated_invoices: Option<Vec<AssociatedInvoice>>,
     /// Two-digit number that represents the month of the associated invoices.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<String>,
     /// Four-digit number that represents the year of the associated invoices.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgAssociatedInvoiceResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "associatedInvoices" => Some(0),
+                "month" => Some(1),
+                "year" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            associated_invoices: f.optional(0, "associatedInvoices"),
+            month: f.optional(1, "month"),
+            year: f.optional(2, "year"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgAssociatedInvoiceResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("associatedInvoices", &self.associated_invoices)?;
+        w.optional("month", &self.month)?;
+        w.optional("year", &self.year)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgAssociatedInvoiceResponse);
 impl crate::validation::Validate for OrgAssociatedInvoiceResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "associatedInvoices",
             &self.associated_invoices,
             &crate::validation::Rules::NONE,
         );
-        v.field("month", &self.month, &crate::validation::Rules::NONE);
-        v.field("year", &self.year, &crate::validation::Rules::NONE);
+        v.read_only_field("month", &self.month, &crate::validation::Rules::NONE);
+        v.read_only_field("year", &self.year, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

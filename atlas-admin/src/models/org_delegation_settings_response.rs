@@ -2,46 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgDelegationSettingsResponse {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
-    #[serde(
-        rename = "delegatedMcpAccess",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub delegated_mcp_access: Option<
         Option<OrgDelegationSettingsResponseDelegatedMcpAccess>,
     >,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
-    #[serde(
-        rename = "delegatedPartnerAccess",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub delegated_partner_access: Option<
         Option<OrgDelegationSettingsResponseDelegatedPartnerAccess>,
     >,
     /// Maximum number of seconds a refresh token may be idle before it expires. When not set, the system default applies.
-    #[serde(
-        rename = "idleRefreshTokenLifetime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub idle_refresh_token_lifetime: Option<Option<i64>>,
     /// Maximum lifetime of a refresh token in seconds, regardless of activity. When not set, the system default applies.
-    #[serde(
-        rename = "maximumRefreshTokenLifetime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub maximum_refresh_token_lifetime: Option<Option<i64>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgDelegationSettingsResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "delegatedMcpAccess" => Some(0),
+                "delegatedPartnerAccess" => Some(1),
+                "idleRefreshTokenLifetime" => Some(2),
+                "maximumRefreshTokenLifetime" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delegated_mcp_access: f.nullable(0, "delegatedMcpAccess"),
+            delegated_partner_access: f.nullable(1, "delegatedPartnerAccess"),
+            idle_refresh_token_lifetime: f.nullable(2, "idleRefreshTokenLifetime"),
+            maximum_refresh_token_lifetime: f.nullable(3, "maximumRefreshTokenLifetime"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgDelegationSettingsResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("delegatedMcpAccess", &self.delegated_mcp_access)?;
+        w.nullable("delegatedPartnerAccess", &self.delegated_partner_access)?;
+        w.nullable("idleRefreshTokenLifetime", &self.idle_refresh_token_lifetime)?;
+        w.nullable("maximumRefreshTokenLifetime", &self.maximum_refresh_token_lifetime)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgDelegationSettingsResponse);
 impl crate::validation::Validate for OrgDelegationSettingsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IDLE_REFRESH_TOKEN_LIFETIME: crate::validation::Rules = crate::validation::Rules {
@@ -74,6 +90,7 @@ impl crate::validation::Validate for OrgDelegationSettingsResponse {
             &self.maximum_refresh_token_lifetime,
             &MAXIMUM_REFRESH_TOKEN_LIFETIME,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.

@@ -2,40 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{IdentityProviderId, ObjectId};
 /// Details that define how to connect one MongoDB Cloud organization to one federated authentication service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgFederationSettings {
     /// List of domains associated with the organization's identity provider.
-    #[serde(rename = "federatedDomains")]
     pub federated_domains: Vec<String>,
     /// Flag that indicates whether this organization has role mappings configured.
-    #[serde(
-        rename = "hasRoleMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_role_mappings: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies this federation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider connected to this organization.
-    #[serde(
-        rename = "identityProviderId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub identity_provider_id: Option<IdentityProviderId>,
     /// String enum that indicates whether the identity provider is active.
-    #[serde(
-        rename = "identityProviderStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub identity_provider_status: Option<OrgFederationSettingsIdentityProviderStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OrgFederationSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -46,9 +31,51 @@ impl OrgFederationSettings {
             id: None,
             identity_provider_id: None,
             identity_provider_status: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OrgFederationSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "federatedDomains" => Some(0),
+                "hasRoleMappings" => Some(1),
+                "id" => Some(2),
+                "identityProviderId" => Some(3),
+                "identityProviderStatus" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            federated_domains: f.required(0, "federatedDomains"),
+            has_role_mappings: f.optional(1, "hasRoleMappings"),
+            id: f.optional(2, "id"),
+            identity_provider_id: f.optional(3, "identityProviderId"),
+            identity_provider_status: f.optional(4, "identityProviderStatus"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgFederationSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("federatedDomains", &self.federated_domains)?;
+        w.optional("hasRoleMappings", &self.has_role_mappings)?;
+        w.optional("id", &self.id)?;
+        w.optional("identityProviderId", &self.identity_provider_id)?;
+        w.optional("identityProviderStatus", &self.identity_provider_status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgFederationSettings);
 impl crate::validation::Validate for OrgFederationSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FEDERATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
@@ -61,7 +88,7 @@ impl crate::validation::Validate for OrgFederationSettings {
             &self.has_role_mappings,
             &crate::validation::Rules::NONE,
         );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field(
             "identityProviderId",
             &self.identity_provider_id,
@@ -72,6 +99,7 @@ impl crate::validation::Validate for OrgFederationSettings {
             &self.identity_provider_status,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// String enum that indicates whether the identity provider is active.

@@ -2,42 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CloudCluster;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgGroup {
     /// Settings that describe the clusters in each project that the API key is authorized to view.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<CloudCluster>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Human-readable label that identifies the project.
-    #[serde(rename = "groupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the organization that contains the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Human-readable label that identifies the organization that contains the project.
-    #[serde(rename = "orgName", default, skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
     /// Human-readable label that indicates the plan type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "planType", default, skip_serializing_if = "Option::is_none")]
     pub plan_type: Option<String>,
     /// List of human-readable labels that categorize the specified project. MongoDB Cloud returns an empty array.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "clusters" => Some(0),
+                "groupId" => Some(1),
+                "groupName" => Some(2),
+                "orgId" => Some(3),
+                "orgName" => Some(4),
+                "planType" => Some(5),
+                "tags" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            clusters: f.optional(0, "clusters"),
+            group_id: f.optional(1, "groupId"),
+            group_name: f.optional(2, "groupName"),
+            org_id: f.optional(3, "orgId"),
+            org_name: f.optional(4, "orgName"),
+            plan_type: f.optional(5, "planType"),
+            tags: f.optional(6, "tags"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusters", &self.clusters)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("groupName", &self.group_name)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("orgName", &self.org_name)?;
+        w.optional("planType", &self.plan_type)?;
+        w.optional("tags", &self.tags)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgGroup);
 impl crate::validation::Validate for OrgGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -48,12 +90,13 @@ impl crate::validation::Validate for OrgGroup {
             pattern: Some(&crate::patterns::NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("clusters", &self.clusters, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("groupName", &self.group_name, &GROUP_NAME);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
-        v.field("planType", &self.plan_type, &crate::validation::Rules::NONE);
-        v.field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.read_only_field("planType", &self.plan_type, &crate::validation::Rules::NONE);
+        v.read_only_field("tags", &self.tags, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

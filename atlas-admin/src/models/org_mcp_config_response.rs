@@ -2,40 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ServiceAccountClientId, ServiceAccountIpAccessListEntry, Uuid};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgMcpConfigResponse {
     /// Unique identifier for the Service Account client associated with this MCP configuration. Use this Service Account to connect to the Atlas Remote MCP.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<ServiceAccountClientId>,
     /// Unique identifier for the egress Service Account client associated with this MCP configuration. This Service Account is managed by MongoDB Atlas.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "egressClientId", default, skip_serializing_if = "Option::is_none")]
     pub egress_client_id: Option<ServiceAccountClientId>,
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
-    #[serde(rename = "ipAccessList", default, skip_serializing_if = "Option::is_none")]
     pub ip_access_list: Option<Vec<ServiceAccountIpAccessListEntry>>,
     /// Unique identifier that identifies this MCP configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mcpConfigId", default, skip_serializing_if = "Option::is_none")]
     pub mcp_config_id: Option<Uuid>,
     /// Human-readable name that identifies this MCP configuration.
-    #[serde(
-        rename = "mcpConfigName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub mcp_config_name: Option<Option<String>>,
     /// List of organization roles associated with this MCP configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrgMcpConfigResponseRolesItem>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgMcpConfigResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "clientId" => Some(0),
+                "egressClientId" => Some(1),
+                "ipAccessList" => Some(2),
+                "mcpConfigId" => Some(3),
+                "mcpConfigName" => Some(4),
+                "roles" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            client_id: f.optional(0, "clientId"),
+            egress_client_id: f.optional(1, "egressClientId"),
+            ip_access_list: f.optional(2, "ipAccessList"),
+            mcp_config_id: f.optional(3, "mcpConfigId"),
+            mcp_config_name: f.nullable(4, "mcpConfigName"),
+            roles: f.optional(5, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgMcpConfigResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clientId", &self.client_id)?;
+        w.optional("egressClientId", &self.egress_client_id)?;
+        w.optional("ipAccessList", &self.ip_access_list)?;
+        w.optional("mcpConfigId", &self.mcp_config_id)?;
+        w.nullable("mcpConfigName", &self.mcp_config_name)?;
+        w.optional("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgMcpConfigResponse);
 impl crate::validation::Validate for OrgMcpConfigResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
@@ -46,16 +81,21 @@ impl crate::validation::Validate for OrgMcpConfigResponse {
             max_items: Some(100),
             ..crate::validation::Rules::NONE
         };
-        v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("clientId", &self.client_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "egressClientId",
             &self.egress_client_id,
             &crate::validation::Rules::NONE,
         );
         v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
-        v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "mcpConfigId",
+            &self.mcp_config_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field("mcpConfigName", &self.mcp_config_name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization roles available for Service Accounts.

@@ -2,95 +2,123 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgPendingUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "orgMembershipStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub org_membership_status: Option<OrgUserResponseOrgMembershipStatus>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<OrgUserRolesResponse>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<ObjectId>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC. This field is absent for active users.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "invitationCreatedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub invitation_created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when the invitation from MongoDB Cloud expires. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC. This field is absent for active users and null for rejected invitations.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "invitationExpiresAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub invitation_expires_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Username of the MongoDB Cloud user who sent the invitation to join the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "inviterUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inviter_username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgPendingUserResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "id" => Some(0),
+                "orgMembershipStatus" => Some(1),
+                "roles" => Some(2),
+                "teamIds" => Some(3),
+                "username" => Some(4),
+                "invitationCreatedAt" => Some(5),
+                "invitationExpiresAt" => Some(6),
+                "inviterUsername" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required_option(0, "id", true),
+            org_membership_status: f.required_option(1, "orgMembershipStatus", true),
+            roles: f.required_option(2, "roles", true),
+            team_ids: f.optional(3, "teamIds"),
+            username: f.required_option(4, "username", true),
+            invitation_created_at: f.required_option(5, "invitationCreatedAt", true),
+            invitation_expires_at: f.nullable(6, "invitationExpiresAt"),
+            inviter_username: f.required_option(7, "inviterUsername", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgPendingUserResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("id", &self.id, true)?;
+        w.required_option("orgMembershipStatus", &self.org_membership_status, true)?;
+        w.required_option("roles", &self.roles, true)?;
+        w.optional("teamIds", &self.team_ids)?;
+        w.required_option("username", &self.username, true)?;
+        w.required_option("invitationCreatedAt", &self.invitation_created_at, true)?;
+        w.nullable("invitationExpiresAt", &self.invitation_expires_at)?;
+        w.required_option("inviterUsername", &self.inviter_username, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgPendingUserResponse);
 impl crate::validation::Validate for OrgPendingUserResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "orgMembershipStatus",
             &self.org_membership_status,
             &crate::validation::Rules::NONE,
         );
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "invitationCreatedAt",
             &self.invitation_created_at,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "invitationExpiresAt",
             &self.invitation_expires_at,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "inviterUsername",
             &self.inviter_username,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,30 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ServiceAccountClientId, ServiceAccountSecret};
 /// Organization Service Account that Atlas created for the organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgServiceAccount {
     /// The Client ID of the Service Account.
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<ServiceAccountClientId>,
     /// The date that the Service Account was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human readable description for the Service Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Human-readable name for the Service Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A list of Organization roles associated with the Service Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrgServiceAccountRolesItem>>,
     /// A list of secrets associated with the specified Service Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<ServiceAccountSecret>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgServiceAccount {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "clientId" => Some(0),
+                "createdAt" => Some(1),
+                "description" => Some(2),
+                "name" => Some(3),
+                "roles" => Some(4),
+                "secrets" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            client_id: f.optional(0, "clientId"),
+            created_at: f.optional(1, "createdAt"),
+            description: f.optional(2, "description"),
+            name: f.optional(3, "name"),
+            roles: f.optional(4, "roles"),
+            secrets: f.optional(5, "secrets"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgServiceAccount {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clientId", &self.client_id)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("description", &self.description)?;
+        w.optional("name", &self.name)?;
+        w.optional("roles", &self.roles)?;
+        w.optional("secrets", &self.secrets)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgServiceAccount);
 impl crate::validation::Validate for OrgServiceAccount {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -42,6 +82,7 @@ impl crate::validation::Validate for OrgServiceAccount {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.field("secrets", &self.secrets, &SECRETS);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization roles available for Service Accounts.

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgServiceAccountRequest {
     /// Human readable description for the Service Account.
     pub description: String,
@@ -13,8 +12,10 @@ pub struct OrgServiceAccountRequest {
     /// A list of organization-level roles for the Service Account.
     pub roles: Vec<OrgServiceAccountRequestRolesItem>,
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
-    #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OrgServiceAccountRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -29,9 +30,48 @@ impl OrgServiceAccountRequest {
             name,
             roles,
             secret_expires_after_hours,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OrgServiceAccountRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "description" => Some(0),
+                "name" => Some(1),
+                "roles" => Some(2),
+                "secretExpiresAfterHours" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.required(0, "description"),
+            name: f.required(1, "name"),
+            roles: f.required(2, "roles"),
+            secret_expires_after_hours: f.required(3, "secretExpiresAfterHours"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgServiceAccountRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("description", &self.description)?;
+        w.required("name", &self.name)?;
+        w.required("roles", &self.roles)?;
+        w.required("secretExpiresAfterHours", &self.secret_expires_after_hours)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgServiceAccountRequest);
 impl crate::validation::Validate for OrgServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
@@ -63,6 +103,7 @@ impl crate::validation::Validate for OrgServiceAccountRequest {
             &self.secret_expires_after_hours,
             &SECRET_EXPIRES_AFTER_HOURS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization roles available for Service Accounts.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{OrgActiveUserResponse, OrgPendingUserResponse};
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrgUserResponse {
@@ -17,31 +16,56 @@ impl OrgUserResponse {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "orgMembershipStatus";
 }
-impl Serialize for OrgUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for OrgUserResponse {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for OrgUserResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Pending(v) => v.serialize(serializer),
-            Self::Active(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Pending(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some((
+                        "orgMembershipStatus",
+                        &["INVITATION_EXPIRED", "INVITATION_REJECTED", "PENDING"],
+                    )),
+                )
+            }
+            Self::Active(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("orgMembershipStatus", &["ACTIVE"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for OrgUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for OrgUserResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "orgMembershipStatus") {
                 Some("INVITATION_EXPIRED" | "INVITATION_REJECTED" | "PENDING") => {
-                    Self::Pending(crate::codec::decode(value)?)
+                    Self::Pending(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("ACTIVE") => Self::Active(crate::codec::decode(value)?),
+                Some("ACTIVE") => Self::Active(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(OrgUserResponse);
 impl From<OrgPendingUserResponse> for OrgUserResponse {
     fn from(value: OrgPendingUserResponse) -> Self {
         Self::Pending(value)

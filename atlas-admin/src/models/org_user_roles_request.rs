@@ -2,21 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::GroupRoleAssignment;
 /// Organization and project level roles to assign the MongoDB Cloud user within one organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserRolesRequest {
     /// List of project level role assignments to assign the MongoDB Cloud user.
-    #[serde(
-        rename = "groupRoleAssignments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization level roles to assign the MongoDB Cloud user.
-    #[serde(rename = "orgRoles")]
     pub org_roles: Vec<OrgUserRolesRequestOrgRolesItem>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OrgUserRolesRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -24,9 +20,42 @@ impl OrgUserRolesRequest {
         Self {
             group_role_assignments: None,
             org_roles,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OrgUserRolesRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "groupRoleAssignments" => Some(0),
+                "orgRoles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_role_assignments: f.optional(0, "groupRoleAssignments"),
+            org_roles: f.required(1, "orgRoles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgUserRolesRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupRoleAssignments", &self.group_role_assignments)?;
+        w.required("orgRoles", &self.org_roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgUserRolesRequest);
 impl crate::validation::Validate for OrgUserRolesRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -40,6 +69,7 @@ impl crate::validation::Validate for OrgUserRolesRequest {
             &crate::validation::Rules::NONE,
         );
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization-level role.

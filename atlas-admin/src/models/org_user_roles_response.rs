@@ -2,22 +2,50 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::GroupRoleAssignment;
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserRolesResponse {
     /// List of project-level role assignments assigned to the MongoDB Cloud user.
-    #[serde(
-        rename = "groupRoleAssignments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
-    #[serde(rename = "orgRoles", default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgUserRolesResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "groupRoleAssignments" => Some(0),
+                "orgRoles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_role_assignments: f.optional(0, "groupRoleAssignments"),
+            org_roles: f.optional(1, "orgRoles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgUserRolesResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupRoleAssignments", &self.group_role_assignments)?;
+        w.optional("orgRoles", &self.org_roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgUserRolesResponse);
 impl crate::validation::Validate for OrgUserRolesResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -30,6 +58,7 @@ impl crate::validation::Validate for OrgUserRolesResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Organization-level role.

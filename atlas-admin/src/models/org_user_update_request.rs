@@ -2,19 +2,51 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, OrgUserRolesRequest};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserUpdateRequest {
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<OrgUserRolesRequest>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to assign the MongoDB Cloud user.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<ObjectId>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrgUserUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "roles" => Some(0),
+                "teamIds" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            roles: f.optional(0, "roles"),
+            team_ids: f.optional(1, "teamIds"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrgUserUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("roles", &self.roles)?;
+        w.optional("teamIds", &self.team_ids)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrgUserUpdateRequest);
 impl crate::validation::Validate for OrgUserUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
@@ -23,5 +55,6 @@ impl crate::validation::Validate for OrgUserUpdateRequest {
         };
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,65 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{GroupRole, Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when the invitation from MongoDB Cloud expires. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// List of projects that the user will be added to when they accept their invitation to the organization.
-    #[serde(
-        rename = "groupRoleAssignments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_role_assignments: Option<Vec<GroupRole>>,
     /// Unique 24-hexadecimal digit string that identifies this invitation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Email address of the MongoDB Cloud user who sent the invitation to join the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "inviterUsername",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inviter_username: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies this organization.
-    #[serde(rename = "orgName")]
     pub org_name: String,
     /// One or more organization-level roles to assign to the MongoDB Cloud user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrganizationInvitationRolesItem>>,
     /// List of unique 24-hexadecimal digit strings that identifies each team.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
     /// Email address of the MongoDB Cloud user invited to join the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OrganizationInvitation {
     /// A value with the required fields set and every optional one `None`.
@@ -77,9 +60,69 @@ impl OrganizationInvitation {
             roles: None,
             team_ids: None,
             username: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OrganizationInvitation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "createdAt" => Some(0),
+                "expiresAt" => Some(1),
+                "groupRoleAssignments" => Some(2),
+                "id" => Some(3),
+                "inviterUsername" => Some(4),
+                "links" => Some(5),
+                "orgId" => Some(6),
+                "orgName" => Some(7),
+                "roles" => Some(8),
+                "teamIds" => Some(9),
+                "username" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_at: f.optional(0, "createdAt"),
+            expires_at: f.optional(1, "expiresAt"),
+            group_role_assignments: f.optional(2, "groupRoleAssignments"),
+            id: f.optional(3, "id"),
+            inviter_username: f.optional(4, "inviterUsername"),
+            links: f.optional(5, "links"),
+            org_id: f.optional(6, "orgId"),
+            org_name: f.required(7, "orgName"),
+            roles: f.optional(8, "roles"),
+            team_ids: f.optional(9, "teamIds"),
+            username: f.optional(10, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrganizationInvitation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("groupRoleAssignments", &self.group_role_assignments)?;
+        w.optional("id", &self.id)?;
+        w.optional("inviterUsername", &self.inviter_username)?;
+        w.optional("links", &self.links)?;
+        w.optional("orgId", &self.org_id)?;
+        w.required("orgName", &self.org_name)?;
+        w.optional("roles", &self.roles)?;
+        w.optional("teamIds", &self.team_ids)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrganizationInvitation);
 impl crate::validation::Validate for OrganizationInvitation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLE_ASSIGNMENTS: crate::validation::Rules = crate::validation::Rules {
@@ -98,25 +141,34 @@ impl crate::validation::Validate for OrganizationInvitation {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "groupRoleAssignments",
             &self.group_role_assignments,
             &GROUP_ROLE_ASSIGNMENTS,
         );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "inviterUsername",
             &self.inviter_username,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.field("roles", &self.roles, &ROLES);
-        v.field("teamIds", &self.team_ids, &TEAM_IDS);
+        v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

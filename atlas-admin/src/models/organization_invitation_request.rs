@@ -2,29 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::OrganizationInvitationGroupRoleAssignmentsRequest;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationInvitationRequest {
     /// List of projects that the user will be added to when they accept their invitation to the organization.
-    #[serde(
-        rename = "groupRoleAssignments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_role_assignments: Option<
         Vec<OrganizationInvitationGroupRoleAssignmentsRequest>,
     >,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<OrganizationInvitationRequestRolesItem>>,
     /// List of teams to which you want to invite the desired MongoDB Cloud user.
-    #[serde(rename = "teamIds", default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
     /// Email address that belongs to the desired MongoDB Cloud user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrganizationInvitationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "groupRoleAssignments" => Some(0),
+                "roles" => Some(1),
+                "teamIds" => Some(2),
+                "username" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_role_assignments: f.optional(0, "groupRoleAssignments"),
+            roles: f.optional(1, "roles"),
+            team_ids: f.optional(2, "teamIds"),
+            username: f.optional(3, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrganizationInvitationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupRoleAssignments", &self.group_role_assignments)?;
+        w.optional("roles", &self.roles)?;
+        w.optional("teamIds", &self.team_ids)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrganizationInvitationRequest);
 impl crate::validation::Validate for OrganizationInvitationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -43,6 +75,7 @@ impl crate::validation::Validate for OrganizationInvitationRequest {
         v.field("roles", &self.roles, &ROLES);
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,35 +2,58 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Maintenance configuration settings for an organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationMaintenanceSettingsResponse {
     /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveWaveAssignmentMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_wave_assignment_mode: Option<
         OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
     >,
     /// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
-    #[serde(
-        rename = "waveAssignmentMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub wave_assignment_mode: Option<
         Option<OrganizationMaintenanceSettingsResponseWaveAssignmentMode>,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrganizationMaintenanceSettingsResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "effectiveWaveAssignmentMode" => Some(0),
+                "waveAssignmentMode" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            effective_wave_assignment_mode: f.optional(0, "effectiveWaveAssignmentMode"),
+            wave_assignment_mode: f.nullable(1, "waveAssignmentMode"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrganizationMaintenanceSettingsResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("effectiveWaveAssignmentMode", &self.effective_wave_assignment_mode)?;
+        w.nullable("waveAssignmentMode", &self.wave_assignment_mode)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrganizationMaintenanceSettingsResponse);
 impl crate::validation::Validate for OrganizationMaintenanceSettingsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "effectiveWaveAssignmentMode",
             &self.effective_wave_assignment_mode,
             &crate::validation::Rules::NONE,
@@ -40,6 +63,7 @@ impl crate::validation::Validate for OrganizationMaintenanceSettingsResponse {
             &self.wave_assignment_mode,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.

@@ -2,75 +2,88 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::CustomSessionTimeouts;
 /// Collection of settings that configures the organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationSettings {
     /// Flag that indicates whether to require API operations to originate from an IP Address added to the API access list for the specified organization.
-    #[serde(
-        rename = "apiAccessListRequired",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub api_access_list_required: Option<bool>,
-    #[serde(
-        rename = "customSessionTimeouts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_session_timeouts: Option<CustomSessionTimeouts>,
     /// Flag that indicates whether this organization has access to generative AI features. This setting only applies to Atlas Commercial and is enabled by default. Once this setting is turned on, Project Owners may be able to enable or disable individual AI features at the project level.
-    #[serde(
-        rename = "genAIFeaturesEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gen_ai_features_enabled: Option<bool>,
     /// Number that represents the maximum period before expiry in hours for new Atlas Admin API Service Account secrets within the specified organization.
-    #[serde(
-        rename = "maxServiceAccountSecretValidityInHours",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_service_account_secret_validity_in_hours: Option<i32>,
     /// Flag that indicates whether to require users to set up Multi-Factor Authentication (MFA) before accessing the specified organization. To learn more, see: <https://www.mongodb.com/docs/atlas/security-multi-factor-authentication/>.
-    #[serde(
-        rename = "multiFactorAuthRequired",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub multi_factor_auth_required: Option<bool>,
     /// String that specifies a distribution list email address for the specified organization to receive proactive notifications about its infrastructure. The operations contact is used for notifications only and is not authorized to make decisions or approvals. Passing an explicit null clears the existing operations contact (if any). An empty string is invalid and is rejected with a validation error.
-    #[serde(
-        rename = "operationsContact",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub operations_contact: Option<Option<String>>,
     /// Flag that indicates whether to block MongoDB Support from accessing Atlas infrastructure and cluster logs for any deployment in the specified organization without explicit permission. Once this setting is turned on, you can grant MongoDB Support a 24-hour bypass access to the Atlas deployment to resolve support issues. To learn more, see: <https://www.mongodb.com/docs/atlas/security-restrict-support-access/>.
-    #[serde(
-        rename = "restrictEmployeeAccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restrict_employee_access: Option<bool>,
     /// String that specifies a single email address for the specified organization to receive security-related notifications. Specifying a security contact does not grant them authorization or access to Atlas for security decisions or approvals. An empty string is valid and clears the existing security contact (if any).
-    #[serde(
-        rename = "securityContact",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_contact: Option<String>,
     /// Flag that indicates whether a group's Atlas Stream Processing workspaces in this organization can create connections to other group's clusters in the same organization.
-    #[serde(
-        rename = "streamsCrossGroupEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub streams_cross_group_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OrganizationSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "apiAccessListRequired" => Some(0),
+                "customSessionTimeouts" => Some(1),
+                "genAIFeaturesEnabled" => Some(2),
+                "maxServiceAccountSecretValidityInHours" => Some(3),
+                "multiFactorAuthRequired" => Some(4),
+                "operationsContact" => Some(5),
+                "restrictEmployeeAccess" => Some(6),
+                "securityContact" => Some(7),
+                "streamsCrossGroupEnabled" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_access_list_required: f.optional(0, "apiAccessListRequired"),
+            custom_session_timeouts: f.optional(1, "customSessionTimeouts"),
+            gen_ai_features_enabled: f.optional(2, "genAIFeaturesEnabled"),
+            max_service_account_secret_validity_in_hours: f
+                .optional(3, "maxServiceAccountSecretValidityInHours"),
+            multi_factor_auth_required: f.optional(4, "multiFactorAuthRequired"),
+            operations_contact: f.nullable(5, "operationsContact"),
+            restrict_employee_access: f.optional(6, "restrictEmployeeAccess"),
+            security_contact: f.optional(7, "securityContact"),
+            streams_cross_group_enabled: f.optional(8, "streamsCrossGroupEnabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OrganizationSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("apiAccessListRequired", &self.api_access_list_required)?;
+        w.optional("customSessionTimeouts", &self.custom_session_timeouts)?;
+        w.optional("genAIFeaturesEnabled", &self.gen_ai_features_enabled)?;
+        w.optional(
+            "maxServiceAccountSecretValidityInHours",
+            &self.max_service_account_secret_validity_in_hours,
+        )?;
+        w.optional("multiFactorAuthRequired", &self.multi_factor_auth_required)?;
+        w.nullable("operationsContact", &self.operations_contact)?;
+        w.optional("restrictEmployeeAccess", &self.restrict_employee_access)?;
+        w.optional("securityContact", &self.security_contact)?;
+        w.optional("streamsCrossGroupEnabled", &self.streams_cross_group_enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OrganizationSettings);
 impl crate::validation::Validate for OrganizationSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MAX_SERVICE_ACCOUNT_SECRET_VALIDITY_IN_HOURS: crate::validation::Rules = crate::validation::Rules {
@@ -123,5 +136,6 @@ impl crate::validation::Validate for OrganizationSettings {
             &self.streams_cross_group_enabled,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

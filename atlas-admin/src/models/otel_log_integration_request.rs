@@ -2,23 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Header, LogIntegrationRequestLogTypesItem};
 /// Request schema for creating or updating an OpenTelemetry log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: OtelLogIntegrationRequestType,
     /// OpenTelemetry collector endpoint URL. Must be HTTPS and not exceed 2048 characters.
-    #[serde(rename = "otelEndpoint")]
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
-    #[serde(rename = "otelSuppliedHeaders")]
     pub otel_supplied_headers: Vec<Header>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OtelLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +31,48 @@ impl OtelLogIntegrationRequest {
             type_,
             otel_endpoint,
             otel_supplied_headers,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OtelLogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "otelEndpoint" => Some(2),
+                "otelSuppliedHeaders" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            otel_endpoint: f.required(2, "otelEndpoint"),
+            otel_supplied_headers: f.required(3, "otelSuppliedHeaders"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OtelLogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("otelEndpoint", &self.otel_endpoint)?;
+        w.required("otelSuppliedHeaders", &self.otel_supplied_headers)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OtelLogIntegrationRequest);
 impl crate::validation::Validate for OtelLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -56,6 +93,7 @@ impl crate::validation::Validate for OtelLogIntegrationRequest {
             &self.otel_supplied_headers,
             &OTEL_SUPPLIED_HEADERS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,25 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Header, LogIntegrationResponseLogTypesItem};
 /// Details to integrate OpenTelemetry log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: OtelLogIntegrationResponseType,
     /// OpenTelemetry collector endpoint URL.
-    #[serde(rename = "otelEndpoint")]
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
-    #[serde(rename = "otelSuppliedHeaders")]
     pub otel_supplied_headers: Vec<Header>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl OtelLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -37,9 +35,51 @@ impl OtelLogIntegrationResponse {
             type_,
             otel_endpoint,
             otel_supplied_headers,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for OtelLogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "otelEndpoint" => Some(3),
+                "otelSuppliedHeaders" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            otel_endpoint: f.required(3, "otelEndpoint"),
+            otel_supplied_headers: f.required(4, "otelSuppliedHeaders"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OtelLogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("otelEndpoint", &self.otel_endpoint)?;
+        w.required("otelSuppliedHeaders", &self.otel_supplied_headers)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OtelLogIntegrationResponse);
 impl crate::validation::Validate for OtelLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -61,6 +101,7 @@ impl crate::validation::Validate for OtelLogIntegrationResponse {
             &self.otel_supplied_headers,
             &OTEL_SUPPLIED_HEADERS,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

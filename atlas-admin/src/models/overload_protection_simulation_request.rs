@@ -2,18 +2,44 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Request to start an overload protection simulation for a cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OverloadProtectionSimulationRequest {
     /// Duration of the overload protection simulation in seconds.
-    #[serde(
-        rename = "durationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OverloadProtectionSimulationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "durationSeconds" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            duration_seconds: f.optional(0, "durationSeconds"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OverloadProtectionSimulationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("durationSeconds", &self.duration_seconds)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OverloadProtectionSimulationRequest);
 impl crate::validation::Validate for OverloadProtectionSimulationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -21,5 +47,6 @@ impl crate::validation::Validate for OverloadProtectionSimulationRequest {
             &self.duration_seconds,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

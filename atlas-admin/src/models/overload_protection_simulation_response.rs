@@ -2,75 +2,128 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectIdAnyCase;
 /// Overload protection simulation for a cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OverloadProtectionSimulationResponse {
     /// Date and time when cancellation of the overload protection simulation was requested. This parameter is only present when a cancellation has been requested and expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "cancelRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cancel_requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the cluster on which the simulation is running.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Duration of the overload protection simulation in seconds.
-    #[serde(
-        rename = "durationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<i32>,
     /// Date and time when the overload protection simulation expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project that contains the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectIdAnyCase>,
     /// Date and time when the overload protection simulation was requested. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "requestDate", default, skip_serializing_if = "Option::is_none")]
     pub request_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique identifier of the overload protection simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "simulationId", default, skip_serializing_if = "Option::is_none")]
     pub simulation_id: Option<ObjectIdAnyCase>,
     /// Current state of the overload protection simulation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for OverloadProtectionSimulationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cancelRequestedAt" => Some(0),
+                "clusterName" => Some(1),
+                "durationSeconds" => Some(2),
+                "expiresAt" => Some(3),
+                "groupId" => Some(4),
+                "requestDate" => Some(5),
+                "simulationId" => Some(6),
+                "state" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cancel_requested_at: f.optional(0, "cancelRequestedAt"),
+            cluster_name: f.optional(1, "clusterName"),
+            duration_seconds: f.optional(2, "durationSeconds"),
+            expires_at: f.optional(3, "expiresAt"),
+            group_id: f.optional(4, "groupId"),
+            request_date: f.optional(5, "requestDate"),
+            simulation_id: f.optional(6, "simulationId"),
+            state: f.optional(7, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for OverloadProtectionSimulationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cancelRequestedAt", &self.cancel_requested_at)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("durationSeconds", &self.duration_seconds)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("requestDate", &self.request_date)?;
+        w.optional("simulationId", &self.simulation_id)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(OverloadProtectionSimulationResponse);
 impl crate::validation::Validate for OverloadProtectionSimulationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "cancelRequestedAt",
             &self.cancel_requested_at,
             &crate::validation::Rules::NONE,
         );
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "durationSeconds",
             &self.duration_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("requestDate", &self.request_date, &crate::validation::Rules::NONE);
-        v.field("simulationId", &self.simulation_id, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "requestDate",
+            &self.request_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "simulationId",
+            &self.simulation_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,19 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one PagerDuty account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerDuty {
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// PagerDuty region that indicates the API Uniform Resource Locator (URL) to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<PagerDutyRegion>,
     /// Service key associated with your PagerDuty account.
     ///
@@ -23,11 +16,12 @@ pub struct PagerDuty {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(rename = "serviceKey")]
     pub service_key: String,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagerDutyType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl PagerDuty {
     /// A value with the required fields set and every optional one `None`.
@@ -37,15 +31,55 @@ impl PagerDuty {
             region: None,
             service_key,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for PagerDuty {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "id" => Some(0),
+                "region" => Some(1),
+                "serviceKey" => Some(2),
+                "type" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.nullable(0, "id"),
+            region: f.optional(1, "region"),
+            service_key: f.required(2, "serviceKey"),
+            type_: f.optional(3, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PagerDuty {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("id", &self.id)?;
+        w.optional("region", &self.region)?;
+        w.required("serviceKey", &self.service_key)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PagerDuty);
 impl crate::validation::Validate for PagerDuty {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// PagerDuty region that indicates the API Uniform Resource Locator (URL) to use.

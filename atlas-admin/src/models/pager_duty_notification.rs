@@ -2,27 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// PagerDuty notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerDutyNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<PagerDutyNotificationRegion>,
     /// PagerDuty service key that MongoDB Cloud needs to send notifications via PagerDuty. The resource requires this parameter when `"notifications.[n].typeName" : "PAGER_DUTY"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     ///
@@ -31,11 +25,12 @@ pub struct PagerDutyNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(rename = "serviceKey", default, skip_serializing_if = "Option::is_none")]
     pub service_key: Option<String>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: PagerDutyNotificationTypeName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl PagerDutyNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -48,9 +43,57 @@ impl PagerDutyNotification {
             region: None,
             service_key: None,
             type_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for PagerDutyNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "integrationId" => Some(1),
+                "intervalMin" => Some(2),
+                "notifierId" => Some(3),
+                "region" => Some(4),
+                "serviceKey" => Some(5),
+                "typeName" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            integration_id: f.optional(1, "integrationId"),
+            interval_min: f.optional(2, "intervalMin"),
+            notifier_id: f.optional(3, "notifierId"),
+            region: f.optional(4, "region"),
+            service_key: f.optional(5, "serviceKey"),
+            type_name: f.required(6, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PagerDutyNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.optional("region", &self.region)?;
+        w.optional("serviceKey", &self.service_key)?;
+        w.required("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PagerDutyNotification);
 impl crate::validation::Validate for PagerDutyNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -64,6 +107,7 @@ impl crate::validation::Validate for PagerDutyNotification {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.

@@ -2,34 +2,69 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, VpcPeeringConnection};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedApiStreamsVpcPeeringConnectionView {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<VpcPeeringConnection>>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PaginatedApiStreamsVpcPeeringConnectionView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "links" => Some(0),
+                "results" => Some(1),
+                "totalCount" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            results: f.required_option(1, "results", true),
+            total_count: f.optional(2, "totalCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PaginatedApiStreamsVpcPeeringConnectionView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.required_option("results", &self.results, true)?;
+        w.optional("totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PaginatedApiStreamsVpcPeeringConnectionView);
 impl crate::validation::Validate for PaginatedApiStreamsVpcPeeringConnectionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("results", &self.results, &crate::validation::Rules::NONE);
-        v.field("totalCount", &self.total_count, &TOTAL_COUNT);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("results", &self.results, &crate::validation::Rules::NONE);
+        v.read_only_field("totalCount", &self.total_count, &TOTAL_COUNT);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,20 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Metadata to partition this online archive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionFieldView {
     /// Human-readable label that identifies the parameter that MongoDB Cloud uses to partition data. To specify a nested parameter, use the dot notation.
-    #[serde(rename = "fieldName")]
     pub field_name: String,
     /// Data type of the parameter that that MongoDB Cloud uses to partition data. Partition parameters of type UUID must be of binary subtype 4. MongoDB Cloud skips partition parameters of type UUID with subtype 3.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "fieldType", default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<PartitionFieldViewFieldType>,
     /// Sequence in which MongoDB Cloud slices the collection data to create partitions. The resource expresses this sequence starting with zero. The value of the `criteria.dateField` parameter defaults as the first item in the partition sequence.
     pub order: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl PartitionFieldView {
     /// A value with the required fields set and every optional one `None`.
@@ -24,9 +24,45 @@ impl PartitionFieldView {
             field_name,
             field_type: None,
             order,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for PartitionFieldView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "fieldName" => Some(0),
+                "fieldType" => Some(1),
+                "order" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            field_name: f.required(0, "fieldName"),
+            field_type: f.optional(1, "fieldType"),
+            order: f.required(2, "order"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PartitionFieldView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("fieldName", &self.field_name)?;
+        w.optional("fieldType", &self.field_type)?;
+        w.required("order", &self.order)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PartitionFieldView);
 impl crate::validation::Validate for PartitionFieldView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FIELD_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -34,8 +70,13 @@ impl crate::validation::Validate for PartitionFieldView {
             ..crate::validation::Rules::NONE
         };
         v.field("fieldName", &self.field_name, &FIELD_NAME);
-        v.field("fieldType", &self.field_type, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "fieldType",
+            &self.field_type,
+            &crate::validation::Rules::NONE,
+        );
         v.field("order", &self.order, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Data type of the parameter that that MongoDB Cloud uses to partition data. Partition parameters of type UUID must be of binary subtype 4. MongoDB Cloud skips partition parameters of type UUID with subtype 3.

@@ -2,21 +2,54 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::X509CertificateUpdate;
 /// PEM file information for the identity provider's current certificates.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PemFileInfoUpdate {
     /// List of certificates in the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<X509CertificateUpdate>>,
     /// Human-readable label given to the file.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PemFileInfoUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "certificates" => Some(0),
+                "fileName" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            certificates: f.optional(0, "certificates"),
+            file_name: f.optional(1, "fileName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PemFileInfoUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("certificates", &self.certificates)?;
+        w.optional("fileName", &self.file_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PemFileInfoUpdate);
 impl crate::validation::Validate for PemFileInfoUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("certificates", &self.certificates, &crate::validation::Rules::NONE);
         v.field("fileName", &self.file_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

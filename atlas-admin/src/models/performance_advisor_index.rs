@@ -2,41 +2,81 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorIndex {
     /// The average size of an object in the collection of this index.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "avgObjSize", default, skip_serializing_if = "Option::is_none")]
     pub avg_obj_size: Option<f64>,
     /// Unique 24-hexadecimal digit string that identifies this index.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List that contains unique 24-hexadecimal character string that identifies the query shapes in this response that the Performance Advisor suggests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<Vec<String>>,
     /// List that contains documents that specify a key in the index and its sort order.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<Vec<::std::collections::BTreeMap<String, i32>>>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Estimated performance improvement that the suggested index provides. This value corresponds to **Impact** in the Performance Advisor user interface.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "avgObjSize" => Some(0),
+                "id" => Some(1),
+                "impact" => Some(2),
+                "index" => Some(3),
+                "namespace" => Some(4),
+                "weight" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            avg_obj_size: f.optional(0, "avgObjSize"),
+            id: f.optional(1, "id"),
+            impact: f.optional(2, "impact"),
+            index: f.optional(3, "index"),
+            namespace: f.optional(4, "namespace"),
+            weight: f.optional(5, "weight"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorIndex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("avgObjSize", &self.avg_obj_size)?;
+        w.optional("id", &self.id)?;
+        w.optional("impact", &self.impact)?;
+        w.optional("index", &self.index)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("weight", &self.weight)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorIndex);
 impl crate::validation::Validate for PerformanceAdvisorIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INDEX_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
@@ -51,11 +91,16 @@ impl crate::validation::Validate for PerformanceAdvisorIndex {
             items: Some(&INDEX_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("avgObjSize", &self.avg_obj_size, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("impact", &self.impact, &crate::validation::Rules::NONE);
-        v.field("index", &self.index, &INDEX);
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("weight", &self.weight, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "avgObjSize",
+            &self.avg_obj_size,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("impact", &self.impact, &crate::validation::Rules::NONE);
+        v.read_only_field("index", &self.index, &INDEX);
+        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.read_only_field("weight", &self.weight, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,36 +2,77 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details that this resource returned about the specified query.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorOpStats {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds. This parameter relates to the **duration** query parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms: Option<i64>,
     /// Number of results that the query returns.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nReturned", default, skip_serializing_if = "Option::is_none")]
     pub n_returned: Option<i64>,
     /// Number of documents that the query read.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "nScanned", default, skip_serializing_if = "Option::is_none")]
     pub n_scanned: Option<i64>,
     /// Date and time from which the query retrieves the suggested indexes. This parameter expresses its value in the number of seconds that have elapsed since the UNIX epoch. This parameter relates to the **since** query parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorOpStats {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "ms" => Some(0),
+                "nReturned" => Some(1),
+                "nScanned" => Some(2),
+                "ts" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ms: f.optional(0, "ms"),
+            n_returned: f.optional(1, "nReturned"),
+            n_scanned: f.optional(2, "nScanned"),
+            ts: f.optional(3, "ts"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorOpStats {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ms", &self.ms)?;
+        w.optional("nReturned", &self.n_returned)?;
+        w.optional("nScanned", &self.n_scanned)?;
+        w.optional("ts", &self.ts)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorOpStats);
 impl crate::validation::Validate for PerformanceAdvisorOpStats {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("ms", &self.ms, &crate::validation::Rules::NONE);
-        v.field("nReturned", &self.n_returned, &crate::validation::Rules::NONE);
-        v.field("nScanned", &self.n_scanned, &crate::validation::Rules::NONE);
-        v.field("ts", &self.ts, &crate::validation::Rules::NONE);
+        v.read_only_field("ms", &self.ms, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "nReturned",
+            &self.n_returned,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("nScanned", &self.n_scanned, &crate::validation::Rules::NONE);
+        v.read_only_field("ts", &self.ts, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

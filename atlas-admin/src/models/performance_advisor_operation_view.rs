@@ -2,22 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::PerformanceAdvisorOpStats;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorOperationView {
     /// List that contains the search criteria that the query uses. To use the values in key-value pairs in these predicates requires **Project Data Access Read Only** permissions or greater. Otherwise, MongoDB Cloud redacts these values.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicates: Option<Vec<::serde_json::Value>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<PerformanceAdvisorOpStats>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorOperationView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "predicates" => Some(0),
+                "stats" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            predicates: f.optional(0, "predicates"),
+            stats: f.optional(1, "stats"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorOperationView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("predicates", &self.predicates)?;
+        w.optional("stats", &self.stats)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorOperationView);
 impl crate::validation::Validate for PerformanceAdvisorOperationView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("predicates", &self.predicates, &crate::validation::Rules::NONE);
-        v.field("stats", &self.stats, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "predicates",
+            &self.predicates,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,33 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{PerformanceAdvisorIndex, PerformanceAdvisorShape};
 /// Response that contains Performance Advisor suggested indexes and query shapes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorResponse {
     /// List of query predicates, sorts, and projections that the Performance Advisor suggests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shapes: Option<Vec<PerformanceAdvisorShape>>,
     /// List that contains the documents with information about the indexes that the Performance Advisor suggests.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "suggestedIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub suggested_indexes: Option<Vec<PerformanceAdvisorIndex>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "shapes" => Some(0),
+                "suggestedIndexes" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            shapes: f.optional(0, "shapes"),
+            suggested_indexes: f.optional(1, "suggestedIndexes"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("shapes", &self.shapes)?;
+        w.optional("suggestedIndexes", &self.suggested_indexes)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorResponse);
 impl crate::validation::Validate for PerformanceAdvisorResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("shapes", &self.shapes, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("shapes", &self.shapes, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "suggestedIndexes",
             &self.suggested_indexes,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,56 +2,97 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, PerformanceAdvisorOperationView};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorShape {
     /// Average duration in milliseconds for the queries examined that match this shape.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "avgMs", default, skip_serializing_if = "Option::is_none")]
     pub avg_ms: Option<i64>,
     /// Number of queries examined that match this shape.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies this shape. This string exists only for the duration of this API request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Average number of documents read for every document that the query returns.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "inefficiencyScore",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inefficiency_score: Option<i64>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// List that contains specific about individual queries.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<PerformanceAdvisorOperationView>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorShape {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "avgMs" => Some(0),
+                "count" => Some(1),
+                "id" => Some(2),
+                "inefficiencyScore" => Some(3),
+                "namespace" => Some(4),
+                "operations" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            avg_ms: f.optional(0, "avgMs"),
+            count: f.optional(1, "count"),
+            id: f.optional(2, "id"),
+            inefficiency_score: f.optional(3, "inefficiencyScore"),
+            namespace: f.optional(4, "namespace"),
+            operations: f.optional(5, "operations"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorShape {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("avgMs", &self.avg_ms)?;
+        w.optional("count", &self.count)?;
+        w.optional("id", &self.id)?;
+        w.optional("inefficiencyScore", &self.inefficiency_score)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("operations", &self.operations)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorShape);
 impl crate::validation::Validate for PerformanceAdvisorShape {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("avgMs", &self.avg_ms, &crate::validation::Rules::NONE);
-        v.field("count", &self.count, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("avgMs", &self.avg_ms, &crate::validation::Rules::NONE);
+        v.read_only_field("count", &self.count, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "inefficiencyScore",
             &self.inefficiency_score,
             &crate::validation::Rules::NONE,
         );
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("operations", &self.operations, &crate::validation::Rules::NONE);
+        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "operations",
+            &self.operations,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

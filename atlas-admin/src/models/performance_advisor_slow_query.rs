@@ -2,41 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::PerformanceAdvisorSlowQueryMetrics;
 /// Details of one slow query that the Performance Advisor detected.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorSlowQuery {
     /// Text of the MongoDB log related to this slow query.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<String>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<PerformanceAdvisorSlowQueryMetrics>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Operation type (read/write/command) associated with this slow query log.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "opType", default, skip_serializing_if = "Option::is_none")]
     pub op_type: Option<String>,
     /// Replica state associated with this slow query log.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "replicaState", default, skip_serializing_if = "Option::is_none")]
     pub replica_state: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorSlowQuery {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "line" => Some(0),
+                "metrics" => Some(1),
+                "namespace" => Some(2),
+                "opType" => Some(3),
+                "replicaState" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            line: f.optional(0, "line"),
+            metrics: f.optional(1, "metrics"),
+            namespace: f.optional(2, "namespace"),
+            op_type: f.optional(3, "opType"),
+            replica_state: f.optional(4, "replicaState"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorSlowQuery {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("line", &self.line)?;
+        w.optional("metrics", &self.metrics)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("opType", &self.op_type)?;
+        w.optional("replicaState", &self.replica_state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorSlowQuery);
 impl crate::validation::Validate for PerformanceAdvisorSlowQuery {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("line", &self.line, &crate::validation::Rules::NONE);
-        v.field("metrics", &self.metrics, &crate::validation::Rules::NONE);
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("opType", &self.op_type, &crate::validation::Rules::NONE);
-        v.field("replicaState", &self.replica_state, &crate::validation::Rules::NONE);
+        v.read_only_field("line", &self.line, &crate::validation::Rules::NONE);
+        v.read_only_field("metrics", &self.metrics, &crate::validation::Rules::NONE);
+        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.read_only_field("opType", &self.op_type, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "replicaState",
+            &self.replica_state,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,18 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::PerformanceAdvisorSlowQuery;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorSlowQueryList {
     /// List of operations that the Performance Advisor detected that took longer to execute than a specified threshold.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "slowQueries", default, skip_serializing_if = "Option::is_none")]
     pub slow_queries: Option<Vec<PerformanceAdvisorSlowQuery>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorSlowQueryList {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "slowQueries" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            slow_queries: f.optional(0, "slowQueries"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorSlowQueryList {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("slowQueries", &self.slow_queries)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorSlowQueryList);
 impl crate::validation::Validate for PerformanceAdvisorSlowQueryList {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("slowQueries", &self.slow_queries, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "slowQueries",
+            &self.slow_queries,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,152 +2,205 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Metrics from a slow query log.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformanceAdvisorSlowQueryMetrics {
     /// The number of documents in the collection that MongoDB scanned in order to carry out the operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "docsExamined", default, skip_serializing_if = "Option::is_none")]
     pub docs_examined: Option<i64>,
     /// Ratio of documents examined to documents returned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "docsExaminedReturnedRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub docs_examined_returned_ratio: Option<f64>,
     /// The number of documents returned by the operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "docsReturned", default, skip_serializing_if = "Option::is_none")]
     pub docs_returned: Option<i64>,
     /// This boolean will be true when the server can identify the query source as non-server. This field is only available for MDB 8.0+.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "fromUserConnection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub from_user_connection: Option<bool>,
     /// Flag that indicates whether the slow query used automated embedding, where MongoDB Cloud generates embeddings from raw text at query time instead of the client supplying a precomputed vector.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "hasAutoEmbedding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_auto_embedding: Option<bool>,
     /// Indicates if the query has index coverage.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "hasIndexCoverage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_index_coverage: Option<bool>,
     /// Flag that indicates whether the slow query used the `$rerank` aggregation stage, which reorders results using Voyage AI reranking models. Always `false` for MongoDB deployments earlier than 8.3.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "hasRerank", default, skip_serializing_if = "Option::is_none")]
     pub has_rerank: Option<bool>,
     /// This boolean will be true when a query cannot use the ordering in the index to return the requested sorted results; i.e. MongoDB must sort the documents after it receives the documents from a cursor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "hasSort", default, skip_serializing_if = "Option::is_none")]
     pub has_sort: Option<bool>,
     /// The number of index keys that MongoDB scanned in order to carry out the operation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "keysExamined", default, skip_serializing_if = "Option::is_none")]
     pub keys_examined: Option<i64>,
     /// Ratio of keys examined to documents returned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "keysExaminedReturnedRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub keys_examined_returned_ratio: Option<f64>,
     /// The number of times the operation yielded to allow other operations to complete.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "numYields", default, skip_serializing_if = "Option::is_none")]
     pub num_yields: Option<i64>,
     /// Total execution time of a query in milliseconds.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "operationExecutionTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_execution_time: Option<i64>,
     /// The length in bytes of the operation's result document.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "responseLength", default, skip_serializing_if = "Option::is_none")]
     pub response_length: Option<i64>,
     /// The total inference tokens consumed by this operation, including tokens used by `$rerank`. Returned only for inference queries that consumed tokens; it is omitted otherwise, including for MongoDB deployments earlier than 8.3.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "tokensUsed", default, skip_serializing_if = "Option::is_none")]
     pub tokens_used: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PerformanceAdvisorSlowQueryMetrics {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "docsExamined" => Some(0),
+                "docsExaminedReturnedRatio" => Some(1),
+                "docsReturned" => Some(2),
+                "fromUserConnection" => Some(3),
+                "hasAutoEmbedding" => Some(4),
+                "hasIndexCoverage" => Some(5),
+                "hasRerank" => Some(6),
+                "hasSort" => Some(7),
+                "keysExamined" => Some(8),
+                "keysExaminedReturnedRatio" => Some(9),
+                "numYields" => Some(10),
+                "operationExecutionTime" => Some(11),
+                "responseLength" => Some(12),
+                "tokensUsed" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            docs_examined: f.optional(0, "docsExamined"),
+            docs_examined_returned_ratio: f.optional(1, "docsExaminedReturnedRatio"),
+            docs_returned: f.optional(2, "docsReturned"),
+            from_user_connection: f.optional(3, "fromUserConnection"),
+            has_auto_embedding: f.optional(4, "hasAutoEmbedding"),
+            has_index_coverage: f.optional(5, "hasIndexCoverage"),
+            has_rerank: f.optional(6, "hasRerank"),
+            has_sort: f.optional(7, "hasSort"),
+            keys_examined: f.optional(8, "keysExamined"),
+            keys_examined_returned_ratio: f.optional(9, "keysExaminedReturnedRatio"),
+            num_yields: f.optional(10, "numYields"),
+            operation_execution_time: f.optional(11, "operationExecutionTime"),
+            response_length: f.optional(12, "responseLength"),
+            tokens_used: f.optional(13, "tokensUsed"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PerformanceAdvisorSlowQueryMetrics {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("docsExamined", &self.docs_examined)?;
+        w.optional("docsExaminedReturnedRatio", &self.docs_examined_returned_ratio)?;
+        w.optional("docsReturned", &self.docs_returned)?;
+        w.optional("fromUserConnection", &self.from_user_connection)?;
+        w.optional("hasAutoEmbedding", &self.has_auto_embedding)?;
+        w.optional("hasIndexCoverage", &self.has_index_coverage)?;
+        w.optional("hasRerank", &self.has_rerank)?;
+        w.optional("hasSort", &self.has_sort)?;
+        w.optional("keysExamined", &self.keys_examined)?;
+        w.optional("keysExaminedReturnedRatio", &self.keys_examined_returned_ratio)?;
+        w.optional("numYields", &self.num_yields)?;
+        w.optional("operationExecutionTime", &self.operation_execution_time)?;
+        w.optional("responseLength", &self.response_length)?;
+        w.optional("tokensUsed", &self.tokens_used)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PerformanceAdvisorSlowQueryMetrics);
 impl crate::validation::Validate for PerformanceAdvisorSlowQueryMetrics {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOKENS_USED: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("docsExamined", &self.docs_examined, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "docsExamined",
+            &self.docs_examined,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "docsExaminedReturnedRatio",
             &self.docs_examined_returned_ratio,
             &crate::validation::Rules::NONE,
         );
-        v.field("docsReturned", &self.docs_returned, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "docsReturned",
+            &self.docs_returned,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "fromUserConnection",
             &self.from_user_connection,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "hasAutoEmbedding",
             &self.has_auto_embedding,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "hasIndexCoverage",
             &self.has_index_coverage,
             &crate::validation::Rules::NONE,
         );
-        v.field("hasRerank", &self.has_rerank, &crate::validation::Rules::NONE);
-        v.field("hasSort", &self.has_sort, &crate::validation::Rules::NONE);
-        v.field("keysExamined", &self.keys_examined, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "hasRerank",
+            &self.has_rerank,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("hasSort", &self.has_sort, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "keysExamined",
+            &self.keys_examined,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "keysExaminedReturnedRatio",
             &self.keys_examined_returned_ratio,
             &crate::validation::Rules::NONE,
         );
-        v.field("numYields", &self.num_yields, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "numYields",
+            &self.num_yields,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "operationExecutionTime",
             &self.operation_execution_time,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "responseLength",
             &self.response_length,
             &crate::validation::Rules::NONE,
         );
-        v.field("tokensUsed", &self.tokens_used, &TOKENS_USED);
+        v.read_only_field("tokensUsed", &self.tokens_used, &TOKENS_USED);
+        v.extra(&self.extra, &[]);
     }
 }

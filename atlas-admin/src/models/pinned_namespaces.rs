@@ -2,39 +2,74 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Pinned namespaces view for cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinnedNamespaces {
     /// Unique 24-hexadecimal digit string that identifies the request cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the request project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of all pinned namespaces.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "pinnedNamespaces",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub pinned_namespaces: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PinnedNamespaces {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "clusterId" => Some(0),
+                "groupId" => Some(1),
+                "pinnedNamespaces" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_id: f.optional(0, "clusterId"),
+            group_id: f.optional(1, "groupId"),
+            pinned_namespaces: f.required_option(2, "pinnedNamespaces", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PinnedNamespaces {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clusterId", &self.cluster_id)?;
+        w.optional("groupId", &self.group_id)?;
+        w.required_option("pinnedNamespaces", &self.pinned_namespaces, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PinnedNamespaces);
 impl crate::validation::Validate for PinnedNamespaces {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("clusterId", &self.cluster_id, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "clusterId",
+            &self.cluster_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "pinnedNamespaces",
             &self.pinned_namespaces,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

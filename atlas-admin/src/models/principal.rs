@@ -2,24 +2,63 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Information about a principal, such as an OAuth application, that triggered the event through delegated access.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Principal {
     /// The identifier of this principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The human-readable name of this principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "onBehalfOf", default, skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<Box<Principal>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for Principal {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "id" => Some(0),
+                "name" => Some(1),
+                "onBehalfOf" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            name: f.optional(1, "name"),
+            on_behalf_of: f.optional(2, "onBehalfOf"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Principal {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("onBehalfOf", &self.on_behalf_of)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Principal);
 impl crate::validation::Validate for Principal {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("onBehalfOf", &self.on_behalf_of, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,32 +2,61 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Set of Private endpoint and hostnames.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateEndpointHostname {
     /// Human-readable label that identifies the hostname.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Human-readable label that identifies private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PrivateEndpointHostname {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "hostname" => Some(0),
+                "privateEndpoint" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            hostname: f.optional(0, "hostname"),
+            private_endpoint: f.optional(1, "privateEndpoint"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PrivateEndpointHostname {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("hostname", &self.hostname)?;
+        w.optional("privateEndpoint", &self.private_endpoint)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PrivateEndpointHostname);
 impl crate::validation::Validate for PrivateEndpointHostname {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "privateEndpoint",
             &self.private_endpoint,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

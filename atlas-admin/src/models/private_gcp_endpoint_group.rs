@@ -2,84 +2,129 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::GcpConsumerForwardingRule;
 /// Group of Private Endpoint settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateGcpEndpointGroup {
     /// Cloud service provider that serves the requested endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<PrivateGcpEndpointGroupCloudProvider>,
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "deleteRequested",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_requested: Option<bool>,
     /// Human-readable label that identifies a set of endpoints. If this private endpoint belongs to a port-mapped endpoint service, this field is the private endpoint name.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "endpointGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_group_name: Option<String>,
     /// List of individual private endpoints that comprise this endpoint group. If this endpoint belongs to a port-mapped endpoint service, this field will only contain a list of one private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<GcpConsumerForwardingRule>>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Unique string that identifies the Google Cloud project in which you created the endpoints.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
     pub gcp_project_id: Option<String>,
     /// Flag that indicates whether the endpoint service for this endpoint group uses PSC port-mapping.
-    #[serde(
-        rename = "portMappingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub port_mapping_enabled: Option<bool>,
     /// State of the Google Cloud network endpoint group when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PrivateGcpEndpointGroupStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PrivateGcpEndpointGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "deleteRequested" => Some(1),
+                "endpointGroupName" => Some(2),
+                "endpoints" => Some(3),
+                "errorMessage" => Some(4),
+                "gcpProjectId" => Some(5),
+                "portMappingEnabled" => Some(6),
+                "status" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required_option(0, "cloudProvider", true),
+            delete_requested: f.optional(1, "deleteRequested"),
+            endpoint_group_name: f.optional(2, "endpointGroupName"),
+            endpoints: f.optional(3, "endpoints"),
+            error_message: f.optional(4, "errorMessage"),
+            gcp_project_id: f.optional(5, "gcpProjectId"),
+            port_mapping_enabled: f.optional(6, "portMappingEnabled"),
+            status: f.optional(7, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PrivateGcpEndpointGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("cloudProvider", &self.cloud_provider, true)?;
+        w.optional("deleteRequested", &self.delete_requested)?;
+        w.optional("endpointGroupName", &self.endpoint_group_name)?;
+        w.optional("endpoints", &self.endpoints)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("gcpProjectId", &self.gcp_project_id)?;
+        w.optional("portMappingEnabled", &self.port_mapping_enabled)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PrivateGcpEndpointGroup);
 impl crate::validation::Validate for PrivateGcpEndpointGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "deleteRequested",
             &self.delete_requested,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "endpointGroupName",
             &self.endpoint_group_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "gcpProjectId",
+            &self.gcp_project_id,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "portMappingEnabled",
             &self.port_mapping_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider that serves the requested endpoint.

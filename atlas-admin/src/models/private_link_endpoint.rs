@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AwsInterfaceEndpoint, AzurePrivateEndpoint, PrivateGcpEndpointGroup};
 #[derive(Debug, Clone, PartialEq)]
 pub enum PrivateLinkEndpoint {
@@ -19,31 +18,65 @@ impl PrivateLinkEndpoint {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "cloudProvider";
 }
-impl Serialize for PrivateLinkEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for PrivateLinkEndpoint {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for PrivateLinkEndpoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AwsInterface(v) => v.serialize(serializer),
-            Self::AzurePrivate(v) => v.serialize(serializer),
-            Self::GcpEndpointGroup(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::AwsInterface(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AWS"])),
+                )
+            }
+            Self::AzurePrivate(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["AZURE"])),
+                )
+            }
+            Self::GcpEndpointGroup(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("cloudProvider", &["GCP"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for PrivateLinkEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for PrivateLinkEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "cloudProvider") {
-                Some("AWS") => Self::AwsInterface(crate::codec::decode(value)?),
-                Some("AZURE") => Self::AzurePrivate(crate::codec::decode(value)?),
-                Some("GCP") => Self::GcpEndpointGroup(crate::codec::decode(value)?),
+                Some("AWS") => {
+                    Self::AwsInterface(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("AZURE") => {
+                    Self::AzurePrivate(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("GCP") => {
+                    Self::GcpEndpointGroup(crate::codec::FromJson::from_json(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(PrivateLinkEndpoint);
 impl From<AwsInterfaceEndpoint> for PrivateLinkEndpoint {
     fn from(value: AwsInterfaceEndpoint) -> Self {
         Self::AwsInterface(value)

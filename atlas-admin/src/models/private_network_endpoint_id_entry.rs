@@ -2,47 +2,31 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateNetworkEndpointIdEntry {
     /// Link ID that identifies the Azure private endpoint connection.
-    #[serde(rename = "azureLinkId", default, skip_serializing_if = "Option::is_none")]
     pub azure_link_id: Option<String>,
     /// Human-readable string to associate with this private endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Human-readable label to identify customer's VPC endpoint DNS name. If defined, you must also specify a value for `region`.
-    #[serde(
-        rename = "customerEndpointDNSName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customer_endpoint_dns_name: Option<String>,
     /// IP address used to connect to the Azure private endpoint.
-    #[serde(
-        rename = "customerEndpointIPAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub customer_endpoint_ip_address: Option<String>,
     /// Unique string that identifies the private endpoint. For AWS, this is a 22-character alphanumeric string in the format `vpce-<17 hex characters>`. For Azure, this is the full resource ID in the format `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints/{endpointName}`.
-    #[serde(rename = "endpointId")]
     pub endpoint_id: String,
     /// Error message describing a failure approving the private endpoint request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Human-readable label that identifies the cloud service provider. Atlas Data Lake supports Amazon Web Services and Azure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<PrivateNetworkEndpointIdEntryProvider>,
     /// Human-readable label to identify the region of customer's VPC endpoint. If defined, you must also specify a value for `customerEndpointDNSName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Status of the private endpoint connection request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PrivateNetworkEndpointIdEntryStatus>,
     /// Human-readable label that identifies the resource type associated with this private endpoint.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PrivateNetworkEndpointIdEntryType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl PrivateNetworkEndpointIdEntry {
     /// A value with the required fields set and every optional one `None`.
@@ -58,9 +42,66 @@ impl PrivateNetworkEndpointIdEntry {
             region: None,
             status: None,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for PrivateNetworkEndpointIdEntry {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "azureLinkId" => Some(0),
+                "comment" => Some(1),
+                "customerEndpointDNSName" => Some(2),
+                "customerEndpointIPAddress" => Some(3),
+                "endpointId" => Some(4),
+                "errorMessage" => Some(5),
+                "provider" => Some(6),
+                "region" => Some(7),
+                "status" => Some(8),
+                "type" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            azure_link_id: f.optional(0, "azureLinkId"),
+            comment: f.optional(1, "comment"),
+            customer_endpoint_dns_name: f.optional(2, "customerEndpointDNSName"),
+            customer_endpoint_ip_address: f.optional(3, "customerEndpointIPAddress"),
+            endpoint_id: f.required(4, "endpointId"),
+            error_message: f.optional(5, "errorMessage"),
+            provider: f.optional(6, "provider"),
+            region: f.optional(7, "region"),
+            status: f.optional(8, "status"),
+            type_: f.optional(9, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PrivateNetworkEndpointIdEntry {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("azureLinkId", &self.azure_link_id)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("customerEndpointDNSName", &self.customer_endpoint_dns_name)?;
+        w.optional("customerEndpointIPAddress", &self.customer_endpoint_ip_address)?;
+        w.required("endpointId", &self.endpoint_id)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("provider", &self.provider)?;
+        w.optional("region", &self.region)?;
+        w.optional("status", &self.status)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PrivateNetworkEndpointIdEntry);
 impl crate::validation::Validate for PrivateNetworkEndpointIdEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOMER_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
@@ -85,6 +126,7 @@ impl crate::validation::Validate for PrivateNetworkEndpointIdEntry {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud service provider. Atlas Data Lake supports Amazon Web Services and Azure.

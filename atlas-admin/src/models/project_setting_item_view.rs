@@ -2,8 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectSettingItemView {
     /// Flag that indicates whether someone enabled the regionalized private endpoint setting for the specified project.
     ///
@@ -17,15 +16,51 @@ pub struct ProjectSettingItemView {
     ///
     /// - Set this value to `false` to disable regionalized private endpoints.
     pub enabled: bool,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ProjectSettingItemView {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+        Self {
+            enabled,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ProjectSettingItemView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "enabled" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.required(0, "enabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ProjectSettingItemView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ProjectSettingItemView);
 impl crate::validation::Validate for ProjectSettingItemView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,39 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one Prometheus account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Prometheus {
     /// Flag that indicates whether someone has activated the Prometheus integration.
     pub enabled: bool,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Password needed to allow MongoDB Cloud to access your Prometheus account.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Toggle sending user provided group and cluster resource tags with the Prometheus metrics.
-    #[serde(
-        rename = "sendUserProvidedResourceTagsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_user_provided_resource_tags_enabled: Option<bool>,
     /// Desired method to discover the Prometheus service.
-    #[serde(rename = "serviceDiscovery")]
     pub service_discovery: PrometheusServiceDiscovery,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PrometheusType>,
     /// Human-readable label that identifies your Prometheus incoming webhook.
     pub username: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Prometheus {
     /// A value with the required fields set and every optional one `None`.
@@ -51,9 +40,78 @@ impl Prometheus {
             service_discovery,
             type_: None,
             username,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for Prometheus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Prometheus")
+            .field("enabled", &self.enabled)
+            .field("id", &self.id)
+            .field("password", &self.password.as_ref().map(|_| crate::codec::Redacted))
+            .field(
+                "send_user_provided_resource_tags_enabled",
+                &self.send_user_provided_resource_tags_enabled,
+            )
+            .field("service_discovery", &self.service_discovery)
+            .field("type_", &self.type_)
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Prometheus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "enabled" => Some(0),
+                "id" => Some(1),
+                "password" => Some(2),
+                "sendUserProvidedResourceTagsEnabled" => Some(3),
+                "serviceDiscovery" => Some(4),
+                "type" => Some(5),
+                "username" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.required(0, "enabled"),
+            id: f.nullable(1, "id"),
+            password: f.optional(2, "password"),
+            send_user_provided_resource_tags_enabled: f
+                .optional(3, "sendUserProvidedResourceTagsEnabled"),
+            service_discovery: f.required(4, "serviceDiscovery"),
+            type_: f.optional(5, "type"),
+            username: f.required(6, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Prometheus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("enabled", &self.enabled)?;
+        w.nullable("id", &self.id)?;
+        w.optional("password", &self.password)?;
+        w.optional(
+            "sendUserProvidedResourceTagsEnabled",
+            &self.send_user_provided_resource_tags_enabled,
+        )?;
+        w.required("serviceDiscovery", &self.service_discovery)?;
+        w.optional("type", &self.type_)?;
+        w.required("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Prometheus);
 impl crate::validation::Validate for Prometheus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
@@ -71,6 +129,7 @@ impl crate::validation::Validate for Prometheus {
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["password"]);
     }
 }
 /// Desired method to discover the Prometheus service.

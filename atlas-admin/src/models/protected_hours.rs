@@ -2,17 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Defines the a window where maintenance will not begin within.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectedHours {
     /// Zero-based integer that represents the end hour of the of the day that the maintenance will not begin in.
-    #[serde(rename = "endHourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub end_hour_of_day: Option<i32>,
     /// Zero-based integer that represents the beginning hour of the of the day that the maintenance will not begin in.
-    #[serde(rename = "startHourOfDay", default, skip_serializing_if = "Option::is_none")]
     pub start_hour_of_day: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ProtectedHours {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "endHourOfDay" => Some(0),
+                "startHourOfDay" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            end_hour_of_day: f.optional(0, "endHourOfDay"),
+            start_hour_of_day: f.optional(1, "startHourOfDay"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ProtectedHours {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("endHourOfDay", &self.end_hour_of_day)?;
+        w.optional("startHourOfDay", &self.start_hour_of_day)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ProtectedHours);
 impl crate::validation::Validate for ProtectedHours {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END_HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
@@ -27,5 +59,6 @@ impl crate::validation::Validate for ProtectedHours {
         };
         v.field("endHourOfDay", &self.end_hour_of_day, &END_HOUR_OF_DAY);
         v.field("startHourOfDay", &self.start_hour_of_day, &START_HOUR_OF_DAY);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,52 +2,92 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AdditionalData, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicApiUsageDetailsLineItemView {
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<AdditionalData>,
     /// Billing date of the line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "billDate", default, skip_serializing_if = "Option::is_none")]
     pub bill_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<PublicApiUsageDetailsLineItemViewCloudProvider>,
     /// Cluster associated with the line item.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Description of the line item, which can include SKU name and other identifying information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Group id associated with the line item.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Quantity of line item in units associated with SKU.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Price * quantity in applicable units, expressed as an integral number of cents.
-    #[serde(
-        rename = "totalPriceCents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_price_cents: Option<i64>,
     /// Price in units associated with the SKU for the line item.
-    #[serde(
-        rename = "unitPriceDollars",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unit_price_dollars: Option<f64>,
     /// Usage date of the line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "usageDate", default, skip_serializing_if = "Option::is_none")]
     pub usage_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PublicApiUsageDetailsLineItemView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "additionalData" => Some(0),
+                "billDate" => Some(1),
+                "cloudProvider" => Some(2),
+                "clusterName" => Some(3),
+                "description" => Some(4),
+                "groupId" => Some(5),
+                "quantity" => Some(6),
+                "totalPriceCents" => Some(7),
+                "unitPriceDollars" => Some(8),
+                "usageDate" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            additional_data: f.optional(0, "additionalData"),
+            bill_date: f.optional(1, "billDate"),
+            cloud_provider: f.optional(2, "cloudProvider"),
+            cluster_name: f.optional(3, "clusterName"),
+            description: f.optional(4, "description"),
+            group_id: f.optional(5, "groupId"),
+            quantity: f.optional(6, "quantity"),
+            total_price_cents: f.optional(7, "totalPriceCents"),
+            unit_price_dollars: f.optional(8, "unitPriceDollars"),
+            usage_date: f.optional(9, "usageDate"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PublicApiUsageDetailsLineItemView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("additionalData", &self.additional_data)?;
+        w.optional("billDate", &self.bill_date)?;
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("description", &self.description)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("totalPriceCents", &self.total_price_cents)?;
+        w.optional("unitPriceDollars", &self.unit_price_dollars)?;
+        w.optional("usageDate", &self.usage_date)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PublicApiUsageDetailsLineItemView);
 impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -56,11 +96,15 @@ impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
             &crate::validation::Rules::NONE,
         );
         v.field("billDate", &self.bill_date, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "cloudProvider",
+            &self.cloud_provider,
+            &crate::validation::Rules::NONE,
+        );
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("quantity", &self.quantity, &crate::validation::Rules::NONE);
+        v.read_only_field("quantity", &self.quantity, &crate::validation::Rules::NONE);
         v.field(
             "totalPriceCents",
             &self.total_price_cents,
@@ -72,6 +116,7 @@ impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
             &crate::validation::Rules::NONE,
         );
         v.field("usageDate", &self.usage_date, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.

@@ -2,43 +2,88 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushBasedLogExportProject {
     /// The name of the bucket to which the agent will send the logs to.
-    #[serde(rename = "bucketName", default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// Date and time that this feature was enabled on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the AWS IAM role that will be used to write to the S3 bucket.
-    #[serde(rename = "iamRoleId", default, skip_serializing_if = "Option::is_none")]
     pub iam_role_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// S3 directory in which vector will write to in order to store the logs. An empty string denotes the root directory.
-    #[serde(rename = "prefixPath", default, skip_serializing_if = "Option::is_none")]
     pub prefix_path: Option<String>,
     /// Describes whether or not the feature is enabled and what status it is in.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<PushBasedLogExportProjectState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for PushBasedLogExportProject {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "bucketName" => Some(0),
+                "createDate" => Some(1),
+                "iamRoleId" => Some(2),
+                "links" => Some(3),
+                "prefixPath" => Some(4),
+                "state" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            bucket_name: f.optional(0, "bucketName"),
+            create_date: f.optional(1, "createDate"),
+            iam_role_id: f.optional(2, "iamRoleId"),
+            links: f.optional(3, "links"),
+            prefix_path: f.optional(4, "prefixPath"),
+            state: f.optional(5, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for PushBasedLogExportProject {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("bucketName", &self.bucket_name)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("iamRoleId", &self.iam_role_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("prefixPath", &self.prefix_path)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(PushBasedLogExportProject);
 impl crate::validation::Validate for PushBasedLogExportProject {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Describes whether or not the feature is enabled and what status it is in.

@@ -2,32 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Response containing the details and status of a query shape. The query shape field may be null if the user lacks PII view access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryShapeResponse {
     /// The MongoDB command type issued for a query shape.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<QueryShapeResponseCommand>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// A query shape is a set of specifications that group similar queries together. Specifications can include filters, sorts, projections, aggregation pipeline stages, a namespace, and others. Queries that have similar specifications have the same query shape. This field may be null if the user lacks PII view access.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "queryShape", default, skip_serializing_if = "Option::is_none")]
     pub query_shape: Option<String>,
     /// A hexadecimal string that represents the hash of a MongoDB query shape.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "queryShapeHash", default, skip_serializing_if = "Option::is_none")]
     pub query_shape_hash: Option<String>,
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeResponseStatus,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl QueryShapeResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -38,20 +36,67 @@ impl QueryShapeResponse {
             query_shape: None,
             query_shape_hash: None,
             status,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for QueryShapeResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "command" => Some(0),
+                "namespace" => Some(1),
+                "queryShape" => Some(2),
+                "queryShapeHash" => Some(3),
+                "status" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            command: f.optional(0, "command"),
+            namespace: f.optional(1, "namespace"),
+            query_shape: f.optional(2, "queryShape"),
+            query_shape_hash: f.required_option(3, "queryShapeHash", true),
+            status: f.required(4, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryShapeResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("command", &self.command)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("queryShape", &self.query_shape)?;
+        w.required_option("queryShapeHash", &self.query_shape_hash, true)?;
+        w.required("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryShapeResponse);
 impl crate::validation::Validate for QueryShapeResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("command", &self.command, &crate::validation::Rules::NONE);
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("queryShape", &self.query_shape, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("command", &self.command, &crate::validation::Rules::NONE);
+        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "queryShape",
+            &self.query_shape,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "queryShapeHash",
             &self.query_shape_hash,
             &crate::validation::Rules::NONE,
         );
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The MongoDB command type issued for a query shape.

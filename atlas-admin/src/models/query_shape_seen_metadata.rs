@@ -2,27 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Metadata about when a query shape was seen.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryShapeSeenMetadata {
     /// The name of the application that this query shape came from. This can be set via the MongoDB connection string. The application name is set to unknown for internal MongoDB queries.
-    #[serde(
-        rename = "applicationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub application_name: Option<String>,
     /// The name of the MongoDB driver that this query shape was executed from. The driver name is set to unknown for internal MongoDB queries.
-    #[serde(rename = "driverName", default, skip_serializing_if = "Option::is_none")]
     pub driver_name: Option<String>,
     /// The version of the MongoDB driver that this query shape was executed from. The driver version is set to unknown for internal MongoDB queries.
-    #[serde(rename = "driverVersion", default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Unix epoch milliseconds of the time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for QueryShapeSeenMetadata {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "applicationName" => Some(0),
+                "driverName" => Some(1),
+                "driverVersion" => Some(2),
+                "timestamp" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            application_name: f.optional(0, "applicationName"),
+            driver_name: f.optional(1, "driverName"),
+            driver_version: f.optional(2, "driverVersion"),
+            timestamp: f.optional(3, "timestamp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryShapeSeenMetadata {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("applicationName", &self.application_name)?;
+        w.optional("driverName", &self.driver_name)?;
+        w.optional("driverVersion", &self.driver_version)?;
+        w.optional("timestamp", &self.timestamp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryShapeSeenMetadata);
 impl crate::validation::Validate for QueryShapeSeenMetadata {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -33,5 +65,6 @@ impl crate::validation::Validate for QueryShapeSeenMetadata {
         v.field("driverName", &self.driver_name, &crate::validation::Rules::NONE);
         v.field("driverVersion", &self.driver_version, &crate::validation::Rules::NONE);
         v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

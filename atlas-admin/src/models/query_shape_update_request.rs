@@ -2,22 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Request body for modifying the rejection status of a query shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
     pub status: QueryShapeUpdateRequestStatus,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl QueryShapeUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(status: QueryShapeUpdateRequestStatus) -> Self {
-        Self { status }
+        Self {
+            status,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for QueryShapeUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "status" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            status: f.required(0, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryShapeUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryShapeUpdateRequest);
 impl crate::validation::Validate for QueryShapeUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.

@@ -2,22 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{QueryShapeSeenMetadata, QueryStatsSummary};
 /// Metadata and summary statistics for a given query shape.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryStatsDetailsResponse {
-    #[serde(rename = "firstSeen", default, skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<QueryShapeSeenMetadata>,
-    #[serde(rename = "lastSeen", default, skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<QueryShapeSeenMetadata>,
-    #[serde(rename = "queryStats", default, skip_serializing_if = "Option::is_none")]
     pub query_stats: Option<QueryStatsSummary>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for QueryStatsDetailsResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "firstSeen" => Some(0),
+                "lastSeen" => Some(1),
+                "queryStats" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            first_seen: f.optional(0, "firstSeen"),
+            last_seen: f.optional(1, "lastSeen"),
+            query_stats: f.optional(2, "queryStats"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryStatsDetailsResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("firstSeen", &self.first_seen)?;
+        w.optional("lastSeen", &self.last_seen)?;
+        w.optional("queryStats", &self.query_stats)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryStatsDetailsResponse);
 impl crate::validation::Validate for QueryStatsDetailsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("firstSeen", &self.first_seen, &crate::validation::Rules::NONE);
         v.field("lastSeen", &self.last_seen, &crate::validation::Rules::NONE);
         v.field("queryStats", &self.query_stats, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,99 +2,142 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// A summary of execution statistics for a given query shape.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryStatsSummary {
     /// Average total time in milliseconds spent running queries with the given query shape. If the query resulted in `getMore` commands, this metric includes the time spent processing the `getMore` requests. This metric does not include time spent waiting for the client.
-    #[serde(
-        rename = "avgWorkingMillis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_working_millis: Option<f64>,
     /// The number of bytes read by the given query shape from the disk to the cache.
-    #[serde(rename = "bytesRead", default, skip_serializing_if = "Option::is_none")]
     pub bytes_read: Option<f64>,
     /// The MongoDB command issued for this query shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<QueryStatsSummaryCommand>,
     /// Total CPU time in nanoseconds consumed by queries with the given query shape. Available for MDB 8.2 and higher.
-    #[serde(
-        rename = "cpuTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cpu_time: Option<Option<f64>>,
     /// Total number of documents examined by queries with the given query shape.
-    #[serde(rename = "docsExamined", default, skip_serializing_if = "Option::is_none")]
     pub docs_examined: Option<f64>,
     /// Ratio of documents examined to documents returned by queries with the given query shape.
-    #[serde(
-        rename = "docsExaminedRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub docs_examined_ratio: Option<f64>,
     /// Total number of documents returned by queries with the given query shape.
-    #[serde(rename = "docsReturned", default, skip_serializing_if = "Option::is_none")]
     pub docs_returned: Option<f64>,
     /// Total number of times that queries with the given query shape have been executed.
-    #[serde(rename = "execCount", default, skip_serializing_if = "Option::is_none")]
     pub exec_count: Option<f64>,
     /// Total number of in-bounds and out-of-bounds index keys examined by queries with the given query shape.
-    #[serde(rename = "keysExamined", default, skip_serializing_if = "Option::is_none")]
     pub keys_examined: Option<f64>,
     /// Ratio of in-bounds and out-of-bounds index keys examined to indexes containing documents returned by queries with the given query shape.
-    #[serde(
-        rename = "keysExaminedRatio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub keys_examined_ratio: Option<f64>,
     /// Execution runtime in microseconds for the most recent query with the given query shape.
-    #[serde(rename = "lastExecMicros", default, skip_serializing_if = "Option::is_none")]
     pub last_exec_micros: Option<f64>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// The 50th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
     #[deprecated]
-    #[serde(rename = "p50ExecMicros", default, skip_serializing_if = "Option::is_none")]
     pub p50_exec_micros: Option<f64>,
     /// The 90th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
     #[deprecated]
-    #[serde(rename = "p90ExecMicros", default, skip_serializing_if = "Option::is_none")]
     pub p90_exec_micros: Option<f64>,
     /// The 99th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
     #[deprecated]
-    #[serde(rename = "p99ExecMicros", default, skip_serializing_if = "Option::is_none")]
     pub p99_exec_micros: Option<f64>,
     /// A query shape is a set of specifications that group similar queries together. Specifications can include filters, sorts, projections, aggregation pipeline stages, a namespace, and others. Queries that have similar specifications have the same query shape.
-    #[serde(rename = "queryShape", default, skip_serializing_if = "Option::is_none")]
     pub query_shape: Option<String>,
     /// A hexadecimal string that represents the hash of a MongoDB query shape.
-    #[serde(rename = "queryShapeHash", default, skip_serializing_if = "Option::is_none")]
     pub query_shape_hash: Option<String>,
     /// Indicates whether this query shape represents a system-initiated query.
-    #[serde(rename = "systemQuery", default, skip_serializing_if = "Option::is_none")]
     pub system_query: Option<bool>,
     /// Time in microseconds spent from the beginning of query processing to the first server response.
-    #[serde(
-        rename = "totalTimeToResponseMicros",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_time_to_response_micros: Option<f64>,
     /// Total time in milliseconds spent running queries with the given query shape. If the query resulted in `getMore` commands, this metric includes the time spent processing the `getMore` requests. This metric does not include time spent waiting for the client.
-    #[serde(
-        rename = "totalWorkingMillis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_working_millis: Option<f64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for QueryStatsSummary {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            20usize,
+            |key| match key {
+                "avgWorkingMillis" => Some(0),
+                "bytesRead" => Some(1),
+                "command" => Some(2),
+                "cpuTime" => Some(3),
+                "docsExamined" => Some(4),
+                "docsExaminedRatio" => Some(5),
+                "docsReturned" => Some(6),
+                "execCount" => Some(7),
+                "keysExamined" => Some(8),
+                "keysExaminedRatio" => Some(9),
+                "lastExecMicros" => Some(10),
+                "namespace" => Some(11),
+                "p50ExecMicros" => Some(12),
+                "p90ExecMicros" => Some(13),
+                "p99ExecMicros" => Some(14),
+                "queryShape" => Some(15),
+                "queryShapeHash" => Some(16),
+                "systemQuery" => Some(17),
+                "totalTimeToResponseMicros" => Some(18),
+                "totalWorkingMillis" => Some(19),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            avg_working_millis: f.optional(0, "avgWorkingMillis"),
+            bytes_read: f.optional(1, "bytesRead"),
+            command: f.optional(2, "command"),
+            cpu_time: f.nullable(3, "cpuTime"),
+            docs_examined: f.optional(4, "docsExamined"),
+            docs_examined_ratio: f.optional(5, "docsExaminedRatio"),
+            docs_returned: f.optional(6, "docsReturned"),
+            exec_count: f.optional(7, "execCount"),
+            keys_examined: f.optional(8, "keysExamined"),
+            keys_examined_ratio: f.optional(9, "keysExaminedRatio"),
+            last_exec_micros: f.optional(10, "lastExecMicros"),
+            namespace: f.optional(11, "namespace"),
+            p50_exec_micros: f.optional(12, "p50ExecMicros"),
+            p90_exec_micros: f.optional(13, "p90ExecMicros"),
+            p99_exec_micros: f.optional(14, "p99ExecMicros"),
+            query_shape: f.optional(15, "queryShape"),
+            query_shape_hash: f.optional(16, "queryShapeHash"),
+            system_query: f.optional(17, "systemQuery"),
+            total_time_to_response_micros: f.optional(18, "totalTimeToResponseMicros"),
+            total_working_millis: f.optional(19, "totalWorkingMillis"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryStatsSummary {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("avgWorkingMillis", &self.avg_working_millis)?;
+        w.optional("bytesRead", &self.bytes_read)?;
+        w.optional("command", &self.command)?;
+        w.nullable("cpuTime", &self.cpu_time)?;
+        w.optional("docsExamined", &self.docs_examined)?;
+        w.optional("docsExaminedRatio", &self.docs_examined_ratio)?;
+        w.optional("docsReturned", &self.docs_returned)?;
+        w.optional("execCount", &self.exec_count)?;
+        w.optional("keysExamined", &self.keys_examined)?;
+        w.optional("keysExaminedRatio", &self.keys_examined_ratio)?;
+        w.optional("lastExecMicros", &self.last_exec_micros)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("p50ExecMicros", &self.p50_exec_micros)?;
+        w.optional("p90ExecMicros", &self.p90_exec_micros)?;
+        w.optional("p99ExecMicros", &self.p99_exec_micros)?;
+        w.optional("queryShape", &self.query_shape)?;
+        w.optional("queryShapeHash", &self.query_shape_hash)?;
+        w.optional("systemQuery", &self.system_query)?;
+        w.optional("totalTimeToResponseMicros", &self.total_time_to_response_micros)?;
+        w.optional("totalWorkingMillis", &self.total_working_millis)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryStatsSummary);
 impl crate::validation::Validate for QueryStatsSummary {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -145,6 +188,7 @@ impl crate::validation::Validate for QueryStatsSummary {
             &self.total_working_millis,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// The MongoDB command issued for this query shape.

@@ -2,16 +2,47 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::QueryStatsSummary;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryStatsSummaryListResponse {
     /// List of query shape statistic summaries from Query Shape Insights.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<QueryStatsSummary>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for QueryStatsSummaryListResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "summaries" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            summaries: f.optional(0, "summaries"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for QueryStatsSummaryListResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("summaries", &self.summaries)?;
+        Ok(())
+    }
+}
+crate::codec::object!(QueryStatsSummaryListResponse);
 impl crate::validation::Validate for QueryStatsSummaryListResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("summaries", &self.summaries, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitEndpointSetEndpoint {
     /// The HTTP method of the endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<RateLimitEndpointSetEndpointMethod>,
     /// The URL path of the endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for RateLimitEndpointSetEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "method" => Some(0),
+                "path" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            method: f.optional(0, "method"),
+            path: f.optional(1, "path"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for RateLimitEndpointSetEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("method", &self.method)?;
+        w.optional("path", &self.path)?;
+        Ok(())
+    }
+}
+crate::codec::object!(RateLimitEndpointSetEndpoint);
 impl crate::validation::Validate for RateLimitEndpointSetEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("method", &self.method, &crate::validation::Rules::NONE);
         v.field("path", &self.path, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The HTTP method of the endpoint.

@@ -2,25 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// The rate limit refill rate for the endpoint set.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitEndpointSetRefillRate {
     /// The default rate limit refill rate of the endpoint set. Returned if there is a rate limit refill rate override set for the requested entity.
-    #[serde(
-        rename = "defaultValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub default_value: Option<Option<i64>>,
     /// The applied rate limit refill rate of the endpoint set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for RateLimitEndpointSetRefillRate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "defaultValue" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            default_value: f.nullable(0, "defaultValue"),
+            value: f.optional(1, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for RateLimitEndpointSetRefillRate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("defaultValue", &self.default_value)?;
+        w.optional("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(RateLimitEndpointSetRefillRate);
 impl crate::validation::Validate for RateLimitEndpointSetRefillRate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("defaultValue", &self.default_value, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,40 +2,74 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     RateLimitEndpointSetCapacity, RateLimitEndpointSetEndpoint,
     RateLimitEndpointSetRefillDurationSeconds, RateLimitEndpointSetRefillRate,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitEndpointSetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<RateLimitEndpointSetCapacity>,
     /// The ID of the endpoint set.
-    #[serde(rename = "endpointSetId", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_set_id: Option<String>,
     /// The endpoint set name.
-    #[serde(
-        rename = "endpointSetName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_set_name: Option<String>,
     /// A list of endpoints associated with the specified endpoint set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<RateLimitEndpointSetEndpoint>>,
-    #[serde(
-        rename = "refillDurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub refill_duration_seconds: Option<RateLimitEndpointSetRefillDurationSeconds>,
-    #[serde(rename = "refillRate", default, skip_serializing_if = "Option::is_none")]
     pub refill_rate: Option<RateLimitEndpointSetRefillRate>,
     /// The scope of the endpoint set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<RateLimitEndpointSetResponseScope>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for RateLimitEndpointSetResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "capacity" => Some(0),
+                "endpointSetId" => Some(1),
+                "endpointSetName" => Some(2),
+                "endpoints" => Some(3),
+                "refillDurationSeconds" => Some(4),
+                "refillRate" => Some(5),
+                "scope" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            capacity: f.optional(0, "capacity"),
+            endpoint_set_id: f.optional(1, "endpointSetId"),
+            endpoint_set_name: f.optional(2, "endpointSetName"),
+            endpoints: f.optional(3, "endpoints"),
+            refill_duration_seconds: f.optional(4, "refillDurationSeconds"),
+            refill_rate: f.optional(5, "refillRate"),
+            scope: f.optional(6, "scope"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for RateLimitEndpointSetResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("capacity", &self.capacity)?;
+        w.optional("endpointSetId", &self.endpoint_set_id)?;
+        w.optional("endpointSetName", &self.endpoint_set_name)?;
+        w.optional("endpoints", &self.endpoints)?;
+        w.optional("refillDurationSeconds", &self.refill_duration_seconds)?;
+        w.optional("refillRate", &self.refill_rate)?;
+        w.optional("scope", &self.scope)?;
+        Ok(())
+    }
+}
+crate::codec::object!(RateLimitEndpointSetResponse);
 impl crate::validation::Validate for RateLimitEndpointSetResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINTS: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +92,7 @@ impl crate::validation::Validate for RateLimitEndpointSetResponse {
         );
         v.field("refillRate", &self.refill_rate, &crate::validation::Rules::NONE);
         v.field("scope", &self.scope, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The scope of the endpoint set.

@@ -2,56 +2,100 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Raw {
     /// Unique identifier of event type.
-    #[serde(rename = "_t", default, skip_serializing_if = "Option::is_none")]
     pub t: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the alert configuration related to the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "alertConfigId", default, skip_serializing_if = "Option::is_none")]
     pub alert_config_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<ObjectId>,
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cre: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Description of the event.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gn: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Human-readable label that identifies the organization that contains the project.
-    #[serde(rename = "orgName", default, skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
     /// Severity of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<RawSeverity>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for Raw {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "_t" => Some(0),
+                "alertConfigId" => Some(1),
+                "cid" => Some(2),
+                "cre" => Some(3),
+                "description" => Some(4),
+                "gn" => Some(5),
+                "id" => Some(6),
+                "orgId" => Some(7),
+                "orgName" => Some(8),
+                "severity" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            t: f.optional(0, "_t"),
+            alert_config_id: f.optional(1, "alertConfigId"),
+            cid: f.optional(2, "cid"),
+            cre: f.optional(3, "cre"),
+            description: f.nullable(4, "description"),
+            gn: f.optional(5, "gn"),
+            id: f.optional(6, "id"),
+            org_id: f.optional(7, "orgId"),
+            org_name: f.optional(8, "orgName"),
+            severity: f.optional(9, "severity"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Raw {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_t", &self.t)?;
+        w.optional("alertConfigId", &self.alert_config_id)?;
+        w.optional("cid", &self.cid)?;
+        w.optional("cre", &self.cre)?;
+        w.nullable("description", &self.description)?;
+        w.optional("gn", &self.gn)?;
+        w.optional("id", &self.id)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("orgName", &self.org_name)?;
+        w.optional("severity", &self.severity)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Raw);
 impl crate::validation::Validate for Raw {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GN: crate::validation::Rules = crate::validation::Rules {
@@ -65,15 +109,20 @@ impl crate::validation::Validate for Raw {
             ..crate::validation::Rules::NONE
         };
         v.field("_t", &self.t, &crate::validation::Rules::NONE);
-        v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
-        v.field("cid", &self.cid, &crate::validation::Rules::NONE);
-        v.field("cre", &self.cre, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "alertConfigId",
+            &self.alert_config_id,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("cid", &self.cid, &crate::validation::Rules::NONE);
+        v.read_only_field("cre", &self.cre, &crate::validation::Rules::NONE);
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("gn", &self.gn, &GN);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.field("severity", &self.severity, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Severity of the event.

@@ -2,23 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Physical location where MongoDB Cloud provisions cluster nodes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionSpec {
     /// Number of analytics nodes in the region. Analytics nodes handle analytic data such as reporting queries from MongoDB Connector for Business Intelligence on MongoDB Cloud. Analytics nodes are read-only, and can never become the primary. Use `replicationSpecs[n].{region}.analyticsNodes` instead.
-    #[serde(rename = "analyticsNodes", default, skip_serializing_if = "Option::is_none")]
     pub analytics_nodes: Option<i32>,
     /// Number of electable nodes to deploy in the specified region. Electable nodes can become the primary and can facilitate local reads. Use `replicationSpecs[n].{region}.electableNodes` instead.
-    #[serde(rename = "electableNodes", default, skip_serializing_if = "Option::is_none")]
     pub electable_nodes: Option<i32>,
     /// Number that indicates the election priority of the region. To identify the Preferred Region of the cluster, set this parameter to `7`. The primary node runs in the **Preferred Region**. To identify a read-only region, set this parameter to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Number of read-only nodes in the region. Read-only nodes can never become the primary member, but can facilitate local reads. Use `replicationSpecs[n].{region}.readOnlyNodes` instead.
-    #[serde(rename = "readOnlyNodes", default, skip_serializing_if = "Option::is_none")]
     pub read_only_nodes: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for RegionSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "analyticsNodes" => Some(0),
+                "electableNodes" => Some(1),
+                "priority" => Some(2),
+                "readOnlyNodes" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            analytics_nodes: f.optional(0, "analyticsNodes"),
+            electable_nodes: f.optional(1, "electableNodes"),
+            priority: f.optional(2, "priority"),
+            read_only_nodes: f.optional(3, "readOnlyNodes"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for RegionSpec {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("analyticsNodes", &self.analytics_nodes)?;
+        w.optional("electableNodes", &self.electable_nodes)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("readOnlyNodes", &self.read_only_nodes)?;
+        Ok(())
+    }
+}
+crate::codec::object!(RegionSpec);
 impl crate::validation::Validate for RegionSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ELECTABLE_NODES: crate::validation::Rules = crate::validation::Rules {
@@ -38,5 +74,6 @@ impl crate::validation::Validate for RegionSpec {
         v.field("electableNodes", &self.electable_nodes, &ELECTABLE_NODES);
         v.field("priority", &self.priority, &PRIORITY);
         v.field("readOnlyNodes", &self.read_only_nodes, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     GreaterThanRawThresholdAlertConfigViewForNdsGroup,
     LessThanTimeThresholdAlertConfigViewForNdsGroup,
@@ -21,33 +20,55 @@ impl ReplicaSetThresholdAlertConfigViewForNdsGroup {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "eventTypeName";
 }
-impl Serialize for ReplicaSetThresholdAlertConfigViewForNdsGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::LessThanTime(v) => v.serialize(serializer),
-            Self::GreaterThanRaw(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::LessThanTime(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("eventTypeName", &["REPLICATION_OPLOG_WINDOW_RUNNING_OUT"])),
+                )
+            }
+            Self::GreaterThanRaw(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("eventTypeName", &["TOO_MANY_ELECTIONS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ReplicaSetThresholdAlertConfigViewForNdsGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "eventTypeName") {
                 Some("REPLICATION_OPLOG_WINDOW_RUNNING_OUT") => {
-                    Self::LessThanTime(crate::codec::decode(value)?)
+                    Self::LessThanTime(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("TOO_MANY_ELECTIONS") => {
-                    Self::GreaterThanRaw(crate::codec::decode(value)?)
+                    Self::GreaterThanRaw(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ReplicaSetThresholdAlertConfigViewForNdsGroup);
 impl From<LessThanTimeThresholdAlertConfigViewForNdsGroup>
 for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     fn from(value: LessThanTimeThresholdAlertConfigViewForNdsGroup) -> Self {

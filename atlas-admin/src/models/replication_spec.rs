@@ -2,47 +2,86 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{CloudRegionConfig, ObjectId};
 /// Details that explain how MongoDB Cloud replicates data on the specified MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplicationSpec {
     /// Unique 24-hexadecimal digit string that identifies the replication object for a zone in a Multi-Cloud Cluster. If you include existing zones in the request, you must specify this parameter. If you add a new zone to an existing Multi-Cloud Cluster, you may specify this parameter. The request deletes any existing zones in the Multi-Cloud Cluster that you exclude from the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Positive integer that specifies the number of shards to deploy in each specified zone. If you set this value to `1` and `clusterType` is `SHARDED`, MongoDB Cloud deploys a single-shard sharded cluster. Don't create a sharded cluster with a single shard for production environments. Single-shard sharded clusters don't provide the same benefits as multi-shard configurations.
     ///
     /// If you are upgrading a replica set to a sharded cluster, you cannot increase the number of shards in the same update request.  You should wait until after the cluster has completed upgrading to sharded and you have reconnected all application clients to the MongoDB router before adding additional shards. Otherwise, your data might become inconsistent once MongoDB Cloud begins distributing data across shards.
-    #[serde(rename = "numShards", default, skip_serializing_if = "Option::is_none")]
     pub num_shards: Option<i32>,
     /// Hardware specifications for nodes set for a given region. Each `regionConfigs` object must be unique by region and cloud provider within the `replicationSpec`. Each `regionConfigs` object describes the region's priority in elections and the number and type of MongoDB nodes that MongoDB Cloud deploys to the region. Each `regionConfigs` object must have either an `analyticsSpecs` object, `electableSpecs` object, or `readOnlySpecs` object. Tenant clusters only require `electableSpecs`. Dedicated clusters can specify any of these specifications, but must have at least one `electableSpecs` object within a `replicationSpec`. Every hardware specification must use the same `instanceSize`.
     ///
     /// **Example:**
     ///
     /// If you set `replicationSpecs[n].regionConfigs[m].analyticsSpecs.instanceSize` : `M30`, set `replicationSpecs[n].regionConfigs[m].electableSpecs.instanceSize` : `M30` if you have electable nodes and `replicationSpecs[n].regionConfigs[m].readOnlySpecs.instanceSize` : `M30` if you have read-only nodes.
-    #[serde(rename = "regionConfigs", default, skip_serializing_if = "Option::is_none")]
     pub region_configs: Option<Vec<CloudRegionConfig>>,
     /// Unique 24-hexadecimal digit string that identifies a zone in a Global Cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "zoneId", default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<ObjectId>,
     /// Human-readable label that identifies the zone in a Global Cluster. Provide this value only if `"clusterType" : "GEOSHARDED"`.
-    #[serde(rename = "zoneName", default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ReplicationSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "id" => Some(0),
+                "numShards" => Some(1),
+                "regionConfigs" => Some(2),
+                "zoneId" => Some(3),
+                "zoneName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            num_shards: f.optional(1, "numShards"),
+            region_configs: f.optional(2, "regionConfigs"),
+            zone_id: f.optional(3, "zoneId"),
+            zone_name: f.optional(4, "zoneName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ReplicationSpec {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("numShards", &self.num_shards)?;
+        w.optional("regionConfigs", &self.region_configs)?;
+        w.optional("zoneId", &self.zone_id)?;
+        w.optional("zoneName", &self.zone_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ReplicationSpec);
 impl crate::validation::Validate for ReplicationSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NUM_SHARDS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("numShards", &self.num_shards, &NUM_SHARDS);
         v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);
-        v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
+        v.read_only_field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
         v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,24 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportGenerationRequest {
     /// Format of the report.
-    #[serde(rename = "reportFormat", default, skip_serializing_if = "Option::is_none")]
     pub report_format: Option<ReportGenerationRequestReportFormat>,
     /// Type of report to generate.
-    #[serde(rename = "reportType", default, skip_serializing_if = "Option::is_none")]
     pub report_type: Option<ReportGenerationRequestReportType>,
     /// Version of the report format specification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ReportGenerationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "reportFormat" => Some(0),
+                "reportType" => Some(1),
+                "version" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            report_format: f.optional(0, "reportFormat"),
+            report_type: f.optional(1, "reportType"),
+            version: f.optional(2, "version"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ReportGenerationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("reportFormat", &self.report_format)?;
+        w.optional("reportType", &self.report_type)?;
+        w.optional("version", &self.version)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ReportGenerationRequest);
 impl crate::validation::Validate for ReportGenerationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Format of the report.

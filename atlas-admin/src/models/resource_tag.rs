@@ -2,21 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Key-value pair that tags and categorizes a MongoDB Cloud organization, project, or cluster. For example, `environment : production`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceTag {
     /// Constant that defines the set of the tag. For example, `environment` in the `environment : production` tag.
     pub key: String,
     /// Variable that belongs to the set of the tag. For example, `production` in the `environment : production` tag.
     pub value: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ResourceTag {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(key: String, value: String) -> Self {
-        Self { key, value }
+        Self {
+            key,
+            value,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ResourceTag {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "key" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            key: f.required(0, "key"),
+            value: f.required(1, "value"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ResourceTag {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("key", &self.key)?;
+        w.required("value", &self.value)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ResourceTag);
 impl crate::validation::Validate for ResourceTag {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
@@ -31,5 +69,6 @@ impl crate::validation::Validate for ResourceTag {
         };
         v.field("key", &self.key, &KEY);
         v.field("value", &self.value, &VALUE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,38 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Key and value pair that map one restore file to one hashed checksum. This parameter applies after you download the corresponding `delivery.url`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreJobFileHash {
     /// Human-readable label that identifies the hashed file.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Hashed checksum that maps to the restore file.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<RestoreJobFileHashTypeName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for RestoreJobFileHash {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "fileName" => Some(0),
+                "hash" => Some(1),
+                "links" => Some(2),
+                "typeName" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            file_name: f.optional(0, "fileName"),
+            hash: f.optional(1, "hash"),
+            links: f.optional(2, "links"),
+            type_name: f.optional(3, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for RestoreJobFileHash {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("fileName", &self.file_name)?;
+        w.optional("hash", &self.hash)?;
+        w.optional("links", &self.links)?;
+        w.optional("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(RestoreJobFileHash);
 impl crate::validation::Validate for RestoreJobFileHash {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("fileName", &self.file_name, &crate::validation::Rules::NONE);
-        v.field("hash", &self.hash, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.read_only_field("fileName", &self.file_name, &crate::validation::Rules::NONE);
+        v.read_only_field("hash", &self.hash, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.

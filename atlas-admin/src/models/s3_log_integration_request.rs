@@ -2,42 +2,27 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
 /// Request schema for creating or updating an S3 log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3LogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: S3LogIntegrationRequestType,
     /// Name of the bucket to store log files.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: ObjectIdAnyCase,
     /// AWS KMS key ID or ARN for server-side encryption (optional). If not provided, uses bucket default encryption settings.
-    #[serde(
-        rename = "kmsKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub kms_key: Option<Option<String>>,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// When true, uses the legacy daily-folder path structure compatible with Push-Based Log Export: `{prefix}/{cluster}/{hostname}/{logType}/{YYYY-MM-DD}/{timestamp}-{logType}.log`. When false (default), uses the flat timestamped structure: `{prefix}/{cluster}/{hostname}/{logType}/{timestamp}-{logType}.log`.
-    #[serde(
-        rename = "useLegacyPathStructure",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub use_legacy_path_structure: Option<Option<bool>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl S3LogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -56,9 +41,57 @@ impl S3LogIntegrationRequest {
             kms_key: None,
             prefix_path,
             use_legacy_path_structure: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for S3LogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "bucketName" => Some(2),
+                "iamRoleId" => Some(3),
+                "kmsKey" => Some(4),
+                "prefixPath" => Some(5),
+                "useLegacyPathStructure" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            bucket_name: f.required(2, "bucketName"),
+            iam_role_id: f.required(3, "iamRoleId"),
+            kms_key: f.nullable(4, "kmsKey"),
+            prefix_path: f.required(5, "prefixPath"),
+            use_legacy_path_structure: f.nullable(6, "useLegacyPathStructure"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for S3LogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("iamRoleId", &self.iam_role_id)?;
+        w.nullable("kmsKey", &self.kms_key)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.nullable("useLegacyPathStructure", &self.use_legacy_path_structure)?;
+        Ok(())
+    }
+}
+crate::codec::object!(S3LogIntegrationRequest);
 impl crate::validation::Validate for S3LogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -77,6 +110,7 @@ impl crate::validation::Validate for S3LogIntegrationRequest {
             &self.use_legacy_path_structure,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

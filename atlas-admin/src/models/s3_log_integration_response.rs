@@ -2,44 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
 /// Details to integrate S3 log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3LogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: S3LogIntegrationResponseType,
     /// Name of the bucket to store log files.
-    #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
-    #[serde(rename = "iamRoleId")]
     pub iam_role_id: ObjectIdAnyCase,
     /// AWS KMS key ID or ARN for server-side encryption (optional). If not provided, uses bucket default encryption settings.
-    #[serde(
-        rename = "kmsKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub kms_key: Option<Option<String>>,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
-    #[serde(rename = "prefixPath")]
     pub prefix_path: String,
     /// When true, uses the legacy daily-folder path structure compatible with Push-Based Log Export: `{prefix}/{cluster}/{hostname}/{logType}/{YYYY-MM-DD}/{timestamp}-{logType}.log`. When false (default), uses the flat timestamped structure: `{prefix}/{cluster}/{hostname}/{logType}/{timestamp}-{logType}.log`.
-    #[serde(
-        rename = "useLegacyPathStructure",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub use_legacy_path_structure: Option<Option<bool>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl S3LogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -60,9 +45,60 @@ impl S3LogIntegrationResponse {
             kms_key: None,
             prefix_path,
             use_legacy_path_structure: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for S3LogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "bucketName" => Some(3),
+                "iamRoleId" => Some(4),
+                "kmsKey" => Some(5),
+                "prefixPath" => Some(6),
+                "useLegacyPathStructure" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            bucket_name: f.required(3, "bucketName"),
+            iam_role_id: f.required(4, "iamRoleId"),
+            kms_key: f.nullable(5, "kmsKey"),
+            prefix_path: f.required(6, "prefixPath"),
+            use_legacy_path_structure: f.nullable(7, "useLegacyPathStructure"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for S3LogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("bucketName", &self.bucket_name)?;
+        w.required("iamRoleId", &self.iam_role_id)?;
+        w.nullable("kmsKey", &self.kms_key)?;
+        w.required("prefixPath", &self.prefix_path)?;
+        w.nullable("useLegacyPathStructure", &self.use_legacy_path_structure)?;
+        Ok(())
+    }
+}
+crate::codec::object!(S3LogIntegrationResponse);
 impl crate::validation::Validate for S3LogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -82,6 +118,7 @@ impl crate::validation::Validate for S3LogIntegrationResponse {
             &self.use_legacy_path_structure,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,49 +2,106 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, ResourceName};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SampleDatasetStatus {
     /// Unique 24-hexadecimal character string that identifies this sample dataset.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster into which you loaded the sample dataset.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<ResourceName>,
     /// Date and time when the sample dataset load job completed. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "completeDate", default, skip_serializing_if = "Option::is_none")]
     pub complete_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when you started the sample dataset load job. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Details of the error returned when MongoDB Cloud loads the sample dataset. This endpoint returns null if state has a value other than FAILED.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Status of the sample dataset load job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SampleDatasetStatusState>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SampleDatasetStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "_id" => Some(0),
+                "clusterName" => Some(1),
+                "completeDate" => Some(2),
+                "createDate" => Some(3),
+                "errorMessage" => Some(4),
+                "state" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            cluster_name: f.optional(1, "clusterName"),
+            complete_date: f.optional(2, "completeDate"),
+            create_date: f.optional(3, "createDate"),
+            error_message: f.optional(4, "errorMessage"),
+            state: f.optional(5, "state"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SampleDatasetStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.optional("completeDate", &self.complete_date)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("state", &self.state)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SampleDatasetStatus);
 impl crate::validation::Validate for SampleDatasetStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("completeDate", &self.complete_date, &crate::validation::Rules::NONE);
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "clusterName",
+            &self.cluster_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "completeDate",
+            &self.complete_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Status of the sample dataset load job.

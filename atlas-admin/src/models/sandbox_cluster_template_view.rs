@@ -2,24 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Cluster template configuration for sandbox clusters.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SandboxClusterTemplateView {
     /// The provider for a cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The region for a cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The tier for a cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SandboxClusterTemplateView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "provider" => Some(0),
+                "region" => Some(1),
+                "tier" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            provider: f.optional(0, "provider"),
+            region: f.optional(1, "region"),
+            tier: f.optional(2, "tier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SandboxClusterTemplateView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("provider", &self.provider)?;
+        w.optional("region", &self.region)?;
+        w.optional("tier", &self.tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SandboxClusterTemplateView);
 impl crate::validation::Validate for SandboxClusterTemplateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

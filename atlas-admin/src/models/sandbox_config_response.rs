@@ -2,31 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ObjectId, SandboxClusterTemplateView};
 /// Configuration details for the sandbox feature of an organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SandboxConfigResponse {
-    #[serde(
-        rename = "clusterTemplate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cluster_template: Option<Option<SandboxClusterTemplateView>>,
     /// Whether sandbox mode is enabled for the organization.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub enabled: Option<Option<bool>>,
     /// The ID of the sandbox configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SandboxConfigResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "clusterTemplate" => Some(0),
+                "enabled" => Some(1),
+                "id" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_template: f.nullable(0, "clusterTemplate"),
+            enabled: f.nullable(1, "enabled"),
+            id: f.optional(2, "id"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SandboxConfigResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("clusterTemplate", &self.cluster_template)?;
+        w.nullable("enabled", &self.enabled)?;
+        w.optional("id", &self.id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SandboxConfigResponse);
 impl crate::validation::Validate for SandboxConfigResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -35,6 +60,7 @@ impl crate::validation::Validate for SandboxConfigResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,26 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SandboxClusterTemplateView;
 /// Settings to update an existing sandbox for an organization.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SandboxConfigUpdateRequest {
-    #[serde(
-        rename = "clusterTemplate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cluster_template: Option<Option<SandboxClusterTemplateView>>,
     /// Whether sandbox mode is enabled for the organization.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub enabled: Option<Option<bool>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SandboxConfigUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "clusterTemplate" => Some(0),
+                "enabled" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cluster_template: f.nullable(0, "clusterTemplate"),
+            enabled: f.nullable(1, "enabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SandboxConfigUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("clusterTemplate", &self.cluster_template)?;
+        w.nullable("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SandboxConfigUpdateRequest);
 impl crate::validation::Validate for SandboxConfigUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -30,5 +53,6 @@ impl crate::validation::Validate for SandboxConfigUpdateRequest {
             &crate::validation::Rules::NONE,
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

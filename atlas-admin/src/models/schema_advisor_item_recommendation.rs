@@ -2,39 +2,78 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SchemaAdvisorNamespaceTriggers;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaAdvisorItemRecommendation {
     /// List that contains the namespaces and information on why those namespaces triggered the recommendation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "affectedNamespaces",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub affected_namespaces: Option<Vec<SchemaAdvisorNamespaceTriggers>>,
     /// Description of the specified recommendation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Type of recommendation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<SchemaAdvisorItemRecommendationRecommendation>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SchemaAdvisorItemRecommendation {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "affectedNamespaces" => Some(0),
+                "description" => Some(1),
+                "recommendation" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            affected_namespaces: f.optional(0, "affectedNamespaces"),
+            description: f.optional(1, "description"),
+            recommendation: f.optional(2, "recommendation"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SchemaAdvisorItemRecommendation {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("affectedNamespaces", &self.affected_namespaces)?;
+        w.optional("description", &self.description)?;
+        w.optional("recommendation", &self.recommendation)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SchemaAdvisorItemRecommendation);
 impl crate::validation::Validate for SchemaAdvisorItemRecommendation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "affectedNamespaces",
             &self.affected_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("recommendation", &self.recommendation, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "recommendation",
+            &self.recommendation,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of recommendation.

@@ -2,28 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SchemaAdvisorTriggerDetails;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaAdvisorNamespaceTriggers {
     /// Namespace of the affected collection. Will be null for `REDUCE_NUMBER_OF_NAMESPACE` recommendation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub namespace: Option<Option<String>>,
     /// List of triggers that specify why the collection activated the recommendation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<SchemaAdvisorTriggerDetails>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SchemaAdvisorNamespaceTriggers {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "namespace" => Some(0),
+                "triggers" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            namespace: f.nullable(0, "namespace"),
+            triggers: f.optional(1, "triggers"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SchemaAdvisorNamespaceTriggers {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("namespace", &self.namespace)?;
+        w.optional("triggers", &self.triggers)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SchemaAdvisorNamespaceTriggers);
 impl crate::validation::Validate for SchemaAdvisorNamespaceTriggers {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("triggers", &self.triggers, &crate::validation::Rules::NONE);
+        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
+        v.read_only_field("triggers", &self.triggers, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,24 +2,65 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaAdvisorTriggerDetails {
     /// Description of the trigger type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Type of trigger.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "triggerType", default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<SchemaAdvisorTriggerDetailsTriggerType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SchemaAdvisorTriggerDetails {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "description" => Some(0),
+                "triggerType" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.optional(0, "description"),
+            trigger_type: f.optional(1, "triggerType"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SchemaAdvisorTriggerDetails {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("description", &self.description)?;
+        w.optional("triggerType", &self.trigger_type)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SchemaAdvisorTriggerDetails);
 impl crate::validation::Validate for SchemaAdvisorTriggerDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("triggerType", &self.trigger_type, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "triggerType",
+            &self.trigger_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Type of trigger.

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ConfluentSaslInheritAuthentication, ConfluentUserInfoAuthentication};
 /// Authentication configuration for Schema Registry.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,33 +17,55 @@ impl SchemaRegistryAuthentication {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for SchemaRegistryAuthentication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for SchemaRegistryAuthentication {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for SchemaRegistryAuthentication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ConfluentUserInfo(v) => v.serialize(serializer),
-            Self::ConfluentSaslInherit(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::ConfluentUserInfo(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["USER_INFO"])),
+                )
+            }
+            Self::ConfluentSaslInherit(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["SASL_INHERIT"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for SchemaRegistryAuthentication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for SchemaRegistryAuthentication {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
                 Some("USER_INFO") => {
-                    Self::ConfluentUserInfo(crate::codec::decode(value)?)
+                    Self::ConfluentUserInfo(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("SASL_INHERIT") => {
-                    Self::ConfluentSaslInherit(crate::codec::decode(value)?)
+                    Self::ConfluentSaslInherit(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(SchemaRegistryAuthentication);
 impl From<ConfluentUserInfoAuthentication> for SchemaRegistryAuthentication {
     fn from(value: ConfluentUserInfoAuthentication) -> Self {
         Self::ConfluentUserInfo(value)

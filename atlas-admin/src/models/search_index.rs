@@ -2,28 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ApiAtlasFtsAnalyzersViewManual, ApiAtlasFtsMappingsViewManual,
     ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId,
     SearchSynonymMappingDefinition,
 };
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
-    #[serde(rename = "collectionName")]
     pub collection_name: String,
     /// Human-readable label that identifies the database that contains the collection with one or more Atlas Search indexes.
     pub database: String,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<ObjectId>,
     /// Human-readable label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
-    #[serde(rename = "numPartitions", default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Condition of the search index when you made this request.
     ///
@@ -34,13 +30,10 @@ pub struct SearchIndex {
     /// - `PAUSED`: The cluster is paused.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ClusterSearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
-    #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
     /// Type of the index. Default type is search.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ClusterSearchIndexType>,
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
     ///
@@ -52,19 +45,17 @@ pub struct SearchIndex {
     /// - reducing words to their root form (stemming)
     /// - changing words to their base form (lemmatization)
     /// MongoDB Cloud uses the selected process to build the Atlas Search index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<SearchIndexAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzers: Option<Vec<ApiAtlasFtsAnalyzersViewManual>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<ApiAtlasFtsMappingsViewManual>,
     /// Method applied to identify words when searching this index.
-    #[serde(rename = "searchAnalyzer", default, skip_serializing_if = "Option::is_none")]
     pub search_analyzer: Option<SearchIndexSearchAnalyzer>,
     /// Rule sets that map words to their synonyms in this index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SearchIndex {
     /// A value with the required fields set and every optional one `None`.
@@ -83,9 +74,75 @@ impl SearchIndex {
             mappings: None,
             search_analyzer: None,
             synonyms: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for SearchIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            13usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "database" => Some(1),
+                "indexID" => Some(2),
+                "name" => Some(3),
+                "numPartitions" => Some(4),
+                "status" => Some(5),
+                "storedSource" => Some(6),
+                "type" => Some(7),
+                "analyzer" => Some(8),
+                "analyzers" => Some(9),
+                "mappings" => Some(10),
+                "searchAnalyzer" => Some(11),
+                "synonyms" => Some(12),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.required(0, "collectionName"),
+            database: f.required(1, "database"),
+            index_id: f.optional(2, "indexID"),
+            name: f.required(3, "name"),
+            num_partitions: f.optional(4, "numPartitions"),
+            status: f.optional(5, "status"),
+            stored_source: f.optional(6, "storedSource"),
+            type_: f.optional(7, "type"),
+            analyzer: f.optional(8, "analyzer"),
+            analyzers: f.optional(9, "analyzers"),
+            mappings: f.optional(10, "mappings"),
+            search_analyzer: f.optional(11, "searchAnalyzer"),
+            synonyms: f.optional(12, "synonyms"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchIndex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("collectionName", &self.collection_name)?;
+        w.required("database", &self.database)?;
+        w.optional("indexID", &self.index_id)?;
+        w.required("name", &self.name)?;
+        w.optional("numPartitions", &self.num_partitions)?;
+        w.optional("status", &self.status)?;
+        w.optional("storedSource", &self.stored_source)?;
+        w.optional("type", &self.type_)?;
+        w.optional("analyzer", &self.analyzer)?;
+        w.optional("analyzers", &self.analyzers)?;
+        w.optional("mappings", &self.mappings)?;
+        w.optional("searchAnalyzer", &self.search_analyzer)?;
+        w.optional("synonyms", &self.synonyms)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchIndex);
 impl crate::validation::Validate for SearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -94,10 +151,10 @@ impl crate::validation::Validate for SearchIndex {
             &crate::validation::Rules::NONE,
         );
         v.field("database", &self.database, &crate::validation::Rules::NONE);
-        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
@@ -109,6 +166,7 @@ impl crate::validation::Validate for SearchIndex {
             &crate::validation::Rules::NONE,
         );
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:

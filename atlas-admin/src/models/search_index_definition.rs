@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// The search index definition set by the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndexDefinition {
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
-    #[serde(rename = "numPartitions", default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
-    #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SearchIndexDefinition {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "numPartitions" => Some(0),
+                "storedSource" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            num_partitions: f.optional(0, "numPartitions"),
+            stored_source: f.optional(1, "storedSource"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchIndexDefinition {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("numPartitions", &self.num_partitions)?;
+        w.optional("storedSource", &self.stored_source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchIndexDefinition);
 impl crate::validation::Validate for SearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Object which includes the version number of the index definition and the time that the index definition was created.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndexDefinitionVersion {
     /// The time at which this index definition was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The version number associated with this index definition when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SearchIndexDefinitionVersion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "createdAt" => Some(0),
+                "version" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_at: f.optional(0, "createdAt"),
+            version: f.optional(1, "version"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchIndexDefinitionVersion {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("version", &self.version)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchIndexDefinitionVersion);
 impl crate::validation::Validate for SearchIndexDefinitionVersion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{TextSearchIndexResponse, VectorSearchIndexResponse};
 /// Search Index Response
 #[derive(Debug, Clone, PartialEq)]
@@ -18,29 +17,53 @@ impl SearchIndexResponse {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for SearchIndexResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for SearchIndexResponse {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for SearchIndexResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Text(v) => v.serialize(serializer),
-            Self::Vector(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Text(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["search"])),
+                )
+            }
+            Self::Vector(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["vectorSearch"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for SearchIndexResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for SearchIndexResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("search") => Self::Text(crate::codec::decode(value)?),
-                Some("vectorSearch") => Self::Vector(crate::codec::decode(value)?),
+                Some("search") => Self::Text(crate::codec::FromJson::from_json(value)?),
+                Some("vectorSearch") => {
+                    Self::Vector(crate::codec::FromJson::from_json(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(SearchIndexResponse);
 impl From<TextSearchIndexResponse> for SearchIndexResponse {
     fn from(value: TextSearchIndexResponse) -> Self {
         Self::Text(value)

@@ -2,23 +2,58 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{TextSearchIndexDefinition, VectorSearchIndexDefinition};
 /// Search Index Update Request
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndexUpdateRequest {
     /// The index definition to update the search index to.
     pub definition: SearchIndexUpdateRequestDefinition,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SearchIndexUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(definition: SearchIndexUpdateRequestDefinition) -> Self {
-        Self { definition }
+        Self {
+            definition,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for SearchIndexUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "definition" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            definition: f.required(0, "definition"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchIndexUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("definition", &self.definition)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchIndexUpdateRequest);
 impl crate::validation::Validate for SearchIndexUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The index definition to update the search index to.
@@ -27,22 +62,27 @@ pub enum SearchIndexUpdateRequestDefinition {
     TextSearchIndex(TextSearchIndexDefinition),
     VectorSearchIndex(VectorSearchIndexDefinition),
 }
-impl Serialize for SearchIndexUpdateRequestDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for SearchIndexUpdateRequestDefinition {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::TextSearchIndex(Default::default())
+    }
+}
+impl ::serde::Serialize for SearchIndexUpdateRequestDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TextSearchIndex(v) => v.serialize(serializer),
-            Self::VectorSearchIndex(v) => v.serialize(serializer),
+            Self::TextSearchIndex(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::VectorSearchIndex(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for SearchIndexUpdateRequestDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for SearchIndexUpdateRequestDefinition {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "SearchIndexUpdateRequestDefinition",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -162,7 +202,8 @@ impl<'de> Deserialize<'de> for SearchIndexUpdateRequestDefinition {
                         ),
                     ],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::TextSearchIndex)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::TextSearchIndex)
                     },
                 },
                 crate::codec::Candidate {
@@ -170,13 +211,15 @@ impl<'de> Deserialize<'de> for SearchIndexUpdateRequestDefinition {
                     required: &["fields"],
                     enums: &[],
                     decode: |value| {
-                        ::serde_json::from_value(value).map(Self::VectorSearchIndex)
+                        crate::codec::FromJson::from_json(value)
+                            .map(Self::VectorSearchIndex)
                     },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(SearchIndexUpdateRequestDefinition);
 impl crate::validation::Validate for SearchIndexUpdateRequestDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

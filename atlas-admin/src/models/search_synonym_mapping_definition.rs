@@ -2,16 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SynonymSource;
 /// Synonyms used for this full text index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchSynonymMappingDefinition {
     /// Specific pre-defined method chosen to apply to the synonyms to be searched.
     pub analyzer: SearchSynonymMappingDefinitionAnalyzer,
     /// Label that identifies the synonym definition. Each `synonym.name` must be unique within the same index definition.
     pub name: String,
     pub source: SynonymSource,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SearchSynonymMappingDefinition {
     /// A value with the required fields set and every optional one `None`.
@@ -20,14 +22,55 @@ impl SearchSynonymMappingDefinition {
         name: String,
         source: SynonymSource,
     ) -> Self {
-        Self { analyzer, name, source }
+        Self {
+            analyzer,
+            name,
+            source,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for SearchSynonymMappingDefinition {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "analyzer" => Some(0),
+                "name" => Some(1),
+                "source" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            analyzer: f.required(0, "analyzer"),
+            name: f.required(1, "name"),
+            source: f.required(2, "source"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchSynonymMappingDefinition {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("analyzer", &self.analyzer)?;
+        w.required("name", &self.name)?;
+        w.required("source", &self.source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchSynonymMappingDefinition);
 impl crate::validation::Validate for SearchSynonymMappingDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Specific pre-defined method chosen to apply to the synonyms to be searched.

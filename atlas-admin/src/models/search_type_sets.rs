@@ -2,22 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BasicDbObject;
 /// Type sets for an Atlas Search index definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchTypeSets {
     /// Label that identifies the type set name. Each `typeSets.name` must be unique within the same index definition.
     pub name: String,
     /// List of types associated with the type set. Each type definition must include a `type` field specifying the search field type (`autocomplete`, `boolean`, `date`, `geo`, `number`, `objectId`, `string`, `token`, or `uuid`) and may include additional configuration properties specific to that type.
     pub types: Vec<BasicDbObject>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SearchTypeSets {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(name: String, types: Vec<BasicDbObject>) -> Self {
-        Self { name, types }
+        Self {
+            name,
+            types,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for SearchTypeSets {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "name" => Some(0),
+                "types" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            name: f.required(0, "name"),
+            types: f.required(1, "types"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SearchTypeSets {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("name", &self.name)?;
+        w.required("types", &self.types)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SearchTypeSets);
 impl crate::validation::Validate for SearchTypeSets {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -26,5 +64,6 @@ impl crate::validation::Validate for SearchTypeSets {
         };
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("types", &self.types, &TYPES);
+        v.extra(&self.extra, &[]);
     }
 }

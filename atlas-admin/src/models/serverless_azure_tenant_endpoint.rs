@@ -2,73 +2,107 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{AzurePrivateLinkServiceName, ObjectId};
 /// View for a serverless Azure tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAzureTenantEndpoint {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Unique string that identifies the Azure private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "cloudProviderEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_provider_endpoint_id: Option<String>,
     /// Human-readable comment associated with the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Unique string that identifies the Azure private endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "endpointServiceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_service_name: Option<AzurePrivateLinkServiceName>,
     /// Human-readable error message that indicates error condition associated with establishing the private endpoint connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpointIpAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_ip_address: Option<String>,
     /// Root-relative path that identifies the Azure Private Link Service that MongoDB Cloud manages. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateLinkServiceResourceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_link_service_resource_id: Option<String>,
     /// Human-readable label that identifies the cloud service provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<ServerlessAzureTenantEndpointProviderName>,
     /// Human-readable label that indicates the current operating status of the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerlessAzureTenantEndpointStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServerlessAzureTenantEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "_id" => Some(0),
+                "cloudProviderEndpointId" => Some(1),
+                "comment" => Some(2),
+                "endpointServiceName" => Some(3),
+                "errorMessage" => Some(4),
+                "privateEndpointIpAddress" => Some(5),
+                "privateLinkServiceResourceId" => Some(6),
+                "providerName" => Some(7),
+                "status" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            cloud_provider_endpoint_id: f.optional(1, "cloudProviderEndpointId"),
+            comment: f.optional(2, "comment"),
+            endpoint_service_name: f.optional(3, "endpointServiceName"),
+            error_message: f.optional(4, "errorMessage"),
+            private_endpoint_ip_address: f.optional(5, "privateEndpointIpAddress"),
+            private_link_service_resource_id: f
+                .optional(6, "privateLinkServiceResourceId"),
+            provider_name: f.optional(7, "providerName"),
+            status: f.optional(8, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessAzureTenantEndpoint {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("cloudProviderEndpointId", &self.cloud_provider_endpoint_id)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("endpointServiceName", &self.endpoint_service_name)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("privateEndpointIpAddress", &self.private_endpoint_ip_address)?;
+        w.optional(
+            "privateLinkServiceResourceId",
+            &self.private_link_service_resource_id,
+        )?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessAzureTenantEndpoint);
 impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLOUD_PROVIDER_ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
@@ -83,31 +117,40 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "cloudProviderEndpointId",
             &self.cloud_provider_endpoint_id,
             &CLOUD_PROVIDER_ENDPOINT_ID,
         );
-        v.field("comment", &self.comment, &COMMENT);
-        v.field(
+        v.read_only_field("comment", &self.comment, &COMMENT);
+        v.read_only_field(
             "endpointServiceName",
             &self.endpoint_service_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "privateEndpointIpAddress",
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
-        v.field(
+        v.read_only_field(
             "privateLinkServiceResourceId",
             &self.private_link_service_resource_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "providerName",
+            &self.provider_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud service provider.

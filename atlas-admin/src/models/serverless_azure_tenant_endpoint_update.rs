@@ -2,40 +2,68 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ServerlessTenantEndpointUpdateProviderName;
 /// Updates to a serverless Azure tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAzureTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Human-readable label that identifies the cloud provider of the tenant endpoint.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<ServerlessTenantEndpointUpdateProviderName>,
     /// Unique string that identifies the Azure private endpoint's network interface for this private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "cloudProviderEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_provider_endpoint_id: Option<String>,
     /// IPv4 address of the private endpoint in your Azure VNet that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "privateEndpointIpAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint_ip_address: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServerlessAzureTenantEndpointUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "comment" => Some(0),
+                "providerName" => Some(1),
+                "cloudProviderEndpointId" => Some(2),
+                "privateEndpointIpAddress" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            comment: f.optional(0, "comment"),
+            provider_name: f.required_option(1, "providerName", false),
+            cloud_provider_endpoint_id: f.optional(2, "cloudProviderEndpointId"),
+            private_endpoint_ip_address: f.optional(3, "privateEndpointIpAddress"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessAzureTenantEndpointUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("comment", &self.comment)?;
+        w.required_option("providerName", &self.provider_name, true)?;
+        w.optional("cloudProviderEndpointId", &self.cloud_provider_endpoint_id)?;
+        w.optional("privateEndpointIpAddress", &self.private_endpoint_ip_address)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessAzureTenantEndpointUpdate);
 impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COMMENT: crate::validation::Rules = crate::validation::Rules {
@@ -52,6 +80,7 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
         };
         v.field("comment", &self.comment, &COMMENT);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
+        v.write_only_required("providerName", self.provider_name.is_some());
         v.field(
             "cloudProviderEndpointId",
             &self.cloud_provider_endpoint_id,
@@ -62,5 +91,6 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,87 +2,64 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiBsonTimestampView, Link, ObjectId, ResourceName};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessBackupRestoreJob {
     /// Flag that indicates whether someone canceled this restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
     /// Human-readable label that categorizes the restore job to create.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: ServerlessBackupRestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "deliveryUrl", default, skip_serializing_if = "Option::is_none")]
     pub delivery_url: Option<Vec<String>>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "desiredTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub desired_timestamp: Option<ApiBsonTimestampView>,
     /// Flag that indicates whether the restore job expired.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Date and time when the restore job expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether the restore job failed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<bool>,
     /// Date and time when the restore job completed. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Oplog operation number from which you want to restore this snapshot. This number represents the second part of an Oplog timestamp. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `oplogTs` exceeds `0`.
-    #[serde(rename = "oplogInc", default, skip_serializing_if = "Option::is_none")]
     pub oplog_inc: Option<i32>,
     /// Date and time from which you want to restore this snapshot. This parameter expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch. This number represents the first part of an Oplog timestamp. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `oplogTs` exceeds `0`.
-    #[serde(rename = "oplogTs", default, skip_serializing_if = "Option::is_none")]
     pub oplog_ts: Option<i32>,
     /// Date and time from which MongoDB Cloud restored this snapshot. This parameter expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch. The resource returns this parameter when `"deliveryType" : "pointInTime"` and `pointInTimeUTCSeconds` exceeds `0`.
-    #[serde(
-        rename = "pointInTimeUTCSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_utc_seconds: Option<i32>,
     /// Unique 24-hexadecimal character string that identifies the snapshot.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<ObjectId>,
     /// Human-readable label that identifies the target cluster to which the restore job restores the snapshot. The resource returns this parameter when `"deliveryType":` `"automated"`.
-    #[serde(rename = "targetClusterName")]
     pub target_cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the target project for the specified `targetClusterName`.
-    #[serde(rename = "targetGroupId")]
     pub target_group_id: ObjectId,
     /// Date and time when MongoDB Cloud took the snapshot associated with `snapshotId`. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ServerlessBackupRestoreJob {
     /// A value with the required fields set and every optional one `None`.
@@ -109,9 +86,87 @@ impl ServerlessBackupRestoreJob {
             target_cluster_name,
             target_group_id,
             timestamp: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ServerlessBackupRestoreJob {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            17usize,
+            |key| match key {
+                "cancelled" => Some(0),
+                "deliveryType" => Some(1),
+                "deliveryUrl" => Some(2),
+                "desiredTimestamp" => Some(3),
+                "expired" => Some(4),
+                "expiresAt" => Some(5),
+                "failed" => Some(6),
+                "finishedAt" => Some(7),
+                "id" => Some(8),
+                "links" => Some(9),
+                "oplogInc" => Some(10),
+                "oplogTs" => Some(11),
+                "pointInTimeUTCSeconds" => Some(12),
+                "snapshotId" => Some(13),
+                "targetClusterName" => Some(14),
+                "targetGroupId" => Some(15),
+                "timestamp" => Some(16),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cancelled: f.optional(0, "cancelled"),
+            delivery_type: f.required(1, "deliveryType"),
+            delivery_url: f.optional(2, "deliveryUrl"),
+            desired_timestamp: f.optional(3, "desiredTimestamp"),
+            expired: f.optional(4, "expired"),
+            expires_at: f.optional(5, "expiresAt"),
+            failed: f.optional(6, "failed"),
+            finished_at: f.optional(7, "finishedAt"),
+            id: f.optional(8, "id"),
+            links: f.optional(9, "links"),
+            oplog_inc: f.optional(10, "oplogInc"),
+            oplog_ts: f.optional(11, "oplogTs"),
+            point_in_time_utc_seconds: f.optional(12, "pointInTimeUTCSeconds"),
+            snapshot_id: f.optional(13, "snapshotId"),
+            target_cluster_name: f.required(14, "targetClusterName"),
+            target_group_id: f.required(15, "targetGroupId"),
+            timestamp: f.optional(16, "timestamp"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessBackupRestoreJob {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cancelled", &self.cancelled)?;
+        w.required("deliveryType", &self.delivery_type)?;
+        w.optional("deliveryUrl", &self.delivery_url)?;
+        w.optional("desiredTimestamp", &self.desired_timestamp)?;
+        w.optional("expired", &self.expired)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("failed", &self.failed)?;
+        w.optional("finishedAt", &self.finished_at)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("oplogInc", &self.oplog_inc)?;
+        w.optional("oplogTs", &self.oplog_ts)?;
+        w.optional("pointInTimeUTCSeconds", &self.point_in_time_utc_seconds)?;
+        w.optional("snapshotId", &self.snapshot_id)?;
+        w.required("targetClusterName", &self.target_cluster_name)?;
+        w.required("targetGroupId", &self.target_group_id)?;
+        w.optional("timestamp", &self.timestamp)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessBackupRestoreJob);
 impl crate::validation::Validate for ServerlessBackupRestoreJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
@@ -126,20 +181,32 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
             minimum: Some(1199145600.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
+        v.read_only_field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
         v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
-        v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "deliveryUrl",
+            &self.delivery_url,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "desiredTimestamp",
             &self.desired_timestamp,
             &crate::validation::Rules::NONE,
         );
-        v.field("expired", &self.expired, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("failed", &self.failed, &crate::validation::Rules::NONE);
-        v.field("finishedAt", &self.finished_at, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("expired", &self.expired, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("failed", &self.failed, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "finishedAt",
+            &self.finished_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
         v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
         v.field(
@@ -154,7 +221,8 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that categorizes the restore job to create.

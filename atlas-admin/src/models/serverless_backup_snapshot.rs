@@ -2,93 +2,150 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, ResourceName};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessBackupSnapshot {
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date and time when MongoDB Cloud deletes the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "frequencyType", default, skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<ServerlessBackupSnapshotFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Version of the MongoDB host that this snapshot backs up.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongodVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// Human-readable label given to the serverless instance from which MongoDB Cloud took this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "serverlessInstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serverless_instance_name: Option<ResourceName>,
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "snapshotType", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<ServerlessBackupSnapshotSnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerlessBackupSnapshotStatus>,
     /// Number of bytes taken to store the backup snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "storageSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_size_bytes: Option<i64>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServerlessBackupSnapshot {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "createdAt" => Some(0),
+                "expiresAt" => Some(1),
+                "frequencyType" => Some(2),
+                "id" => Some(3),
+                "links" => Some(4),
+                "mongodVersion" => Some(5),
+                "serverlessInstanceName" => Some(6),
+                "snapshotType" => Some(7),
+                "status" => Some(8),
+                "storageSizeBytes" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_at: f.optional(0, "createdAt"),
+            expires_at: f.optional(1, "expiresAt"),
+            frequency_type: f.optional(2, "frequencyType"),
+            id: f.optional(3, "id"),
+            links: f.optional(4, "links"),
+            mongod_version: f.optional(5, "mongodVersion"),
+            serverless_instance_name: f.optional(6, "serverlessInstanceName"),
+            snapshot_type: f.optional(7, "snapshotType"),
+            status: f.optional(8, "status"),
+            storage_size_bytes: f.optional(9, "storageSizeBytes"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessBackupSnapshot {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("expiresAt", &self.expires_at)?;
+        w.optional("frequencyType", &self.frequency_type)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongodVersion", &self.mongod_version)?;
+        w.optional("serverlessInstanceName", &self.serverless_instance_name)?;
+        w.optional("snapshotType", &self.snapshot_type)?;
+        w.optional("status", &self.status)?;
+        w.optional("storageSizeBytes", &self.storage_size_bytes)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessBackupSnapshot);
 impl crate::validation::Validate for ServerlessBackupSnapshot {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
-        v.field(
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "frequencyType",
+            &self.frequency_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
+        v.read_only_field(
             "serverlessInstanceName",
             &self.serverless_instance_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("snapshotType", &self.snapshot_type, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "snapshotType",
+            &self.snapshot_type,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "storageSizeBytes",
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies how often this snapshot triggers.

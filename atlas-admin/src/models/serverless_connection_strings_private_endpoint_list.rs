@@ -2,40 +2,71 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ServerlessConnectionStringsPrivateEndpointItem;
 /// Private endpoint connection string that you can use to connect to this serverless instance through a private endpoint.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessConnectionStringsPrivateEndpointList {
     /// List that contains the private endpoints through which you connect to MongoDB Cloud when you use `connectionStrings.privateEndpoint[n].srvConnectionString`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<ServerlessConnectionStringsPrivateEndpointItem>>,
     /// Private endpoint-aware connection string that uses the `mongodb+srv://` protocol to connect to MongoDB Cloud through a private endpoint. The `mongodb+srv` protocol tells the driver to look up the seed list of hosts in the Domain Name System (DNS).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "srvConnectionString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub srv_connection_string: Option<String>,
     /// MongoDB process type to which your application connects.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ServerlessConnectionStringsPrivateEndpointListType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServerlessConnectionStringsPrivateEndpointList {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "endpoints" => Some(0),
+                "srvConnectionString" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            endpoints: f.optional(0, "endpoints"),
+            srv_connection_string: f.optional(1, "srvConnectionString"),
+            type_: f.optional(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessConnectionStringsPrivateEndpointList {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("endpoints", &self.endpoints)?;
+        w.optional("srvConnectionString", &self.srv_connection_string)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessConnectionStringsPrivateEndpointList);
 impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointList {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "srvConnectionString",
             &self.srv_connection_string,
             &crate::validation::Rules::NONE,
         );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// MongoDB process type to which your application connects.

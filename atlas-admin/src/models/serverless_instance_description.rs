@@ -2,56 +2,38 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ClusterServerlessBackupOptions, Link, ObjectId, ResourceName, ResourceTag,
     ServerlessInstanceDescriptionConnectionStrings, ServerlessProviderSettings,
 };
 /// Group of settings that configure a MongoDB serverless instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessInstanceDescription {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "connectionStrings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_strings: Option<ServerlessInstanceDescriptionConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the serverless instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Version of MongoDB that the serverless instance runs.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "mongoDBVersion", default, skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the serverless instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ResourceName>,
-    #[serde(rename = "providerSettings")]
     pub provider_settings: ServerlessProviderSettings,
-    #[serde(
-        rename = "serverlessBackupOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serverless_backup_options: Option<ClusterServerlessBackupOptions>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
@@ -62,18 +44,14 @@ pub struct ServerlessInstanceDescription {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "stateName", default, skip_serializing_if = "Option::is_none")]
     pub state_name: Option<ServerlessInstanceDescriptionStateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the serverless instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the serverless instance. If set to `true`, MongoDB Cloud won't delete the serverless instance. If set to `false`, MongoDB Cloud will delete the serverless instance.
-    #[serde(
-        rename = "terminationProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub termination_protection_enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ServerlessInstanceDescription {
     /// A value with the required fields set and every optional one `None`.
@@ -91,25 +69,96 @@ impl ServerlessInstanceDescription {
             state_name: None,
             tags: None,
             termination_protection_enabled: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ServerlessInstanceDescription {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "connectionStrings" => Some(0),
+                "createDate" => Some(1),
+                "groupId" => Some(2),
+                "id" => Some(3),
+                "links" => Some(4),
+                "mongoDBVersion" => Some(5),
+                "name" => Some(6),
+                "providerSettings" => Some(7),
+                "serverlessBackupOptions" => Some(8),
+                "stateName" => Some(9),
+                "tags" => Some(10),
+                "terminationProtectionEnabled" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            connection_strings: f.optional(0, "connectionStrings"),
+            create_date: f.optional(1, "createDate"),
+            group_id: f.optional(2, "groupId"),
+            id: f.optional(3, "id"),
+            links: f.optional(4, "links"),
+            mongo_db_version: f.optional(5, "mongoDBVersion"),
+            name: f.optional(6, "name"),
+            provider_settings: f.required(7, "providerSettings"),
+            serverless_backup_options: f.optional(8, "serverlessBackupOptions"),
+            state_name: f.optional(9, "stateName"),
+            tags: f.optional(10, "tags"),
+            termination_protection_enabled: f
+                .optional(11, "terminationProtectionEnabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessInstanceDescription {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("connectionStrings", &self.connection_strings)?;
+        w.optional("createDate", &self.create_date)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("mongoDBVersion", &self.mongo_db_version)?;
+        w.optional("name", &self.name)?;
+        w.required("providerSettings", &self.provider_settings)?;
+        w.optional("serverlessBackupOptions", &self.serverless_backup_options)?;
+        w.optional("stateName", &self.state_name)?;
+        w.optional("tags", &self.tags)?;
+        w.optional(
+            "terminationProtectionEnabled",
+            &self.termination_protection_enabled,
+        )?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessInstanceDescription);
 impl crate::validation::Validate for ServerlessInstanceDescription {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.field(
+        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("createDate", &self.create_date, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
+        v.read_only_field(
+            "createDate",
+            &self.create_date,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field(
             "providerSettings",
@@ -121,13 +170,18 @@ impl crate::validation::Validate for ServerlessInstanceDescription {
             &self.serverless_backup_options,
             &crate::validation::Rules::NONE,
         );
-        v.field("stateName", &self.state_name, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "stateName",
+            &self.state_name,
+            &crate::validation::Rules::NONE,
+        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.field(
             "terminationProtectionEnabled",
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.

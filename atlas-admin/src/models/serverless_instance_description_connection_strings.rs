@@ -2,33 +2,66 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ServerlessConnectionStringsPrivateEndpointList;
 /// Collection of Uniform Resource Locators that point to the MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessInstanceDescriptionConnectionStrings {
     /// List of private endpoint-aware connection strings that you can use to connect to this serverless instance through a private endpoint. This parameter returns only if you created a private endpoint for this serverless instance and it is AVAILABLE.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "privateEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub private_endpoint: Option<Vec<ServerlessConnectionStringsPrivateEndpointList>>,
     /// Public connection string that you can use to connect to this serverless instance. This connection string uses the `mongodb+srv://` protocol.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "standardSrv", default, skip_serializing_if = "Option::is_none")]
     pub standard_srv: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServerlessInstanceDescriptionConnectionStrings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "privateEndpoint" => Some(0),
+                "standardSrv" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            private_endpoint: f.optional(0, "privateEndpoint"),
+            standard_srv: f.optional(1, "standardSrv"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessInstanceDescriptionConnectionStrings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("privateEndpoint", &self.private_endpoint)?;
+        w.optional("standardSrv", &self.standard_srv)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessInstanceDescriptionConnectionStrings);
 impl crate::validation::Validate for ServerlessInstanceDescriptionConnectionStrings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "privateEndpoint",
             &self.private_endpoint,
             &crate::validation::Rules::NONE,
         );
-        v.field("standardSrv", &self.standard_srv, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "standardSrv",
+            &self.standard_srv,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DataMetricThresholdView, RawMetricThresholdView, RpuMetricThresholdView,
     ServerlessAvgCommandExecutionTimeMetricThresholdView,
@@ -85,123 +84,239 @@ impl ServerlessMetricThreshold {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for ServerlessMetricThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ServerlessMetricThreshold {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ServerlessMetricThreshold {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AvgCommandExecutionTimeMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_AVG_COMMAND_EXECUTION_TIME"])),
+                )
             }
-            Self::AvgWriteExecutionTimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::TimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::TotalWriteUnitsRpuMetricThresholdView(v) => v.serialize(serializer),
-            Self::RpuMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterUpdateRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterQueryRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterInsertRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterGetMoreRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterDeleteRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::OpCounterCdmRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkNumRequestRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkBytesOutDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::NetworkBytesInDataMetricThresholdView(v) => v.serialize(serializer),
-            Self::DataMetricThresholdView(v) => v.serialize(serializer),
+            Self::AvgWriteExecutionTimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_AVG_WRITE_EXECUTION_TIME"])),
+                )
+            }
+            Self::TimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_AVG_READ_EXECUTION_TIME"])),
+                )
+            }
+            Self::TotalWriteUnitsRpuMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_TOTAL_WRITE_UNITS"])),
+                )
+            }
+            Self::RpuMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_TOTAL_READ_UNITS"])),
+                )
+            }
+            Self::OpCounterUpdateRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_UPDATE"])),
+                )
+            }
+            Self::OpCounterQueryRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_QUERY"])),
+                )
+            }
+            Self::OpCounterInsertRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_INSERT"])),
+                )
+            }
+            Self::OpCounterGetMoreRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_GETMORE"])),
+                )
+            }
+            Self::OpCounterDeleteRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_DELETE"])),
+                )
+            }
+            Self::OpCounterCdmRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_OPCOUNTER_CMD"])),
+                )
+            }
+            Self::NetworkNumRequestRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_NETWORK_NUM_REQUESTS"])),
+                )
+            }
+            Self::NetworkBytesOutDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_NETWORK_BYTES_OUT"])),
+                )
+            }
+            Self::NetworkBytesInDataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_NETWORK_BYTES_IN"])),
+                )
+            }
+            Self::DataMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_DATA_SIZE_TOTAL"])),
+                )
+            }
             Self::ConnectionPercentageRawMetricThresholdView(v) => {
-                v.serialize(serializer)
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_CONNECTIONS_PERCENT"])),
+                )
             }
-            Self::RawMetricThresholdView(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::RawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["SERVERLESS_CONNECTIONS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ServerlessMetricThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ServerlessMetricThreshold {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some("SERVERLESS_AVG_COMMAND_EXECUTION_TIME") => {
                     Self::AvgCommandExecutionTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_AVG_WRITE_EXECUTION_TIME") => {
                     Self::AvgWriteExecutionTimeMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_AVG_READ_EXECUTION_TIME") => {
-                    Self::TimeMetricThresholdView(crate::codec::decode(value)?)
+                    Self::TimeMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("SERVERLESS_TOTAL_WRITE_UNITS") => {
                     Self::TotalWriteUnitsRpuMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_TOTAL_READ_UNITS") => {
-                    Self::RpuMetricThresholdView(crate::codec::decode(value)?)
+                    Self::RpuMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("SERVERLESS_OPCOUNTER_UPDATE") => {
                     Self::OpCounterUpdateRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_OPCOUNTER_QUERY") => {
                     Self::OpCounterQueryRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_OPCOUNTER_INSERT") => {
                     Self::OpCounterInsertRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_OPCOUNTER_GETMORE") => {
                     Self::OpCounterGetMoreRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_OPCOUNTER_DELETE") => {
                     Self::OpCounterDeleteRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_OPCOUNTER_CMD") => {
                     Self::OpCounterCdmRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_NETWORK_NUM_REQUESTS") => {
                     Self::NetworkNumRequestRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_NETWORK_BYTES_OUT") => {
                     Self::NetworkBytesOutDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_NETWORK_BYTES_IN") => {
                     Self::NetworkBytesInDataMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_DATA_SIZE_TOTAL") => {
-                    Self::DataMetricThresholdView(crate::codec::decode(value)?)
+                    Self::DataMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("SERVERLESS_CONNECTIONS_PERCENT") => {
                     Self::ConnectionPercentageRawMetricThresholdView(
-                        crate::codec::decode(value)?,
+                        crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("SERVERLESS_CONNECTIONS") => {
-                    Self::RawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::RawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ServerlessMetricThreshold);
 impl From<ServerlessAvgCommandExecutionTimeMetricThresholdView>
 for ServerlessMetricThreshold {
     fn from(value: ServerlessAvgCommandExecutionTimeMetricThresholdView) -> Self {

@@ -2,45 +2,29 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BaseCloudProviderInstanceSize;
 /// Group of cloud provider settings that configure the provisioned MongoDB serverless instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.
-    #[serde(rename = "backingProviderName")]
     pub backing_provider_name: ServerlessProviderSettingsBackingProviderName,
     /// Storage capacity of instance data volumes expressed in gigabytes. This value is not configurable for Serverless or effectively Flex clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveDiskSizeGBLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_disk_size_gb_limit: Option<i32>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveInstanceSizeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_instance_size_name: Option<BaseCloudProviderInstanceSize>,
     /// Cloud service provider on which MongoDB Cloud effectively provisioned the serverless instance.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_provider_name: Option<String>,
     /// Human-readable label that identifies the cloud service provider.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<ServerlessProviderSettingsProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB serverless instance. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
-    #[serde(rename = "regionName")]
     pub region_name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ServerlessProviderSettings {
     /// A value with the required fields set and every optional one `None`.
@@ -55,9 +39,54 @@ impl ServerlessProviderSettings {
             effective_provider_name: None,
             provider_name: None,
             region_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for ServerlessProviderSettings {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "backingProviderName" => Some(0),
+                "effectiveDiskSizeGBLimit" => Some(1),
+                "effectiveInstanceSizeName" => Some(2),
+                "effectiveProviderName" => Some(3),
+                "providerName" => Some(4),
+                "regionName" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            backing_provider_name: f.required(0, "backingProviderName"),
+            effective_disk_size_gb_limit: f.optional(1, "effectiveDiskSizeGBLimit"),
+            effective_instance_size_name: f.optional(2, "effectiveInstanceSizeName"),
+            effective_provider_name: f.optional(3, "effectiveProviderName"),
+            provider_name: f.optional(4, "providerName"),
+            region_name: f.required(5, "regionName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServerlessProviderSettings {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("backingProviderName", &self.backing_provider_name)?;
+        w.optional("effectiveDiskSizeGBLimit", &self.effective_disk_size_gb_limit)?;
+        w.optional("effectiveInstanceSizeName", &self.effective_instance_size_name)?;
+        w.optional("effectiveProviderName", &self.effective_provider_name)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.required("regionName", &self.region_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServerlessProviderSettings);
 impl crate::validation::Validate for ServerlessProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -65,23 +94,24 @@ impl crate::validation::Validate for ServerlessProviderSettings {
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "effectiveDiskSizeGBLimit",
             &self.effective_disk_size_gb_limit,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "effectiveInstanceSizeName",
             &self.effective_instance_size_name,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "effectiveProviderName",
             &self.effective_provider_name,
             &crate::validation::Rules::NONE,
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.

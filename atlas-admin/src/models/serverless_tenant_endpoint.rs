@@ -2,29 +2,33 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ServerlessAwsTenantEndpoint, ServerlessAzureTenantEndpoint};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerlessTenantEndpoint {
     Aws(ServerlessAwsTenantEndpoint),
     Azure(ServerlessAzureTenantEndpoint),
 }
-impl Serialize for ServerlessTenantEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ServerlessTenantEndpoint {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Aws(Default::default())
+    }
+}
+impl ::serde::Serialize for ServerlessTenantEndpoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Aws(v) => v.serialize(serializer),
-            Self::Azure(v) => v.serialize(serializer),
+            Self::Aws(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Azure(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ServerlessTenantEndpoint {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         crate::codec::decode_untagged(
             value,
-            "ServerlessTenantEndpoint",
             &[
                 crate::codec::Candidate {
                     known: &[
@@ -51,7 +55,9 @@ impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Aws),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Aws)
+                    },
                 },
                 crate::codec::Candidate {
                     known: &[
@@ -80,12 +86,15 @@ impl<'de> Deserialize<'de> for ServerlessTenantEndpoint {
                             ],
                         ),
                     ],
-                    decode: |value| ::serde_json::from_value(value).map(Self::Azure),
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Azure)
+                    },
                 },
             ],
         )
     }
 }
+crate::codec::deserialize_via_json!(ServerlessTenantEndpoint);
 impl crate::validation::Validate for ServerlessTenantEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {

@@ -2,56 +2,76 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAccountIpAccessListEntry {
     /// Range of network addresses in the access list for the Service Account. This parameter requires the range to be expressed in Classless Inter-Domain Routing (CIDR) notation of Internet Protocol version 4 or version 6 addresses. You can set a value for this parameter or `ipAddress`, but not for both in the same request.
-    #[serde(
-        rename = "cidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cidr_block: Option<Option<String>>,
     /// Date MongoDB Cloud added the entry was added to the Access List. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Network address in the access list for the Service Account. This parameter requires the address to be expressed as one Internet Protocol version 4 or version 6 address. You can set a value for this parameter or `cidrBlock`, but not for both in the same request.
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub ip_address: Option<Option<String>>,
     /// Network address that issued the most recent request to the API. This parameter requires the address to be expressed as one Internet Protocol version 4 or version 6 address. The resource returns this parameter after this IP address makes at least one request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUsedAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub last_used_address: Option<Option<String>>,
     /// Date when MongoDB Cloud received the most recent request that originated from this Internet Protocol version 4 or version 6 address. The resource returns this parameter when at least one request originates from this IP address. MongoDB Cloud updates this parameter each time a client accesses the permitted resource, with a delay of up to 5 minutes. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUsedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub last_used_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// The number of requests that has originated from this network address.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "requestCount", default, skip_serializing_if = "Option::is_none")]
     pub request_count: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ServiceAccountIpAccessListEntry {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "cidrBlock" => Some(0),
+                "createdAt" => Some(1),
+                "ipAddress" => Some(2),
+                "lastUsedAddress" => Some(3),
+                "lastUsedAt" => Some(4),
+                "requestCount" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cidr_block: f.nullable(0, "cidrBlock"),
+            created_at: f.optional(1, "createdAt"),
+            ip_address: f.nullable(2, "ipAddress"),
+            last_used_address: f.nullable(3, "lastUsedAddress"),
+            last_used_at: f.nullable(4, "lastUsedAt"),
+            request_count: f.optional(5, "requestCount"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServiceAccountIpAccessListEntry {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("cidrBlock", &self.cidr_block)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.nullable("ipAddress", &self.ip_address)?;
+        w.nullable("lastUsedAddress", &self.last_used_address)?;
+        w.nullable("lastUsedAt", &self.last_used_at)?;
+        w.optional("requestCount", &self.request_count)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServiceAccountIpAccessListEntry);
 impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -63,14 +83,27 @@ impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
             ..crate::validation::Rules::NONE
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.field(
+        v.read_only_field(
             "lastUsedAddress",
             &self.last_used_address,
             &crate::validation::Rules::NONE,
         );
-        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
-        v.field("requestCount", &self.request_count, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "lastUsedAt",
+            &self.last_used_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "requestCount",
+            &self.request_count,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }

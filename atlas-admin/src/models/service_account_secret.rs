@@ -2,61 +2,118 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceAccountSecret {
     /// The date that the secret was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date for the expiration of the secret. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the secret.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// The last time the secret was used. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUsedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub last_used_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// The masked Service Account secret.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "maskedSecretValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub masked_secret_value: Option<String>,
     /// The secret for the Service Account. It will be returned only the first time after creation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for ServiceAccountSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ServiceAccountSecret")
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("id", &self.id)
+            .field("last_used_at", &self.last_used_at)
+            .field("masked_secret_value", &self.masked_secret_value)
+            .field("secret", &self.secret.as_ref().map(|_| crate::codec::Redacted))
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for ServiceAccountSecret {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "createdAt" => Some(0),
+                "expiresAt" => Some(1),
+                "id" => Some(2),
+                "lastUsedAt" => Some(3),
+                "maskedSecretValue" => Some(4),
+                "secret" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created_at: f.required_option(0, "createdAt", true),
+            expires_at: f.required_option(1, "expiresAt", true),
+            id: f.required_option(2, "id", true),
+            last_used_at: f.nullable(3, "lastUsedAt"),
+            masked_secret_value: f.optional(4, "maskedSecretValue"),
+            secret: f.optional(5, "secret"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServiceAccountSecret {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("createdAt", &self.created_at, true)?;
+        w.required_option("expiresAt", &self.expires_at, true)?;
+        w.required_option("id", &self.id, true)?;
+        w.nullable("lastUsedAt", &self.last_used_at)?;
+        w.optional("maskedSecretValue", &self.masked_secret_value)?;
+        w.optional("secret", &self.secret)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServiceAccountSecret);
 impl crate::validation::Validate for ServiceAccountSecret {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("expiresAt", &self.expires_at, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("lastUsedAt", &self.last_used_at, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
+            "expiresAt",
+            &self.expires_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "lastUsedAt",
+            &self.last_used_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "maskedSecretValue",
             &self.masked_secret_value,
             &crate::validation::Rules::NONE,
         );
-        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["secret"]);
     }
 }

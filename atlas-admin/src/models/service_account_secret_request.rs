@@ -2,19 +2,52 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAccountSecretRequest {
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
-    #[serde(rename = "secretExpiresAfterHours")]
     pub secret_expires_after_hours: i32,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ServiceAccountSecretRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(secret_expires_after_hours: i32) -> Self {
-        Self { secret_expires_after_hours }
+        Self {
+            secret_expires_after_hours,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ServiceAccountSecretRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "secretExpiresAfterHours" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            secret_expires_after_hours: f.required(0, "secretExpiresAfterHours"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ServiceAccountSecretRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("secretExpiresAfterHours", &self.secret_expires_after_hours)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ServiceAccountSecretRequest);
 impl crate::validation::Validate for ServiceAccountSecretRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SECRET_EXPIRES_AFTER_HOURS: crate::validation::Rules = crate::validation::Rules {
@@ -27,5 +60,6 @@ impl crate::validation::Validate for ServiceAccountSecretRequest {
             &self.secret_expires_after_hours,
             &SECRET_EXPIRES_AFTER_HOURS,
         );
+        v.extra(&self.extra, &[]);
     }
 }

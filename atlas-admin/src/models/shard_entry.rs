@@ -2,37 +2,71 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ShardKeys;
 /// Sharding configuration for a collection to be sharded on the destination cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShardEntry {
     /// Human-readable label that identifies the collection to be sharded on the destination cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// Human-readable label that identifies the database that contains the collection to be sharded on the destination cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "shardCollection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shard_collection: Option<ShardKeys>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ShardEntry {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "collection" => Some(0),
+                "database" => Some(1),
+                "shardCollection" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection: f.required_option(0, "collection", false),
+            database: f.required_option(1, "database", false),
+            shard_collection: f.required_option(2, "shardCollection", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ShardEntry {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("collection", &self.collection, true)?;
+        w.required_option("database", &self.database, true)?;
+        w.required_option("shardCollection", &self.shard_collection, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ShardEntry);
 impl crate::validation::Validate for ShardEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.write_only_required("collection", self.collection.is_some());
         v.field("database", &self.database, &crate::validation::Rules::NONE);
+        v.write_only_required("database", self.database.is_some());
         v.field(
             "shardCollection",
             &self.shard_collection,
             &crate::validation::Rules::NONE,
         );
+        v.write_only_required("shardCollection", self.shard_collection.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

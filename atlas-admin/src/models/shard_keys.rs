@@ -2,16 +2,46 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Document that configures the shard key on the destination cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShardKeys {
     /// List of fields to use for the shard key.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ShardKeys {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "key" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            key: f.required_option(0, "key", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ShardKeys {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("key", &self.key, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ShardKeys);
 impl crate::validation::Validate for ShardKeys {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
@@ -19,5 +49,7 @@ impl crate::validation::Validate for ShardKeys {
             ..crate::validation::Rules::NONE
         };
         v.field("key", &self.key, &KEY);
+        v.write_only_required("key", self.key.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,30 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ShardEntry;
 /// Document that configures sharding on the destination cluster when migrating from a replica set source to a sharded cluster destination on MongoDB 6.0 or higher. If you don't wish to shard any collections on the destination cluster, leave this empty.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShardingRequest {
     /// Flag that lets the migration create supporting indexes for the shard keys, if none exists, as the destination cluster also needs compatible indexes for the specified shard keys.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "createSupportingIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_supporting_indexes: Option<bool>,
     /// List of shard configurations to shard destination collections. Atlas shards only those collections that you include in the sharding entries array.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "shardingEntries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sharding_entries: Option<Vec<ShardEntry>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for ShardingRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "createSupportingIndexes" => Some(0),
+                "shardingEntries" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            create_supporting_indexes: f
+                .required_option(0, "createSupportingIndexes", false),
+            sharding_entries: f.required_option(1, "shardingEntries", false),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ShardingRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option(
+            "createSupportingIndexes",
+            &self.create_supporting_indexes,
+            true,
+        )?;
+        w.required_option("shardingEntries", &self.sharding_entries, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ShardingRequest);
 impl crate::validation::Validate for ShardingRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SHARDING_ENTRIES: crate::validation::Rules = crate::validation::Rules {
@@ -37,6 +66,12 @@ impl crate::validation::Validate for ShardingRequest {
             &self.create_supporting_indexes,
             &crate::validation::Rules::NONE,
         );
+        v.write_only_required(
+            "createSupportingIndexes",
+            self.create_supporting_indexes.is_some(),
+        );
         v.field("shardingEntries", &self.sharding_entries, &SHARDING_ENTRIES);
+        v.write_only_required("shardingEntries", self.sharding_entries.is_some());
+        v.extra(&self.extra, &[]);
     }
 }

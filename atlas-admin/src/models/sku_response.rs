@@ -2,23 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkuResponse {
     /// Human-readable short summary of what this SKU represents.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique string that identifies the SKU.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SkuResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "description" => Some(0),
+                "id" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            description: f.optional(0, "description"),
+            id: f.optional(1, "id"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SkuResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("description", &self.description)?;
+        w.optional("id", &self.id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SkuResponse);
 impl crate::validation::Validate for SkuResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "description",
+            &self.description,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

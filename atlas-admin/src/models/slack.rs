@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one Slack account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Slack {
     /// Key that allows MongoDB Cloud to access your Slack account.
     ///
@@ -15,24 +14,18 @@ pub struct Slack {
     /// * Query the alert for the notification through the Atlas Administration API.
     ///
     /// **IMPORTANT**: Slack integrations now use the OAuth2 verification method and must  be initially configured, or updated from a legacy integration, through the Atlas  third-party service integrations page. Legacy tokens will soon no longer be  supported.
-    #[serde(rename = "apiToken")]
     pub api_token: String,
     /// Name of the Slack channel to which MongoDB Cloud sends alert notifications.
-    #[serde(rename = "channelName")]
     pub channel_name: Option<String>,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Human-readable label that identifies your Slack team. Set this parameter when you configure a legacy Slack integration.
-    #[serde(rename = "teamName", default, skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SlackType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Slack {
     /// A value with the required fields set and every optional one `None`.
@@ -43,9 +36,63 @@ impl Slack {
             id: None,
             team_name: None,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for Slack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Slack")
+            .field("api_token", &crate::codec::Redacted)
+            .field("channel_name", &self.channel_name)
+            .field("id", &self.id)
+            .field("team_name", &self.team_name)
+            .field("type_", &self.type_)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Slack {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "apiToken" => Some(0),
+                "channelName" => Some(1),
+                "id" => Some(2),
+                "teamName" => Some(3),
+                "type" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_token: f.required(0, "apiToken"),
+            channel_name: f.required_option(1, "channelName", true),
+            id: f.nullable(2, "id"),
+            team_name: f.optional(3, "teamName"),
+            type_: f.optional(4, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Slack {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("apiToken", &self.api_token)?;
+        w.required_option("channelName", &self.channel_name, false)?;
+        w.nullable("id", &self.id)?;
+        w.optional("teamName", &self.team_name)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Slack);
 impl crate::validation::Validate for Slack {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CHANNEL_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -58,6 +105,7 @@ impl crate::validation::Validate for Slack {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["apiToken"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

@@ -2,28 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// SMS notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// Mobile phone number to which MongoDB Cloud sends alert notifications. The resource requires this parameter when `"notifications.[n].typeName" : "SMS"`.
-    #[serde(rename = "mobileNumber", default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: SmsNotificationTypeName,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SmsNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -34,9 +31,51 @@ impl SmsNotification {
             mobile_number: None,
             notifier_id: None,
             type_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for SmsNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "intervalMin" => Some(1),
+                "mobileNumber" => Some(2),
+                "notifierId" => Some(3),
+                "typeName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            interval_min: f.optional(1, "intervalMin"),
+            mobile_number: f.optional(2, "mobileNumber"),
+            notifier_id: f.optional(3, "notifierId"),
+            type_name: f.required(4, "typeName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SmsNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("mobileNumber", &self.mobile_number)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.required("typeName", &self.type_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SmsNotification);
 impl crate::validation::Validate for SmsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -48,6 +87,7 @@ impl crate::validation::Validate for SmsNotification {
         v.field("mobileNumber", &self.mobile_number, &crate::validation::Rules::NONE);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

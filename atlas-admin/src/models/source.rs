@@ -2,48 +2,31 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Document that describes the source of the migration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Source {
     /// Path to the CA certificate that signed SSL certificates use to authenticate to the source cluster.
-    #[serde(
-        rename = "caCertificatePath",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub ca_certificate_path: Option<Option<String>>,
     /// Label that identifies the source cluster name.
-    #[serde(rename = "clusterName")]
     pub cluster_name: String,
     /// Unique 24-hexadecimal digit string that identifies the source project.
-    #[serde(rename = "groupId")]
     pub group_id: ObjectId,
     /// Flag that indicates whether MongoDB Automation manages authentication to the source cluster. If true, do not provide values for username and password.
-    #[serde(rename = "managedAuthentication")]
     pub managed_authentication: bool,
     /// Password that authenticates the username to the source cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub password: Option<Option<String>>,
     /// Flag that indicates whether you have SSL enabled.
     pub ssl: bool,
     /// Label that identifies the SCRAM-SHA user that connects to the source cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub username: Option<Option<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Source {
     /// A value with the required fields set and every optional one `None`.
@@ -61,9 +44,77 @@ impl Source {
             password: None,
             ssl,
             username: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Source")
+            .field("ca_certificate_path", &self.ca_certificate_path)
+            .field("cluster_name", &self.cluster_name)
+            .field("group_id", &self.group_id)
+            .field("managed_authentication", &self.managed_authentication)
+            .field(
+                "password",
+                &self
+                    .password
+                    .as_ref()
+                    .map(|v| v.as_ref().map(|_| crate::codec::Redacted)),
+            )
+            .field("ssl", &self.ssl)
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Source {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "caCertificatePath" => Some(0),
+                "clusterName" => Some(1),
+                "groupId" => Some(2),
+                "managedAuthentication" => Some(3),
+                "password" => Some(4),
+                "ssl" => Some(5),
+                "username" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ca_certificate_path: f.nullable(0, "caCertificatePath"),
+            cluster_name: f.required(1, "clusterName"),
+            group_id: f.required(2, "groupId"),
+            managed_authentication: f.required(3, "managedAuthentication"),
+            password: f.nullable(4, "password"),
+            ssl: f.required(5, "ssl"),
+            username: f.nullable(6, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Source {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.nullable("caCertificatePath", &self.ca_certificate_path)?;
+        w.required("clusterName", &self.cluster_name)?;
+        w.required("groupId", &self.group_id)?;
+        w.required("managedAuthentication", &self.managed_authentication)?;
+        w.nullable("password", &self.password)?;
+        w.required("ssl", &self.ssl)?;
+        w.nullable("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Source);
 impl crate::validation::Validate for Source {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
@@ -85,5 +136,6 @@ impl crate::validation::Validate for Source {
         v.field("password", &self.password, &crate::validation::Rules::NONE);
         v.field("ssl", &self.ssl, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["password"]);
     }
 }

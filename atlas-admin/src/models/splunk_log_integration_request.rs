@@ -2,23 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::LogIntegrationRequestLogTypesItem;
 /// Request schema for creating or updating a Splunk log export integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: SplunkLogIntegrationRequestType,
     /// HTTP Event Collector (HEC) token for authentication.
-    #[serde(rename = "hecToken")]
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
-    #[serde(rename = "hecUrl")]
     pub hec_url: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SplunkLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +31,59 @@ impl SplunkLogIntegrationRequest {
             type_,
             hec_token,
             hec_url,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for SplunkLogIntegrationRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SplunkLogIntegrationRequest")
+            .field("log_types", &self.log_types)
+            .field("type_", &self.type_)
+            .field("hec_token", &crate::codec::Redacted)
+            .field("hec_url", &self.hec_url)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for SplunkLogIntegrationRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "logTypes" => Some(0),
+                "type" => Some(1),
+                "hecToken" => Some(2),
+                "hecUrl" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            log_types: f.required(0, "logTypes"),
+            type_: f.required(1, "type"),
+            hec_token: f.required(2, "hecToken"),
+            hec_url: f.required(3, "hecUrl"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SplunkLogIntegrationRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("hecToken", &self.hec_token)?;
+        w.required("hecUrl", &self.hec_url)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SplunkLogIntegrationRequest);
 impl crate::validation::Validate for SplunkLogIntegrationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -47,6 +95,7 @@ impl crate::validation::Validate for SplunkLogIntegrationRequest {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("hecToken", &self.hec_token, &crate::validation::Rules::NONE);
         v.field("hecUrl", &self.hec_url, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["hecToken"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

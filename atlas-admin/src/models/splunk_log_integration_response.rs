@@ -2,25 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::LogIntegrationResponseLogTypesItem;
 /// Details to integrate Splunk log export with one Atlas project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SplunkLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    #[serde(rename = "logTypes")]
     pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    #[serde(rename = "type")]
     pub type_: SplunkLogIntegrationResponseType,
     /// HTTP Event Collector (HEC) token for authentication.
-    #[serde(rename = "hecToken")]
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
-    #[serde(rename = "hecUrl")]
     pub hec_url: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SplunkLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -37,9 +35,63 @@ impl SplunkLogIntegrationResponse {
             type_,
             hec_token,
             hec_url,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for SplunkLogIntegrationResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SplunkLogIntegrationResponse")
+            .field("id", &self.id)
+            .field("log_types", &self.log_types)
+            .field("type_", &self.type_)
+            .field("hec_token", &crate::codec::Redacted)
+            .field("hec_url", &self.hec_url)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for SplunkLogIntegrationResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "id" => Some(0),
+                "logTypes" => Some(1),
+                "type" => Some(2),
+                "hecToken" => Some(3),
+                "hecUrl" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required(0, "id"),
+            log_types: f.required(1, "logTypes"),
+            type_: f.required(2, "type"),
+            hec_token: f.required(3, "hecToken"),
+            hec_url: f.required(4, "hecUrl"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SplunkLogIntegrationResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("id", &self.id)?;
+        w.required("logTypes", &self.log_types)?;
+        w.required("type", &self.type_)?;
+        w.required("hecToken", &self.hec_token)?;
+        w.required("hecUrl", &self.hec_url)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SplunkLogIntegrationResponse);
 impl crate::validation::Validate for SplunkLogIntegrationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
@@ -52,6 +104,7 @@ impl crate::validation::Validate for SplunkLogIntegrationResponse {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("hecToken", &self.hec_token, &crate::validation::Rules::NONE);
         v.field("hecUrl", &self.hec_url, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["hecToken"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.

@@ -2,26 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlInterfaceStatusResponse {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
     pub status: SqlInterfaceStatusResponseStatus,
     /// Whether the cluster tier and type support SQL Interface.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported: Option<bool>,
     /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "unsupportedReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub unsupported_reason: Option<Option<SqlInterfaceStatusResponseUnsupportedReason>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SqlInterfaceStatusResponse {
     /// A value with the required fields set and every optional one `None`.
@@ -30,18 +25,55 @@ impl SqlInterfaceStatusResponse {
             status,
             supported: None,
             unsupported_reason: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for SqlInterfaceStatusResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "status" => Some(0),
+                "supported" => Some(1),
+                "unsupportedReason" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            status: f.required(0, "status"),
+            supported: f.optional(1, "supported"),
+            unsupported_reason: f.nullable(2, "unsupportedReason"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SqlInterfaceStatusResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("status", &self.status)?;
+        w.optional("supported", &self.supported)?;
+        w.nullable("unsupportedReason", &self.unsupported_reason)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SqlInterfaceStatusResponse);
 impl crate::validation::Validate for SqlInterfaceStatusResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("supported", &self.supported, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("supported", &self.supported, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "unsupportedReason",
             &self.unsupported_reason,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.

@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// State reason of the Job. This is set when the job state is "Failed".
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateReason {
     /// Error code relating to state.
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Message describing error or state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StateReason {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "errorCode" => Some(0),
+                "message" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            error_code: f.optional(0, "errorCode"),
+            message: f.optional(1, "message"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StateReason {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("errorCode", &self.error_code)?;
+        w.optional("message", &self.message)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StateReason);
 impl crate::validation::Validate for StateReason {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
         v.field("message", &self.message, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,90 +2,72 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, Raw, StreamProcessorEventTypeViewForNdsGroup};
 /// Stream Processor event identifies different activities about a stream processor in Atlas Streams.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamProcessorEventViewForNdsGroup {
     /// Date and time when this event occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(rename = "eventTypeName")]
     pub event_type_name: StreamProcessorEventTypeViewForNdsGroup,
     /// Tier the stream processor scaled from.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "fromTier", default, skip_serializing_if = "Option::is_none")]
     pub from_tier: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// Unique 24-hexadecimal digit string that identifies the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Name of the stream processing workspace associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Username of the user who modified the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "modifiedBy", default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization to which these events apply.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<ObjectId>,
     /// Error message linked to the stream processor associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "processorErrorMsg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub processor_error_msg: Option<String>,
     /// Name of the stream processor associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processorName", default, skip_serializing_if = "Option::is_none")]
     pub processor_name: Option<String>,
     /// State of the stream processor associated with the event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "processorState", default, skip_serializing_if = "Option::is_none")]
     pub processor_state: Option<String>,
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<Raw>,
     /// Reason for the autoscale event.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Cloud provider region in which the stream processor is running.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Tier the stream processor scaled to.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "toTier", default, skip_serializing_if = "Option::is_none")]
     pub to_tier: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamProcessorEventViewForNdsGroup {
     /// A value with the required fields set and every optional one `None`.
@@ -107,34 +89,122 @@ impl StreamProcessorEventViewForNdsGroup {
             reason: None,
             region: None,
             to_tier: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamProcessorEventViewForNdsGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            16usize,
+            |key| match key {
+                "created" => Some(0),
+                "eventTypeName" => Some(1),
+                "fromTier" => Some(2),
+                "groupId" => Some(3),
+                "id" => Some(4),
+                "instanceName" => Some(5),
+                "links" => Some(6),
+                "modifiedBy" => Some(7),
+                "orgId" => Some(8),
+                "processorErrorMsg" => Some(9),
+                "processorName" => Some(10),
+                "processorState" => Some(11),
+                "raw" => Some(12),
+                "reason" => Some(13),
+                "region" => Some(14),
+                "toTier" => Some(15),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            created: f.required_option(0, "created", true),
+            event_type_name: f.required(1, "eventTypeName"),
+            from_tier: f.optional(2, "fromTier"),
+            group_id: f.optional(3, "groupId"),
+            id: f.required_option(4, "id", true),
+            instance_name: f.optional(5, "instanceName"),
+            links: f.optional(6, "links"),
+            modified_by: f.optional(7, "modifiedBy"),
+            org_id: f.optional(8, "orgId"),
+            processor_error_msg: f.optional(9, "processorErrorMsg"),
+            processor_name: f.optional(10, "processorName"),
+            processor_state: f.optional(11, "processorState"),
+            raw: f.optional(12, "raw"),
+            reason: f.optional(13, "reason"),
+            region: f.optional(14, "region"),
+            to_tier: f.optional(15, "toTier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamProcessorEventViewForNdsGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("created", &self.created, true)?;
+        w.required("eventTypeName", &self.event_type_name)?;
+        w.optional("fromTier", &self.from_tier)?;
+        w.optional("groupId", &self.group_id)?;
+        w.required_option("id", &self.id, true)?;
+        w.optional("instanceName", &self.instance_name)?;
+        w.optional("links", &self.links)?;
+        w.optional("modifiedBy", &self.modified_by)?;
+        w.optional("orgId", &self.org_id)?;
+        w.optional("processorErrorMsg", &self.processor_error_msg)?;
+        w.optional("processorName", &self.processor_name)?;
+        w.optional("processorState", &self.processor_state)?;
+        w.optional("raw", &self.raw)?;
+        w.optional("reason", &self.reason)?;
+        w.optional("region", &self.region)?;
+        w.optional("toTier", &self.to_tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamProcessorEventViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.field("fromTier", &self.from_tier, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("modifiedBy", &self.modified_by, &crate::validation::Rules::NONE);
-        v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("fromTier", &self.from_tier, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "instanceName",
+            &self.instance_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "modifiedBy",
+            &self.modified_by,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "processorErrorMsg",
             &self.processor_error_msg,
             &crate::validation::Rules::NONE,
         );
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
+            "processorName",
+            &self.processor_name,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field(
             "processorState",
             &self.processor_state,
             &crate::validation::Rules::NONE,
         );
-        v.field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.field("reason", &self.reason, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("toTier", &self.to_tier, &crate::validation::Rules::NONE);
+        v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
+        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
+        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
+        v.read_only_field("toTier", &self.to_tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

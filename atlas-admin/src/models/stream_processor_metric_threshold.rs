@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     DlqRawMetricThresholdView, KafkaRawMetricThresholdView, RawMetricThresholdView,
     TimeMetricThresholdView,
@@ -25,41 +24,83 @@ impl StreamProcessorMetricThreshold {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "metricName";
 }
-impl Serialize for StreamProcessorMetricThreshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for StreamProcessorMetricThreshold {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for StreamProcessorMetricThreshold {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::KafkaRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::TimeMetricThresholdView(v) => v.serialize(serializer),
-            Self::DlqRawMetricThresholdView(v) => v.serialize(serializer),
-            Self::RawMetricThresholdView(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::KafkaRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["STREAM_PROCESSOR_KAFKA_LAG"])),
+                )
+            }
+            Self::TimeMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["STREAM_PROCESSOR_CHANGE_STREAM_LAG"])),
+                )
+            }
+            Self::DlqRawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["STREAM_PROCESSOR_DLQ_MESSAGE_COUNT"])),
+                )
+            }
+            Self::RawMetricThresholdView(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("metricName", &["STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for StreamProcessorMetricThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for StreamProcessorMetricThreshold {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "metricName") {
                 Some("STREAM_PROCESSOR_KAFKA_LAG") => {
-                    Self::KafkaRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::KafkaRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("STREAM_PROCESSOR_CHANGE_STREAM_LAG") => {
-                    Self::TimeMetricThresholdView(crate::codec::decode(value)?)
+                    Self::TimeMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("STREAM_PROCESSOR_DLQ_MESSAGE_COUNT") => {
-                    Self::DlqRawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::DlqRawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT") => {
-                    Self::RawMetricThresholdView(crate::codec::decode(value)?)
+                    Self::RawMetricThresholdView(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(StreamProcessorMetricThreshold);
 impl From<KafkaRawMetricThresholdView> for StreamProcessorMetricThreshold {
     fn from(value: KafkaRawMetricThresholdView) -> Self {
         Self::KafkaRawMetricThresholdView(value)

@@ -2,60 +2,96 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DbRoleToExecute, Link, StreamsConnectionState, StreamsConnectionType};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsClusterConnection {
     /// Unique identifier of the connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The connection region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsConnectionType>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
-    #[serde(
-        rename = "clusterGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub cluster_group_id: Option<Option<String>>,
     /// Name of the cluster configured for this connection.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    #[serde(
-        rename = "dbRoleToExecute",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub db_role_to_execute: Option<Option<DbRoleToExecute>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsClusterConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "id" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "region" => Some(3),
+                "state" => Some(4),
+                "type" => Some(5),
+                "clusterGroupId" => Some(6),
+                "clusterName" => Some(7),
+                "dbRoleToExecute" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            region: f.optional(3, "region"),
+            state: f.optional(4, "state"),
+            type_: f.optional(5, "type"),
+            cluster_group_id: f.nullable(6, "clusterGroupId"),
+            cluster_name: f.optional(7, "clusterName"),
+            db_role_to_execute: f.nullable(8, "dbRoleToExecute"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsClusterConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("region", &self.region)?;
+        w.optional("state", &self.state)?;
+        w.optional("type", &self.type_)?;
+        w.nullable("clusterGroupId", &self.cluster_group_id)?;
+        w.optional("clusterName", &self.cluster_name)?;
+        w.nullable("dbRoleToExecute", &self.db_role_to_execute)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsClusterConnection);
 impl crate::validation::Validate for StreamsClusterConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field(
             "clusterGroupId",
@@ -68,5 +104,6 @@ impl crate::validation::Validate for StreamsClusterConnection {
             &self.db_role_to_execute,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

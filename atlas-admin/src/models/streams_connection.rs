@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     StreamsAwsKinesisDataStreamsConnection, StreamsAwsLambdaConnection,
     StreamsAzureBlobStorageConnection, StreamsClusterConnection,
@@ -39,51 +38,117 @@ impl StreamsConnection {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for StreamsConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for StreamsConnection {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for StreamsConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Sample(v) => v.serialize(serializer),
-            Self::Cluster(v) => v.serialize(serializer),
-            Self::Kafka(v) => v.serialize(serializer),
-            Self::Https(v) => v.serialize(serializer),
-            Self::AwsLambda(v) => v.serialize(serializer),
-            Self::S3(v) => v.serialize(serializer),
-            Self::AwsKinesisDataStreams(v) => v.serialize(serializer),
-            Self::SchemaRegistry(v) => v.serialize(serializer),
-            Self::AzureBlobStorage(v) => v.serialize(serializer),
-            Self::GcpPubSub(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Sample(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["Sample"])),
+                )
+            }
+            Self::Cluster(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["Cluster"])),
+                )
+            }
+            Self::Kafka(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["Kafka"])))
+            }
+            Self::Https(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["Https"])))
+            }
+            Self::AwsLambda(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["AWSLambda"])),
+                )
+            }
+            Self::S3(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["S3"])))
+            }
+            Self::AwsKinesisDataStreams(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["AWSKinesisDataStreams"])),
+                )
+            }
+            Self::SchemaRegistry(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["SchemaRegistry"])),
+                )
+            }
+            Self::AzureBlobStorage(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["AzureBlobStorage"])),
+                )
+            }
+            Self::GcpPubSub(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["GCPPubSub"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for StreamsConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for StreamsConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("Sample") => Self::Sample(crate::codec::decode(value)?),
-                Some("Cluster") => Self::Cluster(crate::codec::decode(value)?),
-                Some("Kafka") => Self::Kafka(crate::codec::decode(value)?),
-                Some("Https") => Self::Https(crate::codec::decode(value)?),
-                Some("AWSLambda") => Self::AwsLambda(crate::codec::decode(value)?),
-                Some("S3") => Self::S3(crate::codec::decode(value)?),
+                Some("Sample") => Self::Sample(crate::codec::FromJson::from_json(value)?),
+                Some("Cluster") => {
+                    Self::Cluster(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("Kafka") => Self::Kafka(crate::codec::FromJson::from_json(value)?),
+                Some("Https") => Self::Https(crate::codec::FromJson::from_json(value)?),
+                Some("AWSLambda") => {
+                    Self::AwsLambda(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("S3") => Self::S3(crate::codec::FromJson::from_json(value)?),
                 Some("AWSKinesisDataStreams") => {
-                    Self::AwsKinesisDataStreams(crate::codec::decode(value)?)
+                    Self::AwsKinesisDataStreams(
+                        crate::codec::FromJson::from_json(value)?,
+                    )
                 }
                 Some("SchemaRegistry") => {
-                    Self::SchemaRegistry(crate::codec::decode(value)?)
+                    Self::SchemaRegistry(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("AzureBlobStorage") => {
-                    Self::AzureBlobStorage(crate::codec::decode(value)?)
+                    Self::AzureBlobStorage(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("GCPPubSub") => Self::GcpPubSub(crate::codec::decode(value)?),
+                Some("GCPPubSub") => {
+                    Self::GcpPubSub(crate::codec::FromJson::from_json(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(StreamsConnection);
 impl From<StreamsSampleConnection> for StreamsConnection {
     fn from(value: StreamsSampleConnection) -> Self {
         Self::Sample(value)

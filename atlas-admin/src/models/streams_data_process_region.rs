@@ -2,20 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{BaseStreamsRegion, Link};
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider")]
     pub cloud_provider: StreamsDataProcessRegionCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     pub region: BaseStreamsRegion,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamsDataProcessRegion {
     /// A value with the required fields set and every optional one `None`.
@@ -27,14 +27,51 @@ impl StreamsDataProcessRegion {
             cloud_provider,
             links: None,
             region,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamsDataProcessRegion {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "links" => Some(1),
+                "region" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.required(0, "cloudProvider"),
+            links: f.optional(1, "links"),
+            region: f.required(2, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsDataProcessRegion {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("cloudProvider", &self.cloud_provider)?;
+        w.optional("links", &self.links)?;
+        w.required("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsDataProcessRegion);
 impl crate::validation::Validate for StreamsDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider.

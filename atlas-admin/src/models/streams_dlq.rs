@@ -2,26 +2,62 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Dead letter queue for the stream processor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsDlq {
     /// Name of the collection to use for the DLQ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coll: Option<String>,
     /// Name of the connection to write DLQ messages to. Must be an Atlas connection.
-    #[serde(rename = "connectionName", default, skip_serializing_if = "Option::is_none")]
     pub connection_name: Option<String>,
     /// Name of the database to use for the DLQ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsDlq {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "coll" => Some(0),
+                "connectionName" => Some(1),
+                "db" => Some(2),
+                "links" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            coll: f.optional(0, "coll"),
+            connection_name: f.optional(1, "connectionName"),
+            db: f.optional(2, "db"),
+            links: f.optional(3, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsDlq {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("coll", &self.coll)?;
+        w.optional("connectionName", &self.connection_name)?;
+        w.optional("db", &self.db)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsDlq);
 impl crate::validation::Validate for StreamsDlq {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("coll", &self.coll, &crate::validation::Rules::NONE);
@@ -31,6 +67,7 @@ impl crate::validation::Validate for StreamsDlq {
             &crate::validation::Rules::NONE,
         );
         v.field("db", &self.db, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

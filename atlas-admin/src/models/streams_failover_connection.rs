@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{StreamsFailoverClusterConnection, StreamsFailoverKafkaConnection};
 /// Settings that define a failover connection to an external data store.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,29 +17,49 @@ impl StreamsFailoverConnection {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for StreamsFailoverConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for StreamsFailoverConnection {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for StreamsFailoverConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Cluster(v) => v.serialize(serializer),
-            Self::Kafka(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::Cluster(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["Cluster"])),
+                )
+            }
+            Self::Kafka(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["Kafka"])))
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for StreamsFailoverConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for StreamsFailoverConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("Cluster") => Self::Cluster(crate::codec::decode(value)?),
-                Some("Kafka") => Self::Kafka(crate::codec::decode(value)?),
+                Some("Cluster") => {
+                    Self::Cluster(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("Kafka") => Self::Kafka(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(StreamsFailoverConnection);
 impl From<StreamsFailoverClusterConnection> for StreamsFailoverConnection {
     fn from(value: StreamsFailoverClusterConnection) -> Self {
         Self::Cluster(value)

@@ -2,77 +2,152 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, StreamsAwsConnectionConfig};
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StreamsKafkaAuthentication {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// OIDC client identifier for authentication to the Kafka cluster.
-    #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// OIDC client secret for authentication to the Kafka cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Style of authentication. Can be one of PLAIN, SCRAM-256, SCRAM-512, or OAUTHBEARER.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mechanism: Option<String>,
     /// SASL OAUTHBEARER authentication method. Currently, only OIDC is supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Password of the account to connect to the Kafka cluster.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// SASL OAUTHBEARER extensions parameter for additional OAuth2 configuration.
-    #[serde(
-        rename = "saslOauthbearerExtensions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sasl_oauthbearer_extensions: Option<String>,
     /// OIDC scope parameter defining the access permissions requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// SSL certificate for client authentication to Kafka.
-    #[serde(rename = "sslCertificate", default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// SSL key for client authentication to Kafka.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "sslKey", default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<String>,
     /// Password for the SSL key, if it is password protected.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(rename = "sslKeyPassword", default, skip_serializing_if = "Option::is_none")]
     pub ssl_key_password: Option<String>,
     /// OIDC token endpoint URL for obtaining access tokens.
-    #[serde(
-        rename = "tokenEndpointUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub token_endpoint_url: Option<String>,
     /// Username of the account to connect to the Kafka cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl ::std::fmt::Debug for StreamsKafkaAuthentication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StreamsKafkaAuthentication")
+            .field("aws", &self.aws)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("links", &self.links)
+            .field("mechanism", &self.mechanism)
+            .field("method", &self.method)
+            .field("password", &self.password.as_ref().map(|_| crate::codec::Redacted))
+            .field("sasl_oauthbearer_extensions", &self.sasl_oauthbearer_extensions)
+            .field("scope", &self.scope)
+            .field("ssl_certificate", &self.ssl_certificate)
+            .field("ssl_key", &self.ssl_key.as_ref().map(|_| crate::codec::Redacted))
+            .field(
+                "ssl_key_password",
+                &self.ssl_key_password.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("token_endpoint_url", &self.token_endpoint_url)
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for StreamsKafkaAuthentication {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "aws" => Some(0),
+                "clientId" => Some(1),
+                "clientSecret" => Some(2),
+                "links" => Some(3),
+                "mechanism" => Some(4),
+                "method" => Some(5),
+                "password" => Some(6),
+                "saslOauthbearerExtensions" => Some(7),
+                "scope" => Some(8),
+                "sslCertificate" => Some(9),
+                "sslKey" => Some(10),
+                "sslKeyPassword" => Some(11),
+                "tokenEndpointUrl" => Some(12),
+                "username" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            aws: f.optional(0, "aws"),
+            client_id: f.optional(1, "clientId"),
+            client_secret: f.optional(2, "clientSecret"),
+            links: f.optional(3, "links"),
+            mechanism: f.optional(4, "mechanism"),
+            method: f.optional(5, "method"),
+            password: f.optional(6, "password"),
+            sasl_oauthbearer_extensions: f.optional(7, "saslOauthbearerExtensions"),
+            scope: f.optional(8, "scope"),
+            ssl_certificate: f.optional(9, "sslCertificate"),
+            ssl_key: f.optional(10, "sslKey"),
+            ssl_key_password: f.optional(11, "sslKeyPassword"),
+            token_endpoint_url: f.optional(12, "tokenEndpointUrl"),
+            username: f.optional(13, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsKafkaAuthentication {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("aws", &self.aws)?;
+        w.optional("clientId", &self.client_id)?;
+        w.optional("clientSecret", &self.client_secret)?;
+        w.optional("links", &self.links)?;
+        w.optional("mechanism", &self.mechanism)?;
+        w.optional("method", &self.method)?;
+        w.optional("password", &self.password)?;
+        w.optional("saslOauthbearerExtensions", &self.sasl_oauthbearer_extensions)?;
+        w.optional("scope", &self.scope)?;
+        w.optional("sslCertificate", &self.ssl_certificate)?;
+        w.optional("sslKey", &self.ssl_key)?;
+        w.optional("sslKeyPassword", &self.ssl_key_password)?;
+        w.optional("tokenEndpointUrl", &self.token_endpoint_url)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsKafkaAuthentication);
 impl crate::validation::Validate for StreamsKafkaAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("clientSecret", &self.client_secret, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("mechanism", &self.mechanism, &crate::validation::Rules::NONE);
         v.field("method", &self.method, &crate::validation::Rules::NONE);
         v.field("password", &self.password, &crate::validation::Rules::NONE);
@@ -99,5 +174,6 @@ impl crate::validation::Validate for StreamsKafkaAuthentication {
             &crate::validation::Rules::NONE,
         );
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["clientSecret", "password", "sslKey", "sslKeyPassword"]);
     }
 }

@@ -2,61 +2,107 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Link, StreamsConnectionState, StreamsConnectionType, StreamsKafkaAuthentication,
     StreamsKafkaNetworking, StreamsKafkaSecurity,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsKafkaConnection {
     /// Unique identifier of the connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The connection region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsConnectionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.
-    #[serde(
-        rename = "bootstrapServers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bootstrap_servers: Option<String>,
     /// A map of Kafka key-value pairs for optional configuration. This is a flat object, and keys can have '.' characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networking: Option<StreamsKafkaNetworking>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<StreamsKafkaSecurity>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsKafkaConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            11usize,
+            |key| match key {
+                "id" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "region" => Some(3),
+                "state" => Some(4),
+                "type" => Some(5),
+                "authentication" => Some(6),
+                "bootstrapServers" => Some(7),
+                "config" => Some(8),
+                "networking" => Some(9),
+                "security" => Some(10),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            region: f.optional(3, "region"),
+            state: f.optional(4, "state"),
+            type_: f.optional(5, "type"),
+            authentication: f.optional(6, "authentication"),
+            bootstrap_servers: f.optional(7, "bootstrapServers"),
+            config: f.optional(8, "config"),
+            networking: f.optional(9, "networking"),
+            security: f.optional(10, "security"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsKafkaConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("region", &self.region)?;
+        w.optional("state", &self.state)?;
+        w.optional("type", &self.type_)?;
+        w.optional("authentication", &self.authentication)?;
+        w.optional("bootstrapServers", &self.bootstrap_servers)?;
+        w.optional("config", &self.config)?;
+        w.optional("networking", &self.networking)?;
+        w.optional("security", &self.security)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsKafkaConnection);
 impl crate::validation::Validate for StreamsKafkaConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("authentication", &self.authentication, &crate::validation::Rules::NONE);
         v.field(
@@ -67,5 +113,6 @@ impl crate::validation::Validate for StreamsKafkaConnection {
         v.field("config", &self.config, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
         v.field("security", &self.security, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

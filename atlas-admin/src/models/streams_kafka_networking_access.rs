@@ -2,36 +2,75 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Information about networking access.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
-    #[serde(rename = "tgwRouteId", default, skip_serializing_if = "Option::is_none")]
     pub tgw_route_id: Option<ObjectId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsKafkaNetworkingAccessType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsKafkaNetworkingAccess {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "connectionId" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "tgwRouteId" => Some(3),
+                "type" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            connection_id: f.optional(0, "connectionId"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            tgw_route_id: f.optional(3, "tgwRouteId"),
+            type_: f.optional(4, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsKafkaNetworkingAccess {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("connectionId", &self.connection_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("tgwRouteId", &self.tgw_route_id)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsKafkaNetworkingAccess);
 impl crate::validation::Validate for StreamsKafkaNetworkingAccess {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tgwRouteId", &self.tgw_route_id, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.

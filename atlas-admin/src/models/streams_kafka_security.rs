@@ -2,27 +2,57 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsKafkaSecurity {
     /// A trusted, public x509 certificate for connecting to Kafka over SSL.
-    #[serde(
-        rename = "brokerPublicCertificate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub broker_public_certificate: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Describes the transport type. Can be either `SASL_PLAINTEXT`, `SASL_SSL`, or `SSL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsKafkaSecurity {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "brokerPublicCertificate" => Some(0),
+                "links" => Some(1),
+                "protocol" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            broker_public_certificate: f.optional(0, "brokerPublicCertificate"),
+            links: f.optional(1, "links"),
+            protocol: f.optional(2, "protocol"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsKafkaSecurity {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("brokerPublicCertificate", &self.broker_public_certificate)?;
+        w.optional("links", &self.links)?;
+        w.optional("protocol", &self.protocol)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsKafkaSecurity);
 impl crate::validation::Validate for StreamsKafkaSecurity {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -30,7 +60,8 @@ impl crate::validation::Validate for StreamsKafkaSecurity {
             &self.broker_public_certificate,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,35 +2,71 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Document, Link, StreamsModifyStreamProcessorOptions};
 /// A request to modify an existing stream processor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsModifyStreamProcessor {
     /// Flag that enables or disables failover for the stream processor.
-    #[serde(
-        rename = "failoverEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failover_enabled: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// New name for the stream processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<StreamsModifyStreamProcessorOptions>,
     /// New pipeline for the stream processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Vec<Document>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsModifyStreamProcessorTier>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsModifyStreamProcessor {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "failoverEnabled" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "options" => Some(3),
+                "pipeline" => Some(4),
+                "tier" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            failover_enabled: f.optional(0, "failoverEnabled"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            options: f.optional(3, "options"),
+            pipeline: f.optional(4, "pipeline"),
+            tier: f.optional(5, "tier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsModifyStreamProcessor {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("failoverEnabled", &self.failover_enabled)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("options", &self.options)?;
+        w.optional("pipeline", &self.pipeline)?;
+        w.optional("tier", &self.tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsModifyStreamProcessor);
 impl crate::validation::Validate for StreamsModifyStreamProcessor {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -38,11 +74,12 @@ impl crate::validation::Validate for StreamsModifyStreamProcessor {
             &self.failover_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.

@@ -2,22 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, StreamsDlq};
 /// Optional configuration for the stream processor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dlq: Option<StreamsDlq>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsOptions {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "dlq" => Some(0),
+                "links" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            dlq: f.optional(0, "dlq"),
+            links: f.optional(1, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsOptions {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("dlq", &self.dlq)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsOptions);
 impl crate::validation::Validate for StreamsOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,108 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Container for metadata needed to create a Private Link connection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsPrivateLinkConnection {
     /// The ID of the Private Link connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// Authentication mechanism to use with this private networking connection.
-    #[serde(
-        rename = "authenticationScheme",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
     /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
-    #[serde(
-        rename = "azureResourceIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub azure_resource_ids: Option<Vec<String>>,
     /// The domain hostname. Required for the following provider and vendor combinations:
     /// - AWS provider with CONFLUENT vendor.
     /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
-    #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
     pub dns_domain: Option<String>,
     /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array \[\].
-    #[serde(rename = "dnsSubDomain", default, skip_serializing_if = "Option::is_none")]
     pub dns_sub_domain: Option<Vec<String>>,
     /// Error message if the state is FAILED.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// List of GCP Private Service Connect connection IDs.
-    #[serde(
-        rename = "gcpConnectionIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_connection_ids: Option<Vec<String>>,
     /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
-    #[serde(
-        rename = "gcpServiceAttachmentUris",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub gcp_service_attachment_uris: Option<Vec<String>>,
     /// Interface endpoint ID that is created from the service endpoint ID provided.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "interfaceEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_endpoint_id: Option<String>,
     /// Interface endpoint name that is created from the service endpoint ID provided.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "interfaceEndpointName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_endpoint_name: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
     pub provider: String,
     /// Account ID from the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "providerAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provider_account_id: Option<String>,
     /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
-    #[serde(
-        rename = "serviceEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_endpoint_id: Option<String>,
     /// State the connection is in.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Vendor that manages the cloud service. The list of supported vendor values is:
     /// - AWS
@@ -123,8 +74,10 @@ pub struct StreamsPrivateLinkConnection {
     /// -- `PUBSUB` for Google Cloud Pub/Sub
     ///
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamsPrivateLinkConnection {
     /// A value with the required fields set and every optional one `None`.
@@ -148,9 +101,90 @@ impl StreamsPrivateLinkConnection {
             service_endpoint_id: None,
             state: None,
             vendor: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamsPrivateLinkConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            18usize,
+            |key| match key {
+                "_id" => Some(0),
+                "arn" => Some(1),
+                "authenticationScheme" => Some(2),
+                "azureResourceIds" => Some(3),
+                "dnsDomain" => Some(4),
+                "dnsSubDomain" => Some(5),
+                "errorMessage" => Some(6),
+                "gcpConnectionIds" => Some(7),
+                "gcpServiceAttachmentUris" => Some(8),
+                "interfaceEndpointId" => Some(9),
+                "interfaceEndpointName" => Some(10),
+                "links" => Some(11),
+                "provider" => Some(12),
+                "providerAccountId" => Some(13),
+                "region" => Some(14),
+                "serviceEndpointId" => Some(15),
+                "state" => Some(16),
+                "vendor" => Some(17),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            arn: f.optional(1, "arn"),
+            authentication_scheme: f.optional(2, "authenticationScheme"),
+            azure_resource_ids: f.optional(3, "azureResourceIds"),
+            dns_domain: f.optional(4, "dnsDomain"),
+            dns_sub_domain: f.optional(5, "dnsSubDomain"),
+            error_message: f.optional(6, "errorMessage"),
+            gcp_connection_ids: f.optional(7, "gcpConnectionIds"),
+            gcp_service_attachment_uris: f.optional(8, "gcpServiceAttachmentUris"),
+            interface_endpoint_id: f.optional(9, "interfaceEndpointId"),
+            interface_endpoint_name: f.optional(10, "interfaceEndpointName"),
+            links: f.optional(11, "links"),
+            provider: f.required(12, "provider"),
+            provider_account_id: f.optional(13, "providerAccountId"),
+            region: f.optional(14, "region"),
+            service_endpoint_id: f.optional(15, "serviceEndpointId"),
+            state: f.optional(16, "state"),
+            vendor: f.optional(17, "vendor"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsPrivateLinkConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("arn", &self.arn)?;
+        w.optional("authenticationScheme", &self.authentication_scheme)?;
+        w.optional("azureResourceIds", &self.azure_resource_ids)?;
+        w.optional("dnsDomain", &self.dns_domain)?;
+        w.optional("dnsSubDomain", &self.dns_sub_domain)?;
+        w.optional("errorMessage", &self.error_message)?;
+        w.optional("gcpConnectionIds", &self.gcp_connection_ids)?;
+        w.optional("gcpServiceAttachmentUris", &self.gcp_service_attachment_uris)?;
+        w.optional("interfaceEndpointId", &self.interface_endpoint_id)?;
+        w.optional("interfaceEndpointName", &self.interface_endpoint_name)?;
+        w.optional("links", &self.links)?;
+        w.required("provider", &self.provider)?;
+        w.optional("providerAccountId", &self.provider_account_id)?;
+        w.optional("region", &self.region)?;
+        w.optional("serviceEndpointId", &self.service_endpoint_id)?;
+        w.optional("state", &self.state)?;
+        w.optional("vendor", &self.vendor)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsPrivateLinkConnection);
 impl crate::validation::Validate for StreamsPrivateLinkConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ARN: crate::validation::Rules = crate::validation::Rules {
@@ -167,7 +201,7 @@ impl crate::validation::Validate for StreamsPrivateLinkConnection {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("arn", &self.arn, &ARN);
         v.field(
             "authenticationScheme",
@@ -181,26 +215,30 @@ impl crate::validation::Validate for StreamsPrivateLinkConnection {
         );
         v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
         v.field("dnsSubDomain", &self.dns_sub_domain, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "errorMessage",
+            &self.error_message,
+            &crate::validation::Rules::NONE,
+        );
         v.field("gcpConnectionIds", &self.gcp_connection_ids, &GCP_CONNECTION_IDS);
         v.field(
             "gcpServiceAttachmentUris",
             &self.gcp_service_attachment_uris,
             &GCP_SERVICE_ATTACHMENT_URIS,
         );
-        v.field(
+        v.read_only_field(
             "interfaceEndpointId",
             &self.interface_endpoint_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "interfaceEndpointName",
             &self.interface_endpoint_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field(
             "providerAccountId",
             &self.provider_account_id,
             &crate::validation::Rules::NONE,
@@ -211,8 +249,9 @@ impl crate::validation::Validate for StreamsPrivateLinkConnection {
             &self.service_endpoint_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("vendor", &self.vendor, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Authentication mechanism to use with this private networking connection.

@@ -2,16 +2,47 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Request body for updating a Private Link connection.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsPrivateLinkConnectionRequest {
     /// The domain hostname for the AWS Confluent Serverless Private Link connection. Allowed only when no domain is currently set, or when the connection is in `IDLE` state.
-    #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
     pub dns_domain: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsPrivateLinkConnectionRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "dnsDomain" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            dns_domain: f.optional(0, "dnsDomain"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsPrivateLinkConnectionRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("dnsDomain", &self.dns_domain)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsPrivateLinkConnectionRequest);
 impl crate::validation::Validate for StreamsPrivateLinkConnectionRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,53 +2,92 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Document, Link, ObjectId, StreamsOptions};
 /// An atlas stream processor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsProcessor {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag that enables or disables failover for the stream processor.
-    #[serde(
-        rename = "failoverEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failover_enabled: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable name of the stream processor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Vec<Document>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsProcessorTier>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsProcessor {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "_id" => Some(0),
+                "failoverEnabled" => Some(1),
+                "links" => Some(2),
+                "name" => Some(3),
+                "options" => Some(4),
+                "pipeline" => Some(5),
+                "tier" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            failover_enabled: f.optional(1, "failoverEnabled"),
+            links: f.optional(2, "links"),
+            name: f.optional(3, "name"),
+            options: f.optional(4, "options"),
+            pipeline: f.optional(5, "pipeline"),
+            tier: f.optional(6, "tier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsProcessor {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("failoverEnabled", &self.failover_enabled)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("options", &self.options)?;
+        w.optional("pipeline", &self.pipeline)?;
+        w.optional("tier", &self.tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsProcessor);
 impl crate::validation::Validate for StreamsProcessor {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field(
             "failoverEnabled",
             &self.failover_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.

@@ -2,32 +2,23 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Desired status change to apply to a tenant's stream processors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsProcessorStatus {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub mode: Option<Option<StreamsProcessorStatusMode>>,
     /// Name of the region against which to apply the status change. Required when `status` is `FAILED_OVER`; optional otherwise.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub region: Option<Option<String>>,
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: StreamsProcessorStatusStatus,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamsProcessorStatus {
     /// A value with the required fields set and every optional one `None`.
@@ -37,15 +28,55 @@ impl StreamsProcessorStatus {
             mode: None,
             region: None,
             status,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamsProcessorStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "links" => Some(0),
+                "mode" => Some(1),
+                "region" => Some(2),
+                "status" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            mode: f.nullable(1, "mode"),
+            region: f.nullable(2, "region"),
+            status: f.required(3, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsProcessorStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.nullable("mode", &self.mode)?;
+        w.nullable("region", &self.region)?;
+        w.required("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsProcessorStatus);
 impl crate::validation::Validate for StreamsProcessorStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.

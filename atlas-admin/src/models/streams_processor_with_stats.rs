@@ -2,85 +2,126 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId, StreamsOptions};
 /// An atlas stream processor with optional stats.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsProcessorWithStats {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// Flag that indicates whether the stream processor is eligible for failover.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "eligibleForFailover",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub eligible_for_failover: Option<bool>,
     /// Flag that enables or disables failover for the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "failoverEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failover_enabled: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable name of the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The stats associated with the stream processor.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsProcessorWithStatsTier>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsProcessorWithStats {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "_id" => Some(0),
+                "eligibleForFailover" => Some(1),
+                "failoverEnabled" => Some(2),
+                "links" => Some(3),
+                "name" => Some(4),
+                "options" => Some(5),
+                "pipeline" => Some(6),
+                "state" => Some(7),
+                "stats" => Some(8),
+                "tier" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.required_option(0, "_id", true),
+            eligible_for_failover: f.optional(1, "eligibleForFailover"),
+            failover_enabled: f.optional(2, "failoverEnabled"),
+            links: f.optional(3, "links"),
+            name: f.required_option(4, "name", true),
+            options: f.optional(5, "options"),
+            pipeline: f.required_option(6, "pipeline", true),
+            state: f.required_option(7, "state", true),
+            stats: f.optional(8, "stats"),
+            tier: f.optional(9, "tier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsProcessorWithStats {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("_id", &self.id, true)?;
+        w.optional("eligibleForFailover", &self.eligible_for_failover)?;
+        w.optional("failoverEnabled", &self.failover_enabled)?;
+        w.optional("links", &self.links)?;
+        w.required_option("name", &self.name, true)?;
+        w.optional("options", &self.options)?;
+        w.required_option("pipeline", &self.pipeline, true)?;
+        w.required_option("state", &self.state, true)?;
+        w.optional("stats", &self.stats)?;
+        w.optional("tier", &self.tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsProcessorWithStats);
 impl crate::validation::Validate for StreamsProcessorWithStats {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "eligibleForFailover",
             &self.eligible_for_failover,
             &crate::validation::Rules::NONE,
         );
-        v.field(
+        v.read_only_field(
             "failoverEnabled",
             &self.failover_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
-        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("stats", &self.stats, &crate::validation::Rules::NONE);
+        v.read_only_field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.

@@ -2,52 +2,97 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Link, StreamsAwsConnectionConfig, StreamsConnectionState, StreamsConnectionType,
     StreamsKafkaNetworking,
 };
 /// The configuration for S3 connections.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsS3Connection {
     /// Unique identifier of the connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The connection region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsConnectionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networking: Option<StreamsKafkaNetworking>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsS3Connection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "id" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "region" => Some(3),
+                "state" => Some(4),
+                "type" => Some(5),
+                "aws" => Some(6),
+                "networking" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            region: f.optional(3, "region"),
+            state: f.optional(4, "state"),
+            type_: f.optional(5, "type"),
+            aws: f.optional(6, "aws"),
+            networking: f.optional(7, "networking"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsS3Connection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("region", &self.region)?;
+        w.optional("state", &self.state)?;
+        w.optional("type", &self.type_)?;
+        w.optional("aws", &self.aws)?;
+        w.optional("networking", &self.networking)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsS3Connection);
 impl crate::validation::Validate for StreamsS3Connection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,23 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Sample connections to add to SPI.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsSampleConnections {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Flag that indicates whether to add a `sample_stream_solar` connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solar: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsSampleConnections {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "links" => Some(0),
+                "solar" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            solar: f.optional(1, "solar"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsSampleConnections {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.optional("solar", &self.solar)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsSampleConnections);
 impl crate::validation::Validate for StreamsSampleConnections {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("solar", &self.solar, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,44 +2,38 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Link, SchemaRegistryAuthentication, StreamsConnectionState, StreamsConnectionType,
 };
 /// The configuration for Schema Registry connections.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsSchemaRegistryConnection {
     /// Unique identifier of the connection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The connection region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<StreamsConnectionType>,
     /// The Schema Registry provider.
     pub provider: StreamsSchemaRegistryConnectionProvider,
-    #[serde(rename = "schemaRegistryAuthentication")]
     pub schema_registry_authentication: SchemaRegistryAuthentication,
     /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
-    #[serde(rename = "schemaRegistryUrls")]
     pub schema_registry_urls: Vec<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamsSchemaRegistryConnection {
     /// A value with the required fields set and every optional one `None`.
@@ -58,9 +52,67 @@ impl StreamsSchemaRegistryConnection {
             provider,
             schema_registry_authentication,
             schema_registry_urls,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamsSchemaRegistryConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "id" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "region" => Some(3),
+                "state" => Some(4),
+                "type" => Some(5),
+                "provider" => Some(6),
+                "schemaRegistryAuthentication" => Some(7),
+                "schemaRegistryUrls" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            links: f.optional(1, "links"),
+            name: f.optional(2, "name"),
+            region: f.optional(3, "region"),
+            state: f.optional(4, "state"),
+            type_: f.optional(5, "type"),
+            provider: f.required(6, "provider"),
+            schema_registry_authentication: f
+                .required(7, "schemaRegistryAuthentication"),
+            schema_registry_urls: f.required(8, "schemaRegistryUrls"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsSchemaRegistryConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("region", &self.region)?;
+        w.optional("state", &self.state)?;
+        w.optional("type", &self.type_)?;
+        w.required("provider", &self.provider)?;
+        w.required(
+            "schemaRegistryAuthentication",
+            &self.schema_registry_authentication,
+        )?;
+        w.required("schemaRegistryUrls", &self.schema_registry_urls)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsSchemaRegistryConnection);
 impl crate::validation::Validate for StreamsSchemaRegistryConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SCHEMA_REGISTRY_URLS: crate::validation::Rules = crate::validation::Rules {
@@ -68,11 +120,11 @@ impl crate::validation::Validate for StreamsSchemaRegistryConnection {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
+        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field(
@@ -81,6 +133,7 @@ impl crate::validation::Validate for StreamsSchemaRegistryConnection {
             &crate::validation::Rules::NONE,
         );
         v.field("schemaRegistryUrls", &self.schema_registry_urls, &SCHEMA_REGISTRY_URLS);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The Schema Registry provider.

@@ -2,25 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Failover options for starting a stream processor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsStartProcessorFailover {
     /// If true, clears the checkpoint so the failover processor does not resume from it. Applies only to FORCED failover; clearing may cause duplicate or missing records in the output.
-    #[serde(
-        rename = "clearCheckpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub clear_checkpoint: Option<bool>,
     /// If true, simulates the operation without making any changes.
-    #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
     /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<StreamsStartProcessorFailoverMode>,
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl StreamsStartProcessorFailover {
     /// A value with the required fields set and every optional one `None`.
@@ -30,9 +25,48 @@ impl StreamsStartProcessorFailover {
             dry_run: None,
             mode: None,
             region,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for StreamsStartProcessorFailover {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "clearCheckpoint" => Some(0),
+                "dryRun" => Some(1),
+                "mode" => Some(2),
+                "region" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            clear_checkpoint: f.optional(0, "clearCheckpoint"),
+            dry_run: f.optional(1, "dryRun"),
+            mode: f.optional(2, "mode"),
+            region: f.required(3, "region"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsStartProcessorFailover {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("clearCheckpoint", &self.clear_checkpoint)?;
+        w.optional("dryRun", &self.dry_run)?;
+        w.optional("mode", &self.mode)?;
+        w.required("region", &self.region)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsStartProcessorFailover);
 impl crate::validation::Validate for StreamsStartProcessorFailover {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -43,6 +77,7 @@ impl crate::validation::Validate for StreamsStartProcessorFailover {
         v.field("dryRun", &self.dry_run, &crate::validation::Rules::NONE);
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.

@@ -2,40 +2,70 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, StreamsStartProcessorFailover};
 /// A request to start a stream processor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsStartStreamProcessorWith {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover: Option<StreamsStartProcessorFailover>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// When true or not specified, the stream processor resumes from its last checkpoint. When false, the stream processor starts fresh.
-    #[serde(
-        rename = "resumeFromCheckpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resume_from_checkpoint: Option<bool>,
     /// The operation time after which the change stream source should begin reporting. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(
-        rename = "startAtOperationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_at_operation_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StreamsStartStreamProcessorWithTier>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsStartStreamProcessorWith {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "failover" => Some(0),
+                "links" => Some(1),
+                "resumeFromCheckpoint" => Some(2),
+                "startAtOperationTime" => Some(3),
+                "tier" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            failover: f.optional(0, "failover"),
+            links: f.optional(1, "links"),
+            resume_from_checkpoint: f.optional(2, "resumeFromCheckpoint"),
+            start_at_operation_time: f.optional(3, "startAtOperationTime"),
+            tier: f.optional(4, "tier"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsStartStreamProcessorWith {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("failover", &self.failover)?;
+        w.optional("links", &self.links)?;
+        w.optional("resumeFromCheckpoint", &self.resume_from_checkpoint)?;
+        w.optional("startAtOperationTime", &self.start_at_operation_time)?;
+        w.optional("tier", &self.tier)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsStartStreamProcessorWith);
 impl crate::validation::Validate for StreamsStartStreamProcessorWith {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("failover", &self.failover, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "resumeFromCheckpoint",
             &self.resume_from_checkpoint,
@@ -47,6 +77,7 @@ impl crate::validation::Validate for StreamsStartStreamProcessorWith {
             &crate::validation::Rules::NONE,
         );
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.

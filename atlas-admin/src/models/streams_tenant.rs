@@ -2,85 +2,120 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Link, ObjectId, StreamConfig, StreamsConnection, StreamsDataProcessRegion,
     StreamsSampleConnections,
 };
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsTenant {
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of connections configured in the stream workspace.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<StreamsConnection>>,
-    #[serde(
-        rename = "dataProcessRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_process_region: Option<StreamsDataProcessRegion>,
     /// List of failover regions configured for the stream workspace.
-    #[serde(
-        rename = "failoverRegions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List that contains the hostnames assigned to the stream workspace.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostnames: Option<Vec<String>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Label that identifies the stream workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "sampleConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sample_connections: Option<StreamsSampleConnections>,
-    #[serde(
-        rename = "streamConfig",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub stream_config: Option<Option<StreamConfig>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsTenant {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "_id" => Some(0),
+                "connections" => Some(1),
+                "dataProcessRegion" => Some(2),
+                "failoverRegions" => Some(3),
+                "groupId" => Some(4),
+                "hostnames" => Some(5),
+                "links" => Some(6),
+                "name" => Some(7),
+                "sampleConnections" => Some(8),
+                "streamConfig" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            connections: f.optional(1, "connections"),
+            data_process_region: f.optional(2, "dataProcessRegion"),
+            failover_regions: f.optional(3, "failoverRegions"),
+            group_id: f.optional(4, "groupId"),
+            hostnames: f.optional(5, "hostnames"),
+            links: f.optional(6, "links"),
+            name: f.optional(7, "name"),
+            sample_connections: f.optional(8, "sampleConnections"),
+            stream_config: f.nullable(9, "streamConfig"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsTenant {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("connections", &self.connections)?;
+        w.optional("dataProcessRegion", &self.data_process_region)?;
+        w.optional("failoverRegions", &self.failover_regions)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("hostnames", &self.hostnames)?;
+        w.optional("links", &self.links)?;
+        w.optional("name", &self.name)?;
+        w.optional("sampleConnections", &self.sample_connections)?;
+        w.nullable("streamConfig", &self.stream_config)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsTenant);
 impl crate::validation::Validate for StreamsTenant {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(2),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field("connections", &self.connections, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "connections",
+            &self.connections,
+            &crate::validation::Rules::NONE,
+        );
         v.field(
             "dataProcessRegion",
             &self.data_process_region,
             &crate::validation::Rules::NONE,
         );
         v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field(
             "sampleConnections",
@@ -88,5 +123,6 @@ impl crate::validation::Validate for StreamsTenant {
             &crate::validation::Rules::NONE,
         );
         v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,45 +2,72 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     BaseStreamsRegion, Link, StreamConfig, StreamsDataProcessRegion,
     StreamsProcessorStatus,
 };
 /// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
-    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
     pub cloud_provider: Option<StreamsTenantUpdateRequestCloudProvider>,
     /// Failover regions for the stream workspace.
-    #[serde(
-        rename = "failoverRegions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
-    #[serde(
-        rename = "processorStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub processor_status: Option<StreamsProcessorStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<BaseStreamsRegion>,
-    #[serde(
-        rename = "streamConfig",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub stream_config: Option<Option<StreamConfig>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for StreamsTenantUpdateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "cloudProvider" => Some(0),
+                "failoverRegions" => Some(1),
+                "links" => Some(2),
+                "processorStatus" => Some(3),
+                "region" => Some(4),
+                "streamConfig" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cloud_provider: f.optional(0, "cloudProvider"),
+            failover_regions: f.optional(1, "failoverRegions"),
+            links: f.optional(2, "links"),
+            processor_status: f.optional(3, "processorStatus"),
+            region: f.optional(4, "region"),
+            stream_config: f.nullable(5, "streamConfig"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for StreamsTenantUpdateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cloudProvider", &self.cloud_provider)?;
+        w.optional("failoverRegions", &self.failover_regions)?;
+        w.optional("links", &self.links)?;
+        w.optional("processorStatus", &self.processor_status)?;
+        w.optional("region", &self.region)?;
+        w.nullable("streamConfig", &self.stream_config)?;
+        Ok(())
+    }
+}
+crate::codec::object!(StreamsTenantUpdateRequest);
 impl crate::validation::Validate for StreamsTenantUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
@@ -49,7 +76,7 @@ impl crate::validation::Validate for StreamsTenantUpdateRequest {
         };
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "processorStatus",
             &self.processor_status,
@@ -57,6 +84,7 @@ impl crate::validation::Validate for StreamsTenantUpdateRequest {
         );
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the cloud provider.

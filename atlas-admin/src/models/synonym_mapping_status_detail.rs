@@ -2,25 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Contains the status of the index's synonym mappings on each search host. This field (and its subfields) only appear if the index has synonyms defined.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynonymMappingStatusDetail {
     /// Optional message describing an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Flag that indicates whether the synonym mapping is queryable on a host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SynonymMappingStatusDetailStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SynonymMappingStatusDetail {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "message" => Some(0),
+                "queryable" => Some(1),
+                "status" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            message: f.optional(0, "message"),
+            queryable: f.optional(1, "queryable"),
+            status: f.optional(2, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SynonymMappingStatusDetail {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("message", &self.message)?;
+        w.optional("queryable", &self.queryable)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SynonymMappingStatusDetail);
 impl crate::validation::Validate for SynonymMappingStatusDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("message", &self.message, &crate::validation::Rules::NONE);
         v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.

@@ -2,21 +2,45 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::SynonymMappingStatusDetail;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynonymMappingStatusDetailMap {
     /// Properties beyond the named ones (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         String,
         SynonymMappingStatusDetail,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SynonymMappingStatusDetailMap {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
+        Ok(Self {
+            additional_properties: f.additional(),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SynonymMappingStatusDetailMap {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.additional(&self.additional_properties)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SynonymMappingStatusDetailMap);
 impl crate::validation::Validate for SynonymMappingStatusDetailMap {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);
         }
+        v.extra(&self.extra, &[]);
     }
 }

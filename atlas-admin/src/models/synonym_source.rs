@@ -2,21 +2,56 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Data set that stores words and their applicable synonyms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable synonyms.
     pub collection: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl SynonymSource {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(collection: String) -> Self {
-        Self { collection }
+        Self {
+            collection,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for SynonymSource {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "collection" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection: f.required(0, "collection"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SynonymSource {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("collection", &self.collection)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SynonymSource);
 impl crate::validation::Validate for SynonymSource {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

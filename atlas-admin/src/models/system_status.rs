@@ -2,41 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{ApiKey, Link};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemStatus {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "apiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKey>,
     /// Human-readable label that identifies the service from which you requested this response.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "appName", default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<SystemStatusAppName>,
     /// Unique 40-hexadecimal digit hash that identifies the latest git commit merged for this application.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Flag that indicates whether someone enabled throttling on this service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttling: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for SystemStatus {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "apiKey" => Some(0),
+                "appName" => Some(1),
+                "build" => Some(2),
+                "links" => Some(3),
+                "throttling" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key: f.required_option(0, "apiKey", true),
+            app_name: f.required_option(1, "appName", true),
+            build: f.required_option(2, "build", true),
+            links: f.optional(3, "links"),
+            throttling: f.required_option(4, "throttling", true),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for SystemStatus {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required_option("apiKey", &self.api_key, true)?;
+        w.required_option("appName", &self.app_name, true)?;
+        w.required_option("build", &self.build, true)?;
+        w.optional("links", &self.links)?;
+        w.required_option("throttling", &self.throttling, true)?;
+        Ok(())
+    }
+}
+crate::codec::object!(SystemStatus);
 impl crate::validation::Validate for SystemStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field("appName", &self.app_name, &crate::validation::Rules::NONE);
-        v.field("build", &self.build, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("throttling", &self.throttling, &crate::validation::Rules::NONE);
+        v.read_only_field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
+        v.read_only_field("appName", &self.app_name, &crate::validation::Rules::NONE);
+        v.read_only_field("build", &self.build, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "throttling",
+            &self.throttling,
+            &crate::validation::Rules::NONE,
+        );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies the service from which you requested this response.

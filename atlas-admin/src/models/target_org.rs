@@ -2,21 +2,63 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TargetOrg {
     /// Link token that contains all the information required to complete the link.
-    #[serde(rename = "linkToken")]
     pub link_token: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TargetOrg {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(link_token: String) -> Self {
-        Self { link_token }
+        Self {
+            link_token,
+            extra: Default::default(),
+        }
     }
 }
+impl ::std::fmt::Debug for TargetOrg {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TargetOrg")
+            .field("link_token", &crate::codec::Redacted)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for TargetOrg {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "linkToken" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            link_token: f.required(0, "linkToken"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TargetOrg {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("linkToken", &self.link_token)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TargetOrg);
 impl crate::validation::Validate for TargetOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("linkToken", &self.link_token, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["linkToken"]);
     }
 }

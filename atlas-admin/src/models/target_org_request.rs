@@ -2,15 +2,46 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetOrgRequest {
     /// IP address access list entries associated with the API key.
-    #[serde(rename = "accessListIps", default, skip_serializing_if = "Option::is_none")]
     pub access_list_ips: Option<Vec<String>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TargetOrgRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "accessListIps" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            access_list_ips: f.optional(0, "accessListIps"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TargetOrgRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("accessListIps", &self.access_list_ips)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TargetOrgRequest);
 impl crate::validation::Validate for TargetOrgRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accessListIps", &self.access_list_ips, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,24 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// Unique 24-hexadecimal digit string that identifies this team.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the team.
     pub name: String,
     /// List that contains the MongoDB Cloud users in this team.
     pub usernames: Vec<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Team {
     /// A value with the required fields set and every optional one `None`.
@@ -29,18 +29,58 @@ impl Team {
             links: None,
             name,
             usernames,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for Team {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "id" => Some(0),
+                "links" => Some(1),
+                "name" => Some(2),
+                "usernames" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "id"),
+            links: f.optional(1, "links"),
+            name: f.required(2, "name"),
+            usernames: f.required(3, "usernames"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Team {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("id", &self.id)?;
+        w.optional("links", &self.links)?;
+        w.required("name", &self.name)?;
+        w.required("usernames", &self.usernames)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Team);
 impl crate::validation::Validate for Team {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static USERNAMES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("usernames", &self.usernames, &USERNAMES);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,21 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamRole {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// One or more project-level roles to assign to the team.
-    #[serde(rename = "roleNames")]
     pub role_names: Vec<String>,
     /// Unique 24-hexadecimal character string that identifies the team.
-    #[serde(rename = "teamId")]
     pub team_id: ObjectId,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TeamRole {
     /// A value with the required fields set and every optional one `None`.
@@ -25,17 +24,54 @@ impl TeamRole {
             links: None,
             role_names,
             team_id,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TeamRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "links" => Some(0),
+                "roleNames" => Some(1),
+                "teamId" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            role_names: f.required(1, "roleNames"),
+            team_id: f.required(2, "teamId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TeamRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.required("roleNames", &self.role_names)?;
+        w.required("teamId", &self.team_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TeamRole);
 impl crate::validation::Validate for TeamRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLE_NAMES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleNames", &self.role_names, &ROLE_NAMES);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,30 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantHardwareSpec {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "effectiveInstanceSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub effective_instance_size: Option<TenantHardwareSpecEffectiveInstanceSize>,
     /// Hardware specification for the instances in this M0/M2/M5 tier cluster.
-    #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<TenantHardwareSpecInstanceSize>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TenantHardwareSpec {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "effectiveInstanceSize" => Some(0),
+                "instanceSize" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            effective_instance_size: f.optional(0, "effectiveInstanceSize"),
+            instance_size: f.optional(1, "instanceSize"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TenantHardwareSpec {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("effectiveInstanceSize", &self.effective_instance_size)?;
+        w.optional("instanceSize", &self.instance_size)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TenantHardwareSpec);
 impl crate::validation::Validate for TenantHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
+        v.read_only_field(
             "effectiveInstanceSize",
             &self.effective_instance_size,
             &crate::validation::Rules::NONE,
         );
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.

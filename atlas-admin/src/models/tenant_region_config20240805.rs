@@ -2,37 +2,71 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     CloudRegionConfig20240805ProviderName, CloudRegionConfig20240805RegionName,
     HardwareSpec20240805,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantRegionConfig20240805 {
-    #[serde(rename = "electableSpecs", default, skip_serializing_if = "Option::is_none")]
     pub electable_specs: Option<HardwareSpec20240805>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<CloudRegionConfig20240805ProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<CloudRegionConfig20240805RegionName>,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.
     ///
     /// Please note that  using an `instanceSize` of `M2` or `M5` will create a Flex cluster instead. Support for the `instanceSize` of `M2` or `M5` will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    #[serde(
-        rename = "backingProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backing_provider_name: Option<TenantRegionConfig20240805BackingProviderName>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TenantRegionConfig20240805 {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "electableSpecs" => Some(0),
+                "priority" => Some(1),
+                "providerName" => Some(2),
+                "regionName" => Some(3),
+                "backingProviderName" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            electable_specs: f.optional(0, "electableSpecs"),
+            priority: f.optional(1, "priority"),
+            provider_name: f.optional(2, "providerName"),
+            region_name: f.optional(3, "regionName"),
+            backing_provider_name: f.optional(4, "backingProviderName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TenantRegionConfig20240805 {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("electableSpecs", &self.electable_specs)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("providerName", &self.provider_name)?;
+        w.optional("regionName", &self.region_name)?;
+        w.optional("backingProviderName", &self.backing_provider_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TenantRegionConfig20240805);
 impl crate::validation::Validate for TenantRegionConfig20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
@@ -53,6 +87,7 @@ impl crate::validation::Validate for TenantRegionConfig20240805 {
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.

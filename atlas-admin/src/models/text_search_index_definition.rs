@@ -2,12 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     AtlasSearchAnalyzer, SearchMappings, SearchSynonymMappingDefinition, SearchTypeSets,
 };
 /// The text search index definition set by the user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchIndexDefinition {
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves making the following changes to the text in fields:
     ///
@@ -19,30 +18,25 @@ pub struct TextSearchIndexDefinition {
     /// - reducing words to their root form (stemming)
     /// - changing words to their base form (lemmatization)
     /// MongoDB Cloud uses the process you select to build the Atlas Search index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<TextSearchIndexDefinitionAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
     pub mappings: SearchMappings,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
-    #[serde(rename = "numPartitions", default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Method applied to identify words when searching this index.
-    #[serde(rename = "searchAnalyzer", default, skip_serializing_if = "Option::is_none")]
     pub search_analyzer: Option<TextSearchIndexDefinitionSearchAnalyzer>,
     /// Sort definition for the index. When defined, the index will be pre-sorted on the specified fields, which improves query sort performance for those fields. Supports two formats: simple format with field name and direction, or complex format with additional options. The `order` field is required (1=ascending, -1=descending).The `noData` field is optional and controls how missing values are sorted(default: "lowest").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<::serde_json::Value>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
-    #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
     /// Rule sets that map words to their synonyms in this index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
     /// Type sets for the index.
-    #[serde(rename = "typeSets", default, skip_serializing_if = "Option::is_none")]
     pub type_sets: Option<Vec<SearchTypeSets>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TextSearchIndexDefinition {
     /// A value with the required fields set and every optional one `None`.
@@ -57,9 +51,63 @@ impl TextSearchIndexDefinition {
             stored_source: None,
             synonyms: None,
             type_sets: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TextSearchIndexDefinition {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "analyzer" => Some(0),
+                "analyzers" => Some(1),
+                "mappings" => Some(2),
+                "numPartitions" => Some(3),
+                "searchAnalyzer" => Some(4),
+                "sort" => Some(5),
+                "storedSource" => Some(6),
+                "synonyms" => Some(7),
+                "typeSets" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            analyzer: f.optional(0, "analyzer"),
+            analyzers: f.optional(1, "analyzers"),
+            mappings: f.required(2, "mappings"),
+            num_partitions: f.optional(3, "numPartitions"),
+            search_analyzer: f.optional(4, "searchAnalyzer"),
+            sort: f.optional(5, "sort"),
+            stored_source: f.optional(6, "storedSource"),
+            synonyms: f.optional(7, "synonyms"),
+            type_sets: f.optional(8, "typeSets"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TextSearchIndexDefinition {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("analyzer", &self.analyzer)?;
+        w.optional("analyzers", &self.analyzers)?;
+        w.required("mappings", &self.mappings)?;
+        w.optional("numPartitions", &self.num_partitions)?;
+        w.optional("searchAnalyzer", &self.search_analyzer)?;
+        w.optional("sort", &self.sort)?;
+        w.optional("storedSource", &self.stored_source)?;
+        w.optional("synonyms", &self.synonyms)?;
+        w.optional("typeSets", &self.type_sets)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TextSearchIndexDefinition);
 impl crate::validation::Validate for TextSearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPE_SETS: crate::validation::Rules = crate::validation::Rules {
@@ -79,6 +127,7 @@ impl crate::validation::Validate for TextSearchIndexDefinition {
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
         v.field("typeSets", &self.type_sets, &TYPE_SETS);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves making the following changes to the text in fields:

@@ -2,41 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     ObjectId, SearchIndexDefinitionVersion, SearchIndexResponseStatus,
     SearchIndexResponseType, SynonymMappingStatusDetail, TextSearchHostStatusDetail,
     TextSearchIndexDefinition,
 };
 /// Text Search Index Response
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchIndexResponse {
     /// Label that identifies the collection that contains one or more Atlas Search indexes.
-    #[serde(rename = "collectionName", default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Label that identifies the database that contains the collection with one or more Atlas Search indexes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
-    #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<ObjectId>,
-    #[serde(
-        rename = "latestDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_definition: Option<TextSearchIndexDefinition>,
-    #[serde(
-        rename = "latestDefinitionVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_definition_version: Option<SearchIndexDefinitionVersion>,
     /// Label that identifies this index. Within each namespace, the names of all indexes must be unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag that indicates whether the index is queryable on all hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request.
     ///
@@ -46,31 +30,83 @@ pub struct TextSearchIndexResponse {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchIndexResponseStatus>,
     /// List of documents detailing index status on each host.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<Vec<TextSearchHostStatusDetail>>,
     /// Type of the index. The default type is search.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SearchIndexResponseType>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-    #[serde(
-        rename = "synonymMappingStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub synonym_mapping_status: Option<TextSearchIndexResponseSynonymMappingStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search host. Only appears if the index has synonyms defined.
-    #[serde(
-        rename = "synonymMappingStatusDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub synonym_mapping_status_detail: Option<
         Vec<::std::collections::BTreeMap<String, SynonymMappingStatusDetail>>,
     >,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TextSearchIndexResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            12usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "database" => Some(1),
+                "indexID" => Some(2),
+                "latestDefinition" => Some(3),
+                "latestDefinitionVersion" => Some(4),
+                "name" => Some(5),
+                "queryable" => Some(6),
+                "status" => Some(7),
+                "statusDetail" => Some(8),
+                "type" => Some(9),
+                "synonymMappingStatus" => Some(10),
+                "synonymMappingStatusDetail" => Some(11),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.optional(0, "collectionName"),
+            database: f.optional(1, "database"),
+            index_id: f.optional(2, "indexID"),
+            latest_definition: f.optional(3, "latestDefinition"),
+            latest_definition_version: f.optional(4, "latestDefinitionVersion"),
+            name: f.optional(5, "name"),
+            queryable: f.optional(6, "queryable"),
+            status: f.optional(7, "status"),
+            status_detail: f.optional(8, "statusDetail"),
+            type_: f.optional(9, "type"),
+            synonym_mapping_status: f.optional(10, "synonymMappingStatus"),
+            synonym_mapping_status_detail: f.optional(11, "synonymMappingStatusDetail"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TextSearchIndexResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collectionName", &self.collection_name)?;
+        w.optional("database", &self.database)?;
+        w.optional("indexID", &self.index_id)?;
+        w.optional("latestDefinition", &self.latest_definition)?;
+        w.optional("latestDefinitionVersion", &self.latest_definition_version)?;
+        w.optional("name", &self.name)?;
+        w.optional("queryable", &self.queryable)?;
+        w.optional("status", &self.status)?;
+        w.optional("statusDetail", &self.status_detail)?;
+        w.optional("type", &self.type_)?;
+        w.optional("synonymMappingStatus", &self.synonym_mapping_status)?;
+        w.optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TextSearchIndexResponse);
 impl crate::validation::Validate for TextSearchIndexResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -105,6 +141,7 @@ impl crate::validation::Validate for TextSearchIndexResponse {
             &self.synonym_mapping_status_detail,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.

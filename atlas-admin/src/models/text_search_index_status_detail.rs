@@ -2,27 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     SearchIndexDefinitionVersion, SynonymMappingStatusDetailMap,
     TextSearchIndexDefinition,
 };
 /// Contains status information about a text search index.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchIndexStatusDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<TextSearchIndexDefinition>,
-    #[serde(
-        rename = "definitionVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Flag that indicates whether the index generation is queryable on the host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request.
     ///
@@ -32,23 +23,62 @@ pub struct TextSearchIndexStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchIndexStatusDetailStatus>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-    #[serde(
-        rename = "synonymMappingStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub synonym_mapping_status: Option<TextSearchIndexStatusDetailSynonymMappingStatus>,
     /// List of synonym statuses by mapping.
-    #[serde(
-        rename = "synonymMappingStatusDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TextSearchIndexStatusDetail {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "definition" => Some(0),
+                "definitionVersion" => Some(1),
+                "message" => Some(2),
+                "queryable" => Some(3),
+                "status" => Some(4),
+                "synonymMappingStatus" => Some(5),
+                "synonymMappingStatusDetail" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            definition: f.optional(0, "definition"),
+            definition_version: f.optional(1, "definitionVersion"),
+            message: f.optional(2, "message"),
+            queryable: f.optional(3, "queryable"),
+            status: f.optional(4, "status"),
+            synonym_mapping_status: f.optional(5, "synonymMappingStatus"),
+            synonym_mapping_status_detail: f.optional(6, "synonymMappingStatusDetail"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TextSearchIndexStatusDetail {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("definition", &self.definition)?;
+        w.optional("definitionVersion", &self.definition_version)?;
+        w.optional("message", &self.message)?;
+        w.optional("queryable", &self.queryable)?;
+        w.optional("status", &self.status)?;
+        w.optional("synonymMappingStatus", &self.synonym_mapping_status)?;
+        w.optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TextSearchIndexStatusDetail);
 impl crate::validation::Validate for TextSearchIndexStatusDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
@@ -70,6 +100,7 @@ impl crate::validation::Validate for TextSearchIndexStatusDetail {
             &self.synonym_mapping_status_detail,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Condition of the search index when you made this request.

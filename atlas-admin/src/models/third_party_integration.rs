@@ -2,7 +2,6 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{
     Datadog, MicrosoftTeams, NewRelic, OpsGenie, PagerDuty, Prometheus, Slack, VictorOps,
     Webhook,
@@ -35,45 +34,119 @@ impl ThirdPartyIntegration {
     /// The property whose value selects the variant.
     pub const DISCRIMINATOR: &'static str = "type";
 }
-impl Serialize for ThirdPartyIntegration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Default for ThirdPartyIntegration {
+    /// An unknown kind holding `null`: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Unknown(::serde_json::Value::Null)
+    }
+}
+impl ::serde::Serialize for ThirdPartyIntegration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::PagerDuty(v) => v.serialize(serializer),
-            Self::Slack(v) => v.serialize(serializer),
-            Self::Datadog(v) => v.serialize(serializer),
-            Self::NewRelic(v) => v.serialize(serializer),
-            Self::OpsGenie(v) => v.serialize(serializer),
-            Self::VictorOps(v) => v.serialize(serializer),
-            Self::Webhook(v) => v.serialize(serializer),
-            Self::Prometheus(v) => v.serialize(serializer),
-            Self::MicrosoftTeams(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
+            Self::PagerDuty(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["PAGER_DUTY"])),
+                )
+            }
+            Self::Slack(v) => {
+                crate::codec::serialize_object(v, serializer, Some(("type", &["SLACK"])))
+            }
+            Self::Datadog(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["DATADOG"])),
+                )
+            }
+            Self::NewRelic(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["NEW_RELIC"])),
+                )
+            }
+            Self::OpsGenie(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["OPS_GENIE"])),
+                )
+            }
+            Self::VictorOps(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["VICTOR_OPS"])),
+                )
+            }
+            Self::Webhook(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["WEBHOOK"])),
+                )
+            }
+            Self::Prometheus(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["PROMETHEUS"])),
+                )
+            }
+            Self::MicrosoftTeams(v) => {
+                crate::codec::serialize_object(
+                    v,
+                    serializer,
+                    Some(("type", &["MICROSOFT_TEAMS"])),
+                )
+            }
+            Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
-impl<'de> Deserialize<'de> for ThirdPartyIntegration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
+impl crate::codec::FromJson for ThirdPartyIntegration {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        if !value.is_object() {
+            return Err(value);
+        }
         Ok(
             match crate::codec::tag(&value, "type") {
-                Some("PAGER_DUTY") => Self::PagerDuty(crate::codec::decode(value)?),
-                Some("SLACK") => Self::Slack(crate::codec::decode(value)?),
-                Some("DATADOG") => Self::Datadog(crate::codec::decode(value)?),
-                Some("NEW_RELIC") => Self::NewRelic(crate::codec::decode(value)?),
-                Some("OPS_GENIE") => Self::OpsGenie(crate::codec::decode(value)?),
-                Some("VICTOR_OPS") => Self::VictorOps(crate::codec::decode(value)?),
-                Some("WEBHOOK") => Self::Webhook(crate::codec::decode(value)?),
-                Some("PROMETHEUS") => Self::Prometheus(crate::codec::decode(value)?),
+                Some("PAGER_DUTY") => {
+                    Self::PagerDuty(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("SLACK") => Self::Slack(crate::codec::FromJson::from_json(value)?),
+                Some("DATADOG") => {
+                    Self::Datadog(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("NEW_RELIC") => {
+                    Self::NewRelic(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("OPS_GENIE") => {
+                    Self::OpsGenie(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("VICTOR_OPS") => {
+                    Self::VictorOps(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("WEBHOOK") => {
+                    Self::Webhook(crate::codec::FromJson::from_json(value)?)
+                }
+                Some("PROMETHEUS") => {
+                    Self::Prometheus(crate::codec::FromJson::from_json(value)?)
+                }
                 Some("MICROSOFT_TEAMS") => {
-                    Self::MicrosoftTeams(crate::codec::decode(value)?)
+                    Self::MicrosoftTeams(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
         )
     }
 }
+crate::codec::deserialize_via_json!(ThirdPartyIntegration);
 impl From<PagerDuty> for ThirdPartyIntegration {
     fn from(value: PagerDuty) -> Self {
         Self::PagerDuty(value)

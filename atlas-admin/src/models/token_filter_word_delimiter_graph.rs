@@ -2,23 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that splits tokens into sub-tokens based on configured rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterWordDelimiterGraph {
     /// Object that contains the rules that determine how to split words into sub-words.
-    #[serde(
-        rename = "delimiterOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delimiter_options: Option<TokenFilterWordDelimiterGraphDelimiterOptions>,
     /// Object that contains options for protected words.
-    #[serde(rename = "protectedWords", default, skip_serializing_if = "Option::is_none")]
     pub protected_words: Option<TokenFilterWordDelimiterGraphProtectedWords>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterWordDelimiterGraphType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterWordDelimiterGraph {
     /// A value with the required fields set and every optional one `None`.
@@ -27,9 +22,45 @@ impl TokenFilterWordDelimiterGraph {
             delimiter_options: None,
             protected_words: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterWordDelimiterGraph {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "delimiterOptions" => Some(0),
+                "protectedWords" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delimiter_options: f.optional(0, "delimiterOptions"),
+            protected_words: f.optional(1, "protectedWords"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterWordDelimiterGraph {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delimiterOptions", &self.delimiter_options)?;
+        w.optional("protectedWords", &self.protected_words)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterWordDelimiterGraph);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -43,74 +74,92 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Object that contains the rules that determine how to split words into sub-words.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     /// Flag that indicates whether to concatenate runs.
-    #[serde(rename = "concatenateAll", default, skip_serializing_if = "Option::is_none")]
     pub concatenate_all: Option<bool>,
     /// Flag that indicates whether to concatenate runs of sub-numbers.
-    #[serde(
-        rename = "concatenateNumbers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concatenate_numbers: Option<bool>,
     /// Flag that indicates whether to concatenate runs of sub-words.
-    #[serde(
-        rename = "concatenateWords",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concatenate_words: Option<bool>,
     /// Flag that indicates whether to split tokens based on sub-numbers. For example, if `true`, this option splits `100-2` into `100` and `2`.
-    #[serde(
-        rename = "generateNumberParts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub generate_number_parts: Option<bool>,
     /// Flag that indicates whether to split tokens based on sub-words.
-    #[serde(
-        rename = "generateWordParts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub generate_word_parts: Option<bool>,
     /// Flag that indicates whether to skip tokens with the `keyword` attribute set to `true`.
-    #[serde(rename = "ignoreKeywords", default, skip_serializing_if = "Option::is_none")]
     pub ignore_keywords: Option<bool>,
     /// Flag that indicates whether to generate tokens of the original words.
-    #[serde(
-        rename = "preserveOriginal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub preserve_original: Option<bool>,
     /// Flag that indicates whether to split tokens based on letter-case transitions.
-    #[serde(
-        rename = "splitOnCaseChange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub split_on_case_change: Option<bool>,
     /// Flag that indicates whether to split tokens based on letter-number transitions.
-    #[serde(
-        rename = "splitOnNumerics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub split_on_numerics: Option<bool>,
     /// Flag that indicates whether to remove trailing possessives from each sub-word.
-    #[serde(
-        rename = "stemEnglishPossessive",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stem_english_possessive: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for TokenFilterWordDelimiterGraphDelimiterOptions {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "concatenateAll" => Some(0),
+                "concatenateNumbers" => Some(1),
+                "concatenateWords" => Some(2),
+                "generateNumberParts" => Some(3),
+                "generateWordParts" => Some(4),
+                "ignoreKeywords" => Some(5),
+                "preserveOriginal" => Some(6),
+                "splitOnCaseChange" => Some(7),
+                "splitOnNumerics" => Some(8),
+                "stemEnglishPossessive" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            concatenate_all: f.optional(0, "concatenateAll"),
+            concatenate_numbers: f.optional(1, "concatenateNumbers"),
+            concatenate_words: f.optional(2, "concatenateWords"),
+            generate_number_parts: f.optional(3, "generateNumberParts"),
+            generate_word_parts: f.optional(4, "generateWordParts"),
+            ignore_keywords: f.optional(5, "ignoreKeywords"),
+            preserve_original: f.optional(6, "preserveOriginal"),
+            split_on_case_change: f.optional(7, "splitOnCaseChange"),
+            split_on_numerics: f.optional(8, "splitOnNumerics"),
+            stem_english_possessive: f.optional(9, "stemEnglishPossessive"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterWordDelimiterGraphDelimiterOptions {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("concatenateAll", &self.concatenate_all)?;
+        w.optional("concatenateNumbers", &self.concatenate_numbers)?;
+        w.optional("concatenateWords", &self.concatenate_words)?;
+        w.optional("generateNumberParts", &self.generate_number_parts)?;
+        w.optional("generateWordParts", &self.generate_word_parts)?;
+        w.optional("ignoreKeywords", &self.ignore_keywords)?;
+        w.optional("preserveOriginal", &self.preserve_original)?;
+        w.optional("splitOnCaseChange", &self.split_on_case_change)?;
+        w.optional("splitOnNumerics", &self.split_on_numerics)?;
+        w.optional("stemEnglishPossessive", &self.stem_english_possessive)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterWordDelimiterGraphDelimiterOptions);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -163,27 +212,67 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptio
             &self.stem_english_possessive,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 /// Object that contains options for protected words.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterWordDelimiterGraphProtectedWords {
     /// Flag that indicates whether to ignore letter case sensitivity for protected words.
-    #[serde(rename = "ignoreCase", default, skip_serializing_if = "Option::is_none")]
     pub ignore_case: Option<bool>,
     /// List that contains the tokens to protect from delimination.
     pub words: Vec<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterWordDelimiterGraphProtectedWords {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(words: Vec<String>) -> Self {
-        Self { ignore_case: None, words }
+        Self {
+            ignore_case: None,
+            words,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for TokenFilterWordDelimiterGraphProtectedWords {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "ignoreCase" => Some(0),
+                "words" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ignore_case: f.optional(0, "ignoreCase"),
+            words: f.required(1, "words"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterWordDelimiterGraphProtectedWords {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ignoreCase", &self.ignore_case)?;
+        w.required("words", &self.words)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterWordDelimiterGraphProtectedWords);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
         v.field("words", &self.words, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

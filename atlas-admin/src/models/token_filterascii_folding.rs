@@ -2,20 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that converts alphabetic, numeric, and symbolic Unicode characters that are not in the Basic Latin Unicode block to their ASCII equivalents, if available.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterasciiFolding {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.
     ///
     /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
     ///
     /// Choose `omit` if you want to query only on the converted forms of the original tokens.
-    #[serde(rename = "originalTokens", default, skip_serializing_if = "Option::is_none")]
     pub original_tokens: Option<TokenFilterasciiFoldingOriginalTokens>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterasciiFoldingType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterasciiFolding {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +23,42 @@ impl TokenFilterasciiFolding {
         Self {
             original_tokens: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterasciiFolding {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "originalTokens" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            original_tokens: f.optional(0, "originalTokens"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterasciiFolding {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("originalTokens", &self.original_tokens)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterasciiFolding);
 impl crate::validation::Validate for TokenFilterasciiFolding {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -34,6 +67,7 @@ impl crate::validation::Validate for TokenFilterasciiFolding {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Value that indicates whether to include or omit the original tokens in the output of the token filter.

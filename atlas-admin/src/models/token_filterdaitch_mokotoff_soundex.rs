@@ -2,25 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that creates tokens for words that sound the same based on the Daitch-Mokotoff Soundex phonetic algorithm. This filter can generate multiple encodings for each input, where each encoded token is a 6 digit number.
 ///
 /// **NOTE**: Don't use the `daitchMokotoffSoundex` token filter in:
 ///
 /// -Synonym or autocomplete mapping definitions
 /// - Operators where **fuzzy** is enabled. Atlas Search supports the **fuzzy** option only for the **autocomplete**, **term**, and **text** operators.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterdaitchMokotoffSoundex {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.
     ///
     /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
     ///
     /// Choose `omit` if you want to query only on the converted forms of the original tokens.
-    #[serde(rename = "originalTokens", default, skip_serializing_if = "Option::is_none")]
     pub original_tokens: Option<TokenFilterdaitchMokotoffSoundexOriginalTokens>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterdaitchMokotoffSoundexType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterdaitchMokotoffSoundex {
     /// A value with the required fields set and every optional one `None`.
@@ -28,9 +28,42 @@ impl TokenFilterdaitchMokotoffSoundex {
         Self {
             original_tokens: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterdaitchMokotoffSoundex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "originalTokens" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            original_tokens: f.optional(0, "originalTokens"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterdaitchMokotoffSoundex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("originalTokens", &self.original_tokens)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterdaitchMokotoffSoundex);
 impl crate::validation::Validate for TokenFilterdaitchMokotoffSoundex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -39,6 +72,7 @@ impl crate::validation::Validate for TokenFilterdaitchMokotoffSoundex {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Value that indicates whether to include or omit the original tokens in the output of the token filter.

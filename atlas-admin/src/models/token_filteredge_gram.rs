@@ -2,26 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that tokenizes input from the left side, or "edge", of a text input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilteredgeGram {
     /// Value that specifies the maximum length of generated n-grams. This value must be greater than or equal to `minGram`.
-    #[serde(rename = "maxGram")]
     pub max_gram: i64,
     /// Value that specifies the minimum length of generated n-grams. This value must be less than or equal to `maxGram`.
-    #[serde(rename = "minGram")]
     pub min_gram: i64,
     /// Value that indicates whether to index tokens shorter than `minGram` or longer than `maxGram`.
-    #[serde(
-        rename = "termNotInBounds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub term_not_in_bounds: Option<TokenFilteredgeGramTermNotInBounds>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilteredgeGramType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilteredgeGram {
     /// A value with the required fields set and every optional one `None`.
@@ -31,9 +25,48 @@ impl TokenFilteredgeGram {
             min_gram,
             term_not_in_bounds: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilteredgeGram {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "maxGram" => Some(0),
+                "minGram" => Some(1),
+                "termNotInBounds" => Some(2),
+                "type" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_gram: f.required(0, "maxGram"),
+            min_gram: f.required(1, "minGram"),
+            term_not_in_bounds: f.optional(2, "termNotInBounds"),
+            type_: f.required(3, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilteredgeGram {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("maxGram", &self.max_gram)?;
+        w.required("minGram", &self.min_gram)?;
+        w.optional("termNotInBounds", &self.term_not_in_bounds)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilteredgeGram);
 impl crate::validation::Validate for TokenFilteredgeGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
@@ -44,6 +77,7 @@ impl crate::validation::Validate for TokenFilteredgeGram {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Value that indicates whether to index tokens shorter than `minGram` or longer than `maxGram`.

@@ -2,20 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that normalizes tokens using a standard Unicode Normalization Mode.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFiltericuNormalizer {
     /// Normalization form to apply.
-    #[serde(
-        rename = "normalizationForm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub normalization_form: Option<TokenFiltericuNormalizerNormalizationForm>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFiltericuNormalizerType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFiltericuNormalizer {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +19,42 @@ impl TokenFiltericuNormalizer {
         Self {
             normalization_form: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFiltericuNormalizer {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "normalizationForm" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            normalization_form: f.optional(0, "normalizationForm"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFiltericuNormalizer {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("normalizationForm", &self.normalization_form)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFiltericuNormalizer);
 impl crate::validation::Validate for TokenFiltericuNormalizer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -34,6 +63,7 @@ impl crate::validation::Validate for TokenFiltericuNormalizer {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Normalization form to apply.

@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that removes tokens that are too short or too long.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterlength {
     /// Number that specifies the maximum length of a token. Value must be greater than or equal to **min**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Number that specifies the minimum length of a token. This value must be less than or equal to **max**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterlengthType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterlength {
     /// A value with the required fields set and every optional one `None`.
@@ -23,14 +22,51 @@ impl TokenFilterlength {
             max: None,
             min: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterlength {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "max" => Some(0),
+                "min" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max: f.optional(0, "max"),
+            min: f.optional(1, "min"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterlength {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("max", &self.max)?;
+        w.optional("min", &self.min)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterlength);
 impl crate::validation::Validate for TokenFilterlength {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("max", &self.max, &crate::validation::Rules::NONE);
         v.field("min", &self.min, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that applies a regular expression to each token, replacing matches with a specified string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterregex {
     /// Value that indicates whether to replace only the first matching pattern or all matching patterns.
     pub matches: TokenFilterregexMatches,
@@ -13,8 +12,10 @@ pub struct TokenFilterregex {
     /// Replacement string to substitute wherever a matching pattern occurs.
     pub replacement: String,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterregexType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterregex {
     /// A value with the required fields set and every optional one `None`.
@@ -29,15 +30,55 @@ impl TokenFilterregex {
             pattern,
             replacement,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterregex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "matches" => Some(0),
+                "pattern" => Some(1),
+                "replacement" => Some(2),
+                "type" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            matches: f.required(0, "matches"),
+            pattern: f.required(1, "pattern"),
+            replacement: f.required(2, "replacement"),
+            type_: f.required(3, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterregex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("matches", &self.matches)?;
+        w.required("pattern", &self.pattern)?;
+        w.required("replacement", &self.replacement)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterregex);
 impl crate::validation::Validate for TokenFilterregex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("matches", &self.matches, &crate::validation::Rules::NONE);
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
         v.field("replacement", &self.replacement, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Value that indicates whether to replace only the first matching pattern or all matching patterns.

@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that constructs shingles (token n-grams) from a series of tokens. You can't use this token filter in synonym or autocomplete mapping definitions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFiltershingle {
     /// Value that specifies the maximum number of tokens per shingle. This value must be greater than or equal to `minShingleSize`.
-    #[serde(rename = "maxShingleSize")]
     pub max_shingle_size: i64,
     /// Value that specifies the minimum number of tokens per shingle. This value must be less than or equal to `maxShingleSize`.
-    #[serde(rename = "minShingleSize")]
     pub min_shingle_size: i64,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFiltershingleType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFiltershingle {
     /// A value with the required fields set and every optional one `None`.
@@ -27,9 +26,45 @@ impl TokenFiltershingle {
             max_shingle_size,
             min_shingle_size,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFiltershingle {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "maxShingleSize" => Some(0),
+                "minShingleSize" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_shingle_size: f.required(0, "maxShingleSize"),
+            min_shingle_size: f.required(1, "minShingleSize"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFiltershingle {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("maxShingleSize", &self.max_shingle_size)?;
+        w.required("minShingleSize", &self.min_shingle_size)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFiltershingle);
 impl crate::validation::Validate for TokenFiltershingle {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -43,6 +78,7 @@ impl crate::validation::Validate for TokenFiltershingle {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

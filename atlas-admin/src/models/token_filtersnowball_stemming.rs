@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that stems tokens using a Snowball-generated stemmer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFiltersnowballStemming {
     /// Snowball-generated stemmer to use.
-    #[serde(rename = "stemmerName")]
     pub stemmer_name: TokenFiltersnowballStemmingStemmerName,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFiltersnowballStemmingType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFiltersnowballStemming {
     /// A value with the required fields set and every optional one `None`.
@@ -19,13 +19,50 @@ impl TokenFiltersnowballStemming {
         stemmer_name: TokenFiltersnowballStemmingStemmerName,
         type_: TokenFiltersnowballStemmingType,
     ) -> Self {
-        Self { stemmer_name, type_ }
+        Self {
+            stemmer_name,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for TokenFiltersnowballStemming {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "stemmerName" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            stemmer_name: f.required(0, "stemmerName"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFiltersnowballStemming {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("stemmerName", &self.stemmer_name)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFiltersnowballStemming);
 impl crate::validation::Validate for TokenFiltersnowballStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("stemmerName", &self.stemmer_name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Snowball-generated stemmer to use.

@@ -2,18 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Filter that removes tokens that correspond to the specified stop words. This token filter doesn't analyze the stop words that you specify.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterstopword {
     /// Flag that indicates whether to ignore the case of stop words when filtering the tokens to remove.
-    #[serde(rename = "ignoreCase", default, skip_serializing_if = "Option::is_none")]
     pub ignore_case: Option<bool>,
     /// The stop words that correspond to the tokens to remove. Value must be one or more stop words.
     pub tokens: Vec<String>,
     /// Human-readable label that identifies this token filter type.
-    #[serde(rename = "type")]
     pub type_: TokenFilterstopwordType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenFilterstopword {
     /// A value with the required fields set and every optional one `None`.
@@ -22,14 +22,51 @@ impl TokenFilterstopword {
             ignore_case: None,
             tokens,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenFilterstopword {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "ignoreCase" => Some(0),
+                "tokens" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ignore_case: f.optional(0, "ignoreCase"),
+            tokens: f.required(1, "tokens"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenFilterstopword {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ignoreCase", &self.ignore_case)?;
+        w.required("tokens", &self.tokens)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenFilterstopword);
 impl crate::validation::Validate for TokenFilterstopword {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
         v.field("tokens", &self.tokens, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

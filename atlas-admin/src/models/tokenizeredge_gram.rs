@@ -2,31 +2,71 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Tokenizer that splits input from the left side, or "edge", of a text input into n-grams of given sizes. You can't use the edgeGram tokenizer in synonym or autocomplete mapping definitions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizeredgeGram {
     /// Characters to include in the longest token that Atlas Search creates.
-    #[serde(rename = "maxGram")]
     pub max_gram: i64,
     /// Characters to include in the shortest token that Atlas Search creates.
-    #[serde(rename = "minGram")]
     pub min_gram: i64,
     /// Human-readable label that identifies this tokenizer type.
-    #[serde(rename = "type")]
     pub type_: TokenizeredgeGramType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenizeredgeGram {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(max_gram: i64, min_gram: i64, type_: TokenizeredgeGramType) -> Self {
-        Self { max_gram, min_gram, type_ }
+        Self {
+            max_gram,
+            min_gram,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for TokenizeredgeGram {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "maxGram" => Some(0),
+                "minGram" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_gram: f.required(0, "maxGram"),
+            min_gram: f.required(1, "minGram"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenizeredgeGram {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("maxGram", &self.max_gram)?;
+        w.required("minGram", &self.min_gram)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenizeredgeGram);
 impl crate::validation::Validate for TokenizeredgeGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
         v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this tokenizer type.

@@ -2,17 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Tokenizer that uses a regular expression pattern to extract tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerregexCaptureGroup {
     /// Index of the character group within the matching expression to extract into tokens. Use `0` to extract all character groups.
     pub group: i64,
     /// Regular expression to match against.
     pub pattern: String,
     /// Human-readable label that identifies this tokenizer type.
-    #[serde(rename = "type")]
     pub type_: TokenizerregexCaptureGroupType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenizerregexCaptureGroup {
     /// A value with the required fields set and every optional one `None`.
@@ -21,14 +22,55 @@ impl TokenizerregexCaptureGroup {
         pattern: String,
         type_: TokenizerregexCaptureGroupType,
     ) -> Self {
-        Self { group, pattern, type_ }
+        Self {
+            group,
+            pattern,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for TokenizerregexCaptureGroup {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "group" => Some(0),
+                "pattern" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group: f.required(0, "group"),
+            pattern: f.required(1, "pattern"),
+            type_: f.required(2, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenizerregexCaptureGroup {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("group", &self.group)?;
+        w.required("pattern", &self.pattern)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenizerregexCaptureGroup);
 impl crate::validation::Validate for TokenizerregexCaptureGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("group", &self.group, &crate::validation::Rules::NONE);
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this tokenizer type.

@@ -2,26 +2,64 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerregexSplit {
     /// Regular expression to match against.
     pub pattern: String,
     /// Human-readable label that identifies this tokenizer type.
-    #[serde(rename = "type")]
     pub type_: TokenizerregexSplitType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenizerregexSplit {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(pattern: String, type_: TokenizerregexSplitType) -> Self {
-        Self { pattern, type_ }
+        Self {
+            pattern,
+            type_,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for TokenizerregexSplit {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "pattern" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            pattern: f.required(0, "pattern"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenizerregexSplit {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("pattern", &self.pattern)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenizerregexSplit);
 impl crate::validation::Validate for TokenizerregexSplit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this tokenizer type.

@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Tokenizer that creates tokens from URLs and email addresses. Although this tokenizer uses word break rules from the Unicode Text Segmentation algorithm, we recommend using it only when the indexed field value includes URLs and email addresses. For fields that don't include URLs or email addresses, use the **standard** tokenizer to create tokens based on word break rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizeruaxUrlEmail {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.
-    #[serde(rename = "maxTokenLength", default, skip_serializing_if = "Option::is_none")]
     pub max_token_length: Option<i64>,
     /// Human-readable label that identifies this tokenizer type.
-    #[serde(rename = "type")]
     pub type_: TokenizeruaxUrlEmailType,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl TokenizeruaxUrlEmail {
     /// A value with the required fields set and every optional one `None`.
@@ -19,9 +19,42 @@ impl TokenizeruaxUrlEmail {
         Self {
             max_token_length: None,
             type_,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for TokenizeruaxUrlEmail {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "maxTokenLength" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            max_token_length: f.optional(0, "maxTokenLength"),
+            type_: f.required(1, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for TokenizeruaxUrlEmail {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("maxTokenLength", &self.max_token_length)?;
+        w.required("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(TokenizeruaxUrlEmail);
 impl crate::validation::Validate for TokenizeruaxUrlEmail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -30,6 +63,7 @@ impl crate::validation::Validate for TokenizeruaxUrlEmail {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that identifies this tokenizer type.

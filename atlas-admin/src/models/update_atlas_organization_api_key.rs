@@ -2,16 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone creates this organization API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<UpdateAtlasOrganizationApiKeyRolesItem>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UpdateAtlasOrganizationApiKey {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "desc" => Some(0),
+                "roles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            desc: f.optional(0, "desc"),
+            roles: f.optional(1, "roles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UpdateAtlasOrganizationApiKey {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("desc", &self.desc)?;
+        w.optional("roles", &self.roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UpdateAtlasOrganizationApiKey);
 impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
@@ -21,6 +53,7 @@ impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

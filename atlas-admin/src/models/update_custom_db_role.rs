@@ -2,17 +2,49 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DatabaseInheritedRole, DatabasePrivilegeAction};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomDbRole {
     /// List of the individual privilege actions that the role grants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<DatabasePrivilegeAction>>,
     /// List of the built-in roles that this custom role inherits.
-    #[serde(rename = "inheritedRoles", default, skip_serializing_if = "Option::is_none")]
     pub inherited_roles: Option<Vec<DatabaseInheritedRole>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UpdateCustomDbRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "actions" => Some(0),
+                "inheritedRoles" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            actions: f.optional(0, "actions"),
+            inherited_roles: f.optional(1, "inheritedRoles"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UpdateCustomDbRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("actions", &self.actions)?;
+        w.optional("inheritedRoles", &self.inherited_roles)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UpdateCustomDbRole);
 impl crate::validation::Validate for UpdateCustomDbRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -21,5 +53,6 @@ impl crate::validation::Validate for UpdateCustomDbRole {
         };
         v.field("actions", &self.actions, &crate::validation::Rules::NONE);
         v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
+        v.extra(&self.extra, &[]);
     }
 }

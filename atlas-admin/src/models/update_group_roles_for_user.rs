@@ -2,19 +2,51 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupRolesForUser {
     /// One or more project-level roles to assign to the MongoDB Cloud user.
-    #[serde(rename = "groupRoles", default, skip_serializing_if = "Option::is_none")]
     pub group_roles: Option<Vec<String>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UpdateGroupRolesForUser {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "groupRoles" => Some(0),
+                "links" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            group_roles: f.optional(0, "groupRoles"),
+            links: f.optional(1, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UpdateGroupRolesForUser {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("groupRoles", &self.group_roles)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UpdateGroupRolesForUser);
 impl crate::validation::Validate for UpdateGroupRolesForUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -22,6 +54,7 @@ impl crate::validation::Validate for UpdateGroupRolesForUser {
             ..crate::validation::Rules::NONE
         };
         v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

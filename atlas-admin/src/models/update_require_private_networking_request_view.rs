@@ -2,20 +2,53 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Request body to toggle the private-networking requirement for an existing export bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRequirePrivateNetworkingRequestView {
     /// True to require private networking; false to disable it.
-    #[serde(rename = "requirePrivateNetworking")]
     pub require_private_networking: bool,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl UpdateRequirePrivateNetworkingRequestView {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(require_private_networking: bool) -> Self {
-        Self { require_private_networking }
+        Self {
+            require_private_networking,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for UpdateRequirePrivateNetworkingRequestView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "requirePrivateNetworking" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            require_private_networking: f.required(0, "requirePrivateNetworking"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UpdateRequirePrivateNetworkingRequestView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("requirePrivateNetworking", &self.require_private_networking)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UpdateRequirePrivateNetworkingRequestView);
 impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -23,5 +56,6 @@ impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,40 +2,80 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageDetailsFilterRequest {
     /// The inclusive billing start date for usage details filter.
-    #[serde(rename = "billEndDate", default, skip_serializing_if = "Option::is_none")]
     pub bill_end_date: Option<::chrono::NaiveDate>,
     /// The inclusive billing start date for usage details filter.
-    #[serde(rename = "billStartDate", default, skip_serializing_if = "Option::is_none")]
     pub bill_start_date: Option<::chrono::NaiveDate>,
     /// The list of unique cluster ids to be included in the Usage Details filter.
-    #[serde(rename = "clusterIds", default, skip_serializing_if = "Option::is_none")]
     pub cluster_ids: Option<Vec<ObjectId>>,
     /// The list of groups to be included in the Usage Details filter.
-    #[serde(rename = "groupIds", default, skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<ObjectId>>,
     /// Whether zero cent line items should be included.
-    #[serde(
-        rename = "includeZeroCentLineItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub include_zero_cent_line_items: Option<bool>,
     /// The list of projects to be included in the Cost Explorer Query.
-    #[serde(rename = "skuServices", default, skip_serializing_if = "Option::is_none")]
     pub sku_services: Option<Vec<UsageDetailsFilterRequestSkuServicesItem>>,
     /// The inclusive billing start date for usage details filter.
-    #[serde(rename = "usageEndDate", default, skip_serializing_if = "Option::is_none")]
     pub usage_end_date: Option<::chrono::NaiveDate>,
     /// The inclusive usage start date for usage details filter.
-    #[serde(rename = "usageStartDate", default, skip_serializing_if = "Option::is_none")]
     pub usage_start_date: Option<::chrono::NaiveDate>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UsageDetailsFilterRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            8usize,
+            |key| match key {
+                "billEndDate" => Some(0),
+                "billStartDate" => Some(1),
+                "clusterIds" => Some(2),
+                "groupIds" => Some(3),
+                "includeZeroCentLineItems" => Some(4),
+                "skuServices" => Some(5),
+                "usageEndDate" => Some(6),
+                "usageStartDate" => Some(7),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            bill_end_date: f.optional(0, "billEndDate"),
+            bill_start_date: f.optional(1, "billStartDate"),
+            cluster_ids: f.optional(2, "clusterIds"),
+            group_ids: f.optional(3, "groupIds"),
+            include_zero_cent_line_items: f.optional(4, "includeZeroCentLineItems"),
+            sku_services: f.optional(5, "skuServices"),
+            usage_end_date: f.optional(6, "usageEndDate"),
+            usage_start_date: f.optional(7, "usageStartDate"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UsageDetailsFilterRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("billEndDate", &self.bill_end_date)?;
+        w.optional("billStartDate", &self.bill_start_date)?;
+        w.optional("clusterIds", &self.cluster_ids)?;
+        w.optional("groupIds", &self.group_ids)?;
+        w.optional("includeZeroCentLineItems", &self.include_zero_cent_line_items)?;
+        w.optional("skuServices", &self.sku_services)?;
+        w.optional("usageEndDate", &self.usage_end_date)?;
+        w.optional("usageStartDate", &self.usage_start_date)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UsageDetailsFilterRequest);
 impl crate::validation::Validate for UsageDetailsFilterRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_IDS: crate::validation::Rules = crate::validation::Rules {
@@ -66,6 +106,7 @@ impl crate::validation::Validate for UsageDetailsFilterRequest {
             &self.usage_start_date,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,16 +2,48 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccessListRequest {
     /// Range of network addresses that you want to add to the access list for the API key. This parameter requires the range to be expressed in classless inter-domain routing (CIDR) notation of Internet Protocol version 4 or version 6 addresses. You can set a value for this parameter or `ipAddress` but not both in the same request.
-    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Network address that you want to add to the access list for the API key. This parameter requires the address to be expressed as one Internet Protocol version 4 or version 6 address. You can set a value for this parameter or `cidrBlock` but not both in the same request.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UserAccessListRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "cidrBlock" => Some(0),
+                "ipAddress" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cidr_block: f.optional(0, "cidrBlock"),
+            ip_address: f.optional(1, "ipAddress"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserAccessListRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cidrBlock", &self.cidr_block)?;
+        w.optional("ipAddress", &self.ip_address)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserAccessListRequest);
 impl crate::validation::Validate for UserAccessListRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -24,5 +56,6 @@ impl crate::validation::Validate for UserAccessListRequest {
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,46 +2,84 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccessListResponse {
     /// Range of IP addresses in Classless Inter-Domain Routing (CIDR) notation in the access list for the API key.
-    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Total number of requests that have originated from the Internet Protocol (IP) address given as the value of the `lastUsedAddress` parameter.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Date and time when someone added the network addresses to the specified API access list. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Network address in the access list for the API key.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Date and time when MongoDB Cloud received the most recent request that originated from this Internet Protocol version 4 or version 6 address. The resource returns this parameter when at least one request has originated from this IP address. MongoDB Cloud updates this parameter each time a client accesses the permitted resource. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "lastUsed", default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Network address that issued the most recent request to the API. This parameter requires the address to be expressed as one Internet Protocol version 4 or version 6 address. The resource returns this parameter after this IP address made at least one request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(
-        rename = "lastUsedAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_used_address: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UserAccessListResponse {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "cidrBlock" => Some(0),
+                "count" => Some(1),
+                "created" => Some(2),
+                "ipAddress" => Some(3),
+                "lastUsed" => Some(4),
+                "lastUsedAddress" => Some(5),
+                "links" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            cidr_block: f.optional(0, "cidrBlock"),
+            count: f.optional(1, "count"),
+            created: f.optional(2, "created"),
+            ip_address: f.optional(3, "ipAddress"),
+            last_used: f.optional(4, "lastUsed"),
+            last_used_address: f.optional(5, "lastUsedAddress"),
+            links: f.optional(6, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserAccessListResponse {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("cidrBlock", &self.cidr_block)?;
+        w.optional("count", &self.count)?;
+        w.optional("created", &self.created)?;
+        w.optional("ipAddress", &self.ip_address)?;
+        w.optional("lastUsed", &self.last_used)?;
+        w.optional("lastUsedAddress", &self.last_used_address)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserAccessListResponse);
 impl crate::validation::Validate for UserAccessListResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
@@ -57,15 +95,16 @@ impl crate::validation::Validate for UserAccessListResponse {
             ..crate::validation::Rules::NONE
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
-        v.field("count", &self.count, &COUNT);
-        v.field("created", &self.created, &crate::validation::Rules::NONE);
+        v.read_only_field("count", &self.count, &COUNT);
+        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.field("lastUsed", &self.last_used, &crate::validation::Rules::NONE);
-        v.field(
+        v.read_only_field("lastUsed", &self.last_used, &crate::validation::Rules::NONE);
+        v.read_only_field(
             "lastUsedAddress",
             &self.last_used_address,
             &crate::validation::Rules::NONE,
         );
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,22 +2,55 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccessRoleAssignment {
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Unique 24-hexadecimal digit string that identifies the organization API key.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UserAccessRoleAssignment {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "roles" => Some(0),
+                "userId" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            roles: f.optional(0, "roles"),
+            user_id: f.optional(1, "userId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserAccessRoleAssignment {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("roles", &self.roles)?;
+        w.optional("userId", &self.user_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserAccessRoleAssignment);
 impl crate::validation::Validate for UserAccessRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,50 +2,88 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCert {
     /// Unique 24-hexadecimal character string that identifies this certificate.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Date and time when MongoDB Cloud created this certificate. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Number of months that the certificate remains valid until it expires.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    #[serde(
-        rename = "monthsUntilExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub months_until_expiration: Option<i32>,
     /// Date and time when this certificate expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "notAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Subject Alternative Name associated with this certificate. This parameter expresses its value as a distinguished name as defined in RFC 2253.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UserCert {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "_id" => Some(0),
+                "createdAt" => Some(1),
+                "groupId" => Some(2),
+                "links" => Some(3),
+                "monthsUntilExpiration" => Some(4),
+                "notAfter" => Some(5),
+                "subject" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            created_at: f.optional(1, "createdAt"),
+            group_id: f.optional(2, "groupId"),
+            links: f.optional(3, "links"),
+            months_until_expiration: f.optional(4, "monthsUntilExpiration"),
+            not_after: f.optional(5, "notAfter"),
+            subject: f.optional(6, "subject"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserCert {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("createdAt", &self.created_at)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("monthsUntilExpiration", &self.months_until_expiration)?;
+        w.optional("notAfter", &self.not_after)?;
+        w.optional("subject", &self.subject)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserCert);
 impl crate::validation::Validate for UserCert {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONTHS_UNTIL_EXPIRATION: crate::validation::Rules = crate::validation::Rules {
@@ -56,16 +94,21 @@ impl crate::validation::Validate for UserCert {
             pattern: Some(&crate::patterns::BIND_USERNAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
+        v.read_only_field(
+            "createdAt",
+            &self.created_at,
+            &crate::validation::Rules::NONE,
+        );
+        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "monthsUntilExpiration",
             &self.months_until_expiration,
             &MONTHS_UNTIL_EXPIRATION,
         );
-        v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
-        v.field("subject", &self.subject, &SUBJECT);
+        v.read_only_field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
+        v.read_only_field("subject", &self.subject, &SUBJECT);
+        v.extra(&self.extra, &[]);
     }
 }

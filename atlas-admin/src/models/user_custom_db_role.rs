@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DatabaseInheritedRole, DatabasePrivilegeAction};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCustomDbRole {
     /// List of the individual privilege actions that the role grants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<DatabasePrivilegeAction>>,
     /// List of the built-in roles that this custom role inherits.
-    #[serde(rename = "inheritedRoles", default, skip_serializing_if = "Option::is_none")]
     pub inherited_roles: Option<Vec<DatabaseInheritedRole>>,
     /// Human-readable label that identifies the role for the request. This name must be unique for this custom role in this project.
-    #[serde(rename = "roleName")]
     pub role_name: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl UserCustomDbRole {
     /// A value with the required fields set and every optional one `None`.
@@ -23,9 +22,45 @@ impl UserCustomDbRole {
             actions: None,
             inherited_roles: None,
             role_name,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for UserCustomDbRole {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "actions" => Some(0),
+                "inheritedRoles" => Some(1),
+                "roleName" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            actions: f.optional(0, "actions"),
+            inherited_roles: f.optional(1, "inheritedRoles"),
+            role_name: f.required(2, "roleName"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserCustomDbRole {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("actions", &self.actions)?;
+        w.optional("inheritedRoles", &self.inherited_roles)?;
+        w.required("roleName", &self.role_name)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserCustomDbRole);
 impl crate::validation::Validate for UserCustomDbRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
@@ -35,5 +70,6 @@ impl crate::validation::Validate for UserCustomDbRole {
         v.field("actions", &self.actions, &crate::validation::Rules::NONE);
         v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
         v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,42 +2,37 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// User notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// Flag that indicates whether MongoDB Cloud should send email notifications. The resource requires this parameter when one of the following values have been set:
     ///
     /// - `"notifications.[n].typeName" : "ORG"`
     /// - `"notifications.[n].typeName" : "GROUP"`
     /// - `"notifications.[n].typeName" : "USER"`
-    #[serde(rename = "emailEnabled", default, skip_serializing_if = "Option::is_none")]
     pub email_enabled: Option<bool>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Flag that indicates whether MongoDB Cloud should send text message notifications. The resource requires this parameter when one of the following values have been set:
     ///
     /// - `"notifications.[n].typeName" : "ORG"`
     /// - `"notifications.[n].typeName" : "GROUP"`
     /// - `"notifications.[n].typeName" : "USER"`
-    #[serde(rename = "smsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub sms_enabled: Option<bool>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: UserNotificationTypeName,
     /// MongoDB Cloud username of the person to whom MongoDB Cloud sends notifications. Specify only MongoDB Cloud users who belong to the project that owns the alert configuration. The resource requires this parameter when `"notifications.[n].typeName" : "USER"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl UserNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -50,9 +45,57 @@ impl UserNotification {
             sms_enabled: None,
             type_name,
             username: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for UserNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "emailEnabled" => Some(1),
+                "intervalMin" => Some(2),
+                "notifierId" => Some(3),
+                "smsEnabled" => Some(4),
+                "typeName" => Some(5),
+                "username" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            email_enabled: f.optional(1, "emailEnabled"),
+            interval_min: f.optional(2, "intervalMin"),
+            notifier_id: f.optional(3, "notifierId"),
+            sms_enabled: f.optional(4, "smsEnabled"),
+            type_name: f.required(5, "typeName"),
+            username: f.optional(6, "username"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("emailEnabled", &self.email_enabled)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.optional("smsEnabled", &self.sms_enabled)?;
+        w.required("typeName", &self.type_name)?;
+        w.optional("username", &self.username)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserNotification);
 impl crate::validation::Validate for UserNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -66,6 +109,7 @@ impl crate::validation::Validate for UserNotification {
         v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

@@ -2,24 +2,59 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{DbUserTlsx509Settings, LdapSecuritySettings, Link};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSecurity {
-    #[serde(rename = "customerX509", default, skip_serializing_if = "Option::is_none")]
     pub customer_x509: Option<DbUserTlsx509Settings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap: Option<LdapSecuritySettings>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for UserSecurity {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "customerX509" => Some(0),
+                "ldap" => Some(1),
+                "links" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            customer_x509: f.optional(0, "customerX509"),
+            ldap: f.optional(1, "ldap"),
+            links: f.optional(2, "links"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserSecurity {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("customerX509", &self.customer_x509)?;
+        w.optional("ldap", &self.ldap)?;
+        w.optional("links", &self.links)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserSecurity);
 impl crate::validation::Validate for UserSecurity {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("customerX509", &self.customer_x509, &crate::validation::Rules::NONE);
         v.field("ldap", &self.ldap, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,19 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// User-to-Distinguished Name (DN) map that MongoDB Cloud uses to transform a Lightweight Directory Access Protocol (LDAP) username into an LDAP DN.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserToDnMapping {
     /// Lightweight Directory Access Protocol (LDAP) query template that inserts the LDAP name that the regular expression matches into an LDAP query Uniform Resource Identifier (URI). The formatting for the query must conform to [RFC 4515](https://datatracker.ietf.org/doc/html/rfc4515) and [RFC 4516](https://datatracker.ietf.org/doc/html/rfc4516).
-    #[serde(rename = "ldapQuery", default, skip_serializing_if = "Option::is_none")]
     pub ldap_query: Option<String>,
     /// Regular expression that MongoDB Cloud uses to match against the provided Lightweight Directory Access Protocol (LDAP) username. Each parenthesis-enclosed section represents a regular expression capture group that the substitution or `ldapQuery` template uses.
-    #[serde(rename = "match")]
     pub match_: String,
     /// Lightweight Directory Access Protocol (LDAP) Distinguished Name (DN) template that converts the LDAP username that matches regular expression in the *match* parameter into an LDAP Distinguished Name (DN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitution: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl UserToDnMapping {
     /// A value with the required fields set and every optional one `None`.
@@ -23,13 +22,50 @@ impl UserToDnMapping {
             ldap_query: None,
             match_,
             substitution: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for UserToDnMapping {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "ldapQuery" => Some(0),
+                "match" => Some(1),
+                "substitution" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            ldap_query: f.optional(0, "ldapQuery"),
+            match_: f.required(1, "match"),
+            substitution: f.optional(2, "substitution"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for UserToDnMapping {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("ldapQuery", &self.ldap_query)?;
+        w.required("match", &self.match_)?;
+        w.optional("substitution", &self.substitution)?;
+        Ok(())
+    }
+}
+crate::codec::object!(UserToDnMapping);
 impl crate::validation::Validate for UserToDnMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ldapQuery", &self.ldap_query, &crate::validation::Rules::NONE);
         v.field("match", &self.match_, &crate::validation::Rules::NONE);
         v.field("substitution", &self.substitution, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,20 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::VectorSearchIndexStatusDetail;
 /// Vector Search Host Status Detail
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    #[serde(rename = "mainIndex", default, skip_serializing_if = "Option::is_none")]
     pub main_index: Option<VectorSearchIndexStatusDetail>,
     /// Flag that indicates whether the index is queryable on the host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
-    #[serde(rename = "stagedIndex", default, skip_serializing_if = "Option::is_none")]
     pub staged_index: Option<VectorSearchIndexStatusDetail>,
     /// Condition of the search index when you made this request.
     ///
@@ -25,9 +20,52 @@ pub struct VectorSearchHostStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VectorSearchHostStatusDetailStatus>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for VectorSearchHostStatusDetail {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "hostname" => Some(0),
+                "mainIndex" => Some(1),
+                "queryable" => Some(2),
+                "stagedIndex" => Some(3),
+                "status" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            hostname: f.optional(0, "hostname"),
+            main_index: f.optional(1, "mainIndex"),
+            queryable: f.optional(2, "queryable"),
+            staged_index: f.optional(3, "stagedIndex"),
+            status: f.optional(4, "status"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VectorSearchHostStatusDetail {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("hostname", &self.hostname)?;
+        w.optional("mainIndex", &self.main_index)?;
+        w.optional("queryable", &self.queryable)?;
+        w.optional("stagedIndex", &self.staged_index)?;
+        w.optional("status", &self.status)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VectorSearchHostStatusDetail);
 impl crate::validation::Validate for VectorSearchHostStatusDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
@@ -35,6 +73,7 @@ impl crate::validation::Validate for VectorSearchHostStatusDetail {
         v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
         v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// Condition of the search index when you made this request.

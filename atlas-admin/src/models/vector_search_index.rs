@@ -2,24 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{BasicDbObject, ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId};
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
-    #[serde(rename = "collectionName")]
     pub collection_name: String,
     /// Human-readable label that identifies the database that contains the collection with one or more Atlas Search indexes.
     pub database: String,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(rename = "indexID", default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<ObjectId>,
     /// Human-readable label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
-    #[serde(rename = "numPartitions", default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Condition of the search index when you made this request.
     ///
@@ -30,20 +26,18 @@ pub struct VectorSearchIndex {
     /// - `PAUSED`: The cluster is paused.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ClusterSearchIndexStatus>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
-    #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
     /// Type of the index. Default type is search.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ClusterSearchIndexType>,
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<BasicDbObject>>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
-    #[serde(rename = "nestedRoot", default, skip_serializing_if = "Option::is_none")]
     pub nested_root: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl VectorSearchIndex {
     /// A value with the required fields set and every optional one `None`.
@@ -59,9 +53,66 @@ impl VectorSearchIndex {
             type_: None,
             fields: None,
             nested_root: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for VectorSearchIndex {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            10usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "database" => Some(1),
+                "indexID" => Some(2),
+                "name" => Some(3),
+                "numPartitions" => Some(4),
+                "status" => Some(5),
+                "storedSource" => Some(6),
+                "type" => Some(7),
+                "fields" => Some(8),
+                "nestedRoot" => Some(9),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.required(0, "collectionName"),
+            database: f.required(1, "database"),
+            index_id: f.optional(2, "indexID"),
+            name: f.required(3, "name"),
+            num_partitions: f.optional(4, "numPartitions"),
+            status: f.optional(5, "status"),
+            stored_source: f.optional(6, "storedSource"),
+            type_: f.optional(7, "type"),
+            fields: f.optional(8, "fields"),
+            nested_root: f.optional(9, "nestedRoot"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VectorSearchIndex {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("collectionName", &self.collection_name)?;
+        w.required("database", &self.database)?;
+        w.optional("indexID", &self.index_id)?;
+        w.required("name", &self.name)?;
+        w.optional("numPartitions", &self.num_partitions)?;
+        w.optional("status", &self.status)?;
+        w.optional("storedSource", &self.stored_source)?;
+        w.optional("type", &self.type_)?;
+        w.optional("fields", &self.fields)?;
+        w.optional("nestedRoot", &self.nested_root)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VectorSearchIndex);
 impl crate::validation::Validate for VectorSearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -70,13 +121,14 @@ impl crate::validation::Validate for VectorSearchIndex {
             &crate::validation::Rules::NONE,
         );
         v.field("database", &self.database, &crate::validation::Rules::NONE);
-        v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
+        v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
+        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,22 +2,22 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{SearchIndexCreateRequestType, VectorSearchIndexDefinition};
 /// Vector Search Index Create Request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchIndexCreateRequest {
     /// Label that identifies the collection to create an Atlas Search index in.
-    #[serde(rename = "collectionName")]
     pub collection_name: String,
     /// Label that identifies the database that contains the collection to create an Atlas Search index in.
     pub database: String,
     /// Label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Type of the index. The default type is search.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SearchIndexCreateRequestType>,
     pub definition: VectorSearchIndexDefinition,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl VectorSearchIndexCreateRequest {
     /// A value with the required fields set and every optional one `None`.
@@ -33,9 +33,51 @@ impl VectorSearchIndexCreateRequest {
             name,
             type_: None,
             definition,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for VectorSearchIndexCreateRequest {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            5usize,
+            |key| match key {
+                "collectionName" => Some(0),
+                "database" => Some(1),
+                "name" => Some(2),
+                "type" => Some(3),
+                "definition" => Some(4),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection_name: f.required(0, "collectionName"),
+            database: f.required(1, "database"),
+            name: f.required(2, "name"),
+            type_: f.optional(3, "type"),
+            definition: f.required(4, "definition"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VectorSearchIndexCreateRequest {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("collectionName", &self.collection_name)?;
+        w.required("database", &self.database)?;
+        w.required("name", &self.name)?;
+        w.optional("type", &self.type_)?;
+        w.required("definition", &self.definition)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VectorSearchIndexCreateRequest);
 impl crate::validation::Validate for VectorSearchIndexCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
@@ -47,5 +89,6 @@ impl crate::validation::Validate for VectorSearchIndexCreateRequest {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,22 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::BasicDbObject;
 /// The vector search index definition set by the user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchIndexDefinition {
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
     pub fields: Vec<BasicDbObject>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
-    #[serde(rename = "nestedRoot", default, skip_serializing_if = "Option::is_none")]
     pub nested_root: Option<String>,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
-    #[serde(rename = "numPartitions", default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see Stored Source Fields.
-    #[serde(rename = "storedSource", default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<::serde_json::Value>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl VectorSearchIndexDefinition {
     /// A value with the required fields set and every optional one `None`.
@@ -27,14 +26,54 @@ impl VectorSearchIndexDefinition {
             nested_root: None,
             num_partitions: None,
             stored_source: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for VectorSearchIndexDefinition {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "fields" => Some(0),
+                "nestedRoot" => Some(1),
+                "numPartitions" => Some(2),
+                "storedSource" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            fields: f.required(0, "fields"),
+            nested_root: f.optional(1, "nestedRoot"),
+            num_partitions: f.optional(2, "numPartitions"),
+            stored_source: f.optional(3, "storedSource"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VectorSearchIndexDefinition {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("fields", &self.fields)?;
+        w.optional("nestedRoot", &self.nested_root)?;
+        w.optional("numPartitions", &self.num_partitions)?;
+        w.optional("storedSource", &self.stored_source)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VectorSearchIndexDefinition);
 impl crate::validation::Validate for VectorSearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

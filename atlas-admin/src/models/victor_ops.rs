@@ -2,9 +2,8 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one Splunk On-Call account with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VictorOps {
     /// Key that allows MongoDB Cloud to access your VictorOps account.
     ///
@@ -13,21 +12,16 @@ pub struct VictorOps {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(rename = "apiKey")]
     pub api_key: String,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// Routing key associated with your Splunk On-Call account.
-    #[serde(rename = "routingKey", default, skip_serializing_if = "Option::is_none")]
     pub routing_key: Option<String>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VictorOpsType>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl VictorOps {
     /// A value with the required fields set and every optional one `None`.
@@ -37,15 +31,66 @@ impl VictorOps {
             id: None,
             routing_key: None,
             type_: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for VictorOps {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VictorOps")
+            .field("api_key", &crate::codec::Redacted)
+            .field("id", &self.id)
+            .field("routing_key", &self.routing_key)
+            .field("type_", &self.type_)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for VictorOps {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            4usize,
+            |key| match key {
+                "apiKey" => Some(0),
+                "id" => Some(1),
+                "routingKey" => Some(2),
+                "type" => Some(3),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            api_key: f.required(0, "apiKey"),
+            id: f.nullable(1, "id"),
+            routing_key: f.optional(2, "routingKey"),
+            type_: f.optional(3, "type"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VictorOps {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("apiKey", &self.api_key)?;
+        w.nullable("id", &self.id)?;
+        w.optional("routingKey", &self.routing_key)?;
+        w.optional("type", &self.type_)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VictorOps);
 impl crate::validation::Validate for VictorOps {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("routingKey", &self.routing_key, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["apiKey"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

@@ -2,27 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// VictorOps notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VictorOpsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: VictorOpsNotificationTypeName,
     /// API key that MongoDB Cloud needs to send alert notifications to Splunk On-Call. The resource requires this parameter when `"notifications.[n].typeName" : "VICTOR_OPS"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     ///
@@ -31,19 +25,12 @@ pub struct VictorOpsNotification {
     /// * View or edit the alert through the Atlas UI.
     ///
     /// * Query the alert for the notification through the Atlas Administration API.
-    #[serde(
-        rename = "victorOpsApiKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub victor_ops_api_key: Option<String>,
     /// Routing key that MongoDB Cloud needs to send alert notifications to Splunk On-Call. The resource requires this parameter when `"notifications.[n].typeName" : "VICTOR_OPS"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
-    #[serde(
-        rename = "victorOpsRoutingKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub victor_ops_routing_key: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl VictorOpsNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -56,9 +43,74 @@ impl VictorOpsNotification {
             type_name,
             victor_ops_api_key: None,
             victor_ops_routing_key: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for VictorOpsNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VictorOpsNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("type_name", &self.type_name)
+            .field(
+                "victor_ops_api_key",
+                &self.victor_ops_api_key.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("victor_ops_routing_key", &self.victor_ops_routing_key)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for VictorOpsNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            7usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "integrationId" => Some(1),
+                "intervalMin" => Some(2),
+                "notifierId" => Some(3),
+                "typeName" => Some(4),
+                "victorOpsApiKey" => Some(5),
+                "victorOpsRoutingKey" => Some(6),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            integration_id: f.optional(1, "integrationId"),
+            interval_min: f.optional(2, "intervalMin"),
+            notifier_id: f.optional(3, "notifierId"),
+            type_name: f.required(4, "typeName"),
+            victor_ops_api_key: f.optional(5, "victorOpsApiKey"),
+            victor_ops_routing_key: f.optional(6, "victorOpsRoutingKey"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VictorOpsNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.required("typeName", &self.type_name)?;
+        w.optional("victorOpsApiKey", &self.victor_ops_api_key)?;
+        w.optional("victorOpsRoutingKey", &self.victor_ops_routing_key)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VictorOpsNotification);
 impl crate::validation::Validate for VictorOpsNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -80,6 +132,7 @@ impl crate::validation::Validate for VictorOpsNotification {
             &self.victor_ops_routing_key,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &["victorOpsApiKey"]);
     }
 }
 /// Human-readable label that displays the alert notification type.

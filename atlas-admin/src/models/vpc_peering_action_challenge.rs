@@ -2,30 +2,60 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::Link;
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcPeeringActionChallenge {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The AWS requester account ID.
-    #[serde(
-        rename = "requesterAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requester_account_id: Option<String>,
     /// The AWS requester VPC ID.
-    #[serde(rename = "requesterVpcId", default, skip_serializing_if = "Option::is_none")]
     pub requester_vpc_id: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for VpcPeeringActionChallenge {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "links" => Some(0),
+                "requesterAccountId" => Some(1),
+                "requesterVpcId" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            links: f.optional(0, "links"),
+            requester_account_id: f.optional(1, "requesterAccountId"),
+            requester_vpc_id: f.optional(2, "requesterVpcId"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VpcPeeringActionChallenge {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("links", &self.links)?;
+        w.optional("requesterAccountId", &self.requester_account_id)?;
+        w.optional("requesterVpcId", &self.requester_vpc_id)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VpcPeeringActionChallenge);
 impl crate::validation::Validate for VpcPeeringActionChallenge {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
             "requesterAccountId",
             &self.requester_account_id,
@@ -36,5 +66,6 @@ impl crate::validation::Validate for VpcPeeringActionChallenge {
             &self.requester_vpc_id,
             &crate::validation::Rules::NONE,
         );
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,64 +2,112 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::{Link, ObjectId};
 /// Represents a VPC Peering connection on AWS.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ObjectId>,
     /// The account ID responsible for accepting the request.
-    #[serde(
-        rename = "accepterAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accepter_account_id: Option<String>,
     /// The CIDR block for the accepter VPC.
-    #[serde(rename = "accepterCidr", default, skip_serializing_if = "Option::is_none")]
     pub accepter_cidr: Option<String>,
     /// The VPC ID accepting the request.
-    #[serde(rename = "accepterVpcId", default, skip_serializing_if = "Option::is_none")]
     pub accepter_vpc_id: Option<String>,
     /// The status in the cloud provider for this connection.
-    #[serde(rename = "cloudStatus", default, skip_serializing_if = "Option::is_none")]
     pub cloud_status: Option<String>,
     /// The time when the VPC Peering Connection request expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The internal project ID.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<ObjectId>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// The local status of the VPC Peering Connection.
-    #[serde(rename = "localStatus", default, skip_serializing_if = "Option::is_none")]
     pub local_status: Option<VpcPeeringConnectionLocalStatus>,
     /// Unique VPC Peering Connection name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The account ID requesting the VPC Peering connection.
-    #[serde(
-        rename = "requesterAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub requester_account_id: Option<String>,
     /// The CIDR block for the requesting VPC.
-    #[serde(rename = "requesterCidr", default, skip_serializing_if = "Option::is_none")]
     pub requester_cidr: Option<String>,
     /// The VPC ID requesting the VPC Peering connection.
-    #[serde(rename = "requesterVpcId", default, skip_serializing_if = "Option::is_none")]
     pub requester_vpc_id: Option<String>,
     /// A status message.
-    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for VpcPeeringConnection {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            14usize,
+            |key| match key {
+                "_id" => Some(0),
+                "accepterAccountId" => Some(1),
+                "accepterCidr" => Some(2),
+                "accepterVpcId" => Some(3),
+                "cloudStatus" => Some(4),
+                "expirationTime" => Some(5),
+                "groupId" => Some(6),
+                "links" => Some(7),
+                "localStatus" => Some(8),
+                "name" => Some(9),
+                "requesterAccountId" => Some(10),
+                "requesterCidr" => Some(11),
+                "requesterVpcId" => Some(12),
+                "statusMessage" => Some(13),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            id: f.optional(0, "_id"),
+            accepter_account_id: f.optional(1, "accepterAccountId"),
+            accepter_cidr: f.optional(2, "accepterCidr"),
+            accepter_vpc_id: f.optional(3, "accepterVpcId"),
+            cloud_status: f.optional(4, "cloudStatus"),
+            expiration_time: f.optional(5, "expirationTime"),
+            group_id: f.optional(6, "groupId"),
+            links: f.optional(7, "links"),
+            local_status: f.optional(8, "localStatus"),
+            name: f.optional(9, "name"),
+            requester_account_id: f.optional(10, "requesterAccountId"),
+            requester_cidr: f.optional(11, "requesterCidr"),
+            requester_vpc_id: f.optional(12, "requesterVpcId"),
+            status_message: f.optional(13, "statusMessage"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for VpcPeeringConnection {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("_id", &self.id)?;
+        w.optional("accepterAccountId", &self.accepter_account_id)?;
+        w.optional("accepterCidr", &self.accepter_cidr)?;
+        w.optional("accepterVpcId", &self.accepter_vpc_id)?;
+        w.optional("cloudStatus", &self.cloud_status)?;
+        w.optional("expirationTime", &self.expiration_time)?;
+        w.optional("groupId", &self.group_id)?;
+        w.optional("links", &self.links)?;
+        w.optional("localStatus", &self.local_status)?;
+        w.optional("name", &self.name)?;
+        w.optional("requesterAccountId", &self.requester_account_id)?;
+        w.optional("requesterCidr", &self.requester_cidr)?;
+        w.optional("requesterVpcId", &self.requester_vpc_id)?;
+        w.optional("statusMessage", &self.status_message)?;
+        Ok(())
+    }
+}
+crate::codec::object!(VpcPeeringConnection);
 impl crate::validation::Validate for VpcPeeringConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
@@ -77,7 +125,7 @@ impl crate::validation::Validate for VpcPeeringConnection {
             &crate::validation::Rules::NONE,
         );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("links", &self.links, &crate::validation::Rules::NONE);
+        v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("localStatus", &self.local_status, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field(
@@ -92,6 +140,7 @@ impl crate::validation::Validate for VpcPeeringConnection {
             &crate::validation::Rules::NONE,
         );
         v.field("statusMessage", &self.status_message, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }
 /// The local status of the VPC Peering Connection.

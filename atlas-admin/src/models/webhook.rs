@@ -2,39 +2,28 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Details to integrate one webhook with one MongoDB Cloud project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Webhook {
     /// HTTP body template for a webhook-based alert. The rendered output MUST be valid JSON — MongoDB Cloud sends the rendered body with `Content-Type: application/json`. If the template fails to render, exceeds the 16 KB limit, or renders non-JSON output, MongoDB Cloud sends the webhook with its default JSON payload instead.
-    #[serde(rename = "bodyTemplate", default, skip_serializing_if = "Option::is_none")]
     pub body_template: Option<String>,
     /// HTTP headers template for a webhook-based alert. The rendered output MUST be a JSON object mapping header name to header value (e.g. `{"X-Custom-Header": "static-value", "X-Alert-Id": "${id}"}`). Placeholders may reference any alert-view field plus `${eventType}`; the webhook secret and the signature header are NOT exposed to templates. If the template fails to render, exceeds the 4 KB limit, or renders output that is not a valid JSON name→value object, MongoDB Cloud sends the webhook with its default set of headers instead.
-    #[serde(
-        rename = "headersTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub headers_template: Option<String>,
     /// Integration id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
     pub id: Option<Option<String>>,
     /// An optional field returned if your webhook is configured with a secret.
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the secret appears completely redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<WebhookType>,
     /// Endpoint web address to which MongoDB Cloud sends notifications.
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the URL appears partially redacted.
     pub url: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl Webhook {
     /// A value with the required fields set and every optional one `None`.
@@ -46,9 +35,73 @@ impl Webhook {
             secret: None,
             type_: None,
             url,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field(
+                "body_template",
+                &self.body_template.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field(
+                "headers_template",
+                &self.headers_template.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("id", &self.id)
+            .field("secret", &self.secret.as_ref().map(|_| crate::codec::Redacted))
+            .field("type_", &self.type_)
+            .field("url", &self.url)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for Webhook {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "bodyTemplate" => Some(0),
+                "headersTemplate" => Some(1),
+                "id" => Some(2),
+                "secret" => Some(3),
+                "type" => Some(4),
+                "url" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            body_template: f.optional(0, "bodyTemplate"),
+            headers_template: f.optional(1, "headersTemplate"),
+            id: f.nullable(2, "id"),
+            secret: f.optional(3, "secret"),
+            type_: f.optional(4, "type"),
+            url: f.required(5, "url"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for Webhook {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("bodyTemplate", &self.body_template)?;
+        w.optional("headersTemplate", &self.headers_template)?;
+        w.nullable("id", &self.id)?;
+        w.optional("secret", &self.secret)?;
+        w.optional("type", &self.type_)?;
+        w.required("url", &self.url)?;
+        Ok(())
+    }
+}
+crate::codec::object!(Webhook);
 impl crate::validation::Validate for Webhook {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("bodyTemplate", &self.body_template, &crate::validation::Rules::NONE);
@@ -61,6 +114,7 @@ impl crate::validation::Validate for Webhook {
         v.field("secret", &self.secret, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("url", &self.url, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &["bodyTemplate", "headersTemplate", "secret"]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

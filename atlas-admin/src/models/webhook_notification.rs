@@ -2,41 +2,25 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::ObjectId;
 /// Webhook notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebhookNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
-    #[serde(rename = "delayMin", default, skip_serializing_if = "Option::is_none")]
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Number of minutes to wait between successive notifications. MongoDB Cloud sends notifications until someone acknowledges the unacknowledged alert.
     ///
     /// PagerDuty, VictorOps, and OpsGenie notifications don't return this element. Configure and manage the notification interval within each of those services.
-    #[serde(rename = "intervalMin", default, skip_serializing_if = "Option::is_none")]
     pub interval_min: Option<i32>,
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
-    #[serde(rename = "notifierId", default, skip_serializing_if = "Option::is_none")]
     pub notifier_id: Option<ObjectId>,
     /// Human-readable label that displays the alert notification type.
-    #[serde(rename = "typeName")]
     pub type_name: WebhookNotificationTypeName,
     /// Template, using ${field} interpolation, that renders the HTTP body MongoDB Cloud sends with each webhook notification. Must render valid JSON. When unset, MongoDB Cloud sends its default JSON payload.
-    #[serde(
-        rename = "webhookBodyTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook_body_template: Option<String>,
     /// Template, using ${field} interpolation, that renders the HTTP headers MongoDB Cloud sends with each webhook notification. Must render a JSON object mapping header name to header value. The webhook secret and the signature header are NOT exposed to templates.
-    #[serde(
-        rename = "webhookHeadersTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook_headers_template: Option<String>,
     /// Authentication secret for a webhook-based alert.
     ///
@@ -45,7 +29,6 @@ pub struct WebhookNotification {
     /// * You set a default webhook secret either on the Integrations page, or with the Integrations API
     ///
     /// **NOTE**: When you view or edit the alert for a webhook notification, the secret appears completely redacted.
-    #[serde(rename = "webhookSecret", default, skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<String>,
     /// Target URL for a webhook-based alert.
     ///
@@ -54,8 +37,10 @@ pub struct WebhookNotification {
     /// * You set a default webhook URL either on the Integrations page, or with the Integrations API
     ///
     /// **NOTE**: When you view or edit the alert for a Webhook URL notification, the URL appears partially redacted.
-    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl WebhookNotification {
     /// A value with the required fields set and every optional one `None`.
@@ -70,9 +55,88 @@ impl WebhookNotification {
             webhook_headers_template: None,
             webhook_secret: None,
             webhook_url: None,
+            extra: Default::default(),
         }
     }
 }
+impl ::std::fmt::Debug for WebhookNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookNotification")
+            .field("delay_min", &self.delay_min)
+            .field("integration_id", &self.integration_id)
+            .field("interval_min", &self.interval_min)
+            .field("notifier_id", &self.notifier_id)
+            .field("type_name", &self.type_name)
+            .field(
+                "webhook_body_template",
+                &self.webhook_body_template.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field(
+                "webhook_headers_template",
+                &self.webhook_headers_template.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| crate::codec::Redacted),
+            )
+            .field("webhook_url", &self.webhook_url)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+impl crate::codec::FromJson for WebhookNotification {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            9usize,
+            |key| match key {
+                "delayMin" => Some(0),
+                "integrationId" => Some(1),
+                "intervalMin" => Some(2),
+                "notifierId" => Some(3),
+                "typeName" => Some(4),
+                "webhookBodyTemplate" => Some(5),
+                "webhookHeadersTemplate" => Some(6),
+                "webhookSecret" => Some(7),
+                "webhookUrl" => Some(8),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            delay_min: f.optional(0, "delayMin"),
+            integration_id: f.optional(1, "integrationId"),
+            interval_min: f.optional(2, "intervalMin"),
+            notifier_id: f.optional(3, "notifierId"),
+            type_name: f.required(4, "typeName"),
+            webhook_body_template: f.optional(5, "webhookBodyTemplate"),
+            webhook_headers_template: f.optional(6, "webhookHeadersTemplate"),
+            webhook_secret: f.optional(7, "webhookSecret"),
+            webhook_url: f.optional(8, "webhookUrl"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for WebhookNotification {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("delayMin", &self.delay_min)?;
+        w.optional("integrationId", &self.integration_id)?;
+        w.optional("intervalMin", &self.interval_min)?;
+        w.optional("notifierId", &self.notifier_id)?;
+        w.required("typeName", &self.type_name)?;
+        w.optional("webhookBodyTemplate", &self.webhook_body_template)?;
+        w.optional("webhookHeadersTemplate", &self.webhook_headers_template)?;
+        w.optional("webhookSecret", &self.webhook_secret)?;
+        w.optional("webhookUrl", &self.webhook_url)?;
+        Ok(())
+    }
+}
+crate::codec::object!(WebhookNotification);
 impl crate::validation::Validate for WebhookNotification {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
@@ -96,6 +160,10 @@ impl crate::validation::Validate for WebhookNotification {
         );
         v.field("webhookSecret", &self.webhook_secret, &crate::validation::Rules::NONE);
         v.field("webhookUrl", &self.webhook_url, &crate::validation::Rules::NONE);
+        v.extra(
+            &self.extra,
+            &["webhookBodyTemplate", "webhookHeadersTemplate", "webhookSecret"],
+        );
     }
 }
 /// Human-readable label that displays the alert notification type.

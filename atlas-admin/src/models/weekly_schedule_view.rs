@@ -2,28 +2,24 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use super::OnlineArchiveScheduleType;
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WeeklyScheduleView {
     /// Type of schedule.
-    #[serde(rename = "type")]
     pub type_: OnlineArchiveScheduleType,
     /// Day of the week when the scheduled archive starts. The week starts with Monday (`1`) and ends with Sunday (`7`).
-    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<i32>,
     /// Hour of the day when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
-    #[serde(rename = "endHour", default, skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<i32>,
     /// Minute of the hour when the scheduled window to run one online archive ends. This field uses the UTC time zone. The window must have a duration of at least two hours. If the end time is before or equal to the start time, the window extends to the next day.
-    #[serde(rename = "endMinute", default, skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<i32>,
     /// Hour of the day when the scheduled window to run one online archive starts. This field uses the UTC time zone.
-    #[serde(rename = "startHour", default, skip_serializing_if = "Option::is_none")]
     pub start_hour: Option<i32>,
     /// Minute of the hour when the scheduled window to run one online archive starts. This field uses the UTC time zone.
-    #[serde(rename = "startMinute", default, skip_serializing_if = "Option::is_none")]
     pub start_minute: Option<i32>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl WeeklyScheduleView {
     /// A value with the required fields set and every optional one `None`.
@@ -35,9 +31,54 @@ impl WeeklyScheduleView {
             end_minute: None,
             start_hour: None,
             start_minute: None,
+            extra: Default::default(),
         }
     }
 }
+impl crate::codec::FromJson for WeeklyScheduleView {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            6usize,
+            |key| match key {
+                "type" => Some(0),
+                "dayOfWeek" => Some(1),
+                "endHour" => Some(2),
+                "endMinute" => Some(3),
+                "startHour" => Some(4),
+                "startMinute" => Some(5),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            type_: f.required(0, "type"),
+            day_of_week: f.optional(1, "dayOfWeek"),
+            end_hour: f.optional(2, "endHour"),
+            end_minute: f.optional(3, "endMinute"),
+            start_hour: f.optional(4, "startHour"),
+            start_minute: f.optional(5, "startMinute"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for WeeklyScheduleView {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("type", &self.type_)?;
+        w.optional("dayOfWeek", &self.day_of_week)?;
+        w.optional("endHour", &self.end_hour)?;
+        w.optional("endMinute", &self.end_minute)?;
+        w.optional("startHour", &self.start_hour)?;
+        w.optional("startMinute", &self.start_minute)?;
+        Ok(())
+    }
+}
+crate::codec::object!(WeeklyScheduleView);
 impl crate::validation::Validate for WeeklyScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
@@ -71,5 +112,6 @@ impl crate::validation::Validate for WeeklyScheduleView {
         v.field("endMinute", &self.end_minute, &END_MINUTE);
         v.field("startHour", &self.start_hour, &START_HOUR);
         v.field("startMinute", &self.start_minute, &START_MINUTE);
+        v.extra(&self.extra, &[]);
     }
 }

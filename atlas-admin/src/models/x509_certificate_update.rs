@@ -2,23 +2,58 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateUpdate {
     /// Certificate content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Latest date that the certificate is valid. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "notAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Earliest date that the certificate is valid. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "notBefore", default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
+impl crate::codec::FromJson for X509CertificateUpdate {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            3usize,
+            |key| match key {
+                "content" => Some(0),
+                "notAfter" => Some(1),
+                "notBefore" => Some(2),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            content: f.optional(0, "content"),
+            not_after: f.optional(1, "notAfter"),
+            not_before: f.optional(2, "notBefore"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for X509CertificateUpdate {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("content", &self.content)?;
+        w.optional("notAfter", &self.not_after)?;
+        w.optional("notBefore", &self.not_before)?;
+        Ok(())
+    }
+}
+crate::codec::object!(X509CertificateUpdate);
 impl crate::validation::Validate for X509CertificateUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("content", &self.content, &crate::validation::Rules::NONE);
         v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
         v.field("notBefore", &self.not_before, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -2,24 +2,63 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Human-readable label that identifies the subset of a global cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneMapping {
     /// Code that represents a location that maps to a zone in your global cluster. MongoDB Cloud represents this location with a ISO 3166-2 location and subdivision codes when possible.
     pub location: String,
     /// Human-readable label that identifies the zone in your global cluster. This zone maps to a location code.
     pub zone: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
 }
 impl ZoneMapping {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(location: String, zone: String) -> Self {
-        Self { location, zone }
+        Self {
+            location,
+            zone,
+            extra: Default::default(),
+        }
     }
 }
+impl crate::codec::FromJson for ZoneMapping {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "location" => Some(0),
+                "zone" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            location: f.required(0, "location"),
+            zone: f.required(1, "zone"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for ZoneMapping {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.required("location", &self.location)?;
+        w.required("zone", &self.zone)?;
+        Ok(())
+    }
+}
+crate::codec::object!(ZoneMapping);
 impl crate::validation::Validate for ZoneMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("location", &self.location, &crate::validation::Rules::NONE);
         v.field("zone", &self.zone, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
     }
 }

@@ -77,7 +77,8 @@ fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenS
                 imports.insert(model.get(used).name.clone());
             }
         }
-        serde |= !matches!(def.kind, TypeKind::Alias(_) | TypeKind::Enum(_));
+        serde |= matches!(&def.kind, TypeKind::Newtype { .. })
+            || matches!(&def.kind, TypeKind::Struct(s) if s.extra.is_none());
         items.push(emit_type(model, def));
         items.push(validate_impl(model, def));
     }
@@ -114,10 +115,10 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let body = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(model, &name, s),
+        TypeKind::Struct(s) => emit_struct(model, def, &name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Tagged(t) => emit_tagged(model, &name, t),
-        TypeKind::Untagged(u) => emit_untagged(model, &def.name, &name, u),
+        TypeKind::Untagged(u) => emit_untagged(model, &name, u),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(model, ty, Scope::Models);
             quote!(pub type #name = #ty;)
@@ -125,7 +126,7 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
         TypeKind::Newtype { pattern } => {
             let pattern = format_ident!("{}", model.patterns[pattern].ident);
             quote! {
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+                #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(String);
                 crate::validation::pattern_newtype!(#name, #pattern);
@@ -154,35 +155,50 @@ fn field_type(model: &Model, field: &Field) -> TokenStream {
     }
 }
 
-fn emit_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// The field's doc comment, with a note for readOnly and writeOnly properties.
+fn field_doc(f: &Field) -> TokenStream {
+    let note = match (f.read_only, f.write_only) {
+        (true, _) => Some("Read-only: set by MongoDB Cloud in responses; never needed in a request."),
+        (_, true) => Some("Write-only: sent in requests; never returned in responses."),
+        _ => None,
+    };
+    match note {
+        Some(note) => doc_attrs(Some(&with_note(f.doc.as_deref(), note))),
+        None => doc_attrs(f.doc.as_deref()),
+    }
+}
+
+/// How a field is read from and written to the wire (`codec::Fields` / `codec::Writer`);
+/// `slot` is the index of its wire name in the struct's sorted `KEYS`.
+fn field_codec(f: &Field, slot: usize) -> (TokenStream, TokenStream) {
+    let wire = &f.wire;
+    let ident = format_ident!("{}", f.ident);
+    let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+    if !f.is_optional() {
+        (quote!(f.required(#slot, #wire)), quote!(w.required(#wire, &self.#ident)?;))
+    } else if f.required {
+        // Kept as an `Option` although required (readOnly, writeOnly or nullable).
+        let report_missing = !f.write_only;
+        let skip_none = f.skipped_when_none();
+        (quote!(f.required_option(#slot, #wire, #report_missing)), quote!(w.required_option(#wire, &self.#ident, #skip_none)?;))
+    } else if f.is_double_option() {
+        (quote!(f.nullable(#slot, #wire)), quote!(w.nullable(#wire, &self.#ident)?;))
+    } else {
+        (quote!(f.optional(#slot, #wire)), quote!(w.optional(#wire, &self.#ident)?;))
+    }
+}
+
+fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let Some(extra) = &s.extra else { return emit_params_struct(model, name, s) };
+    let extra = format_ident!("{extra}");
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = field_type(model, f);
-        let mut serde_args = Vec::new();
-        if f.ident != f.wire {
-            let wire = &f.wire;
-            serde_args.push(quote!(rename = #wire));
-        }
-        if f.is_double_option() {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none", with = "::serde_with::rust::double_option"));
-        } else if f.skipped_when_none() {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        let note = match (f.read_only, f.write_only) {
-            (true, _) => Some("Read-only: set by MongoDB Cloud in responses; never needed in a request."),
-            (_, true) => Some("Write-only: sent in requests; never returned in responses."),
-            _ => None,
-        };
-        let doc = match note {
-            Some(note) => doc_attrs(Some(&with_note(f.doc.as_deref(), note))),
-            None => doc_attrs(f.doc.as_deref()),
-        };
+        let doc = field_doc(f);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #doc
             #deprecated
-            #serde_attr
             pub #ident: #ty,
         }
     });
@@ -191,49 +207,180 @@ fn emit_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> TokenStr
         let ty = type_tokens(model, ty, Scope::Models);
         quote! {
             /// Properties beyond the named ones (`additionalProperties`).
-            #[serde(flatten)]
             pub #ident: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    // Structs whose every field may be left out can be built with `..Default::default()`;
-    // the others get `new(required fields)` with every optional field `None`.
-    let default = s.fields.iter().all(Field::is_optional).then(|| quote!(Default,));
-    let constructor = default.is_none().then(|| {
-        let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
-        let args = required.iter().map(|f| {
+    let count = s.fields.len();
+    let slot_arms = s.fields.iter().enumerate().map(|(slot, f)| {
+        let wire = &f.wire;
+        let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+        quote!(#wire => Some(#slot),)
+    });
+    let slot_fn = if s.fields.is_empty() {
+        quote!(|_| None)
+    } else {
+        quote!(|key| match key {
+            #(#slot_arms)*
+            _ => None,
+        })
+    };
+    let (reads, writes): (Vec<_>, Vec<_>) = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(slot, f)| {
             let ident = format_ident!("{}", f.ident);
-            let ty = field_type(model, f);
-            quote!(#ident: #ty)
-        });
-        let inits = s.fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.ident);
-            if f.is_optional() {
-                quote!(#ident: None,)
-            } else {
-                quote!(#ident,)
-            }
-        });
-        let additional_init = s.additional.as_ref().map(|(ident, _)| {
+            let (read, write) = field_codec(f, slot);
+            (quote!(#ident: #read,), write)
+        })
+        .unzip();
+    let (additional_read, additional_write) = match &s.additional {
+        Some((ident, _)) => {
             let ident = format_ident!("{ident}");
-            quote!(#ident: Default::default(),)
-        });
-        quote! {
-            impl #name {
-                /// A value with the required fields set and every optional one `None`.
-                pub fn new(#(#args),*) -> Self {
-                    Self {
-                        #(#inits)*
-                        #additional_init
-                    }
+            (Some(quote!(#ident: f.additional(),)), Some(quote!(w.additional(&self.#ident)?;)))
+        }
+        None => (None, None),
+    };
+    // An object with no named properties (only unknown ones) reads and writes no field.
+    let empty = s.fields.is_empty() && s.additional.is_none();
+    let (f_binding, w_binding) = if empty { (quote!(f), quote!(_w)) } else { (quote!(mut f), quote!(w)) };
+    let secret = s.fields.iter().any(|f| f.secret);
+    let debug = if secret { quote!() } else { quote!(Debug,) };
+    let debug_impl = secret.then(|| secret_debug(&def.name, name, s, &extra));
+    let constructor = constructor(model, name, s, quote!(#extra: Default::default(),));
+    quote! {
+        #[derive(#debug Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+            /// What the payload carried beyond the spec: unknown properties, and required or
+            /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+            pub #extra: crate::Extra,
+        }
+        #constructor
+        #debug_impl
+        impl crate::codec::FromJson for #name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+                let #f_binding = crate::codec::Fields::new(value, #count, #slot_fn)?;
+                Ok(Self {
+                    #(#reads)*
+                    #additional_read
+                    #extra: f.finish(),
+                })
+            }
+        }
+        impl crate::codec::Object for #name {
+            fn extra(&self) -> &crate::Extra {
+                &self.#extra
+            }
+            fn write_fields<M: ::serde::ser::SerializeMap>(&self, #w_binding: &mut crate::codec::Writer<'_, M>) -> Result<(), M::Error> {
+                #(#writes)*
+                #additional_write
+                Ok(())
+            }
+        }
+        crate::codec::object!(#name);
+    }
+}
+
+/// `Debug` that shows every field but the secrets, which show only whether they are set.
+fn secret_debug(rust_name: &str, name: &proc_macro2::Ident, s: &Struct, extra: &proc_macro2::Ident) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let label = &f.ident;
+        let value = match (f.secret, f.is_double_option(), f.is_optional()) {
+            (false, _, _) => quote!(&self.#ident),
+            (true, true, _) => quote!(&self.#ident.as_ref().map(|v| v.as_ref().map(|_| crate::codec::Redacted))),
+            (true, false, true) => quote!(&self.#ident.as_ref().map(|_| crate::codec::Redacted)),
+            (true, false, false) => quote!(&crate::codec::Redacted),
+        };
+        quote!(.field(#label, #value))
+    });
+    let additional = s.additional.as_ref().map(|(ident, _)| {
+        let label = ident.clone();
+        let ident = format_ident!("{ident}");
+        quote!(.field(#label, &self.#ident))
+    });
+    let extra_label = extra.to_string();
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#rust_name)
+                    #(#fields)*
+                    #additional
+                    .field(#extra_label, &self.#extra)
+                    .finish()
+            }
+        }
+    }
+}
+
+/// `new(required fields)` for a struct with required fields.
+fn constructor(model: &Model, name: &proc_macro2::Ident, s: &Struct, extra_init: TokenStream) -> Option<TokenStream> {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
+    if required.is_empty() {
+        return None;
+    }
+    let args = required.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = field_type(model, f);
+        quote!(#ident: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        if f.is_optional() {
+            quote!(#ident: None,)
+        } else {
+            quote!(#ident,)
+        }
+    });
+    let additional_init = s.additional.as_ref().map(|(ident, _)| {
+        let ident = format_ident!("{ident}");
+        quote!(#ident: Default::default(),)
+    });
+    Some(quote! {
+        impl #name {
+            /// A value with the required fields set and every optional one `None`.
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #additional_init
+                    #extra_init
                 }
             }
         }
+    })
+}
+
+/// The parameters of an operation: never decoded from a response, so plain serde derives.
+fn emit_params_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = field_type(model, f);
+        let mut serde_args = Vec::new();
+        if f.ident != f.wire {
+            let wire = &f.wire;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if f.is_optional() {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let doc = field_doc(f);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #doc
+            #deprecated
+            #serde_attr
+            pub #ident: #ty,
+        }
     });
+    let default = s.fields.iter().all(Field::is_optional).then(|| quote!(Default,));
+    let constructor = constructor(model, name, s, quote!());
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
-            #additional
         }
         #constructor
     }
@@ -262,6 +409,19 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     }
 }
 
+/// Whether a type is an object model (a struct, possibly behind aliases), which writes its
+/// fields through `codec::Writer` and so can have its discriminator corrected.
+fn is_object(model: &Model, mut id: TypeId) -> bool {
+    for _ in 0..16 {
+        match &model.get(id).kind {
+            TypeKind::Struct(s) => return s.extra.is_some(),
+            TypeKind::Alias(crate::ir::TypeRef::Named(next)) => id = *next,
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> TokenStream {
     let property = &t.property;
     let fallback = format_ident!("{}", t.fallback);
@@ -273,12 +433,19 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
         let ident = format_ident!("{}", v.name);
         let inner = format_ident!("{}", model.get(v.ty).name);
         let ty = if v.boxed { quote!(Box<#inner>) } else { quote!(#inner) };
-        let tags = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-        let doc = format!(" `{property}`: {tags}.");
+        let tag_list = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let doc = format!(" `{property}`: {tag_list}.");
         variants.push(quote!(#[doc = #doc] #ident(#ty),));
-        arms_ser.push(quote!(Self::#ident(v) => v.serialize(serializer),));
         let tags = &v.tags;
-        arms_de.push(quote!(Some(#(#tags)|*) => Self::#ident(crate::codec::decode(value)?),));
+        // The variant writes its own tag when it holds one of its values (so a payload
+        // re-encodes the tag it was read with), else its first: never a contradicting one.
+        arms_ser.push(if is_object(model, v.ty) {
+            let object = if v.boxed { quote!(&**v) } else { quote!(v) };
+            quote!(Self::#ident(v) => crate::codec::serialize_object(#object, serializer, Some((#property, &[#(#tags),*]))),)
+        } else {
+            quote!(Self::#ident(v) => ::serde::Serialize::serialize(v, serializer),)
+        });
+        arms_de.push(quote!(Some(#(#tags)|*) => Self::#ident(crate::codec::FromJson::from_json(value)?),));
         let wrap = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
         froms.push(quote! {
             impl From<#inner> for #name {
@@ -300,29 +467,37 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
             /// The property whose value selects the variant.
             pub const DISCRIMINATOR: &'static str = #property;
         }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                // Each variant carries its own tag, so it re-encodes the value it was read with.
+        impl Default for #name {
+            /// An unknown kind holding `null`: what a missing required property decodes to.
+            fn default() -> Self {
+                Self::#fallback(::serde_json::Value::Null)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#arms_ser)*
-                    Self::#fallback(v) => v.serialize(serializer),
+                    Self::#fallback(v) => ::serde::Serialize::serialize(v, serializer),
                 }
             }
         }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = ::serde_json::Value::deserialize(deserializer)?;
+        impl crate::codec::FromJson for #name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+                if !value.is_object() {
+                    return Err(value);
+                }
                 Ok(match crate::codec::tag(&value, #property) {
                     #(#arms_de)*
                     _ => Self::#fallback(value),
                 })
             }
         }
+        crate::codec::deserialize_via_json!(#name);
         #(#froms)*
     }
 }
 
-fn emit_untagged(model: &Model, rust_name: &str, name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
+fn emit_untagged(model: &Model, name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
     let mut variants = Vec::new();
     let mut arms_ser = Vec::new();
     let mut candidates = Vec::new();
@@ -333,7 +508,7 @@ fn emit_untagged(model: &Model, rust_name: &str, name: &proc_macro2::Ident, u: &
             ty = quote!(Box<#ty>);
         }
         variants.push(quote!(#ident(#ty),));
-        arms_ser.push(quote!(Self::#ident(v) => v.serialize(serializer),));
+        arms_ser.push(quote!(Self::#ident(v) => ::serde::Serialize::serialize(v, serializer),));
         let shape = object_shape(model, &v.ty);
         let (known, required) = (&shape.known, &shape.required);
         let enums = shape.enums.iter().map(|(property, values)| quote!((#property, &[#(#values),*])));
@@ -342,27 +517,34 @@ fn emit_untagged(model: &Model, rust_name: &str, name: &proc_macro2::Ident, u: &
                 known: &[#(#known),*],
                 required: &[#(#required),*],
                 enums: &[#(#enums),*],
-                decode: |value| ::serde_json::from_value(value).map(Self::#ident),
+                decode: |value| crate::codec::FromJson::from_json(value).map(Self::#ident),
             },
         });
     }
+    let first = format_ident!("{}", u.variants.first().map(|v| v.name.as_str()).unwrap_or("Value"));
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*
         }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl Default for #name {
+            /// The first variant's default: what a missing required property decodes to.
+            fn default() -> Self {
+                Self::#first(Default::default())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#arms_ser)*
                 }
             }
         }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = ::serde_json::Value::deserialize(deserializer)?;
-                crate::codec::decode_untagged(value, #rust_name, &[#(#candidates)*])
+        impl crate::codec::FromJson for #name {
+            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+                crate::codec::decode_untagged(value, &[#(#candidates)*])
             }
         }
+        crate::codec::deserialize_via_json!(#name);
     }
 }

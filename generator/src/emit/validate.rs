@@ -28,12 +28,24 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
                         quote!(&crate::validation::Rules::NONE)
                     } else {
                         let static_name = statics_scope.claim(&static_name(&f.ident));
-                        let static_ident = rules_static(model, &static_name, &f.constraints, &mut statics);
+                        let static_ident = rules_static(model, &static_name, &f.constraints, f.secret, &mut statics);
                         quote!(&#static_ident)
                     };
-                    quote!(v.field(#wire, &self.#ident, #rules);)
+                    let check = if f.read_only {
+                        quote!(v.read_only_field(#wire, &self.#ident, #rules);)
+                    } else {
+                        quote!(v.field(#wire, &self.#ident, #rules);)
+                    };
+                    let request = (f.required && f.write_only)
+                        .then(|| quote!(v.write_only_required(#wire, self.#ident.is_some());));
+                    quote!(#check #request)
                 })
                 .collect();
+            let extra = s.extra.as_ref().map(|extra| {
+                let extra = format_ident!("{extra}");
+                let secrets = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire);
+                quote!(v.extra(&self.#extra, &[#(#secrets),*]);)
+            });
             let additional = s.additional.as_ref().map(|(ident, _)| {
                 let ident = format_ident!("{ident}");
                 quote! {
@@ -42,12 +54,13 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
                     }
                 }
             });
-            let v = if checks.is_empty() && additional.is_none() { quote!(_v) } else { quote!(v) };
+            let v = if checks.is_empty() && additional.is_none() && extra.is_none() { quote!(_v) } else { quote!(v) };
             quote! {
                 fn validate_into(&self, #v: &mut crate::validation::Validator) {
                     #(#statics)*
                     #(#checks)*
                     #additional
+                    #extra
                 }
             }
         }
@@ -102,9 +115,12 @@ fn static_name(field_ident: &str) -> String {
 
 /// Declares `static NAME: Rules` (and statics for nested item/value rules) in `statics`;
 /// returns the ident to reference.
-pub fn rules_static(model: &Model, name: &str, c: &Constraints, statics: &mut Vec<TokenStream>) -> proc_macro2::Ident {
+pub fn rules_static(model: &Model, name: &str, c: &Constraints, secret: bool, statics: &mut Vec<TokenStream>) -> proc_macro2::Ident {
     let ident = format_ident!("{name}");
     let mut parts = Vec::new();
+    if secret {
+        parts.push(quote!(secret: true,));
+    }
     if let Some(pattern) = &c.pattern {
         let pattern = format_ident!("{}", model.patterns[pattern].ident);
         parts.push(quote!(pattern: Some(&crate::patterns::#pattern),));
@@ -144,11 +160,11 @@ pub fn rules_static(model: &Model, name: &str, c: &Constraints, statics: &mut Ve
         parts.push(quote!(allowed_integers: Some(&[#(#allowed),*]),));
     }
     if let Some(items) = &c.items {
-        let nested = rules_static(model, &format!("{name}_ITEMS"), items, statics);
+        let nested = rules_static(model, &format!("{name}_ITEMS"), items, secret, statics);
         parts.push(quote!(items: Some(&#nested),));
     }
     if let Some(values) = &c.values {
-        let nested = rules_static(model, &format!("{name}_VALUES"), values, statics);
+        let nested = rules_static(model, &format!("{name}_VALUES"), values, secret, statics);
         parts.push(quote!(values: Some(&#nested),));
     }
     statics.push(quote! {

@@ -365,6 +365,7 @@ impl<'a> Lowerer<'a> {
                     deprecated: inline && data.is_some_and(|d| d.deprecated),
                     doc: if inline { data.and_then(doc_of_data) } else { None },
                     boxed: false,
+                    secret: self.is_secret(property.into(), wire, &property_pointer)?,
                     constraints,
                 });
             }
@@ -530,6 +531,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether the string property `wire` holds a secret ([`super::secrets`]).
+    pub fn is_secret(&self, schema: SchemaRef<'a>, wire: &str, pointer: &str) -> Result<bool> {
+        let schema = match schema {
+            SchemaRef::Inline(schema) => Some(schema),
+            SchemaRef::Ref(reference) => self.resolve(reference, pointer)?.1,
+        };
+        Ok(schema.map(View::of).is_some_and(|view| {
+            view.typ == Some("string") && super::secrets::is_secret(wire, view.format.as_deref())
+        }))
+    }
+
     /// A short name for a type, to name the union variant that holds it.
     fn label(&self, ty: &TypeRef) -> String {
         match ty {
@@ -672,6 +684,6 @@ impl FieldsBuilder {
             field.required = self.required.contains(&field.wire);
         }
         let additional = self.additional.map(|ty| (idents.claim("additional_properties"), ty));
-        Struct { fields: self.fields, additional }
+        Struct { fields: self.fields, additional, extra: Some(idents.claim("extra")) }
     }
 }

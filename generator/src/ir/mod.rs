@@ -12,6 +12,7 @@ pub mod names;
 pub mod newtypes;
 mod operations;
 mod patterns;
+pub mod secrets;
 mod view;
 
 pub use lower::lower;
@@ -176,6 +177,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside named properties: a flattened map (field name, value type).
     pub additional: Option<(String, TypeRef)>,
+    /// The field (ident) holding what a decoded payload carried beyond the spec
+    /// (`atlas_admin::Extra`); `None` for parameter structs, which are never decoded.
+    pub extra: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +199,8 @@ pub struct Field {
     pub boxed: bool,
     /// What the value must satisfy beyond its type.
     pub constraints: Constraints,
+    /// Holds a secret ([`secrets`]): redacted in `Debug` and validation errors.
+    pub secret: bool,
 }
 
 impl Field {

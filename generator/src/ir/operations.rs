@@ -313,6 +313,7 @@ fn params_struct(
             doc: p.doc.clone(),
             boxed: false,
             constraints: p.constraints.clone(),
+            secret: false,
         })
         .collect();
     let wanted = format!("{}Params", names::type_name(id));
@@ -324,7 +325,7 @@ fn params_struct(
         group: super::Group::Params,
         doc: Some(format!("Parameters of `{id}` (`{} {path}`).", method.to_uppercase())),
         deprecated: false,
-        kind: super::TypeKind::Struct(super::Struct { fields, additional: None }),
+        kind: super::TypeKind::Struct(super::Struct { fields, additional: None, extra: None }),
     }))
 }
 
