@@ -19,21 +19,15 @@ pub static MOBILE_NUMBER: Pattern = Pattern::new(
  ([\d]+\.[\d]+\.[\d]+)
  ```*/
 pub static MONGO_DB_VERSION: Pattern = Pattern::new("([\\d]+\\.[\\d]+\\.[\\d]+)", "u");
-/** Used by `prefix` (1).
+/** Used by `serviceAttachmentNames` (1).
 
  ```text
- /exported_snapshots/\{ORG-NAME\}/\{PROJECT-NAME\}/\{CLUSTER-NAME\}/\{SNAPSHOT-INITIATION-DATE\}/\{TIMESTAMP\}
+ (https:\/\/[a-z0-9.]+\.[a-z]{2,}(\/[a-z0-9\-]+)+\/)?projects\/p-[a-z0-9]+\/regions\/[a-z\-0-9]+\/serviceAttachments\/[a-z0-9\-]+
  ```*/
-pub static PREFIX: Pattern = Pattern::new(
-    "/exported_snapshots/\\{ORG-NAME\\}/\\{PROJECT-NAME\\}/\\{CLUSTER-NAME\\}/\\{SNAPSHOT-INITIATION-DATE\\}/\\{TIMESTAMP\\}",
+pub static SERVICE_ATTACHMENT_NAMES: Pattern = Pattern::new(
+    "(https:\\/\\/[a-z0-9.]+\\.[a-z]{2,}(\\/[a-z0-9\\-]+)+\\/)?projects\\/p-[a-z0-9]+\\/regions\\/[a-z\\-0-9]+\\/serviceAttachments\\/[a-z0-9\\-]+",
     "u",
 );
-/** Used by `endDate` (3), `startDate` (3).
-
- ```text
- 1199145600
- ```*/
-pub static END_DATE: Pattern = Pattern::new("1199145600", "u");
 /** Used by `invoiceId` (1).
 
  ```text
@@ -49,7 +43,7 @@ pub static NETWORK_NAME: Pattern = Pattern::new(
     "[a-z]([-a-z0-9]{0,62}[a-z0-9]{0,1})?",
     "u",
 );
-/** Used by `atlasCidrBlock` (3), `cidrBlock` (4).
+/** Used by `atlasCidrBlock` (3), `cidrBlock` (4), `routeTableCidrBlock` (1).
 
  ```text
  ^((([0-9]{1,3}\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$
@@ -58,7 +52,7 @@ pub static CIDR_BLOCK: Pattern = Pattern::new(
     "^((([0-9]{1,3}\\.){3}[0-9]{1,3})|(:{0,2}([0-9a-f]{1,4}:){0,7}[0-9a-f]{1,4}[:]{0,2}))((%2[fF]|/)[0-9]{1,3})+$",
     "u",
 );
-/** Used by `customerEndpointIPAddress` (1), `ipAddress` (12), `privateEndpointIPAddress` (2), `privateEndpointIpAddress` (2), `remoteAddress` (36), `routeTableCidrBlock` (1).
+/** Used by `customerEndpointIPAddress` (1), `ipAddress` (12), `privateEndpointIPAddress` (2), `privateEndpointIpAddress` (2), `remoteAddress` (36).
 
  ```text
  ^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$
@@ -67,13 +61,13 @@ pub static REMOTE_ADDRESS: Pattern = Pattern::new(
     "^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
     "u",
 );
-/** Used by `bindUsername` (2), `subject` (1).
+/** Used by `bindUsername` (2).
 
  ```text
- ^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$
+ ^(?:(?<cn>[cC][nN]=(?<name>[^,]*)),)?(?:(?<path>(?:(?:[cC][nN]|[oO][uU])=[^,]+,?)+),)?(?<domain>(?:[dD][cC]=[^,]+,?)+)$
  ```*/
 pub static BIND_USERNAME: Pattern = Pattern::new(
-    "^(?:(?<cn>CN=(?<name>[^,]*)),)?(?:(?<path>(?:(?:CN|OU)=[^,]+,?)+),)?(?<domain>(?:DC=[^,]+,?)+)$",
+    "^(?:(?<cn>[cC][nN]=(?<name>[^,]*)),)?(?:(?<path>(?:(?:[cC][nN]|[oO][uU])=[^,]+,?)+),)?(?<domain>(?:[dD][cC]=[^,]+,?)+)$",
     "u",
 );
 /** Used by `oplogTs` (1).
@@ -168,10 +162,10 @@ pub static QUERY_SHAPE_HASH: Pattern = Pattern::new("^([a-fA-F0-9]{64})$", "u");
 /** Used by `cloudProviderEndpointId` (2).
 
  ```text
- ^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resource[gG]roups/private[Ll]ink/providers/Microsoft\.Network/privateEndpoints/[-\w._()]+$
+ ^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resource[gG]roups/[-\w._()]+/providers/Microsoft\.Network/privateEndpoints/[-\w._()]+$
  ```*/
 pub static CLOUD_PROVIDER_ENDPOINT_ID: Pattern = Pattern::new(
-    "^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resource[gG]roups/private[Ll]ink/providers/Microsoft\\.Network/privateEndpoints/[-\\w._()]+$",
+    "^/subscriptions/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}/resource[gG]roups/[-\\w._()]+/providers/Microsoft\\.Network/privateEndpoints/[-\\w._()]+$",
     "u",
 );
 /** Used by `awsAccountId` (1).
@@ -198,12 +192,21 @@ pub static PRIVATE_ENDPOINT_CONNECTION_NAME: Pattern = Pattern::new(
     "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]([-\\w._()]+)%2[fF]([-\\w._()]+)",
     "u",
 );
-/** Used by `groupName` (2), `name` (3), `orgName` (2), `targetDeploymentItemName` (2).
+/** Used by `groupName` (2), `name` (3), `orgName` (2).
+
+ ```text
+ ^[\p{L}\p{N}\-_.(),:&@+' ]{1,64}$
+ ```*/
+pub static NAME: Pattern = Pattern::new("^[\\p{L}\\p{N}\\-_.(),:&@+' ]{1,64}$", "u");
+/** Used by `targetDeploymentItemName` (2).
 
  ```text
  ^[\p{L}\p{N}\-_.(),:&@+']{1,64}$
  ```*/
-pub static NAME: Pattern = Pattern::new("^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$", "u");
+pub static TARGET_DEPLOYMENT_ITEM_NAME: Pattern = Pattern::new(
+    "^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$",
+    "u",
+);
 /** Used by `description` (4), `mcpConfigName` (2), `name` (4).
 
  ```text
@@ -219,10 +222,10 @@ pub static OBJECT_ID_ANY_CASE: Pattern = Pattern::new("^[a-fA-F0-9]{24}$", "u");
 /** Used by `userName` (1).
 
  ```text
- ^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$
+ ^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$
  ```*/
 pub static USER_NAME: Pattern = Pattern::new(
-    "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+    "^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$",
     "u",
 );
 /** Used by .
@@ -231,7 +234,7 @@ pub static USER_NAME: Pattern = Pattern::new(
  ^[a-zA-Z0-9][a-zA-Z0-9-]*$
  ```*/
 pub static RESOURCE_NAME: Pattern = Pattern::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$", "u");
-/** Used by `gcpProjectId` (1).
+/** Used by `gcpProjectId` (2).
 
  ```text
  ^[a-z][0-9a-z-]{4,28}[0-9a-z]{1}
@@ -333,21 +336,11 @@ pub static ENDPOINT_ID: Pattern = Pattern::new(
     "^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\\w._()]+)%2[fF]providers%2[fF]Microsoft\\.Network%2[fF]privateEndpoints%2[fF]([-\\w._()]+)",
     "u",
 );
-/** Used by `serviceAttachmentNames` (1).
-
- ```text
- https:\/\/([a-z0-9\.]+)+\.[a-z]{2,}(\/[a-z0-9\-]+)+\/projects\/p-[a-z0-9]+\/regions\/[a-z\-0-9]+\/serviceAttachments\/[a-z0-9\-]+
- ```*/
-pub static SERVICE_ATTACHMENT_NAMES: Pattern = Pattern::new(
-    "https:\\/\\/([a-z0-9\\.]+)+\\.[a-z]{2,}(\\/[a-z0-9\\-]+)+\\/projects\\/p-[a-z0-9]+\\/regions\\/[a-z\\-0-9]+\\/serviceAttachments\\/[a-z0-9\\-]+",
-    "u",
-);
 /// All of them, for tests and tools.
 pub static ALL: &[&Pattern] = &[
     &MOBILE_NUMBER,
     &MONGO_DB_VERSION,
-    &PREFIX,
-    &END_DATE,
+    &SERVICE_ATTACHMENT_NAMES,
     &INVOICE_ID,
     &NETWORK_NAME,
     &CIDR_BLOCK,
@@ -371,6 +364,7 @@ pub static ALL: &[&Pattern] = &[
     &UUID,
     &PRIVATE_ENDPOINT_CONNECTION_NAME,
     &NAME,
+    &TARGET_DEPLOYMENT_ITEM_NAME,
     &DESCRIPTION,
     &OBJECT_ID_ANY_CASE,
     &USER_NAME,
@@ -388,5 +382,4 @@ pub static ALL: &[&Pattern] = &[
     &AWS_VPC_ID,
     &AWS_VPC_ENDPOINT_ID,
     &ENDPOINT_ID,
-    &SERVICE_ATTACHMENT_NAMES,
 ];

@@ -131,8 +131,8 @@ static EXAMPLES: &[Example] = &[
     },
     Example {
         pointer: "/components/schemas/AWSPrivateLinkConnection/properties/interfaceEndpoints/items",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<atlas_admin::models::ObjectId>,
+        json: "\"vpce-3bf78b0ddee411ba1\"",
+        check: round_trip::<atlas_admin::models::AwsVpcEndpointId>,
     },
     Example {
         pointer: "/components/schemas/AcknowledgeAlert/properties/acknowledgementComment",
@@ -1019,8 +1019,8 @@ static EXAMPLES: &[Example] = &[
     },
     Example {
         pointer: "/components/schemas/AzureCloudProviderContainer/allOf/1/properties/azureSubscriptionId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        check: round_trip::<atlas_admin::models::ObjectId>,
+        json: "\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"",
+        check: round_trip::<atlas_admin::models::Uuid>,
     },
     Example {
         pointer: "/components/schemas/AzureHardwareSpec20240805/properties/nodeCount",
@@ -1723,7 +1723,7 @@ static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/schemas/CreateGCPEndpointGroupRequest/allOf/1/properties/gcpProjectId",
         json: "\"p-fdeeb3e43b8e733e5ab627b1\"",
-        check: round_trip::<atlas_admin::models::GcpProjectId>,
+        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/CreateOrganizationRequest/properties/federationSettingsId",

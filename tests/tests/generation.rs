@@ -143,7 +143,9 @@ fn every_historical_spec_generates() {
     specs.sort();
     assert!(!specs.is_empty(), "no specs in {}", history.display());
     for spec in specs {
-        let generation = generator::generate(&spec, Some(&paths().fixes))
+        // Without spec/fixes.yaml: each fix pins the text of the locked spec (its `test` op),
+        // so on an older spec a fix may rightly refuse to apply.
+        let generation = generator::generate(&spec, None)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         assert!(generation.model.operations.len() > 400, "{}", spec.display());
         assert!(generation.tree.files.contains_key("src/models/org_user_response.rs"), "{}", spec.display());

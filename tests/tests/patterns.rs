@@ -25,20 +25,21 @@ static CASES: &[(&Pattern, &[&str], &[&str])] = &[
     (&patterns::PROCESS_ID, &["cluster0-shard-00-00.abcde.mongodb.net:27017", "mongo.example.com:27017"], &["mongo.example.com:27", "mongo.example.com:123456", "mongo.example.com"]),
     (&patterns::MONGO_DB_VERSION, &["7.0.12", "version 8.0.1-rc0"], &["7.0", "7", "v.x.y"]),
     (&patterns::DESCRIPTION, &["My project's name, v1.2", "Ünïcödé 数据库", ""], &["tab\there", "semi;colon", "a/b", "<script>"]),
-    (&patterns::NAME, &["Project-1", "Équipe(prod):A&B+C@x", "数据库"], &["", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "has space", "slash/"]),
+    (&patterns::NAME, &["Project-1", "Équipe(prod):A&B+C@x", "数据库", "Atlas CLI E2E"], &["", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "tab\there", "slash/"]),
+    (&patterns::TARGET_DEPLOYMENT_ITEM_NAME, &["Cluster-1", "数据库"], &["", "has space", "slash/"]),
     (&patterns::IP_ADDRESS, &["192.168.0.1", "192.168.0.1%2F32", "2001:db8:0:0:0:0:0:1", "2001:db8::"], &["192.168.0", "2001:db8::1", "ab"]),
     (&patterns::ENTRY_VALUE, &["192.168.0.1", "sg-0123abcd", "anything at all"], &[]),
     (&patterns::HOSTNAME, &["mongo.example.com", "10.0.0.1", "anything at all"], &[]),
-    (&patterns::BIND_USERNAME, &["CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com", "DC=example,DC=com"], &["CN=BindUser", "cn=user,dc=example,dc=com", "CN=BindUser,OU=Users"]),
+    (&patterns::BIND_USERNAME, &["CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com", "DC=example,DC=com", "cn=admin,dc=example,dc=org"], &["CN=BindUser", "CN=BindUser,OU=Users", "uid=admin,dc=example"]),
     (&patterns::OPLOG_TS, &["2024-02-29T12:34:56Z", "2023-01-31T23:59:59.123456789+05:30"], &["2023-02-29T12:34:56Z", "2023-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 12:00:00Z", "2024-01-01T12:00:00"]),
     (&patterns::MOBILE_NUMBER, &["+1 212-456-0187", "2124560187", "212 456-0187"], &["123-456-7890", "+44 20 7946 0000", "212456018"]),
     (&patterns::VNET_NAME, &["my-vnet_1.(prod)"], &["my vnet", "vnet/1", ""]),
     (&patterns::AWS_SECURITY_GROUP, &["sg-0123456789abcdef0", "123456789012/sg-0123"], &["sgx-0123", "vpc-0123", "sg_0123"]),
     (&patterns::NON_RUNNING_HOST_IDS, &["a1b2c3d4", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], &["a1b2c3d", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "A1B2C3D4"]),
-    (&patterns::CLOUD_PROVIDER_ENDPOINT_ID, &["/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/privateLink/providers/Microsoft.Network/privateEndpoints/my-endpoint"], &["/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/other/providers/Microsoft.Network/privateEndpoints/my-endpoint", "/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/privateLink/providers/Microsoft.Network/privateEndpoints/"]),
+    (&patterns::CLOUD_PROVIDER_ENDPOINT_ID, &["/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/privateLink/providers/Microsoft.Network/privateEndpoints/my-endpoint", "/subscriptions/12345678-1234-1234-1234-123456789abc/resourcegroups/my-rg/providers/Microsoft.Network/privateEndpoints/my-endpoint"], &["/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/privateLink/providers/Microsoft.Network/privateEndpoints/", "/subscriptions/not-a-uuid/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe"]),
     (&patterns::AWS_ACCOUNT_ID, &["123456789012"], &["12345678901", "1234567890123", "12345678901a"]),
     (&patterns::PRIVATE_ENDPOINT_CONNECTION_NAME, &["12345678-1234-1234-1234-123456789abc%2Fmy-rg%2Fmy-pe"], &["12345678-1234-1234-1234-123456789abc/my-rg/my-pe", "12345678-1234-1234-1234-123456789abc%2Fmy-rg"]),
-    (&patterns::USER_NAME, &["jane.doe@example.com", "o'neil+tag@mail.example.org"], &["Jane@example.com", "jane@", "jane.@example.com", "jane@example.com-"]),
+    (&patterns::USER_NAME, &["jane.doe@example.com", "o'neil+tag@mail.example.org", "Jane.Doe@Example.com"], &["jane@", "jane.@example.com", "jane@example.com-"]),
     (&patterns::GCP_PROJECT_ID2, &["my-project-123"], &["1project", "my", "My-project-123"]),
     (&patterns::PRIVATE_ENDPOINTS, &["/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe1"], &["/subscriptions/12345678/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe1", "subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe1"]),
     (&patterns::ARN, &["arn:aws:kafka:us-east-1:123456789012:cluster/x"], &["arn:aws:s3:::bucket", " arn:aws:kafka"]),
@@ -47,12 +48,10 @@ static CASES: &[(&Pattern, &[&str], &[&str])] = &[
     (&patterns::GCP_SERVICE_ACCOUNT_FOR_ATLAS, &["mongodb-atlas-0123456789abcdef@p-a1a1a1a1a1a1a1a1a1a1a1a1.iam.gserviceaccount.com"], &["mongodb-atlas-0123456789abcde@p-a1a1a1a1a1a1a1a1a1a1a1a1.iam.gserviceaccount.com", "mongodb-atlas-0123456789abcdef@p-a1a1a1a1a1a1a1a1a1a1a1a1.iam.gserviceaccount.org"]),
     (&patterns::NETWORK_NAME2, &["nt-32b6e34b3d91647abb20e7b8-abcd1234"], &["nt-32b6e34b3d91647abb20e7b8-abcd123", "nt-32B6E34B3D91647ABB20E7B8-abcd1234"]),
     (&patterns::ENDPOINT_ID, &["vpce-0123456789abcdef0", "%2Fsubscriptions%2F12345678-1234-1234-1234-123456789abc%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.Network%2FprivateEndpoints%2Fpe1"], &["vpce-0123", "/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/rg"]),
-    (&patterns::SERVICE_ATTACHMENT_NAMES, &["https://www.googleapis.com/compute/v1/projects/p-abc123/regions/us-east1/serviceAttachments/sa-1"], &["http://www.googleapis.com/compute/v1/projects/p-abc123/regions/us-east1/serviceAttachments/sa-1", "https://www.googleapis.com/compute/v1/projects/abc123/regions/us-east1/serviceAttachments/sa-1"]),
-    (&patterns::PREFIX, &["/exported_snapshots/{ORG-NAME}/{PROJECT-NAME}/{CLUSTER-NAME}/{SNAPSHOT-INITIATION-DATE}/{TIMESTAMP}"], &["/exported_snapshots/myorg/myproject/c0/2024-01-01/1700000000"]),
+    (&patterns::SERVICE_ATTACHMENT_NAMES, &["https://www.googleapis.com/compute/v1/projects/p-abc123/regions/us-east1/serviceAttachments/sa-1", "projects/p-abc/regions/us-east4/serviceAttachments/sa-xyz"], &["https://www.googleapis.com/compute/v1/projects/abc123/regions/us-east1/serviceAttachments/sa-1", "projects/p-abc/regions/us-east4/serviceAttachments/"]),
     (&patterns::INVOICE_ID, &["5e9f3d6c7a0b1c2d3e4f5a6b"], &["XYZ", "", "ghij"]),
     // On integer parameters (startDate/endDate), where JSON Schema does not apply patterns;
     // enforced as the string pattern it is for any text it is checked against.
-    (&patterns::END_DATE, &["1199145600", "at 1199145600 s"], &["1199145601", "119914560"]),
     (&patterns::NETWORK_NAME, &["my-network"], &["123-456", "", "MY-NETWORK"]),
 ];
 
@@ -86,7 +85,7 @@ fn the_cases_cover_every_pattern_of_the_spec() {
         );
     }
     assert_eq!(CASES.len(), ALL.len());
-    assert_eq!(ALL.len(), 45, "the spec has 45 distinct string patterns");
+    assert_eq!(ALL.len(), 44, "the spec, fixed, has 44 distinct string patterns");
 }
 
 #[test]

@@ -213,3 +213,33 @@ fn a_request_missing_a_required_write_only_property_is_reported() {
     let err = user.validate_request().unwrap_err();
     assert!(err.iter().any(|v| v.pointer == "/groupId" && v.rule == Rule::Required), "{err}");
 }
+
+#[test]
+fn custom_role_resources_are_the_cluster_or_a_namespace() {
+    use atlas_admin::models::DatabasePermittedNamespaceResource as Resource;
+    let cluster: Resource = serde_json::from_value(json!({"cluster": true})).unwrap();
+    assert!(matches!(&cluster, Resource::Cluster(c) if c.cluster), "{cluster:?}");
+    let whole_db: Resource = serde_json::from_value(json!({"db": "sales"})).unwrap();
+    assert!(matches!(&whole_db, Resource::Namespace(n) if n.db == "sales" && n.collection.is_none()), "{whole_db:?}");
+    let collection: Resource = serde_json::from_value(json!({"db": "sales", "collection": "orders"})).unwrap();
+    assert!(matches!(&collection, Resource::Namespace(n) if n.collection.as_deref() == Some("orders")));
+    for resource in [&cluster, &whole_db, &collection] {
+        assert!(resource.validate().is_ok(), "{resource:?}: {:?}", resource.validate());
+    }
+}
+
+#[test]
+fn values_atlas_produces_pass_validation() {
+    // Project names with spaces, as real Atlas returns them.
+    let project: atlas_admin::models::Group = serde_json::from_value(json!({
+        "name": "Atlas CLI E2E", "orgId": "32b6e34b3d91647abb20e7b8", "clusterCount": 0,
+        "created": "2024-01-02T03:04:05Z", "id": "32b6e34b3d91647abb20e7b9", "links": []
+    }))
+    .unwrap();
+    assert!(project.validate().is_ok(), "{:?}", project.validate());
+    // A lower-case LDAP bind DN.
+    let ldap: atlas_admin::models::LdapSecuritySettings =
+        serde_json::from_value(json!({"bindUsername": "cn=admin,dc=example,dc=org", "hostname": "ldap.example.org", "port": 636}))
+            .unwrap();
+    assert!(ldap.validate().is_ok(), "{:?}", ldap.validate());
+}

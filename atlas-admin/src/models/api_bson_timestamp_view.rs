@@ -52,7 +52,7 @@ crate::codec::object!(ApiBsonTimestampView);
 impl crate::validation::Validate for ApiBsonTimestampView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INCREMENT: crate::validation::Rules = crate::validation::Rules {
-            minimum: Some(1199145600.0),
+            minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("date", &self.date, &crate::validation::Rules::NONE);

@@ -125,7 +125,7 @@ impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
             ..crate::validation::Rules::NONE
         };
         static ROUTE_TABLE_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::REMOTE_ADDRESS),
+            pattern: Some(&crate::patterns::CIDR_BLOCK),
             ..crate::validation::Rules::NONE
         };
         v.field(

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{AwsVpcEndpointId, ObjectId};
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
@@ -25,7 +25,7 @@ pub struct AwsPrivateLinkConnection {
     /// List of strings that identify private endpoint interfaces applied to the specified project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub interface_endpoints: Option<Vec<ObjectId>>,
+    pub interface_endpoints: Option<Vec<AwsVpcEndpointId>>,
     /// Cloud provider region that manages this Private Endpoint Service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

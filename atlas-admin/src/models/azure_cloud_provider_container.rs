@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{CloudProviderContainerProviderName, ObjectId};
+use super::{CloudProviderContainerProviderName, ObjectId, Uuid};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderContainer {
@@ -32,7 +32,7 @@ pub struct AzureCloudProviderContainer {
     /// Unique string that identifies the Azure subscription in which the MongoDB Cloud VNet resides.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub azure_subscription_id: Option<ObjectId>,
+    pub azure_subscription_id: Option<Uuid>,
     /// Azure region to which MongoDB Cloud deployed this network peering container.
     pub region: AzureCloudProviderContainerRegion,
     /// Unique string that identifies the Azure VNet in which MongoDB Cloud clusters in this network peering container exist. The response returns **null** if no clusters exist in this network peering container.

@@ -35,7 +35,9 @@ pub struct CloudAppUser {
     /// Mobile phone number that belongs to the MongoDB Cloud user.
     pub mobile_number: String,
     /// Password applied with the username to log in to MongoDB Cloud. MongoDB Cloud does not return this parameter except in response to creating a new MongoDB Cloud user. Only the MongoDB Cloud user can update their password after it has been set from the MongoDB Cloud console.
-    pub password: String,
+    ///
+    /// Write-only: sent in requests; never returned in responses.
+    pub password: Option<String>,
     /// List of objects that display the MongoDB Cloud user's roles and the corresponding organization or project to which that role applies. A role can apply to one organization or one project but not both.
     pub roles: Vec<CloudAccessRoleAssignment>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.
@@ -55,7 +57,6 @@ impl CloudAppUser {
         first_name: String,
         last_name: String,
         mobile_number: String,
-        password: String,
         roles: Vec<CloudAccessRoleAssignment>,
         username: String,
     ) -> Self {
@@ -69,7 +70,7 @@ impl CloudAppUser {
             last_name,
             links: None,
             mobile_number,
-            password,
+            password: None,
             roles,
             team_ids: None,
             username,
@@ -89,7 +90,7 @@ impl ::std::fmt::Debug for CloudAppUser {
             .field("last_name", &self.last_name)
             .field("links", &self.links)
             .field("mobile_number", &self.mobile_number)
-            .field("password", &crate::codec::Redacted)
+            .field("password", &self.password.as_ref().map(|_| crate::codec::Redacted))
             .field("roles", &self.roles)
             .field("team_ids", &self.team_ids)
             .field("username", &self.username)
@@ -129,7 +130,7 @@ impl crate::codec::FromJson for CloudAppUser {
             last_name: f.required(6, "lastName"),
             links: f.optional(7, "links"),
             mobile_number: f.required(8, "mobileNumber"),
-            password: f.required(9, "password"),
+            password: f.required_option(9, "password", false),
             roles: f.required(10, "roles"),
             team_ids: f.optional(11, "teamIds"),
             username: f.required(12, "username"),
@@ -154,7 +155,7 @@ impl crate::codec::Object for CloudAppUser {
         w.required("lastName", &self.last_name)?;
         w.optional("links", &self.links)?;
         w.required("mobileNumber", &self.mobile_number)?;
-        w.required("password", &self.password)?;
+        w.required_option("password", &self.password, true)?;
         w.required("roles", &self.roles)?;
         w.optional("teamIds", &self.team_ids)?;
         w.required("username", &self.username)?;
@@ -195,6 +196,7 @@ impl crate::validation::Validate for CloudAppUser {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
         v.field("password", &self.password, &PASSWORD);
+        v.write_only_required("password", self.password.is_some());
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);

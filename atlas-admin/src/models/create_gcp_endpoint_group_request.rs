@@ -2,9 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{
-    CreateEndpointRequestCloudProvider, CreateGcpForwardingRuleRequest, GcpProjectId,
-};
+use super::{CreateEndpointRequestCloudProvider, CreateGcpForwardingRuleRequest};
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpEndpointGroupRequest {
@@ -19,7 +17,7 @@ pub struct CreateGcpEndpointGroupRequest {
     /// Unique string that identifies the Google Cloud project in which you created the endpoints.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub gcp_project_id: Option<GcpProjectId>,
+    pub gcp_project_id: Option<String>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -64,6 +62,10 @@ impl crate::codec::Object for CreateGcpEndpointGroupRequest {
 crate::codec::object!(CreateGcpEndpointGroupRequest);
 impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
+        static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
+            pattern: Some(&crate::patterns::GCP_PROJECT_ID2),
+            ..crate::validation::Rules::NONE
+        };
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field(
             "endpointGroupName",
@@ -72,7 +74,7 @@ impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
         );
         v.write_only_required("endpointGroupName", self.endpoint_group_name.is_some());
         v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
+        v.field("gcpProjectId", &self.gcp_project_id, &GCP_PROJECT_ID);
         v.write_only_required("gcpProjectId", self.gcp_project_id.is_some());
         v.extra(&self.extra, &[]);
     }

@@ -3,50 +3,97 @@
 // run `cargo xtask generate`.
 
 /// Namespace to which this database user has access.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DatabasePermittedNamespaceResource {
-    /// Flag that indicates whether to grant the action on the cluster resource. If `true`, MongoDB Cloud ignores the `actions.resources.collection` and `actions.resources.db` parameters.
-    pub cluster: bool,
-    /// Human-readable label that identifies the collection on which you grant the action to one MongoDB user. If you don't set this parameter, you grant the action to all collections in the database specified in the `actions.resources.db` parameter. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
-    pub collection: String,
-    /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
-    pub db: String,
-    /// What the payload carried beyond the spec: unknown properties, and required or
-    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
-    pub extra: crate::Extra,
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatabasePermittedNamespaceResource {
+    Cluster(DatabasePermittedNamespaceResourceCluster),
+    Namespace(DatabasePermittedNamespaceResourceNamespace),
 }
-impl DatabasePermittedNamespaceResource {
-    /// A value with the required fields set and every optional one `None`.
-    pub fn new(cluster: bool, collection: String, db: String) -> Self {
-        Self {
-            cluster,
-            collection,
-            db,
-            extra: Default::default(),
+impl Default for DatabasePermittedNamespaceResource {
+    /// The first variant's default: what a missing required property decodes to.
+    fn default() -> Self {
+        Self::Cluster(Default::default())
+    }
+}
+impl ::serde::Serialize for DatabasePermittedNamespaceResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cluster(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::Namespace(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
     fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        crate::codec::decode_untagged(
+            value,
+            &[
+                crate::codec::Candidate {
+                    known: &["cluster"],
+                    required: &["cluster"],
+                    enums: &[],
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Cluster)
+                    },
+                },
+                crate::codec::Candidate {
+                    known: &["collection", "db"],
+                    required: &["db"],
+                    enums: &[],
+                    decode: |value| {
+                        crate::codec::FromJson::from_json(value).map(Self::Namespace)
+                    },
+                },
+            ],
+        )
+    }
+}
+crate::codec::deserialize_via_json!(DatabasePermittedNamespaceResource);
+impl crate::validation::Validate for DatabasePermittedNamespaceResource {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        match self {
+            Self::Cluster(inner) => inner.validate_into(v),
+            Self::Namespace(inner) => inner.validate_into(v),
+        }
+    }
+}
+/// The cluster resource.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DatabasePermittedNamespaceResourceCluster {
+    /// Flag that indicates whether to grant the action on the cluster resource. If `true`, MongoDB Cloud ignores the `actions.resources.collection` and `actions.resources.db` parameters.
+    pub cluster: bool,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
+}
+impl DatabasePermittedNamespaceResourceCluster {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(cluster: bool) -> Self {
+        Self {
+            cluster,
+            extra: Default::default(),
+        }
+    }
+}
+impl crate::codec::FromJson for DatabasePermittedNamespaceResourceCluster {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            1usize,
             |key| match key {
                 "cluster" => Some(0),
-                "collection" => Some(1),
-                "db" => Some(2),
                 _ => None,
             },
         )?;
         Ok(Self {
             cluster: f.required(0, "cluster"),
-            collection: f.required(1, "collection"),
-            db: f.required(2, "db"),
             extra: f.finish(),
         })
     }
 }
-impl crate::codec::Object for DatabasePermittedNamespaceResource {
+impl crate::codec::Object for DatabasePermittedNamespaceResourceCluster {
     fn extra(&self) -> &crate::Extra {
         &self.extra
     }
@@ -55,15 +102,71 @@ impl crate::codec::Object for DatabasePermittedNamespaceResource {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.required("cluster", &self.cluster)?;
-        w.required("collection", &self.collection)?;
+        Ok(())
+    }
+}
+crate::codec::object!(DatabasePermittedNamespaceResourceCluster);
+impl crate::validation::Validate for DatabasePermittedNamespaceResourceCluster {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
+    }
+}
+/// One database, or one collection of it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DatabasePermittedNamespaceResourceNamespace {
+    /// Human-readable label that identifies the collection on which you grant the action to one MongoDB user. If you don't set this parameter, you grant the action to all collections in the database specified in the `actions.resources.db` parameter. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
+    pub collection: Option<String>,
+    /// Human-readable label that identifies the database on which you grant the action to one MongoDB user. If you set `"actions.resources.cluster" : true`, MongoDB Cloud ignores this parameter.
+    pub db: String,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
+}
+impl DatabasePermittedNamespaceResourceNamespace {
+    /// A value with the required fields set and every optional one `None`.
+    pub fn new(db: String) -> Self {
+        Self {
+            collection: None,
+            db,
+            extra: Default::default(),
+        }
+    }
+}
+impl crate::codec::FromJson for DatabasePermittedNamespaceResourceNamespace {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            2usize,
+            |key| match key {
+                "collection" => Some(0),
+                "db" => Some(1),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            collection: f.optional(0, "collection"),
+            db: f.required(1, "db"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for DatabasePermittedNamespaceResourceNamespace {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("collection", &self.collection)?;
         w.required("db", &self.db)?;
         Ok(())
     }
 }
-crate::codec::object!(DatabasePermittedNamespaceResource);
-impl crate::validation::Validate for DatabasePermittedNamespaceResource {
+crate::codec::object!(DatabasePermittedNamespaceResourceNamespace);
+impl crate::validation::Validate for DatabasePermittedNamespaceResourceNamespace {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[]);

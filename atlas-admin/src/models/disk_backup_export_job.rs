@@ -34,7 +34,7 @@ pub struct DiskBackupExportJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
-    /// Prefix used for all blob storage objects uploaded as part of the Export Job.
+    /// Prefix used for all blob storage objects uploaded as part of the Export Job, of the form `/exported_snapshots/{ORG-NAME}/{PROJECT-NAME}/{CLUSTER-NAME}/{SNAPSHOT-INITIATION-DATE}/{TIMESTAMP}`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub prefix: Option<String>,
@@ -114,10 +114,6 @@ impl crate::codec::Object for DiskBackupExportJob {
 crate::codec::object!(DiskBackupExportJob);
 impl crate::validation::Validate for DiskBackupExportJob {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static PREFIX: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::PREFIX),
-            ..crate::validation::Rules::NONE
-        };
         v.read_only_field(
             "components",
             &self.components,
@@ -142,7 +138,7 @@ impl crate::validation::Validate for DiskBackupExportJob {
         );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("prefix", &self.prefix, &PREFIX);
+        v.read_only_field("prefix", &self.prefix, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.read_only_field(

@@ -142,7 +142,7 @@ crate::codec::object!(FlexBackupRestoreJobCreate20241113);
 impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TARGET_DEPLOYMENT_ITEM_NAME: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::NAME),
+            pattern: Some(&crate::patterns::TARGET_DEPLOYMENT_ITEM_NAME),
             ..crate::validation::Rules::NONE
         };
         v.read_only_field(

@@ -39,24 +39,6 @@ crate::validation::pattern_newtype!(ObjectId, OBJECT_ID);
 #[serde(transparent)]
 pub struct AwsVpcId(String);
 crate::validation::pattern_newtype!(AwsVpcId, AWS_VPC_ID);
-/// A name of ASCII letters, digits and hyphens that starts with a letter or digit: clusters, stream instances, ...
-///
-/// Must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(transparent)]
-pub struct ResourceName(String);
-crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
 /// The identifier of an AWS interface VPC endpoint (`vpce-` and 17 hexadecimal digits).
 ///
 /// Must match `^vpce-[0-9a-f]{17}$`.
@@ -75,6 +57,24 @@ crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
 #[serde(transparent)]
 pub struct AwsVpcEndpointId(String);
 crate::validation::pattern_newtype!(AwsVpcEndpointId, AWS_VPC_ENDPOINT_ID);
+/// A name of ASCII letters, digits and hyphens that starts with a letter or digit: clusters, stream instances, ...
+///
+/// Must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
+#[serde(transparent)]
+pub struct ResourceName(String);
+crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
 /// A 24-hexadecimal-digit identifier, in either case.
 ///
 /// Must match `^[a-fA-F0-9]{24}$`.
@@ -93,6 +93,24 @@ crate::validation::pattern_newtype!(AwsVpcEndpointId, AWS_VPC_ENDPOINT_ID);
 #[serde(transparent)]
 pub struct ObjectIdAnyCase(String);
 crate::validation::pattern_newtype!(ObjectIdAnyCase, OBJECT_ID_ANY_CASE);
+/// A UUID in lower-case hexadecimal.
+///
+/// Must match `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
+#[serde(transparent)]
+pub struct Uuid(String);
+crate::validation::pattern_newtype!(Uuid, UUID);
 /// The name of an Azure Private Link service (`pls_` and 24 hexadecimal digits).
 ///
 /// Must match `^pls_[0-9a-f]{24}$`.
@@ -185,24 +203,6 @@ crate::validation::pattern_newtype!(GcpProjectId, GCP_PROJECT_ID);
 #[serde(transparent)]
 pub struct ServiceAccountClientId(String);
 crate::validation::pattern_newtype!(ServiceAccountClientId, SERVICE_ACCOUNT_CLIENT_ID);
-/// A UUID in lower-case hexadecimal.
-///
-/// Must match `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
-#[serde(transparent)]
-pub struct Uuid(String);
-crate::validation::pattern_newtype!(Uuid, UUID);
 /// A 40-hexadecimal-digit identifier or key.
 ///
 /// Must match `^([0-9a-f]){40}$`.

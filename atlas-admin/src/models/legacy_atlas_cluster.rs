@@ -362,11 +362,6 @@ impl crate::codec::Object for LegacyAtlasCluster {
 crate::codec::object!(LegacyAtlasCluster);
 impl crate::validation::Validate for LegacyAtlasCluster {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {
-            minimum: Some(10.0),
-            maximum: Some(4096.0),
-            ..crate::validation::Rules::NONE
-        };
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
@@ -424,7 +419,7 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.delete_after_date,
             &crate::validation::Rules::NONE,
         );
-        v.field("diskSizeGB", &self.disk_size_gb, &DISK_SIZE_GB);
+        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
         v.field(
             "diskWarmingMode",
             &self.disk_warming_mode,

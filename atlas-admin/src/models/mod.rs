@@ -1047,7 +1047,10 @@ pub use data_protection_settings20231001::{
 mod database_inherited_role;
 pub use database_inherited_role::DatabaseInheritedRole;
 mod database_permitted_namespace_resource;
-pub use database_permitted_namespace_resource::DatabasePermittedNamespaceResource;
+pub use database_permitted_namespace_resource::{
+    DatabasePermittedNamespaceResource, DatabasePermittedNamespaceResourceCluster,
+    DatabasePermittedNamespaceResourceNamespace,
+};
 mod database_privilege_action;
 pub use database_privilege_action::{
     DatabasePrivilegeAction, DatabasePrivilegeActionAction,
@@ -1940,9 +1943,9 @@ mod host_metric_value;
 pub use host_metric_value::{HostMetricValue, HostMetricValueUnits};
 mod identifiers;
 pub use identifiers::{
-    ObjectId, AwsVpcId, ResourceName, AwsVpcEndpointId, ObjectIdAnyCase,
+    ObjectId, AwsVpcId, AwsVpcEndpointId, ResourceName, ObjectIdAnyCase, Uuid,
     AzurePrivateLinkServiceName, CountryCode, IdentityProviderId, GcpProjectId,
-    ServiceAccountClientId, Uuid, Hex40, QueryShapeHash,
+    ServiceAccountClientId, Hex40, QueryShapeHash,
 };
 mod inbound_control_plane_cloud_provider_ip_addresses;
 pub use inbound_control_plane_cloud_provider_ip_addresses::InboundControlPlaneCloudProviderIpAddresses;

@@ -72,9 +72,9 @@ impl crate::validation::Validate for TokenizernGram {
 /// Human-readable label that identifies this tokenizer type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenizernGramType {
-    /// `edgeGram`
-    EdgeGram,
+    /// `nGram`
+    NGram,
     /// A value this version of atlas-admin does not know, kept exactly as received.
     Unrecognized(String),
 }
-crate::codec::string_enum!(TokenizernGramType { EdgeGram => "edgeGram" } Unrecognized);
+crate::codec::string_enum!(TokenizernGramType { NGram => "nGram" } Unrecognized);

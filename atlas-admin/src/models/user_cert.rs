@@ -90,10 +90,6 @@ impl crate::validation::Validate for UserCert {
             maximum: Some(24.0),
             ..crate::validation::Rules::NONE
         };
-        static SUBJECT: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::BIND_USERNAME),
-            ..crate::validation::Rules::NONE
-        };
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "createdAt",
@@ -108,7 +104,7 @@ impl crate::validation::Validate for UserCert {
             &MONTHS_UNTIL_EXPIRATION,
         );
         v.read_only_field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
-        v.read_only_field("subject", &self.subject, &SUBJECT);
+        v.read_only_field("subject", &self.subject, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[]);
     }
 }

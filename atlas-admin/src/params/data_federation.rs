@@ -426,17 +426,9 @@ impl DownloadGroupDataFederationQueryLogsParams {
 }
 impl crate::validation::Validate for DownloadGroupDataFederationQueryLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static END_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
-        static START_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &END_DATE);
-        v.field("startDate", &self.start_date, &START_DATE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
         v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }

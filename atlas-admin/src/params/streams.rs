@@ -245,18 +245,10 @@ impl DownloadGroupStreamAuditLogsParams {
 }
 impl crate::validation::Validate for DownloadGroupStreamAuditLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static END_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
-        static START_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &END_DATE);
-        v.field("startDate", &self.start_date, &START_DATE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
         v.field("spName", &self.sp_name, &crate::validation::Rules::NONE);
         v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
@@ -1190,18 +1182,10 @@ impl DownloadGroupStreamOperationalLogsParams {
 }
 impl crate::validation::Validate for DownloadGroupStreamOperationalLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static END_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
-        static START_DATE: crate::validation::Rules = crate::validation::Rules {
-            pattern: Some(&crate::patterns::END_DATE),
-            ..crate::validation::Rules::NONE
-        };
         v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &END_DATE);
-        v.field("startDate", &self.start_date, &START_DATE);
+        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
+        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
         v.field("spName", &self.sp_name, &crate::validation::Rules::NONE);
         v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }

@@ -445,7 +445,15 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeKind> {
         let mut types = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let hint = format!("{rust_name}Variant{i}");
+            // An inline member with a title is named by it (`DatabasePermittedNamespaceResourceCluster`).
+            let title = match member {
+                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match title {
+                Some(title) => format!("{rust_name}{}", names::type_name(title)),
+                None => format!("{rust_name}Variant{i}"),
+            };
             types.push(self.lower_schema(member.into(), &format!("{pointer}/{key}/{i}"), &hint, home)?);
         }
         let labels: Vec<String> = types.iter().map(|t| self.label(t)).collect();
