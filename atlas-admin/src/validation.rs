@@ -76,6 +76,9 @@ pub enum Rule {
     /// A required property is absent (a decoded payload left it out, or a request lacks a
     /// required writeOnly property).
     Required,
+    /// A property the spec does not list (reported only by a strict validator, which the
+    /// spec's own examples are checked with).
+    Unknown,
     /// The value received has a shape the spec does not describe (kept as received in the
     /// object's [`Extra`](crate::Extra)).
     Shape,
@@ -98,6 +101,7 @@ impl fmt::Display for Rule {
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
             Rule::OneOf(values) => write!(f, "enum {values:?}"),
             Rule::Required => write!(f, "required"),
+            Rule::Unknown => write!(f, "the properties the spec lists"),
             Rule::Shape => write!(f, "the type the spec declares"),
         }
     }
@@ -196,6 +200,8 @@ pub struct Validator {
     /// Checking a request: readOnly properties are skipped (the server sets them, and a
     /// read-modify-write sends back what it read), required writeOnly ones are needed.
     request: bool,
+    /// Also report properties the spec does not list.
+    strict: bool,
 }
 
 /// What a violation shows of a secret value.
@@ -209,6 +215,12 @@ impl Validator {
     /// A validator for a value about to be sent: see [`Validate::validate_request`].
     pub fn for_request() -> Self {
         Validator { request: true, ..Validator::default() }
+    }
+
+    /// A validator that also reports unknown properties: for checking that a payload is
+    /// exactly what the spec describes (the spec's own examples).
+    pub fn strict() -> Self {
+        Validator { strict: true, ..Validator::default() }
     }
 
     /// Like [`field`](Self::field), for a readOnly property: skipped when checking a request.
@@ -230,6 +242,13 @@ impl Validator {
     /// Reports the missing and odd properties a decoded object recorded; `secrets` are the
     /// wire names whose values are never quoted.
     pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str]) {
+        if self.strict {
+            for name in extra.unknown().keys() {
+                self.path.push(name.clone());
+                self.violation(Rule::Unknown, "a property");
+                self.path.pop();
+            }
+        }
         for name in extra.missing() {
             self.path.push((*name).to_owned());
             self.violation(Rule::Required, "nothing");

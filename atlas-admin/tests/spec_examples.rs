@@ -23,13 +23,30 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         _ => a == b,
     }
 }
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
+/// Decodes with nothing unknown, missing or odd (a strict `Validate`), and re-encodes
+/// to the same JSON.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::Validate>(
     json: &str,
 ) -> Result<(), String> {
     let expected: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| e.to_string())?;
     let decoded: T = serde_json::from_value(expected.clone())
         .map_err(|e| format!("does not decode: {e}"))?;
+    let mut strict = atlas_admin::validation::Validator::strict();
+    decoded.validate_into(&mut strict);
+    if let Err(violations) = strict.finish() {
+        let shape: Vec<String> = violations
+            .iter()
+            .filter(|v| {
+                use atlas_admin::validation::Rule;
+                matches!(v.rule, Rule::Unknown | Rule::Required | Rule::Shape)
+            })
+            .map(|v| v.to_string())
+            .collect();
+        if !shape.is_empty() {
+            return Err(format!("does not match its schema: {}", shape.join(", ")));
+        }
+    }
     let encoded = serde_json::to_value(&decoded)
         .map_err(|e| format!("does not encode: {e}"))?;
     if same_json(&encoded, &expected) {
@@ -5485,6 +5502,50 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/AWS/value",
+        json: "{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false}",
+        check: round_trip::<
+            atlas_admin::models::DiskBackupSnapshotAwsExportBucketRequest,
+        >,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/requestBody/content/application~1vnd.atlas.2024-05-30+json/examples/AWS/value",
+        json: "{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketRequest>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/requestBody/content/application~1vnd.atlas.2024-05-30+json/examples/Azure/value",
+        json: "{\"bucketName\":\"examplecontainer\",\"cloudProvider\":\"AZURE\",\"roleId\":\"668c5f0ed436263134491592\",\"serviceUrl\":\"https://examplestorageaccount.blob.core.windows.net/examplecontainer\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketRequest>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/requestBody/content/application~1vnd.atlas.2024-05-30+json/examples/GCP/value",
+        json: "{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"GCP\",\"roleId\":\"668c5f0ed436263134491592\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketRequest>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/responses/200/content/application~1vnd.atlas.2023-01-01+json/examples/AWS/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"region\":\"us-east-1\",\"requirePrivateNetworking\":true}",
+        check: round_trip::<
+            atlas_admin::models::DiskBackupSnapshotAwsExportBucketResponse,
+        >,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/AWS/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"region\":\"us-east-1\",\"requirePrivateNetworking\":true}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/Azure/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"examplecontainer\",\"cloudProvider\":\"AZURE\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"roleId\":\"668c5f0ed436263134491592\",\"serviceUrl\":\"https://examplestorageaccount.blob.core.windows.net/examplecontainer\",\"tenantId\":\"4297fc77-1592-4de8-a6d5-a8c32401df87\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets/post/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/GCP/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"GCP\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"roleId\":\"668c5f0ed436263134491592\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/delete/parameters/2/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         check: round_trip::<atlas_admin::models::ObjectId>,
@@ -5495,14 +5556,110 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/get/responses/200/content/application~1vnd.atlas.2023-01-01+json/examples/AWS/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"region\":\"us-east-1\",\"requirePrivateNetworking\":true}",
+        check: round_trip::<
+            atlas_admin::models::DiskBackupSnapshotAwsExportBucketResponse,
+        >,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/get/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/AWS/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"region\":\"us-east-1\",\"requirePrivateNetworking\":true}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/get/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/Azure/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"examplecontainer\",\"cloudProvider\":\"AZURE\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"roleId\":\"668c5f0ed436263134491592\",\"serviceUrl\":\"https://examplestorageaccount.blob.core.windows.net/examplecontainer\",\"tenantId\":\"4297fc77-1592-4de8-a6d5-a8c32401df87\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/get/responses/200/content/application~1vnd.atlas.2024-05-30+json/examples/GCP/value",
+        json: "{\"_id\":\"32b6e34b3d91647abb20e7b8\",\"bucketName\":\"export-bucket\",\"cloudProvider\":\"GCP\",\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"roleId\":\"668c5f0ed436263134491592\"}",
+        check: round_trip::<atlas_admin::models::DiskBackupSnapshotExportBucketResponse>,
+    },
+    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1backup~1exportBuckets~1{exportBucketId}/patch/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters/post/requestBody/content/application~1vnd.atlas.2024-08-05+json/examples/Cluster/value",
+        json: "{\"clusterType\":\"SHARDED\",\"name\":\"myCluster\",\"replicationSpecs\":[{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":false},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":false},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M50\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M50\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"},{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":false},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M30\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":false},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"}]}",
+        check: round_trip::<atlas_admin::models::ClusterDescription20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters/post/requestBody/content/application~1vnd.atlas.2024-10-23+json/examples/Cluster/value",
+        json: "{\"clusterType\":\"SHARDED\",\"name\":\"myCluster\",\"replicationSpecs\":[{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M40\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M60\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M60\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M60\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"},{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M40\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M30\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M60\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"}]}",
+        check: round_trip::<atlas_admin::models::ClusterDescription20240805>,
+    },
+    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1backup~1exports~1{exportId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         check: round_trip::<atlas_admin::models::ObjectId>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1collectionRestoreJobs/post/responses/201/content/application~1vnd.atlas.2025-03-12+json/examples/Multiple collections/value",
+        json: "{\"collectionSuffix\":\"\",\"collections\":[{\"sourceNamespace\":\"sales.orders\",\"targetNamespace\":\"sales.orders\"},{\"sourceNamespace\":\"sales.customers\",\"targetNamespace\":\"sales.customers\"}],\"createdAt\":\"2026-07-07T12:00:00Z\",\"databaseSuffix\":\"\",\"databases\":[],\"id\":\"32b6e34b3d91647abb20e7b8\",\"indexStatus\":{\"failedCollectionCount\":0,\"state\":\"IN_PROGRESS\"},\"indexStrategy\":\"ALL\",\"restoredDocuments\":15500,\"snapshotId\":\"6c5e8a2f9b1d4e3a7f0c1b2d\",\"state\":\"IN_PROGRESS\",\"targetClusterName\":\"targetCluster\",\"targetGroupId\":\"5f3a1b2c4d5e6f7a8b9c0d1e\",\"totalDocuments\":20000,\"writeStrategy\":\"CREATE_NEW\"}",
+        check: round_trip::<atlas_admin::models::ApiAtlasCollectionRestoreJobResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1collectionRestoreJobs~1{jobId}/get/responses/200/content/application~1vnd.atlas.2025-03-12+json/examples/Multiple collections/value",
+        json: "{\"collectionSuffix\":\"\",\"collections\":[{\"sourceNamespace\":\"sales.orders\",\"targetNamespace\":\"sales.orders\"},{\"sourceNamespace\":\"sales.customers\",\"targetNamespace\":\"sales.customers\"}],\"createdAt\":\"2026-07-07T12:00:00Z\",\"databaseSuffix\":\"\",\"databases\":[],\"id\":\"32b6e34b3d91647abb20e7b8\",\"indexStatus\":{\"failedCollectionCount\":0,\"state\":\"IN_PROGRESS\"},\"indexStrategy\":\"ALL\",\"restoredDocuments\":15500,\"snapshotId\":\"6c5e8a2f9b1d4e3a7f0c1b2d\",\"state\":\"IN_PROGRESS\",\"targetClusterName\":\"targetCluster\",\"targetGroupId\":\"5f3a1b2c4d5e6f7a8b9c0d1e\",\"totalDocuments\":20000,\"writeStrategy\":\"CREATE_NEW\"}",
+        check: round_trip::<atlas_admin::models::ApiAtlasCollectionRestoreJobResponse>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1collectionRestoreJobs~1{jobId}~1collections/get/responses/200/content/application~1vnd.atlas.2025-03-12+json/examples/Two collection states/value",
+        json: "{\"links\":[{\"href\":\"https://cloud.mongodb.com/api/atlas\",\"rel\":\"self\"}],\"results\":[{\"effectiveTargetNamespace\":\"sales.orders\",\"indexStatus\":{\"state\":\"SUCCESSFUL\"},\"restoredDocuments\":12000,\"sourceNamespace\":\"sales.orders\",\"state\":\"SUCCESSFUL\",\"targetNamespace\":\"sales.orders\",\"totalDocuments\":12000},{\"effectiveTargetNamespace\":\"sales.customers\",\"indexStatus\":{\"state\":\"IN_PROGRESS\"},\"restoredDocuments\":3500,\"sourceNamespace\":\"sales.customers\",\"state\":\"IN_PROGRESS\",\"targetNamespace\":\"sales.customers\",\"totalDocuments\":8000}],\"totalCount\":2}",
+        check: round_trip::<
+            atlas_admin::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+        >,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1collectionRestoreJobs~1{jobId}~1collections~1{sourceNamespace}/get/responses/200/content/application~1vnd.atlas.2025-03-12+json/examples/Single collection state/value",
+        json: "{\"effectiveTargetNamespace\":\"sales.orders\",\"indexStatus\":{\"state\":\"SUCCESSFUL\"},\"restoredDocuments\":12000,\"sourceNamespace\":\"sales.orders\",\"state\":\"SUCCESSFUL\",\"targetNamespace\":\"sales.orders\",\"totalDocuments\":12000}",
+        check: round_trip::<
+            atlas_admin::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        >,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1globalWrites/get/responses/200/content/application~1vnd.atlas.2024-08-05+json/examples/200 Example/value",
+        json: "{\"customZoneMapping\":{\"DE\":\"32b6e34b3d91647abb20e7b8\",\"US-VA\":\"32b6e34b3d91647abb20e7b8\"},\"managedNamespaces\":[{\"collection\":\"collectionNameExample\",\"customShardKey\":\"myShardKey\",\"db\":\"DatabaseExample\",\"isCustomShardKeyHashed\":false,\"isShardKeyUnique\":false,\"numInitialChunks\":42,\"presplitHashedZones\":false}],\"selfManagedSharding\":true}",
+        check: round_trip::<atlas_admin::models::GeoSharding20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1globalWrites~1customZoneMapping/delete/responses/200/content/application~1vnd.atlas.2024-08-05+json/examples/200 Example/value",
+        json: "{\"customZoneMapping\":{\"DE\":\"32b6e34b3d91647abb20e7b8\",\"US-VA\":\"32b6e34b3d91647abb20e7b8\"},\"managedNamespaces\":[{\"collection\":\"collectionNameExample\",\"customShardKey\":\"myShardKey\",\"db\":\"DatabaseExample\",\"isCustomShardKeyHashed\":false,\"isShardKeyUnique\":false,\"numInitialChunks\":42,\"presplitHashedZones\":false}],\"selfManagedSharding\":true}",
+        check: round_trip::<atlas_admin::models::GeoSharding20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1globalWrites~1customZoneMapping/post/responses/200/content/application~1vnd.atlas.2024-08-05+json/examples/200 Example/value",
+        json: "{\"customZoneMapping\":{\"DE\":\"32b6e34b3d91647abb20e7b8\",\"US-VA\":\"32b6e34b3d91647abb20e7b8\"},\"managedNamespaces\":[{\"collection\":\"collectionNameExample\",\"customShardKey\":\"myShardKey\",\"db\":\"DatabaseExample\",\"isCustomShardKeyHashed\":false,\"isShardKeyUnique\":false,\"numInitialChunks\":42,\"presplitHashedZones\":false}],\"selfManagedSharding\":true}",
+        check: round_trip::<atlas_admin::models::GeoSharding20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1globalWrites~1managedNamespaces/delete/responses/200/content/application~1vnd.atlas.2024-08-05+json/examples/200 Example/value",
+        json: "{\"customZoneMapping\":{\"DE\":\"32b6e34b3d91647abb20e7b8\",\"US-VA\":\"32b6e34b3d91647abb20e7b8\"},\"managedNamespaces\":[{\"collection\":\"collectionNameExample\",\"customShardKey\":\"myShardKey\",\"db\":\"DatabaseExample\",\"isCustomShardKeyHashed\":false,\"isShardKeyUnique\":false,\"numInitialChunks\":42,\"presplitHashedZones\":false}],\"selfManagedSharding\":true}",
+        check: round_trip::<atlas_admin::models::GeoSharding20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1globalWrites~1managedNamespaces/post/responses/200/content/application~1vnd.atlas.2024-08-05+json/examples/200 Example/value",
+        json: "{\"customZoneMapping\":{\"DE\":\"32b6e34b3d91647abb20e7b8\",\"US-VA\":\"32b6e34b3d91647abb20e7b8\"},\"managedNamespaces\":[{\"collection\":\"collectionNameExample\",\"customShardKey\":\"myShardKey\",\"db\":\"DatabaseExample\",\"isCustomShardKeyHashed\":false,\"isShardKeyUnique\":false,\"numInitialChunks\":42,\"presplitHashedZones\":false}],\"selfManagedSharding\":true}",
+        check: round_trip::<atlas_admin::models::GeoSharding20240805>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1index/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/2dspere Index/value",
+        json: "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}}",
+        check: round_trip::<atlas_admin::models::DatabaseRollingIndexRequest>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1index/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/Partial Index/value",
+        json: "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}}",
+        check: round_trip::<atlas_admin::models::DatabaseRollingIndexRequest>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1index/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/Sparse Index/value",
+        json: "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"test_field\":\"1\"}],\"options\":{\"name\":\"SparseIndexTest\",\"sparse\":true}}",
+        check: round_trip::<atlas_admin::models::DatabaseRollingIndexRequest>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/2/schema",
@@ -5538,6 +5695,36 @@ static EXAMPLES: &[Example] = &[
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1dataFederation~1{tenantName}~1queryLogs.gz/get/parameters/2/schema",
         json: "1636466948",
         check: round_trip::<i64>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/AWS IAM Authentication/value",
+        json: "{\"awsIAMType\":\"USER\",\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"arn:aws:iam::358363220050:user/mongodb-aws-iam-auth-test-user\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/LDAP Authentication/value",
+        json: "{\"databaseName\":\"admin\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"ldapAuthType\":\"GROUP\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"CN=marketing,OU=groups,DC=example,DC=com\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/OIDC Workforce Federated Authentication/value",
+        json: "{\"databaseName\":\"admin\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"oidcAuthType\":\"IDP_GROUP\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"5dd7496c7a3e5a648454341c/sales\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/OIDC Workload Federated Authentication/value",
+        json: "{\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"oidcAuthType\":\"USER\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"5dd7496c7a3e5a648454341c/sales\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/SCRAM-SHA Authentication/value",
+        json: "{\"databaseName\":\"admin\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"password\":\"changeme123\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"david\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
+    },
+    Example {
+        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers/post/requestBody/content/application~1vnd.atlas.2023-01-01+json/examples/X509 Authentication/value",
+        json: "{\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"CN=david@example.com,OU=users,DC=example,DC=com\",\"x509Type\":\"CUSTOMER\"}",
+        check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers~1{databaseName}~1{username}/delete/parameters/4/schema",

@@ -8,6 +8,8 @@ use super::{AdvancedComputeAutoScaling, DiskGbAutoScaling};
 pub struct AdvancedAutoScalingSettings {
     pub compute: Option<AdvancedComputeAutoScaling>,
     pub disk_gb: Option<DiskGbAutoScaling>,
+    /// Automatic indexing settings of this cluster (as the spec's create-cluster examples send them).
+    pub auto_indexing: Option<AdvancedAutoScalingSettingsAutoIndexing>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -16,16 +18,18 @@ impl crate::codec::FromJson for AdvancedAutoScalingSettings {
     fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            3usize,
             |key| match key {
                 "compute" => Some(0),
                 "diskGB" => Some(1),
+                "autoIndexing" => Some(2),
                 _ => None,
             },
         )?;
         Ok(Self {
             compute: f.optional(0, "compute"),
             disk_gb: f.optional(1, "diskGB"),
+            auto_indexing: f.optional(2, "autoIndexing"),
             extra: f.finish(),
         })
     }
@@ -40,6 +44,7 @@ impl crate::codec::Object for AdvancedAutoScalingSettings {
     ) -> Result<(), M::Error> {
         w.optional("compute", &self.compute)?;
         w.optional("diskGB", &self.disk_gb)?;
+        w.optional("autoIndexing", &self.auto_indexing)?;
         Ok(())
     }
 }
@@ -48,6 +53,51 @@ impl crate::validation::Validate for AdvancedAutoScalingSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.field("diskGB", &self.disk_gb, &crate::validation::Rules::NONE);
+        v.field("autoIndexing", &self.auto_indexing, &crate::validation::Rules::NONE);
+        v.extra(&self.extra, &[]);
+    }
+}
+/// Automatic indexing settings of this cluster (as the spec's create-cluster examples send them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdvancedAutoScalingSettingsAutoIndexing {
+    /// Flag that indicates whether MongoDB Cloud creates indexes automatically.
+    pub enabled: Option<bool>,
+    /// What the payload carried beyond the spec: unknown properties, and required or
+    /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
+    pub extra: crate::Extra,
+}
+impl crate::codec::FromJson for AdvancedAutoScalingSettingsAutoIndexing {
+    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+        let mut f = crate::codec::Fields::new(
+            value,
+            1usize,
+            |key| match key {
+                "enabled" => Some(0),
+                _ => None,
+            },
+        )?;
+        Ok(Self {
+            enabled: f.optional(0, "enabled"),
+            extra: f.finish(),
+        })
+    }
+}
+impl crate::codec::Object for AdvancedAutoScalingSettingsAutoIndexing {
+    fn extra(&self) -> &crate::Extra {
+        &self.extra
+    }
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        w: &mut crate::codec::Writer<'_, M>,
+    ) -> Result<(), M::Error> {
+        w.optional("enabled", &self.enabled)?;
+        Ok(())
+    }
+}
+crate::codec::object!(AdvancedAutoScalingSettingsAutoIndexing);
+impl crate::validation::Validate for AdvancedAutoScalingSettingsAutoIndexing {
+    fn validate_into(&self, v: &mut crate::validation::Validator) {
+        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[]);
     }
 }

@@ -29,7 +29,9 @@ pub use add_user_to_team::AddUserToTeam;
 mod additional_data;
 pub use additional_data::AdditionalData;
 mod advanced_auto_scaling_settings;
-pub use advanced_auto_scaling_settings::AdvancedAutoScalingSettings;
+pub use advanced_auto_scaling_settings::{
+    AdvancedAutoScalingSettings, AdvancedAutoScalingSettingsAutoIndexing,
+};
 mod advanced_cluster_description;
 pub use advanced_cluster_description::{
     AdvancedClusterDescription, AdvancedClusterDescriptionClusterType,

@@ -2,16 +2,94 @@
 //! re-encoded. A table of (pointer, JSON, checker) rather than one test function per
 //! example keeps the crate quick to compile and reports every failure in one run.
 
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::types::{type_tokens, Scope};
+use super::types::{is_object, type_tokens, Scope};
 use crate::error::Result;
-use crate::ir::Model;
+use crate::ir::{Model, TypeKind};
 use crate::write::Tree;
 
 pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
     emit_examples(model, tree)?;
-    emit_pattern_examples(model, tree)
+    emit_pattern_examples(model, tree)?;
+    emit_union_checks(model, tree)
+}
+
+/// `tests/spec_unions.rs`: for every tagged union and each of its tags, a payload with that
+/// tag decodes to the variant the mapping names; and a variant built in code (from its
+/// default) serialises with its tag and decodes back to the same variant.
+fn emit_union_checks(model: &Model, tree: &mut Tree) -> Result<()> {
+    let mut rows = Vec::new();
+    for def in &model.types {
+        let TypeKind::Tagged(t) = &def.kind else { continue };
+        let union = format_ident!("{}", def.name);
+        let property = &t.property;
+        for v in &t.variants {
+            let variant = format_ident!("{}", v.name);
+            let tags = &v.tags;
+            let label = format!("{}::{}", def.name, v.name);
+            let built = if is_object(model, v.ty) {
+                let inner = format_ident!("{}", model.get(v.ty).name);
+                quote!(Some(|| atlas_admin::models::#union::from(atlas_admin::models::#inner::default())))
+            } else {
+                quote!(None)
+            };
+            rows.push(quote! {
+                Row::<atlas_admin::models::#union> {
+                    label: #label,
+                    property: #property,
+                    tags: &[#(#tags),*],
+                    is_variant: |u| matches!(u, atlas_admin::models::#union::#variant(_)),
+                    built: #built,
+                }.check(&mut failures);
+            });
+        }
+    }
+    tree.add_rust(
+        "tests/spec_unions.rs",
+        quote! {
+            //! Every tagged union of the spec: each tag selects its variant, and each variant
+            //! built in code writes its tag and decodes back to itself.
+
+            struct Row<U> {
+                label: &'static str,
+                property: &'static str,
+                tags: &'static [&'static str],
+                is_variant: fn(&U) -> bool,
+                /// The variant built in code (object variants only).
+                built: Option<fn() -> U>,
+            }
+
+            impl<U: serde::de::DeserializeOwned + serde::Serialize> Row<U> {
+                fn check(&self, failures: &mut Vec<String>) {
+                    for tag in self.tags {
+                        let payload = serde_json::json!({ self.property: tag });
+                        match serde_json::from_value::<U>(payload) {
+                            Ok(u) if (self.is_variant)(&u) => {}
+                            Ok(_) => failures.push(format!("{}: tag {tag:?} selects another variant", self.label)),
+                            Err(e) => failures.push(format!("{}: tag {tag:?} does not decode: {e}", self.label)),
+                        }
+                    }
+                    let Some(built) = self.built else { return };
+                    let encoded = serde_json::to_value(built()).expect("a model always encodes");
+                    if encoded.get(self.property).and_then(|t| t.as_str()) != Some(self.tags[0]) {
+                        failures.push(format!("{}: built in code, encodes as {encoded}", self.label));
+                    }
+                    match serde_json::from_value::<U>(encoded) {
+                        Ok(u) if (self.is_variant)(&u) => {}
+                        _ => failures.push(format!("{}: built in code, does not decode back to itself", self.label)),
+                    }
+                }
+            }
+
+            #[test]
+            fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
+                let mut failures: Vec<String> = Vec::new();
+                #(#rows)*
+                assert!(failures.is_empty(), "{}", failures.join("\n"));
+            }
+        },
+    )
 }
 
 /// `tests/spec_patterns.rs`: every example the spec gives for a value with a pattern
@@ -100,9 +178,26 @@ fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
                 }
             }
 
-            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(), String> {
+            /// Decodes with nothing unknown, missing or odd (a strict `Validate`), and re-encodes
+            /// to the same JSON.
+            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::Validate>(json: &str) -> Result<(), String> {
                 let expected: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
                 let decoded: T = serde_json::from_value(expected.clone()).map_err(|e| format!("does not decode: {e}"))?;
+                let mut strict = atlas_admin::validation::Validator::strict();
+                decoded.validate_into(&mut strict);
+                if let Err(violations) = strict.finish() {
+                    let shape: Vec<String> = violations
+                        .iter()
+                        .filter(|v| {
+                            use atlas_admin::validation::Rule;
+                            matches!(v.rule, Rule::Unknown | Rule::Required | Rule::Shape)
+                        })
+                        .map(|v| v.to_string())
+                        .collect();
+                    if !shape.is_empty() {
+                        return Err(format!("does not match its schema: {}", shape.join(", ")));
+                    }
+                }
                 let encoded = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
                 if same_json(&encoded, &expected) {
                     Ok(())

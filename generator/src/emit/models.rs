@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, with_note};
-use super::types::{object_shape, type_tokens, Scope};
+use super::types::{is_object, object_shape, type_tokens, Scope};
 use crate::error::Result;
 use super::validate::validate_impl;
 use crate::ir::{names, Field, Group, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, UntaggedUnion};
@@ -407,19 +407,6 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         }
         crate::codec::string_enum!(#name { #(#pairs),* } #fallback);
     }
-}
-
-/// Whether a type is an object model (a struct, possibly behind aliases), which writes its
-/// fields through `codec::Writer` and so can have its discriminator corrected.
-fn is_object(model: &Model, mut id: TypeId) -> bool {
-    for _ in 0..16 {
-        match &model.get(id).kind {
-            TypeKind::Struct(s) => return s.extra.is_some(),
-            TypeKind::Alias(crate::ir::TypeRef::Named(next)) => id = *next,
-            _ => return false,
-        }
-    }
-    false
 }
 
 fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> TokenStream {

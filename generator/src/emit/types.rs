@@ -49,6 +49,19 @@ pub fn builtin_tokens(b: Builtin) -> TokenStream {
     }
 }
 
+/// Whether a type is an object model (a struct, possibly behind aliases), which writes its
+/// fields through `codec::Writer` and so can have its discriminator corrected.
+pub fn is_object(model: &Model, mut id: crate::ir::TypeId) -> bool {
+    for _ in 0..16 {
+        match &model.get(id).kind {
+            TypeKind::Struct(s) => return s.extra.is_some(),
+            TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// What an untagged union scores a candidate variant by, when the payload is an object.
 #[derive(Debug, Default)]
 pub struct ObjectShape {

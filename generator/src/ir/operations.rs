@@ -277,6 +277,19 @@ fn lower_contents<'a>(
             }
             None => (None, super::Constraints::default()),
         };
+        // Whole request and response examples: each must decode into the body's model.
+        if let (Some(ty), "json") = (&ty, encoding.as_str()) {
+            let examples_pointer = format!("{pointer}/content/{}/examples", pointer_token(media_type));
+            for (name, example) in &media.examples {
+                if let openapiv3::ReferenceOr::Item(openapiv3::Example { value: Some(value), .. }) = example {
+                    cx.model.examples.push(super::Example {
+                        pointer: format!("{examples_pointer}/{}/value", pointer_token(name)),
+                        value: value.clone(),
+                        ty: ty.clone(),
+                    });
+                }
+            }
+        }
         contents.push(Content { media_type: media_type.clone(), version, encoding, ty, constraints });
     }
     Ok(contents)
