@@ -3601,7 +3601,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NDSX509UserAuthenticationEventTypeViewAlertable",
         json: "\"NDS_X509_USER_AUTHENTICATION_CUSTOMER_CA_EXPIRATION_CHECK\"",
         check: round_trip::<
-            atlas_admin::models::Ndsx509UserAuthenticationEventTypeViewAlertable,
+            atlas_admin::models::NdsX509UserAuthenticationEventTypeViewAlertable,
         >,
     },
     Example {

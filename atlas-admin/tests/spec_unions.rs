@@ -285,14 +285,14 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::CloudProviderAccessRole> {
-        label: "CloudProviderAccessRole::Awsiam",
+        label: "CloudProviderAccessRole::AwsIam",
         property: "providerName",
         tags: &["AWS"],
         is_variant: |u| {
-            matches!(u, atlas_admin::models::CloudProviderAccessRole::Awsiam(_))
+            matches!(u, atlas_admin::models::CloudProviderAccessRole::AwsIam(_))
         },
         built: Some(|| atlas_admin::models::CloudProviderAccessRole::from(
-            atlas_admin::models::CloudProviderAccessAwsiamRole::default(),
+            atlas_admin::models::CloudProviderAccessAwsIamRole::default(),
         )),
     }
         .check(&mut failures);
@@ -325,14 +325,14 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::CloudProviderAccessRoleRequest> {
-        label: "CloudProviderAccessRoleRequest::Awsiam",
+        label: "CloudProviderAccessRoleRequest::AwsIam",
         property: "providerName",
         tags: &["AWS"],
         is_variant: |u| {
-            matches!(u, atlas_admin::models::CloudProviderAccessRoleRequest::Awsiam(_))
+            matches!(u, atlas_admin::models::CloudProviderAccessRoleRequest::AwsIam(_))
         },
         built: Some(|| atlas_admin::models::CloudProviderAccessRoleRequest::from(
-            atlas_admin::models::CloudProviderAccessAwsiamRoleRequest::default(),
+            atlas_admin::models::CloudProviderAccessAwsIamRoleRequest::default(),
         )),
     }
         .check(&mut failures);
@@ -367,16 +367,16 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::CloudProviderAccessRoleRequestUpdate> {
-        label: "CloudProviderAccessRoleRequestUpdate::Awsiam",
+        label: "CloudProviderAccessRoleRequestUpdate::AwsIam",
         property: "providerName",
         tags: &["AWS"],
         is_variant: |u| {
             matches!(
-                u, atlas_admin::models::CloudProviderAccessRoleRequestUpdate::Awsiam(_)
+                u, atlas_admin::models::CloudProviderAccessRoleRequestUpdate::AwsIam(_)
             )
         },
         built: Some(|| atlas_admin::models::CloudProviderAccessRoleRequestUpdate::from(
-            atlas_admin::models::CloudProviderAccessAwsiamRoleRequestUpdate::default(),
+            atlas_admin::models::CloudProviderAccessAwsIamRoleRequestUpdate::default(),
         )),
     }
         .check(&mut failures);
@@ -735,14 +735,14 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::DataLakeStoreSettings> {
-        label: "DataLakeStoreSettings::DlsawsStore",
+        label: "DataLakeStoreSettings::DlsAwsStore",
         property: "provider",
         tags: &["dls:aws"],
         is_variant: |u| {
-            matches!(u, atlas_admin::models::DataLakeStoreSettings::DlsawsStore(_))
+            matches!(u, atlas_admin::models::DataLakeStoreSettings::DlsAwsStore(_))
         },
         built: Some(|| atlas_admin::models::DataLakeStoreSettings::from(
-            atlas_admin::models::DataLakeDlsawsStore::default(),
+            atlas_admin::models::DataLakeDlsAwsStore::default(),
         )),
     }
         .check(&mut failures);
@@ -759,14 +759,14 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::DataLakeStoreSettings> {
-        label: "DataLakeStoreSettings::DlsgcpStore",
+        label: "DataLakeStoreSettings::DlsGcpStore",
         property: "provider",
         tags: &["dls:gcp"],
         is_variant: |u| {
-            matches!(u, atlas_admin::models::DataLakeStoreSettings::DlsgcpStore(_))
+            matches!(u, atlas_admin::models::DataLakeStoreSettings::DlsGcpStore(_))
         },
         built: Some(|| atlas_admin::models::DataLakeStoreSettings::from(
-            atlas_admin::models::DataLakeDlsgcpStore::default(),
+            atlas_admin::models::DataLakeDlsGcpStore::default(),
         )),
     }
         .check(&mut failures);
@@ -999,14 +999,12 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::EarPrivateEndpoint> {
-        label: "EarPrivateEndpoint::Awskmsear",
+        label: "EarPrivateEndpoint::AwsKms",
         property: "cloudProvider",
         tags: &["AWS"],
-        is_variant: |u| {
-            matches!(u, atlas_admin::models::EarPrivateEndpoint::Awskmsear(_))
-        },
+        is_variant: |u| matches!(u, atlas_admin::models::EarPrivateEndpoint::AwsKms(_)),
         built: Some(|| atlas_admin::models::EarPrivateEndpoint::from(
-            atlas_admin::models::AwskmsearPrivateEndpoint::default(),
+            atlas_admin::models::AwsKmsEarPrivateEndpoint::default(),
         )),
     }
         .check(&mut failures);
@@ -5055,122 +5053,122 @@ fn every_tag_selects_its_variant_and_every_variant_writes_its_tag() {
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizeredgeGram",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerEdgeGram",
         property: "type",
         tags: &["edgeGram"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizeredgeGram(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerEdgeGram(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::TokenizeredgeGram::default(),
+            atlas_admin::models::TokenizerEdgeGram::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerkeyword",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerKeyword",
         property: "type",
         tags: &["keyword"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerkeyword(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerKeyword(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::Tokenizerkeyword::default(),
+            atlas_admin::models::TokenizerKeyword::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizernGram",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerNGram",
         property: "type",
         tags: &["nGram"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizernGram(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerNGram(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::TokenizernGram::default(),
+            atlas_admin::models::TokenizerNGram::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerregexCaptureGroup",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerRegexCaptureGroup",
         property: "type",
         tags: &["regexCaptureGroup"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerregexCaptureGroup(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerRegexCaptureGroup(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::TokenizerregexCaptureGroup::default(),
+            atlas_admin::models::TokenizerRegexCaptureGroup::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerregexSplit",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerRegexSplit",
         property: "type",
         tags: &["regexSplit"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerregexSplit(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerRegexSplit(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::TokenizerregexSplit::default(),
+            atlas_admin::models::TokenizerRegexSplit::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerstandard",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerStandard",
         property: "type",
         tags: &["standard"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerstandard(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerStandard(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::Tokenizerstandard::default(),
+            atlas_admin::models::TokenizerStandard::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizeruaxUrlEmail",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerUaxUrlEmail",
         property: "type",
         tags: &["uaxUrlEmail"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizeruaxUrlEmail(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerUaxUrlEmail(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::TokenizeruaxUrlEmail::default(),
+            atlas_admin::models::TokenizerUaxUrlEmail::default(),
         )),
     }
         .check(&mut failures);
     Row::<atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer> {
-        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerwhitespace",
+        label: "ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerWhitespace",
         property: "type",
         tags: &["whitespace"],
         is_variant: |u| {
             matches!(
                 u,
-                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::Tokenizerwhitespace(_)
+                atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::TokenizerWhitespace(_)
             )
         },
         built: Some(|| atlas_admin::models::ApiAtlasFtsAnalyzersViewManualTokenizer::from(
-            atlas_admin::models::Tokenizerwhitespace::default(),
+            atlas_admin::models::TokenizerWhitespace::default(),
         )),
     }
         .check(&mut failures);

@@ -3,16 +3,16 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CharFilterhtmlStrip, CharFiltericuNormalize, CharFiltermapping, CharFilterpersian,
-    TokenFilterEnglishPossessive, TokenFilterFlattenGraph, TokenFilterPorterStemming,
-    TokenFilterSpanishPluralStemming, TokenFilterStempel, TokenFilterWordDelimiterGraph,
-    TokenFilterasciiFolding, TokenFilterdaitchMokotoffSoundex, TokenFilteredgeGram,
-    TokenFiltericuFolding, TokenFiltericuNormalizer, TokenFilterkStemming,
-    TokenFilterlength, TokenFilterlowercase, TokenFilternGram, TokenFilterregex,
-    TokenFilterreverse, TokenFiltershingle, TokenFiltersnowballStemming,
-    TokenFilterstopword, TokenFiltertrim, TokenizeredgeGram, Tokenizerkeyword,
-    TokenizernGram, TokenizerregexCaptureGroup, TokenizerregexSplit, Tokenizerstandard,
-    TokenizeruaxUrlEmail, Tokenizerwhitespace,
+    CharFilterHtmlStrip, CharFilterIcuNormalize, CharFilterMapping, CharFilterPersian,
+    TokenFilterAsciiFolding, TokenFilterDaitchMokotoffSoundex, TokenFilterEdgeGram,
+    TokenFilterEnglishPossessive, TokenFilterFlattenGraph, TokenFilterIcuFolding,
+    TokenFilterIcuNormalizer, TokenFilterKStemming, TokenFilterLength,
+    TokenFilterLowercase, TokenFilterNGram, TokenFilterPorterStemming, TokenFilterRegex,
+    TokenFilterReverse, TokenFilterShingle, TokenFilterSnowballStemming,
+    TokenFilterSpanishPluralStemming, TokenFilterStempel, TokenFilterStopword,
+    TokenFilterTrim, TokenFilterWordDelimiterGraph, TokenizerEdgeGram, TokenizerKeyword,
+    TokenizerNGram, TokenizerRegexCaptureGroup, TokenizerRegexSplit, TokenizerStandard,
+    TokenizerUaxUrlEmail, TokenizerWhitespace,
 };
 /// Settings that describe one Atlas Search custom analyzer.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -100,15 +100,15 @@ impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManual {
 }
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
-    CharFilterhtmlStrip(CharFilterhtmlStrip),
-    CharFiltericuNormalize(CharFiltericuNormalize),
-    CharFiltermapping(CharFiltermapping),
-    CharFilterpersian(CharFilterpersian),
+    CharFilterHtmlStrip(CharFilterHtmlStrip),
+    CharFilterIcuNormalize(CharFilterIcuNormalize),
+    CharFilterMapping(CharFilterMapping),
+    CharFilterPersian(CharFilterPersian),
 }
 impl Default for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     /// The first variant's default: what a missing required property decodes to.
     fn default() -> Self {
-        Self::CharFilterhtmlStrip(Default::default())
+        Self::CharFilterHtmlStrip(Default::default())
     }
 }
 impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
@@ -117,12 +117,12 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CharFilterhtmlStrip(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::CharFiltericuNormalize(v) => {
+            Self::CharFilterHtmlStrip(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::CharFilterIcuNormalize(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::CharFiltermapping(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::CharFilterpersian(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::CharFilterMapping(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::CharFilterPersian(v) => ::serde::Serialize::serialize(v, serializer),
         }
     }
 }
@@ -137,7 +137,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     enums: &[("type", &["htmlStrip"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::CharFilterhtmlStrip)
+                            .map(Self::CharFilterHtmlStrip)
                     },
                 },
                 crate::codec::Candidate {
@@ -146,7 +146,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     enums: &[("type", &["icuNormalize"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::CharFiltericuNormalize)
+                            .map(Self::CharFilterIcuNormalize)
                     },
                 },
                 crate::codec::Candidate {
@@ -155,7 +155,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     enums: &[("type", &["mapping"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::CharFiltermapping)
+                            .map(Self::CharFilterMapping)
                     },
                 },
                 crate::codec::Candidate {
@@ -164,7 +164,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
                     enums: &[("type", &["persian"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::CharFilterpersian)
+                            .map(Self::CharFilterPersian)
                     },
                 },
             ],
@@ -175,41 +175,41 @@ crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersIte
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::CharFilterhtmlStrip(inner) => inner.validate_into(v),
-            Self::CharFiltericuNormalize(inner) => inner.validate_into(v),
-            Self::CharFiltermapping(inner) => inner.validate_into(v),
-            Self::CharFilterpersian(inner) => inner.validate_into(v),
+            Self::CharFilterHtmlStrip(inner) => inner.validate_into(v),
+            Self::CharFilterIcuNormalize(inner) => inner.validate_into(v),
+            Self::CharFilterMapping(inner) => inner.validate_into(v),
+            Self::CharFilterPersian(inner) => inner.validate_into(v),
         }
     }
 }
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
-    TokenFilterasciiFolding(TokenFilterasciiFolding),
-    TokenFilterdaitchMokotoffSoundex(TokenFilterdaitchMokotoffSoundex),
-    TokenFilteredgeGram(TokenFilteredgeGram),
+    TokenFilterAsciiFolding(TokenFilterAsciiFolding),
+    TokenFilterDaitchMokotoffSoundex(TokenFilterDaitchMokotoffSoundex),
+    TokenFilterEdgeGram(TokenFilterEdgeGram),
     TokenFilterEnglishPossessive(TokenFilterEnglishPossessive),
     TokenFilterFlattenGraph(TokenFilterFlattenGraph),
-    TokenFiltericuFolding(TokenFiltericuFolding),
-    TokenFiltericuNormalizer(TokenFiltericuNormalizer),
-    TokenFilterkStemming(TokenFilterkStemming),
-    TokenFilterlength(TokenFilterlength),
-    TokenFilterlowercase(TokenFilterlowercase),
-    TokenFilternGram(TokenFilternGram),
+    TokenFilterIcuFolding(TokenFilterIcuFolding),
+    TokenFilterIcuNormalizer(TokenFilterIcuNormalizer),
+    TokenFilterKStemming(TokenFilterKStemming),
+    TokenFilterLength(TokenFilterLength),
+    TokenFilterLowercase(TokenFilterLowercase),
+    TokenFilterNGram(TokenFilterNGram),
     TokenFilterPorterStemming(TokenFilterPorterStemming),
-    TokenFilterregex(TokenFilterregex),
-    TokenFilterreverse(TokenFilterreverse),
-    TokenFiltershingle(TokenFiltershingle),
-    TokenFiltersnowballStemming(TokenFiltersnowballStemming),
+    TokenFilterRegex(TokenFilterRegex),
+    TokenFilterReverse(TokenFilterReverse),
+    TokenFilterShingle(TokenFilterShingle),
+    TokenFilterSnowballStemming(TokenFilterSnowballStemming),
     TokenFilterSpanishPluralStemming(TokenFilterSpanishPluralStemming),
     TokenFilterStempel(TokenFilterStempel),
-    TokenFilterstopword(TokenFilterstopword),
-    TokenFiltertrim(TokenFiltertrim),
+    TokenFilterStopword(TokenFilterStopword),
+    TokenFilterTrim(TokenFilterTrim),
     TokenFilterWordDelimiterGraph(TokenFilterWordDelimiterGraph),
 }
 impl Default for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     /// The first variant's default: what a missing required property decodes to.
     fn default() -> Self {
-        Self::TokenFilterasciiFolding(Default::default())
+        Self::TokenFilterAsciiFolding(Default::default())
     }
 }
 impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
@@ -218,44 +218,44 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TokenFilterasciiFolding(v) => {
+            Self::TokenFilterAsciiFolding(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFilterdaitchMokotoffSoundex(v) => {
+            Self::TokenFilterDaitchMokotoffSoundex(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFilteredgeGram(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterEdgeGram(v) => ::serde::Serialize::serialize(v, serializer),
             Self::TokenFilterEnglishPossessive(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
             Self::TokenFilterFlattenGraph(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFiltericuFolding(v) => {
+            Self::TokenFilterIcuFolding(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFiltericuNormalizer(v) => {
+            Self::TokenFilterIcuNormalizer(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFilterkStemming(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFilterlength(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFilterlowercase(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFilternGram(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterKStemming(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterLength(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterLowercase(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterNGram(v) => ::serde::Serialize::serialize(v, serializer),
             Self::TokenFilterPorterStemming(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::TokenFilterregex(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFilterreverse(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFiltershingle(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFiltersnowballStemming(v) => {
+            Self::TokenFilterRegex(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterReverse(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterShingle(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterSnowballStemming(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
             Self::TokenFilterSpanishPluralStemming(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
             Self::TokenFilterStempel(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFilterstopword(v) => ::serde::Serialize::serialize(v, serializer),
-            Self::TokenFiltertrim(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterStopword(v) => ::serde::Serialize::serialize(v, serializer),
+            Self::TokenFilterTrim(v) => ::serde::Serialize::serialize(v, serializer),
             Self::TokenFilterWordDelimiterGraph(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
@@ -276,7 +276,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterasciiFolding)
+                            .map(Self::TokenFilterAsciiFolding)
                     },
                 },
                 crate::codec::Candidate {
@@ -288,7 +288,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterdaitchMokotoffSoundex)
+                            .map(Self::TokenFilterDaitchMokotoffSoundex)
                     },
                 },
                 crate::codec::Candidate {
@@ -300,7 +300,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilteredgeGram)
+                            .map(Self::TokenFilterEdgeGram)
                     },
                 },
                 crate::codec::Candidate {
@@ -327,7 +327,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["icuFolding"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFiltericuFolding)
+                            .map(Self::TokenFilterIcuFolding)
                     },
                 },
                 crate::codec::Candidate {
@@ -339,7 +339,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFiltericuNormalizer)
+                            .map(Self::TokenFilterIcuNormalizer)
                     },
                 },
                 crate::codec::Candidate {
@@ -348,7 +348,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["kStemming"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterkStemming)
+                            .map(Self::TokenFilterKStemming)
                     },
                 },
                 crate::codec::Candidate {
@@ -357,7 +357,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["length"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterlength)
+                            .map(Self::TokenFilterLength)
                     },
                 },
                 crate::codec::Candidate {
@@ -366,7 +366,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["lowercase"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterlowercase)
+                            .map(Self::TokenFilterLowercase)
                     },
                 },
                 crate::codec::Candidate {
@@ -378,7 +378,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilternGram)
+                            .map(Self::TokenFilterNGram)
                     },
                 },
                 crate::codec::Candidate {
@@ -396,7 +396,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("matches", &["all", "first"]), ("type", &["regex"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterregex)
+                            .map(Self::TokenFilterRegex)
                     },
                 },
                 crate::codec::Candidate {
@@ -405,7 +405,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["reverse"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterreverse)
+                            .map(Self::TokenFilterReverse)
                     },
                 },
                 crate::codec::Candidate {
@@ -414,7 +414,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["shingle"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFiltershingle)
+                            .map(Self::TokenFilterShingle)
                     },
                 },
                 crate::codec::Candidate {
@@ -455,7 +455,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     ],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFiltersnowballStemming)
+                            .map(Self::TokenFilterSnowballStemming)
                     },
                 },
                 crate::codec::Candidate {
@@ -482,7 +482,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["stopword"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFilterstopword)
+                            .map(Self::TokenFilterStopword)
                     },
                 },
                 crate::codec::Candidate {
@@ -491,7 +491,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
                     enums: &[("type", &["trim"])],
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
-                            .map(Self::TokenFiltertrim)
+                            .map(Self::TokenFilterTrim)
                     },
                 },
                 crate::codec::Candidate {
@@ -511,26 +511,26 @@ crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersIt
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::TokenFilterasciiFolding(inner) => inner.validate_into(v),
-            Self::TokenFilterdaitchMokotoffSoundex(inner) => inner.validate_into(v),
-            Self::TokenFilteredgeGram(inner) => inner.validate_into(v),
+            Self::TokenFilterAsciiFolding(inner) => inner.validate_into(v),
+            Self::TokenFilterDaitchMokotoffSoundex(inner) => inner.validate_into(v),
+            Self::TokenFilterEdgeGram(inner) => inner.validate_into(v),
             Self::TokenFilterEnglishPossessive(inner) => inner.validate_into(v),
             Self::TokenFilterFlattenGraph(inner) => inner.validate_into(v),
-            Self::TokenFiltericuFolding(inner) => inner.validate_into(v),
-            Self::TokenFiltericuNormalizer(inner) => inner.validate_into(v),
-            Self::TokenFilterkStemming(inner) => inner.validate_into(v),
-            Self::TokenFilterlength(inner) => inner.validate_into(v),
-            Self::TokenFilterlowercase(inner) => inner.validate_into(v),
-            Self::TokenFilternGram(inner) => inner.validate_into(v),
+            Self::TokenFilterIcuFolding(inner) => inner.validate_into(v),
+            Self::TokenFilterIcuNormalizer(inner) => inner.validate_into(v),
+            Self::TokenFilterKStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterLength(inner) => inner.validate_into(v),
+            Self::TokenFilterLowercase(inner) => inner.validate_into(v),
+            Self::TokenFilterNGram(inner) => inner.validate_into(v),
             Self::TokenFilterPorterStemming(inner) => inner.validate_into(v),
-            Self::TokenFilterregex(inner) => inner.validate_into(v),
-            Self::TokenFilterreverse(inner) => inner.validate_into(v),
-            Self::TokenFiltershingle(inner) => inner.validate_into(v),
-            Self::TokenFiltersnowballStemming(inner) => inner.validate_into(v),
+            Self::TokenFilterRegex(inner) => inner.validate_into(v),
+            Self::TokenFilterReverse(inner) => inner.validate_into(v),
+            Self::TokenFilterShingle(inner) => inner.validate_into(v),
+            Self::TokenFilterSnowballStemming(inner) => inner.validate_into(v),
             Self::TokenFilterSpanishPluralStemming(inner) => inner.validate_into(v),
             Self::TokenFilterStempel(inner) => inner.validate_into(v),
-            Self::TokenFilterstopword(inner) => inner.validate_into(v),
-            Self::TokenFiltertrim(inner) => inner.validate_into(v),
+            Self::TokenFilterStopword(inner) => inner.validate_into(v),
+            Self::TokenFilterTrim(inner) => inner.validate_into(v),
             Self::TokenFilterWordDelimiterGraph(inner) => inner.validate_into(v),
         }
     }
@@ -539,21 +539,21 @@ impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenFiltersI
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiAtlasFtsAnalyzersViewManualTokenizer {
     /// `type`: `edgeGram`.
-    TokenizeredgeGram(TokenizeredgeGram),
+    TokenizerEdgeGram(TokenizerEdgeGram),
     /// `type`: `keyword`.
-    Tokenizerkeyword(Tokenizerkeyword),
+    TokenizerKeyword(TokenizerKeyword),
     /// `type`: `nGram`.
-    TokenizernGram(TokenizernGram),
+    TokenizerNGram(TokenizerNGram),
     /// `type`: `regexCaptureGroup`.
-    TokenizerregexCaptureGroup(TokenizerregexCaptureGroup),
+    TokenizerRegexCaptureGroup(TokenizerRegexCaptureGroup),
     /// `type`: `regexSplit`.
-    TokenizerregexSplit(TokenizerregexSplit),
+    TokenizerRegexSplit(TokenizerRegexSplit),
     /// `type`: `standard`.
-    Tokenizerstandard(Tokenizerstandard),
+    TokenizerStandard(TokenizerStandard),
     /// `type`: `uaxUrlEmail`.
-    TokenizeruaxUrlEmail(TokenizeruaxUrlEmail),
+    TokenizerUaxUrlEmail(TokenizerUaxUrlEmail),
     /// `type`: `whitespace`.
-    Tokenizerwhitespace(Tokenizerwhitespace),
+    TokenizerWhitespace(TokenizerWhitespace),
     /// Any other `type`: a kind this version of atlas-admin does not know, kept as received.
     Unknown(::serde_json::Value),
 }
@@ -573,52 +573,52 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TokenizeredgeGram(v) => {
+            Self::TokenizerEdgeGram(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["edgeGram"])),
                 )
             }
-            Self::Tokenizerkeyword(v) => {
+            Self::TokenizerKeyword(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["keyword"])),
                 )
             }
-            Self::TokenizernGram(v) => {
+            Self::TokenizerNGram(v) => {
                 crate::codec::serialize_object(v, serializer, Some(("type", &["nGram"])))
             }
-            Self::TokenizerregexCaptureGroup(v) => {
+            Self::TokenizerRegexCaptureGroup(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["regexCaptureGroup"])),
                 )
             }
-            Self::TokenizerregexSplit(v) => {
+            Self::TokenizerRegexSplit(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["regexSplit"])),
                 )
             }
-            Self::Tokenizerstandard(v) => {
+            Self::TokenizerStandard(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["standard"])),
                 )
             }
-            Self::TokenizeruaxUrlEmail(v) => {
+            Self::TokenizerUaxUrlEmail(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
                     Some(("type", &["uaxUrlEmail"])),
                 )
             }
-            Self::Tokenizerwhitespace(v) => {
+            Self::TokenizerWhitespace(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -637,30 +637,30 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
         Ok(
             match crate::codec::tag(&value, "type") {
                 Some("edgeGram") => {
-                    Self::TokenizeredgeGram(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerEdgeGram(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("keyword") => {
-                    Self::Tokenizerkeyword(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerKeyword(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("nGram") => {
-                    Self::TokenizernGram(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerNGram(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("regexCaptureGroup") => {
-                    Self::TokenizerregexCaptureGroup(
+                    Self::TokenizerRegexCaptureGroup(
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
                 Some("regexSplit") => {
-                    Self::TokenizerregexSplit(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerRegexSplit(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("standard") => {
-                    Self::Tokenizerstandard(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerStandard(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("uaxUrlEmail") => {
-                    Self::TokenizeruaxUrlEmail(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerUaxUrlEmail(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("whitespace") => {
-                    Self::Tokenizerwhitespace(crate::codec::FromJson::from_json(value)?)
+                    Self::TokenizerWhitespace(crate::codec::FromJson::from_json(value)?)
                 }
                 _ => Self::Unknown(value),
             },
@@ -668,57 +668,57 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
     }
 }
 crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualTokenizer);
-impl From<TokenizeredgeGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: TokenizeredgeGram) -> Self {
-        Self::TokenizeredgeGram(value)
+impl From<TokenizerEdgeGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerEdgeGram) -> Self {
+        Self::TokenizerEdgeGram(value)
     }
 }
-impl From<Tokenizerkeyword> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: Tokenizerkeyword) -> Self {
-        Self::Tokenizerkeyword(value)
+impl From<TokenizerKeyword> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerKeyword) -> Self {
+        Self::TokenizerKeyword(value)
     }
 }
-impl From<TokenizernGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: TokenizernGram) -> Self {
-        Self::TokenizernGram(value)
+impl From<TokenizerNGram> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerNGram) -> Self {
+        Self::TokenizerNGram(value)
     }
 }
-impl From<TokenizerregexCaptureGroup> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: TokenizerregexCaptureGroup) -> Self {
-        Self::TokenizerregexCaptureGroup(value)
+impl From<TokenizerRegexCaptureGroup> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerRegexCaptureGroup) -> Self {
+        Self::TokenizerRegexCaptureGroup(value)
     }
 }
-impl From<TokenizerregexSplit> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: TokenizerregexSplit) -> Self {
-        Self::TokenizerregexSplit(value)
+impl From<TokenizerRegexSplit> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerRegexSplit) -> Self {
+        Self::TokenizerRegexSplit(value)
     }
 }
-impl From<Tokenizerstandard> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: Tokenizerstandard) -> Self {
-        Self::Tokenizerstandard(value)
+impl From<TokenizerStandard> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerStandard) -> Self {
+        Self::TokenizerStandard(value)
     }
 }
-impl From<TokenizeruaxUrlEmail> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: TokenizeruaxUrlEmail) -> Self {
-        Self::TokenizeruaxUrlEmail(value)
+impl From<TokenizerUaxUrlEmail> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerUaxUrlEmail) -> Self {
+        Self::TokenizerUaxUrlEmail(value)
     }
 }
-impl From<Tokenizerwhitespace> for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from(value: Tokenizerwhitespace) -> Self {
-        Self::Tokenizerwhitespace(value)
+impl From<TokenizerWhitespace> for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    fn from(value: TokenizerWhitespace) -> Self {
+        Self::TokenizerWhitespace(value)
     }
 }
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenizer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::TokenizeredgeGram(inner) => inner.validate_into(v),
-            Self::Tokenizerkeyword(inner) => inner.validate_into(v),
-            Self::TokenizernGram(inner) => inner.validate_into(v),
-            Self::TokenizerregexCaptureGroup(inner) => inner.validate_into(v),
-            Self::TokenizerregexSplit(inner) => inner.validate_into(v),
-            Self::Tokenizerstandard(inner) => inner.validate_into(v),
-            Self::TokenizeruaxUrlEmail(inner) => inner.validate_into(v),
-            Self::Tokenizerwhitespace(inner) => inner.validate_into(v),
+            Self::TokenizerEdgeGram(inner) => inner.validate_into(v),
+            Self::TokenizerKeyword(inner) => inner.validate_into(v),
+            Self::TokenizerNGram(inner) => inner.validate_into(v),
+            Self::TokenizerRegexCaptureGroup(inner) => inner.validate_into(v),
+            Self::TokenizerRegexSplit(inner) => inner.validate_into(v),
+            Self::TokenizerStandard(inner) => inner.validate_into(v),
+            Self::TokenizerUaxUrlEmail(inner) => inner.validate_into(v),
+            Self::TokenizerWhitespace(inner) => inner.validate_into(v),
             Self::Unknown(_) => {}
         }
     }

@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CloudProviderAccessAwsiamRole, CloudProviderAccessAzureServicePrincipal,
+    CloudProviderAccessAwsIamRole, CloudProviderAccessAzureServicePrincipal,
     CloudProviderAccessGcpServiceAccount,
 };
 /// Cloud provider access role.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CloudProviderAccessRole {
     /// `providerName`: `AWS`.
-    Awsiam(CloudProviderAccessAwsiamRole),
+    AwsIam(CloudProviderAccessAwsIamRole),
     /// `providerName`: `AZURE`.
     AzureServicePrincipal(CloudProviderAccessAzureServicePrincipal),
     /// `providerName`: `GCP`.
@@ -34,7 +34,7 @@ impl ::serde::Serialize for CloudProviderAccessRole {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Awsiam(v) => {
+            Self::AwsIam(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -66,7 +66,7 @@ impl crate::codec::FromJson for CloudProviderAccessRole {
         }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AWS") => Self::Awsiam(crate::codec::FromJson::from_json(value)?),
+                Some("AWS") => Self::AwsIam(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => {
                     Self::AzureServicePrincipal(
                         crate::codec::FromJson::from_json(value)?,
@@ -81,9 +81,9 @@ impl crate::codec::FromJson for CloudProviderAccessRole {
     }
 }
 crate::codec::deserialize_via_json!(CloudProviderAccessRole);
-impl From<CloudProviderAccessAwsiamRole> for CloudProviderAccessRole {
-    fn from(value: CloudProviderAccessAwsiamRole) -> Self {
-        Self::Awsiam(value)
+impl From<CloudProviderAccessAwsIamRole> for CloudProviderAccessRole {
+    fn from(value: CloudProviderAccessAwsIamRole) -> Self {
+        Self::AwsIam(value)
     }
 }
 impl From<CloudProviderAccessAzureServicePrincipal> for CloudProviderAccessRole {
@@ -99,7 +99,7 @@ impl From<CloudProviderAccessGcpServiceAccount> for CloudProviderAccessRole {
 impl crate::validation::Validate for CloudProviderAccessRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::Awsiam(inner) => inner.validate_into(v),
+            Self::AwsIam(inner) => inner.validate_into(v),
             Self::AzureServicePrincipal(inner) => inner.validate_into(v),
             Self::GcpServiceAccount(inner) => inner.validate_into(v),
             Self::Unknown(_) => {}

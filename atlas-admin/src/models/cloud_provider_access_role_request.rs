@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CloudProviderAccessAwsiamRoleRequest,
+    CloudProviderAccessAwsIamRoleRequest,
     CloudProviderAccessAzureServicePrincipalRequest,
     CloudProviderAccessGcpServiceAccountRequest,
 };
@@ -11,7 +11,7 @@ use super::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum CloudProviderAccessRoleRequest {
     /// `providerName`: `AWS`.
-    Awsiam(CloudProviderAccessAwsiamRoleRequest),
+    AwsIam(CloudProviderAccessAwsIamRoleRequest),
     /// `providerName`: `AZURE`.
     AzureServicePrincipal(CloudProviderAccessAzureServicePrincipalRequest),
     /// `providerName`: `GCP`.
@@ -35,7 +35,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequest {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Awsiam(v) => {
+            Self::AwsIam(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -67,7 +67,7 @@ impl crate::codec::FromJson for CloudProviderAccessRoleRequest {
         }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AWS") => Self::Awsiam(crate::codec::FromJson::from_json(value)?),
+                Some("AWS") => Self::AwsIam(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => {
                     Self::AzureServicePrincipal(
                         crate::codec::FromJson::from_json(value)?,
@@ -82,9 +82,9 @@ impl crate::codec::FromJson for CloudProviderAccessRoleRequest {
     }
 }
 crate::codec::deserialize_via_json!(CloudProviderAccessRoleRequest);
-impl From<CloudProviderAccessAwsiamRoleRequest> for CloudProviderAccessRoleRequest {
-    fn from(value: CloudProviderAccessAwsiamRoleRequest) -> Self {
-        Self::Awsiam(value)
+impl From<CloudProviderAccessAwsIamRoleRequest> for CloudProviderAccessRoleRequest {
+    fn from(value: CloudProviderAccessAwsIamRoleRequest) -> Self {
+        Self::AwsIam(value)
     }
 }
 impl From<CloudProviderAccessAzureServicePrincipalRequest>
@@ -102,7 +102,7 @@ for CloudProviderAccessRoleRequest {
 impl crate::validation::Validate for CloudProviderAccessRoleRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::Awsiam(inner) => inner.validate_into(v),
+            Self::AwsIam(inner) => inner.validate_into(v),
             Self::AzureServicePrincipal(inner) => inner.validate_into(v),
             Self::GcpServiceAccount(inner) => inner.validate_into(v),
             Self::Unknown(_) => {}

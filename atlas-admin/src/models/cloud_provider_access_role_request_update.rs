@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CloudProviderAccessAwsiamRoleRequestUpdate,
+    CloudProviderAccessAwsIamRoleRequestUpdate,
     CloudProviderAccessAzureServicePrincipalRequestUpdate,
     CloudProviderAccessGcpServiceAccountRequestUpdate,
 };
@@ -11,7 +11,7 @@ use super::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum CloudProviderAccessRoleRequestUpdate {
     /// `providerName`: `AWS`.
-    Awsiam(CloudProviderAccessAwsiamRoleRequestUpdate),
+    AwsIam(CloudProviderAccessAwsIamRoleRequestUpdate),
     /// `providerName`: `AZURE`.
     AzureServicePrincipal(CloudProviderAccessAzureServicePrincipalRequestUpdate),
     /// `providerName`: `GCP`.
@@ -35,7 +35,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequestUpdate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Awsiam(v) => {
+            Self::AwsIam(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -67,7 +67,7 @@ impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
         }
         Ok(
             match crate::codec::tag(&value, "providerName") {
-                Some("AWS") => Self::Awsiam(crate::codec::FromJson::from_json(value)?),
+                Some("AWS") => Self::AwsIam(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => {
                     Self::AzureServicePrincipal(
                         crate::codec::FromJson::from_json(value)?,
@@ -82,10 +82,10 @@ impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
     }
 }
 crate::codec::deserialize_via_json!(CloudProviderAccessRoleRequestUpdate);
-impl From<CloudProviderAccessAwsiamRoleRequestUpdate>
+impl From<CloudProviderAccessAwsIamRoleRequestUpdate>
 for CloudProviderAccessRoleRequestUpdate {
-    fn from(value: CloudProviderAccessAwsiamRoleRequestUpdate) -> Self {
-        Self::Awsiam(value)
+    fn from(value: CloudProviderAccessAwsIamRoleRequestUpdate) -> Self {
+        Self::AwsIam(value)
     }
 }
 impl From<CloudProviderAccessAzureServicePrincipalRequestUpdate>
@@ -103,7 +103,7 @@ for CloudProviderAccessRoleRequestUpdate {
 impl crate::validation::Validate for CloudProviderAccessRoleRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
-            Self::Awsiam(inner) => inner.validate_into(v),
+            Self::AwsIam(inner) => inner.validate_into(v),
             Self::AzureServicePrincipal(inner) => inner.validate_into(v),
             Self::GcpServiceAccount(inner) => inner.validate_into(v),
             Self::Unknown(_) => {}

@@ -3,13 +3,13 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CloudProviderAccessAwsiamRole, CloudProviderAccessAzureServicePrincipal,
+    CloudProviderAccessAwsIamRole, CloudProviderAccessAzureServicePrincipal,
     CloudProviderAccessGcpServiceAccount,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessRoles {
     /// List that contains the Amazon Web Services (AWS) IAM roles registered and authorized with MongoDB Cloud.
-    pub aws_iam_roles: Option<Vec<CloudProviderAccessAwsiamRole>>,
+    pub aws_iam_roles: Option<Vec<CloudProviderAccessAwsIamRole>>,
     /// List that contains the Azure Service Principals registered with MongoDB Cloud.
     pub azure_service_principals: Option<Vec<CloudProviderAccessAzureServicePrincipal>>,
     /// List that contains the Google Service Accounts registered and authorized with MongoDB Cloud.

@@ -164,7 +164,7 @@ pub enum CostExplorerFilterRequestBodyServicesItem {
     /// `Legacy Backup`
     LegacyBackup,
     /// `AI Model APIs`
-    AiModelApIs,
+    AiModelApis,
     /// `Automated Embedding`
     AutomatedEmbedding,
     /// `Native Reranking`
@@ -186,7 +186,7 @@ crate::codec::string_enum!(
     AtlasDataFederation => "Atlas Data Federation", AtlasStreamProcessing =>
     "Atlas Stream Processing", AppServices => "App Services", Charts => "Charts",
     CloudManager => "Cloud Manager", CloudManagerStandardPremium =>
-    "Cloud Manager Standard/Premium", LegacyBackup => "Legacy Backup", AiModelApIs =>
+    "Cloud Manager Standard/Premium", LegacyBackup => "Legacy Backup", AiModelApis =>
     "AI Model APIs", AutomatedEmbedding => "Automated Embedding", NativeReranking =>
     "Native Reranking", FlexConsulting => "Flex Consulting", Support => "Support",
     Credits => "Credits" } Unrecognized

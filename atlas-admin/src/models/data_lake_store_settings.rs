@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    DataLakeAtlasStoreInstance, DataLakeAzureBlobStore, DataLakeDlsAzureStore,
-    DataLakeDlsawsStore, DataLakeDlsgcpStore, DataLakeGoogleCloudStorageStore,
+    DataLakeAtlasStoreInstance, DataLakeAzureBlobStore, DataLakeDlsAwsStore,
+    DataLakeDlsAzureStore, DataLakeDlsGcpStore, DataLakeGoogleCloudStorageStore,
     DataLakeHttpStore, DataLakeS3StoreSettings,
 };
 /// Group of settings that define where the data is stored.
@@ -13,11 +13,11 @@ pub enum DataLakeStoreSettings {
     /// `provider`: `s3`.
     S3(DataLakeS3StoreSettings),
     /// `provider`: `dls:aws`.
-    DlsawsStore(DataLakeDlsawsStore),
+    DlsAwsStore(DataLakeDlsAwsStore),
     /// `provider`: `dls:azure`.
     DlsAzureStore(DataLakeDlsAzureStore),
     /// `provider`: `dls:gcp`.
-    DlsgcpStore(DataLakeDlsgcpStore),
+    DlsGcpStore(DataLakeDlsGcpStore),
     /// `provider`: `atlas`.
     AtlasStoreInstance(DataLakeAtlasStoreInstance),
     /// `provider`: `http`.
@@ -52,7 +52,7 @@ impl ::serde::Serialize for DataLakeStoreSettings {
                     Some(("provider", &["s3"])),
                 )
             }
-            Self::DlsawsStore(v) => {
+            Self::DlsAwsStore(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -66,7 +66,7 @@ impl ::serde::Serialize for DataLakeStoreSettings {
                     Some(("provider", &["dls:azure"])),
                 )
             }
-            Self::DlsgcpStore(v) => {
+            Self::DlsGcpStore(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -114,13 +114,13 @@ impl crate::codec::FromJson for DataLakeStoreSettings {
             match crate::codec::tag(&value, "provider") {
                 Some("s3") => Self::S3(crate::codec::FromJson::from_json(value)?),
                 Some("dls:aws") => {
-                    Self::DlsawsStore(crate::codec::FromJson::from_json(value)?)
+                    Self::DlsAwsStore(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("dls:azure") => {
                     Self::DlsAzureStore(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("dls:gcp") => {
-                    Self::DlsgcpStore(crate::codec::FromJson::from_json(value)?)
+                    Self::DlsGcpStore(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("atlas") => {
                     Self::AtlasStoreInstance(crate::codec::FromJson::from_json(value)?)
@@ -147,9 +147,9 @@ impl From<DataLakeS3StoreSettings> for DataLakeStoreSettings {
         Self::S3(value)
     }
 }
-impl From<DataLakeDlsawsStore> for DataLakeStoreSettings {
-    fn from(value: DataLakeDlsawsStore) -> Self {
-        Self::DlsawsStore(value)
+impl From<DataLakeDlsAwsStore> for DataLakeStoreSettings {
+    fn from(value: DataLakeDlsAwsStore) -> Self {
+        Self::DlsAwsStore(value)
     }
 }
 impl From<DataLakeDlsAzureStore> for DataLakeStoreSettings {
@@ -157,9 +157,9 @@ impl From<DataLakeDlsAzureStore> for DataLakeStoreSettings {
         Self::DlsAzureStore(value)
     }
 }
-impl From<DataLakeDlsgcpStore> for DataLakeStoreSettings {
-    fn from(value: DataLakeDlsgcpStore) -> Self {
-        Self::DlsgcpStore(value)
+impl From<DataLakeDlsGcpStore> for DataLakeStoreSettings {
+    fn from(value: DataLakeDlsGcpStore) -> Self {
+        Self::DlsGcpStore(value)
     }
 }
 impl From<DataLakeAtlasStoreInstance> for DataLakeStoreSettings {
@@ -186,9 +186,9 @@ impl crate::validation::Validate for DataLakeStoreSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::S3(inner) => inner.validate_into(v),
-            Self::DlsawsStore(inner) => inner.validate_into(v),
+            Self::DlsAwsStore(inner) => inner.validate_into(v),
             Self::DlsAzureStore(inner) => inner.validate_into(v),
-            Self::DlsgcpStore(inner) => inner.validate_into(v),
+            Self::DlsGcpStore(inner) => inner.validate_into(v),
             Self::AtlasStoreInstance(inner) => inner.validate_into(v),
             Self::HttpStore(inner) => inner.validate_into(v),
             Self::AzureBlobStore(inner) => inner.validate_into(v),

@@ -96,8 +96,6 @@ pub enum DatabaseUserRoleRoleName {
     ReadWrite,
     /// `readWriteAnyDatabase`
     ReadWriteAnyDatabase,
-    /// `<a custom role name>`
-    ACustomRoleName,
     /// A value this version of atlas-admin does not know, kept exactly as received.
     Unrecognized(String),
 }
@@ -106,5 +104,5 @@ crate::codec::string_enum!(
     ClusterMonitor => "clusterMonitor", DbAdmin => "dbAdmin", DbAdminAnyDatabase =>
     "dbAdminAnyDatabase", EnableSharding => "enableSharding", Read => "read",
     ReadAnyDatabase => "readAnyDatabase", ReadWrite => "readWrite", ReadWriteAnyDatabase
-    => "readWriteAnyDatabase", ACustomRoleName => "<a custom role name>" } Unrecognized
+    => "readWriteAnyDatabase" } Unrecognized
 );

@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwskmsearPrivateEndpoint, AzureKeyVaultEarPrivateEndpoint};
+use super::{AwsKmsEarPrivateEndpoint, AzureKeyVaultEarPrivateEndpoint};
 /// Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EarPrivateEndpoint {
     /// `cloudProvider`: `AZURE`.
     AzureKeyVault(AzureKeyVaultEarPrivateEndpoint),
     /// `cloudProvider`: `AWS`.
-    Awskmsear(AwskmsearPrivateEndpoint),
+    AwsKms(AwsKmsEarPrivateEndpoint),
     /// Any other `cloudProvider`: a kind this version of atlas-admin does not know, kept as received.
     Unknown(::serde_json::Value),
 }
@@ -36,7 +36,7 @@ impl ::serde::Serialize for EarPrivateEndpoint {
                     Some(("cloudProvider", &["AZURE"])),
                 )
             }
-            Self::Awskmsear(v) => {
+            Self::AwsKms(v) => {
                 crate::codec::serialize_object(
                     v,
                     serializer,
@@ -57,7 +57,7 @@ impl crate::codec::FromJson for EarPrivateEndpoint {
                 Some("AZURE") => {
                     Self::AzureKeyVault(crate::codec::FromJson::from_json(value)?)
                 }
-                Some("AWS") => Self::Awskmsear(crate::codec::FromJson::from_json(value)?),
+                Some("AWS") => Self::AwsKms(crate::codec::FromJson::from_json(value)?),
                 _ => Self::Unknown(value),
             },
         )
@@ -69,16 +69,16 @@ impl From<AzureKeyVaultEarPrivateEndpoint> for EarPrivateEndpoint {
         Self::AzureKeyVault(value)
     }
 }
-impl From<AwskmsearPrivateEndpoint> for EarPrivateEndpoint {
-    fn from(value: AwskmsearPrivateEndpoint) -> Self {
-        Self::Awskmsear(value)
+impl From<AwsKmsEarPrivateEndpoint> for EarPrivateEndpoint {
+    fn from(value: AwsKmsEarPrivateEndpoint) -> Self {
+        Self::AwsKms(value)
     }
 }
 impl crate::validation::Validate for EarPrivateEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AzureKeyVault(inner) => inner.validate_into(v),
-            Self::Awskmsear(inner) => inner.validate_into(v),
+            Self::AwsKms(inner) => inner.validate_into(v),
             Self::Unknown(_) => {}
         }
     }

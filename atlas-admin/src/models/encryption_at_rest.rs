@@ -2,10 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwskmsConfiguration, AzureKeyVault, GoogleCloudKms};
+use super::{AwsKmsConfiguration, AzureKeyVault, GoogleCloudKms};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EncryptionAtRest {
-    pub aws_kms: Option<AwskmsConfiguration>,
+    pub aws_kms: Option<AwsKmsConfiguration>,
     pub azure_key_vault: Option<AzureKeyVault>,
     /// Flag that indicates whether Encryption at Rest for Dedicated Search Nodes is enabled in the specified project.
     pub enabled_for_search_nodes: Option<bool>,

@@ -9,7 +9,7 @@ use super::{
     EncryptionKeyAlertConfigViewForNdsGroup, FlexMetricAlertConfigViewForNdsGroup,
     HostAlertConfigViewForNdsGroup, HostMetricAlertConfigViewForNdsGroup,
     MongotuneAlertConfigViewForNdsGroup, NdsAutoscalingAlertConfigViewForNdsGroup,
-    Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
+    NdsX509UserAuthenticationAlertConfigViewForNdsGroup,
     ReplicaSetAlertConfigViewForNdsGroup, ReplicaSetThresholdAlertConfigViewForNdsGroup,
     ServerlessMetricAlertConfigViewForNdsGroup,
     StreamProcessorAlertConfigViewForNdsGroup,
@@ -34,8 +34,8 @@ pub enum GroupAlertsConfig {
     HostMetricAlertConfigViewForNdsGroup(HostMetricAlertConfigViewForNdsGroup),
     MongotuneAlertConfigViewForNdsGroup(MongotuneAlertConfigViewForNdsGroup),
     NdsAutoscalingAlertConfigViewForNdsGroup(NdsAutoscalingAlertConfigViewForNdsGroup),
-    Ndsx509UserAuthenticationAlertConfigViewForNdsGroup(
-        Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
+    NdsX509UserAuthenticationAlertConfigViewForNdsGroup(
+        NdsX509UserAuthenticationAlertConfigViewForNdsGroup,
     ),
     ReplicaSetAlertConfigViewForNdsGroup(ReplicaSetAlertConfigViewForNdsGroup),
     ReplicaSetThresholdAlertConfigViewForNdsGroup(
@@ -95,7 +95,7 @@ impl ::serde::Serialize for GroupAlertsConfig {
             Self::NdsAutoscalingAlertConfigViewForNdsGroup(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
-            Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup(v) => {
+            Self::NdsX509UserAuthenticationAlertConfigViewForNdsGroup(v) => {
                 ::serde::Serialize::serialize(v, serializer)
             }
             Self::ReplicaSetAlertConfigViewForNdsGroup(v) => {
@@ -615,7 +615,7 @@ impl crate::codec::FromJson for GroupAlertsConfig {
                     decode: |value| {
                         crate::codec::FromJson::from_json(value)
                             .map(
-                                Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup,
+                                Self::NdsX509UserAuthenticationAlertConfigViewForNdsGroup,
                             )
                     },
                 },
@@ -798,7 +798,7 @@ impl crate::validation::Validate for GroupAlertsConfig {
             Self::NdsAutoscalingAlertConfigViewForNdsGroup(inner) => {
                 inner.validate_into(v)
             }
-            Self::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup(inner) => {
+            Self::NdsX509UserAuthenticationAlertConfigViewForNdsGroup(inner) => {
                 inner.validate_into(v)
             }
             Self::ReplicaSetAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),

@@ -401,6 +401,13 @@ pub use aws_interface_endpoint::{
     AwsInterfaceEndpoint, AwsInterfaceEndpointCloudProvider,
     AwsInterfaceEndpointConnectionStatus,
 };
+mod aws_kms_configuration;
+pub use aws_kms_configuration::{AwsKmsConfiguration, AwsKmsConfigurationRegion};
+mod aws_kms_ear_private_endpoint;
+pub use aws_kms_ear_private_endpoint::{
+    AwsKmsEarPrivateEndpoint, AwsKmsEarPrivateEndpointCloudProvider,
+    AwsKmsEarPrivateEndpointRegionName, AwsKmsEarPrivateEndpointStatus,
+};
 mod aws_network_peering_connection_settings;
 pub use aws_network_peering_connection_settings::{
     AwsNetworkPeeringConnectionSettings,
@@ -417,13 +424,6 @@ mod aws_region_config;
 pub use aws_region_config::AwsRegionConfig;
 mod aws_region_config20240805;
 pub use aws_region_config20240805::AwsRegionConfig20240805;
-mod awskms_configuration;
-pub use awskms_configuration::{AwskmsConfiguration, AwskmsConfigurationRegion};
-mod awskmsear_private_endpoint;
-pub use awskmsear_private_endpoint::{
-    AwskmsearPrivateEndpoint, AwskmsearPrivateEndpointCloudProvider,
-    AwskmsearPrivateEndpointRegionName, AwskmsearPrivateEndpointStatus,
-};
 mod azure_account_details;
 pub use azure_account_details::AzureAccountDetails;
 mod azure_cloud_provider_container;
@@ -590,14 +590,14 @@ pub use cache_usage_used_data_metric_threshold_view::{
     CacheUsageUsedDataMetricThresholdView, CacheUsageUsedDataMetricThresholdViewMode,
     CacheUsageUsedDataMetricThresholdViewOperator,
 };
-mod char_filterhtml_strip;
-pub use char_filterhtml_strip::{CharFilterhtmlStrip, CharFilterhtmlStripType};
-mod char_filtericu_normalize;
-pub use char_filtericu_normalize::{CharFiltericuNormalize, CharFiltericuNormalizeType};
-mod char_filtermapping;
-pub use char_filtermapping::{CharFiltermapping, CharFiltermappingType};
-mod char_filterpersian;
-pub use char_filterpersian::{CharFilterpersian, CharFilterpersianType};
+mod char_filter_html_strip;
+pub use char_filter_html_strip::{CharFilterHtmlStrip, CharFilterHtmlStripType};
+mod char_filter_icu_normalize;
+pub use char_filter_icu_normalize::{CharFilterIcuNormalize, CharFilterIcuNormalizeType};
+mod char_filter_mapping;
+pub use char_filter_mapping::{CharFilterMapping, CharFilterMappingType};
+mod char_filter_persian;
+pub use char_filter_persian::{CharFilterPersian, CharFilterPersianType};
 mod charts_audit;
 pub use charts_audit::ChartsAudit;
 mod charts_audit_type_view;
@@ -621,15 +621,15 @@ pub use cloud_gcp_provider_settings::{
 };
 mod cloud_provider_access_atlas_log_integration_feature_usage;
 pub use cloud_provider_access_atlas_log_integration_feature_usage::CloudProviderAccessAtlasLogIntegrationFeatureUsage;
-mod cloud_provider_access_awsiam_role;
-pub use cloud_provider_access_awsiam_role::CloudProviderAccessAwsiamRole;
-mod cloud_provider_access_awsiam_role_request;
-pub use cloud_provider_access_awsiam_role_request::{
-    CloudProviderAccessAwsiamRoleRequest,
-    CloudProviderAccessAwsiamRoleRequestProviderName,
+mod cloud_provider_access_aws_iam_role;
+pub use cloud_provider_access_aws_iam_role::CloudProviderAccessAwsIamRole;
+mod cloud_provider_access_aws_iam_role_request;
+pub use cloud_provider_access_aws_iam_role_request::{
+    CloudProviderAccessAwsIamRoleRequest,
+    CloudProviderAccessAwsIamRoleRequestProviderName,
 };
-mod cloud_provider_access_awsiam_role_request_update;
-pub use cloud_provider_access_awsiam_role_request_update::CloudProviderAccessAwsiamRoleRequestUpdate;
+mod cloud_provider_access_aws_iam_role_request_update;
+pub use cloud_provider_access_aws_iam_role_request_update::CloudProviderAccessAwsIamRoleRequestUpdate;
 mod cloud_provider_access_azure_service_principal;
 pub use cloud_provider_access_azure_service_principal::CloudProviderAccessAzureServicePrincipal;
 mod cloud_provider_access_azure_service_principal_request;
@@ -1001,12 +1001,12 @@ pub use data_lake_database_data_source_settings::{
 };
 mod data_lake_database_instance;
 pub use data_lake_database_instance::DataLakeDatabaseInstance;
+mod data_lake_dls_aws_store;
+pub use data_lake_dls_aws_store::{DataLakeDlsAwsStore, DataLakeDlsAwsStoreRegion};
 mod data_lake_dls_azure_store;
 pub use data_lake_dls_azure_store::{DataLakeDlsAzureStore, DataLakeDlsAzureStoreRegion};
-mod data_lake_dlsaws_store;
-pub use data_lake_dlsaws_store::{DataLakeDlsawsStore, DataLakeDlsawsStoreRegion};
-mod data_lake_dlsgcp_store;
-pub use data_lake_dlsgcp_store::{DataLakeDlsgcpStore, DataLakeDlsgcpStoreRegion};
+mod data_lake_dls_gcp_store;
+pub use data_lake_dls_gcp_store::{DataLakeDlsGcpStore, DataLakeDlsGcpStoreRegion};
 mod data_lake_google_cloud_storage_store;
 pub use data_lake_google_cloud_storage_store::{
     DataLakeGoogleCloudStorageStore, DataLakeGoogleCloudStorageStoreRegion,
@@ -1102,8 +1102,8 @@ pub use db_storage_total_data_metric_threshold_view::{
     DbStorageTotalDataMetricThresholdView, DbStorageTotalDataMetricThresholdViewMode,
     DbStorageTotalDataMetricThresholdViewOperator,
 };
-mod db_user_tlsx509_settings;
-pub use db_user_tlsx509_settings::DbUserTlsx509Settings;
+mod db_user_tls_x509_settings;
+pub use db_user_tls_x509_settings::DbUserTlsX509Settings;
 mod deauthorize_group_cloud_provider_access_role;
 pub use deauthorize_group_cloud_provider_access_role::DeauthorizeGroupCloudProviderAccessRoleCloudProvider;
 mod dedicated_hardware_spec;
@@ -2455,10 +2455,10 @@ mod nds_tenant_endpoint_audit_type_view;
 pub use nds_tenant_endpoint_audit_type_view::NdsTenantEndpointAuditTypeView;
 mod nds_tenant_endpoint_audit_view;
 pub use nds_tenant_endpoint_audit_view::NdsTenantEndpointAuditView;
-mod ndsx509_user_authentication_alert_config_view_for_nds_group;
-pub use ndsx509_user_authentication_alert_config_view_for_nds_group::Ndsx509UserAuthenticationAlertConfigViewForNdsGroup;
-mod ndsx509_user_authentication_event_type_view_alertable;
-pub use ndsx509_user_authentication_event_type_view_alertable::Ndsx509UserAuthenticationEventTypeViewAlertable;
+mod nds_x509_user_authentication_alert_config_view_for_nds_group;
+pub use nds_x509_user_authentication_alert_config_view_for_nds_group::NdsX509UserAuthenticationAlertConfigViewForNdsGroup;
+mod nds_x509_user_authentication_event_type_view_alertable;
+pub use nds_x509_user_authentication_event_type_view_alertable::NdsX509UserAuthenticationEventTypeViewAlertable;
 mod network_bytes_in_data_metric_threshold_view;
 pub use network_bytes_in_data_metric_threshold_view::{
     NetworkBytesInDataMetricThresholdView, NetworkBytesInDataMetricThresholdViewMode,
@@ -3741,6 +3741,20 @@ mod time_metric_units;
 pub use time_metric_units::TimeMetricUnits;
 mod time_metric_value_view;
 pub use time_metric_value_view::TimeMetricValueView;
+mod token_filter_ascii_folding;
+pub use token_filter_ascii_folding::{
+    TokenFilterAsciiFolding, TokenFilterAsciiFoldingOriginalTokens,
+    TokenFilterAsciiFoldingType,
+};
+mod token_filter_daitch_mokotoff_soundex;
+pub use token_filter_daitch_mokotoff_soundex::{
+    TokenFilterDaitchMokotoffSoundex, TokenFilterDaitchMokotoffSoundexOriginalTokens,
+    TokenFilterDaitchMokotoffSoundexType,
+};
+mod token_filter_edge_gram;
+pub use token_filter_edge_gram::{
+    TokenFilterEdgeGram, TokenFilterEdgeGramTermNotInBounds, TokenFilterEdgeGramType,
+};
 mod token_filter_english_possessive;
 pub use token_filter_english_possessive::{
     TokenFilterEnglishPossessive, TokenFilterEnglishPossessiveType,
@@ -3749,9 +3763,39 @@ mod token_filter_flatten_graph;
 pub use token_filter_flatten_graph::{
     TokenFilterFlattenGraph, TokenFilterFlattenGraphType,
 };
+mod token_filter_icu_folding;
+pub use token_filter_icu_folding::{TokenFilterIcuFolding, TokenFilterIcuFoldingType};
+mod token_filter_icu_normalizer;
+pub use token_filter_icu_normalizer::{
+    TokenFilterIcuNormalizer, TokenFilterIcuNormalizerNormalizationForm,
+    TokenFilterIcuNormalizerType,
+};
+mod token_filter_k_stemming;
+pub use token_filter_k_stemming::{TokenFilterKStemming, TokenFilterKStemmingType};
+mod token_filter_length;
+pub use token_filter_length::{TokenFilterLength, TokenFilterLengthType};
+mod token_filter_lowercase;
+pub use token_filter_lowercase::{TokenFilterLowercase, TokenFilterLowercaseType};
+mod token_filter_n_gram;
+pub use token_filter_n_gram::{
+    TokenFilterNGram, TokenFilterNGramTermNotInBounds, TokenFilterNGramType,
+};
 mod token_filter_porter_stemming;
 pub use token_filter_porter_stemming::{
     TokenFilterPorterStemming, TokenFilterPorterStemmingType,
+};
+mod token_filter_regex;
+pub use token_filter_regex::{
+    TokenFilterRegex, TokenFilterRegexMatches, TokenFilterRegexType,
+};
+mod token_filter_reverse;
+pub use token_filter_reverse::{TokenFilterReverse, TokenFilterReverseType};
+mod token_filter_shingle;
+pub use token_filter_shingle::{TokenFilterShingle, TokenFilterShingleType};
+mod token_filter_snowball_stemming;
+pub use token_filter_snowball_stemming::{
+    TokenFilterSnowballStemming, TokenFilterSnowballStemmingStemmerName,
+    TokenFilterSnowballStemmingType,
 };
 mod token_filter_spanish_plural_stemming;
 pub use token_filter_spanish_plural_stemming::{
@@ -3759,77 +3803,33 @@ pub use token_filter_spanish_plural_stemming::{
 };
 mod token_filter_stempel;
 pub use token_filter_stempel::{TokenFilterStempel, TokenFilterStempelType};
+mod token_filter_stopword;
+pub use token_filter_stopword::{TokenFilterStopword, TokenFilterStopwordType};
+mod token_filter_trim;
+pub use token_filter_trim::{TokenFilterTrim, TokenFilterTrimType};
 mod token_filter_word_delimiter_graph;
 pub use token_filter_word_delimiter_graph::{
     TokenFilterWordDelimiterGraph, TokenFilterWordDelimiterGraphDelimiterOptions,
     TokenFilterWordDelimiterGraphProtectedWords, TokenFilterWordDelimiterGraphType,
 };
-mod token_filterascii_folding;
-pub use token_filterascii_folding::{
-    TokenFilterasciiFolding, TokenFilterasciiFoldingOriginalTokens,
-    TokenFilterasciiFoldingType,
+mod tokenizer_edge_gram;
+pub use tokenizer_edge_gram::{TokenizerEdgeGram, TokenizerEdgeGramType};
+mod tokenizer_keyword;
+pub use tokenizer_keyword::{TokenizerKeyword, TokenizerKeywordType};
+mod tokenizer_n_gram;
+pub use tokenizer_n_gram::{TokenizerNGram, TokenizerNGramType};
+mod tokenizer_regex_capture_group;
+pub use tokenizer_regex_capture_group::{
+    TokenizerRegexCaptureGroup, TokenizerRegexCaptureGroupType,
 };
-mod token_filterdaitch_mokotoff_soundex;
-pub use token_filterdaitch_mokotoff_soundex::{
-    TokenFilterdaitchMokotoffSoundex, TokenFilterdaitchMokotoffSoundexOriginalTokens,
-    TokenFilterdaitchMokotoffSoundexType,
-};
-mod token_filteredge_gram;
-pub use token_filteredge_gram::{
-    TokenFilteredgeGram, TokenFilteredgeGramTermNotInBounds, TokenFilteredgeGramType,
-};
-mod token_filtericu_folding;
-pub use token_filtericu_folding::{TokenFiltericuFolding, TokenFiltericuFoldingType};
-mod token_filtericu_normalizer;
-pub use token_filtericu_normalizer::{
-    TokenFiltericuNormalizer, TokenFiltericuNormalizerNormalizationForm,
-    TokenFiltericuNormalizerType,
-};
-mod token_filterk_stemming;
-pub use token_filterk_stemming::{TokenFilterkStemming, TokenFilterkStemmingType};
-mod token_filterlength;
-pub use token_filterlength::{TokenFilterlength, TokenFilterlengthType};
-mod token_filterlowercase;
-pub use token_filterlowercase::{TokenFilterlowercase, TokenFilterlowercaseType};
-mod token_filtern_gram;
-pub use token_filtern_gram::{
-    TokenFilternGram, TokenFilternGramTermNotInBounds, TokenFilternGramType,
-};
-mod token_filterregex;
-pub use token_filterregex::{
-    TokenFilterregex, TokenFilterregexMatches, TokenFilterregexType,
-};
-mod token_filterreverse;
-pub use token_filterreverse::{TokenFilterreverse, TokenFilterreverseType};
-mod token_filtershingle;
-pub use token_filtershingle::{TokenFiltershingle, TokenFiltershingleType};
-mod token_filtersnowball_stemming;
-pub use token_filtersnowball_stemming::{
-    TokenFiltersnowballStemming, TokenFiltersnowballStemmingStemmerName,
-    TokenFiltersnowballStemmingType,
-};
-mod token_filterstopword;
-pub use token_filterstopword::{TokenFilterstopword, TokenFilterstopwordType};
-mod token_filtertrim;
-pub use token_filtertrim::{TokenFiltertrim, TokenFiltertrimType};
-mod tokenizeredge_gram;
-pub use tokenizeredge_gram::{TokenizeredgeGram, TokenizeredgeGramType};
-mod tokenizerkeyword;
-pub use tokenizerkeyword::{Tokenizerkeyword, TokenizerkeywordType};
-mod tokenizern_gram;
-pub use tokenizern_gram::{TokenizernGram, TokenizernGramType};
-mod tokenizerregex_capture_group;
-pub use tokenizerregex_capture_group::{
-    TokenizerregexCaptureGroup, TokenizerregexCaptureGroupType,
-};
-mod tokenizerregex_split;
-pub use tokenizerregex_split::{TokenizerregexSplit, TokenizerregexSplitType};
-mod tokenizerstandard;
-pub use tokenizerstandard::{Tokenizerstandard, TokenizerstandardType};
-mod tokenizeruax_url_email;
-pub use tokenizeruax_url_email::{TokenizeruaxUrlEmail, TokenizeruaxUrlEmailType};
-mod tokenizerwhitespace;
-pub use tokenizerwhitespace::{Tokenizerwhitespace, TokenizerwhitespaceType};
+mod tokenizer_regex_split;
+pub use tokenizer_regex_split::{TokenizerRegexSplit, TokenizerRegexSplitType};
+mod tokenizer_standard;
+pub use tokenizer_standard::{TokenizerStandard, TokenizerStandardType};
+mod tokenizer_uax_url_email;
+pub use tokenizer_uax_url_email::{TokenizerUaxUrlEmail, TokenizerUaxUrlEmailType};
+mod tokenizer_whitespace;
+pub use tokenizer_whitespace::{TokenizerWhitespace, TokenizerWhitespaceType};
 mod update_atlas_organization_api_key;
 pub use update_atlas_organization_api_key::{
     UpdateAtlasOrganizationApiKey, UpdateAtlasOrganizationApiKeyRolesItem,

@@ -6,10 +6,12 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Operator {
     /// `<`
-    Value,
+    LessThan,
     /// `>`
-    Value2,
+    GreaterThan,
     /// A value this version of atlas-admin does not know, kept exactly as received.
     Unrecognized(String),
 }
-crate::codec::string_enum!(Operator { Value => "<", Value2 => ">" } Unrecognized);
+crate::codec::string_enum!(
+    Operator { LessThan => "<", GreaterThan => ">" } Unrecognized
+);

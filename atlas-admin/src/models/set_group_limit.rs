@@ -9,7 +9,7 @@ pub enum SetGroupLimitLimitName {
     /// `atlas.project.deployment.clusters`
     AtlasProjectDeploymentClusters,
     /// `atlas.project.deployment.serverlessMTMs`
-    AtlasProjectDeploymentServerlessMtMs,
+    AtlasProjectDeploymentServerlessMtms,
     /// `atlas.project.security.databaseAccess.customRoles`
     AtlasProjectSecurityDatabaseAccessCustomRoles,
     /// `atlas.project.security.networkAccess.entries`
@@ -36,7 +36,7 @@ pub enum SetGroupLimitLimitName {
 crate::codec::string_enum!(
     SetGroupLimitLimitName { AtlasProjectSecurityDatabaseAccessUsers =>
     "atlas.project.security.databaseAccess.users", AtlasProjectDeploymentClusters =>
-    "atlas.project.deployment.clusters", AtlasProjectDeploymentServerlessMtMs =>
+    "atlas.project.deployment.clusters", AtlasProjectDeploymentServerlessMtms =>
     "atlas.project.deployment.serverlessMTMs",
     AtlasProjectSecurityDatabaseAccessCustomRoles =>
     "atlas.project.security.databaseAccess.customRoles",

@@ -2,10 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DbUserTlsx509Settings, LdapSecuritySettings, Link};
+use super::{DbUserTlsX509Settings, LdapSecuritySettings, Link};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSecurity {
-    pub customer_x509: Option<DbUserTlsx509Settings>,
+    pub customer_x509: Option<DbUserTlsX509Settings>,
     pub ldap: Option<LdapSecuritySettings>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

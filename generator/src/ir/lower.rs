@@ -86,7 +86,12 @@ impl<'a> Lowerer<'a> {
         let names: Vec<&str> = self.schemas.keys().copied().collect();
         for name in names {
             let pointer = component_pointer(name);
-            let rust = self.type_names.claim_reported(&names::type_name(name), &pointer, &mut self.model.renames);
+            let title = match self.schemas[name] {
+                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let wanted = names::component_type_name(name, title);
+            let rust = self.type_names.claim_reported(&wanted, &pointer, &mut self.model.renames);
             let id = self.push_type(TypeDef {
                 name: rust.clone(),
                 pointer,
@@ -641,6 +646,8 @@ fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
 }
 
 fn string_enum(wire: Vec<String>) -> TypeKind {
+    // A placeholder (`<a custom role name>`) is no value: such names go to the catch-all.
+    let wire: Vec<String> = wire.into_iter().filter(|v| !names::is_placeholder(v)).collect();
     let (variants, fallback) = names::enum_variants(&wire);
     TypeKind::Enum(StringEnum {
         values: wire.into_iter().zip(variants).map(|(wire, variant)| EnumValue { wire, variant }).collect(),

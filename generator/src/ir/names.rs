@@ -28,9 +28,108 @@ const RESERVED_TYPES: &[&str] = &[
     "Deserializer", "Validate",
 ];
 
-/// Turns any text into identifier characters: what is not alphanumeric separates words.
+/// Acronyms that the spec glues together in one run of capitals (`AWSKMSEARPrivateEndpoint`,
+/// `CloudProviderAccessAWSIAMRole`, `DataLakeDLSAWSStore`, `DBUserTLSX509Settings`). A run of
+/// capitals is split into these, longest first, so each becomes a word of its own
+/// (`AwsKmsEarPrivateEndpoint`); a run they do not cover stays one word, as before. Reviewed
+/// from every schema, property and enum name of the spec.
+const ACRONYMS: &[&str] = &[
+    "AI", "API", "ARN", "ASAP", "AVG", "AWS", "BI", "BSON", "CDM", "CMD", "DB", "DLQ", "DLS", "DN", "DNS", "EAR",
+    "EBS", "FCV", "FTS", "GB", "GCP", "HTTP", "IAM", "ID", "IOPS", "IP", "KMS", "LDAP", "MB", "MS", "MTM", "NDS",
+    "RPU", "SKU", "SMS", "TLS", "URI", "URL", "UTC", "UUID", "VPC", "X509",
+];
+
+/// Turns any text into identifier characters: what is not alphanumeric separates words, and
+/// runs of glued acronyms are split ([`ACRONYMS`]).
 fn words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    let chars: Vec<char> = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_uppercase() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // A run of capitals (and digits) that is part of a mixed-case name.
+        let mut end = i;
+        while end < chars.len() && (chars[end].is_ascii_uppercase() || chars[end].is_ascii_digit()) {
+            end += 1;
+        }
+        let next_lower = chars.get(end).is_some_and(char::is_ascii_lowercase);
+        let mut run: String = chars[i..end].iter().collect();
+        // The last capital before a lower-case letter starts the next word (`IAMRole`),
+        // unless the run is a plural acronym (`APIs`).
+        let plural = next_lower && chars.get(end) == Some(&'s') && !chars.get(end + 1).is_some_and(char::is_ascii_lowercase)
+            && ACRONYMS.contains(&run.as_str());
+        if next_lower && !plural && run.len() > 1 {
+            run.pop();
+            end -= 1;
+        }
+        let mixed = raw.chars().any(|c| c.is_ascii_lowercase());
+        if plural {
+            // `APIs` -> `Apis `: one word, which case conversion would otherwise cut at the `I`.
+            out.push_str(&run[..1]);
+            out.push_str(&run[1..].to_ascii_lowercase());
+            out.push_str("s ");
+            end += 1;
+        } else {
+            out.push_str(&split_acronyms(&run, mixed));
+        }
+        i = end;
+    }
+    out
+}
+
+/// `AWSKMSEAR` -> `Aws Kms Ear ` in a mixed-case name; an all-caps name (`LESS_THAN`, `AWS`)
+/// is left alone.
+fn split_acronyms(run: &str, mixed: bool) -> String {
+    if !mixed || run.len() < 4 {
+        return run.to_string();
+    }
+    let mut parts = Vec::new();
+    let mut rest = run;
+    while !rest.is_empty() {
+        let longest = ACRONYMS.iter().filter(|a| rest.starts_with(**a)).max_by_key(|a| a.len());
+        match longest {
+            Some(acronym) => {
+                parts.push(*acronym);
+                rest = &rest[acronym.len()..];
+            }
+            None => {
+                parts.push(rest);
+                break;
+            }
+        }
+    }
+    if parts.len() < 2 {
+        return run.to_string();
+    }
+    // Each acronym as a capitalised word, so case conversion keeps it apart.
+    let words: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let mut w = p[..1].to_string();
+            w.push_str(&p[1..].to_ascii_lowercase());
+            w
+        })
+        .collect();
+    format!("{} ", words.join(" "))
+}
+
+/// The type name of a component schema. Search analyzer schemas glue a lower-case kind to
+/// their family (`tokenFilteredgeGram`, `tokenizerkeyword`, `charFilterhtmlStrip`); their
+/// `title` is that kind (`edgeGram`), so where the title is a proper suffix of the name
+/// after a lower-case letter, it starts a word of its own: `TokenFilterEdgeGram`.
+pub fn component_type_name(name: &str, title: Option<&str>) -> String {
+    if let Some(title) = title.filter(|t| t.starts_with(|c: char| c.is_ascii_lowercase()) && t.len() < name.len()) {
+        if let Some(family) = name.strip_suffix(title) {
+            if family.ends_with(|c: char| c.is_ascii_lowercase()) {
+                return type_name(&format!("{family} {title}"));
+            }
+        }
+    }
+    type_name(name)
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starting with a digit.
@@ -136,10 +235,39 @@ fn common_prefix(a: &[String], b: &[String]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
+/// Names for enum values that are symbols (the spec's threshold operators `<` and `>`).
+const SYMBOLS: &[(&str, &str)] = &[
+    ("<", "LessThan"),
+    ("<=", "LessThanOrEqual"),
+    (">", "GreaterThan"),
+    (">=", "GreaterThanOrEqual"),
+    ("=", "Equal"),
+    ("==", "Equal"),
+    ("!=", "NotEqual"),
+    ("*", "Asterisk"),
+    ("+", "Plus"),
+    ("-", "Minus"),
+];
+
+/// Whether an enum "value" is the spec's placeholder for a free-form value
+/// (`<a custom role name>`), not a value of its own: such values go to the catch-all.
+pub fn is_placeholder(value: &str) -> bool {
+    let value = value.trim();
+    (value.starts_with('<') && value.ends_with('>') && value.len() > 2)
+        || (value.starts_with('{') && value.ends_with('}') && value.len() > 2)
+}
+
+fn variant_name(value: &str) -> String {
+    match SYMBOLS.iter().find(|(symbol, _)| *symbol == value.trim()) {
+        Some((_, name)) => name.to_string(),
+        None => type_name(value),
+    }
+}
+
 /// Variant names for string enum values, unique among themselves and the fallback.
 pub fn enum_variants(values: &[String]) -> (Vec<String>, String) {
     let mut scope = Scope::default();
-    let variants: Vec<String> = values.iter().map(|v| scope.claim(&type_name(v))).collect();
+    let variants: Vec<String> = values.iter().map(|v| scope.claim(&variant_name(v))).collect();
     let fallback = scope.claim("Unrecognized");
     (variants, fallback)
 }
@@ -156,6 +284,37 @@ mod tests {
         assert_eq!(type_name("2dsphere"), "V2dsphere");
         assert_eq!(type_name("atlas.project.deployment.clusters"), "AtlasProjectDeploymentClusters");
         assert_eq!(type_name(""), "Value");
+    }
+
+    #[test]
+    fn glued_acronyms_become_words() {
+        assert_eq!(type_name("AWSKMSEARPrivateEndpoint"), "AwsKmsEarPrivateEndpoint");
+        assert_eq!(type_name("CloudProviderAccessAWSIAMRole"), "CloudProviderAccessAwsIamRole");
+        assert_eq!(type_name("DataLakeDLSAWSStore"), "DataLakeDlsAwsStore");
+        assert_eq!(type_name("DBUserTLSX509Settings"), "DbUserTlsX509Settings");
+        assert_eq!(type_name("AI Model APIs"), "AiModelApis");
+        // One acronym per run, all-caps values and unknown runs: as before.
+        assert_eq!(type_name("LDAPSecuritySettings"), "LdapSecuritySettings");
+        assert_eq!(type_name("LESS_THAN"), "LessThan");
+        assert_eq!(type_name("M10_NVME"), "M10Nvme");
+        assert_eq!(field_name("diskSizeGB"), "disk_size_gb");
+    }
+
+    #[test]
+    fn glued_lower_case_kinds_are_split_by_their_title() {
+        assert_eq!(component_type_name("tokenFilteredgeGram", Some("edgeGram")), "TokenFilterEdgeGram");
+        assert_eq!(component_type_name("tokenizerkeyword", Some("keyword")), "TokenizerKeyword");
+        assert_eq!(component_type_name("OrgUserResponse", Some("Org User")), "OrgUserResponse");
+        assert_eq!(component_type_name("keyword", Some("keyword")), "Keyword");
+    }
+
+    #[test]
+    fn symbols_get_names_and_placeholders_are_no_values() {
+        let (variants, _) = enum_variants(&["<".into(), ">".into()]);
+        assert_eq!(variants, ["LessThan", "GreaterThan"]);
+        assert!(is_placeholder("<a custom role name>"));
+        assert!(!is_placeholder("<"));
+        assert!(!is_placeholder("read"));
     }
 
     #[test]
