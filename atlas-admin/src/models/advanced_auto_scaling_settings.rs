@@ -6,7 +6,9 @@ use super::{AdvancedComputeAutoScaling, DiskGbAutoScaling};
 /// Options that determine how this cluster handles resource scaling.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedAutoScalingSettings {
+    /// Options that determine how this cluster handles CPU scaling.
     pub compute: Option<AdvancedComputeAutoScaling>,
+    /// Setting that enables disk auto-scaling.
     pub disk_gb: Option<DiskGbAutoScaling>,
     /// Automatic indexing settings of this cluster (as the spec's create-cluster examples send them).
     pub auto_indexing: Option<AdvancedAutoScalingSettingsAutoIndexing>,

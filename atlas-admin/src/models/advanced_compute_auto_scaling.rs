@@ -11,8 +11,12 @@ pub struct AdvancedComputeAutoScaling {
     /// - Set to `true` to enable instance size reactive auto-scaling. If enabled, you must specify a value for `replicationSpecs[n].regionConfigs[m].autoScaling.compute.maxInstanceSize`.
     /// - Set to `false` to disable instance size reactive auto-scaling.
     pub enabled: Option<bool>,
+    /// Instance size boundary to which your cluster can automatically scale.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub max_instance_size: Option<BaseCloudProviderInstanceSize>,
+    /// Instance size boundary to which your cluster can automatically scale.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub min_instance_size: Option<BaseCloudProviderInstanceSize>,
     /// Flag that indicates whether the instance size may scale down via reactive auto-scaling. MongoDB Cloud requires this parameter if `replicationSpecs[n].regionConfigs[m].autoScaling.compute.enabled` is `true`. If you enable this option, specify a value for `replicationSpecs[n].regionConfigs[m].autoScaling.compute.minInstanceSize`.

@@ -6,6 +6,7 @@ use super::Operator;
 /// A Limit that triggers an alert when exceeded. The resource returns this parameter when `eventTypeName` has not been set to `OUTSIDE_METRIC_THRESHOLD`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertsThresholdInteger {
+    /// Comparison operator to apply when checking the current metric value.
     pub operator: Option<Operator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,

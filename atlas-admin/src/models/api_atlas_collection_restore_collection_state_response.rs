@@ -10,6 +10,8 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub effective_target_namespace: Option<String>,
+    /// Index build status for a collection within a restore job.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub index_status: Option<ApiAtlasCollectionRestoreIndexStatus>,
     /// Number of documents restored so far.

@@ -32,6 +32,8 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
+    /// Overall index build status for a collection restore job.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
     /// Strategy for restoring indexes (all, none, or all except TTL).

@@ -5,6 +5,8 @@
 use super::{ApiAtlasPolicyView, ApiAtlasUserMetadataView, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasResourcePolicyView {
+    /// The user that last updated the atlas resource policy.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created_by_user: Option<ApiAtlasUserMetadataView>,
     /// Date and time in UTC when the atlas resource policy was created.
@@ -19,6 +21,8 @@ pub struct ApiAtlasResourcePolicyView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
+    /// The user that last updated the atlas resource policy.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub last_updated_by_user: Option<ApiAtlasUserMetadataView>,
     /// Date and time in UTC when the atlas resource policy was last updated.

@@ -18,6 +18,8 @@ pub struct ApiCheckpointPartView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub token_discovered: Option<bool>,
+    /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub token_timestamp: Option<ApiBsonTimestampView>,
     /// Human-readable label that identifies the type of host that the part represents.

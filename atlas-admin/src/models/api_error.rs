@@ -5,6 +5,8 @@
 use super::BadRequestDetail;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
+    /// Bad request detail.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub bad_request_detail: Option<Option<BadRequestDetail>>,
     /// Describes the specific conditions or reasons that cause each type of error.

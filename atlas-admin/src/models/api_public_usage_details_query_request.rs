@@ -6,6 +6,7 @@ use super::UsageDetailsFilterRequest;
 /// Request body for an Invoice Usage Details query with filtering, pagination, and sort.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiPublicUsageDetailsQueryRequest {
+    /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
     pub filters: Option<UsageDetailsFilterRequest>,
     /// Specify the field used to specify how to sort query results. Default to bill date.
     pub sort_field: Option<ApiPublicUsageDetailsQueryRequestSortField>,

@@ -26,7 +26,9 @@ pub struct ApiSearchDeploymentResponseView {
     /// Deprecated. `specs` will be removed in a future release. We strongly recommend that you use `effectiveSpecs` instead.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated. `specs` will be removed in a future release. We strongly recommend that you use `effectiveSpecs` instead."
+    )]
     pub specs: Option<Vec<ApiSearchDeploymentSpecView>>,
     /// Human-readable label that indicates the current operating condition of this search deployment.
     ///

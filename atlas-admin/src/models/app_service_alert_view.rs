@@ -26,6 +26,8 @@ pub struct AppServiceAlertView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Incident that triggered this alert.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub event_type_name: Option<AppServiceEventTypeViewAlertable>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.

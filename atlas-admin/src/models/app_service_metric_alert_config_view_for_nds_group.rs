@@ -15,6 +15,7 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
+    /// Event type that triggers an alert.
     pub event_type_name: AppServiceEventTypeViewAlertableWithThreshold,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
@@ -30,9 +31,11 @@ pub struct AppServiceMetricAlertConfigViewForNdsGroup {
     pub links: Option<Vec<Link>>,
     /// List of rules that determine whether MongoDB Cloud checks an object for the alert configuration. You can filter using the matchers array if the `eventTypeName` specifies an event for a host, replica set, or sharded cluster.
     pub matchers: Option<Vec<AppServiceMetricMatcher>>,
+    /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in the app services.
     pub metric_threshold: Option<AppServiceMetricThreshold>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -18,9 +18,11 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     pub adaptive_capacity: Option<
         Option<AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity>,
     >,
+    /// Group of settings that configures a subset of the advanced configuration details.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
     pub backup_enabled: Option<bool>,
+    /// Settings needed to configure the MongoDB Connector for Business Intelligence for this cluster.
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<AtlasTenantClusterUpgradeRequest20240805ClusterType>,
@@ -34,6 +36,8 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     pub config_server_type: Option<
         AtlasTenantClusterUpgradeRequest20240805ConfigServerType,
     >,
+    /// Collection of Uniform Resource Locators that point to the MongoDB database.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this cluster. This parameter expresses its value in ISO 8601 format in UTC.
@@ -87,17 +91,21 @@ pub struct AtlasTenantClusterUpgradeRequest20240805 {
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
-    #[deprecated]
+    #[deprecated(
+        note = "Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead."
+    )]
     pub labels: Option<Vec<ComponentLabel>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
+    /// MongoDB employee granted access level and expiration for a cluster.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// MongoDB major version of the cluster. Set to the binary major version.
     ///
-    /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](#tag/Projects/operation/getProjectLtsVersions).
+    /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getProjectLtsVersions).
     ///
     /// On update: Increase version only by 1 major version at a time. If the cluster is pinned to a MongoDB feature compatibility version exactly one major version below the current MongoDB version, the MongoDB version can be downgraded to the previous major version.
     pub mongo_db_major_version: Option<String>,

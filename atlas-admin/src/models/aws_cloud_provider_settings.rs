@@ -6,11 +6,12 @@ use super::CloudProviderAwsAutoScaling;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderSettings {
     pub provider_name: String,
+    /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<CloudProviderAwsAutoScaling>,
     /// Maximum Disk Input/Output Operations per Second (IOPS) that the database host can perform.
     pub disk_iops: Option<i32>,
     /// Flag that indicates whether the Amazon Elastic Block Store (EBS) encryption feature encrypts the host's root volume for both data at rest within the volume and for data moving between the volume and the cluster. Clusters always have this setting enabled.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub encrypt_ebs_volume: Option<bool>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
     pub instance_size_name: Option<AwsCloudProviderSettingsInstanceSizeName>,

@@ -9,6 +9,7 @@ use super::{
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsRegionConfig {
+    /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.
     pub electable_specs: Option<HardwareSpec>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///
@@ -18,9 +19,13 @@ pub struct AwsRegionConfig {
     pub provider_name: Option<CloudRegionConfigProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
     pub region_name: Option<CloudRegionConfigRegionName>,
+    /// Options that determine how this cluster handles resource scaling.
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
     pub analytics_specs: Option<DedicatedHardwareSpec>,
+    /// Options that determine how this cluster handles resource scaling.
     pub auto_scaling: Option<AdvancedAutoScalingSettings>,
+    /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
     pub read_only_specs: Option<DedicatedHardwareSpec>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

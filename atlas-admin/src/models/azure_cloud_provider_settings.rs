@@ -6,6 +6,7 @@ use super::CloudProviderAzureAutoScaling;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderSettings {
     pub provider_name: String,
+    /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<CloudProviderAzureAutoScaling>,
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
     pub disk_type_name: Option<AzureCloudProviderSettingsDiskTypeName>,

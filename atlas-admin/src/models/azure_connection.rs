@@ -11,7 +11,7 @@ pub struct AzureConnection {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
     /// Azure region where the storage account is located.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub region: Option<String>,
     /// Unique ID of the Azure Service Principal that has access to the storage account.
     pub service_principal_id: Option<String>,

@@ -26,8 +26,16 @@ pub struct BackupOnlineArchive {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub collection_type: Option<BackupOnlineArchiveCollectionType>,
+    /// Rules by which MongoDB Cloud archives data.
+    ///
+    /// Use the `criteria.type` field to choose how MongoDB Cloud selects data to archive. Choose data using the age of the data or a MongoDB query.
+    /// `"criteria.type": "DATE"` selects documents to archive based on a date.
+    /// `"criteria.type": "CUSTOM"` selects documents to archive based on a custom JSON query. MongoDB Cloud doesn't support `"criteria.type": "CUSTOM"` when `"collectionType": "TIMESERIES"`.
     pub criteria: Option<CriteriaView>,
+    /// Rule for specifying when data should be deleted from the archive.
     pub data_expiration_rule: Option<DataExpirationRuleView>,
+    /// Settings to configure the region where you wish to store your archived data.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub data_process_region: Option<DataProcessRegionView>,
     /// Human-readable label that identifies the dataset that Atlas generates for this online archive.
@@ -48,6 +56,7 @@ pub struct BackupOnlineArchive {
     pub partition_fields: Option<Vec<PartitionFieldView>>,
     /// Flag that indicates whether this online archive exists in the paused state. A request to resume fails if the collection has another active online archive. To pause an active online archive or resume a paused online archive, you must include this parameter. To pause an active archive, set this to **true**. To resume a paused archive, set this to **false**.
     pub paused: Option<bool>,
+    /// Regular frequency and duration when archiving process occurs.
     pub schedule: Option<OnlineArchiveSchedule>,
     /// Phase of the process to create this online archive when you made this request.
     ///

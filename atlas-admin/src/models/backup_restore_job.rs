@@ -31,6 +31,7 @@ pub struct BackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Method and details that indicate how to deliver the restored snapshot data.
     pub delivery: BackupRestoreJobDelivery,
     /// Unique 24-hexadecimal digit string that identifies the an imported deployment job. This parameter exists when restoring from an imported snapshot/cluster shot.
     ///
@@ -87,6 +88,8 @@ pub struct BackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub status_name: Option<BackupRestoreJobStatusName>,
+    /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub timestamp: Option<ApiBsonTimestampView>,
     /// What the payload carried beyond the spec: unknown properties, and required or

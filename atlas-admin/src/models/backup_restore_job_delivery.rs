@@ -51,7 +51,7 @@ pub struct BackupRestoreJobDelivery {
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. URL includes the verification key. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub url: Option<String>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. This should be preferred over `url`. The verification key must be sent as an HTTP header. The resource returns this parameter when `"delivery.methodName" : "HTTP"`.
     ///

@@ -17,6 +17,8 @@ pub struct BackupSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub complete: Option<bool>,
+    /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<ApiBsonTimestampView>,
     /// Flag that indicates whether someone can delete this snapshot. You can't set `"doNotDelete" : true` and set a timestamp for **expires** in the same request.
@@ -35,6 +37,8 @@ pub struct BackupSnapshot {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub incremental: Option<bool>,
+    /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub last_oplog_applied_timestamp: Option<ApiBsonTimestampView>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

@@ -14,7 +14,7 @@ pub struct CloudAppUser {
     /// Email address that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub email_address: Option<String>,
     /// First or given name that belongs to the MongoDB Cloud user.
     pub first_name: String,

@@ -6,6 +6,7 @@ use super::CloudProviderGcpAutoScaling;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudGcpProviderSettings {
     pub provider_name: String,
+    /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
     pub instance_size_name: Option<CloudGcpProviderSettingsInstanceSizeName>,

@@ -13,6 +13,7 @@ pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_type: Option<CloudProviderAccessFeatureUsageFeatureType>,
+    /// Identifying characteristics about the Atlas log integration linked to this cloud provider access role.
     pub feature_id: Option<CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -13,6 +13,7 @@ pub struct CloudProviderAccessDataLakeFeatureUsage {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_type: Option<CloudProviderAccessFeatureUsageFeatureType>,
+    /// Identifying characteristics about the data lake linked to this Amazon Web Services (AWS) Identity and Access Management (IAM) role.
     pub feature_id: Option<CloudProviderAccessFeatureUsageDataLakeFeatureId>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -13,6 +13,7 @@ pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_type: Option<CloudProviderAccessFeatureUsageFeatureType>,
+    /// Object that contains the identifying characteristics of the Amazon Web Services (AWS) Key Management Service (KMS). This field always returns a null value.
     pub feature_id: Option<Option<ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -13,6 +13,7 @@ pub struct CloudProviderAccessPushBasedLogExportFeatureUsage {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_type: Option<CloudProviderAccessFeatureUsageFeatureType>,
+    /// Identifying characteristics about the Amazon Web Services (AWS) Simple Storage Service (S3) export bucket linked to this AWS Identity and Access Management (IAM) role.
     pub feature_id: Option<CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

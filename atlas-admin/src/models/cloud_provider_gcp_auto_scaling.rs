@@ -6,6 +6,7 @@ use super::GcpComputeAutoScaling;
 /// Range of instance sizes to which your cluster can scale.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderGcpAutoScaling {
+    /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
     pub compute: Option<GcpComputeAutoScaling>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

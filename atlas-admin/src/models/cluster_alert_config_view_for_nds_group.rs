@@ -15,6 +15,7 @@ pub struct ClusterAlertConfigViewForNdsGroup {
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
+    /// Event type that triggers an alert.
     pub event_type_name: ClusterEventTypeViewForNdsGroupAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
@@ -32,6 +33,7 @@ pub struct ClusterAlertConfigViewForNdsGroup {
     pub matchers: Option<Vec<ClusterMatcher>>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -6,6 +6,7 @@ use super::ClusterComputeAutoScaling;
 /// Range of instance sizes to which your cluster can scale.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterAutoScalingSettings {
+    /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
     pub compute: Option<ClusterComputeAutoScaling>,
     /// Flag that indicates whether someone enabled disk auto-scaling for this cluster.
     pub disk_gb_enabled: Option<bool>,

@@ -8,12 +8,15 @@ use super::{
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterConfigurationValidation {
+    /// Advanced MongoDB process configuration options applied to the cluster.
     pub advanced_configuration: Option<ClusterDescriptionProcessArgs20240805>,
+    /// Configuration of a MongoDB Atlas cluster, including its replication topology, instance sizing, storage, and operational settings.
     pub cluster_description: ClusterDescription20240805,
     /// Name of the existing cluster to validate against when editing is true.
     pub cluster_name: Option<String>,
     /// When true, validates the configuration as an update to an existing cluster. When false, validates as a new cluster create.
     pub editing: bool,
+    /// Hardware specification for the Search Nodes that back a search deployment.
     pub search_deployment_spec: Option<ApiSearchDeploymentSpecView>,
     /// Optional list of resource tags.
     pub tags: Option<Vec<ResourceTag>>,

@@ -25,7 +25,7 @@ pub struct ClusterDescriptionProcessArgs {
     /// Default level of acknowledgment requested from MongoDB for write operations when none is specified by the driver.
     pub default_write_concern: Option<String>,
     /// Flag that indicates whether you can insert or update documents where all indexed entries don't exceed 1024 bytes. If you set this to false, [mongod](https://docs.mongodb.com/upcoming/reference/program/mongod/#mongodb-binary-bin.mongod) writes documents that exceed this limit but doesn't index them. This parameter has been removed as of [MongoDB 4.4](https://www.mongodb.com/docs/manual/reference/parameters/#mongodb-parameter-param.failIndexKeyTooLong).
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub fail_index_key_too_long: Option<bool>,
     /// Flag that indicates whether the cluster allows execution of operations that perform server-side executions of JavaScript. When using 8.0+, we recommend disabling server-side JavaScript and using operators of aggregation pipeline as more performant alternative.
     pub javascript_enabled: Option<bool>,

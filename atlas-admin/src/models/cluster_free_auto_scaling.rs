@@ -6,6 +6,7 @@ use super::FreeComputeAutoScalingRules;
 /// Range of instance sizes to which your cluster can scale.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFreeAutoScaling {
+    /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down.
     pub compute: Option<FreeComputeAutoScalingRules>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -6,6 +6,7 @@ use super::ClusterFreeAutoScaling;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFreeProviderSettings {
     pub provider_name: String,
+    /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<ClusterFreeAutoScaling>,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
     ///

@@ -6,6 +6,7 @@ use super::ClusterMatcherField;
 /// Rules to apply when comparing an cluster against this alert configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterMatcher {
+    /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
     pub field_name: ClusterMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
     pub operator: ClusterMatcherOperator,

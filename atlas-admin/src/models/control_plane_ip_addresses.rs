@@ -13,8 +13,12 @@ pub struct ControlPlaneIpAddresses {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub gateways: Option<Vec<Gateway>>,
+    /// List of inbound IP addresses to the Atlas control plane, categorized by cloud provider. If your application allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your API requests can reach the Atlas control plane.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub inbound: Option<InboundControlPlaneCloudProviderIpAddresses>,
+    /// List of outbound IP addresses from the Atlas control plane, categorized by cloud provider. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that Atlas can communicate with your webhooks and KMS.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub outbound: Option<OutboundControlPlaneCloudProviderIpAddresses>,
     /// What the payload carried beyond the spec: unknown properties, and required or

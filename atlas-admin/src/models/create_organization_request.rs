@@ -5,6 +5,7 @@
 use super::{CreateAtlasOrganizationApiKey, ObjectId, OrgServiceAccountRequest};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationRequest {
+    /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
     pub api_key: Option<CreateAtlasOrganizationApiKey>,
     /// Unique 24-hexadecimal digit string that identifies the federation to link the newly created organization to. If specified, the proposed Organization Owner of the new organization must have the Organization Owner role in an organization associated with the federation.
     pub federation_settings_id: Option<ObjectId>,
@@ -12,6 +13,7 @@ pub struct CreateOrganizationRequest {
     pub name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user that you want to assign the Organization Owner role. This user must be a member of the same organization as the calling API key. If you provide `federationSettingsId`,  this user must instead have the Organization Owner role on an organization in the specified federation. This parameter is required only when you authenticate with Programmatic API Keys.
     pub org_owner_id: Option<ObjectId>,
+    /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
     pub service_account: Option<Option<OrgServiceAccountRequest>>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.
     pub skip_default_alerts_settings: Option<bool>,

@@ -5,6 +5,7 @@
 use super::{ApiKeyUserDetails, AtlasOrganization, ObjectId, OrgServiceAccount};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrganizationResponse {
+    /// Details of the Programmatic API Keys.
     pub api_key: Option<ApiKeyUserDetails>,
     /// Unique 24-hexadecimal digit string that identifies the federation that you linked the newly created organization to.
     ///
@@ -14,7 +15,10 @@ pub struct CreateOrganizationResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub org_owner_id: Option<ObjectId>,
+    /// Details that describe the organization.
     pub organization: Option<AtlasOrganization>,
+    /// Organization Service Account that Atlas created for the organization.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub service_account: Option<OrgServiceAccount>,
     /// Disables automatic alert creation. When set to true, no organization level alerts will be created automatically.

@@ -14,7 +14,9 @@ pub struct DataLakeAtlasStoreInstance {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub project_id: Option<ObjectId>,
+    /// MongoDB Cloud cluster read concern, which determines the consistency and isolation properties of the data read from an Atlas cluster.
     pub read_concern: Option<DataLakeAtlasStoreReadConcern>,
+    /// MongoDB Cloud cluster read preference, which describes how to route read requests to the cluster.
     pub read_preference: Option<DataLakeAtlasStoreReadPreference>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -9,8 +9,11 @@ use super::{
 /// Cloud provider where this Federated Database Instance is hosted.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeCloudProviderConfig {
+    /// Configuration for running Data Federation in AWS.
     pub aws: Option<DataLakeAwsCloudProviderConfig>,
+    /// Configuration for running Data Federation in Azure.
     pub azure: Option<DataFederationAzureCloudProviderConfig>,
+    /// Configuration for running Data Federation in GCP.
     pub gcp: Option<DataFederationGcpCloudProviderConfig>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

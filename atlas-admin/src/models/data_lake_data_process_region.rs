@@ -8,6 +8,7 @@ use super::BaseAtlasDataLakeRegion;
 pub struct DataLakeDataProcessRegion {
     /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
     pub cloud_provider: DataLakeDataProcessRegionCloudProvider,
+    /// Name of the region to which the data lake routes client connections.
     pub region: BaseAtlasDataLakeRegion,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

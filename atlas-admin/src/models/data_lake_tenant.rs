@@ -8,7 +8,9 @@ use super::{
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeTenant {
+    /// Cloud provider where this Federated Database Instance is hosted.
     pub cloud_provider_config: Option<DataLakeCloudProviderConfig>,
+    /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
     pub data_process_region: Option<DataLakeDataProcessRegion>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
@@ -28,6 +30,7 @@ pub struct DataLakeTenant {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub state: Option<DataLakeTenantState>,
+    /// Configuration information for each data store and its mapping to MongoDB Cloud databases.
     pub storage: Option<DataLakeStorage>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

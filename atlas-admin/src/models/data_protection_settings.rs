@@ -21,6 +21,7 @@ pub struct DataProtectionSettings {
     pub deletable: Option<bool>,
     /// Flag that indicates whether Encryption at Rest using Customer Key  Management is required for all clusters with a Backup Compliance Policy. If unspecified, this value defaults to false.
     pub encryption_at_rest_enabled: Option<bool>,
+    /// Specifications for on-demand policy.
     pub on_demand_policy_item: Option<BackupComplianceOnDemandPolicyItem>,
     /// Flag that indicates whether the cluster uses Continuous Cloud Backups with a Backup Compliance Policy. If unspecified, this value defaults to false.
     pub pit_enabled: Option<bool>,

@@ -5,6 +5,8 @@
 use super::{Collation, IndexOptions};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseRollingIndexRequest {
+    /// One or more settings that specify language-specific rules to compare strings within this index.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub collation: Option<Collation>,
     /// Human-readable label of the collection for which MongoDB Cloud creates an index.
@@ -19,6 +21,8 @@ pub struct DatabaseRollingIndexRequest {
     ///
     /// Write-only: sent in requests; never returned in responses.
     pub keys: Option<Vec<::std::collections::BTreeMap<String, String>>>,
+    /// One or more settings that determine how the MongoDB Cloud creates this MongoDB index.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub options: Option<IndexOptions>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -30,6 +30,7 @@ pub struct DefaultAlertConfigViewForNdsGroup {
     pub matchers: Option<Vec<AlertMatcher>>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -11,7 +11,9 @@ pub struct DiskBackupCopySetting {
     /// List that describes retention per copy policy item. Allowed only when `copyPolicyItemsEnabled` is true. Responses omit this field when `copyPolicyItemsEnabled` is false or omitted.
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
     /// Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention. Allowed only when `copyPolicyItemsEnabled` is false or omitted. Responses omit this field when `copyPolicyItemsEnabled` is true.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention."
+    )]
     pub frequencies: Option<Vec<DiskBackupCopySettingFrequenciesItem>>,
     /// Number of most recent snapshots to copy to the target region. If specified, Atlas copies this number of the most recent snapshots rather than using a frequency-based or policy-based copy schedule. This field is mutually exclusive with `frequencies` and `copyPolicyItems`.
     pub last_number_of_snapshots: Option<i32>,

@@ -21,6 +21,7 @@ pub struct DiskBackupExportJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub export_bucket_id: Option<ObjectId>,
+    /// State of the Export Job.
     pub export_status: Option<ExportStatus>,
     /// Date and time when this Export Job completed. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
     ///
@@ -44,6 +45,8 @@ pub struct DiskBackupExportJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub state: Option<DiskBackupExportJobState>,
+    /// State reason of the Job. This is set when the job state is "Failed".
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub state_reason: Option<StateReason>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -18,7 +18,9 @@ pub struct DiskBackupSnapshotAzureExportBucketRequest {
     /// URL of the Azure Storage Account to export to. For example: `https://examplestorageaccount.blob.core.windows.net/exportcontainer`. Only standard endpoints (with `blob.core.windows.net`) are supported.
     pub service_url: String,
     /// UUID that identifies the Azure Active Directory Tenant ID. Deprecated: this field is ignored; the `tenantId` of the Cloud Provider Access role (from `roleId`) is used.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated: this field is ignored; the `tenantId` of the Cloud Provider Access role (from `roleId`) is used."
+    )]
     pub tenant_id: Option<String>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

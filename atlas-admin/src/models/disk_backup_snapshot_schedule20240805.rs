@@ -37,6 +37,7 @@ pub struct DiskBackupSnapshotSchedule20240805 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     pub delete_snapshots: Option<bool>,
+    /// Policy for automatically exporting Cloud Backup Snapshots.
     pub export: Option<AutoExportPolicyView>,
     /// List that contains a document for each extra retention setting item in the desired backup policy.
     pub extra_retention_settings: Option<Vec<ExtraRetentionSetting>>,

@@ -5,10 +5,13 @@
 use super::{AwsKmsConfiguration, AzureKeyVault, GoogleCloudKms};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EncryptionAtRest {
+    /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
     pub aws_kms: Option<AwsKmsConfiguration>,
+    /// Details that define the configuration of Encryption at Rest using Azure Key Vault (AKV).
     pub azure_key_vault: Option<AzureKeyVault>,
     /// Flag that indicates whether Encryption at Rest for Dedicated Search Nodes is enabled in the specified project.
     pub enabled_for_search_nodes: Option<bool>,
+    /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
     pub google_cloud_kms: Option<GoogleCloudKms>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -6,6 +6,7 @@ use super::{DropIndexSuggestionsResponse, Link};
 /// Response envelope that wraps the response payload in `content` and includes response metadata such as `status` and `locations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopedDropIndexSuggestionsResponse {
+    /// Response that contains Performance Advisor drop index suggestions.
     pub content: DropIndexSuggestionsResponse,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

@@ -32,6 +32,7 @@ pub struct FederationSamlIdentityProvider {
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
     pub okta_idp_id: Option<IdentityProviderId>,
+    /// PEM file information for the identity provider's current certificates.
     pub pem_file_info: Option<Option<PemFileInfo>>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
     pub protocol: Option<FederationSamlIdentityProviderProtocol>,

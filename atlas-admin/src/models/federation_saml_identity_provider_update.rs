@@ -16,6 +16,7 @@ pub struct FederationSamlIdentityProviderUpdate {
     pub idp_type: Option<FederationSamlIdentityProviderUpdateIdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
+    /// PEM file information for the identity provider's current certificates.
     pub pem_file_info: Option<PemFileInfoUpdate>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
     pub protocol: Option<FederationSamlIdentityProviderUpdateProtocol>,

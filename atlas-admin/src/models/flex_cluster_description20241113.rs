@@ -9,12 +9,16 @@ use super::{
 /// Group of settings that configure a MongoDB Flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexClusterDescription20241113 {
+    /// Flex backup configuration.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub backup_settings: Option<FlexBackupSettings20241113>,
     /// Flex cluster topology.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub cluster_type: Option<FlexClusterDescription20241113ClusterType>,
+    /// Collection of Uniform Resource Locators that point to the MongoDB database.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub connection_strings: Option<FlexConnectionStrings20241113>,
     /// Date and time when MongoDB Cloud created this instance. This parameter expresses its value in ISO 8601 format in UTC.
@@ -41,6 +45,8 @@ pub struct FlexClusterDescription20241113 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub name: Option<ResourceName>,
+    /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub provider_settings: Option<FlexProviderSettings20241113>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.

@@ -14,6 +14,8 @@ pub struct FlexClusterDescriptionCreate20241113 {
     ///
     /// Write-only: sent in requests; never returned in responses.
     pub name: Option<ResourceName>,
+    /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub provider_settings: Option<FlexProviderSettingsCreate20241113>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the instance.

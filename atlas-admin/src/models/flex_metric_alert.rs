@@ -32,8 +32,11 @@ pub struct FlexMetricAlert {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub current_value: Option<HostMetricValue>,
+    /// Event type that triggers an alert.
     pub event_type_name: FlexMetricEventTypeViewAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.
     ///

@@ -15,6 +15,7 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
+    /// Event type that triggers an alert.
     pub event_type_name: FlexMetricEventTypeViewAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
@@ -30,9 +31,11 @@ pub struct FlexMetricAlertConfigViewForNdsGroup {
     pub links: Option<Vec<Link>>,
     /// Matching conditions for target resources.
     pub matchers: Option<Vec<AlertMatcher>>,
+    /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics about the serverless database.
     pub metric_threshold: Option<FlexClusterMetricThreshold>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -6,6 +6,8 @@ use super::GatewayIpAddresses;
 /// Represents a service-specific gateway, such as the Atlas Gateway, with its IP addresses.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Gateway {
+    /// IP addresses for a specific gateway, organized by direction and cloud provider.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub ips: Option<GatewayIpAddresses>,
     /// Name of the service that this gateway represents.

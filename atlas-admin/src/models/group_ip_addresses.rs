@@ -10,6 +10,8 @@ pub struct GroupIpAddresses {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub group_id: Option<ObjectId>,
+    /// List of IP addresses in a project categorized by services.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub services: Option<GroupService>,
     /// What the payload carried beyond the spec: unknown properties, and required or

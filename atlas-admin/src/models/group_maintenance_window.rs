@@ -23,6 +23,7 @@ pub struct GroupMaintenanceWindow {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub number_of_deferrals: Option<i32>,
+    /// Defines the a window where maintenance will not begin within.
     pub protected_hours: Option<ProtectedHours>,
     /// Flag that indicates whether MongoDB Cloud starts the maintenance window immediately upon receiving this request. To start the maintenance window immediately for your project, MongoDB Cloud must have maintenance scheduled and you must set a maintenance window. This flag resets to `false` after MongoDB Cloud completes maintenance.
     pub start_asap: Option<bool>,

@@ -19,6 +19,7 @@ pub struct GroupMaintenanceWindowPreviewUpdateRequest {
     pub day_of_week: i32,
     /// Zero-based integer that represents the hour of the of the day that the maintenance window starts according to a 24-hour clock. Use `0` for midnight and `12` for noon.
     pub hour_of_day: Option<i32>,
+    /// Defines the a window where maintenance will not begin within.
     pub protected_hours: Option<ProtectedHours>,
     /// Flag that indicates whether MongoDB Cloud starts the maintenance window immediately upon receiving this request. To start the maintenance window immediately for your project, MongoDB Cloud must have maintenance scheduled and you must set a maintenance window. This flag resets to `false` after MongoDB Cloud completes maintenance.
     pub start_asap: Option<bool>,

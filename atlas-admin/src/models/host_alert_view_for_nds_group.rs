@@ -30,6 +30,7 @@ pub struct HostAlertViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Event type that triggers an alert.
     pub event_type_name: HostEventTypeViewForNdsGroupAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.
     ///

@@ -6,9 +6,11 @@ use super::{HostMatcherField, MatcherHostType};
 /// Rules to apply when comparing an host against this alert configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostMatcher {
+    /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
     pub field_name: HostMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
     pub operator: HostMatcherOperator,
+    /// Value to match or exceed using the specified `matchers.operator`.
     pub value: Option<MatcherHostType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

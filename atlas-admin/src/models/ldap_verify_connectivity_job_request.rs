@@ -16,6 +16,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
+    /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
     pub request: Option<LdapVerifyConnectivityJobRequestParams>,
     /// Unique 24-hexadecimal digit string that identifies this request to verify an Lightweight Directory Access Protocol (LDAP) configuration.
     ///

@@ -15,10 +15,13 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     pub accept_data_risks_and_force_replica_set_reconfig: Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
+    /// Group of settings that configures a subset of the advanced configuration details.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
+    /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<ClusterAutoScalingSettings>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and Shared Cluster Backups for tenant clusters. If set to `false`, the cluster doesn't use MongoDB Cloud backups.
     pub backup_enabled: Option<bool>,
+    /// Settings needed to configure the MongoDB Connector for Business Intelligence for this cluster.
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<LegacyAtlasTenantClusterUpgradeRequestClusterType>,
@@ -32,6 +35,8 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     pub config_server_type: Option<
         LegacyAtlasTenantClusterUpgradeRequestConfigServerType,
     >,
+    /// Collection of Uniform Resource Locators that point to the MongoDB database.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub connection_strings: Option<ClusterConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -105,17 +110,21 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
-    #[deprecated]
+    #[deprecated(
+        note = "Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead."
+    )]
     pub labels: Option<Vec<ComponentLabel>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
+    /// MongoDB employee granted access level and expiration for a cluster.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub mongo_db_employee_access_grant: Option<EmployeeAccessGrantView>,
     /// MongoDB major version of the cluster.
     ///
-    /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](#tag/Projects/operation/getProjectLTSVersions).
+    /// On creation: Choose from the available versions of MongoDB, or leave unspecified for the current recommended default in the MongoDB Cloud platform. The recommended version is a recent Long Term Support version. The default is not guaranteed to be the most recently released version throughout the entire release cycle. For versions available in a specific project, see the linked documentation or use the API endpoint for [project LTS versions endpoint](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getProjectLTSVersions).
     ///
     /// On update: Increase version only by 1 major version at a time. If the cluster is pinned to a MongoDB feature compatibility version exactly one major version below the current MongoDB version, the MongoDB version can be downgraded to the previous major version.
     pub mongo_db_major_version: Option<String>,
@@ -143,6 +152,7 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     pub pit_enabled: Option<bool>,
     /// Flag that indicates whether the M10 or higher cluster can perform Cloud Backups. If set to `true`, the cluster can perform backups. If this and `backupEnabled` are set to `false`, the cluster doesn't use MongoDB Cloud backups.
     pub provider_backup_enabled: Option<bool>,
+    /// Group of cloud provider settings that configure the provisioned MongoDB hosts.
     pub provider_settings: Option<ClusterProviderSettings>,
     /// Set this field to configure the replica set scaling mode for your cluster.
     ///
@@ -155,7 +165,7 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
         LegacyAtlasTenantClusterUpgradeRequestReplicaSetScalingStrategy,
     >,
     /// Number of members that belong to the replica set. Each member retains a copy of your databases, providing high availability and data redundancy. Use `replicationSpecs` instead.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub replication_factor: Option<i32>,
     /// Physical location where MongoDB Cloud provisions cluster nodes.
     pub replication_spec: Option<::std::collections::BTreeMap<String, RegionSpec>>,

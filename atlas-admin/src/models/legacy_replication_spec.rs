@@ -15,6 +15,7 @@ pub struct LegacyReplicationSpec {
     ///
     /// If you are upgrading a replica set to a sharded cluster, you cannot increase the number of shards in the same update request.  You should wait until after the cluster has completed upgrading to sharded and you have reconnected all application clients to the MongoDB router before adding additional shards. Otherwise, your data might become inconsistent once MongoDB Cloud begins distributing data across shards.
     pub num_shards: Option<i32>,
+    /// Physical location where MongoDB Cloud provisions cluster nodes.
     pub regions_config: Option<LegacyRegionsConfig>,
     /// Human-readable label that identifies the zone in a Global Cluster. Provide this value only if `clusterType` is `GEOSHARDED`.
     pub zone_name: Option<String>,

@@ -14,6 +14,7 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
+    /// Event type that triggers an alert.
     pub event_type_name: ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
@@ -31,7 +32,9 @@ pub struct LessThanTimeThresholdAlertConfigViewForNdsGroup {
     pub matchers: Option<Vec<ReplicaSetMatcher>>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
+    /// A Limit that triggers an alert when less than a time period.
     pub threshold: Option<LessThanTimeThreshold>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -9,6 +9,7 @@ pub struct LiveMigrationRequest20240530 {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
+    /// Document that describes the destination of the migration.
     pub destination: Destination,
     /// Flag that indicates whether the migration process drops all collections from the destination cluster before the migration starts.
     ///
@@ -20,8 +21,11 @@ pub struct LiveMigrationRequest20240530 {
     pub links: Option<Vec<Link>>,
     /// List of migration hosts used for this migration.
     pub migration_hosts: Vec<String>,
+    /// Document that configures sharding on the destination cluster when migrating from a replica set source to a sharded cluster destination on MongoDB 6.0 or higher. If you don't wish to shard any collections on the destination cluster, leave this empty.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub sharding: Option<Option<ShardingRequest>>,
+    /// Document that describes the source of the migration.
     pub source: Source,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

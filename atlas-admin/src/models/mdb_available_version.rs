@@ -9,6 +9,8 @@ pub struct MdbAvailableVersion {
     pub cloud_provider: Option<MdbAvailableVersionCloudProvider>,
     /// Whether the version is the current default for the Instance Size and Cloud Provider.
     pub default_status: Option<MdbAvailableVersionDefaultStatus>,
+    /// Instance size boundary to which your cluster can automatically scale.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub instance_size: Option<BaseCloudProviderInstanceSize>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

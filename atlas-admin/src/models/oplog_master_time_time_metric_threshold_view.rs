@@ -13,6 +13,7 @@ pub struct OplogMasterTimeTimeMetricThresholdView {
     pub operator: Option<OplogMasterTimeTimeMetricThresholdViewOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<f64>,
+    /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
     pub units: Option<TimeMetricUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

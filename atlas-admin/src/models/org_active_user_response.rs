@@ -15,6 +15,8 @@ pub struct OrgActiveUserResponse {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub org_membership_status: Option<OrgUserResponseOrgMembershipStatus>,
+    /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub roles: Option<OrgUserRolesResponse>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to which this MongoDB Cloud user belongs.

@@ -5,6 +5,8 @@
 use super::{ObjectId, OrgUserRolesRequest};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserUpdateRequest {
+    /// Organization and project level roles to assign the MongoDB Cloud user within one organization.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub roles: Option<OrgUserRolesRequest>,
     /// List of unique 24-hexadecimal digit strings that identifies the teams to assign the MongoDB Cloud user.

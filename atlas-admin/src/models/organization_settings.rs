@@ -8,6 +8,7 @@ use super::CustomSessionTimeouts;
 pub struct OrganizationSettings {
     /// Flag that indicates whether to require API operations to originate from an IP Address added to the API access list for the specified organization.
     pub api_access_list_required: Option<bool>,
+    /// Defines the session timeout settings for managing user sessions at the organization level. When set to null, the field's value is unset, and the default timeout settings are applied.
     pub custom_session_timeouts: Option<CustomSessionTimeouts>,
     /// Flag that indicates whether this organization has access to generative AI features. This setting only applies to Atlas Commercial and is enabled by default. Once this setting is turned on, Project Owners may be able to enable or disable individual AI features at the project level.
     pub gen_ai_features_enabled: Option<bool>,

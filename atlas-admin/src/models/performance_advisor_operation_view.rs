@@ -9,6 +9,8 @@ pub struct PerformanceAdvisorOperationView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub predicates: Option<Vec<::serde_json::Value>>,
+    /// Details that this resource returned about the specified query.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub stats: Option<PerformanceAdvisorOpStats>,
     /// What the payload carried beyond the spec: unknown properties, and required or

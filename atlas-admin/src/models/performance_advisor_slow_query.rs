@@ -10,6 +10,8 @@ pub struct PerformanceAdvisorSlowQuery {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub line: Option<String>,
+    /// Metrics from a slow query log.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub metrics: Option<PerformanceAdvisorSlowQueryMetrics>,
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.

@@ -9,6 +9,8 @@ pub struct Principal {
     pub id: Option<String>,
     /// The human-readable name of this principal.
     pub name: Option<String>,
+    /// Information about a principal, such as an OAuth application, that triggered the event through delegated access.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub on_behalf_of: Option<Box<Principal>>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -5,6 +5,7 @@
 use super::{AdditionalData, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicApiUsageDetailsLineItemView {
+    /// Additional metadata associated with the line item.
     pub additional_data: Option<AdditionalData>,
     /// Billing date of the line item. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub bill_date: Option<::chrono::DateTime<::chrono::Utc>>,

@@ -6,8 +6,11 @@ use super::{QueryShapeSeenMetadata, QueryStatsSummary};
 /// Metadata and summary statistics for a given query shape.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryStatsDetailsResponse {
+    /// Metadata about when a query shape was seen.
     pub first_seen: Option<QueryShapeSeenMetadata>,
+    /// Metadata about when a query shape was seen.
     pub last_seen: Option<QueryShapeSeenMetadata>,
+    /// A summary of execution statistics for a given query shape.
     pub query_stats: Option<QueryStatsSummary>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -30,13 +30,19 @@ pub struct QueryStatsSummary {
     /// Human-readable label that identifies the namespace on the specified host. The resource expresses this parameter value as `<database>.<collection>`.
     pub namespace: Option<String>,
     /// The 50th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
-    #[deprecated]
+    #[deprecated(
+        note = "This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release."
+    )]
     pub p50_exec_micros: Option<f64>,
     /// The 90th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
-    #[deprecated]
+    #[deprecated(
+        note = "This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release."
+    )]
     pub p90_exec_micros: Option<f64>,
     /// The 99th percentile value of execution time in microseconds. This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release.
-    #[deprecated]
+    #[deprecated(
+        note = "This field is deprecated as the values it reports may be inaccurate. It will be removed in a future release."
+    )]
     pub p99_exec_micros: Option<f64>,
     /// A query shape is a set of specifications that group similar queries together. Specifications can include filters, sorts, projections, aggregation pipeline stages, a namespace, and others. Queries that have similar specifications have the same query shape.
     pub query_shape: Option<String>,

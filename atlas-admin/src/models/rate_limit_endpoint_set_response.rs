@@ -8,6 +8,7 @@ use super::{
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitEndpointSetResponse {
+    /// The rate limit capacity for the endpoint set.
     pub capacity: Option<RateLimitEndpointSetCapacity>,
     /// The ID of the endpoint set.
     pub endpoint_set_id: Option<String>,
@@ -15,7 +16,9 @@ pub struct RateLimitEndpointSetResponse {
     pub endpoint_set_name: Option<String>,
     /// A list of endpoints associated with the specified endpoint set.
     pub endpoints: Option<Vec<RateLimitEndpointSetEndpoint>>,
+    /// The rate limit refill duration for the endpoint set.
     pub refill_duration_seconds: Option<RateLimitEndpointSetRefillDurationSeconds>,
+    /// The rate limit refill rate for the endpoint set.
     pub refill_rate: Option<RateLimitEndpointSetRefillRate>,
     /// The scope of the endpoint set.
     pub scope: Option<RateLimitEndpointSetResponseScope>,

@@ -30,6 +30,8 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Incident that triggered this alert.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub event_type_name: Option<ReplicaSetEventTypeViewForNdsGroupAlertable>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.

@@ -6,6 +6,7 @@ use super::{ObjectId, SandboxClusterTemplateView};
 /// Configuration details for the sandbox feature of an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SandboxConfigResponse {
+    /// Cluster template configuration for sandbox clusters.
     pub cluster_template: Option<Option<SandboxClusterTemplateView>>,
     /// Whether sandbox mode is enabled for the organization.
     pub enabled: Option<Option<bool>>,

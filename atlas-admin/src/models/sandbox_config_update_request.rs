@@ -6,6 +6,7 @@ use super::SandboxClusterTemplateView;
 /// Settings to update an existing sandbox for an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SandboxConfigUpdateRequest {
+    /// Cluster template configuration for sandbox clusters.
     pub cluster_template: Option<Option<SandboxClusterTemplateView>>,
     /// Whether sandbox mode is enabled for the organization.
     pub enabled: Option<Option<bool>>,

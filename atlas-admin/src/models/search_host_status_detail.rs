@@ -8,9 +8,11 @@ use super::{SearchMainIndexStatusDetail, SearchStagedIndexStatusDetail};
 pub struct SearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
     pub hostname: Option<String>,
+    /// Contains status information about the active index.
     pub main_index: Option<SearchMainIndexStatusDetail>,
     /// Flag that indicates whether the index is queryable on the host.
     pub queryable: Option<bool>,
+    /// Contains status information about an index building in the background.
     pub staged_index: Option<SearchStagedIndexStatusDetail>,
     /// Condition of the search index when you made this request.
     ///

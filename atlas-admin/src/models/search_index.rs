@@ -48,6 +48,7 @@ pub struct SearchIndex {
     pub analyzer: Option<SearchIndexAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<ApiAtlasFtsAnalyzersViewManual>>,
+    /// Index specifications for the collection's fields.
     pub mappings: Option<ApiAtlasFtsMappingsViewManual>,
     /// Method applied to identify words when searching this index.
     pub search_analyzer: Option<SearchIndexSearchAnalyzer>,

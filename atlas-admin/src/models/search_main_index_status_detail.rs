@@ -6,7 +6,9 @@ use super::{SearchIndexDefinition, SearchIndexDefinitionVersion};
 /// Contains status information about the active index.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchMainIndexStatusDetail {
+    /// The search index definition set by the user.
     pub definition: Option<SearchIndexDefinition>,
+    /// Object which includes the version number of the index definition and the time that the index definition was created.
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
     pub message: Option<String>,

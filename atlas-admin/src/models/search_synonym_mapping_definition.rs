@@ -10,6 +10,7 @@ pub struct SearchSynonymMappingDefinition {
     pub analyzer: SearchSynonymMappingDefinitionAnalyzer,
     /// Label that identifies the synonym definition. Each `synonym.name` must be unique within the same index definition.
     pub name: String,
+    /// Data set that stores words and their applicable synonyms.
     pub source: SynonymSource,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -15,6 +15,8 @@ pub struct ServerlessBackupRestoreJob {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub delivery_url: Option<Vec<String>>,
+    /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub desired_timestamp: Option<ApiBsonTimestampView>,
     /// Flag that indicates whether the restore job expired.

@@ -9,6 +9,8 @@ use super::{
 /// Group of settings that configure a MongoDB serverless instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessInstanceDescription {
+    /// Collection of Uniform Resource Locators that point to the MongoDB database.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub connection_strings: Option<ServerlessInstanceDescriptionConnectionStrings>,
     /// Date and time when MongoDB Cloud created this serverless instance. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -33,7 +35,9 @@ pub struct ServerlessInstanceDescription {
     pub mongo_db_version: Option<String>,
     /// Human-readable label that identifies the serverless instance.
     pub name: Option<ResourceName>,
+    /// Group of cloud provider settings that configure the provisioned MongoDB serverless instance.
     pub provider_settings: ServerlessProviderSettings,
+    /// Group of settings that configure serverless backup.
     pub serverless_backup_options: Option<ClusterServerlessBackupOptions>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///

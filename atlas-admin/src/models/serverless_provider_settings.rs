@@ -12,6 +12,8 @@ pub struct ServerlessProviderSettings {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub effective_disk_size_gb_limit: Option<i32>,
+    /// Instance size boundary to which your cluster can automatically scale.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub effective_instance_size_name: Option<BaseCloudProviderInstanceSize>,
     /// Cloud service provider on which MongoDB Cloud effectively provisioned the serverless instance.

@@ -14,8 +14,11 @@ pub struct ServiceAccountGroupEvents {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Information about a principal, such as an OAuth application, that triggered the event through delegated access.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub delegate_principal: Option<Principal>,
+    /// Unique identifier of event type.
     pub event_type_name: ServiceAccountEventTypeViewForNdsGroup,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
@@ -41,6 +44,8 @@ pub struct ServiceAccountGroupEvents {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub public_key: Option<String>,
+    /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub raw: Option<Raw>,
     /// IPv4 or IPv6 address from which the user triggered this event.

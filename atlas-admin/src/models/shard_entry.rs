@@ -14,6 +14,8 @@ pub struct ShardEntry {
     ///
     /// Write-only: sent in requests; never returned in responses.
     pub database: Option<String>,
+    /// Document that configures the shard key on the destination cluster.
+    ///
     /// Write-only: sent in requests; never returned in responses.
     pub shard_collection: Option<ShardKeys>,
     /// What the payload carried beyond the spec: unknown properties, and required or

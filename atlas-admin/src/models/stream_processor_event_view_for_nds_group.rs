@@ -10,6 +10,7 @@ pub struct StreamProcessorEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique identifier of event type.
     pub event_type_name: StreamProcessorEventTypeViewForNdsGroup,
     /// Tier the stream processor scaled from.
     ///
@@ -51,6 +52,8 @@ pub struct StreamProcessorEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub processor_state: Option<String>,
+    /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub raw: Option<Raw>,
     /// Reason for the autoscale event.

@@ -16,6 +16,7 @@ pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Flag that indicates whether someone enabled this alert configuration for the specified project.
     pub enabled: Option<bool>,
+    /// Event type that triggers an alert.
     pub event_type_name: StreamProcessorEventTypeViewAlertableWithThreshold,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert configuration.
     ///
@@ -31,10 +32,13 @@ pub struct StreamProcessorMetricAlertConfigViewForNdsGroup {
     pub links: Option<Vec<Link>>,
     /// List of rules that determine whether MongoDB Cloud checks an object for the alert configuration.
     pub matchers: Option<Vec<StreamsMatcher>>,
+    /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in stream processors.
     pub metric_threshold: Option<StreamProcessorMetricThreshold>,
     /// List that contains the targets that MongoDB Cloud sends notifications.
     pub notifications: Vec<AlertsNotificationRootForGroup>,
+    /// Severity of the event.
     pub severity_override: Option<EventSeverity>,
+    /// Threshold for the metric that, when exceeded, triggers an alert. The metric threshold pertains to event types which reflects changes of measurements and metrics in stream processors.
     pub threshold: Option<StreamProcessorMetricThreshold>,
     /// Date and time when someone last updated this alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///

@@ -27,7 +27,9 @@ pub struct StreamsAwsLambdaConnection {
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsConnectionType>,
+    /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
     pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

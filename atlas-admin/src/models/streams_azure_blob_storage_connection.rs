@@ -27,7 +27,9 @@ pub struct StreamsAzureBlobStorageConnection {
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsConnectionType>,
+    /// Azure-specific configuration for the connection.
     pub azure: Option<AzureConnection>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
     pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -27,6 +27,7 @@ pub struct StreamsClusterConnection {
     pub cluster_group_id: Option<Option<String>>,
     /// Name of the cluster configured for this connection.
     pub cluster_name: Option<String>,
+    /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
     pub db_role_to_execute: Option<Option<DbRoleToExecute>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -12,6 +12,7 @@ pub struct StreamsDataProcessRegion {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
+    /// Name of the cloud provider region hosting Atlas Stream Processing.
     pub region: BaseStreamsRegion,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

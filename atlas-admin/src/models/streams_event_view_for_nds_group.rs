@@ -10,6 +10,7 @@ pub struct StreamsEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique identifier of event type.
     pub event_type_name: StreamsEventTypeViewForNdsGroup,
     /// Unique 24-hexadecimal digit string that identifies the project in which the event occurred. The `eventId` identifies the specific event.
     ///
@@ -31,6 +32,8 @@ pub struct StreamsEventViewForNdsGroup {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub org_id: Option<ObjectId>,
+    /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub raw: Option<Raw>,
     /// What the payload carried beyond the spec: unknown properties, and required or

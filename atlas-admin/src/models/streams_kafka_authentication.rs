@@ -6,6 +6,7 @@ use super::{Link, StreamsAwsConnectionConfig};
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, PartialEq, Default)]
 pub struct StreamsKafkaAuthentication {
+    /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// OIDC client identifier for authentication to the Kafka cluster.
     pub client_id: Option<String>,

@@ -26,12 +26,15 @@ pub struct StreamsKafkaConnection {
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsConnectionType>,
+    /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
     pub authentication: Option<StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.
     pub bootstrap_servers: Option<String>,
     /// A map of Kafka key-value pairs for optional configuration. This is a flat object, and keys can have '.' characters.
     pub config: Option<::std::collections::BTreeMap<String, String>>,
+    /// Networking configuration for Streams connections.
     pub networking: Option<StreamsKafkaNetworking>,
+    /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
     pub security: Option<StreamsKafkaSecurity>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

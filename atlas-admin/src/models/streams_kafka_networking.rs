@@ -6,6 +6,7 @@ use super::{Link, StreamsKafkaNetworkingAccess};
 /// Networking configuration for Streams connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsKafkaNetworking {
+    /// Information about networking access.
     pub access: Option<StreamsKafkaNetworkingAccess>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

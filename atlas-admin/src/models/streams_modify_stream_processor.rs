@@ -14,6 +14,7 @@ pub struct StreamsModifyStreamProcessor {
     pub links: Option<Vec<Link>>,
     /// New name for the stream processor.
     pub name: Option<String>,
+    /// Additional options for modifying a stream processor.
     pub options: Option<StreamsModifyStreamProcessorOptions>,
     /// New pipeline for the stream processor.
     pub pipeline: Option<Vec<Document>>,

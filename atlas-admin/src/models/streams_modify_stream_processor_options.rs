@@ -6,6 +6,7 @@ use super::{Link, StreamsDlq};
 /// Additional options for modifying a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsModifyStreamProcessorOptions {
+    /// Dead letter queue for the stream processor.
     pub dlq: Option<StreamsDlq>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

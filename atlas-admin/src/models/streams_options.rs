@@ -6,6 +6,7 @@ use super::{Link, StreamsDlq};
 /// Optional configuration for the stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsOptions {
+    /// Dead letter queue for the stream processor.
     pub dlq: Option<StreamsDlq>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

@@ -18,6 +18,7 @@ pub struct StreamsProcessor {
     pub links: Option<Vec<Link>>,
     /// Human-readable name of the stream processor.
     pub name: Option<String>,
+    /// Optional configuration for the stream processor.
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
     pub pipeline: Option<Vec<Document>>,

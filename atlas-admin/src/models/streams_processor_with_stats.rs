@@ -26,6 +26,7 @@ pub struct StreamsProcessorWithStats {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub name: Option<String>,
+    /// Optional configuration for the stream processor.
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
     ///

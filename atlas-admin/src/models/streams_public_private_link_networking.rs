@@ -6,6 +6,7 @@ use super::{Link, StreamsPublicPrivateLinkNetworkingAccess};
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsPublicPrivateLinkNetworking {
+    /// Information about networking access.
     pub access: Option<StreamsPublicPrivateLinkNetworkingAccess>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

@@ -27,7 +27,9 @@ pub struct StreamsS3Connection {
     pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsConnectionType>,
+    /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
+    /// Networking configuration for Streams connections.
     pub networking: Option<StreamsKafkaNetworking>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -28,6 +28,7 @@ pub struct StreamsSchemaRegistryConnection {
     pub type_: Option<StreamsConnectionType>,
     /// The Schema Registry provider.
     pub provider: StreamsSchemaRegistryConnectionProvider,
+    /// Authentication configuration for Schema Registry.
     pub schema_registry_authentication: SchemaRegistryAuthentication,
     /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
     pub schema_registry_urls: Vec<String>,

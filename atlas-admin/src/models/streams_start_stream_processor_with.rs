@@ -6,6 +6,7 @@ use super::{Link, StreamsStartProcessorFailover};
 /// A request to start a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsStartStreamProcessorWith {
+    /// Failover options for starting a stream processor.
     pub failover: Option<StreamsStartProcessorFailover>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

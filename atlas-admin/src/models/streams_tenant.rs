@@ -16,6 +16,7 @@ pub struct StreamsTenant {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub connections: Option<Vec<StreamsConnection>>,
+    /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
     pub data_process_region: Option<StreamsDataProcessRegion>,
     /// List of failover regions configured for the stream workspace.
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
@@ -33,7 +34,9 @@ pub struct StreamsTenant {
     pub links: Option<Vec<Link>>,
     /// Label that identifies the stream workspace.
     pub name: Option<String>,
+    /// Sample connections to add to SPI.
     pub sample_connections: Option<StreamsSampleConnections>,
+    /// Configuration options for an Atlas Stream Processing Workspace.
     pub stream_config: Option<Option<StreamConfig>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

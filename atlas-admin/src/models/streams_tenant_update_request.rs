@@ -17,8 +17,11 @@ pub struct StreamsTenantUpdateRequest {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
+    /// Desired status change to apply to a tenant's stream processors.
     pub processor_status: Option<StreamsProcessorStatus>,
+    /// Name of the cloud provider region hosting Atlas Stream Processing.
     pub region: Option<BaseStreamsRegion>,
+    /// Configuration options for an Atlas Stream Processing Workspace.
     pub stream_config: Option<Option<StreamConfig>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

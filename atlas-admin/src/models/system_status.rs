@@ -5,6 +5,8 @@
 use super::{ApiKey, Link};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemStatus {
+    /// Details contained in one API key.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub api_key: Option<ApiKey>,
     /// Human-readable label that identifies the service from which you requested this response.

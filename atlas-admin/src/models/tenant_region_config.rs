@@ -6,6 +6,7 @@ use super::{CloudRegionConfigProviderName, CloudRegionConfigRegionName, Hardware
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantRegionConfig {
+    /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.
     pub electable_specs: Option<HardwareSpec>,
     /// Precedence is given to this region when a primary election occurs. If your `regionConfigs` has only `readOnlySpecs`, `analyticsSpecs`, or both, set this value to `0`. If you have multiple `regionConfigs` objects (your cluster is multi-region or multi-cloud), they must have priorities in descending order. The highest priority is `7`.
     ///

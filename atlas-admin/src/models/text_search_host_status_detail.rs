@@ -8,9 +8,11 @@ use super::TextSearchIndexStatusDetail;
 pub struct TextSearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
     pub hostname: Option<String>,
+    /// Contains status information about a text search index.
     pub main_index: Option<TextSearchIndexStatusDetail>,
     /// Flag that indicates whether the index is queryable on the host.
     pub queryable: Option<bool>,
+    /// Contains status information about a text search index.
     pub staged_index: Option<TextSearchIndexStatusDetail>,
     /// Condition of the search index when you made this request.
     ///

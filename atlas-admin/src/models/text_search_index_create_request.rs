@@ -14,6 +14,7 @@ pub struct TextSearchIndexCreateRequest {
     pub name: String,
     /// Type of the index. The default type is search.
     pub type_: Option<SearchIndexCreateRequestType>,
+    /// The text search index definition set by the user.
     pub definition: TextSearchIndexDefinition,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -21,6 +21,7 @@ pub struct TextSearchIndexDefinition {
     pub analyzer: Option<TextSearchIndexDefinitionAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
+    /// Index specifications for the collection's fields.
     pub mappings: SearchMappings,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     pub num_partitions: Option<i32>,

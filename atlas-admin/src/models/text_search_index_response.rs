@@ -16,7 +16,9 @@ pub struct TextSearchIndexResponse {
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
     pub index_id: Option<ObjectId>,
+    /// The text search index definition set by the user.
     pub latest_definition: Option<TextSearchIndexDefinition>,
+    /// Object which includes the version number of the index definition and the time that the index definition was created.
     pub latest_definition_version: Option<SearchIndexDefinitionVersion>,
     /// Label that identifies this index. Within each namespace, the names of all indexes must be unique.
     pub name: Option<String>,

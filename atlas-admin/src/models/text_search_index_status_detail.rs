@@ -9,7 +9,9 @@ use super::{
 /// Contains status information about a text search index.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchIndexStatusDetail {
+    /// The text search index definition set by the user.
     pub definition: Option<TextSearchIndexDefinition>,
+    /// Object which includes the version number of the index definition and the time that the index definition was created.
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
     pub message: Option<String>,

@@ -31,8 +31,11 @@ pub struct TimeMetricAlertView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub created: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Measurement of the `metricName` recorded at the time of the event.
+    ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub current_value: Option<TimeMetricValueView>,
+    /// Event type that triggers an alert.
     pub event_type_name: HostMetricEventTypeViewAlertable,
     /// Unique 24-hexadecimal digit string that identifies the project that owns this alert.
     ///

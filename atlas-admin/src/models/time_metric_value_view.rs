@@ -10,6 +10,7 @@ pub struct TimeMetricValueView {
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub number: Option<f64>,
+    /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
     pub units: Option<TimeMetricUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -5,7 +5,9 @@
 use super::{DbUserTlsX509Settings, LdapSecuritySettings, Link};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSecurity {
+    /// Settings to configure TLS Certificates for database users.
     pub customer_x509: Option<DbUserTlsX509Settings>,
+    /// Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details that apply to the specified project.
     pub ldap: Option<LdapSecuritySettings>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///

@@ -8,9 +8,11 @@ use super::VectorSearchIndexStatusDetail;
 pub struct VectorSearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
     pub hostname: Option<String>,
+    /// Contains status information about a vector search index.
     pub main_index: Option<VectorSearchIndexStatusDetail>,
     /// Flag that indicates whether the index is queryable on the host.
     pub queryable: Option<bool>,
+    /// Contains status information about a vector search index.
     pub staged_index: Option<VectorSearchIndexStatusDetail>,
     /// Condition of the search index when you made this request.
     ///

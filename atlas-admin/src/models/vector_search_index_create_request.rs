@@ -14,6 +14,7 @@ pub struct VectorSearchIndexCreateRequest {
     pub name: String,
     /// Type of the index. The default type is search.
     pub type_: Option<SearchIndexCreateRequestType>,
+    /// The vector search index definition set by the user.
     pub definition: VectorSearchIndexDefinition,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.

@@ -6,7 +6,9 @@ use super::{SearchIndexDefinitionVersion, VectorSearchIndexDefinition};
 /// Contains status information about a vector search index.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchIndexStatusDetail {
+    /// The vector search index definition set by the user.
     pub definition: Option<VectorSearchIndexDefinition>,
+    /// Object which includes the version number of the index definition and the time that the index definition was created.
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
     pub message: Option<String>,

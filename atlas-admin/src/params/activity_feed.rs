@@ -7,7 +7,7 @@ use crate::models::{EventTypeForNdsGroup, EventTypeForOrg, ObjectId};
 /// Parameters of `getGroupActivityFeed` (`GET /api/atlas/v2/groups/{groupId}/activityFeed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupActivityFeedParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -64,7 +64,7 @@ impl crate::validation::Validate for GetGroupActivityFeedParams {
 /// Parameters of `getOrgActivityFeed` (`GET /api/atlas/v2/orgs/{orgId}/activityFeed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrgActivityFeedParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.

@@ -7,7 +7,7 @@ use crate::models::ObjectId;
 /// Parameters of `listGroupAiModelApiKeys` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupAiModelApiKeysParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -58,7 +58,7 @@ impl crate::validation::Validate for ListGroupAiModelApiKeysParams {
 /// Parameters of `createGroupAiModelApiKey` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiKeys`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateGroupAiModelApiKeyParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -90,7 +90,7 @@ impl crate::validation::Validate for CreateGroupAiModelApiKeyParams {
 /// Parameters of `getGroupAiModelApiKey` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupAiModelApiKeyParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -127,7 +127,7 @@ impl crate::validation::Validate for GetGroupAiModelApiKeyParams {
 /// Parameters of `deleteGroupAiModelApiKey` (`DELETE /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteGroupAiModelApiKeyParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -164,7 +164,7 @@ impl crate::validation::Validate for DeleteGroupAiModelApiKeyParams {
 /// Parameters of `updateGroupAiModelApiKey` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateGroupAiModelApiKeyParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -201,7 +201,7 @@ impl crate::validation::Validate for UpdateGroupAiModelApiKeyParams {
 /// Parameters of `listOrgAiModelApiKeys` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListOrgAiModelApiKeysParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Number of items that the response returns per page.
@@ -250,7 +250,7 @@ impl crate::validation::Validate for ListOrgAiModelApiKeysParams {
 /// Parameters of `getOrgAiModelApiKey` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrgAiModelApiKeyParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.

@@ -7,7 +7,7 @@ use crate::models::ObjectId;
 /// Parameters of `createGroupLiveMigration` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateGroupLiveMigrationParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -39,7 +39,7 @@ impl crate::validation::Validate for CreateGroupLiveMigrationParams {
 /// Parameters of `getGroupLiveMigration` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupLiveMigrationParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -80,7 +80,7 @@ impl crate::validation::Validate for GetGroupLiveMigrationParams {
 /// Parameters of `cutoverGroupLiveMigration` (`PUT /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CutoverGroupLiveMigrationParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -121,7 +121,7 @@ impl crate::validation::Validate for CutoverGroupLiveMigrationParams {
 /// Parameters of `validateGroupLiveMigrations` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidateGroupLiveMigrationsParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -153,7 +153,7 @@ impl crate::validation::Validate for ValidateGroupLiveMigrationsParams {
 /// Parameters of `getGroupLiveMigrationValidateStatus` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupLiveMigrationValidateStatusParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -185,7 +185,7 @@ impl crate::validation::Validate for GetGroupLiveMigrationValidateStatusParams {
 /// Parameters of `listOrgLiveMigrationAvailableProjects` (`GET /api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListOrgLiveMigrationAvailableProjectsParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -215,7 +215,7 @@ impl crate::validation::Validate for ListOrgLiveMigrationAvailableProjectsParams
 /// Parameters of `createOrgLiveMigrationLinkToken` (`POST /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrgLiveMigrationLinkTokenParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -245,7 +245,7 @@ impl crate::validation::Validate for CreateOrgLiveMigrationLinkTokenParams {
 /// Parameters of `deleteOrgLiveMigrationLinkTokens` (`DELETE /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteOrgLiveMigrationLinkTokensParams {
-    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
     #[serde(rename = "orgId")]
     pub org_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.

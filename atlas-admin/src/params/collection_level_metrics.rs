@@ -12,7 +12,7 @@ use crate::models::{
 /// Parameters of `listGroupClusterCollStatMeasurements` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupClusterCollStatMeasurementsParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -93,7 +93,7 @@ impl crate::validation::Validate for ListGroupClusterCollStatMeasurementsParams 
 /// Parameters of `getGroupClusterCollStatNamespaces` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupClusterCollStatNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -149,7 +149,7 @@ impl crate::validation::Validate for GetGroupClusterCollStatNamespacesParams {
 /// Parameters of `listGroupClusterCollStatPinnedNamespaces` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupClusterCollStatPinnedNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -181,7 +181,7 @@ impl crate::validation::Validate for ListGroupClusterCollStatPinnedNamespacesPar
 /// Parameters of `pinGroupClusterCollStatPinnedNamespaces` (`PUT /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PinGroupClusterCollStatPinnedNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -213,7 +213,7 @@ impl crate::validation::Validate for PinGroupClusterCollStatPinnedNamespacesPara
 /// Parameters of `updateGroupClusterCollStatPinnedNamespaces` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateGroupClusterCollStatPinnedNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -245,7 +245,7 @@ impl crate::validation::Validate for UpdateGroupClusterCollStatPinnedNamespacesP
 /// Parameters of `unpinGroupClusterCollStatUnpinNamespaces` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnpinGroupClusterCollStatUnpinNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -277,7 +277,7 @@ impl crate::validation::Validate for UnpinGroupClusterCollStatUnpinNamespacesPar
 /// Parameters of `listGroupCollStatMetrics` (`GET /api/atlas/v2/groups/{groupId}/collStats/metrics`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupCollStatMetricsParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -301,7 +301,7 @@ impl crate::validation::Validate for ListGroupCollStatMetricsParams {
 /// Parameters of `listGroupProcessCollStatMeasurements` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupProcessCollStatMeasurementsParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]
@@ -380,7 +380,7 @@ impl crate::validation::Validate for ListGroupProcessCollStatMeasurementsParams 
 /// Parameters of `getGroupProcessCollStatNamespaces` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupProcessCollStatNamespacesParams {
-    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
+    /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
     #[serde(rename = "groupId")]

@@ -26,9 +26,37 @@ pub fn with_note(doc: Option<&str>, note: &str) -> String {
     }
 }
 
+/// Where the spec's relative `#tag/.../operation/...` links point: the Atlas Admin API v2
+/// reference (the base of every operation's `x-xgen-docs-url`).
+pub const OPERATION_DOCS: &str = "https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/";
+
+/// `#[deprecated(note = ...)]`: the description's sentence that says what is deprecated (and
+/// the next one when it says what to use instead), else a plain note.
+pub fn deprecated_attr(doc: Option<&str>) -> TokenStream {
+    let note = doc.and_then(deprecation_note).unwrap_or_else(|| "deprecated in the Atlas Admin API spec".to_string());
+    quote!(#[deprecated(note = #note)])
+}
+
+fn deprecation_note(doc: &str) -> Option<String> {
+    let text = doc.replace('\n', " ");
+    let sentences: Vec<&str> = text.split_inclusive(". ").map(str::trim).filter(|s| !s.is_empty()).collect();
+    let at = sentences.iter().position(|s| s.to_ascii_lowercase().contains("deprecat"))?;
+    let mut note = sentences[at].to_string();
+    // Then what the spec says will happen or to use instead, up to two sentences.
+    for next in sentences.iter().skip(at + 1).take(2) {
+        let lower = next.to_ascii_lowercase();
+        if !["instead", "recommend", "use ", "removed"].iter().any(|w| lower.contains(w)) {
+            break;
+        }
+        note = format!("{note} {next}");
+    }
+    Some(note)
+}
+
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let text = text.replace("](#tag/", &format!("]({OPERATION_DOCS}#tag/"));
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -150,6 +178,22 @@ fn link_end(chars: &[char], start: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deprecation_notes_come_from_the_description() {
+        let doc = "Collection of key-value pairs. Cluster labels are deprecated and will be removed. We strongly recommend that you use Resource tags instead.";
+        assert_eq!(
+            deprecation_note(doc).as_deref(),
+            Some("Cluster labels are deprecated and will be removed. We strongly recommend that you use Resource tags instead.")
+        );
+        assert_eq!(deprecation_note("Azure region."), None);
+    }
+
+    #[test]
+    fn relative_operation_links_become_absolute() {
+        let lines = sanitize("See [Return All Projects](#tag/Projects/operation/listProjects).");
+        assert_eq!(lines, [format!("See [Return All Projects]({OPERATION_DOCS}#tag/Projects/operation/listProjects).")]);
+    }
 
     #[test]
     fn fences_never_become_doctests() {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, with_note};
+use super::docs::{deprecated_attr, doc_attrs, with_note};
 use super::types::{is_object, object_shape, type_tokens, Scope};
 use crate::error::Result;
 use super::validate::validate_impl;
@@ -113,7 +113,10 @@ fn referenced(def: &TypeDef) -> Vec<TypeId> {
 fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = doc_attrs(def.doc.as_deref());
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = def.deprecated.then(|| match def.group {
+        Group::Params => deprecated_attr(Some("The operation is deprecated in the Atlas Admin API spec.")),
+        Group::Models => deprecated_attr(def.doc.as_deref()),
+    });
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(model, def, &name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
@@ -195,7 +198,7 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         let ident = format_ident!("{}", f.ident);
         let ty = field_type(model, f);
         let doc = field_doc(f);
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
         quote! {
             #doc
             #deprecated
@@ -367,7 +370,7 @@ fn emit_params_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> T
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let doc = field_doc(f);
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
         quote! {
             #doc
             #deprecated

@@ -368,7 +368,8 @@ impl<'a> Lowerer<'a> {
                     write_only: data.is_some_and(|d| d.write_only),
                     nullable: data.is_some_and(|d| d.nullable),
                     deprecated: inline && data.is_some_and(|d| d.deprecated),
-                    doc: if inline { data.and_then(doc_of_data) } else { None },
+                    // A `$ref` has no description of its own: it gets its target's.
+                    doc: data.and_then(doc_of_data),
                     boxed: false,
                     secret: self.is_secret(property.into(), wire, &property_pointer)?,
                     constraints,

@@ -202,7 +202,8 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                 });
             }
 
-            let params = params_struct(cx, &id, &tag, method, path, &parameters, &pointer);
+            let route = format!("{} {path}", method.to_uppercase());
+            let params = params_struct(cx, &id, &tag, &route, &parameters, &pointer, op.deprecated);
             cx.model.operations.push(Operation {
                 params,
                 id,
@@ -301,10 +302,10 @@ fn params_struct(
     cx: &mut Lowerer<'_>,
     id: &str,
     tag: &str,
-    method: &str,
-    path: &str,
+    route: &str,
     parameters: &[Parameter],
     pointer: &str,
+    deprecated: bool,
 ) -> Option<super::TypeId> {
     let parameters: Vec<&Parameter> =
         parameters.iter().filter(|p| p.location != ParameterLocation::Cookie).collect();
@@ -336,8 +337,8 @@ fn params_struct(
         pointer: pointer.to_string(),
         home: names::type_name(tag),
         group: super::Group::Params,
-        doc: Some(format!("Parameters of `{id}` (`{} {path}`).", method.to_uppercase())),
-        deprecated: false,
+        doc: Some(format!("Parameters of `{id}` (`{route}`).")),
+        deprecated,
         kind: super::TypeKind::Struct(super::Struct { fields, additional: None, extra: None }),
     }))
 }
