@@ -218,9 +218,9 @@ impl Validator {
     }
 
     /// A validator that also reports unknown properties: for checking that a payload is
-    /// exactly what the spec describes (the spec's own examples).
-    pub fn strict() -> Self {
-        Validator { strict: true, ..Validator::default() }
+    /// exactly what the spec describes (the spec's own examples), as a request or not.
+    pub fn strict(request: bool) -> Self {
+        Validator { strict: true, request, ..Validator::default() }
     }
 
     /// Like [`field`](Self::field), for a readOnly property: skipped when checking a request.
@@ -240,8 +240,8 @@ impl Validator {
     }
 
     /// Reports the missing and odd properties a decoded object recorded; `secrets` are the
-    /// wire names whose values are never quoted.
-    pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str]) {
+    /// wire names whose values are never quoted, `read_only` those a request need not carry.
+    pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str], read_only: &[&str]) {
         if self.strict {
             for name in extra.unknown().keys() {
                 self.path.push(name.clone());
@@ -250,6 +250,9 @@ impl Validator {
             }
         }
         for name in extra.missing() {
+            if self.request && read_only.contains(name) {
+                continue;
+            }
             self.path.push((*name).to_owned());
             self.violation(Rule::Required, "nothing");
             self.path.pop();
@@ -281,6 +284,19 @@ impl Validator {
 
     fn pointer(&self) -> String {
         self.path.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
+    }
+
+    /// Checks `value` (its own rules and everything inside it) at the root.
+    pub fn root<T: Validate + ?Sized>(&mut self, value: &T, rules: &Rules) {
+        value.check_rules(rules, self);
+        value.validate_into(self);
+    }
+
+    /// Records a violation at `segment` below the current position.
+    pub fn violation_at(&mut self, segment: &str, rule: Rule, value: impl fmt::Display) {
+        self.path.push(segment.to_owned());
+        self.violation(rule, value);
+        self.path.pop();
     }
 
     /// Records a violation at the current position.
@@ -453,6 +469,18 @@ impl Validate for serde_json::Value {
             serde_json::Value::Object(map) => v.properties(map.len(), rules),
             serde_json::Value::Null | serde_json::Value::Bool(_) => {}
         }
+    }
+}
+
+impl<T: Validate + PartialEq> Validate for [T] {
+    fn validate_into(&self, v: &mut Validator) {
+        for (i, item) in self.iter().enumerate() {
+            v.field(&i.to_string(), item, &Rules::NONE);
+        }
+    }
+
+    fn check_rules(&self, rules: &Rules, v: &mut Validator) {
+        v.items(self, rules);
     }
 }
 

@@ -24,7 +24,7 @@ fn parse_reads_yaml_and_hashes_the_raw_bytes() {
     let bytes = std::fs::read(fixture()).unwrap();
     assert_eq!(spec.sha256, generator::parse::sha256_hex(&bytes));
     assert_eq!(spec.xgen_sha, None, "the fixture is not an Atlas build");
-    assert_eq!(spec.openapi.components.unwrap().schemas.len(), 8);
+    assert_eq!(spec.openapi.components.unwrap().schemas.len(), 12);
 }
 
 #[test]
@@ -83,8 +83,8 @@ fn one_of_string_enums_merge_and_names_stay_unique() {
 fn operations_carry_tags_parameters_and_versioned_media_types() {
     let model = generation().model;
     let ids: Vec<&str> = model.operations.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["downloadLogs", "getKeeper"]);
-    let get = &model.operations[1];
+    assert_eq!(ids, ["addKeeperAccessList", "createKeeper", "downloadLogs", "getKeeper"]);
+    let get = &model.operations[3];
     assert_eq!((get.method.as_str(), get.tag.as_str()), ("GET", "Keepers"));
     let params: Vec<&str> = get.parameters.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(params, ["keeperId", "pretty", "shift"]);
@@ -94,7 +94,7 @@ fn operations_carry_tags_parameters_and_versioned_media_types() {
     let not_found = &get.responses[1];
     assert_eq!(not_found.status, "404");
     assert!(matches!(not_found.contents[0].ty, Some(TypeRef::Named(_))));
-    let logs = &model.operations[0].responses[0].contents[0];
+    let logs = &model.operations[2].responses[0].contents[0];
     assert_eq!((logs.version.as_deref(), logs.encoding.as_str()), (Some("2023-02-01"), "gzip"));
 }
 
@@ -110,6 +110,23 @@ fn examples_are_collected_with_their_types() {
     ] {
         assert!(pointers.contains(&expected), "{expected} missing from {pointers:?}");
     }
+}
+
+/// The fixture's generated crate (`tests/zoo`), compiled and tested by `cargo test --workspace`,
+/// is exactly what the generator makes of the fixture today.
+#[test]
+fn the_compiled_fixture_crate_is_fresh() {
+    let tree = generation().tree;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/zoo");
+    if std::env::var_os("UPDATE_ZOO").is_some() {
+        generator::write::write(&tree, &root).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let drift = generator::write::check(&tree, &root).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        drift.is_empty(),
+        "tests/zoo is stale ({} files); run `UPDATE_ZOO=1 cargo test -p atlas-admin-generator --test pipeline`",
+        drift.len()
+    );
 }
 
 #[test]

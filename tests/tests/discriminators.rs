@@ -2,7 +2,7 @@
 //! were read with; enums keep values they do not know.
 
 use atlas_admin::models::{
-    GroupUserResponse, OrgUserResponse, OrgUserResponseOrgMembershipStatus,
+    GroupUserResponse, OrgUserResponse, OrgMembershipStatus,
 };
 use serde_json::{json, Value};
 
@@ -83,11 +83,11 @@ fn group_user_states_decode_to_their_variants() {
 
 #[test]
 fn unknown_enum_values_round_trip() {
-    let status: OrgUserResponseOrgMembershipStatus = serde_json::from_value(json!("ON_HOLD")).unwrap();
-    assert_eq!(status, OrgUserResponseOrgMembershipStatus::Unrecognized("ON_HOLD".into()));
+    let status: OrgMembershipStatus = serde_json::from_value(json!("ON_HOLD")).unwrap();
+    assert_eq!(status, OrgMembershipStatus::Unrecognized("ON_HOLD".into()));
     assert_eq!(serde_json::to_value(&status).unwrap(), json!("ON_HOLD"));
-    let known: OrgUserResponseOrgMembershipStatus = "ACTIVE".parse().unwrap();
-    assert_eq!(known, OrgUserResponseOrgMembershipStatus::Active);
+    let known: OrgMembershipStatus = "ACTIVE".parse().unwrap();
+    assert_eq!(known, OrgMembershipStatus::Active);
     assert_eq!(known.to_string(), "ACTIVE");
 }
 

@@ -7,7 +7,7 @@
 
 use atlas_admin::models::{
     AwsRegionConfig20240805, CloudAppUser, CloudDatabaseUser, CloudDatabaseUserDatabaseName,
-    CloudRegionConfig20240805, CloudRegionConfig20240805ProviderName, ClusterDescription20240805,
+    CloudRegionConfig20240805, CloudRegionProviderName, ClusterDescription20240805,
     DatabaseUserRole, GcpRegionConfig20240805, OrgUserResponse, PaginatedClusterDescription20240805,
 };
 use atlas_admin::validation::{Rule, Violation};
@@ -152,13 +152,13 @@ fn a_variant_built_in_code_writes_its_tag_and_decodes_back_to_itself() {
     let decoded: CloudRegionConfig20240805 = serde_json::from_value(encoded).unwrap();
     assert_eq!(decoded, CloudRegionConfig20240805::Aws(AwsRegionConfig20240805 {
         priority: Some(7),
-        provider_name: Some(CloudRegionConfig20240805ProviderName::Aws),
+        provider_name: Some(CloudRegionProviderName::Aws),
         ..Default::default()
     }));
 
     // A contradicting tag is corrected: the variant decides.
     let contradicting = CloudRegionConfig20240805::Gcp(GcpRegionConfig20240805 {
-        provider_name: Some(CloudRegionConfig20240805ProviderName::Aws),
+        provider_name: Some(CloudRegionProviderName::Aws),
         ..Default::default()
     });
     assert_eq!(serde_json::to_value(&contradicting).unwrap()["providerName"], "GCP");
@@ -242,4 +242,20 @@ fn values_atlas_produces_pass_validation() {
         serde_json::from_value(json!({"bindUsername": "cn=admin,dc=example,dc=org", "hostname": "ldap.example.org", "port": 636}))
             .unwrap();
     assert!(ldap.validate().is_ok(), "{:?}", ldap.validate());
+}
+
+#[test]
+fn a_new_scram_user_needs_a_password_an_external_one_does_not() {
+    use atlas_admin::models::CloudDatabaseUserX509Type;
+    let mut user = database_user("correct horse battery staple");
+    assert!(user.validate_create().is_ok(), "{:?}", user.validate_create());
+    user.password = None;
+    let err = user.validate_create().unwrap_err();
+    assert!(err.iter().any(|v| v.pointer == "/password" && v.rule == Rule::Required), "{err}");
+    // An update may leave it out.
+    assert!(user.validate_request().is_ok());
+    // An x.509 user has no password.
+    user.x509_type = Some(CloudDatabaseUserX509Type::Managed);
+    user.database_name = CloudDatabaseUserDatabaseName::External;
+    assert!(user.validate_create().is_ok(), "{:?}", user.validate_create());
 }

@@ -51,6 +51,6 @@ crate::codec::object!(AddOrRemoveGroupRole);
 impl crate::validation::Validate for AddOrRemoveGroupRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

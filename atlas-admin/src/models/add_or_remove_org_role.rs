@@ -2,17 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Role;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOrRemoveOrgRole {
     /// Organization-level role.
-    pub org_role: AddOrRemoveOrgRoleOrgRole,
+    pub org_role: Role,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl AddOrRemoveOrgRole {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(org_role: AddOrRemoveOrgRoleOrgRole) -> Self {
+    pub fn new(org_role: Role) -> Self {
         Self {
             org_role,
             extra: Default::default(),
@@ -51,32 +52,6 @@ crate::codec::object!(AddOrRemoveOrgRole);
 impl crate::validation::Validate for AddOrRemoveOrgRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgRole", &self.org_role, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization-level role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AddOrRemoveOrgRoleOrgRole {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AddOrRemoveOrgRoleOrgRole { OrgOwner => "ORG_OWNER", OrgGroupCreator =>
-    "ORG_GROUP_CREATOR", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgReadOnly => "ORG_READ_ONLY", OrgMember => "ORG_MEMBER" } Unrecognized
-);

@@ -46,6 +46,6 @@ impl crate::validation::Validate for AddOrRemoveUserFromTeam {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.write_only_required("id", self.id.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -52,6 +52,6 @@ crate::codec::object!(AddUserToTeam);
 impl crate::validation::Validate for AddUserToTeam {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

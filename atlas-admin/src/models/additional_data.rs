@@ -56,6 +56,6 @@ impl crate::validation::Validate for AdditionalData {
         v.field("processorId", &self.processor_id, &crate::validation::Rules::NONE);
         v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
         v.field("workspace", &self.workspace, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -56,7 +56,7 @@ impl crate::validation::Validate for AdvancedAutoScalingSettings {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.field("diskGB", &self.disk_gb, &crate::validation::Rules::NONE);
         v.field("autoIndexing", &self.auto_indexing, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Automatic indexing settings of this cluster (as the spec's create-cluster examples send them).
@@ -100,6 +100,6 @@ crate::codec::object!(AdvancedAutoScalingSettingsAutoIndexing);
 impl crate::validation::Validate for AdvancedAutoScalingSettingsAutoIndexing {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

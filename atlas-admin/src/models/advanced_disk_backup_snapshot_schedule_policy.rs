@@ -60,6 +60,6 @@ impl crate::validation::Validate for AdvancedDiskBackupSnapshotSchedulePolicy {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

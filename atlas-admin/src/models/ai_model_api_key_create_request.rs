@@ -2,16 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{Cloud, Geography};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiModelApiKeyCreateRequest {
     /// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub cloud: Option<AiModelApiKeyCreateRequestCloud>,
+    pub cloud: Option<Cloud>,
     /// Geography scope for this API key. Use "ANY" for a geography-agnostic scope. Additional geography values will be supported in future API versions.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub geography: Option<AiModelApiKeyCreateRequestGeography>,
+    pub geography: Option<Geography>,
     /// A name for the new API key that will be created.
     pub name: String,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -76,28 +77,6 @@ impl crate::validation::Validate for AiModelApiKeyCreateRequest {
         v.field("geography", &self.geography, &crate::validation::Rules::NONE);
         v.write_only_required("geography", self.geography.is_some());
         v.field("name", &self.name, &NAME);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud provider scope for this API key. Use "ANY" for a cloud-agnostic scope. Additional cloud values will be supported in future API versions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AiModelApiKeyCreateRequestCloud {
-    /// `ANY`
-    Any,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AiModelApiKeyCreateRequestCloud { Any => "ANY" } Unrecognized
-);
-/// Geography scope for this API key. Use "ANY" for a geography-agnostic scope. Additional geography values will be supported in future API versions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AiModelApiKeyCreateRequestGeography {
-    /// `ANY`
-    Any,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AiModelApiKeyCreateRequestGeography { Any => "ANY" } Unrecognized
-);

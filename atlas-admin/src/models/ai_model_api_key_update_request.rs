@@ -56,6 +56,6 @@ impl crate::validation::Validate for AiModelApiKeyUpdateRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("name", &self.name, &NAME);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

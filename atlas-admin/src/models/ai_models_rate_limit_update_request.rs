@@ -74,6 +74,6 @@ impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
             &self.tokens_per_minute_limit,
             &TOKENS_PER_MINUTE_LIMIT,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

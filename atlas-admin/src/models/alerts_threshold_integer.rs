@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::Operator;
+use super::{AlertsThresholdIntegerUnits, Operator};
 /// A Limit that triggers an alert when exceeded. The resource returns this parameter when `eventTypeName` has not been set to `OUTSIDE_METRIC_THRESHOLD`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertsThresholdInteger {
@@ -56,96 +56,6 @@ impl crate::validation::Validate for AlertsThresholdInteger {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertsThresholdIntegerUnits {
-    /// `bits`
-    Bits,
-    /// `Kbits`
-    Kbits,
-    /// `Mbits`
-    Mbits,
-    /// `Gbits`
-    Gbits,
-    /// `bytes`
-    Bytes,
-    /// `KB`
-    Kb,
-    /// `MB`
-    Mb,
-    /// `GB`
-    Gb,
-    /// `TB`
-    Tb,
-    /// `PB`
-    Pb,
-    /// `nsec`
-    Nsec,
-    /// `msec`
-    Msec,
-    /// `sec`
-    Sec,
-    /// `min`
-    Min,
-    /// `hours`
-    Hours,
-    /// `million minutes`
-    MillionMinutes,
-    /// `days`
-    Days,
-    /// `requests`
-    Requests,
-    /// `1000 requests`
-    V1000Requests,
-    /// `tokens`
-    Tokens,
-    /// `million tokens`
-    MillionTokens,
-    /// `pixels`
-    Pixels,
-    /// `billion pixels`
-    BillionPixels,
-    /// `GB seconds`
-    GbSeconds,
-    /// `GB hours`
-    GbHours,
-    /// `GB days`
-    GbDays,
-    /// `RPU`
-    Rpu,
-    /// `thousand RPU`
-    ThousandRpu,
-    /// `million RPU`
-    MillionRpu,
-    /// `WPU`
-    Wpu,
-    /// `thousand WPU`
-    ThousandWpu,
-    /// `million WPU`
-    MillionWpu,
-    /// `count`
-    Count,
-    /// `thousand`
-    Thousand,
-    /// `million`
-    Million,
-    /// `billion`
-    Billion,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AlertsThresholdIntegerUnits { Bits => "bits", Kbits => "Kbits", Mbits => "Mbits",
-    Gbits => "Gbits", Bytes => "bytes", Kb => "KB", Mb => "MB", Gb => "GB", Tb => "TB",
-    Pb => "PB", Nsec => "nsec", Msec => "msec", Sec => "sec", Min => "min", Hours =>
-    "hours", MillionMinutes => "million minutes", Days => "days", Requests => "requests",
-    V1000Requests => "1000 requests", Tokens => "tokens", MillionTokens =>
-    "million tokens", Pixels => "pixels", BillionPixels => "billion pixels", GbSeconds =>
-    "GB seconds", GbHours => "GB hours", GbDays => "GB days", Rpu => "RPU", ThousandRpu
-    => "thousand RPU", MillionRpu => "million RPU", Wpu => "WPU", ThousandWpu =>
-    "thousand WPU", MillionWpu => "million WPU", Count => "count", Thousand =>
-    "thousand", Million => "million", Billion => "billion" } Unrecognized
-);

@@ -120,6 +120,6 @@ impl crate::validation::Validate for ApiAtlasCheckpointView {
         );
         v.read_only_field("started", &self.started, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

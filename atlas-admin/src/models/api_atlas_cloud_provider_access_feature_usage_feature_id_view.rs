@@ -30,6 +30,6 @@ crate::codec::object!(ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView);
 impl crate::validation::Validate
 for ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

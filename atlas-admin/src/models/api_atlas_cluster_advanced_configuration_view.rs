@@ -2,25 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{
+    CustomOpensslCipherConfigTls12, CustomOpensslCipherConfigTls13,
+    MinimumEnabledTlsProtocol, TlsCipherConfigMode,
+};
 /// Group of settings that configures a subset of the advanced configuration details.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasClusterAdvancedConfigurationView {
     /// The custom OpenSSL cipher suite list for TLS 1.2. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    pub custom_openssl_cipher_config_tls12: Option<
-        Vec<ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item>,
-    >,
+    pub custom_openssl_cipher_config_tls12: Option<Vec<CustomOpensslCipherConfigTls12>>,
     /// The custom OpenSSL cipher suite list for TLS 1.3. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    pub custom_openssl_cipher_config_tls13: Option<
-        Vec<ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item>,
-    >,
+    pub custom_openssl_cipher_config_tls13: Option<Vec<CustomOpensslCipherConfigTls13>>,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    pub minimum_enabled_tls_protocol: Option<
-        ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol,
-    >,
+    pub minimum_enabled_tls_protocol: Option<MinimumEnabledTlsProtocol>,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    pub tls_cipher_config_mode: Option<
-        ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
-    >,
+    pub tls_cipher_config_mode: Option<TlsCipherConfigMode>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -97,72 +93,6 @@ impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
             &self.tls_cipher_config_mode,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
-    /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`
-    TlsEcdheRsaWithAes256GcmSha384,
-    /// `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`
-    TlsEcdheRsaWithAes128GcmSha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item {
-    TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    TlsEcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" }
-    Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
-    /// `TLS_AES_256_GCM_SHA384`
-    TlsAes256GcmSha384,
-    /// `TLS_CHACHA20_POLY1305_SHA256`
-    TlsChacha20Poly1305Sha256,
-    /// `TLS_AES_128_GCM_SHA256`
-    TlsAes128GcmSha256,
-    /// `TLS_AES_128_CCM_SHA256`
-    TlsAes128CcmSha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item {
-    TlsAes256GcmSha384 => "TLS_AES_256_GCM_SHA384", TlsChacha20Poly1305Sha256 =>
-    "TLS_CHACHA20_POLY1305_SHA256", TlsAes128GcmSha256 => "TLS_AES_128_GCM_SHA256",
-    TlsAes128CcmSha256 => "TLS_AES_128_CCM_SHA256" } Unrecognized
-);
-/// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol {
-    /// `TLS1_0`
-    Tls10,
-    /// `TLS1_1`
-    Tls11,
-    /// `TLS1_2`
-    Tls12,
-    /// `TLS1_3`
-    Tls13,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol { Tls10 =>
-    "TLS1_0", Tls11 => "TLS1_1", Tls12 => "TLS1_2", Tls13 => "TLS1_3" } Unrecognized
-);
-/// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode {
-    /// `CUSTOM`
-    Custom,
-    /// `DEFAULT`
-    Default,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode { Custom => "CUSTOM",
-    Default => "DEFAULT" } Unrecognized
-);

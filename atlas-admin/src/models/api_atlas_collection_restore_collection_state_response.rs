@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ApiAtlasCollectionRestoreIndexStatus;
+use super::{ApiAtlasCollectionRestoreIndexStatus, CollectionRestoreState};
 /// Collection-level state within a collection restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
@@ -25,7 +25,7 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     /// Current state of this collection within the restore job.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state: Option<ApiAtlasCollectionRestoreCollectionStateResponseState>,
+    pub state: Option<CollectionRestoreState>,
     /// Requested target namespace for the restored collection.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -118,39 +118,6 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateRes
             &self.total_documents,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Current state of this collection within the restore job.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreCollectionStateResponseState {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `FINALIZING`
-    Finalizing,
-    /// `NOT_FOUND`
-    NotFound,
-    /// `UNSUPPORTED`
-    Unsupported,
-    /// `SUCCESSFUL`
-    Successful,
-    /// `ROLLBACK`
-    Rollback,
-    /// `NOT_RESTORED`
-    NotRestored,
-    /// `FAILED`
-    Failed,
-    /// `INDEX_BUILD_FAILED`
-    IndexBuildFailed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreCollectionStateResponseState { NotStarted => "NOT_STARTED",
-    InProgress => "IN_PROGRESS", Finalizing => "FINALIZING", NotFound => "NOT_FOUND",
-    Unsupported => "UNSUPPORTED", Successful => "SUCCESSFUL", Rollback => "ROLLBACK",
-    NotRestored => "NOT_RESTORED", Failed => "FAILED", IndexBuildFailed =>
-    "INDEX_BUILD_FAILED" } Unrecognized
-);

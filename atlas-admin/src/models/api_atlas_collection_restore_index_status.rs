@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AtlasCollectionRestoreIndexStatusState;
 /// Index build status for a collection within a restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreIndexStatus {
@@ -10,7 +11,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     /// List of index specifications that failed to build (up to 64 items).
     pub failed_indexes: Option<Vec<::serde_json::Value>>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    pub state: Option<ApiAtlasCollectionRestoreIndexStatusState>,
+    pub state: Option<AtlasCollectionRestoreIndexStatusState>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -59,27 +60,6 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
         v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
         v.field("failedIndexes", &self.failed_indexes, &FAILED_INDEXES);
         v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Index build state indicating the status of index creation during or after a restore operation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreIndexStatusState {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESSFUL`
-    Successful,
-    /// `FAILED`
-    Failed,
-    /// `NOT_RESTORED`
-    NotRestored,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreIndexStatusState { NotStarted => "NOT_STARTED", InProgress
-    => "IN_PROGRESS", Successful => "SUCCESSFUL", Failed => "FAILED", NotRestored =>
-    "NOT_RESTORED" } Unrecognized
-);

@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AtlasCollectionRestoreIndexStatusState;
 /// Overall index build status for a collection restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     /// Number of collections that failed to build indexes.
     pub failed_collection_count: Option<i32>,
     /// Index build state indicating the status of index creation during or after a restore operation.
-    pub state: Option<ApiAtlasCollectionRestoreJobIndexStatusState>,
+    pub state: Option<AtlasCollectionRestoreIndexStatusState>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -57,27 +58,6 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
             &FAILED_COLLECTION_COUNT,
         );
         v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Index build state indicating the status of index creation during or after a restore operation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobIndexStatusState {
-    /// `NOT_STARTED`
-    NotStarted,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESSFUL`
-    Successful,
-    /// `FAILED`
-    Failed,
-    /// `NOT_RESTORED`
-    NotRestored,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreJobIndexStatusState { NotStarted => "NOT_STARTED",
-    InProgress => "IN_PROGRESS", Successful => "SUCCESSFUL", Failed => "FAILED",
-    NotRestored => "NOT_RESTORED" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ApiAtlasRestoreNamespaceView, ObjectId};
+use super::{ApiAtlasRestoreNamespaceView, IndexStrategy, ObjectId, WriteStrategy};
 /// Request body for creating a collection restore job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasCollectionRestoreJobRequest {
@@ -15,7 +15,7 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     /// List of databases to restore (up to 100 items).
     pub databases: Option<Vec<ApiAtlasRestoreNamespaceView>>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    pub index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+    pub index_strategy: IndexStrategy,
     /// Oplog increment for point-in-time restore.
     pub oplog_inc: Option<Option<i32>>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
@@ -29,7 +29,7 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
     /// Unique 24-hexadecimal digit string that identifies the target group.
     pub target_group_id: ObjectId,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    pub write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+    pub write_strategy: WriteStrategy,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -37,10 +37,10 @@ pub struct ApiAtlasCollectionRestoreJobRequest {
 impl ApiAtlasCollectionRestoreJobRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        index_strategy: ApiAtlasCollectionRestoreJobRequestIndexStrategy,
+        index_strategy: IndexStrategy,
         target_cluster_name: String,
         target_group_id: ObjectId,
-        write_strategy: ApiAtlasCollectionRestoreJobRequestWriteStrategy,
+        write_strategy: WriteStrategy,
     ) -> Self {
         Self {
             collection_suffix: None,
@@ -159,36 +159,6 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Strategy for restoring indexes (all, none, or all except TTL).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobRequestIndexStrategy {
-    /// `ALL`
-    All,
-    /// `NONE`
-    None,
-    /// `ALL_EXCEPT_TTL`
-    AllExceptTtl,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreJobRequestIndexStrategy { All => "ALL", None => "NONE",
-    AllExceptTtl => "ALL_EXCEPT_TTL" } Unrecognized
-);
-/// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobRequestWriteStrategy {
-    /// `CREATE_NEW`
-    CreateNew,
-    /// `OVERWRITE_EXISTING`
-    OverwriteExisting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreJobRequestWriteStrategy { CreateNew => "CREATE_NEW",
-    OverwriteExisting => "OVERWRITE_EXISTING" } Unrecognized
-);

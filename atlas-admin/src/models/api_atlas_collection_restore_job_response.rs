@@ -3,7 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasRestoreNamespaceView, ObjectId,
+    ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasRestoreNamespaceView, IndexStrategy,
+    ObjectId, WriteStrategy,
 };
 /// Collection restore job summary including the list of databases and collections in the restore scope (up to 100 items each).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37,7 +38,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub index_status: Option<ApiAtlasCollectionRestoreJobIndexStatus>,
     /// Strategy for restoring indexes (all, none, or all except TTL).
-    pub index_strategy: Option<ApiAtlasCollectionRestoreJobResponseIndexStrategy>,
+    pub index_strategy: Option<IndexStrategy>,
     /// Oplog increment for point-in-time restore.
     pub oplog_inc: Option<i32>,
     /// Oplog timestamp (seconds part) for point-in-time restore.
@@ -63,7 +64,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub total_documents: Option<i64>,
     /// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-    pub write_strategy: Option<ApiAtlasCollectionRestoreJobResponseWriteStrategy>,
+    pub write_strategy: Option<WriteStrategy>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -228,25 +229,9 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
         v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Strategy for restoring indexes (all, none, or all except TTL).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobResponseIndexStrategy {
-    /// `ALL`
-    All,
-    /// `NONE`
-    None,
-    /// `ALL_EXCEPT_TTL`
-    AllExceptTtl,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreJobResponseIndexStrategy { All => "ALL", None => "NONE",
-    AllExceptTtl => "ALL_EXCEPT_TTL" } Unrecognized
-);
 /// Current state of the collection restore job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiAtlasCollectionRestoreJobResponseState {
@@ -269,18 +254,4 @@ crate::codec::string_enum!(
     ApiAtlasCollectionRestoreJobResponseState { Initializing => "INITIALIZING",
     InProgress => "IN_PROGRESS", Finalizing => "FINALIZING", Successful => "SUCCESSFUL",
     Canceled => "CANCELED", Failed => "FAILED" } Unrecognized
-);
-/// Strategy for writing data on the target (create as new or overwrite existing). With `OVERWRITE_EXISTING`, any writes to the affected databases or collections during the restore will be lost when the existing namespaces are dropped and replaced. To avoid data loss, stop writes to the affected namespaces before starting the restore.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasCollectionRestoreJobResponseWriteStrategy {
-    /// `CREATE_NEW`
-    CreateNew,
-    /// `OVERWRITE_EXISTING`
-    OverwriteExisting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasCollectionRestoreJobResponseWriteStrategy { CreateNew => "CREATE_NEW",
-    OverwriteExisting => "OVERWRITE_EXISTING" } Unrecognized
 );

@@ -2,10 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AwsCloudProvider;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasModifyEndpointServiceRequestView {
     /// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
-    pub cloud_provider: ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
+    pub cloud_provider: AwsCloudProvider,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
     pub supported_remote_regions: Option<Option<Vec<String>>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -14,9 +15,7 @@ pub struct ApiAtlasModifyEndpointServiceRequestView {
 }
 impl ApiAtlasModifyEndpointServiceRequestView {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        cloud_provider: ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
-    ) -> Self {
+    pub fn new(cloud_provider: AwsCloudProvider) -> Self {
         Self {
             cloud_provider,
             supported_remote_regions: None,
@@ -68,17 +67,6 @@ impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud service provider for the private endpoint service which you want to update.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiAtlasModifyEndpointServiceRequestViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiAtlasModifyEndpointServiceRequestViewCloudProvider { Aws => "AWS" } Unrecognized
-);

@@ -55,6 +55,6 @@ impl crate::validation::Validate for ApiAtlasPolicyCreateView {
             ..crate::validation::Rules::NONE
         };
         v.field("body", &self.body, &BODY);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

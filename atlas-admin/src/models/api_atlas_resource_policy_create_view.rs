@@ -66,6 +66,6 @@ impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -67,6 +67,6 @@ impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
             &self.target_namespace,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -94,7 +94,7 @@ impl crate::validation::Validate for ApiCheckpointPartView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies the type of host that the part represents.

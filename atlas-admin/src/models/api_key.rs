@@ -79,6 +79,6 @@ impl crate::validation::Validate for ApiKey {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("publicKey", &self.public_key, &PUBLIC_KEY);
         v.read_only_field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["accessList", "id", "publicKey", "roles"]);
     }
 }

@@ -56,7 +56,7 @@ impl crate::validation::Validate for ApiPublicUsageDetailsQueryRequest {
         v.field("filters", &self.filters, &crate::validation::Rules::NONE);
         v.field("sortField", &self.sort_field, &crate::validation::Rules::NONE);
         v.field("sortOrder", &self.sort_order, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Specify the field used to specify how to sort query results. Default to bill date.

@@ -2,16 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AwsAzureGcpCloudProvider, SearchDeploymentSpecInstanceSize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentEffectiveSpecView {
     /// Cloud service provider on which Search Nodes are provisioned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<ApiSearchDeploymentEffectiveSpecViewCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Hardware specification for the Search Node instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub instance_size: Option<ApiSearchDeploymentEffectiveSpecViewInstanceSize>,
+    pub instance_size: Option<SearchDeploymentSpecInstanceSize>,
     /// Number of Search Nodes in this region.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -85,96 +86,6 @@ impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
             &self.region_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which Search Nodes are provisioned.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentEffectiveSpecViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiSearchDeploymentEffectiveSpecViewCloudProvider { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);
-/// Hardware specification for the Search Node instance sizes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentEffectiveSpecViewInstanceSize {
-    /// `S10_HIGHCPU`
-    S10Highcpu,
-    /// `S20_HIGHCPU_NVME`
-    S20HighcpuNvme,
-    /// `S30_HIGHCPU_NVME`
-    S30HighcpuNvme,
-    /// `S40_HIGHCPU_NVME`
-    S40HighcpuNvme,
-    /// `S50_HIGHCPU_NVME`
-    S50HighcpuNvme,
-    /// `S60_HIGHCPU_NVME`
-    S60HighcpuNvme,
-    /// `S70_HIGHCPU_NVME`
-    S70HighcpuNvme,
-    /// `S80_HIGHCPU_NVME`
-    S80HighcpuNvme,
-    /// `S30_LOWCPU_NVME`
-    S30LowcpuNvme,
-    /// `S40_LOWCPU_NVME`
-    S40LowcpuNvme,
-    /// `S50_LOWCPU_NVME`
-    S50LowcpuNvme,
-    /// `S60_LOWCPU_NVME`
-    S60LowcpuNvme,
-    /// `S70_LOWCPU_NVME`
-    S70LowcpuNvme,
-    /// `S80_LOWCPU_NVME`
-    S80LowcpuNvme,
-    /// `S90_LOWCPU_NVME`
-    S90LowcpuNvme,
-    /// `S100_LOWCPU_NVME`
-    S100LowcpuNvme,
-    /// `S110_LOWCPU_NVME`
-    S110LowcpuNvme,
-    /// `S120_LOWCPU_NVME`
-    S120LowcpuNvme,
-    /// `S130_LOWCPU_NVME`
-    S130LowcpuNvme,
-    /// `S135_LOWCPU_NVME`
-    S135LowcpuNvme,
-    /// `S140_LOWCPU_NVME`
-    S140LowcpuNvme,
-    /// `S40_STORAGE_NVME`
-    S40StorageNvme,
-    /// `S50_STORAGE_NVME`
-    S50StorageNvme,
-    /// `S60_STORAGE_NVME`
-    S60StorageNvme,
-    /// `S80_STORAGE_NVME`
-    S80StorageNvme,
-    /// `S90_STORAGE_NVME`
-    S90StorageNvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiSearchDeploymentEffectiveSpecViewInstanceSize { S10Highcpu => "S10_HIGHCPU",
-    S20HighcpuNvme => "S20_HIGHCPU_NVME", S30HighcpuNvme => "S30_HIGHCPU_NVME",
-    S40HighcpuNvme => "S40_HIGHCPU_NVME", S50HighcpuNvme => "S50_HIGHCPU_NVME",
-    S60HighcpuNvme => "S60_HIGHCPU_NVME", S70HighcpuNvme => "S70_HIGHCPU_NVME",
-    S80HighcpuNvme => "S80_HIGHCPU_NVME", S30LowcpuNvme => "S30_LOWCPU_NVME",
-    S40LowcpuNvme => "S40_LOWCPU_NVME", S50LowcpuNvme => "S50_LOWCPU_NVME", S60LowcpuNvme
-    => "S60_LOWCPU_NVME", S70LowcpuNvme => "S70_LOWCPU_NVME", S80LowcpuNvme =>
-    "S80_LOWCPU_NVME", S90LowcpuNvme => "S90_LOWCPU_NVME", S100LowcpuNvme =>
-    "S100_LOWCPU_NVME", S110LowcpuNvme => "S110_LOWCPU_NVME", S120LowcpuNvme =>
-    "S120_LOWCPU_NVME", S130LowcpuNvme => "S130_LOWCPU_NVME", S135LowcpuNvme =>
-    "S135_LOWCPU_NVME", S140LowcpuNvme => "S140_LOWCPU_NVME", S40StorageNvme =>
-    "S40_STORAGE_NVME", S50StorageNvme => "S50_STORAGE_NVME", S60StorageNvme =>
-    "S60_STORAGE_NVME", S80StorageNvme => "S80_STORAGE_NVME", S90StorageNvme =>
-    "S90_STORAGE_NVME" } Unrecognized
-);

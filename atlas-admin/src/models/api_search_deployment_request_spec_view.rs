@@ -2,12 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AwsAzureGcpCloudProvider, SearchDeploymentSpecInstanceSize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentRequestSpecView {
     /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
-    pub cloud_provider: Option<Option<ApiSearchDeploymentRequestSpecViewCloudProvider>>,
+    pub cloud_provider: Option<Option<AwsAzureGcpCloudProvider>>,
     /// Hardware specification for the Search Node instance sizes.
-    pub instance_size: ApiSearchDeploymentRequestSpecViewInstanceSize,
+    pub instance_size: SearchDeploymentSpecInstanceSize,
     /// Number of Search Nodes in this region. Optional; falls back to the request-level default when omitted.
     pub node_count: Option<Option<i32>>,
     /// Cloud provider region where Search Nodes are provisioned. Required when the request configures more than one region; optional for single-region requests.
@@ -18,7 +19,7 @@ pub struct ApiSearchDeploymentRequestSpecView {
 }
 impl ApiSearchDeploymentRequestSpecView {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(instance_size: ApiSearchDeploymentRequestSpecViewInstanceSize) -> Self {
+    pub fn new(instance_size: SearchDeploymentSpecInstanceSize) -> Self {
         Self {
             cloud_provider: None,
             instance_size,
@@ -77,96 +78,6 @@ impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &NODE_COUNT);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentRequestSpecViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiSearchDeploymentRequestSpecViewCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp
-    => "GCP" } Unrecognized
-);
-/// Hardware specification for the Search Node instance sizes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentRequestSpecViewInstanceSize {
-    /// `S10_HIGHCPU`
-    S10Highcpu,
-    /// `S20_HIGHCPU_NVME`
-    S20HighcpuNvme,
-    /// `S30_HIGHCPU_NVME`
-    S30HighcpuNvme,
-    /// `S40_HIGHCPU_NVME`
-    S40HighcpuNvme,
-    /// `S50_HIGHCPU_NVME`
-    S50HighcpuNvme,
-    /// `S60_HIGHCPU_NVME`
-    S60HighcpuNvme,
-    /// `S70_HIGHCPU_NVME`
-    S70HighcpuNvme,
-    /// `S80_HIGHCPU_NVME`
-    S80HighcpuNvme,
-    /// `S30_LOWCPU_NVME`
-    S30LowcpuNvme,
-    /// `S40_LOWCPU_NVME`
-    S40LowcpuNvme,
-    /// `S50_LOWCPU_NVME`
-    S50LowcpuNvme,
-    /// `S60_LOWCPU_NVME`
-    S60LowcpuNvme,
-    /// `S70_LOWCPU_NVME`
-    S70LowcpuNvme,
-    /// `S80_LOWCPU_NVME`
-    S80LowcpuNvme,
-    /// `S90_LOWCPU_NVME`
-    S90LowcpuNvme,
-    /// `S100_LOWCPU_NVME`
-    S100LowcpuNvme,
-    /// `S110_LOWCPU_NVME`
-    S110LowcpuNvme,
-    /// `S120_LOWCPU_NVME`
-    S120LowcpuNvme,
-    /// `S130_LOWCPU_NVME`
-    S130LowcpuNvme,
-    /// `S135_LOWCPU_NVME`
-    S135LowcpuNvme,
-    /// `S140_LOWCPU_NVME`
-    S140LowcpuNvme,
-    /// `S40_STORAGE_NVME`
-    S40StorageNvme,
-    /// `S50_STORAGE_NVME`
-    S50StorageNvme,
-    /// `S60_STORAGE_NVME`
-    S60StorageNvme,
-    /// `S80_STORAGE_NVME`
-    S80StorageNvme,
-    /// `S90_STORAGE_NVME`
-    S90StorageNvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiSearchDeploymentRequestSpecViewInstanceSize { S10Highcpu => "S10_HIGHCPU",
-    S20HighcpuNvme => "S20_HIGHCPU_NVME", S30HighcpuNvme => "S30_HIGHCPU_NVME",
-    S40HighcpuNvme => "S40_HIGHCPU_NVME", S50HighcpuNvme => "S50_HIGHCPU_NVME",
-    S60HighcpuNvme => "S60_HIGHCPU_NVME", S70HighcpuNvme => "S70_HIGHCPU_NVME",
-    S80HighcpuNvme => "S80_HIGHCPU_NVME", S30LowcpuNvme => "S30_LOWCPU_NVME",
-    S40LowcpuNvme => "S40_LOWCPU_NVME", S50LowcpuNvme => "S50_LOWCPU_NVME", S60LowcpuNvme
-    => "S60_LOWCPU_NVME", S70LowcpuNvme => "S70_LOWCPU_NVME", S80LowcpuNvme =>
-    "S80_LOWCPU_NVME", S90LowcpuNvme => "S90_LOWCPU_NVME", S100LowcpuNvme =>
-    "S100_LOWCPU_NVME", S110LowcpuNvme => "S110_LOWCPU_NVME", S120LowcpuNvme =>
-    "S120_LOWCPU_NVME", S130LowcpuNvme => "S130_LOWCPU_NVME", S135LowcpuNvme =>
-    "S135_LOWCPU_NVME", S140LowcpuNvme => "S140_LOWCPU_NVME", S40StorageNvme =>
-    "S40_STORAGE_NVME", S50StorageNvme => "S50_STORAGE_NVME", S60StorageNvme =>
-    "S60_STORAGE_NVME", S80StorageNvme => "S80_STORAGE_NVME", S90StorageNvme =>
-    "S90_STORAGE_NVME" } Unrecognized
-);

@@ -68,6 +68,6 @@ impl crate::validation::Validate for ApiSearchDeploymentRequestView {
         };
         v.field("defaultNodeCount", &self.default_node_count, &DEFAULT_NODE_COUNT);
         v.field("specs", &self.specs, &SPECS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

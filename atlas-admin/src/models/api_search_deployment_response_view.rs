@@ -2,7 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ApiSearchDeploymentEffectiveSpecView, ApiSearchDeploymentSpecView, ObjectId};
+use super::{
+    ApiSearchDeploymentEffectiveSpecView, ApiSearchDeploymentSpecView,
+    EncryptionAtRestProvider, ObjectId,
+};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentResponseView {
     /// List of settings that configure the Search Nodes for your cluster, with per-region detail including the region name and cloud provider.
@@ -12,9 +15,7 @@ pub struct ApiSearchDeploymentResponseView {
     /// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub encryption_at_rest_provider: Option<
-        Option<ApiSearchDeploymentResponseViewEncryptionAtRestProvider>,
-    >,
+    pub encryption_at_rest_provider: Option<Option<EncryptionAtRestProvider>>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -102,27 +103,9 @@ impl crate::validation::Validate for ApiSearchDeploymentResponseView {
             &self.state_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider that manages your customer keys to provide an additional layer of Encryption At Rest for the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiSearchDeploymentResponseViewEncryptionAtRestProvider {
-    /// `NONE`
-    None,
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiSearchDeploymentResponseViewEncryptionAtRestProvider { None => "NONE", Aws =>
-    "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
-);
 /// Human-readable label that indicates the current operating condition of this search deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiSearchDeploymentResponseViewStateName {

@@ -92,6 +92,15 @@ impl crate::validation::Validate for ApiStandbyLinkFailoverReadinessResponse {
             &self.standby_link_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "estimatedDataLossSeconds",
+                "estimatedFailoverTimeSeconds",
+                "groupId",
+                "standbyLinkId",
+            ],
+        );
     }
 }

@@ -2,18 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::StandbyLinkFailoverType;
 /// Request to initiate a failover operation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkFailoverRequest {
     /// Type of failover operation to perform.
-    pub type_: ApiStandbyLinkFailoverRequestType,
+    pub type_: StandbyLinkFailoverType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl ApiStandbyLinkFailoverRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(type_: ApiStandbyLinkFailoverRequestType) -> Self {
+    pub fn new(type_: StandbyLinkFailoverType) -> Self {
         Self {
             type_,
             extra: Default::default(),
@@ -52,22 +53,6 @@ crate::codec::object!(ApiStandbyLinkFailoverRequest);
 impl crate::validation::Validate for ApiStandbyLinkFailoverRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Type of failover operation to perform.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiStandbyLinkFailoverRequestType {
-    /// `UNPLANNED`
-    Unplanned,
-    /// `PLANNED_REVERSE`
-    PlannedReverse,
-    /// `PLANNED`
-    Planned,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiStandbyLinkFailoverRequestType { Unplanned => "UNPLANNED", PlannedReverse =>
-    "PLANNED_REVERSE", Planned => "PLANNED" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, StandbyLinkFailoverType};
 /// Response containing failover operation details.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiStandbyLinkFailoverResponse {
@@ -31,7 +31,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub status: Option<ApiStandbyLinkFailoverResponseStatus>,
     /// Type of failover operation to perform.
-    pub type_: Option<ApiStandbyLinkFailoverResponseType>,
+    pub type_: Option<StandbyLinkFailoverType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -112,7 +112,7 @@ impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Current stage of the failover operation. Indicates progression from initiation to completion.
@@ -150,20 +150,4 @@ pub enum ApiStandbyLinkFailoverResponseStatus {
 crate::codec::string_enum!(
     ApiStandbyLinkFailoverResponseStatus { Initializing => "INITIALIZING", InProgress =>
     "IN_PROGRESS", Complete => "COMPLETE" } Unrecognized
-);
-/// Type of failover operation to perform.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApiStandbyLinkFailoverResponseType {
-    /// `UNPLANNED`
-    Unplanned,
-    /// `PLANNED_REVERSE`
-    PlannedReverse,
-    /// `PLANNED`
-    Planned,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ApiStandbyLinkFailoverResponseType { Unplanned => "UNPLANNED", PlannedReverse =>
-    "PLANNED_REVERSE", Planned => "PLANNED" } Unrecognized
 );

@@ -71,6 +71,6 @@ impl crate::validation::Validate for ApiStandbyLinkRequest {
             &self.standby_cluster_unique_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -115,6 +115,6 @@ impl crate::validation::Validate for ApiStandbyLinkResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["groupId", "standbyLinkId", "status"]);
     }
 }

@@ -2,10 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AwsAzureGcpCloudProvider;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// The cloud provider of the region that undergoes the outage simulation.
-    pub cloud_provider: Option<AtlasClusterOutageSimulationOutageFilterCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// The name of the region to undergo an outage simulation.
     pub region_name: Option<String>,
     /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
@@ -54,25 +55,9 @@ impl crate::validation::Validate for AtlasClusterOutageSimulationOutageFilter {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The cloud provider of the region that undergoes the outage simulation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AtlasClusterOutageSimulationOutageFilterCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AtlasClusterOutageSimulationOutageFilterCloudProvider { Aws => "AWS", Gcp => "GCP",
-    Azure => "AZURE" } Unrecognized
-);
 /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AtlasClusterOutageSimulationOutageFilterType {

@@ -225,7 +225,7 @@ impl crate::validation::Validate for AtlasResourcePolicyAuditForNdsGroup {
             &self.violation_action,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["created", "id"]);
     }
 }
 /// Unique identifier of event type.

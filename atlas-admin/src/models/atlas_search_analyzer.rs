@@ -84,6 +84,6 @@ impl crate::validation::Validate for AtlasSearchAnalyzer {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
         v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

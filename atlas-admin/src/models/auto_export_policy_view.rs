@@ -54,7 +54,7 @@ impl crate::validation::Validate for AutoExportPolicyView {
             &crate::validation::Rules::NONE,
         );
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that indicates the rate at which the export policy item occurs.

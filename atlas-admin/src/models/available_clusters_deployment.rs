@@ -166,6 +166,17 @@ impl crate::validation::Validate for AvailableClustersDeployment {
             &self.tls_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "featureCompatibilityVersion",
+                "managed",
+                "mongoDBVersion",
+                "name",
+                "sharded",
+                "tlsEnabled",
+            ],
+        );
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsVpcId, CloudProviderContainerProviderName, ObjectId};
+use super::{AwsRegionName, AwsVpcId, CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderContainer {
@@ -30,7 +30,7 @@ pub struct AwsCloudProviderContainer {
     /// **Example:** A project in an Amazon Web Services (AWS) region supporting three availability zones and an MongoDB CIDR network peering container block of limit of `/24` equals 27 three-node replica sets.
     pub atlas_cidr_block: Option<String>,
     /// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
-    pub region_name: AwsCloudProviderContainerRegionName,
+    pub region_name: AwsRegionName,
     /// Unique string that identifies the MongoDB Cloud VPC on AWS.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -41,7 +41,7 @@ pub struct AwsCloudProviderContainer {
 }
 impl AwsCloudProviderContainer {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(region_name: AwsCloudProviderContainerRegionName) -> Self {
+    pub fn new(region_name: AwsRegionName) -> Self {
         Self {
             id: None,
             provider_name: None,
@@ -113,106 +113,6 @@ impl crate::validation::Validate for AwsCloudProviderContainer {
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Geographic area that Amazon Web Services (AWS) defines to which MongoDB Cloud deployed this network peering container.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCloudProviderContainerRegionName {
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_EAST_2`
-    ApEast2,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTHEAST_5`
-    ApSoutheast5,
-    /// `AP_SOUTHEAST_6`
-    ApSoutheast6,
-    /// `AP_SOUTHEAST_7`
-    ApSoutheast7,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `MX_CENTRAL_1`
-    MxCentral1,
-    /// `GLOBAL`
-    Global,
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsCloudProviderContainerRegionName { UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2",
-    UsWest1 => "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1",
-    EuNorth1 => "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 =>
-    "EU_WEST_3", EuCentral1 => "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", SaEast1 =>
-    "SA_EAST_1", ApEast1 => "AP_EAST_1", ApEast2 => "AP_EAST_2", ApSoutheast2 =>
-    "AP_SOUTHEAST_2", ApSoutheast3 => "AP_SOUTHEAST_3", ApSoutheast4 => "AP_SOUTHEAST_4",
-    ApSoutheast5 => "AP_SOUTHEAST_5", ApSoutheast6 => "AP_SOUTHEAST_6", ApSoutheast7 =>
-    "AP_SOUTHEAST_7", ApNortheast1 => "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2",
-    ApNortheast3 => "AP_NORTHEAST_3", ApSoutheast1 => "AP_SOUTHEAST_1", ApSouth1 =>
-    "AP_SOUTH_1", ApSouth2 => "AP_SOUTH_2", CnNorth1 => "CN_NORTH_1", CnNorthwest1 =>
-    "CN_NORTHWEST_1", MeCentral1 => "ME_CENTRAL_1", MeSouth1 => "ME_SOUTH_1", AfSouth1 =>
-    "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", EuSouth2 => "EU_SOUTH_2", IlCentral1 =>
-    "IL_CENTRAL_1", CaWest1 => "CA_WEST_1", MxCentral1 => "MX_CENTRAL_1", Global =>
-    "GLOBAL", UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 => "US_GOV_EAST_1" } Unrecognized
-);

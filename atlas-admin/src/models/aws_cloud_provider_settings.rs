@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::CloudProviderAwsAutoScaling;
+use super::{AwsInstanceSize, AwsRegionName, CloudProviderAwsAutoScaling};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderSettings {
     pub provider_name: String,
@@ -14,9 +14,9 @@ pub struct AwsCloudProviderSettings {
     #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub encrypt_ebs_volume: Option<bool>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<AwsCloudProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<AwsInstanceSize>,
     /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-    pub region_name: Option<AwsCloudProviderSettingsRegionName>,
+    pub region_name: Option<AwsRegionName>,
     /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
     pub volume_type: Option<AwsCloudProviderSettingsVolumeType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -102,226 +102,9 @@ impl crate::validation::Validate for AwsCloudProviderSettings {
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("volumeType", &self.volume_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCloudProviderSettingsInstanceSizeName {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M100`
-    M100,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M300`
-    M300,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R700`
-    R700,
-    /// `M40_NVME`
-    M40Nvme,
-    /// `M50_NVME`
-    M50Nvme,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `M300_GEN_2`
-    M300Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// `R700_GEN_2`
-    R700Gen2,
-    /// `M40_NVME_GEN_2`
-    M40NvmeGen2,
-    /// `M50_NVME_GEN_2`
-    M50NvmeGen2,
-    /// `M60_NVME_GEN_2`
-    M60NvmeGen2,
-    /// `M80_NVME_GEN_2`
-    M80NvmeGen2,
-    /// `M200_NVME_GEN_2`
-    M200NvmeGen2,
-    /// `M400_NVME_GEN_2`
-    M400NvmeGen2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsCloudProviderSettingsInstanceSizeName { M10 => "M10", M20 => "M20", M30 => "M30",
-    M40 => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M100 => "M100", M140 =>
-    "M140", M200 => "M200", M300 => "M300", R40 => "R40", R50 => "R50", R60 => "R60", R80
-    => "R80", R200 => "R200", R300 => "R300", R400 => "R400", R700 => "R700", M40Nvme =>
-    "M40_NVME", M50Nvme => "M50_NVME", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME",
-    M200Nvme => "M200_NVME", M400Nvme => "M400_NVME", M30Gen2 => "M30_GEN_2", M40Gen2 =>
-    "M40_GEN_2", M50Gen2 => "M50_GEN_2", M60Gen2 => "M60_GEN_2", M80Gen2 => "M80_GEN_2",
-    M140Gen2 => "M140_GEN_2", M200Gen2 => "M200_GEN_2", M300Gen2 => "M300_GEN_2", R40Gen2
-    => "R40_GEN_2", R50Gen2 => "R50_GEN_2", R60Gen2 => "R60_GEN_2", R80Gen2 =>
-    "R80_GEN_2", R200Gen2 => "R200_GEN_2", R300Gen2 => "R300_GEN_2", R400Gen2 =>
-    "R400_GEN_2", R700Gen2 => "R700_GEN_2", M40NvmeGen2 => "M40_NVME_GEN_2", M50NvmeGen2
-    => "M50_NVME_GEN_2", M60NvmeGen2 => "M60_NVME_GEN_2", M80NvmeGen2 =>
-    "M80_NVME_GEN_2", M200NvmeGen2 => "M200_NVME_GEN_2", M400NvmeGen2 =>
-    "M400_NVME_GEN_2" } Unrecognized
-);
-/// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCloudProviderSettingsRegionName {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_EAST_2`
-    ApEast2,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTHEAST_5`
-    ApSoutheast5,
-    /// `AP_SOUTHEAST_6`
-    ApSoutheast6,
-    /// `AP_SOUTHEAST_7`
-    ApSoutheast7,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `MX_CENTRAL_1`
-    MxCentral1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsCloudProviderSettingsRegionName { UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 =>
-    "US_GOV_EAST_1", UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2", UsWest1 =>
-    "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1", EuNorth1 =>
-    "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 => "EU_WEST_3",
-    EuCentral1 => "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", ApEast1 => "AP_EAST_1",
-    ApEast2 => "AP_EAST_2", ApNortheast1 => "AP_NORTHEAST_1", ApNortheast2 =>
-    "AP_NORTHEAST_2", ApNortheast3 => "AP_NORTHEAST_3", ApSoutheast1 => "AP_SOUTHEAST_1",
-    ApSoutheast2 => "AP_SOUTHEAST_2", ApSoutheast3 => "AP_SOUTHEAST_3", ApSoutheast4 =>
-    "AP_SOUTHEAST_4", ApSoutheast5 => "AP_SOUTHEAST_5", ApSoutheast6 => "AP_SOUTHEAST_6",
-    ApSoutheast7 => "AP_SOUTHEAST_7", ApSouth1 => "AP_SOUTH_1", ApSouth2 => "AP_SOUTH_2",
-    SaEast1 => "SA_EAST_1", CnNorth1 => "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1",
-    MeSouth1 => "ME_SOUTH_1", MeCentral1 => "ME_CENTRAL_1", AfSouth1 => "AF_SOUTH_1",
-    EuSouth1 => "EU_SOUTH_1", EuSouth2 => "EU_SOUTH_2", IlCentral1 => "IL_CENTRAL_1",
-    CaWest1 => "CA_WEST_1", MxCentral1 => "MX_CENTRAL_1", Global => "GLOBAL" }
-    Unrecognized
-);
 /// Disk Input/Output Operations per Second (IOPS) setting for Amazon Web Services (AWS) storage that you configure only for AWS. Specify whether Disk Input/Output Operations per Second (IOPS) must not exceed the default Input/Output Operations per Second (IOPS) rate for the selected volume size (`STANDARD`), or must fall within the allowable Input/Output Operations per Second (IOPS) range for the selected volume size (`PROVISIONED` or `HIGH_PERFORMANCE`). NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AwsCloudProviderSettingsVolumeType {

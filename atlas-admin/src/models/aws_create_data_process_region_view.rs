@@ -2,13 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::CreateDataProcessRegionViewCloudProvider;
+use super::{AwsAzureGcpCloudProvider, AwsDataProcessRegion};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCreateDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
-    pub cloud_provider: Option<CreateDataProcessRegionViewCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
-    pub region: Option<AwsCreateDataProcessRegionViewRegion>,
+    pub region: Option<AwsDataProcessRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -49,39 +49,6 @@ impl crate::validation::Validate for AwsCreateDataProcessRegionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsCreateDataProcessRegionViewRegion {
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsCreateDataProcessRegionViewRegion { UsEast1 => "US_EAST_1", UsWest2 =>
-    "US_WEST_2", SaEast1 => "SA_EAST_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2",
-    EuCentral1 => "EU_CENTRAL_1", ApSouth1 => "AP_SOUTH_1", ApSoutheast1 =>
-    "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2", ApNortheast2 => "AP_NORTHEAST_2"
-    } Unrecognized
-);

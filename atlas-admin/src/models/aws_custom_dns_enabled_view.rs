@@ -52,6 +52,6 @@ crate::codec::object!(AwsCustomDnsEnabledView);
 impl crate::validation::Validate for AwsCustomDnsEnabledView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,17 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::DataProcessRegionViewCloudProvider;
+use super::{AwsAzureGcpCloudProvider, AwsDataProcessRegion};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<DataProcessRegionViewCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub region: Option<AwsDataProcessRegionViewRegion>,
+    pub region: Option<AwsDataProcessRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -57,38 +57,6 @@ impl crate::validation::Validate for AwsDataProcessRegionView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the geographic location of the region where you store your archived data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsDataProcessRegionViewRegion {
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsDataProcessRegionViewRegion { UsEast1 => "US_EAST_1", UsWest2 => "US_WEST_2",
-    SaEast1 => "SA_EAST_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuCentral1 =>
-    "EU_CENTRAL_1", ApSouth1 => "AP_SOUTH_1", ApSoutheast1 => "AP_SOUTHEAST_1",
-    ApSoutheast2 => "AP_SOUTHEAST_2", ApNortheast2 => "AP_NORTHEAST_2" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AwsInstanceSize, EbsVolumeType};
 /// Hardware specifications for nodes deployed in the region.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsHardwareSpec {
@@ -35,9 +36,9 @@ pub struct AwsHardwareSpec {
     /// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
     ///
     /// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-    pub ebs_volume_type: Option<AwsHardwareSpecEbsVolumeType>,
+    pub ebs_volume_type: Option<EbsVolumeType>,
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-    pub instance_size: Option<AwsHardwareSpecInstanceSize>,
+    pub instance_size: Option<AwsInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -96,145 +97,6 @@ impl crate::validation::Validate for AwsHardwareSpec {
         v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Type of storage you want to attach to your AWS-provisioned cluster.
-///
-/// - `STANDARD` volume types can't exceed the default input/output operations per second (IOPS) rate for the selected volume size.
-///
-/// - `PROVISIONED` volume types must fall within the allowable IOPS range for the selected volume size.
-///
-/// - `HIGH_PERFORMANCE` volume types use IO2 EBS volumes and must fall within the allowable IOPS range for the selected volume size.
-///
-/// NVMe clusters require either `PROVISIONED` or `HIGH_PERFORMANCE`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsHardwareSpecEbsVolumeType {
-    /// `STANDARD`
-    Standard,
-    /// `PROVISIONED`
-    Provisioned,
-    /// `HIGH_PERFORMANCE`
-    HighPerformance,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsHardwareSpecEbsVolumeType { Standard => "STANDARD", Provisioned => "PROVISIONED",
-    HighPerformance => "HIGH_PERFORMANCE" } Unrecognized
-);
-/// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsHardwareSpecInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M100`
-    M100,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M300`
-    M300,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R700`
-    R700,
-    /// `M40_NVME`
-    M40Nvme,
-    /// `M50_NVME`
-    M50Nvme,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `M300_GEN_2`
-    M300Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// `R700_GEN_2`
-    R700Gen2,
-    /// `M40_NVME_GEN_2`
-    M40NvmeGen2,
-    /// `M50_NVME_GEN_2`
-    M50NvmeGen2,
-    /// `M60_NVME_GEN_2`
-    M60NvmeGen2,
-    /// `M80_NVME_GEN_2`
-    M80NvmeGen2,
-    /// `M200_NVME_GEN_2`
-    M200NvmeGen2,
-    /// `M400_NVME_GEN_2`
-    M400NvmeGen2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsHardwareSpecInstanceSize { M10 => "M10", M20 => "M20", M30 => "M30", M40 => "M40",
-    M50 => "M50", M60 => "M60", M80 => "M80", M100 => "M100", M140 => "M140", M200 =>
-    "M200", M300 => "M300", R40 => "R40", R50 => "R50", R60 => "R60", R80 => "R80", R200
-    => "R200", R300 => "R300", R400 => "R400", R700 => "R700", M40Nvme => "M40_NVME",
-    M50Nvme => "M50_NVME", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME", M200Nvme =>
-    "M200_NVME", M400Nvme => "M400_NVME", M30Gen2 => "M30_GEN_2", M40Gen2 => "M40_GEN_2",
-    M50Gen2 => "M50_GEN_2", M60Gen2 => "M60_GEN_2", M80Gen2 => "M80_GEN_2", M140Gen2 =>
-    "M140_GEN_2", M200Gen2 => "M200_GEN_2", M300Gen2 => "M300_GEN_2", R40Gen2 =>
-    "R40_GEN_2", R50Gen2 => "R50_GEN_2", R60Gen2 => "R60_GEN_2", R80Gen2 => "R80_GEN_2",
-    R200Gen2 => "R200_GEN_2", R300Gen2 => "R300_GEN_2", R400Gen2 => "R400_GEN_2",
-    R700Gen2 => "R700_GEN_2", M40NvmeGen2 => "M40_NVME_GEN_2", M50NvmeGen2 =>
-    "M50_NVME_GEN_2", M60NvmeGen2 => "M60_NVME_GEN_2", M80NvmeGen2 => "M80_NVME_GEN_2",
-    M200NvmeGen2 => "M200_NVME_GEN_2", M400NvmeGen2 => "M400_NVME_GEN_2" } Unrecognized
-);

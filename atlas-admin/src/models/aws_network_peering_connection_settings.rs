@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsVpcId, ObjectId};
+use super::{AwsAzureGcpProviderName, AwsVpcId, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsNetworkPeeringConnectionSettings {
@@ -25,7 +25,7 @@ pub struct AwsNetworkPeeringConnectionSettings {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<AwsNetworkPeeringConnectionSettingsProviderName>,
+    pub provider_name: Option<AwsAzureGcpProviderName>,
     /// Internet Protocol (IP) addresses expressed in Classless Inter-Domain Routing (CIDR) notation of the VPC's subnet that you want to peer with the MongoDB Cloud VPC.
     pub route_table_cidr_block: String,
     /// State of the network peering connection at the time you made the request.
@@ -158,7 +158,7 @@ impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.
@@ -176,22 +176,6 @@ pub enum AwsNetworkPeeringConnectionSettingsErrorStateName {
 crate::codec::string_enum!(
     AwsNetworkPeeringConnectionSettingsErrorStateName { Rejected => "REJECTED", Expired
     => "EXPIRED", InvalidArgument => "INVALID_ARGUMENT" } Unrecognized
-);
-/// Cloud service provider that serves the requested network peering connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsNetworkPeeringConnectionSettingsProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsNetworkPeeringConnectionSettingsProviderName { Aws => "AWS", Azure => "AZURE", Gcp
-    => "GCP" } Unrecognized
 );
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,14 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsVpcEndpointId, ObjectId};
+use super::{
+    AwsAzureGcpCloudProvider, AwsPrivateLinkConnectionStatus, AwsVpcEndpointId, ObjectId,
+};
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsPrivateLinkConnectionCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Unique string that identifies the Amazon Web Services (AWS) PrivateLink endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -132,43 +134,6 @@ impl crate::validation::Validate for AwsPrivateLinkConnection {
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["cloudProvider", "interfaceEndpoints"]);
     }
 }
-/// Cloud service provider that serves the requested endpoint service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsPrivateLinkConnectionCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsPrivateLinkConnectionCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP"
-    } Unrecognized
-);
-/// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsPrivateLinkConnectionStatus {
-    /// `INITIATING`
-    Initiating,
-    /// `AVAILABLE`
-    Available,
-    /// `WAITING_FOR_USER`
-    WaitingForUser,
-    /// `FAILED`
-    Failed,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AwsPrivateLinkConnectionStatus { Initiating => "INITIATING", Available =>
-    "AVAILABLE", WaitingForUser => "WAITING_FOR_USER", Failed => "FAILED", Deleting =>
-    "DELETING" } Unrecognized
-);

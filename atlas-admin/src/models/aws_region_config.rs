@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    AdvancedAutoScalingSettings, CloudRegionConfigProviderName,
-    CloudRegionConfigRegionName, DedicatedHardwareSpec, HardwareSpec,
+    AdvancedAutoScalingSettings, CloudRegionName, CloudRegionProviderName,
+    DedicatedHardwareSpec, HardwareSpec,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,9 +16,9 @@ pub struct AwsRegionConfig {
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
     pub priority: Option<i32>,
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    pub provider_name: Option<CloudRegionConfigProviderName>,
+    pub provider_name: Option<CloudRegionProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    pub region_name: Option<CloudRegionConfigRegionName>,
+    pub region_name: Option<CloudRegionName>,
     /// Options that determine how this cluster handles resource scaling.
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
     /// Hardware specifications for read-only nodes in the region. Read-only nodes can never become the primary member, but can enable local reads. If you don't specify this parameter, no read-only nodes are deployed to the region.
@@ -108,6 +108,6 @@ impl crate::validation::Validate for AwsRegionConfig {
         );
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.field("readOnlySpecs", &self.read_only_specs, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

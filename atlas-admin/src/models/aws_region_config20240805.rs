@@ -3,9 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    AdvancedAutoScalingSettings, CloudRegionConfig20240805ProviderName,
-    CloudRegionConfig20240805RegionName, DedicatedHardwareSpec20240805,
-    HardwareSpec20240805,
+    AdvancedAutoScalingSettings, CloudRegionName, CloudRegionProviderName,
+    DedicatedHardwareSpec20240805, HardwareSpec20240805,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,9 +16,9 @@ pub struct AwsRegionConfig20240805 {
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
     pub priority: Option<i32>,
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    pub provider_name: Option<CloudRegionConfig20240805ProviderName>,
+    pub provider_name: Option<CloudRegionProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    pub region_name: Option<CloudRegionConfig20240805RegionName>,
+    pub region_name: Option<CloudRegionName>,
     /// Options that determine how this cluster handles resource scaling.
     pub analytics_auto_scaling: Option<AdvancedAutoScalingSettings>,
     /// The current hardware specifications for read only nodes in the region.
@@ -153,6 +152,6 @@ impl crate::validation::Validate for AwsRegionConfig20240805 {
             &self.read_only_specs,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

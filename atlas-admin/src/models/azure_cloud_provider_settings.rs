@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::CloudProviderAzureAutoScaling;
+use super::{AzureInstanceSize, CloudProviderAzureAutoScaling};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCloudProviderSettings {
     pub provider_name: String,
@@ -11,7 +11,7 @@ pub struct AzureCloudProviderSettings {
     /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
     pub disk_type_name: Option<AzureCloudProviderSettingsDiskTypeName>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<AzureCloudProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<AzureInstanceSize>,
     /// Microsoft Azure Regions.
     pub region_name: Option<AzureCloudProviderSettingsRegionName>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -83,7 +83,7 @@ impl crate::validation::Validate for AzureCloudProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Disk type that corresponds to the host's root volume for Azure instances. If omitted, the default disk type for the selected `providerSettings.instanceSizeName` applies.
@@ -116,64 +116,6 @@ crate::codec::string_enum!(
     AzureCloudProviderSettingsDiskTypeName { P2 => "P2", P3 => "P3", P4 => "P4", P6 =>
     "P6", P10 => "P10", P15 => "P15", P20 => "P20", P30 => "P30", P40 => "P40", P50 =>
     "P50" } Unrecognized
-);
-/// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureCloudProviderSettingsInstanceSizeName {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M90`
-    M90,
-    /// `M200`
-    M200,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureCloudProviderSettingsInstanceSizeName { M10 => "M10", M20 => "M20", M30 =>
-    "M30", M40 => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M90 => "M90", M200 =>
-    "M200", R40 => "R40", R50 => "R50", R60 => "R60", R80 => "R80", R200 => "R200", R300
-    => "R300", R400 => "R400", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME", M200Nvme =>
-    "M200_NVME", M300Nvme => "M300_NVME", M400Nvme => "M400_NVME", M600Nvme =>
-    "M600_NVME" } Unrecognized
 );
 /// Microsoft Azure Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

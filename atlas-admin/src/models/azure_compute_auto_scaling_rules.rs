@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AzureInstanceSize;
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureComputeAutoScalingRules {
     /// Maximum instance size to which your cluster can automatically scale.
-    pub max_instance_size: Option<AzureComputeAutoScalingRulesMaxInstanceSize>,
+    pub max_instance_size: Option<AzureInstanceSize>,
     /// Minimum instance size to which your cluster can automatically scale.
-    pub min_instance_size: Option<AzureComputeAutoScalingRulesMinInstanceSize>,
+    pub min_instance_size: Option<AzureInstanceSize>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -57,122 +58,6 @@ impl crate::validation::Validate for AzureComputeAutoScalingRules {
             &self.min_instance_size,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Maximum instance size to which your cluster can automatically scale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureComputeAutoScalingRulesMaxInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M90`
-    M90,
-    /// `M200`
-    M200,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureComputeAutoScalingRulesMaxInstanceSize { M10 => "M10", M20 => "M20", M30 =>
-    "M30", M40 => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M90 => "M90", M200 =>
-    "M200", R40 => "R40", R50 => "R50", R60 => "R60", R80 => "R80", R200 => "R200", R300
-    => "R300", R400 => "R400", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME", M200Nvme =>
-    "M200_NVME", M300Nvme => "M300_NVME", M400Nvme => "M400_NVME", M600Nvme =>
-    "M600_NVME" } Unrecognized
-);
-/// Minimum instance size to which your cluster can automatically scale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureComputeAutoScalingRulesMinInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M90`
-    M90,
-    /// `M200`
-    M200,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureComputeAutoScalingRulesMinInstanceSize { M10 => "M10", M20 => "M20", M30 =>
-    "M30", M40 => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M90 => "M90", M200 =>
-    "M200", R40 => "R40", R50 => "R50", R60 => "R60", R80 => "R80", R200 => "R200", R300
-    => "R300", R400 => "R400", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME", M200Nvme =>
-    "M200_NVME", M300Nvme => "M300_NVME", M400Nvme => "M400_NVME", M600Nvme =>
-    "M600_NVME" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AzureInstanceSize;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureHardwareSpec {
     /// Target throughput desired for storage attached to your Azure-provisioned cluster. Change this parameter if you:
@@ -14,7 +15,7 @@ pub struct AzureHardwareSpec {
     /// Changing this value impacts cluster cost.
     pub disk_iops: Option<i32>,
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-    pub instance_size: Option<AzureHardwareSpecInstanceSize>,
+    pub instance_size: Option<AzureInstanceSize>,
     /// Number of nodes of the given type for MongoDB Cloud to deploy to the region.
     pub node_count: Option<i32>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -61,64 +62,6 @@ impl crate::validation::Validate for AzureHardwareSpec {
         v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureHardwareSpecInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M90`
-    M90,
-    /// `M200`
-    M200,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `M60_NVME`
-    M60Nvme,
-    /// `M80_NVME`
-    M80Nvme,
-    /// `M200_NVME`
-    M200Nvme,
-    /// `M300_NVME`
-    M300Nvme,
-    /// `M400_NVME`
-    M400Nvme,
-    /// `M600_NVME`
-    M600Nvme,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureHardwareSpecInstanceSize { M10 => "M10", M20 => "M20", M30 => "M30", M40 =>
-    "M40", M50 => "M50", M60 => "M60", M80 => "M80", M90 => "M90", M200 => "M200", R40 =>
-    "R40", R50 => "R50", R60 => "R60", R80 => "R80", R200 => "R200", R300 => "R300", R400
-    => "R400", M60Nvme => "M60_NVME", M80Nvme => "M80_NVME", M200Nvme => "M200_NVME",
-    M300Nvme => "M300_NVME", M400Nvme => "M400_NVME", M600Nvme => "M600_NVME" }
-    Unrecognized
-);

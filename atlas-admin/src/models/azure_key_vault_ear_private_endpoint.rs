@@ -2,14 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{
+    EarPrivateEndpointRegionName, ObjectId, PrivateEndpointCloudProvider,
+    PrivateEndpointStatus,
+};
 /// Azure Key Vault Encryption At Rest Private Endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureKeyVaultEarPrivateEndpoint {
     /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AzureKeyVaultEarPrivateEndpointCloudProvider>,
+    pub cloud_provider: Option<PrivateEndpointCloudProvider>,
     /// Error message for failures associated with the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -23,11 +26,11 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub private_endpoint_connection_name: Option<String>,
     /// Cloud provider region in which the Encryption At Rest private endpoint is located.
-    pub region_name: Option<AzureKeyVaultEarPrivateEndpointRegionName>,
+    pub region_name: Option<EarPrivateEndpointRegionName>,
     /// State of the Encryption At Rest private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<AzureKeyVaultEarPrivateEndpointStatus>,
+    pub status: Option<PrivateEndpointStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -100,274 +103,6 @@ impl crate::validation::Validate for AzureKeyVaultEarPrivateEndpoint {
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureKeyVaultEarPrivateEndpointCloudProvider {
-    /// `AZURE`
-    Azure,
-    /// `AWS`
-    Aws,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureKeyVaultEarPrivateEndpointCloudProvider { Azure => "AZURE", Aws => "AWS" }
-    Unrecognized
-);
-/// Cloud provider region in which the Encryption At Rest private endpoint is located.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureKeyVaultEarPrivateEndpointRegionName {
-    /// `US_CENTRAL`
-    UsCentral,
-    /// `US_EAST`
-    UsEast,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_NORTH_CENTRAL`
-    UsNorthCentral,
-    /// `US_WEST`
-    UsWest,
-    /// `US_SOUTH_CENTRAL`
-    UsSouthCentral,
-    /// `EUROPE_NORTH`
-    EuropeNorth,
-    /// `EUROPE_WEST`
-    EuropeWest,
-    /// `US_WEST_CENTRAL`
-    UsWestCentral,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `US_WEST_3`
-    UsWest3,
-    /// `CANADA_EAST`
-    CanadaEast,
-    /// `CANADA_CENTRAL`
-    CanadaCentral,
-    /// `BRAZIL_SOUTH`
-    BrazilSouth,
-    /// `BRAZIL_SOUTHEAST`
-    BrazilSoutheast,
-    /// `AUSTRALIA_CENTRAL`
-    AustraliaCentral,
-    /// `AUSTRALIA_CENTRAL_2`
-    AustraliaCentral2,
-    /// `AUSTRALIA_EAST`
-    AustraliaEast,
-    /// `AUSTRALIA_SOUTH_EAST`
-    AustraliaSouthEast,
-    /// `GERMANY_WEST_CENTRAL`
-    GermanyWestCentral,
-    /// `GERMANY_NORTH`
-    GermanyNorth,
-    /// `SWEDEN_CENTRAL`
-    SwedenCentral,
-    /// `SWEDEN_SOUTH`
-    SwedenSouth,
-    /// `SWITZERLAND_NORTH`
-    SwitzerlandNorth,
-    /// `SWITZERLAND_WEST`
-    SwitzerlandWest,
-    /// `UK_SOUTH`
-    UkSouth,
-    /// `UK_WEST`
-    UkWest,
-    /// `NORWAY_EAST`
-    NorwayEast,
-    /// `NORWAY_WEST`
-    NorwayWest,
-    /// `INDIA_CENTRAL`
-    IndiaCentral,
-    /// `INDIA_SOUTH`
-    IndiaSouth,
-    /// `INDIA_WEST`
-    IndiaWest,
-    /// `CHINA_EAST`
-    ChinaEast,
-    /// `CHINA_NORTH`
-    ChinaNorth,
-    /// `ASIA_EAST`
-    AsiaEast,
-    /// `JAPAN_EAST`
-    JapanEast,
-    /// `JAPAN_WEST`
-    JapanWest,
-    /// `ASIA_SOUTH_EAST`
-    AsiaSouthEast,
-    /// `KOREA_CENTRAL`
-    KoreaCentral,
-    /// `KOREA_SOUTH`
-    KoreaSouth,
-    /// `FRANCE_CENTRAL`
-    FranceCentral,
-    /// `FRANCE_SOUTH`
-    FranceSouth,
-    /// `SOUTH_AFRICA_NORTH`
-    SouthAfricaNorth,
-    /// `SOUTH_AFRICA_WEST`
-    SouthAfricaWest,
-    /// `UAE_CENTRAL`
-    UaeCentral,
-    /// `UAE_NORTH`
-    UaeNorth,
-    /// `QATAR_CENTRAL`
-    QatarCentral,
-    /// `POLAND_CENTRAL`
-    PolandCentral,
-    /// `ISRAEL_CENTRAL`
-    IsraelCentral,
-    /// `ITALY_NORTH`
-    ItalyNorth,
-    /// `SPAIN_CENTRAL`
-    SpainCentral,
-    /// `MEXICO_CENTRAL`
-    MexicoCentral,
-    /// `NEW_ZEALAND_NORTH`
-    NewZealandNorth,
-    /// `US_GOV_VIRGINIA`
-    UsGovVirginia,
-    /// `US_GOV_ARIZONA`
-    UsGovArizona,
-    /// `US_GOV_TEXAS`
-    UsGovTexas,
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_EAST_2`
-    ApEast2,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTHEAST_5`
-    ApSoutheast5,
-    /// `AP_SOUTHEAST_6`
-    ApSoutheast6,
-    /// `AP_SOUTHEAST_7`
-    ApSoutheast7,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `MX_CENTRAL_1`
-    MxCentral1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureKeyVaultEarPrivateEndpointRegionName { UsCentral => "US_CENTRAL", UsEast =>
-    "US_EAST", UsEast2 => "US_EAST_2", UsNorthCentral => "US_NORTH_CENTRAL", UsWest =>
-    "US_WEST", UsSouthCentral => "US_SOUTH_CENTRAL", EuropeNorth => "EUROPE_NORTH",
-    EuropeWest => "EUROPE_WEST", UsWestCentral => "US_WEST_CENTRAL", UsWest2 =>
-    "US_WEST_2", UsWest3 => "US_WEST_3", CanadaEast => "CANADA_EAST", CanadaCentral =>
-    "CANADA_CENTRAL", BrazilSouth => "BRAZIL_SOUTH", BrazilSoutheast =>
-    "BRAZIL_SOUTHEAST", AustraliaCentral => "AUSTRALIA_CENTRAL", AustraliaCentral2 =>
-    "AUSTRALIA_CENTRAL_2", AustraliaEast => "AUSTRALIA_EAST", AustraliaSouthEast =>
-    "AUSTRALIA_SOUTH_EAST", GermanyWestCentral => "GERMANY_WEST_CENTRAL", GermanyNorth =>
-    "GERMANY_NORTH", SwedenCentral => "SWEDEN_CENTRAL", SwedenSouth => "SWEDEN_SOUTH",
-    SwitzerlandNorth => "SWITZERLAND_NORTH", SwitzerlandWest => "SWITZERLAND_WEST",
-    UkSouth => "UK_SOUTH", UkWest => "UK_WEST", NorwayEast => "NORWAY_EAST", NorwayWest
-    => "NORWAY_WEST", IndiaCentral => "INDIA_CENTRAL", IndiaSouth => "INDIA_SOUTH",
-    IndiaWest => "INDIA_WEST", ChinaEast => "CHINA_EAST", ChinaNorth => "CHINA_NORTH",
-    AsiaEast => "ASIA_EAST", JapanEast => "JAPAN_EAST", JapanWest => "JAPAN_WEST",
-    AsiaSouthEast => "ASIA_SOUTH_EAST", KoreaCentral => "KOREA_CENTRAL", KoreaSouth =>
-    "KOREA_SOUTH", FranceCentral => "FRANCE_CENTRAL", FranceSouth => "FRANCE_SOUTH",
-    SouthAfricaNorth => "SOUTH_AFRICA_NORTH", SouthAfricaWest => "SOUTH_AFRICA_WEST",
-    UaeCentral => "UAE_CENTRAL", UaeNorth => "UAE_NORTH", QatarCentral =>
-    "QATAR_CENTRAL", PolandCentral => "POLAND_CENTRAL", IsraelCentral =>
-    "ISRAEL_CENTRAL", ItalyNorth => "ITALY_NORTH", SpainCentral => "SPAIN_CENTRAL",
-    MexicoCentral => "MEXICO_CENTRAL", NewZealandNorth => "NEW_ZEALAND_NORTH",
-    UsGovVirginia => "US_GOV_VIRGINIA", UsGovArizona => "US_GOV_ARIZONA", UsGovTexas =>
-    "US_GOV_TEXAS", UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 => "US_GOV_EAST_1", UsEast1
-    => "US_EAST_1", UsWest1 => "US_WEST_1", CaCentral1 => "CA_CENTRAL_1", EuNorth1 =>
-    "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 => "EU_WEST_3",
-    EuCentral1 => "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", ApEast1 => "AP_EAST_1",
-    ApEast2 => "AP_EAST_2", ApNortheast1 => "AP_NORTHEAST_1", ApNortheast2 =>
-    "AP_NORTHEAST_2", ApNortheast3 => "AP_NORTHEAST_3", ApSoutheast1 => "AP_SOUTHEAST_1",
-    ApSoutheast2 => "AP_SOUTHEAST_2", ApSoutheast3 => "AP_SOUTHEAST_3", ApSoutheast4 =>
-    "AP_SOUTHEAST_4", ApSoutheast5 => "AP_SOUTHEAST_5", ApSoutheast6 => "AP_SOUTHEAST_6",
-    ApSoutheast7 => "AP_SOUTHEAST_7", ApSouth1 => "AP_SOUTH_1", ApSouth2 => "AP_SOUTH_2",
-    SaEast1 => "SA_EAST_1", CnNorth1 => "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1",
-    MeSouth1 => "ME_SOUTH_1", MeCentral1 => "ME_CENTRAL_1", AfSouth1 => "AF_SOUTH_1",
-    EuSouth1 => "EU_SOUTH_1", EuSouth2 => "EU_SOUTH_2", IlCentral1 => "IL_CENTRAL_1",
-    CaWest1 => "CA_WEST_1", MxCentral1 => "MX_CENTRAL_1", Global => "GLOBAL" }
-    Unrecognized
-);
-/// State of the Encryption At Rest private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureKeyVaultEarPrivateEndpointStatus {
-    /// `INITIATING`
-    Initiating,
-    /// `PENDING_ACCEPTANCE`
-    PendingAcceptance,
-    /// `ACTIVE`
-    Active,
-    /// `FAILED`
-    Failed,
-    /// `PENDING_RECREATION`
-    PendingRecreation,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureKeyVaultEarPrivateEndpointStatus { Initiating => "INITIATING", PendingAcceptance
-    => "PENDING_ACCEPTANCE", Active => "ACTIVE", Failed => "FAILED", PendingRecreation =>
-    "PENDING_RECREATION", Deleting => "DELETING" } Unrecognized
-);

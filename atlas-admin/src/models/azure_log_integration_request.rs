@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
+use super::{AzureLogExportType, LogType, ObjectIdAnyCase};
 /// Request schema for creating or updating an Azure Blob Storage log export integration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: AzureLogIntegrationRequestType,
+    pub type_: AzureLogExportType,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
@@ -25,8 +25,8 @@ pub struct AzureLogIntegrationRequest {
 impl AzureLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        log_types: Vec<LogIntegrationRequestLogTypesItem>,
-        type_: AzureLogIntegrationRequestType,
+        log_types: Vec<LogType>,
+        type_: AzureLogExportType,
         prefix_path: String,
         role_id: ObjectIdAnyCase,
         storage_account_name: String,
@@ -108,17 +108,6 @@ impl crate::validation::Validate for AzureLogIntegrationRequest {
             &self.storage_container_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureLogIntegrationRequestType {
-    /// `AZURE_LOG_EXPORT`
-    AzureLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureLogIntegrationRequestType { AzureLogExport => "AZURE_LOG_EXPORT" } Unrecognized
-);

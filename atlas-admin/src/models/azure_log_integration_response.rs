@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
+use super::{AzureLogExportType, LogType, ObjectIdAnyCase};
 /// Details to integrate Azure Blob Storage log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: AzureLogIntegrationResponseType,
+    pub type_: AzureLogExportType,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
     pub prefix_path: String,
     /// Unique 24-character hexadecimal string that identifies the Atlas Cloud Provider Access role.
@@ -28,8 +28,8 @@ impl AzureLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         id: String,
-        log_types: Vec<LogIntegrationResponseLogTypesItem>,
-        type_: AzureLogIntegrationResponseType,
+        log_types: Vec<LogType>,
+        type_: AzureLogExportType,
         prefix_path: String,
         role_id: ObjectIdAnyCase,
         storage_account_name: String,
@@ -116,17 +116,6 @@ impl crate::validation::Validate for AzureLogIntegrationResponse {
             &self.storage_container_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureLogIntegrationResponseType {
-    /// `AZURE_LOG_EXPORT`
-    AzureLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureLogIntegrationResponseType { AzureLogExport => "AZURE_LOG_EXPORT" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{AwsAzureGcpProviderName, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureNetworkPeeringConnectionSettings {
@@ -21,7 +21,7 @@ pub struct AzureNetworkPeeringConnectionSettings {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<AzureNetworkPeeringConnectionSettingsProviderName>,
+    pub provider_name: Option<AwsAzureGcpProviderName>,
     /// Human-readable label that identifies the resource group in which the VNet to peer with the MongoDB Cloud VNet resides.
     pub resource_group_name: String,
     /// State of the network peering connection at the time you made the request.
@@ -141,25 +141,9 @@ impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
         v.field("resourceGroupName", &self.resource_group_name, &RESOURCE_GROUP_NAME);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("vnetName", &self.vnet_name, &VNET_NAME);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider that serves the requested network peering connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzureNetworkPeeringConnectionSettingsProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    AzureNetworkPeeringConnectionSettingsProviderName { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AzureNetworkPeeringConnectionSettingsStatus {

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, RetentionUnit};
 /// Specifications for on-demand policy.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupComplianceOnDemandPolicyItem {
@@ -15,7 +15,7 @@ pub struct BackupComplianceOnDemandPolicyItem {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures snapshot retention.
-    pub retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
+    pub retention_unit: RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items.
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
@@ -29,7 +29,7 @@ impl BackupComplianceOnDemandPolicyItem {
     pub fn new(
         frequency_interval: i32,
         frequency_type: BackupComplianceOnDemandPolicyItemFrequencyType,
-        retention_unit: BackupComplianceOnDemandPolicyItemRetentionUnit,
+        retention_unit: RetentionUnit,
         retention_value: i32,
     ) -> Self {
         Self {
@@ -103,7 +103,7 @@ impl crate::validation::Validate for BackupComplianceOnDemandPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies the frequency type associated with the backup policy.
@@ -117,22 +117,4 @@ pub enum BackupComplianceOnDemandPolicyItemFrequencyType {
 crate::codec::string_enum!(
     BackupComplianceOnDemandPolicyItemFrequencyType { Ondemand => "ondemand" }
     Unrecognized
-);
-/// Unit of time in which MongoDB Cloud measures snapshot retention.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupComplianceOnDemandPolicyItemRetentionUnit {
-    /// `days`
-    Days,
-    /// `weeks`
-    Weeks,
-    /// `months`
-    Months,
-    /// `years`
-    Years,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    BackupComplianceOnDemandPolicyItemRetentionUnit { Days => "days", Weeks => "weeks",
-    Months => "months", Years => "years" } Unrecognized
 );

@@ -3,8 +3,9 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CreateDataProcessRegionView, CriteriaView, DataExpirationRuleView, ObjectId,
-    OnlineArchiveSchedule, PartitionFieldView, ResourceName,
+    BackupOnlineArchiveState, CollectionType, CreateDataProcessRegionView, CriteriaView,
+    DataExpirationRuleView, ObjectId, OnlineArchiveSchedule, PartitionFieldView,
+    ResourceName,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupOnlineArchiveCreate {
@@ -25,7 +26,7 @@ pub struct BackupOnlineArchiveCreate {
     /// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub collection_type: Option<BackupOnlineArchiveCreateCollectionType>,
+    pub collection_type: Option<CollectionType>,
     /// Rules by which MongoDB Cloud archives data.
     ///
     /// Use the `criteria.type` field to choose how MongoDB Cloud selects data to archive. Choose data using the age of the data or a MongoDB query.
@@ -71,7 +72,7 @@ pub struct BackupOnlineArchiveCreate {
     /// | `DELETED`   | Someone has deleted the archive was deleted. When someone deletes an online archive, MongoDB Cloud removes all associated archived documents from the cloud object storage. |
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state: Option<BackupOnlineArchiveCreateState>,
+    pub state: Option<BackupOnlineArchiveState>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -212,55 +213,6 @@ impl crate::validation::Validate for BackupOnlineArchiveCreate {
         v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Classification of MongoDB database collection that you want to return.
-///
-/// If you set this parameter to `TIMESERIES`, set `"criteria.type" : "date"` and `"criteria.dateFormat" : "ISODATE"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupOnlineArchiveCreateCollectionType {
-    /// `TIMESERIES`
-    Timeseries,
-    /// `STANDARD`
-    Standard,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    BackupOnlineArchiveCreateCollectionType { Timeseries => "TIMESERIES", Standard =>
-    "STANDARD" } Unrecognized
-);
-/// Phase of the process to create this online archive when you made this request.
-///
-/// | State       | Indication |
-/// |-------------|------------|
-/// | `PENDING`   | MongoDB Cloud has queued documents for archive. Archiving hasn't started. |
-/// | `ARCHIVING` | MongoDB Cloud started archiving documents that meet the archival criteria. |
-/// | `IDLE`      | MongoDB Cloud waits to start the next archival job. |
-/// | `PAUSING`   | Someone chose to stop archiving. MongoDB Cloud finishes the running archival job then changes the state to `PAUSED` when that job completes. |
-/// | `PAUSED`    | MongoDB Cloud has stopped archiving. Archived documents can be queried. The specified archiving operation on the active cluster cannot archive additional documents. You can resume archiving for paused archives at any time. |
-/// | `ORPHANED`  | Someone has deleted the collection associated with an active or paused archive. MongoDB Cloud doesn't delete the archived data. You must manually delete the online archives associated with the deleted collection. |
-/// | `DELETED`   | Someone has deleted the archive was deleted. When someone deletes an online archive, MongoDB Cloud removes all associated archived documents from the cloud object storage. |
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BackupOnlineArchiveCreateState {
-    /// `PENDING`
-    Pending,
-    /// `ACTIVE`
-    Active,
-    /// `PAUSING`
-    Pausing,
-    /// `PAUSED`
-    Paused,
-    /// `DELETED`
-    Deleted,
-    /// `ORPHANED`
-    Orphaned,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    BackupOnlineArchiveCreateState { Pending => "PENDING", Active => "ACTIVE", Pausing =>
-    "PAUSING", Paused => "PAUSED", Deleted => "DELETED", Orphaned => "ORPHANED" }
-    Unrecognized
-);

@@ -44,6 +44,6 @@ crate::codec::object!(BadRequestDetail);
 impl crate::validation::Validate for BadRequestDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

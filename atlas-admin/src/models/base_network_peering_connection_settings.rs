@@ -100,19 +100,3 @@ impl crate::validation::Validate for BaseNetworkPeeringConnectionSettings {
         }
     }
 }
-/// Cloud service provider that serves the requested network peering connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BaseNetworkPeeringConnectionSettingsProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    BaseNetworkPeeringConnectionSettingsProviderName { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{BillingPayment, BillingRefund, InvoiceLineItem, Link, ObjectId};
+use super::{BillingPayment, BillingRefund, InvoiceLineItem, Link, ObjectId, StatusName};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingInvoice {
     /// Sum of services that the specified organization consumed in the period covered in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
@@ -75,7 +75,7 @@ pub struct BillingInvoice {
     /// - `PAID`: MongoDB succeeded in charging the provided credit card.
     /// - `PENDING`: Invoice includes charges for the current billing cycle.
     /// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
-    pub status_name: Option<BillingInvoiceStatusName>,
+    pub status_name: Option<StatusName>,
     /// Sum of all positive invoice line items contained in this invoice. This parameter expresses its value in cents (100ths of one US Dollar).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -224,42 +224,6 @@ impl crate::validation::Validate for BillingInvoice {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Phase of payment processing in which this invoice exists when you made this request. Accepted phases include:
-///
-/// - `CLOSED`: MongoDB finalized all charges in the billing cycle but has yet to charge the customer.
-/// - `FAILED`: MongoDB attempted to charge the provided credit card but charge for that amount failed.
-/// - `FORGIVEN`: Customer initiated payment which MongoDB later forgave.
-/// - `FREE`: All charges totalled zero so the customer won't be charged.
-/// - `INVOICED`: MongoDB handled these charges using elastic invoicing.
-/// - `PAID`: MongoDB succeeded in charging the provided credit card.
-/// - `PENDING`: Invoice includes charges for the current billing cycle.
-/// - `PREPAID`: Customer has a pre-paid plan so they won't be charged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BillingInvoiceStatusName {
-    /// `PENDING`
-    Pending,
-    /// `CLOSED`
-    Closed,
-    /// `FORGIVEN`
-    Forgiven,
-    /// `FAILED`
-    Failed,
-    /// `PAID`
-    Paid,
-    /// `FREE`
-    Free,
-    /// `PREPAID`
-    Prepaid,
-    /// `INVOICED`
-    Invoiced,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    BillingInvoiceStatusName { Pending => "PENDING", Closed => "CLOSED", Forgiven =>
-    "FORGIVEN", Failed => "FAILED", Paid => "PAID", Free => "FREE", Prepaid => "PREPAID",
-    Invoiced => "INVOICED" } Unrecognized
-);

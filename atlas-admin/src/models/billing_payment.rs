@@ -146,7 +146,7 @@ impl crate::validation::Validate for BillingPayment {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Phase of payment processing for the associated invoice when you made this request. These phases include:

@@ -59,7 +59,7 @@ impl crate::validation::Validate for CharFilterHtmlStrip {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoredTags", &self.ignored_tags, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this character filter type.

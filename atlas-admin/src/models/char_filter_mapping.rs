@@ -64,7 +64,7 @@ impl crate::validation::Validate for CharFilterMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this character filter type.

@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::CloudProviderGcpAutoScaling;
+use super::{CloudProviderGcpAutoScaling, GcpInstanceSize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudGcpProviderSettings {
     pub provider_name: String,
     /// Range of instance sizes to which your cluster can scale.
     pub auto_scaling: Option<CloudProviderGcpAutoScaling>,
     /// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-    pub instance_size_name: Option<CloudGcpProviderSettingsInstanceSizeName>,
+    pub instance_size_name: Option<GcpInstanceSize>,
     /// Google Compute Regions.
     pub region_name: Option<CloudGcpProviderSettingsRegionName>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -76,94 +76,9 @@ impl crate::validation::Validate for CloudGcpProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cluster tier, with a default storage and memory capacity, that applies to all the data-bearing hosts in your cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudGcpProviderSettingsInstanceSizeName {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M250`
-    M250,
-    /// `M300`
-    M300,
-    /// `M400`
-    M400,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R600`
-    R600,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudGcpProviderSettingsInstanceSizeName { M10 => "M10", M20 => "M20", M30 => "M30",
-    M40 => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M140 => "M140", M200 =>
-    "M200", M250 => "M250", M300 => "M300", M400 => "M400", R40 => "R40", R50 => "R50",
-    R60 => "R60", R80 => "R80", R200 => "R200", R300 => "R300", R400 => "R400", R600 =>
-    "R600", M30Gen2 => "M30_GEN_2", M40Gen2 => "M40_GEN_2", M50Gen2 => "M50_GEN_2",
-    M60Gen2 => "M60_GEN_2", M80Gen2 => "M80_GEN_2", M140Gen2 => "M140_GEN_2", M200Gen2 =>
-    "M200_GEN_2", R40Gen2 => "R40_GEN_2", R50Gen2 => "R50_GEN_2", R60Gen2 => "R60_GEN_2",
-    R80Gen2 => "R80_GEN_2", R200Gen2 => "R200_GEN_2", R300Gen2 => "R300_GEN_2", R400Gen2
-    => "R400_GEN_2" } Unrecognized
-);
 /// Google Compute Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudGcpProviderSettingsRegionName {

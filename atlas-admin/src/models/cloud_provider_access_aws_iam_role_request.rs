@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{CloudProviderAccessFeatureUsage, ObjectId};
+use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsIamRoleRequest {
@@ -27,7 +27,7 @@ pub struct CloudProviderAccessAwsIamRoleRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: CloudProviderAccessAwsIamRoleRequestProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,7 +38,7 @@ pub struct CloudProviderAccessAwsIamRoleRequest {
 }
 impl CloudProviderAccessAwsIamRoleRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: CloudProviderAccessAwsIamRoleRequestProviderName) -> Self {
+    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             atlas_aws_account_arn: None,
             atlas_assumed_role_external_id: None,
@@ -132,22 +132,6 @@ impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequest {
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider of the role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessAwsIamRoleRequestProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderAccessAwsIamRoleRequestProviderName { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{CloudProviderAccessFeatureUsage, ObjectId};
+use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequest {
@@ -25,7 +25,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: CloudProviderAccessAzureServicePrincipalRequestProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
     /// UUID string that identifies the Azure Service Principal.
     pub service_principal_id: Option<String>,
     /// UUID String that identifies the Azure Active Directory Tenant ID.
@@ -36,9 +36,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
 }
 impl CloudProviderAccessAzureServicePrincipalRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        provider_name: CloudProviderAccessAzureServicePrincipalRequestProviderName,
-    ) -> Self {
+    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             id: None,
             atlas_azure_app_id: None,
@@ -132,22 +130,6 @@ impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipalReq
             &crate::validation::Rules::NONE,
         );
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider of the role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessAzureServicePrincipalRequestProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderAccessAzureServicePrincipalRequestProviderName { Aws => "AWS", Azure =>
-    "AZURE", Gcp => "GCP" } Unrecognized
-);

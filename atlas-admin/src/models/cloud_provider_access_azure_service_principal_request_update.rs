@@ -2,15 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{
-    CloudProviderAccessFeatureUsage, CloudProviderAccessRoleRequestUpdateProviderName,
-    ObjectId,
-};
+use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: CloudProviderAccessRoleRequestUpdateProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -39,7 +36,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
 }
 impl CloudProviderAccessAzureServicePrincipalRequestUpdate {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: CloudProviderAccessRoleRequestUpdateProviderName) -> Self {
+    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             provider_name,
             id: None,
@@ -134,6 +131,6 @@ for CloudProviderAccessAzureServicePrincipalRequestUpdate {
             &crate::validation::Rules::NONE,
         );
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

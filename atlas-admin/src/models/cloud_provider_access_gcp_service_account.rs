@@ -2,14 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{
-    CloudProviderAccessFeatureUsage, CloudProviderAccessRoleProviderName, ObjectId,
-};
+use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: CloudProviderAccessRoleProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
     /// Date and time when this Google Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -34,7 +32,7 @@ pub struct CloudProviderAccessGcpServiceAccount {
 }
 impl CloudProviderAccessGcpServiceAccount {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: CloudProviderAccessRoleProviderName) -> Self {
+    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             provider_name,
             created_date: None,
@@ -114,7 +112,7 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
         );
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Provision status of the service account.

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{CloudProviderAccessFeatureUsage, ObjectId};
+use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
@@ -19,7 +19,7 @@ pub struct CloudProviderAccessGcpServiceAccountRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub gcp_service_account_for_atlas: Option<String>,
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: CloudProviderAccessGcpServiceAccountRequestProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,9 +30,7 @@ pub struct CloudProviderAccessGcpServiceAccountRequest {
 }
 impl CloudProviderAccessGcpServiceAccountRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        provider_name: CloudProviderAccessGcpServiceAccountRequestProviderName,
-    ) -> Self {
+    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             created_date: None,
             feature_usages: None,
@@ -103,22 +101,6 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider of the role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessGcpServiceAccountRequestProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderAccessGcpServiceAccountRequestProviderName { Aws => "AWS", Azure =>
-    "AZURE", Gcp => "GCP" } Unrecognized
-);

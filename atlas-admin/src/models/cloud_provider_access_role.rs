@@ -106,19 +106,3 @@ impl crate::validation::Validate for CloudProviderAccessRole {
         }
     }
 }
-/// Human-readable label that identifies the cloud provider of the role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessRoleProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderAccessRoleProviderName { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" }
-    Unrecognized
-);

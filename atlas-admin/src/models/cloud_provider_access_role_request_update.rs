@@ -110,19 +110,3 @@ impl crate::validation::Validate for CloudProviderAccessRoleRequestUpdate {
         }
     }
 }
-/// Human-readable label that identifies the cloud provider of the role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderAccessRoleRequestUpdateProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderAccessRoleRequestUpdateProviderName { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);

@@ -66,6 +66,6 @@ impl crate::validation::Validate for CloudProviderAccessRoles {
             &self.gcp_service_accounts,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

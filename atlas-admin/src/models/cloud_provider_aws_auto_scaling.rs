@@ -44,6 +44,6 @@ crate::codec::object!(CloudProviderAwsAutoScaling);
 impl crate::validation::Validate for CloudProviderAwsAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -99,23 +99,3 @@ impl crate::validation::Validate for CloudProviderContainer {
         }
     }
 }
-/// Cloud service provider that serves the requested network peering containers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloudProviderContainerProviderName {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CloudProviderContainerProviderName { Aws => "AWS", Gcp => "GCP", Azure => "AZURE",
-    Tenant => "TENANT", Serverless => "SERVERLESS" } Unrecognized
-);

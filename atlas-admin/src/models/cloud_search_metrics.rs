@@ -109,6 +109,10 @@ impl crate::validation::Validate for CloudSearchMetrics {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.field("statusMetrics", &self.status_metrics, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["groupId", "hardwareMetrics", "indexMetrics", "processId"],
+        );
     }
 }

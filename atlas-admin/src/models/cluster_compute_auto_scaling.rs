@@ -56,6 +56,6 @@ impl crate::validation::Validate for ClusterComputeAutoScaling {
             &self.scale_down_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

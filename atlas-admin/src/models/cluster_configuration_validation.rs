@@ -106,6 +106,6 @@ impl crate::validation::Validate for ClusterConfigurationValidation {
             &crate::validation::Rules::NONE,
         );
         v.field("tags", &self.tags, &TAGS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

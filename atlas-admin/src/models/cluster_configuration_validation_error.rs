@@ -52,6 +52,6 @@ impl crate::validation::Validate for ClusterConfigurationValidationError {
             &self.validation_issue,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

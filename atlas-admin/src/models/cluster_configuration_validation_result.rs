@@ -53,6 +53,6 @@ impl crate::validation::Validate for ClusterConfigurationValidationResult {
         };
         v.field("errors", &self.errors, &ERRORS);
         v.field("valid", &self.valid, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

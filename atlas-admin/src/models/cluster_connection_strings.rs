@@ -116,6 +116,6 @@ impl crate::validation::Validate for ClusterConnectionStrings {
             &self.standard_srv,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

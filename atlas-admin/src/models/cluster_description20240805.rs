@@ -3,9 +3,12 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterConnectionStrings,
-    ComponentLabel, EmployeeAccessGrantView, Link, ObjectId, ReplicationSpec20240805,
-    ResourceName, ResourceTag,
+    AdaptiveCapacity, ApiAtlasClusterAdvancedConfigurationView, BiConnector,
+    ClusterConnectionStrings, ClusterType, ComponentLabel, ConfigServerManagementMode,
+    ConfigServerType, DiskWarmingMode, EmployeeAccessGrantView, EncryptionAtRestProvider,
+    InternalClusterRole, Link, ObjectId, ReplicaSetScalingStrategy,
+    ReplicationSpec20240805, ResourceName, ResourceTag, RootCertType, StateName,
+    VersionReleaseSystem,
 };
 /// Configuration of a MongoDB Atlas cluster, including its replication topology, instance sizing, storage, and operational settings.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15,7 +18,7 @@ pub struct ClusterDescription20240805 {
         ::chrono::DateTime<::chrono::Utc>,
     >,
     /// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
-    pub adaptive_capacity: Option<Option<ClusterDescription20240805AdaptiveCapacity>>,
+    pub adaptive_capacity: Option<Option<AdaptiveCapacity>>,
     /// Group of settings that configures a subset of the advanced configuration details.
     pub advanced_configuration: Option<ApiAtlasClusterAdvancedConfigurationView>,
     /// Flag that indicates whether the cluster can perform backups. If set to `true`, the cluster can perform backups. You must set this value to `true` for NVMe clusters. Backup uses Cloud Backups for dedicated clusters and [Shared Cluster Backups](https://docs.atlas.mongodb.com/backup/shared-tier/overview/) for tenant clusters. If set to `false`, the cluster doesn't use backups.
@@ -23,15 +26,13 @@ pub struct ClusterDescription20240805 {
     /// Settings needed to configure the MongoDB Connector for Business Intelligence for this cluster.
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    pub cluster_type: Option<ClusterDescription20240805ClusterType>,
+    pub cluster_type: Option<ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode: Option<
-        ClusterDescription20240805ConfigServerManagementMode,
-    >,
+    pub config_server_management_mode: Option<ConfigServerManagementMode>,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub config_server_type: Option<ClusterDescription20240805ConfigServerType>,
+    pub config_server_type: Option<ConfigServerType>,
     /// Collection of Uniform Resource Locators that point to the MongoDB database.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -41,15 +42,13 @@ pub struct ClusterDescription20240805 {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<ClusterDescription20240805DiskWarmingMode>,
+    pub disk_warming_mode: Option<DiskWarmingMode>,
     /// List of settings that represent the actual cluster state. This is read-only and always returned in the response. It reflects the current cluster configuration, which may differ from `replicationSpecs` due to system-managed changes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub effective_replication_specs: Option<Vec<ReplicationSpec20240805>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider: Option<
-        ClusterDescription20240805EncryptionAtRestProvider,
-    >,
+    pub encryption_at_rest_provider: Option<EncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster. This will always appear regardless of whether FCV is pinned.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -79,7 +78,7 @@ pub struct ClusterDescription20240805 {
     /// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub internal_cluster_role: Option<ClusterDescription20240805InternalClusterRole>,
+    pub internal_cluster_role: Option<InternalClusterRole>,
     /// Collection of key-value pairs between 1 to 255 characters in length that tag and categorize the cluster. The MongoDB Cloud console doesn't display your labels.
     ///
     /// Cluster labels are deprecated and will be removed in a future release. We strongly recommend that you use Resource Tags instead.
@@ -126,15 +125,13 @@ pub struct ClusterDescription20240805 {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy: Option<
-        ClusterDescription20240805ReplicaSetScalingStrategy,
-    >,
+    pub replica_set_scaling_strategy: Option<ReplicaSetScalingStrategy>,
     /// List of settings that configure your cluster regions. This array has one object per shard representing node configurations in each shard. For replica sets there is only one object representing node configurations.
     pub replication_specs: Option<Vec<ReplicationSpec20240805>>,
     /// Flag that indicates whether the cluster retains backups.
     pub retain_backups: Option<bool>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    pub root_cert_type: Option<ClusterDescription20240805RootCertType>,
+    pub root_cert_type: Option<RootCertType>,
     /// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
     ///
     /// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
@@ -144,7 +141,7 @@ pub struct ClusterDescription20240805 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state_name: Option<ClusterDescription20240805StateName>,
+    pub state_name: Option<StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
@@ -152,7 +149,7 @@ pub struct ClusterDescription20240805 {
     /// Flag that indicates whether AWS time-based snapshot copies will be used instead of slower standard snapshot copies during fast Atlas cross-region initial syncs. This flag is only relevant for clusters containing AWS nodes.
     pub use_aws_time_based_snapshot_copy_for_fast_initial_sync: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system: Option<ClusterDescription20240805VersionReleaseSystem>,
+    pub version_release_system: Option<VersionReleaseSystem>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -449,189 +446,6 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Governs adaptive capacity behavior of Azure nodes in single-cloud Azure clusters or multi-cloud clusters that include Azure nodes. Adaptive capacity enables fallback hardware selection when the primary instance family is unavailable. ``ENABLED`` means the cluster explicitly opts in to adaptive capacity. ``DISABLED`` means the cluster explicitly opts out; the cluster receives capacity errors instead of being placed on fallback hardware. ``null`` means the field is unset; Azure clusters use adaptive capacity by default when the feature is enabled at the group level. Setting this field for single-cloud AWS or GCP clusters is a no-op.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805AdaptiveCapacity {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805AdaptiveCapacity { Enabled => "ENABLED", Disabled =>
-    "DISABLED" } Unrecognized
-);
-/// Configuration of nodes that comprise the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805ClusterType {
-    /// `REPLICASET`
-    Replicaset,
-    /// `SHARDED`
-    Sharded,
-    /// `GEOSHARDED`
-    Geosharded,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805ClusterType { Replicaset => "REPLICASET", Sharded =>
-    "SHARDED", Geosharded => "GEOSHARDED" } Unrecognized
-);
-/// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805ConfigServerManagementMode {
-    /// `ATLAS_MANAGED`
-    AtlasManaged,
-    /// `FIXED_TO_DEDICATED`
-    FixedToDedicated,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805ConfigServerManagementMode { AtlasManaged =>
-    "ATLAS_MANAGED", FixedToDedicated => "FIXED_TO_DEDICATED" } Unrecognized
-);
-/// Describes a sharded cluster's config server type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805ConfigServerType {
-    /// `DEDICATED`
-    Dedicated,
-    /// `EMBEDDED`
-    Embedded,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805ConfigServerType { Dedicated => "DEDICATED", Embedded =>
-    "EMBEDDED" } Unrecognized
-);
-/// Disk warming mode selection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805DiskWarmingMode {
-    /// `FULLY_WARMED`
-    FullyWarmed,
-    /// `VISIBLE_EARLIER`
-    VisibleEarlier,
-    /// `ENHANCED_FULLY_WARMED`
-    EnhancedFullyWarmed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805DiskWarmingMode { FullyWarmed => "FULLY_WARMED",
-    VisibleEarlier => "VISIBLE_EARLIER", EnhancedFullyWarmed => "ENHANCED_FULLY_WARMED" }
-    Unrecognized
-);
-/// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805EncryptionAtRestProvider {
-    /// `NONE`
-    None,
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805EncryptionAtRestProvider { None => "NONE", Aws => "AWS",
-    Azure => "AZURE", Gcp => "GCP" } Unrecognized
-);
-/// Internal classification of the cluster's role. Possible values: `NONE` (regular user cluster), `SYSTEM_CLUSTER` (system cluster for backup), `INTERNAL_SHADOW_CLUSTER` (internal use shadow cluster for testing).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805InternalClusterRole {
-    /// `NONE`
-    None,
-    /// `SYSTEM_CLUSTER`
-    SystemCluster,
-    /// `INTERNAL_SHADOW_CLUSTER`
-    InternalShadowCluster,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805InternalClusterRole { None => "NONE", SystemCluster =>
-    "SYSTEM_CLUSTER", InternalShadowCluster => "INTERNAL_SHADOW_CLUSTER" } Unrecognized
-);
-/// Set this field to configure the replica set scaling mode for your cluster.
-///
-/// By default, Atlas scales under `WORKLOAD_TYPE`. This mode allows Atlas to scale your analytics nodes in parallel to your operational nodes.
-///
-/// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
-///
-/// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805ReplicaSetScalingStrategy {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `WORKLOAD_TYPE`
-    WorkloadType,
-    /// `NODE_TYPE`
-    NodeType,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805ReplicaSetScalingStrategy { Sequential => "SEQUENTIAL",
-    WorkloadType => "WORKLOAD_TYPE", NodeType => "NODE_TYPE" } Unrecognized
-);
-/// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805RootCertType {
-    /// `ISRGROOTX1`
-    Isrgrootx1,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805RootCertType { Isrgrootx1 => "ISRGROOTX1" } Unrecognized
-);
-/// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
-///
-/// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
-/// - `CREATING`: A cluster being provisioned for the very first time returns state CREATING until it is ready for connections. Ensure IP Access List and DB Users are configured before attempting to connect.
-/// - `UPDATING`: A change requested via the UI, API, AutoScaling, or other scheduled activity is taking place.
-/// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
-/// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805StateName {
-    /// `IDLE`
-    Idle,
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `REPAIRING`
-    Repairing,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805StateName { Idle => "IDLE", Creating => "CREATING",
-    Updating => "UPDATING", Deleting => "DELETING", Repairing => "REPAIRING" }
-    Unrecognized
-);
-/// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescription20240805VersionReleaseSystem {
-    /// `LTS`
-    Lts,
-    /// `CONTINUOUS`
-    Continuous,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescription20240805VersionReleaseSystem { Lts => "LTS", Continuous =>
-    "CONTINUOUS" } Unrecognized
-);

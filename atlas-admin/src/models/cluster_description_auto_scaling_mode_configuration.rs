@@ -49,7 +49,7 @@ impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfigurat
             &self.auto_scaling_mode,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Describes whether cluster nodes scale together across all shards or independently.

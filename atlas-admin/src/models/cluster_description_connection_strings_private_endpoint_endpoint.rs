@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AwsAzureGcpProviderName;
 /// Details of a private endpoint deployed for this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
@@ -12,9 +13,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// Cloud provider in which MongoDB Cloud deploys the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub provider_name: Option<
-        ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName,
-    >,
+    pub provider_name: Option<AwsAzureGcpProviderName>,
     /// Region where the private endpoint is deployed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -74,22 +73,6 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud provider in which MongoDB Cloud deploys the private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName { Aws =>
-    "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
-);

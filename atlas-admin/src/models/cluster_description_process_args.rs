@@ -2,6 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{
+    CustomOpensslCipherConfigTls12, CustomOpensslCipherConfigTls13,
+    MinimumEnabledTlsProtocol, TlsCipherConfigMode,
+};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionProcessArgs {
     /// The minimum pre- and post-image retention time in seconds.
@@ -9,13 +13,9 @@ pub struct ClusterDescriptionProcessArgs {
     /// Number of threads on the source shard and the receiving shard for chunk migration. The number of threads should not exceed the half the total number of CPU cores in the sharded cluster.
     pub chunk_migration_concurrency: Option<i32>,
     /// The custom OpenSSL cipher suite list for TLS 1.2. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    pub custom_openssl_cipher_config_tls12: Option<
-        Vec<ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls12Item>,
-    >,
+    pub custom_openssl_cipher_config_tls12: Option<Vec<CustomOpensslCipherConfigTls12>>,
     /// The custom OpenSSL cipher suite list for TLS 1.3. Requires `tlsCipherConfigMode` = `CUSTOM`; when `tlsCipherConfigMode` is omitted, supplying a non-empty list infers `CUSTOM`.
-    pub custom_openssl_cipher_config_tls13: Option<
-        Vec<ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls13Item>,
-    >,
+    pub custom_openssl_cipher_config_tls13: Option<Vec<CustomOpensslCipherConfigTls13>>,
     /// Default time limit in milliseconds for individual read operations to complete.
     pub default_max_time_ms: Option<i32>,
     /// Default level of acknowledgment requested from MongoDB for read operations set for this cluster.
@@ -30,9 +30,7 @@ pub struct ClusterDescriptionProcessArgs {
     /// Flag that indicates whether the cluster allows execution of operations that perform server-side executions of JavaScript. When using 8.0+, we recommend disabling server-side JavaScript and using operators of aggregation pipeline as more performant alternative.
     pub javascript_enabled: Option<bool>,
     /// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-    pub minimum_enabled_tls_protocol: Option<
-        ClusterDescriptionProcessArgsMinimumEnabledTlsProtocol,
-    >,
+    pub minimum_enabled_tls_protocol: Option<MinimumEnabledTlsProtocol>,
     /// Flag that indicates whether the cluster disables executing any query that requires a collection scan to return results.
     pub no_table_scan: Option<bool>,
     /// Minimum retention window for cluster's oplog expressed in hours. A value of null indicates that the cluster uses the default minimum oplog window that MongoDB Cloud calculates.
@@ -46,7 +44,7 @@ pub struct ClusterDescriptionProcessArgs {
     /// Number of documents per database to sample when gathering schema information.
     pub sample_size_bi_connector: Option<i32>,
     /// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-    pub tls_cipher_config_mode: Option<ClusterDescriptionProcessArgsTlsCipherConfigMode>,
+    pub tls_cipher_config_mode: Option<TlsCipherConfigMode>,
     /// Lifetime, in seconds, of multi-document transactions. Atlas considers the transactions that exceed this limit as expired and so aborts them through a periodic clean-up process.
     pub transaction_lifetime_limit_seconds: Option<i64>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -253,43 +251,9 @@ impl crate::validation::Validate for ClusterDescriptionProcessArgs {
             &self.transaction_lifetime_limit_seconds,
             &TRANSACTION_LIFETIME_LIMIT_SECONDS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls12Item {
-    /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`
-    TlsEcdheRsaWithAes256GcmSha384,
-    /// `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`
-    TlsEcdheRsaWithAes128GcmSha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls12Item {
-    TlsEcdheRsaWithAes256GcmSha384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    TlsEcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" }
-    Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls13Item {
-    /// `TLS_AES_256_GCM_SHA384`
-    TlsAes256GcmSha384,
-    /// `TLS_CHACHA20_POLY1305_SHA256`
-    TlsChacha20Poly1305Sha256,
-    /// `TLS_AES_128_GCM_SHA256`
-    TlsAes128GcmSha256,
-    /// `TLS_AES_128_CCM_SHA256`
-    TlsAes128CcmSha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls13Item { TlsAes256GcmSha384
-    => "TLS_AES_256_GCM_SHA384", TlsChacha20Poly1305Sha256 =>
-    "TLS_CHACHA20_POLY1305_SHA256", TlsAes128GcmSha256 => "TLS_AES_128_GCM_SHA256",
-    TlsAes128CcmSha256 => "TLS_AES_128_CCM_SHA256" } Unrecognized
-);
 /// Default level of acknowledgment requested from MongoDB for read operations set for this cluster.
 ///
 /// MongoDB 4.4 clusters default to `available`. MongoDB 5.0 and later clusters default to `local`.
@@ -305,36 +269,4 @@ pub enum ClusterDescriptionProcessArgsDefaultReadConcern {
 crate::codec::string_enum!(
     ClusterDescriptionProcessArgsDefaultReadConcern { Local => "local", Available =>
     "available" } Unrecognized
-);
-/// Minimum Transport Layer Security (TLS) version that the cluster accepts for incoming connections. Clusters using TLS 1.0 or 1.1 should consider setting TLS 1.2 as the minimum TLS protocol version.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescriptionProcessArgsMinimumEnabledTlsProtocol {
-    /// `TLS1_0`
-    Tls10,
-    /// `TLS1_1`
-    Tls11,
-    /// `TLS1_2`
-    Tls12,
-    /// `TLS1_3`
-    Tls13,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescriptionProcessArgsMinimumEnabledTlsProtocol { Tls10 => "TLS1_0", Tls11 =>
-    "TLS1_1", Tls12 => "TLS1_2", Tls13 => "TLS1_3" } Unrecognized
-);
-/// The TLS cipher suite configuration mode. The default mode uses the default cipher suites. The custom mode allows you to specify custom cipher suites for both TLS 1.2 and TLS 1.3.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterDescriptionProcessArgsTlsCipherConfigMode {
-    /// `CUSTOM`
-    Custom,
-    /// `DEFAULT`
-    Default,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterDescriptionProcessArgsTlsCipherConfigMode { Custom => "CUSTOM", Default =>
-    "DEFAULT" } Unrecognized
 );

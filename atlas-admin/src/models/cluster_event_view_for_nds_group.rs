@@ -120,6 +120,6 @@ impl crate::validation::Validate for ClusterEventViewForNdsGroup {
             &self.shard_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["created", "id"]);
     }
 }

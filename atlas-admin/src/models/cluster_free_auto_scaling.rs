@@ -44,6 +44,6 @@ crate::codec::object!(ClusterFreeAutoScaling);
 impl crate::validation::Validate for ClusterFreeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ClusterFreeAutoScaling;
+use super::{BackingProviderName, ClusterFreeAutoScaling};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterFreeProviderSettings {
     pub provider_name: String,
@@ -11,7 +11,7 @@ pub struct ClusterFreeProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
     ///
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    pub backing_provider_name: Option<ClusterFreeProviderSettingsBackingProviderName>,
+    pub backing_provider_name: Option<BackingProviderName>,
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -104,27 +104,9 @@ impl crate::validation::Validate for ClusterFreeProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant host. The resource returns this parameter when `providerSettings.providerName` is `TENANT` and `providerSetting.instanceSizeName` is `M0`, `M2` or `M5`.
-///
-/// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterFreeProviderSettingsBackingProviderName {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterFreeProviderSettingsBackingProviderName { Aws => "AWS", Gcp => "GCP", Azure =>
-    "AZURE" } Unrecognized
-);
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterFreeProviderSettingsEffectiveInstanceSizeName {

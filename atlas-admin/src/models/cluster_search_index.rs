@@ -113,17 +113,3 @@ crate::codec::string_enum!(
     "FAILED", Migrating => "MIGRATING", Stale => "STALE", Paused => "PAUSED" }
     Unrecognized
 );
-/// Type of the index. Default type is search.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClusterSearchIndexType {
-    /// `search`
-    Search,
-    /// `vectorSearch`
-    VectorSearch,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ClusterSearchIndexType { Search => "search", VectorSearch => "vectorSearch" }
-    Unrecognized
-);

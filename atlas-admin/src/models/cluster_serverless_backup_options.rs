@@ -57,6 +57,6 @@ impl crate::validation::Validate for ClusterServerlessBackupOptions {
             &self.serverless_continuous_backup_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::CollStatsMetric;
 /// Coll Stats Latency metric name and its unit of measurement.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollStatsLatencyNamespaceMetric {
     /// Human-readable label that identifies this metric.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub metric_name: Option<CollStatsLatencyNamespaceMetricMetricName>,
+    pub metric_name: Option<CollStatsMetric>,
     /// Unit of measurement that applies to this metric.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,78 +58,9 @@ impl crate::validation::Validate for CollStatsLatencyNamespaceMetric {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["metricName", "units"]);
     }
 }
-/// Human-readable label that identifies this metric.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CollStatsLatencyNamespaceMetricMetricName {
-    /// `READS_OPS`
-    ReadsOps,
-    /// `READS_LATENCY`
-    ReadsLatency,
-    /// `AVERAGE_READS_LATENCY`
-    AverageReadsLatency,
-    /// `READS_P50_VALUE`
-    ReadsP50Value,
-    /// `READS_P95_VALUE`
-    ReadsP95Value,
-    /// `READS_P99_VALUE`
-    ReadsP99Value,
-    /// `WRITES_OPS`
-    WritesOps,
-    /// `WRITES_LATENCY`
-    WritesLatency,
-    /// `AVERAGE_WRITES_LATENCY`
-    AverageWritesLatency,
-    /// `WRITES_P50_VALUE`
-    WritesP50Value,
-    /// `WRITES_P95_VALUE`
-    WritesP95Value,
-    /// `WRITES_P99_VALUE`
-    WritesP99Value,
-    /// `COMMANDS_OPS`
-    CommandsOps,
-    /// `COMMANDS_LATENCY`
-    CommandsLatency,
-    /// `AVERAGE_COMMANDS_LATENCY`
-    AverageCommandsLatency,
-    /// `COMMANDS_P50_VALUE`
-    CommandsP50Value,
-    /// `COMMANDS_P95_VALUE`
-    CommandsP95Value,
-    /// `COMMANDS_P99_VALUE`
-    CommandsP99Value,
-    /// `TOTAL_OPS`
-    TotalOps,
-    /// `TOTAL_LATENCY`
-    TotalLatency,
-    /// `AVERAGE_TOTAL_OPS_LATENCY`
-    AverageTotalOpsLatency,
-    /// `TOTAL_OPS_P50_VALUE`
-    TotalOpsP50Value,
-    /// `TOTAL_OPS_P95_VALUE`
-    TotalOpsP95Value,
-    /// `TOTAL_OPS_P99_VALUE`
-    TotalOpsP99Value,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CollStatsLatencyNamespaceMetricMetricName { ReadsOps => "READS_OPS", ReadsLatency =>
-    "READS_LATENCY", AverageReadsLatency => "AVERAGE_READS_LATENCY", ReadsP50Value =>
-    "READS_P50_VALUE", ReadsP95Value => "READS_P95_VALUE", ReadsP99Value =>
-    "READS_P99_VALUE", WritesOps => "WRITES_OPS", WritesLatency => "WRITES_LATENCY",
-    AverageWritesLatency => "AVERAGE_WRITES_LATENCY", WritesP50Value =>
-    "WRITES_P50_VALUE", WritesP95Value => "WRITES_P95_VALUE", WritesP99Value =>
-    "WRITES_P99_VALUE", CommandsOps => "COMMANDS_OPS", CommandsLatency =>
-    "COMMANDS_LATENCY", AverageCommandsLatency => "AVERAGE_COMMANDS_LATENCY",
-    CommandsP50Value => "COMMANDS_P50_VALUE", CommandsP95Value => "COMMANDS_P95_VALUE",
-    CommandsP99Value => "COMMANDS_P99_VALUE", TotalOps => "TOTAL_OPS", TotalLatency =>
-    "TOTAL_LATENCY", AverageTotalOpsLatency => "AVERAGE_TOTAL_OPS_LATENCY",
-    TotalOpsP50Value => "TOTAL_OPS_P50_VALUE", TotalOpsP95Value => "TOTAL_OPS_P95_VALUE",
-    TotalOpsP99Value => "TOTAL_OPS_P99_VALUE" } Unrecognized
-);
 /// Unit of measurement that applies to this metric.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CollStatsLatencyNamespaceMetricUnits {

@@ -131,7 +131,7 @@ impl crate::validation::Validate for Collation {
             &crate::validation::Rules::NONE,
         );
         v.field("strength", &self.strength, &STRENGTH);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Method to handle whitespace and punctuation as base characters for purposes of comparison. `"non-ignorable"` will evaluate Whitespace and Punctuation as Base Characters. `"shifted"` will not, MongoDB Cloud distinguishes these characters when `"strength" > 3`.

@@ -59,6 +59,6 @@ impl crate::validation::Validate for ComponentLabel {
         };
         v.field("key", &self.key, &KEY);
         v.field("value", &self.value, &VALUE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,6 +53,6 @@ crate::codec::object!(ConfluentSaslInheritAuthentication);
 impl crate::validation::Validate for ConfluentSaslInheritAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

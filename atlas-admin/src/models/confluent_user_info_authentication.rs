@@ -80,6 +80,6 @@ impl crate::validation::Validate for ConfluentUserInfoAuthentication {
         v.field("password", &self.password, &crate::validation::Rules::NONE);
         v.write_only_required("password", self.password.is_some());
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["password"]);
+        v.extra(&self.extra, &["password"], &[]);
     }
 }

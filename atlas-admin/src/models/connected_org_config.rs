@@ -2,7 +2,9 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AuthFederationRoleMapping, FederatedUser, IdentityProviderId, ObjectId};
+use super::{
+    AuthFederationRoleMapping, FederatedUser, IdentityProviderId, ObjectId, Role,
+};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedOrgConfig {
     /// The collection of unique ids representing the identity providers that can be used for data access in this organization.
@@ -20,7 +22,7 @@ pub struct ConnectedOrgConfig {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub org_id: Option<ObjectId>,
     /// Atlas roles that are granted to a user in this organization after authenticating. Roles are a human-readable label that identifies the collection of privileges that MongoDB Cloud grants a specific MongoDB Cloud user. These roles can only be organization specific roles.
-    pub post_auth_role_grants: Option<Vec<ConnectedOrgConfigPostAuthRoleGrantsItem>>,
+    pub post_auth_role_grants: Option<Vec<Role>>,
     /// Role mappings that are configured in this organization.
     pub role_mappings: Option<Vec<AuthFederationRoleMapping>>,
     /// List that contains the users who have an email address that doesn't match any domain on the allowed list.
@@ -154,32 +156,6 @@ impl crate::validation::Validate for ConnectedOrgConfig {
         );
         v.field("roleMappings", &self.role_mappings, &ROLE_MAPPINGS);
         v.field("userConflicts", &self.user_conflicts, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["orgId"]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConnectedOrgConfigPostAuthRoleGrantsItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ConnectedOrgConfigPostAuthRoleGrantsItem { OrgOwner => "ORG_OWNER", OrgMember =>
-    "ORG_MEMBER", OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin =>
-    "ORG_BILLING_ADMIN", OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-    OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly =>
-    "ORG_READ_ONLY" } Unrecognized
-);

@@ -55,6 +55,6 @@ impl crate::validation::Validate for ConnectedOrgConfigRoleAssignment {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("role", &self.role, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, Service};
 /// Request body for a cost explorer query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CostExplorerFilterRequestBody {
@@ -19,7 +19,7 @@ pub struct CostExplorerFilterRequestBody {
     /// The list of projects to be included in the Cost Explorer Query.
     pub projects: Option<Vec<ObjectId>>,
     /// The list of SKU services to be included in the Cost Explorer Query.
-    pub services: Option<Vec<CostExplorerFilterRequestBodyServicesItem>>,
+    pub services: Option<Vec<Service>>,
     /// The inclusive starting date for the Cost Explorer query. The date must be the start of a month.
     pub start_date: ::chrono::NaiveDate,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -106,7 +106,7 @@ impl crate::validation::Validate for CostExplorerFilterRequestBody {
         v.field("projects", &self.projects, &crate::validation::Rules::NONE);
         v.field("services", &self.services, &crate::validation::Rules::NONE);
         v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// The dimension to group the returned usage results by. At least one filter value needs to be provided for a dimension to be used.
@@ -126,68 +126,4 @@ pub enum CostExplorerFilterRequestBodyGroupBy {
 crate::codec::string_enum!(
     CostExplorerFilterRequestBodyGroupBy { Organizations => "organizations", Projects =>
     "projects", Clusters => "clusters", Services => "services" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CostExplorerFilterRequestBodyServicesItem {
-    /// `Atlas`
-    Atlas,
-    /// `Clusters`
-    Clusters,
-    /// `Storage`
-    Storage,
-    /// `Serverless Instances`
-    ServerlessInstances,
-    /// `Backup`
-    Backup,
-    /// `Data Transfer`
-    DataTransfer,
-    /// `BI Connector`
-    BiConnector,
-    /// `DSC Compute`
-    DscCompute,
-    /// `DSC Storage`
-    DscStorage,
-    /// `Premium Features`
-    PremiumFeatures,
-    /// `Atlas Data Federation`
-    AtlasDataFederation,
-    /// `Atlas Stream Processing`
-    AtlasStreamProcessing,
-    /// `App Services`
-    AppServices,
-    /// `Charts`
-    Charts,
-    /// `Cloud Manager`
-    CloudManager,
-    /// `Cloud Manager Standard/Premium`
-    CloudManagerStandardPremium,
-    /// `Legacy Backup`
-    LegacyBackup,
-    /// `AI Model APIs`
-    AiModelApis,
-    /// `Automated Embedding`
-    AutomatedEmbedding,
-    /// `Native Reranking`
-    NativeReranking,
-    /// `Flex Consulting`
-    FlexConsulting,
-    /// `Support`
-    Support,
-    /// `Credits`
-    Credits,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CostExplorerFilterRequestBodyServicesItem { Atlas => "Atlas", Clusters => "Clusters",
-    Storage => "Storage", ServerlessInstances => "Serverless Instances", Backup =>
-    "Backup", DataTransfer => "Data Transfer", BiConnector => "BI Connector", DscCompute
-    => "DSC Compute", DscStorage => "DSC Storage", PremiumFeatures => "Premium Features",
-    AtlasDataFederation => "Atlas Data Federation", AtlasStreamProcessing =>
-    "Atlas Stream Processing", AppServices => "App Services", Charts => "Charts",
-    CloudManager => "Cloud Manager", CloudManagerStandardPremium =>
-    "Cloud Manager Standard/Premium", LegacyBackup => "Legacy Backup", AiModelApis =>
-    "AI Model APIs", AutomatedEmbedding => "Automated Embedding", NativeReranking =>
-    "Native Reranking", FlexConsulting => "Flex Consulting", Support => "Support",
-    Credits => "Credits" } Unrecognized
 );

@@ -57,6 +57,6 @@ impl crate::validation::Validate for CostExplorerFilterResponseView {
             ..crate::validation::Rules::NONE
         };
         v.field("token", &self.token, &TOKEN);
-        v.extra(&self.extra, &["token"]);
+        v.extra(&self.extra, &["token"], &[]);
     }
 }

@@ -28,6 +28,6 @@ impl crate::codec::Object for CostExplorerQueryResult {
 crate::codec::object!(CostExplorerQueryResult);
 impl crate::validation::Validate for CostExplorerQueryResult {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,23 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Role;
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone created this organization API key.
     pub desc: String,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
-    pub roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
+    pub roles: Vec<Role>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl CreateAtlasOrganizationApiKey {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        desc: String,
-        roles: Vec<CreateAtlasOrganizationApiKeyRolesItem>,
-    ) -> Self {
+    pub fn new(desc: String, roles: Vec<Role>) -> Self {
         Self {
             desc,
             roles,
@@ -71,32 +69,6 @@ impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateAtlasOrganizationApiKeyRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CreateAtlasOrganizationApiKeyRolesItem { OrgOwner => "ORG_OWNER", OrgMember =>
-    "ORG_MEMBER", OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin =>
-    "ORG_BILLING_ADMIN", OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-    OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly =>
-    "ORG_READ_ONLY" } Unrecognized
-);

@@ -67,6 +67,6 @@ impl crate::validation::Validate for CreateAtlasProjectApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

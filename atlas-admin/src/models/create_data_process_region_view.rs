@@ -100,19 +100,3 @@ impl crate::validation::Validate for CreateDataProcessRegionView {
         }
     }
 }
-/// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataProcessRegionViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CreateDataProcessRegionViewCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp =>
-    "GCP" } Unrecognized
-);

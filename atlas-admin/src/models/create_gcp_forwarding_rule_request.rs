@@ -57,6 +57,6 @@ impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
         };
         v.field("endpointName", &self.endpoint_name, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

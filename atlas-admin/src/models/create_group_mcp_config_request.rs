@@ -79,6 +79,6 @@ impl crate::validation::Validate for CreateGroupMcpConfigRequest {
         v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
         v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ServiceAccountIpAccessListEntry;
+use super::{Role, ServiceAccountIpAccessListEntry};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrgMcpConfigRequest {
     /// List of IP access list entries that define allowed source addresses for this MCP configuration.
@@ -10,17 +10,14 @@ pub struct CreateOrgMcpConfigRequest {
     /// Human-readable name that identifies this MCP configuration.
     pub mcp_config_name: String,
     /// List of organization roles to assign to this MCP configuration.
-    pub roles: Vec<CreateOrgMcpConfigRequestRolesItem>,
+    pub roles: Vec<Role>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl CreateOrgMcpConfigRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        mcp_config_name: String,
-        roles: Vec<CreateOrgMcpConfigRequestRolesItem>,
-    ) -> Self {
+    pub fn new(mcp_config_name: String, roles: Vec<Role>) -> Self {
         Self {
             ip_access_list: None,
             mcp_config_name,
@@ -82,32 +79,6 @@ impl crate::validation::Validate for CreateOrgMcpConfigRequest {
         v.field("ipAccessList", &self.ip_access_list, &IP_ACCESS_LIST);
         v.field("mcpConfigName", &self.mcp_config_name, &MCP_CONFIG_NAME);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization roles available for Service Accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateOrgMcpConfigRequestRolesItem {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    CreateOrgMcpConfigRequestRolesItem { OrgMember => "ORG_MEMBER", OrgReadOnly =>
-    "ORG_READ_ONLY", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgOwner => "ORG_OWNER" } Unrecognized
-);

@@ -103,6 +103,6 @@ impl crate::validation::Validate for CreateOrganizationRequest {
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

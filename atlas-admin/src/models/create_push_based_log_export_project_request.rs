@@ -66,6 +66,6 @@ impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -65,6 +65,6 @@ impl crate::validation::Validate for CustomSessionTimeouts {
             &self.idle_session_timeout_in_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

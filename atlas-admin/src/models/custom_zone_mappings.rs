@@ -58,6 +58,6 @@ impl crate::validation::Validate for CustomZoneMappings {
             &self.custom_zone_mappings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

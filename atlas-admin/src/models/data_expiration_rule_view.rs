@@ -48,6 +48,6 @@ impl crate::validation::Validate for DataExpirationRuleView {
             ..crate::validation::Rules::NONE
         };
         v.field("expireAfterDays", &self.expire_after_days, &EXPIRE_AFTER_DAYS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

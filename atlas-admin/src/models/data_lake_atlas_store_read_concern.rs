@@ -43,7 +43,7 @@ crate::codec::object!(DataLakeAtlasStoreReadConcern);
 impl crate::validation::Validate for DataLakeAtlasStoreReadConcern {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("level", &self.level, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Read Concern level that specifies the consistency and availability of the data read.

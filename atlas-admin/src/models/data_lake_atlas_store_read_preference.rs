@@ -60,7 +60,7 @@ impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
         );
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("tagSets", &self.tag_sets, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Read preference mode that specifies to which replica set member to route the read requests.

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::DataLakeAzureStoreRegion;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAzureBlobStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
@@ -16,7 +17,7 @@ pub struct DataLakeAzureBlobStore {
     /// Flag that indicates whether the blob store is public. If set to `true`, MongoDB Cloud doesn't use the configured Azure service principal to access the blob store. If set to `false`, the configured Azure service principal must include permissions to access the blob store.
     pub public: Option<bool>,
     /// Microsoft Azure Regions.
-    pub region: Option<DataLakeAzureBlobStoreRegion>,
+    pub region: Option<DataLakeAzureStoreRegion>,
     /// Replacement Delimiter.
     pub replacement_delimiter: Option<String>,
     /// Service URL.
@@ -110,133 +111,6 @@ impl crate::validation::Validate for DataLakeAzureBlobStore {
             &crate::validation::Rules::NONE,
         );
         v.field("serviceURL", &self.service_url, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Microsoft Azure Regions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeAzureBlobStoreRegion {
-    /// `US_CENTRAL`
-    UsCentral,
-    /// `US_EAST`
-    UsEast,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_NORTH_CENTRAL`
-    UsNorthCentral,
-    /// `US_WEST`
-    UsWest,
-    /// `US_SOUTH_CENTRAL`
-    UsSouthCentral,
-    /// `EUROPE_NORTH`
-    EuropeNorth,
-    /// `EUROPE_WEST`
-    EuropeWest,
-    /// `US_WEST_CENTRAL`
-    UsWestCentral,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `US_WEST_3`
-    UsWest3,
-    /// `CANADA_EAST`
-    CanadaEast,
-    /// `CANADA_CENTRAL`
-    CanadaCentral,
-    /// `BRAZIL_SOUTH`
-    BrazilSouth,
-    /// `BRAZIL_SOUTHEAST`
-    BrazilSoutheast,
-    /// `AUSTRALIA_CENTRAL`
-    AustraliaCentral,
-    /// `AUSTRALIA_CENTRAL_2`
-    AustraliaCentral2,
-    /// `AUSTRALIA_EAST`
-    AustraliaEast,
-    /// `AUSTRALIA_SOUTH_EAST`
-    AustraliaSouthEast,
-    /// `GERMANY_CENTRAL`
-    GermanyCentral,
-    /// `GERMANY_NORTH_EAST`
-    GermanyNorthEast,
-    /// `GERMANY_WEST_CENTRAL`
-    GermanyWestCentral,
-    /// `GERMANY_NORTH`
-    GermanyNorth,
-    /// `SWEDEN_CENTRAL`
-    SwedenCentral,
-    /// `SWEDEN_SOUTH`
-    SwedenSouth,
-    /// `SWITZERLAND_NORTH`
-    SwitzerlandNorth,
-    /// `SWITZERLAND_WEST`
-    SwitzerlandWest,
-    /// `UK_SOUTH`
-    UkSouth,
-    /// `UK_WEST`
-    UkWest,
-    /// `NORWAY_EAST`
-    NorwayEast,
-    /// `NORWAY_WEST`
-    NorwayWest,
-    /// `INDIA_CENTRAL`
-    IndiaCentral,
-    /// `INDIA_SOUTH`
-    IndiaSouth,
-    /// `INDIA_WEST`
-    IndiaWest,
-    /// `CHINA_EAST`
-    ChinaEast,
-    /// `CHINA_NORTH`
-    ChinaNorth,
-    /// `ASIA_EAST`
-    AsiaEast,
-    /// `JAPAN_EAST`
-    JapanEast,
-    /// `JAPAN_WEST`
-    JapanWest,
-    /// `ASIA_SOUTH_EAST`
-    AsiaSouthEast,
-    /// `KOREA_CENTRAL`
-    KoreaCentral,
-    /// `KOREA_SOUTH`
-    KoreaSouth,
-    /// `FRANCE_CENTRAL`
-    FranceCentral,
-    /// `FRANCE_SOUTH`
-    FranceSouth,
-    /// `SOUTH_AFRICA_NORTH`
-    SouthAfricaNorth,
-    /// `SOUTH_AFRICA_WEST`
-    SouthAfricaWest,
-    /// `UAE_CENTRAL`
-    UaeCentral,
-    /// `UAE_NORTH`
-    UaeNorth,
-    /// `QATAR_CENTRAL`
-    QatarCentral,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataLakeAzureBlobStoreRegion { UsCentral => "US_CENTRAL", UsEast => "US_EAST",
-    UsEast2 => "US_EAST_2", UsNorthCentral => "US_NORTH_CENTRAL", UsWest => "US_WEST",
-    UsSouthCentral => "US_SOUTH_CENTRAL", EuropeNorth => "EUROPE_NORTH", EuropeWest =>
-    "EUROPE_WEST", UsWestCentral => "US_WEST_CENTRAL", UsWest2 => "US_WEST_2", UsWest3 =>
-    "US_WEST_3", CanadaEast => "CANADA_EAST", CanadaCentral => "CANADA_CENTRAL",
-    BrazilSouth => "BRAZIL_SOUTH", BrazilSoutheast => "BRAZIL_SOUTHEAST",
-    AustraliaCentral => "AUSTRALIA_CENTRAL", AustraliaCentral2 => "AUSTRALIA_CENTRAL_2",
-    AustraliaEast => "AUSTRALIA_EAST", AustraliaSouthEast => "AUSTRALIA_SOUTH_EAST",
-    GermanyCentral => "GERMANY_CENTRAL", GermanyNorthEast => "GERMANY_NORTH_EAST",
-    GermanyWestCentral => "GERMANY_WEST_CENTRAL", GermanyNorth => "GERMANY_NORTH",
-    SwedenCentral => "SWEDEN_CENTRAL", SwedenSouth => "SWEDEN_SOUTH", SwitzerlandNorth =>
-    "SWITZERLAND_NORTH", SwitzerlandWest => "SWITZERLAND_WEST", UkSouth => "UK_SOUTH",
-    UkWest => "UK_WEST", NorwayEast => "NORWAY_EAST", NorwayWest => "NORWAY_WEST",
-    IndiaCentral => "INDIA_CENTRAL", IndiaSouth => "INDIA_SOUTH", IndiaWest =>
-    "INDIA_WEST", ChinaEast => "CHINA_EAST", ChinaNorth => "CHINA_NORTH", AsiaEast =>
-    "ASIA_EAST", JapanEast => "JAPAN_EAST", JapanWest => "JAPAN_WEST", AsiaSouthEast =>
-    "ASIA_SOUTH_EAST", KoreaCentral => "KOREA_CENTRAL", KoreaSouth => "KOREA_SOUTH",
-    FranceCentral => "FRANCE_CENTRAL", FranceSouth => "FRANCE_SOUTH", SouthAfricaNorth =>
-    "SOUTH_AFRICA_NORTH", SouthAfricaWest => "SOUTH_AFRICA_WEST", UaeCentral =>
-    "UAE_CENTRAL", UaeNorth => "UAE_NORTH", QatarCentral => "QATAR_CENTRAL" }
-    Unrecognized
-);

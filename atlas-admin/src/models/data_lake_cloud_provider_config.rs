@@ -59,6 +59,6 @@ impl crate::validation::Validate for DataLakeCloudProviderConfig {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("azure", &self.azure, &crate::validation::Rules::NONE);
         v.field("gcp", &self.gcp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

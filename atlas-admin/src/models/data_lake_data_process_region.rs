@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::BaseAtlasDataLakeRegion;
+use super::{AwsAzureGcpCloudProvider, BaseAtlasDataLakeRegion};
 /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDataProcessRegion {
     /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
-    pub cloud_provider: DataLakeDataProcessRegionCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Name of the region to which the data lake routes client connections.
     pub region: BaseAtlasDataLakeRegion,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -17,7 +17,7 @@ pub struct DataLakeDataProcessRegion {
 impl DataLakeDataProcessRegion {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        cloud_provider: DataLakeDataProcessRegionCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         region: BaseAtlasDataLakeRegion,
     ) -> Self {
         Self {
@@ -63,22 +63,6 @@ impl crate::validation::Validate for DataLakeDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeDataProcessRegionCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataLakeDataProcessRegionCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP"
-    } Unrecognized
-);

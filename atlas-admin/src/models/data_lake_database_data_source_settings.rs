@@ -123,7 +123,7 @@ impl crate::validation::Validate for DataLakeDatabaseDataSourceSettings {
         v.field("storeName", &self.store_name, &crate::validation::Rules::NONE);
         v.field("trimLevel", &self.trim_level, &crate::validation::Rules::NONE);
         v.field("urls", &self.urls, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// File format that MongoDB Cloud uses if it encounters a file without a file extension while searching **storeName**.

@@ -71,6 +71,6 @@ impl crate::validation::Validate for DataLakeDatabaseInstance {
         );
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("views", &self.views, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

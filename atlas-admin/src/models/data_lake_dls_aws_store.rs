@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::DataLakeDlsAwsStoreRegion;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDlsAwsStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
@@ -64,95 +65,6 @@ impl crate::validation::Validate for DataLakeDlsAwsStore {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeDlsAwsStoreRegion {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `EU_CENTRAL_2`
-    EuCentral2,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTHEAST_4`
-    ApSoutheast4,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `AP_SOUTH_2`
-    ApSouth2,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `ME_CENTRAL_1`
-    MeCentral1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `EU_SOUTH_2`
-    EuSouth2,
-    /// `IL_CENTRAL_1`
-    IlCentral1,
-    /// `CA_WEST_1`
-    CaWest1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataLakeDlsAwsStoreRegion { UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 =>
-    "US_GOV_EAST_1", UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2", UsWest1 =>
-    "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1", EuNorth1 =>
-    "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 => "EU_WEST_3",
-    EuCentral1 => "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", ApEast1 => "AP_EAST_1",
-    ApNortheast1 => "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2", ApNortheast3 =>
-    "AP_NORTHEAST_3", ApSoutheast1 => "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2",
-    ApSoutheast3 => "AP_SOUTHEAST_3", ApSoutheast4 => "AP_SOUTHEAST_4", ApSouth1 =>
-    "AP_SOUTH_1", ApSouth2 => "AP_SOUTH_2", SaEast1 => "SA_EAST_1", CnNorth1 =>
-    "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1", MeSouth1 => "ME_SOUTH_1", MeCentral1
-    => "ME_CENTRAL_1", AfSouth1 => "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", EuSouth2 =>
-    "EU_SOUTH_2", IlCentral1 => "IL_CENTRAL_1", CaWest1 => "CA_WEST_1", Global =>
-    "GLOBAL" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::DataLakeDlsGcpStoreRegion;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDlsGcpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
@@ -64,104 +65,6 @@ impl crate::validation::Validate for DataLakeDlsGcpStore {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Google Cloud Platform Regions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeDlsGcpStoreRegion {
-    /// `ASIA_EAST_2`
-    AsiaEast2,
-    /// `ASIA_NORTHEAST_2`
-    AsiaNortheast2,
-    /// `ASIA_NORTHEAST_3`
-    AsiaNortheast3,
-    /// `ASIA_SOUTH_1`
-    AsiaSouth1,
-    /// `ASIA_SOUTH_2`
-    AsiaSouth2,
-    /// `ASIA_SOUTHEAST_2`
-    AsiaSoutheast2,
-    /// `AUSTRALIA_SOUTHEAST_1`
-    AustraliaSoutheast1,
-    /// `AUSTRALIA_SOUTHEAST_2`
-    AustraliaSoutheast2,
-    /// `CENTRAL_US`
-    CentralUs,
-    /// `EASTERN_ASIA_PACIFIC`
-    EasternAsiaPacific,
-    /// `EASTERN_US`
-    EasternUs,
-    /// `EUROPE_CENTRAL_2`
-    EuropeCentral2,
-    /// `EUROPE_NORTH_1`
-    EuropeNorth1,
-    /// `EUROPE_WEST_2`
-    EuropeWest2,
-    /// `EUROPE_WEST_3`
-    EuropeWest3,
-    /// `EUROPE_WEST_4`
-    EuropeWest4,
-    /// `EUROPE_WEST_6`
-    EuropeWest6,
-    /// `EUROPE_WEST_10`
-    EuropeWest10,
-    /// `EUROPE_WEST_12`
-    EuropeWest12,
-    /// `MIDDLE_EAST_CENTRAL_1`
-    MiddleEastCentral1,
-    /// `MIDDLE_EAST_CENTRAL_2`
-    MiddleEastCentral2,
-    /// `MIDDLE_EAST_WEST_1`
-    MiddleEastWest1,
-    /// `NORTH_AMERICA_NORTHEAST_1`
-    NorthAmericaNortheast1,
-    /// `NORTH_AMERICA_NORTHEAST_2`
-    NorthAmericaNortheast2,
-    /// `NORTHEASTERN_ASIA_PACIFIC`
-    NortheasternAsiaPacific,
-    /// `SOUTH_AMERICA_EAST_1`
-    SouthAmericaEast1,
-    /// `SOUTH_AMERICA_WEST_1`
-    SouthAmericaWest1,
-    /// `SOUTHEASTERN_ASIA_PACIFIC`
-    SoutheasternAsiaPacific,
-    /// `US_EAST_4`
-    UsEast4,
-    /// `US_EAST_5`
-    UsEast5,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `US_WEST_3`
-    UsWest3,
-    /// `US_WEST_4`
-    UsWest4,
-    /// `US_SOUTH_1`
-    UsSouth1,
-    /// `WESTERN_EUROPE`
-    WesternEurope,
-    /// `WESTERN_US`
-    WesternUs,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataLakeDlsGcpStoreRegion { AsiaEast2 => "ASIA_EAST_2", AsiaNortheast2 =>
-    "ASIA_NORTHEAST_2", AsiaNortheast3 => "ASIA_NORTHEAST_3", AsiaSouth1 =>
-    "ASIA_SOUTH_1", AsiaSouth2 => "ASIA_SOUTH_2", AsiaSoutheast2 => "ASIA_SOUTHEAST_2",
-    AustraliaSoutheast1 => "AUSTRALIA_SOUTHEAST_1", AustraliaSoutheast2 =>
-    "AUSTRALIA_SOUTHEAST_2", CentralUs => "CENTRAL_US", EasternAsiaPacific =>
-    "EASTERN_ASIA_PACIFIC", EasternUs => "EASTERN_US", EuropeCentral2 =>
-    "EUROPE_CENTRAL_2", EuropeNorth1 => "EUROPE_NORTH_1", EuropeWest2 => "EUROPE_WEST_2",
-    EuropeWest3 => "EUROPE_WEST_3", EuropeWest4 => "EUROPE_WEST_4", EuropeWest6 =>
-    "EUROPE_WEST_6", EuropeWest10 => "EUROPE_WEST_10", EuropeWest12 => "EUROPE_WEST_12",
-    MiddleEastCentral1 => "MIDDLE_EAST_CENTRAL_1", MiddleEastCentral2 =>
-    "MIDDLE_EAST_CENTRAL_2", MiddleEastWest1 => "MIDDLE_EAST_WEST_1",
-    NorthAmericaNortheast1 => "NORTH_AMERICA_NORTHEAST_1", NorthAmericaNortheast2 =>
-    "NORTH_AMERICA_NORTHEAST_2", NortheasternAsiaPacific => "NORTHEASTERN_ASIA_PACIFIC",
-    SouthAmericaEast1 => "SOUTH_AMERICA_EAST_1", SouthAmericaWest1 =>
-    "SOUTH_AMERICA_WEST_1", SoutheasternAsiaPacific => "SOUTHEASTERN_ASIA_PACIFIC",
-    UsEast4 => "US_EAST_4", UsEast5 => "US_EAST_5", UsWest2 => "US_WEST_2", UsWest3 =>
-    "US_WEST_3", UsWest4 => "US_WEST_4", UsSouth1 => "US_SOUTH_1", WesternEurope =>
-    "WESTERN_EUROPE", WesternUs => "WESTERN_US" } Unrecognized
-);

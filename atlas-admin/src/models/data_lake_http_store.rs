@@ -78,6 +78,6 @@ impl crate::validation::Validate for DataLakeHttpStore {
         v.field("allowInsecure", &self.allow_insecure, &crate::validation::Rules::NONE);
         v.field("defaultFormat", &self.default_format, &crate::validation::Rules::NONE);
         v.field("urls", &self.urls, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -50,6 +50,6 @@ impl crate::validation::Validate for DataLakeStorage {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("databases", &self.databases, &crate::validation::Rules::NONE);
         v.field("stores", &self.stores, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -99,19 +99,3 @@ impl crate::validation::Validate for DataProcessRegionView {
         }
     }
 }
-/// Human-readable label that identifies the Cloud service provider where you store your archived data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataProcessRegionViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataProcessRegionViewCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" }
-    Unrecognized
-);

@@ -3,7 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    BackupComplianceOnDemandPolicyItem, BackupComplianceScheduledPolicyItem, ObjectId,
+    BackupComplianceOnDemandPolicyItem, BackupComplianceScheduledPolicyItem,
+    DataProtectionState, ObjectId,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataProtectionSettings20231001 {
@@ -34,7 +35,7 @@ pub struct DataProtectionSettings20231001 {
     /// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state: Option<DataProtectionSettings20231001State>,
+    pub state: Option<DataProtectionState>,
     /// ISO 8601 timestamp format in UTC that indicates when the user updated the Data Protection Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -197,24 +198,6 @@ impl crate::validation::Validate for DataProtectionSettings20231001 {
             &self.updated_user,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Label that indicates the state of the Backup Compliance Policy settings. MongoDB Cloud ignores this setting when you enable or update the Backup Compliance Policy settings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataProtectionSettings20231001State {
-    /// `ACTIVE`
-    Active,
-    /// `ENABLING`
-    Enabling,
-    /// `UPDATING`
-    Updating,
-    /// `DISABLING`
-    Disabling,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DataProtectionSettings20231001State { Active => "ACTIVE", Enabling => "ENABLING",
-    Updating => "UPDATING", Disabling => "DISABLING" } Unrecognized
-);

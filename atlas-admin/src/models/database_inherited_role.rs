@@ -59,6 +59,6 @@ impl crate::validation::Validate for DatabaseInheritedRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.field("role", &self.role, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -109,7 +109,7 @@ crate::codec::object!(DatabasePermittedNamespaceResourceCluster);
 impl crate::validation::Validate for DatabasePermittedNamespaceResourceCluster {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// One database, or one collection of it.
@@ -169,6 +169,6 @@ impl crate::validation::Validate for DatabasePermittedNamespaceResourceNamespace
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.field("db", &self.db, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

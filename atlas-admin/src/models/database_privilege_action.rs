@@ -63,7 +63,7 @@ impl crate::validation::Validate for DatabasePrivilegeAction {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("action", &self.action, &crate::validation::Rules::NONE);
         v.field("resources", &self.resources, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies the privilege action.

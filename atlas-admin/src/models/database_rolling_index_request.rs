@@ -95,6 +95,6 @@ impl crate::validation::Validate for DatabaseRollingIndexRequest {
         v.field("keys", &self.keys, &KEYS);
         v.write_only_required("keys", self.keys.is_some());
         v.field("options", &self.options, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

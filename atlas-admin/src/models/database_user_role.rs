@@ -70,7 +70,7 @@ impl crate::validation::Validate for DatabaseUserRole {
         );
         v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies a group of privileges assigned to a database user. This value can either be a built-in role or a custom role.

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::DatadogRegion;
 /// Details to integrate one Datadog account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq, Default)]
 pub struct Datadog {
@@ -152,31 +153,9 @@ impl crate::validation::Validate for Datadog {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiKey"]);
+        v.extra(&self.extra, &["apiKey"], &[]);
     }
 }
-/// Two-letter code that indicates which regional URL MongoDB uses to access the Datadog API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `AP1`
-    Ap1,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DatadogRegion { Us => "US", Eu => "EU", Us3 => "US3", Us5 => "US5", Ap1 => "AP1",
-    Us1Fed => "US1_FED" } Unrecognized
-);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatadogType {

@@ -2,20 +2,20 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::LogIntegrationResponseLogTypesItem;
+use super::{DatadogLogExportType, DatadogLogIntegrationRegion, LogType};
 /// Details to integrate Datadog log export with one Atlas project.
 #[derive(Clone, PartialEq, Default)]
 pub struct DatadogLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: DatadogLogIntegrationResponseType,
+    pub type_: DatadogLogExportType,
     /// API key for authentication.
     pub api_key: String,
     /// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
-    pub region: DatadogLogIntegrationResponseRegion,
+    pub region: DatadogLogIntegrationRegion,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -24,10 +24,10 @@ impl DatadogLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         id: String,
-        log_types: Vec<LogIntegrationResponseLogTypesItem>,
-        type_: DatadogLogIntegrationResponseType,
+        log_types: Vec<LogType>,
+        type_: DatadogLogExportType,
         api_key: String,
-        region: DatadogLogIntegrationResponseRegion,
+        region: DatadogLogIntegrationRegion,
     ) -> Self {
         Self {
             id,
@@ -104,42 +104,6 @@ impl crate::validation::Validate for DatadogLogIntegrationResponse {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiKey"]);
+        v.extra(&self.extra, &["apiKey"], &[]);
     }
 }
-/// Datadog site/region for log ingestion. Valid values: US1, US3, US5, EU, AP1, AP2, US1_FED.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogLogIntegrationResponseRegion {
-    /// `US1`
-    Us1,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `EU`
-    Eu,
-    /// `AP1`
-    Ap1,
-    /// `AP2`
-    Ap2,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DatadogLogIntegrationResponseRegion { Us1 => "US1", Us3 => "US3", Us5 => "US5", Eu =>
-    "EU", Ap1 => "AP1", Ap2 => "AP2", Us1Fed => "US1_FED" } Unrecognized
-);
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogLogIntegrationResponseType {
-    /// `DATADOG_LOG_EXPORT`
-    DatadogLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DatadogLogIntegrationResponseType { DatadogLogExport => "DATADOG_LOG_EXPORT" }
-    Unrecognized
-);

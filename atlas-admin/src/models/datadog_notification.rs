@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{DatadogRegion, ObjectId};
 /// Datadog notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Clone, PartialEq, Default)]
 pub struct DatadogNotification {
@@ -15,7 +15,7 @@ pub struct DatadogNotification {
     /// * Query the alert for the notification through the Atlas Administration API.
     pub datadog_api_key: Option<String>,
     /// Datadog region that indicates which API Uniform Resource Locator (URL) to use. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
-    pub datadog_region: Option<DatadogNotificationDatadogRegion>,
+    pub datadog_region: Option<DatadogRegion>,
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.
     pub delay_min: Option<i32>,
     /// The id of the associated integration, the credentials of which to use for requests.
@@ -124,31 +124,9 @@ impl crate::validation::Validate for DatadogNotification {
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["datadogApiKey"]);
+        v.extra(&self.extra, &["datadogApiKey"], &[]);
     }
 }
-/// Datadog region that indicates which API Uniform Resource Locator (URL) to use. The resource requires this parameter when `"notifications.[n].typeName" : "DATADOG"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DatadogNotificationDatadogRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `AP1`
-    Ap1,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DatadogNotificationDatadogRegion { Us => "US", Eu => "EU", Us3 => "US3", Us5 =>
-    "US5", Ap1 => "AP1", Us1Fed => "US1_FED" } Unrecognized
-);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatadogNotificationTypeName {

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId};
+use super::{AlertStatus, Link, ObjectId};
 /// Other alerts which don't have extra details beside of basic one.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultAlertViewForNdsGroup {
@@ -57,7 +57,7 @@ pub struct DefaultAlertViewForNdsGroup {
     /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<DefaultAlertViewForNdsGroupStatus>,
+    pub status: Option<AlertStatus>,
     /// Date and time when someone last updated this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -178,7 +178,11 @@ impl crate::validation::Validate for DefaultAlertViewForNdsGroup {
         v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["alertConfigId", "created", "eventTypeName", "id", "status", "updated"],
+        );
     }
 }
 /// Incident that triggered this alert.
@@ -578,22 +582,4 @@ crate::codec::string_enum!(
     "HOST_SECURITY_CHECKUP_NOT_MET", AlertHostSshSessionStarted =>
     "ALERT_HOST_SSH_SESSION_STARTED", ProfilerConfiguredTooWidely =>
     "PROFILER_CONFIGURED_TOO_WIDELY" } Unrecognized
-);
-/// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DefaultAlertViewForNdsGroupStatus {
-    /// `CANCELLED`
-    Cancelled,
-    /// `CLOSED`
-    Closed,
-    /// `OPEN`
-    Open,
-    /// `TRACKING`
-    Tracking,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DefaultAlertViewForNdsGroupStatus { Cancelled => "CANCELLED", Closed => "CLOSED",
-    Open => "OPEN", Tracking => "TRACKING" } Unrecognized
 );

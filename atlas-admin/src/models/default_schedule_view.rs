@@ -52,6 +52,6 @@ crate::codec::object!(DefaultScheduleView);
 impl crate::validation::Validate for DefaultScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

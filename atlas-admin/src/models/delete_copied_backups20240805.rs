@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{AwsAzureGcpCloudProvider, ObjectId};
 /// Deleted copy setting whose backup copies need to also be deleted.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCopiedBackups20240805 {
     /// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub cloud_provider: Option<DeleteCopiedBackups20240805CloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Target region for the deleted copy setting whose backup copies you want to delete. Please supply the 'Atlas Region'.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -62,22 +62,6 @@ impl crate::validation::Validate for DeleteCopiedBackups20240805 {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider for the deleted copy setting whose backup copies you want to delete.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeleteCopiedBackups20240805CloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DeleteCopiedBackups20240805CloudProvider { Aws => "AWS", Azure => "AZURE", Gcp =>
-    "GCP" } Unrecognized
-);

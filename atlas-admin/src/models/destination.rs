@@ -86,7 +86,7 @@ impl crate::validation::Validate for Destination {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("hostnameSchemaType", &self.hostname_schema_type, &HOSTNAME_SCHEMA_TYPE);
         v.field("privateLinkId", &self.private_link_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// The network type to use between the migration host and the destination cluster.

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{DiskBackupPolicyFrequencyType, ObjectId, RetentionUnit};
 /// Specifications for one policy.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupApiPolicyItem {
@@ -19,13 +19,13 @@ pub struct DiskBackupApiPolicyItem {
     /// MongoDB Cloud ignores this setting for non-hourly policy items in Backup Compliance Policy settings.
     pub frequency_interval: i32,
     /// Human-readable label that identifies the frequency type associated with the backup policy.
-    pub frequency_type: DiskBackupApiPolicyItemFrequencyType,
+    pub frequency_type: DiskBackupPolicyFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this backup policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures Snapshot retention.
-    pub retention_unit: DiskBackupApiPolicyItemRetentionUnit,
+    pub retention_unit: RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the Snapshot. For less frequent policy items, MongoDB Cloud requires that you specify a value greater than or equal to the value specified for more frequent policy items.
     ///
     /// For example: If the hourly policy item specifies a retention of two days, you must specify two days or greater for the retention of the weekly policy item.
@@ -38,8 +38,8 @@ impl DiskBackupApiPolicyItem {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         frequency_interval: i32,
-        frequency_type: DiskBackupApiPolicyItemFrequencyType,
-        retention_unit: DiskBackupApiPolicyItemRetentionUnit,
+        frequency_type: DiskBackupPolicyFrequencyType,
+        retention_unit: RetentionUnit,
         retention_value: i32,
     ) -> Self {
         Self {
@@ -113,47 +113,6 @@ impl crate::validation::Validate for DiskBackupApiPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the frequency type associated with the backup policy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupApiPolicyItemFrequencyType {
-    /// `daily`
-    Daily,
-    /// `hourly`
-    Hourly,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// `ondemand`
-    Ondemand,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupApiPolicyItemFrequencyType { Daily => "daily", Hourly => "hourly", Weekly
-    => "weekly", Monthly => "monthly", Yearly => "yearly", Ondemand => "ondemand" }
-    Unrecognized
-);
-/// Unit of time in which MongoDB Cloud measures Snapshot retention.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupApiPolicyItemRetentionUnit {
-    /// `days`
-    Days,
-    /// `weeks`
-    Weeks,
-    /// `months`
-    Months,
-    /// `years`
-    Years,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupApiPolicyItemRetentionUnit { Days => "days", Weeks => "weeks", Months =>
-    "months", Years => "years" } Unrecognized
-);

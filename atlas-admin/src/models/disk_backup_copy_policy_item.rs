@@ -88,26 +88,3 @@ impl crate::validation::Validate for DiskBackupCopyPolicyItem {
         }
     }
 }
-/// Human-readable label that identifies the frequency type associated with the copy policy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupCopyPolicyItemFrequencyType {
-    /// `daily`
-    Daily,
-    /// `hourly`
-    Hourly,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// `ondemand`
-    Ondemand,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupCopyPolicyItemFrequencyType { Daily => "daily", Hourly => "hourly", Weekly
-    => "weekly", Monthly => "monthly", Yearly => "yearly", Ondemand => "ondemand" }
-    Unrecognized
-);

@@ -2,19 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DiskBackupCopyPolicyItem, ObjectId};
+use super::{AwsAzureGcpCloudProvider, DiskBackupCopyPolicyItem, Frequency, ObjectId};
 /// Copy setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupCopySetting20240805 {
     /// Human-readable label that identifies the cloud provider that stores the snapshot copy.
-    pub cloud_provider: Option<DiskBackupCopySetting20240805CloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// List that contains a document for each copy policy item. Allowed only when `copyPolicyItemsEnabled` is true. Responses omit this field when `copyPolicyItemsEnabled` is false or omitted.
     pub copy_policy_items: Option<Vec<DiskBackupCopyPolicyItem>>,
     /// Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention. Allowed only when `copyPolicyItemsEnabled` is false or omitted. Responses omit this field when `copyPolicyItemsEnabled` is true.
     #[deprecated(
         note = "Deprecated: use `copyPolicyItems`, which defines which snapshots to copy and their retention."
     )]
-    pub frequencies: Option<Vec<DiskBackupCopySetting20240805FrequenciesItem>>,
+    pub frequencies: Option<Vec<Frequency>>,
     /// Number of most recent snapshots to copy to the target region. If specified, Atlas copies this number of the most recent snapshots rather than using a frequency-based or policy-based copy schedule. This field is mutually exclusive with `frequencies` and `copyPolicyItems`.
     pub last_number_of_snapshots: Option<i32>,
     /// Target region to copy snapshots belonging to `zoneId`. Please supply the 'Atlas Region'.
@@ -119,44 +119,6 @@ impl crate::validation::Validate for DiskBackupCopySetting20240805 {
             &crate::validation::Rules::NONE,
         );
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider that stores the snapshot copy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupCopySetting20240805CloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupCopySetting20240805CloudProvider { Aws => "AWS", Azure => "AZURE", Gcp =>
-    "GCP" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupCopySetting20240805FrequenciesItem {
-    /// `HOURLY`
-    Hourly,
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// `YEARLY`
-    Yearly,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupCopySetting20240805FrequenciesItem { Hourly => "HOURLY", Daily => "DAILY",
-    Weekly => "WEEKLY", Monthly => "MONTHLY", Yearly => "YEARLY", OnDemand => "ON_DEMAND"
-    } Unrecognized
-);

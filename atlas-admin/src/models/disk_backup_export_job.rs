@@ -149,7 +149,7 @@ impl crate::validation::Validate for DiskBackupExportJob {
             &self.state_reason,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["exportBucketId"]);
     }
 }
 /// State of the Export Job.

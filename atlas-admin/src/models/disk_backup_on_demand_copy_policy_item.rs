@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
+use super::{DiskBackupPolicyFrequencyType, ObjectId};
 /// Specifications for one on-demand copy policy item.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupOnDemandCopyPolicyItem {
     /// Human-readable label that identifies the frequency type associated with the copy policy.
-    pub frequency_type: DiskBackupCopyPolicyItemFrequencyType,
+    pub frequency_type: DiskBackupPolicyFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -18,7 +18,7 @@ pub struct DiskBackupOnDemandCopyPolicyItem {
 }
 impl DiskBackupOnDemandCopyPolicyItem {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(frequency_type: DiskBackupCopyPolicyItemFrequencyType) -> Self {
+    pub fn new(frequency_type: DiskBackupPolicyFrequencyType) -> Self {
         Self {
             frequency_type,
             id: None,
@@ -62,6 +62,6 @@ impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,14 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId};
+use super::{
+    AwsAzureGcpCloudProvider, BackupFrequencyType, BackupStatus, DiskBackupType, Link,
+    ObjectId, SnapshotType,
+};
 /// Details of the replica set snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<DiskBackupReplicaSetCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// List that identifies the regions to which MongoDB Cloud copies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -29,7 +32,7 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub frequency_type: Option<DiskBackupReplicaSetFrequencyType>,
+    pub frequency_type: Option<BackupFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,11 +60,11 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub snapshot_type: Option<DiskBackupReplicaSetSnapshotType>,
+    pub snapshot_type: Option<SnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<DiskBackupReplicaSetStatus>,
+    pub status: Option<BackupStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -69,7 +72,7 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub type_: Option<DiskBackupReplicaSetType>,
+    pub type_: Option<DiskBackupType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -214,90 +217,6 @@ impl crate::validation::Validate for DiskBackupReplicaSet {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupReplicaSetCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" }
-    Unrecognized
-);
-/// Human-readable label that identifies how often this snapshot triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetFrequencyType {
-    /// `hourly`
-    Hourly,
-    /// `daily`
-    Daily,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupReplicaSetFrequencyType { Hourly => "hourly", Daily => "daily", Weekly =>
-    "weekly", Monthly => "monthly", Yearly => "yearly" } Unrecognized
-);
-/// Human-readable label that identifies when this snapshot triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetSnapshotType {
-    /// `onDemand`
-    OnDemand,
-    /// `scheduled`
-    Scheduled,
-    /// `fallback`
-    Fallback,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupReplicaSetSnapshotType { OnDemand => "onDemand", Scheduled => "scheduled",
-    Fallback => "fallback" } Unrecognized
-);
-/// Human-readable label that indicates the stage of the backup process for this snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetStatus {
-    /// `queued`
-    Queued,
-    /// `inProgress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupReplicaSetStatus { Queued => "queued", InProgress => "inProgress",
-    Completed => "completed", Failed => "failed" } Unrecognized
-);
-/// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupReplicaSetType {
-    /// `replicaSet`
-    ReplicaSet,
-    /// `shardedCluster`
-    ShardedCluster,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupReplicaSetType { ReplicaSet => "replicaSet", ShardedCluster =>
-    "shardedCluster" } Unrecognized
-);

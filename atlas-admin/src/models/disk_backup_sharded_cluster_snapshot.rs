@@ -2,14 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DiskBackupShardedClusterSnapshotMember, Link, ObjectId};
+use super::{
+    BackupFrequencyType, BackupStatus, ConfigServerType,
+    DiskBackupShardedClusterSnapshotMember, DiskBackupType, Link, ObjectId, SnapshotType,
+};
 /// Details of the sharded cluster snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupShardedClusterSnapshot {
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub config_server_type: Option<DiskBackupShardedClusterSnapshotConfigServerType>,
+    pub config_server_type: Option<ConfigServerType>,
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -25,7 +28,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that identifies how often this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub frequency_type: Option<DiskBackupShardedClusterSnapshotFrequencyType>,
+    pub frequency_type: Option<BackupFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -57,11 +60,11 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that identifies when this snapshot triggers.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub snapshot_type: Option<DiskBackupShardedClusterSnapshotSnapshotType>,
+    pub snapshot_type: Option<SnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<DiskBackupShardedClusterSnapshotStatus>,
+    pub status: Option<BackupStatus>,
     /// Number of bytes taken to store the backup at time of snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -69,7 +72,7 @@ pub struct DiskBackupShardedClusterSnapshot {
     /// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub type_: Option<DiskBackupShardedClusterSnapshotType>,
+    pub type_: Option<DiskBackupType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -210,88 +213,6 @@ impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Describes a sharded cluster's config server type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotConfigServerType {
-    /// `EMBEDDED`
-    Embedded,
-    /// `DEDICATED`
-    Dedicated,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotConfigServerType { Embedded => "EMBEDDED", Dedicated
-    => "DEDICATED" } Unrecognized
-);
-/// Human-readable label that identifies how often this snapshot triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotFrequencyType {
-    /// `hourly`
-    Hourly,
-    /// `daily`
-    Daily,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// `yearly`
-    Yearly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotFrequencyType { Hourly => "hourly", Daily => "daily",
-    Weekly => "weekly", Monthly => "monthly", Yearly => "yearly" } Unrecognized
-);
-/// Human-readable label that identifies when this snapshot triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotSnapshotType {
-    /// `onDemand`
-    OnDemand,
-    /// `scheduled`
-    Scheduled,
-    /// `fallback`
-    Fallback,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotSnapshotType { OnDemand => "onDemand", Scheduled =>
-    "scheduled", Fallback => "fallback" } Unrecognized
-);
-/// Human-readable label that indicates the stage of the backup process for this snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotStatus {
-    /// `queued`
-    Queued,
-    /// `inProgress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotStatus { Queued => "queued", InProgress =>
-    "inProgress", Completed => "completed", Failed => "failed" } Unrecognized
-);
-/// Human-readable label that categorizes the cluster as a replica set or sharded cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotType {
-    /// `replicaSet`
-    ReplicaSet,
-    /// `shardedCluster`
-    ShardedCluster,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotType { ReplicaSet => "replicaSet", ShardedCluster =>
-    "shardedCluster" } Unrecognized
-);

@@ -2,13 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{AwsAzureGcpCloudProvider, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupShardedClusterSnapshotMember {
     /// Human-readable label that identifies the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<DiskBackupShardedClusterSnapshotMemberCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -69,22 +69,6 @@ impl crate::validation::Validate for DiskBackupShardedClusterSnapshotMember {
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["cloudProvider", "id", "replicaSetName"]);
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupShardedClusterSnapshotMemberCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupShardedClusterSnapshotMemberCloudProvider { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);

@@ -103,19 +103,3 @@ impl crate::validation::Validate for DiskBackupSnapshotExportBucketRequest {
         }
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupSnapshotExportBucketRequestCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupSnapshotExportBucketRequestCloudProvider { Aws => "AWS", Azure => "AZURE",
-    Gcp => "GCP" } Unrecognized
-);

@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DiskBackupSnapshotExportBucketRequestCloudProvider, Link, ObjectId};
+use super::{AwsAzureGcpCloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -22,7 +22,7 @@ pub struct DiskBackupSnapshotGcpExportBucketRequest {
 impl DiskBackupSnapshotGcpExportBucketRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        cloud_provider: DiskBackupSnapshotExportBucketRequestCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         bucket_name: String,
         role_id: ObjectId,
     ) -> Self {
@@ -84,6 +84,6 @@ impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

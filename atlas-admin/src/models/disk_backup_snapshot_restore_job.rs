@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ApiBsonTimestampView, ApiPrivateDownloadDeliveryUrl, DiskBackupRestoreMember, Link,
-    ObjectId, ResourceName,
+    ApiBsonTimestampView, ApiPrivateDownloadDeliveryUrl, BackupRestoreJobDeliveryType,
+    DiskBackupRestoreMember, Link, ObjectId, ResourceName,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotRestoreJob {
@@ -17,7 +17,7 @@ pub struct DiskBackupSnapshotRestoreJob {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub components: Option<Vec<DiskBackupRestoreMember>>,
     /// Human-readable label that categorizes the restore job to create.
-    pub delivery_type: DiskBackupSnapshotRestoreJobDeliveryType,
+    pub delivery_type: BackupRestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -76,7 +76,7 @@ pub struct DiskBackupSnapshotRestoreJob {
 }
 impl DiskBackupSnapshotRestoreJob {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(delivery_type: DiskBackupSnapshotRestoreJobDeliveryType) -> Self {
+    pub fn new(delivery_type: BackupRestoreJobDeliveryType) -> Self {
         Self {
             cancelled: None,
             components: None,
@@ -250,22 +250,6 @@ impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that categorizes the restore job to create.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupSnapshotRestoreJobDeliveryType {
-    /// `automated`
-    Automated,
-    /// `download`
-    Download,
-    /// `pointInTime`
-    PointInTime,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupSnapshotRestoreJobDeliveryType { Automated => "automated", Download =>
-    "download", PointInTime => "pointInTime" } Unrecognized
-);

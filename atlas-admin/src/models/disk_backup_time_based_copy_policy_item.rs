@@ -2,18 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{DiskBackupCopyPolicyItemFrequencyType, ObjectId};
+use super::{DiskBackupPolicyFrequencyType, ObjectId, RetentionUnit};
 /// Specifications for one time-based copy policy item.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupTimeBasedCopyPolicyItem {
     /// Human-readable label that identifies the frequency type associated with the copy policy.
-    pub frequency_type: DiskBackupCopyPolicyItemFrequencyType,
+    pub frequency_type: DiskBackupPolicyFrequencyType,
     /// Unique 24-hexadecimal digit string that identifies this copy policy item.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Unit of time in which MongoDB Cloud measures snapshot copy retention.
-    pub retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+    pub retention_unit: RetentionUnit,
     /// Duration in days, weeks, months, or years that MongoDB Cloud retains the snapshot copy.
     pub retention_value: i32,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -23,8 +23,8 @@ pub struct DiskBackupTimeBasedCopyPolicyItem {
 impl DiskBackupTimeBasedCopyPolicyItem {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        frequency_type: DiskBackupCopyPolicyItemFrequencyType,
-        retention_unit: DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
+        frequency_type: DiskBackupPolicyFrequencyType,
+        retention_unit: RetentionUnit,
         retention_value: i32,
     ) -> Self {
         Self {
@@ -84,24 +84,6 @@ impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Unit of time in which MongoDB Cloud measures snapshot copy retention.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DiskBackupTimeBasedCopyPolicyItemRetentionUnit {
-    /// `days`
-    Days,
-    /// `weeks`
-    Weeks,
-    /// `months`
-    Months,
-    /// `years`
-    Years,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    DiskBackupTimeBasedCopyPolicyItemRetentionUnit { Days => "days", Weeks => "weeks",
-    Months => "months", Years => "years" } Unrecognized
-);

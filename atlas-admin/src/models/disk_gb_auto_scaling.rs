@@ -43,6 +43,6 @@ crate::codec::object!(DiskGbAutoScaling);
 impl crate::validation::Validate for DiskGbAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

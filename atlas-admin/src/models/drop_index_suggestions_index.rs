@@ -78,6 +78,6 @@ impl crate::validation::Validate for DropIndexSuggestionsIndex {
         v.field("shards", &self.shards, &crate::validation::Rules::NONE);
         v.field("since", &self.since, &crate::validation::Rules::NONE);
         v.field("sizeBytes", &self.size_bytes, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

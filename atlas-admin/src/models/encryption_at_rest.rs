@@ -69,6 +69,6 @@ impl crate::validation::Validate for EncryptionAtRest {
             &self.google_cloud_kms,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

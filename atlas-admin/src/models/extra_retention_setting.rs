@@ -2,11 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Frequency;
 /// Extra retention setting item in the desired backup policy.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtraRetentionSetting {
     /// The frequency type for the extra retention settings for the cluster.
-    pub frequency_type: Option<ExtraRetentionSettingFrequencyType>,
+    pub frequency_type: Option<Frequency>,
     /// The number of extra retention days for the cluster.
     pub retention_days: Option<i32>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -49,29 +50,6 @@ impl crate::validation::Validate for ExtraRetentionSetting {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.field("retentionDays", &self.retention_days, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The frequency type for the extra retention settings for the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ExtraRetentionSettingFrequencyType {
-    /// `HOURLY`
-    Hourly,
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// `YEARLY`
-    Yearly,
-    /// `ON_DEMAND`
-    OnDemand,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ExtraRetentionSettingFrequencyType { Hourly => "HOURLY", Daily => "DAILY", Weekly =>
-    "WEEKLY", Monthly => "MONTHLY", Yearly => "YEARLY", OnDemand => "ON_DEMAND" }
-    Unrecognized
-);

@@ -124,31 +124,3 @@ impl crate::validation::Validate for FederationIdentityProviderUpdate {
         }
     }
 }
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationIdentityProviderUpdateIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationIdentityProviderUpdateIdpType { Workforce => "WORKFORCE", Workload =>
-    "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationIdentityProviderUpdateProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationIdentityProviderUpdateProtocol { Saml => "SAML", Oidc => "OIDC" }
-    Unrecognized
-);

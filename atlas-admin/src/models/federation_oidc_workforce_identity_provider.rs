@@ -2,7 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId};
+use super::{
+    AuthorizationType, ConnectedOrgConfig, IdentityProviderId, IdpType, ObjectId,
+    Protocol,
+};
 /// OIDC WORKFORCE
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkforceIdentityProvider {
@@ -13,9 +16,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        FederationOidcWorkforceIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
     /// Client identifier that is assigned to an application by the Identity Provider.
     pub client_id: Option<Option<String>>,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -33,13 +34,13 @@ pub struct FederationOidcWorkforceIdentityProvider {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationOidcWorkforceIdentityProviderIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
     pub okta_idp_id: Option<IdentityProviderId>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationOidcWorkforceIdentityProviderProtocol>,
+    pub protocol: Option<Protocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
     pub requested_scopes: Option<Vec<String>>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -172,48 +173,6 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
-/// Indicates whether authorization is granted based on group membership or user ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderAuthorizationType {
-    /// `GROUP`
-    Group,
-    /// `USER`
-    User,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderAuthorizationType { Group => "GROUP", User =>
-    "USER" } Unrecognized
-);
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderIdpType { Workforce => "WORKFORCE", Workload
-    => "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderProtocol { Saml => "SAML", Oidc => "OIDC" }
-    Unrecognized
-);

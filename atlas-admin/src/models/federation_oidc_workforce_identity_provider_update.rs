@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AuthorizationType, IdpType, Protocol};
 /// OIDC WORKFORCE
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkforceIdentityProviderUpdate {
@@ -10,9 +11,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        FederationOidcWorkforceIdentityProviderUpdateAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
     /// Client identifier that is assigned to an application by the Identity Provider.
     pub client_id: Option<String>,
     /// The description of the identity provider.
@@ -22,11 +21,11 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     /// Identifier of the claim which contains IdP Group IDs in the token.
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationOidcWorkforceIdentityProviderUpdateIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationOidcWorkforceIdentityProviderUpdateProtocol>,
+    pub protocol: Option<Protocol>,
     /// Scopes that MongoDB applications will request from the authorization endpoint.
     pub requested_scopes: Option<Vec<String>>,
     /// Identifier of the claim which contains the user ID in the token.
@@ -128,48 +127,6 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProviderUpda
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Indicates whether authorization is granted based on group membership or user ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderUpdateAuthorizationType {
-    /// `GROUP`
-    Group,
-    /// `USER`
-    User,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderUpdateAuthorizationType { Group => "GROUP",
-    User => "USER" } Unrecognized
-);
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderUpdateIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderUpdateIdpType { Workforce => "WORKFORCE",
-    Workload => "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkforceIdentityProviderUpdateProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkforceIdentityProviderUpdateProtocol { Saml => "SAML", Oidc =>
-    "OIDC" } Unrecognized
-);

@@ -2,7 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId};
+use super::{
+    AuthorizationType, ConnectedOrgConfig, IdentityProviderId, IdpType, ObjectId,
+    Protocol,
+};
 /// OIDC WORKLOAD
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkloadIdentityProvider {
@@ -11,9 +14,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<Option<String>>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        FederationOidcWorkloadIdentityProviderAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
     /// Date that the identity provider was created on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -29,13 +30,13 @@ pub struct FederationOidcWorkloadIdentityProvider {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationOidcWorkloadIdentityProviderIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
     pub okta_idp_id: Option<IdentityProviderId>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationOidcWorkloadIdentityProviderProtocol>,
+    pub protocol: Option<Protocol>,
     /// Date that the identity provider was last updated on. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -146,48 +147,6 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
-/// Indicates whether authorization is granted based on group membership or user ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderAuthorizationType {
-    /// `GROUP`
-    Group,
-    /// `USER`
-    User,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderAuthorizationType { Group => "GROUP", User =>
-    "USER" } Unrecognized
-);
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderIdpType { Workforce => "WORKFORCE", Workload =>
-    "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderProtocol { Saml => "SAML", Oidc => "OIDC" }
-    Unrecognized
-);

@@ -2,15 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AuthorizationType, IdpType, Protocol};
 /// OIDC WORKLOAD
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the intended recipient of the token.
     pub audience: Option<String>,
     /// Indicates whether authorization is granted based on group membership or user ID.
-    pub authorization_type: Option<
-        FederationOidcWorkloadIdentityProviderUpdateAuthorizationType,
-    >,
+    pub authorization_type: Option<AuthorizationType>,
     /// The description of the identity provider.
     pub description: Option<Option<String>>,
     /// Human-readable label that identifies the identity provider.
@@ -18,11 +17,11 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     /// Identifier of the claim which contains IdP Group IDs in the token.
     pub groups_claim: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationOidcWorkloadIdentityProviderUpdateIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationOidcWorkloadIdentityProviderUpdateProtocol>,
+    pub protocol: Option<Protocol>,
     /// Identifier of the claim which contains the user ID in the token.
     pub user_claim: Option<String>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -102,48 +101,6 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdat
         v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Indicates whether authorization is granted based on group membership or user ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderUpdateAuthorizationType {
-    /// `GROUP`
-    Group,
-    /// `USER`
-    User,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderUpdateAuthorizationType { Group => "GROUP",
-    User => "USER" } Unrecognized
-);
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderUpdateIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderUpdateIdpType { Workforce => "WORKFORCE",
-    Workload => "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationOidcWorkloadIdentityProviderUpdateProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationOidcWorkloadIdentityProviderUpdateProtocol { Saml => "SAML", Oidc => "OIDC"
-    } Unrecognized
-);

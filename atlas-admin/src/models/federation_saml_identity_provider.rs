@@ -2,7 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ConnectedOrgConfig, IdentityProviderId, ObjectId, PemFileInfo};
+use super::{
+    ConnectedOrgConfig, FederationSamlIdentityProviderStatus, IdentityProviderId,
+    IdpType, ObjectId, PemFileInfo, Protocol, RequestBinding, ResponseSignatureAlgorithm,
+};
 /// SAML
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationSamlIdentityProvider {
@@ -27,7 +30,7 @@ pub struct FederationSamlIdentityProvider {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationSamlIdentityProviderIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider.
@@ -35,13 +38,11 @@ pub struct FederationSamlIdentityProvider {
     /// PEM file information for the identity provider's current certificates.
     pub pem_file_info: Option<Option<PemFileInfo>>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationSamlIdentityProviderProtocol>,
+    pub protocol: Option<Protocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<FederationSamlIdentityProviderRequestBinding>,
+    pub request_binding: Option<RequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm: Option<
-        FederationSamlIdentityProviderResponseSignatureAlgorithm,
-    >,
+    pub response_signature_algorithm: Option<ResponseSignatureAlgorithm>,
     /// Custom SSO URL for the identity provider.
     pub slug: Option<Option<String>>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.
@@ -194,76 +195,6 @@ impl crate::validation::Validate for FederationSamlIdentityProvider {
             &self.updated_at,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderIdpType { Workforce => "WORKFORCE", Workload =>
-    "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderProtocol { Saml => "SAML", Oidc => "OIDC" }
-    Unrecognized
-);
-/// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderRequestBinding {
-    /// `HTTP-POST`
-    HttpPost,
-    /// `HTTP-REDIRECT`
-    HttpRedirect,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderRequestBinding { HttpPost => "HTTP-POST", HttpRedirect
-    => "HTTP-REDIRECT" } Unrecognized
-);
-/// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderResponseSignatureAlgorithm {
-    /// `SHA-1`
-    Sha1,
-    /// `SHA-256`
-    Sha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderResponseSignatureAlgorithm { Sha1 => "SHA-1", Sha256 =>
-    "SHA-256" } Unrecognized
-);
-/// String enum that indicates whether the identity provider is active.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderStatus { Active => "ACTIVE", Inactive => "INACTIVE" }
-    Unrecognized
-);

@@ -2,7 +2,10 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::PemFileInfoUpdate;
+use super::{
+    FederationSamlIdentityProviderStatus, IdpType, PemFileInfoUpdate, Protocol,
+    RequestBinding, ResponseSignatureAlgorithm,
+};
 /// SAML
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederationSamlIdentityProviderUpdate {
@@ -13,19 +16,17 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// Human-readable label that identifies the identity provider.
     pub display_name: Option<String>,
     /// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-    pub idp_type: Option<FederationSamlIdentityProviderUpdateIdpType>,
+    pub idp_type: Option<IdpType>,
     /// Unique string that identifies the issuer of the SAML Assertion or OIDC metadata/discovery document URL.
     pub issuer_uri: Option<String>,
     /// PEM file information for the identity provider's current certificates.
     pub pem_file_info: Option<PemFileInfoUpdate>,
     /// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-    pub protocol: Option<FederationSamlIdentityProviderUpdateProtocol>,
+    pub protocol: Option<Protocol>,
     /// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-    pub request_binding: Option<FederationSamlIdentityProviderUpdateRequestBinding>,
+    pub request_binding: Option<RequestBinding>,
     /// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-    pub response_signature_algorithm: Option<
-        FederationSamlIdentityProviderUpdateResponseSignatureAlgorithm,
-    >,
+    pub response_signature_algorithm: Option<ResponseSignatureAlgorithm>,
     /// Custom SSO URL for the identity provider.
     pub slug: Option<String>,
     /// Flag that indicates whether the identity provider has SSO debug enabled.
@@ -33,7 +34,7 @@ pub struct FederationSamlIdentityProviderUpdate {
     /// URL that points to the receiver of the SAML authentication request.
     pub sso_url: Option<String>,
     /// String enum that indicates whether the identity provider is active.
-    pub status: Option<Option<FederationSamlIdentityProviderUpdateStatus>>,
+    pub status: Option<Option<FederationSamlIdentityProviderStatus>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -160,76 +161,6 @@ impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
         );
         v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// String enum that indicates the type of the identity provider. Default is WORKFORCE.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderUpdateIdpType {
-    /// `WORKFORCE`
-    Workforce,
-    /// `WORKLOAD`
-    Workload,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderUpdateIdpType { Workforce => "WORKFORCE", Workload =>
-    "WORKLOAD" } Unrecognized
-);
-/// String enum that indicates the protocol of the identity provider. Either SAML or OIDC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderUpdateProtocol {
-    /// `SAML`
-    Saml,
-    /// `OIDC`
-    Oidc,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderUpdateProtocol { Saml => "SAML", Oidc => "OIDC" }
-    Unrecognized
-);
-/// SAML Authentication Request Protocol HTTP method binding (POST or REDIRECT) that Federated Authentication uses to send the authentication request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderUpdateRequestBinding {
-    /// `HTTP-POST`
-    HttpPost,
-    /// `HTTP-REDIRECT`
-    HttpRedirect,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderUpdateRequestBinding { HttpPost => "HTTP-POST",
-    HttpRedirect => "HTTP-REDIRECT" } Unrecognized
-);
-/// Signature algorithm that Federated Authentication uses to encrypt the identity provider signature.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderUpdateResponseSignatureAlgorithm {
-    /// `SHA-1`
-    Sha1,
-    /// `SHA-256`
-    Sha256,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderUpdateResponseSignatureAlgorithm { Sha1 => "SHA-1",
-    Sha256 => "SHA-256" } Unrecognized
-);
-/// String enum that indicates whether the identity provider is active.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FederationSamlIdentityProviderUpdateStatus {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FederationSamlIdentityProviderUpdateStatus { Active => "ACTIVE", Inactive =>
-    "INACTIVE" } Unrecognized
-);

@@ -58,6 +58,6 @@ impl crate::validation::Validate for FieldViolation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("field", &self.field, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -28,6 +28,6 @@ impl crate::codec::Object for Fields {
 crate::codec::object!(Fields);
 impl crate::validation::Validate for Fields {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,14 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId, ResourceName};
+use super::{
+    FlexBackupRestoreDeliveryType, FlexBackupStatus, Link, ObjectId, ResourceName,
+};
 /// Details to create one restore job of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexBackupRestoreJobCreate20241113 {
     /// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub delivery_type: Option<FlexBackupRestoreJobCreate20241113DeliveryType>,
+    pub delivery_type: Option<FlexBackupRestoreDeliveryType>,
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -53,7 +55,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     /// Phase of the restore workflow for this job at the time this resource made this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<FlexBackupRestoreJobCreate20241113Status>,
+    pub status: Option<FlexBackupStatus>,
     /// Human-readable label that identifies the instance or cluster on the target project to which you want to restore the snapshot. You can restore the snapshot to another flex cluster or dedicated cluster tier.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -204,40 +206,6 @@ impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
             &self.target_project_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Means by which this resource returns the snapshot to the requesting MongoDB Cloud user.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexBackupRestoreJobCreate20241113DeliveryType {
-    /// `RESTORE`
-    Restore,
-    /// `DOWNLOAD`
-    Download,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexBackupRestoreJobCreate20241113DeliveryType { Restore => "RESTORE", Download =>
-    "DOWNLOAD" } Unrecognized
-);
-/// Phase of the restore workflow for this job at the time this resource made this request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexBackupRestoreJobCreate20241113Status {
-    /// `PENDING`
-    Pending,
-    /// `QUEUED`
-    Queued,
-    /// `RUNNING`
-    Running,
-    /// `FAILED`
-    Failed,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexBackupRestoreJobCreate20241113Status { Pending => "PENDING", Queued => "QUEUED",
-    Running => "RUNNING", Failed => "FAILED", Completed => "COMPLETED" } Unrecognized
-);

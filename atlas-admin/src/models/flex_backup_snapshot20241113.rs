@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId};
+use super::{FlexBackupStatus, Link, ObjectId};
 /// Details for one snapshot of a flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexBackupSnapshot20241113 {
@@ -37,7 +37,7 @@ pub struct FlexBackupSnapshot20241113 {
     /// Phase of the workflow for this snapshot at the time this resource made this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<FlexBackupSnapshot20241113Status>,
+    pub status: Option<FlexBackupStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -122,26 +122,6 @@ impl crate::validation::Validate for FlexBackupSnapshot20241113 {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Phase of the workflow for this snapshot at the time this resource made this request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexBackupSnapshot20241113Status {
-    /// `PENDING`
-    Pending,
-    /// `QUEUED`
-    Queued,
-    /// `RUNNING`
-    Running,
-    /// `FAILED`
-    Failed,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexBackupSnapshot20241113Status { Pending => "PENDING", Queued => "QUEUED", Running
-    => "RUNNING", Failed => "FAILED", Completed => "COMPLETED" } Unrecognized
-);

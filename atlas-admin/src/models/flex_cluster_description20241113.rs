@@ -4,7 +4,7 @@
 
 use super::{
     FlexBackupSettings20241113, FlexConnectionStrings20241113,
-    FlexProviderSettings20241113, Link, ObjectId, ResourceName, ResourceTag,
+    FlexProviderSettings20241113, Link, ObjectId, ResourceName, ResourceTag, StateName,
 };
 /// Group of settings that configure a MongoDB Flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -58,7 +58,7 @@ pub struct FlexClusterDescription20241113 {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state_name: Option<FlexClusterDescription20241113StateName>,
+    pub state_name: Option<StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the instance.
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
@@ -197,7 +197,7 @@ impl crate::validation::Validate for FlexClusterDescription20241113 {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["providerSettings"]);
     }
 }
 /// Flex cluster topology.
@@ -210,33 +210,6 @@ pub enum FlexClusterDescription20241113ClusterType {
 }
 crate::codec::string_enum!(
     FlexClusterDescription20241113ClusterType { Replicaset => "REPLICASET" } Unrecognized
-);
-/// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
-///
-/// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
-/// - `CREATING`: A cluster being provisioned for the very first time returns state CREATING until it is ready for connections. Ensure IP Access List and DB Users are configured before attempting to connect.
-/// - `UPDATING`: A change requested via the UI, API, AutoScaling, or other scheduled activity is taking place.
-/// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
-/// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexClusterDescription20241113StateName {
-    /// `IDLE`
-    Idle,
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `REPAIRING`
-    Repairing,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexClusterDescription20241113StateName { Idle => "IDLE", Creating => "CREATING",
-    Updating => "UPDATING", Deleting => "DELETING", Repairing => "REPAIRING" }
-    Unrecognized
 );
 /// Method by which the cluster maintains the MongoDB versions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,7 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    FlexMetricEventTypeViewAlertable, HostMetricValue, Link, ObjectId, ResourceName,
+    AlertStatus, FlexMetricEventTypeViewAlertable, HostMetricValue, Link, ObjectId,
+    ResourceName,
 };
 /// Flex Metric Alert notifies about changes of measurements or metrics for a Flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,7 +70,7 @@ pub struct FlexMetricAlert {
     /// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<FlexMetricAlertStatus>,
+    pub status: Option<AlertStatus>,
     /// Date and time when someone last updated this alert. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -235,24 +236,10 @@ impl crate::validation::Validate for FlexMetricAlert {
         v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["alertConfigId", "clusterName", "created", "id", "status", "updated"],
+        );
     }
 }
-/// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexMetricAlertStatus {
-    /// `CANCELLED`
-    Cancelled,
-    /// `CLOSED`
-    Closed,
-    /// `OPEN`
-    Open,
-    /// `TRACKING`
-    Tracking,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexMetricAlertStatus { Cancelled => "CANCELLED", Closed => "CLOSED", Open => "OPEN",
-    Tracking => "TRACKING" } Unrecognized
-);

@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{BackingProviderName, FlexProviderName};
 /// Group of cloud provider settings that configure the provisioned MongoDB flex cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexProviderSettings20241113 {
     /// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub backing_provider_name: Option<FlexProviderSettings20241113BackingProviderName>,
+    pub backing_provider_name: Option<BackingProviderName>,
     /// Storage capacity available to the flex cluster expressed in gigabytes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -16,7 +17,7 @@ pub struct FlexProviderSettings20241113 {
     /// Human-readable label that identifies the provider type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub provider_name: Option<FlexProviderSettings20241113ProviderName>,
+    pub provider_name: Option<FlexProviderName>,
     /// Human-readable label that identifies the geographic location of your MongoDB flex cluster. The region you choose can affect network latency for clients accessing your databases. For a complete list of region names, see [AWS](https://docs.atlas.mongodb.com/reference/amazon-aws/#std-label-amazon-aws), [GCP](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -85,33 +86,6 @@ impl crate::validation::Validate for FlexProviderSettings20241113 {
             &self.region_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which MongoDB Cloud provisioned the flex cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexProviderSettings20241113BackingProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexProviderSettings20241113BackingProviderName { Aws => "AWS", Azure => "AZURE", Gcp
-    => "GCP" } Unrecognized
-);
-/// Human-readable label that identifies the provider type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlexProviderSettings20241113ProviderName {
-    /// `FLEX`
-    Flex,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    FlexProviderSettings20241113ProviderName { Flex => "FLEX" } Unrecognized
-);

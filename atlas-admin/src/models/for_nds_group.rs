@@ -151,6 +151,6 @@ impl crate::validation::Validate for ForNdsGroup {
             &self.shard_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["created", "id"]);
     }
 }

@@ -57,7 +57,7 @@ impl crate::validation::Validate for FreeComputeAutoScalingRules {
             &self.min_instance_size,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Maximum instance size to which your cluster can automatically scale.

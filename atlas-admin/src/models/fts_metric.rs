@@ -57,7 +57,7 @@ impl crate::validation::Validate for FtsMetric {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["metricName", "units"]);
     }
 }
 /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.

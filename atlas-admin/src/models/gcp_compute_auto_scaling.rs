@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::GcpInstanceSize;
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpComputeAutoScaling {
     /// Maximum instance size to which your cluster can automatically scale.
-    pub max_instance_size: Option<GcpComputeAutoScalingMaxInstanceSize>,
+    pub max_instance_size: Option<GcpInstanceSize>,
     /// Minimum instance size to which your cluster can automatically scale.
-    pub min_instance_size: Option<GcpComputeAutoScalingMinInstanceSize>,
+    pub min_instance_size: Option<GcpInstanceSize>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -57,176 +58,6 @@ impl crate::validation::Validate for GcpComputeAutoScaling {
             &self.min_instance_size,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Maximum instance size to which your cluster can automatically scale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpComputeAutoScalingMaxInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M250`
-    M250,
-    /// `M300`
-    M300,
-    /// `M400`
-    M400,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R600`
-    R600,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpComputeAutoScalingMaxInstanceSize { M10 => "M10", M20 => "M20", M30 => "M30", M40
-    => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M140 => "M140", M200 => "M200",
-    M250 => "M250", M300 => "M300", M400 => "M400", R40 => "R40", R50 => "R50", R60 =>
-    "R60", R80 => "R80", R200 => "R200", R300 => "R300", R400 => "R400", R600 => "R600",
-    M30Gen2 => "M30_GEN_2", M40Gen2 => "M40_GEN_2", M50Gen2 => "M50_GEN_2", M60Gen2 =>
-    "M60_GEN_2", M80Gen2 => "M80_GEN_2", M140Gen2 => "M140_GEN_2", M200Gen2 =>
-    "M200_GEN_2", R40Gen2 => "R40_GEN_2", R50Gen2 => "R50_GEN_2", R60Gen2 => "R60_GEN_2",
-    R80Gen2 => "R80_GEN_2", R200Gen2 => "R200_GEN_2", R300Gen2 => "R300_GEN_2", R400Gen2
-    => "R400_GEN_2" } Unrecognized
-);
-/// Minimum instance size to which your cluster can automatically scale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpComputeAutoScalingMinInstanceSize {
-    /// `M10`
-    M10,
-    /// `M20`
-    M20,
-    /// `M30`
-    M30,
-    /// `M40`
-    M40,
-    /// `M50`
-    M50,
-    /// `M60`
-    M60,
-    /// `M80`
-    M80,
-    /// `M140`
-    M140,
-    /// `M200`
-    M200,
-    /// `M250`
-    M250,
-    /// `M300`
-    M300,
-    /// `M400`
-    M400,
-    /// `R40`
-    R40,
-    /// `R50`
-    R50,
-    /// `R60`
-    R60,
-    /// `R80`
-    R80,
-    /// `R200`
-    R200,
-    /// `R300`
-    R300,
-    /// `R400`
-    R400,
-    /// `R600`
-    R600,
-    /// `M30_GEN_2`
-    M30Gen2,
-    /// `M40_GEN_2`
-    M40Gen2,
-    /// `M50_GEN_2`
-    M50Gen2,
-    /// `M60_GEN_2`
-    M60Gen2,
-    /// `M80_GEN_2`
-    M80Gen2,
-    /// `M140_GEN_2`
-    M140Gen2,
-    /// `M200_GEN_2`
-    M200Gen2,
-    /// `R40_GEN_2`
-    R40Gen2,
-    /// `R50_GEN_2`
-    R50Gen2,
-    /// `R60_GEN_2`
-    R60Gen2,
-    /// `R80_GEN_2`
-    R80Gen2,
-    /// `R200_GEN_2`
-    R200Gen2,
-    /// `R300_GEN_2`
-    R300Gen2,
-    /// `R400_GEN_2`
-    R400Gen2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpComputeAutoScalingMinInstanceSize { M10 => "M10", M20 => "M20", M30 => "M30", M40
-    => "M40", M50 => "M50", M60 => "M60", M80 => "M80", M140 => "M140", M200 => "M200",
-    M250 => "M250", M300 => "M300", M400 => "M400", R40 => "R40", R50 => "R50", R60 =>
-    "R60", R80 => "R80", R200 => "R200", R300 => "R300", R400 => "R400", R600 => "R600",
-    M30Gen2 => "M30_GEN_2", M40Gen2 => "M40_GEN_2", M50Gen2 => "M50_GEN_2", M60Gen2 =>
-    "M60_GEN_2", M80Gen2 => "M80_GEN_2", M140Gen2 => "M140_GEN_2", M200Gen2 =>
-    "M200_GEN_2", R40Gen2 => "R40_GEN_2", R50Gen2 => "R50_GEN_2", R60Gen2 => "R60_GEN_2",
-    R80Gen2 => "R80_GEN_2", R200Gen2 => "R200_GEN_2", R300Gen2 => "R300_GEN_2", R400Gen2
-    => "R400_GEN_2" } Unrecognized
-);

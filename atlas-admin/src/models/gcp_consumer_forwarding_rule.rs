@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AzurePrivateEndpointStatus;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpConsumerForwardingRule {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.
@@ -15,7 +16,7 @@ pub struct GcpConsumerForwardingRule {
     /// State of the MongoDB Cloud endpoint group when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<GcpConsumerForwardingRuleStatus>,
+    pub status: Option<AzurePrivateEndpointStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -68,24 +69,6 @@ impl crate::validation::Validate for GcpConsumerForwardingRule {
         );
         v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// State of the MongoDB Cloud endpoint group when MongoDB Cloud received this request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpConsumerForwardingRuleStatus {
-    /// `INITIATING`
-    Initiating,
-    /// `AVAILABLE`
-    Available,
-    /// `FAILED`
-    Failed,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpConsumerForwardingRuleStatus { Initiating => "INITIATING", Available =>
-    "AVAILABLE", Failed => "FAILED", Deleting => "DELETING" } Unrecognized
-);

@@ -2,13 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::CreateDataProcessRegionViewCloudProvider;
+use super::{AwsAzureGcpCloudProvider, GcpDataProcessRegion};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpCreateDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
-    pub cloud_provider: Option<CreateDataProcessRegionViewCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
-    pub region: Option<GcpCreateDataProcessRegionViewRegion>,
+    pub region: Option<GcpDataProcessRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -49,20 +49,6 @@ impl crate::validation::Validate for GcpCreateDataProcessRegionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpCreateDataProcessRegionViewRegion {
-    /// `CENTRAL_US`
-    CentralUs,
-    /// `WESTERN_EUROPE`
-    WesternEurope,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpCreateDataProcessRegionViewRegion { CentralUs => "CENTRAL_US", WesternEurope =>
-    "WESTERN_EUROPE" } Unrecognized
-);

@@ -2,17 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::DataProcessRegionViewCloudProvider;
+use super::{AwsAzureGcpCloudProvider, GcpDataProcessRegion};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<DataProcessRegionViewCloudProvider>,
+    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub region: Option<GcpDataProcessRegionViewRegion>,
+    pub region: Option<GcpDataProcessRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -57,20 +57,6 @@ impl crate::validation::Validate for GcpDataProcessRegionView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the geographic location of the region where you store your archived data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpDataProcessRegionViewRegion {
-    /// `CENTRAL_US`
-    CentralUs,
-    /// `WESTERN_EUROPE`
-    WesternEurope,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpDataProcessRegionViewRegion { CentralUs => "CENTRAL_US", WesternEurope =>
-    "WESTERN_EUROPE" } Unrecognized
-);

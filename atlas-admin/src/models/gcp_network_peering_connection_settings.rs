@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{AwsAzureGcpProviderName, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpNetworkPeeringConnectionSettings {
@@ -21,7 +21,7 @@ pub struct GcpNetworkPeeringConnectionSettings {
     /// Human-readable label that identifies the network to peer with the MongoDB Cloud VPC.
     pub network_name: String,
     /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<GcpNetworkPeeringConnectionSettingsProviderName>,
+    pub provider_name: Option<AwsAzureGcpProviderName>,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -117,25 +117,9 @@ impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
         v.field("networkName", &self.network_name, &NETWORK_NAME);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider that serves the requested network peering connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcpNetworkPeeringConnectionSettingsProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcpNetworkPeeringConnectionSettingsProviderName { Aws => "AWS", Azure => "AZURE", Gcp
-    => "GCP" } Unrecognized
-);
 /// State of the network peering connection at the time you made the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GcpNetworkPeeringConnectionSettingsStatus {

@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{LogIntegrationRequestLogTypesItem, ObjectIdAnyCase};
+use super::{GcsLogExportType, LogType, ObjectIdAnyCase};
 /// Request schema for creating or updating a Google Cloud Storage log export integration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: GcsLogIntegrationRequestType,
+    pub type_: GcsLogExportType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
@@ -23,8 +23,8 @@ pub struct GcsLogIntegrationRequest {
 impl GcsLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        log_types: Vec<LogIntegrationRequestLogTypesItem>,
-        type_: GcsLogIntegrationRequestType,
+        log_types: Vec<LogType>,
+        type_: GcsLogExportType,
         bucket_name: String,
         prefix_path: String,
         role_id: ObjectIdAnyCase,
@@ -92,17 +92,6 @@ impl crate::validation::Validate for GcsLogIntegrationRequest {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcsLogIntegrationRequestType {
-    /// `GCS_LOG_EXPORT`
-    GcsLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcsLogIntegrationRequestType { GcsLogExport => "GCS_LOG_EXPORT" } Unrecognized
-);

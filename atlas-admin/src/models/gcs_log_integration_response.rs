@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
+use super::{GcsLogExportType, LogType, ObjectIdAnyCase};
 /// Details to integrate Google Cloud Storage log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcsLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: GcsLogIntegrationResponseType,
+    pub type_: GcsLogExportType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Path prefix where the log files will be stored. Atlas will add further sub-directories based on the log type.
@@ -26,8 +26,8 @@ impl GcsLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         id: String,
-        log_types: Vec<LogIntegrationResponseLogTypesItem>,
-        type_: GcsLogIntegrationResponseType,
+        log_types: Vec<LogType>,
+        type_: GcsLogExportType,
         bucket_name: String,
         prefix_path: String,
         role_id: ObjectIdAnyCase,
@@ -100,17 +100,6 @@ impl crate::validation::Validate for GcsLogIntegrationResponse {
         v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GcsLogIntegrationResponseType {
-    /// `GCS_LOG_EXPORT`
-    GcsLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GcsLogIntegrationResponseType { GcsLogExport => "GCS_LOG_EXPORT" } Unrecognized
-);

@@ -3,23 +3,6 @@
 // run `cargo xtask generate`.
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetGroupMongoDbVersionsCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// `TENANT`
-    Tenant,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GetGroupMongoDbVersionsCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP",
-    Tenant => "TENANT" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetGroupMongoDbVersionsDefaultStatus {
     /// `DEFAULT`
     Default,

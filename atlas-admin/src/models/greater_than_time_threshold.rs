@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::TimeMetricUnits;
+use super::{GreaterThanOperator, TimeMetricUnits};
 /// A Limit that triggers an alert when greater than a time period.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GreaterThanTimeThreshold {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<GreaterThanTimeThresholdOperator>,
+    pub operator: Option<GreaterThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
@@ -56,17 +56,6 @@ impl crate::validation::Validate for GreaterThanTimeThreshold {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Comparison operator to apply when checking the current metric value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GreaterThanTimeThresholdOperator {
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    GreaterThanTimeThresholdOperator { GreaterThan => "GREATER_THAN" } Unrecognized
-);

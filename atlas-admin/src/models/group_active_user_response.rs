@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{CountryCode, GroupUserResponseOrgMembershipStatus, ObjectId};
+use super::{CountryCode, ObjectId, OrgMembershipStatus};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupActiveUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
@@ -12,7 +12,7 @@ pub struct GroupActiveUserResponse {
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub org_membership_status: Option<GroupUserResponseOrgMembershipStatus>,
+    pub org_membership_status: Option<OrgMembershipStatus>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -137,6 +137,18 @@ impl crate::validation::Validate for GroupActiveUserResponse {
         v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
         v.read_only_field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "id",
+                "orgMembershipStatus",
+                "roles",
+                "username",
+                "createdAt",
+                "firstName",
+                "lastName",
+            ],
+        );
     }
 }

@@ -52,6 +52,6 @@ impl crate::validation::Validate for GroupInvitationRequest {
         };
         v.field("roles", &self.roles, &ROLES);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -46,6 +46,6 @@ impl crate::validation::Validate for GroupInvitationUpdateRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -118,6 +118,6 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest 
         );
         v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

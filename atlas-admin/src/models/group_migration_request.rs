@@ -95,6 +95,6 @@ impl crate::validation::Validate for GroupMigrationRequest {
             &self.destination_org_public_api_key,
             &DESTINATION_ORG_PUBLIC_API_KEY,
         );
-        v.extra(&self.extra, &["destinationOrgPrivateApiKey"]);
+        v.extra(&self.extra, &["destinationOrgPrivateApiKey"], &[]);
     }
 }

@@ -109,7 +109,7 @@ impl crate::validation::Validate for GroupNotification {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

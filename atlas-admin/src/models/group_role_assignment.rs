@@ -53,6 +53,6 @@ impl crate::validation::Validate for GroupRoleAssignment {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -81,6 +81,6 @@ impl crate::validation::Validate for GroupServiceAccount {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.field("secrets", &self.secrets, &SECRETS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

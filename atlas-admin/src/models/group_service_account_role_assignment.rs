@@ -56,6 +56,6 @@ impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
             ..crate::validation::Rules::NONE
         };
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -171,6 +171,6 @@ impl crate::validation::Validate for GroupSettings {
             &self.is_schema_advisor_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

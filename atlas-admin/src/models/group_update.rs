@@ -60,6 +60,6 @@ impl crate::validation::Validate for GroupUpdate {
             &self.with_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -59,6 +59,6 @@ impl crate::validation::Validate for GroupUserRequest {
         v.write_only_required("roles", self.roles.is_some());
         v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.write_only_required("username", self.username.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

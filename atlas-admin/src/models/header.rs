@@ -71,6 +71,6 @@ impl crate::validation::Validate for Header {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.write_only_required("value", self.value.is_some());
-        v.extra(&self.extra, &["value"]);
+        v.extra(&self.extra, &["value"], &[]);
     }
 }

@@ -128,7 +128,7 @@ impl crate::validation::Validate for HipChatNotification {
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("roomName", &self.room_name, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["notificationToken"]);
+        v.extra(&self.extra, &["notificationToken"], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

@@ -401,21 +401,3 @@ impl crate::validation::Validate for HostMetricAlert {
         }
     }
 }
-/// State of this alert at the time you requested its details. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HostMetricAlertStatus {
-    /// `CANCELLED`
-    Cancelled,
-    /// `CLOSED`
-    Closed,
-    /// `OPEN`
-    Open,
-    /// `TRACKING`
-    Tracking,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    HostMetricAlertStatus { Cancelled => "CANCELLED", Closed => "CLOSED", Open => "OPEN",
-    Tracking => "TRACKING" } Unrecognized
-);

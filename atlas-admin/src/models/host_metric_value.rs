@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::AlertsThresholdIntegerUnits;
 /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostMetricValue {
@@ -12,7 +13,7 @@ pub struct HostMetricValue {
     /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub units: Option<HostMetricValueUnits>,
+    pub units: Option<AlertsThresholdIntegerUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -53,96 +54,6 @@ impl crate::validation::Validate for HostMetricValue {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("number", &self.number, &crate::validation::Rules::NONE);
         v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HostMetricValueUnits {
-    /// `bits`
-    Bits,
-    /// `Kbits`
-    Kbits,
-    /// `Mbits`
-    Mbits,
-    /// `Gbits`
-    Gbits,
-    /// `bytes`
-    Bytes,
-    /// `KB`
-    Kb,
-    /// `MB`
-    Mb,
-    /// `GB`
-    Gb,
-    /// `TB`
-    Tb,
-    /// `PB`
-    Pb,
-    /// `nsec`
-    Nsec,
-    /// `msec`
-    Msec,
-    /// `sec`
-    Sec,
-    /// `min`
-    Min,
-    /// `hours`
-    Hours,
-    /// `million minutes`
-    MillionMinutes,
-    /// `days`
-    Days,
-    /// `requests`
-    Requests,
-    /// `1000 requests`
-    V1000Requests,
-    /// `tokens`
-    Tokens,
-    /// `million tokens`
-    MillionTokens,
-    /// `pixels`
-    Pixels,
-    /// `billion pixels`
-    BillionPixels,
-    /// `GB seconds`
-    GbSeconds,
-    /// `GB hours`
-    GbHours,
-    /// `GB days`
-    GbDays,
-    /// `RPU`
-    Rpu,
-    /// `thousand RPU`
-    ThousandRpu,
-    /// `million RPU`
-    MillionRpu,
-    /// `WPU`
-    Wpu,
-    /// `thousand WPU`
-    ThousandWpu,
-    /// `million WPU`
-    MillionWpu,
-    /// `count`
-    Count,
-    /// `thousand`
-    Thousand,
-    /// `million`
-    Million,
-    /// `billion`
-    Billion,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    HostMetricValueUnits { Bits => "bits", Kbits => "Kbits", Mbits => "Mbits", Gbits =>
-    "Gbits", Bytes => "bytes", Kb => "KB", Mb => "MB", Gb => "GB", Tb => "TB", Pb =>
-    "PB", Nsec => "nsec", Msec => "msec", Sec => "sec", Min => "min", Hours => "hours",
-    MillionMinutes => "million minutes", Days => "days", Requests => "requests",
-    V1000Requests => "1000 requests", Tokens => "tokens", MillionTokens =>
-    "million tokens", Pixels => "pixels", BillionPixels => "billion pixels", GbSeconds =>
-    "GB seconds", GbHours => "GB hours", GbDays => "GB days", Rpu => "RPU", ThousandRpu
-    => "thousand RPU", MillionRpu => "million RPU", Wpu => "WPU", ThousandWpu =>
-    "thousand WPU", MillionWpu => "million WPU", Count => "count", Thousand =>
-    "thousand", Million => "million", Billion => "billion" } Unrecognized
-);

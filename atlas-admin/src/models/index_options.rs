@@ -184,6 +184,6 @@ impl crate::validation::Validate for IndexOptions {
             &crate::validation::Rules::NONE,
         );
         v.field("weights", &self.weights, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,24 +2,22 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{ReportFormat, ReportType};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceReportRequest {
     /// Version of the report format specification.
     pub format_spec_version: Option<String>,
     /// Format of the report.
-    pub report_format: InvoiceReportRequestReportFormat,
+    pub report_format: ReportFormat,
     /// Type of report to generate.
-    pub report_type: InvoiceReportRequestReportType,
+    pub report_type: ReportType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl InvoiceReportRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        report_format: InvoiceReportRequestReportFormat,
-        report_type: InvoiceReportRequestReportType,
-    ) -> Self {
+    pub fn new(report_format: ReportFormat, report_type: ReportType) -> Self {
         Self {
             format_spec_version: None,
             report_format,
@@ -72,28 +70,6 @@ impl crate::validation::Validate for InvoiceReportRequest {
         );
         v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Format of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportRequestReportFormat {
-    /// `CSV`
-    Csv,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    InvoiceReportRequestReportFormat { Csv => "CSV" } Unrecognized
-);
-/// Type of report to generate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportRequestReportType {
-    /// `FOCUS`
-    Focus,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    InvoiceReportRequestReportType { Focus => "FOCUS" } Unrecognized
-);

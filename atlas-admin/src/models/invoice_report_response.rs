@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, ReportFormat, ReportType};
 /// Status and details of a previously requested invoice report.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceReportResponse {
@@ -25,13 +25,13 @@ pub struct InvoiceReportResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub invoice_id: Option<ObjectId>,
     /// Format of the generated report.
-    pub report_format: InvoiceReportResponseReportFormat,
+    pub report_format: ReportFormat,
     /// Unique 24-hexadecimal digit string that identifies the report.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub report_id: Option<ObjectId>,
     /// Type of the generated report.
-    pub report_type: InvoiceReportResponseReportType,
+    pub report_type: ReportType,
     /// Current state of the report generation.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -42,10 +42,7 @@ pub struct InvoiceReportResponse {
 }
 impl InvoiceReportResponse {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        report_format: InvoiceReportResponseReportFormat,
-        report_type: InvoiceReportResponseReportType,
-    ) -> Self {
+    pub fn new(report_format: ReportFormat, report_type: ReportType) -> Self {
         Self {
             download_url: None,
             expires_at: None,
@@ -144,31 +141,9 @@ impl crate::validation::Validate for InvoiceReportResponse {
         v.read_only_field("reportId", &self.report_id, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["invoiceId", "reportId", "state"]);
     }
 }
-/// Format of the generated report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportResponseReportFormat {
-    /// `CSV`
-    Csv,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    InvoiceReportResponseReportFormat { Csv => "CSV" } Unrecognized
-);
-/// Type of the generated report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum InvoiceReportResponseReportType {
-    /// `FOCUS`
-    Focus,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    InvoiceReportResponseReportType { Focus => "FOCUS" } Unrecognized
-);
 /// Current state of the report generation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceReportResponseState {

@@ -94,7 +94,7 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequest {
             &self.validations,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.

@@ -4,9 +4,11 @@
 
 use super::{
     ApiAtlasClusterAdvancedConfigurationView, BiConnector, ClusterAutoScalingSettings,
-    ClusterConnectionStrings, ClusterProviderSettings, ComponentLabel,
-    EmployeeAccessGrantView, LegacyReplicationSpec, Link, ObjectId, RegionSpec,
-    ResourceName, ResourceTag,
+    ClusterConnectionStrings, ClusterProviderSettings, ClusterType, ComponentLabel,
+    ConfigServerManagementMode, ConfigServerType, DiskWarmingMode,
+    EmployeeAccessGrantView, EncryptionAtRestProvider, LegacyReplicationSpec, Link,
+    ObjectId, RegionSpec, ReplicaSetScalingStrategy, ResourceName, ResourceTag,
+    RootCertType, StateName, VersionReleaseSystem,
 };
 /// Request containing target state of tenant cluster to be upgraded.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24,17 +26,13 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// Settings needed to configure the MongoDB Connector for Business Intelligence for this cluster.
     pub bi_connector: Option<BiConnector>,
     /// Configuration of nodes that comprise the cluster.
-    pub cluster_type: Option<LegacyAtlasTenantClusterUpgradeRequestClusterType>,
+    pub cluster_type: Option<ClusterType>,
     /// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-    pub config_server_management_mode: Option<
-        LegacyAtlasTenantClusterUpgradeRequestConfigServerManagementMode,
-    >,
+    pub config_server_management_mode: Option<ConfigServerManagementMode>,
     /// Describes a sharded cluster's config server type.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub config_server_type: Option<
-        LegacyAtlasTenantClusterUpgradeRequestConfigServerType,
-    >,
+    pub config_server_type: Option<ConfigServerType>,
     /// Collection of Uniform Resource Locators that point to the MongoDB database.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -76,11 +74,9 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<f64>,
     /// Disk warming mode selection.
-    pub disk_warming_mode: Option<LegacyAtlasTenantClusterUpgradeRequestDiskWarmingMode>,
+    pub disk_warming_mode: Option<DiskWarmingMode>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-    pub encryption_at_rest_provider: Option<
-        LegacyAtlasTenantClusterUpgradeRequestEncryptionAtRestProvider,
-    >,
+    pub encryption_at_rest_provider: Option<EncryptionAtRestProvider>,
     /// Feature compatibility version of the cluster.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -161,9 +157,7 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
     ///
     /// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-    pub replica_set_scaling_strategy: Option<
-        LegacyAtlasTenantClusterUpgradeRequestReplicaSetScalingStrategy,
-    >,
+    pub replica_set_scaling_strategy: Option<ReplicaSetScalingStrategy>,
     /// Number of members that belong to the replica set. Each member retains a copy of your databases, providing high availability and data redundancy. Use `replicationSpecs` instead.
     #[deprecated(note = "deprecated in the Atlas Admin API spec")]
     pub replication_factor: Option<i32>,
@@ -175,7 +169,7 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// - For non-Global sharded clusters and replica sets, the single object represents where MongoDB Cloud deploys your clusters nodes.
     pub replication_specs: Option<Vec<LegacyReplicationSpec>>,
     /// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-    pub root_cert_type: Option<LegacyAtlasTenantClusterUpgradeRequestRootCertType>,
+    pub root_cert_type: Option<RootCertType>,
     /// Connection string that you can use to connect to the cluster. The `+srv` modifier forces the connection to use Transport Layer Security (TLS). The `mongoURI` parameter lists additional options.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -189,15 +183,13 @@ pub struct LegacyAtlasTenantClusterUpgradeRequest {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state_name: Option<LegacyAtlasTenantClusterUpgradeRequestStateName>,
+    pub state_name: Option<StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the cluster.
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the cluster. If set to `true`, MongoDB Cloud won't delete the cluster. If set to `false`, MongoDB Cloud will delete the cluster.
     pub termination_protection_enabled: Option<bool>,
     /// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-    pub version_release_system: Option<
-        LegacyAtlasTenantClusterUpgradeRequestVersionReleaseSystem,
-    >,
+    pub version_release_system: Option<VersionReleaseSystem>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -596,160 +588,6 @@ impl crate::validation::Validate for LegacyAtlasTenantClusterUpgradeRequest {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Configuration of nodes that comprise the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestClusterType {
-    /// `REPLICASET`
-    Replicaset,
-    /// `SHARDED`
-    Sharded,
-    /// `GEOSHARDED`
-    Geosharded,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestClusterType { Replicaset => "REPLICASET",
-    Sharded => "SHARDED", Geosharded => "GEOSHARDED" } Unrecognized
-);
-/// Config Server Management Mode for creating or updating a sharded cluster. When configured as `ATLAS_MANAGED`, Atlas may automatically switch the cluster's config server type for optimal performance and savings. When configured as `FIXED_TO_DEDICATED`, the cluster will always use a dedicated config server.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestConfigServerManagementMode {
-    /// `ATLAS_MANAGED`
-    AtlasManaged,
-    /// `FIXED_TO_DEDICATED`
-    FixedToDedicated,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestConfigServerManagementMode { AtlasManaged =>
-    "ATLAS_MANAGED", FixedToDedicated => "FIXED_TO_DEDICATED" } Unrecognized
-);
-/// Describes a sharded cluster's config server type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestConfigServerType {
-    /// `DEDICATED`
-    Dedicated,
-    /// `EMBEDDED`
-    Embedded,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestConfigServerType { Dedicated => "DEDICATED",
-    Embedded => "EMBEDDED" } Unrecognized
-);
-/// Disk warming mode selection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestDiskWarmingMode {
-    /// `FULLY_WARMED`
-    FullyWarmed,
-    /// `VISIBLE_EARLIER`
-    VisibleEarlier,
-    /// `ENHANCED_FULLY_WARMED`
-    EnhancedFullyWarmed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestDiskWarmingMode { FullyWarmed =>
-    "FULLY_WARMED", VisibleEarlier => "VISIBLE_EARLIER", EnhancedFullyWarmed =>
-    "ENHANCED_FULLY_WARMED" } Unrecognized
-);
-/// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster `replicationSpecs[n].regionConfigs[m].{type}Specs.instanceSize` setting must be `M10` or higher and `"backupEnabled" : false` or omitted entirely.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestEncryptionAtRestProvider {
-    /// `NONE`
-    None,
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestEncryptionAtRestProvider { None => "NONE", Aws
-    => "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
-);
-/// Set this field to configure the replica set scaling mode for your cluster.
-///
-/// By default, Atlas scales under `WORKLOAD_TYPE`. This mode allows Atlas to scale your analytics nodes in parallel to your operational nodes.
-///
-/// When configured as `SEQUENTIAL`, Atlas scales all nodes sequentially. This mode is intended for steady-state workloads and applications performing latency-sensitive secondary reads.
-///
-/// When configured as `NODE_TYPE`, Atlas scales your electable nodes in parallel with your read-only and analytics nodes. This mode is intended for large, dynamic workloads requiring frequent and timely cluster tier scaling. This is the fastest scaling strategy, but it might impact latency of workloads when performing extensive secondary reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestReplicaSetScalingStrategy {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `WORKLOAD_TYPE`
-    WorkloadType,
-    /// `NODE_TYPE`
-    NodeType,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestReplicaSetScalingStrategy { Sequential =>
-    "SEQUENTIAL", WorkloadType => "WORKLOAD_TYPE", NodeType => "NODE_TYPE" } Unrecognized
-);
-/// Root Certificate Authority that MongoDB Atlas cluster uses. MongoDB Cloud supports Internet Security Research Group.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestRootCertType {
-    /// `ISRGROOTX1`
-    Isrgrootx1,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestRootCertType { Isrgrootx1 => "ISRGROOTX1" }
-    Unrecognized
-);
-/// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
-///
-/// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
-/// - `CREATING`: A cluster being provisioned for the very first time returns state CREATING until it is ready for connections. Ensure IP Access List and DB Users are configured before attempting to connect.
-/// - `UPDATING`: A change requested via the UI, API, AutoScaling, or other scheduled activity is taking place.
-/// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
-/// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestStateName {
-    /// `IDLE`
-    Idle,
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `REPAIRING`
-    Repairing,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestStateName { Idle => "IDLE", Creating =>
-    "CREATING", Updating => "UPDATING", Deleting => "DELETING", Repairing => "REPAIRING"
-    } Unrecognized
-);
-/// Method by which the cluster maintains the MongoDB versions. If value is `CONTINUOUS`, you must not specify `mongoDBMajorVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyAtlasTenantClusterUpgradeRequestVersionReleaseSystem {
-    /// `LTS`
-    Lts,
-    /// `CONTINUOUS`
-    Continuous,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LegacyAtlasTenantClusterUpgradeRequestVersionReleaseSystem { Lts => "LTS", Continuous
-    => "CONTINUOUS" } Unrecognized
-);

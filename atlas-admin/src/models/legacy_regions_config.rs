@@ -39,6 +39,6 @@ impl crate::validation::Validate for LegacyRegionsConfig {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);
         }
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -67,6 +67,6 @@ impl crate::validation::Validate for LegacyReplicationSpec {
         v.field("numShards", &self.num_shards, &crate::validation::Rules::NONE);
         v.field("regionsConfig", &self.regions_config, &crate::validation::Rules::NONE);
         v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

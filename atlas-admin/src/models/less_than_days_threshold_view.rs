@@ -2,15 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{DaysUnits, LessThanOperator};
 /// Threshold value that triggers an alert.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LessThanDaysThresholdView {
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<LessThanDaysThresholdViewOperator>,
+    pub operator: Option<LessThanOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-    pub units: Option<LessThanDaysThresholdViewUnits>,
+    pub units: Option<DaysUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -55,28 +56,6 @@ impl crate::validation::Validate for LessThanDaysThresholdView {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Comparison operator to apply when checking the current metric value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LessThanDaysThresholdViewOperator {
-    /// `LESS_THAN`
-    LessThan,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LessThanDaysThresholdViewOperator { LessThan => "LESS_THAN" } Unrecognized
-);
-/// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LessThanDaysThresholdViewUnits {
-    /// `DAYS`
-    Days,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    LessThanDaysThresholdViewUnits { Days => "DAYS" } Unrecognized
-);

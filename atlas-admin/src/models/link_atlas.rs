@@ -48,6 +48,6 @@ impl crate::validation::Validate for LinkAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("href", &self.href, &crate::validation::Rules::NONE);
         v.field("rel", &self.rel, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

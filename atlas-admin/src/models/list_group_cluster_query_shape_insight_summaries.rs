@@ -3,21 +3,6 @@
 // run `cargo xtask generate`.
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListGroupClusterQueryShapeInsightSummariesCommandsItem {
-    /// `find`
-    Find,
-    /// `distinct`
-    Distinct,
-    /// `aggregate`
-    Aggregate,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ListGroupClusterQueryShapeInsightSummariesCommandsItem { Find => "find", Distinct =>
-    "distinct", Aggregate => "aggregate" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListGroupClusterQueryShapeInsightSummariesSeriesItem {
     /// `TOTAL_EXECUTION_TIME`
     TotalExecutionTime,

@@ -3,32 +3,6 @@
 // run `cargo xtask generate`.
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListOrgInvoicesStatusNamesItem {
-    /// `PENDING`
-    Pending,
-    /// `CLOSED`
-    Closed,
-    /// `FORGIVEN`
-    Forgiven,
-    /// `FAILED`
-    Failed,
-    /// `PAID`
-    Paid,
-    /// `FREE`
-    Free,
-    /// `PREPAID`
-    Prepaid,
-    /// `INVOICED`
-    Invoiced,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ListOrgInvoicesStatusNamesItem { Pending => "PENDING", Closed => "CLOSED", Forgiven
-    => "FORGIVEN", Failed => "FAILED", Paid => "PAID", Free => "FREE", Prepaid =>
-    "PREPAID", Invoiced => "INVOICED" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrgInvoicesSortBy {
     /// `START_DATE`
     StartDate,

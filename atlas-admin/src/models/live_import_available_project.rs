@@ -93,6 +93,6 @@ impl crate::validation::Validate for LiveImportAvailableProject {
             &self.project_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["name", "projectId"]);
     }
 }

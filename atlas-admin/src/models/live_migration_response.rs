@@ -108,7 +108,7 @@ impl crate::validation::Validate for LiveMigrationResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Progress made in migrating one cluster to MongoDB Atlas.

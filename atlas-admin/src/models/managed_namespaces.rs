@@ -113,6 +113,6 @@ impl crate::validation::Validate for ManagedNamespaces {
             &self.presplit_hashed_zones,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

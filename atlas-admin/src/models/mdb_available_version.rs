@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{BaseCloudProviderInstanceSize, Link};
+use super::{BaseCloudProviderInstanceSize, Link, VersionCloudProvider};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdbAvailableVersion {
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    pub cloud_provider: Option<MdbAvailableVersionCloudProvider>,
+    pub cloud_provider: Option<VersionCloudProvider>,
     /// Whether the version is the current default for the Instance Size and Cloud Provider.
     pub default_status: Option<MdbAvailableVersionDefaultStatus>,
     /// Instance size boundary to which your cluster can automatically scale.
@@ -75,27 +75,9 @@ impl crate::validation::Validate for MdbAvailableVersion {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MdbAvailableVersionCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// `TENANT`
-    Tenant,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MdbAvailableVersionCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP",
-    Tenant => "TENANT" } Unrecognized
-);
 /// Whether the version is the current default for the Instance Size and Cloud Provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MdbAvailableVersionDefaultStatus {

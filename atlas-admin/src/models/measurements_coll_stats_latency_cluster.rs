@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, MetricsMeasurement, ObjectId};
+use super::{Granularity, Link, MetricsMeasurement, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeasurementsCollStatsLatencyCluster {
     /// Unique identifier for Clusters.
@@ -28,7 +28,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub granularity: Option<MeasurementsCollStatsLatencyClusterGranularity>,
+    pub granularity: Option<Granularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -153,24 +153,6 @@ impl crate::validation::Validate for MeasurementsCollStatsLatencyCluster {
         );
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MeasurementsCollStatsLatencyClusterGranularity {
-    /// `PT1M`
-    Pt1m,
-    /// `PT5M`
-    Pt5m,
-    /// `PT1H`
-    Pt1h,
-    /// `P1D`
-    P1d,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MeasurementsCollStatsLatencyClusterGranularity { Pt1m => "PT1M", Pt5m => "PT5M", Pt1h
-    => "PT1H", P1d => "P1D" } Unrecognized
-);

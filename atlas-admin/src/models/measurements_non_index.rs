@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, MetricsMeasurement, ObjectId};
+use super::{Granularity, Link, MetricsMeasurement, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeasurementsNonIndex {
     /// Date and time that specifies when to stop retrieving measurements. If you set **end**, you must set **start**. You can't set this parameter and **period** in the same request. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -12,7 +12,7 @@ pub struct MeasurementsNonIndex {
     /// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub granularity: Option<MeasurementsNonIndexGranularity>,
+    pub granularity: Option<Granularity>,
     /// Unique 24-hexadecimal digit string that identifies the project. The project contains MongoDB processes that you want to return. The MongoDB process can be either the `mongod` or `mongos`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -117,24 +117,6 @@ impl crate::validation::Validate for MeasurementsNonIndex {
             &self.status_measurements,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Duration that specifies the interval between measurement data points. The parameter expresses its value in ISO 8601 timestamp format in UTC. If you set this parameter, you must set either **period** or **start** and **end**.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MeasurementsNonIndexGranularity {
-    /// `PT1M`
-    Pt1m,
-    /// `PT5M`
-    Pt5m,
-    /// `PT1H`
-    Pt1h,
-    /// `P1D`
-    P1d,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MeasurementsNonIndexGranularity { Pt1m => "PT1M", Pt5m => "PT5M", Pt1h => "PT1H", P1d
-    => "P1D" } Unrecognized
-);

@@ -2,14 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::Header;
+use super::{
+    AggregationTemporality, AuthType, Header, MetricSelection, OtelIntegrationType,
+    ProviderType,
+};
 /// Request schema for creating a metric integration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricIntegrationRequest {
     /// The temporality to send to the metric integration.
-    pub aggregation_temporality: MetricIntegrationRequestAggregationTemporality,
+    pub aggregation_temporality: AggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
-    pub auth_type: MetricIntegrationRequestAuthType,
+    pub auth_type: AuthType,
     /// OpenTelemetry collector endpoint URL. Must use HTTPS.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Total size limit 2KB. Required when `authType` is `HEADER`.
@@ -17,11 +20,11 @@ pub struct MetricIntegrationRequest {
     /// Write-only: sent in requests; never returned in responses.
     pub headers: Option<Vec<Header>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
-    pub integration_type: MetricIntegrationRequestIntegrationType,
+    pub integration_type: OtelIntegrationType,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    pub metric_selection: Vec<MetricIntegrationRequestMetricSelectionItem>,
+    pub metric_selection: Vec<MetricSelection>,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    pub provider_type: MetricIntegrationRequestProviderType,
+    pub provider_type: ProviderType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -29,12 +32,12 @@ pub struct MetricIntegrationRequest {
 impl MetricIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        aggregation_temporality: MetricIntegrationRequestAggregationTemporality,
-        auth_type: MetricIntegrationRequestAuthType,
+        aggregation_temporality: AggregationTemporality,
+        auth_type: AuthType,
         endpoint: String,
-        integration_type: MetricIntegrationRequestIntegrationType,
-        metric_selection: Vec<MetricIntegrationRequestMetricSelectionItem>,
-        provider_type: MetricIntegrationRequestProviderType,
+        integration_type: OtelIntegrationType,
+        metric_selection: Vec<MetricSelection>,
+        provider_type: ProviderType,
     ) -> Self {
         Self {
             aggregation_temporality,
@@ -127,74 +130,6 @@ impl crate::validation::Validate for MetricIntegrationRequest {
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
         v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The temporality to send to the metric integration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestAggregationTemporality {
-    /// `DELTA`
-    Delta,
-    /// `CUMULATIVE`
-    Cumulative,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationRequestAggregationTemporality { Delta => "DELTA", Cumulative =>
-    "CUMULATIVE" } Unrecognized
-);
-/// Authentication method the integration uses when exporting metrics to the endpoint. `HEADER` authenticates with the static HTTP headers provided in the `headers` field, which must be set when this value is used.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestAuthType {
-    /// `HEADER`
-    Header,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationRequestAuthType { Header => "HEADER" } Unrecognized
-);
-/// Type of metric integration. Identifies which protocol will be used for the integration. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestIntegrationType {
-    /// `OTEL`
-    Otel,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationRequestIntegrationType { Otel => "OTEL" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestMetricSelectionItem {
-    /// `ATLAS_STREAM_PROCESSING`
-    AtlasStreamProcessing,
-    /// `MONGODB_METRICS`
-    MongodbMetrics,
-    /// `HARDWARE_METRICS`
-    HardwareMetrics,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationRequestMetricSelectionItem { AtlasStreamProcessing =>
-    "ATLAS_STREAM_PROCESSING", MongodbMetrics => "MONGODB_METRICS", HardwareMetrics =>
-    "HARDWARE_METRICS" } Unrecognized
-);
-/// The provider type for the metric integration. Identifies the third-party service provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationRequestProviderType {
-    /// `CUSTOM`
-    Custom,
-    /// `DYNATRACE`
-    Dynatrace,
-    /// `NEW_RELIC`
-    NewRelic,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationRequestProviderType { Custom => "CUSTOM", Dynatrace => "DYNATRACE",
-    NewRelic => "NEW_RELIC" } Unrecognized
-);

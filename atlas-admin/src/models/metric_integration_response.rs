@@ -2,14 +2,17 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::RedactedHeader;
+use super::{
+    AggregationTemporality, AuthType, MetricSelection, OtelIntegrationType, ProviderType,
+    RedactedHeader,
+};
 /// Response schema for metric integration operations.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricIntegrationResponse {
     /// The temporality to send to the metric integration.
-    pub aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
+    pub aggregation_temporality: AggregationTemporality,
     /// Authentication method the integration uses when exporting metrics to the endpoint.
-    pub auth_type: MetricIntegrationResponseAuthType,
+    pub auth_type: AuthType,
     /// OpenTelemetry collector endpoint URL.
     pub endpoint: String,
     /// HTTP headers for authentication and configuration. Values are redacted and never returned in plaintext.
@@ -17,15 +20,15 @@ pub struct MetricIntegrationResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub headers_redacted: Option<Vec<RedactedHeader>>,
     /// Type of metric integration. Identifies which protocol will be used for the integration.
-    pub integration_type: MetricIntegrationResponseIntegrationType,
+    pub integration_type: OtelIntegrationType,
     /// Unique identifier of the metric integration configuration.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub metric_integration_id: Option<String>,
     /// Array of metric categories to export. Determines which types of metrics are sent to the integration.
-    pub metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
+    pub metric_selection: Vec<MetricSelection>,
     /// The provider type for the metric integration. Identifies the third-party service provider.
-    pub provider_type: MetricIntegrationResponseProviderType,
+    pub provider_type: ProviderType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -33,12 +36,12 @@ pub struct MetricIntegrationResponse {
 impl MetricIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        aggregation_temporality: MetricIntegrationResponseAggregationTemporality,
-        auth_type: MetricIntegrationResponseAuthType,
+        aggregation_temporality: AggregationTemporality,
+        auth_type: AuthType,
         endpoint: String,
-        integration_type: MetricIntegrationResponseIntegrationType,
-        metric_selection: Vec<MetricIntegrationResponseMetricSelectionItem>,
-        provider_type: MetricIntegrationResponseProviderType,
+        integration_type: OtelIntegrationType,
+        metric_selection: Vec<MetricSelection>,
+        provider_type: ProviderType,
     ) -> Self {
         Self {
             aggregation_temporality,
@@ -145,74 +148,6 @@ impl crate::validation::Validate for MetricIntegrationResponse {
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
         v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["metricIntegrationId"]);
     }
 }
-/// The temporality to send to the metric integration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationResponseAggregationTemporality {
-    /// `DELTA`
-    Delta,
-    /// `CUMULATIVE`
-    Cumulative,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationResponseAggregationTemporality { Delta => "DELTA", Cumulative =>
-    "CUMULATIVE" } Unrecognized
-);
-/// Authentication method the integration uses when exporting metrics to the endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationResponseAuthType {
-    /// `HEADER`
-    Header,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationResponseAuthType { Header => "HEADER" } Unrecognized
-);
-/// Type of metric integration. Identifies which protocol will be used for the integration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationResponseIntegrationType {
-    /// `OTEL`
-    Otel,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationResponseIntegrationType { Otel => "OTEL" } Unrecognized
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationResponseMetricSelectionItem {
-    /// `ATLAS_STREAM_PROCESSING`
-    AtlasStreamProcessing,
-    /// `MONGODB_METRICS`
-    MongodbMetrics,
-    /// `HARDWARE_METRICS`
-    HardwareMetrics,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationResponseMetricSelectionItem { AtlasStreamProcessing =>
-    "ATLAS_STREAM_PROCESSING", MongodbMetrics => "MONGODB_METRICS", HardwareMetrics =>
-    "HARDWARE_METRICS" } Unrecognized
-);
-/// The provider type for the metric integration. Identifies the third-party service provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricIntegrationResponseProviderType {
-    /// `CUSTOM`
-    Custom,
-    /// `DYNATRACE`
-    Dynatrace,
-    /// `NEW_RELIC`
-    NewRelic,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricIntegrationResponseProviderType { Custom => "CUSTOM", Dynatrace => "DYNATRACE",
-    NewRelic => "NEW_RELIC" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::MetricDataPoint;
+use super::{MetricDataPoint, MetricsMeasurementUnits};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsMeasurement {
     /// List that contains the value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
@@ -65,39 +65,6 @@ impl crate::validation::Validate for MetricsMeasurement {
         );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Element used to quantify the measurement. The resource returns units of throughput, storage, and time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MetricsMeasurementUnits {
-    /// `BYTES`
-    Bytes,
-    /// `BYTES_PER_SECOND`
-    BytesPerSecond,
-    /// `GIGABYTES`
-    Gigabytes,
-    /// `GIGABYTES_PER_HOUR`
-    GigabytesPerHour,
-    /// `MEGABYTES_PER_SECOND`
-    MegabytesPerSecond,
-    /// `MICROSECONDS`
-    Microseconds,
-    /// `MILLISECONDS`
-    Milliseconds,
-    /// `PERCENT`
-    Percent,
-    /// `SCALAR`
-    Scalar,
-    /// `SCALAR_PER_SECOND`
-    ScalarPerSecond,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MetricsMeasurementUnits { Bytes => "BYTES", BytesPerSecond => "BYTES_PER_SECOND",
-    Gigabytes => "GIGABYTES", GigabytesPerHour => "GIGABYTES_PER_HOUR",
-    MegabytesPerSecond => "MEGABYTES_PER_SECOND", Microseconds => "MICROSECONDS",
-    Milliseconds => "MILLISECONDS", Percent => "PERCENT", Scalar => "SCALAR",
-    ScalarPerSecond => "SCALAR_PER_SECOND" } Unrecognized
-);

@@ -100,7 +100,7 @@ impl crate::validation::Validate for MicrosoftTeamsNotification {
         );
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

@@ -18,10 +18,12 @@ mod acknowledge_alert;
 pub use acknowledge_alert::AcknowledgeAlert;
 mod activity_feed_link_response;
 pub use activity_feed_link_response::ActivityFeedLinkResponse;
+mod adaptive_capacity;
+pub use adaptive_capacity::AdaptiveCapacity;
 mod add_or_remove_group_role;
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
 mod add_or_remove_org_role;
-pub use add_or_remove_org_role::{AddOrRemoveOrgRole, AddOrRemoveOrgRoleOrgRole};
+pub use add_or_remove_org_role::AddOrRemoveOrgRole;
 mod add_or_remove_user_from_team;
 pub use add_or_remove_user_from_team::AddOrRemoveUserFromTeam;
 mod add_user_to_team;
@@ -33,25 +35,15 @@ pub use advanced_auto_scaling_settings::{
     AdvancedAutoScalingSettings, AdvancedAutoScalingSettingsAutoIndexing,
 };
 mod advanced_cluster_description;
-pub use advanced_cluster_description::{
-    AdvancedClusterDescription, AdvancedClusterDescriptionClusterType,
-    AdvancedClusterDescriptionConfigServerManagementMode,
-    AdvancedClusterDescriptionConfigServerType,
-    AdvancedClusterDescriptionDiskWarmingMode,
-    AdvancedClusterDescriptionEncryptionAtRestProvider,
-    AdvancedClusterDescriptionReplicaSetScalingStrategy,
-    AdvancedClusterDescriptionRootCertType, AdvancedClusterDescriptionStateName,
-    AdvancedClusterDescriptionVersionReleaseSystem,
-};
+pub use advanced_cluster_description::AdvancedClusterDescription;
 mod advanced_compute_auto_scaling;
 pub use advanced_compute_auto_scaling::AdvancedComputeAutoScaling;
 mod advanced_disk_backup_snapshot_schedule_policy;
 pub use advanced_disk_backup_snapshot_schedule_policy::AdvancedDiskBackupSnapshotSchedulePolicy;
+mod aggregation_temporality;
+pub use aggregation_temporality::AggregationTemporality;
 mod ai_model_api_key_create_request;
-pub use ai_model_api_key_create_request::{
-    AiModelApiKeyCreateRequest, AiModelApiKeyCreateRequestCloud,
-    AiModelApiKeyCreateRequestGeography,
-};
+pub use ai_model_api_key_create_request::AiModelApiKeyCreateRequest;
 mod ai_model_api_key_response;
 pub use ai_model_api_key_response::AiModelApiKeyResponse;
 mod ai_model_api_key_update_request;
@@ -69,54 +61,40 @@ pub use alert_config_audit::AlertConfigAudit;
 mod alert_config_audit_type_view;
 pub use alert_config_audit_type_view::AlertConfigAuditTypeView;
 mod alert_matcher;
-pub use alert_matcher::{AlertMatcher, AlertMatcherOperator};
+pub use alert_matcher::AlertMatcher;
+mod alert_status;
+pub use alert_status::AlertStatus;
 mod alert_view;
-pub use alert_view::{AlertView, AlertViewStatus};
+pub use alert_view::AlertView;
 mod alert_view_for_nds_group;
 pub use alert_view_for_nds_group::AlertViewForNdsGroup;
 mod alerts_notification_root_for_group;
 pub use alerts_notification_root_for_group::AlertsNotificationRootForGroup;
 mod alerts_threshold_integer;
-pub use alerts_threshold_integer::{AlertsThresholdInteger, AlertsThresholdIntegerUnits};
+pub use alerts_threshold_integer::AlertsThresholdInteger;
+mod alerts_threshold_integer_units;
+pub use alerts_threshold_integer_units::AlertsThresholdIntegerUnits;
 mod alerts_toggle;
 pub use alerts_toggle::AlertsToggle;
+mod analyzer;
+pub use analyzer::Analyzer;
 mod api_atlas_checkpoint_view;
 pub use api_atlas_checkpoint_view::ApiAtlasCheckpointView;
 mod api_atlas_cloud_provider_access_feature_usage_feature_id_view;
 pub use api_atlas_cloud_provider_access_feature_usage_feature_id_view::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView;
 mod api_atlas_cluster_advanced_configuration_view;
-pub use api_atlas_cluster_advanced_configuration_view::{
-    ApiAtlasClusterAdvancedConfigurationView,
-    ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls12Item,
-    ApiAtlasClusterAdvancedConfigurationViewCustomOpensslCipherConfigTls13Item,
-    ApiAtlasClusterAdvancedConfigurationViewMinimumEnabledTlsProtocol,
-    ApiAtlasClusterAdvancedConfigurationViewTlsCipherConfigMode,
-};
+pub use api_atlas_cluster_advanced_configuration_view::ApiAtlasClusterAdvancedConfigurationView;
 mod api_atlas_collection_restore_collection_state_response;
-pub use api_atlas_collection_restore_collection_state_response::{
-    ApiAtlasCollectionRestoreCollectionStateResponse,
-    ApiAtlasCollectionRestoreCollectionStateResponseState,
-};
+pub use api_atlas_collection_restore_collection_state_response::ApiAtlasCollectionRestoreCollectionStateResponse;
 mod api_atlas_collection_restore_index_status;
-pub use api_atlas_collection_restore_index_status::{
-    ApiAtlasCollectionRestoreIndexStatus, ApiAtlasCollectionRestoreIndexStatusState,
-};
+pub use api_atlas_collection_restore_index_status::ApiAtlasCollectionRestoreIndexStatus;
 mod api_atlas_collection_restore_job_index_status;
-pub use api_atlas_collection_restore_job_index_status::{
-    ApiAtlasCollectionRestoreJobIndexStatus, ApiAtlasCollectionRestoreJobIndexStatusState,
-};
+pub use api_atlas_collection_restore_job_index_status::ApiAtlasCollectionRestoreJobIndexStatus;
 mod api_atlas_collection_restore_job_request;
-pub use api_atlas_collection_restore_job_request::{
-    ApiAtlasCollectionRestoreJobRequest,
-    ApiAtlasCollectionRestoreJobRequestIndexStrategy,
-    ApiAtlasCollectionRestoreJobRequestWriteStrategy,
-};
+pub use api_atlas_collection_restore_job_request::ApiAtlasCollectionRestoreJobRequest;
 mod api_atlas_collection_restore_job_response;
 pub use api_atlas_collection_restore_job_response::{
-    ApiAtlasCollectionRestoreJobResponse,
-    ApiAtlasCollectionRestoreJobResponseIndexStrategy,
-    ApiAtlasCollectionRestoreJobResponseState,
-    ApiAtlasCollectionRestoreJobResponseWriteStrategy,
+    ApiAtlasCollectionRestoreJobResponse, ApiAtlasCollectionRestoreJobResponseState,
 };
 mod api_atlas_data_lake_aws_region_view;
 pub use api_atlas_data_lake_aws_region_view::ApiAtlasDataLakeAwsRegionView;
@@ -138,10 +116,7 @@ pub use api_atlas_invalid_resource_policy_create_error_view::{
     ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType,
 };
 mod api_atlas_modify_endpoint_service_request_view;
-pub use api_atlas_modify_endpoint_service_request_view::{
-    ApiAtlasModifyEndpointServiceRequestView,
-    ApiAtlasModifyEndpointServiceRequestViewCloudProvider,
-};
+pub use api_atlas_modify_endpoint_service_request_view::ApiAtlasModifyEndpointServiceRequestView;
 mod api_atlas_non_compliant_resource_view;
 pub use api_atlas_non_compliant_resource_view::{
     ApiAtlasNonCompliantResourceView, ApiAtlasNonCompliantResourceViewResourceType,
@@ -179,9 +154,7 @@ pub use api_key::ApiKey;
 mod api_key_user_details;
 pub use api_key_user_details::ApiKeyUserDetails;
 mod api_measurements_general_view_atlas;
-pub use api_measurements_general_view_atlas::{
-    ApiMeasurementsGeneralViewAtlas, ApiMeasurementsGeneralViewAtlasGranularity,
-};
+pub use api_measurements_general_view_atlas::ApiMeasurementsGeneralViewAtlas;
 mod api_private_download_delivery_url;
 pub use api_private_download_delivery_url::ApiPrivateDownloadDeliveryUrl;
 mod api_public_usage_details_query_request;
@@ -190,38 +163,25 @@ pub use api_public_usage_details_query_request::{
     ApiPublicUsageDetailsQueryRequestSortOrder,
 };
 mod api_search_deployment_effective_spec_view;
-pub use api_search_deployment_effective_spec_view::{
-    ApiSearchDeploymentEffectiveSpecView,
-    ApiSearchDeploymentEffectiveSpecViewCloudProvider,
-    ApiSearchDeploymentEffectiveSpecViewInstanceSize,
-};
+pub use api_search_deployment_effective_spec_view::ApiSearchDeploymentEffectiveSpecView;
 mod api_search_deployment_request_spec_view;
-pub use api_search_deployment_request_spec_view::{
-    ApiSearchDeploymentRequestSpecView, ApiSearchDeploymentRequestSpecViewCloudProvider,
-    ApiSearchDeploymentRequestSpecViewInstanceSize,
-};
+pub use api_search_deployment_request_spec_view::ApiSearchDeploymentRequestSpecView;
 mod api_search_deployment_request_view;
 pub use api_search_deployment_request_view::ApiSearchDeploymentRequestView;
 mod api_search_deployment_response_view;
 pub use api_search_deployment_response_view::{
-    ApiSearchDeploymentResponseView,
-    ApiSearchDeploymentResponseViewEncryptionAtRestProvider,
-    ApiSearchDeploymentResponseViewStateName,
+    ApiSearchDeploymentResponseView, ApiSearchDeploymentResponseViewStateName,
 };
 mod api_search_deployment_spec_view;
-pub use api_search_deployment_spec_view::{
-    ApiSearchDeploymentSpecView, ApiSearchDeploymentSpecViewInstanceSize,
-};
+pub use api_search_deployment_spec_view::ApiSearchDeploymentSpecView;
 mod api_standby_link_failover_readiness_response;
 pub use api_standby_link_failover_readiness_response::ApiStandbyLinkFailoverReadinessResponse;
 mod api_standby_link_failover_request;
-pub use api_standby_link_failover_request::{
-    ApiStandbyLinkFailoverRequest, ApiStandbyLinkFailoverRequestType,
-};
+pub use api_standby_link_failover_request::ApiStandbyLinkFailoverRequest;
 mod api_standby_link_failover_response;
 pub use api_standby_link_failover_response::{
     ApiStandbyLinkFailoverResponse, ApiStandbyLinkFailoverResponseFailoverStage,
-    ApiStandbyLinkFailoverResponseStatus, ApiStandbyLinkFailoverResponseType,
+    ApiStandbyLinkFailoverResponseStatus,
 };
 mod api_standby_link_request;
 pub use api_standby_link_request::ApiStandbyLinkRequest;
@@ -244,7 +204,7 @@ pub use api_user_event_view_for_org::ApiUserEventViewForOrg;
 mod app_service_alert_config_view_for_nds_group;
 pub use app_service_alert_config_view_for_nds_group::AppServiceAlertConfigViewForNdsGroup;
 mod app_service_alert_view;
-pub use app_service_alert_view::{AppServiceAlertView, AppServiceAlertViewStatus};
+pub use app_service_alert_view::AppServiceAlertView;
 mod app_service_event_type_view;
 pub use app_service_event_type_view::AppServiceEventTypeView;
 mod app_service_event_type_view_alertable;
@@ -258,44 +218,28 @@ pub use app_service_event_view::AppServiceEventView;
 mod app_service_metric_alert_config_view_for_nds_group;
 pub use app_service_metric_alert_config_view_for_nds_group::AppServiceMetricAlertConfigViewForNdsGroup;
 mod app_service_metric_matcher;
-pub use app_service_metric_matcher::{
-    AppServiceMetricMatcher, AppServiceMetricMatcherOperator,
-};
+pub use app_service_metric_matcher::AppServiceMetricMatcher;
 mod app_service_metric_matcher_field;
 pub use app_service_metric_matcher_field::AppServiceMetricMatcherField;
 mod app_service_metric_threshold;
-pub use app_service_metric_threshold::{
-    AppServiceMetricThreshold, AppServiceMetricThresholdMode,
-    AppServiceMetricThresholdOperator, AppServiceMetricThresholdUnits,
-};
+pub use app_service_metric_threshold::AppServiceMetricThreshold;
 mod assert_msg_raw_metric_threshold_view;
-pub use assert_msg_raw_metric_threshold_view::{
-    AssertMsgRawMetricThresholdView, AssertMsgRawMetricThresholdViewMode,
-    AssertMsgRawMetricThresholdViewOperator,
-};
+pub use assert_msg_raw_metric_threshold_view::AssertMsgRawMetricThresholdView;
 mod assert_regular_raw_metric_threshold_view;
-pub use assert_regular_raw_metric_threshold_view::{
-    AssertRegularRawMetricThresholdView, AssertRegularRawMetricThresholdViewMode,
-    AssertRegularRawMetricThresholdViewOperator,
-};
+pub use assert_regular_raw_metric_threshold_view::AssertRegularRawMetricThresholdView;
 mod assert_user_raw_metric_threshold_view;
-pub use assert_user_raw_metric_threshold_view::{
-    AssertUserRawMetricThresholdView, AssertUserRawMetricThresholdViewMode,
-    AssertUserRawMetricThresholdViewOperator,
-};
+pub use assert_user_raw_metric_threshold_view::AssertUserRawMetricThresholdView;
 mod assert_warning_raw_metric_threshold_view;
-pub use assert_warning_raw_metric_threshold_view::{
-    AssertWarningRawMetricThresholdView, AssertWarningRawMetricThresholdViewMode,
-    AssertWarningRawMetricThresholdViewOperator,
-};
+pub use assert_warning_raw_metric_threshold_view::AssertWarningRawMetricThresholdView;
 mod associated_invoice;
 pub use associated_invoice::AssociatedInvoice;
 mod atlas_cluster_outage_simulation_outage_filter;
 pub use atlas_cluster_outage_simulation_outage_filter::{
     AtlasClusterOutageSimulationOutageFilter,
-    AtlasClusterOutageSimulationOutageFilterCloudProvider,
     AtlasClusterOutageSimulationOutageFilterType,
 };
+mod atlas_collection_restore_index_status_state;
+pub use atlas_collection_restore_index_status_state::AtlasCollectionRestoreIndexStatusState;
 mod atlas_data_federation_azure_region;
 pub use atlas_data_federation_azure_region::AtlasDataFederationAzureRegion;
 mod atlas_data_federation_gcp_region;
@@ -313,24 +257,15 @@ pub use atlas_resource_policy_audit_for_org::{
 mod atlas_search_analyzer;
 pub use atlas_search_analyzer::AtlasSearchAnalyzer;
 mod atlas_tenant_cluster_upgrade_request20240805;
-pub use atlas_tenant_cluster_upgrade_request20240805::{
-    AtlasTenantClusterUpgradeRequest20240805,
-    AtlasTenantClusterUpgradeRequest20240805AdaptiveCapacity,
-    AtlasTenantClusterUpgradeRequest20240805ClusterType,
-    AtlasTenantClusterUpgradeRequest20240805ConfigServerManagementMode,
-    AtlasTenantClusterUpgradeRequest20240805ConfigServerType,
-    AtlasTenantClusterUpgradeRequest20240805DiskWarmingMode,
-    AtlasTenantClusterUpgradeRequest20240805EncryptionAtRestProvider,
-    AtlasTenantClusterUpgradeRequest20240805InternalClusterRole,
-    AtlasTenantClusterUpgradeRequest20240805ReplicaSetScalingStrategy,
-    AtlasTenantClusterUpgradeRequest20240805RootCertType,
-    AtlasTenantClusterUpgradeRequest20240805StateName,
-    AtlasTenantClusterUpgradeRequest20240805VersionReleaseSystem,
-};
+pub use atlas_tenant_cluster_upgrade_request20240805::AtlasTenantClusterUpgradeRequest20240805;
 mod audit_log;
 pub use audit_log::{AuditLog, AuditLogConfigurationType};
 mod auth_federation_role_mapping;
 pub use auth_federation_role_mapping::AuthFederationRoleMapping;
+mod auth_type;
+pub use auth_type::AuthType;
+mod authorization_type;
+pub use authorization_type::AuthorizationType;
 mod auto_export_policy_view;
 pub use auto_export_policy_view::{
     AutoExportPolicyView, AutoExportPolicyViewFrequencyType,
@@ -343,87 +278,68 @@ mod available_cloud_provider_region;
 pub use available_cloud_provider_region::AvailableCloudProviderRegion;
 mod available_clusters_deployment;
 pub use available_clusters_deployment::AvailableClustersDeployment;
+mod average_mode;
+pub use average_mode::AverageMode;
 mod avg_command_execution_time_time_metric_threshold_view;
-pub use avg_command_execution_time_time_metric_threshold_view::{
-    AvgCommandExecutionTimeTimeMetricThresholdView,
-    AvgCommandExecutionTimeTimeMetricThresholdViewMode,
-    AvgCommandExecutionTimeTimeMetricThresholdViewOperator,
-};
+pub use avg_command_execution_time_time_metric_threshold_view::AvgCommandExecutionTimeTimeMetricThresholdView;
 mod avg_read_execution_time_time_metric_threshold_view;
-pub use avg_read_execution_time_time_metric_threshold_view::{
-    AvgReadExecutionTimeTimeMetricThresholdView,
-    AvgReadExecutionTimeTimeMetricThresholdViewMode,
-    AvgReadExecutionTimeTimeMetricThresholdViewOperator,
-};
+pub use avg_read_execution_time_time_metric_threshold_view::AvgReadExecutionTimeTimeMetricThresholdView;
 mod avg_write_execution_time_time_metric_threshold_view;
-pub use avg_write_execution_time_time_metric_threshold_view::{
-    AvgWriteExecutionTimeTimeMetricThresholdView,
-    AvgWriteExecutionTimeTimeMetricThresholdViewMode,
-    AvgWriteExecutionTimeTimeMetricThresholdViewOperator,
-};
+pub use avg_write_execution_time_time_metric_threshold_view::AvgWriteExecutionTimeTimeMetricThresholdView;
 mod aws_account_details;
 pub use aws_account_details::AwsAccountDetails;
+mod aws_azure_gcp_cloud_provider;
+pub use aws_azure_gcp_cloud_provider::AwsAzureGcpCloudProvider;
+mod aws_azure_gcp_provider_name;
+pub use aws_azure_gcp_provider_name::AwsAzureGcpProviderName;
+mod aws_cloud_provider;
+pub use aws_cloud_provider::AwsCloudProvider;
 mod aws_cloud_provider_container;
-pub use aws_cloud_provider_container::{
-    AwsCloudProviderContainer, AwsCloudProviderContainerRegionName,
-};
+pub use aws_cloud_provider_container::AwsCloudProviderContainer;
 mod aws_cloud_provider_settings;
 pub use aws_cloud_provider_settings::{
-    AwsCloudProviderSettings, AwsCloudProviderSettingsInstanceSizeName,
-    AwsCloudProviderSettingsRegionName, AwsCloudProviderSettingsVolumeType,
+    AwsCloudProviderSettings, AwsCloudProviderSettingsVolumeType,
 };
 mod aws_compute_auto_scaling;
-pub use aws_compute_auto_scaling::{
-    AwsComputeAutoScaling, AwsComputeAutoScalingMaxInstanceSize,
-    AwsComputeAutoScalingMinInstanceSize,
-};
+pub use aws_compute_auto_scaling::AwsComputeAutoScaling;
 mod aws_create_data_process_region_view;
-pub use aws_create_data_process_region_view::{
-    AwsCreateDataProcessRegionView, AwsCreateDataProcessRegionViewRegion,
-};
+pub use aws_create_data_process_region_view::AwsCreateDataProcessRegionView;
 mod aws_custom_dns_enabled_view;
 pub use aws_custom_dns_enabled_view::AwsCustomDnsEnabledView;
+mod aws_data_process_region;
+pub use aws_data_process_region::AwsDataProcessRegion;
 mod aws_data_process_region_view;
-pub use aws_data_process_region_view::{
-    AwsDataProcessRegionView, AwsDataProcessRegionViewRegion,
-};
+pub use aws_data_process_region_view::AwsDataProcessRegionView;
 mod aws_hardware_spec;
-pub use aws_hardware_spec::{
-    AwsHardwareSpec, AwsHardwareSpecEbsVolumeType, AwsHardwareSpecInstanceSize,
-};
+pub use aws_hardware_spec::AwsHardwareSpec;
 mod aws_hardware_spec20240805;
-pub use aws_hardware_spec20240805::{
-    AwsHardwareSpec20240805, AwsHardwareSpec20240805EbsVolumeType,
-    AwsHardwareSpec20240805InstanceSize,
-};
+pub use aws_hardware_spec20240805::AwsHardwareSpec20240805;
+mod aws_instance_size;
+pub use aws_instance_size::AwsInstanceSize;
 mod aws_interface_endpoint;
 pub use aws_interface_endpoint::{
-    AwsInterfaceEndpoint, AwsInterfaceEndpointCloudProvider,
-    AwsInterfaceEndpointConnectionStatus,
+    AwsInterfaceEndpoint, AwsInterfaceEndpointConnectionStatus,
 };
 mod aws_kms_configuration;
-pub use aws_kms_configuration::{AwsKmsConfiguration, AwsKmsConfigurationRegion};
+pub use aws_kms_configuration::AwsKmsConfiguration;
 mod aws_kms_ear_private_endpoint;
-pub use aws_kms_ear_private_endpoint::{
-    AwsKmsEarPrivateEndpoint, AwsKmsEarPrivateEndpointCloudProvider,
-    AwsKmsEarPrivateEndpointRegionName, AwsKmsEarPrivateEndpointStatus,
-};
+pub use aws_kms_ear_private_endpoint::AwsKmsEarPrivateEndpoint;
 mod aws_network_peering_connection_settings;
 pub use aws_network_peering_connection_settings::{
     AwsNetworkPeeringConnectionSettings,
     AwsNetworkPeeringConnectionSettingsErrorStateName,
-    AwsNetworkPeeringConnectionSettingsProviderName,
     AwsNetworkPeeringConnectionSettingsStatusName,
 };
 mod aws_private_link_connection;
-pub use aws_private_link_connection::{
-    AwsPrivateLinkConnection, AwsPrivateLinkConnectionCloudProvider,
-    AwsPrivateLinkConnectionStatus,
-};
+pub use aws_private_link_connection::AwsPrivateLinkConnection;
+mod aws_private_link_connection_status;
+pub use aws_private_link_connection_status::AwsPrivateLinkConnectionStatus;
 mod aws_region_config;
 pub use aws_region_config::AwsRegionConfig;
 mod aws_region_config20240805;
 pub use aws_region_config20240805::AwsRegionConfig20240805;
+mod aws_region_name;
+pub use aws_region_name::AwsRegionName;
 mod azure_account_details;
 pub use azure_account_details::AzureAccountDetails;
 mod azure_cloud_provider_container;
@@ -433,85 +349,66 @@ pub use azure_cloud_provider_container::{
 mod azure_cloud_provider_settings;
 pub use azure_cloud_provider_settings::{
     AzureCloudProviderSettings, AzureCloudProviderSettingsDiskTypeName,
-    AzureCloudProviderSettingsInstanceSizeName, AzureCloudProviderSettingsRegionName,
+    AzureCloudProviderSettingsRegionName,
 };
 mod azure_compute_auto_scaling_rules;
-pub use azure_compute_auto_scaling_rules::{
-    AzureComputeAutoScalingRules, AzureComputeAutoScalingRulesMaxInstanceSize,
-    AzureComputeAutoScalingRulesMinInstanceSize,
-};
+pub use azure_compute_auto_scaling_rules::AzureComputeAutoScalingRules;
 mod azure_connection;
 pub use azure_connection::AzureConnection;
 mod azure_create_data_process_region_view;
-pub use azure_create_data_process_region_view::{
-    AzureCreateDataProcessRegionView, AzureCreateDataProcessRegionViewRegion,
-};
+pub use azure_create_data_process_region_view::AzureCreateDataProcessRegionView;
+mod azure_data_process_region;
+pub use azure_data_process_region::AzureDataProcessRegion;
 mod azure_data_process_region_view;
-pub use azure_data_process_region_view::{
-    AzureDataProcessRegionView, AzureDataProcessRegionViewRegion,
-};
+pub use azure_data_process_region_view::AzureDataProcessRegionView;
 mod azure_hardware_spec;
-pub use azure_hardware_spec::{AzureHardwareSpec, AzureHardwareSpecInstanceSize};
+pub use azure_hardware_spec::AzureHardwareSpec;
 mod azure_hardware_spec20240805;
-pub use azure_hardware_spec20240805::{
-    AzureHardwareSpec20240805, AzureHardwareSpec20240805InstanceSize,
-};
+pub use azure_hardware_spec20240805::AzureHardwareSpec20240805;
+mod azure_instance_size;
+pub use azure_instance_size::AzureInstanceSize;
 mod azure_key_vault;
 pub use azure_key_vault::{AzureKeyVault, AzureKeyVaultAzureEnvironment};
 mod azure_key_vault_ear_private_endpoint;
-pub use azure_key_vault_ear_private_endpoint::{
-    AzureKeyVaultEarPrivateEndpoint, AzureKeyVaultEarPrivateEndpointCloudProvider,
-    AzureKeyVaultEarPrivateEndpointRegionName, AzureKeyVaultEarPrivateEndpointStatus,
-};
+pub use azure_key_vault_ear_private_endpoint::AzureKeyVaultEarPrivateEndpoint;
+mod azure_log_export_type;
+pub use azure_log_export_type::AzureLogExportType;
 mod azure_log_integration_request;
-pub use azure_log_integration_request::{
-    AzureLogIntegrationRequest, AzureLogIntegrationRequestType,
-};
+pub use azure_log_integration_request::AzureLogIntegrationRequest;
 mod azure_log_integration_response;
-pub use azure_log_integration_response::{
-    AzureLogIntegrationResponse, AzureLogIntegrationResponseType,
-};
+pub use azure_log_integration_response::AzureLogIntegrationResponse;
 mod azure_network_peering_connection_settings;
 pub use azure_network_peering_connection_settings::{
-    AzureNetworkPeeringConnectionSettings,
-    AzureNetworkPeeringConnectionSettingsProviderName,
-    AzureNetworkPeeringConnectionSettingsStatus,
+    AzureNetworkPeeringConnectionSettings, AzureNetworkPeeringConnectionSettingsStatus,
 };
 mod azure_private_endpoint;
-pub use azure_private_endpoint::{
-    AzurePrivateEndpoint, AzurePrivateEndpointCloudProvider, AzurePrivateEndpointStatus,
-};
+pub use azure_private_endpoint::AzurePrivateEndpoint;
+mod azure_private_endpoint_status;
+pub use azure_private_endpoint_status::AzurePrivateEndpointStatus;
 mod azure_private_link_connection;
-pub use azure_private_link_connection::{
-    AzurePrivateLinkConnection, AzurePrivateLinkConnectionCloudProvider,
-    AzurePrivateLinkConnectionStatus,
-};
+pub use azure_private_link_connection::AzurePrivateLinkConnection;
 mod azure_region_config;
 pub use azure_region_config::AzureRegionConfig;
 mod azure_region_config20240805;
 pub use azure_region_config20240805::AzureRegionConfig20240805;
+mod backing_provider_name;
+pub use backing_provider_name::BackingProviderName;
 mod backup_compliance_on_demand_policy_item;
 pub use backup_compliance_on_demand_policy_item::{
     BackupComplianceOnDemandPolicyItem, BackupComplianceOnDemandPolicyItemFrequencyType,
-    BackupComplianceOnDemandPolicyItemRetentionUnit,
 };
 mod backup_compliance_scheduled_policy_item;
-pub use backup_compliance_scheduled_policy_item::{
-    BackupComplianceScheduledPolicyItem,
-    BackupComplianceScheduledPolicyItemFrequencyType,
-    BackupComplianceScheduledPolicyItemRetentionUnit,
-};
+pub use backup_compliance_scheduled_policy_item::BackupComplianceScheduledPolicyItem;
+mod backup_frequency_type;
+pub use backup_frequency_type::BackupFrequencyType;
 mod backup_label;
 pub use backup_label::BackupLabel;
 mod backup_online_archive;
-pub use backup_online_archive::{
-    BackupOnlineArchive, BackupOnlineArchiveCollectionType, BackupOnlineArchiveState,
-};
+pub use backup_online_archive::BackupOnlineArchive;
 mod backup_online_archive_create;
-pub use backup_online_archive_create::{
-    BackupOnlineArchiveCreate, BackupOnlineArchiveCreateCollectionType,
-    BackupOnlineArchiveCreateState,
-};
+pub use backup_online_archive_create::BackupOnlineArchiveCreate;
+mod backup_online_archive_state;
+pub use backup_online_archive_state::BackupOnlineArchiveState;
 mod backup_restore_job;
 pub use backup_restore_job::{BackupRestoreJob, BackupRestoreJobStatusName};
 mod backup_restore_job_delivery;
@@ -519,6 +416,8 @@ pub use backup_restore_job_delivery::{
     BackupRestoreJobDelivery, BackupRestoreJobDeliveryMethodName,
     BackupRestoreJobDeliveryStatusName,
 };
+mod backup_restore_job_delivery_type;
+pub use backup_restore_job_delivery_type::BackupRestoreJobDeliveryType;
 mod backup_snapshot;
 pub use backup_snapshot::BackupSnapshot;
 mod backup_snapshot_part;
@@ -529,6 +428,8 @@ mod backup_snapshot_retention;
 pub use backup_snapshot_retention::{
     BackupSnapshotRetention, BackupSnapshotRetentionRetentionUnit,
 };
+mod backup_status;
+pub use backup_status::BackupStatus;
 mod bad_request_detail;
 pub use bad_request_detail::BadRequestDetail;
 mod base_atlas_data_lake_region;
@@ -536,10 +437,7 @@ pub use base_atlas_data_lake_region::BaseAtlasDataLakeRegion;
 mod base_cloud_provider_instance_size;
 pub use base_cloud_provider_instance_size::BaseCloudProviderInstanceSize;
 mod base_network_peering_connection_settings;
-pub use base_network_peering_connection_settings::{
-    BaseNetworkPeeringConnectionSettings,
-    BaseNetworkPeeringConnectionSettingsProviderName,
-};
+pub use base_network_peering_connection_settings::BaseNetworkPeeringConnectionSettings;
 mod base_streams_region;
 pub use base_streams_region::BaseStreamsRegion;
 mod basic_db_object;
@@ -557,11 +455,9 @@ pub use billing_event_view_for_nds_group::BillingEventViewForNdsGroup;
 mod billing_event_view_for_org;
 pub use billing_event_view_for_org::BillingEventViewForOrg;
 mod billing_invoice;
-pub use billing_invoice::{BillingInvoice, BillingInvoiceStatusName};
+pub use billing_invoice::BillingInvoice;
 mod billing_invoice_metadata;
-pub use billing_invoice_metadata::{
-    BillingInvoiceMetadata, BillingInvoiceMetadataStatusName,
-};
+pub use billing_invoice_metadata::BillingInvoiceMetadata;
 mod billing_payment;
 pub use billing_payment::{BillingPayment, BillingPaymentStatusName};
 mod billing_refund;
@@ -569,27 +465,13 @@ pub use billing_refund::BillingRefund;
 mod billing_threshold_alert_config_view_for_nds_group;
 pub use billing_threshold_alert_config_view_for_nds_group::BillingThresholdAlertConfigViewForNdsGroup;
 mod cache_bytes_read_into_data_metric_threshold_view;
-pub use cache_bytes_read_into_data_metric_threshold_view::{
-    CacheBytesReadIntoDataMetricThresholdView,
-    CacheBytesReadIntoDataMetricThresholdViewMode,
-    CacheBytesReadIntoDataMetricThresholdViewOperator,
-};
+pub use cache_bytes_read_into_data_metric_threshold_view::CacheBytesReadIntoDataMetricThresholdView;
 mod cache_bytes_written_from_data_metric_threshold_view;
-pub use cache_bytes_written_from_data_metric_threshold_view::{
-    CacheBytesWrittenFromDataMetricThresholdView,
-    CacheBytesWrittenFromDataMetricThresholdViewMode,
-    CacheBytesWrittenFromDataMetricThresholdViewOperator,
-};
+pub use cache_bytes_written_from_data_metric_threshold_view::CacheBytesWrittenFromDataMetricThresholdView;
 mod cache_usage_dirty_data_metric_threshold_view;
-pub use cache_usage_dirty_data_metric_threshold_view::{
-    CacheUsageDirtyDataMetricThresholdView, CacheUsageDirtyDataMetricThresholdViewMode,
-    CacheUsageDirtyDataMetricThresholdViewOperator,
-};
+pub use cache_usage_dirty_data_metric_threshold_view::CacheUsageDirtyDataMetricThresholdView;
 mod cache_usage_used_data_metric_threshold_view;
-pub use cache_usage_used_data_metric_threshold_view::{
-    CacheUsageUsedDataMetricThresholdView, CacheUsageUsedDataMetricThresholdViewMode,
-    CacheUsageUsedDataMetricThresholdViewOperator,
-};
+pub use cache_usage_used_data_metric_threshold_view::CacheUsageUsedDataMetricThresholdView;
 mod char_filter_html_strip;
 pub use char_filter_html_strip::{CharFilterHtmlStrip, CharFilterHtmlStripType};
 mod char_filter_icu_normalize;
@@ -602,6 +484,8 @@ mod charts_audit;
 pub use charts_audit::ChartsAudit;
 mod charts_audit_type_view;
 pub use charts_audit_type_view::ChartsAuditTypeView;
+mod cloud;
+pub use cloud::Cloud;
 mod cloud_access_role_assignment;
 pub use cloud_access_role_assignment::CloudAccessRoleAssignment;
 mod cloud_app_user;
@@ -616,27 +500,20 @@ pub use cloud_database_user::{
 };
 mod cloud_gcp_provider_settings;
 pub use cloud_gcp_provider_settings::{
-    CloudGcpProviderSettings, CloudGcpProviderSettingsInstanceSizeName,
-    CloudGcpProviderSettingsRegionName,
+    CloudGcpProviderSettings, CloudGcpProviderSettingsRegionName,
 };
 mod cloud_provider_access_atlas_log_integration_feature_usage;
 pub use cloud_provider_access_atlas_log_integration_feature_usage::CloudProviderAccessAtlasLogIntegrationFeatureUsage;
 mod cloud_provider_access_aws_iam_role;
 pub use cloud_provider_access_aws_iam_role::CloudProviderAccessAwsIamRole;
 mod cloud_provider_access_aws_iam_role_request;
-pub use cloud_provider_access_aws_iam_role_request::{
-    CloudProviderAccessAwsIamRoleRequest,
-    CloudProviderAccessAwsIamRoleRequestProviderName,
-};
+pub use cloud_provider_access_aws_iam_role_request::CloudProviderAccessAwsIamRoleRequest;
 mod cloud_provider_access_aws_iam_role_request_update;
 pub use cloud_provider_access_aws_iam_role_request_update::CloudProviderAccessAwsIamRoleRequestUpdate;
 mod cloud_provider_access_azure_service_principal;
 pub use cloud_provider_access_azure_service_principal::CloudProviderAccessAzureServicePrincipal;
 mod cloud_provider_access_azure_service_principal_request;
-pub use cloud_provider_access_azure_service_principal_request::{
-    CloudProviderAccessAzureServicePrincipalRequest,
-    CloudProviderAccessAzureServicePrincipalRequestProviderName,
-};
+pub use cloud_provider_access_azure_service_principal_request::CloudProviderAccessAzureServicePrincipalRequest;
 mod cloud_provider_access_azure_service_principal_request_update;
 pub use cloud_provider_access_azure_service_principal_request_update::CloudProviderAccessAzureServicePrincipalRequestUpdate;
 mod cloud_provider_access_data_lake_feature_usage;
@@ -662,27 +539,17 @@ pub use cloud_provider_access_gcp_service_account::{
     CloudProviderAccessGcpServiceAccount, CloudProviderAccessGcpServiceAccountStatus,
 };
 mod cloud_provider_access_gcp_service_account_request;
-pub use cloud_provider_access_gcp_service_account_request::{
-    CloudProviderAccessGcpServiceAccountRequest,
-    CloudProviderAccessGcpServiceAccountRequestProviderName,
-};
+pub use cloud_provider_access_gcp_service_account_request::CloudProviderAccessGcpServiceAccountRequest;
 mod cloud_provider_access_gcp_service_account_request_update;
 pub use cloud_provider_access_gcp_service_account_request_update::CloudProviderAccessGcpServiceAccountRequestUpdate;
 mod cloud_provider_access_push_based_log_export_feature_usage;
 pub use cloud_provider_access_push_based_log_export_feature_usage::CloudProviderAccessPushBasedLogExportFeatureUsage;
 mod cloud_provider_access_role;
-pub use cloud_provider_access_role::{
-    CloudProviderAccessRole, CloudProviderAccessRoleProviderName,
-};
+pub use cloud_provider_access_role::CloudProviderAccessRole;
 mod cloud_provider_access_role_request;
-pub use cloud_provider_access_role_request::{
-    CloudProviderAccessRoleRequest, CloudProviderAccessRoleRequestProviderName,
-};
+pub use cloud_provider_access_role_request::CloudProviderAccessRoleRequest;
 mod cloud_provider_access_role_request_update;
-pub use cloud_provider_access_role_request_update::{
-    CloudProviderAccessRoleRequestUpdate,
-    CloudProviderAccessRoleRequestUpdateProviderName,
-};
+pub use cloud_provider_access_role_request_update::CloudProviderAccessRoleRequestUpdate;
 mod cloud_provider_access_roles;
 pub use cloud_provider_access_roles::CloudProviderAccessRoles;
 mod cloud_provider_aws_auto_scaling;
@@ -690,34 +557,29 @@ pub use cloud_provider_aws_auto_scaling::CloudProviderAwsAutoScaling;
 mod cloud_provider_azure_auto_scaling;
 pub use cloud_provider_azure_auto_scaling::CloudProviderAzureAutoScaling;
 mod cloud_provider_container;
-pub use cloud_provider_container::{
-    CloudProviderContainer, CloudProviderContainerProviderName,
-};
+pub use cloud_provider_container::CloudProviderContainer;
+mod cloud_provider_container_provider_name;
+pub use cloud_provider_container_provider_name::CloudProviderContainerProviderName;
 mod cloud_provider_endpoint_service_request;
-pub use cloud_provider_endpoint_service_request::{
-    CloudProviderEndpointServiceRequest, CloudProviderEndpointServiceRequestProviderName,
-};
+pub use cloud_provider_endpoint_service_request::CloudProviderEndpointServiceRequest;
 mod cloud_provider_gcp_auto_scaling;
 pub use cloud_provider_gcp_auto_scaling::CloudProviderGcpAutoScaling;
 mod cloud_provider_regions;
 pub use cloud_provider_regions::{CloudProviderRegions, CloudProviderRegionsProvider};
 mod cloud_region_config;
-pub use cloud_region_config::{
-    CloudRegionConfig, CloudRegionConfigProviderName, CloudRegionConfigRegionName,
-};
+pub use cloud_region_config::CloudRegionConfig;
 mod cloud_region_config20240805;
-pub use cloud_region_config20240805::{
-    CloudRegionConfig20240805, CloudRegionConfig20240805ProviderName,
-    CloudRegionConfig20240805RegionName,
-};
+pub use cloud_region_config20240805::CloudRegionConfig20240805;
+mod cloud_region_name;
+pub use cloud_region_name::CloudRegionName;
+mod cloud_region_provider_name;
+pub use cloud_region_provider_name::CloudRegionProviderName;
 mod cloud_search_metrics;
 pub use cloud_search_metrics::CloudSearchMetrics;
 mod cluster_alert_config_view_for_nds_group;
 pub use cluster_alert_config_view_for_nds_group::ClusterAlertConfigViewForNdsGroup;
 mod cluster_alert_view_for_nds_group;
-pub use cluster_alert_view_for_nds_group::{
-    ClusterAlertViewForNdsGroup, ClusterAlertViewForNdsGroupStatus,
-};
+pub use cluster_alert_view_for_nds_group::ClusterAlertViewForNdsGroup;
 mod cluster_auto_scaling_settings;
 pub use cluster_auto_scaling_settings::ClusterAutoScalingSettings;
 mod cluster_cloud_provider_instance_size;
@@ -733,18 +595,7 @@ pub use cluster_configuration_validation_result::ClusterConfigurationValidationR
 mod cluster_connection_strings;
 pub use cluster_connection_strings::ClusterConnectionStrings;
 mod cluster_description20240805;
-pub use cluster_description20240805::{
-    ClusterDescription20240805, ClusterDescription20240805AdaptiveCapacity,
-    ClusterDescription20240805ClusterType,
-    ClusterDescription20240805ConfigServerManagementMode,
-    ClusterDescription20240805ConfigServerType,
-    ClusterDescription20240805DiskWarmingMode,
-    ClusterDescription20240805EncryptionAtRestProvider,
-    ClusterDescription20240805InternalClusterRole,
-    ClusterDescription20240805ReplicaSetScalingStrategy,
-    ClusterDescription20240805RootCertType, ClusterDescription20240805StateName,
-    ClusterDescription20240805VersionReleaseSystem,
-};
+pub use cluster_description20240805::ClusterDescription20240805;
 mod cluster_description_auto_scaling_mode_configuration;
 pub use cluster_description_auto_scaling_mode_configuration::{
     ClusterDescriptionAutoScalingModeConfiguration,
@@ -756,27 +607,13 @@ pub use cluster_description_connection_strings_private_endpoint::{
     ClusterDescriptionConnectionStringsPrivateEndpointType,
 };
 mod cluster_description_connection_strings_private_endpoint_endpoint;
-pub use cluster_description_connection_strings_private_endpoint_endpoint::{
-    ClusterDescriptionConnectionStringsPrivateEndpointEndpoint,
-    ClusterDescriptionConnectionStringsPrivateEndpointEndpointProviderName,
-};
+pub use cluster_description_connection_strings_private_endpoint_endpoint::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint;
 mod cluster_description_process_args;
 pub use cluster_description_process_args::{
-    ClusterDescriptionProcessArgs,
-    ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls12Item,
-    ClusterDescriptionProcessArgsCustomOpensslCipherConfigTls13Item,
-    ClusterDescriptionProcessArgsDefaultReadConcern,
-    ClusterDescriptionProcessArgsMinimumEnabledTlsProtocol,
-    ClusterDescriptionProcessArgsTlsCipherConfigMode,
+    ClusterDescriptionProcessArgs, ClusterDescriptionProcessArgsDefaultReadConcern,
 };
 mod cluster_description_process_args20240805;
-pub use cluster_description_process_args20240805::{
-    ClusterDescriptionProcessArgs20240805,
-    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls12Item,
-    ClusterDescriptionProcessArgs20240805CustomOpensslCipherConfigTls13Item,
-    ClusterDescriptionProcessArgs20240805MinimumEnabledTlsProtocol,
-    ClusterDescriptionProcessArgs20240805TlsCipherConfigMode,
-};
+pub use cluster_description_process_args20240805::ClusterDescriptionProcessArgs20240805;
 mod cluster_event_type_view_for_nds_group;
 pub use cluster_event_type_view_for_nds_group::ClusterEventTypeViewForNdsGroup;
 mod cluster_event_type_view_for_nds_group_alertable;
@@ -785,21 +622,19 @@ mod cluster_event_view_for_nds_group;
 pub use cluster_event_view_for_nds_group::ClusterEventViewForNdsGroup;
 mod cluster_flex_provider_settings;
 pub use cluster_flex_provider_settings::{
-    ClusterFlexProviderSettings, ClusterFlexProviderSettingsBackingProviderName,
-    ClusterFlexProviderSettingsInstanceSizeName,
+    ClusterFlexProviderSettings, ClusterFlexProviderSettingsInstanceSizeName,
 };
 mod cluster_free_auto_scaling;
 pub use cluster_free_auto_scaling::ClusterFreeAutoScaling;
 mod cluster_free_provider_settings;
 pub use cluster_free_provider_settings::{
-    ClusterFreeProviderSettings, ClusterFreeProviderSettingsBackingProviderName,
-    ClusterFreeProviderSettingsEffectiveInstanceSizeName,
+    ClusterFreeProviderSettings, ClusterFreeProviderSettingsEffectiveInstanceSizeName,
     ClusterFreeProviderSettingsInstanceSizeName,
 };
 mod cluster_ip_addresses;
 pub use cluster_ip_addresses::ClusterIpAddresses;
 mod cluster_matcher;
-pub use cluster_matcher::{ClusterMatcher, ClusterMatcherOperator};
+pub use cluster_matcher::ClusterMatcher;
 mod cluster_matcher_field;
 pub use cluster_matcher_field::ClusterMatcherField;
 mod cluster_outage_simulation;
@@ -809,20 +644,23 @@ pub use cluster_outage_simulation::{
 mod cluster_provider_settings;
 pub use cluster_provider_settings::ClusterProviderSettings;
 mod cluster_search_index;
-pub use cluster_search_index::{
-    ClusterSearchIndex, ClusterSearchIndexStatus, ClusterSearchIndexType,
-};
+pub use cluster_search_index::{ClusterSearchIndex, ClusterSearchIndexStatus};
 mod cluster_serverless_backup_options;
 pub use cluster_serverless_backup_options::ClusterServerlessBackupOptions;
 mod cluster_status;
 pub use cluster_status::{ClusterStatus, ClusterStatusChangeStatus};
+mod cluster_type;
+pub use cluster_type::ClusterType;
+mod cluster_view;
+pub use cluster_view::ClusterView;
 mod coll_stats_latency_namespace_metric;
 pub use coll_stats_latency_namespace_metric::{
-    CollStatsLatencyNamespaceMetric, CollStatsLatencyNamespaceMetricMetricName,
-    CollStatsLatencyNamespaceMetricUnits,
+    CollStatsLatencyNamespaceMetric, CollStatsLatencyNamespaceMetricUnits,
 };
 mod coll_stats_latency_namespace_metrics;
 pub use coll_stats_latency_namespace_metrics::CollStatsLatencyNamespaceMetrics;
+mod coll_stats_metric;
+pub use coll_stats_metric::CollStatsMetric;
 mod coll_stats_ranked_namespaces_view;
 pub use coll_stats_ranked_namespaces_view::CollStatsRankedNamespacesView;
 mod collation;
@@ -830,45 +668,39 @@ pub use collation::{
     Collation, CollationAlternate, CollationCaseFirst, CollationLocale,
     CollationMaxVariable,
 };
+mod collection_restore_state;
+pub use collection_restore_state::CollectionRestoreState;
+mod collection_type;
+pub use collection_type::CollectionType;
+mod command;
+pub use command::Command;
 mod component_label;
 pub use component_label::ComponentLabel;
 mod computed_memory_data_metric_threshold_view;
-pub use computed_memory_data_metric_threshold_view::{
-    ComputedMemoryDataMetricThresholdView, ComputedMemoryDataMetricThresholdViewMode,
-    ComputedMemoryDataMetricThresholdViewOperator,
-};
+pub use computed_memory_data_metric_threshold_view::ComputedMemoryDataMetricThresholdView;
+mod config_server_management_mode;
+pub use config_server_management_mode::ConfigServerManagementMode;
+mod config_server_type;
+pub use config_server_type::ConfigServerType;
 mod confluent_sasl_inherit_authentication;
 pub use confluent_sasl_inherit_authentication::ConfluentSaslInheritAuthentication;
 mod confluent_user_info_authentication;
 pub use confluent_user_info_authentication::ConfluentUserInfoAuthentication;
 mod connected_org_config;
-pub use connected_org_config::{
-    ConnectedOrgConfig, ConnectedOrgConfigPostAuthRoleGrantsItem,
-};
+pub use connected_org_config::ConnectedOrgConfig;
 mod connected_org_config_role_assignment;
 pub use connected_org_config_role_assignment::ConnectedOrgConfigRoleAssignment;
 mod connections_max_raw_metric_threshold_view;
-pub use connections_max_raw_metric_threshold_view::{
-    ConnectionsMaxRawMetricThresholdView, ConnectionsMaxRawMetricThresholdViewMode,
-    ConnectionsMaxRawMetricThresholdViewOperator,
-};
+pub use connections_max_raw_metric_threshold_view::ConnectionsMaxRawMetricThresholdView;
 mod connections_percent_raw_metric_threshold_view;
-pub use connections_percent_raw_metric_threshold_view::{
-    ConnectionsPercentRawMetricThresholdView,
-    ConnectionsPercentRawMetricThresholdViewMode,
-    ConnectionsPercentRawMetricThresholdViewOperator,
-};
+pub use connections_percent_raw_metric_threshold_view::ConnectionsPercentRawMetricThresholdView;
 mod connections_raw_metric_threshold_view;
-pub use connections_raw_metric_threshold_view::{
-    ConnectionsRawMetricThresholdView, ConnectionsRawMetricThresholdViewMode,
-    ConnectionsRawMetricThresholdViewOperator,
-};
+pub use connections_raw_metric_threshold_view::ConnectionsRawMetricThresholdView;
 mod control_plane_ip_addresses;
 pub use control_plane_ip_addresses::ControlPlaneIpAddresses;
 mod cost_explorer_filter_request_body;
 pub use cost_explorer_filter_request_body::{
     CostExplorerFilterRequestBody, CostExplorerFilterRequestBodyGroupBy,
-    CostExplorerFilterRequestBodyServicesItem,
 };
 mod cost_explorer_filter_response_view;
 pub use cost_explorer_filter_response_view::CostExplorerFilterResponseView;
@@ -879,9 +711,7 @@ pub use cps_backup_event_type_view_for_nds_group_alertable_with_threshold::CpsBa
 mod cps_backup_threshold_alert_config_view_for_nds_group;
 pub use cps_backup_threshold_alert_config_view_for_nds_group::CpsBackupThresholdAlertConfigViewForNdsGroup;
 mod create_atlas_organization_api_key;
-pub use create_atlas_organization_api_key::{
-    CreateAtlasOrganizationApiKey, CreateAtlasOrganizationApiKeyRolesItem,
-};
+pub use create_atlas_organization_api_key::CreateAtlasOrganizationApiKey;
 mod create_atlas_project_api_key;
 pub use create_atlas_project_api_key::CreateAtlasProjectApiKey;
 mod create_aws_endpoint_request;
@@ -889,31 +719,17 @@ pub use create_aws_endpoint_request::CreateAwsEndpointRequest;
 mod create_azure_endpoint_request;
 pub use create_azure_endpoint_request::CreateAzureEndpointRequest;
 mod create_data_process_region_view;
-pub use create_data_process_region_view::{
-    CreateDataProcessRegionView, CreateDataProcessRegionViewCloudProvider,
-};
+pub use create_data_process_region_view::CreateDataProcessRegionView;
 mod create_endpoint_request;
-pub use create_endpoint_request::{
-    CreateEndpointRequest, CreateEndpointRequestCloudProvider,
-};
+pub use create_endpoint_request::CreateEndpointRequest;
 mod create_gcp_endpoint_group_request;
 pub use create_gcp_endpoint_group_request::CreateGcpEndpointGroupRequest;
 mod create_gcp_forwarding_rule_request;
 pub use create_gcp_forwarding_rule_request::CreateGcpForwardingRuleRequest;
-mod create_group_backup_private_endpoint;
-pub use create_group_backup_private_endpoint::CreateGroupBackupPrivateEndpointCloudProvider;
-mod create_group_encryption_at_rest_private_endpoint;
-pub use create_group_encryption_at_rest_private_endpoint::CreateGroupEncryptionAtRestPrivateEndpointCloudProvider;
-mod create_group_integration;
-pub use create_group_integration::CreateGroupIntegrationIntegrationType;
 mod create_group_mcp_config_request;
 pub use create_group_mcp_config_request::CreateGroupMcpConfigRequest;
-mod create_group_private_endpoint_endpoint_service_endpoint;
-pub use create_group_private_endpoint_endpoint_service_endpoint::CreateGroupPrivateEndpointEndpointServiceEndpointCloudProvider;
 mod create_org_mcp_config_request;
-pub use create_org_mcp_config_request::{
-    CreateOrgMcpConfigRequest, CreateOrgMcpConfigRequestRolesItem,
-};
+pub use create_org_mcp_config_request::CreateOrgMcpConfigRequest;
 mod create_organization_request;
 pub use create_organization_request::CreateOrganizationRequest;
 mod create_organization_response;
@@ -923,24 +739,17 @@ pub use create_push_based_log_export_project_request::CreatePushBasedLogExportPr
 mod criteria_view;
 pub use criteria_view::{CriteriaView, CriteriaViewType};
 mod cursors_total_client_cursors_size_raw_metric_threshold_view;
-pub use cursors_total_client_cursors_size_raw_metric_threshold_view::{
-    CursorsTotalClientCursorsSizeRawMetricThresholdView,
-    CursorsTotalClientCursorsSizeRawMetricThresholdViewMode,
-    CursorsTotalClientCursorsSizeRawMetricThresholdViewOperator,
-};
+pub use cursors_total_client_cursors_size_raw_metric_threshold_view::CursorsTotalClientCursorsSizeRawMetricThresholdView;
 mod cursors_total_open_raw_metric_threshold_view;
-pub use cursors_total_open_raw_metric_threshold_view::{
-    CursorsTotalOpenRawMetricThresholdView, CursorsTotalOpenRawMetricThresholdViewMode,
-    CursorsTotalOpenRawMetricThresholdViewOperator,
-};
+pub use cursors_total_open_raw_metric_threshold_view::CursorsTotalOpenRawMetricThresholdView;
 mod cursors_total_timed_out_raw_metric_threshold_view;
-pub use cursors_total_timed_out_raw_metric_threshold_view::{
-    CursorsTotalTimedOutRawMetricThresholdView,
-    CursorsTotalTimedOutRawMetricThresholdViewMode,
-    CursorsTotalTimedOutRawMetricThresholdViewOperator,
-};
+pub use cursors_total_timed_out_raw_metric_threshold_view::CursorsTotalTimedOutRawMetricThresholdView;
 mod custom_criteria_view;
 pub use custom_criteria_view::CustomCriteriaView;
+mod custom_openssl_cipher_config_tls12;
+pub use custom_openssl_cipher_config_tls12::CustomOpensslCipherConfigTls12;
+mod custom_openssl_cipher_config_tls13;
+pub use custom_openssl_cipher_config_tls13::CustomOpensslCipherConfigTls13;
 mod custom_session_timeouts;
 pub use custom_session_timeouts::CustomSessionTimeouts;
 mod custom_zone_mappings;
@@ -984,15 +793,13 @@ pub use data_lake_atlas_store_read_preference_tag::DataLakeAtlasStoreReadPrefere
 mod data_lake_aws_cloud_provider_config;
 pub use data_lake_aws_cloud_provider_config::DataLakeAwsCloudProviderConfig;
 mod data_lake_azure_blob_store;
-pub use data_lake_azure_blob_store::{
-    DataLakeAzureBlobStore, DataLakeAzureBlobStoreRegion,
-};
+pub use data_lake_azure_blob_store::DataLakeAzureBlobStore;
+mod data_lake_azure_store_region;
+pub use data_lake_azure_store_region::DataLakeAzureStoreRegion;
 mod data_lake_cloud_provider_config;
 pub use data_lake_cloud_provider_config::DataLakeCloudProviderConfig;
 mod data_lake_data_process_region;
-pub use data_lake_data_process_region::{
-    DataLakeDataProcessRegion, DataLakeDataProcessRegionCloudProvider,
-};
+pub use data_lake_data_process_region::DataLakeDataProcessRegion;
 mod data_lake_database_collection;
 pub use data_lake_database_collection::DataLakeDatabaseCollection;
 mod data_lake_database_data_source_settings;
@@ -1002,21 +809,22 @@ pub use data_lake_database_data_source_settings::{
 mod data_lake_database_instance;
 pub use data_lake_database_instance::DataLakeDatabaseInstance;
 mod data_lake_dls_aws_store;
-pub use data_lake_dls_aws_store::{DataLakeDlsAwsStore, DataLakeDlsAwsStoreRegion};
+pub use data_lake_dls_aws_store::DataLakeDlsAwsStore;
+mod data_lake_dls_aws_store_region;
+pub use data_lake_dls_aws_store_region::DataLakeDlsAwsStoreRegion;
 mod data_lake_dls_azure_store;
-pub use data_lake_dls_azure_store::{DataLakeDlsAzureStore, DataLakeDlsAzureStoreRegion};
+pub use data_lake_dls_azure_store::DataLakeDlsAzureStore;
 mod data_lake_dls_gcp_store;
-pub use data_lake_dls_gcp_store::{DataLakeDlsGcpStore, DataLakeDlsGcpStoreRegion};
+pub use data_lake_dls_gcp_store::DataLakeDlsGcpStore;
+mod data_lake_dls_gcp_store_region;
+pub use data_lake_dls_gcp_store_region::DataLakeDlsGcpStoreRegion;
 mod data_lake_google_cloud_storage_store;
-pub use data_lake_google_cloud_storage_store::{
-    DataLakeGoogleCloudStorageStore, DataLakeGoogleCloudStorageStoreRegion,
-};
+pub use data_lake_google_cloud_storage_store::DataLakeGoogleCloudStorageStore;
 mod data_lake_http_store;
 pub use data_lake_http_store::DataLakeHttpStore;
 mod data_lake_s3_store_settings;
 pub use data_lake_s3_store_settings::{
     DataLakeS3StoreSettings, DataLakeS3StoreSettingsAdditionalStorageClassesItem,
-    DataLakeS3StoreSettingsRegion,
 };
 mod data_lake_storage;
 pub use data_lake_storage::DataLakeStorage;
@@ -1025,27 +833,23 @@ pub use data_lake_store_settings::DataLakeStoreSettings;
 mod data_lake_tenant;
 pub use data_lake_tenant::{DataLakeTenant, DataLakeTenantState};
 mod data_metric_alert_view;
-pub use data_metric_alert_view::{DataMetricAlertView, DataMetricAlertViewStatus};
+pub use data_metric_alert_view::DataMetricAlertView;
 mod data_metric_event_view;
 pub use data_metric_event_view::DataMetricEventView;
 mod data_metric_threshold_view;
-pub use data_metric_threshold_view::{
-    DataMetricThresholdView, DataMetricThresholdViewMode, DataMetricThresholdViewOperator,
-};
+pub use data_metric_threshold_view::DataMetricThresholdView;
 mod data_metric_units;
 pub use data_metric_units::DataMetricUnits;
 mod data_metric_value_view;
 pub use data_metric_value_view::DataMetricValueView;
 mod data_process_region_view;
-pub use data_process_region_view::{
-    DataProcessRegionView, DataProcessRegionViewCloudProvider,
-};
+pub use data_process_region_view::DataProcessRegionView;
 mod data_protection_settings;
-pub use data_protection_settings::{DataProtectionSettings, DataProtectionSettingsState};
+pub use data_protection_settings::DataProtectionSettings;
 mod data_protection_settings20231001;
-pub use data_protection_settings20231001::{
-    DataProtectionSettings20231001, DataProtectionSettings20231001State,
-};
+pub use data_protection_settings20231001::DataProtectionSettings20231001;
+mod data_protection_state;
+pub use data_protection_state::DataProtectionState;
 mod database_inherited_role;
 pub use database_inherited_role::DatabaseInheritedRole;
 mod database_permitted_namespace_resource;
@@ -1062,50 +866,35 @@ pub use database_rolling_index_request::DatabaseRollingIndexRequest;
 mod database_user_role;
 pub use database_user_role::{DatabaseUserRole, DatabaseUserRoleRoleName};
 mod datadog;
-pub use datadog::{Datadog, DatadogRegion, DatadogType};
+pub use datadog::{Datadog, DatadogType};
+mod datadog_log_export_type;
+pub use datadog_log_export_type::DatadogLogExportType;
+mod datadog_log_integration_region;
+pub use datadog_log_integration_region::DatadogLogIntegrationRegion;
 mod datadog_log_integration_request;
-pub use datadog_log_integration_request::{
-    DatadogLogIntegrationRequest, DatadogLogIntegrationRequestRegion,
-    DatadogLogIntegrationRequestType,
-};
+pub use datadog_log_integration_request::DatadogLogIntegrationRequest;
 mod datadog_log_integration_response;
-pub use datadog_log_integration_response::{
-    DatadogLogIntegrationResponse, DatadogLogIntegrationResponseRegion,
-    DatadogLogIntegrationResponseType,
-};
+pub use datadog_log_integration_response::DatadogLogIntegrationResponse;
 mod datadog_notification;
-pub use datadog_notification::{
-    DatadogNotification, DatadogNotificationDatadogRegion, DatadogNotificationTypeName,
-};
+pub use datadog_notification::{DatadogNotification, DatadogNotificationTypeName};
+mod datadog_region;
+pub use datadog_region::DatadogRegion;
 mod date_criteria_view;
 pub use date_criteria_view::{DateCriteriaView, DateCriteriaViewDateFormat};
+mod days_units;
+pub use days_units::DaysUnits;
 mod db_data_size_total_data_metric_threshold_view;
-pub use db_data_size_total_data_metric_threshold_view::{
-    DbDataSizeTotalDataMetricThresholdView, DbDataSizeTotalDataMetricThresholdViewMode,
-    DbDataSizeTotalDataMetricThresholdViewOperator,
-};
+pub use db_data_size_total_data_metric_threshold_view::DbDataSizeTotalDataMetricThresholdView;
 mod db_data_size_total_wo_system_data_metric_threshold_view;
-pub use db_data_size_total_wo_system_data_metric_threshold_view::{
-    DbDataSizeTotalWoSystemDataMetricThresholdView,
-    DbDataSizeTotalWoSystemDataMetricThresholdViewMode,
-    DbDataSizeTotalWoSystemDataMetricThresholdViewOperator,
-};
+pub use db_data_size_total_wo_system_data_metric_threshold_view::DbDataSizeTotalWoSystemDataMetricThresholdView;
 mod db_index_size_total_data_metric_threshold_view;
-pub use db_index_size_total_data_metric_threshold_view::{
-    DbIndexSizeTotalDataMetricThresholdView, DbIndexSizeTotalDataMetricThresholdViewMode,
-    DbIndexSizeTotalDataMetricThresholdViewOperator,
-};
+pub use db_index_size_total_data_metric_threshold_view::DbIndexSizeTotalDataMetricThresholdView;
 mod db_role_to_execute;
 pub use db_role_to_execute::{DbRoleToExecute, DbRoleToExecuteType};
 mod db_storage_total_data_metric_threshold_view;
-pub use db_storage_total_data_metric_threshold_view::{
-    DbStorageTotalDataMetricThresholdView, DbStorageTotalDataMetricThresholdViewMode,
-    DbStorageTotalDataMetricThresholdViewOperator,
-};
+pub use db_storage_total_data_metric_threshold_view::DbStorageTotalDataMetricThresholdView;
 mod db_user_tls_x509_settings;
 pub use db_user_tls_x509_settings::DbUserTlsX509Settings;
-mod deauthorize_group_cloud_provider_access_role;
-pub use deauthorize_group_cloud_provider_access_role::DeauthorizeGroupCloudProviderAccessRoleCloudProvider;
 mod dedicated_hardware_spec;
 pub use dedicated_hardware_spec::DedicatedHardwareSpec;
 mod dedicated_hardware_spec20240805;
@@ -1117,7 +906,6 @@ pub use default_alert_config_view_for_nds_group::{
 mod default_alert_view_for_nds_group;
 pub use default_alert_view_for_nds_group::{
     DefaultAlertViewForNdsGroup, DefaultAlertViewForNdsGroupEventTypeName,
-    DefaultAlertViewForNdsGroupStatus,
 };
 mod default_event_view_for_nds_group;
 pub use default_event_view_for_nds_group::{
@@ -1133,47 +921,26 @@ mod default_limit;
 pub use default_limit::DefaultLimit;
 mod default_schedule_view;
 pub use default_schedule_view::DefaultScheduleView;
+mod delegated_mcp_access;
+pub use delegated_mcp_access::DelegatedMcpAccess;
+mod delegated_partner_access;
+pub use delegated_partner_access::DelegatedPartnerAccess;
 mod delete_copied_backups;
-pub use delete_copied_backups::{DeleteCopiedBackups, DeleteCopiedBackupsCloudProvider};
+pub use delete_copied_backups::DeleteCopiedBackups;
 mod delete_copied_backups20240805;
-pub use delete_copied_backups20240805::{
-    DeleteCopiedBackups20240805, DeleteCopiedBackups20240805CloudProvider,
-};
-mod delete_group_backup_private_endpoint;
-pub use delete_group_backup_private_endpoint::DeleteGroupBackupPrivateEndpointCloudProvider;
-mod delete_group_data_federation_limit;
-pub use delete_group_data_federation_limit::DeleteGroupDataFederationLimitLimitName;
-mod delete_group_integration;
-pub use delete_group_integration::DeleteGroupIntegrationIntegrationType;
-mod delete_group_limit;
-pub use delete_group_limit::DeleteGroupLimitLimitName;
-mod delete_group_private_endpoint_endpoint_service;
-pub use delete_group_private_endpoint_endpoint_service::DeleteGroupPrivateEndpointEndpointServiceCloudProvider;
-mod delete_group_private_endpoint_endpoint_service_endpoint;
-pub use delete_group_private_endpoint_endpoint_service_endpoint::DeleteGroupPrivateEndpointEndpointServiceEndpointCloudProvider;
+pub use delete_copied_backups20240805::DeleteCopiedBackups20240805;
 mod destination;
 pub use destination::{Destination, DestinationHostnameSchemaType};
 mod disk_backup_api_policy_item;
-pub use disk_backup_api_policy_item::{
-    DiskBackupApiPolicyItem, DiskBackupApiPolicyItemFrequencyType,
-    DiskBackupApiPolicyItemRetentionUnit,
-};
+pub use disk_backup_api_policy_item::DiskBackupApiPolicyItem;
 mod disk_backup_collection_response;
 pub use disk_backup_collection_response::DiskBackupCollectionResponse;
 mod disk_backup_copy_policy_item;
-pub use disk_backup_copy_policy_item::{
-    DiskBackupCopyPolicyItem, DiskBackupCopyPolicyItemFrequencyType,
-};
+pub use disk_backup_copy_policy_item::DiskBackupCopyPolicyItem;
 mod disk_backup_copy_setting;
-pub use disk_backup_copy_setting::{
-    DiskBackupCopySetting, DiskBackupCopySettingCloudProvider,
-    DiskBackupCopySettingFrequenciesItem,
-};
+pub use disk_backup_copy_setting::DiskBackupCopySetting;
 mod disk_backup_copy_setting20240805;
-pub use disk_backup_copy_setting20240805::{
-    DiskBackupCopySetting20240805, DiskBackupCopySetting20240805CloudProvider,
-    DiskBackupCopySetting20240805FrequenciesItem,
-};
+pub use disk_backup_copy_setting20240805::DiskBackupCopySetting20240805;
 mod disk_backup_database_response;
 pub use disk_backup_database_response::DiskBackupDatabaseResponse;
 mod disk_backup_export_job;
@@ -1186,205 +953,96 @@ mod disk_backup_on_demand_copy_policy_item;
 pub use disk_backup_on_demand_copy_policy_item::DiskBackupOnDemandCopyPolicyItem;
 mod disk_backup_on_demand_snapshot_request;
 pub use disk_backup_on_demand_snapshot_request::DiskBackupOnDemandSnapshotRequest;
+mod disk_backup_policy_frequency_type;
+pub use disk_backup_policy_frequency_type::DiskBackupPolicyFrequencyType;
 mod disk_backup_replica_set;
-pub use disk_backup_replica_set::{
-    DiskBackupReplicaSet, DiskBackupReplicaSetCloudProvider,
-    DiskBackupReplicaSetFrequencyType, DiskBackupReplicaSetSnapshotType,
-    DiskBackupReplicaSetStatus, DiskBackupReplicaSetType,
-};
+pub use disk_backup_replica_set::DiskBackupReplicaSet;
 mod disk_backup_restore_member;
 pub use disk_backup_restore_member::DiskBackupRestoreMember;
 mod disk_backup_sharded_cluster_snapshot;
-pub use disk_backup_sharded_cluster_snapshot::{
-    DiskBackupShardedClusterSnapshot, DiskBackupShardedClusterSnapshotConfigServerType,
-    DiskBackupShardedClusterSnapshotFrequencyType,
-    DiskBackupShardedClusterSnapshotSnapshotType, DiskBackupShardedClusterSnapshotStatus,
-    DiskBackupShardedClusterSnapshotType,
-};
+pub use disk_backup_sharded_cluster_snapshot::DiskBackupShardedClusterSnapshot;
 mod disk_backup_sharded_cluster_snapshot_member;
-pub use disk_backup_sharded_cluster_snapshot_member::{
-    DiskBackupShardedClusterSnapshotMember,
-    DiskBackupShardedClusterSnapshotMemberCloudProvider,
-};
+pub use disk_backup_sharded_cluster_snapshot_member::DiskBackupShardedClusterSnapshotMember;
 mod disk_backup_snapshot;
-pub use disk_backup_snapshot::{
-    DiskBackupSnapshot, DiskBackupSnapshotFrequencyType, DiskBackupSnapshotSnapshotType,
-    DiskBackupSnapshotStatus, DiskBackupSnapshotType,
-};
+pub use disk_backup_snapshot::DiskBackupSnapshot;
 mod disk_backup_snapshot_aws_export_bucket_request;
 pub use disk_backup_snapshot_aws_export_bucket_request::DiskBackupSnapshotAwsExportBucketRequest;
 mod disk_backup_snapshot_aws_export_bucket_response;
-pub use disk_backup_snapshot_aws_export_bucket_response::{
-    DiskBackupSnapshotAwsExportBucketResponse,
-    DiskBackupSnapshotAwsExportBucketResponseCloudProvider,
-};
+pub use disk_backup_snapshot_aws_export_bucket_response::DiskBackupSnapshotAwsExportBucketResponse;
 mod disk_backup_snapshot_azure_export_bucket_request;
 pub use disk_backup_snapshot_azure_export_bucket_request::DiskBackupSnapshotAzureExportBucketRequest;
 mod disk_backup_snapshot_azure_export_bucket_response;
 pub use disk_backup_snapshot_azure_export_bucket_response::DiskBackupSnapshotAzureExportBucketResponse;
 mod disk_backup_snapshot_export_bucket_request;
-pub use disk_backup_snapshot_export_bucket_request::{
-    DiskBackupSnapshotExportBucketRequest,
-    DiskBackupSnapshotExportBucketRequestCloudProvider,
-};
+pub use disk_backup_snapshot_export_bucket_request::DiskBackupSnapshotExportBucketRequest;
 mod disk_backup_snapshot_export_bucket_response;
-pub use disk_backup_snapshot_export_bucket_response::{
-    DiskBackupSnapshotExportBucketResponse,
-    DiskBackupSnapshotExportBucketResponseCloudProvider,
-};
+pub use disk_backup_snapshot_export_bucket_response::DiskBackupSnapshotExportBucketResponse;
 mod disk_backup_snapshot_gcp_export_bucket_request;
 pub use disk_backup_snapshot_gcp_export_bucket_request::DiskBackupSnapshotGcpExportBucketRequest;
 mod disk_backup_snapshot_gcp_export_bucket_response;
 pub use disk_backup_snapshot_gcp_export_bucket_response::DiskBackupSnapshotGcpExportBucketResponse;
 mod disk_backup_snapshot_restore_job;
-pub use disk_backup_snapshot_restore_job::{
-    DiskBackupSnapshotRestoreJob, DiskBackupSnapshotRestoreJobDeliveryType,
-};
+pub use disk_backup_snapshot_restore_job::DiskBackupSnapshotRestoreJob;
 mod disk_backup_snapshot_schedule;
 pub use disk_backup_snapshot_schedule::DiskBackupSnapshotSchedule;
 mod disk_backup_snapshot_schedule20240805;
 pub use disk_backup_snapshot_schedule20240805::DiskBackupSnapshotSchedule20240805;
 mod disk_backup_time_based_copy_policy_item;
-pub use disk_backup_time_based_copy_policy_item::{
-    DiskBackupTimeBasedCopyPolicyItem, DiskBackupTimeBasedCopyPolicyItemRetentionUnit,
-};
+pub use disk_backup_time_based_copy_policy_item::DiskBackupTimeBasedCopyPolicyItem;
+mod disk_backup_type;
+pub use disk_backup_type::DiskBackupType;
 mod disk_gb_auto_scaling;
 pub use disk_gb_auto_scaling::DiskGbAutoScaling;
 mod disk_partition_queue_depth_data_raw_metric_threshold_view;
-pub use disk_partition_queue_depth_data_raw_metric_threshold_view::{
-    DiskPartitionQueueDepthDataRawMetricThresholdView,
-    DiskPartitionQueueDepthDataRawMetricThresholdViewMode,
-    DiskPartitionQueueDepthDataRawMetricThresholdViewOperator,
-};
+pub use disk_partition_queue_depth_data_raw_metric_threshold_view::DiskPartitionQueueDepthDataRawMetricThresholdView;
 mod disk_partition_queue_depth_index_raw_metric_threshold_view;
-pub use disk_partition_queue_depth_index_raw_metric_threshold_view::{
-    DiskPartitionQueueDepthIndexRawMetricThresholdView,
-    DiskPartitionQueueDepthIndexRawMetricThresholdViewMode,
-    DiskPartitionQueueDepthIndexRawMetricThresholdViewOperator,
-};
+pub use disk_partition_queue_depth_index_raw_metric_threshold_view::DiskPartitionQueueDepthIndexRawMetricThresholdView;
 mod disk_partition_queue_depth_journal_raw_metric_threshold_view;
-pub use disk_partition_queue_depth_journal_raw_metric_threshold_view::{
-    DiskPartitionQueueDepthJournalRawMetricThresholdView,
-    DiskPartitionQueueDepthJournalRawMetricThresholdViewMode,
-    DiskPartitionQueueDepthJournalRawMetricThresholdViewOperator,
-};
+pub use disk_partition_queue_depth_journal_raw_metric_threshold_view::DiskPartitionQueueDepthJournalRawMetricThresholdView;
 mod disk_partition_read_iops_data_raw_metric_threshold_view;
-pub use disk_partition_read_iops_data_raw_metric_threshold_view::{
-    DiskPartitionReadIopsDataRawMetricThresholdView,
-    DiskPartitionReadIopsDataRawMetricThresholdViewMode,
-    DiskPartitionReadIopsDataRawMetricThresholdViewOperator,
-};
+pub use disk_partition_read_iops_data_raw_metric_threshold_view::DiskPartitionReadIopsDataRawMetricThresholdView;
 mod disk_partition_read_iops_index_raw_metric_threshold_view;
-pub use disk_partition_read_iops_index_raw_metric_threshold_view::{
-    DiskPartitionReadIopsIndexRawMetricThresholdView,
-    DiskPartitionReadIopsIndexRawMetricThresholdViewMode,
-    DiskPartitionReadIopsIndexRawMetricThresholdViewOperator,
-};
+pub use disk_partition_read_iops_index_raw_metric_threshold_view::DiskPartitionReadIopsIndexRawMetricThresholdView;
 mod disk_partition_read_iops_journal_raw_metric_threshold_view;
-pub use disk_partition_read_iops_journal_raw_metric_threshold_view::{
-    DiskPartitionReadIopsJournalRawMetricThresholdView,
-    DiskPartitionReadIopsJournalRawMetricThresholdViewMode,
-    DiskPartitionReadIopsJournalRawMetricThresholdViewOperator,
-};
+pub use disk_partition_read_iops_journal_raw_metric_threshold_view::DiskPartitionReadIopsJournalRawMetricThresholdView;
 mod disk_partition_read_latency_data_time_metric_threshold_view;
-pub use disk_partition_read_latency_data_time_metric_threshold_view::{
-    DiskPartitionReadLatencyDataTimeMetricThresholdView,
-    DiskPartitionReadLatencyDataTimeMetricThresholdViewMode,
-    DiskPartitionReadLatencyDataTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_read_latency_data_time_metric_threshold_view::DiskPartitionReadLatencyDataTimeMetricThresholdView;
 mod disk_partition_read_latency_index_time_metric_threshold_view;
-pub use disk_partition_read_latency_index_time_metric_threshold_view::{
-    DiskPartitionReadLatencyIndexTimeMetricThresholdView,
-    DiskPartitionReadLatencyIndexTimeMetricThresholdViewMode,
-    DiskPartitionReadLatencyIndexTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_read_latency_index_time_metric_threshold_view::DiskPartitionReadLatencyIndexTimeMetricThresholdView;
 mod disk_partition_read_latency_journal_time_metric_threshold_view;
-pub use disk_partition_read_latency_journal_time_metric_threshold_view::{
-    DiskPartitionReadLatencyJournalTimeMetricThresholdView,
-    DiskPartitionReadLatencyJournalTimeMetricThresholdViewMode,
-    DiskPartitionReadLatencyJournalTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_read_latency_journal_time_metric_threshold_view::DiskPartitionReadLatencyJournalTimeMetricThresholdView;
 mod disk_partition_space_used_data_raw_metric_threshold_view;
-pub use disk_partition_space_used_data_raw_metric_threshold_view::{
-    DiskPartitionSpaceUsedDataRawMetricThresholdView,
-    DiskPartitionSpaceUsedDataRawMetricThresholdViewMode,
-    DiskPartitionSpaceUsedDataRawMetricThresholdViewOperator,
-};
+pub use disk_partition_space_used_data_raw_metric_threshold_view::DiskPartitionSpaceUsedDataRawMetricThresholdView;
 mod disk_partition_space_used_index_raw_metric_threshold_view;
-pub use disk_partition_space_used_index_raw_metric_threshold_view::{
-    DiskPartitionSpaceUsedIndexRawMetricThresholdView,
-    DiskPartitionSpaceUsedIndexRawMetricThresholdViewMode,
-    DiskPartitionSpaceUsedIndexRawMetricThresholdViewOperator,
-};
+pub use disk_partition_space_used_index_raw_metric_threshold_view::DiskPartitionSpaceUsedIndexRawMetricThresholdView;
 mod disk_partition_space_used_journal_raw_metric_threshold_view;
-pub use disk_partition_space_used_journal_raw_metric_threshold_view::{
-    DiskPartitionSpaceUsedJournalRawMetricThresholdView,
-    DiskPartitionSpaceUsedJournalRawMetricThresholdViewMode,
-    DiskPartitionSpaceUsedJournalRawMetricThresholdViewOperator,
-};
+pub use disk_partition_space_used_journal_raw_metric_threshold_view::DiskPartitionSpaceUsedJournalRawMetricThresholdView;
 mod disk_partition_write_iops_data_raw_metric_threshold_view;
-pub use disk_partition_write_iops_data_raw_metric_threshold_view::{
-    DiskPartitionWriteIopsDataRawMetricThresholdView,
-    DiskPartitionWriteIopsDataRawMetricThresholdViewMode,
-    DiskPartitionWriteIopsDataRawMetricThresholdViewOperator,
-};
+pub use disk_partition_write_iops_data_raw_metric_threshold_view::DiskPartitionWriteIopsDataRawMetricThresholdView;
 mod disk_partition_write_iops_index_raw_metric_threshold_view;
-pub use disk_partition_write_iops_index_raw_metric_threshold_view::{
-    DiskPartitionWriteIopsIndexRawMetricThresholdView,
-    DiskPartitionWriteIopsIndexRawMetricThresholdViewMode,
-    DiskPartitionWriteIopsIndexRawMetricThresholdViewOperator,
-};
+pub use disk_partition_write_iops_index_raw_metric_threshold_view::DiskPartitionWriteIopsIndexRawMetricThresholdView;
 mod disk_partition_write_iops_journal_raw_metric_threshold_view;
-pub use disk_partition_write_iops_journal_raw_metric_threshold_view::{
-    DiskPartitionWriteIopsJournalRawMetricThresholdView,
-    DiskPartitionWriteIopsJournalRawMetricThresholdViewMode,
-    DiskPartitionWriteIopsJournalRawMetricThresholdViewOperator,
-};
+pub use disk_partition_write_iops_journal_raw_metric_threshold_view::DiskPartitionWriteIopsJournalRawMetricThresholdView;
 mod disk_partition_write_latency_data_time_metric_threshold_view;
-pub use disk_partition_write_latency_data_time_metric_threshold_view::{
-    DiskPartitionWriteLatencyDataTimeMetricThresholdView,
-    DiskPartitionWriteLatencyDataTimeMetricThresholdViewMode,
-    DiskPartitionWriteLatencyDataTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_write_latency_data_time_metric_threshold_view::DiskPartitionWriteLatencyDataTimeMetricThresholdView;
 mod disk_partition_write_latency_index_time_metric_threshold_view;
-pub use disk_partition_write_latency_index_time_metric_threshold_view::{
-    DiskPartitionWriteLatencyIndexTimeMetricThresholdView,
-    DiskPartitionWriteLatencyIndexTimeMetricThresholdViewMode,
-    DiskPartitionWriteLatencyIndexTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_write_latency_index_time_metric_threshold_view::DiskPartitionWriteLatencyIndexTimeMetricThresholdView;
 mod disk_partition_write_latency_journal_time_metric_threshold_view;
-pub use disk_partition_write_latency_journal_time_metric_threshold_view::{
-    DiskPartitionWriteLatencyJournalTimeMetricThresholdView,
-    DiskPartitionWriteLatencyJournalTimeMetricThresholdViewMode,
-    DiskPartitionWriteLatencyJournalTimeMetricThresholdViewOperator,
-};
+pub use disk_partition_write_latency_journal_time_metric_threshold_view::DiskPartitionWriteLatencyJournalTimeMetricThresholdView;
+mod disk_warming_mode;
+pub use disk_warming_mode::DiskWarmingMode;
 mod dlq_raw_metric_threshold_view;
-pub use dlq_raw_metric_threshold_view::{
-    DlqRawMetricThresholdView, DlqRawMetricThresholdViewMode,
-    DlqRawMetricThresholdViewOperator,
-};
+pub use dlq_raw_metric_threshold_view::DlqRawMetricThresholdView;
 mod document;
 pub use document::Document;
 mod document_deleted_raw_metric_threshold_view;
-pub use document_deleted_raw_metric_threshold_view::{
-    DocumentDeletedRawMetricThresholdView, DocumentDeletedRawMetricThresholdViewMode,
-    DocumentDeletedRawMetricThresholdViewOperator,
-};
+pub use document_deleted_raw_metric_threshold_view::DocumentDeletedRawMetricThresholdView;
 mod document_inserted_raw_metric_threshold_view;
-pub use document_inserted_raw_metric_threshold_view::{
-    DocumentInsertedRawMetricThresholdView, DocumentInsertedRawMetricThresholdViewMode,
-    DocumentInsertedRawMetricThresholdViewOperator,
-};
+pub use document_inserted_raw_metric_threshold_view::DocumentInsertedRawMetricThresholdView;
 mod document_returned_raw_metric_threshold_view;
-pub use document_returned_raw_metric_threshold_view::{
-    DocumentReturnedRawMetricThresholdView, DocumentReturnedRawMetricThresholdViewMode,
-    DocumentReturnedRawMetricThresholdViewOperator,
-};
+pub use document_returned_raw_metric_threshold_view::DocumentReturnedRawMetricThresholdView;
 mod document_updated_raw_metric_threshold_view;
-pub use document_updated_raw_metric_threshold_view::{
-    DocumentUpdatedRawMetricThresholdView, DocumentUpdatedRawMetricThresholdViewMode,
-    DocumentUpdatedRawMetricThresholdViewOperator,
-};
+pub use document_updated_raw_metric_threshold_view::DocumentUpdatedRawMetricThresholdView;
 mod download_group_cluster_log;
 pub use download_group_cluster_log::DownloadGroupClusterLogLogName;
 mod drop_index_suggestions_index;
@@ -1392,10 +1050,15 @@ pub use drop_index_suggestions_index::DropIndexSuggestionsIndex;
 mod drop_index_suggestions_response;
 pub use drop_index_suggestions_response::DropIndexSuggestionsResponse;
 mod ear_private_endpoint;
-pub use ear_private_endpoint::{
-    EarPrivateEndpoint, EarPrivateEndpointCloudProvider, EarPrivateEndpointRegionName,
-    EarPrivateEndpointStatus,
-};
+pub use ear_private_endpoint::EarPrivateEndpoint;
+mod ear_private_endpoint_region_name;
+pub use ear_private_endpoint_region_name::EarPrivateEndpointRegionName;
+mod ebs_volume_type;
+pub use ebs_volume_type::EbsVolumeType;
+mod edge_gram_type;
+pub use edge_gram_type::EdgeGramType;
+mod effective_instance_size;
+pub use effective_instance_size::EffectiveInstanceSize;
 mod email_notification;
 pub use email_notification::{EmailNotification, EmailNotificationTypeName};
 mod employee_access_grant_view;
@@ -1404,14 +1067,14 @@ pub use employee_access_grant_view::{
 };
 mod encryption_at_rest;
 pub use encryption_at_rest::EncryptionAtRest;
+mod encryption_at_rest_provider;
+pub use encryption_at_rest_provider::EncryptionAtRestProvider;
 mod encryption_key_alert_config_view_for_nds_group;
 pub use encryption_key_alert_config_view_for_nds_group::EncryptionKeyAlertConfigViewForNdsGroup;
 mod encryption_key_event_type_view_alertable;
 pub use encryption_key_event_type_view_alertable::EncryptionKeyEventTypeViewAlertable;
 mod endpoint_service;
-pub use endpoint_service::{
-    EndpointService, EndpointServiceCloudProvider, EndpointServiceStatus,
-};
+pub use endpoint_service::EndpointService;
 mod enveloped_drop_index_suggestions_response;
 pub use enveloped_drop_index_suggestions_response::EnvelopedDropIndexSuggestionsResponse;
 mod enveloped_performance_advisor_response;
@@ -1433,120 +1096,58 @@ pub use event_view_for_org::EventViewForOrg;
 mod export_status;
 pub use export_status::ExportStatus;
 mod extra_info_page_faults_raw_metric_threshold_view;
-pub use extra_info_page_faults_raw_metric_threshold_view::{
-    ExtraInfoPageFaultsRawMetricThresholdView,
-    ExtraInfoPageFaultsRawMetricThresholdViewMode,
-    ExtraInfoPageFaultsRawMetricThresholdViewOperator,
-};
+pub use extra_info_page_faults_raw_metric_threshold_view::ExtraInfoPageFaultsRawMetricThresholdView;
 mod extra_retention_setting;
-pub use extra_retention_setting::{
-    ExtraRetentionSetting, ExtraRetentionSettingFrequencyType,
-};
+pub use extra_retention_setting::ExtraRetentionSetting;
 mod federated_user;
 pub use federated_user::FederatedUser;
 mod federation_identity_provider;
-pub use federation_identity_provider::{
-    FederationIdentityProvider, FederationIdentityProviderIdpType,
-    FederationIdentityProviderProtocol,
-};
+pub use federation_identity_provider::FederationIdentityProvider;
 mod federation_identity_provider_update;
-pub use federation_identity_provider_update::{
-    FederationIdentityProviderUpdate, FederationIdentityProviderUpdateIdpType,
-    FederationIdentityProviderUpdateProtocol,
-};
+pub use federation_identity_provider_update::FederationIdentityProviderUpdate;
 mod federation_oidc_identity_provider;
-pub use federation_oidc_identity_provider::{
-    FederationOidcIdentityProvider, FederationOidcIdentityProviderAuthorizationType,
-    FederationOidcIdentityProviderIdpType, FederationOidcIdentityProviderProtocol,
-};
+pub use federation_oidc_identity_provider::FederationOidcIdentityProvider;
 mod federation_oidc_identity_provider_update;
-pub use federation_oidc_identity_provider_update::{
-    FederationOidcIdentityProviderUpdate,
-    FederationOidcIdentityProviderUpdateAuthorizationType,
-    FederationOidcIdentityProviderUpdateIdpType,
-    FederationOidcIdentityProviderUpdateProtocol,
-};
+pub use federation_oidc_identity_provider_update::FederationOidcIdentityProviderUpdate;
 mod federation_oidc_workforce_identity_provider;
-pub use federation_oidc_workforce_identity_provider::{
-    FederationOidcWorkforceIdentityProvider,
-    FederationOidcWorkforceIdentityProviderAuthorizationType,
-    FederationOidcWorkforceIdentityProviderIdpType,
-    FederationOidcWorkforceIdentityProviderProtocol,
-};
+pub use federation_oidc_workforce_identity_provider::FederationOidcWorkforceIdentityProvider;
 mod federation_oidc_workforce_identity_provider_update;
-pub use federation_oidc_workforce_identity_provider_update::{
-    FederationOidcWorkforceIdentityProviderUpdate,
-    FederationOidcWorkforceIdentityProviderUpdateAuthorizationType,
-    FederationOidcWorkforceIdentityProviderUpdateIdpType,
-    FederationOidcWorkforceIdentityProviderUpdateProtocol,
-};
+pub use federation_oidc_workforce_identity_provider_update::FederationOidcWorkforceIdentityProviderUpdate;
 mod federation_oidc_workload_identity_provider;
-pub use federation_oidc_workload_identity_provider::{
-    FederationOidcWorkloadIdentityProvider,
-    FederationOidcWorkloadIdentityProviderAuthorizationType,
-    FederationOidcWorkloadIdentityProviderIdpType,
-    FederationOidcWorkloadIdentityProviderProtocol,
-};
+pub use federation_oidc_workload_identity_provider::FederationOidcWorkloadIdentityProvider;
 mod federation_oidc_workload_identity_provider_update;
-pub use federation_oidc_workload_identity_provider_update::{
-    FederationOidcWorkloadIdentityProviderUpdate,
-    FederationOidcWorkloadIdentityProviderUpdateAuthorizationType,
-    FederationOidcWorkloadIdentityProviderUpdateIdpType,
-    FederationOidcWorkloadIdentityProviderUpdateProtocol,
-};
+pub use federation_oidc_workload_identity_provider_update::FederationOidcWorkloadIdentityProviderUpdate;
 mod federation_saml_identity_provider;
-pub use federation_saml_identity_provider::{
-    FederationSamlIdentityProvider, FederationSamlIdentityProviderIdpType,
-    FederationSamlIdentityProviderProtocol, FederationSamlIdentityProviderRequestBinding,
-    FederationSamlIdentityProviderResponseSignatureAlgorithm,
-    FederationSamlIdentityProviderStatus,
-};
+pub use federation_saml_identity_provider::FederationSamlIdentityProvider;
+mod federation_saml_identity_provider_status;
+pub use federation_saml_identity_provider_status::FederationSamlIdentityProviderStatus;
 mod federation_saml_identity_provider_update;
-pub use federation_saml_identity_provider_update::{
-    FederationSamlIdentityProviderUpdate, FederationSamlIdentityProviderUpdateIdpType,
-    FederationSamlIdentityProviderUpdateProtocol,
-    FederationSamlIdentityProviderUpdateRequestBinding,
-    FederationSamlIdentityProviderUpdateResponseSignatureAlgorithm,
-    FederationSamlIdentityProviderUpdateStatus,
-};
+pub use federation_saml_identity_provider_update::FederationSamlIdentityProviderUpdate;
 mod field_violation;
 pub use field_violation::FieldViolation;
 mod fields;
 pub use fields::Fields;
 mod flex_avg_command_execution_time_metric_threshold_view;
-pub use flex_avg_command_execution_time_metric_threshold_view::{
-    FlexAvgCommandExecutionTimeMetricThresholdView,
-    FlexAvgCommandExecutionTimeMetricThresholdViewMode,
-    FlexAvgCommandExecutionTimeMetricThresholdViewOperator,
-};
+pub use flex_avg_command_execution_time_metric_threshold_view::FlexAvgCommandExecutionTimeMetricThresholdView;
 mod flex_avg_write_execution_time_metric_threshold_view;
-pub use flex_avg_write_execution_time_metric_threshold_view::{
-    FlexAvgWriteExecutionTimeMetricThresholdView,
-    FlexAvgWriteExecutionTimeMetricThresholdViewMode,
-    FlexAvgWriteExecutionTimeMetricThresholdViewOperator,
-};
+pub use flex_avg_write_execution_time_metric_threshold_view::FlexAvgWriteExecutionTimeMetricThresholdView;
+mod flex_backup_restore_delivery_type;
+pub use flex_backup_restore_delivery_type::FlexBackupRestoreDeliveryType;
 mod flex_backup_restore_job20241113;
-pub use flex_backup_restore_job20241113::{
-    FlexBackupRestoreJob20241113, FlexBackupRestoreJob20241113DeliveryType,
-    FlexBackupRestoreJob20241113Status,
-};
+pub use flex_backup_restore_job20241113::FlexBackupRestoreJob20241113;
 mod flex_backup_restore_job_create20241113;
-pub use flex_backup_restore_job_create20241113::{
-    FlexBackupRestoreJobCreate20241113, FlexBackupRestoreJobCreate20241113DeliveryType,
-    FlexBackupRestoreJobCreate20241113Status,
-};
+pub use flex_backup_restore_job_create20241113::FlexBackupRestoreJobCreate20241113;
 mod flex_backup_settings20241113;
 pub use flex_backup_settings20241113::FlexBackupSettings20241113;
 mod flex_backup_snapshot20241113;
-pub use flex_backup_snapshot20241113::{
-    FlexBackupSnapshot20241113, FlexBackupSnapshot20241113Status,
-};
+pub use flex_backup_snapshot20241113::FlexBackupSnapshot20241113;
 mod flex_backup_snapshot_download_create20241113;
 pub use flex_backup_snapshot_download_create20241113::FlexBackupSnapshotDownloadCreate20241113;
+mod flex_backup_status;
+pub use flex_backup_status::FlexBackupStatus;
 mod flex_cluster_description20241113;
 pub use flex_cluster_description20241113::{
     FlexClusterDescription20241113, FlexClusterDescription20241113ClusterType,
-    FlexClusterDescription20241113StateName,
     FlexClusterDescription20241113VersionReleaseSystem,
 };
 mod flex_cluster_description_create20241113;
@@ -1554,88 +1155,41 @@ pub use flex_cluster_description_create20241113::FlexClusterDescriptionCreate202
 mod flex_cluster_description_update20241113;
 pub use flex_cluster_description_update20241113::FlexClusterDescriptionUpdate20241113;
 mod flex_cluster_metric_threshold;
-pub use flex_cluster_metric_threshold::{
-    FlexClusterMetricThreshold, FlexClusterMetricThresholdMode,
-    FlexClusterMetricThresholdOperator, FlexClusterMetricThresholdUnits,
-};
+pub use flex_cluster_metric_threshold::FlexClusterMetricThreshold;
 mod flex_connection_percent_raw_metric_threshold_view;
-pub use flex_connection_percent_raw_metric_threshold_view::{
-    FlexConnectionPercentRawMetricThresholdView,
-    FlexConnectionPercentRawMetricThresholdViewMode,
-    FlexConnectionPercentRawMetricThresholdViewOperator,
-};
+pub use flex_connection_percent_raw_metric_threshold_view::FlexConnectionPercentRawMetricThresholdView;
 mod flex_connection_strings20241113;
 pub use flex_connection_strings20241113::FlexConnectionStrings20241113;
 mod flex_metric_alert;
-pub use flex_metric_alert::{FlexMetricAlert, FlexMetricAlertStatus};
+pub use flex_metric_alert::FlexMetricAlert;
 mod flex_metric_alert_config_view_for_nds_group;
 pub use flex_metric_alert_config_view_for_nds_group::FlexMetricAlertConfigViewForNdsGroup;
 mod flex_metric_event_type_view_alertable;
 pub use flex_metric_event_type_view_alertable::FlexMetricEventTypeViewAlertable;
 mod flex_network_bytes_in_data_metric_threshold_view;
-pub use flex_network_bytes_in_data_metric_threshold_view::{
-    FlexNetworkBytesInDataMetricThresholdView,
-    FlexNetworkBytesInDataMetricThresholdViewMode,
-    FlexNetworkBytesInDataMetricThresholdViewOperator,
-};
+pub use flex_network_bytes_in_data_metric_threshold_view::FlexNetworkBytesInDataMetricThresholdView;
 mod flex_network_bytes_out_data_metric_threshold_view;
-pub use flex_network_bytes_out_data_metric_threshold_view::{
-    FlexNetworkBytesOutDataMetricThresholdView,
-    FlexNetworkBytesOutDataMetricThresholdViewMode,
-    FlexNetworkBytesOutDataMetricThresholdViewOperator,
-};
+pub use flex_network_bytes_out_data_metric_threshold_view::FlexNetworkBytesOutDataMetricThresholdView;
 mod flex_network_num_requests_raw_metric_threshold_view;
-pub use flex_network_num_requests_raw_metric_threshold_view::{
-    FlexNetworkNumRequestsRawMetricThresholdView,
-    FlexNetworkNumRequestsRawMetricThresholdViewMode,
-    FlexNetworkNumRequestsRawMetricThresholdViewOperator,
-};
+pub use flex_network_num_requests_raw_metric_threshold_view::FlexNetworkNumRequestsRawMetricThresholdView;
 mod flex_op_counter_cmd_raw_metric_threshold_view;
-pub use flex_op_counter_cmd_raw_metric_threshold_view::{
-    FlexOpCounterCmdRawMetricThresholdView, FlexOpCounterCmdRawMetricThresholdViewMode,
-    FlexOpCounterCmdRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_cmd_raw_metric_threshold_view::FlexOpCounterCmdRawMetricThresholdView;
 mod flex_op_counter_delete_raw_metric_threshold_view;
-pub use flex_op_counter_delete_raw_metric_threshold_view::{
-    FlexOpCounterDeleteRawMetricThresholdView,
-    FlexOpCounterDeleteRawMetricThresholdViewMode,
-    FlexOpCounterDeleteRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_delete_raw_metric_threshold_view::FlexOpCounterDeleteRawMetricThresholdView;
 mod flex_op_counter_get_more_raw_metric_threshold_view;
-pub use flex_op_counter_get_more_raw_metric_threshold_view::{
-    FlexOpCounterGetMoreRawMetricThresholdView,
-    FlexOpCounterGetMoreRawMetricThresholdViewMode,
-    FlexOpCounterGetMoreRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_get_more_raw_metric_threshold_view::FlexOpCounterGetMoreRawMetricThresholdView;
 mod flex_op_counter_insert_raw_metric_threshold_view;
-pub use flex_op_counter_insert_raw_metric_threshold_view::{
-    FlexOpCounterInsertRawMetricThresholdView,
-    FlexOpCounterInsertRawMetricThresholdViewMode,
-    FlexOpCounterInsertRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_insert_raw_metric_threshold_view::FlexOpCounterInsertRawMetricThresholdView;
 mod flex_op_counter_query_raw_metric_threshold_view;
-pub use flex_op_counter_query_raw_metric_threshold_view::{
-    FlexOpCounterQueryRawMetricThresholdView,
-    FlexOpCounterQueryRawMetricThresholdViewMode,
-    FlexOpCounterQueryRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_query_raw_metric_threshold_view::FlexOpCounterQueryRawMetricThresholdView;
 mod flex_op_counter_update_raw_metric_threshold_view;
-pub use flex_op_counter_update_raw_metric_threshold_view::{
-    FlexOpCounterUpdateRawMetricThresholdView,
-    FlexOpCounterUpdateRawMetricThresholdViewMode,
-    FlexOpCounterUpdateRawMetricThresholdViewOperator,
-};
+pub use flex_op_counter_update_raw_metric_threshold_view::FlexOpCounterUpdateRawMetricThresholdView;
+mod flex_provider_name;
+pub use flex_provider_name::FlexProviderName;
 mod flex_provider_settings20241113;
-pub use flex_provider_settings20241113::{
-    FlexProviderSettings20241113, FlexProviderSettings20241113BackingProviderName,
-    FlexProviderSettings20241113ProviderName,
-};
+pub use flex_provider_settings20241113::FlexProviderSettings20241113;
 mod flex_provider_settings_create20241113;
-pub use flex_provider_settings_create20241113::{
-    FlexProviderSettingsCreate20241113,
-    FlexProviderSettingsCreate20241113BackingProviderName,
-    FlexProviderSettingsCreate20241113ProviderName,
-};
+pub use flex_provider_settings_create20241113::FlexProviderSettingsCreate20241113;
 mod for_nds_group;
 pub use for_nds_group::ForNdsGroup;
 mod free_compute_auto_scaling_rules;
@@ -1643,56 +1197,30 @@ pub use free_compute_auto_scaling_rules::{
     FreeComputeAutoScalingRules, FreeComputeAutoScalingRulesMaxInstanceSize,
     FreeComputeAutoScalingRulesMinInstanceSize,
 };
+mod frequency;
+pub use frequency::Frequency;
 mod fts_disk_utilization_data_metric_threshold_view;
-pub use fts_disk_utilization_data_metric_threshold_view::{
-    FtsDiskUtilizationDataMetricThresholdView,
-    FtsDiskUtilizationDataMetricThresholdViewMode,
-    FtsDiskUtilizationDataMetricThresholdViewOperator,
-};
+pub use fts_disk_utilization_data_metric_threshold_view::FtsDiskUtilizationDataMetricThresholdView;
 mod fts_index_audit_type_view;
 pub use fts_index_audit_type_view::FtsIndexAuditTypeView;
 mod fts_index_audit_view;
 pub use fts_index_audit_view::FtsIndexAuditView;
 mod fts_jvm_current_memory_data_metric_threshold_view;
-pub use fts_jvm_current_memory_data_metric_threshold_view::{
-    FtsJvmCurrentMemoryDataMetricThresholdView,
-    FtsJvmCurrentMemoryDataMetricThresholdViewMode,
-    FtsJvmCurrentMemoryDataMetricThresholdViewOperator,
-};
+pub use fts_jvm_current_memory_data_metric_threshold_view::FtsJvmCurrentMemoryDataMetricThresholdView;
 mod fts_jvm_max_memory_data_metric_threshold_view;
-pub use fts_jvm_max_memory_data_metric_threshold_view::{
-    FtsJvmMaxMemoryDataMetricThresholdView, FtsJvmMaxMemoryDataMetricThresholdViewMode,
-    FtsJvmMaxMemoryDataMetricThresholdViewOperator,
-};
+pub use fts_jvm_max_memory_data_metric_threshold_view::FtsJvmMaxMemoryDataMetricThresholdView;
 mod fts_memory_mapped_data_metric_threshold_view;
-pub use fts_memory_mapped_data_metric_threshold_view::{
-    FtsMemoryMappedDataMetricThresholdView, FtsMemoryMappedDataMetricThresholdViewMode,
-    FtsMemoryMappedDataMetricThresholdViewOperator,
-};
+pub use fts_memory_mapped_data_metric_threshold_view::FtsMemoryMappedDataMetricThresholdView;
 mod fts_memory_resident_data_metric_threshold_view;
-pub use fts_memory_resident_data_metric_threshold_view::{
-    FtsMemoryResidentDataMetricThresholdView,
-    FtsMemoryResidentDataMetricThresholdViewMode,
-    FtsMemoryResidentDataMetricThresholdViewOperator,
-};
+pub use fts_memory_resident_data_metric_threshold_view::FtsMemoryResidentDataMetricThresholdView;
 mod fts_memory_virtual_data_metric_threshold_view;
-pub use fts_memory_virtual_data_metric_threshold_view::{
-    FtsMemoryVirtualDataMetricThresholdView, FtsMemoryVirtualDataMetricThresholdViewMode,
-    FtsMemoryVirtualDataMetricThresholdViewOperator,
-};
+pub use fts_memory_virtual_data_metric_threshold_view::FtsMemoryVirtualDataMetricThresholdView;
 mod fts_metric;
 pub use fts_metric::{FtsMetric, FtsMetricMetricName, FtsMetricUnits};
 mod fts_process_cpu_kernel_raw_metric_threshold_view;
-pub use fts_process_cpu_kernel_raw_metric_threshold_view::{
-    FtsProcessCpuKernelRawMetricThresholdView,
-    FtsProcessCpuKernelRawMetricThresholdViewMode,
-    FtsProcessCpuKernelRawMetricThresholdViewOperator,
-};
+pub use fts_process_cpu_kernel_raw_metric_threshold_view::FtsProcessCpuKernelRawMetricThresholdView;
 mod fts_process_cpu_user_raw_metric_threshold_view;
-pub use fts_process_cpu_user_raw_metric_threshold_view::{
-    FtsProcessCpuUserRawMetricThresholdView, FtsProcessCpuUserRawMetricThresholdViewMode,
-    FtsProcessCpuUserRawMetricThresholdViewOperator,
-};
+pub use fts_process_cpu_user_raw_metric_threshold_view::FtsProcessCpuUserRawMetricThresholdView;
 mod gateway;
 pub use gateway::Gateway;
 mod gateway_ip_addresses;
@@ -1704,156 +1232,89 @@ pub use gcp_cloud_provider_container::{
     GcpCloudProviderContainer, GcpCloudProviderContainerRegionsItem,
 };
 mod gcp_compute_auto_scaling;
-pub use gcp_compute_auto_scaling::{
-    GcpComputeAutoScaling, GcpComputeAutoScalingMaxInstanceSize,
-    GcpComputeAutoScalingMinInstanceSize,
-};
+pub use gcp_compute_auto_scaling::GcpComputeAutoScaling;
 mod gcp_consumer_forwarding_rule;
-pub use gcp_consumer_forwarding_rule::{
-    GcpConsumerForwardingRule, GcpConsumerForwardingRuleStatus,
-};
+pub use gcp_consumer_forwarding_rule::GcpConsumerForwardingRule;
 mod gcp_create_data_process_region_view;
-pub use gcp_create_data_process_region_view::{
-    GcpCreateDataProcessRegionView, GcpCreateDataProcessRegionViewRegion,
-};
+pub use gcp_create_data_process_region_view::GcpCreateDataProcessRegionView;
+mod gcp_data_process_region;
+pub use gcp_data_process_region::GcpDataProcessRegion;
 mod gcp_data_process_region_view;
-pub use gcp_data_process_region_view::{
-    GcpDataProcessRegionView, GcpDataProcessRegionViewRegion,
-};
+pub use gcp_data_process_region_view::GcpDataProcessRegionView;
 mod gcp_endpoint_service;
-pub use gcp_endpoint_service::{
-    GcpEndpointService, GcpEndpointServiceCloudProvider, GcpEndpointServiceStatus,
-};
+pub use gcp_endpoint_service::GcpEndpointService;
 mod gcp_hardware_spec;
-pub use gcp_hardware_spec::{GcpHardwareSpec, GcpHardwareSpecInstanceSize};
+pub use gcp_hardware_spec::GcpHardwareSpec;
 mod gcp_hardware_spec20240805;
-pub use gcp_hardware_spec20240805::{
-    GcpHardwareSpec20240805, GcpHardwareSpec20240805InstanceSize,
-};
+pub use gcp_hardware_spec20240805::GcpHardwareSpec20240805;
+mod gcp_instance_size;
+pub use gcp_instance_size::GcpInstanceSize;
 mod gcp_network_peering_connection_settings;
 pub use gcp_network_peering_connection_settings::{
-    GcpNetworkPeeringConnectionSettings, GcpNetworkPeeringConnectionSettingsProviderName,
-    GcpNetworkPeeringConnectionSettingsStatus,
+    GcpNetworkPeeringConnectionSettings, GcpNetworkPeeringConnectionSettingsStatus,
 };
 mod gcp_region_config;
 pub use gcp_region_config::GcpRegionConfig;
 mod gcp_region_config20240805;
 pub use gcp_region_config20240805::GcpRegionConfig20240805;
+mod gcs_log_export_type;
+pub use gcs_log_export_type::GcsLogExportType;
 mod gcs_log_integration_request;
-pub use gcs_log_integration_request::{
-    GcsLogIntegrationRequest, GcsLogIntegrationRequestType,
-};
+pub use gcs_log_integration_request::GcsLogIntegrationRequest;
 mod gcs_log_integration_response;
-pub use gcs_log_integration_response::{
-    GcsLogIntegrationResponse, GcsLogIntegrationResponseType,
-};
+pub use gcs_log_integration_response::GcsLogIntegrationResponse;
 mod geo_sharding;
 pub use geo_sharding::GeoSharding;
 mod geo_sharding20240805;
 pub use geo_sharding20240805::GeoSharding20240805;
+mod geography;
+pub use geography::Geography;
 mod get_default_group_limit;
 pub use get_default_group_limit::GetDefaultGroupLimitLimitName;
-mod get_group_ai_model_api_cloud_geography_model_group_name_rate_limits;
-pub use get_group_ai_model_api_cloud_geography_model_group_name_rate_limits::{
-    GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-};
-mod get_group_backup_private_endpoint;
-pub use get_group_backup_private_endpoint::GetGroupBackupPrivateEndpointCloudProvider;
-mod get_group_cluster_coll_stat_namespaces;
-pub use get_group_cluster_coll_stat_namespaces::GetGroupClusterCollStatNamespacesClusterView;
-mod get_group_data_federation_limit;
-pub use get_group_data_federation_limit::GetGroupDataFederationLimitLimitName;
-mod get_group_encryption_at_rest_private_endpoint;
-pub use get_group_encryption_at_rest_private_endpoint::GetGroupEncryptionAtRestPrivateEndpointCloudProvider;
-mod get_group_host_fts_metric_index_measurements;
-pub use get_group_host_fts_metric_index_measurements::GetGroupHostFtsMetricIndexMeasurementsMetricsItem;
-mod get_group_integration;
-pub use get_group_integration::GetGroupIntegrationIntegrationType;
-mod get_group_limit;
-pub use get_group_limit::GetGroupLimitLimitName;
 mod get_group_mongo_db_versions;
-pub use get_group_mongo_db_versions::{
-    GetGroupMongoDbVersionsCloudProvider, GetGroupMongoDbVersionsDefaultStatus,
-};
-mod get_group_private_endpoint_endpoint_service;
-pub use get_group_private_endpoint_endpoint_service::GetGroupPrivateEndpointEndpointServiceCloudProvider;
-mod get_group_private_endpoint_endpoint_service_endpoint;
-pub use get_group_private_endpoint_endpoint_service_endpoint::GetGroupPrivateEndpointEndpointServiceEndpointCloudProvider;
+pub use get_group_mongo_db_versions::GetGroupMongoDbVersionsDefaultStatus;
 mod get_group_process_database_measurements;
 pub use get_group_process_database_measurements::GetGroupProcessDatabaseMeasurementsMItem;
 mod get_group_process_disk_measurements;
 pub use get_group_process_disk_measurements::GetGroupProcessDiskMeasurementsMItem;
 mod get_group_process_measurements;
 pub use get_group_process_measurements::GetGroupProcessMeasurementsMItem;
-mod get_group_user;
-pub use get_group_user::GetGroupUserOrgMembershipStatusesItem;
-mod get_org_ai_model_api_cloud_geography_model_group_name_rate_limits;
-pub use get_org_ai_model_api_cloud_geography_model_group_name_rate_limits::{
-    GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-};
-mod get_org_user;
-pub use get_org_user::GetOrgUserOrgMembershipStatusesItem;
 mod global_accesses_not_in_memory_raw_metric_threshold_view;
-pub use global_accesses_not_in_memory_raw_metric_threshold_view::{
-    GlobalAccessesNotInMemoryRawMetricThresholdView,
-    GlobalAccessesNotInMemoryRawMetricThresholdViewMode,
-    GlobalAccessesNotInMemoryRawMetricThresholdViewOperator,
-};
+pub use global_accesses_not_in_memory_raw_metric_threshold_view::GlobalAccessesNotInMemoryRawMetricThresholdView;
 mod global_lock_current_queue_readers_raw_metric_threshold_view;
-pub use global_lock_current_queue_readers_raw_metric_threshold_view::{
-    GlobalLockCurrentQueueReadersRawMetricThresholdView,
-    GlobalLockCurrentQueueReadersRawMetricThresholdViewMode,
-    GlobalLockCurrentQueueReadersRawMetricThresholdViewOperator,
-};
+pub use global_lock_current_queue_readers_raw_metric_threshold_view::GlobalLockCurrentQueueReadersRawMetricThresholdView;
 mod global_lock_current_queue_total_raw_metric_threshold_view;
-pub use global_lock_current_queue_total_raw_metric_threshold_view::{
-    GlobalLockCurrentQueueTotalRawMetricThresholdView,
-    GlobalLockCurrentQueueTotalRawMetricThresholdViewMode,
-    GlobalLockCurrentQueueTotalRawMetricThresholdViewOperator,
-};
+pub use global_lock_current_queue_total_raw_metric_threshold_view::GlobalLockCurrentQueueTotalRawMetricThresholdView;
 mod global_lock_current_queue_writers_raw_metric_threshold_view;
-pub use global_lock_current_queue_writers_raw_metric_threshold_view::{
-    GlobalLockCurrentQueueWritersRawMetricThresholdView,
-    GlobalLockCurrentQueueWritersRawMetricThresholdViewMode,
-    GlobalLockCurrentQueueWritersRawMetricThresholdViewOperator,
-};
+pub use global_lock_current_queue_writers_raw_metric_threshold_view::GlobalLockCurrentQueueWritersRawMetricThresholdView;
 mod global_lock_percentage_raw_metric_threshold_view;
-pub use global_lock_percentage_raw_metric_threshold_view::{
-    GlobalLockPercentageRawMetricThresholdView,
-    GlobalLockPercentageRawMetricThresholdViewMode,
-    GlobalLockPercentageRawMetricThresholdViewOperator,
-};
+pub use global_lock_percentage_raw_metric_threshold_view::GlobalLockPercentageRawMetricThresholdView;
 mod global_page_fault_exceptions_thrown_raw_metric_threshold_view;
-pub use global_page_fault_exceptions_thrown_raw_metric_threshold_view::{
-    GlobalPageFaultExceptionsThrownRawMetricThresholdView,
-    GlobalPageFaultExceptionsThrownRawMetricThresholdViewMode,
-    GlobalPageFaultExceptionsThrownRawMetricThresholdViewOperator,
-};
+pub use global_page_fault_exceptions_thrown_raw_metric_threshold_view::GlobalPageFaultExceptionsThrownRawMetricThresholdView;
 mod google_cloud_kms;
 pub use google_cloud_kms::GoogleCloudKms;
+mod granularity;
+pub use granularity::Granularity;
 mod greater_than_days_threshold_view;
-pub use greater_than_days_threshold_view::{
-    GreaterThanDaysThresholdView, GreaterThanDaysThresholdViewOperator,
-    GreaterThanDaysThresholdViewUnits,
-};
+pub use greater_than_days_threshold_view::GreaterThanDaysThresholdView;
+mod greater_than_operator;
+pub use greater_than_operator::GreaterThanOperator;
 mod greater_than_raw_threshold;
-pub use greater_than_raw_threshold::{
-    GreaterThanRawThreshold, GreaterThanRawThresholdOperator,
-};
+pub use greater_than_raw_threshold::GreaterThanRawThreshold;
 mod greater_than_raw_threshold_alert_config_view_for_nds_group;
 pub use greater_than_raw_threshold_alert_config_view_for_nds_group::GreaterThanRawThresholdAlertConfigViewForNdsGroup;
 mod greater_than_time_threshold;
-pub use greater_than_time_threshold::{
-    GreaterThanTimeThreshold, GreaterThanTimeThresholdOperator,
-};
+pub use greater_than_time_threshold::GreaterThanTimeThreshold;
 mod group;
 pub use group::{Group, GroupRegionUsageRestrictions};
 mod group_active_user_response;
 pub use group_active_user_response::GroupActiveUserResponse;
 mod group_alerts_config;
 pub use group_alerts_config::GroupAlertsConfig;
+mod group_data_federation_limit_name;
+pub use group_data_federation_limit_name::GroupDataFederationLimitName;
+mod group_host_fts_index_measurements_metric;
+pub use group_host_fts_index_measurements_metric::GroupHostFtsIndexMeasurementsMetric;
 mod group_invitation;
 pub use group_invitation::GroupInvitation;
 mod group_invitation_request;
@@ -1862,6 +1323,8 @@ mod group_invitation_update_request;
 pub use group_invitation_update_request::GroupInvitationUpdateRequest;
 mod group_ip_addresses;
 pub use group_ip_addresses::GroupIpAddresses;
+mod group_limit_name;
+pub use group_limit_name::GroupLimitName;
 mod group_maintenance_window;
 pub use group_maintenance_window::GroupMaintenanceWindow;
 mod group_maintenance_window_preview_response;
@@ -1901,7 +1364,7 @@ pub use group_update::GroupUpdate;
 mod group_user_request;
 pub use group_user_request::GroupUserRequest;
 mod group_user_response;
-pub use group_user_response::{GroupUserResponse, GroupUserResponseOrgMembershipStatus};
+pub use group_user_response::GroupUserResponse;
 mod hardware_spec;
 pub use hardware_spec::HardwareSpec;
 mod hardware_spec20240805;
@@ -1913,9 +1376,7 @@ pub use hip_chat_notification::{HipChatNotification, HipChatNotificationTypeName
 mod host_alert_config_view_for_nds_group;
 pub use host_alert_config_view_for_nds_group::HostAlertConfigViewForNdsGroup;
 mod host_alert_view_for_nds_group;
-pub use host_alert_view_for_nds_group::{
-    HostAlertViewForNdsGroup, HostAlertViewForNdsGroupStatus,
-};
+pub use host_alert_view_for_nds_group::HostAlertViewForNdsGroup;
 mod host_event_type_view_for_nds_group;
 pub use host_event_type_view_for_nds_group::HostEventTypeViewForNdsGroup;
 mod host_event_type_view_for_nds_group_alertable;
@@ -1923,11 +1384,11 @@ pub use host_event_type_view_for_nds_group_alertable::HostEventTypeViewForNdsGro
 mod host_event_view_for_nds_group;
 pub use host_event_view_for_nds_group::HostEventViewForNdsGroup;
 mod host_matcher;
-pub use host_matcher::{HostMatcher, HostMatcherOperator};
+pub use host_matcher::HostMatcher;
 mod host_matcher_field;
 pub use host_matcher_field::HostMatcherField;
 mod host_metric_alert;
-pub use host_metric_alert::{HostMetricAlert, HostMetricAlertStatus};
+pub use host_metric_alert::HostMetricAlert;
 mod host_metric_alert_config_view_for_nds_group;
 pub use host_metric_alert_config_view_for_nds_group::HostMetricAlertConfigViewForNdsGroup;
 mod host_metric_event;
@@ -1937,80 +1398,47 @@ pub use host_metric_event_type_view::HostMetricEventTypeView;
 mod host_metric_event_type_view_alertable;
 pub use host_metric_event_type_view_alertable::HostMetricEventTypeViewAlertable;
 mod host_metric_threshold;
-pub use host_metric_threshold::{
-    HostMetricThreshold, HostMetricThresholdMode, HostMetricThresholdOperator,
-    HostMetricThresholdUnits,
-};
+pub use host_metric_threshold::HostMetricThreshold;
 mod host_metric_value;
-pub use host_metric_value::{HostMetricValue, HostMetricValueUnits};
+pub use host_metric_value::HostMetricValue;
 mod identifiers;
 pub use identifiers::{
     ObjectId, AwsVpcId, AwsVpcEndpointId, ResourceName, ObjectIdAnyCase, Uuid,
     AzurePrivateLinkServiceName, CountryCode, IdentityProviderId, GcpProjectId,
     ServiceAccountClientId, Hex40, QueryShapeHash,
 };
+mod idp_type;
+pub use idp_type::IdpType;
 mod inbound_control_plane_cloud_provider_ip_addresses;
 pub use inbound_control_plane_cloud_provider_ip_addresses::InboundControlPlaneCloudProviderIpAddresses;
 mod index_counters_btree_accesses_raw_metric_threshold_view;
-pub use index_counters_btree_accesses_raw_metric_threshold_view::{
-    IndexCountersBtreeAccessesRawMetricThresholdView,
-    IndexCountersBtreeAccessesRawMetricThresholdViewMode,
-    IndexCountersBtreeAccessesRawMetricThresholdViewOperator,
-};
+pub use index_counters_btree_accesses_raw_metric_threshold_view::IndexCountersBtreeAccessesRawMetricThresholdView;
 mod index_counters_btree_hits_raw_metric_threshold_view;
-pub use index_counters_btree_hits_raw_metric_threshold_view::{
-    IndexCountersBtreeHitsRawMetricThresholdView,
-    IndexCountersBtreeHitsRawMetricThresholdViewMode,
-    IndexCountersBtreeHitsRawMetricThresholdViewOperator,
-};
+pub use index_counters_btree_hits_raw_metric_threshold_view::IndexCountersBtreeHitsRawMetricThresholdView;
 mod index_counters_btree_miss_ratio_raw_metric_threshold_view;
-pub use index_counters_btree_miss_ratio_raw_metric_threshold_view::{
-    IndexCountersBtreeMissRatioRawMetricThresholdView,
-    IndexCountersBtreeMissRatioRawMetricThresholdViewMode,
-    IndexCountersBtreeMissRatioRawMetricThresholdViewOperator,
-};
+pub use index_counters_btree_miss_ratio_raw_metric_threshold_view::IndexCountersBtreeMissRatioRawMetricThresholdView;
 mod index_counters_btree_misses_raw_metric_threshold_view;
-pub use index_counters_btree_misses_raw_metric_threshold_view::{
-    IndexCountersBtreeMissesRawMetricThresholdView,
-    IndexCountersBtreeMissesRawMetricThresholdViewMode,
-    IndexCountersBtreeMissesRawMetricThresholdViewOperator,
-};
+pub use index_counters_btree_misses_raw_metric_threshold_view::IndexCountersBtreeMissesRawMetricThresholdView;
 mod index_options;
 pub use index_options::IndexOptions;
+mod index_strategy;
+pub use index_strategy::IndexStrategy;
+mod internal_cluster_role;
+pub use internal_cluster_role::InternalClusterRole;
 mod invoice_line_item;
-pub use invoice_line_item::{InvoiceLineItem, InvoiceLineItemCloudProvider};
+pub use invoice_line_item::InvoiceLineItem;
 mod invoice_report_request;
-pub use invoice_report_request::{
-    InvoiceReportRequest, InvoiceReportRequestReportFormat,
-    InvoiceReportRequestReportType,
-};
+pub use invoice_report_request::InvoiceReportRequest;
 mod invoice_report_response;
-pub use invoice_report_response::{
-    InvoiceReportResponse, InvoiceReportResponseReportFormat,
-    InvoiceReportResponseReportType, InvoiceReportResponseState,
-};
+pub use invoice_report_response::{InvoiceReportResponse, InvoiceReportResponseState};
 mod journaling_commits_in_write_lock_raw_metric_threshold_view;
-pub use journaling_commits_in_write_lock_raw_metric_threshold_view::{
-    JournalingCommitsInWriteLockRawMetricThresholdView,
-    JournalingCommitsInWriteLockRawMetricThresholdViewMode,
-    JournalingCommitsInWriteLockRawMetricThresholdViewOperator,
-};
+pub use journaling_commits_in_write_lock_raw_metric_threshold_view::JournalingCommitsInWriteLockRawMetricThresholdView;
 mod journaling_mb_data_metric_threshold_view;
-pub use journaling_mb_data_metric_threshold_view::{
-    JournalingMbDataMetricThresholdView, JournalingMbDataMetricThresholdViewMode,
-    JournalingMbDataMetricThresholdViewOperator,
-};
+pub use journaling_mb_data_metric_threshold_view::JournalingMbDataMetricThresholdView;
 mod journaling_write_data_files_mb_data_metric_threshold_view;
-pub use journaling_write_data_files_mb_data_metric_threshold_view::{
-    JournalingWriteDataFilesMbDataMetricThresholdView,
-    JournalingWriteDataFilesMbDataMetricThresholdViewMode,
-    JournalingWriteDataFilesMbDataMetricThresholdViewOperator,
-};
+pub use journaling_write_data_files_mb_data_metric_threshold_view::JournalingWriteDataFilesMbDataMetricThresholdView;
 mod kafka_raw_metric_threshold_view;
-pub use kafka_raw_metric_threshold_view::{
-    KafkaRawMetricThresholdView, KafkaRawMetricThresholdViewMode,
-    KafkaRawMetricThresholdViewOperator,
-};
+pub use kafka_raw_metric_threshold_view::KafkaRawMetricThresholdView;
 mod ldap_security_settings;
 pub use ldap_security_settings::LdapSecuritySettings;
 mod ldap_verify_connectivity_job_request;
@@ -2026,94 +1454,41 @@ pub use ldap_verify_connectivity_job_request_validation::{
     LdapVerifyConnectivityJobRequestValidationValidationType,
 };
 mod legacy_atlas_cluster;
-pub use legacy_atlas_cluster::{
-    LegacyAtlasCluster, LegacyAtlasClusterClusterType,
-    LegacyAtlasClusterConfigServerManagementMode, LegacyAtlasClusterConfigServerType,
-    LegacyAtlasClusterDiskWarmingMode, LegacyAtlasClusterEncryptionAtRestProvider,
-    LegacyAtlasClusterReplicaSetScalingStrategy, LegacyAtlasClusterRootCertType,
-    LegacyAtlasClusterStateName, LegacyAtlasClusterVersionReleaseSystem,
-};
+pub use legacy_atlas_cluster::LegacyAtlasCluster;
 mod legacy_atlas_tenant_cluster_upgrade_request;
-pub use legacy_atlas_tenant_cluster_upgrade_request::{
-    LegacyAtlasTenantClusterUpgradeRequest,
-    LegacyAtlasTenantClusterUpgradeRequestClusterType,
-    LegacyAtlasTenantClusterUpgradeRequestConfigServerManagementMode,
-    LegacyAtlasTenantClusterUpgradeRequestConfigServerType,
-    LegacyAtlasTenantClusterUpgradeRequestDiskWarmingMode,
-    LegacyAtlasTenantClusterUpgradeRequestEncryptionAtRestProvider,
-    LegacyAtlasTenantClusterUpgradeRequestReplicaSetScalingStrategy,
-    LegacyAtlasTenantClusterUpgradeRequestRootCertType,
-    LegacyAtlasTenantClusterUpgradeRequestStateName,
-    LegacyAtlasTenantClusterUpgradeRequestVersionReleaseSystem,
-};
+pub use legacy_atlas_tenant_cluster_upgrade_request::LegacyAtlasTenantClusterUpgradeRequest;
 mod legacy_regions_config;
 pub use legacy_regions_config::LegacyRegionsConfig;
 mod legacy_replication_spec;
 pub use legacy_replication_spec::LegacyReplicationSpec;
 mod less_than_days_threshold_view;
-pub use less_than_days_threshold_view::{
-    LessThanDaysThresholdView, LessThanDaysThresholdViewOperator,
-    LessThanDaysThresholdViewUnits,
-};
+pub use less_than_days_threshold_view::LessThanDaysThresholdView;
+mod less_than_operator;
+pub use less_than_operator::LessThanOperator;
 mod less_than_time_threshold;
-pub use less_than_time_threshold::{LessThanTimeThreshold, LessThanTimeThresholdOperator};
+pub use less_than_time_threshold::LessThanTimeThreshold;
 mod less_than_time_threshold_alert_config_view_for_nds_group;
 pub use less_than_time_threshold_alert_config_view_for_nds_group::LessThanTimeThresholdAlertConfigViewForNdsGroup;
+mod line_cloud_provider;
+pub use line_cloud_provider::LineCloudProvider;
 mod link;
 pub use link::Link;
 mod link_atlas;
 pub use link_atlas::LinkAtlas;
-mod list_federation_setting_identity_providers;
-pub use list_federation_setting_identity_providers::{
-    ListFederationSettingIdentityProvidersProtocolItem,
-    ListFederationSettingIdentityProvidersIdpTypeItem,
-};
 mod list_group_alerts;
 pub use list_group_alerts::ListGroupAlertsStatus;
-mod list_group_backup_private_endpoints;
-pub use list_group_backup_private_endpoints::ListGroupBackupPrivateEndpointsCloudProvider;
-mod list_group_cluster_coll_stat_measurements;
-pub use list_group_cluster_coll_stat_measurements::{
-    ListGroupClusterCollStatMeasurementsClusterView,
-    ListGroupClusterCollStatMeasurementsMetricsItem,
-};
-mod list_group_cluster_collection_restore_job_collections;
-pub use list_group_cluster_collection_restore_job_collections::ListGroupClusterCollectionRestoreJobCollectionsState;
 mod list_group_cluster_query_shape_insight_summaries;
-pub use list_group_cluster_query_shape_insight_summaries::{
-    ListGroupClusterQueryShapeInsightSummariesCommandsItem,
-    ListGroupClusterQueryShapeInsightSummariesSeriesItem,
-};
+pub use list_group_cluster_query_shape_insight_summaries::ListGroupClusterQueryShapeInsightSummariesSeriesItem;
 mod list_group_cluster_query_shapes;
 pub use list_group_cluster_query_shapes::ListGroupClusterQueryShapesStatus;
 mod list_group_cluster_snapshots;
 pub use list_group_cluster_snapshots::ListGroupClusterSnapshotsCompleted;
-mod list_group_containers;
-pub use list_group_containers::ListGroupContainersProviderName;
 mod list_group_data_federation;
 pub use list_group_data_federation::ListGroupDataFederationType;
-mod list_group_encryption_at_rest_private_endpoints;
-pub use list_group_encryption_at_rest_private_endpoints::ListGroupEncryptionAtRestPrivateEndpointsCloudProvider;
-mod list_group_host_fts_metric_index_measurements;
-pub use list_group_host_fts_metric_index_measurements::ListGroupHostFtsMetricIndexMeasurementsMetricsItem;
 mod list_group_host_fts_metric_measurements;
 pub use list_group_host_fts_metric_measurements::ListGroupHostFtsMetricMeasurementsMetricsItem;
-mod list_group_peers;
-pub use list_group_peers::ListGroupPeersProviderName;
-mod list_group_private_endpoint_endpoint_service;
-pub use list_group_private_endpoint_endpoint_service::ListGroupPrivateEndpointEndpointServiceCloudProvider;
-mod list_group_process_coll_stat_measurements;
-pub use list_group_process_coll_stat_measurements::ListGroupProcessCollStatMeasurementsMetricsItem;
-mod list_group_users;
-pub use list_group_users::ListGroupUsersOrgMembershipStatusesItem;
 mod list_org_invoices;
-pub use list_org_invoices::{
-    ListOrgInvoicesStatusNamesItem, ListOrgInvoicesSortBy, ListOrgInvoicesOrderBy,
-};
-mod list_org_team_users;
-pub use list_org_team_users::ListOrgTeamUsersOrgMembershipStatusesItem;
-mod list_org_users;
-pub use list_org_users::ListOrgUsersOrgMembershipStatusesItem;
+pub use list_org_invoices::{ListOrgInvoicesSortBy, ListOrgInvoicesOrderBy};
 mod live_import_available_project;
 pub use live_import_available_project::LiveImportAvailableProject;
 mod live_import_validation;
@@ -2125,219 +1500,95 @@ pub use live_migration_request20240530::LiveMigrationRequest20240530;
 mod live_migration_response;
 pub use live_migration_response::{LiveMigrationResponse, LiveMigrationResponseStatus};
 mod log_integration_request;
-pub use log_integration_request::{
-    LogIntegrationRequest, LogIntegrationRequestLogTypesItem, LogIntegrationRequestType,
-};
+pub use log_integration_request::LogIntegrationRequest;
 mod log_integration_response;
-pub use log_integration_response::{
-    LogIntegrationResponse, LogIntegrationResponseLogTypesItem,
-    LogIntegrationResponseType,
-};
+pub use log_integration_response::LogIntegrationResponse;
+mod log_integration_type;
+pub use log_integration_type::LogIntegrationType;
+mod log_type;
+pub use log_type::LogType;
 mod logical_size_data_metric_threshold_view;
-pub use logical_size_data_metric_threshold_view::{
-    LogicalSizeDataMetricThresholdView, LogicalSizeDataMetricThresholdViewMode,
-    LogicalSizeDataMetricThresholdViewOperator,
-};
+pub use logical_size_data_metric_threshold_view::LogicalSizeDataMetricThresholdView;
 mod managed_namespaces;
 pub use managed_namespaces::ManagedNamespaces;
 mod matcher_field_view;
 pub use matcher_field_view::MatcherFieldView;
 mod matcher_host_type;
 pub use matcher_host_type::MatcherHostType;
+mod matcher_operator;
+pub use matcher_operator::MatcherOperator;
 mod max_disk_partition_queue_depth_data_raw_metric_threshold_view;
-pub use max_disk_partition_queue_depth_data_raw_metric_threshold_view::{
-    MaxDiskPartitionQueueDepthDataRawMetricThresholdView,
-    MaxDiskPartitionQueueDepthDataRawMetricThresholdViewMode,
-    MaxDiskPartitionQueueDepthDataRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_queue_depth_data_raw_metric_threshold_view::MaxDiskPartitionQueueDepthDataRawMetricThresholdView;
 mod max_disk_partition_queue_depth_index_raw_metric_threshold_view;
-pub use max_disk_partition_queue_depth_index_raw_metric_threshold_view::{
-    MaxDiskPartitionQueueDepthIndexRawMetricThresholdView,
-    MaxDiskPartitionQueueDepthIndexRawMetricThresholdViewMode,
-    MaxDiskPartitionQueueDepthIndexRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_queue_depth_index_raw_metric_threshold_view::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView;
 mod max_disk_partition_queue_depth_journal_raw_metric_threshold_view;
-pub use max_disk_partition_queue_depth_journal_raw_metric_threshold_view::{
-    MaxDiskPartitionQueueDepthJournalRawMetricThresholdView,
-    MaxDiskPartitionQueueDepthJournalRawMetricThresholdViewMode,
-    MaxDiskPartitionQueueDepthJournalRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_queue_depth_journal_raw_metric_threshold_view::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView;
 mod max_disk_partition_read_iops_data_raw_metric_threshold_view;
-pub use max_disk_partition_read_iops_data_raw_metric_threshold_view::{
-    MaxDiskPartitionReadIopsDataRawMetricThresholdView,
-    MaxDiskPartitionReadIopsDataRawMetricThresholdViewMode,
-    MaxDiskPartitionReadIopsDataRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_iops_data_raw_metric_threshold_view::MaxDiskPartitionReadIopsDataRawMetricThresholdView;
 mod max_disk_partition_read_iops_index_raw_metric_threshold_view;
-pub use max_disk_partition_read_iops_index_raw_metric_threshold_view::{
-    MaxDiskPartitionReadIopsIndexRawMetricThresholdView,
-    MaxDiskPartitionReadIopsIndexRawMetricThresholdViewMode,
-    MaxDiskPartitionReadIopsIndexRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_iops_index_raw_metric_threshold_view::MaxDiskPartitionReadIopsIndexRawMetricThresholdView;
 mod max_disk_partition_read_iops_journal_raw_metric_threshold_view;
-pub use max_disk_partition_read_iops_journal_raw_metric_threshold_view::{
-    MaxDiskPartitionReadIopsJournalRawMetricThresholdView,
-    MaxDiskPartitionReadIopsJournalRawMetricThresholdViewMode,
-    MaxDiskPartitionReadIopsJournalRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_iops_journal_raw_metric_threshold_view::MaxDiskPartitionReadIopsJournalRawMetricThresholdView;
 mod max_disk_partition_read_latency_data_time_metric_threshold_view;
-pub use max_disk_partition_read_latency_data_time_metric_threshold_view::{
-    MaxDiskPartitionReadLatencyDataTimeMetricThresholdView,
-    MaxDiskPartitionReadLatencyDataTimeMetricThresholdViewMode,
-    MaxDiskPartitionReadLatencyDataTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_latency_data_time_metric_threshold_view::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView;
 mod max_disk_partition_read_latency_index_time_metric_threshold_view;
-pub use max_disk_partition_read_latency_index_time_metric_threshold_view::{
-    MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView,
-    MaxDiskPartitionReadLatencyIndexTimeMetricThresholdViewMode,
-    MaxDiskPartitionReadLatencyIndexTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_latency_index_time_metric_threshold_view::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView;
 mod max_disk_partition_read_latency_journal_time_metric_threshold_view;
-pub use max_disk_partition_read_latency_journal_time_metric_threshold_view::{
-    MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView,
-    MaxDiskPartitionReadLatencyJournalTimeMetricThresholdViewMode,
-    MaxDiskPartitionReadLatencyJournalTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_read_latency_journal_time_metric_threshold_view::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView;
 mod max_disk_partition_space_used_data_raw_metric_threshold_view;
-pub use max_disk_partition_space_used_data_raw_metric_threshold_view::{
-    MaxDiskPartitionSpaceUsedDataRawMetricThresholdView,
-    MaxDiskPartitionSpaceUsedDataRawMetricThresholdViewMode,
-    MaxDiskPartitionSpaceUsedDataRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_space_used_data_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView;
 mod max_disk_partition_space_used_index_raw_metric_threshold_view;
-pub use max_disk_partition_space_used_index_raw_metric_threshold_view::{
-    MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView,
-    MaxDiskPartitionSpaceUsedIndexRawMetricThresholdViewMode,
-    MaxDiskPartitionSpaceUsedIndexRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_space_used_index_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView;
 mod max_disk_partition_space_used_journal_raw_metric_threshold_view;
-pub use max_disk_partition_space_used_journal_raw_metric_threshold_view::{
-    MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView,
-    MaxDiskPartitionSpaceUsedJournalRawMetricThresholdViewMode,
-    MaxDiskPartitionSpaceUsedJournalRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_space_used_journal_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView;
 mod max_disk_partition_write_iops_data_raw_metric_threshold_view;
-pub use max_disk_partition_write_iops_data_raw_metric_threshold_view::{
-    MaxDiskPartitionWriteIopsDataRawMetricThresholdView,
-    MaxDiskPartitionWriteIopsDataRawMetricThresholdViewMode,
-    MaxDiskPartitionWriteIopsDataRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_iops_data_raw_metric_threshold_view::MaxDiskPartitionWriteIopsDataRawMetricThresholdView;
 mod max_disk_partition_write_iops_index_raw_metric_threshold_view;
-pub use max_disk_partition_write_iops_index_raw_metric_threshold_view::{
-    MaxDiskPartitionWriteIopsIndexRawMetricThresholdView,
-    MaxDiskPartitionWriteIopsIndexRawMetricThresholdViewMode,
-    MaxDiskPartitionWriteIopsIndexRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_iops_index_raw_metric_threshold_view::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView;
 mod max_disk_partition_write_iops_journal_raw_metric_threshold_view;
-pub use max_disk_partition_write_iops_journal_raw_metric_threshold_view::{
-    MaxDiskPartitionWriteIopsJournalRawMetricThresholdView,
-    MaxDiskPartitionWriteIopsJournalRawMetricThresholdViewMode,
-    MaxDiskPartitionWriteIopsJournalRawMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_iops_journal_raw_metric_threshold_view::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView;
 mod max_disk_partition_write_latency_data_time_metric_threshold_view;
-pub use max_disk_partition_write_latency_data_time_metric_threshold_view::{
-    MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView,
-    MaxDiskPartitionWriteLatencyDataTimeMetricThresholdViewMode,
-    MaxDiskPartitionWriteLatencyDataTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_latency_data_time_metric_threshold_view::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView;
 mod max_disk_partition_write_latency_index_time_metric_threshold_view;
-pub use max_disk_partition_write_latency_index_time_metric_threshold_view::{
-    MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView,
-    MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdViewMode,
-    MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_latency_index_time_metric_threshold_view::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView;
 mod max_disk_partition_write_latency_journal_time_metric_threshold_view;
-pub use max_disk_partition_write_latency_journal_time_metric_threshold_view::{
-    MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView,
-    MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdViewMode,
-    MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdViewOperator,
-};
+pub use max_disk_partition_write_latency_journal_time_metric_threshold_view::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView;
 mod max_normalized_system_cpu_steal_raw_metric_threshold_view;
-pub use max_normalized_system_cpu_steal_raw_metric_threshold_view::{
-    MaxNormalizedSystemCpuStealRawMetricThresholdView,
-    MaxNormalizedSystemCpuStealRawMetricThresholdViewMode,
-    MaxNormalizedSystemCpuStealRawMetricThresholdViewOperator,
-};
+pub use max_normalized_system_cpu_steal_raw_metric_threshold_view::MaxNormalizedSystemCpuStealRawMetricThresholdView;
 mod max_normalized_system_cpu_user_raw_metric_threshold_view;
-pub use max_normalized_system_cpu_user_raw_metric_threshold_view::{
-    MaxNormalizedSystemCpuUserRawMetricThresholdView,
-    MaxNormalizedSystemCpuUserRawMetricThresholdViewMode,
-    MaxNormalizedSystemCpuUserRawMetricThresholdViewOperator,
-};
+pub use max_normalized_system_cpu_user_raw_metric_threshold_view::MaxNormalizedSystemCpuUserRawMetricThresholdView;
 mod max_swap_usage_free_data_metric_threshold_view;
-pub use max_swap_usage_free_data_metric_threshold_view::{
-    MaxSwapUsageFreeDataMetricThresholdView, MaxSwapUsageFreeDataMetricThresholdViewMode,
-    MaxSwapUsageFreeDataMetricThresholdViewOperator,
-};
+pub use max_swap_usage_free_data_metric_threshold_view::MaxSwapUsageFreeDataMetricThresholdView;
 mod max_swap_usage_used_data_metric_threshold_view;
-pub use max_swap_usage_used_data_metric_threshold_view::{
-    MaxSwapUsageUsedDataMetricThresholdView, MaxSwapUsageUsedDataMetricThresholdViewMode,
-    MaxSwapUsageUsedDataMetricThresholdViewOperator,
-};
+pub use max_swap_usage_used_data_metric_threshold_view::MaxSwapUsageUsedDataMetricThresholdView;
 mod max_system_memory_available_data_metric_threshold_view;
-pub use max_system_memory_available_data_metric_threshold_view::{
-    MaxSystemMemoryAvailableDataMetricThresholdView,
-    MaxSystemMemoryAvailableDataMetricThresholdViewMode,
-    MaxSystemMemoryAvailableDataMetricThresholdViewOperator,
-};
+pub use max_system_memory_available_data_metric_threshold_view::MaxSystemMemoryAvailableDataMetricThresholdView;
 mod max_system_memory_percent_used_raw_metric_threshold_view;
-pub use max_system_memory_percent_used_raw_metric_threshold_view::{
-    MaxSystemMemoryPercentUsedRawMetricThresholdView,
-    MaxSystemMemoryPercentUsedRawMetricThresholdViewMode,
-    MaxSystemMemoryPercentUsedRawMetricThresholdViewOperator,
-};
+pub use max_system_memory_percent_used_raw_metric_threshold_view::MaxSystemMemoryPercentUsedRawMetricThresholdView;
 mod max_system_memory_used_data_metric_threshold_view;
-pub use max_system_memory_used_data_metric_threshold_view::{
-    MaxSystemMemoryUsedDataMetricThresholdView,
-    MaxSystemMemoryUsedDataMetricThresholdViewMode,
-    MaxSystemMemoryUsedDataMetricThresholdViewOperator,
-};
+pub use max_system_memory_used_data_metric_threshold_view::MaxSystemMemoryUsedDataMetricThresholdView;
 mod max_system_network_in_data_metric_threshold_view;
-pub use max_system_network_in_data_metric_threshold_view::{
-    MaxSystemNetworkInDataMetricThresholdView,
-    MaxSystemNetworkInDataMetricThresholdViewMode,
-    MaxSystemNetworkInDataMetricThresholdViewOperator,
-};
+pub use max_system_network_in_data_metric_threshold_view::MaxSystemNetworkInDataMetricThresholdView;
 mod max_system_network_out_data_metric_threshold_view;
-pub use max_system_network_out_data_metric_threshold_view::{
-    MaxSystemNetworkOutDataMetricThresholdView,
-    MaxSystemNetworkOutDataMetricThresholdViewMode,
-    MaxSystemNetworkOutDataMetricThresholdViewOperator,
-};
+pub use max_system_network_out_data_metric_threshold_view::MaxSystemNetworkOutDataMetricThresholdView;
 mod mdb_available_version;
-pub use mdb_available_version::{
-    MdbAvailableVersion, MdbAvailableVersionCloudProvider,
-    MdbAvailableVersionDefaultStatus,
-};
+pub use mdb_available_version::{MdbAvailableVersion, MdbAvailableVersionDefaultStatus};
 mod measurement_disk_partition;
 pub use measurement_disk_partition::MeasurementDiskPartition;
 mod measurements_coll_stats_latency_cluster;
-pub use measurements_coll_stats_latency_cluster::{
-    MeasurementsCollStatsLatencyCluster, MeasurementsCollStatsLatencyClusterGranularity,
-};
+pub use measurements_coll_stats_latency_cluster::MeasurementsCollStatsLatencyCluster;
 mod measurements_coll_stats_latency_host;
-pub use measurements_coll_stats_latency_host::{
-    MeasurementsCollStatsLatencyHost, MeasurementsCollStatsLatencyHostGranularity,
-};
+pub use measurements_coll_stats_latency_host::MeasurementsCollStatsLatencyHost;
 mod measurements_indexes;
-pub use measurements_indexes::{MeasurementsIndexes, MeasurementsIndexesGranularity};
+pub use measurements_indexes::MeasurementsIndexes;
 mod measurements_non_index;
-pub use measurements_non_index::{MeasurementsNonIndex, MeasurementsNonIndexGranularity};
+pub use measurements_non_index::MeasurementsNonIndex;
 mod memory_mapped_data_metric_threshold_view;
-pub use memory_mapped_data_metric_threshold_view::{
-    MemoryMappedDataMetricThresholdView, MemoryMappedDataMetricThresholdViewMode,
-    MemoryMappedDataMetricThresholdViewOperator,
-};
+pub use memory_mapped_data_metric_threshold_view::MemoryMappedDataMetricThresholdView;
 mod memory_resident_data_metric_threshold_view;
-pub use memory_resident_data_metric_threshold_view::{
-    MemoryResidentDataMetricThresholdView, MemoryResidentDataMetricThresholdViewMode,
-    MemoryResidentDataMetricThresholdViewOperator,
-};
+pub use memory_resident_data_metric_threshold_view::MemoryResidentDataMetricThresholdView;
 mod memory_virtual_data_metric_threshold_view;
-pub use memory_virtual_data_metric_threshold_view::{
-    MemoryVirtualDataMetricThresholdView, MemoryVirtualDataMetricThresholdViewMode,
-    MemoryVirtualDataMetricThresholdViewOperator,
-};
+pub use memory_virtual_data_metric_threshold_view::MemoryVirtualDataMetricThresholdView;
 mod mesurements_database;
 pub use mesurements_database::MesurementsDatabase;
 mod metric_data_point;
@@ -2345,37 +1596,29 @@ pub use metric_data_point::MetricDataPoint;
 mod metric_data_point_atlas;
 pub use metric_data_point_atlas::MetricDataPointAtlas;
 mod metric_integration_request;
-pub use metric_integration_request::{
-    MetricIntegrationRequest, MetricIntegrationRequestAggregationTemporality,
-    MetricIntegrationRequestAuthType, MetricIntegrationRequestIntegrationType,
-    MetricIntegrationRequestMetricSelectionItem, MetricIntegrationRequestProviderType,
-};
+pub use metric_integration_request::MetricIntegrationRequest;
 mod metric_integration_response;
-pub use metric_integration_response::{
-    MetricIntegrationResponse, MetricIntegrationResponseAggregationTemporality,
-    MetricIntegrationResponseAuthType, MetricIntegrationResponseIntegrationType,
-    MetricIntegrationResponseMetricSelectionItem, MetricIntegrationResponseProviderType,
-};
+pub use metric_integration_response::MetricIntegrationResponse;
 mod metric_integration_update_request;
-pub use metric_integration_update_request::{
-    MetricIntegrationUpdateRequest, MetricIntegrationUpdateRequestAggregationTemporality,
-    MetricIntegrationUpdateRequestAuthType,
-    MetricIntegrationUpdateRequestIntegrationType,
-    MetricIntegrationUpdateRequestMetricSelectionItem,
-    MetricIntegrationUpdateRequestProviderType,
-};
+pub use metric_integration_update_request::MetricIntegrationUpdateRequest;
+mod metric_selection;
+pub use metric_selection::MetricSelection;
+mod metric_threshold_operator;
+pub use metric_threshold_operator::MetricThresholdOperator;
 mod metrics_measurement;
-pub use metrics_measurement::{MetricsMeasurement, MetricsMeasurementUnits};
+pub use metrics_measurement::MetricsMeasurement;
 mod metrics_measurement_atlas;
-pub use metrics_measurement_atlas::{
-    MetricsMeasurementAtlas, MetricsMeasurementAtlasUnits,
-};
+pub use metrics_measurement_atlas::MetricsMeasurementAtlas;
+mod metrics_measurement_units;
+pub use metrics_measurement_units::MetricsMeasurementUnits;
 mod microsoft_teams;
 pub use microsoft_teams::{MicrosoftTeams, MicrosoftTeamsType};
 mod microsoft_teams_notification;
 pub use microsoft_teams_notification::{
     MicrosoftTeamsNotification, MicrosoftTeamsNotificationTypeName,
 };
+mod minimum_enabled_tls_protocol;
+pub use minimum_enabled_tls_protocol::MinimumEnabledTlsProtocol;
 mod mongo_db_access_logs;
 pub use mongo_db_access_logs::MongoDbAccessLogs;
 mod mongo_db_access_logs_list;
@@ -2387,40 +1630,21 @@ pub use mongotune_event_type_view_alertable::MongotuneEventTypeViewAlertable;
 mod monthly_schedule_view;
 pub use monthly_schedule_view::MonthlyScheduleView;
 mod munin_cpu_iowait_raw_metric_threshold_view;
-pub use munin_cpu_iowait_raw_metric_threshold_view::{
-    MuninCpuIowaitRawMetricThresholdView, MuninCpuIowaitRawMetricThresholdViewMode,
-    MuninCpuIowaitRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_iowait_raw_metric_threshold_view::MuninCpuIowaitRawMetricThresholdView;
 mod munin_cpu_irq_raw_metric_threshold_view;
-pub use munin_cpu_irq_raw_metric_threshold_view::{
-    MuninCpuIrqRawMetricThresholdView, MuninCpuIrqRawMetricThresholdViewMode,
-    MuninCpuIrqRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_irq_raw_metric_threshold_view::MuninCpuIrqRawMetricThresholdView;
 mod munin_cpu_nice_raw_metric_threshold_view;
-pub use munin_cpu_nice_raw_metric_threshold_view::{
-    MuninCpuNiceRawMetricThresholdView, MuninCpuNiceRawMetricThresholdViewMode,
-    MuninCpuNiceRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_nice_raw_metric_threshold_view::MuninCpuNiceRawMetricThresholdView;
 mod munin_cpu_softirq_raw_metric_threshold_view;
-pub use munin_cpu_softirq_raw_metric_threshold_view::{
-    MuninCpuSoftirqRawMetricThresholdView, MuninCpuSoftirqRawMetricThresholdViewMode,
-    MuninCpuSoftirqRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_softirq_raw_metric_threshold_view::MuninCpuSoftirqRawMetricThresholdView;
 mod munin_cpu_steal_raw_metric_threshold_view;
-pub use munin_cpu_steal_raw_metric_threshold_view::{
-    MuninCpuStealRawMetricThresholdView, MuninCpuStealRawMetricThresholdViewMode,
-    MuninCpuStealRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_steal_raw_metric_threshold_view::MuninCpuStealRawMetricThresholdView;
 mod munin_cpu_system_raw_metric_threshold_view;
-pub use munin_cpu_system_raw_metric_threshold_view::{
-    MuninCpuSystemRawMetricThresholdView, MuninCpuSystemRawMetricThresholdViewMode,
-    MuninCpuSystemRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_system_raw_metric_threshold_view::MuninCpuSystemRawMetricThresholdView;
 mod munin_cpu_user_raw_metric_threshold_view;
-pub use munin_cpu_user_raw_metric_threshold_view::{
-    MuninCpuUserRawMetricThresholdView, MuninCpuUserRawMetricThresholdViewMode,
-    MuninCpuUserRawMetricThresholdViewOperator,
-};
+pub use munin_cpu_user_raw_metric_threshold_view::MuninCpuUserRawMetricThresholdView;
+mod n_gram_type;
+pub use n_gram_type::NGramType;
 mod namespace_obj;
 pub use namespace_obj::{NamespaceObj, NamespaceObjType};
 mod namespaces;
@@ -2444,7 +1668,7 @@ pub use nds_auto_scaling_audit_view_for_nds_group::NdsAutoScalingAuditViewForNds
 mod nds_autoscaling_alert_config_view_for_nds_group;
 pub use nds_autoscaling_alert_config_view_for_nds_group::NdsAutoscalingAlertConfigViewForNdsGroup;
 mod nds_autoscaling_matcher;
-pub use nds_autoscaling_matcher::{NdsAutoscalingMatcher, NdsAutoscalingMatcherOperator};
+pub use nds_autoscaling_matcher::NdsAutoscalingMatcher;
 mod nds_autoscaling_matcher_field;
 pub use nds_autoscaling_matcher_field::NdsAutoscalingMatcherField;
 mod nds_serverless_instance_audit_type_view;
@@ -2460,21 +1684,11 @@ pub use nds_x509_user_authentication_alert_config_view_for_nds_group::NdsX509Use
 mod nds_x509_user_authentication_event_type_view_alertable;
 pub use nds_x509_user_authentication_event_type_view_alertable::NdsX509UserAuthenticationEventTypeViewAlertable;
 mod network_bytes_in_data_metric_threshold_view;
-pub use network_bytes_in_data_metric_threshold_view::{
-    NetworkBytesInDataMetricThresholdView, NetworkBytesInDataMetricThresholdViewMode,
-    NetworkBytesInDataMetricThresholdViewOperator,
-};
+pub use network_bytes_in_data_metric_threshold_view::NetworkBytesInDataMetricThresholdView;
 mod network_bytes_out_data_metric_threshold_view;
-pub use network_bytes_out_data_metric_threshold_view::{
-    NetworkBytesOutDataMetricThresholdView, NetworkBytesOutDataMetricThresholdViewMode,
-    NetworkBytesOutDataMetricThresholdViewOperator,
-};
+pub use network_bytes_out_data_metric_threshold_view::NetworkBytesOutDataMetricThresholdView;
 mod network_num_requests_raw_metric_threshold_view;
-pub use network_num_requests_raw_metric_threshold_view::{
-    NetworkNumRequestsRawMetricThresholdView,
-    NetworkNumRequestsRawMetricThresholdViewMode,
-    NetworkNumRequestsRawMetricThresholdViewOperator,
-};
+pub use network_num_requests_raw_metric_threshold_view::NetworkNumRequestsRawMetricThresholdView;
 mod network_permission_entry;
 pub use network_permission_entry::NetworkPermissionEntry;
 mod network_permission_entry_status;
@@ -2484,169 +1698,73 @@ pub use network_permission_entry_status::{
 mod new_relic;
 pub use new_relic::{NewRelic, NewRelicType};
 mod normalized_fts_process_cpu_kernel_raw_metric_threshold_view;
-pub use normalized_fts_process_cpu_kernel_raw_metric_threshold_view::{
-    NormalizedFtsProcessCpuKernelRawMetricThresholdView,
-    NormalizedFtsProcessCpuKernelRawMetricThresholdViewMode,
-    NormalizedFtsProcessCpuKernelRawMetricThresholdViewOperator,
-};
+pub use normalized_fts_process_cpu_kernel_raw_metric_threshold_view::NormalizedFtsProcessCpuKernelRawMetricThresholdView;
 mod normalized_fts_process_cpu_user_raw_metric_threshold_view;
-pub use normalized_fts_process_cpu_user_raw_metric_threshold_view::{
-    NormalizedFtsProcessCpuUserRawMetricThresholdView,
-    NormalizedFtsProcessCpuUserRawMetricThresholdViewMode,
-    NormalizedFtsProcessCpuUserRawMetricThresholdViewOperator,
-};
+pub use normalized_fts_process_cpu_user_raw_metric_threshold_view::NormalizedFtsProcessCpuUserRawMetricThresholdView;
 mod normalized_system_cpu_steal_raw_metric_threshold_view;
-pub use normalized_system_cpu_steal_raw_metric_threshold_view::{
-    NormalizedSystemCpuStealRawMetricThresholdView,
-    NormalizedSystemCpuStealRawMetricThresholdViewMode,
-    NormalizedSystemCpuStealRawMetricThresholdViewOperator,
-};
+pub use normalized_system_cpu_steal_raw_metric_threshold_view::NormalizedSystemCpuStealRawMetricThresholdView;
 mod normalized_system_cpu_user_raw_metric_threshold_view;
-pub use normalized_system_cpu_user_raw_metric_threshold_view::{
-    NormalizedSystemCpuUserRawMetricThresholdView,
-    NormalizedSystemCpuUserRawMetricThresholdViewMode,
-    NormalizedSystemCpuUserRawMetricThresholdViewOperator,
-};
+pub use normalized_system_cpu_user_raw_metric_threshold_view::NormalizedSystemCpuUserRawMetricThresholdView;
 mod number_metric_alert_view;
-pub use number_metric_alert_view::{NumberMetricAlertView, NumberMetricAlertViewStatus};
+pub use number_metric_alert_view::NumberMetricAlertView;
 mod number_metric_event_view;
 pub use number_metric_event_view::NumberMetricEventView;
 mod number_metric_threshold_view;
-pub use number_metric_threshold_view::{
-    NumberMetricThresholdView, NumberMetricThresholdViewMode,
-    NumberMetricThresholdViewOperator,
-};
+pub use number_metric_threshold_view::NumberMetricThresholdView;
 mod number_metric_units;
 pub use number_metric_units::NumberMetricUnits;
 mod number_metric_value_view;
 pub use number_metric_value_view::NumberMetricValueView;
+mod object_storage_private_endpoint_region_name;
+pub use object_storage_private_endpoint_region_name::ObjectStoragePrivateEndpointRegionName;
 mod object_storage_private_endpoint_request;
-pub use object_storage_private_endpoint_request::{
-    ObjectStoragePrivateEndpointRequest,
-    ObjectStoragePrivateEndpointRequestCloudProvider,
-    ObjectStoragePrivateEndpointRequestRegionName,
-    ObjectStoragePrivateEndpointRequestVpcRegionName,
-};
+pub use object_storage_private_endpoint_request::ObjectStoragePrivateEndpointRequest;
 mod object_storage_private_endpoint_response;
-pub use object_storage_private_endpoint_response::{
-    ObjectStoragePrivateEndpointResponse,
-    ObjectStoragePrivateEndpointResponseCloudProvider,
-    ObjectStoragePrivateEndpointResponseRegionName,
-    ObjectStoragePrivateEndpointResponseStatus,
-    ObjectStoragePrivateEndpointResponseVpcRegionName,
-};
+pub use object_storage_private_endpoint_response::ObjectStoragePrivateEndpointResponse;
 mod online_archive_schedule;
 pub use online_archive_schedule::{OnlineArchiveSchedule, OnlineArchiveScheduleType};
 mod op_counter_cmd_raw_metric_threshold_view;
-pub use op_counter_cmd_raw_metric_threshold_view::{
-    OpCounterCmdRawMetricThresholdView, OpCounterCmdRawMetricThresholdViewMode,
-    OpCounterCmdRawMetricThresholdViewOperator,
-};
+pub use op_counter_cmd_raw_metric_threshold_view::OpCounterCmdRawMetricThresholdView;
 mod op_counter_delete_raw_metric_threshold_view;
-pub use op_counter_delete_raw_metric_threshold_view::{
-    OpCounterDeleteRawMetricThresholdView, OpCounterDeleteRawMetricThresholdViewMode,
-    OpCounterDeleteRawMetricThresholdViewOperator,
-};
+pub use op_counter_delete_raw_metric_threshold_view::OpCounterDeleteRawMetricThresholdView;
 mod op_counter_get_more_raw_metric_threshold_view;
-pub use op_counter_get_more_raw_metric_threshold_view::{
-    OpCounterGetMoreRawMetricThresholdView, OpCounterGetMoreRawMetricThresholdViewMode,
-    OpCounterGetMoreRawMetricThresholdViewOperator,
-};
+pub use op_counter_get_more_raw_metric_threshold_view::OpCounterGetMoreRawMetricThresholdView;
 mod op_counter_insert_raw_metric_threshold_view;
-pub use op_counter_insert_raw_metric_threshold_view::{
-    OpCounterInsertRawMetricThresholdView, OpCounterInsertRawMetricThresholdViewMode,
-    OpCounterInsertRawMetricThresholdViewOperator,
-};
+pub use op_counter_insert_raw_metric_threshold_view::OpCounterInsertRawMetricThresholdView;
 mod op_counter_query_raw_metric_threshold_view;
-pub use op_counter_query_raw_metric_threshold_view::{
-    OpCounterQueryRawMetricThresholdView, OpCounterQueryRawMetricThresholdViewMode,
-    OpCounterQueryRawMetricThresholdViewOperator,
-};
+pub use op_counter_query_raw_metric_threshold_view::OpCounterQueryRawMetricThresholdView;
 mod op_counter_repl_cmd_raw_metric_threshold_view;
-pub use op_counter_repl_cmd_raw_metric_threshold_view::{
-    OpCounterReplCmdRawMetricThresholdView, OpCounterReplCmdRawMetricThresholdViewMode,
-    OpCounterReplCmdRawMetricThresholdViewOperator,
-};
+pub use op_counter_repl_cmd_raw_metric_threshold_view::OpCounterReplCmdRawMetricThresholdView;
 mod op_counter_repl_delete_raw_metric_threshold_view;
-pub use op_counter_repl_delete_raw_metric_threshold_view::{
-    OpCounterReplDeleteRawMetricThresholdView,
-    OpCounterReplDeleteRawMetricThresholdViewMode,
-    OpCounterReplDeleteRawMetricThresholdViewOperator,
-};
+pub use op_counter_repl_delete_raw_metric_threshold_view::OpCounterReplDeleteRawMetricThresholdView;
 mod op_counter_repl_insert_raw_metric_threshold_view;
-pub use op_counter_repl_insert_raw_metric_threshold_view::{
-    OpCounterReplInsertRawMetricThresholdView,
-    OpCounterReplInsertRawMetricThresholdViewMode,
-    OpCounterReplInsertRawMetricThresholdViewOperator,
-};
+pub use op_counter_repl_insert_raw_metric_threshold_view::OpCounterReplInsertRawMetricThresholdView;
 mod op_counter_repl_update_raw_metric_threshold_view;
-pub use op_counter_repl_update_raw_metric_threshold_view::{
-    OpCounterReplUpdateRawMetricThresholdView,
-    OpCounterReplUpdateRawMetricThresholdViewMode,
-    OpCounterReplUpdateRawMetricThresholdViewOperator,
-};
+pub use op_counter_repl_update_raw_metric_threshold_view::OpCounterReplUpdateRawMetricThresholdView;
 mod op_counter_ttl_deleted_raw_metric_threshold_view;
-pub use op_counter_ttl_deleted_raw_metric_threshold_view::{
-    OpCounterTtlDeletedRawMetricThresholdView,
-    OpCounterTtlDeletedRawMetricThresholdViewMode,
-    OpCounterTtlDeletedRawMetricThresholdViewOperator,
-};
+pub use op_counter_ttl_deleted_raw_metric_threshold_view::OpCounterTtlDeletedRawMetricThresholdView;
 mod op_counter_update_raw_metric_threshold_view;
-pub use op_counter_update_raw_metric_threshold_view::{
-    OpCounterUpdateRawMetricThresholdView, OpCounterUpdateRawMetricThresholdViewMode,
-    OpCounterUpdateRawMetricThresholdViewOperator,
-};
+pub use op_counter_update_raw_metric_threshold_view::OpCounterUpdateRawMetricThresholdView;
 mod operation_throttling_rejected_operations_raw_metric_threshold_view;
-pub use operation_throttling_rejected_operations_raw_metric_threshold_view::{
-    OperationThrottlingRejectedOperationsRawMetricThresholdView,
-    OperationThrottlingRejectedOperationsRawMetricThresholdViewMode,
-    OperationThrottlingRejectedOperationsRawMetricThresholdViewOperator,
-};
+pub use operation_throttling_rejected_operations_raw_metric_threshold_view::OperationThrottlingRejectedOperationsRawMetricThresholdView;
 mod operations_queries_killed_raw_metric_threshold_view;
-pub use operations_queries_killed_raw_metric_threshold_view::{
-    OperationsQueriesKilledRawMetricThresholdView,
-    OperationsQueriesKilledRawMetricThresholdViewMode,
-    OperationsQueriesKilledRawMetricThresholdViewOperator,
-};
+pub use operations_queries_killed_raw_metric_threshold_view::OperationsQueriesKilledRawMetricThresholdView;
 mod operations_scan_and_order_raw_metric_threshold_view;
-pub use operations_scan_and_order_raw_metric_threshold_view::{
-    OperationsScanAndOrderRawMetricThresholdView,
-    OperationsScanAndOrderRawMetricThresholdViewMode,
-    OperationsScanAndOrderRawMetricThresholdViewOperator,
-};
+pub use operations_scan_and_order_raw_metric_threshold_view::OperationsScanAndOrderRawMetricThresholdView;
 mod operator;
 pub use operator::Operator;
 mod oplog_master_lag_time_diff_time_metric_threshold_view;
-pub use oplog_master_lag_time_diff_time_metric_threshold_view::{
-    OplogMasterLagTimeDiffTimeMetricThresholdView,
-    OplogMasterLagTimeDiffTimeMetricThresholdViewMode,
-    OplogMasterLagTimeDiffTimeMetricThresholdViewOperator,
-};
+pub use oplog_master_lag_time_diff_time_metric_threshold_view::OplogMasterLagTimeDiffTimeMetricThresholdView;
 mod oplog_master_time_estimated_ttl_time_metric_threshold_view;
-pub use oplog_master_time_estimated_ttl_time_metric_threshold_view::{
-    OplogMasterTimeEstimatedTtlTimeMetricThresholdView,
-    OplogMasterTimeEstimatedTtlTimeMetricThresholdViewMode,
-    OplogMasterTimeEstimatedTtlTimeMetricThresholdViewOperator,
-};
+pub use oplog_master_time_estimated_ttl_time_metric_threshold_view::OplogMasterTimeEstimatedTtlTimeMetricThresholdView;
 mod oplog_master_time_time_metric_threshold_view;
-pub use oplog_master_time_time_metric_threshold_view::{
-    OplogMasterTimeTimeMetricThresholdView, OplogMasterTimeTimeMetricThresholdViewMode,
-    OplogMasterTimeTimeMetricThresholdViewOperator,
-};
+pub use oplog_master_time_time_metric_threshold_view::OplogMasterTimeTimeMetricThresholdView;
 mod oplog_rate_gb_per_hour_data_metric_threshold_view;
-pub use oplog_rate_gb_per_hour_data_metric_threshold_view::{
-    OplogRateGbPerHourDataMetricThresholdView,
-    OplogRateGbPerHourDataMetricThresholdViewMode,
-    OplogRateGbPerHourDataMetricThresholdViewOperator,
-};
+pub use oplog_rate_gb_per_hour_data_metric_threshold_view::OplogRateGbPerHourDataMetricThresholdView;
 mod oplog_slave_lag_master_time_time_metric_threshold_view;
-pub use oplog_slave_lag_master_time_time_metric_threshold_view::{
-    OplogSlaveLagMasterTimeTimeMetricThresholdView,
-    OplogSlaveLagMasterTimeTimeMetricThresholdViewMode,
-    OplogSlaveLagMasterTimeTimeMetricThresholdViewOperator,
-};
+pub use oplog_slave_lag_master_time_time_metric_threshold_view::OplogSlaveLagMasterTimeTimeMetricThresholdView;
 mod ops_genie;
-pub use ops_genie::{OpsGenie, OpsGenieRegion, OpsGenieType};
+pub use ops_genie::{OpsGenie, OpsGenieType};
 mod ops_genie_notification;
 pub use ops_genie_notification::{
     OpsGenieNotification, OpsGenieNotificationOpsGenieRegion,
@@ -2657,16 +1775,9 @@ pub use org_active_user_response::OrgActiveUserResponse;
 mod org_associated_invoice_response;
 pub use org_associated_invoice_response::OrgAssociatedInvoiceResponse;
 mod org_delegation_settings_response;
-pub use org_delegation_settings_response::{
-    OrgDelegationSettingsResponse, OrgDelegationSettingsResponseDelegatedMcpAccess,
-    OrgDelegationSettingsResponseDelegatedPartnerAccess,
-};
+pub use org_delegation_settings_response::OrgDelegationSettingsResponse;
 mod org_delegation_settings_update_request;
-pub use org_delegation_settings_update_request::{
-    OrgDelegationSettingsUpdateRequest,
-    OrgDelegationSettingsUpdateRequestDelegatedMcpAccess,
-    OrgDelegationSettingsUpdateRequestDelegatedPartnerAccess,
-};
+pub use org_delegation_settings_update_request::OrgDelegationSettingsUpdateRequest;
 mod org_event_type_view_for_org;
 pub use org_event_type_view_for_org::OrgEventTypeViewForOrg;
 mod org_event_view_for_org;
@@ -2678,11 +1789,11 @@ pub use org_federation_settings::{
 mod org_group;
 pub use org_group::OrgGroup;
 mod org_mcp_config_response;
-pub use org_mcp_config_response::{OrgMcpConfigResponse, OrgMcpConfigResponseRolesItem};
+pub use org_mcp_config_response::OrgMcpConfigResponse;
 mod org_mcp_config_update_request;
-pub use org_mcp_config_update_request::{
-    OrgMcpConfigUpdateRequest, OrgMcpConfigUpdateRequestRolesItem,
-};
+pub use org_mcp_config_update_request::OrgMcpConfigUpdateRequest;
+mod org_membership_status;
+pub use org_membership_status::OrgMembershipStatus;
 mod org_notification;
 pub use org_notification::{
     OrgNotification, OrgNotificationRolesItem, OrgNotificationTypeName,
@@ -2692,62 +1803,48 @@ pub use org_paginated_event_view::OrgPaginatedEventView;
 mod org_pending_user_response;
 pub use org_pending_user_response::OrgPendingUserResponse;
 mod org_service_account;
-pub use org_service_account::{OrgServiceAccount, OrgServiceAccountRolesItem};
+pub use org_service_account::OrgServiceAccount;
 mod org_service_account_request;
-pub use org_service_account_request::{
-    OrgServiceAccountRequest, OrgServiceAccountRequestRolesItem,
-};
+pub use org_service_account_request::OrgServiceAccountRequest;
 mod org_service_account_update_request;
-pub use org_service_account_update_request::{
-    OrgServiceAccountUpdateRequest, OrgServiceAccountUpdateRequestRolesItem,
-};
+pub use org_service_account_update_request::OrgServiceAccountUpdateRequest;
 mod org_user_request;
 pub use org_user_request::OrgUserRequest;
 mod org_user_response;
-pub use org_user_response::{OrgUserResponse, OrgUserResponseOrgMembershipStatus};
+pub use org_user_response::OrgUserResponse;
 mod org_user_roles_request;
-pub use org_user_roles_request::{OrgUserRolesRequest, OrgUserRolesRequestOrgRolesItem};
+pub use org_user_roles_request::OrgUserRolesRequest;
 mod org_user_roles_response;
-pub use org_user_roles_response::{
-    OrgUserRolesResponse, OrgUserRolesResponseOrgRolesItem,
-};
+pub use org_user_roles_response::OrgUserRolesResponse;
 mod org_user_update_request;
 pub use org_user_update_request::OrgUserUpdateRequest;
 mod organization_invitation;
-pub use organization_invitation::{
-    OrganizationInvitation, OrganizationInvitationRolesItem,
-};
+pub use organization_invitation::OrganizationInvitation;
 mod organization_invitation_group_role_assignments_request;
 pub use organization_invitation_group_role_assignments_request::OrganizationInvitationGroupRoleAssignmentsRequest;
 mod organization_invitation_request;
-pub use organization_invitation_request::{
-    OrganizationInvitationRequest, OrganizationInvitationRequestRolesItem,
-};
+pub use organization_invitation_request::OrganizationInvitationRequest;
 mod organization_invitation_update_request;
-pub use organization_invitation_update_request::{
-    OrganizationInvitationUpdateRequest, OrganizationInvitationUpdateRequestRolesItem,
-};
+pub use organization_invitation_update_request::OrganizationInvitationUpdateRequest;
 mod organization_maintenance_settings_response;
 pub use organization_maintenance_settings_response::{
     OrganizationMaintenanceSettingsResponse,
     OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
-    OrganizationMaintenanceSettingsResponseWaveAssignmentMode,
 };
 mod organization_maintenance_settings_update_request;
-pub use organization_maintenance_settings_update_request::{
-    OrganizationMaintenanceSettingsUpdateRequest,
-    OrganizationMaintenanceSettingsUpdateRequestWaveAssignmentMode,
-};
+pub use organization_maintenance_settings_update_request::OrganizationMaintenanceSettingsUpdateRequest;
 mod organization_settings;
 pub use organization_settings::OrganizationSettings;
+mod original_tokens;
+pub use original_tokens::OriginalTokens;
+mod otel_integration_type;
+pub use otel_integration_type::OtelIntegrationType;
+mod otel_log_export_type;
+pub use otel_log_export_type::OtelLogExportType;
 mod otel_log_integration_request;
-pub use otel_log_integration_request::{
-    OtelLogIntegrationRequest, OtelLogIntegrationRequestType,
-};
+pub use otel_log_integration_request::OtelLogIntegrationRequest;
 mod otel_log_integration_response;
-pub use otel_log_integration_response::{
-    OtelLogIntegrationResponse, OtelLogIntegrationResponseType,
-};
+pub use otel_log_integration_response::OtelLogIntegrationResponse;
 mod outbound_control_plane_cloud_provider_ip_addresses;
 pub use outbound_control_plane_cloud_provider_ip_addresses::OutboundControlPlaneCloudProviderIpAddresses;
 mod overload_protection_simulation_request;
@@ -2755,11 +1852,9 @@ pub use overload_protection_simulation_request::OverloadProtectionSimulationRequ
 mod overload_protection_simulation_response;
 pub use overload_protection_simulation_response::OverloadProtectionSimulationResponse;
 mod pager_duty;
-pub use pager_duty::{PagerDuty, PagerDutyRegion, PagerDutyType};
+pub use pager_duty::{PagerDuty, PagerDutyType};
 mod pager_duty_notification;
-pub use pager_duty_notification::{
-    PagerDutyNotification, PagerDutyNotificationRegion, PagerDutyNotificationTypeName,
-};
+pub use pager_duty_notification::{PagerDutyNotification, PagerDutyNotificationTypeName};
 mod paginated_advanced_cluster_description_view;
 pub use paginated_advanced_cluster_description_view::PaginatedAdvancedClusterDescriptionView;
 mod paginated_alert_config_view;
@@ -2954,17 +2049,20 @@ mod pinned_namespaces;
 pub use pinned_namespaces::PinnedNamespaces;
 mod principal;
 pub use principal::Principal;
+mod private_endpoint_cloud_provider;
+pub use private_endpoint_cloud_provider::PrivateEndpointCloudProvider;
 mod private_endpoint_hostname;
 pub use private_endpoint_hostname::PrivateEndpointHostname;
+mod private_endpoint_status;
+pub use private_endpoint_status::PrivateEndpointStatus;
 mod private_gcp_endpoint_group;
 pub use private_gcp_endpoint_group::{
-    PrivateGcpEndpointGroup, PrivateGcpEndpointGroupCloudProvider,
-    PrivateGcpEndpointGroupStatus,
+    PrivateGcpEndpointGroup, PrivateGcpEndpointGroupStatus,
 };
 mod private_ip_mode_view;
 pub use private_ip_mode_view::PrivateIpModeView;
 mod private_link_endpoint;
-pub use private_link_endpoint::{PrivateLinkEndpoint, PrivateLinkEndpointCloudProvider};
+pub use private_link_endpoint::PrivateLinkEndpoint;
 mod private_network_endpoint_id_entry;
 pub use private_network_endpoint_id_entry::{
     PrivateNetworkEndpointIdEntry, PrivateNetworkEndpointIdEntryProvider,
@@ -2976,60 +2074,40 @@ mod prometheus;
 pub use prometheus::{Prometheus, PrometheusServiceDiscovery, PrometheusType};
 mod protected_hours;
 pub use protected_hours::ProtectedHours;
+mod protocol;
+pub use protocol::Protocol;
+mod provider_type;
+pub use provider_type::ProviderType;
 mod public_api_usage_details_line_item_view;
-pub use public_api_usage_details_line_item_view::{
-    PublicApiUsageDetailsLineItemView, PublicApiUsageDetailsLineItemViewCloudProvider,
-};
+pub use public_api_usage_details_line_item_view::PublicApiUsageDetailsLineItemView;
 mod push_based_log_export_project;
 pub use push_based_log_export_project::{
     PushBasedLogExportProject, PushBasedLogExportProjectState,
 };
 mod query_executor_scanned_objects_raw_metric_threshold_view;
-pub use query_executor_scanned_objects_raw_metric_threshold_view::{
-    QueryExecutorScannedObjectsRawMetricThresholdView,
-    QueryExecutorScannedObjectsRawMetricThresholdViewMode,
-    QueryExecutorScannedObjectsRawMetricThresholdViewOperator,
-};
+pub use query_executor_scanned_objects_raw_metric_threshold_view::QueryExecutorScannedObjectsRawMetricThresholdView;
 mod query_executor_scanned_raw_metric_threshold_view;
-pub use query_executor_scanned_raw_metric_threshold_view::{
-    QueryExecutorScannedRawMetricThresholdView,
-    QueryExecutorScannedRawMetricThresholdViewMode,
-    QueryExecutorScannedRawMetricThresholdViewOperator,
-};
+pub use query_executor_scanned_raw_metric_threshold_view::QueryExecutorScannedRawMetricThresholdView;
 mod query_shape_response;
-pub use query_shape_response::{
-    QueryShapeResponse, QueryShapeResponseCommand, QueryShapeResponseStatus,
-};
+pub use query_shape_response::{QueryShapeResponse, QueryShapeResponseCommand};
 mod query_shape_seen_metadata;
 pub use query_shape_seen_metadata::QueryShapeSeenMetadata;
+mod query_shape_status;
+pub use query_shape_status::QueryShapeStatus;
 mod query_shape_update_request;
-pub use query_shape_update_request::{
-    QueryShapeUpdateRequest, QueryShapeUpdateRequestStatus,
-};
+pub use query_shape_update_request::QueryShapeUpdateRequest;
 mod query_spill_to_disk_during_sort_raw_metric_threshold_view;
-pub use query_spill_to_disk_during_sort_raw_metric_threshold_view::{
-    QuerySpillToDiskDuringSortRawMetricThresholdView,
-    QuerySpillToDiskDuringSortRawMetricThresholdViewMode,
-    QuerySpillToDiskDuringSortRawMetricThresholdViewOperator,
-};
+pub use query_spill_to_disk_during_sort_raw_metric_threshold_view::QuerySpillToDiskDuringSortRawMetricThresholdView;
 mod query_stats_details_response;
 pub use query_stats_details_response::QueryStatsDetailsResponse;
 mod query_stats_summary;
-pub use query_stats_summary::{QueryStatsSummary, QueryStatsSummaryCommand};
+pub use query_stats_summary::QueryStatsSummary;
 mod query_stats_summary_list_response;
 pub use query_stats_summary_list_response::QueryStatsSummaryListResponse;
 mod query_targeting_scanned_objects_per_returned_raw_metric_threshold_view;
-pub use query_targeting_scanned_objects_per_returned_raw_metric_threshold_view::{
-    QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView,
-    QueryTargetingScannedObjectsPerReturnedRawMetricThresholdViewMode,
-    QueryTargetingScannedObjectsPerReturnedRawMetricThresholdViewOperator,
-};
+pub use query_targeting_scanned_objects_per_returned_raw_metric_threshold_view::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView;
 mod query_targeting_scanned_per_returned_raw_metric_threshold_view;
-pub use query_targeting_scanned_per_returned_raw_metric_threshold_view::{
-    QueryTargetingScannedPerReturnedRawMetricThresholdView,
-    QueryTargetingScannedPerReturnedRawMetricThresholdViewMode,
-    QueryTargetingScannedPerReturnedRawMetricThresholdViewOperator,
-};
+pub use query_targeting_scanned_per_returned_raw_metric_threshold_view::QueryTargetingScannedPerReturnedRawMetricThresholdView;
 mod rate_limit_endpoint_set_capacity;
 pub use rate_limit_endpoint_set_capacity::RateLimitEndpointSetCapacity;
 mod rate_limit_endpoint_set_endpoint;
@@ -3045,15 +2123,13 @@ pub use rate_limit_endpoint_set_response::{
     RateLimitEndpointSetResponse, RateLimitEndpointSetResponseScope,
 };
 mod raw;
-pub use raw::{Raw, RawSeverity};
+pub use raw::Raw;
 mod raw_metric_alert_view;
-pub use raw_metric_alert_view::{RawMetricAlertView, RawMetricAlertViewStatus};
+pub use raw_metric_alert_view::RawMetricAlertView;
 mod raw_metric_event_view;
 pub use raw_metric_event_view::RawMetricEventView;
 mod raw_metric_threshold_view;
-pub use raw_metric_threshold_view::{
-    RawMetricThresholdView, RawMetricThresholdViewMode, RawMetricThresholdViewOperator,
-};
+pub use raw_metric_threshold_view::RawMetricThresholdView;
 mod raw_metric_units;
 pub use raw_metric_units::RawMetricUnits;
 mod raw_metric_value_view;
@@ -3065,9 +2141,7 @@ pub use region_spec::RegionSpec;
 mod replica_set_alert_config_view_for_nds_group;
 pub use replica_set_alert_config_view_for_nds_group::ReplicaSetAlertConfigViewForNdsGroup;
 mod replica_set_alert_view_for_nds_group;
-pub use replica_set_alert_view_for_nds_group::{
-    ReplicaSetAlertViewForNdsGroup, ReplicaSetAlertViewForNdsGroupStatus,
-};
+pub use replica_set_alert_view_for_nds_group::ReplicaSetAlertViewForNdsGroup;
 mod replica_set_event_type_view_for_nds_group;
 pub use replica_set_event_type_view_for_nds_group::ReplicaSetEventTypeViewForNdsGroup;
 mod replica_set_event_type_view_for_nds_group_alertable;
@@ -3077,29 +2151,27 @@ pub use replica_set_event_type_view_for_nds_group_alertable_no_threshold::Replic
 mod replica_set_event_type_view_for_nds_group_alertable_with_threshold;
 pub use replica_set_event_type_view_for_nds_group_alertable_with_threshold::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold;
 mod replica_set_matcher;
-pub use replica_set_matcher::{ReplicaSetMatcher, ReplicaSetMatcherOperator};
+pub use replica_set_matcher::ReplicaSetMatcher;
 mod replica_set_matcher_field;
 pub use replica_set_matcher_field::ReplicaSetMatcherField;
+mod replica_set_scaling_strategy;
+pub use replica_set_scaling_strategy::ReplicaSetScalingStrategy;
 mod replica_set_threshold_alert_config_view_for_nds_group;
 pub use replica_set_threshold_alert_config_view_for_nds_group::ReplicaSetThresholdAlertConfigViewForNdsGroup;
 mod replication_spec;
 pub use replication_spec::ReplicationSpec;
 mod replication_spec20240805;
 pub use replication_spec20240805::ReplicationSpec20240805;
+mod report_format;
+pub use report_format::ReportFormat;
 mod report_generation_request;
-pub use report_generation_request::{
-    ReportGenerationRequest, ReportGenerationRequestReportFormat,
-    ReportGenerationRequestReportType,
-};
+pub use report_generation_request::ReportGenerationRequest;
+mod report_type;
+pub use report_type::ReportType;
 mod request_accepted;
 pub use request_accepted::RequestAccepted;
-mod request_group_encryption_at_rest_private_endpoint_deletion;
-pub use request_group_encryption_at_rest_private_endpoint_deletion::RequestGroupEncryptionAtRestPrivateEndpointDeletionCloudProvider;
-mod reset_group_ai_model_api_cloud_geography_model_group_name_rate_limits;
-pub use reset_group_ai_model_api_cloud_geography_model_group_name_rate_limits::{
-    ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-};
+mod request_binding;
+pub use request_binding::RequestBinding;
 mod resource_event_type_view;
 pub use resource_event_type_view::ResourceEventTypeView;
 mod resource_event_type_view_for_org;
@@ -3110,26 +2182,26 @@ mod resource_event_view_for_org;
 pub use resource_event_view_for_org::ResourceEventViewForOrg;
 mod resource_tag;
 pub use resource_tag::ResourceTag;
+mod response_signature_algorithm;
+pub use response_signature_algorithm::ResponseSignatureAlgorithm;
 mod restarts_in_last_hour_raw_metric_threshold_view;
-pub use restarts_in_last_hour_raw_metric_threshold_view::{
-    RestartsInLastHourRawMetricThresholdView,
-    RestartsInLastHourRawMetricThresholdViewMode,
-    RestartsInLastHourRawMetricThresholdViewOperator,
-};
+pub use restarts_in_last_hour_raw_metric_threshold_view::RestartsInLastHourRawMetricThresholdView;
 mod restore_job_file_hash;
 pub use restore_job_file_hash::{RestoreJobFileHash, RestoreJobFileHashTypeName};
+mod retention_unit;
+pub use retention_unit::RetentionUnit;
+mod role;
+pub use role::Role;
+mod root_cert_type;
+pub use root_cert_type::RootCertType;
 mod rpu_metric_threshold_view;
-pub use rpu_metric_threshold_view::{
-    RpuMetricThresholdView, RpuMetricThresholdViewMode, RpuMetricThresholdViewOperator,
-};
+pub use rpu_metric_threshold_view::RpuMetricThresholdView;
+mod s3_log_export_type;
+pub use s3_log_export_type::S3LogExportType;
 mod s3_log_integration_request;
-pub use s3_log_integration_request::{
-    S3LogIntegrationRequest, S3LogIntegrationRequestType,
-};
+pub use s3_log_integration_request::S3LogIntegrationRequest;
 mod s3_log_integration_response;
-pub use s3_log_integration_response::{
-    S3LogIntegrationResponse, S3LogIntegrationResponseType,
-};
+pub use s3_log_integration_response::S3LogIntegrationResponse;
 mod sample_dataset_status;
 pub use sample_dataset_status::{SampleDatasetStatus, SampleDatasetStatusState};
 mod sandbox_cluster_template_view;
@@ -3160,264 +2232,144 @@ mod search_deployment_audit_type_view;
 pub use search_deployment_audit_type_view::SearchDeploymentAuditTypeView;
 mod search_deployment_audit_view;
 pub use search_deployment_audit_view::SearchDeploymentAuditView;
+mod search_deployment_spec_instance_size;
+pub use search_deployment_spec_instance_size::SearchDeploymentSpecInstanceSize;
 mod search_host_status_detail;
-pub use search_host_status_detail::{
-    SearchHostStatusDetail, SearchHostStatusDetailStatus,
-};
+pub use search_host_status_detail::SearchHostStatusDetail;
 mod search_index;
-pub use search_index::{SearchIndex, SearchIndexAnalyzer, SearchIndexSearchAnalyzer};
+pub use search_index::SearchIndex;
 mod search_index_create_request;
-pub use search_index_create_request::{
-    SearchIndexCreateRequest, SearchIndexCreateRequestType,
-};
+pub use search_index_create_request::SearchIndexCreateRequest;
 mod search_index_definition;
 pub use search_index_definition::SearchIndexDefinition;
 mod search_index_definition_version;
 pub use search_index_definition_version::SearchIndexDefinitionVersion;
 mod search_index_response;
-pub use search_index_response::{
-    SearchIndexResponse, SearchIndexResponseStatus, SearchIndexResponseType,
-};
+pub use search_index_response::SearchIndexResponse;
 mod search_index_size_data_metric_threshold_view;
-pub use search_index_size_data_metric_threshold_view::{
-    SearchIndexSizeDataMetricThresholdView, SearchIndexSizeDataMetricThresholdViewMode,
-    SearchIndexSizeDataMetricThresholdViewOperator,
-};
+pub use search_index_size_data_metric_threshold_view::SearchIndexSizeDataMetricThresholdView;
+mod search_index_type;
+pub use search_index_type::SearchIndexType;
 mod search_index_update_request;
 pub use search_index_update_request::{
     SearchIndexUpdateRequest, SearchIndexUpdateRequestDefinition,
 };
 mod search_main_index_status_detail;
-pub use search_main_index_status_detail::{
-    SearchMainIndexStatusDetail, SearchMainIndexStatusDetailStatus,
-};
+pub use search_main_index_status_detail::SearchMainIndexStatusDetail;
 mod search_mappings;
 pub use search_mappings::SearchMappings;
 mod search_max_fields_indexed_raw_metric_threshold_view;
-pub use search_max_fields_indexed_raw_metric_threshold_view::{
-    SearchMaxFieldsIndexedRawMetricThresholdView,
-    SearchMaxFieldsIndexedRawMetricThresholdViewMode,
-    SearchMaxFieldsIndexedRawMetricThresholdViewOperator,
-};
+pub use search_max_fields_indexed_raw_metric_threshold_view::SearchMaxFieldsIndexedRawMetricThresholdView;
 mod search_max_ngram_fields_indexed_raw_metric_threshold_view;
-pub use search_max_ngram_fields_indexed_raw_metric_threshold_view::{
-    SearchMaxNgramFieldsIndexedRawMetricThresholdView,
-    SearchMaxNgramFieldsIndexedRawMetricThresholdViewMode,
-    SearchMaxNgramFieldsIndexedRawMetricThresholdViewOperator,
-};
+pub use search_max_ngram_fields_indexed_raw_metric_threshold_view::SearchMaxNgramFieldsIndexedRawMetricThresholdView;
 mod search_number_of_fields_in_index_raw_metric_threshold_view;
-pub use search_number_of_fields_in_index_raw_metric_threshold_view::{
-    SearchNumberOfFieldsInIndexRawMetricThresholdView,
-    SearchNumberOfFieldsInIndexRawMetricThresholdViewMode,
-    SearchNumberOfFieldsInIndexRawMetricThresholdViewOperator,
-};
+pub use search_number_of_fields_in_index_raw_metric_threshold_view::SearchNumberOfFieldsInIndexRawMetricThresholdView;
 mod search_number_of_queries_error_raw_metric_threshold_view;
-pub use search_number_of_queries_error_raw_metric_threshold_view::{
-    SearchNumberOfQueriesErrorRawMetricThresholdView,
-    SearchNumberOfQueriesErrorRawMetricThresholdViewMode,
-    SearchNumberOfQueriesErrorRawMetricThresholdViewOperator,
-};
+pub use search_number_of_queries_error_raw_metric_threshold_view::SearchNumberOfQueriesErrorRawMetricThresholdView;
 mod search_number_of_queries_success_raw_metric_threshold_view;
-pub use search_number_of_queries_success_raw_metric_threshold_view::{
-    SearchNumberOfQueriesSuccessRawMetricThresholdView,
-    SearchNumberOfQueriesSuccessRawMetricThresholdViewMode,
-    SearchNumberOfQueriesSuccessRawMetricThresholdViewOperator,
-};
+pub use search_number_of_queries_success_raw_metric_threshold_view::SearchNumberOfQueriesSuccessRawMetricThresholdView;
 mod search_number_of_queries_total_raw_metric_threshold_view;
-pub use search_number_of_queries_total_raw_metric_threshold_view::{
-    SearchNumberOfQueriesTotalRawMetricThresholdView,
-    SearchNumberOfQueriesTotalRawMetricThresholdViewMode,
-    SearchNumberOfQueriesTotalRawMetricThresholdViewOperator,
-};
+pub use search_number_of_queries_total_raw_metric_threshold_view::SearchNumberOfQueriesTotalRawMetricThresholdView;
 mod search_op_counter_delete_raw_metric_threshold_view;
-pub use search_op_counter_delete_raw_metric_threshold_view::{
-    SearchOpCounterDeleteRawMetricThresholdView,
-    SearchOpCounterDeleteRawMetricThresholdViewMode,
-    SearchOpCounterDeleteRawMetricThresholdViewOperator,
-};
+pub use search_op_counter_delete_raw_metric_threshold_view::SearchOpCounterDeleteRawMetricThresholdView;
 mod search_op_counter_get_more_raw_metric_threshold_view;
-pub use search_op_counter_get_more_raw_metric_threshold_view::{
-    SearchOpCounterGetMoreRawMetricThresholdView,
-    SearchOpCounterGetMoreRawMetricThresholdViewMode,
-    SearchOpCounterGetMoreRawMetricThresholdViewOperator,
-};
+pub use search_op_counter_get_more_raw_metric_threshold_view::SearchOpCounterGetMoreRawMetricThresholdView;
 mod search_op_counter_insert_raw_metric_threshold_view;
-pub use search_op_counter_insert_raw_metric_threshold_view::{
-    SearchOpCounterInsertRawMetricThresholdView,
-    SearchOpCounterInsertRawMetricThresholdViewMode,
-    SearchOpCounterInsertRawMetricThresholdViewOperator,
-};
+pub use search_op_counter_insert_raw_metric_threshold_view::SearchOpCounterInsertRawMetricThresholdView;
 mod search_op_counter_update_raw_metric_threshold_view;
-pub use search_op_counter_update_raw_metric_threshold_view::{
-    SearchOpCounterUpdateRawMetricThresholdView,
-    SearchOpCounterUpdateRawMetricThresholdViewMode,
-    SearchOpCounterUpdateRawMetricThresholdViewOperator,
-};
+pub use search_op_counter_update_raw_metric_threshold_view::SearchOpCounterUpdateRawMetricThresholdView;
 mod search_process_throttling_raw_metric_threshold_view;
-pub use search_process_throttling_raw_metric_threshold_view::{
-    SearchProcessThrottlingRawMetricThresholdView,
-    SearchProcessThrottlingRawMetricThresholdViewMode,
-    SearchProcessThrottlingRawMetricThresholdViewOperator,
-};
+pub use search_process_throttling_raw_metric_threshold_view::SearchProcessThrottlingRawMetricThresholdView;
 mod search_replication_lag_time_metric_threshold_view;
-pub use search_replication_lag_time_metric_threshold_view::{
-    SearchReplicationLagTimeMetricThresholdView,
-    SearchReplicationLagTimeMetricThresholdViewMode,
-    SearchReplicationLagTimeMetricThresholdViewOperator,
-};
+pub use search_replication_lag_time_metric_threshold_view::SearchReplicationLagTimeMetricThresholdView;
 mod search_staged_index_status_detail;
-pub use search_staged_index_status_detail::{
-    SearchStagedIndexStatusDetail, SearchStagedIndexStatusDetailStatus,
-};
+pub use search_staged_index_status_detail::SearchStagedIndexStatusDetail;
+mod search_status;
+pub use search_status::SearchStatus;
 mod search_synonym_mapping_definition;
-pub use search_synonym_mapping_definition::{
-    SearchSynonymMappingDefinition, SearchSynonymMappingDefinitionAnalyzer,
-};
+pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
 mod search_type_sets;
 pub use search_type_sets::SearchTypeSets;
 mod serverless_avg_command_execution_time_metric_threshold_view;
-pub use serverless_avg_command_execution_time_metric_threshold_view::{
-    ServerlessAvgCommandExecutionTimeMetricThresholdView,
-    ServerlessAvgCommandExecutionTimeMetricThresholdViewMode,
-    ServerlessAvgCommandExecutionTimeMetricThresholdViewOperator,
-};
+pub use serverless_avg_command_execution_time_metric_threshold_view::ServerlessAvgCommandExecutionTimeMetricThresholdView;
 mod serverless_avg_write_execution_time_metric_threshold_view;
-pub use serverless_avg_write_execution_time_metric_threshold_view::{
-    ServerlessAvgWriteExecutionTimeMetricThresholdView,
-    ServerlessAvgWriteExecutionTimeMetricThresholdViewMode,
-    ServerlessAvgWriteExecutionTimeMetricThresholdViewOperator,
-};
+pub use serverless_avg_write_execution_time_metric_threshold_view::ServerlessAvgWriteExecutionTimeMetricThresholdView;
 mod serverless_aws_tenant_endpoint;
 pub use serverless_aws_tenant_endpoint::{
     ServerlessAwsTenantEndpoint, ServerlessAwsTenantEndpointProviderName,
-    ServerlessAwsTenantEndpointStatus,
 };
 mod serverless_aws_tenant_endpoint_update;
 pub use serverless_aws_tenant_endpoint_update::ServerlessAwsTenantEndpointUpdate;
 mod serverless_azure_tenant_endpoint;
 pub use serverless_azure_tenant_endpoint::{
     ServerlessAzureTenantEndpoint, ServerlessAzureTenantEndpointProviderName,
-    ServerlessAzureTenantEndpointStatus,
 };
 mod serverless_azure_tenant_endpoint_update;
 pub use serverless_azure_tenant_endpoint_update::ServerlessAzureTenantEndpointUpdate;
 mod serverless_backup_restore_job;
-pub use serverless_backup_restore_job::{
-    ServerlessBackupRestoreJob, ServerlessBackupRestoreJobDeliveryType,
-};
+pub use serverless_backup_restore_job::ServerlessBackupRestoreJob;
 mod serverless_backup_snapshot;
 pub use serverless_backup_snapshot::{
     ServerlessBackupSnapshot, ServerlessBackupSnapshotFrequencyType,
-    ServerlessBackupSnapshotSnapshotType, ServerlessBackupSnapshotStatus,
+    ServerlessBackupSnapshotSnapshotType,
 };
 mod serverless_connection_percentage_raw_metric_threshold_view;
-pub use serverless_connection_percentage_raw_metric_threshold_view::{
-    ServerlessConnectionPercentageRawMetricThresholdView,
-    ServerlessConnectionPercentageRawMetricThresholdViewMode,
-    ServerlessConnectionPercentageRawMetricThresholdViewOperator,
-};
+pub use serverless_connection_percentage_raw_metric_threshold_view::ServerlessConnectionPercentageRawMetricThresholdView;
 mod serverless_connection_strings_private_endpoint_item;
-pub use serverless_connection_strings_private_endpoint_item::{
-    ServerlessConnectionStringsPrivateEndpointItem,
-    ServerlessConnectionStringsPrivateEndpointItemProviderName,
-};
+pub use serverless_connection_strings_private_endpoint_item::ServerlessConnectionStringsPrivateEndpointItem;
 mod serverless_connection_strings_private_endpoint_list;
 pub use serverless_connection_strings_private_endpoint_list::{
     ServerlessConnectionStringsPrivateEndpointList,
     ServerlessConnectionStringsPrivateEndpointListType,
 };
+mod serverless_endpoint_provider_name;
+pub use serverless_endpoint_provider_name::ServerlessEndpointProviderName;
 mod serverless_event_type_view_alertable;
 pub use serverless_event_type_view_alertable::ServerlessEventTypeViewAlertable;
 mod serverless_instance_description;
-pub use serverless_instance_description::{
-    ServerlessInstanceDescription, ServerlessInstanceDescriptionStateName,
-};
+pub use serverless_instance_description::ServerlessInstanceDescription;
 mod serverless_instance_description_connection_strings;
 pub use serverless_instance_description_connection_strings::ServerlessInstanceDescriptionConnectionStrings;
 mod serverless_metric_alert_config_view_for_nds_group;
 pub use serverless_metric_alert_config_view_for_nds_group::ServerlessMetricAlertConfigViewForNdsGroup;
 mod serverless_metric_threshold;
-pub use serverless_metric_threshold::{
-    ServerlessMetricThreshold, ServerlessMetricThresholdMode,
-    ServerlessMetricThresholdOperator, ServerlessMetricThresholdUnits,
-};
+pub use serverless_metric_threshold::ServerlessMetricThreshold;
 mod serverless_metric_units;
 pub use serverless_metric_units::ServerlessMetricUnits;
 mod serverless_network_bytes_in_data_metric_threshold_view;
-pub use serverless_network_bytes_in_data_metric_threshold_view::{
-    ServerlessNetworkBytesInDataMetricThresholdView,
-    ServerlessNetworkBytesInDataMetricThresholdViewMode,
-    ServerlessNetworkBytesInDataMetricThresholdViewOperator,
-};
+pub use serverless_network_bytes_in_data_metric_threshold_view::ServerlessNetworkBytesInDataMetricThresholdView;
 mod serverless_network_bytes_out_data_metric_threshold_view;
-pub use serverless_network_bytes_out_data_metric_threshold_view::{
-    ServerlessNetworkBytesOutDataMetricThresholdView,
-    ServerlessNetworkBytesOutDataMetricThresholdViewMode,
-    ServerlessNetworkBytesOutDataMetricThresholdViewOperator,
-};
+pub use serverless_network_bytes_out_data_metric_threshold_view::ServerlessNetworkBytesOutDataMetricThresholdView;
 mod serverless_network_num_request_raw_metric_threshold_view;
-pub use serverless_network_num_request_raw_metric_threshold_view::{
-    ServerlessNetworkNumRequestRawMetricThresholdView,
-    ServerlessNetworkNumRequestRawMetricThresholdViewMode,
-    ServerlessNetworkNumRequestRawMetricThresholdViewOperator,
-};
+pub use serverless_network_num_request_raw_metric_threshold_view::ServerlessNetworkNumRequestRawMetricThresholdView;
 mod serverless_op_counter_cdm_raw_metric_threshold_view;
-pub use serverless_op_counter_cdm_raw_metric_threshold_view::{
-    ServerlessOpCounterCdmRawMetricThresholdView,
-    ServerlessOpCounterCdmRawMetricThresholdViewMode,
-    ServerlessOpCounterCdmRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_cdm_raw_metric_threshold_view::ServerlessOpCounterCdmRawMetricThresholdView;
 mod serverless_op_counter_delete_raw_metric_threshold_view;
-pub use serverless_op_counter_delete_raw_metric_threshold_view::{
-    ServerlessOpCounterDeleteRawMetricThresholdView,
-    ServerlessOpCounterDeleteRawMetricThresholdViewMode,
-    ServerlessOpCounterDeleteRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_delete_raw_metric_threshold_view::ServerlessOpCounterDeleteRawMetricThresholdView;
 mod serverless_op_counter_get_more_raw_metric_threshold_view;
-pub use serverless_op_counter_get_more_raw_metric_threshold_view::{
-    ServerlessOpCounterGetMoreRawMetricThresholdView,
-    ServerlessOpCounterGetMoreRawMetricThresholdViewMode,
-    ServerlessOpCounterGetMoreRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_get_more_raw_metric_threshold_view::ServerlessOpCounterGetMoreRawMetricThresholdView;
 mod serverless_op_counter_insert_raw_metric_threshold_view;
-pub use serverless_op_counter_insert_raw_metric_threshold_view::{
-    ServerlessOpCounterInsertRawMetricThresholdView,
-    ServerlessOpCounterInsertRawMetricThresholdViewMode,
-    ServerlessOpCounterInsertRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_insert_raw_metric_threshold_view::ServerlessOpCounterInsertRawMetricThresholdView;
 mod serverless_op_counter_query_raw_metric_threshold_view;
-pub use serverless_op_counter_query_raw_metric_threshold_view::{
-    ServerlessOpCounterQueryRawMetricThresholdView,
-    ServerlessOpCounterQueryRawMetricThresholdViewMode,
-    ServerlessOpCounterQueryRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_query_raw_metric_threshold_view::ServerlessOpCounterQueryRawMetricThresholdView;
 mod serverless_op_counter_update_raw_metric_threshold_view;
-pub use serverless_op_counter_update_raw_metric_threshold_view::{
-    ServerlessOpCounterUpdateRawMetricThresholdView,
-    ServerlessOpCounterUpdateRawMetricThresholdViewMode,
-    ServerlessOpCounterUpdateRawMetricThresholdViewOperator,
-};
+pub use serverless_op_counter_update_raw_metric_threshold_view::ServerlessOpCounterUpdateRawMetricThresholdView;
 mod serverless_provider_settings;
 pub use serverless_provider_settings::{
-    ServerlessProviderSettings, ServerlessProviderSettingsBackingProviderName,
-    ServerlessProviderSettingsProviderName,
+    ServerlessProviderSettings, ServerlessProviderSettingsProviderName,
 };
 mod serverless_tenant_create_request;
 pub use serverless_tenant_create_request::ServerlessTenantCreateRequest;
 mod serverless_tenant_endpoint;
-pub use serverless_tenant_endpoint::{
-    ServerlessTenantEndpoint, ServerlessTenantEndpointStatus,
-};
+pub use serverless_tenant_endpoint::ServerlessTenantEndpoint;
+mod serverless_tenant_endpoint_status;
+pub use serverless_tenant_endpoint_status::ServerlessTenantEndpointStatus;
 mod serverless_tenant_endpoint_update;
-pub use serverless_tenant_endpoint_update::{
-    ServerlessTenantEndpointUpdate, ServerlessTenantEndpointUpdateProviderName,
-};
+pub use serverless_tenant_endpoint_update::ServerlessTenantEndpointUpdate;
 mod serverless_total_write_units_rpu_metric_threshold_view;
-pub use serverless_total_write_units_rpu_metric_threshold_view::{
-    ServerlessTotalWriteUnitsRpuMetricThresholdView,
-    ServerlessTotalWriteUnitsRpuMetricThresholdViewMode,
-    ServerlessTotalWriteUnitsRpuMetricThresholdViewOperator,
-};
+pub use serverless_total_write_units_rpu_metric_threshold_view::ServerlessTotalWriteUnitsRpuMetricThresholdView;
+mod service;
+pub use service::Service;
 mod service_account_event_type_view_for_nds_group;
 pub use service_account_event_type_view_for_nds_group::ServiceAccountEventTypeViewForNdsGroup;
 mod service_account_event_type_view_for_org;
@@ -3434,10 +2386,6 @@ mod service_account_secret;
 pub use service_account_secret::ServiceAccountSecret;
 mod service_account_secret_request;
 pub use service_account_secret_request::ServiceAccountSecretRequest;
-mod set_group_data_federation_limit;
-pub use set_group_data_federation_limit::SetGroupDataFederationLimitLimitName;
-mod set_group_limit;
-pub use set_group_limit::SetGroupLimitLimitName;
 mod shard_entry;
 pub use shard_entry::ShardEntry;
 mod shard_keys;
@@ -3452,35 +2400,38 @@ mod slack_notification;
 pub use slack_notification::{SlackNotification, SlackNotificationTypeName};
 mod sms_notification;
 pub use sms_notification::{SmsNotification, SmsNotificationTypeName};
+mod snapshot_type;
+pub use snapshot_type::SnapshotType;
 mod source;
 pub use source::Source;
+mod splunk_log_export_type;
+pub use splunk_log_export_type::SplunkLogExportType;
 mod splunk_log_integration_request;
-pub use splunk_log_integration_request::{
-    SplunkLogIntegrationRequest, SplunkLogIntegrationRequestType,
-};
+pub use splunk_log_integration_request::SplunkLogIntegrationRequest;
 mod splunk_log_integration_response;
-pub use splunk_log_integration_response::{
-    SplunkLogIntegrationResponse, SplunkLogIntegrationResponseType,
-};
+pub use splunk_log_integration_response::SplunkLogIntegrationResponse;
+mod sql_interface_status;
+pub use sql_interface_status::SqlInterfaceStatus;
 mod sql_interface_status_response;
 pub use sql_interface_status_response::{
-    SqlInterfaceStatusResponse, SqlInterfaceStatusResponseStatus,
-    SqlInterfaceStatusResponseUnsupportedReason,
+    SqlInterfaceStatusResponse, SqlInterfaceStatusResponseUnsupportedReason,
 };
 mod sql_interface_status_update_request;
-pub use sql_interface_status_update_request::{
-    SqlInterfaceStatusUpdateRequest, SqlInterfaceStatusUpdateRequestStatus,
-};
+pub use sql_interface_status_update_request::SqlInterfaceStatusUpdateRequest;
+mod standby_link_failover_type;
+pub use standby_link_failover_type::StandbyLinkFailoverType;
+mod state_name;
+pub use state_name::StateName;
 mod state_reason;
 pub use state_reason::StateReason;
+mod status_name;
+pub use status_name::StatusName;
 mod stream_config;
-pub use stream_config::{StreamConfig, StreamConfigMaxTierSize, StreamConfigTier};
+pub use stream_config::StreamConfig;
 mod stream_processor_alert_config_view_for_nds_group;
 pub use stream_processor_alert_config_view_for_nds_group::StreamProcessorAlertConfigViewForNdsGroup;
 mod stream_processor_alert_view_for_nds_group;
-pub use stream_processor_alert_view_for_nds_group::{
-    StreamProcessorAlertViewForNdsGroup, StreamProcessorAlertViewForNdsGroupStatus,
-};
+pub use stream_processor_alert_view_for_nds_group::StreamProcessorAlertViewForNdsGroup;
 mod stream_processor_event_type_view_alertable_no_threshold;
 pub use stream_processor_event_type_view_alertable_no_threshold::StreamProcessorEventTypeViewAlertableNoThreshold;
 mod stream_processor_event_type_view_alertable_with_threshold;
@@ -3492,10 +2443,7 @@ pub use stream_processor_event_view_for_nds_group::StreamProcessorEventViewForNd
 mod stream_processor_metric_alert_config_view_for_nds_group;
 pub use stream_processor_metric_alert_config_view_for_nds_group::StreamProcessorMetricAlertConfigViewForNdsGroup;
 mod stream_processor_metric_threshold;
-pub use stream_processor_metric_threshold::{
-    StreamProcessorMetricThreshold, StreamProcessorMetricThresholdMode,
-    StreamProcessorMetricThresholdOperator, StreamProcessorMetricThresholdUnits,
-};
+pub use stream_processor_metric_threshold::StreamProcessorMetricThreshold;
 mod streams_aws_connection_config;
 pub use streams_aws_connection_config::StreamsAwsConnectionConfig;
 mod streams_aws_kinesis_data_streams_connection;
@@ -3507,13 +2455,11 @@ pub use streams_azure_blob_storage_connection::StreamsAzureBlobStorageConnection
 mod streams_cluster_connection;
 pub use streams_cluster_connection::StreamsClusterConnection;
 mod streams_connection;
-pub use streams_connection::{
-    StreamsConnection, StreamsConnectionState, StreamsConnectionType,
-};
+pub use streams_connection::{StreamsConnection, StreamsConnectionType};
+mod streams_connection_state;
+pub use streams_connection_state::StreamsConnectionState;
 mod streams_data_process_region;
-pub use streams_data_process_region::{
-    StreamsDataProcessRegion, StreamsDataProcessRegionCloudProvider,
-};
+pub use streams_data_process_region::StreamsDataProcessRegion;
 mod streams_dlq;
 pub use streams_dlq::StreamsDlq;
 mod streams_event_type_view_for_nds_group;
@@ -3524,8 +2470,7 @@ mod streams_failover_cluster_connection;
 pub use streams_failover_cluster_connection::StreamsFailoverClusterConnection;
 mod streams_failover_connection;
 pub use streams_failover_connection::{
-    StreamsFailoverConnection, StreamsFailoverConnectionState,
-    StreamsFailoverConnectionType,
+    StreamsFailoverConnection, StreamsFailoverConnectionType,
 };
 mod streams_failover_kafka_connection;
 pub use streams_failover_kafka_connection::StreamsFailoverKafkaConnection;
@@ -3548,13 +2493,11 @@ pub use streams_kafka_networking_access::{
 mod streams_kafka_security;
 pub use streams_kafka_security::StreamsKafkaSecurity;
 mod streams_matcher;
-pub use streams_matcher::{StreamsMatcher, StreamsMatcherOperator};
+pub use streams_matcher::StreamsMatcher;
 mod streams_matcher_field;
 pub use streams_matcher_field::StreamsMatcherField;
 mod streams_modify_stream_processor;
-pub use streams_modify_stream_processor::{
-    StreamsModifyStreamProcessor, StreamsModifyStreamProcessorTier,
-};
+pub use streams_modify_stream_processor::StreamsModifyStreamProcessor;
 mod streams_modify_stream_processor_options;
 pub use streams_modify_stream_processor_options::StreamsModifyStreamProcessorOptions;
 mod streams_options;
@@ -3566,15 +2509,13 @@ pub use streams_private_link_connection::{
 mod streams_private_link_connection_request;
 pub use streams_private_link_connection_request::StreamsPrivateLinkConnectionRequest;
 mod streams_processor;
-pub use streams_processor::{StreamsProcessor, StreamsProcessorTier};
+pub use streams_processor::StreamsProcessor;
+mod streams_processor_mode;
+pub use streams_processor_mode::StreamsProcessorMode;
 mod streams_processor_status;
-pub use streams_processor_status::{
-    StreamsProcessorStatus, StreamsProcessorStatusMode, StreamsProcessorStatusStatus,
-};
+pub use streams_processor_status::{StreamsProcessorStatus, StreamsProcessorStatusStatus};
 mod streams_processor_with_stats;
-pub use streams_processor_with_stats::{
-    StreamsProcessorWithStats, StreamsProcessorWithStatsTier,
-};
+pub use streams_processor_with_stats::StreamsProcessorWithStats;
 mod streams_public_private_link_networking;
 pub use streams_public_private_link_networking::StreamsPublicPrivateLinkNetworking;
 mod streams_public_private_link_networking_access;
@@ -3593,29 +2534,19 @@ pub use streams_schema_registry_connection::{
     StreamsSchemaRegistryConnection, StreamsSchemaRegistryConnectionProvider,
 };
 mod streams_start_processor_failover;
-pub use streams_start_processor_failover::{
-    StreamsStartProcessorFailover, StreamsStartProcessorFailoverMode,
-};
+pub use streams_start_processor_failover::StreamsStartProcessorFailover;
 mod streams_start_stream_processor_with;
-pub use streams_start_stream_processor_with::{
-    StreamsStartStreamProcessorWith, StreamsStartStreamProcessorWithTier,
-};
+pub use streams_start_stream_processor_with::StreamsStartStreamProcessorWith;
 mod streams_tenant;
 pub use streams_tenant::StreamsTenant;
 mod streams_tenant_update_request;
-pub use streams_tenant_update_request::{
-    StreamsTenantUpdateRequest, StreamsTenantUpdateRequestCloudProvider,
-};
+pub use streams_tenant_update_request::StreamsTenantUpdateRequest;
 mod swap_usage_free_data_metric_threshold_view;
-pub use swap_usage_free_data_metric_threshold_view::{
-    SwapUsageFreeDataMetricThresholdView, SwapUsageFreeDataMetricThresholdViewMode,
-    SwapUsageFreeDataMetricThresholdViewOperator,
-};
+pub use swap_usage_free_data_metric_threshold_view::SwapUsageFreeDataMetricThresholdView;
 mod swap_usage_used_data_metric_threshold_view;
-pub use swap_usage_used_data_metric_threshold_view::{
-    SwapUsageUsedDataMetricThresholdView, SwapUsageUsedDataMetricThresholdViewMode,
-    SwapUsageUsedDataMetricThresholdViewOperator,
-};
+pub use swap_usage_used_data_metric_threshold_view::SwapUsageUsedDataMetricThresholdView;
+mod synonym_mapping_status;
+pub use synonym_mapping_status::SynonymMappingStatus;
 mod synonym_mapping_status_detail;
 pub use synonym_mapping_status_detail::{
     SynonymMappingStatusDetail, SynonymMappingStatusDetailStatus,
@@ -3625,32 +2556,15 @@ pub use synonym_mapping_status_detail_map::SynonymMappingStatusDetailMap;
 mod synonym_source;
 pub use synonym_source::SynonymSource;
 mod system_memory_available_data_metric_threshold_view;
-pub use system_memory_available_data_metric_threshold_view::{
-    SystemMemoryAvailableDataMetricThresholdView,
-    SystemMemoryAvailableDataMetricThresholdViewMode,
-    SystemMemoryAvailableDataMetricThresholdViewOperator,
-};
+pub use system_memory_available_data_metric_threshold_view::SystemMemoryAvailableDataMetricThresholdView;
 mod system_memory_percent_used_raw_metric_threshold_view;
-pub use system_memory_percent_used_raw_metric_threshold_view::{
-    SystemMemoryPercentUsedRawMetricThresholdView,
-    SystemMemoryPercentUsedRawMetricThresholdViewMode,
-    SystemMemoryPercentUsedRawMetricThresholdViewOperator,
-};
+pub use system_memory_percent_used_raw_metric_threshold_view::SystemMemoryPercentUsedRawMetricThresholdView;
 mod system_memory_used_data_metric_threshold_view;
-pub use system_memory_used_data_metric_threshold_view::{
-    SystemMemoryUsedDataMetricThresholdView, SystemMemoryUsedDataMetricThresholdViewMode,
-    SystemMemoryUsedDataMetricThresholdViewOperator,
-};
+pub use system_memory_used_data_metric_threshold_view::SystemMemoryUsedDataMetricThresholdView;
 mod system_network_in_data_metric_threshold_view;
-pub use system_network_in_data_metric_threshold_view::{
-    SystemNetworkInDataMetricThresholdView, SystemNetworkInDataMetricThresholdViewMode,
-    SystemNetworkInDataMetricThresholdViewOperator,
-};
+pub use system_network_in_data_metric_threshold_view::SystemNetworkInDataMetricThresholdView;
 mod system_network_out_data_metric_threshold_view;
-pub use system_network_out_data_metric_threshold_view::{
-    SystemNetworkOutDataMetricThresholdView, SystemNetworkOutDataMetricThresholdViewMode,
-    SystemNetworkOutDataMetricThresholdViewOperator,
-};
+pub use system_network_out_data_metric_threshold_view::SystemNetworkOutDataMetricThresholdView;
 mod system_status;
 pub use system_status::{SystemStatus, SystemStatusAppName};
 mod target_org;
@@ -3675,86 +2589,62 @@ mod team_role;
 pub use team_role::TeamRole;
 mod team_update;
 pub use team_update::TeamUpdate;
+mod tenant_hardware_instance_size;
+pub use tenant_hardware_instance_size::TenantHardwareInstanceSize;
 mod tenant_hardware_spec;
-pub use tenant_hardware_spec::{
-    TenantHardwareSpec, TenantHardwareSpecEffectiveInstanceSize,
-    TenantHardwareSpecInstanceSize,
-};
+pub use tenant_hardware_spec::TenantHardwareSpec;
 mod tenant_hardware_spec20240805;
-pub use tenant_hardware_spec20240805::{
-    TenantHardwareSpec20240805, TenantHardwareSpec20240805EffectiveInstanceSize,
-    TenantHardwareSpec20240805InstanceSize,
-};
+pub use tenant_hardware_spec20240805::TenantHardwareSpec20240805;
 mod tenant_region_config;
-pub use tenant_region_config::{
-    TenantRegionConfig, TenantRegionConfigBackingProviderName,
-};
+pub use tenant_region_config::TenantRegionConfig;
 mod tenant_region_config20240805;
-pub use tenant_region_config20240805::{
-    TenantRegionConfig20240805, TenantRegionConfig20240805BackingProviderName,
-};
+pub use tenant_region_config20240805::TenantRegionConfig20240805;
 mod tenant_with_sample_connections;
 pub use tenant_with_sample_connections::TenantWithSampleConnections;
+mod term_not_in_bounds;
+pub use term_not_in_bounds::TermNotInBounds;
 mod text_search_host_status_detail;
-pub use text_search_host_status_detail::{
-    TextSearchHostStatusDetail, TextSearchHostStatusDetailStatus,
-};
+pub use text_search_host_status_detail::TextSearchHostStatusDetail;
 mod text_search_index_create_request;
 pub use text_search_index_create_request::TextSearchIndexCreateRequest;
 mod text_search_index_definition;
-pub use text_search_index_definition::{
-    TextSearchIndexDefinition, TextSearchIndexDefinitionAnalyzer,
-    TextSearchIndexDefinitionSearchAnalyzer,
-};
+pub use text_search_index_definition::TextSearchIndexDefinition;
 mod text_search_index_response;
-pub use text_search_index_response::{
-    TextSearchIndexResponse, TextSearchIndexResponseSynonymMappingStatus,
-};
+pub use text_search_index_response::TextSearchIndexResponse;
 mod text_search_index_status_detail;
-pub use text_search_index_status_detail::{
-    TextSearchIndexStatusDetail, TextSearchIndexStatusDetailStatus,
-    TextSearchIndexStatusDetailSynonymMappingStatus,
-};
+pub use text_search_index_status_detail::TextSearchIndexStatusDetail;
 mod third_party_integration;
-pub use third_party_integration::{ThirdPartyIntegration, ThirdPartyIntegrationType};
+pub use third_party_integration::ThirdPartyIntegration;
+mod third_party_integration_type;
+pub use third_party_integration_type::ThirdPartyIntegrationType;
 mod tickets_available_reads_raw_metric_threshold_view;
-pub use tickets_available_reads_raw_metric_threshold_view::{
-    TicketsAvailableReadsRawMetricThresholdView,
-    TicketsAvailableReadsRawMetricThresholdViewMode,
-    TicketsAvailableReadsRawMetricThresholdViewOperator,
-};
+pub use tickets_available_reads_raw_metric_threshold_view::TicketsAvailableReadsRawMetricThresholdView;
 mod tickets_available_writes_raw_metric_threshold_view;
-pub use tickets_available_writes_raw_metric_threshold_view::{
-    TicketsAvailableWritesRawMetricThresholdView,
-    TicketsAvailableWritesRawMetricThresholdViewMode,
-    TicketsAvailableWritesRawMetricThresholdViewOperator,
-};
+pub use tickets_available_writes_raw_metric_threshold_view::TicketsAvailableWritesRawMetricThresholdView;
+mod tier;
+pub use tier::Tier;
 mod time_metric_alert_view;
-pub use time_metric_alert_view::{TimeMetricAlertView, TimeMetricAlertViewStatus};
+pub use time_metric_alert_view::TimeMetricAlertView;
 mod time_metric_event_view;
 pub use time_metric_event_view::TimeMetricEventView;
 mod time_metric_threshold_view;
-pub use time_metric_threshold_view::{
-    TimeMetricThresholdView, TimeMetricThresholdViewMode, TimeMetricThresholdViewOperator,
-};
+pub use time_metric_threshold_view::TimeMetricThresholdView;
 mod time_metric_units;
 pub use time_metric_units::TimeMetricUnits;
 mod time_metric_value_view;
 pub use time_metric_value_view::TimeMetricValueView;
+mod tls_cipher_config_mode;
+pub use tls_cipher_config_mode::TlsCipherConfigMode;
 mod token_filter_ascii_folding;
 pub use token_filter_ascii_folding::{
-    TokenFilterAsciiFolding, TokenFilterAsciiFoldingOriginalTokens,
-    TokenFilterAsciiFoldingType,
+    TokenFilterAsciiFolding, TokenFilterAsciiFoldingType,
 };
 mod token_filter_daitch_mokotoff_soundex;
 pub use token_filter_daitch_mokotoff_soundex::{
-    TokenFilterDaitchMokotoffSoundex, TokenFilterDaitchMokotoffSoundexOriginalTokens,
-    TokenFilterDaitchMokotoffSoundexType,
+    TokenFilterDaitchMokotoffSoundex, TokenFilterDaitchMokotoffSoundexType,
 };
 mod token_filter_edge_gram;
-pub use token_filter_edge_gram::{
-    TokenFilterEdgeGram, TokenFilterEdgeGramTermNotInBounds, TokenFilterEdgeGramType,
-};
+pub use token_filter_edge_gram::TokenFilterEdgeGram;
 mod token_filter_english_possessive;
 pub use token_filter_english_possessive::{
     TokenFilterEnglishPossessive, TokenFilterEnglishPossessiveType,
@@ -3777,9 +2667,7 @@ pub use token_filter_length::{TokenFilterLength, TokenFilterLengthType};
 mod token_filter_lowercase;
 pub use token_filter_lowercase::{TokenFilterLowercase, TokenFilterLowercaseType};
 mod token_filter_n_gram;
-pub use token_filter_n_gram::{
-    TokenFilterNGram, TokenFilterNGramTermNotInBounds, TokenFilterNGramType,
-};
+pub use token_filter_n_gram::TokenFilterNGram;
 mod token_filter_porter_stemming;
 pub use token_filter_porter_stemming::{
     TokenFilterPorterStemming, TokenFilterPorterStemmingType,
@@ -3813,11 +2701,11 @@ pub use token_filter_word_delimiter_graph::{
     TokenFilterWordDelimiterGraphProtectedWords, TokenFilterWordDelimiterGraphType,
 };
 mod tokenizer_edge_gram;
-pub use tokenizer_edge_gram::{TokenizerEdgeGram, TokenizerEdgeGramType};
+pub use tokenizer_edge_gram::TokenizerEdgeGram;
 mod tokenizer_keyword;
 pub use tokenizer_keyword::{TokenizerKeyword, TokenizerKeywordType};
 mod tokenizer_n_gram;
-pub use tokenizer_n_gram::{TokenizerNGram, TokenizerNGramType};
+pub use tokenizer_n_gram::TokenizerNGram;
 mod tokenizer_regex_capture_group;
 pub use tokenizer_regex_capture_group::{
     TokenizerRegexCaptureGroup, TokenizerRegexCaptureGroupType,
@@ -3831,32 +2719,21 @@ pub use tokenizer_uax_url_email::{TokenizerUaxUrlEmail, TokenizerUaxUrlEmailType
 mod tokenizer_whitespace;
 pub use tokenizer_whitespace::{TokenizerWhitespace, TokenizerWhitespaceType};
 mod update_atlas_organization_api_key;
-pub use update_atlas_organization_api_key::{
-    UpdateAtlasOrganizationApiKey, UpdateAtlasOrganizationApiKeyRolesItem,
-};
+pub use update_atlas_organization_api_key::UpdateAtlasOrganizationApiKey;
 mod update_atlas_project_api_key;
 pub use update_atlas_project_api_key::UpdateAtlasProjectApiKey;
 mod update_custom_db_role;
 pub use update_custom_db_role::UpdateCustomDbRole;
-mod update_group_ai_model_api_cloud_geography_model_group_name_rate_limits;
-pub use update_group_ai_model_api_cloud_geography_model_group_name_rate_limits::{
-    UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-};
-mod update_group_integration;
-pub use update_group_integration::UpdateGroupIntegrationIntegrationType;
 mod update_group_roles_for_user;
 pub use update_group_roles_for_user::UpdateGroupRolesForUser;
 mod update_org_roles_for_user;
-pub use update_org_roles_for_user::{
-    UpdateOrgRolesForUser, UpdateOrgRolesForUserOrgRolesItem,
-};
+pub use update_org_roles_for_user::UpdateOrgRolesForUser;
 mod update_require_private_networking_request_view;
 pub use update_require_private_networking_request_view::UpdateRequirePrivateNetworkingRequestView;
+mod us_eu_region;
+pub use us_eu_region::UsEuRegion;
 mod usage_details_filter_request;
-pub use usage_details_filter_request::{
-    UsageDetailsFilterRequest, UsageDetailsFilterRequestSkuServicesItem,
-};
+pub use usage_details_filter_request::UsageDetailsFilterRequest;
 mod user_access_list_request;
 pub use user_access_list_request::UserAccessListRequest;
 mod user_access_list_response;
@@ -3884,9 +2761,7 @@ pub use user_security::UserSecurity;
 mod user_to_dn_mapping;
 pub use user_to_dn_mapping::UserToDnMapping;
 mod vector_search_host_status_detail;
-pub use vector_search_host_status_detail::{
-    VectorSearchHostStatusDetail, VectorSearchHostStatusDetailStatus,
-};
+pub use vector_search_host_status_detail::VectorSearchHostStatusDetail;
 mod vector_search_index;
 pub use vector_search_index::VectorSearchIndex;
 mod vector_search_index_create_request;
@@ -3896,9 +2771,11 @@ pub use vector_search_index_definition::VectorSearchIndexDefinition;
 mod vector_search_index_response;
 pub use vector_search_index_response::VectorSearchIndexResponse;
 mod vector_search_index_status_detail;
-pub use vector_search_index_status_detail::{
-    VectorSearchIndexStatusDetail, VectorSearchIndexStatusDetailStatus,
-};
+pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
+mod version_cloud_provider;
+pub use version_cloud_provider::VersionCloudProvider;
+mod version_release_system;
+pub use version_release_system::VersionReleaseSystem;
 mod victor_ops;
 pub use victor_ops::{VictorOps, VictorOpsType};
 mod victor_ops_notification;
@@ -3907,12 +2784,16 @@ mod vpc_peering_action_challenge;
 pub use vpc_peering_action_challenge::VpcPeeringActionChallenge;
 mod vpc_peering_connection;
 pub use vpc_peering_connection::{VpcPeeringConnection, VpcPeeringConnectionLocalStatus};
+mod wave_assignment_mode;
+pub use wave_assignment_mode::WaveAssignmentMode;
 mod webhook;
 pub use webhook::{Webhook, WebhookType};
 mod webhook_notification;
 pub use webhook_notification::{WebhookNotification, WebhookNotificationTypeName};
 mod weekly_schedule_view;
 pub use weekly_schedule_view::WeeklyScheduleView;
+mod write_strategy;
+pub use write_strategy::WriteStrategy;
 mod x509_certificate;
 pub use x509_certificate::X509Certificate;
 mod x509_certificate_update;

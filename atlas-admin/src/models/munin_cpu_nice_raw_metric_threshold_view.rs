@@ -2,15 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::RawMetricUnits;
+use super::{AverageMode, MetricThresholdOperator, RawMetricUnits};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuninCpuNiceRawMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.
     pub metric_name: String,
     /// MongoDB Cloud computes the current metric value as an average.
-    pub mode: Option<MuninCpuNiceRawMetricThresholdViewMode>,
+    pub mode: Option<AverageMode>,
     /// Comparison operator to apply when checking the current metric value.
-    pub operator: Option<MuninCpuNiceRawMetricThresholdViewOperator>,
+    pub operator: Option<MetricThresholdOperator>,
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<f64>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
@@ -80,31 +80,6 @@ impl crate::validation::Validate for MuninCpuNiceRawMetricThresholdView {
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// MongoDB Cloud computes the current metric value as an average.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MuninCpuNiceRawMetricThresholdViewMode {
-    /// `AVERAGE`
-    Average,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MuninCpuNiceRawMetricThresholdViewMode { Average => "AVERAGE" } Unrecognized
-);
-/// Comparison operator to apply when checking the current metric value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MuninCpuNiceRawMetricThresholdViewOperator {
-    /// `LESS_THAN`
-    LessThan,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    MuninCpuNiceRawMetricThresholdViewOperator { LessThan => "LESS_THAN", GreaterThan =>
-    "GREATER_THAN" } Unrecognized
-);

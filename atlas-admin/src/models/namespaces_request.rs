@@ -48,6 +48,6 @@ impl crate::validation::Validate for NamespacesRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("namespaces", &self.namespaces, &NAMESPACES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

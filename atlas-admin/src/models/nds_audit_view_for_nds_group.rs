@@ -212,6 +212,6 @@ impl crate::validation::Validate for NdsAuditViewForNdsGroup {
             &self.whitelist_entry,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["created", "id"]);
     }
 }

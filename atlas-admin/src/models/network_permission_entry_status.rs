@@ -50,7 +50,7 @@ crate::codec::object!(NetworkPermissionEntryStatus);
 impl crate::validation::Validate for NetworkPermissionEntryStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("STATUS", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["STATUS"]);
     }
 }
 /// State of the access list entry when MongoDB Cloud made this request.

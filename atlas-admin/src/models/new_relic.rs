@@ -113,7 +113,7 @@ impl crate::validation::Validate for NewRelic {
         v.field("readToken", &self.read_token, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("writeToken", &self.write_token, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["readToken", "writeToken"]);
+        v.extra(&self.extra, &["readToken", "writeToken"], &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

@@ -2,14 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{AwsCloudProvider, ObjectStoragePrivateEndpointRegionName};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectStoragePrivateEndpointRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: Option<ObjectStoragePrivateEndpointRequestCloudProvider>,
+    pub cloud_provider: Option<AwsCloudProvider>,
     /// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
-    pub region_name: Option<ObjectStoragePrivateEndpointRequestRegionName>,
+    pub region_name: Option<ObjectStoragePrivateEndpointRegionName>,
     /// Cloud provider region in which the VPC interface endpoint is deployed. Omit to deploy the interface endpoint in the same region as the S3 bucket (same-region endpoint). Set to a region different from `regionName` to create a cross-region endpoint.
-    pub vpc_region_name: Option<ObjectStoragePrivateEndpointRequestVpcRegionName>,
+    pub vpc_region_name: Option<ObjectStoragePrivateEndpointRegionName>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -54,161 +55,6 @@ impl crate::validation::Validate for ObjectStoragePrivateEndpointRequest {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("vpcRegionName", &self.vpc_region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectStoragePrivateEndpointRequestCloudProvider {
-    /// `AWS`
-    Aws,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ObjectStoragePrivateEndpointRequestCloudProvider { Aws => "AWS" } Unrecognized
-);
-/// Cloud provider region of the S3 bucket that the Object Storage private endpoint accesses. For same-region endpoints, this is also the region where the VPC interface endpoint is deployed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectStoragePrivateEndpointRequestRegionName {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ObjectStoragePrivateEndpointRequestRegionName { UsGovWest1 => "US_GOV_WEST_1",
-    UsGovEast1 => "US_GOV_EAST_1", UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2",
-    UsWest1 => "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1",
-    EuNorth1 => "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 =>
-    "EU_WEST_3", EuCentral1 => "EU_CENTRAL_1", ApEast1 => "AP_EAST_1", ApNortheast1 =>
-    "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2", ApNortheast3 => "AP_NORTHEAST_3",
-    ApSoutheast1 => "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2", ApSoutheast3 =>
-    "AP_SOUTHEAST_3", ApSouth1 => "AP_SOUTH_1", SaEast1 => "SA_EAST_1", CnNorth1 =>
-    "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1", MeSouth1 => "ME_SOUTH_1", AfSouth1 =>
-    "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", Global => "GLOBAL" } Unrecognized
-);
-/// Cloud provider region in which the VPC interface endpoint is deployed. Omit to deploy the interface endpoint in the same region as the S3 bucket (same-region endpoint). Set to a region different from `regionName` to create a cross-region endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ObjectStoragePrivateEndpointRequestVpcRegionName {
-    /// `US_GOV_WEST_1`
-    UsGovWest1,
-    /// `US_GOV_EAST_1`
-    UsGovEast1,
-    /// `US_EAST_1`
-    UsEast1,
-    /// `US_EAST_2`
-    UsEast2,
-    /// `US_WEST_1`
-    UsWest1,
-    /// `US_WEST_2`
-    UsWest2,
-    /// `CA_CENTRAL_1`
-    CaCentral1,
-    /// `EU_NORTH_1`
-    EuNorth1,
-    /// `EU_WEST_1`
-    EuWest1,
-    /// `EU_WEST_2`
-    EuWest2,
-    /// `EU_WEST_3`
-    EuWest3,
-    /// `EU_CENTRAL_1`
-    EuCentral1,
-    /// `AP_EAST_1`
-    ApEast1,
-    /// `AP_NORTHEAST_1`
-    ApNortheast1,
-    /// `AP_NORTHEAST_2`
-    ApNortheast2,
-    /// `AP_NORTHEAST_3`
-    ApNortheast3,
-    /// `AP_SOUTHEAST_1`
-    ApSoutheast1,
-    /// `AP_SOUTHEAST_2`
-    ApSoutheast2,
-    /// `AP_SOUTHEAST_3`
-    ApSoutheast3,
-    /// `AP_SOUTH_1`
-    ApSouth1,
-    /// `SA_EAST_1`
-    SaEast1,
-    /// `CN_NORTH_1`
-    CnNorth1,
-    /// `CN_NORTHWEST_1`
-    CnNorthwest1,
-    /// `ME_SOUTH_1`
-    MeSouth1,
-    /// `AF_SOUTH_1`
-    AfSouth1,
-    /// `EU_SOUTH_1`
-    EuSouth1,
-    /// `GLOBAL`
-    Global,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ObjectStoragePrivateEndpointRequestVpcRegionName { UsGovWest1 => "US_GOV_WEST_1",
-    UsGovEast1 => "US_GOV_EAST_1", UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2",
-    UsWest1 => "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1",
-    EuNorth1 => "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 =>
-    "EU_WEST_3", EuCentral1 => "EU_CENTRAL_1", ApEast1 => "AP_EAST_1", ApNortheast1 =>
-    "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2", ApNortheast3 => "AP_NORTHEAST_3",
-    ApSoutheast1 => "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2", ApSoutheast3 =>
-    "AP_SOUTHEAST_3", ApSouth1 => "AP_SOUTH_1", SaEast1 => "SA_EAST_1", CnNorth1 =>
-    "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1", MeSouth1 => "ME_SOUTH_1", AfSouth1 =>
-    "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", Global => "GLOBAL" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::UsEuRegion;
 /// Details to integrate one OpsGenie account with one MongoDB Cloud project.
 #[derive(Clone, PartialEq, Default)]
 pub struct OpsGenie {
@@ -16,7 +17,7 @@ pub struct OpsGenie {
     /// Integration id.
     pub id: Option<Option<String>>,
     /// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
-    pub region: Option<OpsGenieRegion>,
+    pub region: Option<UsEuRegion>,
     /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
     pub type_: Option<OpsGenieType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -90,20 +91,9 @@ impl crate::validation::Validate for OpsGenie {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiKey"]);
+        v.extra(&self.extra, &["apiKey"], &[]);
     }
 }
-/// Two-letter code that indicates which regional URL MongoDB uses to access the OpsGenie API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OpsGenieRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(OpsGenieRegion { Us => "US", Eu => "EU" } Unrecognized);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OpsGenieType {

@@ -132,7 +132,7 @@ impl crate::validation::Validate for OpsGenieNotification {
             &crate::validation::Rules::NONE,
         );
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["opsGenieApiKey"]);
+        v.extra(&self.extra, &["opsGenieApiKey"], &[]);
     }
 }
 /// OpsGenie region that indicates which API Uniform Resource Locator (URL) to use.

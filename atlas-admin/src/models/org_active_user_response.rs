@@ -2,9 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{
-    CountryCode, ObjectId, OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse,
-};
+use super::{CountryCode, ObjectId, OrgMembershipStatus, OrgUserRolesResponse};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgActiveUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
@@ -14,7 +12,7 @@ pub struct OrgActiveUserResponse {
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub org_membership_status: Option<OrgUserResponseOrgMembershipStatus>,
+    pub org_membership_status: Option<OrgMembershipStatus>,
     /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -147,6 +145,18 @@ impl crate::validation::Validate for OrgActiveUserResponse {
         v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
         v.read_only_field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "id",
+                "orgMembershipStatus",
+                "roles",
+                "username",
+                "createdAt",
+                "firstName",
+                "lastName",
+            ],
+        );
     }
 }

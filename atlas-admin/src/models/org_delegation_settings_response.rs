@@ -2,16 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{DelegatedMcpAccess, DelegatedPartnerAccess};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgDelegationSettingsResponse {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
-    pub delegated_mcp_access: Option<
-        Option<OrgDelegationSettingsResponseDelegatedMcpAccess>,
-    >,
+    pub delegated_mcp_access: Option<Option<DelegatedMcpAccess>>,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
-    pub delegated_partner_access: Option<
-        Option<OrgDelegationSettingsResponseDelegatedPartnerAccess>,
-    >,
+    pub delegated_partner_access: Option<Option<DelegatedPartnerAccess>>,
     /// Maximum number of seconds a refresh token may be idle before it expires. When not set, the system default applies.
     pub idle_refresh_token_lifetime: Option<Option<i64>>,
     /// Maximum lifetime of a refresh token in seconds, regardless of activity. When not set, the system default applies.
@@ -90,36 +87,6 @@ impl crate::validation::Validate for OrgDelegationSettingsResponse {
             &self.maximum_refresh_token_lifetime,
             &MAXIMUM_REFRESH_TOKEN_LIFETIME,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsResponseDelegatedMcpAccess {
-    /// `DISALLOWED`
-    Disallowed,
-    /// `READ_ONLY`
-    ReadOnly,
-    /// `READ_WRITE`
-    ReadWrite,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgDelegationSettingsResponseDelegatedMcpAccess { Disallowed => "DISALLOWED",
-    ReadOnly => "READ_ONLY", ReadWrite => "READ_WRITE" } Unrecognized
-);
-/// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsResponseDelegatedPartnerAccess {
-    /// `DISALLOWED`
-    Disallowed,
-    /// `READ_WRITE`
-    ReadWrite,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgDelegationSettingsResponseDelegatedPartnerAccess { Disallowed => "DISALLOWED",
-    ReadWrite => "READ_WRITE" } Unrecognized
-);

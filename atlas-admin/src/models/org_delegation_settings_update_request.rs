@@ -2,16 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{DelegatedMcpAccess, DelegatedPartnerAccess};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgDelegationSettingsUpdateRequest {
     /// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
-    pub delegated_mcp_access: Option<
-        Option<OrgDelegationSettingsUpdateRequestDelegatedMcpAccess>,
-    >,
+    pub delegated_mcp_access: Option<Option<DelegatedMcpAccess>>,
     /// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
-    pub delegated_partner_access: Option<
-        Option<OrgDelegationSettingsUpdateRequestDelegatedPartnerAccess>,
-    >,
+    pub delegated_partner_access: Option<Option<DelegatedPartnerAccess>>,
     /// Maximum number of seconds a refresh token may be idle before it expires. Omit to leave unchanged; set to null to reset to the system default. Must be between 1 and 31536000 (1 year) when provided.
     pub idle_refresh_token_lifetime: Option<Option<i64>>,
     /// Maximum lifetime of a refresh token in seconds, regardless of activity. Omit to leave unchanged; set to null to reset to the system default. Must be between 1 and 31536000 (1 year) when provided.
@@ -90,36 +87,6 @@ impl crate::validation::Validate for OrgDelegationSettingsUpdateRequest {
             &self.maximum_refresh_token_lifetime,
             &MAXIMUM_REFRESH_TOKEN_LIFETIME,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Policy that controls how MCP (Model Context Protocol) delegated access is permitted within this organization. Possible values are `DISALLOWED`, `READ_ONLY`, and `READ_WRITE`. Defaults to `DISALLOWED`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsUpdateRequestDelegatedMcpAccess {
-    /// `DISALLOWED`
-    Disallowed,
-    /// `READ_ONLY`
-    ReadOnly,
-    /// `READ_WRITE`
-    ReadWrite,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgDelegationSettingsUpdateRequestDelegatedMcpAccess { Disallowed => "DISALLOWED",
-    ReadOnly => "READ_ONLY", ReadWrite => "READ_WRITE" } Unrecognized
-);
-/// Policy that controls whether partner delegated access is permitted within this organization. Possible values are `DISALLOWED` and `READ_WRITE`. Defaults to `DISALLOWED`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgDelegationSettingsUpdateRequestDelegatedPartnerAccess {
-    /// `DISALLOWED`
-    Disallowed,
-    /// `READ_WRITE`
-    ReadWrite,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgDelegationSettingsUpdateRequestDelegatedPartnerAccess { Disallowed =>
-    "DISALLOWED", ReadWrite => "READ_WRITE" } Unrecognized
-);

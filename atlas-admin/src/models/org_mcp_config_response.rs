@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ServiceAccountClientId, ServiceAccountIpAccessListEntry, Uuid};
+use super::{Role, ServiceAccountClientId, ServiceAccountIpAccessListEntry, Uuid};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgMcpConfigResponse {
     /// Unique identifier for the Service Account client associated with this MCP configuration. Use this Service Account to connect to the Atlas Remote MCP.
@@ -22,7 +22,7 @@ pub struct OrgMcpConfigResponse {
     /// Human-readable name that identifies this MCP configuration.
     pub mcp_config_name: Option<Option<String>>,
     /// List of organization roles associated with this MCP configuration.
-    pub roles: Option<Vec<OrgMcpConfigResponseRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -95,32 +95,6 @@ impl crate::validation::Validate for OrgMcpConfigResponse {
         );
         v.field("mcpConfigName", &self.mcp_config_name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization roles available for Service Accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgMcpConfigResponseRolesItem {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgMcpConfigResponseRolesItem { OrgMember => "ORG_MEMBER", OrgReadOnly =>
-    "ORG_READ_ONLY", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgOwner => "ORG_OWNER" } Unrecognized
-);

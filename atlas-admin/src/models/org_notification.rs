@@ -109,7 +109,7 @@ impl crate::validation::Validate for OrgNotification {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// One or more organization roles that receive the configured alert.

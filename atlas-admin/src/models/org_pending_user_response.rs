@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ObjectId, OrgUserResponseOrgMembershipStatus, OrgUserRolesResponse};
+use super::{ObjectId, OrgMembershipStatus, OrgUserRolesResponse};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgPendingUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
@@ -12,7 +12,7 @@ pub struct OrgPendingUserResponse {
     /// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub org_membership_status: Option<OrgUserResponseOrgMembershipStatus>,
+    pub org_membership_status: Option<OrgMembershipStatus>,
     /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -121,6 +121,17 @@ impl crate::validation::Validate for OrgPendingUserResponse {
             &self.inviter_username,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "id",
+                "orgMembershipStatus",
+                "roles",
+                "username",
+                "invitationCreatedAt",
+                "inviterUsername",
+            ],
+        );
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ServiceAccountClientId, ServiceAccountSecret};
+use super::{Role, ServiceAccountClientId, ServiceAccountSecret};
 /// Organization Service Account that Atlas created for the organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgServiceAccount {
@@ -15,7 +15,7 @@ pub struct OrgServiceAccount {
     /// Human-readable name for the Service Account.
     pub name: Option<String>,
     /// A list of Organization roles associated with the Service Account.
-    pub roles: Option<Vec<OrgServiceAccountRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// A list of secrets associated with the specified Service Account.
     pub secrets: Option<Vec<ServiceAccountSecret>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -82,32 +82,6 @@ impl crate::validation::Validate for OrgServiceAccount {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.field("secrets", &self.secrets, &SECRETS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization roles available for Service Accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgServiceAccountRolesItem {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgServiceAccountRolesItem { OrgMember => "ORG_MEMBER", OrgReadOnly =>
-    "ORG_READ_ONLY", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgOwner => "ORG_OWNER" } Unrecognized
-);

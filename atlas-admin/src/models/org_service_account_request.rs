@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Role;
 /// Organization Service Account that Atlas creates for this organization. If omitted, Atlas doesn't create an organization Service Account for this organization. If specified, this object requires all body parameters. Note that API Keys cannot be specified in the same request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgServiceAccountRequest {
@@ -10,7 +11,7 @@ pub struct OrgServiceAccountRequest {
     /// Human-readable name for the Service Account. The name is modifiable and does not have to be unique.
     pub name: String,
     /// A list of organization-level roles for the Service Account.
-    pub roles: Vec<OrgServiceAccountRequestRolesItem>,
+    pub roles: Vec<Role>,
     /// The expiration time of the new Service Account secret, provided in hours. The minimum and maximum allowed expiration times are subject to change and are controlled by the organization's settings.
     pub secret_expires_after_hours: i32,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -22,7 +23,7 @@ impl OrgServiceAccountRequest {
     pub fn new(
         description: String,
         name: String,
-        roles: Vec<OrgServiceAccountRequestRolesItem>,
+        roles: Vec<Role>,
         secret_expires_after_hours: i32,
     ) -> Self {
         Self {
@@ -103,32 +104,6 @@ impl crate::validation::Validate for OrgServiceAccountRequest {
             &self.secret_expires_after_hours,
             &SECRET_EXPIRES_AFTER_HOURS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization roles available for Service Accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgServiceAccountRequestRolesItem {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgServiceAccountRequestRolesItem { OrgMember => "ORG_MEMBER", OrgReadOnly =>
-    "ORG_READ_ONLY", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgOwner => "ORG_OWNER" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Role;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgServiceAccountUpdateRequest {
     /// Human readable description for the Service Account.
@@ -9,7 +10,7 @@ pub struct OrgServiceAccountUpdateRequest {
     /// Human-readable name for the Service Account. The name is modifiable and does not have to be unique.
     pub name: Option<Option<String>>,
     /// A list of organization-level roles for the Service Account.
-    pub roles: Option<Vec<OrgServiceAccountUpdateRequestRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -66,32 +67,6 @@ impl crate::validation::Validate for OrgServiceAccountUpdateRequest {
         v.field("description", &self.description, &DESCRIPTION);
         v.field("name", &self.name, &NAME);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization roles available for Service Accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgServiceAccountUpdateRequestRolesItem {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgServiceAccountUpdateRequestRolesItem { OrgMember => "ORG_MEMBER", OrgReadOnly =>
-    "ORG_READ_ONLY", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgOwner => "ORG_OWNER" } Unrecognized
-);

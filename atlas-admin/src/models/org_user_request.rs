@@ -67,6 +67,6 @@ impl crate::validation::Validate for OrgUserRequest {
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.write_only_required("username", self.username.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -85,22 +85,3 @@ impl crate::validation::Validate for OrgUserResponse {
         }
     }
 }
-/// String enum that indicates the user's organization membership status: ACTIVE (member), PENDING (invited), `INVITATION_EXPIRED` (invitation expired), or `INVITATION_REJECTED` (invitation declined).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgUserResponseOrgMembershipStatus {
-    /// `PENDING`
-    Pending,
-    /// `ACTIVE`
-    Active,
-    /// `INVITATION_EXPIRED`
-    InvitationExpired,
-    /// `INVITATION_REJECTED`
-    InvitationRejected,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgUserResponseOrgMembershipStatus { Pending => "PENDING", Active => "ACTIVE",
-    InvitationExpired => "INVITATION_EXPIRED", InvitationRejected =>
-    "INVITATION_REJECTED" } Unrecognized
-);

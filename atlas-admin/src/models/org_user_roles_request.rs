@@ -2,21 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::GroupRoleAssignment;
+use super::{GroupRoleAssignment, Role};
 /// Organization and project level roles to assign the MongoDB Cloud user within one organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserRolesRequest {
     /// List of project level role assignments to assign the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization level roles to assign the MongoDB Cloud user.
-    pub org_roles: Vec<OrgUserRolesRequestOrgRolesItem>,
+    pub org_roles: Vec<Role>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl OrgUserRolesRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(org_roles: Vec<OrgUserRolesRequestOrgRolesItem>) -> Self {
+    pub fn new(org_roles: Vec<Role>) -> Self {
         Self {
             group_role_assignments: None,
             org_roles,
@@ -69,32 +69,6 @@ impl crate::validation::Validate for OrgUserRolesRequest {
             &crate::validation::Rules::NONE,
         );
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization-level role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgUserRolesRequestOrgRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgUserRolesRequestOrgRolesItem { OrgOwner => "ORG_OWNER", OrgGroupCreator =>
-    "ORG_GROUP_CREATOR", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgReadOnly => "ORG_READ_ONLY", OrgMember => "ORG_MEMBER" } Unrecognized
-);

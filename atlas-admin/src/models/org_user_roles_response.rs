@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::GroupRoleAssignment;
+use super::{GroupRoleAssignment, Role};
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgUserRolesResponse {
     /// List of project-level role assignments assigned to the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
-    pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
+    pub org_roles: Option<Vec<Role>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -58,32 +58,6 @@ impl crate::validation::Validate for OrgUserRolesResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Organization-level role.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrgUserRolesResponseOrgRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrgUserRolesResponseOrgRolesItem { OrgOwner => "ORG_OWNER", OrgGroupCreator =>
-    "ORG_GROUP_CREATOR", OrgBillingAdmin => "ORG_BILLING_ADMIN", OrgBillingReadOnly =>
-    "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-    OrgReadOnly => "ORG_READ_ONLY", OrgMember => "ORG_MEMBER" } Unrecognized
-);

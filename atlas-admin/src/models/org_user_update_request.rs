@@ -57,6 +57,6 @@ impl crate::validation::Validate for OrgUserUpdateRequest {
         };
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

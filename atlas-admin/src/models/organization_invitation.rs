@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{GroupRole, Link, ObjectId};
+use super::{GroupRole, Link, ObjectId, Role};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationInvitation {
     /// Date and time when MongoDB Cloud sent the invitation. MongoDB Cloud represents this timestamp in ISO 8601 format in UTC.
@@ -34,7 +34,7 @@ pub struct OrganizationInvitation {
     /// Human-readable label that identifies this organization.
     pub org_name: String,
     /// One or more organization-level roles to assign to the MongoDB Cloud user.
-    pub roles: Option<Vec<OrganizationInvitationRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// List of unique 24-hexadecimal digit strings that identifies each team.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -168,31 +168,6 @@ impl crate::validation::Validate for OrganizationInvitation {
         v.field("roles", &self.roles, &ROLES);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationInvitationRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrganizationInvitationRolesItem { OrgOwner => "ORG_OWNER", OrgMember => "ORG_MEMBER",
-    OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin => "ORG_BILLING_ADMIN",
-    OrgBillingReadOnly => "ORG_BILLING_READ_ONLY", OrgStreamProcessingAdmin =>
-    "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly => "ORG_READ_ONLY" } Unrecognized
-);

@@ -53,6 +53,6 @@ impl crate::validation::Validate for OrganizationInvitationGroupRoleAssignmentsR
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

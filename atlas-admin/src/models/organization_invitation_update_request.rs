@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::OrganizationInvitationGroupRoleAssignmentsRequest;
+use super::{OrganizationInvitationGroupRoleAssignmentsRequest, Role};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationInvitationUpdateRequest {
     /// List of projects that the user will be added to when they accept their invitation to the organization.
@@ -10,7 +10,7 @@ pub struct OrganizationInvitationUpdateRequest {
         Vec<OrganizationInvitationGroupRoleAssignmentsRequest>,
     >,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
-    pub roles: Option<Vec<OrganizationInvitationUpdateRequestRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// List of teams to which you want to invite the desired MongoDB Cloud user.
     pub team_ids: Option<Vec<String>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -69,32 +69,6 @@ impl crate::validation::Validate for OrganizationInvitationUpdateRequest {
         );
         v.field("roles", &self.roles, &ROLES);
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationInvitationUpdateRequestRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrganizationInvitationUpdateRequestRolesItem { OrgOwner => "ORG_OWNER", OrgMember =>
-    "ORG_MEMBER", OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin =>
-    "ORG_BILLING_ADMIN", OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-    OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly =>
-    "ORG_READ_ONLY" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::WaveAssignmentMode;
 /// Maintenance configuration settings for an organization.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationMaintenanceSettingsResponse {
@@ -12,9 +13,7 @@ pub struct OrganizationMaintenanceSettingsResponse {
         OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
     >,
     /// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
-    pub wave_assignment_mode: Option<
-        Option<OrganizationMaintenanceSettingsResponseWaveAssignmentMode>,
-    >,
+    pub wave_assignment_mode: Option<Option<WaveAssignmentMode>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -63,7 +62,7 @@ impl crate::validation::Validate for OrganizationMaintenanceSettingsResponse {
             &self.wave_assignment_mode,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Wave assignment mode that Atlas uses when scheduling maintenance for projects in this organization. This read-only field takes precedence over `waveAssignmentMode` for scheduling. It matches `waveAssignmentMode` except when cross-organization maintenance sequencing is enabled and this organization is a linked non-paying organization, in which case it reflects the paying organization's `waveAssignmentMode`. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Defaults to `MANUAL` when no mode is configured. Omitted from GET responses when maintenance sequencing is disabled for this organization.
@@ -79,18 +78,4 @@ pub enum OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode {
 crate::codec::string_enum!(
     OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode { Manual =>
     "MANUAL", EnvTagMapping => "ENV_TAG_MAPPING" } Unrecognized
-);
-/// Mode explicitly configured for this organization that determines how maintenance waves are assigned to projects. Possible values are `MANUAL` and `ENV_TAG_MAPPING`. Omitted from the response when no explicit preference has been set; in that case `effectiveWaveAssignmentMode` reflects the value the system uses (`MANUAL` by default). Atlas uses read-only `effectiveWaveAssignmentMode` (not this field) for scheduling. In a cross-organization billing hierarchy, a linked non-paying organization cannot update its `effectiveWaveAssignmentMode` field, which inherits from the paying organization's `waveAssignmentMode`. In this case, a linked non-paying organization's `effectiveWaveAssignmentMode` and `waveAssignmentMode` might differ.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationMaintenanceSettingsResponseWaveAssignmentMode {
-    /// `MANUAL`
-    Manual,
-    /// `ENV_TAG_MAPPING`
-    EnvTagMapping,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OrganizationMaintenanceSettingsResponseWaveAssignmentMode { Manual => "MANUAL",
-    EnvTagMapping => "ENV_TAG_MAPPING" } Unrecognized
 );

@@ -137,6 +137,6 @@ impl crate::validation::Validate for OrganizationSettings {
             &self.streams_cross_group_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

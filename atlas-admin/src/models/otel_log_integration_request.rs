@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Header, LogIntegrationRequestLogTypesItem};
+use super::{Header, LogType, OtelLogExportType};
 /// Request schema for creating or updating an OpenTelemetry log export integration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: OtelLogIntegrationRequestType,
+    pub type_: OtelLogExportType,
     /// OpenTelemetry collector endpoint URL. Must be HTTPS and not exceed 2048 characters.
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
@@ -21,8 +21,8 @@ pub struct OtelLogIntegrationRequest {
 impl OtelLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        log_types: Vec<LogIntegrationRequestLogTypesItem>,
-        type_: OtelLogIntegrationRequestType,
+        log_types: Vec<LogType>,
+        type_: OtelLogExportType,
         otel_endpoint: String,
         otel_supplied_headers: Vec<Header>,
     ) -> Self {
@@ -93,17 +93,6 @@ impl crate::validation::Validate for OtelLogIntegrationRequest {
             &self.otel_supplied_headers,
             &OTEL_SUPPLIED_HEADERS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OtelLogIntegrationRequestType {
-    /// `OTEL_LOG_EXPORT`
-    OtelLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OtelLogIntegrationRequestType { OtelLogExport => "OTEL_LOG_EXPORT" } Unrecognized
-);

@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Header, LogIntegrationResponseLogTypesItem};
+use super::{Header, LogType, OtelLogExportType};
 /// Details to integrate OpenTelemetry log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtelLogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: OtelLogIntegrationResponseType,
+    pub type_: OtelLogExportType,
     /// OpenTelemetry collector endpoint URL.
     pub otel_endpoint: String,
     /// HTTP headers for authentication and configuration. Maximum 10 headers, total size limit 2KB.
@@ -24,8 +24,8 @@ impl OtelLogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         id: String,
-        log_types: Vec<LogIntegrationResponseLogTypesItem>,
-        type_: OtelLogIntegrationResponseType,
+        log_types: Vec<LogType>,
+        type_: OtelLogExportType,
         otel_endpoint: String,
         otel_supplied_headers: Vec<Header>,
     ) -> Self {
@@ -101,17 +101,6 @@ impl crate::validation::Validate for OtelLogIntegrationResponse {
             &self.otel_supplied_headers,
             &OTEL_SUPPLIED_HEADERS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OtelLogIntegrationResponseType {
-    /// `OTEL_LOG_EXPORT`
-    OtelLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    OtelLogIntegrationResponseType { OtelLogExport => "OTEL_LOG_EXPORT" } Unrecognized
-);

@@ -47,6 +47,6 @@ impl crate::validation::Validate for OverloadProtectionSimulationRequest {
             &self.duration_seconds,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

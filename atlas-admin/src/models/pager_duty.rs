@@ -2,13 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::UsEuRegion;
 /// Details to integrate one PagerDuty account with one MongoDB Cloud project.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerDuty {
     /// Integration id.
     pub id: Option<Option<String>>,
     /// PagerDuty region that indicates the API Uniform Resource Locator (URL) to use.
-    pub region: Option<PagerDutyRegion>,
+    pub region: Option<UsEuRegion>,
     /// Service key associated with your PagerDuty account.
     ///
     /// **NOTE**: After you create a notification which requires an API or integration key, the key appears partially redacted when you:
@@ -79,20 +80,9 @@ impl crate::validation::Validate for PagerDuty {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// PagerDuty region that indicates the API Uniform Resource Locator (URL) to use.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PagerDutyRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(PagerDutyRegion { Us => "US", Eu => "EU" } Unrecognized);
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagerDutyType {

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, UsEuRegion};
 /// PagerDuty notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerDutyNotification {
@@ -17,7 +17,7 @@ pub struct PagerDutyNotification {
     /// The `notifierId` is a system-generated unique identifier assigned to each notification method. This is needed when updating third-party notifications without requiring explicit authentication credentials.
     pub notifier_id: Option<ObjectId>,
     /// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.
-    pub region: Option<PagerDutyNotificationRegion>,
+    pub region: Option<UsEuRegion>,
     /// PagerDuty service key that MongoDB Cloud needs to send notifications via PagerDuty. The resource requires this parameter when `"notifications.[n].typeName" : "PAGER_DUTY"`. If the key later becomes invalid, MongoDB Cloud sends an email to the project owners. If the key remains invalid, MongoDB Cloud removes it.
     ///
     /// **NOTE**: After you create a notification which requires an API or integration key, the key appears partially redacted when you:
@@ -107,22 +107,9 @@ impl crate::validation::Validate for PagerDutyNotification {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// PagerDuty region that indicates which API Uniform Resource Locator (URL) to use.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PagerDutyNotificationRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    PagerDutyNotificationRegion { Us => "US", Eu => "EU" } Unrecognized
-);
 /// Human-readable label that displays the alert notification type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagerDutyNotificationTypeName {

@@ -93,6 +93,6 @@ impl crate::validation::Validate for PerformanceAdvisorShape {
             &self.operations,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

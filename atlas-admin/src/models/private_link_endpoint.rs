@@ -102,19 +102,3 @@ impl crate::validation::Validate for PrivateLinkEndpoint {
         }
     }
 }
-/// Cloud service provider that serves the requested endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PrivateLinkEndpointCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    PrivateLinkEndpointCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" }
-    Unrecognized
-);

@@ -129,7 +129,7 @@ impl crate::validation::Validate for Prometheus {
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["password"]);
+        v.extra(&self.extra, &["password"], &[]);
     }
 }
 /// Desired method to discover the Prometheus service.

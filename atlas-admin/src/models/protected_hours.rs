@@ -59,6 +59,6 @@ impl crate::validation::Validate for ProtectedHours {
         };
         v.field("endHourOfDay", &self.end_hour_of_day, &END_HOUR_OF_DAY);
         v.field("startHourOfDay", &self.start_hour_of_day, &START_HOUR_OF_DAY);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AdditionalData, ObjectId};
+use super::{AdditionalData, LineCloudProvider, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicApiUsageDetailsLineItemView {
     /// Additional metadata associated with the line item.
@@ -12,7 +12,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     /// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<PublicApiUsageDetailsLineItemViewCloudProvider>,
+    pub cloud_provider: Option<LineCloudProvider>,
     /// Cluster associated with the line item.
     pub cluster_name: Option<String>,
     /// Description of the line item, which can include SKU name and other identifying information.
@@ -117,24 +117,6 @@ impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
             &crate::validation::Rules::NONE,
         );
         v.field("usageDate", &self.usage_date, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Code identifying the cloud provider this line item's usage is attributed to. Values map as follows: AWS is Amazon Web Services, GCP is Google Cloud, AZURE is Microsoft Azure, and ATLAS is other Atlas usage not tied to a specific cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PublicApiUsageDetailsLineItemViewCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `ATLAS`
-    Atlas,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    PublicApiUsageDetailsLineItemViewCloudProvider { Aws => "AWS", Gcp => "GCP", Azure =>
-    "AZURE", Atlas => "ATLAS" } Unrecognized
-);

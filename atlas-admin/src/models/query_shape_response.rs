@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::QueryShapeStatus;
 /// Response containing the details and status of a query shape. The query shape field may be null if the user lacks PII view access.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryShapeResponse {
@@ -22,14 +23,14 @@ pub struct QueryShapeResponse {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub query_shape_hash: Option<String>,
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-    pub status: QueryShapeResponseStatus,
+    pub status: QueryShapeStatus,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl QueryShapeResponse {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(status: QueryShapeResponseStatus) -> Self {
+    pub fn new(status: QueryShapeStatus) -> Self {
         Self {
             command: None,
             namespace: None,
@@ -96,7 +97,7 @@ impl crate::validation::Validate for QueryShapeResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["queryShapeHash"]);
     }
 }
 /// The MongoDB command type issued for a query shape.
@@ -114,18 +115,4 @@ pub enum QueryShapeResponseCommand {
 crate::codec::string_enum!(
     QueryShapeResponseCommand { Find => "FIND", Distinct => "DISTINCT", Aggregate =>
     "AGGREGATE" } Unrecognized
-);
-/// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryShapeResponseStatus {
-    /// `REJECTED`
-    Rejected,
-    /// `UNREJECTED`
-    Unrejected,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    QueryShapeResponseStatus { Rejected => "REJECTED", Unrejected => "UNREJECTED" }
-    Unrecognized
 );

@@ -65,6 +65,6 @@ impl crate::validation::Validate for QueryShapeSeenMetadata {
         v.field("driverName", &self.driver_name, &crate::validation::Rules::NONE);
         v.field("driverVersion", &self.driver_version, &crate::validation::Rules::NONE);
         v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

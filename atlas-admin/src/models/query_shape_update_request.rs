@@ -2,18 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::QueryShapeStatus;
 /// Request body for modifying the rejection status of a query shape.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryShapeUpdateRequest {
     /// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-    pub status: QueryShapeUpdateRequestStatus,
+    pub status: QueryShapeStatus,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl QueryShapeUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(status: QueryShapeUpdateRequestStatus) -> Self {
+    pub fn new(status: QueryShapeStatus) -> Self {
         Self {
             status,
             extra: Default::default(),
@@ -52,20 +53,6 @@ crate::codec::object!(QueryShapeUpdateRequest);
 impl crate::validation::Validate for QueryShapeUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The rejection status of a query shape. Use REJECTED to prevent the query shape from executing on the cluster, or UNREJECTED to allow it to execute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryShapeUpdateRequestStatus {
-    /// `REJECTED`
-    Rejected,
-    /// `UNREJECTED`
-    Unrejected,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    QueryShapeUpdateRequestStatus { Rejected => "REJECTED", Unrejected => "UNREJECTED" }
-    Unrecognized
-);

@@ -56,6 +56,6 @@ impl crate::validation::Validate for QueryStatsDetailsResponse {
         v.field("firstSeen", &self.first_seen, &crate::validation::Rules::NONE);
         v.field("lastSeen", &self.last_seen, &crate::validation::Rules::NONE);
         v.field("queryStats", &self.query_stats, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Command;
 /// A summary of execution statistics for a given query shape.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryStatsSummary {
@@ -10,7 +11,7 @@ pub struct QueryStatsSummary {
     /// The number of bytes read by the given query shape from the disk to the cache.
     pub bytes_read: Option<f64>,
     /// The MongoDB command issued for this query shape.
-    pub command: Option<QueryStatsSummaryCommand>,
+    pub command: Option<Command>,
     /// Total CPU time in nanoseconds consumed by queries with the given query shape. Available for MDB 8.2 and higher.
     pub cpu_time: Option<Option<f64>>,
     /// Total number of documents examined by queries with the given query shape.
@@ -194,22 +195,6 @@ impl crate::validation::Validate for QueryStatsSummary {
             &self.total_working_millis,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The MongoDB command issued for this query shape.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryStatsSummaryCommand {
-    /// `find`
-    Find,
-    /// `distinct`
-    Distinct,
-    /// `aggregate`
-    Aggregate,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    QueryStatsSummaryCommand { Find => "find", Distinct => "distinct", Aggregate =>
-    "aggregate" } Unrecognized
-);

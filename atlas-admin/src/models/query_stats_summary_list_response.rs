@@ -43,6 +43,6 @@ crate::codec::object!(QueryStatsSummaryListResponse);
 impl crate::validation::Validate for QueryStatsSummaryListResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("summaries", &self.summaries, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -48,7 +48,7 @@ impl crate::validation::Validate for RateLimitEndpointSetEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("method", &self.method, &crate::validation::Rules::NONE);
         v.field("path", &self.path, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// The HTTP method of the endpoint.

@@ -49,6 +49,6 @@ impl crate::validation::Validate for RateLimitEndpointSetRefillDurationSeconds {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("defaultValue", &self.default_value, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -95,7 +95,7 @@ impl crate::validation::Validate for RateLimitEndpointSetResponse {
         );
         v.field("refillRate", &self.refill_rate, &crate::validation::Rules::NONE);
         v.field("scope", &self.scope, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// The scope of the endpoint set.

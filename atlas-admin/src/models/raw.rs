@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{EventSeverity, ObjectId};
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Raw {
@@ -35,7 +35,7 @@ pub struct Raw {
     /// Human-readable label that identifies the organization that contains the project.
     pub org_name: Option<String>,
     /// Severity of the event.
-    pub severity: Option<RawSeverity>,
+    pub severity: Option<EventSeverity>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -122,24 +122,6 @@ impl crate::validation::Validate for Raw {
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.field("severity", &self.severity, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Severity of the event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RawSeverity {
-    /// `INFO`
-    Info,
-    /// `WARNING`
-    Warning,
-    /// `ERROR`
-    Error,
-    /// `CRITICAL`
-    Critical,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    RawSeverity { Info => "INFO", Warning => "WARNING", Error => "ERROR", Critical =>
-    "CRITICAL" } Unrecognized
-);

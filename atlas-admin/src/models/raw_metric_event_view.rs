@@ -272,6 +272,6 @@ impl crate::validation::Validate for RawMetricEventView {
         );
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["created", "id"]);
     }
 }

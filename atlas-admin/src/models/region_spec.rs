@@ -74,6 +74,6 @@ impl crate::validation::Validate for RegionSpec {
         v.field("electableNodes", &self.electable_nodes, &ELECTABLE_NODES);
         v.field("priority", &self.priority, &PRIORITY);
         v.field("readOnlyNodes", &self.read_only_nodes, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

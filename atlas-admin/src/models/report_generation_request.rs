@@ -2,12 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{ReportFormat, ReportType};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportGenerationRequest {
     /// Format of the report.
-    pub report_format: Option<ReportGenerationRequestReportFormat>,
+    pub report_format: Option<ReportFormat>,
     /// Type of report to generate.
-    pub report_type: Option<ReportGenerationRequestReportType>,
+    pub report_type: Option<ReportType>,
     /// Version of the report format specification.
     pub version: Option<String>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -54,28 +55,6 @@ impl crate::validation::Validate for ReportGenerationRequest {
         v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Format of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReportGenerationRequestReportFormat {
-    /// `CSV`
-    Csv,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ReportGenerationRequestReportFormat { Csv => "CSV" } Unrecognized
-);
-/// Type of report to generate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReportGenerationRequestReportType {
-    /// `FOCUS`
-    Focus,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ReportGenerationRequestReportType { Focus => "FOCUS" } Unrecognized
-);

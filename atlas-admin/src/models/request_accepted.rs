@@ -29,6 +29,6 @@ impl crate::codec::Object for RequestAccepted {
 crate::codec::object!(RequestAccepted);
 impl crate::validation::Validate for RequestAccepted {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

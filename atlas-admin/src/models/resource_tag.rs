@@ -69,6 +69,6 @@ impl crate::validation::Validate for ResourceTag {
         };
         v.field("key", &self.key, &KEY);
         v.field("value", &self.value, &VALUE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,16 +2,16 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{LogIntegrationResponseLogTypesItem, ObjectIdAnyCase};
+use super::{LogType, ObjectIdAnyCase, S3LogExportType};
 /// Details to integrate S3 log export with one Atlas project.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct S3LogIntegrationResponse {
     /// Unique 24-character hexadecimal digit string that identifies the log integration configuration.
     pub id: String,
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationResponseLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: S3LogIntegrationResponseType,
+    pub type_: S3LogExportType,
     /// Name of the bucket to store log files.
     pub bucket_name: String,
     /// Unique 24-character hexadecimal string that identifies the AWS IAM role that Atlas uses to access the S3 bucket.
@@ -30,8 +30,8 @@ impl S3LogIntegrationResponse {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         id: String,
-        log_types: Vec<LogIntegrationResponseLogTypesItem>,
-        type_: S3LogIntegrationResponseType,
+        log_types: Vec<LogType>,
+        type_: S3LogExportType,
         bucket_name: String,
         iam_role_id: ObjectIdAnyCase,
         prefix_path: String,
@@ -118,17 +118,6 @@ impl crate::validation::Validate for S3LogIntegrationResponse {
             &self.use_legacy_path_structure,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum S3LogIntegrationResponseType {
-    /// `S3_LOG_EXPORT`
-    S3LogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    S3LogIntegrationResponseType { S3LogExport => "S3_LOG_EXPORT" } Unrecognized
-);

@@ -55,6 +55,6 @@ impl crate::validation::Validate for SandboxClusterTemplateView {
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -54,6 +54,6 @@ impl crate::validation::Validate for SandboxConfigRequest {
             &crate::validation::Rules::NONE,
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -73,7 +73,7 @@ impl crate::validation::Validate for SchemaAdvisorItemRecommendation {
             &self.recommendation,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Type of recommendation.

@@ -3,9 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ApiAtlasFtsAnalyzersViewManual, ApiAtlasFtsMappingsViewManual,
-    ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId,
-    SearchSynonymMappingDefinition,
+    Analyzer, ApiAtlasFtsAnalyzersViewManual, ApiAtlasFtsMappingsViewManual,
+    ClusterSearchIndexStatus, ObjectId, SearchIndexType, SearchSynonymMappingDefinition,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndex {
@@ -34,7 +33,7 @@ pub struct SearchIndex {
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<::serde_json::Value>,
     /// Type of the index. Default type is search.
-    pub type_: Option<ClusterSearchIndexType>,
+    pub type_: Option<SearchIndexType>,
     /// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
     ///
     /// - extracting words
@@ -45,13 +44,13 @@ pub struct SearchIndex {
     /// - reducing words to their root form (stemming)
     /// - changing words to their base form (lemmatization)
     /// MongoDB Cloud uses the selected process to build the Atlas Search index.
-    pub analyzer: Option<SearchIndexAnalyzer>,
+    pub analyzer: Option<Analyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<ApiAtlasFtsAnalyzersViewManual>>,
     /// Index specifications for the collection's fields.
     pub mappings: Option<ApiAtlasFtsMappingsViewManual>,
     /// Method applied to identify words when searching this index.
-    pub search_analyzer: Option<SearchIndexSearchAnalyzer>,
+    pub search_analyzer: Option<Analyzer>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -167,259 +166,6 @@ impl crate::validation::Validate for SearchIndex {
             &crate::validation::Rules::NONE,
         );
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Specific pre-defined method chosen to convert database field text into searchable words. This conversion reduces the text of fields into the smallest units of text. These units are called a **term** or **token**. This process, known as tokenization, involves a variety of changes made to the text in fields:
-///
-/// - extracting words
-/// - removing punctuation
-/// - removing accents
-/// - changing to lowercase
-/// - removing common words
-/// - reducing words to their root form (stemming)
-/// - changing words to their base form (lemmatization)
-/// MongoDB Cloud uses the selected process to build the Atlas Search index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchIndexAnalyzer {
-    /// `lucene.standard`
-    LuceneStandard,
-    /// `lucene.simple`
-    LuceneSimple,
-    /// `lucene.whitespace`
-    LuceneWhitespace,
-    /// `lucene.keyword`
-    LuceneKeyword,
-    /// `lucene.arabic`
-    LuceneArabic,
-    /// `lucene.armenian`
-    LuceneArmenian,
-    /// `lucene.basque`
-    LuceneBasque,
-    /// `lucene.bengali`
-    LuceneBengali,
-    /// `lucene.brazilian`
-    LuceneBrazilian,
-    /// `lucene.bulgarian`
-    LuceneBulgarian,
-    /// `lucene.catalan`
-    LuceneCatalan,
-    /// `lucene.chinese`
-    LuceneChinese,
-    /// `lucene.cjk`
-    LuceneCjk,
-    /// `lucene.czech`
-    LuceneCzech,
-    /// `lucene.danish`
-    LuceneDanish,
-    /// `lucene.dutch`
-    LuceneDutch,
-    /// `lucene.english`
-    LuceneEnglish,
-    /// `lucene.finnish`
-    LuceneFinnish,
-    /// `lucene.french`
-    LuceneFrench,
-    /// `lucene.galician`
-    LuceneGalician,
-    /// `lucene.german`
-    LuceneGerman,
-    /// `lucene.greek`
-    LuceneGreek,
-    /// `lucene.hindi`
-    LuceneHindi,
-    /// `lucene.hungarian`
-    LuceneHungarian,
-    /// `lucene.indonesian`
-    LuceneIndonesian,
-    /// `lucene.irish`
-    LuceneIrish,
-    /// `lucene.italian`
-    LuceneItalian,
-    /// `lucene.japanese`
-    LuceneJapanese,
-    /// `lucene.korean`
-    LuceneKorean,
-    /// `lucene.kuromoji`
-    LuceneKuromoji,
-    /// `lucene.latvian`
-    LuceneLatvian,
-    /// `lucene.lithuanian`
-    LuceneLithuanian,
-    /// `lucene.morfologik`
-    LuceneMorfologik,
-    /// `lucene.nori`
-    LuceneNori,
-    /// `lucene.norwegian`
-    LuceneNorwegian,
-    /// `lucene.persian`
-    LucenePersian,
-    /// `lucene.portuguese`
-    LucenePortuguese,
-    /// `lucene.romanian`
-    LuceneRomanian,
-    /// `lucene.russian`
-    LuceneRussian,
-    /// `lucene.smartcn`
-    LuceneSmartcn,
-    /// `lucene.sorani`
-    LuceneSorani,
-    /// `lucene.spanish`
-    LuceneSpanish,
-    /// `lucene.swedish`
-    LuceneSwedish,
-    /// `lucene.thai`
-    LuceneThai,
-    /// `lucene.turkish`
-    LuceneTurkish,
-    /// `lucene.ukrainian`
-    LuceneUkrainian,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SearchIndexAnalyzer { LuceneStandard => "lucene.standard", LuceneSimple =>
-    "lucene.simple", LuceneWhitespace => "lucene.whitespace", LuceneKeyword =>
-    "lucene.keyword", LuceneArabic => "lucene.arabic", LuceneArmenian =>
-    "lucene.armenian", LuceneBasque => "lucene.basque", LuceneBengali =>
-    "lucene.bengali", LuceneBrazilian => "lucene.brazilian", LuceneBulgarian =>
-    "lucene.bulgarian", LuceneCatalan => "lucene.catalan", LuceneChinese =>
-    "lucene.chinese", LuceneCjk => "lucene.cjk", LuceneCzech => "lucene.czech",
-    LuceneDanish => "lucene.danish", LuceneDutch => "lucene.dutch", LuceneEnglish =>
-    "lucene.english", LuceneFinnish => "lucene.finnish", LuceneFrench => "lucene.french",
-    LuceneGalician => "lucene.galician", LuceneGerman => "lucene.german", LuceneGreek =>
-    "lucene.greek", LuceneHindi => "lucene.hindi", LuceneHungarian => "lucene.hungarian",
-    LuceneIndonesian => "lucene.indonesian", LuceneIrish => "lucene.irish", LuceneItalian
-    => "lucene.italian", LuceneJapanese => "lucene.japanese", LuceneKorean =>
-    "lucene.korean", LuceneKuromoji => "lucene.kuromoji", LuceneLatvian =>
-    "lucene.latvian", LuceneLithuanian => "lucene.lithuanian", LuceneMorfologik =>
-    "lucene.morfologik", LuceneNori => "lucene.nori", LuceneNorwegian =>
-    "lucene.norwegian", LucenePersian => "lucene.persian", LucenePortuguese =>
-    "lucene.portuguese", LuceneRomanian => "lucene.romanian", LuceneRussian =>
-    "lucene.russian", LuceneSmartcn => "lucene.smartcn", LuceneSorani => "lucene.sorani",
-    LuceneSpanish => "lucene.spanish", LuceneSwedish => "lucene.swedish", LuceneThai =>
-    "lucene.thai", LuceneTurkish => "lucene.turkish", LuceneUkrainian =>
-    "lucene.ukrainian" } Unrecognized
-);
-/// Method applied to identify words when searching this index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchIndexSearchAnalyzer {
-    /// `lucene.standard`
-    LuceneStandard,
-    /// `lucene.simple`
-    LuceneSimple,
-    /// `lucene.whitespace`
-    LuceneWhitespace,
-    /// `lucene.keyword`
-    LuceneKeyword,
-    /// `lucene.arabic`
-    LuceneArabic,
-    /// `lucene.armenian`
-    LuceneArmenian,
-    /// `lucene.basque`
-    LuceneBasque,
-    /// `lucene.bengali`
-    LuceneBengali,
-    /// `lucene.brazilian`
-    LuceneBrazilian,
-    /// `lucene.bulgarian`
-    LuceneBulgarian,
-    /// `lucene.catalan`
-    LuceneCatalan,
-    /// `lucene.chinese`
-    LuceneChinese,
-    /// `lucene.cjk`
-    LuceneCjk,
-    /// `lucene.czech`
-    LuceneCzech,
-    /// `lucene.danish`
-    LuceneDanish,
-    /// `lucene.dutch`
-    LuceneDutch,
-    /// `lucene.english`
-    LuceneEnglish,
-    /// `lucene.finnish`
-    LuceneFinnish,
-    /// `lucene.french`
-    LuceneFrench,
-    /// `lucene.galician`
-    LuceneGalician,
-    /// `lucene.german`
-    LuceneGerman,
-    /// `lucene.greek`
-    LuceneGreek,
-    /// `lucene.hindi`
-    LuceneHindi,
-    /// `lucene.hungarian`
-    LuceneHungarian,
-    /// `lucene.indonesian`
-    LuceneIndonesian,
-    /// `lucene.irish`
-    LuceneIrish,
-    /// `lucene.italian`
-    LuceneItalian,
-    /// `lucene.japanese`
-    LuceneJapanese,
-    /// `lucene.korean`
-    LuceneKorean,
-    /// `lucene.kuromoji`
-    LuceneKuromoji,
-    /// `lucene.latvian`
-    LuceneLatvian,
-    /// `lucene.lithuanian`
-    LuceneLithuanian,
-    /// `lucene.morfologik`
-    LuceneMorfologik,
-    /// `lucene.nori`
-    LuceneNori,
-    /// `lucene.norwegian`
-    LuceneNorwegian,
-    /// `lucene.persian`
-    LucenePersian,
-    /// `lucene.portuguese`
-    LucenePortuguese,
-    /// `lucene.romanian`
-    LuceneRomanian,
-    /// `lucene.russian`
-    LuceneRussian,
-    /// `lucene.smartcn`
-    LuceneSmartcn,
-    /// `lucene.sorani`
-    LuceneSorani,
-    /// `lucene.spanish`
-    LuceneSpanish,
-    /// `lucene.swedish`
-    LuceneSwedish,
-    /// `lucene.thai`
-    LuceneThai,
-    /// `lucene.turkish`
-    LuceneTurkish,
-    /// `lucene.ukrainian`
-    LuceneUkrainian,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SearchIndexSearchAnalyzer { LuceneStandard => "lucene.standard", LuceneSimple =>
-    "lucene.simple", LuceneWhitespace => "lucene.whitespace", LuceneKeyword =>
-    "lucene.keyword", LuceneArabic => "lucene.arabic", LuceneArmenian =>
-    "lucene.armenian", LuceneBasque => "lucene.basque", LuceneBengali =>
-    "lucene.bengali", LuceneBrazilian => "lucene.brazilian", LuceneBulgarian =>
-    "lucene.bulgarian", LuceneCatalan => "lucene.catalan", LuceneChinese =>
-    "lucene.chinese", LuceneCjk => "lucene.cjk", LuceneCzech => "lucene.czech",
-    LuceneDanish => "lucene.danish", LuceneDutch => "lucene.dutch", LuceneEnglish =>
-    "lucene.english", LuceneFinnish => "lucene.finnish", LuceneFrench => "lucene.french",
-    LuceneGalician => "lucene.galician", LuceneGerman => "lucene.german", LuceneGreek =>
-    "lucene.greek", LuceneHindi => "lucene.hindi", LuceneHungarian => "lucene.hungarian",
-    LuceneIndonesian => "lucene.indonesian", LuceneIrish => "lucene.irish", LuceneItalian
-    => "lucene.italian", LuceneJapanese => "lucene.japanese", LuceneKorean =>
-    "lucene.korean", LuceneKuromoji => "lucene.kuromoji", LuceneLatvian =>
-    "lucene.latvian", LuceneLithuanian => "lucene.lithuanian", LuceneMorfologik =>
-    "lucene.morfologik", LuceneNori => "lucene.nori", LuceneNorwegian =>
-    "lucene.norwegian", LucenePersian => "lucene.persian", LucenePortuguese =>
-    "lucene.portuguese", LuceneRomanian => "lucene.romanian", LuceneRussian =>
-    "lucene.russian", LuceneSmartcn => "lucene.smartcn", LuceneSorani => "lucene.sorani",
-    LuceneSpanish => "lucene.spanish", LuceneSwedish => "lucene.swedish", LuceneThai =>
-    "lucene.thai", LuceneTurkish => "lucene.turkish", LuceneUkrainian =>
-    "lucene.ukrainian" } Unrecognized
-);

@@ -82,17 +82,3 @@ impl crate::validation::Validate for SearchIndexCreateRequest {
         }
     }
 }
-/// Type of the index. The default type is search.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchIndexCreateRequestType {
-    /// `search`
-    Search,
-    /// `vectorSearch`
-    VectorSearch,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SearchIndexCreateRequestType { Search => "search", VectorSearch => "vectorSearch" }
-    Unrecognized
-);

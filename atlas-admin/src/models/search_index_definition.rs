@@ -49,6 +49,6 @@ impl crate::validation::Validate for SearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

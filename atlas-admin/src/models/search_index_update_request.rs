@@ -53,7 +53,7 @@ crate::codec::object!(SearchIndexUpdateRequest);
 impl crate::validation::Validate for SearchIndexUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// The index definition to update the search index to.

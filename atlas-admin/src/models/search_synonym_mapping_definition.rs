@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::SynonymSource;
+use super::{Analyzer, SynonymSource};
 /// Synonyms used for this full text index.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchSynonymMappingDefinition {
     /// Specific pre-defined method chosen to apply to the synonyms to be searched.
-    pub analyzer: SearchSynonymMappingDefinitionAnalyzer,
+    pub analyzer: Analyzer,
     /// Label that identifies the synonym definition. Each `synonym.name` must be unique within the same index definition.
     pub name: String,
     /// Data set that stores words and their applicable synonyms.
@@ -18,11 +18,7 @@ pub struct SearchSynonymMappingDefinition {
 }
 impl SearchSynonymMappingDefinition {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        analyzer: SearchSynonymMappingDefinitionAnalyzer,
-        name: String,
-        source: SynonymSource,
-    ) -> Self {
+    pub fn new(analyzer: Analyzer, name: String, source: SynonymSource) -> Self {
         Self {
             analyzer,
             name,
@@ -71,128 +67,6 @@ impl crate::validation::Validate for SearchSynonymMappingDefinition {
         v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Specific pre-defined method chosen to apply to the synonyms to be searched.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchSynonymMappingDefinitionAnalyzer {
-    /// `lucene.standard`
-    LuceneStandard,
-    /// `lucene.simple`
-    LuceneSimple,
-    /// `lucene.whitespace`
-    LuceneWhitespace,
-    /// `lucene.keyword`
-    LuceneKeyword,
-    /// `lucene.arabic`
-    LuceneArabic,
-    /// `lucene.armenian`
-    LuceneArmenian,
-    /// `lucene.basque`
-    LuceneBasque,
-    /// `lucene.bengali`
-    LuceneBengali,
-    /// `lucene.brazilian`
-    LuceneBrazilian,
-    /// `lucene.bulgarian`
-    LuceneBulgarian,
-    /// `lucene.catalan`
-    LuceneCatalan,
-    /// `lucene.chinese`
-    LuceneChinese,
-    /// `lucene.cjk`
-    LuceneCjk,
-    /// `lucene.czech`
-    LuceneCzech,
-    /// `lucene.danish`
-    LuceneDanish,
-    /// `lucene.dutch`
-    LuceneDutch,
-    /// `lucene.english`
-    LuceneEnglish,
-    /// `lucene.finnish`
-    LuceneFinnish,
-    /// `lucene.french`
-    LuceneFrench,
-    /// `lucene.galician`
-    LuceneGalician,
-    /// `lucene.german`
-    LuceneGerman,
-    /// `lucene.greek`
-    LuceneGreek,
-    /// `lucene.hindi`
-    LuceneHindi,
-    /// `lucene.hungarian`
-    LuceneHungarian,
-    /// `lucene.indonesian`
-    LuceneIndonesian,
-    /// `lucene.irish`
-    LuceneIrish,
-    /// `lucene.italian`
-    LuceneItalian,
-    /// `lucene.japanese`
-    LuceneJapanese,
-    /// `lucene.korean`
-    LuceneKorean,
-    /// `lucene.kuromoji`
-    LuceneKuromoji,
-    /// `lucene.latvian`
-    LuceneLatvian,
-    /// `lucene.lithuanian`
-    LuceneLithuanian,
-    /// `lucene.morfologik`
-    LuceneMorfologik,
-    /// `lucene.nori`
-    LuceneNori,
-    /// `lucene.norwegian`
-    LuceneNorwegian,
-    /// `lucene.persian`
-    LucenePersian,
-    /// `lucene.portuguese`
-    LucenePortuguese,
-    /// `lucene.romanian`
-    LuceneRomanian,
-    /// `lucene.russian`
-    LuceneRussian,
-    /// `lucene.smartcn`
-    LuceneSmartcn,
-    /// `lucene.sorani`
-    LuceneSorani,
-    /// `lucene.spanish`
-    LuceneSpanish,
-    /// `lucene.swedish`
-    LuceneSwedish,
-    /// `lucene.thai`
-    LuceneThai,
-    /// `lucene.turkish`
-    LuceneTurkish,
-    /// `lucene.ukrainian`
-    LuceneUkrainian,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SearchSynonymMappingDefinitionAnalyzer { LuceneStandard => "lucene.standard",
-    LuceneSimple => "lucene.simple", LuceneWhitespace => "lucene.whitespace",
-    LuceneKeyword => "lucene.keyword", LuceneArabic => "lucene.arabic", LuceneArmenian =>
-    "lucene.armenian", LuceneBasque => "lucene.basque", LuceneBengali =>
-    "lucene.bengali", LuceneBrazilian => "lucene.brazilian", LuceneBulgarian =>
-    "lucene.bulgarian", LuceneCatalan => "lucene.catalan", LuceneChinese =>
-    "lucene.chinese", LuceneCjk => "lucene.cjk", LuceneCzech => "lucene.czech",
-    LuceneDanish => "lucene.danish", LuceneDutch => "lucene.dutch", LuceneEnglish =>
-    "lucene.english", LuceneFinnish => "lucene.finnish", LuceneFrench => "lucene.french",
-    LuceneGalician => "lucene.galician", LuceneGerman => "lucene.german", LuceneGreek =>
-    "lucene.greek", LuceneHindi => "lucene.hindi", LuceneHungarian => "lucene.hungarian",
-    LuceneIndonesian => "lucene.indonesian", LuceneIrish => "lucene.irish", LuceneItalian
-    => "lucene.italian", LuceneJapanese => "lucene.japanese", LuceneKorean =>
-    "lucene.korean", LuceneKuromoji => "lucene.kuromoji", LuceneLatvian =>
-    "lucene.latvian", LuceneLithuanian => "lucene.lithuanian", LuceneMorfologik =>
-    "lucene.morfologik", LuceneNori => "lucene.nori", LuceneNorwegian =>
-    "lucene.norwegian", LucenePersian => "lucene.persian", LucenePortuguese =>
-    "lucene.portuguese", LuceneRomanian => "lucene.romanian", LuceneRussian =>
-    "lucene.russian", LuceneSmartcn => "lucene.smartcn", LuceneSorani => "lucene.sorani",
-    LuceneSpanish => "lucene.spanish", LuceneSwedish => "lucene.swedish", LuceneThai =>
-    "lucene.thai", LuceneTurkish => "lucene.turkish", LuceneUkrainian =>
-    "lucene.ukrainian" } Unrecognized
-);

@@ -64,6 +64,6 @@ impl crate::validation::Validate for SearchTypeSets {
         };
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("types", &self.types, &TYPES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsVpcEndpointId, ServerlessTenantEndpointUpdateProviderName};
+use super::{AwsVpcEndpointId, ServerlessEndpointProviderName};
 /// Updates to a serverless AWS tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAwsTenantEndpointUpdate {
@@ -13,7 +13,7 @@ pub struct ServerlessAwsTenantEndpointUpdate {
     /// Human-readable label that identifies the cloud provider of the tenant endpoint.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub provider_name: Option<ServerlessTenantEndpointUpdateProviderName>,
+    pub provider_name: Option<ServerlessEndpointProviderName>,
     /// Unique string that identifies the private endpoint's network interface.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -71,6 +71,6 @@ impl crate::validation::Validate for ServerlessAwsTenantEndpointUpdate {
             &self.cloud_provider_endpoint_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

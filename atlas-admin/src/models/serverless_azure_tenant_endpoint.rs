@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AzurePrivateLinkServiceName, ObjectId};
+use super::{AzurePrivateLinkServiceName, ObjectId, ServerlessTenantEndpointStatus};
 /// View for a serverless Azure tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAzureTenantEndpoint {
@@ -41,7 +41,7 @@ pub struct ServerlessAzureTenantEndpoint {
     /// Human-readable label that indicates the current operating status of the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<ServerlessAzureTenantEndpointStatus>,
+    pub status: Option<ServerlessTenantEndpointStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -150,7 +150,7 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies the cloud service provider.
@@ -163,27 +163,4 @@ pub enum ServerlessAzureTenantEndpointProviderName {
 }
 crate::codec::string_enum!(
     ServerlessAzureTenantEndpointProviderName { Azure => "AZURE" } Unrecognized
-);
-/// Human-readable label that indicates the current operating status of the private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessAzureTenantEndpointStatus {
-    /// `RESERVATION_REQUESTED`
-    ReservationRequested,
-    /// `RESERVED`
-    Reserved,
-    /// `INITIATING`
-    Initiating,
-    /// `AVAILABLE`
-    Available,
-    /// `FAILED`
-    Failed,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessAzureTenantEndpointStatus { ReservationRequested =>
-    "RESERVATION_REQUESTED", Reserved => "RESERVED", Initiating => "INITIATING",
-    Available => "AVAILABLE", Failed => "FAILED", Deleting => "DELETING" } Unrecognized
 );

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ServerlessTenantEndpointUpdateProviderName;
+use super::ServerlessEndpointProviderName;
 /// Updates to a serverless Azure tenant endpoint.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAzureTenantEndpointUpdate {
@@ -13,7 +13,7 @@ pub struct ServerlessAzureTenantEndpointUpdate {
     /// Human-readable label that identifies the cloud provider of the tenant endpoint.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub provider_name: Option<ServerlessTenantEndpointUpdateProviderName>,
+    pub provider_name: Option<ServerlessEndpointProviderName>,
     /// Unique string that identifies the Azure private endpoint's network interface for this private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
@@ -91,6 +91,6 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,9 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{ApiBsonTimestampView, Link, ObjectId, ResourceName};
+use super::{
+    ApiBsonTimestampView, BackupRestoreJobDeliveryType, Link, ObjectId, ResourceName,
+};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessBackupRestoreJob {
     /// Flag that indicates whether someone canceled this restore job.
@@ -10,7 +12,7 @@ pub struct ServerlessBackupRestoreJob {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub cancelled: Option<bool>,
     /// Human-readable label that categorizes the restore job to create.
-    pub delivery_type: ServerlessBackupRestoreJobDeliveryType,
+    pub delivery_type: BackupRestoreJobDeliveryType,
     /// One or more Uniform Resource Locators (URLs) that point to the compressed snapshot files for manual download. MongoDB Cloud returns this parameter when `"deliveryType" : "download"`.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -66,7 +68,7 @@ pub struct ServerlessBackupRestoreJob {
 impl ServerlessBackupRestoreJob {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        delivery_type: ServerlessBackupRestoreJobDeliveryType,
+        delivery_type: BackupRestoreJobDeliveryType,
         target_cluster_name: ResourceName,
         target_group_id: ObjectId,
     ) -> Self {
@@ -224,22 +226,6 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that categorizes the restore job to create.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessBackupRestoreJobDeliveryType {
-    /// `automated`
-    Automated,
-    /// `download`
-    Download,
-    /// `pointInTime`
-    PointInTime,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessBackupRestoreJobDeliveryType { Automated => "automated", Download =>
-    "download", PointInTime => "pointInTime" } Unrecognized
-);

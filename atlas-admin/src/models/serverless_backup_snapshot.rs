@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId, ResourceName};
+use super::{BackupStatus, Link, ObjectId, ResourceName};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessBackupSnapshot {
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
@@ -40,7 +40,7 @@ pub struct ServerlessBackupSnapshot {
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<ServerlessBackupSnapshotStatus>,
+    pub status: Option<BackupStatus>,
     /// Number of bytes taken to store the backup snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -145,7 +145,7 @@ impl crate::validation::Validate for ServerlessBackupSnapshot {
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies how often this snapshot triggers.
@@ -179,22 +179,4 @@ pub enum ServerlessBackupSnapshotSnapshotType {
 crate::codec::string_enum!(
     ServerlessBackupSnapshotSnapshotType { OnDemand => "onDemand", Scheduled =>
     "scheduled" } Unrecognized
-);
-/// Human-readable label that indicates the stage of the backup process for this snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessBackupSnapshotStatus {
-    /// `queued`
-    Queued,
-    /// `inProgress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessBackupSnapshotStatus { Queued => "queued", InProgress => "inProgress",
-    Completed => "completed", Failed => "failed" } Unrecognized
 );

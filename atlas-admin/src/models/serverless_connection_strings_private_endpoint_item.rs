@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::ServerlessEndpointProviderName;
 /// Details of a private endpoint deployed for this serverless instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessConnectionStringsPrivateEndpointItem {
@@ -12,9 +13,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
     /// Cloud provider where the private endpoint is deployed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub provider_name: Option<
-        ServerlessConnectionStringsPrivateEndpointItemProviderName,
-    >,
+    pub provider_name: Option<ServerlessEndpointProviderName>,
     /// Region where the private endpoint is deployed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -71,20 +70,6 @@ impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointI
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud provider where the private endpoint is deployed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessConnectionStringsPrivateEndpointItemProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessConnectionStringsPrivateEndpointItemProviderName { Aws => "AWS", Azure =>
-    "AZURE" } Unrecognized
-);

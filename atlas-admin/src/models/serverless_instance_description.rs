@@ -4,7 +4,7 @@
 
 use super::{
     ClusterServerlessBackupOptions, Link, ObjectId, ResourceName, ResourceTag,
-    ServerlessInstanceDescriptionConnectionStrings, ServerlessProviderSettings,
+    ServerlessInstanceDescriptionConnectionStrings, ServerlessProviderSettings, StateName,
 };
 /// Group of settings that configure a MongoDB serverless instance.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,7 +48,7 @@ pub struct ServerlessInstanceDescription {
     /// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state_name: Option<ServerlessInstanceDescriptionStateName>,
+    pub state_name: Option<StateName>,
     /// List that contains key-value pairs between 1 to 255 characters in length for tagging and categorizing the serverless instance.
     pub tags: Option<Vec<ResourceTag>>,
     /// Flag that indicates whether termination protection is enabled on the serverless instance. If set to `true`, MongoDB Cloud won't delete the serverless instance. If set to `false`, MongoDB Cloud will delete the serverless instance.
@@ -185,33 +185,6 @@ impl crate::validation::Validate for ServerlessInstanceDescription {
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that indicates any current activity being taken on this cluster by the Atlas control plane. With the exception of CREATING and DELETING states, clusters should always be available and have a Primary node even when in states indicating ongoing activity.
-///
-/// - `IDLE`: Atlas is making no changes to this cluster and all changes requested via the UI or API can be assumed to have been applied.
-/// - `CREATING`: A cluster being provisioned for the very first time returns state CREATING until it is ready for connections. Ensure IP Access List and DB Users are configured before attempting to connect.
-/// - `UPDATING`: A change requested via the UI, API, AutoScaling, or other scheduled activity is taking place.
-/// - `DELETING`: The cluster is in the process of deletion and will soon be deleted.
-/// - `REPAIRING`: One or more nodes in the cluster are being returned to service by the Atlas control plane. Other nodes should continue to provide service as normal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessInstanceDescriptionStateName {
-    /// `IDLE`
-    Idle,
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `REPAIRING`
-    Repairing,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessInstanceDescriptionStateName { Idle => "IDLE", Creating => "CREATING",
-    Updating => "UPDATING", Deleting => "DELETING", Repairing => "REPAIRING" }
-    Unrecognized
-);

@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::BaseCloudProviderInstanceSize;
+use super::{BackingProviderName, BaseCloudProviderInstanceSize};
 /// Group of cloud provider settings that configure the provisioned MongoDB serverless instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessProviderSettings {
     /// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.
-    pub backing_provider_name: ServerlessProviderSettingsBackingProviderName,
+    pub backing_provider_name: BackingProviderName,
     /// Storage capacity of instance data volumes expressed in gigabytes. This value is not configurable for Serverless or effectively Flex clusters.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -30,10 +30,7 @@ pub struct ServerlessProviderSettings {
 }
 impl ServerlessProviderSettings {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        backing_provider_name: ServerlessProviderSettingsBackingProviderName,
-        region_name: String,
-    ) -> Self {
+    pub fn new(backing_provider_name: BackingProviderName, region_name: String) -> Self {
         Self {
             backing_provider_name,
             effective_disk_size_gb_limit: None,
@@ -113,25 +110,9 @@ impl crate::validation::Validate for ServerlessProviderSettings {
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which MongoDB Cloud provisioned the serverless instance.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessProviderSettingsBackingProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessProviderSettingsBackingProviderName { Aws => "AWS", Azure => "AZURE", Gcp
-    => "GCP" } Unrecognized
-);
 /// Human-readable label that identifies the cloud service provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerlessProviderSettingsProviderName {

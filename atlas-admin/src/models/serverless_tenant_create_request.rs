@@ -48,6 +48,6 @@ impl crate::validation::Validate for ServerlessTenantCreateRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("comment", &self.comment, &COMMENT);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -103,26 +103,3 @@ impl crate::validation::Validate for ServerlessTenantEndpoint {
         }
     }
 }
-/// Human-readable label that indicates the current operating status of the private endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessTenantEndpointStatus {
-    /// `RESERVATION_REQUESTED`
-    ReservationRequested,
-    /// `RESERVED`
-    Reserved,
-    /// `INITIATING`
-    Initiating,
-    /// `AVAILABLE`
-    Available,
-    /// `FAILED`
-    Failed,
-    /// `DELETING`
-    Deleting,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessTenantEndpointStatus { ReservationRequested => "RESERVATION_REQUESTED",
-    Reserved => "RESERVED", Initiating => "INITIATING", Available => "AVAILABLE", Failed
-    => "FAILED", Deleting => "DELETING" } Unrecognized
-);

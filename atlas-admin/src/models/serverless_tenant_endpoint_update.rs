@@ -81,17 +81,3 @@ impl crate::validation::Validate for ServerlessTenantEndpointUpdate {
         }
     }
 }
-/// Human-readable label that identifies the cloud provider of the tenant endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServerlessTenantEndpointUpdateProviderName {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ServerlessTenantEndpointUpdateProviderName { Aws => "AWS", Azure => "AZURE" }
-    Unrecognized
-);

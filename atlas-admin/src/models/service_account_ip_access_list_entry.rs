@@ -104,6 +104,6 @@ impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
             &self.request_count,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

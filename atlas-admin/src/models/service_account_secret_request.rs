@@ -60,6 +60,6 @@ impl crate::validation::Validate for ServiceAccountSecretRequest {
             &self.secret_expires_after_hours,
             &SECRET_EXPIRES_AFTER_HOURS,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

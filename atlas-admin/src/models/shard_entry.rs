@@ -69,6 +69,6 @@ impl crate::validation::Validate for ShardEntry {
             &crate::validation::Rules::NONE,
         );
         v.write_only_required("shardCollection", self.shard_collection.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -50,6 +50,6 @@ impl crate::validation::Validate for ShardKeys {
         };
         v.field("key", &self.key, &KEY);
         v.write_only_required("key", self.key.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -72,6 +72,6 @@ impl crate::validation::Validate for ShardingRequest {
         );
         v.field("shardingEntries", &self.sharding_entries, &SHARDING_ENTRIES);
         v.write_only_required("shardingEntries", self.sharding_entries.is_some());
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -105,7 +105,7 @@ impl crate::validation::Validate for Slack {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiToken"]);
+        v.extra(&self.extra, &["apiToken"], &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

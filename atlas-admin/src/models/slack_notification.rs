@@ -121,7 +121,7 @@ impl crate::validation::Validate for SlackNotification {
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiToken"]);
+        v.extra(&self.extra, &["apiToken"], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

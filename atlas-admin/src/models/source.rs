@@ -136,6 +136,6 @@ impl crate::validation::Validate for Source {
         v.field("password", &self.password, &crate::validation::Rules::NONE);
         v.field("ssl", &self.ssl, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["password"]);
+        v.extra(&self.extra, &["password"], &[]);
     }
 }

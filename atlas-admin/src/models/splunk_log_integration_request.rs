@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::LogIntegrationRequestLogTypesItem;
+use super::{LogType, SplunkLogExportType};
 /// Request schema for creating or updating a Splunk log export integration.
 #[derive(Clone, PartialEq, Default)]
 pub struct SplunkLogIntegrationRequest {
     /// Array of log types exported by this integration.
-    pub log_types: Vec<LogIntegrationRequestLogTypesItem>,
+    pub log_types: Vec<LogType>,
     /// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-    pub type_: SplunkLogIntegrationRequestType,
+    pub type_: SplunkLogExportType,
     /// HTTP Event Collector (HEC) token for authentication.
     pub hec_token: String,
     /// HTTP Event Collector (HEC) endpoint URL.
@@ -21,8 +21,8 @@ pub struct SplunkLogIntegrationRequest {
 impl SplunkLogIntegrationRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        log_types: Vec<LogIntegrationRequestLogTypesItem>,
-        type_: SplunkLogIntegrationRequestType,
+        log_types: Vec<LogType>,
+        type_: SplunkLogExportType,
         hec_token: String,
         hec_url: String,
     ) -> Self {
@@ -95,18 +95,6 @@ impl crate::validation::Validate for SplunkLogIntegrationRequest {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("hecToken", &self.hec_token, &crate::validation::Rules::NONE);
         v.field("hecUrl", &self.hec_url, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["hecToken"]);
+        v.extra(&self.extra, &["hecToken"], &[]);
     }
 }
-/// Human-readable label that identifies the service to which you want to integrate with Atlas. The value must match the log integration type. This value cannot be modified after the integration is created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SplunkLogIntegrationRequestType {
-    /// `SPLUNK_LOG_EXPORT`
-    SplunkLogExport,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SplunkLogIntegrationRequestType { SplunkLogExport => "SPLUNK_LOG_EXPORT" }
-    Unrecognized
-);

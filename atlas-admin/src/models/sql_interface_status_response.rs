@@ -2,10 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::SqlInterfaceStatus;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlInterfaceStatusResponse {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-    pub status: SqlInterfaceStatusResponseStatus,
+    pub status: SqlInterfaceStatus,
     /// Whether the cluster tier and type support SQL Interface.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -20,7 +21,7 @@ pub struct SqlInterfaceStatusResponse {
 }
 impl SqlInterfaceStatusResponse {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(status: SqlInterfaceStatusResponseStatus) -> Self {
+    pub fn new(status: SqlInterfaceStatus) -> Self {
         Self {
             status,
             supported: None,
@@ -73,22 +74,9 @@ impl crate::validation::Validate for SqlInterfaceStatusResponse {
             &self.unsupported_reason,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SqlInterfaceStatusResponseStatus {
-    /// `ON`
-    On,
-    /// `OFF`
-    Off,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SqlInterfaceStatusResponseStatus { On => "ON", Off => "OFF" } Unrecognized
-);
 /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SqlInterfaceStatusResponseUnsupportedReason {

@@ -2,17 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::SqlInterfaceStatus;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlInterfaceStatusUpdateRequest {
     /// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-    pub status: SqlInterfaceStatusUpdateRequestStatus,
+    pub status: SqlInterfaceStatus,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl SqlInterfaceStatusUpdateRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(status: SqlInterfaceStatusUpdateRequestStatus) -> Self {
+    pub fn new(status: SqlInterfaceStatus) -> Self {
         Self {
             status,
             extra: Default::default(),
@@ -51,19 +52,6 @@ crate::codec::object!(SqlInterfaceStatusUpdateRequest);
 impl crate::validation::Validate for SqlInterfaceStatusUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Current or desired SQL Interface status for the cluster. The GET endpoint returns OFF when no status is configured.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SqlInterfaceStatusUpdateRequestStatus {
-    /// `ON`
-    On,
-    /// `OFF`
-    Off,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    SqlInterfaceStatusUpdateRequestStatus { On => "ON", Off => "OFF" } Unrecognized
-);

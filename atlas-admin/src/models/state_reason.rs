@@ -49,6 +49,6 @@ impl crate::validation::Validate for StateReason {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
         v.field("message", &self.message, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

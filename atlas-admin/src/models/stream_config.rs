@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::Link;
+use super::{Link, Tier};
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamConfig {
@@ -11,9 +11,9 @@ pub struct StreamConfig {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
     /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub max_tier_size: Option<StreamConfigMaxTierSize>,
+    pub max_tier_size: Option<Tier>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamConfigTier>,
+    pub tier: Option<Tier>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -58,46 +58,6 @@ impl crate::validation::Validate for StreamConfig {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("maxTierSize", &self.max_tier_size, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamConfigMaxTierSize {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamConfigMaxTierSize { Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10", Sp5 =>
-    "SP5", Sp2 => "SP2" } Unrecognized
-);
-/// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamConfigTier {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamConfigTier { Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10", Sp5 => "SP5", Sp2
-    => "SP2" } Unrecognized
-);

@@ -216,24 +216,6 @@ impl crate::validation::Validate for StreamsConnection {
         }
     }
 }
-/// The connection state.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsConnectionState {
-    /// `PENDING`
-    Pending,
-    /// `READY`
-    Ready,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsConnectionState { Pending => "PENDING", Ready => "READY", Deleting =>
-    "DELETING", Failed => "FAILED" } Unrecognized
-);
 /// The connection type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsConnectionType {

@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{BaseStreamsRegion, Link};
+use super::{BaseStreamsRegion, CloudProviderContainerProviderName, Link};
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: StreamsDataProcessRegionCloudProvider,
+    pub cloud_provider: CloudProviderContainerProviderName,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -21,7 +21,7 @@ pub struct StreamsDataProcessRegion {
 impl StreamsDataProcessRegion {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        cloud_provider: StreamsDataProcessRegionCloudProvider,
+        cloud_provider: CloudProviderContainerProviderName,
         region: BaseStreamsRegion,
     ) -> Self {
         Self {
@@ -72,26 +72,6 @@ impl crate::validation::Validate for StreamsDataProcessRegion {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsDataProcessRegionCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsDataProcessRegionCloudProvider { Aws => "AWS", Gcp => "GCP", Azure => "AZURE",
-    Tenant => "TENANT", Serverless => "SERVERLESS" } Unrecognized
-);

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use super::{
-    DbRoleToExecute, Link, StreamsFailoverConnectionState, StreamsFailoverConnectionType,
+    DbRoleToExecute, Link, StreamsConnectionState, StreamsFailoverConnectionType,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsFailoverClusterConnection {
@@ -22,7 +22,7 @@ pub struct StreamsFailoverClusterConnection {
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state: Option<StreamsFailoverConnectionState>,
+    pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsFailoverConnectionType>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
@@ -107,6 +107,6 @@ impl crate::validation::Validate for StreamsFailoverClusterConnection {
             &self.db_role_to_execute,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -79,24 +79,6 @@ impl crate::validation::Validate for StreamsFailoverConnection {
         }
     }
 }
-/// The connection state.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsFailoverConnectionState {
-    /// `PENDING`
-    Pending,
-    /// `READY`
-    Ready,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsFailoverConnectionState { Pending => "PENDING", Ready => "READY", Deleting =>
-    "DELETING", Failed => "FAILED" } Unrecognized
-);
 /// The connection type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StreamsFailoverConnectionType {

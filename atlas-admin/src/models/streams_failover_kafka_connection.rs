@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use super::{
-    Link, StreamsFailoverConnectionState, StreamsFailoverConnectionType,
+    Link, StreamsConnectionState, StreamsFailoverConnectionType,
     StreamsKafkaAuthentication, StreamsKafkaNetworking, StreamsKafkaSecurity,
 };
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23,7 +23,7 @@ pub struct StreamsFailoverKafkaConnection {
     /// The connection state.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub state: Option<StreamsFailoverConnectionState>,
+    pub state: Option<StreamsConnectionState>,
     /// The connection type.
     pub type_: Option<StreamsFailoverConnectionType>,
     /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
@@ -116,6 +116,6 @@ impl crate::validation::Validate for StreamsFailoverKafkaConnection {
         v.field("config", &self.config, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
         v.field("security", &self.security, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -175,6 +175,10 @@ impl crate::validation::Validate for StreamsKafkaAuthentication {
             &crate::validation::Rules::NONE,
         );
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["clientSecret", "password", "sslKey", "sslKeyPassword"]);
+        v.extra(
+            &self.extra,
+            &["clientSecret", "password", "sslKey", "sslKeyPassword"],
+            &[],
+        );
     }
 }

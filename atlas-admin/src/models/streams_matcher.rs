@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::StreamsMatcherField;
+use super::{MatcherOperator, StreamsMatcherField};
 /// Rules to apply when comparing a stream processing workspace or stream processor against this alert configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsMatcher {
     /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
     pub field_name: StreamsMatcherField,
     /// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
-    pub operator: StreamsMatcherOperator,
+    pub operator: MatcherOperator,
     /// Value to match or exceed using the specified `matchers.operator`.
     pub value: String,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -20,7 +20,7 @@ impl StreamsMatcher {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         field_name: StreamsMatcherField,
-        operator: StreamsMatcherOperator,
+        operator: MatcherOperator,
         value: String,
     ) -> Self {
         Self {
@@ -71,31 +71,6 @@ impl crate::validation::Validate for StreamsMatcher {
         v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
         v.field("operator", &self.operator, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Comparison operator to apply when checking the current metric value against **matcher\[n\].value**. The `REGEX` operator only supports inclusive matches. Use the `NOT_CONTAINS` operator to exclude values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsMatcherOperator {
-    /// `EQUALS`
-    Equals,
-    /// `CONTAINS`
-    Contains,
-    /// `STARTS_WITH`
-    StartsWith,
-    /// `ENDS_WITH`
-    EndsWith,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// `REGEX`
-    Regex,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsMatcherOperator { Equals => "EQUALS", Contains => "CONTAINS", StartsWith =>
-    "STARTS_WITH", EndsWith => "ENDS_WITH", NotEquals => "NOT_EQUALS", NotContains =>
-    "NOT_CONTAINS", Regex => "REGEX" } Unrecognized
-);

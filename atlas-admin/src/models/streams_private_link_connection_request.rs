@@ -43,6 +43,6 @@ crate::codec::object!(StreamsPrivateLinkConnectionRequest);
 impl crate::validation::Validate for StreamsPrivateLinkConnectionRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, ObjectId, StreamsOptions};
+use super::{Link, ObjectId, StreamsOptions, Tier};
 /// An atlas stream processor with optional stats.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsProcessorWithStats {
@@ -41,7 +41,7 @@ pub struct StreamsProcessorWithStats {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub stats: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamsProcessorWithStatsTier>,
+    pub tier: Option<Tier>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -122,26 +122,6 @@ impl crate::validation::Validate for StreamsProcessorWithStats {
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["_id", "name", "pipeline", "state"]);
     }
 }
-/// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsProcessorWithStatsTier {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsProcessorWithStatsTier { Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10", Sp5
-    => "SP5", Sp2 => "SP2" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::StreamsProcessorMode;
 /// Failover options for starting a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsStartProcessorFailover {
@@ -10,7 +11,7 @@ pub struct StreamsStartProcessorFailover {
     /// If true, simulates the operation without making any changes.
     pub dry_run: Option<bool>,
     /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-    pub mode: Option<StreamsStartProcessorFailoverMode>,
+    pub mode: Option<StreamsProcessorMode>,
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -77,20 +78,6 @@ impl crate::validation::Validate for StreamsStartProcessorFailover {
         v.field("dryRun", &self.dry_run, &crate::validation::Rules::NONE);
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsStartProcessorFailoverMode {
-    /// `GRACEFUL`
-    Graceful,
-    /// `FORCED`
-    Forced,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsStartProcessorFailoverMode { Graceful => "GRACEFUL", Forced => "FORCED" }
-    Unrecognized
-);

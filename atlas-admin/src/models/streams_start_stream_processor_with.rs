@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{Link, StreamsStartProcessorFailover};
+use super::{Link, StreamsStartProcessorFailover, Tier};
 /// A request to start a stream processor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsStartStreamProcessorWith {
@@ -17,7 +17,7 @@ pub struct StreamsStartStreamProcessorWith {
     /// The operation time after which the change stream source should begin reporting. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub start_at_operation_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamsStartStreamProcessorWithTier>,
+    pub tier: Option<Tier>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -78,26 +78,6 @@ impl crate::validation::Validate for StreamsStartStreamProcessorWith {
             &crate::validation::Rules::NONE,
         );
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsStartStreamProcessorWithTier {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsStartStreamProcessorWithTier { Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10",
-    Sp5 => "SP5", Sp2 => "SP2" } Unrecognized
-);

@@ -3,14 +3,14 @@
 // run `cargo xtask generate`.
 
 use super::{
-    BaseStreamsRegion, Link, StreamConfig, StreamsDataProcessRegion,
-    StreamsProcessorStatus,
+    BaseStreamsRegion, CloudProviderContainerProviderName, Link, StreamConfig,
+    StreamsDataProcessRegion, StreamsProcessorStatus,
 };
 /// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: Option<StreamsTenantUpdateRequestCloudProvider>,
+    pub cloud_provider: Option<CloudProviderContainerProviderName>,
     /// Failover regions for the stream workspace.
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -87,26 +87,6 @@ impl crate::validation::Validate for StreamsTenantUpdateRequest {
         );
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies the cloud provider.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StreamsTenantUpdateRequestCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    StreamsTenantUpdateRequestCloudProvider { Aws => "AWS", Gcp => "GCP", Azure =>
-    "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS" } Unrecognized
-);

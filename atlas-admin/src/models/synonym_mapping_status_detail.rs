@@ -55,7 +55,7 @@ impl crate::validation::Validate for SynonymMappingStatusDetail {
         v.field("message", &self.message, &crate::validation::Rules::NONE);
         v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.

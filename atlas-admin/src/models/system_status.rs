@@ -81,7 +81,7 @@ impl crate::validation::Validate for SystemStatus {
             &self.throttling,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &["apiKey", "appName", "build", "throttling"]);
     }
 }
 /// Human-readable label that identifies the service from which you requested this response.

@@ -59,6 +59,6 @@ crate::codec::object!(TargetOrg);
 impl crate::validation::Validate for TargetOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("linkToken", &self.link_token, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["linkToken"]);
+        v.extra(&self.extra, &["linkToken"], &[]);
     }
 }

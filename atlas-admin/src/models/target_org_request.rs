@@ -42,6 +42,6 @@ crate::codec::object!(TargetOrgRequest);
 impl crate::validation::Validate for TargetOrgRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accessListIps", &self.access_list_ips, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

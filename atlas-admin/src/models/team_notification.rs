@@ -116,7 +116,7 @@ impl crate::validation::Validate for TeamNotification {
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
         v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
         v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

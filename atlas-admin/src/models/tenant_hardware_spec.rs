@@ -2,14 +2,15 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{EffectiveInstanceSize, TenantHardwareInstanceSize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantHardwareSpec {
     /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub effective_instance_size: Option<TenantHardwareSpecEffectiveInstanceSize>,
+    pub effective_instance_size: Option<EffectiveInstanceSize>,
     /// Hardware specification for the instances in this M0/M2/M5 tier cluster.
-    pub instance_size: Option<TenantHardwareSpecInstanceSize>,
+    pub instance_size: Option<TenantHardwareInstanceSize>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -54,39 +55,6 @@ impl crate::validation::Validate for TenantHardwareSpec {
             &crate::validation::Rules::NONE,
         );
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TenantHardwareSpecEffectiveInstanceSize {
-    /// `FLEX`
-    Flex,
-    /// `M2`
-    M2,
-    /// `M5`
-    M5,
-    /// `M0`
-    M0,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TenantHardwareSpecEffectiveInstanceSize { Flex => "FLEX", M2 => "M2", M5 => "M5", M0
-    => "M0" } Unrecognized
-);
-/// Hardware specification for the instances in this M0/M2/M5 tier cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TenantHardwareSpecInstanceSize {
-    /// `M0`
-    M0,
-    /// `M2`
-    M2,
-    /// `M5`
-    M5,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TenantHardwareSpecInstanceSize { M0 => "M0", M2 => "M2", M5 => "M5" } Unrecognized
-);

@@ -3,8 +3,7 @@
 // run `cargo xtask generate`.
 
 use super::{
-    CloudRegionConfig20240805ProviderName, CloudRegionConfig20240805RegionName,
-    HardwareSpec20240805,
+    BackingProviderName, CloudRegionName, CloudRegionProviderName, HardwareSpec20240805,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,13 +15,13 @@ pub struct TenantRegionConfig20240805 {
     /// **Example:** If you have three regions, their priorities would be `7`, `6`, and `5` respectively. If you added two more regions for supporting electable nodes, the priorities of those regions would be `4` and `3` respectively.
     pub priority: Option<i32>,
     /// Cloud service provider on which MongoDB Cloud provisions the hosts. Set dedicated clusters to `AWS`, `GCP`, `AZURE` or `TENANT`.
-    pub provider_name: Option<CloudRegionConfig20240805ProviderName>,
+    pub provider_name: Option<CloudRegionProviderName>,
     /// Physical location of your MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. The region name is only returned in the response for single-region clusters. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. It assigns the VPC a Classless Inter-Domain Routing (CIDR) block. To limit a new VPC peering connection to one Classless Inter-Domain Routing (CIDR) block and region, create the connection first. Deploy the cluster after the connection starts. GCP Clusters and Multi-region clusters require one VPC peering connection for each region. MongoDB nodes can use only the peering connection that resides in the same region as the nodes to communicate with the peered VPC.
-    pub region_name: Option<CloudRegionConfig20240805RegionName>,
+    pub region_name: Option<CloudRegionName>,
     /// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.
     ///
     /// Please note that  using an `instanceSize` of `M2` or `M5` will create a Flex cluster instead. Support for the `instanceSize` of `M2` or `M5` will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-    pub backing_provider_name: Option<TenantRegionConfig20240805BackingProviderName>,
+    pub backing_provider_name: Option<BackingProviderName>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -88,24 +87,6 @@ impl crate::validation::Validate for TenantRegionConfig20240805 {
             &self.backing_provider_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Cloud service provider on which MongoDB Cloud provisioned the multi-tenant cluster. The resource returns this parameter when `providerName` is `TENANT` and `electableSpecs.instanceSize` is `M0`, `M2` or `M5`.
-///
-/// Please note that  using an `instanceSize` of `M2` or `M5` will create a Flex cluster instead. Support for the `instanceSize` of `M2` or `M5` will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TenantRegionConfig20240805BackingProviderName {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TenantRegionConfig20240805BackingProviderName { Aws => "AWS", Gcp => "GCP", Azure =>
-    "AZURE" } Unrecognized
-);

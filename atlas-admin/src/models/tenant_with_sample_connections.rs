@@ -28,6 +28,6 @@ impl crate::codec::Object for TenantWithSampleConnections {
 crate::codec::object!(TenantWithSampleConnections);
 impl crate::validation::Validate for TenantWithSampleConnections {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

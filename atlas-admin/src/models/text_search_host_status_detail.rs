@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::TextSearchIndexStatusDetail;
+use super::{SearchStatus, TextSearchIndexStatusDetail};
 /// Text Search Host Status Detail
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchHostStatusDetail {
@@ -22,7 +22,7 @@ pub struct TextSearchHostStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<TextSearchHostStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -75,38 +75,6 @@ impl crate::validation::Validate for TextSearchHostStatusDetail {
         v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
         v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Condition of the search index when you made this request.
-///
-/// - `DELETING`: The index is being deleted.
-/// - `FAILED` The index build failed. Indexes can enter the FAILED state due to an invalid index definition.
-/// - `STALE`: The index is queryable but has stopped replicating data from the indexed collection. Searches on the index may return out-of-date data.
-/// - `PENDING`: Atlas has not yet started building the index.
-/// - `BUILDING`: Atlas is building or re-building the index after an edit.
-/// - `READY`: The index is ready and can support queries.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextSearchHostStatusDetailStatus {
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// `STALE`
-    Stale,
-    /// `PENDING`
-    Pending,
-    /// `BUILDING`
-    Building,
-    /// `READY`
-    Ready,
-    /// `DOES_NOT_EXIST`
-    DoesNotExist,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TextSearchHostStatusDetailStatus { Deleting => "DELETING", Failed => "FAILED", Stale
-    => "STALE", Pending => "PENDING", Building => "BUILDING", Ready => "READY",
-    DoesNotExist => "DOES_NOT_EXIST" } Unrecognized
-);

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{SearchIndexCreateRequestType, TextSearchIndexDefinition};
+use super::{SearchIndexType, TextSearchIndexDefinition};
 /// Text Search Index Create Request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextSearchIndexCreateRequest {
@@ -13,7 +13,7 @@ pub struct TextSearchIndexCreateRequest {
     /// Label that identifies this index. Within each namespace, names of all indexes in the namespace must be unique.
     pub name: String,
     /// Type of the index. The default type is search.
-    pub type_: Option<SearchIndexCreateRequestType>,
+    pub type_: Option<SearchIndexType>,
     /// The text search index definition set by the user.
     pub definition: TextSearchIndexDefinition,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -90,6 +90,6 @@ impl crate::validation::Validate for TextSearchIndexCreateRequest {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

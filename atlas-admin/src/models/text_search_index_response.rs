@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ObjectId, SearchIndexDefinitionVersion, SearchIndexResponseStatus,
-    SearchIndexResponseType, SynonymMappingStatusDetail, TextSearchHostStatusDetail,
+    ObjectId, SearchIndexDefinitionVersion, SearchIndexType, SearchStatus,
+    SynonymMappingStatus, SynonymMappingStatusDetail, TextSearchHostStatusDetail,
     TextSearchIndexDefinition,
 };
 /// Text Search Index Response
@@ -32,13 +32,13 @@ pub struct TextSearchIndexResponse {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<SearchIndexResponseStatus>,
+    pub status: Option<SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<TextSearchHostStatusDetail>>,
     /// Type of the index. The default type is search.
-    pub type_: Option<SearchIndexResponseType>,
+    pub type_: Option<SearchIndexType>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-    pub synonym_mapping_status: Option<TextSearchIndexResponseSynonymMappingStatus>,
+    pub synonym_mapping_status: Option<SynonymMappingStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search host. Only appears if the index has synonyms defined.
     pub synonym_mapping_status_detail: Option<
         Vec<::std::collections::BTreeMap<String, SynonymMappingStatusDetail>>,
@@ -143,22 +143,6 @@ impl crate::validation::Validate for TextSearchIndexResponse {
             &self.synonym_mapping_status_detail,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextSearchIndexResponseSynonymMappingStatus {
-    /// `FAILED`
-    Failed,
-    /// `BUILDING`
-    Building,
-    /// `READY`
-    Ready,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TextSearchIndexResponseSynonymMappingStatus { Failed => "FAILED", Building =>
-    "BUILDING", Ready => "READY" } Unrecognized
-);

@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    SearchIndexDefinitionVersion, SynonymMappingStatusDetailMap,
-    TextSearchIndexDefinition,
+    SearchIndexDefinitionVersion, SearchStatus, SynonymMappingStatus,
+    SynonymMappingStatusDetailMap, TextSearchIndexDefinition,
 };
 /// Contains status information about a text search index.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,9 +25,9 @@ pub struct TextSearchIndexStatusDetail {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<TextSearchIndexStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-    pub synonym_mapping_status: Option<TextSearchIndexStatusDetailSynonymMappingStatus>,
+    pub synonym_mapping_status: Option<SynonymMappingStatus>,
     /// List of synonym statuses by mapping.
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -102,54 +102,6 @@ impl crate::validation::Validate for TextSearchIndexStatusDetail {
             &self.synonym_mapping_status_detail,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Condition of the search index when you made this request.
-///
-/// - `DELETING`: The index is being deleted.
-/// - `FAILED` The index build failed. Indexes can enter the FAILED state due to an invalid index definition.
-/// - `STALE`: The index is queryable but has stopped replicating data from the indexed collection. Searches on the index may return out-of-date data.
-/// - `PENDING`: Atlas has not yet started building the index.
-/// - `BUILDING`: Atlas is building or re-building the index after an edit.
-/// - `READY`: The index is ready and can support queries.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextSearchIndexStatusDetailStatus {
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// `STALE`
-    Stale,
-    /// `PENDING`
-    Pending,
-    /// `BUILDING`
-    Building,
-    /// `READY`
-    Ready,
-    /// `DOES_NOT_EXIST`
-    DoesNotExist,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TextSearchIndexStatusDetailStatus { Deleting => "DELETING", Failed => "FAILED", Stale
-    => "STALE", Pending => "PENDING", Building => "BUILDING", Ready => "READY",
-    DoesNotExist => "DOES_NOT_EXIST" } Unrecognized
-);
-/// Status that describes this index's synonym mappings. This status appears only if the index has synonyms defined.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextSearchIndexStatusDetailSynonymMappingStatus {
-    /// `FAILED`
-    Failed,
-    /// `BUILDING`
-    Building,
-    /// `READY`
-    Ready,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TextSearchIndexStatusDetailSynonymMappingStatus { Failed => "FAILED", Building =>
-    "BUILDING", Ready => "READY" } Unrecognized
-);

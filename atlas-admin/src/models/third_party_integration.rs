@@ -208,35 +208,3 @@ impl crate::validation::Validate for ThirdPartyIntegration {
         }
     }
 }
-/// Integration type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ThirdPartyIntegrationType {
-    /// `PAGER_DUTY`
-    PagerDuty,
-    /// `SLACK`
-    Slack,
-    /// `DATADOG`
-    Datadog,
-    /// `NEW_RELIC`
-    NewRelic,
-    /// `OPS_GENIE`
-    OpsGenie,
-    /// `VICTOR_OPS`
-    VictorOps,
-    /// `WEBHOOK`
-    Webhook,
-    /// `HIP_CHAT`
-    HipChat,
-    /// `PROMETHEUS`
-    Prometheus,
-    /// `MICROSOFT_TEAMS`
-    MicrosoftTeams,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    ThirdPartyIntegrationType { PagerDuty => "PAGER_DUTY", Slack => "SLACK", Datadog =>
-    "DATADOG", NewRelic => "NEW_RELIC", OpsGenie => "OPS_GENIE", VictorOps =>
-    "VICTOR_OPS", Webhook => "WEBHOOK", HipChat => "HIP_CHAT", Prometheus =>
-    "PROMETHEUS", MicrosoftTeams => "MICROSOFT_TEAMS" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::OriginalTokens;
 /// Filter that converts alphabetic, numeric, and symbolic Unicode characters that are not in the Basic Latin Unicode block to their ASCII equivalents, if available.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterAsciiFolding {
@@ -10,7 +11,7 @@ pub struct TokenFilterAsciiFolding {
     /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
     ///
     /// Choose `omit` if you want to query only on the converted forms of the original tokens.
-    pub original_tokens: Option<TokenFilterAsciiFoldingOriginalTokens>,
+    pub original_tokens: Option<OriginalTokens>,
     /// Human-readable label that identifies this token filter type.
     pub type_: TokenFilterAsciiFoldingType,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -67,27 +68,9 @@ impl crate::validation::Validate for TokenFilterAsciiFolding {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Value that indicates whether to include or omit the original tokens in the output of the token filter.
-///
-/// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
-///
-/// Choose `omit` if you want to query only on the converted forms of the original tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenFilterAsciiFoldingOriginalTokens {
-    /// `omit`
-    Omit,
-    /// `include`
-    Include,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TokenFilterAsciiFoldingOriginalTokens { Omit => "omit", Include => "include" }
-    Unrecognized
-);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterAsciiFoldingType {

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::OriginalTokens;
 /// Filter that creates tokens for words that sound the same based on the Daitch-Mokotoff Soundex phonetic algorithm. This filter can generate multiple encodings for each input, where each encoded token is a 6 digit number.
 ///
 /// **NOTE**: Don't use the `daitchMokotoffSoundex` token filter in:
@@ -15,7 +16,7 @@ pub struct TokenFilterDaitchMokotoffSoundex {
     /// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
     ///
     /// Choose `omit` if you want to query only on the converted forms of the original tokens.
-    pub original_tokens: Option<TokenFilterDaitchMokotoffSoundexOriginalTokens>,
+    pub original_tokens: Option<OriginalTokens>,
     /// Human-readable label that identifies this token filter type.
     pub type_: TokenFilterDaitchMokotoffSoundexType,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -72,27 +73,9 @@ impl crate::validation::Validate for TokenFilterDaitchMokotoffSoundex {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Value that indicates whether to include or omit the original tokens in the output of the token filter.
-///
-/// Choose `include` if you want to support queries on both the original tokens as well as the converted forms.
-///
-/// Choose `omit` if you want to query only on the converted forms of the original tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenFilterDaitchMokotoffSoundexOriginalTokens {
-    /// `omit`
-    Omit,
-    /// `include`
-    Include,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TokenFilterDaitchMokotoffSoundexOriginalTokens { Omit => "omit", Include => "include"
-    } Unrecognized
-);
 /// Human-readable label that identifies this token filter type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenFilterDaitchMokotoffSoundexType {

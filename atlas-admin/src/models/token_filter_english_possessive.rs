@@ -52,7 +52,7 @@ crate::codec::object!(TokenFilterEnglishPossessive);
 impl crate::validation::Validate for TokenFilterEnglishPossessive {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

@@ -66,7 +66,7 @@ impl crate::validation::Validate for TokenFilterLength {
         v.field("max", &self.max, &crate::validation::Rules::NONE);
         v.field("min", &self.min, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::{NGramType, TermNotInBounds};
 /// Filter that tokenizes input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterNGram {
@@ -10,16 +11,16 @@ pub struct TokenFilterNGram {
     /// Value that specifies the minimum length of generated n-grams. This value must be less than or equal to `maxGram`.
     pub min_gram: i64,
     /// Value that indicates whether to index tokens shorter than `minGram` or longer than `maxGram`.
-    pub term_not_in_bounds: Option<TokenFilterNGramTermNotInBounds>,
+    pub term_not_in_bounds: Option<TermNotInBounds>,
     /// Human-readable label that identifies this token filter type.
-    pub type_: TokenFilterNGramType,
+    pub type_: NGramType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl TokenFilterNGram {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(max_gram: i64, min_gram: i64, type_: TokenFilterNGramType) -> Self {
+    pub fn new(max_gram: i64, min_gram: i64, type_: NGramType) -> Self {
         Self {
             max_gram,
             min_gram,
@@ -77,28 +78,6 @@ impl crate::validation::Validate for TokenFilterNGram {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Value that indicates whether to index tokens shorter than `minGram` or longer than `maxGram`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenFilterNGramTermNotInBounds {
-    /// `omit`
-    Omit,
-    /// `include`
-    Include,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TokenFilterNGramTermNotInBounds { Omit => "omit", Include => "include" } Unrecognized
-);
-/// Human-readable label that identifies this token filter type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenFilterNGramType {
-    /// `nGram`
-    NGram,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(TokenFilterNGramType { NGram => "nGram" } Unrecognized);

@@ -78,7 +78,7 @@ impl crate::validation::Validate for TokenFilterRegex {
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
         v.field("replacement", &self.replacement, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Value that indicates whether to replace only the first matching pattern or all matching patterns.

@@ -52,7 +52,7 @@ crate::codec::object!(TokenFilterStempel);
 impl crate::validation::Validate for TokenFilterStempel {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

@@ -66,7 +66,7 @@ impl crate::validation::Validate for TokenFilterStopword {
         v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
         v.field("tokens", &self.tokens, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

@@ -74,7 +74,7 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
             &crate::validation::Rules::NONE,
         );
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Object that contains the rules that determine how to split words into sub-words.
@@ -212,7 +212,7 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptio
             &self.stem_english_possessive,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Object that contains options for protected words.
@@ -272,7 +272,7 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
         v.field("words", &self.words, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this token filter type.

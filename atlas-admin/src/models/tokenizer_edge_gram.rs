@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::EdgeGramType;
 /// Tokenizer that splits input from the left side, or "edge", of a text input into n-grams of given sizes. You can't use the edgeGram tokenizer in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerEdgeGram {
@@ -10,14 +11,14 @@ pub struct TokenizerEdgeGram {
     /// Characters to include in the shortest token that Atlas Search creates.
     pub min_gram: i64,
     /// Human-readable label that identifies this tokenizer type.
-    pub type_: TokenizerEdgeGramType,
+    pub type_: EdgeGramType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl TokenizerEdgeGram {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(max_gram: i64, min_gram: i64, type_: TokenizerEdgeGramType) -> Self {
+    pub fn new(max_gram: i64, min_gram: i64, type_: EdgeGramType) -> Self {
         Self {
             max_gram,
             min_gram,
@@ -66,17 +67,6 @@ impl crate::validation::Validate for TokenizerEdgeGram {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
         v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerEdgeGramType {
-    /// `edgeGram`
-    EdgeGram,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    TokenizerEdgeGramType { EdgeGram => "edgeGram" } Unrecognized
-);

@@ -2,6 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::NGramType;
 /// Tokenizer that splits input into text chunks, or "n-grams", of into given sizes. You can't use the nGram tokenizer in synonym or autocomplete mapping definitions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerNGram {
@@ -10,14 +11,14 @@ pub struct TokenizerNGram {
     /// Characters to include in the shortest token that Atlas Search creates.
     pub min_gram: i64,
     /// Human-readable label that identifies this tokenizer type.
-    pub type_: TokenizerNGramType,
+    pub type_: NGramType,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl TokenizerNGram {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(max_gram: i64, min_gram: i64, type_: TokenizerNGramType) -> Self {
+    pub fn new(max_gram: i64, min_gram: i64, type_: NGramType) -> Self {
         Self {
             max_gram,
             min_gram,
@@ -66,15 +67,6 @@ impl crate::validation::Validate for TokenizerNGram {
         v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
         v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-/// Human-readable label that identifies this tokenizer type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenizerNGramType {
-    /// `nGram`
-    NGram,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(TokenizerNGramType { NGram => "nGram" } Unrecognized);

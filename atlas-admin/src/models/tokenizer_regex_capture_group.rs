@@ -70,7 +70,7 @@ impl crate::validation::Validate for TokenizerRegexCaptureGroup {
         v.field("group", &self.group, &crate::validation::Rules::NONE);
         v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
 /// Human-readable label that identifies this tokenizer type.

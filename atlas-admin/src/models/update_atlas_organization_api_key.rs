@@ -2,12 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
+use super::Role;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAtlasOrganizationApiKey {
     /// Purpose or explanation provided when someone creates this organization API key.
     pub desc: Option<String>,
     /// List of roles to grant this API key. If you provide this list, provide a minimum of one role and ensure each role applies to this organization.
-    pub roles: Option<Vec<UpdateAtlasOrganizationApiKeyRolesItem>>,
+    pub roles: Option<Vec<Role>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -53,32 +54,6 @@ impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateAtlasOrganizationApiKeyRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    UpdateAtlasOrganizationApiKeyRolesItem { OrgOwner => "ORG_OWNER", OrgMember =>
-    "ORG_MEMBER", OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin =>
-    "ORG_BILLING_ADMIN", OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-    OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly =>
-    "ORG_READ_ONLY" } Unrecognized
-);

@@ -53,6 +53,6 @@ impl crate::validation::Validate for UpdateAtlasProjectApiKey {
         };
         v.field("desc", &self.desc, &DESC);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,6 +53,6 @@ impl crate::validation::Validate for UpdateCustomDbRole {
         };
         v.field("actions", &self.actions, &crate::validation::Rules::NONE);
         v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

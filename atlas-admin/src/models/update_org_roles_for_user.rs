@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::Link;
+use super::{Link, Role};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOrgRolesForUser {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -10,7 +10,7 @@ pub struct UpdateOrgRolesForUser {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub links: Option<Vec<Link>>,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
-    pub org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>>,
+    pub org_roles: Option<Vec<Role>>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -55,32 +55,6 @@ impl crate::validation::Validate for UpdateOrgRolesForUser {
         };
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateOrgRolesForUserOrgRolesItem {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    UpdateOrgRolesForUserOrgRolesItem { OrgOwner => "ORG_OWNER", OrgMember =>
-    "ORG_MEMBER", OrgGroupCreator => "ORG_GROUP_CREATOR", OrgBillingAdmin =>
-    "ORG_BILLING_ADMIN", OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-    OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN", OrgReadOnly =>
-    "ORG_READ_ONLY" } Unrecognized
-);

@@ -56,6 +56,6 @@ impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::ObjectId;
+use super::{ObjectId, Service};
 /// Request body which contains various fields to filter line items as part of certain Invoice Usage Details queries.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageDetailsFilterRequest {
@@ -17,7 +17,7 @@ pub struct UsageDetailsFilterRequest {
     /// Whether zero cent line items should be included.
     pub include_zero_cent_line_items: Option<bool>,
     /// The list of projects to be included in the Cost Explorer Query.
-    pub sku_services: Option<Vec<UsageDetailsFilterRequestSkuServicesItem>>,
+    pub sku_services: Option<Vec<Service>>,
     /// The inclusive billing start date for usage details filter.
     pub usage_end_date: Option<::chrono::NaiveDate>,
     /// The inclusive usage start date for usage details filter.
@@ -106,70 +106,6 @@ impl crate::validation::Validate for UsageDetailsFilterRequest {
             &self.usage_start_date,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UsageDetailsFilterRequestSkuServicesItem {
-    /// `Atlas`
-    Atlas,
-    /// `Clusters`
-    Clusters,
-    /// `Storage`
-    Storage,
-    /// `Serverless Instances`
-    ServerlessInstances,
-    /// `Backup`
-    Backup,
-    /// `Data Transfer`
-    DataTransfer,
-    /// `BI Connector`
-    BiConnector,
-    /// `DSC Compute`
-    DscCompute,
-    /// `DSC Storage`
-    DscStorage,
-    /// `Premium Features`
-    PremiumFeatures,
-    /// `Atlas Data Federation`
-    AtlasDataFederation,
-    /// `Atlas Stream Processing`
-    AtlasStreamProcessing,
-    /// `App Services`
-    AppServices,
-    /// `Charts`
-    Charts,
-    /// `Cloud Manager`
-    CloudManager,
-    /// `Cloud Manager Standard/Premium`
-    CloudManagerStandardPremium,
-    /// `Legacy Backup`
-    LegacyBackup,
-    /// `AI Model APIs`
-    AiModelApis,
-    /// `Automated Embedding`
-    AutomatedEmbedding,
-    /// `Native Reranking`
-    NativeReranking,
-    /// `Flex Consulting`
-    FlexConsulting,
-    /// `Support`
-    Support,
-    /// `Credits`
-    Credits,
-    /// A value this version of atlas-admin does not know, kept exactly as received.
-    Unrecognized(String),
-}
-crate::codec::string_enum!(
-    UsageDetailsFilterRequestSkuServicesItem { Atlas => "Atlas", Clusters => "Clusters",
-    Storage => "Storage", ServerlessInstances => "Serverless Instances", Backup =>
-    "Backup", DataTransfer => "Data Transfer", BiConnector => "BI Connector", DscCompute
-    => "DSC Compute", DscStorage => "DSC Storage", PremiumFeatures => "Premium Features",
-    AtlasDataFederation => "Atlas Data Federation", AtlasStreamProcessing =>
-    "Atlas Stream Processing", AppServices => "App Services", Charts => "Charts",
-    CloudManager => "Cloud Manager", CloudManagerStandardPremium =>
-    "Cloud Manager Standard/Premium", LegacyBackup => "Legacy Backup", AiModelApis =>
-    "AI Model APIs", AutomatedEmbedding => "Automated Embedding", NativeReranking =>
-    "Native Reranking", FlexConsulting => "Flex Consulting", Support => "Support",
-    Credits => "Credits" } Unrecognized
-);

@@ -56,6 +56,6 @@ impl crate::validation::Validate for UserAccessListRequest {
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -66,6 +66,6 @@ impl crate::validation::Validate for UserToDnMapping {
         v.field("ldapQuery", &self.ldap_query, &crate::validation::Rules::NONE);
         v.field("match", &self.match_, &crate::validation::Rules::NONE);
         v.field("substitution", &self.substitution, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{BasicDbObject, ClusterSearchIndexStatus, ClusterSearchIndexType, ObjectId};
+use super::{BasicDbObject, ClusterSearchIndexStatus, ObjectId, SearchIndexType};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorSearchIndex {
     /// Human-readable label that identifies the collection that contains one or more Atlas Search indexes.
@@ -30,7 +30,7 @@ pub struct VectorSearchIndex {
     /// Flag that indicates whether to store all fields (true) on Atlas Search. By default, Atlas doesn't store (false) the fields on Atlas Search.  Alternatively, you can specify an object that only contains the list of fields to store (include) or not store (exclude) on Atlas Search. Note that storing all fields (true) is not allowed for vector search indexes. To learn more, see documentation.
     pub stored_source: Option<::serde_json::Value>,
     /// Type of the index. Default type is search.
-    pub type_: Option<ClusterSearchIndexType>,
+    pub type_: Option<SearchIndexType>,
     /// Settings that configure the fields, one per object, to index. You must define at least one "vector" type field. You can optionally define "filter" type fields also.
     pub fields: Option<Vec<BasicDbObject>>,
     /// Top-level path to the array that contains vector fields. When provided, vector fields under this path are treated as nested.
@@ -129,6 +129,6 @@ impl crate::validation::Validate for VectorSearchIndex {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -74,6 +74,6 @@ impl crate::validation::Validate for VectorSearchIndexDefinition {
         v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
         v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
         v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

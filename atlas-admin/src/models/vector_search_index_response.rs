@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    ObjectId, SearchIndexDefinitionVersion, SearchIndexResponseStatus,
-    SearchIndexResponseType, VectorSearchHostStatusDetail, VectorSearchIndexDefinition,
+    ObjectId, SearchIndexDefinitionVersion, SearchIndexType, SearchStatus,
+    VectorSearchHostStatusDetail, VectorSearchIndexDefinition,
 };
 /// Vector Search Index Response
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,11 +31,11 @@ pub struct VectorSearchIndexResponse {
     /// - `PENDING`: Atlas has not yet started building the index.
     /// - `BUILDING`: Atlas is building or re-building the index after an edit.
     /// - `READY`: The index is ready and can support queries.
-    pub status: Option<SearchIndexResponseStatus>,
+    pub status: Option<SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<VectorSearchHostStatusDetail>>,
     /// Type of the index. The default type is search.
-    pub type_: Option<SearchIndexResponseType>,
+    pub type_: Option<SearchIndexType>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
@@ -120,6 +120,6 @@ impl crate::validation::Validate for VectorSearchIndexResponse {
         v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("statusDetail", &self.status_detail, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -90,7 +90,7 @@ impl crate::validation::Validate for VictorOps {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("routingKey", &self.routing_key, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["apiKey"]);
+        v.extra(&self.extra, &["apiKey"], &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

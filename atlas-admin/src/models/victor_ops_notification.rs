@@ -132,7 +132,7 @@ impl crate::validation::Validate for VictorOpsNotification {
             &self.victor_ops_routing_key,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &["victorOpsApiKey"]);
+        v.extra(&self.extra, &["victorOpsApiKey"], &[]);
     }
 }
 /// Human-readable label that displays the alert notification type.

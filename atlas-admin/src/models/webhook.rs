@@ -114,7 +114,7 @@ impl crate::validation::Validate for Webhook {
         v.field("secret", &self.secret, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("url", &self.url, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["bodyTemplate", "headersTemplate", "secret"]);
+        v.extra(&self.extra, &["bodyTemplate", "headersTemplate", "secret"], &[]);
     }
 }
 /// Human-readable label that identifies the service to which you want to integrate with MongoDB Cloud. The value must match the third-party service integration type.

@@ -163,6 +163,7 @@ impl crate::validation::Validate for WebhookNotification {
         v.extra(
             &self.extra,
             &["webhookBodyTemplate", "webhookHeadersTemplate", "webhookSecret"],
+            &[],
         );
     }
 }

@@ -112,6 +112,6 @@ impl crate::validation::Validate for WeeklyScheduleView {
         v.field("endMinute", &self.end_minute, &END_MINUTE);
         v.field("startHour", &self.start_hour, &START_HOUR);
         v.field("startMinute", &self.start_minute, &START_MINUTE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

@@ -54,6 +54,6 @@ impl crate::validation::Validate for X509CertificateUpdate {
         v.field("content", &self.content, &crate::validation::Rules::NONE);
         v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
         v.field("notBefore", &self.not_before, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

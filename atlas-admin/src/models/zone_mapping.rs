@@ -59,6 +59,6 @@ impl crate::validation::Validate for ZoneMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("location", &self.location, &crate::validation::Rules::NONE);
         v.field("zone", &self.zone, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[]);
+        v.extra(&self.extra, &[], &[]);
     }
 }

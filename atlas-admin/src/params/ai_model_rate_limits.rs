@@ -3,16 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-    GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsGeography, ObjectId,
-    ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-    UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-    UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
-};
+use crate::models::{Cloud, Geography, ObjectId};
 /// Parameters of `getGroupAiModelApiCloudGeographyModelGroupNameRateLimits` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
@@ -28,9 +19,9 @@ pub struct GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
     /// Cloud provider scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub cloud: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+    pub cloud: Cloud,
     /// Geography scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub geography: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+    pub geography: Geography,
     /// The name of the model group to be retrieved.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
@@ -39,8 +30,8 @@ impl GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-        geography: GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        cloud: Cloud,
+        geography: Geography,
         model_group_name: String,
     ) -> Self {
         Self {
@@ -83,9 +74,9 @@ pub struct UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
     /// Cloud provider scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub cloud: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+    pub cloud: Cloud,
     /// Geography scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub geography: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+    pub geography: Geography,
     /// The name of the model group to be updated.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
@@ -94,8 +85,8 @@ impl UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-        geography: UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        cloud: Cloud,
+        geography: Geography,
         model_group_name: String,
     ) -> Self {
         Self {
@@ -138,9 +129,9 @@ pub struct ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
     /// Cloud provider scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub cloud: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+    pub cloud: Cloud,
     /// Geography scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub geography: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+    pub geography: Geography,
     /// The name of the model group to be reset to default rate limits.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
@@ -149,8 +140,8 @@ impl ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-        geography: ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        cloud: Cloud,
+        geography: Geography,
         model_group_name: String,
     ) -> Self {
         Self {
@@ -274,9 +265,9 @@ pub struct GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretty: Option<bool>,
     /// Cloud provider scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub cloud: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
+    pub cloud: Cloud,
     /// Geography scope. Must be "ANY". Additional values will be supported in future API versions.
-    pub geography: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+    pub geography: Geography,
     /// The name of the model group to be retrieved.
     #[serde(rename = "modelGroupName")]
     pub model_group_name: String,
@@ -285,8 +276,8 @@ impl GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         org_id: ObjectId,
-        cloud: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsCloud,
-        geography: GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsGeography,
+        cloud: Cloud,
+        geography: Geography,
         model_group_name: String,
     ) -> Self {
         Self {

@@ -3,13 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    CreateGroupBackupPrivateEndpointCloudProvider,
-    DeleteGroupBackupPrivateEndpointCloudProvider,
-    GetGroupBackupPrivateEndpointCloudProvider,
-    ListGroupBackupPrivateEndpointsCloudProvider,
-    ListGroupClusterCollectionRestoreJobCollectionsState, ObjectId, ResourceName,
-};
+use crate::models::{AwsCloudProvider, CollectionRestoreState, ObjectId, ResourceName};
 /// Parameters of `listGroupBackupPrivateEndpoints` (`GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupBackupPrivateEndpointsParams {
@@ -35,14 +29,11 @@ pub struct ListGroupBackupPrivateEndpointsParams {
     pub page_num: Option<i64>,
     /// Human-readable label that identifies the cloud provider for the private endpoints to return.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
+    pub cloud_provider: AwsCloudProvider,
 }
 impl ListGroupBackupPrivateEndpointsParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        group_id: ObjectId,
-        cloud_provider: ListGroupBackupPrivateEndpointsCloudProvider,
-    ) -> Self {
+    pub fn new(group_id: ObjectId, cloud_provider: AwsCloudProvider) -> Self {
         Self {
             group_id,
             pretty: None,
@@ -90,14 +81,11 @@ pub struct CreateGroupBackupPrivateEndpointParams {
     pub envelope: Option<bool>,
     /// Human-readable label that identifies the cloud provider for the private endpoint to create.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: CreateGroupBackupPrivateEndpointCloudProvider,
+    pub cloud_provider: AwsCloudProvider,
 }
 impl CreateGroupBackupPrivateEndpointParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        group_id: ObjectId,
-        cloud_provider: CreateGroupBackupPrivateEndpointCloudProvider,
-    ) -> Self {
+    pub fn new(group_id: ObjectId, cloud_provider: AwsCloudProvider) -> Self {
         Self {
             group_id,
             pretty: None,
@@ -130,7 +118,7 @@ pub struct GetGroupBackupPrivateEndpointParams {
     pub envelope: Option<bool>,
     /// Human-readable label that identifies the cloud provider of the private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: GetGroupBackupPrivateEndpointCloudProvider,
+    pub cloud_provider: AwsCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
@@ -139,7 +127,7 @@ impl GetGroupBackupPrivateEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: GetGroupBackupPrivateEndpointCloudProvider,
+        cloud_provider: AwsCloudProvider,
         endpoint_id: ObjectId,
     ) -> Self {
         Self {
@@ -176,7 +164,7 @@ pub struct DeleteGroupBackupPrivateEndpointParams {
     pub envelope: Option<bool>,
     /// Human-readable label that identifies the cloud provider of the private endpoint to delete.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: DeleteGroupBackupPrivateEndpointCloudProvider,
+    pub cloud_provider: AwsCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint to delete.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
@@ -185,7 +173,7 @@ impl DeleteGroupBackupPrivateEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: DeleteGroupBackupPrivateEndpointCloudProvider,
+        cloud_provider: AwsCloudProvider,
         endpoint_id: ObjectId,
     ) -> Self {
         Self {
@@ -1765,7 +1753,7 @@ pub struct ListGroupClusterCollectionRestoreJobCollectionsParams {
     pub job_id: ObjectId,
     /// Collection-level state to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ListGroupClusterCollectionRestoreJobCollectionsState>,
+    pub state: Option<CollectionRestoreState>,
     /// Source namespace to filter by (e.g. `db.collection`).
     #[serde(
         rename = "sourceNamespace",

@@ -3,12 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    GetGroupClusterCollStatNamespacesClusterView,
-    ListGroupClusterCollStatMeasurementsClusterView,
-    ListGroupClusterCollStatMeasurementsMetricsItem,
-    ListGroupProcessCollStatMeasurementsMetricsItem, ObjectId, ResourceName,
-};
+use crate::models::{ClusterView, CollStatsMetric, ObjectId, ResourceName};
 /// Parameters of `listGroupClusterCollStatMeasurements` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupClusterCollStatMeasurementsParams {
@@ -22,7 +17,7 @@ pub struct ListGroupClusterCollStatMeasurementsParams {
     pub cluster_name: ResourceName,
     /// Human-readable label that identifies the cluster topology to retrieve metrics for.
     #[serde(rename = "clusterView")]
-    pub cluster_view: ListGroupClusterCollStatMeasurementsClusterView,
+    pub cluster_view: ClusterView,
     /// Human-readable label that identifies the database.
     #[serde(rename = "databaseName")]
     pub database_name: String,
@@ -34,7 +29,7 @@ pub struct ListGroupClusterCollStatMeasurementsParams {
     pub envelope: Option<bool>,
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<ListGroupClusterCollStatMeasurementsMetricsItem>>,
+    pub metrics: Option<Vec<CollStatsMetric>>,
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -50,7 +45,7 @@ impl ListGroupClusterCollStatMeasurementsParams {
     pub fn new(
         group_id: ObjectId,
         cluster_name: ResourceName,
-        cluster_view: ListGroupClusterCollStatMeasurementsClusterView,
+        cluster_view: ClusterView,
         database_name: String,
         collection_name: String,
     ) -> Self {
@@ -103,7 +98,7 @@ pub struct GetGroupClusterCollStatNamespacesParams {
     pub cluster_name: ResourceName,
     /// Human-readable label that identifies the cluster topology to retrieve metrics for.
     #[serde(rename = "clusterView")]
-    pub cluster_view: GetGroupClusterCollStatNamespacesClusterView,
+    pub cluster_view: ClusterView,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -122,7 +117,7 @@ impl GetGroupClusterCollStatNamespacesParams {
     pub fn new(
         group_id: ObjectId,
         cluster_name: ResourceName,
-        cluster_view: GetGroupClusterCollStatNamespacesClusterView,
+        cluster_view: ClusterView,
     ) -> Self {
         Self {
             group_id,
@@ -320,7 +315,7 @@ pub struct ListGroupProcessCollStatMeasurementsParams {
     pub envelope: Option<bool>,
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<ListGroupProcessCollStatMeasurementsMetricsItem>>,
+    pub metrics: Option<Vec<CollStatsMetric>>,
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<::chrono::DateTime<::chrono::Utc>>,

@@ -4,9 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::models::{
-    AwsVpcEndpointId, DeleteGroupDataFederationLimitLimitName,
-    GetGroupDataFederationLimitLimitName, ListGroupDataFederationType, ObjectId,
-    SetGroupDataFederationLimitLimitName,
+    AwsVpcEndpointId, GroupDataFederationLimitName, ListGroupDataFederationType, ObjectId,
 };
 /// Parameters of `listGroupDataFederation` (`GET /api/atlas/v2/groups/{groupId}/dataFederation`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -272,14 +270,14 @@ pub struct GetGroupDataFederationLimitParams {
     /// | `bytesProcessed.weekly` | Limit on the number of bytes processed for the data federation instance for the current week | N/A |
     /// | `bytesProcessed.monthly` | Limit on the number of bytes processed for the data federation instance for the current month | N/A |
     #[serde(rename = "limitName")]
-    pub limit_name: GetGroupDataFederationLimitLimitName,
+    pub limit_name: GroupDataFederationLimitName,
 }
 impl GetGroupDataFederationLimitParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
         tenant_name: String,
-        limit_name: GetGroupDataFederationLimitLimitName,
+        limit_name: GroupDataFederationLimitName,
     ) -> Self {
         Self {
             envelope: None,
@@ -322,14 +320,14 @@ pub struct DeleteGroupDataFederationLimitParams {
     /// | `bytesProcessed.weekly` | Limit on the number of bytes processed for the data federation instance for the current week | N/A |
     /// | `bytesProcessed.monthly` | Limit on the number of bytes processed for the data federation instance for the current month | N/A |
     #[serde(rename = "limitName")]
-    pub limit_name: DeleteGroupDataFederationLimitLimitName,
+    pub limit_name: GroupDataFederationLimitName,
 }
 impl DeleteGroupDataFederationLimitParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
         tenant_name: String,
-        limit_name: DeleteGroupDataFederationLimitLimitName,
+        limit_name: GroupDataFederationLimitName,
     ) -> Self {
         Self {
             envelope: None,
@@ -370,14 +368,14 @@ pub struct SetGroupDataFederationLimitParams {
     /// | `bytesProcessed.weekly` | Limit on the number of bytes processed for the data federation instance for the current week | N/A |
     /// | `bytesProcessed.monthly` | Limit on the number of bytes processed for the data federation instance for the current month | N/A |
     #[serde(rename = "limitName")]
-    pub limit_name: SetGroupDataFederationLimitLimitName,
+    pub limit_name: GroupDataFederationLimitName,
 }
 impl SetGroupDataFederationLimitParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
         tenant_name: String,
-        limit_name: SetGroupDataFederationLimitLimitName,
+        limit_name: GroupDataFederationLimitName,
     ) -> Self {
         Self {
             envelope: None,

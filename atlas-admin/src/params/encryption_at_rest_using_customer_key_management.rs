@@ -3,12 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    CreateGroupEncryptionAtRestPrivateEndpointCloudProvider,
-    GetGroupEncryptionAtRestPrivateEndpointCloudProvider,
-    ListGroupEncryptionAtRestPrivateEndpointsCloudProvider, ObjectId,
-    RequestGroupEncryptionAtRestPrivateEndpointDeletionCloudProvider,
-};
+use crate::models::{ObjectId, PrivateEndpointCloudProvider};
 /// Parameters of `getGroupEncryptionAtRest` (`GET /api/atlas/v2/groups/{groupId}/encryptionAtRest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupEncryptionAtRestParams {
@@ -98,13 +93,13 @@ pub struct ListGroupEncryptionAtRestPrivateEndpointsParams {
     pub page_num: Option<i64>,
     /// Human-readable label that identifies the cloud provider for the private endpoints to return.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: ListGroupEncryptionAtRestPrivateEndpointsCloudProvider,
+    pub cloud_provider: PrivateEndpointCloudProvider,
 }
 impl ListGroupEncryptionAtRestPrivateEndpointsParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: ListGroupEncryptionAtRestPrivateEndpointsCloudProvider,
+        cloud_provider: PrivateEndpointCloudProvider,
     ) -> Self {
         Self {
             envelope: None,
@@ -153,13 +148,13 @@ pub struct CreateGroupEncryptionAtRestPrivateEndpointParams {
     pub group_id: ObjectId,
     /// Human-readable label that identifies the cloud provider for the private endpoint to create.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: CreateGroupEncryptionAtRestPrivateEndpointCloudProvider,
+    pub cloud_provider: PrivateEndpointCloudProvider,
 }
 impl CreateGroupEncryptionAtRestPrivateEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: CreateGroupEncryptionAtRestPrivateEndpointCloudProvider,
+        cloud_provider: PrivateEndpointCloudProvider,
     ) -> Self {
         Self {
             envelope: None,
@@ -193,7 +188,7 @@ pub struct GetGroupEncryptionAtRestPrivateEndpointParams {
     pub group_id: ObjectId,
     /// Human-readable label that identifies the cloud provider of the private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: GetGroupEncryptionAtRestPrivateEndpointCloudProvider,
+    pub cloud_provider: PrivateEndpointCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
@@ -202,7 +197,7 @@ impl GetGroupEncryptionAtRestPrivateEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: GetGroupEncryptionAtRestPrivateEndpointCloudProvider,
+        cloud_provider: PrivateEndpointCloudProvider,
         endpoint_id: ObjectId,
     ) -> Self {
         Self {
@@ -239,7 +234,7 @@ pub struct RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
     pub group_id: ObjectId,
     /// Human-readable label that identifies the cloud provider of the private endpoint to delete.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: RequestGroupEncryptionAtRestPrivateEndpointDeletionCloudProvider,
+    pub cloud_provider: PrivateEndpointCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint to delete.
     #[serde(rename = "endpointId")]
     pub endpoint_id: ObjectId,
@@ -248,7 +243,7 @@ impl RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: RequestGroupEncryptionAtRestPrivateEndpointDeletionCloudProvider,
+        cloud_provider: PrivateEndpointCloudProvider,
         endpoint_id: ObjectId,
     ) -> Self {
         Self {

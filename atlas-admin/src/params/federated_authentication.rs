@@ -3,10 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    IdentityProviderId, ListFederationSettingIdentityProvidersIdpTypeItem,
-    ListFederationSettingIdentityProvidersProtocolItem, ObjectId,
-};
+use crate::models::{IdentityProviderId, IdpType, ObjectId, Protocol};
 /// Parameters of `deleteFederationSetting` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteFederationSettingParams {
@@ -395,10 +392,10 @@ pub struct ListFederationSettingIdentityProvidersParams {
     pub page_num: Option<i64>,
     /// The protocols of the target identity providers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<Vec<ListFederationSettingIdentityProvidersProtocolItem>>,
+    pub protocol: Option<Vec<Protocol>>,
     /// The types of the target identity providers.
     #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
-    pub idp_type: Option<Vec<ListFederationSettingIdentityProvidersIdpTypeItem>>,
+    pub idp_type: Option<Vec<IdpType>>,
 }
 impl ListFederationSettingIdentityProvidersParams {
     /// A value with the required fields set and every optional one `None`.

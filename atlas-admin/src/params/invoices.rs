@@ -3,10 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    ListOrgInvoicesOrderBy, ListOrgInvoicesSortBy, ListOrgInvoicesStatusNamesItem,
-    ObjectId,
-};
+use crate::models::{ListOrgInvoicesOrderBy, ListOrgInvoicesSortBy, ObjectId, StatusName};
 /// Parameters of `getOrgAssociatedInvoices` (`GET /api/atlas/v2/orgs/{orgId}/associatedInvoices`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrgAssociatedInvoicesParams {
@@ -145,7 +142,7 @@ pub struct ListOrgInvoicesParams {
     pub view_linked_invoices: Option<bool>,
     /// Statuses of the invoice to be retrieved. Omit to return invoices of all statuses.
     #[serde(rename = "statusNames", default, skip_serializing_if = "Option::is_none")]
-    pub status_names: Option<Vec<ListOrgInvoicesStatusNamesItem>>,
+    pub status_names: Option<Vec<StatusName>>,
     /// Retrieve the invoices the `startDates` of which are greater than or equal to the `fromDate`. If omit, the invoices return will go back to earliest `startDate`.
     #[serde(rename = "fromDate", default, skip_serializing_if = "Option::is_none")]
     pub from_date: Option<::chrono::NaiveDate>,

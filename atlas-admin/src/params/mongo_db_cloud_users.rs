@@ -3,11 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    GetGroupUserOrgMembershipStatusesItem, GetOrgUserOrgMembershipStatusesItem,
-    ListGroupUsersOrgMembershipStatusesItem, ListOrgTeamUsersOrgMembershipStatusesItem,
-    ListOrgUsersOrgMembershipStatusesItem, ObjectId,
-};
+use crate::models::{ObjectId, OrgMembershipStatus};
 /// Parameters of `listGroupUsers` (`GET /api/atlas/v2/groups/{groupId}/users`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupUsersParams {
@@ -55,7 +51,7 @@ pub struct ListGroupUsersParams {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub org_membership_statuses: Option<Vec<ListGroupUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<Vec<OrgMembershipStatus>>,
     /// Email address to filter users by. Not supported in deprecated versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -173,7 +169,7 @@ pub struct GetGroupUserParams {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub org_membership_statuses: Option<Vec<GetGroupUserOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<Vec<OrgMembershipStatus>>,
 }
 impl GetGroupUserParams {
     /// A value with the required fields set and every optional one `None`.
@@ -353,7 +349,7 @@ pub struct ListOrgTeamUsersParams {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub org_membership_statuses: Option<Vec<ListOrgTeamUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<Vec<OrgMembershipStatus>>,
     /// Unique 24-hexadecimal digit string to filter users by. Not supported in deprecated versions.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<ObjectId>,
@@ -518,7 +514,7 @@ pub struct ListOrgUsersParams {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub org_membership_statuses: Option<Vec<ListOrgUsersOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<Vec<OrgMembershipStatus>>,
 }
 impl ListOrgUsersParams {
     /// A value with the required fields set and every optional one `None`.
@@ -621,7 +617,7 @@ pub struct GetOrgUserParams {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub org_membership_statuses: Option<Vec<GetOrgUserOrgMembershipStatusesItem>>,
+    pub org_membership_statuses: Option<Vec<OrgMembershipStatus>>,
 }
 impl GetOrgUserParams {
     /// A value with the required fields set and every optional one `None`.

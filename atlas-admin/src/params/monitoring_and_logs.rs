@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 use crate::models::{
-    DownloadGroupClusterLogLogName, GetGroupHostFtsMetricIndexMeasurementsMetricsItem,
-    GetGroupProcessDatabaseMeasurementsMItem, GetGroupProcessDiskMeasurementsMItem,
-    GetGroupProcessMeasurementsMItem, ListGroupHostFtsMetricIndexMeasurementsMetricsItem,
-    ListGroupHostFtsMetricMeasurementsMetricsItem, ObjectId,
+    DownloadGroupClusterLogLogName, GetGroupProcessDatabaseMeasurementsMItem,
+    GetGroupProcessDiskMeasurementsMItem, GetGroupProcessMeasurementsMItem,
+    GroupHostFtsIndexMeasurementsMetric, ListGroupHostFtsMetricMeasurementsMetricsItem,
+    ObjectId,
 };
 /// Parameters of `downloadGroupClusterLog` (`GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,7 +143,7 @@ pub struct GetGroupHostFtsMetricIndexMeasurementsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
     /// List that contains the measurements that MongoDB Atlas reports for the associated data series.
-    pub metrics: Vec<GetGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+    pub metrics: Vec<GroupHostFtsIndexMeasurementsMetric>,
 }
 impl GetGroupHostFtsMetricIndexMeasurementsParams {
     /// A value with the required fields set and every optional one `None`.
@@ -154,7 +154,7 @@ impl GetGroupHostFtsMetricIndexMeasurementsParams {
         collection_name: String,
         group_id: ObjectId,
         granularity: String,
-        metrics: Vec<GetGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+        metrics: Vec<GroupHostFtsIndexMeasurementsMetric>,
     ) -> Self {
         Self {
             process_id,
@@ -231,7 +231,7 @@ pub struct ListGroupHostFtsMetricIndexMeasurementsParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
     /// List that contains the measurements that MongoDB Atlas reports for the associated data series.
-    pub metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+    pub metrics: Vec<GroupHostFtsIndexMeasurementsMetric>,
 }
 impl ListGroupHostFtsMetricIndexMeasurementsParams {
     /// A value with the required fields set and every optional one `None`.
@@ -241,7 +241,7 @@ impl ListGroupHostFtsMetricIndexMeasurementsParams {
         collection_name: String,
         group_id: ObjectId,
         granularity: String,
-        metrics: Vec<ListGroupHostFtsMetricIndexMeasurementsMetricsItem>,
+        metrics: Vec<GroupHostFtsIndexMeasurementsMetric>,
     ) -> Self {
         Self {
             process_id,

@@ -3,9 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    ListGroupContainersProviderName, ListGroupPeersProviderName, ObjectId,
-};
+use crate::models::{AwsAzureGcpProviderName, ObjectId};
 /// Parameters of `listGroupContainers` (`GET /api/atlas/v2/groups/{groupId}/containers`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupContainersParams {
@@ -31,14 +29,11 @@ pub struct ListGroupContainersParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that serves the desired network peering containers.
     #[serde(rename = "providerName")]
-    pub provider_name: ListGroupContainersProviderName,
+    pub provider_name: AwsAzureGcpProviderName,
 }
 impl ListGroupContainersParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        group_id: ObjectId,
-        provider_name: ListGroupContainersProviderName,
-    ) -> Self {
+    pub fn new(group_id: ObjectId, provider_name: AwsAzureGcpProviderName) -> Self {
         Self {
             envelope: None,
             group_id,
@@ -294,7 +289,7 @@ pub struct ListGroupPeersParams {
     pub pretty: Option<bool>,
     /// Cloud service provider to use for this VPC peering connection.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<ListGroupPeersProviderName>,
+    pub provider_name: Option<AwsAzureGcpProviderName>,
 }
 impl ListGroupPeersParams {
     /// A value with the required fields set and every optional one `None`.

@@ -3,14 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    CreateGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
-    DeleteGroupPrivateEndpointEndpointServiceCloudProvider,
-    DeleteGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
-    GetGroupPrivateEndpointEndpointServiceCloudProvider,
-    GetGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
-    ListGroupPrivateEndpointEndpointServiceCloudProvider, ObjectId,
-};
+use crate::models::{AwsAzureGcpCloudProvider, ObjectId};
 /// Parameters of `listGroupPrivateEndpointEndpointService` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupPrivateEndpointEndpointServiceParams {
@@ -27,14 +20,11 @@ pub struct ListGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: ListGroupPrivateEndpointEndpointServiceCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
 }
 impl ListGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        group_id: ObjectId,
-        cloud_provider: ListGroupPrivateEndpointEndpointServiceCloudProvider,
-    ) -> Self {
+    pub fn new(group_id: ObjectId, cloud_provider: AwsAzureGcpCloudProvider) -> Self {
         Self {
             envelope: None,
             group_id,
@@ -67,7 +57,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: GetGroupPrivateEndpointEndpointServiceCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to return.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -76,7 +66,7 @@ impl GetGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: GetGroupPrivateEndpointEndpointServiceCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -117,7 +107,7 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: DeleteGroupPrivateEndpointEndpointServiceCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to delete.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -126,7 +116,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: DeleteGroupPrivateEndpointEndpointServiceCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -167,7 +157,7 @@ pub struct CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: CreateGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service for which you want to create a private endpoint.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -176,7 +166,7 @@ impl CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: CreateGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -218,7 +208,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: GetGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Unique string that identifies the private endpoint you want to return. The format of the `endpointId` parameter differs for AWS and Azure. You must URL encode the `endpointId` for Azure private endpoints.
     #[serde(rename = "endpointId")]
     pub endpoint_id: String,
@@ -230,7 +220,7 @@ impl GetGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: GetGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         endpoint_id: String,
         endpoint_service_id: ObjectId,
     ) -> Self {
@@ -279,7 +269,7 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: DeleteGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+    pub cloud_provider: AwsAzureGcpCloudProvider,
     /// Unique string that identifies the private endpoint you want to delete. The format of the `endpointId` parameter differs for AWS and Azure. You must URL encode the `endpointId` for Azure private endpoints.
     #[serde(rename = "endpointId")]
     pub endpoint_id: String,
@@ -291,7 +281,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: DeleteGroupPrivateEndpointEndpointServiceEndpointCloudProvider,
+        cloud_provider: AwsAzureGcpCloudProvider,
         endpoint_id: String,
         endpoint_service_id: ObjectId,
     ) -> Self {

@@ -4,9 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::models::{
-    DeleteGroupLimitLimitName, GetGroupLimitLimitName,
-    GetGroupMongoDbVersionsCloudProvider, GetGroupMongoDbVersionsDefaultStatus, ObjectId,
-    SetGroupLimitLimitName,
+    GetGroupMongoDbVersionsDefaultStatus, GroupLimitName, ObjectId, VersionCloudProvider,
 };
 /// Parameters of `listGroups` (`GET /api/atlas/v2/groups`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -490,7 +488,7 @@ pub struct GetGroupLimitParams {
     /// | `atlas.project.deployment.privateServiceConnectionsPerRegionGroup` | Number of Private Service Connections per Region Group | 50 | 100|
     /// | `atlas.project.deployment.privateServiceConnectionsSubnetMask` | Subnet mask for GCP PSC Networks. Has lower limit of 20. | 27 | 27|
     #[serde(rename = "limitName")]
-    pub limit_name: GetGroupLimitLimitName,
+    pub limit_name: GroupLimitName,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -505,7 +503,7 @@ pub struct GetGroupLimitParams {
 }
 impl GetGroupLimitParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(limit_name: GetGroupLimitLimitName, group_id: ObjectId) -> Self {
+    pub fn new(limit_name: GroupLimitName, group_id: ObjectId) -> Self {
         Self {
             limit_name,
             envelope: None,
@@ -542,7 +540,7 @@ pub struct DeleteGroupLimitParams {
     /// | `atlas.project.deployment.privateServiceConnectionsPerRegionGroup` | Number of Private Service Connections per Region Group | 50 | 100|
     /// | `atlas.project.deployment.privateServiceConnectionsSubnetMask` | Subnet mask for GCP PSC Networks. Has lower limit of 20. | 27 | 27|
     #[serde(rename = "limitName")]
-    pub limit_name: DeleteGroupLimitLimitName,
+    pub limit_name: GroupLimitName,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -557,7 +555,7 @@ pub struct DeleteGroupLimitParams {
 }
 impl DeleteGroupLimitParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(limit_name: DeleteGroupLimitLimitName, group_id: ObjectId) -> Self {
+    pub fn new(limit_name: GroupLimitName, group_id: ObjectId) -> Self {
         Self {
             limit_name,
             envelope: None,
@@ -594,7 +592,7 @@ pub struct SetGroupLimitParams {
     /// | `atlas.project.deployment.privateServiceConnectionsPerRegionGroup` | Number of Private Service Connections per Region Group | 50 | 100|
     /// | `atlas.project.deployment.privateServiceConnectionsSubnetMask` | Subnet mask for GCP PSC Networks. Has lower limit of 20. | 27 | 27|
     #[serde(rename = "limitName")]
-    pub limit_name: SetGroupLimitLimitName,
+    pub limit_name: GroupLimitName,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -609,7 +607,7 @@ pub struct SetGroupLimitParams {
 }
 impl SetGroupLimitParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(limit_name: SetGroupLimitLimitName, group_id: ObjectId) -> Self {
+    pub fn new(limit_name: GroupLimitName, group_id: ObjectId) -> Self {
         Self {
             limit_name,
             envelope: None,
@@ -642,7 +640,7 @@ pub struct GetGroupMongoDbVersionsParams {
     pub group_id: ObjectId,
     /// Filter results to only one cloud provider.
     #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
-    pub cloud_provider: Option<GetGroupMongoDbVersionsCloudProvider>,
+    pub cloud_provider: Option<VersionCloudProvider>,
     /// Filter results to only one instance size.
     #[serde(rename = "instanceSize", default, skip_serializing_if = "Option::is_none")]
     pub instance_size: Option<String>,

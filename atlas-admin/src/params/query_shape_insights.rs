@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::models::{
-    ListGroupClusterQueryShapeInsightSummariesCommandsItem,
-    ListGroupClusterQueryShapeInsightSummariesSeriesItem,
+    Command, ListGroupClusterQueryShapeInsightSummariesSeriesItem,
     ListGroupClusterQueryShapesStatus, ObjectId, QueryShapeHash, ResourceName,
 };
 /// Parameters of `getGroupClusterQueryShapeInsightDetails` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details`).
@@ -127,7 +126,7 @@ pub struct ListGroupClusterQueryShapeInsightSummariesParams {
     pub namespaces: Option<Vec<String>>,
     /// Retrieve query shape statistics matching specified MongoDB commands. To include multiple commands, pass the parameter multiple times delimited with an ampersand (`&`) between each command. The currently supported parameters are find, distinct, and aggregate. Omit this parameter to return results for all supported commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commands: Option<Vec<ListGroupClusterQueryShapeInsightSummariesCommandsItem>>,
+    pub commands: Option<Vec<Command>>,
     /// Maximum number of query statistic summaries to return.
     #[serde(rename = "nSummaries", default, skip_serializing_if = "Option::is_none")]
     pub n_summaries: Option<i64>,

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{ObjectId, ServiceAccountClientId};
+use crate::models::{ObjectId, ServiceAccountClientId, ServiceAccountIpAccessListEntry};
 /// Parameters of `listGroupServiceAccounts` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupServiceAccountsParams {
@@ -331,6 +331,20 @@ impl crate::validation::Validate for CreateGroupServiceAccountAccessListParams {
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
+    }
+}
+impl CreateGroupServiceAccountAccessListParams {
+    /// Checks a request body of `createGroupServiceAccountAccessList` against the constraints the spec puts on the body as a whole, and everything inside it.
+    pub fn validate_body(
+        body: &[ServiceAccountIpAccessListEntry],
+    ) -> Result<(), crate::validation::Violations> {
+        static BODY: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        let mut v = crate::validation::Validator::for_request();
+        v.root(body, &BODY);
+        v.finish()
     }
 }
 /// Parameters of `deleteGroupServiceAccountAccessListEntry` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}`).
@@ -816,6 +830,20 @@ impl crate::validation::Validate for CreateOrgServiceAccountAccessListParams {
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
+    }
+}
+impl CreateOrgServiceAccountAccessListParams {
+    /// Checks a request body of `createOrgServiceAccountAccessList` against the constraints the spec puts on the body as a whole, and everything inside it.
+    pub fn validate_body(
+        body: &[ServiceAccountIpAccessListEntry],
+    ) -> Result<(), crate::validation::Violations> {
+        static BODY: crate::validation::Rules = crate::validation::Rules {
+            max_items: Some(200),
+            ..crate::validation::Rules::NONE
+        };
+        let mut v = crate::validation::Validator::for_request();
+        v.root(body, &BODY);
+        v.finish()
     }
 }
 /// Parameters of `deleteOrgServiceAccountAccessListEntry` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}`).

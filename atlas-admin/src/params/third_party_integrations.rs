@@ -3,10 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{
-    CreateGroupIntegrationIntegrationType, DeleteGroupIntegrationIntegrationType,
-    GetGroupIntegrationIntegrationType, ObjectId, UpdateGroupIntegrationIntegrationType,
-};
+use crate::models::{ObjectId, ThirdPartyIntegrationType};
 /// Parameters of `listGroupIntegrations` (`GET /api/atlas/v2/groups/{groupId}/integrations`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupIntegrationsParams {
@@ -79,14 +76,11 @@ pub struct GetGroupIntegrationParams {
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     #[serde(rename = "integrationType")]
-    pub integration_type: GetGroupIntegrationIntegrationType,
+    pub integration_type: ThirdPartyIntegrationType,
 }
 impl GetGroupIntegrationParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        group_id: ObjectId,
-        integration_type: GetGroupIntegrationIntegrationType,
-    ) -> Self {
+    pub fn new(group_id: ObjectId, integration_type: ThirdPartyIntegrationType) -> Self {
         Self {
             envelope: None,
             group_id,
@@ -112,7 +106,7 @@ impl crate::validation::Validate for GetGroupIntegrationParams {
 pub struct UpdateGroupIntegrationParams {
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     #[serde(rename = "integrationType")]
-    pub integration_type: UpdateGroupIntegrationIntegrationType,
+    pub integration_type: ThirdPartyIntegrationType,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -136,10 +130,7 @@ pub struct UpdateGroupIntegrationParams {
 }
 impl UpdateGroupIntegrationParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        integration_type: UpdateGroupIntegrationIntegrationType,
-        group_id: ObjectId,
-    ) -> Self {
+    pub fn new(integration_type: ThirdPartyIntegrationType, group_id: ObjectId) -> Self {
         Self {
             integration_type,
             envelope: None,
@@ -180,7 +171,7 @@ impl crate::validation::Validate for UpdateGroupIntegrationParams {
 pub struct CreateGroupIntegrationParams {
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     #[serde(rename = "integrationType")]
-    pub integration_type: CreateGroupIntegrationIntegrationType,
+    pub integration_type: ThirdPartyIntegrationType,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -204,10 +195,7 @@ pub struct CreateGroupIntegrationParams {
 }
 impl CreateGroupIntegrationParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        integration_type: CreateGroupIntegrationIntegrationType,
-        group_id: ObjectId,
-    ) -> Self {
+    pub fn new(integration_type: ThirdPartyIntegrationType, group_id: ObjectId) -> Self {
         Self {
             integration_type,
             envelope: None,
@@ -248,7 +236,7 @@ impl crate::validation::Validate for CreateGroupIntegrationParams {
 pub struct DeleteGroupIntegrationParams {
     /// Human-readable label that identifies the service which you want to integrate with MongoDB Cloud.
     #[serde(rename = "integrationType")]
-    pub integration_type: DeleteGroupIntegrationIntegrationType,
+    pub integration_type: ThirdPartyIntegrationType,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<bool>,
@@ -263,10 +251,7 @@ pub struct DeleteGroupIntegrationParams {
 }
 impl DeleteGroupIntegrationParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        integration_type: DeleteGroupIntegrationIntegrationType,
-        group_id: ObjectId,
-    ) -> Self {
+    pub fn new(integration_type: ThirdPartyIntegrationType, group_id: ObjectId) -> Self {
         Self {
             integration_type,
             envelope: None,

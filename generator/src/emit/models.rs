@@ -22,7 +22,7 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
     // Group types by the file they live in; BTreeMaps keep the output order stable.
     let mut files: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
     for (i, def) in model.types.iter().enumerate() {
-        if def.group == group {
+        if def.group == group && !matches!(def.kind, TypeKind::Shared(_)) {
             files.entry(names::module_name(&def.home)).or_default().push(TypeId(i));
         }
     }
@@ -65,6 +65,40 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
     )
 }
 
+/// `validate_body` for the parameters of an operation whose request body has constraints of
+/// its own (the spec's two service-account access-list bodies are arrays with `maxItems`):
+/// checked with the parameters before a request is sent.
+fn body_validation(model: &Model, def: &TypeDef, id: TypeId, mentioned: &mut Vec<TypeId>) -> Option<TokenStream> {
+    let op = model.operations.iter().find(|op| op.params == Some(id))?;
+    let body = op.body.as_ref()?;
+    let content = body.contents.iter().find(|c| c.encoding == "json" && !c.constraints.is_empty())?;
+    let ty = content.ty.as_ref()?;
+    ty.mentioned(mentioned);
+    let mut statics = Vec::new();
+    let rules = super::validate::rules_static(model, "BODY", &content.constraints, false, &mut statics);
+    // A list body is taken as a slice, as callers hold it.
+    let body_ty = match ty {
+        crate::ir::TypeRef::Vec(item) => {
+            let item = type_tokens(model, item, Scope::Models);
+            quote!([#item])
+        }
+        other => type_tokens(model, other, Scope::Models),
+    };
+    let name = format_ident!("{}", def.name);
+    let doc = format!(" Checks a request body of `{}` against the constraints the spec puts on the body as a whole, and everything inside it.", op.id);
+    Some(quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn validate_body(body: &#body_ty) -> Result<(), crate::validation::Violations> {
+                #(#statics)*
+                let mut v = crate::validation::Validator::for_request();
+                v.root(body, &#rules);
+                v.finish()
+            }
+        }
+    })
+}
+
 fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenStream {
     let local: BTreeSet<TypeId> = ids.iter().copied().collect();
     let mut imports: BTreeSet<String> = BTreeSet::new();
@@ -72,7 +106,9 @@ fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenS
     let mut serde = false;
     for id in ids {
         let def = model.get(*id);
-        for used in referenced(def) {
+        let mut used_by_body = Vec::new();
+        let body = if def.group == Group::Params { body_validation(model, def, *id, &mut used_by_body) } else { None };
+        for used in referenced(def).into_iter().chain(used_by_body) {
             if !local.contains(&used) {
                 imports.insert(model.get(used).name.clone());
             }
@@ -81,6 +117,7 @@ fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenS
             || matches!(&def.kind, TypeKind::Struct(s) if s.extra.is_none());
         items.push(emit_type(model, def));
         items.push(validate_impl(model, def));
+        items.extend(body);
     }
     let imports = imports.iter().map(|n| format_ident!("{n}")).collect::<Vec<_>>();
     let model_import = (!imports.is_empty()).then(|| quote!(use #import_root::{#(#imports),*};));
@@ -105,7 +142,7 @@ fn referenced(def: &TypeDef) -> Vec<TypeId> {
         TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
         TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.mentioned(&mut out)),
         TypeKind::Alias(ty) => ty.mentioned(&mut out),
-        TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => {}
+        TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => {}
     }
     out
 }
@@ -135,7 +172,7 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
                 crate::validation::pattern_newtype!(#name, #pattern);
             }
         }
-        TypeKind::Pending => unreachable!("lowering converts every type it declares"),
+        TypeKind::Shared(_) | TypeKind::Pending => unreachable!("merged and pending types are not emitted"),
     };
     quote! {
         #doc

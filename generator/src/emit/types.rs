@@ -103,7 +103,7 @@ pub fn object_shape(model: &Model, ty: &TypeRef) -> ObjectShape {
             TypeKind::Alias(inner) => todo.push((inner.clone(), direct)),
             TypeKind::Tagged(t) => todo.extend(t.variants.iter().map(|v| (TypeRef::Named(v.ty), false))),
             TypeKind::Untagged(u) => todo.extend(u.variants.iter().map(|v| (v.ty.clone(), false))),
-            TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => {}
+            TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => {}
         }
     }
     shape

@@ -48,7 +48,7 @@ fn direct_edges(kind: &TypeKind) -> Vec<TypeId> {
         TypeKind::Tagged(t) => t.variants.iter().map(|v| v.ty).collect(),
         TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| direct_target(&v.ty)).collect(),
         TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
-        TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => Vec::new(),
     }
 }
 
@@ -129,7 +129,7 @@ pub fn break_cycles(model: &mut Model) {
                     v.boxed = direct_target(&v.ty).is_some_and(|to| cyclic(i, to));
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Pending => {}
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => {}
         }
     }
 }

@@ -49,6 +49,8 @@ pub fn lower(api: &OpenAPI) -> Result<Model> {
     cx.declare_components()?;
     cx.convert_components()?;
     super::operations::lower_operations(&mut cx)?;
+    let sites = std::mem::take(&mut cx.enum_sites);
+    super::enums::share(&mut cx.model, &sites);
     super::cycles::check_alias_cycles(&cx.model)?;
     super::cycles::break_cycles(&mut cx.model);
     super::patterns::finish(&mut cx.model)?;
@@ -63,6 +65,8 @@ pub struct Lowerer<'a> {
     /// Inline schemas already lowered, by JSON pointer: an `allOf` child inheriting its
     /// parent's properties reuses the parent's inline types instead of copying them.
     lowered: HashMap<String, TypeRef>,
+    /// Where each inline enum is used, for [`super::enums`].
+    pub enum_sites: Vec<super::enums::EnumSite>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -79,6 +83,7 @@ impl<'a> Lowerer<'a> {
             schemas,
             type_names: Scope::with_reserved_types(),
             lowered: HashMap::new(),
+            enum_sites: Vec::new(),
         }
     }
 
@@ -152,7 +157,7 @@ impl<'a> Lowerer<'a> {
 
     fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
         if let Some(value) = &schema.schema_data.example {
-            self.model.examples.push(Example { pointer: pointer.to_string(), value: value.clone(), ty });
+            self.model.examples.push(Example { pointer: pointer.to_string(), request: false, value: value.clone(), ty });
         }
     }
 
@@ -351,6 +356,7 @@ impl<'a> Lowerer<'a> {
                 let property_pointer = format!("{pointer}/properties/{}", pointer_token(wire));
                 let hint = format!("{owner}{}", names::type_name(wire));
                 let ty = self.lower_schema(property.into(), &property_pointer, &hint, home)?;
+                self.record_enum_site(&ty, wire, owner);
                 let data = match property {
                     ReferenceOr::Item(s) => Some(&s.schema_data),
                     ReferenceOr::Reference { reference } => {
@@ -542,6 +548,21 @@ impl<'a> Lowerer<'a> {
         }
         for nested in [&constraints.items, &constraints.values].into_iter().flatten() {
             self.register_patterns(nested, pointer, used_by);
+        }
+    }
+
+    /// Records where an inline enum (or an array of one) is used: the property `wire` of `owner`.
+    pub fn record_enum_site(&mut self, ty: &TypeRef, wire: &str, owner: &str) {
+        let (id, items) = match ty {
+            TypeRef::Named(id) => (*id, false),
+            TypeRef::Vec(inner) => match inner.as_ref() {
+                TypeRef::Named(id) => (*id, true),
+                _ => return,
+            },
+            _ => return,
+        };
+        if matches!(self.model.get(id).kind, TypeKind::Enum(_)) {
+            self.enum_sites.push(super::enums::EnumSite { id, property: wire.to_string(), items, owner: owner.to_string() });
         }
     }
 

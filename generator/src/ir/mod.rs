@@ -7,6 +7,7 @@
 //! only print what the model says.
 
 mod cycles;
+pub mod enums;
 mod lower;
 pub mod names;
 pub mod newtypes;
@@ -131,6 +132,8 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// A string that must match a recurring identifier pattern (`ObjectId`, ...).
     Newtype { pattern: String },
+    /// Merged into another type, the one every reference now names ([`enums`]): not emitted.
+    Shared(TypeId),
     /// Not yet converted (only during lowering).
     Pending,
 }
@@ -272,6 +275,8 @@ pub struct UntaggedVariant {
 #[derive(Debug, Clone)]
 pub struct Example {
     pub pointer: String,
+    /// A request body's example: checked as a request (readOnly properties not needed).
+    pub request: bool,
     pub value: serde_json::Value,
     pub ty: TypeRef,
 }

@@ -39,6 +39,11 @@ const ACRONYMS: &[&str] = &[
     "RPU", "SKU", "SMS", "TLS", "URI", "URL", "UTC", "UUID", "VPC", "X509",
 ];
 
+/// Whether generated modules use this type name unqualified (no schema may take it).
+pub fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name)
+}
+
 /// Turns any text into identifier characters: what is not alphanumeric separates words, and
 /// runs of glued acronyms are split ([`ACRONYMS`]).
 fn words(raw: &str) -> String {

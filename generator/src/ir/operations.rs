@@ -239,6 +239,7 @@ fn lower_parameter<'a>(cx: &mut Lowerer<'a>, param: &'a SpecParameter, pointer: 
             let hint = format!("{owner}{}", names::type_name(&data.name));
             let schema_pointer = format!("{pointer}/schema");
             let ty = cx.lower_schema(SchemaRef::from(schema), &schema_pointer, &hint, home)?;
+            cx.record_enum_site(&ty, &data.name, home);
             let constraints = cx.constraints(SchemaRef::from(schema), &ty, &schema_pointer, &data.name)?;
             (ty, constraints)
         }
@@ -285,6 +286,7 @@ fn lower_contents<'a>(
                 if let openapiv3::ReferenceOr::Item(openapiv3::Example { value: Some(value), .. }) = example {
                     cx.model.examples.push(super::Example {
                         pointer: format!("{examples_pointer}/{}/value", pointer_token(name)),
+                        request: pointer.contains("/requestBody"),
                         value: value.clone(),
                         ty: ty.clone(),
                     });
