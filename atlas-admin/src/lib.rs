@@ -38,6 +38,7 @@
 #[doc(hidden)]
 pub mod codec;
 pub mod extra;
+mod json;
 pub mod models;
 pub mod params;
 #[doc(hidden)]

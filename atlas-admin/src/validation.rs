@@ -599,9 +599,9 @@ macro_rules! pattern_newtype {
             }
         }
         impl $crate::codec::FromJson for $name {
-            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+            fn from_json(value: $crate::codec::Json) -> Result<Self, $crate::codec::Json> {
                 match value {
-                    ::serde_json::Value::String(s) => Ok(Self(s)),
+                    $crate::codec::Json::String(s) => Ok(Self(s)),
                     other => Err(other),
                 }
             }

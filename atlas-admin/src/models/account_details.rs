@@ -57,7 +57,7 @@ impl ::serde::Serialize for AccountDetails {
     }
 }
 impl crate::codec::FromJson for AccountDetails {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -66,7 +66,7 @@ impl crate::codec::FromJson for AccountDetails {
                 Some("aws") => Self::Aws(crate::codec::FromJson::from_json(value)?),
                 Some("azure") => Self::Azure(crate::codec::FromJson::from_json(value)?),
                 Some("gcp") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

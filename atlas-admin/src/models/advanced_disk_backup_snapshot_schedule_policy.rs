@@ -25,7 +25,7 @@ impl AdvancedDiskBackupSnapshotSchedulePolicy {
     }
 }
 impl crate::codec::FromJson for AdvancedDiskBackupSnapshotSchedulePolicy {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

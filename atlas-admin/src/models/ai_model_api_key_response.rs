@@ -77,7 +77,7 @@ impl ::std::fmt::Debug for AiModelApiKeyResponse {
     }
 }
 impl crate::codec::FromJson for AiModelApiKeyResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             12usize,

@@ -92,7 +92,7 @@ impl AlertConfigAudit {
     }
 }
 impl crate::codec::FromJson for AlertConfigAudit {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             15usize,

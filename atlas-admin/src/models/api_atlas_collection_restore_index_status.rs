@@ -17,7 +17,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreIndexStatus {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

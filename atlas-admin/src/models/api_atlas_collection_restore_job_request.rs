@@ -60,7 +60,7 @@ impl ApiAtlasCollectionRestoreJobRequest {
     }
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             12usize,

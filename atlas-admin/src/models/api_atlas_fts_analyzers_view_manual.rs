@@ -52,7 +52,7 @@ impl ApiAtlasFtsAnalyzersViewManual {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManual {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             4usize,
@@ -127,7 +127,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -263,7 +263,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -630,7 +630,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -662,7 +662,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
                 Some("whitespace") => {
                     Self::TokenizerWhitespace(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -16,7 +16,7 @@ pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasInvalidResourcePolicyCreateErrorView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

@@ -28,7 +28,7 @@ impl ApiSearchDeploymentSpecView {
     }
 }
 impl crate::codec::FromJson for ApiSearchDeploymentSpecView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

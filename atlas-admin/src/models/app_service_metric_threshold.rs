@@ -102,7 +102,7 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
     }
 }
 impl crate::codec::FromJson for AppServiceMetricThreshold {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -147,7 +147,7 @@ impl crate::codec::FromJson for AppServiceMetricThreshold {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

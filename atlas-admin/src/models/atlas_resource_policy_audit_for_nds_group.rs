@@ -102,7 +102,7 @@ impl AtlasResourcePolicyAuditForNdsGroup {
     }
 }
 impl crate::codec::FromJson for AtlasResourcePolicyAuditForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             17usize,

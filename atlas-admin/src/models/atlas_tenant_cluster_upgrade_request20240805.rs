@@ -200,7 +200,7 @@ impl AtlasTenantClusterUpgradeRequest20240805 {
     }
 }
 impl crate::codec::FromJson for AtlasTenantClusterUpgradeRequest20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             37usize,

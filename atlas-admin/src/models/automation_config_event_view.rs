@@ -87,7 +87,7 @@ impl AutomationConfigEventView {
     }
 }
 impl crate::codec::FromJson for AutomationConfigEventView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             14usize,

@@ -39,7 +39,7 @@ impl AwsCloudProviderSettings {
     }
 }
 impl crate::codec::FromJson for AwsCloudProviderSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

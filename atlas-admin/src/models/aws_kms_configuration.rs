@@ -51,7 +51,7 @@ impl ::std::fmt::Debug for AwsKmsConfiguration {
     }
 }
 impl crate::codec::FromJson for AwsKmsConfiguration {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             8usize,

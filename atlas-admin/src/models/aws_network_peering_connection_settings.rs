@@ -63,7 +63,7 @@ impl AwsNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for AwsNetworkPeeringConnectionSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             10usize,

@@ -32,7 +32,7 @@ impl AzureCloudProviderSettings {
     }
 }
 impl crate::codec::FromJson for AzureCloudProviderSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

@@ -58,7 +58,7 @@ impl AzureNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for AzureNetworkPeeringConnectionSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

@@ -37,7 +37,7 @@ pub struct AzurePrivateEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzurePrivateEndpoint {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

@@ -124,7 +124,7 @@ impl BackupRestoreJob {
     }
 }
 impl crate::codec::FromJson for BackupRestoreJob {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             19usize,

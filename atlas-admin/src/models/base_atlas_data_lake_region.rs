@@ -38,7 +38,7 @@ impl ::serde::Serialize for BaseAtlasDataLakeRegion {
     }
 }
 impl crate::codec::FromJson for BaseAtlasDataLakeRegion {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -35,7 +35,7 @@ impl ::serde::Serialize for BaseStreamsRegion {
     }
 }
 impl crate::codec::FromJson for BaseStreamsRegion {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -108,7 +108,7 @@ impl ::std::fmt::Debug for CloudDatabaseUser {
     }
 }
 impl crate::codec::FromJson for CloudDatabaseUser {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             14usize,

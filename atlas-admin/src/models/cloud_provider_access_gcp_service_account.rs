@@ -45,7 +45,7 @@ impl CloudProviderAccessGcpServiceAccount {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccount {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             6usize,

@@ -60,7 +60,7 @@ impl ::serde::Serialize for CloudProviderAccessRole {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessRole {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -75,7 +75,7 @@ impl crate::codec::FromJson for CloudProviderAccessRole {
                 Some("GCP") => {
                     Self::GcpServiceAccount(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -61,7 +61,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequestUpdate {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -76,7 +76,7 @@ impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
                 Some("GCP") => {
                     Self::GcpServiceAccount(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -59,7 +59,7 @@ impl ::serde::Serialize for CloudProviderContainer {
     }
 }
 impl crate::codec::FromJson for CloudProviderContainer {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -68,7 +68,7 @@ impl crate::codec::FromJson for CloudProviderContainer {
                 Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
                 Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
                 Some("AWS") => Self::Aws(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

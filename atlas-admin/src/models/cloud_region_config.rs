@@ -66,7 +66,7 @@ impl ::serde::Serialize for CloudRegionConfig {
     }
 }
 impl crate::codec::FromJson for CloudRegionConfig {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -76,7 +76,7 @@ impl crate::codec::FromJson for CloudRegionConfig {
                 Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
                 Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
                 Some("TENANT") => Self::Tenant(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -69,7 +69,7 @@ impl ::serde::Serialize for CloudRegionConfig20240805 {
     }
 }
 impl crate::codec::FromJson for CloudRegionConfig20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -79,7 +79,7 @@ impl crate::codec::FromJson for CloudRegionConfig20240805 {
                 Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
                 Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
                 Some("TENANT") => Self::Tenant(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

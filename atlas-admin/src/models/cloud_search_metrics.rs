@@ -46,7 +46,7 @@ impl CloudSearchMetrics {
     }
 }
 impl crate::codec::FromJson for CloudSearchMetrics {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             6usize,

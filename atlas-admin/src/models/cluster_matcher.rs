@@ -32,7 +32,7 @@ impl ClusterMatcher {
     }
 }
 impl crate::codec::FromJson for ClusterMatcher {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

@@ -78,7 +78,7 @@ impl ::serde::Serialize for ClusterProviderSettings {
     }
 }
 impl crate::codec::FromJson for ClusterProviderSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -91,7 +91,7 @@ impl crate::codec::FromJson for ClusterProviderSettings {
                 Some("GCP") => Self::CloudGcp(crate::codec::FromJson::from_json(value)?),
                 Some("TENANT") => Self::Free(crate::codec::FromJson::from_json(value)?),
                 Some("FLEX") => Self::Flex(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -59,7 +59,7 @@ impl Collation {
     }
 }
 impl crate::codec::FromJson for Collation {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

@@ -49,7 +49,7 @@ impl ConnectedOrgConfig {
     }
 }
 impl crate::codec::FromJson for ConnectedOrgConfig {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

@@ -23,7 +23,7 @@ impl CreateAtlasProjectApiKey {
     }
 }
 impl crate::codec::FromJson for CreateAtlasProjectApiKey {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

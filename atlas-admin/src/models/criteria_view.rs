@@ -48,7 +48,7 @@ impl ::serde::Serialize for CriteriaView {
     }
 }
 impl crate::codec::FromJson for CriteriaView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -56,7 +56,7 @@ impl crate::codec::FromJson for CriteriaView {
             match crate::codec::tag(&value, "type") {
                 Some("CUSTOM") => Self::Custom(crate::codec::FromJson::from_json(value)?),
                 Some("DATE") => Self::Date(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -50,7 +50,7 @@ impl ::serde::Serialize for DataFederationLimit {
     }
 }
 impl crate::codec::FromJson for DataFederationLimit {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -65,7 +65,7 @@ impl crate::codec::FromJson for DataFederationLimit {
                     | "atlas.project.security.networkAccess.crossRegionEntries"
                     | "atlas.project.security.networkAccess.entries",
                 ) => Self::Default(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -44,7 +44,7 @@ impl DataLakeAzureBlobStore {
     }
 }
 impl crate::codec::FromJson for DataLakeAzureBlobStore {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

@@ -36,7 +36,7 @@ pub struct DataLakeDatabaseDataSourceSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeDatabaseDataSourceSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             13usize,

@@ -46,7 +46,7 @@ impl DataLakeS3StoreSettings {
     }
 }
 impl crate::codec::FromJson for DataLakeS3StoreSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

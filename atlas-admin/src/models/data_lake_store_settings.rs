@@ -106,7 +106,7 @@ impl ::serde::Serialize for DataLakeStoreSettings {
     }
 }
 impl crate::codec::FromJson for DataLakeStoreSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -136,7 +136,7 @@ impl crate::codec::FromJson for DataLakeStoreSettings {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

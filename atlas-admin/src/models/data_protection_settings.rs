@@ -71,7 +71,7 @@ impl DataProtectionSettings {
     }
 }
 impl crate::codec::FromJson for DataProtectionSettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             14usize,

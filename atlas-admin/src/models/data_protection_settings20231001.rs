@@ -75,7 +75,7 @@ impl DataProtectionSettings20231001 {
     }
 }
 impl crate::codec::FromJson for DataProtectionSettings20231001 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             14usize,

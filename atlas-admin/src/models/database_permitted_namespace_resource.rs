@@ -26,7 +26,7 @@ impl ::serde::Serialize for DatabasePermittedNamespaceResource {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -78,7 +78,7 @@ impl DatabasePermittedNamespaceResourceCluster {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceCluster {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             1usize,
@@ -134,7 +134,7 @@ impl DatabasePermittedNamespaceResourceNamespace {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceNamespace {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

@@ -27,7 +27,7 @@ impl DatabaseUserRole {
     }
 }
 impl crate::codec::FromJson for DatabaseUserRole {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

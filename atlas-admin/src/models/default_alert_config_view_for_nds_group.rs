@@ -62,7 +62,7 @@ impl DefaultAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for DefaultAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             10usize,

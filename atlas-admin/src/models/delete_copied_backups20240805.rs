@@ -23,7 +23,7 @@ pub struct DeleteCopiedBackups20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DeleteCopiedBackups20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

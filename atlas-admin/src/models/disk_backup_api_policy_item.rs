@@ -53,7 +53,7 @@ impl DiskBackupApiPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupApiPolicyItem {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

@@ -51,7 +51,7 @@ impl ::serde::Serialize for DiskBackupCopyPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupCopyPolicyItem {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -63,7 +63,7 @@ impl crate::codec::FromJson for DiskBackupCopyPolicyItem {
                 Some("daily" | "hourly" | "monthly" | "weekly" | "yearly") => {
                     Self::TimeBased(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -47,7 +47,7 @@ impl ::serde::Serialize for DiskBackupSnapshot {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshot {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -59,7 +59,7 @@ impl crate::codec::FromJson for DiskBackupSnapshot {
                 Some("shardedCluster") => {
                     Self::ShardedCluster(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

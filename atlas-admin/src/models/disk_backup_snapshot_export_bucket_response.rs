@@ -61,7 +61,7 @@ impl ::serde::Serialize for DiskBackupSnapshotExportBucketResponse {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotExportBucketResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -70,7 +70,7 @@ impl crate::codec::FromJson for DiskBackupSnapshotExportBucketResponse {
                 Some("AWS") => Self::Aws(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
                 Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -102,7 +102,7 @@ impl DiskBackupSnapshotRestoreJob {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotRestoreJob {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             19usize,

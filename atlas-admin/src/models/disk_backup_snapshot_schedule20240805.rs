@@ -100,7 +100,7 @@ impl DiskBackupSnapshotSchedule20240805 {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotSchedule20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             20usize,

@@ -11,7 +11,7 @@ pub struct Document {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Document {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self {
             additional_properties: f.additional(),

@@ -48,7 +48,7 @@ impl ::serde::Serialize for EarPrivateEndpoint {
     }
 }
 impl crate::codec::FromJson for EarPrivateEndpoint {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -58,7 +58,7 @@ impl crate::codec::FromJson for EarPrivateEndpoint {
                     Self::AzureKeyVault(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("AWS") => Self::AwsKms(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

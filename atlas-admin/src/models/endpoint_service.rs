@@ -56,7 +56,7 @@ impl ::serde::Serialize for EndpointService {
     }
 }
 impl crate::codec::FromJson for EndpointService {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -73,7 +73,7 @@ impl crate::codec::FromJson for EndpointService {
                     )
                 }
                 Some("GCP") => Self::Gcp(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -125,7 +125,7 @@ impl ::serde::Serialize for EventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for EventViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

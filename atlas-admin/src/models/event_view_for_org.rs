@@ -55,7 +55,7 @@ impl ::serde::Serialize for EventViewForOrg {
     }
 }
 impl crate::codec::FromJson for EventViewForOrg {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

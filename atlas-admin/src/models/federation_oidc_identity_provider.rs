@@ -28,7 +28,7 @@ impl ::serde::Serialize for FederationOidcIdentityProvider {
     }
 }
 impl crate::codec::FromJson for FederationOidcIdentityProvider {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -9,7 +9,7 @@ pub struct Fields {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Fields {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self { extra: f.finish() })
     }

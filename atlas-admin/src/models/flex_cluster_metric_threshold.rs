@@ -183,7 +183,7 @@ impl ::serde::Serialize for FlexClusterMetricThreshold {
     }
 }
 impl crate::codec::FromJson for FlexClusterMetricThreshold {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -264,7 +264,7 @@ impl crate::codec::FromJson for FlexClusterMetricThreshold {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -105,7 +105,7 @@ impl FlexMetricAlert {
     }
 }
 impl crate::codec::FromJson for FlexMetricAlert {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             17usize,

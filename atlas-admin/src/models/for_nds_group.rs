@@ -72,7 +72,7 @@ impl ForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

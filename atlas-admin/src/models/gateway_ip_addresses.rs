@@ -22,7 +22,7 @@ pub struct GatewayIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GatewayIpAddresses {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

@@ -48,7 +48,7 @@ pub struct GcpRegionConfig20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GcpRegionConfig20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

@@ -40,7 +40,7 @@ impl GcsLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for GcsLogIntegrationRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

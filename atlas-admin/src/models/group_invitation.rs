@@ -44,7 +44,7 @@ pub struct GroupInvitation {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupInvitation {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             9usize,

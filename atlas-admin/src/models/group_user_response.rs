@@ -50,7 +50,7 @@ impl ::serde::Serialize for GroupUserResponse {
     }
 }
 impl crate::codec::FromJson for GroupUserResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -60,7 +60,7 @@ impl crate::codec::FromJson for GroupUserResponse {
                     Self::Pending(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("ACTIVE") => Self::Active(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -31,7 +31,7 @@ impl ::serde::Serialize for HardwareSpec {
     }
 }
 impl crate::codec::FromJson for HardwareSpec {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

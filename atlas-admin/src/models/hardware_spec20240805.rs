@@ -34,7 +34,7 @@ impl ::serde::Serialize for HardwareSpec20240805 {
     }
 }
 impl crate::codec::FromJson for HardwareSpec20240805 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

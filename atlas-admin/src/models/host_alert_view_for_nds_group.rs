@@ -104,7 +104,7 @@ impl HostAlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for HostAlertViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             17usize,

@@ -246,7 +246,7 @@ impl ::serde::Serialize for HostMetricEvent {
     }
 }
 impl crate::codec::FromJson for HostMetricEvent {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -364,7 +364,7 @@ impl crate::codec::FromJson for HostMetricEvent {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -1786,7 +1786,7 @@ impl ::serde::Serialize for HostMetricThreshold {
     }
 }
 impl crate::codec::FromJson for HostMetricThreshold {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -2592,7 +2592,7 @@ impl crate::codec::FromJson for HostMetricThreshold {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -55,7 +55,7 @@ impl ::std::fmt::Debug for LdapSecuritySettings {
     }
 }
 impl crate::codec::FromJson for LdapSecuritySettings {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             10usize,

@@ -35,7 +35,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             6usize,

@@ -247,7 +247,7 @@ impl LegacyAtlasTenantClusterUpgradeRequest {
     }
 }
 impl crate::codec::FromJson for LegacyAtlasTenantClusterUpgradeRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             44usize,

@@ -67,7 +67,7 @@ impl LessThanTimeThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for LessThanTimeThresholdAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

@@ -37,7 +37,7 @@ impl LiveImportAvailableProject {
     }
 }
 impl crate::codec::FromJson for LiveImportAvailableProject {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             4usize,

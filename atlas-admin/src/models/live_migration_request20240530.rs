@@ -51,7 +51,7 @@ impl LiveMigrationRequest20240530 {
     }
 }
 impl crate::codec::FromJson for LiveMigrationRequest20240530 {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

@@ -87,7 +87,7 @@ impl ::serde::Serialize for LogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for LogIntegrationRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -111,7 +111,7 @@ impl crate::codec::FromJson for LogIntegrationRequest {
                 Some("AZURE_LOG_EXPORT") => {
                     Self::Azure(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -88,7 +88,7 @@ impl ::serde::Serialize for LogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for LogIntegrationResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -112,7 +112,7 @@ impl crate::codec::FromJson for LogIntegrationResponse {
                 Some("AZURE_LOG_EXPORT") => {
                     Self::Azure(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -34,7 +34,7 @@ impl MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
 }
 impl crate::codec::FromJson
 for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

@@ -69,7 +69,7 @@ impl NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

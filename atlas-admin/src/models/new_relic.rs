@@ -62,7 +62,7 @@ impl ::std::fmt::Debug for NewRelic {
     }
 }
 impl crate::codec::FromJson for NewRelic {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             6usize,

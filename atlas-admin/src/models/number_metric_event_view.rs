@@ -123,7 +123,7 @@ impl NumberMetricEventView {
     }
 }
 impl crate::codec::FromJson for NumberMetricEventView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             21usize,

@@ -64,7 +64,7 @@ impl ::serde::Serialize for OnlineArchiveSchedule {
     }
 }
 impl crate::codec::FromJson for OnlineArchiveSchedule {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -82,7 +82,7 @@ impl crate::codec::FromJson for OnlineArchiveSchedule {
                 Some("MONTHLY") => {
                     Self::MonthlyScheduleView(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -48,7 +48,7 @@ impl ::std::fmt::Debug for OpsGenie {
     }
 }
 impl crate::codec::FromJson for OpsGenie {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             4usize,

@@ -65,7 +65,7 @@ impl ::std::fmt::Debug for OpsGenieNotification {
     }
 }
 impl crate::codec::FromJson for OpsGenieNotification {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

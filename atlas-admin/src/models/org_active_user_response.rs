@@ -54,7 +54,7 @@ pub struct OrgActiveUserResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgActiveUserResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

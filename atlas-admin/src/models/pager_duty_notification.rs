@@ -48,7 +48,7 @@ impl PagerDutyNotification {
     }
 }
 impl crate::codec::FromJson for PagerDutyNotification {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

@@ -22,7 +22,7 @@ pub struct PaginatedDatabaseView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedDatabaseView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

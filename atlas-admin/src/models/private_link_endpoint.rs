@@ -56,7 +56,7 @@ impl ::serde::Serialize for PrivateLinkEndpoint {
     }
 }
 impl crate::codec::FromJson for PrivateLinkEndpoint {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -71,7 +71,7 @@ impl crate::codec::FromJson for PrivateLinkEndpoint {
                 Some("GCP") => {
                     Self::GcpEndpointGroup(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -34,7 +34,7 @@ impl QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
 }
 impl crate::codec::FromJson
 for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

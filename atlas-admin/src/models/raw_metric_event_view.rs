@@ -121,7 +121,7 @@ impl RawMetricEventView {
     }
 }
 impl crate::codec::FromJson for RawMetricEventView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             21usize,

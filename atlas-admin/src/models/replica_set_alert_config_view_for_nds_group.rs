@@ -68,7 +68,7 @@ impl ReplicaSetAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ReplicaSetAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             11usize,

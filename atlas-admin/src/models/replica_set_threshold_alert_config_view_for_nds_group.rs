@@ -51,7 +51,7 @@ impl ::serde::Serialize for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ReplicaSetThresholdAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -63,7 +63,7 @@ impl crate::codec::FromJson for ReplicaSetThresholdAlertConfigViewForNdsGroup {
                 Some("TOO_MANY_ELECTIONS") => {
                     Self::GreaterThanRaw(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

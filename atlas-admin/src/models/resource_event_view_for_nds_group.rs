@@ -95,7 +95,7 @@ impl ResourceEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ResourceEventViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             16usize,

@@ -98,7 +98,7 @@ impl ResourceEventViewForOrg {
     }
 }
 impl crate::codec::FromJson for ResourceEventViewForOrg {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             16usize,

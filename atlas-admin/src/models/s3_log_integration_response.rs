@@ -50,7 +50,7 @@ impl S3LogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for S3LogIntegrationResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             8usize,

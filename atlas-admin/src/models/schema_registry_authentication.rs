@@ -48,7 +48,7 @@ impl ::serde::Serialize for SchemaRegistryAuthentication {
     }
 }
 impl crate::codec::FromJson for SchemaRegistryAuthentication {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -60,7 +60,7 @@ impl crate::codec::FromJson for SchemaRegistryAuthentication {
                 Some("SASL_INHERIT") => {
                     Self::ConfluentSaslInherit(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -79,7 +79,7 @@ impl SearchIndex {
     }
 }
 impl crate::codec::FromJson for SearchIndex {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             13usize,

@@ -47,7 +47,7 @@ impl ::serde::Serialize for SearchIndexCreateRequest {
     }
 }
 impl crate::codec::FromJson for SearchIndexCreateRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -57,7 +57,7 @@ impl crate::codec::FromJson for SearchIndexCreateRequest {
                 Some("vectorSearch") => {
                     Self::Vector(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -22,7 +22,7 @@ impl SearchIndexUpdateRequest {
     }
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequest {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             1usize,
@@ -80,7 +80,7 @@ impl ::serde::Serialize for SearchIndexUpdateRequestDefinition {
     }
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequestDefinition {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -78,7 +78,7 @@ impl ServerlessInstanceDescription {
     }
 }
 impl crate::codec::FromJson for ServerlessInstanceDescription {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             12usize,

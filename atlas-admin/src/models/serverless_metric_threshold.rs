@@ -220,7 +220,7 @@ impl ::serde::Serialize for ServerlessMetricThreshold {
     }
 }
 impl crate::codec::FromJson for ServerlessMetricThreshold {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -311,7 +311,7 @@ impl crate::codec::FromJson for ServerlessMetricThreshold {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -48,7 +48,7 @@ impl ::serde::Serialize for ServerlessTenantEndpointUpdate {
     }
 }
 impl crate::codec::FromJson for ServerlessTenantEndpointUpdate {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -56,7 +56,7 @@ impl crate::codec::FromJson for ServerlessTenantEndpointUpdate {
             match crate::codec::tag(&value, "providerName") {
                 Some("AWS") => Self::Aws(crate::codec::FromJson::from_json(value)?),
                 Some("AZURE") => Self::Azure(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

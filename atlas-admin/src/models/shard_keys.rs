@@ -14,7 +14,7 @@ pub struct ShardKeys {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ShardKeys {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             1usize,

@@ -31,7 +31,7 @@ impl SqlInterfaceStatusResponse {
     }
 }
 impl crate::codec::FromJson for SqlInterfaceStatusResponse {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

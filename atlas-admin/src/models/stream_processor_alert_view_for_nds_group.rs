@@ -107,7 +107,7 @@ impl StreamProcessorAlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorAlertViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             18usize,

@@ -72,7 +72,7 @@ impl StreamProcessorMetricAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorMetricAlertConfigViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             12usize,

@@ -69,7 +69,7 @@ impl ::serde::Serialize for StreamProcessorMetricThreshold {
     }
 }
 impl crate::codec::FromJson for StreamProcessorMetricThreshold {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -95,7 +95,7 @@ impl crate::codec::FromJson for StreamProcessorMetricThreshold {
                         crate::codec::FromJson::from_json(value)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -113,7 +113,7 @@ impl ::serde::Serialize for StreamsConnection {
     }
 }
 impl crate::codec::FromJson for StreamsConnection {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -143,7 +143,7 @@ impl crate::codec::FromJson for StreamsConnection {
                 Some("GCPPubSub") => {
                     Self::GcpPubSub(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -57,7 +57,7 @@ impl StreamsEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamsEventViewForNdsGroup {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             8usize,

@@ -44,7 +44,7 @@ impl ::serde::Serialize for StreamsFailoverConnection {
     }
 }
 impl crate::codec::FromJson for StreamsFailoverConnection {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -54,7 +54,7 @@ impl crate::codec::FromJson for StreamsFailoverConnection {
                     Self::Cluster(crate::codec::FromJson::from_json(value)?)
                 }
                 Some("Kafka") => Self::Kafka(crate::codec::FromJson::from_json(value)?),
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -106,7 +106,7 @@ impl StreamsPrivateLinkConnection {
     }
 }
 impl crate::codec::FromJson for StreamsPrivateLinkConnection {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             18usize,

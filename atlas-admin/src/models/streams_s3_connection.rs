@@ -36,7 +36,7 @@ pub struct StreamsS3Connection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsS3Connection {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             8usize,

@@ -33,7 +33,7 @@ impl SwapUsageFreeDataMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for SwapUsageFreeDataMetricThresholdView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             5usize,

@@ -110,7 +110,7 @@ impl ::serde::Serialize for ThirdPartyIntegration {
     }
 }
 impl crate::codec::FromJson for ThirdPartyIntegration {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
         }
@@ -141,7 +141,7 @@ impl crate::codec::FromJson for ThirdPartyIntegration {
                 Some("MICROSOFT_TEAMS") => {
                     Self::MicrosoftTeams(crate::codec::FromJson::from_json(value)?)
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into()),
             },
         )
     }

@@ -24,7 +24,7 @@ impl TokenFilterIcuNormalizer {
     }
 }
 impl crate::codec::FromJson for TokenFilterIcuNormalizer {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

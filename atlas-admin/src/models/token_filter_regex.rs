@@ -35,7 +35,7 @@ impl TokenFilterRegex {
     }
 }
 impl crate::codec::FromJson for TokenFilterRegex {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             4usize,

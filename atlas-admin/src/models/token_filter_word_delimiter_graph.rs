@@ -27,7 +27,7 @@ impl TokenFilterWordDelimiterGraph {
     }
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraph {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,
@@ -105,7 +105,7 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphDelimiterOptions {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             10usize,
@@ -237,7 +237,7 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
     }
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphProtectedWords {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             2usize,

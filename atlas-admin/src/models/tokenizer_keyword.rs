@@ -21,7 +21,7 @@ impl TokenizerKeyword {
     }
 }
 impl crate::codec::FromJson for TokenizerKeyword {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             1usize,

@@ -38,7 +38,7 @@ pub struct UserCert {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserCert {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             7usize,

@@ -27,7 +27,7 @@ impl UserCustomDbRole {
     }
 }
 impl crate::codec::FromJson for UserCustomDbRole {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             3usize,

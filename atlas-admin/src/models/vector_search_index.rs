@@ -58,7 +58,7 @@ impl VectorSearchIndex {
     }
 }
 impl crate::codec::FromJson for VectorSearchIndex {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             10usize,

@@ -36,7 +36,7 @@ impl WeeklyScheduleView {
     }
 }
 impl crate::codec::FromJson for WeeklyScheduleView {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             6usize,

@@ -300,7 +300,7 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         #constructor
         #debug_impl
         impl crate::codec::FromJson for #name {
-            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 let #f_binding = crate::codec::Fields::new(value, #count, #slot_fn)?;
                 Ok(Self {
                     #(#reads)*
@@ -509,13 +509,13 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
             }
         }
         impl crate::codec::FromJson for #name {
-            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 if !value.is_object() {
                     return Err(value);
                 }
                 Ok(match crate::codec::tag(&value, #property) {
                     #(#arms_de)*
-                    _ => Self::#fallback(value),
+                    _ => Self::#fallback(value.into()),
                 })
             }
         }
@@ -568,7 +568,7 @@ fn emit_untagged(model: &Model, name: &proc_macro2::Ident, u: &UntaggedUnion) ->
             }
         }
         impl crate::codec::FromJson for #name {
-            fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 crate::codec::decode_untagged(value, &[#(#candidates)*])
             }
         }

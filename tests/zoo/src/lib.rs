@@ -12,6 +12,8 @@
 pub mod codec;
 #[path = "../../../atlas-admin/src/extra.rs"]
 pub mod extra;
+#[path = "../../../atlas-admin/src/json.rs"]
+mod json;
 pub mod models;
 pub mod params;
 #[doc(hidden)]

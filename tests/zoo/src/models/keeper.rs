@@ -74,7 +74,7 @@ impl ::std::fmt::Debug for Keeper {
     }
 }
 impl crate::codec::FromJson for Keeper {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
             15usize,
@@ -192,7 +192,7 @@ impl ::serde::Serialize for KeeperFavourite {
     }
 }
 impl crate::codec::FromJson for KeeperFavourite {
-    fn from_json(value: ::serde_json::Value) -> Result<Self, ::serde_json::Value> {
+    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
             &[
