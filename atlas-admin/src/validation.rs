@@ -240,7 +240,8 @@ impl Validator {
     }
 
     /// Reports the missing and odd properties a decoded object recorded; `secrets` are the
-    /// wire names whose values are never quoted, `read_only` those a request need not carry.
+    /// wire names whose values are never quoted, `read_only` those a request need not carry
+    /// (nor check: the server set them).
     pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str], read_only: &[&str]) {
         if self.strict {
             for name in extra.unknown().keys() {
@@ -258,6 +259,9 @@ impl Validator {
             self.path.pop();
         }
         for (name, value) in extra.odd() {
+            if self.request && read_only.contains(&name) {
+                continue;
+            }
             self.path.push(name.to_owned());
             if secrets.contains(&name) {
                 self.violation(Rule::Shape, REDACTED);

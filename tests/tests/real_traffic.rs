@@ -259,3 +259,14 @@ fn a_new_scram_user_needs_a_password_an_external_one_does_not() {
     user.database_name = CloudDatabaseUserDatabaseName::External;
     assert!(user.validate_create().is_ok(), "{:?}", user.validate_create());
 }
+
+#[test]
+fn a_read_modify_write_is_not_refused_for_what_the_server_set() {
+    // `createDate` is readOnly: an odd value the server sent is reported by `validate()`,
+    // but a request that sends the object back is not refused for it.
+    let mut input = cluster();
+    input["createDate"] = json!(1716907431);
+    let decoded: ClusterDescription20240805 = serde_json::from_value(input).unwrap();
+    assert!(violations(&decoded).iter().any(|v| v.pointer == "/createDate" && v.rule == Rule::Shape));
+    assert!(decoded.validate_request().is_ok(), "{:?}", decoded.validate_request());
+}

@@ -60,6 +60,6 @@ impl crate::validation::Validate for AccessListItemView {
         };
         v.read_only_field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
         v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.extra(&self.extra, &[], &["ipAddress"]);
+        v.extra(&self.extra, &[], &["cidrBlock", "ipAddress"]);
     }
 }

@@ -80,6 +80,6 @@ impl crate::validation::Validate for AcknowledgeAlert {
             &self.unacknowledge_alert,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

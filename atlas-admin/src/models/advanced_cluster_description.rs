@@ -390,6 +390,22 @@ impl crate::validation::Validate for AdvancedClusterDescription {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "configServerType",
+                "connectionStrings",
+                "createDate",
+                "featureCompatibilityVersion",
+                "featureCompatibilityVersionExpirationDate",
+                "groupId",
+                "id",
+                "links",
+                "mongoDBEmployeeAccessGrant",
+                "mongoDBVersion",
+                "stateName",
+            ],
+        );
     }
 }

@@ -81,6 +81,6 @@ impl crate::validation::Validate for AdvancedComputeAutoScaling {
             &self.scale_down_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["maxInstanceSize", "minInstanceSize"]);
     }
 }

@@ -173,6 +173,22 @@ impl crate::validation::Validate for AiModelApiKeyResponse {
         v.field("name", &self.name, &NAME);
         v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["secret"], &[]);
+        v.extra(
+            &self.extra,
+            &["secret"],
+            &[
+                "apiKeyId",
+                "cloud",
+                "createdAt",
+                "createdBy",
+                "endpoint",
+                "geography",
+                "groupId",
+                "lastUsedAt",
+                "maskedSecret",
+                "secret",
+                "status",
+            ],
+        );
     }
 }

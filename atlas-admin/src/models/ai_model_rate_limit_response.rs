@@ -112,6 +112,10 @@ impl crate::validation::Validate for AiModelRateLimitResponse {
             &self.tokens_per_minute_limit,
             &TOKENS_PER_MINUTE_LIMIT,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["cloud", "endpoint", "geography", "modelGroupName", "modelNames"],
+        );
     }
 }

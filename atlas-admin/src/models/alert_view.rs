@@ -169,7 +169,19 @@ impl crate::validation::Validate for AlertView {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "created",
+                "groupId",
+                "id",
+                "lastNotified",
+                "links",
+                "orgId",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

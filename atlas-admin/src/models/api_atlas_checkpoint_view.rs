@@ -120,6 +120,20 @@ impl crate::validation::Validate for ApiAtlasCheckpointView {
         );
         v.read_only_field("started", &self.started, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "clusterId",
+                "completed",
+                "groupId",
+                "id",
+                "links",
+                "parts",
+                "restorable",
+                "started",
+                "timestamp",
+            ],
+        );
     }
 }

@@ -118,6 +118,18 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateRes
             &self.total_documents,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "effectiveTargetNamespace",
+                "indexStatus",
+                "restoredDocuments",
+                "sourceNamespace",
+                "state",
+                "targetNamespace",
+                "totalDocuments",
+            ],
+        );
     }
 }

@@ -229,7 +229,20 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
         v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "createdAt",
+                "errorMessage",
+                "finishedAt",
+                "id",
+                "indexStatus",
+                "restoredDocuments",
+                "state",
+                "totalDocuments",
+            ],
+        );
     }
 }
 /// Current state of the collection restore job.

@@ -55,7 +55,7 @@ impl crate::validation::Validate for ApiAtlasInvalidResourcePolicyCreateErrorVie
             &self.invalid_policies,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["invalidPolicies"]);
     }
 }
 /// Human-readable label that displays the type of an error.

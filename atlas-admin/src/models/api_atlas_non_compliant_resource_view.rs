@@ -99,7 +99,17 @@ impl crate::validation::Validate for ApiAtlasNonCompliantResourceView {
             &self.resource_type,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "orgId",
+                "resourceId",
+                "resourceName",
+                "resourcePoliciesCausingNonCompliance",
+                "resourceType",
+            ],
+        );
     }
 }
 /// Human-readable label that displays the type of a resource.

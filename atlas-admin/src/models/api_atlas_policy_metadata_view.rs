@@ -45,6 +45,6 @@ crate::codec::object!(ApiAtlasPolicyMetadataView);
 impl crate::validation::Validate for ApiAtlasPolicyMetadataView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("policyId", &self.policy_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["policyId"]);
     }
 }

@@ -77,6 +77,10 @@ impl crate::validation::Validate for ApiAtlasResourcePolicyMetadataView {
             &self.resource_policy_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["policiesCausingNonCompliance", "resourcePolicyId", "resourcePolicyName"],
+        );
     }
 }

@@ -137,6 +137,21 @@ impl crate::validation::Validate for ApiAtlasResourcePolicyView {
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.read_only_field("policies", &self.policies, &crate::validation::Rules::NONE);
         v.read_only_field("version", &self.version, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "createdByUser",
+                "createdDate",
+                "description",
+                "id",
+                "lastUpdatedByUser",
+                "lastUpdatedDate",
+                "name",
+                "orgId",
+                "policies",
+                "version",
+            ],
+        );
     }
 }

@@ -194,6 +194,6 @@ impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
             &self.weekly_snapshot_retention_weeks,
             &WEEKLY_SNAPSHOT_RETENTION_WEEKS,
         );
-        v.extra(&self.extra, &[], &["groupId"]);
+        v.extra(&self.extra, &[], &["groupId", "links"]);
     }
 }

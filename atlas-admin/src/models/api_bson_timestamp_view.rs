@@ -57,6 +57,6 @@ impl crate::validation::Validate for ApiBsonTimestampView {
         };
         v.read_only_field("date", &self.date, &crate::validation::Rules::NONE);
         v.read_only_field("increment", &self.increment, &INCREMENT);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["date", "increment"]);
     }
 }

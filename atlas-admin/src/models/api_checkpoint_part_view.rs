@@ -94,7 +94,17 @@ impl crate::validation::Validate for ApiCheckpointPartView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "replicaSetName",
+                "shardName",
+                "tokenDiscovered",
+                "tokenTimestamp",
+                "typeName",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies the type of host that the part represents.

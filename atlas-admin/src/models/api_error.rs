@@ -95,6 +95,10 @@ impl crate::validation::Validate for ApiError {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["error", "errorCode"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["badRequestDetail", "error", "errorCode", "parameters", "reason"],
+        );
     }
 }

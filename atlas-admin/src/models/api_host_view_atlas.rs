@@ -157,7 +157,24 @@ impl crate::validation::Validate for ApiHostViewAtlas {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("version", &self.version, &VERSION);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "created",
+                "groupId",
+                "hostname",
+                "id",
+                "lastPing",
+                "links",
+                "port",
+                "replicaSetName",
+                "shardName",
+                "typeName",
+                "userAlias",
+                "version",
+            ],
+        );
     }
 }
 /// Type of MongoDB process that MongoDB Cloud tracks. MongoDB Cloud returns new processes as `NO_DATA` until MongoDB Cloud completes deploying the process.

@@ -112,6 +112,10 @@ impl crate::validation::Validate for ApiKeyUserDetails {
         );
         v.read_only_field("publicKey", &self.public_key, &PUBLIC_KEY);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["privateKey"], &[]);
+        v.extra(
+            &self.extra,
+            &["privateKey"],
+            &["id", "links", "privateKey", "publicKey"],
+        );
     }
 }

@@ -141,6 +141,21 @@ impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
         );
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "databaseName",
+                "end",
+                "granularity",
+                "groupId",
+                "hostId",
+                "links",
+                "measurements",
+                "partitionName",
+                "processId",
+                "start",
+            ],
+        );
     }
 }

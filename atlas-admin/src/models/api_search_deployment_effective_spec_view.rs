@@ -86,6 +86,10 @@ impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
             &self.region_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["cloudProvider", "instanceSize", "nodeCount", "regionName"],
+        );
     }
 }

@@ -103,7 +103,18 @@ impl crate::validation::Validate for ApiSearchDeploymentResponseView {
             &self.state_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "effectiveSpecs",
+                "encryptionAtRestProvider",
+                "groupId",
+                "id",
+                "specs",
+                "stateName",
+            ],
+        );
     }
 }
 /// Human-readable label that indicates the current operating condition of this search deployment.

@@ -112,7 +112,18 @@ impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "completedAt",
+                "createdDate",
+                "failoverId",
+                "failoverStage",
+                "standbyLinkId",
+                "status",
+            ],
+        );
     }
 }
 /// Current stage of the failover operation. Indicates progression from initiation to completion.

@@ -115,6 +115,10 @@ impl crate::validation::Validate for ApiStandbyLinkResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["groupId", "standbyLinkId", "status"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["errorReason", "groupId", "standbyLinkId", "status"],
+        );
     }
 }

@@ -181,7 +181,20 @@ impl crate::validation::Validate for AppServiceAlertView {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "eventTypeName", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "created",
+                "eventTypeName",
+                "groupId",
+                "id",
+                "lastNotified",
+                "links",
+                "orgId",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for AssociatedInvoice {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["invoiceId", "orgId"]);
     }
 }

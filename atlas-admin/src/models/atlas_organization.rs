@@ -99,6 +99,6 @@ impl crate::validation::Validate for AtlasOrganization {
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "isDeleted", "links"]);
     }
 }

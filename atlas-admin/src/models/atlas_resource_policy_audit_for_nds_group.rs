@@ -225,7 +225,27 @@ impl crate::validation::Validate for AtlasResourcePolicyAuditForNdsGroup {
             &self.violation_action,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "resourcePolicyId",
+                "userId",
+                "username",
+                "violationAction",
+            ],
+        );
     }
 }
 /// Unique identifier of event type.

@@ -70,7 +70,7 @@ impl crate::validation::Validate for AuditLog {
             &crate::validation::Rules::NONE,
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["configurationType"]);
     }
 }
 /// Human-readable label that displays how to configure the audit filter.

@@ -81,6 +81,6 @@ impl crate::validation::Validate for AuthFederationRoleMapping {
         v.field("externalGroupName", &self.external_group_name, &EXTERNAL_GROUP_NAME);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("roleAssignments", &self.role_assignments, &ROLE_ASSIGNMENTS);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }

@@ -170,11 +170,16 @@ impl crate::validation::Validate for AvailableClustersDeployment {
             &self.extra,
             &[],
             &[
+                "agentVersion",
+                "clusterId",
+                "dbSizeBytes",
                 "featureCompatibilityVersion",
                 "managed",
                 "mongoDBVersion",
                 "name",
+                "oplogSizeMB",
                 "sharded",
+                "shardsSize",
                 "tlsEnabled",
             ],
         );

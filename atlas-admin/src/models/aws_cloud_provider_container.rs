@@ -113,6 +113,6 @@ impl crate::validation::Validate for AwsCloudProviderContainer {
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "provisioned", "vpcId"]);
     }
 }

@@ -117,6 +117,6 @@ impl crate::validation::Validate for AwsHardwareSpec20240805 {
         v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["diskThroughput"]);
     }
 }

@@ -98,7 +98,17 @@ impl crate::validation::Validate for AwsInterfaceEndpoint {
             &self.interface_endpoint_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["cloudProvider"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "connectionStatus",
+                "deleteRequested",
+                "errorMessage",
+                "interfaceEndpointId",
+            ],
+        );
     }
 }
 /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.

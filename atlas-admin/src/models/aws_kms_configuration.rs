@@ -132,6 +132,6 @@ impl crate::validation::Validate for AwsKmsConfiguration {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["secretAccessKey"], &[]);
+        v.extra(&self.extra, &["secretAccessKey"], &["valid"]);
     }
 }

@@ -103,6 +103,16 @@ impl crate::validation::Validate for AwsKmsEarPrivateEndpoint {
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "errorMessage",
+                "id",
+                "privateEndpointConnectionName",
+                "status",
+            ],
+        );
     }
 }

@@ -158,7 +158,11 @@ impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["connectionId", "errorStateName", "id", "statusName"],
+        );
     }
 }
 /// Type of error that can be returned when requesting an Amazon Web Services (AWS) peering connection. The resource returns `null` if the request succeeded.

@@ -134,6 +134,18 @@ impl crate::validation::Validate for AwsPrivateLinkConnection {
             &self.supported_remote_regions,
             &SUPPORTED_REMOTE_REGIONS,
         );
-        v.extra(&self.extra, &[], &["cloudProvider", "interfaceEndpoints"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "endpointServiceName",
+                "errorMessage",
+                "id",
+                "interfaceEndpoints",
+                "regionName",
+                "status",
+            ],
+        );
     }
 }

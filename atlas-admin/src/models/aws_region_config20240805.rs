@@ -152,6 +152,16 @@ impl crate::validation::Validate for AwsRegionConfig20240805 {
             &self.read_only_specs,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "analyticsSpecs",
+                "effectiveAnalyticsSpecs",
+                "effectiveElectableSpecs",
+                "effectiveReadOnlySpecs",
+                "readOnlySpecs",
+            ],
+        );
     }
 }

@@ -77,6 +77,6 @@ impl crate::validation::Validate for AzureAccountDetails {
             &self.virtual_network_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -133,7 +133,11 @@ impl crate::validation::Validate for AzureCloudProviderContainer {
         );
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.read_only_field("vnetName", &self.vnet_name, &VNET_NAME);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["id", "provisioned", "azureSubscriptionId", "vnetName"],
+        );
     }
 }
 /// Azure region to which MongoDB Cloud deployed this network peering container.

@@ -73,6 +73,6 @@ impl crate::validation::Validate for AzureConnection {
             &self.storage_account_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

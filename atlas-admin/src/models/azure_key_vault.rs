@@ -149,7 +149,7 @@ impl crate::validation::Validate for AzureKeyVault {
         );
         v.field("tenantID", &self.tenant_id, &crate::validation::Rules::NONE);
         v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["secret"], &[]);
+        v.extra(&self.extra, &["secret"], &["valid"]);
     }
 }
 /// Azure environment in which your account credentials reside.

@@ -141,7 +141,7 @@ impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
         v.field("resourceGroupName", &self.resource_group_name, &RESOURCE_GROUP_NAME);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("vnetName", &self.vnet_name, &VNET_NAME);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["errorState", "id", "status"]);
     }
 }
 /// State of the network peering connection at the time you made the request.

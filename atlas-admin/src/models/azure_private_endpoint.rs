@@ -128,6 +128,17 @@ impl crate::validation::Validate for AzurePrivateEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["cloudProvider"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "deleteRequested",
+                "errorMessage",
+                "privateEndpointConnectionName",
+                "privateEndpointResourceId",
+                "status",
+            ],
+        );
     }
 }

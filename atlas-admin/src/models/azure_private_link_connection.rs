@@ -141,6 +141,19 @@ impl crate::validation::Validate for AzurePrivateLinkConnection {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["cloudProvider"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "errorMessage",
+                "id",
+                "privateEndpoints",
+                "privateLinkServiceName",
+                "privateLinkServiceResourceId",
+                "regionName",
+                "status",
+            ],
+        );
     }
 }

@@ -103,7 +103,7 @@ impl crate::validation::Validate for BackupComplianceOnDemandPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
 /// Human-readable label that identifies the frequency type associated with the backup policy.

@@ -185,6 +185,21 @@ impl crate::validation::Validate for BackupOnlineArchive {
         v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "_id",
+                "clusterName",
+                "collName",
+                "collectionType",
+                "dataProcessRegion",
+                "dataSetName",
+                "dbName",
+                "groupId",
+                "partitionFields",
+                "state",
+            ],
+        );
     }
 }

@@ -267,7 +267,25 @@ impl crate::validation::Validate for BackupRestoreJob {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "batchId",
+                "clusterId",
+                "clusterName",
+                "created",
+                "deploymentJobId",
+                "encryptionEnabled",
+                "groupId",
+                "hashes",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "statusName",
+                "timestamp",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies the status of the downloadable file at the time of the request.

@@ -185,7 +185,11 @@ impl crate::validation::Validate for BackupRestoreJobDelivery {
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("url", &self.url, &crate::validation::Rules::NONE);
         v.read_only_field("urlV2", &self.url_v2, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["authHeader", "authValue", "expires", "statusName", "url", "urlV2"],
+        );
     }
 }
 /// Human-readable label that identifies the means for delivering the data. If you set `"delivery.methodName" : "AUTOMATED_RESTORE"`, you must also set: `delivery.targetGroupId` and `delivery.targetClusterName` or `delivery.targetClusterId`. The response returns `"delivery.methodName" : "HTTP"` as an automated restore uses HyperText Transport Protocol (HTTP) to deliver the restore job to the target host.

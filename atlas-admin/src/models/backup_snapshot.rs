@@ -148,6 +148,21 @@ impl crate::validation::Validate for BackupSnapshot {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("parts", &self.parts, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "clusterId",
+                "clusterName",
+                "complete",
+                "created",
+                "groupId",
+                "id",
+                "incremental",
+                "lastOplogAppliedTimestamp",
+                "links",
+                "parts",
+            ],
+        );
     }
 }

@@ -198,7 +198,26 @@ impl crate::validation::Validate for BackupSnapshotPart {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "clusterId",
+                "completedTime",
+                "compressionSetting",
+                "dataSizeBytes",
+                "encryptionEnabled",
+                "fcv",
+                "fileSizeBytes",
+                "machineId",
+                "masterKeyUUID",
+                "mongodVersion",
+                "replicaSetName",
+                "replicaState",
+                "storageSizeBytes",
+                "typeName",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies the method of compression for the snapshot.

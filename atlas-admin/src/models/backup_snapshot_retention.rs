@@ -75,7 +75,7 @@ impl crate::validation::Validate for BackupSnapshotRetention {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// Quantity of time in which MongoDB Cloud measures snapshot retention.

@@ -224,6 +224,28 @@ impl crate::validation::Validate for BillingInvoice {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "amountBilledCents",
+                "amountPaidCents",
+                "created",
+                "creditsCents",
+                "endDate",
+                "id",
+                "lineItems",
+                "linkedInvoices",
+                "links",
+                "orgId",
+                "payments",
+                "refunds",
+                "salesTaxCents",
+                "startDate",
+                "startingBalanceCents",
+                "subtotalCents",
+                "updated",
+            ],
+        );
     }
 }

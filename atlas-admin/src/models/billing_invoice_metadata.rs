@@ -196,6 +196,25 @@ impl crate::validation::Validate for BillingInvoiceMetadata {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "amountBilledCents",
+                "amountPaidCents",
+                "created",
+                "creditsCents",
+                "endDate",
+                "id",
+                "linkedInvoices",
+                "links",
+                "orgId",
+                "salesTaxCents",
+                "startDate",
+                "startingBalanceCents",
+                "subtotalCents",
+                "updated",
+            ],
+        );
     }
 }

@@ -146,7 +146,21 @@ impl crate::validation::Validate for BillingPayment {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "amountBilledCents",
+                "amountPaidCents",
+                "created",
+                "currency",
+                "id",
+                "salesTaxCents",
+                "subtotalCents",
+                "unitPrice",
+                "updated",
+            ],
+        );
     }
 }
 /// Phase of payment processing for the associated invoice when you made this request. These phases include:

@@ -78,6 +78,6 @@ impl crate::validation::Validate for BillingRefund {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["amountCents", "created", "paymentId", "reason"]);
     }
 }

@@ -200,6 +200,10 @@ impl crate::validation::Validate for CloudAppUser {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["password"], &["emailAddress"]);
+        v.extra(
+            &self.extra,
+            &["password"],
+            &["createdAt", "emailAddress", "id", "lastAuth", "links", "teamIds"],
+        );
     }
 }

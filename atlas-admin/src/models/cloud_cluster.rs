@@ -162,7 +162,23 @@ impl crate::validation::Validate for CloudCluster {
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.read_only_field("versions", &self.versions, &VERSIONS);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "alertCount",
+                "authEnabled",
+                "availability",
+                "backupEnabled",
+                "clusterId",
+                "dataSizeBytes",
+                "name",
+                "nodeCount",
+                "sslEnabled",
+                "type",
+                "versions",
+            ],
+        );
     }
 }
 /// Term that expresses how many nodes of the cluster can be accessed when MongoDB Cloud receives this request. This parameter returns `available` when all nodes are accessible, `warning` only when some nodes in the cluster can be accessed, `unavailable` when the cluster can't be accessed, or `dead` when the cluster has been deactivated.

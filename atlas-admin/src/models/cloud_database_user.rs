@@ -209,7 +209,7 @@ impl crate::validation::Validate for CloudDatabaseUser {
         v.field("scopes", &self.scopes, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &USERNAME);
         v.field("x509Type", &self.x509_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["password"], &[]);
+        v.extra(&self.extra, &["password"], &["links"]);
     }
 }
 /// Human-readable label that indicates whether the new database user authenticates with the Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with the user or the user's role.

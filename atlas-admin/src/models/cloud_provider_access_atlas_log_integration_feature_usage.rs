@@ -59,6 +59,6 @@ impl crate::validation::Validate for CloudProviderAccessAtlasLogIntegrationFeatu
             &crate::validation::Rules::NONE,
         );
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["featureType"]);
     }
 }

@@ -132,6 +132,17 @@ impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequest {
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "atlasAWSAccountArn",
+                "atlasAssumedRoleExternalId",
+                "authorizedDate",
+                "createdDate",
+                "featureUsages",
+                "roleId",
+            ],
+        );
     }
 }

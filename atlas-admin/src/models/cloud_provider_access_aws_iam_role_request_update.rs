@@ -144,6 +144,17 @@ impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequestUpdate 
         );
         v.field("iamAssumedRoleArn", &self.iam_assumed_role_arn, &IAM_ASSUMED_ROLE_ARN);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "atlasAWSAccountArn",
+                "atlasAssumedRoleExternalId",
+                "authorizedDate",
+                "createdDate",
+                "featureUsages",
+                "roleId",
+            ],
+        );
     }
 }

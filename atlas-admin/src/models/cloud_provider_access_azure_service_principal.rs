@@ -130,6 +130,10 @@ impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipal {
             &crate::validation::Rules::NONE,
         );
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["_id", "createdDate", "featureUsages", "lastUpdatedDate"],
+        );
     }
 }

@@ -131,6 +131,10 @@ for CloudProviderAccessAzureServicePrincipalRequestUpdate {
             &crate::validation::Rules::NONE,
         );
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["_id", "createdDate", "featureUsages", "lastUpdatedDate"],
+        );
     }
 }

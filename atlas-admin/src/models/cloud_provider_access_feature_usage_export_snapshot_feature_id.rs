@@ -59,6 +59,6 @@ for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["exportBucketId", "groupId"]);
     }
 }

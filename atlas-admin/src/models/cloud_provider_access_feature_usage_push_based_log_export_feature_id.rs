@@ -61,6 +61,6 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["bucketName", "groupId"]);
     }
 }

@@ -112,7 +112,7 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
         );
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["createdDate", "featureUsages", "roleId", "status"]);
     }
 }
 /// Provision status of the service account.

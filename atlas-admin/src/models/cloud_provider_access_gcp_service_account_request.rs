@@ -101,6 +101,10 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["createdDate", "featureUsages", "gcpServiceAccountForAtlas", "roleId"],
+        );
     }
 }

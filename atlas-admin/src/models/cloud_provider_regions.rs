@@ -55,7 +55,7 @@ impl crate::validation::Validate for CloudProviderRegions {
             &crate::validation::Rules::NONE,
         );
         v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["instanceSizes"]);
     }
 }
 /// Human-readable label that identifies the Cloud provider.

@@ -112,7 +112,7 @@ impl crate::validation::Validate for CloudSearchMetrics {
         v.extra(
             &self.extra,
             &[],
-            &["groupId", "hardwareMetrics", "indexMetrics", "processId"],
+            &["groupId", "hardwareMetrics", "indexMetrics", "links", "processId"],
         );
     }
 }

@@ -212,7 +212,20 @@ impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "groupId",
+                "id",
+                "lastNotified",
+                "links",
+                "orgId",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for ClusterCloudProviderInstanceSize {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["availableRegions", "name"]);
     }
 }

@@ -116,6 +116,18 @@ impl crate::validation::Validate for ClusterConnectionStrings {
             &self.standard_srv,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "awsPrivateLink",
+                "awsPrivateLinkSrv",
+                "private",
+                "privateEndpoint",
+                "privateSrv",
+                "standard",
+                "standardSrv",
+            ],
+        );
     }
 }

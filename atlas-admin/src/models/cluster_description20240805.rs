@@ -446,6 +446,24 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "configServerType",
+                "connectionStrings",
+                "createDate",
+                "effectiveReplicationSpecs",
+                "featureCompatibilityVersion",
+                "featureCompatibilityVersionExpirationDate",
+                "groupId",
+                "id",
+                "internalClusterRole",
+                "links",
+                "mongoDBEmployeeAccessGrant",
+                "mongoDBVersion",
+                "stateName",
+            ],
+        );
     }
 }

@@ -96,7 +96,17 @@ impl crate::validation::Validate for ClusterDescriptionConnectionStringsPrivateE
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "connectionString",
+                "endpoints",
+                "srvConnectionString",
+                "srvShardOptimizedConnectionString",
+                "type",
+            ],
+        );
     }
 }
 /// MongoDB process type to which your application connects. Use `MONGOD` for replica sets and `MONGOS` for sharded clusters.

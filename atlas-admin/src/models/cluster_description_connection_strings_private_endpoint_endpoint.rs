@@ -73,6 +73,6 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }
 }

@@ -120,6 +120,10 @@ impl crate::validation::Validate for ClusterEventViewForNdsGroup {
             &self.shard_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["created", "groupId", "id", "links", "orgId", "raw", "shardName"],
+        );
     }
 }

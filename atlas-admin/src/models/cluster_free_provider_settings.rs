@@ -104,7 +104,7 @@ impl crate::validation::Validate for ClusterFreeProviderSettings {
             &crate::validation::Rules::NONE,
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["effectiveInstanceSizeName"]);
     }
 }
 /// The true tenant instance size. This is present to support backwards compatibility for deprecated provider types and/or instance sizes.

@@ -89,6 +89,10 @@ impl crate::validation::Validate for ClusterIpAddresses {
         );
         v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
         v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["clusterName", "futureInbound", "futureOutbound", "inbound", "outbound"],
+        );
     }
 }

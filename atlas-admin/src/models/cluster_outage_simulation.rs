@@ -116,7 +116,18 @@ impl crate::validation::Validate for ClusterOutageSimulation {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "clusterName",
+                "expirationDate",
+                "groupId",
+                "id",
+                "startRequestDate",
+                "state",
+            ],
+        );
     }
 }
 /// Phase of the outage simulation.

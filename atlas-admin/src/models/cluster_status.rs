@@ -51,7 +51,7 @@ impl crate::validation::Validate for ClusterStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("changeStatus", &self.change_status, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// State of cluster at the time of this request. Atlas returns **Applied** if it completed adding a user to, or removing a user from, your cluster. Atlas returns **Pending** if it's still making the requested user changes. When status is **Pending**, new users can't log in.

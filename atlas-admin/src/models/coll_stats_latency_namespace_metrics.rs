@@ -61,6 +61,6 @@ impl crate::validation::Validate for CollStatsLatencyNamespaceMetrics {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("metrics", &self.metrics, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["groupId", "metrics"]);
+        v.extra(&self.extra, &[], &["groupId", "links", "metrics"]);
     }
 }

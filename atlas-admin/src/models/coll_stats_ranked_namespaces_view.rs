@@ -69,6 +69,6 @@ impl crate::validation::Validate for CollStatsRankedNamespacesView {
             &self.ranked_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["rankedNamespaces"]);
+        v.extra(&self.extra, &[], &["groupId", "identifierId", "rankedNamespaces"]);
     }
 }

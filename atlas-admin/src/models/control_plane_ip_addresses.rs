@@ -69,6 +69,6 @@ impl crate::validation::Validate for ControlPlaneIpAddresses {
         v.read_only_field("gateways", &self.gateways, &GATEWAYS);
         v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
         v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["gateways", "inbound", "outbound"]);
     }
 }

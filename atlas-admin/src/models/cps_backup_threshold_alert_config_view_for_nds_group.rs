@@ -149,6 +149,6 @@ impl crate::validation::Validate for CpsBackupThresholdAlertConfigViewForNdsGrou
         );
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }

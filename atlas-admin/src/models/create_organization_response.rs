@@ -95,6 +95,10 @@ impl crate::validation::Validate for CreateOrganizationResponse {
             &self.skip_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["federationSettingsId", "orgOwnerId", "serviceAccount"],
+        );
     }
 }

@@ -217,6 +217,27 @@ impl crate::validation::Validate for DataExplorerAccessedEventView {
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "collection",
+                "created",
+                "database",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "opType",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

@@ -88,6 +88,6 @@ impl crate::validation::Validate for DataFederationAzureCloudProviderConfig {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["atlasAppId", "servicePrincipalId", "tenantId"]);
     }
 }

@@ -66,6 +66,6 @@ impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
             &crate::validation::Rules::NONE,
         );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["gcpServiceAccount"]);
     }
 }

@@ -133,7 +133,18 @@ impl crate::validation::Validate for DataFederationTenantQueryLimit {
             &crate::validation::Rules::NONE,
         );
         v.field("value", &self.value, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["name"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "currentUsage",
+                "defaultLimit",
+                "lastModifiedDate",
+                "maximumLimit",
+                "name",
+                "tenantName",
+            ],
+        );
     }
 }
 /// Only used for Data Federation limits. Action to take when the usage limit is exceeded. If limit span is set to QUERY, this is ignored because MongoDB Cloud stops the query when it exceeds the usage limit.

@@ -97,6 +97,6 @@ impl crate::validation::Validate for DataLakeAtlasStoreInstance {
             &self.read_preference,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["projectId"]);
     }
 }

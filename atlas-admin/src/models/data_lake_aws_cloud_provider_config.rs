@@ -107,6 +107,6 @@ impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.field("testS3Bucket", &self.test_s3_bucket, &crate::validation::Rules::NONE);
         v.write_only_required("testS3Bucket", self.test_s3_bucket.is_some());
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["externalId", "iamAssumedRoleARN", "iamUserARN"]);
     }
 }

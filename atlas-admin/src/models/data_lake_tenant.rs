@@ -108,7 +108,11 @@ impl crate::validation::Validate for DataLakeTenant {
         );
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("storage", &self.storage, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["groupId", "hostnames", "privateEndpointHostnames", "state"],
+        );
     }
 }
 /// Label that indicates the status of the Federated Database Instance.

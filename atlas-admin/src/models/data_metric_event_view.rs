@@ -274,6 +274,31 @@ impl crate::validation::Validate for DataMetricEventView {
         );
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "currentValue",
+                "delegatePrincipal",
+                "deskLocation",
+                "employeeIdentifier",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "metricName",
+                "orgId",
+                "port",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "replicaSetName",
+                "shardName",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

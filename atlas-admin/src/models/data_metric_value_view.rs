@@ -52,6 +52,6 @@ impl crate::validation::Validate for DataMetricValueView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("number", &self.number, &crate::validation::Rules::NONE);
         v.field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["number"]);
     }
 }

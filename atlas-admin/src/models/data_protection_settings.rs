@@ -194,6 +194,6 @@ impl crate::validation::Validate for DataProtectionSettings {
             &self.updated_user,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["deletable", "state", "updatedDate", "updatedUser"]);
     }
 }

@@ -198,6 +198,6 @@ impl crate::validation::Validate for DataProtectionSettings20231001 {
             &self.updated_user,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["deletable", "state", "updatedDate", "updatedUser"]);
     }
 }

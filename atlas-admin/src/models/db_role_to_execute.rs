@@ -58,7 +58,7 @@ impl crate::validation::Validate for DbRoleToExecute {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("role", &self.role, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// Type of the DB role. Can be either Built In or Custom.

@@ -138,7 +138,7 @@ impl crate::validation::Validate for DefaultAlertConfigViewForNdsGroup {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }
 /// Incident that triggered this alert.

@@ -81,6 +81,10 @@ impl crate::validation::Validate for DefaultGroupLimitResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["defaultLimit", "description", "maximumLimit", "name"],
+        );
     }
 }

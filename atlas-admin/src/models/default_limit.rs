@@ -100,6 +100,10 @@ impl crate::validation::Validate for DefaultLimit {
         );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("value", &self.value, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["name"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["currentUsage", "defaultLimit", "maximumLimit", "name"],
+        );
     }
 }

@@ -113,6 +113,6 @@ impl crate::validation::Validate for DiskBackupApiPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }

@@ -149,7 +149,21 @@ impl crate::validation::Validate for DiskBackupExportJob {
             &self.state_reason,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["exportBucketId"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "components",
+                "createdAt",
+                "exportBucketId",
+                "finishedAt",
+                "id",
+                "links",
+                "prefix",
+                "state",
+                "stateReason",
+            ],
+        );
     }
 }
 /// State of the Export Job.

@@ -73,6 +73,6 @@ impl crate::validation::Validate for DiskBackupExportJobRequest {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
         v.write_only_required("snapshotId", self.snapshot_id.is_some());
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for DiskBackupExportMember {
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["exportId", "replicaSetName"]);
     }
 }

@@ -62,6 +62,6 @@ impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }

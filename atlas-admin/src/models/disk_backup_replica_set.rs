@@ -217,6 +217,27 @@ impl crate::validation::Validate for DiskBackupReplicaSet {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "copyRegions",
+                "createdAt",
+                "description",
+                "expiresAt",
+                "frequencyType",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "mongodVersion",
+                "policyItems",
+                "replicaSetName",
+                "snapshotType",
+                "status",
+                "storageSizeBytes",
+                "type",
+            ],
+        );
     }
 }

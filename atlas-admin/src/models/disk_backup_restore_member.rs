@@ -73,6 +73,10 @@ impl crate::validation::Validate for DiskBackupRestoreMember {
             &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["downloadUrl", "privateDownloadDeliveryUrls", "replicaSetName"],
+        );
     }
 }

@@ -213,6 +213,27 @@ impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "configServerType",
+                "createdAt",
+                "description",
+                "expiresAt",
+                "frequencyType",
+                "id",
+                "links",
+                "masterKeyUUID",
+                "members",
+                "mongodVersion",
+                "policyItems",
+                "snapshotIds",
+                "snapshotType",
+                "status",
+                "storageSizeBytes",
+                "type",
+            ],
+        );
     }
 }

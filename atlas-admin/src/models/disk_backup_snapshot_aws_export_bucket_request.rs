@@ -95,6 +95,6 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

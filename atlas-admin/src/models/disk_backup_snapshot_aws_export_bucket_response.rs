@@ -112,6 +112,6 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
             &self.require_private_networking,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links", "region"]);
     }
 }

@@ -106,6 +106,6 @@ impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest 
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.field("serviceUrl", &self.service_url, &SERVICE_URL);
         v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

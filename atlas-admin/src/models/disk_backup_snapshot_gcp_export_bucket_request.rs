@@ -84,6 +84,6 @@ impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -250,6 +250,23 @@ impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cancelled",
+                "components",
+                "deliveryUrl",
+                "desiredTimestamp",
+                "expired",
+                "expiresAt",
+                "failed",
+                "finishedAt",
+                "id",
+                "links",
+                "privateDownloadDeliveryUrls",
+                "timestamp",
+            ],
+        );
     }
 }

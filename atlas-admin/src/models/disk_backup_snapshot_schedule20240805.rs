@@ -279,6 +279,10 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
             &self.use_org_and_group_names_in_export_prefix,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["clusterId", "clusterName", "links", "nextSnapshot"],
+        );
     }
 }

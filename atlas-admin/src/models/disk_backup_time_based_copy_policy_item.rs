@@ -84,6 +84,6 @@ impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
             &self.retention_value,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }

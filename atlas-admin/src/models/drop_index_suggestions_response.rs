@@ -74,6 +74,10 @@ impl crate::validation::Validate for DropIndexSuggestionsResponse {
             &self.unused_indexes,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["hiddenIndexes", "redundantIndexes", "unusedIndexes"],
+        );
     }
 }

@@ -76,7 +76,7 @@ impl crate::validation::Validate for EmployeeAccessGrantView {
         );
         v.field("grantType", &self.grant_type, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// Level of access to grant to MongoDB Employees.

@@ -89,6 +89,6 @@ impl crate::validation::Validate for EnvelopedPerformanceAdvisorResponse {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("locations", &self.locations, &LOCATIONS);
         v.read_only_field("status", &self.status, &STATUS);
-        v.extra(&self.extra, &[], &["status"]);
+        v.extra(&self.extra, &[], &["links", "locations", "status"]);
     }
 }

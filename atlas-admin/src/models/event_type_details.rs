@@ -69,6 +69,6 @@ impl crate::validation::Validate for EventTypeDetails {
             &self.event_type,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["alertable", "description", "eventType"]);
     }
 }

@@ -61,6 +61,6 @@ impl crate::validation::Validate for ExportStatus {
             &self.total_collections,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["exportedCollections", "totalCollections"]);
     }
 }

@@ -92,6 +92,6 @@ impl crate::validation::Validate for FederatedUser {
         v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
         v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["userId"]);
     }
 }

@@ -173,6 +173,6 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["id"]);
+        v.extra(&self.extra, &[], &["createdAt", "id", "updatedAt"]);
     }
 }

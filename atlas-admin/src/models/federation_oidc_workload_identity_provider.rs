@@ -147,6 +147,6 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
             &crate::validation::Rules::NONE,
         );
         v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["id"]);
+        v.extra(&self.extra, &[], &["createdAt", "id", "updatedAt"]);
     }
 }

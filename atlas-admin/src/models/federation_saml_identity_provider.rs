@@ -195,6 +195,6 @@ impl crate::validation::Validate for FederationSamlIdentityProvider {
             &self.updated_at,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["id"]);
+        v.extra(&self.extra, &[], &["createdAt", "id", "updatedAt"]);
     }
 }

@@ -200,6 +200,25 @@ impl crate::validation::Validate for FlexBackupRestoreJob20241113 {
             &self.target_project_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "deliveryType",
+                "expirationDate",
+                "id",
+                "instanceName",
+                "links",
+                "projectId",
+                "restoreFinishedDate",
+                "restoreScheduledDate",
+                "snapshotFinishedDate",
+                "snapshotId",
+                "snapshotUrl",
+                "status",
+                "targetDeploymentItemName",
+                "targetProjectId",
+            ],
+        );
     }
 }

@@ -206,6 +206,22 @@ impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
             &self.target_project_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "deliveryType",
+                "expirationDate",
+                "id",
+                "instanceName",
+                "links",
+                "projectId",
+                "restoreFinishedDate",
+                "restoreScheduledDate",
+                "snapshotFinishedDate",
+                "snapshotUrl",
+                "status",
+            ],
+        );
     }
 }

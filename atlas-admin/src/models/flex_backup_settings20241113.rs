@@ -45,6 +45,6 @@ crate::codec::object!(FlexBackupSettings20241113);
 impl crate::validation::Validate for FlexBackupSettings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["enabled"]);
     }
 }

@@ -122,6 +122,19 @@ impl crate::validation::Validate for FlexBackupSnapshot20241113 {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "expiration",
+                "finishTime",
+                "id",
+                "links",
+                "mongoDBVersion",
+                "scheduledTime",
+                "startTime",
+                "status",
+            ],
+        );
     }
 }

@@ -197,7 +197,24 @@ impl crate::validation::Validate for FlexClusterDescription20241113 {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["providerSettings"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "backupSettings",
+                "clusterType",
+                "connectionStrings",
+                "createDate",
+                "groupId",
+                "id",
+                "links",
+                "mongoDBVersion",
+                "name",
+                "providerSettings",
+                "stateName",
+                "versionReleaseSystem",
+            ],
+        );
     }
 }
 /// Flex cluster topology.

@@ -88,6 +88,6 @@ impl crate::validation::Validate for FlexClusterDescriptionCreate20241113 {
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

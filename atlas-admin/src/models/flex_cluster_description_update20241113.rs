@@ -66,6 +66,6 @@ impl crate::validation::Validate for FlexClusterDescriptionUpdate20241113 {
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for FlexConnectionStrings20241113 {
             &self.standard_srv,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["standard", "standardSrv"]);
     }
 }

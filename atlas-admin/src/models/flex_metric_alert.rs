@@ -239,7 +239,22 @@ impl crate::validation::Validate for FlexMetricAlert {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "clusterName", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "currentValue",
+                "groupId",
+                "id",
+                "lastNotified",
+                "links",
+                "metricName",
+                "orgId",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

@@ -86,6 +86,10 @@ impl crate::validation::Validate for FlexProviderSettings20241113 {
             &self.region_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["backingProviderName", "diskSizeGB", "providerName", "regionName"],
+        );
     }
 }

@@ -87,6 +87,6 @@ impl crate::validation::Validate for FlexProviderSettingsCreate20241113 {
         );
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.write_only_required("regionName", self.region_name.is_some());
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["diskSizeGB", "providerName"]);
     }
 }

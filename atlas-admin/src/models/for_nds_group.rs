@@ -151,6 +151,21 @@ impl crate::validation::Validate for ForNdsGroup {
             &self.shard_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "created",
+                "groupId",
+                "hostname",
+                "id",
+                "links",
+                "orgId",
+                "port",
+                "raw",
+                "replicaSetName",
+                "shardName",
+            ],
+        );
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for GatewayIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
         v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["inbound", "outbound"]);
     }
 }

@@ -133,7 +133,7 @@ impl crate::validation::Validate for GcpCloudProviderContainer {
         );
         v.read_only_field("networkName", &self.network_name, &NETWORK_NAME);
         v.field("regions", &self.regions, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "provisioned", "gcpProjectId", "networkName"]);
     }
 }
 /// List of GCP regions to which you want to deploy this MongoDB Cloud network peering container.  In this MongoDB Cloud project, you can deploy clusters only to the GCP regions in this list. To deploy MongoDB Cloud clusters to other GCP regions, create additional projects.

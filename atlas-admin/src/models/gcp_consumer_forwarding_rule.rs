@@ -69,6 +69,6 @@ impl crate::validation::Validate for GcpConsumerForwardingRule {
         );
         v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["endpointName", "ipAddress", "status"]);
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for GcpDataProcessRegionView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["cloudProvider", "region"]);
     }
 }

@@ -128,6 +128,10 @@ impl crate::validation::Validate for GcpEndpointService {
             &SERVICE_ATTACHMENT_NAMES,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["cloudProvider"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["cloudProvider", "errorMessage", "id", "regionName", "status"],
+        );
     }
 }

@@ -117,7 +117,7 @@ impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
         v.field("networkName", &self.network_name, &NETWORK_NAME);
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["errorMessage", "id", "status"]);
     }
 }
 /// State of the network peering connection at the time you made the request.

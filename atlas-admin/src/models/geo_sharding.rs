@@ -79,6 +79,10 @@ impl crate::validation::Validate for GeoSharding {
             &self.self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["customZoneMapping", "managedNamespaces", "selfManagedSharding"],
+        );
     }
 }

@@ -95,6 +95,6 @@ impl crate::validation::Validate for GoogleCloudKms {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["serviceAccountKey"], &[]);
+        v.extra(&self.extra, &["serviceAccountKey"], &["valid"]);
     }
 }

@@ -140,7 +140,7 @@ impl crate::validation::Validate for Group {
             &self.with_default_alerts_settings,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["clusterCount", "created"]);
+        v.extra(&self.extra, &[], &["clusterCount", "created", "id", "links"]);
     }
 }
 /// Applies to Atlas for Government only.

@@ -145,9 +145,12 @@ impl crate::validation::Validate for GroupActiveUserResponse {
                 "orgMembershipStatus",
                 "roles",
                 "username",
+                "country",
                 "createdAt",
                 "firstName",
+                "lastAuth",
                 "lastName",
+                "mobileNumber",
             ],
         );
     }

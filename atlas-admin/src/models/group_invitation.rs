@@ -127,6 +127,19 @@ impl crate::validation::Validate for GroupInvitation {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "createdAt",
+                "expiresAt",
+                "groupId",
+                "groupName",
+                "id",
+                "inviterUsername",
+                "links",
+                "username",
+            ],
+        );
     }
 }

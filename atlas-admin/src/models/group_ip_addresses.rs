@@ -54,6 +54,6 @@ impl crate::validation::Validate for GroupIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("services", &self.services, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["groupId", "services"]);
     }
 }

@@ -132,6 +132,6 @@ impl crate::validation::Validate for GroupMaintenanceWindow {
             &self.time_zone_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["numberOfDeferrals", "timeZoneId"]);
     }
 }

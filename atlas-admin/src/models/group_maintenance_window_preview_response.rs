@@ -162,6 +162,10 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["effectiveWaveAssignment", "numberOfDeferrals", "timeZoneId"],
+        );
     }
 }

@@ -122,6 +122,7 @@ impl crate::validation::Validate for GroupPendingUserResponse {
                 "roles",
                 "username",
                 "invitationCreatedAt",
+                "invitationExpiresAt",
                 "inviterUsername",
             ],
         );

@@ -46,6 +46,6 @@ crate::codec::object!(GroupService);
 impl crate::validation::Validate for GroupService {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("clusters", &self.clusters, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["clusters"]);
     }
 }

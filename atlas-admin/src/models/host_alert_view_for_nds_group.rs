@@ -238,7 +238,22 @@ impl crate::validation::Validate for HostAlertViewForNdsGroup {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "groupId",
+                "hostnameAndPort",
+                "id",
+                "lastNotified",
+                "links",
+                "orgId",
+                "replicaSetName",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

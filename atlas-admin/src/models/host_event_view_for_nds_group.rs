@@ -247,6 +247,29 @@ impl crate::validation::Validate for HostEventViewForNdsGroup {
         );
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "deskLocation",
+                "employeeIdentifier",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "port",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "replicaSetName",
+                "shardName",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

@@ -152,6 +152,6 @@ impl crate::validation::Validate for HostMetricAlertConfigViewForNdsGroup {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }

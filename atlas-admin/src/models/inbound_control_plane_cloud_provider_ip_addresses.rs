@@ -61,6 +61,6 @@ impl crate::validation::Validate for InboundControlPlaneCloudProviderIpAddresses
         v.read_only_field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.read_only_field("azure", &self.azure, &crate::validation::Rules::NONE);
         v.read_only_field("gcp", &self.gcp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["aws", "azure", "gcp"]);
     }
 }

@@ -232,6 +232,29 @@ impl crate::validation::Validate for InvoiceLineItem {
             &self.unit_price_dollars,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "clusterName",
+                "created",
+                "discountCents",
+                "endDate",
+                "groupId",
+                "note",
+                "percentDiscount",
+                "quantity",
+                "sku",
+                "startDate",
+                "stitchAppName",
+                "tags",
+                "tierLowerBound",
+                "tierUpperBound",
+                "totalPriceCents",
+                "unit",
+                "unitPriceDollars",
+            ],
+        );
     }
 }

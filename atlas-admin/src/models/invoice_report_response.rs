@@ -141,7 +141,18 @@ impl crate::validation::Validate for InvoiceReportResponse {
         v.read_only_field("reportId", &self.report_id, &crate::validation::Rules::NONE);
         v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["invoiceId", "reportId", "state"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "downloadUrl",
+                "expiresAt",
+                "failureReason",
+                "invoiceId",
+                "reportId",
+                "state",
+            ],
+        );
     }
 }
 /// Current state of the report generation.

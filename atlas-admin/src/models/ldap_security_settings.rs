@@ -146,6 +146,6 @@ impl crate::validation::Validate for LdapSecuritySettings {
             &self.user_to_dn_mapping,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &["bindPassword"], &[]);
+        v.extra(&self.extra, &["bindPassword"], &["links"]);
     }
 }

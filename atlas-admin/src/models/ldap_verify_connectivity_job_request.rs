@@ -94,7 +94,11 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequest {
             &self.validations,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["groupId", "links", "requestId", "status", "validations"],
+        );
     }
 }
 /// Human-readable string that indicates the status of the Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.

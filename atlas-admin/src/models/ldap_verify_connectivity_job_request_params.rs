@@ -133,6 +133,6 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
         v.field("hostname", &self.hostname, &HOSTNAME);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("port", &self.port, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["bindPassword"], &[]);
+        v.extra(&self.extra, &["bindPassword"], &["links"]);
     }
 }

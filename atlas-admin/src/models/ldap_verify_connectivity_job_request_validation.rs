@@ -59,7 +59,7 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequestValidation 
             &self.validation_type,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["status", "validationType"]);
     }
 }
 /// Human-readable string that indicates the result of this verification test.

@@ -531,6 +531,26 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.version_release_system,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "configServerType",
+                "connectionStrings",
+                "createDate",
+                "deleteAfterDate",
+                "featureCompatibilityVersion",
+                "featureCompatibilityVersionExpirationDate",
+                "groupId",
+                "id",
+                "links",
+                "mongoDBEmployeeAccessGrant",
+                "mongoURI",
+                "mongoURIUpdated",
+                "mongoURIWithOptions",
+                "srvAddress",
+                "stateName",
+            ],
+        );
     }
 }

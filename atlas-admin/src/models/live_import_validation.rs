@@ -79,7 +79,7 @@ impl crate::validation::Validate for LiveImportValidation {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("sourceGroupId", &self.source_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["_id", "errorMessage", "groupId", "status"]);
     }
 }
 /// State of the specified validation job returned at the time of the request.

@@ -103,6 +103,6 @@ impl crate::validation::Validate for LiveMigrationRequest {
         v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
         v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["_id"]);
     }
 }

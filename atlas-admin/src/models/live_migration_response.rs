@@ -108,7 +108,11 @@ impl crate::validation::Validate for LiveMigrationResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["_id", "lagTimeSeconds", "migrationHosts", "readyForCutover", "status"],
+        );
     }
 }
 /// Progress made in migrating one cluster to MongoDB Atlas.

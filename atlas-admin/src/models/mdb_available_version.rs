@@ -75,7 +75,7 @@ impl crate::validation::Validate for MdbAvailableVersion {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("version", &self.version, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["instanceSize", "links"]);
     }
 }
 /// Whether the version is the current default for the Instance Size and Cloud Provider.

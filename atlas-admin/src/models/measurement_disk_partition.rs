@@ -57,6 +57,6 @@ impl crate::validation::Validate for MeasurementDiskPartition {
             &self.partition_name,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links", "partitionName"]);
     }
 }

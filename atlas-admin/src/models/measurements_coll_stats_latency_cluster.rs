@@ -153,6 +153,22 @@ impl crate::validation::Validate for MeasurementsCollStatsLatencyCluster {
         );
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "clusterId",
+                "clusterView",
+                "collectionName",
+                "databaseName",
+                "end",
+                "granularity",
+                "groupId",
+                "links",
+                "measurements",
+                "processId",
+                "start",
+            ],
+        );
     }
 }

@@ -137,6 +137,21 @@ impl crate::validation::Validate for MeasurementsIndexes {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
         v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "collectionName",
+                "databaseName",
+                "end",
+                "granularity",
+                "groupId",
+                "indexIds",
+                "indexStatsMeasurements",
+                "links",
+                "processId",
+                "start",
+            ],
+        );
     }
 }

@@ -117,6 +117,19 @@ impl crate::validation::Validate for MeasurementsNonIndex {
             &self.status_measurements,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "end",
+                "granularity",
+                "groupId",
+                "hardwareMeasurements",
+                "links",
+                "processId",
+                "start",
+                "statusMeasurements",
+            ],
+        );
     }
 }

@@ -51,6 +51,6 @@ impl crate::validation::Validate for MesurementsDatabase {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

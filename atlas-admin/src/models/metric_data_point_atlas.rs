@@ -53,6 +53,6 @@ impl crate::validation::Validate for MetricDataPointAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.read_only_field("value", &self.value, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["timestamp", "value"]);
     }
 }

@@ -148,6 +148,6 @@ impl crate::validation::Validate for MetricIntegrationResponse {
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
         v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["metricIntegrationId"]);
+        v.extra(&self.extra, &[], &["headersRedacted", "metricIntegrationId"]);
     }
 }

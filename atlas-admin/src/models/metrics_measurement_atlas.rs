@@ -65,6 +65,6 @@ impl crate::validation::Validate for MetricsMeasurementAtlas {
         );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["dataPoints", "name", "units"]);
     }
 }

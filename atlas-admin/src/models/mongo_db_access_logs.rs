@@ -119,6 +119,19 @@ impl crate::validation::Validate for MongoDbAccessLogs {
         v.read_only_field("logLine", &self.log_line, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "authSource",
+                "failureReason",
+                "groupId",
+                "hostname",
+                "ipAddress",
+                "logLine",
+                "timestamp",
+                "username",
+            ],
+        );
     }
 }

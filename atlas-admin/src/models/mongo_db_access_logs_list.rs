@@ -49,6 +49,6 @@ impl crate::validation::Validate for MongoDbAccessLogsList {
             &self.access_logs,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["accessLogs"]);
     }
 }

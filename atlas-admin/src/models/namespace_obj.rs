@@ -53,7 +53,7 @@ impl crate::validation::Validate for NamespaceObj {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["namespace", "type"]);
     }
 }
 /// Human-readable label that identifies the type of namespace.

@@ -49,6 +49,6 @@ impl crate::validation::Validate for Namespaces {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("namespaces", &self.namespaces, &NAMESPACES);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["namespaces"]);
     }
 }

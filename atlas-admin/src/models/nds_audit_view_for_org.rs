@@ -212,6 +212,26 @@ impl crate::validation::Validate for NdsAuditViewForOrg {
             &self.whitelist_entry,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "dbUserUsername",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+                "whitelistEntry",
+            ],
+        );
     }
 }

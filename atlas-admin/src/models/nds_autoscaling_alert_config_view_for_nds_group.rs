@@ -145,6 +145,6 @@ impl crate::validation::Validate for NdsAutoscalingAlertConfigViewForNdsGroup {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }

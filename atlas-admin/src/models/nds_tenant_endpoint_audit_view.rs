@@ -212,6 +212,26 @@ impl crate::validation::Validate for NdsTenantEndpointAuditView {
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "endpointId",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "providerEndpointId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

@@ -150,6 +150,6 @@ for NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
         );
         v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
         v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }

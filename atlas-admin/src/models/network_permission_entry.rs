@@ -103,6 +103,6 @@ impl crate::validation::Validate for NetworkPermissionEntry {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["groupId", "links"]);
     }
 }

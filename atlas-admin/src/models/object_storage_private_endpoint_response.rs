@@ -102,6 +102,10 @@ impl crate::validation::Validate for ObjectStoragePrivateEndpointResponse {
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("vpcRegionName", &self.vpc_region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["errorMessage", "id", "privateEndpointConnectionName", "status"],
+        );
     }
 }

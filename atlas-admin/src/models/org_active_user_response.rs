@@ -152,10 +152,14 @@ impl crate::validation::Validate for OrgActiveUserResponse {
                 "id",
                 "orgMembershipStatus",
                 "roles",
+                "teamIds",
                 "username",
+                "country",
                 "createdAt",
                 "firstName",
+                "lastAuth",
                 "lastName",
+                "mobileNumber",
             ],
         );
     }

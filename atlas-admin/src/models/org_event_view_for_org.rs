@@ -199,6 +199,25 @@ impl crate::validation::Validate for OrgEventViewForOrg {
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "invoiceId",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

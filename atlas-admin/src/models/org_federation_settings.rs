@@ -99,7 +99,7 @@ impl crate::validation::Validate for OrgFederationSettings {
             &self.identity_provider_status,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
 /// String enum that indicates whether the identity provider is active.

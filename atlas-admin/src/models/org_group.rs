@@ -97,6 +97,6 @@ impl crate::validation::Validate for OrgGroup {
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.read_only_field("planType", &self.plan_type, &crate::validation::Rules::NONE);
         v.read_only_field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["clusters", "groupId", "orgId", "planType", "tags"]);
     }
 }

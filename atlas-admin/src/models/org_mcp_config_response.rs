@@ -95,6 +95,6 @@ impl crate::validation::Validate for OrgMcpConfigResponse {
         );
         v.field("mcpConfigName", &self.mcp_config_name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["clientId", "egressClientId", "mcpConfigId"]);
     }
 }

@@ -128,8 +128,10 @@ impl crate::validation::Validate for OrgPendingUserResponse {
                 "id",
                 "orgMembershipStatus",
                 "roles",
+                "teamIds",
                 "username",
                 "invitationCreatedAt",
+                "invitationExpiresAt",
                 "inviterUsername",
             ],
         );

@@ -168,6 +168,18 @@ impl crate::validation::Validate for OrganizationInvitation {
         v.field("roles", &self.roles, &ROLES);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
         v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "createdAt",
+                "expiresAt",
+                "id",
+                "inviterUsername",
+                "links",
+                "orgId",
+                "teamIds",
+            ],
+        );
     }
 }

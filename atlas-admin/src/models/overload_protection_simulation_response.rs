@@ -124,6 +124,18 @@ impl crate::validation::Validate for OverloadProtectionSimulationResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cancelRequestedAt",
+                "clusterName",
+                "expiresAt",
+                "groupId",
+                "requestDate",
+                "simulationId",
+                "state",
+            ],
+        );
     }
 }

@@ -66,6 +66,6 @@ impl crate::validation::Validate for PaginatedContainerPeerView {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("results", &self.results, &crate::validation::Rules::NONE);
         v.read_only_field("totalCount", &self.total_count, &TOTAL_COUNT);
-        v.extra(&self.extra, &[], &["results"]);
+        v.extra(&self.extra, &[], &["links", "results", "totalCount"]);
     }
 }

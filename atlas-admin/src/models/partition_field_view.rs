@@ -76,7 +76,7 @@ impl crate::validation::Validate for PartitionFieldView {
             &crate::validation::Rules::NONE,
         );
         v.field("order", &self.order, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["fieldType"]);
     }
 }
 /// Data type of the parameter that that MongoDB Cloud uses to partition data. Partition parameters of type UUID must be of binary subtype 4. MongoDB Cloud skips partition parameters of type UUID with subtype 3.

@@ -101,6 +101,10 @@ impl crate::validation::Validate for PerformanceAdvisorIndex {
         v.read_only_field("index", &self.index, &INDEX);
         v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
         v.read_only_field("weight", &self.weight, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["avgObjSize", "id", "impact", "index", "namespace", "weight"],
+        );
     }
 }

@@ -73,6 +73,6 @@ impl crate::validation::Validate for PerformanceAdvisorOpStats {
         );
         v.read_only_field("nScanned", &self.n_scanned, &crate::validation::Rules::NONE);
         v.read_only_field("ts", &self.ts, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["ms", "nReturned", "nScanned", "ts"]);
     }
 }

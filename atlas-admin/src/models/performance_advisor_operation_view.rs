@@ -57,6 +57,6 @@ impl crate::validation::Validate for PerformanceAdvisorOperationView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["predicates", "stats"]);
     }
 }

@@ -58,6 +58,6 @@ impl crate::validation::Validate for PerformanceAdvisorResponse {
             &self.suggested_indexes,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["shapes", "suggestedIndexes"]);
     }
 }

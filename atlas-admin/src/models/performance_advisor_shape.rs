@@ -93,6 +93,10 @@ impl crate::validation::Validate for PerformanceAdvisorShape {
             &self.operations,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["avgMs", "count", "id", "inefficiencyScore", "namespace", "operations"],
+        );
     }
 }

@@ -82,6 +82,10 @@ impl crate::validation::Validate for PerformanceAdvisorSlowQuery {
             &self.replica_state,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["line", "metrics", "namespace", "opType", "replicaState"],
+        );
     }
 }

@@ -49,6 +49,6 @@ impl crate::validation::Validate for PerformanceAdvisorSlowQueryList {
             &self.slow_queries,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["slowQueries"]);
     }
 }

@@ -201,6 +201,25 @@ impl crate::validation::Validate for PerformanceAdvisorSlowQueryMetrics {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("tokensUsed", &self.tokens_used, &TOKENS_USED);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "docsExamined",
+                "docsExaminedReturnedRatio",
+                "docsReturned",
+                "fromUserConnection",
+                "hasAutoEmbedding",
+                "hasIndexCoverage",
+                "hasRerank",
+                "hasSort",
+                "keysExamined",
+                "keysExaminedReturnedRatio",
+                "numYields",
+                "operationExecutionTime",
+                "responseLength",
+                "tokensUsed",
+            ],
+        );
     }
 }

@@ -55,6 +55,6 @@ impl crate::validation::Validate for PinFcvView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -70,6 +70,6 @@ impl crate::validation::Validate for PinnedNamespaces {
             &self.pinned_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["pinnedNamespaces"]);
+        v.extra(&self.extra, &[], &["clusterId", "groupId", "pinnedNamespaces"]);
     }
 }

@@ -61,6 +61,6 @@ impl crate::validation::Validate for Principal {
             &self.on_behalf_of,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["onBehalfOf"]);
     }
 }

@@ -57,6 +57,6 @@ impl crate::validation::Validate for PrivateEndpointHostname {
             &self.private_endpoint,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["hostname", "privateEndpoint"]);
     }
 }

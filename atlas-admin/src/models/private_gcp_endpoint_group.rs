@@ -124,7 +124,19 @@ impl crate::validation::Validate for PrivateGcpEndpointGroup {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["cloudProvider"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cloudProvider",
+                "deleteRequested",
+                "endpointGroupName",
+                "endpoints",
+                "errorMessage",
+                "gcpProjectId",
+                "status",
+            ],
+        );
     }
 }
 /// State of the Google Cloud network endpoint group when MongoDB Cloud received this request.

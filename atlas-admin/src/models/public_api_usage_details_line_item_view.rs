@@ -117,6 +117,6 @@ impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
             &crate::validation::Rules::NONE,
         );
         v.field("usageDate", &self.usage_date, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["cloudProvider", "quantity"]);
     }
 }

@@ -83,7 +83,7 @@ impl crate::validation::Validate for PushBasedLogExportProject {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["createDate", "links", "state"]);
     }
 }
 /// Describes whether or not the feature is enabled and what status it is in.

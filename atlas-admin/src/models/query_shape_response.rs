@@ -97,7 +97,11 @@ impl crate::validation::Validate for QueryShapeResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["queryShapeHash"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["command", "namespace", "queryShape", "queryShapeHash"],
+        );
     }
 }
 /// The MongoDB command type issued for a query shape.

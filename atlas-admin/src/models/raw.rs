@@ -122,6 +122,6 @@ impl crate::validation::Validate for Raw {
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.field("severity", &self.severity, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["alertConfigId", "cid", "cre", "id", "orgId"]);
     }
 }

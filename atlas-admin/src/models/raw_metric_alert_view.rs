@@ -268,7 +268,24 @@ impl crate::validation::Validate for RawMetricAlertView {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "currentValue",
+                "groupId",
+                "hostnameAndPort",
+                "id",
+                "lastNotified",
+                "links",
+                "metricName",
+                "orgId",
+                "replicaSetName",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

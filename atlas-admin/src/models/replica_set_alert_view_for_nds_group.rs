@@ -252,7 +252,25 @@ impl crate::validation::Validate for ReplicaSetAlertViewForNdsGroup {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "eventTypeName", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "clusterName",
+                "created",
+                "eventTypeName",
+                "groupId",
+                "hostnameAndPort",
+                "id",
+                "lastNotified",
+                "links",
+                "nonRunningHostIds",
+                "orgId",
+                "parentClusterId",
+                "replicaSetName",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

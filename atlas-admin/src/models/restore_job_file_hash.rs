@@ -70,7 +70,7 @@ impl crate::validation::Validate for RestoreJobFileHash {
         v.read_only_field("hash", &self.hash, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["fileName", "hash", "links", "typeName"]);
     }
 }
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.

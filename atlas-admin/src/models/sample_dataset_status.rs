@@ -101,7 +101,18 @@ impl crate::validation::Validate for SampleDatasetStatus {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "_id",
+                "clusterName",
+                "completeDate",
+                "createDate",
+                "errorMessage",
+                "state",
+            ],
+        );
     }
 }
 /// Status of the sample dataset load job.

@@ -62,6 +62,6 @@ impl crate::validation::Validate for SandboxConfigResponse {
         );
         v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }

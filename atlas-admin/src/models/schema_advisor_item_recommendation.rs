@@ -73,7 +73,11 @@ impl crate::validation::Validate for SchemaAdvisorItemRecommendation {
             &self.recommendation,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["affectedNamespaces", "description", "recommendation"],
+        );
     }
 }
 /// Type of recommendation.

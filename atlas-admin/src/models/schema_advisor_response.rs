@@ -50,6 +50,6 @@ impl crate::validation::Validate for SchemaAdvisorResponse {
             &self.recommendations,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["recommendations"]);
     }
 }

@@ -60,7 +60,7 @@ impl crate::validation::Validate for SchemaAdvisorTriggerDetails {
             &self.trigger_type,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["description", "triggerType"]);
     }
 }
 /// Type of trigger.

@@ -166,6 +166,6 @@ impl crate::validation::Validate for SearchIndex {
             &crate::validation::Rules::NONE,
         );
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["indexID", "status"]);
     }
 }

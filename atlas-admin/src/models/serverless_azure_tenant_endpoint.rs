@@ -150,7 +150,21 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "_id",
+                "cloudProviderEndpointId",
+                "comment",
+                "endpointServiceName",
+                "errorMessage",
+                "privateEndpointIpAddress",
+                "privateLinkServiceResourceId",
+                "providerName",
+                "status",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies the cloud service provider.

@@ -226,6 +226,21 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "cancelled",
+                "deliveryUrl",
+                "desiredTimestamp",
+                "expired",
+                "expiresAt",
+                "failed",
+                "finishedAt",
+                "id",
+                "links",
+                "timestamp",
+            ],
+        );
     }
 }

@@ -145,7 +145,22 @@ impl crate::validation::Validate for ServerlessBackupSnapshot {
             &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "createdAt",
+                "expiresAt",
+                "frequencyType",
+                "id",
+                "links",
+                "mongodVersion",
+                "serverlessInstanceName",
+                "snapshotType",
+                "status",
+                "storageSizeBytes",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies how often this snapshot triggers.

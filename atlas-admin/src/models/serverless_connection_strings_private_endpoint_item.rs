@@ -70,6 +70,6 @@ impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointI
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }
 }

@@ -66,7 +66,7 @@ impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointL
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["endpoints", "srvConnectionString", "type"]);
     }
 }
 /// MongoDB process type to which your application connects.

@@ -185,6 +185,18 @@ impl crate::validation::Validate for ServerlessInstanceDescription {
             &self.termination_protection_enabled,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "connectionStrings",
+                "createDate",
+                "groupId",
+                "id",
+                "links",
+                "mongoDBVersion",
+                "stateName",
+            ],
+        );
     }
 }

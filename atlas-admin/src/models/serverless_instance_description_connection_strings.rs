@@ -62,6 +62,6 @@ impl crate::validation::Validate for ServerlessInstanceDescriptionConnectionStri
             &self.standard_srv,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["privateEndpoint", "standardSrv"]);
     }
 }

@@ -110,7 +110,15 @@ impl crate::validation::Validate for ServerlessProviderSettings {
         );
         v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "effectiveDiskSizeGBLimit",
+                "effectiveInstanceSizeName",
+                "effectiveProviderName",
+            ],
+        );
     }
 }
 /// Human-readable label that identifies the cloud service provider.

@@ -55,6 +55,6 @@ impl crate::validation::Validate for ServiceAccountGroup {
         };
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["groupId"]);
     }
 }

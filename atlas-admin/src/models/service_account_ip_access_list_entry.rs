@@ -104,6 +104,10 @@ impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
             &self.request_count,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["createdAt", "lastUsedAddress", "lastUsedAt", "requestCount"],
+        );
     }
 }

@@ -186,6 +186,24 @@ impl crate::validation::Validate for ServiceAccountOrgEvents {
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

@@ -114,6 +114,17 @@ impl crate::validation::Validate for ServiceAccountSecret {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &["secret"], &["createdAt", "expiresAt", "id"]);
+        v.extra(
+            &self.extra,
+            &["secret"],
+            &[
+                "createdAt",
+                "expiresAt",
+                "id",
+                "lastUsedAt",
+                "maskedSecretValue",
+                "secret",
+            ],
+        );
     }
 }

@@ -56,6 +56,6 @@ impl crate::validation::Validate for SkuResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["description", "id"]);
     }
 }

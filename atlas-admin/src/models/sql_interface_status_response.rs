@@ -74,7 +74,7 @@ impl crate::validation::Validate for SqlInterfaceStatusResponse {
             &self.unsupported_reason,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["supported", "unsupportedReason"]);
     }
 }
 /// Machine-readable reason why SQL Interface isn't supported for this cluster. Present only when supported is false.

@@ -58,6 +58,6 @@ impl crate::validation::Validate for StreamConfig {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("maxTierSize", &self.max_tier_size, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -249,7 +249,23 @@ impl crate::validation::Validate for StreamProcessorAlertViewForNdsGroup {
         v.extra(
             &self.extra,
             &[],
-            &["alertConfigId", "created", "id", "status", "updated"],
+            &[
+                "acknowledgingUsername",
+                "alertConfigId",
+                "created",
+                "groupId",
+                "id",
+                "instanceName",
+                "lastNotified",
+                "links",
+                "orgId",
+                "processorErrorMsg",
+                "processorName",
+                "processorState",
+                "resolved",
+                "status",
+                "updated",
+            ],
         );
     }
 }

@@ -208,6 +208,26 @@ impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
         v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
         v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
         v.read_only_field("toTier", &self.to_tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "created",
+                "fromTier",
+                "groupId",
+                "id",
+                "instanceName",
+                "links",
+                "modifiedBy",
+                "orgId",
+                "processorErrorMsg",
+                "processorName",
+                "processorState",
+                "raw",
+                "reason",
+                "region",
+                "toTier",
+            ],
+        );
     }
 }

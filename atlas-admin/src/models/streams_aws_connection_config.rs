@@ -58,6 +58,6 @@ impl crate::validation::Validate for StreamsAwsConnectionConfig {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleArn", &self.role_arn, &crate::validation::Rules::NONE);
         v.field("testBucket", &self.test_bucket, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -95,6 +95,6 @@ impl crate::validation::Validate for StreamsAwsKinesisDataStreamsConnection {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

@@ -99,6 +99,6 @@ impl crate::validation::Validate for StreamsAwsLambdaConnection {
             &self.public_private_networking,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

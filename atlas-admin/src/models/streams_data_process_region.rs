@@ -72,6 +72,6 @@ impl crate::validation::Validate for StreamsDataProcessRegion {
         v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -68,6 +68,6 @@ impl crate::validation::Validate for StreamsDlq {
         );
         v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -120,6 +120,10 @@ impl crate::validation::Validate for StreamsEventViewForNdsGroup {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["created", "groupId", "id", "instanceName", "links", "orgId", "raw"],
+        );
     }
 }

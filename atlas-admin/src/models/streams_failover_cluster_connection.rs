@@ -107,6 +107,6 @@ impl crate::validation::Validate for StreamsFailoverClusterConnection {
             &self.db_role_to_execute,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

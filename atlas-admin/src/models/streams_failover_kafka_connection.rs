@@ -116,6 +116,6 @@ impl crate::validation::Validate for StreamsFailoverKafkaConnection {
         v.field("config", &self.config, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
         v.field("security", &self.security, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

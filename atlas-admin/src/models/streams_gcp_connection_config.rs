@@ -56,6 +56,6 @@ impl crate::validation::Validate for StreamsGcpConnectionConfig {
             &self.service_account_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

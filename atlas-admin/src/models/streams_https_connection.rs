@@ -91,6 +91,6 @@ impl crate::validation::Validate for StreamsHttpsConnection {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("headers", &self.headers, &crate::validation::Rules::NONE);
         v.field("url", &self.url, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

@@ -178,7 +178,7 @@ impl crate::validation::Validate for StreamsKafkaAuthentication {
         v.extra(
             &self.extra,
             &["clientSecret", "password", "sslKey", "sslKeyPassword"],
-            &[],
+            &["links"],
         );
     }
 }

@@ -70,7 +70,7 @@ impl crate::validation::Validate for StreamsKafkaNetworkingAccess {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tgwRouteId", &self.tgw_route_id, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.

@@ -62,6 +62,6 @@ impl crate::validation::Validate for StreamsKafkaSecurity {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

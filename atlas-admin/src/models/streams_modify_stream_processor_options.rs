@@ -62,6 +62,6 @@ impl crate::validation::Validate for StreamsModifyStreamProcessorOptions {
             &self.resume_from_checkpoint,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

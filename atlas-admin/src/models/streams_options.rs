@@ -52,6 +52,6 @@ impl crate::validation::Validate for StreamsOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

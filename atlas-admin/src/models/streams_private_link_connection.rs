@@ -251,7 +251,19 @@ impl crate::validation::Validate for StreamsPrivateLinkConnection {
         );
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("vendor", &self.vendor, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "_id",
+                "errorMessage",
+                "interfaceEndpointId",
+                "interfaceEndpointName",
+                "links",
+                "providerAccountId",
+                "state",
+            ],
+        );
     }
 }
 /// Authentication mechanism to use with this private networking connection.

@@ -88,6 +88,6 @@ impl crate::validation::Validate for StreamsProcessor {
         v.field("options", &self.options, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["_id", "links"]);
     }
 }

@@ -76,7 +76,7 @@ impl crate::validation::Validate for StreamsProcessorStatus {
         v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.

@@ -122,6 +122,19 @@ impl crate::validation::Validate for StreamsProcessorWithStats {
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["_id", "name", "pipeline", "state"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "_id",
+                "eligibleForFailover",
+                "failoverEnabled",
+                "links",
+                "name",
+                "pipeline",
+                "state",
+                "stats",
+            ],
+        );
     }
 }

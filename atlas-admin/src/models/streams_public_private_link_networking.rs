@@ -52,6 +52,6 @@ impl crate::validation::Validate for StreamsPublicPrivateLinkNetworking {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("access", &self.access, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

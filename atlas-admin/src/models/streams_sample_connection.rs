@@ -79,6 +79,6 @@ impl crate::validation::Validate for StreamsSampleConnection {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

@@ -134,7 +134,7 @@ impl crate::validation::Validate for StreamsSchemaRegistryConnection {
             &crate::validation::Rules::NONE,
         );
         v.field("schemaRegistryUrls", &self.schema_registry_urls, &SCHEMA_REGISTRY_URLS);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }
 /// The Schema Registry provider.

@@ -78,6 +78,6 @@ impl crate::validation::Validate for StreamsStartStreamProcessorWith {
             &crate::validation::Rules::NONE,
         );
         v.field("tier", &self.tier, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -126,6 +126,10 @@ impl crate::validation::Validate for StreamsTenant {
             &crate::validation::Rules::NONE,
         );
         v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["_id", "connections", "groupId", "hostnames", "links"],
+        );
     }
 }

@@ -87,6 +87,6 @@ impl crate::validation::Validate for StreamsTenantUpdateRequest {
         );
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.field("streamConfig", &self.stream_config, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -81,7 +81,11 @@ impl crate::validation::Validate for SystemStatus {
             &self.throttling,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &["apiKey", "appName", "build", "throttling"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["apiKey", "appName", "build", "links", "throttling"],
+        );
     }
 }
 /// Human-readable label that identifies the service from which you requested this response.

@@ -81,6 +81,6 @@ impl crate::validation::Validate for Team {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("usernames", &self.usernames, &USERNAMES);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id", "links"]);
     }
 }

@@ -195,6 +195,25 @@ impl crate::validation::Validate for TeamEventViewForNdsGroup {
         v.read_only_field("teamId", &self.team_id, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &["created", "id"]);
+        v.extra(
+            &self.extra,
+            &[],
+            &[
+                "apiKeyId",
+                "created",
+                "delegatePrincipal",
+                "groupId",
+                "id",
+                "isGlobalAdmin",
+                "links",
+                "orgId",
+                "publicKey",
+                "raw",
+                "remoteAddress",
+                "teamId",
+                "userId",
+                "username",
+            ],
+        );
     }
 }

@@ -72,6 +72,6 @@ impl crate::validation::Validate for TeamRole {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleNames", &self.role_names, &ROLE_NAMES);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -54,6 +54,6 @@ impl crate::validation::Validate for TeamUpdate {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.write_only_required("name", self.name.is_some());
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

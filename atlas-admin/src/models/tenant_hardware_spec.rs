@@ -55,6 +55,6 @@ impl crate::validation::Validate for TenantHardwareSpec {
             &crate::validation::Rules::NONE,
         );
         v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["effectiveInstanceSize"]);
     }
 }

@@ -55,6 +55,6 @@ impl crate::validation::Validate for UpdateGroupRolesForUser {
         };
         v.field("groupRoles", &self.group_roles, &GROUP_ROLES);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -55,6 +55,6 @@ impl crate::validation::Validate for UpdateOrgRolesForUser {
         };
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("orgRoles", &self.org_roles, &ORG_ROLES);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

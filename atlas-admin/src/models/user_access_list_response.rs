@@ -105,6 +105,10 @@ impl crate::validation::Validate for UserAccessListResponse {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["count", "created", "lastUsed", "lastUsedAddress", "links"],
+        );
     }
 }

@@ -51,6 +51,6 @@ impl crate::validation::Validate for UserAccessRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["userId"]);
     }
 }

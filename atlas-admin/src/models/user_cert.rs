@@ -105,6 +105,10 @@ impl crate::validation::Validate for UserCert {
         );
         v.read_only_field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
         v.read_only_field("subject", &self.subject, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(
+            &self.extra,
+            &[],
+            &["_id", "createdAt", "groupId", "links", "notAfter", "subject"],
+        );
     }
 }

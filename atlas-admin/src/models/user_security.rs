@@ -57,6 +57,6 @@ impl crate::validation::Validate for UserSecurity {
         v.field("customerX509", &self.customer_x509, &crate::validation::Rules::NONE);
         v.field("ldap", &self.ldap, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -129,6 +129,6 @@ impl crate::validation::Validate for VectorSearchIndex {
         v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["indexID", "status"]);
     }
 }

@@ -66,6 +66,6 @@ impl crate::validation::Validate for VpcPeeringActionChallenge {
             &self.requester_vpc_id,
             &crate::validation::Rules::NONE,
         );
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }

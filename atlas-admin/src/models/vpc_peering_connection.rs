@@ -140,7 +140,7 @@ impl crate::validation::Validate for VpcPeeringConnection {
             &crate::validation::Rules::NONE,
         );
         v.field("statusMessage", &self.status_message, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["links"]);
     }
 }
 /// The local status of the VPC Peering Connection.

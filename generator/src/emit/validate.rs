@@ -44,7 +44,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
             let extra = s.extra.as_ref().map(|extra| {
                 let extra = format_ident!("{extra}");
                 let secrets = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire);
-                let read_only = s.fields.iter().filter(|f| f.read_only && f.required).map(|f| &f.wire);
+                let read_only = s.fields.iter().filter(|f| f.read_only).map(|f| &f.wire);
                 quote!(v.extra(&self.#extra, &[#(#secrets),*], &[#(#read_only),*]);)
             });
             let additional = s.additional.as_ref().map(|(ident, _)| {

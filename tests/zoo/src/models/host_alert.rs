@@ -63,6 +63,6 @@ impl crate::validation::Validate for HostAlert {
         v.field("source", &self.source, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
-        v.extra(&self.extra, &[], &[]);
+        v.extra(&self.extra, &[], &["id"]);
     }
 }
