@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AlertsThresholdIntegerUnits, Operator};
+use super::{Operator, ThresholdUnits};
 /// A Limit that triggers an alert when exceeded. The resource returns this parameter when `eventTypeName` has not been set to `OUTSIDE_METRIC_THRESHOLD`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertsThresholdInteger {
@@ -11,7 +11,7 @@ pub struct AlertsThresholdInteger {
     /// Value of metric that, when exceeded, triggers an alert.
     pub threshold: Option<i32>,
     /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
-    pub units: Option<AlertsThresholdIntegerUnits>,
+    pub units: Option<ThresholdUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, SearchDeploymentSpecInstanceSize};
+use super::{CloudProvider, SearchDeploymentSpecInstanceSize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiSearchDeploymentRequestSpecView {
     /// Cloud service provider that hosts the Search Nodes in this region. Required when a region is specified.
-    pub cloud_provider: Option<Option<AwsAzureGcpCloudProvider>>,
+    pub cloud_provider: Option<Option<CloudProvider>>,
     /// Hardware specification for the Search Node instance sizes.
     pub instance_size: SearchDeploymentSpecInstanceSize,
     /// Number of Search Nodes in this region. Optional; falls back to the request-level default when omitted.

@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AwsAzureGcpCloudProvider;
+use super::CloudProvider;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AtlasClusterOutageSimulationOutageFilter {
     /// The cloud provider of the region that undergoes the outage simulation.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// The name of the region to undergo an outage simulation.
     pub region_name: Option<String>,
     /// The type of cluster outage to simulate. `REGION` simulates a cluster outage for a region.

@@ -2,13 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, AwsDataProcessRegion};
+use super::{AwsDataProcessRegion, CloudProvider};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you store your archived data.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

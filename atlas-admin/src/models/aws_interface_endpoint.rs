@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AwsAzureGcpCloudProvider;
+use super::CloudProvider;
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsInterfaceEndpoint {
     /// Cloud service provider that serves the requested endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// State of the Amazon Web Service PrivateLink connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

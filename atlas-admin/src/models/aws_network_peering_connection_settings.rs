@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, AwsVpcId, ObjectId};
+use super::{AwsVpcId, CloudProviderName, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsNetworkPeeringConnectionSettings {
@@ -25,7 +25,7 @@ pub struct AwsNetworkPeeringConnectionSettings {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub id: Option<ObjectId>,
     /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<AwsAzureGcpProviderName>,
+    pub provider_name: Option<CloudProviderName>,
     /// Internet Protocol (IP) addresses expressed in Classless Inter-Domain Routing (CIDR) notation of the VPC's subnet that you want to peer with the MongoDB Cloud VPC.
     pub route_table_cidr_block: String,
     /// State of the network peering connection at the time you made the request.

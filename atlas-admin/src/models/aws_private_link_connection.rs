@@ -2,16 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{
-    AwsAzureGcpCloudProvider, AwsPrivateLinkConnectionStatus, AwsVpcEndpointId, ObjectId,
-};
+use super::{AwsVpcEndpointId, CloudProvider, EndpointServiceStatus, ObjectId};
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Unique string that identifies the Amazon Web Services (AWS) PrivateLink endpoint service. MongoDB Cloud returns null while it creates the endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -35,7 +33,7 @@ pub struct AwsPrivateLinkConnection {
     /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<AwsPrivateLinkConnectionStatus>,
+    pub status: Option<EndpointServiceStatus>,
     /// List of regions that the endpoint service supports. Native cross region support is implemented for AWS only.
     pub supported_remote_regions: Option<Option<Vec<String>>>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, AzureDataProcessRegion};
+use super::{AzureDataProcessRegion, CloudProvider};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureCreateDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Human-readable label that identifies the geographic location of the region where you wish to store your archived data.
     pub region: Option<AzureDataProcessRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, AzurePrivateEndpointStatus};
+use super::{CloudProvider, PrivateEndpointConnectionStatus};
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzurePrivateEndpoint {
     /// Cloud service provider that serves the requested endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Flag that indicates whether MongoDB Cloud received a request to remove the specified private endpoint from the private endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -31,7 +31,7 @@ pub struct AzurePrivateEndpoint {
     /// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<AzurePrivateEndpointStatus>,
+    pub status: Option<PrivateEndpointConnectionStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
+use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsIamRoleRequest {
@@ -27,7 +27,7 @@ pub struct CloudProviderAccessAwsIamRoleRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub feature_usages: Option<Vec<CloudProviderAccessFeatureUsage>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -38,7 +38,7 @@ pub struct CloudProviderAccessAwsIamRoleRequest {
 }
 impl CloudProviderAccessAwsIamRoleRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(provider_name: CloudProviderName) -> Self {
         Self {
             atlas_aws_account_arn: None,
             atlas_assumed_role_external_id: None,

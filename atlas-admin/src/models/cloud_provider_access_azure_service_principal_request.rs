@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
+use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequest {
@@ -25,7 +25,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
     pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
     /// UUID string that identifies the Azure Service Principal.
     pub service_principal_id: Option<String>,
     /// UUID String that identifies the Azure Active Directory Tenant ID.
@@ -36,7 +36,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequest {
 }
 impl CloudProviderAccessAzureServicePrincipalRequest {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(provider_name: CloudProviderName) -> Self {
         Self {
             id: None,
             atlas_azure_app_id: None,

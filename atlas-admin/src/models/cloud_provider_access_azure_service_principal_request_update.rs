@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
+use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the Azure Service Principal.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
     /// Unique 24-hexadecimal digit string that identifies the role.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -36,7 +36,7 @@ pub struct CloudProviderAccessAzureServicePrincipalRequestUpdate {
 }
 impl CloudProviderAccessAzureServicePrincipalRequestUpdate {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(provider_name: CloudProviderName) -> Self {
         Self {
             provider_name,
             id: None,

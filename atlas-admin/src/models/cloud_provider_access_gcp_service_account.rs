@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, CloudProviderAccessFeatureUsage, ObjectId};
+use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
     /// Date and time when this Google Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -32,7 +32,7 @@ pub struct CloudProviderAccessGcpServiceAccount {
 }
 impl CloudProviderAccessGcpServiceAccount {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(provider_name: CloudProviderName) -> Self {
         Self {
             provider_name,
             created_date: None,

@@ -2,19 +2,19 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AwsAzureGcpProviderName;
+use super::CloudProviderName;
 /// Details that describe the features linked to the GCP Service Account.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,
 }
 impl CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(provider_name: CloudProviderName) -> Self {
         Self {
             provider_name,
             extra: Default::default(),

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AwsAzureGcpProviderName;
+use super::CloudProviderName;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderEndpointServiceRequest {
     /// Flag that indicates whether this endpoint service uses PSC port-mapping. This is only applicable for GCP Private Endpoint Services.
@@ -12,7 +12,7 @@ pub struct CloudProviderEndpointServiceRequest {
     /// Human-readable label that identifies the cloud service provider for which you want to create the private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.
-    pub provider_name: Option<AwsAzureGcpProviderName>,
+    pub provider_name: Option<CloudProviderName>,
     /// Cloud provider region in which you want to create the private endpoint service. Regions accepted as values differ for [Amazon Web Services](https://docs.atlas.mongodb.com/reference/amazon-aws/), [Google Cloud Platform](https://docs.atlas.mongodb.com/reference/google-gcp/), and [Microsoft Azure](https://docs.atlas.mongodb.com/reference/microsoft-azure/).
     ///
     /// Write-only: sent in requests; never returned in responses.

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AwsAzureGcpProviderName;
+use super::CloudProviderName;
 /// Details of a private endpoint deployed for this cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
@@ -13,7 +13,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     /// Cloud provider in which MongoDB Cloud deploys the private endpoint.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub provider_name: Option<AwsAzureGcpProviderName>,
+    pub provider_name: Option<CloudProviderName>,
     /// Region where the private endpoint is deployed.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, AwsVpcEndpointId};
+use super::{AwsVpcEndpointId, CloudProvider};
 /// Group of Private Endpoint settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAwsEndpointRequest {
     /// Cloud service provider that manages this private endpoint.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Unique string that identifies the private endpoint's network interface that someone added to this private endpoint service.
     ///
     /// Write-only: sent in requests; never returned in responses.

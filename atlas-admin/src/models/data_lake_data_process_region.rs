@@ -2,12 +2,12 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, BaseAtlasDataLakeRegion};
+use super::{BaseAtlasDataLakeRegion, CloudProvider};
 /// Information about the cloud provider region to which the Federated Database Instance routes client connections.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDataProcessRegion {
     /// Name of the cloud service that hosts the Federated Database Instance's infrastructure.
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Name of the region to which the data lake routes client connections.
     pub region: BaseAtlasDataLakeRegion,
     /// What the payload carried beyond the spec: unknown properties, and required or
@@ -16,10 +16,7 @@ pub struct DataLakeDataProcessRegion {
 }
 impl DataLakeDataProcessRegion {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(
-        cloud_provider: AwsAzureGcpCloudProvider,
-        region: BaseAtlasDataLakeRegion,
-    ) -> Self {
+    pub fn new(cloud_provider: CloudProvider, region: BaseAtlasDataLakeRegion) -> Self {
         Self {
             cloud_provider,
             region,

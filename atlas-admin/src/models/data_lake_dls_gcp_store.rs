@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::DataLakeDlsGcpStoreRegion;
+use super::DataLakeGcpRegion;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDlsGcpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
     pub name: Option<String>,
     pub provider: String,
     /// Google Cloud Platform Regions.
-    pub region: Option<DataLakeDlsGcpStoreRegion>,
+    pub region: Option<DataLakeGcpRegion>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::DataLakeDlsGcpStoreRegion;
+use super::DataLakeGcpRegion;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeGoogleCloudStorageStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.
@@ -17,7 +17,7 @@ pub struct DataLakeGoogleCloudStorageStore {
     /// Flag that indicates whether the bucket is public. If set to `true`, MongoDB Cloud doesn't use the configured GCP service account to access the bucket. If set to `false`, the configured GCP service acccount must include permissions to access the bucket.
     pub public: Option<bool>,
     /// Google Cloud Platform Regions.
-    pub region: Option<DataLakeDlsGcpStoreRegion>,
+    pub region: Option<DataLakeGcpRegion>,
     /// Replacement Delimiter.
     pub replacement_delimiter: Option<String>,
     /// What the payload carried beyond the spec: unknown properties, and required or

@@ -3,8 +3,8 @@
 // run `cargo xtask generate`.
 
 use super::{
-    AwsAzureGcpCloudProvider, BackupFrequencyType, BackupStatus, DiskBackupType, Link,
-    ObjectId, SnapshotType,
+    BackupFrequencyType, BackupStatus, CloudProvider, DiskBackupType, Link, ObjectId,
+    SnapshotType,
 };
 /// Details of the replica set snapshot that MongoDB Cloud created.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12,7 +12,7 @@ pub struct DiskBackupReplicaSet {
     /// Human-readable label that identifies the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// List that identifies the regions to which MongoDB Cloud copies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

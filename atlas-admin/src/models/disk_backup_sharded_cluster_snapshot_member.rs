@@ -2,13 +2,13 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, ObjectId};
+use super::{CloudProvider, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupShardedClusterSnapshotMember {
     /// Human-readable label that identifies the cloud provider.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

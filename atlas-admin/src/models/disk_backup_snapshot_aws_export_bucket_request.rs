@@ -2,11 +2,11 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, Link, ObjectId};
+use super::{CloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
@@ -24,7 +24,7 @@ pub struct DiskBackupSnapshotAwsExportBucketRequest {
 impl DiskBackupSnapshotAwsExportBucketRequest {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         bucket_name: String,
         iam_role_id: ObjectId,
     ) -> Self {

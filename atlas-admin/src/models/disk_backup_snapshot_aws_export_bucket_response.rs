@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, Link, ObjectId};
+use super::{CloudProvider, Link, ObjectId};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.
@@ -10,7 +10,7 @@ pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// The name of the AWS S3 Bucket, Azure Storage Container, or Google Cloud Storage Bucket that Snapshots are exported to.
     pub bucket_name: String,
     /// Human-readable label that identifies the cloud provider.
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal character string that identifies the Unified AWS Access role ID that MongoDB Cloud uses to access the AWS S3 bucket.
     pub iam_role_id: ObjectId,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
@@ -32,7 +32,7 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
     pub fn new(
         id: ObjectId,
         bucket_name: String,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         iam_role_id: ObjectId,
     ) -> Self {
         Self {

@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AzurePrivateEndpointStatus;
+use super::PrivateEndpointConnectionStatus;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpConsumerForwardingRule {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.
@@ -16,7 +16,7 @@ pub struct GcpConsumerForwardingRule {
     /// State of the MongoDB Cloud endpoint group when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<AzurePrivateEndpointStatus>,
+    pub status: Option<PrivateEndpointConnectionStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

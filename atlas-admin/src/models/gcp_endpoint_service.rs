@@ -2,14 +2,14 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpCloudProvider, AwsPrivateLinkConnectionStatus, ObjectId};
+use super::{CloudProvider, EndpointServiceStatus, ObjectId};
 /// Group of Private Endpoint Service settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpEndpointService {
     /// Cloud service provider that serves the requested endpoint service.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub cloud_provider: Option<AwsAzureGcpCloudProvider>,
+    pub cloud_provider: Option<CloudProvider>,
     /// List of Google Cloud network endpoint groups that corresponds to the Private Service Connect endpoint service. If this endpoint service uses PSC port-mapping, this field will only contain a list of one endpoint.
     pub endpoint_group_names: Option<Vec<String>>,
     /// Error message returned when requesting private connection resource. The resource returns `null` if the request succeeded.
@@ -31,7 +31,7 @@ pub struct GcpEndpointService {
     /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub status: Option<AwsPrivateLinkConnectionStatus>,
+    pub status: Option<EndpointServiceStatus>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

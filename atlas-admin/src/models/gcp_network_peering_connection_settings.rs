@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::{AwsAzureGcpProviderName, ObjectId};
+use super::{CloudProviderName, ObjectId};
 /// Group of Network Peering connection settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpNetworkPeeringConnectionSettings {
@@ -21,7 +21,7 @@ pub struct GcpNetworkPeeringConnectionSettings {
     /// Human-readable label that identifies the network to peer with the MongoDB Cloud VPC.
     pub network_name: String,
     /// Cloud service provider that serves the requested network peering connection.
-    pub provider_name: Option<AwsAzureGcpProviderName>,
+    pub provider_name: Option<CloudProviderName>,
     /// State of the network peering connection at the time you made the request.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.

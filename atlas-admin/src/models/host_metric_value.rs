@@ -2,7 +2,7 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-use super::AlertsThresholdIntegerUnits;
+use super::ThresholdUnits;
 /// Value of the metric that triggered the alert. The resource returns this parameter for alerts of events impacting hosts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostMetricValue {
@@ -13,7 +13,7 @@ pub struct HostMetricValue {
     /// Element used to express the quantity in `currentValue.number`. This can be an element of time, storage capacity, and the like. This metric triggered the alert.
     ///
     /// Read-only: set by MongoDB Cloud in responses; never needed in a request.
-    pub units: Option<AlertsThresholdIntegerUnits>,
+    pub units: Option<ThresholdUnits>,
     /// What the payload carried beyond the spec: unknown properties, and required or
     /// odd ones (see [`Extra`](crate::Extra)). Written back on encoding.
     pub extra: crate::Extra,

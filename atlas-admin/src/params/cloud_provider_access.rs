@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{AwsAzureGcpCloudProvider, ObjectId};
+use crate::models::{CloudProvider, ObjectId};
 /// Parameters of `listGroupCloudProviderAccess` (`GET /api/atlas/v2/groups/{groupId}/cloudProviderAccess`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupCloudProviderAccessParams {
@@ -84,7 +84,7 @@ pub struct DeauthorizeGroupCloudProviderAccessRoleParams {
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cloud provider of the role to deauthorize.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the role.
     #[serde(rename = "roleId")]
     pub role_id: ObjectId,
@@ -93,7 +93,7 @@ impl DeauthorizeGroupCloudProviderAccessRoleParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         role_id: ObjectId,
     ) -> Self {
         Self {

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{AwsAzureGcpProviderName, ObjectId};
+use crate::models::{CloudProviderName, ObjectId};
 /// Parameters of `listGroupContainers` (`GET /api/atlas/v2/groups/{groupId}/containers`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupContainersParams {
@@ -29,11 +29,11 @@ pub struct ListGroupContainersParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that serves the desired network peering containers.
     #[serde(rename = "providerName")]
-    pub provider_name: AwsAzureGcpProviderName,
+    pub provider_name: CloudProviderName,
 }
 impl ListGroupContainersParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(group_id: ObjectId, provider_name: AwsAzureGcpProviderName) -> Self {
+    pub fn new(group_id: ObjectId, provider_name: CloudProviderName) -> Self {
         Self {
             envelope: None,
             group_id,
@@ -289,7 +289,7 @@ pub struct ListGroupPeersParams {
     pub pretty: Option<bool>,
     /// Cloud service provider to use for this VPC peering connection.
     #[serde(rename = "providerName", default, skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<AwsAzureGcpProviderName>,
+    pub provider_name: Option<CloudProviderName>,
 }
 impl ListGroupPeersParams {
     /// A value with the required fields set and every optional one `None`.

@@ -3,7 +3,7 @@
 // run `cargo xtask generate`.
 
 use serde::{Deserialize, Serialize};
-use crate::models::{AwsAzureGcpCloudProvider, ObjectId};
+use crate::models::{CloudProvider, ObjectId};
 /// Parameters of `listGroupPrivateEndpointEndpointService` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupPrivateEndpointEndpointServiceParams {
@@ -20,11 +20,11 @@ pub struct ListGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
 }
 impl ListGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
-    pub fn new(group_id: ObjectId, cloud_provider: AwsAzureGcpCloudProvider) -> Self {
+    pub fn new(group_id: ObjectId, cloud_provider: CloudProvider) -> Self {
         Self {
             envelope: None,
             group_id,
@@ -57,7 +57,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to return.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -66,7 +66,7 @@ impl GetGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -107,7 +107,7 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint service.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service that you want to delete.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -116,7 +116,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -157,7 +157,7 @@ pub struct CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the private endpoint service for which you want to create a private endpoint.
     #[serde(rename = "endpointServiceId")]
     pub endpoint_service_id: ObjectId,
@@ -166,7 +166,7 @@ impl CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         endpoint_service_id: ObjectId,
     ) -> Self {
         Self {
@@ -208,7 +208,7 @@ pub struct GetGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique string that identifies the private endpoint you want to return. The format of the `endpointId` parameter differs for AWS and Azure. You must URL encode the `endpointId` for Azure private endpoints.
     #[serde(rename = "endpointId")]
     pub endpoint_id: String,
@@ -220,7 +220,7 @@ impl GetGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         endpoint_id: String,
         endpoint_service_id: ObjectId,
     ) -> Self {
@@ -269,7 +269,7 @@ pub struct DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     pub pretty: Option<bool>,
     /// Cloud service provider that manages this private endpoint.
     #[serde(rename = "cloudProvider")]
-    pub cloud_provider: AwsAzureGcpCloudProvider,
+    pub cloud_provider: CloudProvider,
     /// Unique string that identifies the private endpoint you want to delete. The format of the `endpointId` parameter differs for AWS and Azure. You must URL encode the `endpointId` for Azure private endpoints.
     #[serde(rename = "endpointId")]
     pub endpoint_id: String,
@@ -281,7 +281,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
     /// A value with the required fields set and every optional one `None`.
     pub fn new(
         group_id: ObjectId,
-        cloud_provider: AwsAzureGcpCloudProvider,
+        cloud_provider: CloudProvider,
         endpoint_id: String,
         endpoint_service_id: ObjectId,
     ) -> Self {

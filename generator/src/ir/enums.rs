@@ -19,6 +19,9 @@
 //!    site. A name two groups want at the same step goes to neither, so the result does not
 //!    depend on the order of the spec.
 //!
+//! 5. A short reviewed list ([`REVIEWED`]) renames a few shared types whose rule-made name
+//!    reads badly (`AwsAzureGcpCloudProvider` is `CloudProvider`), when that name is free.
+//!
 //! Merged types disappear; every reference points at the shared type, which gets a file of
 //! its own and the first site's description (fields keep their own docs).
 
@@ -39,6 +42,22 @@ pub struct EnumSite {
     /// Rust name of the type that holds the property (for a parameter, its tag).
     pub owner: String,
 }
+
+/// Reviewed names for shared types, by the name the rule gives them.
+const REVIEWED: &[(&str, &str)] = &[
+    // `cloudProvider` {AWS, AZURE, GCP}, 31 sites: the cloud provider, plainly.
+    ("AwsAzureGcpCloudProvider", "CloudProvider"),
+    // `providerName` {AWS, AZURE, GCP}, 14 sites.
+    ("AwsAzureGcpProviderName", "CloudProviderName"),
+    // The units of alert thresholds (`1000 requests`, `GB`, ...), 7 sites.
+    ("AlertsThresholdIntegerUnits", "ThresholdUnits"),
+    // AWS and Azure private-link connections and endpoint services.
+    ("AwsPrivateLinkConnectionStatus", "EndpointServiceStatus"),
+    // Azure private endpoints and GCP forwarding rules.
+    ("AzurePrivateEndpointStatus", "PrivateEndpointConnectionStatus"),
+    ("DataLakeDlsAwsStoreRegion", "DataLakeAwsRegion"),
+    ("DataLakeDlsGcpStoreRegion", "DataLakeGcpRegion"),
+];
 
 /// Sets of this many values or more are vocabularies, merged across property names.
 const VOCABULARY: usize = 5;
@@ -97,7 +116,15 @@ pub fn share(model: &mut Model, sites: &[EnumSite]) {
         .map(|(_, def)| def.name.clone())
         .chain(model.types.iter().map(|d| d.name.clone()).filter(|n| names::is_reserved_type(n)))
         .collect();
-    let names = choose_names(model, &unnamed, &taken);
+    let mut names = choose_names(model, &unnamed, &taken);
+    let chosen: BTreeSet<String> = names.iter().map(|(_, n)| n.clone()).collect();
+    for (_, name) in &mut names {
+        if let Some((_, reviewed)) = REVIEWED.iter().find(|(rule, _)| rule == name) {
+            if !taken.contains(*reviewed) && !chosen.contains(*reviewed) {
+                *name = reviewed.to_string();
+            }
+        }
+    }
 
     for (id, name) in names {
         let def = &mut model.types[id.0];

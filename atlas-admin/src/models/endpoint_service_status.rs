@@ -4,7 +4,7 @@
 
 /// State of the Private Endpoint Service connection when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsPrivateLinkConnectionStatus {
+pub enum EndpointServiceStatus {
     /// `INITIATING`
     Initiating,
     /// `AVAILABLE`
@@ -19,7 +19,7 @@ pub enum AwsPrivateLinkConnectionStatus {
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    AwsPrivateLinkConnectionStatus { Initiating => "INITIATING", Available =>
-    "AVAILABLE", WaitingForUser => "WAITING_FOR_USER", Failed => "FAILED", Deleting =>
-    "DELETING" } Unrecognized
+    EndpointServiceStatus { Initiating => "INITIATING", Available => "AVAILABLE",
+    WaitingForUser => "WAITING_FOR_USER", Failed => "FAILED", Deleting => "DELETING" }
+    Unrecognized
 );

@@ -4,7 +4,7 @@
 
 /// Cloud service provider that serves the requested network peering connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsAzureGcpProviderName {
+pub enum CloudProviderName {
     /// `AWS`
     Aws,
     /// `AZURE`
@@ -15,5 +15,5 @@ pub enum AwsAzureGcpProviderName {
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    AwsAzureGcpProviderName { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
+    CloudProviderName { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
 );

@@ -2,19 +2,21 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-/// Cloud service provider that serves the requested endpoint.
+/// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AwsAzureGcpCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `AZURE`
-    Azure,
-    /// `GCP`
-    Gcp,
+pub enum PrivateEndpointConnectionStatus {
+    /// `INITIATING`
+    Initiating,
+    /// `AVAILABLE`
+    Available,
+    /// `FAILED`
+    Failed,
+    /// `DELETING`
+    Deleting,
     /// A value this version of atlas-admin does not know, kept exactly as received.
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    AwsAzureGcpCloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" }
-    Unrecognized
+    PrivateEndpointConnectionStatus { Initiating => "INITIATING", Available =>
+    "AVAILABLE", Failed => "FAILED", Deleting => "DELETING" } Unrecognized
 );

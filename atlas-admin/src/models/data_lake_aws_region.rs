@@ -4,7 +4,7 @@
 
 /// Physical location where MongoDB Cloud deploys your AWS-hosted MongoDB cluster nodes. The region you choose can affect network latency for clients accessing your databases. When MongoDB Cloud deploys a dedicated cluster, it checks if a VPC or VPC connection exists for that provider and region. If not, MongoDB Cloud creates them as part of the deployment. MongoDB Cloud assigns the VPC a CIDR block. To limit a new VPC peering connection to one CIDR block and region, create the connection first. Deploy the cluster after the connection starts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeDlsAwsStoreRegion {
+pub enum DataLakeAwsRegion {
     /// `US_GOV_WEST_1`
     UsGovWest1,
     /// `US_GOV_EAST_1`
@@ -77,17 +77,17 @@ pub enum DataLakeDlsAwsStoreRegion {
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    DataLakeDlsAwsStoreRegion { UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 =>
-    "US_GOV_EAST_1", UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2", UsWest1 =>
-    "US_WEST_1", UsWest2 => "US_WEST_2", CaCentral1 => "CA_CENTRAL_1", EuNorth1 =>
-    "EU_NORTH_1", EuWest1 => "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 => "EU_WEST_3",
-    EuCentral1 => "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", ApEast1 => "AP_EAST_1",
-    ApNortheast1 => "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2", ApNortheast3 =>
-    "AP_NORTHEAST_3", ApSoutheast1 => "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2",
-    ApSoutheast3 => "AP_SOUTHEAST_3", ApSoutheast4 => "AP_SOUTHEAST_4", ApSouth1 =>
-    "AP_SOUTH_1", ApSouth2 => "AP_SOUTH_2", SaEast1 => "SA_EAST_1", CnNorth1 =>
-    "CN_NORTH_1", CnNorthwest1 => "CN_NORTHWEST_1", MeSouth1 => "ME_SOUTH_1", MeCentral1
-    => "ME_CENTRAL_1", AfSouth1 => "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", EuSouth2 =>
+    DataLakeAwsRegion { UsGovWest1 => "US_GOV_WEST_1", UsGovEast1 => "US_GOV_EAST_1",
+    UsEast1 => "US_EAST_1", UsEast2 => "US_EAST_2", UsWest1 => "US_WEST_1", UsWest2 =>
+    "US_WEST_2", CaCentral1 => "CA_CENTRAL_1", EuNorth1 => "EU_NORTH_1", EuWest1 =>
+    "EU_WEST_1", EuWest2 => "EU_WEST_2", EuWest3 => "EU_WEST_3", EuCentral1 =>
+    "EU_CENTRAL_1", EuCentral2 => "EU_CENTRAL_2", ApEast1 => "AP_EAST_1", ApNortheast1 =>
+    "AP_NORTHEAST_1", ApNortheast2 => "AP_NORTHEAST_2", ApNortheast3 => "AP_NORTHEAST_3",
+    ApSoutheast1 => "AP_SOUTHEAST_1", ApSoutheast2 => "AP_SOUTHEAST_2", ApSoutheast3 =>
+    "AP_SOUTHEAST_3", ApSoutheast4 => "AP_SOUTHEAST_4", ApSouth1 => "AP_SOUTH_1",
+    ApSouth2 => "AP_SOUTH_2", SaEast1 => "SA_EAST_1", CnNorth1 => "CN_NORTH_1",
+    CnNorthwest1 => "CN_NORTHWEST_1", MeSouth1 => "ME_SOUTH_1", MeCentral1 =>
+    "ME_CENTRAL_1", AfSouth1 => "AF_SOUTH_1", EuSouth1 => "EU_SOUTH_1", EuSouth2 =>
     "EU_SOUTH_2", IlCentral1 => "IL_CENTRAL_1", CaWest1 => "CA_WEST_1", Global =>
     "GLOBAL" } Unrecognized
 );

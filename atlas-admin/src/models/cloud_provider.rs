@@ -2,21 +2,18 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-/// State of the Azure Private Link Service connection when MongoDB Cloud received this request.
+/// Cloud service provider that serves the requested endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AzurePrivateEndpointStatus {
-    /// `INITIATING`
-    Initiating,
-    /// `AVAILABLE`
-    Available,
-    /// `FAILED`
-    Failed,
-    /// `DELETING`
-    Deleting,
+pub enum CloudProvider {
+    /// `AWS`
+    Aws,
+    /// `AZURE`
+    Azure,
+    /// `GCP`
+    Gcp,
     /// A value this version of atlas-admin does not know, kept exactly as received.
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    AzurePrivateEndpointStatus { Initiating => "INITIATING", Available => "AVAILABLE",
-    Failed => "FAILED", Deleting => "DELETING" } Unrecognized
+    CloudProvider { Aws => "AWS", Azure => "AZURE", Gcp => "GCP" } Unrecognized
 );

@@ -4,7 +4,7 @@
 
 /// Google Cloud Platform Regions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataLakeDlsGcpStoreRegion {
+pub enum DataLakeGcpRegion {
     /// `ASIA_EAST_2`
     AsiaEast2,
     /// `ASIA_NORTHEAST_2`
@@ -81,22 +81,22 @@ pub enum DataLakeDlsGcpStoreRegion {
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    DataLakeDlsGcpStoreRegion { AsiaEast2 => "ASIA_EAST_2", AsiaNortheast2 =>
-    "ASIA_NORTHEAST_2", AsiaNortheast3 => "ASIA_NORTHEAST_3", AsiaSouth1 =>
-    "ASIA_SOUTH_1", AsiaSouth2 => "ASIA_SOUTH_2", AsiaSoutheast2 => "ASIA_SOUTHEAST_2",
-    AustraliaSoutheast1 => "AUSTRALIA_SOUTHEAST_1", AustraliaSoutheast2 =>
-    "AUSTRALIA_SOUTHEAST_2", CentralUs => "CENTRAL_US", EasternAsiaPacific =>
-    "EASTERN_ASIA_PACIFIC", EasternUs => "EASTERN_US", EuropeCentral2 =>
-    "EUROPE_CENTRAL_2", EuropeNorth1 => "EUROPE_NORTH_1", EuropeWest2 => "EUROPE_WEST_2",
-    EuropeWest3 => "EUROPE_WEST_3", EuropeWest4 => "EUROPE_WEST_4", EuropeWest6 =>
-    "EUROPE_WEST_6", EuropeWest10 => "EUROPE_WEST_10", EuropeWest12 => "EUROPE_WEST_12",
-    MiddleEastCentral1 => "MIDDLE_EAST_CENTRAL_1", MiddleEastCentral2 =>
-    "MIDDLE_EAST_CENTRAL_2", MiddleEastWest1 => "MIDDLE_EAST_WEST_1",
-    NorthAmericaNortheast1 => "NORTH_AMERICA_NORTHEAST_1", NorthAmericaNortheast2 =>
-    "NORTH_AMERICA_NORTHEAST_2", NortheasternAsiaPacific => "NORTHEASTERN_ASIA_PACIFIC",
-    SouthAmericaEast1 => "SOUTH_AMERICA_EAST_1", SouthAmericaWest1 =>
-    "SOUTH_AMERICA_WEST_1", SoutheasternAsiaPacific => "SOUTHEASTERN_ASIA_PACIFIC",
-    UsEast4 => "US_EAST_4", UsEast5 => "US_EAST_5", UsWest2 => "US_WEST_2", UsWest3 =>
-    "US_WEST_3", UsWest4 => "US_WEST_4", UsSouth1 => "US_SOUTH_1", WesternEurope =>
-    "WESTERN_EUROPE", WesternUs => "WESTERN_US" } Unrecognized
+    DataLakeGcpRegion { AsiaEast2 => "ASIA_EAST_2", AsiaNortheast2 => "ASIA_NORTHEAST_2",
+    AsiaNortheast3 => "ASIA_NORTHEAST_3", AsiaSouth1 => "ASIA_SOUTH_1", AsiaSouth2 =>
+    "ASIA_SOUTH_2", AsiaSoutheast2 => "ASIA_SOUTHEAST_2", AustraliaSoutheast1 =>
+    "AUSTRALIA_SOUTHEAST_1", AustraliaSoutheast2 => "AUSTRALIA_SOUTHEAST_2", CentralUs =>
+    "CENTRAL_US", EasternAsiaPacific => "EASTERN_ASIA_PACIFIC", EasternUs =>
+    "EASTERN_US", EuropeCentral2 => "EUROPE_CENTRAL_2", EuropeNorth1 => "EUROPE_NORTH_1",
+    EuropeWest2 => "EUROPE_WEST_2", EuropeWest3 => "EUROPE_WEST_3", EuropeWest4 =>
+    "EUROPE_WEST_4", EuropeWest6 => "EUROPE_WEST_6", EuropeWest10 => "EUROPE_WEST_10",
+    EuropeWest12 => "EUROPE_WEST_12", MiddleEastCentral1 => "MIDDLE_EAST_CENTRAL_1",
+    MiddleEastCentral2 => "MIDDLE_EAST_CENTRAL_2", MiddleEastWest1 =>
+    "MIDDLE_EAST_WEST_1", NorthAmericaNortheast1 => "NORTH_AMERICA_NORTHEAST_1",
+    NorthAmericaNortheast2 => "NORTH_AMERICA_NORTHEAST_2", NortheasternAsiaPacific =>
+    "NORTHEASTERN_ASIA_PACIFIC", SouthAmericaEast1 => "SOUTH_AMERICA_EAST_1",
+    SouthAmericaWest1 => "SOUTH_AMERICA_WEST_1", SoutheasternAsiaPacific =>
+    "SOUTHEASTERN_ASIA_PACIFIC", UsEast4 => "US_EAST_4", UsEast5 => "US_EAST_5", UsWest2
+    => "US_WEST_2", UsWest3 => "US_WEST_3", UsWest4 => "US_WEST_4", UsSouth1 =>
+    "US_SOUTH_1", WesternEurope => "WESTERN_EUROPE", WesternUs => "WESTERN_US" }
+    Unrecognized
 );

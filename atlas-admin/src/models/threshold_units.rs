@@ -4,7 +4,7 @@
 
 /// Element used to express the quantity. This can be an element of time, storage capacity, and the like.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AlertsThresholdIntegerUnits {
+pub enum ThresholdUnits {
     /// `bits`
     Bits,
     /// `Kbits`
@@ -81,10 +81,10 @@ pub enum AlertsThresholdIntegerUnits {
     Unrecognized(String),
 }
 crate::codec::string_enum!(
-    AlertsThresholdIntegerUnits { Bits => "bits", Kbits => "Kbits", Mbits => "Mbits",
-    Gbits => "Gbits", Bytes => "bytes", Kb => "KB", Mb => "MB", Gb => "GB", Tb => "TB",
-    Pb => "PB", Nsec => "nsec", Msec => "msec", Sec => "sec", Min => "min", Hours =>
-    "hours", MillionMinutes => "million minutes", Days => "days", Requests => "requests",
+    ThresholdUnits { Bits => "bits", Kbits => "Kbits", Mbits => "Mbits", Gbits =>
+    "Gbits", Bytes => "bytes", Kb => "KB", Mb => "MB", Gb => "GB", Tb => "TB", Pb =>
+    "PB", Nsec => "nsec", Msec => "msec", Sec => "sec", Min => "min", Hours => "hours",
+    MillionMinutes => "million minutes", Days => "days", Requests => "requests",
     V1000Requests => "1000 requests", Tokens => "tokens", MillionTokens =>
     "million tokens", Pixels => "pixels", BillionPixels => "billion pixels", GbSeconds =>
     "GB seconds", GbHours => "GB hours", GbDays => "GB days", Rpu => "RPU", ThousandRpu
