@@ -1,0 +1,194 @@
+//! The client runtime against a local mock server (`wiremock`): digest challenge and nonce
+//! reuse, service-account tokens (fetched once, reused, refreshed before expiry and on a
+//! 401, one refresh for many concurrent callers), versioned media types, Atlas error bodies.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use atlas_admin::{Client, Error};
+use atlas_admin::Method;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="n0nce", algorithm=MD5, qop="auth", stale=false"#;
+
+/// Answers like Atlas's digest front door: a challenge without `Authorization`, else 200.
+struct DigestServer;
+
+impl Respond for DigestServer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match request.headers.get("authorization").and_then(|h| h.to_str().ok()) {
+            Some(auth) if auth.starts_with("Digest ") && auth.contains("username=\"pub\"") => {
+                ResponseTemplate::new(200).set_body_json(json!({"results": [], "totalCount": 0}))
+            }
+            _ => ResponseTemplate::new(401).insert_header("WWW-Authenticate", CHALLENGE),
+        }
+    }
+}
+
+#[tokio::test]
+async fn digest_answers_the_challenge_once_then_reuses_the_nonce() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/api/atlas/v2/groups")).respond_with(DigestServer).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).api_key("pub", "priv").build().unwrap();
+    for _ in 0..2 {
+        let response = client.request(Method::GET, "/api/atlas/v2/groups").api_version("2023-01-01").send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let requests = server.received_requests().await.unwrap();
+    // Challenge + answer for the first call, a single request for the second.
+    assert_eq!(requests.len(), 3);
+    let auth = |i: usize| requests[i].headers.get("authorization").map(|h| h.to_str().unwrap().to_string());
+    assert_eq!(auth(0), None);
+    assert!(auth(1).unwrap().contains("nc=00000001"));
+    assert!(auth(2).unwrap().contains("nc=00000002"));
+    assert!(!auth(2).unwrap().contains("priv"));
+}
+
+fn token(value: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"access_token": value, "expires_in": expires_in, "token_type": "Bearer"}))
+}
+
+async fn ok_with_bearer(server: &MockServer, token: &str) {
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(server)
+        .await;
+}
+
+fn service_account(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).service_account("mdb_sa_id_1", "secret").build().unwrap()
+}
+
+#[tokio::test]
+async fn a_token_is_fetched_once_and_reused() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(token("t1", 3600)).expect(1).mount(&server).await;
+    ok_with_bearer(&server, "t1").await;
+    let client = service_account(&server);
+    for _ in 0..3 {
+        client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+    }
+    let token_request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(String::from_utf8_lossy(&token_request.body), "grant_type=client_credentials");
+    assert!(token_request.headers.get("authorization").unwrap().to_str().unwrap().starts_with("Basic "));
+}
+
+#[tokio::test]
+async fn a_token_about_to_expire_is_refreshed_before_use() {
+    let server = MockServer::start().await;
+    // Thirty seconds left is inside the refresh margin: every call fetches anew.
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(token("t1", 30)).expect(2).mount(&server).await;
+    ok_with_bearer(&server, "t1").await;
+    let client = service_account(&server);
+    client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+    client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+}
+
+/// The token endpoint hands out `t1`, `t2`, ... in turn.
+struct Tokens(AtomicUsize);
+
+impl Respond for Tokens {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        token(&format!("t{n}"), 3600)
+    }
+}
+
+#[tokio::test]
+async fn a_refused_token_is_refreshed_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(Tokens(AtomicUsize::new(0))).expect(2).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2"))
+        .and(header("authorization", "Bearer t1"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    ok_with_bearer(&server, "t2").await;
+    let client = service_account(&server);
+    let response = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_callers_share_one_token_fetch() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth/token"))
+        .respond_with(token("t1", 3600).set_delay(Duration::from_millis(200)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    ok_with_bearer(&server, "t1").await;
+    let client = Arc::new(service_account(&server));
+    let calls = (0..20).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.request(Method::GET, "/api/atlas/v2").send().await.map(|r| r.status()) })
+    });
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 200);
+    }
+}
+
+#[tokio::test]
+async fn the_api_version_is_the_accept_and_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/atlas/v2/groups/g/clusters"))
+        .and(header("accept", "application/vnd.atlas.2024-08-05+json"))
+        .and(header("content-type", "application/vnd.atlas.2024-08-05+json"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"name": "c0"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let response = client
+        .request(Method::POST, "/api/atlas/v2/groups/g/clusters")
+        .api_version("2024-08-05")
+        .json(&json!({"name": "c0"}))
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let cluster: atlas_admin::models::ClusterDescription20240805 = response.json().unwrap();
+    assert_eq!(cluster.name.unwrap().as_str(), "c0");
+}
+
+#[tokio::test]
+async fn an_atlas_error_body_is_mapped_with_its_code_and_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "req-42")
+                .set_body_json(json!({"error": 404, "errorCode": "CLUSTER_NOT_FOUND", "detail": "No cluster named c9.", "reason": "Not Found", "parameters": ["c9"]})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let err = client.request(Method::GET, "/api/atlas/v2/groups/g/clusters/c9").send().await.unwrap_err();
+    assert!(err.is_error_code("CLUSTER_NOT_FOUND"), "{err}");
+    assert_eq!(err.status(), Some(404));
+    let shown = err.to_string();
+    assert!(shown.contains("CLUSTER_NOT_FOUND") && shown.contains("req-42"), "{shown}");
+    let Error::Api { body, .. } = err else { panic!() };
+    assert_eq!(body.parameters, [json!("c9")]);
+}
+
+#[tokio::test]
+async fn an_empty_success_and_a_decode_error_naming_its_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("[1, 2]")).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let deleted = client.request(Method::DELETE, "/api/atlas/v2/groups/g").send().await.unwrap();
+    assert_eq!((deleted.status(), deleted.bytes().len()), (204, 0));
+    let listed = client.request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap();
+    let err = listed.json::<atlas_admin::models::PaginatedClusterDescription20240805>().unwrap_err();
+    assert!(matches!(&err, Error::Decode { raw, .. } if raw == "[1, 2]"), "{err}");
+}
