@@ -238,6 +238,20 @@ impl Client {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped in a path segment.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// A path parameter as one path segment: `/`, `?`, `#` and `%` are escaped, so no value can
+/// change the route (`10.0.0.0/24` is `10.0.0.0%2F24`). An empty value, `.` and `..` are
+/// refused: URLs resolve them (escaped or not) as steps in the path.
+pub fn path_segment(value: &str) -> Result<String, Error> {
+    if value.is_empty() || value.chars().all(|c| c == '.') && value.len() <= 2 {
+        return Err(Error::Config(format!("{value:?} cannot be a path parameter: it would change the route")));
+    }
+    Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
+}
+
 fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
@@ -419,6 +433,19 @@ mod tests {
 
     fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        let segment = |v: &str| path_segment(v).unwrap();
+        assert_eq!(segment("10.0.0.0/24"), "10.0.0.0%2F24");
+        assert_eq!(segment("a?b#c%d"), "a%3Fb%23c%25d");
+        assert_eq!(segment("Cluster0-my_db~1.x"), "Cluster0-my_db~1.x");
+        assert_eq!(segment("数据"), "%E6%95%B0%E6%8D%AE");
+        assert_eq!(segment("..."), "...");
+        for bad in ["", ".", ".."] {
+            assert!(path_segment(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -79,7 +79,7 @@ mod requests;
 pub mod validation;
 
 pub use auth::Credentials;
-pub use client::{Client, ClientBuilder, RawRequest, Response, DEFAULT_BASE_URL};
+pub use client::{path_segment, Client, ClientBuilder, RawRequest, Response, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;

@@ -192,3 +192,19 @@ async fn an_empty_success_and_a_decode_error_naming_its_path() {
     let err = listed.json::<atlas_admin::models::PaginatedClusterDescription20240805>().unwrap_err();
     assert!(matches!(&err, Error::Decode { raw, .. } if raw == "[1, 2]"), "{err}");
 }
+
+#[tokio::test]
+async fn a_path_parameter_with_a_slash_stays_one_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/atlas/v2/groups/g/accessList/10.0.0.0%2F24"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let entry = atlas_admin::path_segment("10.0.0.0/24").unwrap();
+    let response = client.request(Method::DELETE, &format!("/api/atlas/v2/groups/g/accessList/{entry}")).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(server.received_requests().await.unwrap()[0].url.path(), "/api/atlas/v2/groups/g/accessList/10.0.0.0%2F24");
+}
