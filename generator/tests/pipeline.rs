@@ -86,6 +86,11 @@ fn operations_carry_tags_parameters_and_versioned_media_types() {
     assert_eq!(ids, ["addKeeperAccessList", "createKeeper", "downloadLogs", "getKeeper"]);
     let get = &model.operations[3];
     assert_eq!((get.method.as_str(), get.tag.as_str()), ("GET", "Keepers"));
+    assert_eq!(get.name, "get_one_keeper");
+    assert_eq!(get.docs_url.as_deref(), Some("https://example.org/docs/getKeeper"));
+    assert_eq!(get.roles, ["Zoo Owner"]);
+    assert_eq!(get.versions(), ["2023-01-01", "2024-08-05"]);
+    assert_eq!(model.operations[0].name, "add_keeper_access_list");
     let params: Vec<&str> = get.parameters.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(params, ["keeperId", "pretty", "shift"]);
     let ok = &get.responses[0];

@@ -181,3 +181,24 @@ fn an_enum_the_spec_repeats_for_one_meaning_is_one_type() {
         }
     }
 }
+
+#[test]
+fn operations_carry_client_names_docs_roles_and_versions() {
+    let model = &generated().model;
+    let op = |id: &str| model.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no {id}"));
+    // The short names the Go SDK and the Atlas CLI use.
+    assert_eq!(op("listGroupClusters").name, "list_clusters");
+    assert_eq!(op("getGroupCluster").versions(), ["2023-01-01", "2023-02-01", "2024-08-05"]);
+    assert!(op("listGroupClusters").docs_url.as_deref().is_some_and(|u| u.starts_with("https://")));
+    assert!(!op("listGroupClusters").roles.is_empty());
+    // Method names are unique within each tag.
+    let mut seen = std::collections::BTreeSet::new();
+    for o in &model.operations {
+        assert!(seen.insert((o.tag.as_str(), o.name.as_str())), "{} {} twice", o.tag, o.name);
+    }
+    let versions: std::collections::BTreeSet<&str> = model.operations.iter().flat_map(|o| o.versions()).collect();
+    assert_eq!(versions.len(), 11, "{versions:?}");
+    assert_eq!(model.operations.iter().filter(|o| o.versions().len() > 1).count(), 46);
+    assert_eq!(model.operations.iter().filter(|o| o.preview_only()).count(), 26);
+    assert!(model.renames.iter().all(|r| !r.pointer.starts_with("/paths/")), "{:?}", model.renames);
+}

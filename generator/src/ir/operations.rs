@@ -13,6 +13,14 @@ use crate::error::{pointer_token, Error, Result};
 pub struct Operation {
     /// `operationId`.
     pub id: String,
+    /// The method name a client gives it: the snake_case of its short name
+    /// (`x-xgen-operation-id-override`, the name the Go SDK and the Atlas CLI use:
+    /// `listClusters` for `listGroupClusters`), else of its `operationId`; unique in its tag.
+    pub name: String,
+    /// `x-xgen-docs-url`: the operation's page in the Atlas docs.
+    pub docs_url: Option<String>,
+    /// `x-rolesRequirements`: the roles that may call it.
+    pub roles: Vec<String>,
     /// Upper-case HTTP method.
     pub method: String,
     pub path: String,
@@ -27,6 +35,25 @@ pub struct Operation {
     pub pointer: String,
     /// The struct of its path, query and header parameters (`<OperationId>Params`).
     pub params: Option<super::TypeId>,
+}
+
+impl Operation {
+    /// Every Atlas API version its request body and success responses come in, oldest first
+    /// (`preview` last).
+    pub fn versions(&self) -> Vec<&str> {
+        let bodies = self.body.iter().flat_map(|b| b.contents.iter());
+        let successes = self.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| r.contents.iter());
+        let mut versions: Vec<&str> = bodies.chain(successes).filter_map(|c| c.version.as_deref()).collect();
+        versions.sort_by_key(|v| (*v == "preview", *v));
+        versions.dedup();
+        versions
+    }
+
+    /// Whether it exists only as a preview (no dated version).
+    pub fn preview_only(&self) -> bool {
+        let versions = self.versions();
+        !versions.is_empty() && versions.iter().all(|v| *v == "preview")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,6 +122,11 @@ pub fn atlas_version(media_type: &str) -> (Option<String>, String) {
     (None, encoding.to_string())
 }
 
+/// A string-valued vendor extension of an operation.
+fn extension_str<'o>(op: &'o openapiv3::Operation, key: &str) -> Option<&'o str> {
+    op.extensions.get(key).and_then(serde_json::Value::as_str)
+}
+
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 const RESPONSE_PREFIX: &str = "#/components/responses/";
 const BODY_PREFIX: &str = "#/components/requestBodies/";
@@ -120,6 +152,8 @@ fn component<'a, T>(
 pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
     let api = cx.api;
     let components = api.components.as_ref();
+    // Method names are unique per tag (one API module each).
+    let mut method_names: std::collections::BTreeMap<String, names::Scope> = std::collections::BTreeMap::new();
     for (path, item) in api.paths.iter() {
         let item_pointer = format!("/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -202,10 +236,24 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                 });
             }
 
+            let short = extension_str(op, "x-xgen-operation-id-override").unwrap_or(&id);
+            let name = method_names.entry(tag.clone()).or_default().claim_reported(
+                &names::field_name(short),
+                &pointer,
+                &mut cx.model.renames,
+            );
+            let docs_url = extension_str(op, "x-xgen-docs-url").map(str::to_owned);
+            let roles = match op.extensions.get("x-rolesRequirements") {
+                Some(serde_json::Value::Array(roles)) => roles.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect(),
+                _ => Vec::new(),
+            };
             let route = format!("{} {path}", method.to_uppercase());
             let params = params_struct(cx, &id, &tag, &route, &parameters, &pointer, op.deprecated);
             cx.model.operations.push(Operation {
                 params,
+                name,
+                docs_url,
+                roles,
                 id,
                 method: method.to_uppercase(),
                 path: path.clone(),
