@@ -126,7 +126,9 @@ impl Client {
             path: path.to_string(),
             query: Vec::new(),
             api_version: None,
+            media: None,
             body: None,
+            headers: Vec::new(),
         }
     }
 
@@ -166,15 +168,22 @@ impl Client {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
         };
-        let media = match &request.api_version {
+        let versioned = match &request.api_version {
             Some(version) => format!("application/vnd.atlas.{version}+json"),
             None => "application/json".to_string(),
         };
+        let (accept, content_type) = match request.media {
+            Some((accept, content_type)) => (accept, content_type),
+            None => (versioned.as_str(), versioned.as_str()),
+        };
         let mut refused_token: Option<String> = None;
         for attempt in 0..2 {
-            let mut builder = self.inner.http.request(request.method.clone(), url.clone()).header(ACCEPT, &media);
+            let mut builder = self.inner.http.request(request.method.clone(), url.clone()).header(ACCEPT, accept);
             if let Some(body) = &request.body {
-                builder = builder.header(CONTENT_TYPE, &media).body(body.clone());
+                builder = builder.header(CONTENT_TYPE, content_type).body(body.clone());
+            }
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value);
             }
             let mut sent_token = None;
             match &self.inner.credentials {
@@ -235,6 +244,49 @@ impl Client {
             return Ok(Response { status: status.as_u16(), headers, body: body.to_vec() });
         }
         unreachable!("the second attempt always returns")
+    }
+}
+
+/// One call of a generated operation: what its typed builder hands the runtime.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Call {
+    pub operation: &'static str,
+    pub method: Method,
+    /// The path with its parameters already in place (each one segment).
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    /// The media type of the response it expects (`application/vnd.atlas.2024-08-05+json`,
+    /// `...+gzip`): the API version it is generated for.
+    pub accept: &'static str,
+    /// The media type of its body.
+    pub content_type: &'static str,
+    pub body: Option<Vec<u8>>,
+    /// The verdict of validating the parameters and body: a request that fails it is never sent.
+    pub validation: Result<(), crate::validation::Violations>,
+}
+
+impl Client {
+    /// Sends a generated operation's call: refused before sending when its validation failed
+    /// (unless the client's validation is off).
+    #[doc(hidden)]
+    pub async fn execute(&self, call: Call) -> Result<Response, Error> {
+        if self.inner.validate {
+            call.validation.map_err(Error::Validation)?;
+        }
+        tracing::debug!(operation = call.operation, "atlas operation");
+        let request = RawRequest {
+            client: self.clone(),
+            method: call.method,
+            path: call.path,
+            query: call.query.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            api_version: None,
+            media: Some((call.accept, call.content_type)),
+            body: call.body,
+            headers: call.headers,
+        };
+        self.send(&request).await
     }
 }
 
@@ -348,7 +400,10 @@ pub struct RawRequest {
     path: String,
     query: Vec<(String, String)>,
     api_version: Option<String>,
+    /// A generated operation's exact media types (accept, content type).
+    media: Option<(&'static str, &'static str)>,
     body: Option<Vec<u8>>,
+    headers: Vec<(&'static str, String)>,
 }
 
 impl RawRequest {

@@ -84,6 +84,11 @@ macro_rules! string_enum {
                 v.text(self.as_str(), rules);
             }
         }
+        impl $crate::codec::ParamText for $name {
+            fn param_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
     };
 }
 pub(crate) use string_enum;
@@ -484,6 +489,71 @@ macro_rules! deserialize_via_json {
     };
 }
 pub(crate) use deserialize_via_json;
+
+/// A parameter value as it goes into a path segment, query or header.
+pub trait ParamText {
+    fn param_text(&self) -> String;
+}
+
+macro_rules! param_text_display {
+    ($($t:ty),*) => {$(
+        impl ParamText for $t {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+param_text_display!(String, bool, i32, i64, f32, f64, chrono::NaiveDate);
+
+impl ParamText for chrono::DateTime<chrono::Utc> {
+    fn param_text(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+impl ParamText for Value {
+    fn param_text(&self) -> String {
+        match self {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Appends a query parameter: nothing for `None`, one `key=value` per item of a list (the
+/// spec's `form` style, exploded: repeated keys).
+pub trait QueryValue {
+    fn push_query(&self, key: &'static str, out: &mut Vec<(&'static str, String)>);
+}
+
+impl<T: ParamText> QueryValue for T {
+    fn push_query(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((key, self.param_text()));
+    }
+}
+
+impl<T: ParamText> QueryValue for Option<T> {
+    fn push_query(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Some(value) = self {
+            out.push((key, value.param_text()));
+        }
+    }
+}
+
+impl<T: ParamText> QueryValue for Vec<T> {
+    fn push_query(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.extend(self.iter().map(|v| (key, v.param_text())));
+    }
+}
+
+impl<T: ParamText> QueryValue for Option<Vec<T>> {
+    fn push_query(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Some(values) = self {
+            values.push_query(key, out);
+        }
+    }
+}
 
 /// The discriminator value of a payload, if it has one.
 pub fn tag<'v>(value: &'v Json, property: &str) -> Option<&'v str> {

@@ -602,6 +602,11 @@ macro_rules! pattern_newtype {
                 Self::new(value)
             }
         }
+        impl $crate::codec::ParamText for $name {
+            fn param_text(&self) -> String {
+                self.0.clone()
+            }
+        }
         impl $crate::codec::FromJson for $name {
             fn from_json(value: $crate::codec::Json) -> Result<Self, $crate::codec::Json> {
                 match value {

@@ -208,3 +208,83 @@ async fn a_path_parameter_with_a_slash_stays_one_segment() {
     assert_eq!(response.status(), 204);
     assert_eq!(server.received_requests().await.unwrap()[0].url.path(), "/api/atlas/v2/groups/g/accessList/10.0.0.0%2F24");
 }
+
+mod typed {
+    //! The generated operations on the same runtime: versions, validation before sending,
+    //! path segments, non-JSON downloads.
+    use super::*;
+    use atlas_admin::models::{DownloadGroupClusterLogLogName, ObjectId, PaginatedClusterDescription20240805};
+
+    fn group() -> ObjectId {
+        "32b6e34b3d91647abb20e7b8".parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_operation_sends_its_version_and_query_and_decodes_its_model() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters"))
+            .and(header("accept", "application/vnd.atlas.2024-08-05+json"))
+            .and(wiremock::matchers::query_param("itemsPerPage", "5"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": [{"name": "c0"}], "totalCount": 1})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let page: PaginatedClusterDescription20240805 =
+            client.clusters().list_clusters(group()).items_per_page(5).send().await.unwrap();
+        assert_eq!(page.total_count, Some(1));
+    }
+
+    #[tokio::test]
+    async fn an_invalid_parameter_sends_nothing_unless_validation_is_off() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": []})))
+            .mount(&server)
+            .await;
+        let strict = Client::builder().base_url(server.uri()).build().unwrap();
+        let err = strict.clusters().list_clusters(group()).items_per_page(0).send().await.unwrap_err();
+        let Error::Validation(violations) = &err else { panic!("{err}") };
+        assert_eq!(violations.0[0].pointer, "/itemsPerPage");
+        assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+
+        let lenient = Client::builder().base_url(server.uri()).validate(false).build().unwrap();
+        lenient.clusters().list_clusters(group()).items_per_page(0).send().await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_path_parameter_with_a_slash_stays_one_segment_in_an_operation() {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/accessList/10.0.0.0%2F24"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        client.project_ip_access_list().delete_access_list_entry(group(), "10.0.0.0/24".into()).send().await.unwrap();
+        let err = client.project_ip_access_list().delete_access_list_entry(group(), "..".into()).send().await.unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_gzip_download_comes_back_as_bytes() {
+        let server = MockServer::start().await;
+        let gzip = vec![0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02];
+        Mock::given(method("GET"))
+            .and(header("accept", "application/vnd.atlas.2023-02-01+gzip"))
+            .respond_with(ResponseTemplate::new(200).set_body_bytes(gzip.clone()))
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let response = client
+            .monitoring_and_logs()
+            .download_cluster_log(group(), "host-0.example.net".into(), DownloadGroupClusterLogLogName::Mongodb)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.bytes(), gzip);
+    }
+}

@@ -1,6 +1,7 @@
 //! Stage 3: the model -> Rust sources. Pure functions, no spec access: each emitter takes
 //! the model and returns token streams, which [`crate::write`] formats and files.
 
+mod apis;
 pub mod docs;
 mod examples;
 mod models;
@@ -16,6 +17,7 @@ use crate::write::Tree;
 pub fn emit_crate(model: &Model, spec: &SpecSource) -> Result<Tree> {
     let mut tree = Tree::new(&spec.sha256);
     models::emit(model, &mut tree)?;
+    apis::emit(model, &mut tree)?;
     validate::emit_patterns(model, &mut tree)?;
     examples::emit(model, &mut tree)?;
     Ok(tree)

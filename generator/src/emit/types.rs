@@ -12,6 +12,8 @@ pub enum Scope {
     Models,
     /// Outside the crate: `atlas_admin::models::X`.
     External,
+    /// Elsewhere in the crate: `crate::models::X`.
+    Crate,
 }
 
 pub fn type_tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
@@ -21,6 +23,7 @@ pub fn type_tokens(model: &Model, ty: &TypeRef, scope: Scope) -> TokenStream {
             match scope {
                 Scope::Models => quote!(#name),
                 Scope::External => quote!(atlas_admin::models::#name),
+                Scope::Crate => quote!(crate::models::#name),
             }
         }
         TypeRef::Builtin(b) => builtin_tokens(*b),

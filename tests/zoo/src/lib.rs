@@ -7,9 +7,16 @@
 //! freshness test in `generator/tests/pipeline.rs` fails when they drift, and
 //! `UPDATE_ZOO=1 cargo test -p atlas-admin-generator --test pipeline` rewrites them.
 
+pub mod apis;
+#[path = "../../../atlas-admin/src/auth.rs"]
+pub mod auth;
+#[path = "../../../atlas-admin/src/client.rs"]
+mod client;
 #[doc(hidden)]
 #[path = "../../../atlas-admin/src/codec.rs"]
 pub mod codec;
+#[path = "../../../atlas-admin/src/error.rs"]
+pub mod error;
 #[path = "../../../atlas-admin/src/extra.rs"]
 pub mod extra;
 #[path = "../../../atlas-admin/src/json.rs"]
@@ -21,5 +28,9 @@ pub mod patterns;
 #[path = "../../../atlas-admin/src/validation.rs"]
 pub mod validation;
 
+pub use auth::Credentials;
+pub use client::{path_segment, Call, Client, ClientBuilder, RawRequest, Response};
+pub use error::{ApiError, Error};
 pub use extra::Extra;
+pub use reqwest::Method;
 pub use validation::Validate;

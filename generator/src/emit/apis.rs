@@ -1,0 +1,321 @@
+//! `src/apis/`: one module per spec tag, with an accessor on the client
+//! (`client.clusters()`) and, per operation, a method taking the required parameters and
+//! returning a builder whose setters take the optional ones and whose `send()` hands one
+//! `Call` to the hand-written runtime (`Client::execute`). Everything else (auth, the
+//! versioned media type, validation before sending, errors) lives in the runtime, once.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{deprecated_attr, doc_attrs};
+use super::types::{type_tokens, Scope};
+use crate::error::Result;
+use crate::ir::{names, Content, Model, Operation, ParameterLocation, TypeKind};
+use crate::write::Tree;
+
+/// Parameters every operation accepts that change the response's shape or only its
+/// layout: handled by the runtime, never set per call.
+const RUNTIME_PARAMETERS: &[&str] = &["envelope", "pretty"];
+
+pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
+    let mut tags: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &model.operations {
+        tags.entry(op.tag.as_str()).or_default().push(op);
+    }
+    let mut modules = Vec::new();
+    for (tag, ops) in &tags {
+        let module = format_ident!("{}", names::field_name(tag));
+        let accessor = module.clone();
+        let api = format_ident!("{}", names::type_name(tag));
+        let doc = format!(" The `{tag}` operations of the Atlas Admin API: `client.{module}()`.");
+        modules.push(quote! {
+            pub mod #module;
+            impl crate::Client {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> #module::#api<'_> {
+                    #module::#api::new(self)
+                }
+            }
+        });
+        tree.add_rust(&format!("src/apis/{module}.rs"), emit_tag(model, tag, &api, ops))?;
+    }
+    tree.add_rust(
+        "src/apis/mod.rs",
+        quote! {
+            //! One module per tag of the spec: every operation of the Atlas Admin API, as a
+            //! method of the tag's accessor on [`Client`](crate::Client).
+            #![allow(deprecated)]
+            #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+            #(#modules)*
+        },
+    )
+}
+
+fn emit_tag(model: &Model, tag: &str, api: &proc_macro2::Ident, ops: &[&Operation]) -> TokenStream {
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    let mut scope = names::Scope::with_reserved_types();
+    scope.claim(&api.to_string());
+    for op in ops {
+        let builder = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
+        let (method, builder_def) = emit_operation(model, op, &builder);
+        methods.push(method);
+        builders.push(builder_def);
+    }
+    let doc = format!(" The operations of the `{tag}` tag.");
+    // A tag with only preview operations has nothing to call without the `preview` feature.
+    let all_preview = ops.iter().all(|op| chosen_version(op) == Some("preview"));
+    let unused = all_preview.then(|| quote!(#[cfg_attr(not(feature = "preview"), allow(dead_code))]));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #api<'c> {
+            #unused
+            client: &'c crate::Client,
+        }
+        impl<'c> #api<'c> {
+            pub(crate) fn new(client: &'c crate::Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+/// The dated version an operation is generated for: its newest (else `preview`).
+fn chosen_version(op: &Operation) -> Option<&str> {
+    let versions = op.versions();
+    versions.iter().rev().find(|v| **v != "preview").or(versions.last()).copied()
+}
+
+fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o Content> {
+    contents
+        .iter()
+        .find(|c| c.version.as_deref() == version)
+        .or_else(|| contents.iter().rev().find(|c| c.version.as_deref() != Some("preview")))
+        .or(contents.last())
+}
+
+fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    let version = chosen_version(op);
+    let version_text = version.unwrap_or("2023-01-01");
+    let method_ident = format_ident!("{}", op.name);
+    let http_method = format_ident!("{}", op.method);
+    let params_def = op.params.map(|id| model.get(id));
+    let params_ty = params_def.map(|def| {
+        let name = format_ident!("{}", def.name);
+        quote!(crate::params::#name)
+    });
+    let fields: Vec<&crate::ir::Field> = match params_def.map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().collect(),
+        _ => Vec::new(),
+    };
+    // Required parameters are the method's arguments, in the params struct's order (that of `new`).
+    let required: Vec<&&crate::ir::Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let args = required.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = type_tokens(model, &f.ty, Scope::Crate);
+        quote!(#ident: #ty)
+    });
+    let arg_names: Vec<_> = required.iter().map(|f| format_ident!("{}", f.ident)).collect();
+    let params_init = match (&params_ty, params_def) {
+        (Some(ty), Some(_)) if !required.is_empty() => quote!(#ty::new(#(#arg_names),*)),
+        (Some(ty), Some(_)) => quote!(<#ty as Default>::default()),
+        _ => quote!(()),
+    };
+    let params_field_ty = params_ty.clone().unwrap_or(quote!(()));
+
+    // Optional parameters: setters (the runtime's own `envelope` and `pretty` excepted).
+    let setters = fields.iter().filter(|f| f.is_optional() && !RUNTIME_PARAMETERS.contains(&f.wire.as_str())).map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = type_tokens(model, &f.ty, Scope::Crate);
+        let doc = doc_attrs(f.doc.as_deref());
+        let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
+        quote! {
+            #doc
+            #deprecated
+            pub fn #ident(mut self, value: #ty) -> Self {
+                self.params.#ident = Some(value);
+                self
+            }
+        }
+    });
+
+    // Path, query and headers from the params struct.
+    let param_location = |wire: &str| op.parameters.iter().find(|p| p.name == wire).map(|p| p.location);
+    let mut path_format = op.path.clone();
+    let mut path_args = Vec::new();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for f in &fields {
+        let ident = format_ident!("{}", f.ident);
+        let wire = &f.wire;
+        match param_location(wire) {
+            Some(ParameterLocation::Path) => {
+                path_format = path_format.replace(&format!("{{{wire}}}"), "{}");
+                path_args.push(quote!(crate::path_segment(&crate::codec::ParamText::param_text(&p.#ident))?));
+            }
+            Some(ParameterLocation::Query) if !RUNTIME_PARAMETERS.contains(&wire.as_str()) => {
+                query.push(quote!(crate::codec::QueryValue::push_query(&p.#ident, #wire, &mut query);));
+            }
+            Some(ParameterLocation::Header) => {
+                headers.push(quote!(crate::codec::QueryValue::push_query(&p.#ident, #wire, &mut headers);));
+            }
+            _ => {}
+        }
+    }
+    // `{` and `}` left in a path are literal (custom methods use `:`, never braces).
+    let path_literal = path_format.replace("{}", "\u{0}").replace('{', "{{").replace('}', "}}").replace('\u{0}', "{}");
+
+    // The body of the chosen version.
+    let body = op.body.as_ref().and_then(|b| content_for(&b.contents, version).map(|c| (b.required, c)));
+    let body_ty = body.and_then(|(_, c)| c.ty.as_ref()).filter(|_| body.is_some_and(|(_, c)| c.encoding == "json"));
+    let body_required = body.is_some_and(|(required, _)| required);
+    let (body_arg, body_field, body_init, body_setter, body_encode, body_validate) = match body_ty {
+        Some(ty) => {
+            let ty = type_tokens(model, ty, Scope::Crate);
+            let (arg, init, setter) = if body_required {
+                (Some(quote!(body: #ty)), quote!(Some(body)), None)
+            } else {
+                (None, quote!(None), Some(quote! {
+                    /// The request body.
+                    pub fn body(mut self, body: #ty) -> Self {
+                        self.body = Some(body);
+                        self
+                    }
+                }))
+            };
+            (
+                arg,
+                Some(quote!(body: Option<#ty>,)),
+                Some(quote!(body: #init,)),
+                setter,
+                quote! {
+                    let body = match &self.body {
+                        Some(body) => Some(::serde_json::to_vec(body).map_err(|e| crate::Error::Config(format!("cannot encode the body: {e}")))?),
+                        None => None,
+                    };
+                },
+                quote! {
+                    if let (Ok(()), Some(body)) = (&validation, &self.body) {
+                        validation = crate::Validate::validate_request(body);
+                    }
+                },
+            )
+        }
+        None => (None, None, None, None, quote!(let body = None;), quote!()),
+    };
+    let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
+
+    // The success response of the chosen version.
+    let success = op.responses.iter().find(|r| r.status.starts_with('2'));
+    let success_content = success.and_then(|r| content_for(&r.contents, version));
+    let (output, decode) = match success_content {
+        Some(c) if c.encoding == "json" && c.ty.is_some() => {
+            let ty = type_tokens(model, c.ty.as_ref().expect("checked"), Scope::Crate);
+            (ty, quote!(response.json()))
+        }
+        Some(c) if c.encoding != "json" => (quote!(crate::Response), quote!(Ok(response))),
+        _ => (quote!(()), quote!({ let _ = response; Ok(()) })),
+    };
+
+    let default_media = format!("application/vnd.atlas.{version_text}+json");
+    let accept = success_content.map_or(default_media.clone(), |c| c.media_type.clone());
+    let content_type = body.map_or(default_media, |(_, c)| c.media_type.clone());
+    let validation_binding = if body_ty.is_some() { quote!(mut validation) } else { quote!(validation) };
+    let validate_params = if params_ty.is_some() {
+        quote!(let #validation_binding = crate::Validate::validate_request(&self.params);)
+    } else {
+        quote!(let #validation_binding: Result<(), crate::validation::Violations> = Ok(());)
+    };
+    let id = &op.id;
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}` (`{id}`), API version `{version_text}`.", op.method, op.path));
+    if !op.roles.is_empty() {
+        doc.push_str(&format!(" Roles: {}.", op.roles.join(", ")));
+    }
+    if let Some(url) = &op.docs_url {
+        doc.push_str(&format!(" [Atlas docs]({url})."));
+    }
+    let doc = doc_attrs(Some(&doc));
+    let deprecated = op.deprecated.then(|| deprecated_attr(Some("The operation is deprecated in the Atlas Admin API spec.")));
+    let preview = (version == Some("preview")).then(|| quote!(#[cfg(feature = "preview")]));
+    let builder_doc = format!(" A `{id}` call: set optional parameters, then `send()`.");
+    let method = quote! {
+        #doc
+        #deprecated
+        #preview
+        pub fn #method_ident(&self, #(#all_args),*) -> #builder<'c> {
+            #builder {
+                client: self.client,
+                params: #params_init,
+                #body_init
+            }
+        }
+    };
+    let path_expr = if path_args.is_empty() {
+        let path = &op.path;
+        quote!(String::from(#path))
+    } else {
+        quote!(format!(#path_literal, #(#path_args),*))
+    };
+    let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
+    let headers_init = if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
+    let p_binding = if path_args.is_empty() && query.is_empty() && headers.is_empty() { quote!(_p) } else { quote!(p) };
+    let builder_def = quote! {
+        #[doc = #builder_doc]
+        #[must_use = "nothing is sent until `send()`"]
+        #[derive(Debug)]
+        #preview
+        pub struct #builder<'c> {
+            client: &'c crate::Client,
+            params: #params_field_ty,
+            #body_field
+        }
+        #preview
+        impl #builder<'_> {
+            #(#setters)*
+            #body_setter
+            /// Sends the call (validated first unless the client's validation is off).
+            pub async fn send(self) -> Result<#output, crate::Error> {
+                let #p_binding = &self.params;
+                let path = #path_expr;
+                #query_init
+                #(#query)*
+                #headers_init
+                #(#headers)*
+                #validate_params
+                #body_validate
+                #body_encode
+                let response = self
+                    .client
+                    .execute(crate::Call {
+                        operation: #id,
+                        method: crate::Method::#http_method,
+                        path,
+                        query,
+                        headers,
+                        accept: #accept,
+                        content_type: #content_type,
+                        body,
+                        validation,
+                    })
+                    .await?;
+                #decode
+            }
+        }
+    };
+    (method, builder_def)
+}
