@@ -252,6 +252,9 @@ mod typed {
         let lenient = Client::builder().base_url(server.uri()).validate(false).build().unwrap();
         lenient.clusters().list_clusters(group()).items_per_page(0).send().await.unwrap();
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        // Or for one request only.
+        strict.clusters().list_clusters(group()).items_per_page(0).validate(false).send().await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
     }
 
     #[tokio::test]

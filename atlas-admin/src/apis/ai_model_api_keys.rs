@@ -25,6 +25,7 @@ impl<'c> AiModelApiKeys<'c> {
             client: self.client,
             params: crate::params::CreateGroupAiModelApiKeyParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete Existing AI Model API Key
@@ -43,6 +44,7 @@ impl<'c> AiModelApiKeys<'c> {
                 group_id,
                 api_key_id,
             ),
+            validate: true,
         }
     }
     /// Return Single AI Model API Key for One Group
@@ -57,7 +59,11 @@ impl<'c> AiModelApiKeys<'c> {
     ) -> GetGroupModelKey<'c> {
         GetGroupModelKey {
             client: self.client,
-            params: crate::params::GetGroupAiModelApiKeyParams::new(group_id, api_key_id),
+            params: crate::params::GetGroupAiModelApiKeyParams::new(
+                group_id,
+                api_key_id,
+            ),
+            validate: true,
         }
     }
     /// Return Single AI Model API Key for One Organization
@@ -73,6 +79,7 @@ impl<'c> AiModelApiKeys<'c> {
         GetOrgModelKey {
             client: self.client,
             params: crate::params::GetOrgAiModelApiKeyParams::new(org_id, api_key_id),
+            validate: true,
         }
     }
     /// Return AI Model API Keys for One Group
@@ -87,6 +94,7 @@ impl<'c> AiModelApiKeys<'c> {
         ListGroupModelKeys {
             client: self.client,
             params: crate::params::ListGroupAiModelApiKeysParams::new(group_id),
+            validate: true,
         }
     }
     /// Return AI Model API Keys for One Organization
@@ -101,6 +109,7 @@ impl<'c> AiModelApiKeys<'c> {
         ListOrgModelKeys {
             client: self.client,
             params: crate::params::ListOrgAiModelApiKeysParams::new(org_id),
+            validate: true,
         }
     }
     /// Update Existing AI Model API Key
@@ -121,6 +130,7 @@ impl<'c> AiModelApiKeys<'c> {
                 api_key_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -131,8 +141,15 @@ pub struct CreateGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyCreateRequest>,
+    validate: bool,
 }
 impl CreateGroupModelKey<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -159,6 +176,9 @@ impl CreateGroupModelKey<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -182,8 +202,15 @@ impl CreateGroupModelKey<'_> {
 pub struct DeleteGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupAiModelApiKeyParams,
+    validate: bool,
 }
 impl DeleteGroupModelKey<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -194,8 +221,11 @@ impl DeleteGroupModelKey<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -222,8 +252,15 @@ impl DeleteGroupModelKey<'_> {
 pub struct GetGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiKeyParams,
+    validate: bool,
 }
 impl GetGroupModelKey<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -236,8 +273,11 @@ impl GetGroupModelKey<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -261,8 +301,15 @@ impl GetGroupModelKey<'_> {
 pub struct GetOrgModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiKeyParams,
+    validate: bool,
 }
 impl GetOrgModelKey<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -275,8 +322,11 @@ impl GetOrgModelKey<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -300,6 +350,7 @@ impl GetOrgModelKey<'_> {
 pub struct ListGroupModelKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupAiModelApiKeysParams,
+    validate: bool,
 }
 impl ListGroupModelKeys<'_> {
     /// Number of items that the response returns per page.
@@ -310,6 +361,12 @@ impl ListGroupModelKeys<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -329,8 +386,11 @@ impl ListGroupModelKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -354,6 +414,7 @@ impl ListGroupModelKeys<'_> {
 pub struct ListOrgModelKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgAiModelApiKeysParams,
+    validate: bool,
 }
 impl ListOrgModelKeys<'_> {
     /// Number of items that the response returns per page.
@@ -364,6 +425,12 @@ impl ListOrgModelKeys<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -383,8 +450,11 @@ impl ListOrgModelKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -409,8 +479,15 @@ pub struct UpdateGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyUpdateRequest>,
+    validate: bool,
 }
 impl UpdateGroupModelKey<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -438,6 +515,9 @@ impl UpdateGroupModelKey<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -31,6 +31,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
+            validate: true,
         }
     }
     /// Return AI Model Rate Limits for One Group
@@ -45,6 +46,7 @@ impl<'c> AiModelRateLimits<'c> {
         GetGroupModelLimits {
             client: self.client,
             params: crate::params::GetGroupAiModelApiRateLimitsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Single AI Model Rate Limit for One Organization
@@ -67,6 +69,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
+            validate: true,
         }
     }
     /// Return AI Model Rate Limits for One Organization
@@ -81,6 +84,7 @@ impl<'c> AiModelRateLimits<'c> {
         GetOrgModelLimits {
             client: self.client,
             params: crate::params::GetOrgAiModelApiRateLimitsParams::new(org_id),
+            validate: true,
         }
     }
     /// Reset AI Model Rate Limit for One Model Group
@@ -103,6 +107,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
+            validate: true,
         }
     }
     /// Reset AI Model Rate Limits for Group
@@ -117,6 +122,7 @@ impl<'c> AiModelRateLimits<'c> {
         ResetGroupRateLimits {
             client: self.client,
             params: crate::params::ResetGroupAiModelApiRateLimitsParams::new(group_id),
+            validate: true,
         }
     }
     /// Update AI Model Rate Limit
@@ -141,6 +147,7 @@ impl<'c> AiModelRateLimits<'c> {
                 model_group_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -150,8 +157,15 @@ impl<'c> AiModelRateLimits<'c> {
 pub struct GetGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    validate: bool,
 }
 impl GetGroupRateLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -167,8 +181,11 @@ impl GetGroupRateLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -192,6 +209,7 @@ impl GetGroupRateLimits<'_> {
 pub struct GetGroupModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiRateLimitsParams,
+    validate: bool,
 }
 impl GetGroupModelLimits<'_> {
     /// Number of items that the response returns per page.
@@ -202,6 +220,12 @@ impl GetGroupModelLimits<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -221,8 +245,11 @@ impl GetGroupModelLimits<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -246,8 +273,15 @@ impl GetGroupModelLimits<'_> {
 pub struct GetOrgRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    validate: bool,
 }
 impl GetOrgRateLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -263,8 +297,11 @@ impl GetOrgRateLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -288,6 +325,7 @@ impl GetOrgRateLimits<'_> {
 pub struct GetOrgModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiRateLimitsParams,
+    validate: bool,
 }
 impl GetOrgModelLimits<'_> {
     /// Number of items that the response returns per page.
@@ -298,6 +336,12 @@ impl GetOrgModelLimits<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -317,8 +361,11 @@ impl GetOrgModelLimits<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -342,8 +389,15 @@ impl GetOrgModelLimits<'_> {
 pub struct ResetGroupModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    validate: bool,
 }
 impl ResetGroupModelLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -359,8 +413,11 @@ impl ResetGroupModelLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -384,8 +441,15 @@ impl ResetGroupModelLimits<'_> {
 pub struct ResetGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupAiModelApiRateLimitsParams,
+    validate: bool,
 }
 impl ResetGroupRateLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -397,8 +461,11 @@ impl ResetGroupRateLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -423,8 +490,15 @@ pub struct UpdateGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     body: Option<crate::models::AiModelsRateLimitUpdateRequest>,
+    validate: bool,
 }
 impl UpdateGroupRateLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -455,6 +529,9 @@ impl UpdateGroupRateLimits<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -27,6 +27,7 @@ impl<'c> AlertConfigurations<'c> {
             client: self.client,
             params: crate::params::CreateGroupAlertConfigParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Alert Configuration from One Project
@@ -47,6 +48,7 @@ impl<'c> AlertConfigurations<'c> {
                 group_id,
                 alert_config_id,
             ),
+            validate: true,
         }
     }
     /// Return All Alert Configurations Set for One Alert
@@ -67,6 +69,7 @@ impl<'c> AlertConfigurations<'c> {
                 group_id,
                 alert_id,
             ),
+            validate: true,
         }
     }
     /// Return One Alert Configuration from One Project
@@ -87,6 +90,7 @@ impl<'c> AlertConfigurations<'c> {
                 group_id,
                 alert_config_id,
             ),
+            validate: true,
         }
     }
     /// Return All Alert Configuration Matchers Field Names
@@ -98,6 +102,7 @@ impl<'c> AlertConfigurations<'c> {
         ListMatcherFieldNames {
             client: self.client,
             params: <crate::params::ListAlertConfigMatcherFieldNamesParams as Default>::default(),
+            validate: true,
         }
     }
     /// Return All Alert Configurations in One Project
@@ -114,6 +119,7 @@ impl<'c> AlertConfigurations<'c> {
         ListAlertConfigs {
             client: self.client,
             params: crate::params::ListGroupAlertConfigsParams::new(group_id),
+            validate: true,
         }
     }
     /// Toggle State of One Alert Configuration in One Project
@@ -138,6 +144,7 @@ impl<'c> AlertConfigurations<'c> {
                 alert_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Alert Configuration in One Project
@@ -162,6 +169,7 @@ impl<'c> AlertConfigurations<'c> {
                 alert_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -172,8 +180,15 @@ pub struct CreateAlertConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupAlertConfigParams,
     body: Option<crate::models::GroupAlertsConfig>,
+    validate: bool,
 }
 impl CreateAlertConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
         let p = &self.params;
@@ -198,6 +213,9 @@ impl CreateAlertConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -221,8 +239,15 @@ impl CreateAlertConfig<'_> {
 pub struct DeleteAlertConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupAlertConfigParams,
+    validate: bool,
 }
 impl DeleteAlertConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -233,8 +258,11 @@ impl DeleteAlertConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -261,6 +289,7 @@ impl DeleteAlertConfig<'_> {
 pub struct GetAlertConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAlertAlertConfigsParams,
+    validate: bool,
 }
 impl GetAlertConfigs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -276,6 +305,12 @@ impl GetAlertConfigs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -301,8 +336,11 @@ impl GetAlertConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -326,8 +364,15 @@ impl GetAlertConfigs<'_> {
 pub struct GetAlertConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAlertConfigParams,
+    validate: bool,
 }
 impl GetAlertConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
         let p = &self.params;
@@ -338,8 +383,11 @@ impl GetAlertConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -363,8 +411,15 @@ impl GetAlertConfig<'_> {
 pub struct ListMatcherFieldNames<'c> {
     client: &'c crate::Client,
     params: crate::params::ListAlertConfigMatcherFieldNamesParams,
+    validate: bool,
 }
 impl ListMatcherFieldNames<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -373,8 +428,11 @@ impl ListMatcherFieldNames<'_> {
         let path = String::from("/api/atlas/v2/alertConfigs/matchers/fieldNames");
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -398,6 +456,7 @@ impl ListMatcherFieldNames<'_> {
 pub struct ListAlertConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupAlertConfigsParams,
+    validate: bool,
 }
 impl ListAlertConfigs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -413,6 +472,12 @@ impl ListAlertConfigs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -437,8 +502,11 @@ impl ListAlertConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -463,8 +531,15 @@ pub struct ToggleAlertConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupAlertConfigParams,
     body: Option<crate::models::AlertsToggle>,
+    validate: bool,
 }
 impl ToggleAlertConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
         let p = &self.params;
@@ -490,6 +565,9 @@ impl ToggleAlertConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -514,8 +592,15 @@ pub struct UpdateAlertConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupAlertConfigParams,
     body: Option<crate::models::GroupAlertsConfig>,
+    validate: bool,
 }
 impl UpdateAlertConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
         let p = &self.params;
@@ -541,6 +626,9 @@ impl UpdateAlertConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

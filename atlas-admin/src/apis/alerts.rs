@@ -28,6 +28,7 @@ impl<'c> Alerts<'c> {
             client: self.client,
             params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return One Alert from One Project
@@ -45,6 +46,7 @@ impl<'c> Alerts<'c> {
         GetAlert {
             client: self.client,
             params: crate::params::GetGroupAlertParams::new(group_id, alert_id),
+            validate: true,
         }
     }
     /// Return All Open Alerts for One Alert Configuration
@@ -65,6 +67,7 @@ impl<'c> Alerts<'c> {
                 group_id,
                 alert_config_id,
             ),
+            validate: true,
         }
     }
     /// Return All Alerts from One Project
@@ -78,6 +81,7 @@ impl<'c> Alerts<'c> {
         ListAlerts {
             client: self.client,
             params: crate::params::ListGroupAlertsParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -88,8 +92,15 @@ pub struct AcknowledgeAlert<'c> {
     client: &'c crate::Client,
     params: crate::params::AcknowledgeGroupAlertParams,
     body: Option<crate::models::AcknowledgeAlert>,
+    validate: bool,
 }
 impl AcknowledgeAlert<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -117,6 +128,9 @@ impl AcknowledgeAlert<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -140,8 +154,15 @@ impl AcknowledgeAlert<'_> {
 pub struct GetAlert<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAlertParams,
+    validate: bool,
 }
 impl GetAlert<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -154,8 +175,11 @@ impl GetAlert<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -179,6 +203,7 @@ impl GetAlert<'_> {
 pub struct GetAlertConfigAlerts<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAlertConfigAlertsParams,
+    validate: bool,
 }
 impl GetAlertConfigAlerts<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -194,6 +219,12 @@ impl GetAlertConfigAlerts<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -217,8 +248,11 @@ impl GetAlertConfigAlerts<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -242,6 +276,7 @@ impl GetAlertConfigAlerts<'_> {
 pub struct ListAlerts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupAlertsParams,
+    validate: bool,
 }
 impl ListAlerts<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -262,6 +297,12 @@ impl ListAlerts<'_> {
     /// Status of the alerts to return. Omit this parameter to return all alerts in all statuses. TRACKING indicates the alert condition exists but has not persisted for the minimum notification delay. OPEN indicates the alert condition currently exists. CLOSED indicates the alert condition has been resolved.
     pub fn status(mut self, value: crate::models::ListGroupAlertsStatus) -> Self {
         self.params.status = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -285,8 +326,11 @@ impl ListAlerts<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.status, "status", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -30,6 +30,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create Search Nodes
@@ -50,6 +51,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Atlas Search Index
@@ -70,6 +72,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Atlas Search Index
@@ -91,6 +94,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
+            validate: true,
         }
     }
     /// Delete Search Nodes
@@ -109,6 +113,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Remove One Atlas Search Index by ID
@@ -129,6 +134,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Atlas Search Index by Name
@@ -153,6 +159,7 @@ impl<'c> AtlasSearch<'c> {
                 database_name,
                 index_name,
             ),
+            validate: true,
         }
     }
     /// Return One Atlas Search Index
@@ -174,6 +181,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
+            validate: true,
         }
     }
     /// Return All Search Nodes
@@ -192,6 +200,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return One Atlas Search Index by ID
@@ -212,6 +221,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
+            validate: true,
         }
     }
     /// Return One Atlas Search Index by Name
@@ -236,6 +246,7 @@ impl<'c> AtlasSearch<'c> {
                 database_name,
                 index_name,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Search Indexes for One Collection
@@ -259,6 +270,7 @@ impl<'c> AtlasSearch<'c> {
                 collection_name,
                 database_name,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Search Indexes for One Collection
@@ -281,6 +293,7 @@ impl<'c> AtlasSearch<'c> {
                 collection_name,
                 database_name,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Search Indexes for One Cluster
@@ -299,6 +312,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Update One Atlas Search Index
@@ -322,6 +336,7 @@ impl<'c> AtlasSearch<'c> {
                 index_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Search Nodes
@@ -342,6 +357,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Atlas Search Index by ID
@@ -364,6 +380,7 @@ impl<'c> AtlasSearch<'c> {
                 index_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Atlas Search Index by Name
@@ -390,6 +407,7 @@ impl<'c> AtlasSearch<'c> {
                 index_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -400,8 +418,15 @@ pub struct CreateClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
+    validate: bool,
 }
 impl CreateClusterFtsIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         let p = &self.params;
@@ -427,6 +452,9 @@ impl CreateClusterFtsIndex<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -451,8 +479,15 @@ pub struct CreateClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
+    validate: bool,
 }
 impl CreateClusterSearchDeployment<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -480,6 +515,9 @@ impl CreateClusterSearchDeployment<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -504,8 +542,15 @@ pub struct CreateClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexCreateRequest>,
+    validate: bool,
 }
 impl CreateClusterSearchIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         let p = &self.params;
@@ -531,6 +576,9 @@ impl CreateClusterSearchIndex<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -554,8 +602,15 @@ impl CreateClusterSearchIndex<'_> {
 pub struct DeleteClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterFtsIndexParams,
+    validate: bool,
 }
 impl DeleteClusterFtsIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -567,8 +622,11 @@ impl DeleteClusterFtsIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -595,8 +653,15 @@ impl DeleteClusterFtsIndex<'_> {
 pub struct DeleteClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchDeploymentParams,
+    validate: bool,
 }
 impl DeleteClusterSearchDeployment<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -607,8 +672,11 @@ impl DeleteClusterSearchDeployment<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -635,8 +703,15 @@ impl DeleteClusterSearchDeployment<'_> {
 pub struct DeleteClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexParams,
+    validate: bool,
 }
 impl DeleteClusterSearchIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -648,8 +723,11 @@ impl DeleteClusterSearchIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -676,8 +754,15 @@ impl DeleteClusterSearchIndex<'_> {
 pub struct DeleteIndexByName<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
+    validate: bool,
 }
 impl DeleteIndexByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -692,8 +777,11 @@ impl DeleteIndexByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -720,8 +808,15 @@ impl DeleteIndexByName<'_> {
 pub struct GetClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterFtsIndexParams,
+    validate: bool,
 }
 impl GetClusterFtsIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         let p = &self.params;
@@ -733,8 +828,11 @@ impl GetClusterFtsIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -758,8 +856,15 @@ impl GetClusterFtsIndex<'_> {
 pub struct GetClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
+    validate: bool,
 }
 impl GetClusterSearchDeployment<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -772,8 +877,11 @@ impl GetClusterSearchDeployment<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -797,8 +905,15 @@ impl GetClusterSearchDeployment<'_> {
 pub struct GetClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchIndexParams,
+    validate: bool,
 }
 impl GetClusterSearchIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         let p = &self.params;
@@ -810,8 +925,11 @@ impl GetClusterSearchIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -835,8 +953,15 @@ impl GetClusterSearchIndex<'_> {
 pub struct GetIndexByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchIndexByNameParams,
+    validate: bool,
 }
 impl GetIndexByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         let p = &self.params;
@@ -851,8 +976,11 @@ impl GetIndexByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -876,8 +1004,15 @@ impl GetIndexByName<'_> {
 pub struct ListClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterFtsIndexParams,
+    validate: bool,
 }
 impl ListClusterFtsIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -893,8 +1028,11 @@ impl ListClusterFtsIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -918,8 +1056,15 @@ impl ListClusterFtsIndex<'_> {
 pub struct ListSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSearchIndexParams,
+    validate: bool,
 }
 impl ListSearchIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -935,8 +1080,11 @@ impl ListSearchIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -960,8 +1108,15 @@ impl ListSearchIndex<'_> {
 pub struct ListClusterSearchIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSearchIndexesParams,
+    validate: bool,
 }
 impl ListClusterSearchIndexes<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -974,8 +1129,11 @@ impl ListClusterSearchIndexes<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1000,8 +1158,15 @@ pub struct UpdateClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
+    validate: bool,
 }
 impl UpdateClusterFtsIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         let p = &self.params;
@@ -1028,6 +1193,9 @@ impl UpdateClusterFtsIndex<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1052,8 +1220,15 @@ pub struct UpdateClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
+    validate: bool,
 }
 impl UpdateClusterSearchDeployment<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1081,6 +1256,9 @@ impl UpdateClusterSearchDeployment<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1105,8 +1283,15 @@ pub struct UpdateClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexUpdateRequest>,
+    validate: bool,
 }
 impl UpdateClusterSearchIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         let p = &self.params;
@@ -1133,6 +1318,9 @@ impl UpdateClusterSearchIndex<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1157,8 +1345,15 @@ pub struct UpdateIndexByName<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
     body: Option<crate::models::SearchIndexUpdateRequest>,
+    validate: bool,
 }
 impl UpdateIndexByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         let p = &self.params;
@@ -1188,6 +1383,9 @@ impl UpdateIndexByName<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -23,6 +23,7 @@ impl<'c> AwsClustersDns<'c> {
         GetAwsCustomDns {
             client: self.client,
             params: crate::params::GetGroupAwsCustomDnsParams::new(group_id),
+            validate: true,
         }
     }
     /// Update State of One Custom DNS Configuration for Atlas Clusters on AWS
@@ -39,6 +40,7 @@ impl<'c> AwsClustersDns<'c> {
             client: self.client,
             params: crate::params::ToggleGroupAwsCustomDnsParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -48,8 +50,15 @@ impl<'c> AwsClustersDns<'c> {
 pub struct GetAwsCustomDns<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAwsCustomDnsParams,
+    validate: bool,
 }
 impl GetAwsCustomDns<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -61,8 +70,11 @@ impl GetAwsCustomDns<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -87,8 +99,15 @@ pub struct ToggleAwsCustomDns<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupAwsCustomDnsParams,
     body: Option<crate::models::AwsCustomDnsEnabledView>,
+    validate: bool,
 }
 impl ToggleAwsCustomDns<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -115,6 +134,9 @@ impl ToggleAwsCustomDns<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
+            validate: true,
         }
     }
     /// Create One Snapshot Export Bucket
@@ -45,6 +46,7 @@ impl<'c> CloudBackups<'c> {
             client: self.client,
             params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
@@ -65,6 +67,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Snapshot Export Job
@@ -85,6 +88,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Restore Job of One Cluster
@@ -105,6 +109,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Collection Restore Job
@@ -125,6 +130,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Restore Job for One Serverless Instance
@@ -148,6 +154,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One Snapshot Export Bucket
@@ -166,6 +173,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 export_bucket_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider from One Project
@@ -186,6 +194,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Remove All Cloud Backup Schedules
@@ -204,6 +213,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Remove One Replica Set Cloud Backup
@@ -224,6 +234,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Sharded Cluster Cloud Backup
@@ -244,6 +255,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Disable Backup Compliance Policy Settings
@@ -260,6 +272,7 @@ impl<'c> CloudBackups<'c> {
             params: crate::params::DisableGroupBackupCompliancePolicyParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return Backup Compliance Policy Settings
@@ -274,6 +287,7 @@ impl<'c> CloudBackups<'c> {
         GetCompliancePolicy {
             client: self.client,
             params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Snapshot Export Bucket
@@ -292,6 +306,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 export_bucket_id,
             ),
+            validate: true,
         }
     }
     /// Return One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
@@ -312,6 +327,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Return One Snapshot Export Job
@@ -332,6 +348,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 export_id,
             ),
+            validate: true,
         }
     }
     /// Return One Restore Job for One Cluster
@@ -352,6 +369,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
+            validate: true,
         }
     }
     /// Return One Cloud Backup Schedule
@@ -370,6 +388,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return One Replica Set Cloud Backup
@@ -390,6 +409,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return One Database in One Snapshot
@@ -412,6 +432,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
                 database_name,
             ),
+            validate: true,
         }
     }
     /// Return One Collection in One Database in One Snapshot
@@ -436,6 +457,7 @@ impl<'c> CloudBackups<'c> {
                 database_name,
                 collection_name,
             ),
+            validate: true,
         }
     }
     /// Return One Sharded Cluster Cloud Backup
@@ -456,6 +478,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return One Collection Restore Job for One Cluster
@@ -476,6 +499,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 job_id,
             ),
+            validate: true,
         }
     }
     /// Return One Collection State for One Collection Restore Job
@@ -498,6 +522,7 @@ impl<'c> CloudBackups<'c> {
                 job_id,
                 source_namespace,
             ),
+            validate: true,
         }
     }
     /// Return One Restore Job for One Serverless Instance
@@ -521,6 +546,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
+            validate: true,
         }
     }
     /// Return One Snapshot of One Serverless Instance
@@ -544,6 +570,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return All Snapshot Export Buckets
@@ -558,6 +585,7 @@ impl<'c> CloudBackups<'c> {
         ListExportBuckets {
             client: self.client,
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Object Storage Private Endpoints for Cloud Backups for One Cloud Provider in One Project
@@ -576,6 +604,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cloud_provider,
             ),
+            validate: true,
         }
     }
     /// Return All Snapshot Export Jobs
@@ -594,6 +623,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Restore Jobs for One Cluster
@@ -612,6 +642,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return Collections in One Database in One Snapshot
@@ -634,6 +665,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
                 database_name,
             ),
+            validate: true,
         }
     }
     /// Return Databases in One Snapshot
@@ -654,6 +686,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return All Sharded Cluster Cloud Backups
@@ -672,6 +705,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Replica Set Cloud Backups
@@ -690,6 +724,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Collection States for One Collection Restore Job
@@ -710,6 +745,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 job_id,
             ),
+            validate: true,
         }
     }
     /// Return All Collection Restore Jobs for One Cluster
@@ -728,6 +764,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Restore Jobs for One Serverless Instance
@@ -749,6 +786,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Snapshots of One Serverless Instance
@@ -770,6 +808,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Take One On-Demand Snapshot
@@ -790,6 +829,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Backup Compliance Policy Settings
@@ -808,6 +848,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Export Bucket Private Networking Settings
@@ -828,6 +869,7 @@ impl<'c> CloudBackups<'c> {
                 export_bucket_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Cloud Backup Schedule for One Cluster
@@ -848,6 +890,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Expiration Date for One Cloud Backup
@@ -870,6 +913,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -879,8 +923,15 @@ impl<'c> CloudBackups<'c> {
 pub struct CancelBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CancelGroupClusterBackupRestoreJobParams,
+    validate: bool,
 }
 impl CancelBackupRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -893,8 +944,11 @@ impl CancelBackupRestoreJob<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -922,8 +976,15 @@ pub struct CreateExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupBackupExportBucketParams,
     body: Option<crate::models::DiskBackupSnapshotExportBucketRequest>,
+    validate: bool,
 }
 impl CreateExportBucket<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -950,6 +1011,9 @@ impl CreateExportBucket<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -974,8 +1038,15 @@ pub struct CreateBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupBackupPrivateEndpointParams,
     body: Option<crate::models::ObjectStoragePrivateEndpointRequest>,
+    validate: bool,
 }
 impl CreateBackupPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1003,6 +1074,9 @@ impl CreateBackupPrivateEndpoint<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1027,8 +1101,15 @@ pub struct CreateBackupExport<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterBackupExportParams,
     body: Option<crate::models::DiskBackupExportJobRequest>,
+    validate: bool,
 }
 impl CreateBackupExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
         let p = &self.params;
@@ -1054,6 +1135,9 @@ impl CreateBackupExport<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1078,8 +1162,15 @@ pub struct CreateBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterBackupRestoreJobParams,
     body: Option<crate::models::DiskBackupSnapshotRestoreJob>,
+    validate: bool,
 }
 impl CreateBackupRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1107,6 +1198,9 @@ impl CreateBackupRestoreJob<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1131,8 +1225,15 @@ pub struct CreateCollectionRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
     body: Option<crate::models::ApiAtlasCollectionRestoreJobRequest>,
+    validate: bool,
 }
 impl CreateCollectionRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1160,6 +1261,9 @@ impl CreateCollectionRestoreJob<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1184,8 +1288,15 @@ pub struct CreateServerlessRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
     body: Option<crate::models::ServerlessBackupRestoreJob>,
+    validate: bool,
 }
 impl CreateServerlessRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1213,6 +1324,9 @@ impl CreateServerlessRestoreJob<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1236,8 +1350,15 @@ impl CreateServerlessRestoreJob<'_> {
 pub struct DeleteExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupBackupExportBucketParams,
+    validate: bool,
 }
 impl DeleteExportBucket<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1248,8 +1369,11 @@ impl DeleteExportBucket<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1276,8 +1400,15 @@ impl DeleteExportBucket<'_> {
 pub struct DeleteBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupBackupPrivateEndpointParams,
+    validate: bool,
 }
 impl DeleteBackupPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1290,8 +1421,11 @@ impl DeleteBackupPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1318,8 +1452,15 @@ impl DeleteBackupPrivateEndpoint<'_> {
 pub struct DeleteClusterBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupScheduleParams,
+    validate: bool,
 }
 impl DeleteClusterBackupSchedule<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1332,8 +1473,11 @@ impl DeleteClusterBackupSchedule<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1357,8 +1501,15 @@ impl DeleteClusterBackupSchedule<'_> {
 pub struct DeleteClusterBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupSnapshotParams,
+    validate: bool,
 }
 impl DeleteClusterBackupSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1371,8 +1522,11 @@ impl DeleteClusterBackupSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1399,8 +1553,15 @@ impl DeleteClusterBackupSnapshot<'_> {
 pub struct DeleteBackupShardedCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
+    validate: bool,
 }
 impl DeleteBackupShardedCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1413,8 +1574,11 @@ impl DeleteBackupShardedCluster<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1441,8 +1605,15 @@ impl DeleteBackupShardedCluster<'_> {
 pub struct DisableCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupBackupCompliancePolicyParams,
+    validate: bool,
 }
 impl DisableCompliancePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1452,8 +1623,11 @@ impl DisableCompliancePolicy<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1480,8 +1654,15 @@ impl DisableCompliancePolicy<'_> {
 pub struct GetCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupCompliancePolicyParams,
+    validate: bool,
 }
 impl GetCompliancePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1493,8 +1674,11 @@ impl GetCompliancePolicy<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1518,8 +1702,15 @@ impl GetCompliancePolicy<'_> {
 pub struct GetExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupExportBucketParams,
+    validate: bool,
 }
 impl GetExportBucket<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1532,8 +1723,11 @@ impl GetExportBucket<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1557,8 +1751,15 @@ impl GetExportBucket<'_> {
 pub struct GetBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupPrivateEndpointParams,
+    validate: bool,
 }
 impl GetBackupPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1573,8 +1774,11 @@ impl GetBackupPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1598,8 +1802,15 @@ impl GetBackupPrivateEndpoint<'_> {
 pub struct GetBackupExport<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupExportParams,
+    validate: bool,
 }
 impl GetBackupExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
         let p = &self.params;
@@ -1611,8 +1822,11 @@ impl GetBackupExport<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1636,8 +1850,15 @@ impl GetBackupExport<'_> {
 pub struct GetBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupRestoreJobParams,
+    validate: bool,
 }
 impl GetBackupRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1652,8 +1873,11 @@ impl GetBackupRestoreJob<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1677,8 +1901,15 @@ impl GetBackupRestoreJob<'_> {
 pub struct GetBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupScheduleParams,
+    validate: bool,
 }
 impl GetBackupSchedule<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1691,8 +1922,11 @@ impl GetBackupSchedule<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1716,8 +1950,15 @@ impl GetBackupSchedule<'_> {
 pub struct GetClusterBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotParams,
+    validate: bool,
 }
 impl GetClusterBackupSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1732,8 +1973,11 @@ impl GetClusterBackupSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1757,8 +2001,15 @@ impl GetClusterBackupSnapshot<'_> {
 pub struct GetBackupSnapshotDatabase<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
+    validate: bool,
 }
 impl GetBackupSnapshotDatabase<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1774,8 +2025,11 @@ impl GetBackupSnapshotDatabase<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1799,8 +2053,15 @@ impl GetBackupSnapshotDatabase<'_> {
 pub struct GetSnapshotDatabaseCollection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
+    validate: bool,
 }
 impl GetSnapshotDatabaseCollection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1817,8 +2078,11 @@ impl GetSnapshotDatabaseCollection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1842,8 +2106,15 @@ impl GetSnapshotDatabaseCollection<'_> {
 pub struct GetBackupShardedCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
+    validate: bool,
 }
 impl GetBackupShardedCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1858,8 +2129,11 @@ impl GetBackupShardedCluster<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1883,8 +2157,15 @@ impl GetBackupShardedCluster<'_> {
 pub struct GetCollectionRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobParams,
+    validate: bool,
 }
 impl GetCollectionRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1898,8 +2179,11 @@ impl GetCollectionRestoreJob<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1923,8 +2207,15 @@ impl GetCollectionRestoreJob<'_> {
 pub struct GetRestoreJobCollection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
+    validate: bool,
 }
 impl GetRestoreJobCollection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1943,8 +2234,11 @@ impl GetRestoreJobCollection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1968,8 +2262,15 @@ impl GetRestoreJobCollection<'_> {
 pub struct GetServerlessRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessBackupRestoreJobParams,
+    validate: bool,
 }
 impl GetServerlessRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1984,8 +2285,11 @@ impl GetServerlessRestoreJob<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2009,8 +2313,15 @@ impl GetServerlessRestoreJob<'_> {
 pub struct GetServerlessBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessBackupSnapshotParams,
+    validate: bool,
 }
 impl GetServerlessBackupSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2025,8 +2336,11 @@ impl GetServerlessBackupSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2050,6 +2364,7 @@ impl GetServerlessBackupSnapshot<'_> {
 pub struct ListExportBuckets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupBackupExportBucketsParams,
+    validate: bool,
 }
 impl ListExportBuckets<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2065,6 +2380,12 @@ impl ListExportBuckets<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2089,8 +2410,11 @@ impl ListExportBuckets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2114,6 +2438,7 @@ impl ListExportBuckets<'_> {
 pub struct ListBackupPrivateEndpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupBackupPrivateEndpointsParams,
+    validate: bool,
 }
 impl ListBackupPrivateEndpoints<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2129,6 +2454,12 @@ impl ListBackupPrivateEndpoints<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2157,8 +2488,11 @@ impl ListBackupPrivateEndpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2182,6 +2516,7 @@ impl ListBackupPrivateEndpoints<'_> {
 pub struct ListBackupExports<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupExportsParams,
+    validate: bool,
 }
 impl ListBackupExports<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2197,6 +2532,12 @@ impl ListBackupExports<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2222,8 +2563,11 @@ impl ListBackupExports<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2247,6 +2591,7 @@ impl ListBackupExports<'_> {
 pub struct ListBackupRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupRestoreJobsParams,
+    validate: bool,
 }
 impl ListBackupRestoreJobs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2262,6 +2607,12 @@ impl ListBackupRestoreJobs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2287,8 +2638,11 @@ impl ListBackupRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2312,6 +2666,7 @@ impl ListBackupRestoreJobs<'_> {
 pub struct ListSnapshotDatabaseCollections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
+    validate: bool,
 }
 impl ListSnapshotDatabaseCollections<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2327,6 +2682,12 @@ impl ListSnapshotDatabaseCollections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2355,8 +2716,11 @@ impl ListSnapshotDatabaseCollections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2380,6 +2744,7 @@ impl ListSnapshotDatabaseCollections<'_> {
 pub struct ListBackupSnapshotDatabases<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
+    validate: bool,
 }
 impl ListBackupSnapshotDatabases<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2395,6 +2760,12 @@ impl ListBackupSnapshotDatabases<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2422,8 +2793,11 @@ impl ListBackupSnapshotDatabases<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2447,8 +2821,15 @@ impl ListBackupSnapshotDatabases<'_> {
 pub struct ListBackupShardedClusters<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
+    validate: bool,
 }
 impl ListBackupShardedClusters<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2464,8 +2845,11 @@ impl ListBackupShardedClusters<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2489,6 +2873,7 @@ impl ListBackupShardedClusters<'_> {
 pub struct ListBackupSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotsParams,
+    validate: bool,
 }
 impl ListBackupSnapshots<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2521,6 +2906,12 @@ impl ListBackupSnapshots<'_> {
         self.params.oplog_inc = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2551,8 +2942,11 @@ impl ListBackupSnapshots<'_> {
         crate::codec::QueryValue::push_query(&p.oplog_ts, "oplogTs", &mut query);
         crate::codec::QueryValue::push_query(&p.oplog_inc, "oplogInc", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2576,6 +2970,7 @@ impl ListBackupSnapshots<'_> {
 pub struct ListRestoreJobCollections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
+    validate: bool,
 }
 impl ListRestoreJobCollections<'_> {
     /// Number of items that the response returns per page.
@@ -2601,6 +2996,12 @@ impl ListRestoreJobCollections<'_> {
     /// Target namespace to filter by (e.g. `db.collection`).
     pub fn target_namespace(mut self, value: String) -> Self {
         self.params.target_namespace = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2637,8 +3038,11 @@ impl ListRestoreJobCollections<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2662,6 +3066,7 @@ impl ListRestoreJobCollections<'_> {
 pub struct ListCollectionRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
+    validate: bool,
 }
 impl ListCollectionRestoreJobs<'_> {
     /// Number of items that the response returns per page.
@@ -2672,6 +3077,12 @@ impl ListCollectionRestoreJobs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2692,8 +3103,11 @@ impl ListCollectionRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2717,6 +3131,7 @@ impl ListCollectionRestoreJobs<'_> {
 pub struct ListServerlessRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
+    validate: bool,
 }
 impl ListServerlessRestoreJobs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2732,6 +3147,12 @@ impl ListServerlessRestoreJobs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2760,8 +3181,11 @@ impl ListServerlessRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2785,6 +3209,7 @@ impl ListServerlessRestoreJobs<'_> {
 pub struct ListServerlessBackupSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServerlessBackupSnapshotsParams,
+    validate: bool,
 }
 impl ListServerlessBackupSnapshots<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -2800,6 +3225,12 @@ impl ListServerlessBackupSnapshots<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2828,8 +3259,11 @@ impl ListServerlessBackupSnapshots<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2854,8 +3288,15 @@ pub struct TakeSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::TakeGroupClusterBackupSnapshotsParams,
     body: Option<crate::models::DiskBackupOnDemandSnapshotRequest>,
+    validate: bool,
 }
 impl TakeSnapshots<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupSnapshot, crate::Error> {
         let p = &self.params;
@@ -2881,6 +3322,9 @@ impl TakeSnapshots<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2905,11 +3349,18 @@ pub struct UpdateCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupBackupCompliancePolicyParams,
     body: Option<crate::models::DataProtectionSettings20231001>,
+    validate: bool,
 }
 impl UpdateCompliancePolicy<'_> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2943,6 +3394,9 @@ impl UpdateCompliancePolicy<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2967,8 +3421,15 @@ pub struct UpdateBackupExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupBackupExportBucketParams,
     body: Option<crate::models::UpdateRequirePrivateNetworkingRequestView>,
+    validate: bool,
 }
 impl UpdateBackupExportBucket<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2996,6 +3457,9 @@ impl UpdateBackupExportBucket<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -3020,8 +3484,15 @@ pub struct UpdateBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterBackupScheduleParams,
     body: Option<crate::models::DiskBackupSnapshotSchedule20240805>,
+    validate: bool,
 }
 impl UpdateBackupSchedule<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -3049,6 +3520,9 @@ impl UpdateBackupSchedule<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -3073,8 +3547,15 @@ pub struct UpdateBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterBackupSnapshotParams,
     body: Option<crate::models::BackupSnapshotRetention>,
+    validate: bool,
 }
 impl UpdateBackupSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -3104,6 +3585,9 @@ impl UpdateBackupSnapshot<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -31,6 +31,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Link-Token
@@ -47,6 +48,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::CreateOrgLiveMigrationLinkTokenParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Cut Over One Migrated Cluster
@@ -65,6 +67,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 live_migration_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Link-Token
@@ -79,6 +82,7 @@ impl<'c> CloudMigrationService<'c> {
         DeleteLinkTokens {
             client: self.client,
             params: crate::params::DeleteOrgLiveMigrationLinkTokensParams::new(org_id),
+            validate: true,
         }
     }
     /// Return One Migration Job
@@ -97,6 +101,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 live_migration_id,
             ),
+            validate: true,
         }
     }
     /// Return One Migration Validation Job
@@ -115,6 +120,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 validation_id,
             ),
+            validate: true,
         }
     }
     /// Return All Projects Available for Migration
@@ -131,6 +137,7 @@ impl<'c> CloudMigrationService<'c> {
             params: crate::params::ListOrgLiveMigrationAvailableProjectsParams::new(
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Validate One Migration Request
@@ -147,6 +154,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -157,8 +165,15 @@ pub struct CreateGroupLiveMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupLiveMigrationParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
+    validate: bool,
 }
 impl CreateGroupLiveMigration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -185,6 +200,9 @@ impl CreateGroupLiveMigration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -209,8 +227,15 @@ pub struct CreateLinkToken<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
     body: Option<crate::models::TargetOrgRequest>,
+    validate: bool,
 }
 impl CreateLinkToken<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TargetOrg, crate::Error> {
         let p = &self.params;
@@ -235,6 +260,9 @@ impl CreateLinkToken<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -258,8 +286,15 @@ impl CreateLinkToken<'_> {
 pub struct CutoverMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::CutoverGroupLiveMigrationParams,
+    validate: bool,
 }
 impl CutoverMigration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -270,8 +305,11 @@ impl CutoverMigration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -298,8 +336,15 @@ impl CutoverMigration<'_> {
 pub struct DeleteLinkTokens<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
+    validate: bool,
 }
 impl DeleteLinkTokens<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -309,8 +354,11 @@ impl DeleteLinkTokens<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -337,8 +385,15 @@ impl DeleteLinkTokens<'_> {
 pub struct GetGroupLiveMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLiveMigrationParams,
+    validate: bool,
 }
 impl GetGroupLiveMigration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -351,8 +406,11 @@ impl GetGroupLiveMigration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -376,8 +434,15 @@ impl GetGroupLiveMigration<'_> {
 pub struct GetMigrationValidateStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLiveMigrationValidateStatusParams,
+    validate: bool,
 }
 impl GetMigrationValidateStatus<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -390,8 +455,11 @@ impl GetMigrationValidateStatus<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -415,8 +483,15 @@ impl GetMigrationValidateStatus<'_> {
 pub struct ListAvailableProjects<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
+    validate: bool,
 }
 impl ListAvailableProjects<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -428,8 +503,11 @@ impl ListAvailableProjects<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -454,8 +532,15 @@ pub struct ValidateLiveMigrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ValidateGroupLiveMigrationsParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
+    validate: bool,
 }
 impl ValidateLiveMigrations<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -482,6 +567,9 @@ impl ValidateLiveMigrations<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> CloudProviderAccess<'c> {
                 role_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Cloud Provider Access Role
@@ -45,6 +46,7 @@ impl<'c> CloudProviderAccess<'c> {
             client: self.client,
             params: crate::params::CreateGroupCloudProviderAccessParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Deauthorize One Cloud Provider Access Role
@@ -65,6 +67,7 @@ impl<'c> CloudProviderAccess<'c> {
                 cloud_provider,
                 role_id,
             ),
+            validate: true,
         }
     }
     /// Return One Cloud Provider Access Role
@@ -83,6 +86,7 @@ impl<'c> CloudProviderAccess<'c> {
                 group_id,
                 role_id,
             ),
+            validate: true,
         }
     }
     /// Return All Cloud Provider Access Roles
@@ -97,6 +101,7 @@ impl<'c> CloudProviderAccess<'c> {
         ListCloudProviderAccess {
             client: self.client,
             params: crate::params::ListGroupCloudProviderAccessParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -107,8 +112,15 @@ pub struct AuthorizeProviderAccessRole<'c> {
     client: &'c crate::Client,
     params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
     body: Option<crate::models::CloudProviderAccessRoleRequestUpdate>,
+    validate: bool,
 }
 impl AuthorizeProviderAccessRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -136,6 +148,9 @@ impl AuthorizeProviderAccessRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -160,8 +175,15 @@ pub struct CreateCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupCloudProviderAccessParams,
     body: Option<crate::models::CloudProviderAccessRoleRequest>,
+    validate: bool,
 }
 impl CreateCloudProviderAccess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -188,6 +210,9 @@ impl CreateCloudProviderAccess<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -211,8 +236,15 @@ impl CreateCloudProviderAccess<'_> {
 pub struct DeauthorizeProviderAccessRole<'c> {
     client: &'c crate::Client,
     params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
+    validate: bool,
 }
 impl DeauthorizeProviderAccessRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -224,8 +256,11 @@ impl DeauthorizeProviderAccessRole<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -252,8 +287,15 @@ impl DeauthorizeProviderAccessRole<'_> {
 pub struct GetCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupCloudProviderAccessParams,
+    validate: bool,
 }
 impl GetCloudProviderAccess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -266,8 +308,11 @@ impl GetCloudProviderAccess<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -291,8 +336,15 @@ impl GetCloudProviderAccess<'_> {
 pub struct ListCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupCloudProviderAccessParams,
+    validate: bool,
 }
 impl ListCloudProviderAccess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -304,8 +356,11 @@ impl ListCloudProviderAccess<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -28,6 +28,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Create One Cluster in One Project
@@ -46,6 +47,7 @@ impl<'c> Clusters<'c> {
             client: self.client,
             params: crate::params::CreateGroupClusterParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Cluster from One Project
@@ -63,6 +65,7 @@ impl<'c> Clusters<'c> {
         DeleteCluster {
             client: self.client,
             params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
+            validate: true,
         }
     }
     /// Return One Cluster from One Project
@@ -80,6 +83,7 @@ impl<'c> Clusters<'c> {
         GetCluster {
             client: self.client,
             params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            validate: true,
         }
     }
     /// Return Advanced Configuration Options for One Cluster
@@ -98,6 +102,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return SQL Interface Status
@@ -117,6 +122,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return Status of All Cluster Operations
@@ -135,6 +141,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return Status of Sample Dataset Load for One Cluster
@@ -153,6 +160,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 sample_dataset_id,
             ),
+            validate: true,
         }
     }
     /// Grant MongoDB Employee Cluster Access for One Cluster
@@ -173,6 +181,7 @@ impl<'c> Clusters<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return All Authorized Clusters in All Projects
@@ -184,6 +193,7 @@ impl<'c> Clusters<'c> {
         ListClusterDetails {
             client: self.client,
             params: <crate::params::ListClusterDetailsParams as Default>::default(),
+            validate: true,
         }
     }
     /// Return All Cloud Provider Regions
@@ -198,6 +208,7 @@ impl<'c> Clusters<'c> {
         ListClusterProviderRegions {
             client: self.client,
             params: crate::params::ListGroupClusterProviderRegionsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Clusters in One Project
@@ -211,6 +222,7 @@ impl<'c> Clusters<'c> {
         ListClusters {
             client: self.client,
             params: crate::params::ListGroupClustersParams::new(group_id),
+            validate: true,
         }
     }
     /// Pin Feature Compatibility Version for One Cluster in One Project
@@ -230,6 +242,7 @@ impl<'c> Clusters<'c> {
                 cluster_name,
             ),
             body: None,
+            validate: true,
         }
     }
     /// Load Sample Dataset into One Cluster
@@ -248,6 +261,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 name,
             ),
+            validate: true,
         }
     }
     /// Test Failover for One Cluster
@@ -266,6 +280,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Revoke MongoDB Employee Cluster Access for One Cluster
@@ -284,6 +299,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Unpin Feature Compatibility Version for One Cluster in One Project
@@ -302,6 +318,7 @@ impl<'c> Clusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Update One Cluster in One Project
@@ -319,6 +336,7 @@ impl<'c> Clusters<'c> {
             client: self.client,
             params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Advanced Configuration Options for One Cluster
@@ -339,6 +357,7 @@ impl<'c> Clusters<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update SQL Interface Status
@@ -360,6 +379,7 @@ impl<'c> Clusters<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Upgrade One Shared-Tier Cluster
@@ -378,6 +398,7 @@ impl<'c> Clusters<'c> {
             client: self.client,
             params: crate::params::UpgradeGroupClusterTenantUpgradeParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Upgrade One Shared-Tier Cluster to One Serverless Instance
@@ -399,6 +420,7 @@ impl<'c> Clusters<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Validate One Cluster Configuration
@@ -417,6 +439,7 @@ impl<'c> Clusters<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -426,8 +449,15 @@ impl<'c> Clusters<'c> {
 pub struct AutoScalingConfiguration<'c> {
     client: &'c crate::Client,
     params: crate::params::AutoGroupClusterScalingConfigurationParams,
+    validate: bool,
 }
 impl AutoScalingConfiguration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -443,8 +473,11 @@ impl AutoScalingConfiguration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -469,6 +502,7 @@ pub struct CreateCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
+    validate: bool,
 }
 impl CreateCluster<'_> {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
@@ -479,6 +513,12 @@ impl CreateCluster<'_> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -517,6 +557,9 @@ impl CreateCluster<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -540,11 +583,18 @@ impl CreateCluster<'_> {
 pub struct DeleteCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterParams,
+    validate: bool,
 }
 impl DeleteCluster<'_> {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -562,8 +612,11 @@ impl DeleteCluster<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -590,6 +643,7 @@ impl DeleteCluster<'_> {
 pub struct GetCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterParams,
+    validate: bool,
 }
 impl GetCluster<'_> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
@@ -600,6 +654,12 @@ impl GetCluster<'_> {
     /// Controls how `replicationSpecs` are returned in the response. When set to `true`, returns the client-specified view in `replicationSpecs` and the actual cluster state in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -624,8 +684,11 @@ impl GetCluster<'_> {
             "Use-Effective-Fields-Replication-Specs",
             &mut headers,
         );
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -649,8 +712,15 @@ impl GetCluster<'_> {
 pub struct GetProcessArgs<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterProcessArgsParams,
+    validate: bool,
 }
 impl GetProcessArgs<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -663,8 +733,11 @@ impl GetProcessArgs<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -689,9 +762,16 @@ impl GetProcessArgs<'_> {
 pub struct GetClusterSqlInterface<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSqlInterfaceParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetClusterSqlInterface<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -704,8 +784,11 @@ impl GetClusterSqlInterface<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -729,8 +812,15 @@ impl GetClusterSqlInterface<'_> {
 pub struct GetClusterStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterStatusParams,
+    validate: bool,
 }
 impl GetClusterStatus<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterStatus, crate::Error> {
         let p = &self.params;
@@ -741,8 +831,11 @@ impl GetClusterStatus<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -766,8 +859,15 @@ impl GetClusterStatus<'_> {
 pub struct GetSampleDatasetLoad<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupSampleDatasetLoadParams,
+    validate: bool,
 }
 impl GetSampleDatasetLoad<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
         let p = &self.params;
@@ -778,8 +878,11 @@ impl GetSampleDatasetLoad<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -804,8 +907,15 @@ pub struct GrantMongoEmployeeAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams,
     body: Option<crate::models::EmployeeAccessGrantView>,
+    validate: bool,
 }
 impl GrantMongoEmployeeAccess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -831,6 +941,9 @@ impl GrantMongoEmployeeAccess<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -857,6 +970,7 @@ impl GrantMongoEmployeeAccess<'_> {
 pub struct ListClusterDetails<'c> {
     client: &'c crate::Client,
     params: crate::params::ListClusterDetailsParams,
+    validate: bool,
 }
 impl ListClusterDetails<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -872,6 +986,12 @@ impl ListClusterDetails<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -893,8 +1013,11 @@ impl ListClusterDetails<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -918,6 +1041,7 @@ impl ListClusterDetails<'_> {
 pub struct ListClusterProviderRegions<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterProviderRegionsParams,
+    validate: bool,
 }
 impl ListClusterProviderRegions<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -945,6 +1069,12 @@ impl ListClusterProviderRegions<'_> {
         self.params.tier = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -969,8 +1099,11 @@ impl ListClusterProviderRegions<'_> {
         crate::codec::QueryValue::push_query(&p.providers, "providers", &mut query);
         crate::codec::QueryValue::push_query(&p.tier, "tier", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -994,6 +1127,7 @@ impl ListClusterProviderRegions<'_> {
 pub struct ListClusters<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClustersParams,
+    validate: bool,
 }
 impl ListClusters<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1019,6 +1153,12 @@ impl ListClusters<'_> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1053,8 +1193,11 @@ impl ListClusters<'_> {
             "Use-Effective-Instance-Fields",
             &mut headers,
         );
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1079,11 +1222,18 @@ pub struct PinFeatureCompatibilityVersion<'c> {
     client: &'c crate::Client,
     params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams,
     body: Option<crate::models::PinFcvView>,
+    validate: bool,
 }
 impl PinFeatureCompatibilityVersion<'_> {
     /// The request body.
     pub fn body(mut self, body: crate::models::PinFcvView) -> Self {
         self.body = Some(body);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1111,6 +1261,9 @@ impl PinFeatureCompatibilityVersion<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1137,8 +1290,15 @@ impl PinFeatureCompatibilityVersion<'_> {
 pub struct RequestSampleDatasetLoad<'c> {
     client: &'c crate::Client,
     params: crate::params::RequestGroupSampleDatasetLoadParams,
+    validate: bool,
 }
 impl RequestSampleDatasetLoad<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
         let p = &self.params;
@@ -1149,8 +1309,11 @@ impl RequestSampleDatasetLoad<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1174,8 +1337,15 @@ impl RequestSampleDatasetLoad<'_> {
 pub struct RestartPrimaries<'c> {
     client: &'c crate::Client,
     params: crate::params::RestartGroupClusterPrimariesParams,
+    validate: bool,
 }
 impl RestartPrimaries<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1186,8 +1356,11 @@ impl RestartPrimaries<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1214,8 +1387,15 @@ impl RestartPrimaries<'_> {
 pub struct RevokeMongoEmployeeAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams,
+    validate: bool,
 }
 impl RevokeMongoEmployeeAccess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1226,8 +1406,11 @@ impl RevokeMongoEmployeeAccess<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1254,8 +1437,15 @@ impl RevokeMongoEmployeeAccess<'_> {
 pub struct UnpinFeatureCompatibilityVersion<'c> {
     client: &'c crate::Client,
     params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams,
+    validate: bool,
 }
 impl UnpinFeatureCompatibilityVersion<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1266,8 +1456,11 @@ impl UnpinFeatureCompatibilityVersion<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1295,6 +1488,7 @@ pub struct UpdateCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
+    validate: bool,
 }
 impl UpdateCluster<'_> {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
@@ -1305,6 +1499,12 @@ impl UpdateCluster<'_> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1344,6 +1544,9 @@ impl UpdateCluster<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1368,8 +1571,15 @@ pub struct UpdateProcessArgs<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterProcessArgsParams,
     body: Option<crate::models::ClusterDescriptionProcessArgs20240805>,
+    validate: bool,
 }
 impl UpdateProcessArgs<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1397,6 +1607,9 @@ impl UpdateProcessArgs<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1422,9 +1635,16 @@ pub struct UpdateClusterSqlInterface<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSqlInterfaceParams,
     body: Option<crate::models::SqlInterfaceStatusUpdateRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl UpdateClusterSqlInterface<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1452,6 +1672,9 @@ impl UpdateClusterSqlInterface<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1476,8 +1699,15 @@ pub struct UpgradeTenantUpgrade<'c> {
     client: &'c crate::Client,
     params: crate::params::UpgradeGroupClusterTenantUpgradeParams,
     body: Option<crate::models::LegacyAtlasTenantClusterUpgradeRequest>,
+    validate: bool,
 }
 impl UpgradeTenantUpgrade<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
         let p = &self.params;
@@ -1502,6 +1732,9 @@ impl UpgradeTenantUpgrade<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1526,8 +1759,15 @@ pub struct UpgradeClusterToServerless<'c> {
     client: &'c crate::Client,
     params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams,
     body: Option<crate::models::ServerlessInstanceDescription>,
+    validate: bool,
 }
 impl UpgradeClusterToServerless<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1554,6 +1794,9 @@ impl UpgradeClusterToServerless<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1578,8 +1821,15 @@ pub struct ValidateGroupClusterConfigurations<'c> {
     client: &'c crate::Client,
     params: crate::params::ValidateGroupClusterConfigurationsParams,
     body: Option<crate::models::ClusterConfigurationValidation>,
+    validate: bool,
 }
 impl ValidateGroupClusterConfigurations<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1606,6 +1856,9 @@ impl ValidateGroupClusterConfigurations<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
                 cluster_view,
             ),
+            validate: true,
         }
     }
     /// Return Ranked Namespaces from One Host
@@ -47,6 +48,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return Cluster-Level Query Latency
@@ -71,6 +73,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 database_name,
                 collection_name,
             ),
+            validate: true,
         }
     }
     /// Return Pinned Namespaces
@@ -89,6 +92,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Metric Names
@@ -103,6 +107,7 @@ impl<'c> CollectionLevelMetrics<'c> {
         ListCollStatMetrics {
             client: self.client,
             params: crate::params::ListGroupCollStatMetricsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Host-Level Query Latency
@@ -125,6 +130,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 database_name,
                 collection_name,
             ),
+            validate: true,
         }
     }
     /// Pin Namespaces
@@ -145,6 +151,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Unpin Namespaces
@@ -165,6 +172,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add Pinned Namespaces
@@ -185,6 +193,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -194,6 +203,7 @@ impl<'c> CollectionLevelMetrics<'c> {
 pub struct GetClusterNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollStatNamespacesParams,
+    validate: bool,
 }
 impl GetClusterNamespaces<'_> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
@@ -209,6 +219,12 @@ impl GetClusterNamespaces<'_> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -228,8 +244,11 @@ impl GetClusterNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -253,6 +272,7 @@ impl GetClusterNamespaces<'_> {
 pub struct GetProcessNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessCollStatNamespacesParams,
+    validate: bool,
 }
 impl GetProcessNamespaces<'_> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
@@ -270,6 +290,12 @@ impl GetProcessNamespaces<'_> {
         self.params.period = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -285,8 +311,11 @@ impl GetProcessNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -310,6 +339,7 @@ impl GetProcessNamespaces<'_> {
 pub struct ListCollStatMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollStatMeasurementsParams,
+    validate: bool,
 }
 impl ListCollStatMeasurements<'_> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
@@ -332,6 +362,12 @@ impl ListCollStatMeasurements<'_> {
         self.params.period = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -352,8 +388,11 @@ impl ListCollStatMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -377,8 +416,15 @@ impl ListCollStatMeasurements<'_> {
 pub struct ListPinnedNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams,
+    validate: bool,
 }
 impl ListPinnedNamespaces<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         let p = &self.params;
@@ -389,8 +435,11 @@ impl ListPinnedNamespaces<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -414,8 +463,15 @@ impl ListPinnedNamespaces<'_> {
 pub struct ListCollStatMetrics<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupCollStatMetricsParams,
+    validate: bool,
 }
 impl ListCollStatMetrics<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -427,8 +483,11 @@ impl ListCollStatMetrics<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -452,6 +511,7 @@ impl ListCollStatMetrics<'_> {
 pub struct ListProcessMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessCollStatMeasurementsParams,
+    validate: bool,
 }
 impl ListProcessMeasurements<'_> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
@@ -474,6 +534,12 @@ impl ListProcessMeasurements<'_> {
         self.params.period = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -493,8 +559,11 @@ impl ListProcessMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -519,8 +588,15 @@ pub struct PinNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
+    validate: bool,
 }
 impl PinNamespaces<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         let p = &self.params;
@@ -546,6 +622,9 @@ impl PinNamespaces<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -570,8 +649,15 @@ pub struct UnpinNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
+    validate: bool,
 }
 impl UnpinNamespaces<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         let p = &self.params;
@@ -597,6 +683,9 @@ impl UnpinNamespaces<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -621,8 +710,15 @@ pub struct UpdatePinnedNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
+    validate: bool,
 }
 impl UpdatePinnedNamespaces<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         let p = &self.params;
@@ -648,6 +744,9 @@ impl UpdatePinnedNamespaces<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -25,6 +25,7 @@ impl<'c> CustomDatabaseRoles<'c> {
             client: self.client,
             params: crate::params::CreateGroupCustomDbRoleRoleParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Custom Role from One Project
@@ -43,6 +44,7 @@ impl<'c> CustomDatabaseRoles<'c> {
                 group_id,
                 role_name,
             ),
+            validate: true,
         }
     }
     /// Return One Custom Role in One Project
@@ -61,6 +63,7 @@ impl<'c> CustomDatabaseRoles<'c> {
                 group_id,
                 role_name,
             ),
+            validate: true,
         }
     }
     /// Return All Custom Roles in One Project
@@ -75,6 +78,7 @@ impl<'c> CustomDatabaseRoles<'c> {
         ListCustomDbRoles {
             client: self.client,
             params: crate::params::ListGroupCustomDbRoleRolesParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Custom Role in One Project
@@ -95,6 +99,7 @@ impl<'c> CustomDatabaseRoles<'c> {
                 role_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -105,8 +110,15 @@ pub struct CreateCustomDbRole<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupCustomDbRoleRoleParams,
     body: Option<crate::models::UserCustomDbRole>,
+    validate: bool,
 }
 impl CreateCustomDbRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
         let p = &self.params;
@@ -131,6 +143,9 @@ impl CreateCustomDbRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -154,8 +169,15 @@ impl CreateCustomDbRole<'_> {
 pub struct DeleteCustomDbRole<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupCustomDbRoleRoleParams,
+    validate: bool,
 }
 impl DeleteCustomDbRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -166,8 +188,11 @@ impl DeleteCustomDbRole<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -194,8 +219,15 @@ impl DeleteCustomDbRole<'_> {
 pub struct GetCustomDbRole<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupCustomDbRoleRoleParams,
+    validate: bool,
 }
 impl GetCustomDbRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
         let p = &self.params;
@@ -206,8 +238,11 @@ impl GetCustomDbRole<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -231,8 +266,15 @@ impl GetCustomDbRole<'_> {
 pub struct ListCustomDbRoles<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupCustomDbRoleRolesParams,
+    validate: bool,
 }
 impl ListCustomDbRoles<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -244,8 +286,11 @@ impl ListCustomDbRoles<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -270,8 +315,15 @@ pub struct UpdateCustomDbRole<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupCustomDbRoleRoleParams,
     body: Option<crate::models::UpdateCustomDbRole>,
+    validate: bool,
 }
 impl UpdateCustomDbRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
         let p = &self.params;
@@ -297,6 +349,9 @@ impl UpdateCustomDbRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

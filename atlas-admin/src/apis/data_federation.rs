@@ -25,6 +25,7 @@ impl<'c> DataFederation<'c> {
             client: self.client,
             params: crate::params::CreateGroupDataFederationParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Federated Database Instance and Online Archive Private Endpoint for One Project
@@ -43,6 +44,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Federated Database Instance from One Project
@@ -61,6 +63,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Delete One Query Limit for One Federated Database Instance
@@ -81,6 +84,7 @@ impl<'c> DataFederation<'c> {
                 tenant_name,
                 limit_name,
             ),
+            validate: true,
         }
     }
     /// Remove One Federated Database Instance and Online Archive Private Endpoint from One Project
@@ -99,6 +103,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Download Query Logs for One Federated Database Instance
@@ -117,6 +122,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return One Federated Database Instance in One Project
@@ -135,6 +141,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return One Federated Database Instance Query Limit for One Project
@@ -155,6 +162,7 @@ impl<'c> DataFederation<'c> {
                 tenant_name,
                 limit_name,
             ),
+            validate: true,
         }
     }
     /// Return One Federated Database Instance and Online Archive Private Endpoint in One Project
@@ -173,6 +181,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Return All Federated Database Instances in One Project
@@ -187,6 +196,7 @@ impl<'c> DataFederation<'c> {
         ListDataFederation {
             client: self.client,
             params: crate::params::ListGroupDataFederationParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Query Limits for One Federated Database Instance
@@ -205,6 +215,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return All Federated Database Instance and Online Archive Private Endpoints in One Project
@@ -221,6 +232,7 @@ impl<'c> DataFederation<'c> {
             params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Configure One Query Limit for One Federated Database Instance
@@ -243,6 +255,7 @@ impl<'c> DataFederation<'c> {
                 limit_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Federated Database Instance in One Project
@@ -265,6 +278,7 @@ impl<'c> DataFederation<'c> {
                 skip_role_validation,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -275,11 +289,18 @@ pub struct CreateDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
+    validate: bool,
 }
 impl CreateDataFederation<'_> {
     /// Flag that indicates whether this request should check if the requesting IAM role can read from the S3 bucket. AWS checks if the role can list the objects in the bucket before writing to it. Some IAM roles only need write permissions. This flag allows you to skip that check.
     pub fn skip_role_validation(mut self, value: bool) -> Self {
         self.params.skip_role_validation = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -311,6 +332,9 @@ impl CreateDataFederation<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -335,8 +359,15 @@ pub struct CreatePrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams,
     body: Option<crate::models::PrivateNetworkEndpointIdEntry>,
+    validate: bool,
 }
 impl CreatePrivateEndpointId<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -366,6 +397,9 @@ impl CreatePrivateEndpointId<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -389,8 +423,15 @@ impl CreatePrivateEndpointId<'_> {
 pub struct DeleteDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupDataFederationParams,
+    validate: bool,
 }
 impl DeleteDataFederation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -401,8 +442,11 @@ impl DeleteDataFederation<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -429,8 +473,15 @@ impl DeleteDataFederation<'_> {
 pub struct DeleteDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupDataFederationLimitParams,
+    validate: bool,
 }
 impl DeleteDataFederationLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -442,8 +493,11 @@ impl DeleteDataFederationLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -470,8 +524,15 @@ impl DeleteDataFederationLimit<'_> {
 pub struct DeletePrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams,
+    validate: bool,
 }
 impl DeletePrivateEndpointId<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -482,8 +543,11 @@ impl DeletePrivateEndpointId<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -510,6 +574,7 @@ impl DeletePrivateEndpointId<'_> {
 pub struct DownloadFederationQueryLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupDataFederationQueryLogsParams,
+    validate: bool,
 }
 impl DownloadFederationQueryLogs<'_> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
@@ -520,6 +585,12 @@ impl DownloadFederationQueryLogs<'_> {
     /// Timestamp that specifies the starting point for the range of log messages to download. MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn start_date(mut self, value: i64) -> Self {
         self.params.start_date = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -534,8 +605,11 @@ impl DownloadFederationQueryLogs<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -559,8 +633,15 @@ impl DownloadFederationQueryLogs<'_> {
 pub struct GetDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDataFederationParams,
+    validate: bool,
 }
 impl GetDataFederation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
         let p = &self.params;
@@ -571,8 +652,11 @@ impl GetDataFederation<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -596,8 +680,15 @@ impl GetDataFederation<'_> {
 pub struct GetDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDataFederationLimitParams,
+    validate: bool,
 }
 impl GetDataFederationLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -611,8 +702,11 @@ impl GetDataFederationLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -636,8 +730,15 @@ impl GetDataFederationLimit<'_> {
 pub struct GetPrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams,
+    validate: bool,
 }
 impl GetPrivateEndpointId<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -650,8 +751,11 @@ impl GetPrivateEndpointId<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -675,11 +779,18 @@ impl GetPrivateEndpointId<'_> {
 pub struct ListDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDataFederationParams,
+    validate: bool,
 }
 impl ListDataFederation<'_> {
     /// Type of Federated Database Instances to return.
     pub fn type_(mut self, value: crate::models::ListGroupDataFederationType) -> Self {
         self.params.type_ = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -692,8 +803,11 @@ impl ListDataFederation<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.type_, "type", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -717,8 +831,15 @@ impl ListDataFederation<'_> {
 pub struct ListDataFederationLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDataFederationLimitsParams,
+    validate: bool,
 }
 impl ListDataFederationLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -731,8 +852,11 @@ impl ListDataFederationLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -756,6 +880,7 @@ impl ListDataFederationLimits<'_> {
 pub struct ListPrivateEndpointIds<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams,
+    validate: bool,
 }
 impl ListPrivateEndpointIds<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -771,6 +896,12 @@ impl ListPrivateEndpointIds<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -798,8 +929,11 @@ impl ListPrivateEndpointIds<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -824,8 +958,15 @@ pub struct SetDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupDataFederationLimitParams,
     body: Option<crate::models::DataFederationTenantQueryLimit>,
+    validate: bool,
 }
 impl SetDataFederationLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -854,6 +995,9 @@ impl SetDataFederationLimit<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -878,8 +1022,15 @@ pub struct UpdateDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
+    validate: bool,
 }
 impl UpdateDataFederation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
         let p = &self.params;
@@ -910,6 +1061,9 @@ impl UpdateDataFederation<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -25,6 +25,7 @@ impl<'c> DatabaseUsers<'c> {
             client: self.client,
             params: crate::params::CreateGroupDatabaseUserParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Database User from One Project
@@ -45,6 +46,7 @@ impl<'c> DatabaseUsers<'c> {
                 database_name,
                 username,
             ),
+            validate: true,
         }
     }
     /// Return One Database User from One Project
@@ -65,6 +67,7 @@ impl<'c> DatabaseUsers<'c> {
                 database_name,
                 username,
             ),
+            validate: true,
         }
     }
     /// Return All Database Users in One Project
@@ -79,6 +82,7 @@ impl<'c> DatabaseUsers<'c> {
         ListDatabaseUsers {
             client: self.client,
             params: crate::params::ListGroupDatabaseUsersParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Database User in One Project
@@ -101,6 +105,7 @@ impl<'c> DatabaseUsers<'c> {
                 username,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -111,8 +116,15 @@ pub struct CreateDatabaseUser<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupDatabaseUserParams,
     body: Option<crate::models::CloudDatabaseUser>,
+    validate: bool,
 }
 impl CreateDatabaseUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
         let p = &self.params;
@@ -137,6 +149,9 @@ impl CreateDatabaseUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -160,8 +175,15 @@ impl CreateDatabaseUser<'_> {
 pub struct DeleteDatabaseUser<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupDatabaseUserParams,
+    validate: bool,
 }
 impl DeleteDatabaseUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -173,8 +195,11 @@ impl DeleteDatabaseUser<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -201,8 +226,15 @@ impl DeleteDatabaseUser<'_> {
 pub struct GetDatabaseUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDatabaseUserParams,
+    validate: bool,
 }
 impl GetDatabaseUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
         let p = &self.params;
@@ -214,8 +246,11 @@ impl GetDatabaseUser<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -239,6 +274,7 @@ impl GetDatabaseUser<'_> {
 pub struct ListDatabaseUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDatabaseUsersParams,
+    validate: bool,
 }
 impl ListDatabaseUsers<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -254,6 +290,12 @@ impl ListDatabaseUsers<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -278,8 +320,11 @@ impl ListDatabaseUsers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -304,8 +349,15 @@ pub struct UpdateDatabaseUser<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupDatabaseUserParams,
     body: Option<crate::models::CloudDatabaseUser>,
+    validate: bool,
 }
 impl UpdateDatabaseUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
         let p = &self.params;
@@ -332,6 +384,9 @@ impl UpdateDatabaseUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

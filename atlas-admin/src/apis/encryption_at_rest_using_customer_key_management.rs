@@ -29,6 +29,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return One Configuration for Encryption at Rest Using Customer-Managed Keys for One Project
@@ -45,6 +46,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         GetEncryptionAtRest {
             client: self.client,
             params: crate::params::GetGroupEncryptionAtRestParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
@@ -65,6 +67,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Return Private Endpoints for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
@@ -83,6 +86,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 group_id,
                 cloud_provider,
             ),
+            validate: true,
         }
     }
     /// Delete One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider from One Project
@@ -103,6 +107,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Update Encryption at Rest Configuration in One Project
@@ -121,6 +126,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
             client: self.client,
             params: crate::params::UpdateGroupEncryptionAtRestParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -131,8 +137,15 @@ pub struct CreateRestPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
     body: Option<crate::models::EarPrivateEndpoint>,
+    validate: bool,
 }
 impl CreateRestPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
         let p = &self.params;
@@ -158,6 +171,9 @@ impl CreateRestPrivateEndpoint<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -181,8 +197,15 @@ impl CreateRestPrivateEndpoint<'_> {
 pub struct GetEncryptionAtRest<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEncryptionAtRestParams,
+    validate: bool,
 }
 impl GetEncryptionAtRest<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
         let p = &self.params;
@@ -192,8 +215,11 @@ impl GetEncryptionAtRest<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -217,8 +243,15 @@ impl GetEncryptionAtRest<'_> {
 pub struct GetRestPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
+    validate: bool,
 }
 impl GetRestPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
         let p = &self.params;
@@ -231,8 +264,11 @@ impl GetRestPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -256,6 +292,7 @@ impl GetRestPrivateEndpoint<'_> {
 pub struct ListRestPrivateEndpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
+    validate: bool,
 }
 impl ListRestPrivateEndpoints<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -271,6 +308,12 @@ impl ListRestPrivateEndpoints<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -296,8 +339,11 @@ impl ListRestPrivateEndpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -321,8 +367,15 @@ impl ListRestPrivateEndpoints<'_> {
 pub struct RequestPrivateEndpointDeletion<'c> {
     client: &'c crate::Client,
     params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
+    validate: bool,
 }
 impl RequestPrivateEndpointDeletion<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -335,8 +388,11 @@ impl RequestPrivateEndpointDeletion<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -364,8 +420,15 @@ pub struct UpdateEncryptionAtRest<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupEncryptionAtRestParams,
     body: Option<crate::models::EncryptionAtRest>,
+    validate: bool,
 }
 impl UpdateEncryptionAtRest<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
         let p = &self.params;
@@ -390,6 +453,9 @@ impl UpdateEncryptionAtRest<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

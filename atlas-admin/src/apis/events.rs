@@ -26,6 +26,7 @@ impl<'c> Events<'c> {
         GetGroupEvent {
             client: self.client,
             params: crate::params::GetGroupEventParams::new(group_id, event_id),
+            validate: true,
         }
     }
     /// Return One Event from One Organization
@@ -43,6 +44,7 @@ impl<'c> Events<'c> {
         GetOrgEvent {
             client: self.client,
             params: crate::params::GetOrgEventParams::new(org_id, event_id),
+            validate: true,
         }
     }
     /// Return All Event Types
@@ -54,6 +56,7 @@ impl<'c> Events<'c> {
         ListEventTypes {
             client: self.client,
             params: <crate::params::ListEventTypesParams as Default>::default(),
+            validate: true,
         }
     }
     /// Return Events from One Project
@@ -70,6 +73,7 @@ impl<'c> Events<'c> {
         ListGroupEvents {
             client: self.client,
             params: crate::params::ListGroupEventsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Events from One Organization
@@ -83,6 +87,7 @@ impl<'c> Events<'c> {
         ListOrgEvents {
             client: self.client,
             params: crate::params::ListOrgEventsParams::new(org_id),
+            validate: true,
         }
     }
 }
@@ -92,11 +97,18 @@ impl<'c> Events<'c> {
 pub struct GetGroupEvent<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEventParams,
+    validate: bool,
 }
 impl GetGroupEvent<'_> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -112,8 +124,11 @@ impl GetGroupEvent<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -137,11 +152,18 @@ impl GetGroupEvent<'_> {
 pub struct GetOrgEvent<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgEventParams,
+    validate: bool,
 }
 impl GetOrgEvent<'_> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -155,8 +177,11 @@ impl GetOrgEvent<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -180,6 +205,7 @@ impl GetOrgEvent<'_> {
 pub struct ListEventTypes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListEventTypesParams,
+    validate: bool,
 }
 impl ListEventTypes<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -195,6 +221,12 @@ impl ListEventTypes<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -216,8 +248,11 @@ impl ListEventTypes<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -241,6 +276,7 @@ impl ListEventTypes<'_> {
 pub struct ListGroupEvents<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupEventsParams,
+    validate: bool,
 }
 impl ListGroupEvents<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -298,6 +334,12 @@ impl ListGroupEvents<'_> {
         self.params.min_date = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -334,8 +376,11 @@ impl ListGroupEvents<'_> {
         crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
         crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -359,6 +404,7 @@ impl ListGroupEvents<'_> {
 pub struct ListOrgEvents<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgEventsParams,
+    validate: bool,
 }
 impl ListOrgEvents<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -398,6 +444,12 @@ impl ListOrgEvents<'_> {
         self.params.min_date = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -424,8 +476,11 @@ impl ListOrgEvents<'_> {
         crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
         crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Identity Provider
@@ -49,6 +50,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One Federation Settings Instance
@@ -65,6 +67,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::DeleteFederationSettingParams::new(
                 federation_settings_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Role Mapping from One Organization
@@ -85,6 +88,7 @@ impl<'c> FederatedAuthentication<'c> {
                 id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Identity Provider
@@ -105,6 +109,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
+            validate: true,
         }
     }
     /// Return One Organization Configuration from One Federation
@@ -123,6 +128,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Return One Role Mapping from One Organization
@@ -143,6 +149,7 @@ impl<'c> FederatedAuthentication<'c> {
                 id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Return One Identity Provider by ID
@@ -161,6 +168,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
+            validate: true,
         }
     }
     /// Return Metadata of One Identity Provider
@@ -179,6 +187,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
+            validate: true,
         }
     }
     /// Return Federation Settings for One Organization
@@ -193,6 +202,7 @@ impl<'c> FederatedAuthentication<'c> {
         GetFederationSettings {
             client: self.client,
             params: crate::params::GetOrgFederationSettingsParams::new(org_id),
+            validate: true,
         }
     }
     /// Return All Role Mappings from One Organization
@@ -211,6 +221,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Return All Organization Configurations from One Federation
@@ -227,6 +238,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::ListFederationSettingConnectedOrgConfigsParams::new(
                 federation_settings_id,
             ),
+            validate: true,
         }
     }
     /// Return All Identity Providers in One Federation
@@ -243,6 +255,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::ListFederationSettingIdentityProvidersParams::new(
                 federation_settings_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Organization Configuration from One Federation
@@ -261,6 +274,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Revoke JWKS from One OIDC Identity Provider
@@ -281,6 +295,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
+            validate: true,
         }
     }
     /// Update One Organization Configuration in One Federation
@@ -309,6 +324,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Role Mapping in One Organization
@@ -331,6 +347,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Identity Provider
@@ -355,6 +372,7 @@ impl<'c> FederatedAuthentication<'c> {
                 identity_provider_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -365,8 +383,15 @@ pub struct CreateRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
+    validate: bool,
 }
 impl CreateRoleMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -395,6 +420,9 @@ impl CreateRoleMapping<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -419,8 +447,15 @@ pub struct CreateIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationOidcIdentityProviderUpdate>,
+    validate: bool,
 }
 impl CreateIdentityProvider<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -448,6 +483,9 @@ impl CreateIdentityProvider<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -471,8 +509,15 @@ impl CreateIdentityProvider<'_> {
 pub struct DeleteFederationSetting<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingParams,
+    validate: bool,
 }
 impl DeleteFederationSetting<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -482,8 +527,11 @@ impl DeleteFederationSetting<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -510,8 +558,15 @@ impl DeleteFederationSetting<'_> {
 pub struct DeleteRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
+    validate: bool,
 }
 impl DeleteRoleMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -524,8 +579,11 @@ impl DeleteRoleMapping<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -552,8 +610,15 @@ impl DeleteRoleMapping<'_> {
 pub struct DeleteIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingIdentityProviderParams,
+    validate: bool,
 }
 impl DeleteIdentityProvider<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -565,8 +630,11 @@ impl DeleteIdentityProvider<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -593,8 +661,15 @@ impl DeleteIdentityProvider<'_> {
 pub struct GetConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigParams,
+    validate: bool,
 }
 impl GetConnectedOrgConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
         let p = &self.params;
@@ -606,8 +681,11 @@ impl GetConnectedOrgConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -631,8 +709,15 @@ impl GetConnectedOrgConfig<'_> {
 pub struct GetRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
+    validate: bool,
 }
 impl GetRoleMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -647,8 +732,11 @@ impl GetRoleMapping<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -672,8 +760,15 @@ impl GetRoleMapping<'_> {
 pub struct GetIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderParams,
+    validate: bool,
 }
 impl GetIdentityProvider<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -687,8 +782,11 @@ impl GetIdentityProvider<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -712,8 +810,15 @@ impl GetIdentityProvider<'_> {
 pub struct GetIdentityProviderMetadata<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
+    validate: bool,
 }
 impl GetIdentityProviderMetadata<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<String, crate::Error> {
         let p = &self.params;
@@ -725,8 +830,11 @@ impl GetIdentityProviderMetadata<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -750,8 +858,15 @@ impl GetIdentityProviderMetadata<'_> {
 pub struct GetFederationSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgFederationSettingsParams,
+    validate: bool,
 }
 impl GetFederationSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -763,8 +878,11 @@ impl GetFederationSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -788,8 +906,15 @@ impl GetFederationSettings<'_> {
 pub struct ListRoleMappings<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
+    validate: bool,
 }
 impl ListRoleMappings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -803,8 +928,11 @@ impl ListRoleMappings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -828,6 +956,7 @@ impl ListRoleMappings<'_> {
 pub struct ListConnectedOrgConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
+    validate: bool,
 }
 impl ListConnectedOrgConfigs<'_> {
     /// Number of items that the response returns per page.
@@ -838,6 +967,12 @@ impl ListConnectedOrgConfigs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -858,8 +993,11 @@ impl ListConnectedOrgConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -883,6 +1021,7 @@ impl ListConnectedOrgConfigs<'_> {
 pub struct ListIdentityProviders<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingIdentityProvidersParams,
+    validate: bool,
 }
 impl ListIdentityProviders<'_> {
     /// Number of items that the response returns per page.
@@ -905,6 +1044,12 @@ impl ListIdentityProviders<'_> {
         self.params.idp_type = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -925,8 +1070,11 @@ impl ListIdentityProviders<'_> {
         crate::codec::QueryValue::push_query(&p.protocol, "protocol", &mut query);
         crate::codec::QueryValue::push_query(&p.idp_type, "idpType", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -950,8 +1098,15 @@ impl ListIdentityProviders<'_> {
 pub struct RemoveConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
+    validate: bool,
 }
 impl RemoveConnectedOrgConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -963,8 +1118,11 @@ impl RemoveConnectedOrgConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -991,8 +1149,15 @@ impl RemoveConnectedOrgConfig<'_> {
 pub struct RevokeIdentityProviderJwks<'c> {
     client: &'c crate::Client,
     params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
+    validate: bool,
 }
 impl RevokeIdentityProviderJwks<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1004,8 +1169,11 @@ impl RevokeIdentityProviderJwks<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1033,8 +1201,15 @@ pub struct UpdateConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
     body: Option<crate::models::ConnectedOrgConfig>,
+    validate: bool,
 }
 impl UpdateConnectedOrgConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
         let p = &self.params;
@@ -1061,6 +1236,9 @@ impl UpdateConnectedOrgConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1085,8 +1263,15 @@ pub struct UpdateRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
+    validate: bool,
 }
 impl UpdateRoleMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1116,6 +1301,9 @@ impl UpdateRoleMapping<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1140,8 +1328,15 @@ pub struct UpdateIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationIdentityProviderUpdate>,
+    validate: bool,
 }
 impl UpdateIdentityProvider<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1170,6 +1365,9 @@ impl UpdateIdentityProvider<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

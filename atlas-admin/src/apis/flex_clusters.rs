@@ -25,6 +25,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::CreateGroupFlexClusterParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Flex Cluster from One Project
@@ -40,6 +41,7 @@ impl<'c> FlexClusters<'c> {
         DeleteFlexCluster {
             client: self.client,
             params: crate::params::DeleteGroupFlexClusterParams::new(group_id, name),
+            validate: true,
         }
     }
     /// Return One Flex Cluster from One Project
@@ -55,6 +57,7 @@ impl<'c> FlexClusters<'c> {
         GetFlexCluster {
             client: self.client,
             params: crate::params::GetGroupFlexClusterParams::new(group_id, name),
+            validate: true,
         }
     }
     /// Return All Flex Clusters from One Project
@@ -69,6 +72,7 @@ impl<'c> FlexClusters<'c> {
         ListFlexClusters {
             client: self.client,
             params: crate::params::ListGroupFlexClustersParams::new(group_id),
+            validate: true,
         }
     }
     /// Upgrade One Flex Cluster
@@ -85,6 +89,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::TenantGroupFlexClusterUpgradeParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Flex Cluster in One Project
@@ -102,6 +107,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::UpdateGroupFlexClusterParams::new(group_id, name),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -112,8 +118,15 @@ pub struct CreateFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionCreate20241113>,
+    validate: bool,
 }
 impl CreateFlexCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -140,6 +153,9 @@ impl CreateFlexCluster<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -163,8 +179,15 @@ impl CreateFlexCluster<'_> {
 pub struct DeleteFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupFlexClusterParams,
+    validate: bool,
 }
 impl DeleteFlexCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -175,8 +198,11 @@ impl DeleteFlexCluster<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -203,8 +229,15 @@ impl DeleteFlexCluster<'_> {
 pub struct GetFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupFlexClusterParams,
+    validate: bool,
 }
 impl GetFlexCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -217,8 +250,11 @@ impl GetFlexCluster<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -242,6 +278,7 @@ impl GetFlexCluster<'_> {
 pub struct ListFlexClusters<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupFlexClustersParams,
+    validate: bool,
 }
 impl ListFlexClusters<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -257,6 +294,12 @@ impl ListFlexClusters<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -281,8 +324,11 @@ impl ListFlexClusters<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -307,8 +353,15 @@ pub struct TenantUpgrade<'c> {
     client: &'c crate::Client,
     params: crate::params::TenantGroupFlexClusterUpgradeParams,
     body: Option<crate::models::AtlasTenantClusterUpgradeRequest20240805>,
+    validate: bool,
 }
 impl TenantUpgrade<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -335,6 +388,9 @@ impl TenantUpgrade<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -359,8 +415,15 @@ pub struct UpdateFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionUpdate20241113>,
+    validate: bool,
 }
 impl UpdateFlexCluster<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -388,6 +451,9 @@ impl UpdateFlexCluster<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> FlexSnapshots<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return One Snapshot for One Flex Cluster
@@ -49,6 +50,7 @@ impl<'c> FlexSnapshots<'c> {
                 name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return All Snapshots for One Flex Cluster
@@ -67,6 +69,7 @@ impl<'c> FlexSnapshots<'c> {
                 group_id,
                 name,
             ),
+            validate: true,
         }
     }
 }
@@ -77,8 +80,15 @@ pub struct DownloadFlexBackup<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupFlexClusterBackupParams,
     body: Option<crate::models::FlexBackupSnapshotDownloadCreate20241113>,
+    validate: bool,
 }
 impl DownloadFlexBackup<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -106,6 +116,9 @@ impl DownloadFlexBackup<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -129,8 +142,15 @@ impl DownloadFlexBackup<'_> {
 pub struct GetFlexBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupFlexClusterBackupSnapshotParams,
+    validate: bool,
 }
 impl GetFlexBackupSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -144,8 +164,11 @@ impl GetFlexBackupSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -169,6 +192,7 @@ impl GetFlexBackupSnapshot<'_> {
 pub struct ListFlexBackupSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupFlexClusterBackupSnapshotsParams,
+    validate: bool,
 }
 impl ListFlexBackupSnapshots<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -184,6 +208,12 @@ impl ListFlexBackupSnapshots<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -212,8 +242,11 @@ impl ListFlexBackupSnapshots<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> GlobalClusters<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Managed Namespace in One Global Cluster
@@ -49,6 +50,7 @@ impl<'c> GlobalClusters<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove All Custom Zone Mappings from One Global Cluster
@@ -67,6 +69,7 @@ impl<'c> GlobalClusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Remove One Managed Namespace from One Global Cluster
@@ -85,6 +88,7 @@ impl<'c> GlobalClusters<'c> {
                 cluster_name,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return One Managed Namespace in One Global Cluster
@@ -103,6 +107,7 @@ impl<'c> GlobalClusters<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
 }
@@ -113,8 +118,15 @@ pub struct CreateCustomZoneMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
     body: Option<crate::models::CustomZoneMappings>,
+    validate: bool,
 }
 impl CreateCustomZoneMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
         let p = &self.params;
@@ -140,6 +152,9 @@ impl CreateCustomZoneMapping<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -164,8 +179,15 @@ pub struct CreateManagedNamespace<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
     body: Option<crate::models::ManagedNamespaces>,
+    validate: bool,
 }
 impl CreateManagedNamespace<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
         let p = &self.params;
@@ -191,6 +213,9 @@ impl CreateManagedNamespace<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -214,8 +239,15 @@ impl CreateManagedNamespace<'_> {
 pub struct DeleteCustomZoneMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    validate: bool,
 }
 impl DeleteCustomZoneMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
         let p = &self.params;
@@ -226,8 +258,11 @@ impl DeleteCustomZoneMapping<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -251,6 +286,7 @@ impl DeleteCustomZoneMapping<'_> {
 pub struct DeleteManagedNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    validate: bool,
 }
 impl DeleteManagedNamespaces<'_> {
     /// Human-readable label that identifies the database that contains the collection.
@@ -261,6 +297,12 @@ impl DeleteManagedNamespaces<'_> {
     /// Human-readable label that identifies the collection associated with the managed namespace.
     pub fn collection(mut self, value: String) -> Self {
         self.params.collection = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -275,8 +317,11 @@ impl DeleteManagedNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
         crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -300,8 +345,15 @@ impl DeleteManagedNamespaces<'_> {
 pub struct GetClusterGlobalWrites<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterGlobalWritesParams,
+    validate: bool,
 }
 impl GetClusterGlobalWrites<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
         let p = &self.params;
@@ -312,8 +364,11 @@ impl GetClusterGlobalWrites<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -25,6 +25,7 @@ impl<'c> LdapConfiguration<'c> {
             params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return LDAP or X.509 Configuration
@@ -39,6 +40,7 @@ impl<'c> LdapConfiguration<'c> {
         GetUserSecurity {
             client: self.client,
             params: crate::params::GetGroupUserSecurityParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Status of LDAP Configuration Verification in One Project
@@ -57,6 +59,7 @@ impl<'c> LdapConfiguration<'c> {
                 group_id,
                 request_id,
             ),
+            validate: true,
         }
     }
     /// Update LDAP or X.509 Configuration
@@ -75,6 +78,7 @@ impl<'c> LdapConfiguration<'c> {
             client: self.client,
             params: crate::params::UpdateGroupUserSecurityParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Verify LDAP Configuration in One Project
@@ -91,6 +95,7 @@ impl<'c> LdapConfiguration<'c> {
             client: self.client,
             params: crate::params::VerifyGroupUserSecurityLdapParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -100,8 +105,15 @@ impl<'c> LdapConfiguration<'c> {
 pub struct DeleteLdapUserMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
+    validate: bool,
 }
 impl DeleteLdapUserMapping<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         let p = &self.params;
@@ -111,8 +123,11 @@ impl DeleteLdapUserMapping<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -136,8 +151,15 @@ impl DeleteLdapUserMapping<'_> {
 pub struct GetUserSecurity<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserSecurityParams,
+    validate: bool,
 }
 impl GetUserSecurity<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         let p = &self.params;
@@ -147,8 +169,11 @@ impl GetUserSecurity<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -172,8 +197,15 @@ impl GetUserSecurity<'_> {
 pub struct GetUserSecurityVerify<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserSecurityLdapVerifyParams,
+    validate: bool,
 }
 impl GetUserSecurityVerify<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -186,8 +218,11 @@ impl GetUserSecurityVerify<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -212,8 +247,15 @@ pub struct UpdateUserSecurity<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupUserSecurityParams,
     body: Option<crate::models::UserSecurity>,
+    validate: bool,
 }
 impl UpdateUserSecurity<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         let p = &self.params;
@@ -238,6 +280,9 @@ impl UpdateUserSecurity<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -262,8 +307,15 @@ pub struct VerifyUserSecurityLdap<'c> {
     client: &'c crate::Client,
     params: crate::params::VerifyGroupUserSecurityLdapParams,
     body: Option<crate::models::LdapVerifyConnectivityJobRequestParams>,
+    validate: bool,
 }
 impl VerifyUserSecurityLdap<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -290,6 +342,9 @@ impl VerifyUserSecurityLdap<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -30,6 +30,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Legacy Backup Snapshot
@@ -51,6 +52,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return One Legacy Backup Checkpoint
@@ -72,6 +74,7 @@ impl<'c> LegacyBackup<'c> {
                 checkpoint_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return One Legacy Backup Restore Job
@@ -95,6 +98,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 job_id,
             ),
+            validate: true,
         }
     }
     /// Return One Legacy Backup Snapshot
@@ -116,6 +120,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 snapshot_id,
             ),
+            validate: true,
         }
     }
     /// Return One Snapshot Schedule
@@ -137,6 +142,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Legacy Backup Checkpoints
@@ -156,6 +162,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Legacy Backup Restore Jobs
@@ -177,6 +184,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Legacy Backup Snapshots
@@ -196,6 +204,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Update Expiration Date for One Legacy Backup Snapshot
@@ -219,6 +228,7 @@ impl<'c> LegacyBackup<'c> {
                 snapshot_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Snapshot Schedule for One Cluster
@@ -242,6 +252,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -252,8 +263,15 @@ pub struct CreateClusterRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterRestoreJobParams,
     body: Option<crate::models::BackupRestoreJob>,
+    validate: bool,
 }
 impl CreateClusterRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -281,6 +299,9 @@ impl CreateClusterRestoreJob<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -304,8 +325,15 @@ impl CreateClusterRestoreJob<'_> {
 pub struct DeleteClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSnapshotParams,
+    validate: bool,
 }
 impl DeleteClusterSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -317,8 +345,11 @@ impl DeleteClusterSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -345,8 +376,15 @@ impl DeleteClusterSnapshot<'_> {
 pub struct GetClusterBackupCheckpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupCheckpointParams,
+    validate: bool,
 }
 impl GetClusterBackupCheckpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -361,8 +399,11 @@ impl GetClusterBackupCheckpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -386,8 +427,15 @@ impl GetClusterBackupCheckpoint<'_> {
 pub struct GetClusterRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterRestoreJobParams,
+    validate: bool,
 }
 impl GetClusterRestoreJob<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupRestoreJob, crate::Error> {
         let p = &self.params;
@@ -399,8 +447,11 @@ impl GetClusterRestoreJob<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -424,8 +475,15 @@ impl GetClusterRestoreJob<'_> {
 pub struct GetClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSnapshotParams,
+    validate: bool,
 }
 impl GetClusterSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupSnapshot, crate::Error> {
         let p = &self.params;
@@ -437,8 +495,11 @@ impl GetClusterSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -462,8 +523,15 @@ impl GetClusterSnapshot<'_> {
 pub struct GetClusterSnapshotSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSnapshotScheduleParams,
+    validate: bool,
 }
 impl GetClusterSnapshotSchedule<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -476,8 +544,11 @@ impl GetClusterSnapshotSchedule<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -501,6 +572,7 @@ impl GetClusterSnapshotSchedule<'_> {
 pub struct ListClusterBackupCheckpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupCheckpointsParams,
+    validate: bool,
 }
 impl ListClusterBackupCheckpoints<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -516,6 +588,12 @@ impl ListClusterBackupCheckpoints<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -541,8 +619,11 @@ impl ListClusterBackupCheckpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -566,6 +647,7 @@ impl ListClusterBackupCheckpoints<'_> {
 pub struct ListClusterRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterRestoreJobsParams,
+    validate: bool,
 }
 impl ListClusterRestoreJobs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -586,6 +668,12 @@ impl ListClusterRestoreJobs<'_> {
     /// Unique 24-hexadecimal digit string that identifies the batch of restore jobs to return. Timestamp in ISO 8601 date and time format in UTC when creating a restore job for a sharded cluster, Application creates a separate job for each shard, plus another for the config host. Each of these jobs comprise one batch. A restore job for a replica set can't be part of a batch.
     pub fn batch_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.batch_id = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -612,8 +700,11 @@ impl ListClusterRestoreJobs<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.batch_id, "batchId", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -637,6 +728,7 @@ impl ListClusterRestoreJobs<'_> {
 pub struct ListClusterSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSnapshotsParams,
+    validate: bool,
 }
 impl ListClusterSnapshots<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -660,6 +752,12 @@ impl ListClusterSnapshots<'_> {
         value: crate::models::ListGroupClusterSnapshotsCompleted,
     ) -> Self {
         self.params.completed = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -686,8 +784,11 @@ impl ListClusterSnapshots<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.completed, "completed", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -712,8 +813,15 @@ pub struct UpdateClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotParams,
     body: Option<crate::models::BackupSnapshot>,
+    validate: bool,
 }
 impl UpdateClusterSnapshot<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupSnapshot, crate::Error> {
         let p = &self.params;
@@ -740,6 +848,9 @@ impl UpdateClusterSnapshot<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -764,8 +875,15 @@ pub struct UpdateClusterSnapshotSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotScheduleParams,
     body: Option<crate::models::ApiAtlasSnapshotScheduleView>,
+    validate: bool,
 }
 impl UpdateClusterSnapshotSchedule<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -793,6 +911,9 @@ impl UpdateClusterSnapshotSchedule<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

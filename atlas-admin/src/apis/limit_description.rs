@@ -25,6 +25,7 @@ impl<'c> LimitDescription<'c> {
         GetDefaultGroupLimit {
             client: self.client,
             params: crate::params::GetDefaultGroupLimitParams::new(limit_name),
+            validate: true,
         }
     }
     /// Return Descriptions of User-Configurable Project Limits
@@ -37,6 +38,7 @@ impl<'c> LimitDescription<'c> {
         ListDefaultGroupLimits {
             client: self.client,
             params: <crate::params::ListDefaultGroupLimitsParams as Default>::default(),
+            validate: true,
         }
     }
 }
@@ -47,9 +49,16 @@ impl<'c> LimitDescription<'c> {
 pub struct GetDefaultGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetDefaultGroupLimitParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetDefaultGroupLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -61,8 +70,11 @@ impl GetDefaultGroupLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -87,6 +99,7 @@ impl GetDefaultGroupLimit<'_> {
 pub struct ListDefaultGroupLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListDefaultGroupLimitsParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ListDefaultGroupLimits<'_> {
@@ -98,6 +111,12 @@ impl ListDefaultGroupLimits<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -114,8 +133,11 @@ impl ListDefaultGroupLimits<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

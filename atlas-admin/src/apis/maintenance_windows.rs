@@ -23,6 +23,7 @@ impl<'c> MaintenanceWindows<'c> {
         DeferMaintenanceWindow {
             client: self.client,
             params: crate::params::DeferGroupMaintenanceWindowParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Maintenance Window for One Project
@@ -37,6 +38,7 @@ impl<'c> MaintenanceWindows<'c> {
         GetMaintenanceWindow {
             client: self.client,
             params: crate::params::GetGroupMaintenanceWindowParams::new(group_id),
+            validate: true,
         }
     }
     /// Reset One Maintenance Window for One Project
@@ -51,6 +53,7 @@ impl<'c> MaintenanceWindows<'c> {
         ResetMaintenanceWindow {
             client: self.client,
             params: crate::params::ResetGroupMaintenanceWindowParams::new(group_id),
+            validate: true,
         }
     }
     /// Toggle Automatic Deferral of Maintenance for One Project
@@ -67,6 +70,7 @@ impl<'c> MaintenanceWindows<'c> {
             params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Update One Maintenance Window for One Project
@@ -83,6 +87,7 @@ impl<'c> MaintenanceWindows<'c> {
             client: self.client,
             params: crate::params::UpdateGroupMaintenanceWindowParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -92,8 +97,15 @@ impl<'c> MaintenanceWindows<'c> {
 pub struct DeferMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::DeferGroupMaintenanceWindowParams,
+    validate: bool,
 }
 impl DeferMaintenanceWindow<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -103,8 +115,11 @@ impl DeferMaintenanceWindow<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -131,8 +146,15 @@ impl DeferMaintenanceWindow<'_> {
 pub struct GetMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMaintenanceWindowParams,
+    validate: bool,
 }
 impl GetMaintenanceWindow<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -144,8 +166,11 @@ impl GetMaintenanceWindow<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -169,8 +194,15 @@ impl GetMaintenanceWindow<'_> {
 pub struct ResetMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupMaintenanceWindowParams,
+    validate: bool,
 }
 impl ResetMaintenanceWindow<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -180,8 +212,11 @@ impl ResetMaintenanceWindow<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -208,8 +243,15 @@ impl ResetMaintenanceWindow<'_> {
 pub struct ToggleMaintenanceAutoDefer<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
+    validate: bool,
 }
 impl ToggleMaintenanceAutoDefer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -219,8 +261,11 @@ impl ToggleMaintenanceAutoDefer<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -248,8 +293,15 @@ pub struct UpdateMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMaintenanceWindowParams,
     body: Option<crate::models::GroupMaintenanceWindow>,
+    validate: bool,
 }
 impl UpdateMaintenanceWindow<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -274,6 +326,9 @@ impl UpdateMaintenanceWindow<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

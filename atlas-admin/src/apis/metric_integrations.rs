@@ -25,6 +25,7 @@ impl<'c> MetricIntegrations<'c> {
             client: self.client,
             params: crate::params::CreateGroupMetricIntegrationParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Metric Integration
@@ -43,6 +44,7 @@ impl<'c> MetricIntegrations<'c> {
                 group_id,
                 metric_integration_id,
             ),
+            validate: true,
         }
     }
     /// Return One Metric Integration
@@ -61,6 +63,7 @@ impl<'c> MetricIntegrations<'c> {
                 group_id,
                 metric_integration_id,
             ),
+            validate: true,
         }
     }
     /// Return All Active Metric Integrations
@@ -75,6 +78,7 @@ impl<'c> MetricIntegrations<'c> {
         ListGroupMetricIntegrations {
             client: self.client,
             params: crate::params::ListGroupMetricIntegrationsParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Metric Integration
@@ -95,6 +99,7 @@ impl<'c> MetricIntegrations<'c> {
                 metric_integration_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -105,8 +110,15 @@ pub struct CreateGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationRequest>,
+    validate: bool,
 }
 impl CreateGroupMetricIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -133,6 +145,9 @@ impl CreateGroupMetricIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -156,8 +171,15 @@ impl CreateGroupMetricIntegration<'_> {
 pub struct DeleteGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMetricIntegrationParams,
+    validate: bool,
 }
 impl DeleteGroupMetricIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -168,8 +190,11 @@ impl DeleteGroupMetricIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -196,8 +221,15 @@ impl DeleteGroupMetricIntegration<'_> {
 pub struct GetGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMetricIntegrationParams,
+    validate: bool,
 }
 impl GetGroupMetricIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -210,8 +242,11 @@ impl GetGroupMetricIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -235,6 +270,7 @@ impl GetGroupMetricIntegration<'_> {
 pub struct ListGroupMetricIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMetricIntegrationsParams,
+    validate: bool,
 }
 impl ListGroupMetricIntegrations<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -260,6 +296,12 @@ impl ListGroupMetricIntegrations<'_> {
     /// Optional filter by provider type (e.g., `CUSTOM`). When specified, `integrationType` must also be specified.
     pub fn provider_type(mut self, value: String) -> Self {
         self.params.provider_type = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -294,8 +336,11 @@ impl ListGroupMetricIntegrations<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -320,8 +365,15 @@ pub struct UpdateGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationUpdateRequest>,
+    validate: bool,
 }
 impl UpdateGroupMetricIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -349,6 +401,9 @@ impl UpdateGroupMetricIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -28,6 +28,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add One MongoDB Cloud User to One Project
@@ -48,6 +49,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddGroupUsersParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add One MongoDB Cloud User to One Team
@@ -69,6 +71,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add One Organization Role to One MongoDB Cloud User
@@ -90,6 +93,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add One MongoDB Cloud User to One Organization
@@ -110,6 +114,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::CreateOrgUserParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One MongoDB Cloud User
@@ -125,6 +130,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: <crate::params::CreateUserParams as Default>::default(),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return One MongoDB Cloud User in One Project
@@ -144,6 +150,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetGroupUser {
             client: self.client,
             params: crate::params::GetGroupUserParams::new(group_id, user_id),
+            validate: true,
         }
     }
     /// Return One MongoDB Cloud User in One Organization
@@ -163,6 +170,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetOrgUser {
             client: self.client,
             params: crate::params::GetOrgUserParams::new(org_id, user_id),
+            validate: true,
         }
     }
     /// Return One MongoDB Cloud User by ID
@@ -175,6 +183,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetUser {
             client: self.client,
             params: crate::params::GetUserParams::new(user_id),
+            validate: true,
         }
     }
     /// Return One MongoDB Cloud User by Username
@@ -187,6 +196,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetUserByName {
             client: self.client,
             params: crate::params::GetUserByNameParams::new(user_name),
+            validate: true,
         }
     }
     /// Return All MongoDB Cloud Users in One Project
@@ -205,6 +215,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListGroupUsers {
             client: self.client,
             params: crate::params::ListGroupUsersParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All MongoDB Cloud Users Assigned to One Team
@@ -224,6 +235,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListTeamUsers {
             client: self.client,
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
+            validate: true,
         }
     }
     /// Return All MongoDB Cloud Users in One Organization
@@ -239,6 +251,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListOrgUsers {
             client: self.client,
             params: crate::params::ListOrgUsersParams::new(org_id),
+            validate: true,
         }
     }
     /// Remove One MongoDB Cloud User from One Project
@@ -258,6 +271,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveGroupUser {
             client: self.client,
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
+            validate: true,
         }
     }
     /// Remove One Project Role from One MongoDB Cloud User
@@ -277,6 +291,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One MongoDB Cloud User from One Team
@@ -296,6 +311,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One MongoDB Cloud User from One Organization
@@ -315,6 +331,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveOrgUser {
             client: self.client,
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
+            validate: true,
         }
     }
     /// Remove One Organization Role from One MongoDB Cloud User
@@ -336,6 +353,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One MongoDB Cloud User in One Organization
@@ -357,6 +375,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::UpdateOrgUserParams::new(org_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -367,8 +386,15 @@ pub struct AddGroupUserRole<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
+    validate: bool,
 }
 impl AddGroupUserRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         let p = &self.params;
@@ -394,6 +420,9 @@ impl AddGroupUserRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -418,8 +447,15 @@ pub struct AddGroupUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupUsersParams,
     body: Option<crate::models::GroupUserRequest>,
+    validate: bool,
 }
 impl AddGroupUsers<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         let p = &self.params;
@@ -444,6 +480,9 @@ impl AddGroupUsers<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -468,8 +507,15 @@ pub struct AddOrgTeamUser<'c> {
     client: &'c crate::Client,
     params: crate::params::AddOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
+    validate: bool,
 }
 impl AddOrgTeamUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -495,6 +541,9 @@ impl AddOrgTeamUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -519,8 +568,15 @@ pub struct AddOrgRole<'c> {
     client: &'c crate::Client,
     params: crate::params::AddOrgUserRoleParams,
     body: Option<crate::models::AddOrRemoveOrgRole>,
+    validate: bool,
 }
 impl AddOrgRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -546,6 +602,9 @@ impl AddOrgRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -570,8 +629,15 @@ pub struct CreateOrgUser<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgUserParams,
     body: Option<crate::models::OrgUserRequest>,
+    validate: bool,
 }
 impl CreateOrgUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -596,6 +662,9 @@ impl CreateOrgUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -620,8 +689,15 @@ pub struct CreateUser<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateUserParams,
     body: Option<crate::models::CloudAppUser>,
+    validate: bool,
 }
 impl CreateUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         let _p = &self.params;
@@ -643,6 +719,9 @@ impl CreateUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -666,6 +745,7 @@ impl CreateUser<'_> {
 pub struct GetGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserParams,
+    validate: bool,
 }
 impl GetGroupUser<'_> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
@@ -674,6 +754,12 @@ impl GetGroupUser<'_> {
         value: Vec<crate::models::OrgMembershipStatus>,
     ) -> Self {
         self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -691,8 +777,11 @@ impl GetGroupUser<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -716,6 +805,7 @@ impl GetGroupUser<'_> {
 pub struct GetOrgUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgUserParams,
+    validate: bool,
 }
 impl GetOrgUser<'_> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
@@ -724,6 +814,12 @@ impl GetOrgUser<'_> {
         value: Vec<crate::models::OrgMembershipStatus>,
     ) -> Self {
         self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -741,8 +837,11 @@ impl GetOrgUser<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -766,8 +865,15 @@ impl GetOrgUser<'_> {
 pub struct GetUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetUserParams,
+    validate: bool,
 }
 impl GetUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         let p = &self.params;
@@ -777,8 +883,11 @@ impl GetUser<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -802,8 +911,15 @@ impl GetUser<'_> {
 pub struct GetUserByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetUserByNameParams,
+    validate: bool,
 }
 impl GetUserByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         let p = &self.params;
@@ -813,8 +929,11 @@ impl GetUserByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -838,6 +957,7 @@ impl GetUserByName<'_> {
 pub struct ListGroupUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupUsersParams,
+    validate: bool,
 }
 impl ListGroupUsers<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -884,6 +1004,12 @@ impl ListGroupUsers<'_> {
         self.params.username = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -927,8 +1053,11 @@ impl ListGroupUsers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -952,6 +1081,7 @@ impl ListGroupUsers<'_> {
 pub struct ListTeamUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgTeamUsersParams,
+    validate: bool,
 }
 impl ListTeamUsers<'_> {
     /// Number of items that the response returns per page.
@@ -988,6 +1118,12 @@ impl ListTeamUsers<'_> {
         self.params.user_id = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1018,8 +1154,11 @@ impl ListTeamUsers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1043,6 +1182,7 @@ impl ListTeamUsers<'_> {
 pub struct ListOrgUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgUsersParams,
+    validate: bool,
 }
 impl ListOrgUsers<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1079,6 +1219,12 @@ impl ListOrgUsers<'_> {
         self.params.org_membership_statuses = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1112,8 +1258,11 @@ impl ListOrgUsers<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1137,8 +1286,15 @@ impl ListOrgUsers<'_> {
 pub struct RemoveGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupUserParams,
+    validate: bool,
 }
 impl RemoveGroupUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1149,8 +1305,11 @@ impl RemoveGroupUser<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1178,8 +1337,15 @@ pub struct RemoveGroupUserRole<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
+    validate: bool,
 }
 impl RemoveGroupUserRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         let p = &self.params;
@@ -1205,6 +1371,9 @@ impl RemoveGroupUserRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1229,8 +1398,15 @@ pub struct RemoveOrgTeamUser<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
+    validate: bool,
 }
 impl RemoveOrgTeamUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -1256,6 +1432,9 @@ impl RemoveOrgTeamUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1279,8 +1458,15 @@ impl RemoveOrgTeamUser<'_> {
 pub struct RemoveOrgUser<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveOrgUserParams,
+    validate: bool,
 }
 impl RemoveOrgUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1291,8 +1477,11 @@ impl RemoveOrgUser<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1320,8 +1509,15 @@ pub struct RemoveOrgRole<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveOrgUserRoleParams,
     body: Option<crate::models::AddOrRemoveOrgRole>,
+    validate: bool,
 }
 impl RemoveOrgRole<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -1347,6 +1543,9 @@ impl RemoveOrgRole<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1371,8 +1570,15 @@ pub struct UpdateOrgUser<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgUserParams,
     body: Option<crate::models::OrgUserUpdateRequest>,
+    validate: bool,
 }
 impl UpdateOrgUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         let p = &self.params;
@@ -1398,6 +1604,9 @@ impl UpdateOrgUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 host_name,
                 log_name,
             ),
+            validate: true,
         }
     }
     /// Return Atlas Search Metrics for One Index in One Namespace
@@ -57,6 +58,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
+            validate: true,
         }
     }
     /// Return One MongoDB Process by ID
@@ -72,6 +74,7 @@ impl<'c> MonitoringAndLogs<'c> {
         GetGroupProcess {
             client: self.client,
             params: crate::params::GetGroupProcessParams::new(group_id, process_id),
+            validate: true,
         }
     }
     /// Return One Database for One MongoDB Process
@@ -92,6 +95,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 database_name,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return Measurements for One Database in One MongoDB Process
@@ -114,6 +118,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
+            validate: true,
         }
     }
     /// Return Measurements for One Disk
@@ -134,6 +139,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return Measurements of One Disk for One MongoDB Process
@@ -160,6 +166,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
+            validate: true,
         }
     }
     /// Return Measurements for One MongoDB Process
@@ -185,6 +192,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Search Index Metrics for One Namespace
@@ -211,6 +219,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
+            validate: true,
         }
     }
     /// Return Atlas Search Hardware and Status Metrics
@@ -233,6 +242,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Search Metric Types for One Process
@@ -251,6 +261,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return Available Databases for One MongoDB Process
@@ -269,6 +280,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return Available Disks for One MongoDB Process
@@ -283,7 +295,11 @@ impl<'c> MonitoringAndLogs<'c> {
     ) -> ListProcessDisks<'c> {
         ListProcessDisks {
             client: self.client,
-            params: crate::params::ListGroupProcessDisksParams::new(group_id, process_id),
+            params: crate::params::ListGroupProcessDisksParams::new(
+                group_id,
+                process_id,
+            ),
+            validate: true,
         }
     }
     /// Return All MongoDB Processes in One Project
@@ -298,6 +314,7 @@ impl<'c> MonitoringAndLogs<'c> {
         ListGroupProcesses {
             client: self.client,
             params: crate::params::ListGroupProcessesParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -307,6 +324,7 @@ impl<'c> MonitoringAndLogs<'c> {
 pub struct DownloadClusterLog<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupClusterLogParams,
+    validate: bool,
 }
 impl DownloadClusterLog<'_> {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
@@ -317,6 +335,12 @@ impl DownloadClusterLog<'_> {
     /// Specifies the date and time for the starting point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours prior to the end date. If the end date is also unspecified, the value will default to 24 hours prior to the time of the request.
     pub fn start_date(mut self, value: i64) -> Self {
         self.params.start_date = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -332,8 +356,11 @@ impl DownloadClusterLog<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -357,6 +384,7 @@ impl DownloadClusterLog<'_> {
 pub struct GetIndexMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams,
+    validate: bool,
 }
 impl GetIndexMeasurements<'_> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
@@ -372,6 +400,12 @@ impl GetIndexMeasurements<'_> {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn end(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.end = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -393,8 +427,11 @@ impl GetIndexMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -418,8 +455,15 @@ impl GetIndexMeasurements<'_> {
 pub struct GetGroupProcess<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessParams,
+    validate: bool,
 }
 impl GetGroupProcess<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ApiHostViewAtlas, crate::Error> {
         let p = &self.params;
@@ -430,8 +474,11 @@ impl GetGroupProcess<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -455,8 +502,15 @@ impl GetGroupProcess<'_> {
 pub struct GetDatabase<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDatabaseParams,
+    validate: bool,
 }
 impl GetDatabase<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::MesurementsDatabase, crate::Error> {
         let p = &self.params;
@@ -468,8 +522,11 @@ impl GetDatabase<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -493,6 +550,7 @@ impl GetDatabase<'_> {
 pub struct GetDatabaseMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDatabaseMeasurementsParams,
+    validate: bool,
 }
 impl GetDatabaseMeasurements<'_> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
@@ -518,6 +576,12 @@ impl GetDatabaseMeasurements<'_> {
         self.params.end = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -537,8 +601,11 @@ impl GetDatabaseMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -562,8 +629,15 @@ impl GetDatabaseMeasurements<'_> {
 pub struct GetProcessDisk<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDiskParams,
+    validate: bool,
 }
 impl GetProcessDisk<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -577,8 +651,11 @@ impl GetProcessDisk<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -602,6 +679,7 @@ impl GetProcessDisk<'_> {
 pub struct GetProcessDiskMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDiskMeasurementsParams,
+    validate: bool,
 }
 impl GetProcessDiskMeasurements<'_> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
@@ -627,6 +705,12 @@ impl GetProcessDiskMeasurements<'_> {
         self.params.end = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -646,8 +730,11 @@ impl GetProcessDiskMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -671,6 +758,7 @@ impl GetProcessDiskMeasurements<'_> {
 pub struct GetProcessMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessMeasurementsParams,
+    validate: bool,
 }
 impl GetProcessMeasurements<'_> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
@@ -696,6 +784,12 @@ impl GetProcessMeasurements<'_> {
         self.params.end = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -713,8 +807,11 @@ impl GetProcessMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -738,6 +835,7 @@ impl GetProcessMeasurements<'_> {
 pub struct ListIndexMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams,
+    validate: bool,
 }
 impl ListIndexMeasurements<'_> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
@@ -753,6 +851,12 @@ impl ListIndexMeasurements<'_> {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn end(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.end = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -773,8 +877,11 @@ impl ListIndexMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -798,6 +905,7 @@ impl ListIndexMeasurements<'_> {
 pub struct ListMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricMeasurementsParams,
+    validate: bool,
 }
 impl ListMeasurements<'_> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
@@ -813,6 +921,12 @@ impl ListMeasurements<'_> {
     /// Date and time when MongoDB Cloud stops reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn end(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.end = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -832,8 +946,11 @@ impl ListMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -857,8 +974,15 @@ impl ListMeasurements<'_> {
 pub struct ListHostFtsMetrics<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricsParams,
+    validate: bool,
 }
 impl ListHostFtsMetrics<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudSearchMetrics, crate::Error> {
         let p = &self.params;
@@ -869,8 +993,11 @@ impl ListHostFtsMetrics<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -894,6 +1021,7 @@ impl ListHostFtsMetrics<'_> {
 pub struct ListDatabases<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessDatabasesParams,
+    validate: bool,
 }
 impl ListDatabases<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -909,6 +1037,12 @@ impl ListDatabases<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -934,8 +1068,11 @@ impl ListDatabases<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -959,6 +1096,7 @@ impl ListDatabases<'_> {
 pub struct ListProcessDisks<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessDisksParams,
+    validate: bool,
 }
 impl ListProcessDisks<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -974,6 +1112,12 @@ impl ListProcessDisks<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -999,8 +1143,11 @@ impl ListProcessDisks<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1024,6 +1171,7 @@ impl ListProcessDisks<'_> {
 pub struct ListGroupProcesses<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessesParams,
+    validate: bool,
 }
 impl ListGroupProcesses<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1039,6 +1187,12 @@ impl ListGroupProcesses<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1063,8 +1217,11 @@ impl ListGroupProcesses<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

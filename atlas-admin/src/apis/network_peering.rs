@@ -25,6 +25,7 @@ impl<'c> NetworkPeering<'c> {
             client: self.client,
             params: crate::params::CreateGroupContainerParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Network Peering Connection
@@ -41,6 +42,7 @@ impl<'c> NetworkPeering<'c> {
             client: self.client,
             params: crate::params::CreateGroupPeerParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Network Peering Container
@@ -59,6 +61,7 @@ impl<'c> NetworkPeering<'c> {
                 group_id,
                 container_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Network Peering Connection
@@ -74,6 +77,7 @@ impl<'c> NetworkPeering<'c> {
         DeleteGroupPeer {
             client: self.client,
             params: crate::params::DeleteGroupPeerParams::new(group_id, peer_id),
+            validate: true,
         }
     }
     /// Disable Connect via Peering-Only Mode for One Project
@@ -91,6 +95,7 @@ impl<'c> NetworkPeering<'c> {
             client: self.client,
             params: crate::params::DisableGroupPrivateIpModePeeringParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return One Network Peering Container
@@ -106,6 +111,7 @@ impl<'c> NetworkPeering<'c> {
         GetGroupContainer {
             client: self.client,
             params: crate::params::GetGroupContainerParams::new(group_id, container_id),
+            validate: true,
         }
     }
     /// Return One Network Peering Connection in One Project
@@ -121,6 +127,7 @@ impl<'c> NetworkPeering<'c> {
         GetGroupPeer {
             client: self.client,
             params: crate::params::GetGroupPeerParams::new(group_id, peer_id),
+            validate: true,
         }
     }
     /// Return All Network Peering Containers in One Project
@@ -135,6 +142,7 @@ impl<'c> NetworkPeering<'c> {
         ListGroupContainerAll {
             client: self.client,
             params: crate::params::ListGroupContainerAllParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Network Peering Containers in One Project for One Cloud Provider
@@ -153,6 +161,7 @@ impl<'c> NetworkPeering<'c> {
                 group_id,
                 provider_name,
             ),
+            validate: true,
         }
     }
     /// Return All Network Peering Connections in One Project
@@ -167,6 +176,7 @@ impl<'c> NetworkPeering<'c> {
         ListGroupPeers {
             client: self.client,
             params: crate::params::ListGroupPeersParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Network Peering Container
@@ -187,6 +197,7 @@ impl<'c> NetworkPeering<'c> {
                 container_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Network Peering Connection
@@ -204,6 +215,7 @@ impl<'c> NetworkPeering<'c> {
             client: self.client,
             params: crate::params::UpdateGroupPeerParams::new(group_id, peer_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Verify Connect via Peering-Only Mode for One Project
@@ -219,6 +231,7 @@ impl<'c> NetworkPeering<'c> {
         VerifyPrivateIpMode {
             client: self.client,
             params: crate::params::VerifyGroupPrivateIpModeParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -229,8 +242,15 @@ pub struct CreateGroupContainer<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupContainerParams,
     body: Option<crate::models::CloudProviderContainer>,
+    validate: bool,
 }
 impl CreateGroupContainer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -257,6 +277,9 @@ impl CreateGroupContainer<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -281,8 +304,15 @@ pub struct CreateGroupPeer<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPeerParams,
     body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
+    validate: bool,
 }
 impl CreateGroupPeer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -309,6 +339,9 @@ impl CreateGroupPeer<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -332,8 +365,15 @@ impl CreateGroupPeer<'_> {
 pub struct DeleteGroupContainer<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupContainerParams,
+    validate: bool,
 }
 impl DeleteGroupContainer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -344,8 +384,11 @@ impl DeleteGroupContainer<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -372,8 +415,15 @@ impl DeleteGroupContainer<'_> {
 pub struct DeleteGroupPeer<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPeerParams,
+    validate: bool,
 }
 impl DeleteGroupPeer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::RequestAccepted, crate::Error> {
         let p = &self.params;
@@ -384,8 +434,11 @@ impl DeleteGroupPeer<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -410,8 +463,15 @@ pub struct DisablePeering<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupPrivateIpModePeeringParams,
     body: Option<crate::models::PrivateIpModeView>,
+    validate: bool,
 }
 impl DisablePeering<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateIpModeView, crate::Error> {
         let p = &self.params;
@@ -436,6 +496,9 @@ impl DisablePeering<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -459,8 +522,15 @@ impl DisablePeering<'_> {
 pub struct GetGroupContainer<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupContainerParams,
+    validate: bool,
 }
 impl GetGroupContainer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -473,8 +543,11 @@ impl GetGroupContainer<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -498,8 +571,15 @@ impl GetGroupContainer<'_> {
 pub struct GetGroupPeer<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPeerParams,
+    validate: bool,
 }
 impl GetGroupPeer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -512,8 +592,11 @@ impl GetGroupPeer<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -537,6 +620,7 @@ impl GetGroupPeer<'_> {
 pub struct ListGroupContainerAll<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupContainerAllParams,
+    validate: bool,
 }
 impl ListGroupContainerAll<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -552,6 +636,12 @@ impl ListGroupContainerAll<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -576,8 +666,11 @@ impl ListGroupContainerAll<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -601,6 +694,7 @@ impl ListGroupContainerAll<'_> {
 pub struct ListGroupContainers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupContainersParams,
+    validate: bool,
 }
 impl ListGroupContainers<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -616,6 +710,12 @@ impl ListGroupContainers<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -645,8 +745,11 @@ impl ListGroupContainers<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -670,6 +773,7 @@ impl ListGroupContainers<'_> {
 pub struct ListGroupPeers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPeersParams,
+    validate: bool,
 }
 impl ListGroupPeers<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -690,6 +794,12 @@ impl ListGroupPeers<'_> {
     /// Cloud service provider to use for this VPC peering connection.
     pub fn provider_name(mut self, value: crate::models::CloudProviderName) -> Self {
         self.params.provider_name = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -719,8 +829,11 @@ impl ListGroupPeers<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -745,8 +858,15 @@ pub struct UpdateGroupContainer<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupContainerParams,
     body: Option<crate::models::CloudProviderContainer>,
+    validate: bool,
 }
 impl UpdateGroupContainer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -774,6 +894,9 @@ impl UpdateGroupContainer<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -798,8 +921,15 @@ pub struct UpdateGroupPeer<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPeerParams,
     body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
+    validate: bool,
 }
 impl UpdateGroupPeer<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -827,6 +957,9 @@ impl UpdateGroupPeer<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -850,8 +983,15 @@ impl UpdateGroupPeer<'_> {
 pub struct VerifyPrivateIpMode<'c> {
     client: &'c crate::Client,
     params: crate::params::VerifyGroupPrivateIpModeParams,
+    validate: bool,
 }
 impl VerifyPrivateIpMode<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateIpModeView, crate::Error> {
         let p = &self.params;
@@ -861,8 +1001,11 @@ impl VerifyPrivateIpMode<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

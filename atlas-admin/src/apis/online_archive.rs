@@ -29,6 +29,7 @@ impl<'c> OnlineArchive<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Online Archive
@@ -49,6 +50,7 @@ impl<'c> OnlineArchive<'c> {
                 archive_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Download Online Archive Query Logs
@@ -67,6 +69,7 @@ impl<'c> OnlineArchive<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return One Online Archive
@@ -87,6 +90,7 @@ impl<'c> OnlineArchive<'c> {
                 archive_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Online Archives for One Cluster
@@ -105,6 +109,7 @@ impl<'c> OnlineArchive<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Update One Online Archive
@@ -127,6 +132,7 @@ impl<'c> OnlineArchive<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -137,8 +143,15 @@ pub struct CreateOnlineArchive<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterOnlineArchiveParams,
     body: Option<crate::models::BackupOnlineArchiveCreate>,
+    validate: bool,
 }
 impl CreateOnlineArchive<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupOnlineArchive, crate::Error> {
         let p = &self.params;
@@ -164,6 +177,9 @@ impl CreateOnlineArchive<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -187,8 +203,15 @@ impl CreateOnlineArchive<'_> {
 pub struct DeleteOnlineArchive<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterOnlineArchiveParams,
+    validate: bool,
 }
 impl DeleteOnlineArchive<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -201,8 +224,11 @@ impl DeleteOnlineArchive<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -229,6 +255,7 @@ impl DeleteOnlineArchive<'_> {
 pub struct DownloadQueryLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupClusterOnlineArchiveQueryLogsParams,
+    validate: bool,
 }
 impl DownloadQueryLogs<'_> {
     /// Date and time that specifies the starting point for the range of log messages to return. This resource expresses this value in the number of seconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
@@ -246,6 +273,12 @@ impl DownloadQueryLogs<'_> {
         self.params.archive_only = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         let p = &self.params;
@@ -259,8 +292,11 @@ impl DownloadQueryLogs<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.archive_only, "archiveOnly", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -284,8 +320,15 @@ impl DownloadQueryLogs<'_> {
 pub struct GetOnlineArchive<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterOnlineArchiveParams,
+    validate: bool,
 }
 impl GetOnlineArchive<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupOnlineArchive, crate::Error> {
         let p = &self.params;
@@ -298,8 +341,11 @@ impl GetOnlineArchive<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -323,6 +369,7 @@ impl GetOnlineArchive<'_> {
 pub struct ListOnlineArchives<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterOnlineArchivesParams,
+    validate: bool,
 }
 impl ListOnlineArchives<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -338,6 +385,12 @@ impl ListOnlineArchives<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -363,8 +416,11 @@ impl ListOnlineArchives<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -389,8 +445,15 @@ pub struct UpdateOnlineArchive<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterOnlineArchiveParams,
     body: Option<crate::models::BackupOnlineArchive>,
+    validate: bool,
 }
 impl UpdateOnlineArchive<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::BackupOnlineArchive, crate::Error> {
         let p = &self.params;
@@ -418,6 +481,9 @@ impl UpdateOnlineArchive<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -24,6 +24,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: <crate::params::CreateOrgParams as Default>::default(),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create Invitation for One MongoDB Cloud User in One Organization
@@ -43,6 +44,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::CreateOrgInviteParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Organization
@@ -57,6 +59,7 @@ impl<'c> Organizations<'c> {
         DeleteOrg {
             client: self.client,
             params: crate::params::DeleteOrgParams::new(org_id),
+            validate: true,
         }
     }
     /// Remove One Invitation from One Organization
@@ -75,6 +78,7 @@ impl<'c> Organizations<'c> {
         DeleteOrgInvite {
             client: self.client,
             params: crate::params::DeleteOrgInviteParams::new(org_id, invitation_id),
+            validate: true,
         }
     }
     /// Return One Organization
@@ -86,6 +90,7 @@ impl<'c> Organizations<'c> {
         GetOrg {
             client: self.client,
             params: crate::params::GetOrgParams::new(org_id),
+            validate: true,
         }
     }
     /// Return Delegation Settings for One Organization
@@ -100,6 +105,7 @@ impl<'c> Organizations<'c> {
         GetOrgDelegationSettings {
             client: self.client,
             params: crate::params::GetOrgDelegationSettingsParams::new(org_id),
+            validate: true,
         }
     }
     /// Return All Projects in One Organization
@@ -116,6 +122,7 @@ impl<'c> Organizations<'c> {
         GetOrgGroups {
             client: self.client,
             params: crate::params::GetOrgGroupsParams::new(org_id),
+            validate: true,
         }
     }
     /// Return One Invitation in One Organization by Invitation ID
@@ -134,6 +141,7 @@ impl<'c> Organizations<'c> {
         GetOrgInvite {
             client: self.client,
             params: crate::params::GetOrgInviteParams::new(org_id, invitation_id),
+            validate: true,
         }
     }
     /// Return Maintenance Settings for One Organization
@@ -149,6 +157,7 @@ impl<'c> Organizations<'c> {
         GetOrgMaintenanceSettings {
             client: self.client,
             params: crate::params::GetOrgMaintenanceSettingsParams::new(org_id),
+            validate: true,
         }
     }
     /// Return Settings for One Organization
@@ -163,6 +172,7 @@ impl<'c> Organizations<'c> {
         GetOrgSettings {
             client: self.client,
             params: crate::params::GetOrgSettingsParams::new(org_id),
+            validate: true,
         }
     }
     /// Return All Invitations in One Organization
@@ -180,6 +190,7 @@ impl<'c> Organizations<'c> {
         ListOrgInvites {
             client: self.client,
             params: crate::params::ListOrgInvitesParams::new(org_id),
+            validate: true,
         }
     }
     /// Return All Organizations
@@ -191,6 +202,7 @@ impl<'c> Organizations<'c> {
         ListOrgs {
             client: self.client,
             params: <crate::params::ListOrgsParams as Default>::default(),
+            validate: true,
         }
     }
     /// Reset Maintenance Settings for One Organization
@@ -206,6 +218,7 @@ impl<'c> Organizations<'c> {
         ResetOrgMaintenanceSettings {
             client: self.client,
             params: crate::params::ResetOrgMaintenanceSettingsParams::new(org_id),
+            validate: true,
         }
     }
     /// Update One Organization
@@ -222,6 +235,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Delegation Settings for One Organization
@@ -238,6 +252,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgDelegationSettingsParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Invitation in One Organization by Invitation ID
@@ -258,6 +273,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgInviteByIdParams::new(org_id, invitation_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Invitation in One Organization
@@ -277,6 +293,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgInvitesParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Maintenance Settings for One Organization
@@ -294,6 +311,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgMaintenanceSettingsParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Settings for One Organization
@@ -310,6 +328,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgSettingsParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Organization Roles for One MongoDB Cloud User
@@ -328,6 +347,7 @@ impl<'c> Organizations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgUserRolesParams::new(org_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -338,8 +358,15 @@ pub struct CreateOrg<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgParams,
     body: Option<crate::models::CreateOrganizationRequest>,
+    validate: bool,
 }
 impl CreateOrg<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -363,6 +390,9 @@ impl CreateOrg<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -387,8 +417,15 @@ pub struct CreateOrgInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgInviteParams,
     body: Option<crate::models::OrganizationInvitationRequest>,
+    validate: bool,
 }
 impl CreateOrgInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -415,6 +452,9 @@ impl CreateOrgInvite<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -438,8 +478,15 @@ impl CreateOrgInvite<'_> {
 pub struct DeleteOrg<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgParams,
+    validate: bool,
 }
 impl DeleteOrg<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -449,8 +496,11 @@ impl DeleteOrg<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -477,8 +527,15 @@ impl DeleteOrg<'_> {
 pub struct DeleteOrgInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgInviteParams,
+    validate: bool,
 }
 impl DeleteOrgInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -489,8 +546,11 @@ impl DeleteOrgInvite<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -517,8 +577,15 @@ impl DeleteOrgInvite<'_> {
 pub struct GetOrg<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgParams,
+    validate: bool,
 }
 impl GetOrg<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
         let p = &self.params;
@@ -528,8 +595,11 @@ impl GetOrg<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -553,8 +623,15 @@ impl GetOrg<'_> {
 pub struct GetOrgDelegationSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgDelegationSettingsParams,
+    validate: bool,
 }
 impl GetOrgDelegationSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -566,8 +643,11 @@ impl GetOrgDelegationSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -591,6 +671,7 @@ impl GetOrgDelegationSettings<'_> {
 pub struct GetOrgGroups<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgGroupsParams,
+    validate: bool,
 }
 impl GetOrgGroups<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -611,6 +692,12 @@ impl GetOrgGroups<'_> {
     /// Human-readable label of the project to use to filter the returned list. Performs a case-insensitive search for a project within the organization which is prefixed by the specified name.
     pub fn name(mut self, value: String) -> Self {
         self.params.name = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -636,8 +723,11 @@ impl GetOrgGroups<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.name, "name", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -661,8 +751,15 @@ impl GetOrgGroups<'_> {
 pub struct GetOrgInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgInviteParams,
+    validate: bool,
 }
 impl GetOrgInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -675,8 +772,11 @@ impl GetOrgInvite<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -701,9 +801,16 @@ impl GetOrgInvite<'_> {
 pub struct GetOrgMaintenanceSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgMaintenanceSettingsParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetOrgMaintenanceSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -715,8 +822,11 @@ impl GetOrgMaintenanceSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -740,8 +850,15 @@ impl GetOrgMaintenanceSettings<'_> {
 pub struct GetOrgSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgSettingsParams,
+    validate: bool,
 }
 impl GetOrgSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -753,8 +870,11 @@ impl GetOrgSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -778,11 +898,18 @@ impl GetOrgSettings<'_> {
 pub struct ListOrgInvites<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgInvitesParams,
+    validate: bool,
 }
 impl ListOrgInvites<'_> {
     /// Email address of the user account invited to this organization. If you exclude this parameter, this resource returns all pending invitations.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -797,8 +924,11 @@ impl ListOrgInvites<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -822,6 +952,7 @@ impl ListOrgInvites<'_> {
 pub struct ListOrgs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgsParams,
+    validate: bool,
 }
 impl ListOrgs<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -844,6 +975,12 @@ impl ListOrgs<'_> {
         self.params.name = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -864,8 +1001,11 @@ impl ListOrgs<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.name, "name", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -890,9 +1030,16 @@ impl ListOrgs<'_> {
 pub struct ResetOrgMaintenanceSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetOrgMaintenanceSettingsParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ResetOrgMaintenanceSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -904,8 +1051,11 @@ impl ResetOrgMaintenanceSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -930,8 +1080,15 @@ pub struct UpdateOrg<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgParams,
     body: Option<crate::models::AtlasOrganization>,
+    validate: bool,
 }
 impl UpdateOrg<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
         let p = &self.params;
@@ -956,6 +1113,9 @@ impl UpdateOrg<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -980,8 +1140,15 @@ pub struct UpdateOrgDelegationSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgDelegationSettingsParams,
     body: Option<crate::models::OrgDelegationSettingsUpdateRequest>,
+    validate: bool,
 }
 impl UpdateOrgDelegationSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1008,6 +1175,9 @@ impl UpdateOrgDelegationSettings<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1032,8 +1202,15 @@ pub struct UpdateOrgInviteById<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgInviteByIdParams,
     body: Option<crate::models::OrganizationInvitationUpdateRequest>,
+    validate: bool,
 }
 impl UpdateOrgInviteById<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1061,6 +1238,9 @@ impl UpdateOrgInviteById<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1085,8 +1265,15 @@ pub struct UpdateOrgInvites<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgInvitesParams,
     body: Option<crate::models::OrganizationInvitationRequest>,
+    validate: bool,
 }
 impl UpdateOrgInvites<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1113,6 +1300,9 @@ impl UpdateOrgInvites<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1138,9 +1328,16 @@ pub struct UpdateOrgMaintenanceSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgMaintenanceSettingsParams,
     body: Option<crate::models::OrganizationMaintenanceSettingsUpdateRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl UpdateOrgMaintenanceSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1167,6 +1364,9 @@ impl UpdateOrgMaintenanceSettings<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1191,8 +1391,15 @@ pub struct UpdateOrgSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgSettingsParams,
     body: Option<crate::models::OrganizationSettings>,
+    validate: bool,
 }
 impl UpdateOrgSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1219,6 +1426,9 @@ impl UpdateOrgSettings<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1243,8 +1453,15 @@ pub struct UpdateOrgUserRoles<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgUserRolesParams,
     body: Option<crate::models::UpdateOrgRolesForUser>,
+    validate: bool,
 }
 impl UpdateOrgUserRoles<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1272,6 +1489,9 @@ impl UpdateOrgUserRoles<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

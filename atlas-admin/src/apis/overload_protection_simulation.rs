@@ -31,6 +31,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One Overload Protection Simulation
@@ -52,6 +53,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
                 simulation_id,
             ),
+            validate: true,
         }
     }
     /// Return One Overload Protection Simulation
@@ -73,6 +75,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
                 simulation_id,
             ),
+            validate: true,
         }
     }
     /// Return All Overload Protection Simulations
@@ -92,6 +95,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
 }
@@ -103,9 +107,16 @@ pub struct CreateClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterOverloadSimulationParams,
     body: Option<crate::models::OverloadProtectionSimulationRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl CreateClusterOverloadSimulation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -133,6 +144,9 @@ impl CreateClusterOverloadSimulation<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -157,9 +171,16 @@ impl CreateClusterOverloadSimulation<'_> {
 pub struct DeleteClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterOverloadSimulationParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl DeleteClusterOverloadSimulation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -172,8 +193,11 @@ impl DeleteClusterOverloadSimulation<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -201,9 +225,16 @@ impl DeleteClusterOverloadSimulation<'_> {
 pub struct GetClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterOverloadSimulationParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetClusterOverloadSimulation<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -218,8 +249,11 @@ impl GetClusterOverloadSimulation<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -244,6 +278,7 @@ impl GetClusterOverloadSimulation<'_> {
 pub struct ListClusterOverloadSimulations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterOverloadSimulationsParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ListClusterOverloadSimulations<'_> {
@@ -255,6 +290,12 @@ impl ListClusterOverloadSimulations<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -278,8 +319,11 @@ impl ListClusterOverloadSimulations<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -23,6 +23,7 @@ impl<'c> PerformanceAdvisor<'c> {
         DisableManagedSlowMs {
             client: self.client,
             params: crate::params::DisableGroupManagedSlowMsParams::new(group_id),
+            validate: true,
         }
     }
     /// Enable Managed Slow Operation Threshold
@@ -37,6 +38,7 @@ impl<'c> PerformanceAdvisor<'c> {
         EnableManagedSlowMs {
             client: self.client,
             params: crate::params::EnableGroupManagedSlowMsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Managed Slow Operation Threshold Status
@@ -51,6 +53,7 @@ impl<'c> PerformanceAdvisor<'c> {
         GetManagedSlowMs {
             client: self.client,
             params: crate::params::GetGroupManagedSlowMsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Serverless Auto-Indexing Status
@@ -70,6 +73,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Suggested Indexes to Drop
@@ -88,6 +92,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return Schema Advice
@@ -106,6 +111,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Suggested Indexes
@@ -124,6 +130,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Namespaces for One Host
@@ -142,6 +149,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return Slow Queries
@@ -160,6 +168,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Return All Suggested Indexes
@@ -178,6 +187,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
+            validate: true,
         }
     }
     /// Set Serverless Auto-Indexing Status
@@ -199,6 +209,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 cluster_name,
                 enable,
             ),
+            validate: true,
         }
     }
 }
@@ -208,8 +219,15 @@ impl<'c> PerformanceAdvisor<'c> {
 pub struct DisableManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupManagedSlowMsParams,
+    validate: bool,
 }
 impl DisableManagedSlowMs<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -219,8 +237,11 @@ impl DisableManagedSlowMs<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -247,8 +268,15 @@ impl DisableManagedSlowMs<'_> {
 pub struct EnableManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::EnableGroupManagedSlowMsParams,
+    validate: bool,
 }
 impl EnableManagedSlowMs<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -258,8 +286,11 @@ impl EnableManagedSlowMs<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -286,8 +317,15 @@ impl EnableManagedSlowMs<'_> {
 pub struct GetManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupManagedSlowMsParams,
+    validate: bool,
 }
 impl GetManagedSlowMs<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<bool, crate::Error> {
         let p = &self.params;
@@ -297,8 +335,11 @@ impl GetManagedSlowMs<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -322,8 +363,15 @@ impl GetManagedSlowMs<'_> {
 pub struct GetServerlessAutoIndexing<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
+    validate: bool,
 }
 impl GetServerlessAutoIndexing<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<bool, crate::Error> {
         let p = &self.params;
@@ -335,8 +383,11 @@ impl GetServerlessAutoIndexing<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -360,8 +411,15 @@ impl GetServerlessAutoIndexing<'_> {
 pub struct ListDropIndexSuggestions<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
+    validate: bool,
 }
 impl ListDropIndexSuggestions<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -375,8 +433,11 @@ impl ListDropIndexSuggestions<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -400,8 +461,15 @@ impl ListDropIndexSuggestions<'_> {
 pub struct ListSchemaAdvice<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
+    validate: bool,
 }
 impl ListSchemaAdvice<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -414,8 +482,11 @@ impl ListSchemaAdvice<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -439,6 +510,7 @@ impl ListSchemaAdvice<'_> {
 pub struct ListClusterSuggestedIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
+    validate: bool,
 }
 impl ListClusterSuggestedIndexes<'_> {
     /// Process IDs from which to retrieve suggested indexes. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
@@ -467,6 +539,12 @@ impl ListClusterSuggestedIndexes<'_> {
         self.params.until = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -484,8 +562,11 @@ impl ListClusterSuggestedIndexes<'_> {
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -509,6 +590,7 @@ impl ListClusterSuggestedIndexes<'_> {
 pub struct ListPerformanceAdvisorNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
+    validate: bool,
 }
 impl ListPerformanceAdvisorNamespaces<'_> {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
@@ -527,6 +609,12 @@ impl ListPerformanceAdvisorNamespaces<'_> {
         self.params.since = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Namespaces, crate::Error> {
         let p = &self.params;
@@ -539,8 +627,11 @@ impl ListPerformanceAdvisorNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.duration, "duration", &mut query);
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -564,6 +655,7 @@ impl ListPerformanceAdvisorNamespaces<'_> {
 pub struct ListSlowQueryLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
+    validate: bool,
 }
 impl ListSlowQueryLogs<'_> {
     /// Length of time expressed during which the query finds slow queries among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
@@ -607,6 +699,12 @@ impl ListSlowQueryLogs<'_> {
         self.params.include_op_type = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -639,8 +737,11 @@ impl ListSlowQueryLogs<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -664,6 +765,7 @@ impl ListSlowQueryLogs<'_> {
 pub struct ListSuggestedIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
+    validate: bool,
 }
 impl ListSuggestedIndexes<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -712,6 +814,12 @@ impl ListSuggestedIndexes<'_> {
         self.params.since = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -741,8 +849,11 @@ impl ListSuggestedIndexes<'_> {
         crate::codec::QueryValue::push_query(&p.n_indexes, "nIndexes", &mut query);
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -766,8 +877,15 @@ impl ListSuggestedIndexes<'_> {
 pub struct SetServerlessAutoIndexing<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
+    validate: bool,
 }
 impl SetServerlessAutoIndexing<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -780,8 +898,11 @@ impl SetServerlessAutoIndexing<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.enable, "enable", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

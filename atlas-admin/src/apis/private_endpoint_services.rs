@@ -27,6 +27,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Private Endpoint for One Provider
@@ -49,6 +50,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_service_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Private Endpoint Service for One Provider
@@ -69,6 +71,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 cloud_provider,
                 endpoint_service_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Private Endpoint for One Provider
@@ -91,6 +94,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_id,
                 endpoint_service_id,
             ),
+            validate: true,
         }
     }
     /// Return One Private Endpoint Service for One Provider
@@ -111,6 +115,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 cloud_provider,
                 endpoint_service_id,
             ),
+            validate: true,
         }
     }
     /// Return One Private Endpoint for One Provider
@@ -133,6 +138,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_id,
                 endpoint_service_id,
             ),
+            validate: true,
         }
     }
     /// Return Regionalized Private Endpoint Status
@@ -149,6 +155,7 @@ impl<'c> PrivateEndpointServices<'c> {
             params: crate::params::GetGroupPrivateEndpointRegionalModeParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return All Private Endpoint Services for One Provider
@@ -167,6 +174,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
                 cloud_provider,
             ),
+            validate: true,
         }
     }
     /// Toggle Regionalized Private Endpoint Status
@@ -185,6 +193,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Private Endpoint Service for One Provider
@@ -205,6 +214,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_service_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -215,8 +225,15 @@ pub struct CreatePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::CloudProviderEndpointServiceRequest>,
+    validate: bool,
 }
 impl CreatePrivateEndpointService<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         let p = &self.params;
@@ -241,6 +258,9 @@ impl CreatePrivateEndpointService<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -265,8 +285,15 @@ pub struct CreatePrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
     body: Option<crate::models::CreateEndpointRequest>,
+    validate: bool,
 }
 impl CreatePrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
         let p = &self.params;
@@ -294,6 +321,9 @@ impl CreatePrivateEndpoint<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -317,8 +347,15 @@ impl CreatePrivateEndpoint<'_> {
 pub struct DeletePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
+    validate: bool,
 }
 impl DeletePrivateEndpointService<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -331,8 +368,11 @@ impl DeletePrivateEndpointService<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -359,8 +399,15 @@ impl DeletePrivateEndpointService<'_> {
 pub struct DeletePrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
+    validate: bool,
 }
 impl DeletePrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -374,8 +421,11 @@ impl DeletePrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -402,8 +452,15 @@ impl DeletePrivateEndpoint<'_> {
 pub struct GetPrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
+    validate: bool,
 }
 impl GetPrivateEndpointService<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         let p = &self.params;
@@ -416,8 +473,11 @@ impl GetPrivateEndpointService<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -441,8 +501,15 @@ impl GetPrivateEndpointService<'_> {
 pub struct GetPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
+    validate: bool,
 }
 impl GetPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
         let p = &self.params;
@@ -456,8 +523,11 @@ impl GetPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -481,8 +551,15 @@ impl GetPrivateEndpoint<'_> {
 pub struct GetRegionalEndpointMode<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
+    validate: bool,
 }
 impl GetRegionalEndpointMode<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -494,8 +571,11 @@ impl GetRegionalEndpointMode<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -519,8 +599,15 @@ impl GetRegionalEndpointMode<'_> {
 pub struct ListPrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
+    validate: bool,
 }
 impl ListPrivateEndpointService<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -533,8 +620,11 @@ impl ListPrivateEndpointService<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -559,8 +649,15 @@ pub struct ToggleRegionalEndpointMode<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
     body: Option<crate::models::ProjectSettingItemView>,
+    validate: bool,
 }
 impl ToggleRegionalEndpointMode<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -587,6 +684,9 @@ impl ToggleRegionalEndpointMode<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -611,8 +711,15 @@ pub struct UpdatePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::ApiAtlasModifyEndpointServiceRequestView>,
+    validate: bool,
 }
 impl UpdatePrivateEndpointService<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         let p = &self.params;
@@ -639,6 +746,9 @@ impl UpdatePrivateEndpointService<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

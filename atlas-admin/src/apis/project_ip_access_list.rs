@@ -25,6 +25,7 @@ impl<'c> ProjectIpAccessList<'c> {
             client: self.client,
             params: crate::params::CreateGroupAccessListEntryParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Entry from One Project IP Access List
@@ -43,6 +44,7 @@ impl<'c> ProjectIpAccessList<'c> {
                 group_id,
                 entry_value,
             ),
+            validate: true,
         }
     }
     /// Return One Project IP Access List Entry
@@ -61,6 +63,7 @@ impl<'c> ProjectIpAccessList<'c> {
                 group_id,
                 entry_value,
             ),
+            validate: true,
         }
     }
     /// Return Status of One Project IP Access List Entry
@@ -79,6 +82,7 @@ impl<'c> ProjectIpAccessList<'c> {
                 group_id,
                 entry_value,
             ),
+            validate: true,
         }
     }
     /// Return All Project IP Access List Entries
@@ -93,6 +97,7 @@ impl<'c> ProjectIpAccessList<'c> {
         ListAccessListEntries {
             client: self.client,
             params: crate::params::ListGroupAccessListEntriesParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -103,6 +108,7 @@ pub struct CreateAccessListEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupAccessListEntryParams,
     body: Option<Vec<crate::models::NetworkPermissionEntry>>,
+    validate: bool,
 }
 impl CreateAccessListEntry<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -118,6 +124,12 @@ impl CreateAccessListEntry<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -157,6 +169,9 @@ impl CreateAccessListEntry<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -180,8 +195,15 @@ impl CreateAccessListEntry<'_> {
 pub struct DeleteAccessListEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupAccessListEntryParams,
+    validate: bool,
 }
 impl DeleteAccessListEntry<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -192,8 +214,11 @@ impl DeleteAccessListEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -220,8 +245,15 @@ impl DeleteAccessListEntry<'_> {
 pub struct GetAccessListEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAccessListEntryParams,
+    validate: bool,
 }
 impl GetAccessListEntry<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -234,8 +266,11 @@ impl GetAccessListEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -259,8 +294,15 @@ impl GetAccessListEntry<'_> {
 pub struct GetAccessListStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAccessListStatusParams,
+    validate: bool,
 }
 impl GetAccessListStatus<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -273,8 +315,11 @@ impl GetAccessListStatus<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -298,6 +343,7 @@ impl GetAccessListStatus<'_> {
 pub struct ListAccessListEntries<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupAccessListEntriesParams,
+    validate: bool,
 }
 impl ListAccessListEntries<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -313,6 +359,12 @@ impl ListAccessListEntries<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -337,8 +389,11 @@ impl ListAccessListEntries<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

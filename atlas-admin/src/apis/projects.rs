@@ -26,6 +26,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::AddGroupAccessUserParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Project
@@ -38,6 +39,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: <crate::params::CreateGroupParams as Default>::default(),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create Invitation for One MongoDB Cloud User in One Project
@@ -55,6 +57,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::CreateGroupInviteParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Project
@@ -66,6 +69,7 @@ impl<'c> Projects<'c> {
         DeleteGroup {
             client: self.client,
             params: crate::params::DeleteGroupParams::new(group_id),
+            validate: true,
         }
     }
     /// Remove One Invitation from One Project
@@ -82,6 +86,7 @@ impl<'c> Projects<'c> {
         DeleteGroupInvite {
             client: self.client,
             params: crate::params::DeleteGroupInviteParams::new(group_id, invitation_id),
+            validate: true,
         }
     }
     /// Remove One Project Limit
@@ -97,6 +102,7 @@ impl<'c> Projects<'c> {
         DeleteGroupLimit {
             client: self.client,
             params: crate::params::DeleteGroupLimitParams::new(limit_name, group_id),
+            validate: true,
         }
     }
     /// Return One Project
@@ -108,6 +114,7 @@ impl<'c> Projects<'c> {
         GetGroup {
             client: self.client,
             params: crate::params::GetGroupParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Project by Name
@@ -119,6 +126,7 @@ impl<'c> Projects<'c> {
         GetGroupByName {
             client: self.client,
             params: crate::params::GetGroupByNameParams::new(group_name),
+            validate: true,
         }
     }
     /// Return One Invitation in One Project by Invitation ID
@@ -135,6 +143,7 @@ impl<'c> Projects<'c> {
         GetGroupInvite {
             client: self.client,
             params: crate::params::GetGroupInviteParams::new(group_id, invitation_id),
+            validate: true,
         }
     }
     /// Return All IP Addresses for One Project
@@ -149,6 +158,7 @@ impl<'c> Projects<'c> {
         GetGroupIpAddresses {
             client: self.client,
             params: crate::params::GetGroupIpAddressesParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Limit for One Project
@@ -164,6 +174,7 @@ impl<'c> Projects<'c> {
         GetGroupLimit {
             client: self.client,
             params: crate::params::GetGroupLimitParams::new(limit_name, group_id),
+            validate: true,
         }
     }
     /// Return All Available MongoDB LTS Versions for Clusters in One Project
@@ -178,6 +189,7 @@ impl<'c> Projects<'c> {
         GetMongoDbVersions {
             client: self.client,
             params: crate::params::GetGroupMongoDbVersionsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return Project Settings
@@ -192,6 +204,7 @@ impl<'c> Projects<'c> {
         GetGroupSettings {
             client: self.client,
             params: crate::params::GetGroupSettingsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Invitations in One Project
@@ -207,6 +220,7 @@ impl<'c> Projects<'c> {
         ListGroupInvites {
             client: self.client,
             params: crate::params::ListGroupInvitesParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Limits for One Project
@@ -221,6 +235,7 @@ impl<'c> Projects<'c> {
         ListGroupLimits {
             client: self.client,
             params: crate::params::ListGroupLimitsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Projects
@@ -232,6 +247,7 @@ impl<'c> Projects<'c> {
         ListGroups {
             client: self.client,
             params: <crate::params::ListGroupsParams as Default>::default(),
+            validate: true,
         }
     }
     /// Migrate One Project to Another Organization
@@ -248,6 +264,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::MigrateGroupParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Set One Project Limit
@@ -267,6 +284,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::SetGroupLimitParams::new(limit_name, group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Project
@@ -283,6 +301,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Invitation in One Project by Invitation ID
@@ -304,6 +323,7 @@ impl<'c> Projects<'c> {
                 invitation_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Invitation in One Project
@@ -321,6 +341,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupInvitesParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Project Settings
@@ -337,6 +358,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupSettingsParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Project Roles for One MongoDB Cloud User
@@ -355,6 +377,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupUserRolesParams::new(group_id, user_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -365,8 +388,15 @@ pub struct AddGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupAccessUserParams,
     body: Option<crate::models::GroupInvitationRequest>,
+    validate: bool,
 }
 impl AddGroupUser<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -393,6 +423,9 @@ impl AddGroupUser<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -417,11 +450,18 @@ pub struct CreateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupParams,
     body: Option<crate::models::Group>,
+    validate: bool,
 }
 impl CreateGroup<'_> {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user to whom to grant the Project Owner role on the specified project. If you set this parameter, it overrides the default value of the oldest Organization Owner.
     pub fn project_owner_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.project_owner_id = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -450,6 +490,9 @@ impl CreateGroup<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -474,8 +517,15 @@ pub struct CreateGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupInviteParams,
     body: Option<crate::models::GroupInvitationRequest>,
+    validate: bool,
 }
 impl CreateGroupInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         let p = &self.params;
@@ -500,6 +550,9 @@ impl CreateGroupInvite<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -523,8 +576,15 @@ impl CreateGroupInvite<'_> {
 pub struct DeleteGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupParams,
+    validate: bool,
 }
 impl DeleteGroup<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -534,8 +594,11 @@ impl DeleteGroup<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -562,8 +625,15 @@ impl DeleteGroup<'_> {
 pub struct DeleteGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupInviteParams,
+    validate: bool,
 }
 impl DeleteGroupInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -574,8 +644,11 @@ impl DeleteGroupInvite<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -602,8 +675,15 @@ impl DeleteGroupInvite<'_> {
 pub struct DeleteGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupLimitParams,
+    validate: bool,
 }
 impl DeleteGroupLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -614,8 +694,11 @@ impl DeleteGroupLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -642,8 +725,15 @@ impl DeleteGroupLimit<'_> {
 pub struct GetGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupParams,
+    validate: bool,
 }
 impl GetGroup<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         let p = &self.params;
@@ -653,8 +743,11 @@ impl GetGroup<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -678,8 +771,15 @@ impl GetGroup<'_> {
 pub struct GetGroupByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupByNameParams,
+    validate: bool,
 }
 impl GetGroupByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         let p = &self.params;
@@ -689,8 +789,11 @@ impl GetGroupByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -714,8 +817,15 @@ impl GetGroupByName<'_> {
 pub struct GetGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupInviteParams,
+    validate: bool,
 }
 impl GetGroupInvite<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         let p = &self.params;
@@ -726,8 +836,11 @@ impl GetGroupInvite<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -751,8 +864,15 @@ impl GetGroupInvite<'_> {
 pub struct GetGroupIpAddresses<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupIpAddressesParams,
+    validate: bool,
 }
 impl GetGroupIpAddresses<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupIpAddresses, crate::Error> {
         let p = &self.params;
@@ -762,8 +882,11 @@ impl GetGroupIpAddresses<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -787,8 +910,15 @@ impl GetGroupIpAddresses<'_> {
 pub struct GetGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLimitParams,
+    validate: bool,
 }
 impl GetGroupLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
         let p = &self.params;
@@ -799,8 +929,11 @@ impl GetGroupLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -824,6 +957,7 @@ impl GetGroupLimit<'_> {
 pub struct GetMongoDbVersions<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMongoDbVersionsParams,
+    validate: bool,
 }
 impl GetMongoDbVersions<'_> {
     /// Filter results to only one cloud provider.
@@ -852,6 +986,12 @@ impl GetMongoDbVersions<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -886,8 +1026,11 @@ impl GetMongoDbVersions<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -911,8 +1054,15 @@ impl GetMongoDbVersions<'_> {
 pub struct GetGroupSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupSettingsParams,
+    validate: bool,
 }
 impl GetGroupSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
         let p = &self.params;
@@ -922,8 +1072,11 @@ impl GetGroupSettings<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -947,11 +1100,18 @@ impl GetGroupSettings<'_> {
 pub struct ListGroupInvites<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupInvitesParams,
+    validate: bool,
 }
 impl ListGroupInvites<'_> {
     /// Email address of the user account invited to this project.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -966,8 +1126,11 @@ impl ListGroupInvites<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -991,8 +1154,15 @@ impl ListGroupInvites<'_> {
 pub struct ListGroupLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupLimitsParams,
+    validate: bool,
 }
 impl ListGroupLimits<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1004,8 +1174,11 @@ impl ListGroupLimits<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1029,6 +1202,7 @@ impl ListGroupLimits<'_> {
 pub struct ListGroups<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupsParams,
+    validate: bool,
 }
 impl ListGroups<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1044,6 +1218,12 @@ impl ListGroups<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1065,8 +1245,11 @@ impl ListGroups<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1091,8 +1274,15 @@ pub struct MigrateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::MigrateGroupParams,
     body: Option<crate::models::GroupMigrationRequest>,
+    validate: bool,
 }
 impl MigrateGroup<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         let p = &self.params;
@@ -1117,6 +1307,9 @@ impl MigrateGroup<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1141,8 +1334,15 @@ pub struct SetGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupLimitParams,
     body: Option<crate::models::DataFederationLimit>,
+    validate: bool,
 }
 impl SetGroupLimit<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
         let p = &self.params;
@@ -1168,6 +1368,9 @@ impl SetGroupLimit<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1192,8 +1395,15 @@ pub struct UpdateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupParams,
     body: Option<crate::models::GroupUpdate>,
+    validate: bool,
 }
 impl UpdateGroup<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         let p = &self.params;
@@ -1218,6 +1428,9 @@ impl UpdateGroup<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1242,8 +1455,15 @@ pub struct UpdateInviteById<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupInviteByIdParams,
     body: Option<crate::models::GroupInvitationUpdateRequest>,
+    validate: bool,
 }
 impl UpdateInviteById<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         let p = &self.params;
@@ -1269,6 +1489,9 @@ impl UpdateInviteById<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1293,8 +1516,15 @@ pub struct UpdateGroupInvites<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupInvitesParams,
     body: Option<crate::models::GroupInvitationRequest>,
+    validate: bool,
 }
 impl UpdateGroupInvites<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         let p = &self.params;
@@ -1319,6 +1549,9 @@ impl UpdateGroupInvites<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1343,8 +1576,15 @@ pub struct UpdateGroupSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupSettingsParams,
     body: Option<crate::models::GroupSettings>,
+    validate: bool,
 }
 impl UpdateGroupSettings<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
         let p = &self.params;
@@ -1369,6 +1609,9 @@ impl UpdateGroupSettings<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1393,8 +1636,15 @@ pub struct UpdateGroupUserRoles<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupUserRolesParams,
     body: Option<crate::models::UpdateGroupRolesForUser>,
+    validate: bool,
 }
 impl UpdateGroupUserRoles<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1422,6 +1672,9 @@ impl UpdateGroupUserRoles<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

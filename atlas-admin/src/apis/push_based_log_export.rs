@@ -25,6 +25,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::CreateGroupLogIntegrationParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Push-Based Log Export Configuration in One Project
@@ -42,6 +43,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::CreateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Log Integration
@@ -57,6 +59,7 @@ impl<'c> PushBasedLogExport<'c> {
         DeleteGroupLogIntegration {
             client: self.client,
             params: crate::params::DeleteGroupLogIntegrationParams::new(group_id, id),
+            validate: true,
         }
     }
     /// Disable Push-Based Log Export for One Project
@@ -72,6 +75,7 @@ impl<'c> PushBasedLogExport<'c> {
         DeleteLogExport {
             client: self.client,
             params: crate::params::DeleteGroupPushBasedLogExportParams::new(group_id),
+            validate: true,
         }
     }
     /// Return One Log Integration
@@ -87,6 +91,7 @@ impl<'c> PushBasedLogExport<'c> {
         GetGroupLogIntegration {
             client: self.client,
             params: crate::params::GetGroupLogIntegrationParams::new(group_id, id),
+            validate: true,
         }
     }
     /// Return One Push-Based Log Export Configuration in One Project
@@ -99,6 +104,7 @@ impl<'c> PushBasedLogExport<'c> {
         GetLogExport {
             client: self.client,
             params: crate::params::GetGroupPushBasedLogExportParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Active Log Integrations
@@ -113,6 +119,7 @@ impl<'c> PushBasedLogExport<'c> {
         ListGroupLogIntegrations {
             client: self.client,
             params: crate::params::ListGroupLogIntegrationsParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Log Integration
@@ -130,6 +137,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::UpdateGroupLogIntegrationParams::new(group_id, id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Push-Based Log Export Configuration in One Project
@@ -147,6 +155,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::UpdateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -157,8 +166,15 @@ pub struct CreateGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
+    validate: bool,
 }
 impl CreateGroupLogIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -185,6 +201,9 @@ impl CreateGroupLogIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -209,8 +228,15 @@ pub struct CreateLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPushBasedLogExportParams,
     body: Option<crate::models::CreatePushBasedLogExportProjectRequest>,
+    validate: bool,
 }
 impl CreateLogExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -235,6 +261,9 @@ impl CreateLogExport<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -261,8 +290,15 @@ impl CreateLogExport<'_> {
 pub struct DeleteGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupLogIntegrationParams,
+    validate: bool,
 }
 impl DeleteGroupLogIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -273,8 +309,11 @@ impl DeleteGroupLogIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -301,8 +340,15 @@ impl DeleteGroupLogIntegration<'_> {
 pub struct DeleteLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPushBasedLogExportParams,
+    validate: bool,
 }
 impl DeleteLogExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -312,8 +358,11 @@ impl DeleteLogExport<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -340,8 +389,15 @@ impl DeleteLogExport<'_> {
 pub struct GetGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLogIntegrationParams,
+    validate: bool,
 }
 impl GetGroupLogIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -354,8 +410,11 @@ impl GetGroupLogIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -379,8 +438,15 @@ impl GetGroupLogIntegration<'_> {
 pub struct GetLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPushBasedLogExportParams,
+    validate: bool,
 }
 impl GetLogExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -392,8 +458,11 @@ impl GetLogExport<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -417,6 +486,7 @@ impl GetLogExport<'_> {
 pub struct ListGroupLogIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupLogIntegrationsParams,
+    validate: bool,
 }
 impl ListGroupLogIntegrations<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -437,6 +507,12 @@ impl ListGroupLogIntegrations<'_> {
     /// Optional filter by integration type (e.g., `S3_LOG_EXPORT`).
     pub fn integration_type(mut self, value: String) -> Self {
         self.params.integration_type = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -466,8 +542,11 @@ impl ListGroupLogIntegrations<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -492,8 +571,15 @@ pub struct UpdateGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
+    validate: bool,
 }
 impl UpdateGroupLogIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -521,6 +607,9 @@ impl UpdateGroupLogIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -545,8 +634,15 @@ pub struct UpdateLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPushBasedLogExportParams,
     body: Option<crate::models::PushBasedLogExportProject>,
+    validate: bool,
 }
 impl UpdateLogExport<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -571,6 +667,9 @@ impl UpdateLogExport<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> QueryShapeInsights<'c> {
                 cluster_name,
                 query_shape_hash,
             ),
+            validate: true,
         }
     }
     /// Return Query Shape Details
@@ -49,6 +50,7 @@ impl<'c> QueryShapeInsights<'c> {
                 cluster_name,
                 query_shape_hash,
             ),
+            validate: true,
         }
     }
     /// Return Query Statistic Summaries
@@ -67,6 +69,7 @@ impl<'c> QueryShapeInsights<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Return All Query Shapes
@@ -85,6 +88,7 @@ impl<'c> QueryShapeInsights<'c> {
                 group_id,
                 cluster_name,
             ),
+            validate: true,
         }
     }
     /// Update Query Shape Rejection Status
@@ -107,6 +111,7 @@ impl<'c> QueryShapeInsights<'c> {
                 query_shape_hash,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -116,8 +121,15 @@ impl<'c> QueryShapeInsights<'c> {
 pub struct GetClusterQueryShape<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterQueryShapeParams,
+    validate: bool,
 }
 impl GetClusterQueryShape<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
         let p = &self.params;
@@ -130,8 +142,11 @@ impl GetClusterQueryShape<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -155,6 +170,7 @@ impl GetClusterQueryShape<'_> {
 pub struct GetQueryShapeDetails<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
+    validate: bool,
 }
 impl GetQueryShapeDetails<'_> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
@@ -178,6 +194,12 @@ impl GetQueryShapeDetails<'_> {
         self.params.process_ids = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -195,8 +217,11 @@ impl GetQueryShapeDetails<'_> {
         crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
         crate::codec::QueryValue::push_query(&p.process_ids, "processIds", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -220,6 +245,7 @@ impl GetQueryShapeDetails<'_> {
 pub struct ListQueryShapeSummaries<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
+    validate: bool,
 }
 impl ListQueryShapeSummaries<'_> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
@@ -274,6 +300,12 @@ impl ListQueryShapeSummaries<'_> {
         self.params.query_shape_hashes = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -298,8 +330,11 @@ impl ListQueryShapeSummaries<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -323,6 +358,7 @@ impl ListQueryShapeSummaries<'_> {
 pub struct ListClusterQueryShapes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterQueryShapesParams,
+    validate: bool,
 }
 impl ListClusterQueryShapes<'_> {
     /// The status of query shapes to retrieve. Only REJECTED status is supported. If omitted, defaults to REJECTED.
@@ -346,6 +382,12 @@ impl ListClusterQueryShapes<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -372,8 +414,11 @@ impl ListClusterQueryShapes<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -398,8 +443,15 @@ pub struct UpdateClusterQueryShape<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterQueryShapeParams,
     body: Option<crate::models::QueryShapeUpdateRequest>,
+    validate: bool,
 }
 impl UpdateClusterQueryShape<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
         let p = &self.params;
@@ -427,6 +479,9 @@ impl UpdateClusterQueryShape<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -20,6 +20,7 @@ impl<'c> RateLimiting<'c> {
         GetRateLimit {
             client: self.client,
             params: crate::params::GetRateLimitParams::new(endpoint_set_id),
+            validate: true,
         }
     }
     /// Return All Rate Limits
@@ -31,6 +32,7 @@ impl<'c> RateLimiting<'c> {
         ListRateLimits {
             client: self.client,
             params: <crate::params::ListRateLimitsParams as Default>::default(),
+            validate: true,
         }
     }
 }
@@ -40,6 +42,7 @@ impl<'c> RateLimiting<'c> {
 pub struct GetRateLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetRateLimitParams,
+    validate: bool,
 }
 impl GetRateLimit<'_> {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
@@ -62,6 +65,12 @@ impl GetRateLimit<'_> {
         self.params.ip_address = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -77,8 +86,11 @@ impl GetRateLimit<'_> {
         crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
         crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -102,6 +114,7 @@ impl GetRateLimit<'_> {
 pub struct ListRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListRateLimitsParams,
+    validate: bool,
 }
 impl ListRateLimits<'_> {
     /// Number of items that the response returns per page.
@@ -144,6 +157,12 @@ impl ListRateLimits<'_> {
         self.params.endpoint_path = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -168,8 +187,11 @@ impl ListRateLimits<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

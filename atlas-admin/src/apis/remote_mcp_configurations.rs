@@ -25,6 +25,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::CreateGroupMcpConfigParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Secret for One Project MCP Configuration
@@ -45,6 +46,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One MCP Configuration for One Organization
@@ -61,6 +63,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::CreateOrgMcpConfigParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Secret for One Organization MCP Configuration
@@ -81,6 +84,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One MCP Configuration for One Project
@@ -99,6 +103,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 group_id,
                 mcp_config_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Secret for One Project MCP Configuration
@@ -119,6 +124,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
+            validate: true,
         }
     }
     /// Delete One MCP Configuration for One Organization
@@ -134,6 +140,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         DeleteOrgMcpConfig {
             client: self.client,
             params: crate::params::DeleteOrgMcpConfigParams::new(org_id, mcp_config_id),
+            validate: true,
         }
     }
     /// Delete One Secret for One Organization MCP Configuration
@@ -154,6 +161,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
+            validate: true,
         }
     }
     /// Return One MCP Configuration for One Project
@@ -169,6 +177,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         GetGroupMcpConfig {
             client: self.client,
             params: crate::params::GetGroupMcpConfigParams::new(group_id, mcp_config_id),
+            validate: true,
         }
     }
     /// Return One Secret for One Project MCP Configuration
@@ -189,6 +198,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
+            validate: true,
         }
     }
     /// Return One MCP Configuration for One Organization
@@ -204,6 +214,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         GetOrgMcpConfig {
             client: self.client,
             params: crate::params::GetOrgMcpConfigParams::new(org_id, mcp_config_id),
+            validate: true,
         }
     }
     /// Return One Secret for One Organization MCP Configuration
@@ -224,6 +235,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
+            validate: true,
         }
     }
     /// Return All Secrets for One Project MCP Configuration
@@ -242,6 +254,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 group_id,
                 mcp_config_id,
             ),
+            validate: true,
         }
     }
     /// Return All MCP Configurations for One Project
@@ -256,6 +269,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         ListGroupMcpConfigs {
             client: self.client,
             params: crate::params::ListGroupMcpConfigsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Secrets for One Organization MCP Configuration
@@ -274,6 +288,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 org_id,
                 mcp_config_id,
             ),
+            validate: true,
         }
     }
     /// Return All MCP Configurations for One Organization
@@ -288,6 +303,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         ListOrgMcpConfigs {
             client: self.client,
             params: crate::params::ListOrgMcpConfigsParams::new(org_id),
+            validate: true,
         }
     }
     /// Update One MCP Configuration for One Project
@@ -308,6 +324,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One MCP Configuration for One Organization
@@ -325,6 +342,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgMcpConfigParams::new(org_id, mcp_config_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -335,8 +353,15 @@ pub struct CreateGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMcpConfigParams,
     body: Option<crate::models::CreateGroupMcpConfigRequest>,
+    validate: bool,
 }
 impl CreateGroupMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -363,6 +388,9 @@ impl CreateGroupMcpConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -387,8 +415,15 @@ pub struct CreateGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
+    validate: bool,
 }
 impl CreateGroupMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -416,6 +451,9 @@ impl CreateGroupMcpSecret<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -440,8 +478,15 @@ pub struct CreateOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgMcpConfigParams,
     body: Option<crate::models::CreateOrgMcpConfigRequest>,
+    validate: bool,
 }
 impl CreateOrgMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -468,6 +513,9 @@ impl CreateOrgMcpConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -492,8 +540,15 @@ pub struct CreateOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
+    validate: bool,
 }
 impl CreateOrgMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -521,6 +576,9 @@ impl CreateOrgMcpSecret<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -544,11 +602,18 @@ impl CreateOrgMcpSecret<'_> {
 pub struct DeleteGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMcpConfigParams,
+    validate: bool,
 }
 impl DeleteGroupMcpConfig<'_> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -562,8 +627,11 @@ impl DeleteGroupMcpConfig<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -590,8 +658,15 @@ impl DeleteGroupMcpConfig<'_> {
 pub struct DeleteGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMcpConfigSecretParams,
+    validate: bool,
 }
 impl DeleteGroupMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -603,8 +678,11 @@ impl DeleteGroupMcpSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -631,11 +709,18 @@ impl DeleteGroupMcpSecret<'_> {
 pub struct DeleteOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgMcpConfigParams,
+    validate: bool,
 }
 impl DeleteOrgMcpConfig<'_> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -649,8 +734,11 @@ impl DeleteOrgMcpConfig<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -677,8 +765,15 @@ impl DeleteOrgMcpConfig<'_> {
 pub struct DeleteOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgMcpConfigSecretParams,
+    validate: bool,
 }
 impl DeleteOrgMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -690,8 +785,11 @@ impl DeleteOrgMcpSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -718,8 +816,15 @@ impl DeleteOrgMcpSecret<'_> {
 pub struct GetGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMcpConfigParams,
+    validate: bool,
 }
 impl GetGroupMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -732,8 +837,11 @@ impl GetGroupMcpConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -757,8 +865,15 @@ impl GetGroupMcpConfig<'_> {
 pub struct GetGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMcpConfigSecretParams,
+    validate: bool,
 }
 impl GetGroupMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -772,8 +887,11 @@ impl GetGroupMcpSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -797,8 +915,15 @@ impl GetGroupMcpSecret<'_> {
 pub struct GetOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgMcpConfigParams,
+    validate: bool,
 }
 impl GetOrgMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -811,8 +936,11 @@ impl GetOrgMcpConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -836,8 +964,15 @@ impl GetOrgMcpConfig<'_> {
 pub struct GetOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgMcpConfigSecretParams,
+    validate: bool,
 }
 impl GetOrgMcpSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -851,8 +986,11 @@ impl GetOrgMcpSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -876,6 +1014,7 @@ impl GetOrgMcpSecret<'_> {
 pub struct ListGroupMcpSecrets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMcpConfigSecretsParams,
+    validate: bool,
 }
 impl ListGroupMcpSecrets<'_> {
     /// Number of items that the response returns per page.
@@ -891,6 +1030,12 @@ impl ListGroupMcpSecrets<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -916,8 +1061,11 @@ impl ListGroupMcpSecrets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -941,6 +1089,7 @@ impl ListGroupMcpSecrets<'_> {
 pub struct ListGroupMcpConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMcpConfigsParams,
+    validate: bool,
 }
 impl ListGroupMcpConfigs<'_> {
     /// Number of items that the response returns per page.
@@ -956,6 +1105,12 @@ impl ListGroupMcpConfigs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -980,8 +1135,11 @@ impl ListGroupMcpConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1005,6 +1163,7 @@ impl ListGroupMcpConfigs<'_> {
 pub struct ListOrgMcpSecrets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgMcpConfigSecretsParams,
+    validate: bool,
 }
 impl ListOrgMcpSecrets<'_> {
     /// Number of items that the response returns per page.
@@ -1020,6 +1179,12 @@ impl ListOrgMcpSecrets<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1045,8 +1210,11 @@ impl ListOrgMcpSecrets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1070,6 +1238,7 @@ impl ListOrgMcpSecrets<'_> {
 pub struct ListOrgMcpConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgMcpConfigsParams,
+    validate: bool,
 }
 impl ListOrgMcpConfigs<'_> {
     /// Number of items that the response returns per page.
@@ -1085,6 +1254,12 @@ impl ListOrgMcpConfigs<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1109,8 +1284,11 @@ impl ListOrgMcpConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1135,8 +1313,15 @@ pub struct UpdateGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMcpConfigParams,
     body: Option<crate::models::GroupMcpConfigUpdateRequest>,
+    validate: bool,
 }
 impl UpdateGroupMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1164,6 +1349,9 @@ impl UpdateGroupMcpConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1188,8 +1376,15 @@ pub struct UpdateOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgMcpConfigParams,
     body: Option<crate::models::OrgMcpConfigUpdateRequest>,
+    validate: bool,
 }
 impl UpdateOrgMcpConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1217,6 +1412,9 @@ impl UpdateOrgMcpConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

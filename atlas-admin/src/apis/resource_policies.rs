@@ -25,6 +25,7 @@ impl<'c> ResourcePolicies<'c> {
             client: self.client,
             params: crate::params::CreateOrgResourcePolicyParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One Atlas Resource Policy
@@ -43,6 +44,7 @@ impl<'c> ResourcePolicies<'c> {
                 org_id,
                 resource_policy_id,
             ),
+            validate: true,
         }
     }
     /// Return All Non-Compliant Resources
@@ -57,6 +59,7 @@ impl<'c> ResourcePolicies<'c> {
         GetNonCompliantResources {
             client: self.client,
             params: crate::params::GetOrgNonCompliantResourcesParams::new(org_id),
+            validate: true,
         }
     }
     /// Return One Atlas Resource Policy
@@ -75,6 +78,7 @@ impl<'c> ResourcePolicies<'c> {
                 org_id,
                 resource_policy_id,
             ),
+            validate: true,
         }
     }
     /// Return All Atlas Resource Policies
@@ -89,6 +93,7 @@ impl<'c> ResourcePolicies<'c> {
         ListOrgResourcePolicies {
             client: self.client,
             params: crate::params::ListOrgResourcePoliciesParams::new(org_id),
+            validate: true,
         }
     }
     /// Update One Atlas Resource Policy
@@ -109,6 +114,7 @@ impl<'c> ResourcePolicies<'c> {
                 resource_policy_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Validate One Atlas Resource Policy
@@ -125,6 +131,7 @@ impl<'c> ResourcePolicies<'c> {
             client: self.client,
             params: crate::params::ValidateOrgResourcePoliciesParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -135,8 +142,15 @@ pub struct CreateOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
+    validate: bool,
 }
 impl CreateOrgResourcePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -163,6 +177,9 @@ impl CreateOrgResourcePolicy<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -186,8 +203,15 @@ impl CreateOrgResourcePolicy<'_> {
 pub struct DeleteOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgResourcePolicyParams,
+    validate: bool,
 }
 impl DeleteOrgResourcePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -198,8 +222,11 @@ impl DeleteOrgResourcePolicy<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -226,8 +253,15 @@ impl DeleteOrgResourcePolicy<'_> {
 pub struct GetNonCompliantResources<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgNonCompliantResourcesParams,
+    validate: bool,
 }
 impl GetNonCompliantResources<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -239,8 +273,11 @@ impl GetNonCompliantResources<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -264,8 +301,15 @@ impl GetNonCompliantResources<'_> {
 pub struct GetOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgResourcePolicyParams,
+    validate: bool,
 }
 impl GetOrgResourcePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -278,8 +322,11 @@ impl GetOrgResourcePolicy<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -303,8 +350,15 @@ impl GetOrgResourcePolicy<'_> {
 pub struct ListOrgResourcePolicies<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgResourcePoliciesParams,
+    validate: bool,
 }
 impl ListOrgResourcePolicies<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -316,8 +370,11 @@ impl ListOrgResourcePolicies<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -342,8 +399,15 @@ pub struct UpdateOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyEditView>,
+    validate: bool,
 }
 impl UpdateOrgResourcePolicy<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -371,6 +435,9 @@ impl UpdateOrgResourcePolicy<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -395,8 +462,15 @@ pub struct ValidateResourcePolicies<'c> {
     client: &'c crate::Client,
     params: crate::params::ValidateOrgResourcePoliciesParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
+    validate: bool,
 }
 impl ValidateResourcePolicies<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -423,6 +497,9 @@ impl ValidateResourcePolicies<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

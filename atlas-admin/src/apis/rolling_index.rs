@@ -29,6 +29,7 @@ impl<'c> RollingIndex<'c> {
                 cluster_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -39,8 +40,15 @@ pub struct CreateRollingIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterIndexRollingIndexParams,
     body: Option<crate::models::DatabaseRollingIndexRequest>,
+    validate: bool,
 }
 impl CreateRollingIndex<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -66,6 +74,9 @@ impl CreateRollingIndex<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

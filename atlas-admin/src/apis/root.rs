@@ -20,6 +20,7 @@ impl<'c> Root<'c> {
         GetSystemStatus {
             client: self.client,
             params: <crate::params::GetSystemStatusParams as Default>::default(),
+            validate: true,
         }
     }
     /// Return All Control Plane IP Addresses
@@ -31,6 +32,7 @@ impl<'c> Root<'c> {
         ListControlPlaneAddresses {
             client: self.client,
             params: <crate::params::ListControlPlaneIpAddressesParams as Default>::default(),
+            validate: true,
         }
     }
 }
@@ -40,16 +42,26 @@ impl<'c> Root<'c> {
 pub struct GetSystemStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetSystemStatusParams,
+    validate: bool,
 }
 impl GetSystemStatus<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SystemStatus, crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2");
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -73,8 +85,15 @@ impl GetSystemStatus<'_> {
 pub struct ListControlPlaneAddresses<'c> {
     client: &'c crate::Client,
     params: crate::params::ListControlPlaneIpAddressesParams,
+    validate: bool,
 }
 impl ListControlPlaneAddresses<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -83,8 +102,11 @@ impl ListControlPlaneAddresses<'_> {
         let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -27,6 +27,7 @@ impl<'c> Sandbox<'c> {
             client: self.client,
             params: crate::params::CreateOrgSandboxConfigParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete the Default Sandbox Configuration and Disable Sandbox
@@ -46,6 +47,7 @@ impl<'c> Sandbox<'c> {
                 org_id,
                 sandbox_config_id,
             ),
+            validate: true,
         }
     }
     /// Return Cluster Description from Sandbox Template Configuration
@@ -65,6 +67,7 @@ impl<'c> Sandbox<'c> {
                 group_id,
                 sandbox_config_id,
             ),
+            validate: true,
         }
     }
     /// Return Default Sandbox Configuration for One Organization
@@ -84,6 +87,7 @@ impl<'c> Sandbox<'c> {
                 org_id,
                 sandbox_config_id,
             ),
+            validate: true,
         }
     }
     /// Return Sandbox Configuration IDs for an Organization
@@ -99,6 +103,7 @@ impl<'c> Sandbox<'c> {
         ListOrgSandboxConfig {
             client: self.client,
             params: crate::params::ListOrgSandboxConfigParams::new(org_id),
+            validate: true,
         }
     }
     /// Update an Existing Sandbox Configuration
@@ -120,6 +125,7 @@ impl<'c> Sandbox<'c> {
                 sandbox_config_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -131,9 +137,16 @@ pub struct CreateOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl CreateOrgSandboxConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -160,6 +173,9 @@ impl CreateOrgSandboxConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -184,9 +200,16 @@ impl CreateOrgSandboxConfig<'_> {
 pub struct DeleteOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgSandboxConfigParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl DeleteOrgSandboxConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -197,8 +220,11 @@ impl DeleteOrgSandboxConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -226,9 +252,16 @@ impl DeleteOrgSandboxConfig<'_> {
 pub struct GenerateSandboxClusterDescription<'c> {
     client: &'c crate::Client,
     params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GenerateSandboxClusterDescription<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -242,8 +275,11 @@ impl GenerateSandboxClusterDescription<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -268,9 +304,16 @@ impl GenerateSandboxClusterDescription<'_> {
 pub struct GetOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgSandboxConfigParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetOrgSandboxConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -283,8 +326,11 @@ impl GetOrgSandboxConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -309,6 +355,7 @@ impl GetOrgSandboxConfig<'_> {
 pub struct ListOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgSandboxConfigParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ListOrgSandboxConfig<'_> {
@@ -320,6 +367,12 @@ impl ListOrgSandboxConfig<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -339,8 +392,11 @@ impl ListOrgSandboxConfig<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -366,9 +422,16 @@ pub struct UpdateOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigUpdateRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl UpdateOrgSandboxConfig<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -396,6 +459,9 @@ impl UpdateOrgSandboxConfig<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -27,6 +27,7 @@ impl<'c> ServerlessInstances<'c> {
         GetServerlessInstance {
             client: self.client,
             params: crate::params::GetGroupServerlessInstanceParams::new(group_id, name),
+            validate: true,
         }
     }
     /// Return All Serverless Instances in One Project
@@ -44,6 +45,7 @@ impl<'c> ServerlessInstances<'c> {
         ListServerlessInstances {
             client: self.client,
             params: crate::params::ListGroupServerlessInstancesParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -53,8 +55,15 @@ impl<'c> ServerlessInstances<'c> {
 pub struct GetServerlessInstance<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessInstanceParams,
+    validate: bool,
 }
 impl GetServerlessInstance<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -67,8 +76,11 @@ impl GetServerlessInstance<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -92,6 +104,7 @@ impl GetServerlessInstance<'_> {
 pub struct ListServerlessInstances<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServerlessInstancesParams,
+    validate: bool,
 }
 impl ListServerlessInstances<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -107,6 +120,12 @@ impl ListServerlessInstances<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -134,8 +153,11 @@ impl ListServerlessInstances<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -34,6 +34,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Private Endpoint for One Serverless Instance
@@ -57,6 +58,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Return One Private Endpoint for One Serverless Instance
@@ -80,6 +82,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
                 endpoint_id,
             ),
+            validate: true,
         }
     }
     /// Return All Private Endpoints for One Serverless Instance
@@ -101,6 +104,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 group_id,
                 instance_name,
             ),
+            validate: true,
         }
     }
     /// Update One Private Endpoint for One Serverless Instance
@@ -126,6 +130,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 endpoint_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -136,8 +141,15 @@ pub struct CreateServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantCreateRequest>,
+    validate: bool,
 }
 impl CreateServerlessPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -166,6 +178,9 @@ impl CreateServerlessPrivateEndpoint<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -189,8 +204,15 @@ impl CreateServerlessPrivateEndpoint<'_> {
 pub struct DeleteServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
+    validate: bool,
 }
 impl DeleteServerlessPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -203,8 +225,11 @@ impl DeleteServerlessPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -231,8 +256,15 @@ impl DeleteServerlessPrivateEndpoint<'_> {
 pub struct GetServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
+    validate: bool,
 }
 impl GetServerlessPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -247,8 +279,11 @@ impl GetServerlessPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -272,8 +307,15 @@ impl GetServerlessPrivateEndpoint<'_> {
 pub struct ListServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
+    validate: bool,
 }
 impl ListServerlessPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -287,8 +329,11 @@ impl ListServerlessPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -313,8 +358,15 @@ pub struct UpdateServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantEndpointUpdate>,
+    validate: bool,
 }
 impl UpdateServerlessPrivateEndpoint<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -344,6 +396,9 @@ impl UpdateServerlessPrivateEndpoint<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -25,6 +25,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::CreateGroupServiceAccountParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add Access List Entries for One Project Service Account
@@ -45,6 +46,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Project Service Account Secret
@@ -65,6 +67,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Organization Service Account
@@ -81,6 +84,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::CreateOrgServiceAccountParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Add Access List Entries for One Organization Service Account
@@ -101,6 +105,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Organization Service Account Secret
@@ -121,6 +126,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Project Service Account
@@ -139,6 +145,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Remove One Access List Entry from One Project Service Account
@@ -159,6 +166,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 ip_address,
             ),
+            validate: true,
         }
     }
     /// Delete One Project Service Account Secret
@@ -179,6 +187,7 @@ impl<'c> ServiceAccounts<'c> {
                 secret_id,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Organization Service Account
@@ -194,6 +203,7 @@ impl<'c> ServiceAccounts<'c> {
         DeleteOrgServiceAccount {
             client: self.client,
             params: crate::params::DeleteOrgServiceAccountParams::new(client_id, org_id),
+            validate: true,
         }
     }
     /// Remove One Access List Entry from One Organization Service Account
@@ -214,6 +224,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 ip_address,
             ),
+            validate: true,
         }
     }
     /// Delete One Organization Service Account Secret
@@ -234,6 +245,7 @@ impl<'c> ServiceAccounts<'c> {
                 secret_id,
                 org_id,
             ),
+            validate: true,
         }
     }
     /// Return One Project Service Account
@@ -248,7 +260,11 @@ impl<'c> ServiceAccounts<'c> {
     ) -> GetGroupServiceAccount<'c> {
         GetGroupServiceAccount {
             client: self.client,
-            params: crate::params::GetGroupServiceAccountParams::new(group_id, client_id),
+            params: crate::params::GetGroupServiceAccountParams::new(
+                group_id,
+                client_id,
+            ),
+            validate: true,
         }
     }
     /// Return One Organization Service Account
@@ -264,6 +280,7 @@ impl<'c> ServiceAccounts<'c> {
         GetOrgServiceAccount {
             client: self.client,
             params: crate::params::GetOrgServiceAccountParams::new(org_id, client_id),
+            validate: true,
         }
     }
     /// Return All Service Account Project Assignments
@@ -282,6 +299,7 @@ impl<'c> ServiceAccounts<'c> {
                 org_id,
                 client_id,
             ),
+            validate: true,
         }
     }
     /// Assign One Service Account to One Project
@@ -302,6 +320,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Return All Access List Entries for One Project Service Account
@@ -320,6 +339,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
                 client_id,
             ),
+            validate: true,
         }
     }
     /// Return All Project Service Accounts
@@ -334,6 +354,7 @@ impl<'c> ServiceAccounts<'c> {
         ListGroupServiceAccounts {
             client: self.client,
             params: crate::params::ListGroupServiceAccountsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Access List Entries for One Organization Service Account
@@ -352,6 +373,7 @@ impl<'c> ServiceAccounts<'c> {
                 org_id,
                 client_id,
             ),
+            validate: true,
         }
     }
     /// Return All Organization Service Accounts
@@ -366,6 +388,7 @@ impl<'c> ServiceAccounts<'c> {
         ListOrgServiceAccounts {
             client: self.client,
             params: crate::params::ListOrgServiceAccountsParams::new(org_id),
+            validate: true,
         }
     }
     /// Update One Project Service Account
@@ -386,6 +409,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Organization Service Account
@@ -403,6 +427,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::UpdateOrgServiceAccountParams::new(client_id, org_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -413,8 +438,15 @@ pub struct CreateGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRequest>,
+    validate: bool,
 }
 impl CreateGroupServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         let p = &self.params;
@@ -439,6 +471,9 @@ impl CreateGroupServiceAccount<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -463,6 +498,7 @@ pub struct CreateAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
+    validate: bool,
 }
 impl CreateAccessList<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -478,6 +514,12 @@ impl CreateAccessList<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -505,7 +547,9 @@ impl CreateAccessList<'_> {
         let headers = Vec::new();
         let mut validation = crate::Validate::validate_request(&self.params);
         if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
+            validation = crate::params::CreateGroupServiceAccountAccessListParams::validate_body(
+                body,
+            );
         }
         let body = match &self.body {
             Some(body) => {
@@ -518,6 +562,9 @@ impl CreateAccessList<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -542,8 +589,15 @@ pub struct CreateGroupSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
+    validate: bool,
 }
 impl CreateGroupSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -571,6 +625,9 @@ impl CreateGroupSecret<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -595,8 +652,15 @@ pub struct CreateOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountRequest>,
+    validate: bool,
 }
 impl CreateOrgServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         let p = &self.params;
@@ -621,6 +685,9 @@ impl CreateOrgServiceAccount<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -645,6 +712,7 @@ pub struct CreateOrgAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
+    validate: bool,
 }
 impl CreateOrgAccessList<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -660,6 +728,12 @@ impl CreateOrgAccessList<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -687,7 +761,9 @@ impl CreateOrgAccessList<'_> {
         let headers = Vec::new();
         let mut validation = crate::Validate::validate_request(&self.params);
         if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
+            validation = crate::params::CreateOrgServiceAccountAccessListParams::validate_body(
+                body,
+            );
         }
         let body = match &self.body {
             Some(body) => {
@@ -700,6 +776,9 @@ impl CreateOrgAccessList<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -724,8 +803,15 @@ pub struct CreateOrgSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
+    validate: bool,
 }
 impl CreateOrgSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -753,6 +839,9 @@ impl CreateOrgSecret<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -776,8 +865,15 @@ impl CreateOrgSecret<'_> {
 pub struct DeleteGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupServiceAccountParams,
+    validate: bool,
 }
 impl DeleteGroupServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -788,8 +884,11 @@ impl DeleteGroupServiceAccount<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -816,8 +915,15 @@ impl DeleteGroupServiceAccount<'_> {
 pub struct DeleteGroupAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupServiceAccountAccessListEntryParams,
+    validate: bool,
 }
 impl DeleteGroupAccessEntry<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -830,8 +936,11 @@ impl DeleteGroupAccessEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -858,8 +967,15 @@ impl DeleteGroupAccessEntry<'_> {
 pub struct DeleteGroupSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupServiceAccountSecretParams,
+    validate: bool,
 }
 impl DeleteGroupSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -872,8 +988,11 @@ impl DeleteGroupSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -900,8 +1019,15 @@ impl DeleteGroupSecret<'_> {
 pub struct DeleteOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountParams,
+    validate: bool,
 }
 impl DeleteOrgServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -912,8 +1038,11 @@ impl DeleteOrgServiceAccount<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -940,8 +1069,15 @@ impl DeleteOrgServiceAccount<'_> {
 pub struct DeleteOrgAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountAccessListEntryParams,
+    validate: bool,
 }
 impl DeleteOrgAccessEntry<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -954,8 +1090,11 @@ impl DeleteOrgAccessEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -982,8 +1121,15 @@ impl DeleteOrgAccessEntry<'_> {
 pub struct DeleteOrgSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountSecretParams,
+    validate: bool,
 }
 impl DeleteOrgSecret<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -995,8 +1141,11 @@ impl DeleteOrgSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1023,8 +1172,15 @@ impl DeleteOrgSecret<'_> {
 pub struct GetGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServiceAccountParams,
+    validate: bool,
 }
 impl GetGroupServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         let p = &self.params;
@@ -1035,8 +1191,11 @@ impl GetGroupServiceAccount<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1060,8 +1219,15 @@ impl GetGroupServiceAccount<'_> {
 pub struct GetOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgServiceAccountParams,
+    validate: bool,
 }
 impl GetOrgServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         let p = &self.params;
@@ -1072,8 +1238,11 @@ impl GetOrgServiceAccount<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1097,6 +1266,7 @@ impl GetOrgServiceAccount<'_> {
 pub struct GetServiceAccountGroups<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgServiceAccountGroupsParams,
+    validate: bool,
 }
 impl GetServiceAccountGroups<'_> {
     /// Number of items that the response returns per page.
@@ -1107,6 +1277,12 @@ impl GetServiceAccountGroups<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1127,8 +1303,11 @@ impl GetServiceAccountGroups<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1153,8 +1332,15 @@ pub struct InviteGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::InviteGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRoleAssignment>,
+    validate: bool,
 }
 impl InviteGroupServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         let p = &self.params;
@@ -1180,6 +1366,9 @@ impl InviteGroupServiceAccount<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1203,6 +1392,7 @@ impl InviteGroupServiceAccount<'_> {
 pub struct ListAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServiceAccountAccessListParams,
+    validate: bool,
 }
 impl ListAccessList<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1218,6 +1408,12 @@ impl ListAccessList<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1243,8 +1439,11 @@ impl ListAccessList<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1268,6 +1467,7 @@ impl ListAccessList<'_> {
 pub struct ListGroupServiceAccounts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServiceAccountsParams,
+    validate: bool,
 }
 impl ListGroupServiceAccounts<'_> {
     /// Number of items that the response returns per page.
@@ -1283,6 +1483,12 @@ impl ListGroupServiceAccounts<'_> {
     /// Flag that indicates whether system-managed Service Accounts (such as those used for MCP ingress/egress integrations) are included in the response. When false, only user-managed Service Accounts are returned.
     pub fn include_system_managed(mut self, value: bool) -> Self {
         self.params.include_system_managed = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1307,8 +1513,11 @@ impl ListGroupServiceAccounts<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1332,6 +1541,7 @@ impl ListGroupServiceAccounts<'_> {
 pub struct ListOrgAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgServiceAccountAccessListParams,
+    validate: bool,
 }
 impl ListOrgAccessList<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -1347,6 +1557,12 @@ impl ListOrgAccessList<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1372,8 +1588,11 @@ impl ListOrgAccessList<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1397,6 +1616,7 @@ impl ListOrgAccessList<'_> {
 pub struct ListOrgServiceAccounts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgServiceAccountsParams,
+    validate: bool,
 }
 impl ListOrgServiceAccounts<'_> {
     /// Number of items that the response returns per page.
@@ -1412,6 +1632,12 @@ impl ListOrgServiceAccounts<'_> {
     /// Flag that indicates whether system-managed Service Accounts (such as those used for MCP ingress/egress integrations) are included in the response. When false, only user-managed Service Accounts are returned.
     pub fn include_system_managed(mut self, value: bool) -> Self {
         self.params.include_system_managed = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1436,8 +1662,11 @@ impl ListOrgServiceAccounts<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1462,8 +1691,15 @@ pub struct UpdateGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountUpdateRequest>,
+    validate: bool,
 }
 impl UpdateGroupServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         let p = &self.params;
@@ -1489,6 +1725,9 @@ impl UpdateGroupServiceAccount<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1513,8 +1752,15 @@ pub struct UpdateOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountUpdateRequest>,
+    validate: bool,
 }
 impl UpdateOrgServiceAccount<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         let p = &self.params;
@@ -1540,6 +1786,9 @@ impl UpdateOrgServiceAccount<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

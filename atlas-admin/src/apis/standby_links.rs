@@ -27,6 +27,7 @@ impl<'c> StandbyLinks<'c> {
             client: self.client,
             params: crate::params::CreateGroupStandbyLinkParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create Standby Link Failover
@@ -48,6 +49,7 @@ impl<'c> StandbyLinks<'c> {
                 standby_link_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete Standby Link
@@ -67,6 +69,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
+            validate: true,
         }
     }
     /// Return One Standby Link
@@ -86,6 +89,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
+            validate: true,
         }
     }
     /// Return One Standby Link Failover
@@ -107,6 +111,7 @@ impl<'c> StandbyLinks<'c> {
                 standby_link_id,
                 failover_id,
             ),
+            validate: true,
         }
     }
     /// Inspect Failover Readiness for One Standby Link
@@ -126,6 +131,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
+            validate: true,
         }
     }
     /// Return All Standby Link Failovers
@@ -145,6 +151,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
+            validate: true,
         }
     }
     /// Return All Standby Links for One Project
@@ -160,6 +167,7 @@ impl<'c> StandbyLinks<'c> {
         ListGroupStandbyLinks {
             client: self.client,
             params: crate::params::ListGroupStandbyLinksParams::new(group_id),
+            validate: true,
         }
     }
 }
@@ -171,9 +179,16 @@ pub struct CreateGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStandbyLinkParams,
     body: Option<crate::models::ApiStandbyLinkRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl CreateGroupStandbyLink<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -200,6 +215,9 @@ impl CreateGroupStandbyLink<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -225,9 +243,16 @@ pub struct CreateStandbyLinkFailover<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStandbyLinkFailoverParams,
     body: Option<crate::models::ApiStandbyLinkFailoverRequest>,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl CreateStandbyLinkFailover<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -255,6 +280,9 @@ impl CreateStandbyLinkFailover<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -279,9 +307,16 @@ impl CreateStandbyLinkFailover<'_> {
 pub struct DeleteGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStandbyLinkParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl DeleteGroupStandbyLink<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -292,8 +327,11 @@ impl DeleteGroupStandbyLink<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -321,9 +359,16 @@ impl DeleteGroupStandbyLink<'_> {
 pub struct GetGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStandbyLinkParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetGroupStandbyLink<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -336,8 +381,11 @@ impl GetGroupStandbyLink<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -362,9 +410,16 @@ impl GetGroupStandbyLink<'_> {
 pub struct GetStandbyLinkFailover<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStandbyLinkFailoverParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl GetStandbyLinkFailover<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -379,8 +434,11 @@ impl GetStandbyLinkFailover<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -405,9 +463,16 @@ impl GetStandbyLinkFailover<'_> {
 pub struct InspectFailoverReadiness<'c> {
     client: &'c crate::Client,
     params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl InspectFailoverReadiness<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -420,8 +485,11 @@ impl InspectFailoverReadiness<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -446,6 +514,7 @@ impl InspectFailoverReadiness<'_> {
 pub struct ListStandbyLinkFailovers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStandbyLinkFailoversParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ListStandbyLinkFailovers<'_> {
@@ -457,6 +526,12 @@ impl ListStandbyLinkFailovers<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -477,8 +552,11 @@ impl ListStandbyLinkFailovers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -503,6 +581,7 @@ impl ListStandbyLinkFailovers<'_> {
 pub struct ListGroupStandbyLinks<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStandbyLinksParams,
+    validate: bool,
 }
 #[cfg(feature = "preview")]
 impl ListGroupStandbyLinks<'_> {
@@ -514,6 +593,12 @@ impl ListGroupStandbyLinks<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -533,8 +618,11 @@ impl ListGroupStandbyLinks<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

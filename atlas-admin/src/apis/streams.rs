@@ -29,6 +29,7 @@ impl<'c> Streams<'c> {
                 id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Stream Connection
@@ -49,6 +50,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Failover Stream Connection
@@ -71,6 +73,7 @@ impl<'c> Streams<'c> {
                 connection_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Private Link Connection
@@ -89,6 +92,7 @@ impl<'c> Streams<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Stream Processor
@@ -109,6 +113,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Stream Workspace
@@ -125,6 +130,7 @@ impl<'c> Streams<'c> {
             client: self.client,
             params: crate::params::CreateGroupStreamWorkspaceParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Delete One Stream Connection
@@ -145,6 +151,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
+            validate: true,
         }
     }
     /// Delete One Stream Failover Connection
@@ -167,6 +174,7 @@ impl<'c> Streams<'c> {
                 connection_name,
                 failover_connection_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Private Link Connection
@@ -185,6 +193,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 connection_id,
             ),
+            validate: true,
         }
     }
     /// Delete One Stream Processor
@@ -205,6 +214,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
+            validate: true,
         }
     }
     /// Delete One VPC Peering Connection
@@ -223,6 +233,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 id,
             ),
+            validate: true,
         }
     }
     /// Delete One Stream Workspace
@@ -241,6 +252,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Download Audit Logs for One Atlas Stream Processing Workspace
@@ -259,6 +271,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Download Operational Logs for One Atlas Stream Processing Workspace
@@ -277,6 +290,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return Account ID and VPC ID for One Project and Region
@@ -297,6 +311,7 @@ impl<'c> Streams<'c> {
                 cloud_provider,
                 region_name,
             ),
+            validate: true,
         }
     }
     /// Return One Stream Connection
@@ -317,6 +332,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
+            validate: true,
         }
     }
     /// Return One Stream Failover Connection
@@ -339,6 +355,7 @@ impl<'c> Streams<'c> {
                 connection_name,
                 failover_connection_id,
             ),
+            validate: true,
         }
     }
     /// Return One Private Link Connection
@@ -357,6 +374,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 connection_id,
             ),
+            validate: true,
         }
     }
     /// Return One Stream Processor
@@ -377,6 +395,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
+            validate: true,
         }
     }
     /// Return All Stream Processors in One Stream Workspace
@@ -395,6 +414,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return One Stream Workspace
@@ -413,6 +433,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return All Active Incoming VPC Peering Connections
@@ -429,6 +450,7 @@ impl<'c> Streams<'c> {
             params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return All Stream Failover Connections
@@ -449,6 +471,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
+            validate: true,
         }
     }
     /// Return All Connections of the Stream Workspaces
@@ -467,6 +490,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
+            validate: true,
         }
     }
     /// Return All Private Link Connections
@@ -483,6 +507,7 @@ impl<'c> Streams<'c> {
             params: crate::params::ListGroupStreamPrivateLinkConnectionsParams::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return All VPC Peering Connections
@@ -501,6 +526,7 @@ impl<'c> Streams<'c> {
                 requester_account_id,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return All Stream Workspaces in One Project
@@ -515,6 +541,7 @@ impl<'c> Streams<'c> {
         ListStreamWorkspaces {
             client: self.client,
             params: crate::params::ListGroupStreamWorkspacesParams::new(group_id),
+            validate: true,
         }
     }
     /// Reject One Incoming VPC Peering Connection
@@ -533,6 +560,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 id,
             ),
+            validate: true,
         }
     }
     /// Start One Stream Processor
@@ -553,6 +581,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
+            validate: true,
         }
     }
     /// Start One Stream Processor With Options
@@ -574,6 +603,7 @@ impl<'c> Streams<'c> {
                 processor_name,
             ),
             body: None,
+            validate: true,
         }
     }
     /// Stop One Stream Processor
@@ -594,6 +624,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
+            validate: true,
         }
     }
     /// Update One Stream Connection
@@ -616,6 +647,7 @@ impl<'c> Streams<'c> {
                 connection_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Stream Failover Connection
@@ -640,6 +672,7 @@ impl<'c> Streams<'c> {
                 failover_connection_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Private Link Connection
@@ -660,6 +693,7 @@ impl<'c> Streams<'c> {
                 connection_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Stream Processor
@@ -682,6 +716,7 @@ impl<'c> Streams<'c> {
                 processor_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update One Stream Workspace
@@ -702,6 +737,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Stream Workspace with Sample Connections
@@ -718,6 +754,7 @@ impl<'c> Streams<'c> {
             client: self.client,
             params: crate::params::WithGroupStreamSampleConnectionsParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -728,8 +765,15 @@ pub struct AcceptVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
     body: Option<crate::models::VpcPeeringActionChallenge>,
+    validate: bool,
 }
 impl AcceptVpcPeeringConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -755,6 +799,9 @@ impl AcceptVpcPeeringConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -782,8 +829,15 @@ pub struct CreateStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
+    validate: bool,
 }
 impl CreateStreamConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         let p = &self.params;
@@ -809,6 +863,9 @@ impl CreateStreamConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -833,8 +890,15 @@ pub struct CreateFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
+    validate: bool,
 }
 impl CreateFailoverConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -864,6 +928,9 @@ impl CreateFailoverConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -888,8 +955,15 @@ pub struct CreatePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnection>,
+    validate: bool,
 }
 impl CreatePrivateLinkConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -916,6 +990,9 @@ impl CreatePrivateLinkConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -940,8 +1017,15 @@ pub struct CreateStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsProcessor>,
+    validate: bool,
 }
 impl CreateStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsProcessor, crate::Error> {
         let p = &self.params;
@@ -967,6 +1051,9 @@ impl CreateStreamProcessor<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -991,8 +1078,15 @@ pub struct CreateStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenant>,
+    validate: bool,
 }
 impl CreateStreamWorkspace<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         let p = &self.params;
@@ -1017,6 +1111,9 @@ impl CreateStreamWorkspace<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1040,8 +1137,15 @@ impl CreateStreamWorkspace<'_> {
 pub struct DeleteStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamConnectionParams,
+    validate: bool,
 }
 impl DeleteStreamConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1053,8 +1157,11 @@ impl DeleteStreamConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1081,8 +1188,15 @@ impl DeleteStreamConnection<'_> {
 pub struct DeleteStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
+    validate: bool,
 }
 impl DeleteStreamFailoverConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1096,8 +1210,11 @@ impl DeleteStreamFailoverConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1124,8 +1241,15 @@ impl DeleteStreamFailoverConnection<'_> {
 pub struct DeletePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
+    validate: bool,
 }
 impl DeletePrivateLinkConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1136,8 +1260,11 @@ impl DeletePrivateLinkConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1164,8 +1291,15 @@ impl DeletePrivateLinkConnection<'_> {
 pub struct DeleteStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamProcessorParams,
+    validate: bool,
 }
 impl DeleteStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1177,8 +1311,11 @@ impl DeleteStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1205,8 +1342,15 @@ impl DeleteStreamProcessor<'_> {
 pub struct DeleteVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
+    validate: bool,
 }
 impl DeleteVpcPeeringConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1217,8 +1361,11 @@ impl DeleteVpcPeeringConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1245,8 +1392,15 @@ impl DeleteVpcPeeringConnection<'_> {
 pub struct DeleteStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamWorkspaceParams,
+    validate: bool,
 }
 impl DeleteStreamWorkspace<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -1257,8 +1411,11 @@ impl DeleteStreamWorkspace<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1285,6 +1442,7 @@ impl DeleteStreamWorkspace<'_> {
 pub struct DownloadAuditLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupStreamAuditLogsParams,
+    validate: bool,
 }
 impl DownloadAuditLogs<'_> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
@@ -1302,6 +1460,12 @@ impl DownloadAuditLogs<'_> {
         self.params.sp_name = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         let p = &self.params;
@@ -1315,8 +1479,11 @@ impl DownloadAuditLogs<'_> {
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1340,6 +1507,7 @@ impl DownloadAuditLogs<'_> {
 pub struct DownloadOperationalLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupStreamOperationalLogsParams,
+    validate: bool,
 }
 impl DownloadOperationalLogs<'_> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
@@ -1357,6 +1525,12 @@ impl DownloadOperationalLogs<'_> {
         self.params.sp_name = Some(value);
         self
     }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         let p = &self.params;
@@ -1370,8 +1544,11 @@ impl DownloadOperationalLogs<'_> {
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1395,8 +1572,15 @@ impl DownloadOperationalLogs<'_> {
 pub struct GetAccountDetails<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamAccountDetailsParams,
+    validate: bool,
 }
 impl GetAccountDetails<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AccountDetails, crate::Error> {
         let p = &self.params;
@@ -1412,8 +1596,11 @@ impl GetAccountDetails<'_> {
         );
         crate::codec::QueryValue::push_query(&p.region_name, "regionName", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1437,8 +1624,15 @@ impl GetAccountDetails<'_> {
 pub struct GetStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamConnectionParams,
+    validate: bool,
 }
 impl GetStreamConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         let p = &self.params;
@@ -1450,8 +1644,11 @@ impl GetStreamConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1475,8 +1672,15 @@ impl GetStreamConnection<'_> {
 pub struct GetStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
+    validate: bool,
 }
 impl GetStreamFailoverConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1492,8 +1696,11 @@ impl GetStreamFailoverConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1517,8 +1724,15 @@ impl GetStreamFailoverConnection<'_> {
 pub struct GetPrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
+    validate: bool,
 }
 impl GetPrivateLinkConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1531,8 +1745,11 @@ impl GetPrivateLinkConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1556,8 +1773,15 @@ impl GetPrivateLinkConnection<'_> {
 pub struct GetStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamProcessorParams,
+    validate: bool,
 }
 impl GetStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -1571,8 +1795,11 @@ impl GetStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1596,6 +1823,7 @@ impl GetStreamProcessor<'_> {
 pub struct GetStreamProcessors<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamProcessorsParams,
+    validate: bool,
 }
 impl GetStreamProcessors<'_> {
     /// Number of items that the response returns per page.
@@ -1611,6 +1839,12 @@ impl GetStreamProcessors<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1639,8 +1873,11 @@ impl GetStreamProcessors<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1664,11 +1901,18 @@ impl GetStreamProcessors<'_> {
 pub struct GetStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamWorkspaceParams,
+    validate: bool,
 }
 impl GetStreamWorkspace<'_> {
     /// Flag to indicate whether connections information should be included in the stream workspace.
     pub fn include_connections(mut self, value: bool) -> Self {
         self.params.include_connections = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1686,8 +1930,11 @@ impl GetStreamWorkspace<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1711,6 +1958,7 @@ impl GetStreamWorkspace<'_> {
 pub struct ListActivePeeringConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
+    validate: bool,
 }
 impl ListActivePeeringConnections<'_> {
     /// Number of items that the response returns per page.
@@ -1721,6 +1969,12 @@ impl ListActivePeeringConnections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1743,8 +1997,11 @@ impl ListActivePeeringConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1768,6 +2025,7 @@ impl ListActivePeeringConnections<'_> {
 pub struct ListFailoverConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
+    validate: bool,
 }
 impl ListFailoverConnections<'_> {
     /// Number of items that the response returns per page.
@@ -1778,6 +2036,12 @@ impl ListFailoverConnections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1800,8 +2064,11 @@ impl ListFailoverConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1825,6 +2092,7 @@ impl ListFailoverConnections<'_> {
 pub struct ListStreamConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamConnectionsParams,
+    validate: bool,
 }
 impl ListStreamConnections<'_> {
     /// Number of items that the response returns per page.
@@ -1835,6 +2103,12 @@ impl ListStreamConnections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1855,8 +2129,11 @@ impl ListStreamConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1880,6 +2157,7 @@ impl ListStreamConnections<'_> {
 pub struct ListPrivateLinkConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
+    validate: bool,
 }
 impl ListPrivateLinkConnections<'_> {
     /// Number of items that the response returns per page.
@@ -1890,6 +2168,12 @@ impl ListPrivateLinkConnections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1909,8 +2193,11 @@ impl ListPrivateLinkConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1934,6 +2221,7 @@ impl ListPrivateLinkConnections<'_> {
 pub struct ListVpcPeeringConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
+    validate: bool,
 }
 impl ListVpcPeeringConnections<'_> {
     /// Number of items that the response returns per page.
@@ -1944,6 +2232,12 @@ impl ListVpcPeeringConnections<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -1971,8 +2265,11 @@ impl ListVpcPeeringConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -1996,6 +2293,7 @@ impl ListVpcPeeringConnections<'_> {
 pub struct ListStreamWorkspaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamWorkspacesParams,
+    validate: bool,
 }
 impl ListStreamWorkspaces<'_> {
     /// Number of items that the response returns per page.
@@ -2006,6 +2304,12 @@ impl ListStreamWorkspaces<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2025,8 +2329,11 @@ impl ListStreamWorkspaces<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2050,8 +2357,15 @@ impl ListStreamWorkspaces<'_> {
 pub struct RejectVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
+    validate: bool,
 }
 impl RejectVpcPeeringConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -2062,8 +2376,11 @@ impl RejectVpcPeeringConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2090,8 +2407,15 @@ impl RejectVpcPeeringConnection<'_> {
 pub struct StartStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::StartGroupStreamProcessorParams,
+    validate: bool,
 }
 impl StartStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -2104,8 +2428,11 @@ impl StartStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2133,11 +2460,18 @@ pub struct StartStreamProcessorWith<'c> {
     client: &'c crate::Client,
     params: crate::params::StartGroupStreamProcessorWithParams,
     body: Option<crate::models::StreamsStartStreamProcessorWith>,
+    validate: bool,
 }
 impl StartStreamProcessorWith<'_> {
     /// The request body.
     pub fn body(mut self, body: crate::models::StreamsStartStreamProcessorWith) -> Self {
         self.body = Some(body);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -2167,6 +2501,9 @@ impl StartStreamProcessorWith<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2193,8 +2530,15 @@ impl StartStreamProcessorWith<'_> {
 pub struct StopStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::StopGroupStreamProcessorParams,
+    validate: bool,
 }
 impl StopStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -2207,8 +2551,11 @@ impl StopStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2236,8 +2583,15 @@ pub struct UpdateStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
+    validate: bool,
 }
 impl UpdateStreamConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         let p = &self.params;
@@ -2264,6 +2618,9 @@ impl UpdateStreamConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2288,8 +2645,15 @@ pub struct UpdateStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
+    validate: bool,
 }
 impl UpdateStreamFailoverConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2320,6 +2684,9 @@ impl UpdateStreamFailoverConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2344,8 +2711,15 @@ pub struct UpdatePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnectionRequest>,
+    validate: bool,
 }
 impl UpdatePrivateLinkConnection<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2373,6 +2747,9 @@ impl UpdatePrivateLinkConnection<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2397,8 +2774,15 @@ pub struct UpdateStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsModifyStreamProcessor>,
+    validate: bool,
 }
 impl UpdateStreamProcessor<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -2427,6 +2811,9 @@ impl UpdateStreamProcessor<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2451,8 +2838,15 @@ pub struct UpdateStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenantUpdateRequest>,
+    validate: bool,
 }
 impl UpdateStreamWorkspace<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         let p = &self.params;
@@ -2478,6 +2872,9 @@ impl UpdateStreamWorkspace<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -2502,8 +2899,15 @@ pub struct WithStreamSampleConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::WithGroupStreamSampleConnectionsParams,
     body: Option<crate::models::TenantWithSampleConnections>,
+    validate: bool,
 }
 impl WithStreamSampleConnections<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         let p = &self.params;
@@ -2528,6 +2932,9 @@ impl WithStreamSampleConnections<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

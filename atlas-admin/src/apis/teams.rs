@@ -25,6 +25,7 @@ impl<'c> Teams<'c> {
             client: self.client,
             params: crate::params::AddGroupTeamsParams::new(group_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Assign MongoDB Cloud Users in One Organization to One Team
@@ -45,6 +46,7 @@ impl<'c> Teams<'c> {
             client: self.client,
             params: crate::params::AddOrgTeamUsersParams::new(org_id, team_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Create One Team in One Organization
@@ -61,6 +63,7 @@ impl<'c> Teams<'c> {
             client: self.client,
             params: crate::params::CreateOrgTeamParams::new(org_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Team from One Organization
@@ -76,6 +79,7 @@ impl<'c> Teams<'c> {
         DeleteOrgTeam {
             client: self.client,
             params: crate::params::DeleteOrgTeamParams::new(org_id, team_id),
+            validate: true,
         }
     }
     /// Return One Team in One Project
@@ -91,6 +95,7 @@ impl<'c> Teams<'c> {
         GetGroupTeam {
             client: self.client,
             params: crate::params::GetGroupTeamParams::new(group_id, team_id),
+            validate: true,
         }
     }
     /// Return One Team by ID
@@ -106,6 +111,7 @@ impl<'c> Teams<'c> {
         GetOrgTeam {
             client: self.client,
             params: crate::params::GetOrgTeamParams::new(org_id, team_id),
+            validate: true,
         }
     }
     /// Return One Team by Name
@@ -121,6 +127,7 @@ impl<'c> Teams<'c> {
         GetTeamByName {
             client: self.client,
             params: crate::params::GetOrgTeamByNameParams::new(org_id, team_name),
+            validate: true,
         }
     }
     /// Return All Teams in One Project
@@ -135,6 +142,7 @@ impl<'c> Teams<'c> {
         ListGroupTeams {
             client: self.client,
             params: crate::params::ListGroupTeamsParams::new(group_id),
+            validate: true,
         }
     }
     /// Return All Teams in One Organization
@@ -146,6 +154,7 @@ impl<'c> Teams<'c> {
         ListOrgTeams {
             client: self.client,
             params: crate::params::ListOrgTeamsParams::new(org_id),
+            validate: true,
         }
     }
     /// Remove One Team from One Project
@@ -161,6 +170,7 @@ impl<'c> Teams<'c> {
         RemoveGroupTeam {
             client: self.client,
             params: crate::params::RemoveGroupTeamParams::new(group_id, team_id),
+            validate: true,
         }
     }
     /// Remove One MongoDB Cloud User from One Team
@@ -184,6 +194,7 @@ impl<'c> Teams<'c> {
                 team_id,
                 user_id,
             ),
+            validate: true,
         }
     }
     /// Rename One Team
@@ -201,6 +212,7 @@ impl<'c> Teams<'c> {
             client: self.client,
             params: crate::params::RenameOrgTeamParams::new(org_id, team_id),
             body: Some(body),
+            validate: true,
         }
     }
     /// Update Team Roles in One Project
@@ -218,6 +230,7 @@ impl<'c> Teams<'c> {
             client: self.client,
             params: crate::params::UpdateGroupTeamParams::new(group_id, team_id),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -228,8 +241,15 @@ pub struct AddGroupTeams<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupTeamsParams,
     body: Option<Vec<crate::models::TeamRole>>,
+    validate: bool,
 }
 impl AddGroupTeams<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -256,6 +276,9 @@ impl AddGroupTeams<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -280,8 +303,15 @@ pub struct AddTeamUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::AddOrgTeamUsersParams,
     body: Option<Vec<crate::models::AddUserToTeam>>,
+    validate: bool,
 }
 impl AddTeamUsers<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -309,6 +339,9 @@ impl AddTeamUsers<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -333,8 +366,15 @@ pub struct CreateOrgTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgTeamParams,
     body: Option<crate::models::Team>,
+    validate: bool,
 }
 impl CreateOrgTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::Team, crate::Error> {
         let p = &self.params;
@@ -359,6 +399,9 @@ impl CreateOrgTeam<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -382,8 +425,15 @@ impl CreateOrgTeam<'_> {
 pub struct DeleteOrgTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgTeamParams,
+    validate: bool,
 }
 impl DeleteOrgTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -394,8 +444,11 @@ impl DeleteOrgTeam<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -422,8 +475,15 @@ impl DeleteOrgTeam<'_> {
 pub struct GetGroupTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupTeamParams,
+    validate: bool,
 }
 impl GetGroupTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TeamRole, crate::Error> {
         let p = &self.params;
@@ -434,8 +494,11 @@ impl GetGroupTeam<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -459,8 +522,15 @@ impl GetGroupTeam<'_> {
 pub struct GetOrgTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgTeamParams,
+    validate: bool,
 }
 impl GetOrgTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
         let p = &self.params;
@@ -471,8 +541,11 @@ impl GetOrgTeam<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -496,8 +569,15 @@ impl GetOrgTeam<'_> {
 pub struct GetTeamByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgTeamByNameParams,
+    validate: bool,
 }
 impl GetTeamByName<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
         let p = &self.params;
@@ -508,8 +588,11 @@ impl GetTeamByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -533,6 +616,7 @@ impl GetTeamByName<'_> {
 pub struct ListGroupTeams<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupTeamsParams,
+    validate: bool,
 }
 impl ListGroupTeams<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -548,6 +632,12 @@ impl ListGroupTeams<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -572,8 +662,11 @@ impl ListGroupTeams<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -597,6 +690,7 @@ impl ListGroupTeams<'_> {
 pub struct ListOrgTeams<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgTeamsParams,
+    validate: bool,
 }
 impl ListOrgTeams<'_> {
     /// Number of items that the response returns per page.
@@ -612,6 +706,12 @@ impl ListOrgTeams<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -634,8 +734,11 @@ impl ListOrgTeams<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -659,8 +762,15 @@ impl ListOrgTeams<'_> {
 pub struct RemoveGroupTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupTeamParams,
+    validate: bool,
 }
 impl RemoveGroupTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -671,8 +781,11 @@ impl RemoveGroupTeam<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -699,8 +812,15 @@ impl RemoveGroupTeam<'_> {
 pub struct RemoveUserFromTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveOrgTeamUserFromTeamParams,
+    validate: bool,
 }
 impl RemoveUserFromTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -712,8 +832,11 @@ impl RemoveUserFromTeam<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -741,8 +864,15 @@ pub struct RenameOrgTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::RenameOrgTeamParams,
     body: Option<crate::models::TeamUpdate>,
+    validate: bool,
 }
 impl RenameOrgTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
         let p = &self.params;
@@ -768,6 +898,9 @@ impl RenameOrgTeam<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -792,8 +925,15 @@ pub struct UpdateGroupTeam<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupTeamParams,
     body: Option<crate::models::TeamRole>,
+    validate: bool,
 }
 impl UpdateGroupTeam<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -821,6 +961,9 @@ impl UpdateGroupTeam<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -29,6 +29,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Remove One Third-Party Service Integration
@@ -47,6 +48,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 integration_type,
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return One Third-Party Service Integration
@@ -65,6 +67,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
                 integration_type,
             ),
+            validate: true,
         }
     }
     /// Return All Active Third-Party Service Integrations
@@ -79,6 +82,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
         ListGroupIntegrations {
             client: self.client,
             params: crate::params::ListGroupIntegrationsParams::new(group_id),
+            validate: true,
         }
     }
     /// Update One Third-Party Service Integration
@@ -99,6 +103,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
             ),
             body: Some(body),
+            validate: true,
         }
     }
 }
@@ -109,6 +114,7 @@ pub struct CreateGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
+    validate: bool,
 }
 impl CreateGroupIntegration<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -124,6 +130,12 @@ impl CreateGroupIntegration<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -164,6 +176,9 @@ impl CreateGroupIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -187,8 +202,15 @@ impl CreateGroupIntegration<'_> {
 pub struct DeleteGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupIntegrationParams,
+    validate: bool,
 }
 impl DeleteGroupIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         let p = &self.params;
@@ -199,8 +221,11 @@ impl DeleteGroupIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -227,8 +252,15 @@ impl DeleteGroupIntegration<'_> {
 pub struct GetGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupIntegrationParams,
+    validate: bool,
 }
 impl GetGroupIntegration<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(
         self,
@@ -241,8 +273,11 @@ impl GetGroupIntegration<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -266,6 +301,7 @@ impl GetGroupIntegration<'_> {
 pub struct ListGroupIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupIntegrationsParams,
+    validate: bool,
 }
 impl ListGroupIntegrations<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -281,6 +317,12 @@ impl ListGroupIntegrations<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -305,8 +347,11 @@ impl ListGroupIntegrations<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -331,6 +376,7 @@ pub struct UpdateGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
+    validate: bool,
 }
 impl UpdateGroupIntegration<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -346,6 +392,12 @@ impl UpdateGroupIntegration<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -386,6 +438,9 @@ impl UpdateGroupIntegration<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

@@ -33,6 +33,7 @@ impl<'c> X509Authentication<'c> {
                 username,
             ),
             body: Some(body),
+            validate: true,
         }
     }
     /// Disable Customer-Managed X.509
@@ -51,6 +52,7 @@ impl<'c> X509Authentication<'c> {
             params: crate::params::DisableGroupUserSecurityCustomerX509Params::new(
                 group_id,
             ),
+            validate: true,
         }
     }
     /// Return All X.509 Certificates Assigned to One Database User
@@ -69,6 +71,7 @@ impl<'c> X509Authentication<'c> {
                 group_id,
                 username,
             ),
+            validate: true,
         }
     }
 }
@@ -79,8 +82,15 @@ pub struct CreateDatabaseUserCert<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupDatabaseUserCertParams,
     body: Option<crate::models::UserCert>,
+    validate: bool,
 }
 impl CreateDatabaseUserCert<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<String, crate::Error> {
         let p = &self.params;
@@ -106,6 +116,9 @@ impl CreateDatabaseUserCert<'_> {
             }
             None => None,
         };
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -129,8 +142,15 @@ impl CreateDatabaseUserCert<'_> {
 pub struct DisableSecurityCustomerX509<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupUserSecurityCustomerX509Params,
+    validate: bool,
 }
 impl DisableSecurityCustomerX509<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         let p = &self.params;
@@ -140,8 +160,11 @@ impl DisableSecurityCustomerX509<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {
@@ -165,6 +188,7 @@ impl DisableSecurityCustomerX509<'_> {
 pub struct ListDatabaseUserCerts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDatabaseUserCertsParams,
+    validate: bool,
 }
 impl ListDatabaseUserCerts<'_> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
@@ -180,6 +204,12 @@ impl ListDatabaseUserCerts<'_> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
     /// Sends the call (validated first unless the client's validation is off).
@@ -205,8 +235,11 @@ impl ListDatabaseUserCerts<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
+        let mut validation = crate::Validate::validate_request(&self.params);
         let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
         let response = self
             .client
             .execute(crate::Call {

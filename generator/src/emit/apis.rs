@@ -200,10 +200,19 @@ fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -
                         None => None,
                     };
                 },
-                quote! {
-                    if let (Ok(()), Some(body)) = (&validation, &self.body) {
-                        validation = crate::Validate::validate_request(body);
-                    }
+                // A body with constraints of its own (`maxItems`) is checked by the params
+                // struct's `validate_body`, which also checks everything inside it.
+                match (&params_ty, body.is_some_and(|(_, c)| !c.constraints.is_empty())) {
+                    (Some(params), true) => quote! {
+                        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+                            validation = #params::validate_body(body);
+                        }
+                    },
+                    _ => quote! {
+                        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+                            validation = crate::Validate::validate_request(body);
+                        }
+                    },
                 },
             )
         }
@@ -226,7 +235,7 @@ fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -
     let default_media = format!("application/vnd.atlas.{version_text}+json");
     let accept = success_content.map_or(default_media.clone(), |c| c.media_type.clone());
     let content_type = body.map_or(default_media, |(_, c)| c.media_type.clone());
-    let validation_binding = if body_ty.is_some() { quote!(mut validation) } else { quote!(validation) };
+    let validation_binding = quote!(mut validation);
     let validate_params = if params_ty.is_some() {
         quote!(let #validation_binding = crate::Validate::validate_request(&self.params);)
     } else {
@@ -262,6 +271,7 @@ fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -
                 client: self.client,
                 params: #params_init,
                 #body_init
+                validate: true,
             }
         }
     };
@@ -283,11 +293,18 @@ fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -
             client: &'c crate::Client,
             params: #params_field_ty,
             #body_field
+            validate: bool,
         }
         #preview
         impl #builder<'_> {
             #(#setters)*
             #body_setter
+            /// Whether this call is validated before it is sent (when the client validates;
+            /// for where the spec's constraints are wrong).
+            pub fn validate(mut self, validate: bool) -> Self {
+                self.validate = validate;
+                self
+            }
             /// Sends the call (validated first unless the client's validation is off).
             pub async fn send(self) -> Result<#output, crate::Error> {
                 let #p_binding = &self.params;
@@ -299,6 +316,9 @@ fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -
                 #validate_params
                 #body_validate
                 #body_encode
+                if !self.validate {
+                    validation = Ok(());
+                }
                 let response = self
                     .client
                     .execute(crate::Call {

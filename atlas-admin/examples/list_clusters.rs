@@ -1,0 +1,15 @@
+//! The clusters of the project `MONGODB_ATLAS_PROJECT_ID`, one name a line.
+//!
+//! `MONGODB_ATLAS_PROJECT_ID=... cargo run -p atlas-admin --example list_clusters`, with the
+//! credentials `Client::from_env` reads (a service account or an API key).
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = atlas_admin::Client::from_env()?;
+    let project = std::env::var("MONGODB_ATLAS_PROJECT_ID")?.parse()?;
+    let page = client.clusters().list_clusters(project).items_per_page(500).send().await?;
+    for cluster in page.results.unwrap_or_default() {
+        println!("{}", cluster.name.map(String::from).unwrap_or_default());
+    }
+    Ok(())
+}
