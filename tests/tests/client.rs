@@ -291,3 +291,20 @@ mod typed {
         assert_eq!(response.bytes(), gzip);
     }
 }
+
+#[tokio::test]
+async fn an_older_version_is_one_name_away_with_its_own_model() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0"))
+        .and(header("accept", "application/vnd.atlas.2023-01-01+json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "c0", "diskSizeGB": 2.0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let group = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let legacy: atlas_admin::models::LegacyAtlasCluster =
+        client.clusters().get_cluster_v2023_01_01(group, "c0".parse().unwrap()).send().await.unwrap();
+    assert_eq!(legacy.disk_size_gb, Some(2.0));
+}

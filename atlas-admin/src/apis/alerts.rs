@@ -31,6 +31,26 @@ impl<'c> Alerts<'c> {
             validate: true,
         }
     }
+    /// Acknowledge One Alert from One Project
+    ///
+    /// Confirms receipt of one existing alert. This alert applies to any component in one project. Acknowledging an alert prevents successive notifications. You receive an alert when a monitored component meets or exceeds a value you set until you acknowledge the alert. Use the Return All Alerts from One Project endpoint to retrieve all alerts to which the authenticated user has access.
+    ///
+    /// This resource remains under revision and may change.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/alerts/{alertId}` (`acknowledgeGroupAlert`), API version `2023-01-01`. Roles: Project Alerts Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert).
+    pub fn acknowledge_alert_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        alert_id: crate::models::ObjectId,
+        body: crate::models::AlertView,
+    ) -> AcknowledgeAlertV20230101<'c> {
+        AcknowledgeAlertV20230101 {
+            client: self.client,
+            params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Return One Alert from One Project
     ///
     /// Returns one alert. This alert applies to any component in one project. You receive an alert when a monitored component meets or exceeds a value you set. Use the Return All Alerts from One Project endpoint to retrieve all alerts to which the authenticated user has access.
@@ -141,6 +161,69 @@ impl AcknowledgeAlert<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `acknowledgeGroupAlert` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct AcknowledgeAlertV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::AcknowledgeGroupAlertParams,
+    body: Option<crate::models::AlertView>,
+    validate: bool,
+}
+impl AcknowledgeAlertV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::AlertViewForNdsGroup, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.alert_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "acknowledgeGroupAlert",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

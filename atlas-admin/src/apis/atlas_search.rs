@@ -54,6 +54,27 @@ impl<'c> AtlasSearch<'c> {
             validate: true,
         }
     }
+    /// Create Search Nodes
+    ///
+    /// Creates Search Nodes for the specified cluster.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`createGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment).
+    pub fn create_cluster_search_deployment_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ApiSearchDeploymentRequestView,
+    ) -> CreateClusterSearchDeploymentV20230101<'c> {
+        CreateClusterSearchDeploymentV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterSearchDeploymentParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Create One Atlas Search Index
     ///
     /// Creates one Atlas Search index on the specified collection. Atlas Search indexes define the fields on which to create the index and the analyzers to use when creating the index. Only clusters running MongoDB v4.2 or later can use Atlas Search.
@@ -108,6 +129,25 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> DeleteClusterSearchDeployment<'c> {
         DeleteClusterSearchDeployment {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Delete Search Nodes
+    ///
+    /// Deletes the Search Nodes for the specified cluster.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`deleteGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment).
+    pub fn delete_cluster_search_deployment_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> DeleteClusterSearchDeploymentV20230101<'c> {
+        DeleteClusterSearchDeploymentV20230101 {
             client: self.client,
             params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
                 group_id,
@@ -195,6 +235,44 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> GetClusterSearchDeployment<'c> {
         GetClusterSearchDeployment {
+            client: self.client,
+            params: crate::params::GetGroupClusterSearchDeploymentParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return All Search Nodes
+    ///
+    /// Returns the Search Nodes for the specified cluster.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`getGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment).
+    pub fn get_cluster_search_deployment_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterSearchDeploymentV20230101<'c> {
+        GetClusterSearchDeploymentV20230101 {
+            client: self.client,
+            params: crate::params::GetGroupClusterSearchDeploymentParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return All Search Nodes
+    ///
+    /// Returns the Search Nodes for the specified cluster.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`getGroupClusterSearchDeployment`), API version `2024-05-30`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment).
+    pub fn get_cluster_search_deployment_v2024_05_30(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterSearchDeploymentV20240530<'c> {
+        GetClusterSearchDeploymentV20240530 {
             client: self.client,
             params: crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
@@ -351,6 +429,27 @@ impl<'c> AtlasSearch<'c> {
         body: crate::models::ApiSearchDeploymentRequestView,
     ) -> UpdateClusterSearchDeployment<'c> {
         UpdateClusterSearchDeployment {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update Search Nodes
+    ///
+    /// Updates the Search Nodes for the specified cluster.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`updateGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment).
+    pub fn update_cluster_search_deployment_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ApiSearchDeploymentRequestView,
+    ) -> UpdateClusterSearchDeploymentV20230101<'c> {
+        UpdateClusterSearchDeploymentV20230101 {
             client: self.client,
             params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
                 group_id,
@@ -535,6 +634,69 @@ impl CreateClusterSearchDeployment<'_> {
         response.json()
     }
 }
+/// A `createGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateClusterSearchDeploymentV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterSearchDeploymentParams,
+    body: Option<crate::models::ApiSearchDeploymentRequestView>,
+    validate: bool,
+}
+impl CreateClusterSearchDeploymentV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupClusterSearchDeployment",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `createGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -687,6 +849,56 @@ impl DeleteClusterSearchDeployment<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-01-01+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        {
+            let _ = response;
+            Ok(())
+        }
+    }
+}
+/// A `deleteGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteClusterSearchDeploymentV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterSearchDeploymentParams,
+    validate: bool,
+}
+impl DeleteClusterSearchDeploymentV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterSearchDeployment",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -892,6 +1104,104 @@ impl GetClusterSearchDeployment<'_> {
                 headers,
                 accept: "application/vnd.atlas.2025-03-12+json",
                 content_type: "application/vnd.atlas.2025-03-12+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterSearchDeploymentV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterSearchDeploymentParams,
+    validate: bool,
+}
+impl GetClusterSearchDeploymentV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterSearchDeployment",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterSearchDeploymentV20240530<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterSearchDeploymentParams,
+    validate: bool,
+}
+impl GetClusterSearchDeploymentV20240530<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterSearchDeployment",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2024-05-30+json",
+                content_type: "application/vnd.atlas.2024-05-30+json",
                 body,
                 validation,
             })
@@ -1269,6 +1579,69 @@ impl UpdateClusterSearchDeployment<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateClusterSearchDeploymentV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterSearchDeploymentParams,
+    body: Option<crate::models::ApiSearchDeploymentRequestView>,
+    validate: bool,
+}
+impl UpdateClusterSearchDeploymentV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupClusterSearchDeployment",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -49,6 +49,23 @@ impl<'c> CloudBackups<'c> {
             validate: true,
         }
     }
+    /// Create One Snapshot Export Bucket
+    ///
+    /// Creates a Snapshot Export Bucket for an AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket. Once created, an snapshots can be exported to the Export Bucket and its referenced AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`createGroupBackupExportBucket`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket).
+    pub fn create_export_bucket_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::DiskBackupSnapshotAwsExportBucketRequest,
+    ) -> CreateExportBucketV20230101<'c> {
+        CreateExportBucketV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Create One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
     ///
     /// Creates a private endpoint in the specified region for secure, private connectivity between Atlas and cloud provider object storage services for backup operations.
@@ -216,6 +233,25 @@ impl<'c> CloudBackups<'c> {
             validate: true,
         }
     }
+    /// Remove All Cloud Backup Schedules
+    ///
+    /// Removes all cloud backup schedules for the specified cluster. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`deleteGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule).
+    pub fn delete_cluster_backup_schedule_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> DeleteClusterBackupScheduleV20230101<'c> {
+        DeleteClusterBackupScheduleV20230101 {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterBackupScheduleParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
     /// Remove One Replica Set Cloud Backup
     ///
     /// Removes the specified snapshot.
@@ -290,6 +326,21 @@ impl<'c> CloudBackups<'c> {
             validate: true,
         }
     }
+    /// Return Backup Compliance Policy Settings
+    ///
+    /// Returns the Backup Compliance Policy settings with the specified project.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`getGroupBackupCompliancePolicy`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy).
+    pub fn get_compliance_policy_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> GetCompliancePolicyV20230101<'c> {
+        GetCompliancePolicyV20230101 {
+            client: self.client,
+            params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
+            validate: true,
+        }
+    }
     /// Return One Snapshot Export Bucket
     ///
     /// Returns one Export Bucket associated with the specified Project.
@@ -301,6 +352,25 @@ impl<'c> CloudBackups<'c> {
         export_bucket_id: crate::models::ObjectId,
     ) -> GetExportBucket<'c> {
         GetExportBucket {
+            client: self.client,
+            params: crate::params::GetGroupBackupExportBucketParams::new(
+                group_id,
+                export_bucket_id,
+            ),
+            validate: true,
+        }
+    }
+    /// Return One Snapshot Export Bucket
+    ///
+    /// Returns one Export Bucket associated with the specified Project.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` (`getGroupBackupExportBucket`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket).
+    pub fn get_export_bucket_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        export_bucket_id: crate::models::ObjectId,
+    ) -> GetExportBucketV20230101<'c> {
+        GetExportBucketV20230101 {
             client: self.client,
             params: crate::params::GetGroupBackupExportBucketParams::new(
                 group_id,
@@ -383,6 +453,25 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> GetBackupSchedule<'c> {
         GetBackupSchedule {
+            client: self.client,
+            params: crate::params::GetGroupClusterBackupScheduleParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return One Cloud Backup Schedule
+    ///
+    /// Returns the cloud backup schedule for the specified cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`getGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule).
+    pub fn get_backup_schedule_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetBackupScheduleV20230101<'c> {
+        GetBackupScheduleV20230101 {
             client: self.client,
             params: crate::params::GetGroupClusterBackupScheduleParams::new(
                 group_id,
@@ -583,6 +672,21 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
     ) -> ListExportBuckets<'c> {
         ListExportBuckets {
+            client: self.client,
+            params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
+            validate: true,
+        }
+    }
+    /// Return All Snapshot Export Buckets
+    ///
+    /// Returns all Export Buckets associated with the specified Project.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`listGroupBackupExportBuckets`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets).
+    pub fn list_export_buckets_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> ListExportBucketsV20230101<'c> {
+        ListExportBucketsV20230101 {
             client: self.client,
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
             validate: true,
@@ -851,6 +955,25 @@ impl<'c> CloudBackups<'c> {
             validate: true,
         }
     }
+    /// Update Backup Compliance Policy Settings
+    ///
+    /// Updates the Backup Compliance Policy settings for the specified project.
+    ///
+    /// `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`updateGroupBackupCompliancePolicy`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy).
+    pub fn update_compliance_policy_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::DataProtectionSettings,
+    ) -> UpdateCompliancePolicyV20230101<'c> {
+        UpdateCompliancePolicyV20230101 {
+            client: self.client,
+            params: crate::params::UpdateGroupBackupCompliancePolicyParams::new(
+                group_id,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Update One Export Bucket Private Networking Settings
     ///
     /// Updates the private networking settings for one snapshot export bucket in the specified project.
@@ -884,6 +1007,27 @@ impl<'c> CloudBackups<'c> {
         body: crate::models::DiskBackupSnapshotSchedule20240805,
     ) -> UpdateBackupSchedule<'c> {
         UpdateBackupSchedule {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update Cloud Backup Schedule for One Cluster
+    ///
+    /// Updates the cloud backup schedule for one cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`updateGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule).
+    pub fn update_backup_schedule_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::DiskBackupSnapshotSchedule,
+    ) -> UpdateBackupScheduleV20230101<'c> {
+        UpdateBackupScheduleV20230101 {
             client: self.client,
             params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
                 group_id,
@@ -1024,6 +1168,68 @@ impl CreateExportBucket<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateExportBucketV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupBackupExportBucketParams,
+    body: Option<crate::models::DiskBackupSnapshotAwsExportBucketRequest>,
+    validate: bool,
+}
+impl CreateExportBucketV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupBackupExportBucket",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1495,6 +1701,55 @@ impl DeleteClusterBackupSchedule<'_> {
         response.json()
     }
 }
+/// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteClusterBackupScheduleV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterBackupScheduleParams,
+    validate: bool,
+}
+impl DeleteClusterBackupScheduleV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterBackupSchedule",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `deleteGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1696,6 +1951,54 @@ impl GetCompliancePolicy<'_> {
         response.json()
     }
 }
+/// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetCompliancePolicyV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupBackupCompliancePolicyParams,
+    validate: bool,
+}
+impl GetCompliancePolicyV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupBackupCompliancePolicy",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1738,6 +2041,55 @@ impl GetExportBucket<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetExportBucketV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupBackupExportBucketParams,
+    validate: bool,
+}
+impl GetExportBucketV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupBackupExportBucket",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1937,6 +2289,55 @@ impl GetBackupSchedule<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetBackupScheduleV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterBackupScheduleParams,
+    validate: bool,
+}
+impl GetBackupScheduleV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterBackupSchedule",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -2425,6 +2826,80 @@ impl ListExportBuckets<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListExportBucketsV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListGroupBackupExportBucketsParams,
+    validate: bool,
+}
+impl ListExportBucketsV20230101<'_> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.include_count,
+            "includeCount",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listGroupBackupExportBuckets",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -3414,6 +3889,78 @@ impl UpdateCompliancePolicy<'_> {
         response.json()
     }
 }
+/// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateCompliancePolicyV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupBackupCompliancePolicyParams,
+    body: Option<crate::models::DataProtectionSettings>,
+    validate: bool,
+}
+impl UpdateCompliancePolicyV20230101<'_> {
+    /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
+    pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
+        self.params.overwrite_backup_policies = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.overwrite_backup_policies,
+            "overwriteBackupPolicies",
+            &mut query,
+        );
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupBackupCompliancePolicy",
+                method: crate::Method::PUT,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `updateGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -3533,6 +4080,69 @@ impl UpdateBackupSchedule<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateBackupScheduleV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterBackupScheduleParams,
+    body: Option<crate::models::DiskBackupSnapshotSchedule>,
+    validate: bool,
+}
+impl UpdateBackupScheduleV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupClusterBackupSchedule",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -34,6 +34,29 @@ impl<'c> CloudMigrationService<'c> {
             validate: true,
         }
     }
+    /// Create One Migration for One Local Managed Cluster to MongoDB Atlas
+    ///
+    /// Migrate one cluster that Cloud or Ops Manager manages to MongoDB Atlas.
+    ///
+    /// Please make sure to validate your migration before initiating it.
+    ///
+    /// You can use this API endpoint for push live migrations only. Your API Key must have the Organization Owner role to successfully call this resource.
+    ///
+    /// **NOTE**: Migrating time-series collections is not yet supported on MongoDB 6.0 or higher. Migrations on MongoDB 6.0 or higher will skip any time-series collections on the source cluster.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations` (`createGroupLiveMigration`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration).
+    pub fn create_group_live_migration_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::LiveMigrationRequest,
+    ) -> CreateGroupLiveMigrationV20230101<'c> {
+        CreateGroupLiveMigrationV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Create One Link-Token
     ///
     /// Create one link-token that contains all the information required to complete the link. MongoDB Atlas uses the link-token for push live migrations only. Live migration (push) allows you to securely push data from Cloud Manager or Ops Manager into MongoDB Atlas. Your API Key must have the Organization Owner role to successfully call this resource.
@@ -157,6 +180,23 @@ impl<'c> CloudMigrationService<'c> {
             validate: true,
         }
     }
+    /// Validate One Migration Request
+    ///
+    /// Verifies whether the provided credentials, available disk space, MongoDB versions, and so on meet the requirements of the migration request. If the check passes, the migration can proceed. Your API Key must have the Organization Owner role to successfully call this resource.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate` (`validateGroupLiveMigrations`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations).
+    pub fn validate_live_migrations_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::LiveMigrationRequest,
+    ) -> ValidateLiveMigrationsV20230101<'c> {
+        ValidateLiveMigrationsV20230101 {
+            client: self.client,
+            params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
 }
 /// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -213,6 +253,68 @@ impl CreateGroupLiveMigration<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateGroupLiveMigrationV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupLiveMigrationParams,
+    body: Option<crate::models::LiveMigrationRequest>,
+    validate: bool,
+}
+impl CreateGroupLiveMigrationV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupLiveMigration",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -580,6 +682,68 @@ impl ValidateLiveMigrations<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-05-30+json",
                 content_type: "application/vnd.atlas.2024-05-30+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ValidateLiveMigrationsV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ValidateGroupLiveMigrationsParams,
+    body: Option<crate::models::LiveMigrationRequest>,
+    validate: bool,
+}
+impl ValidateLiveMigrationsV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "validateGroupLiveMigrations",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

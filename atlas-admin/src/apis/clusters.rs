@@ -50,6 +50,63 @@ impl<'c> Clusters<'c> {
             validate: true,
         }
     }
+    /// Create One Cluster in One Project
+    ///
+    /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
+    ///
+    /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2023-01-01`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    pub fn create_cluster_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::LegacyAtlasCluster,
+    ) -> CreateClusterV20230101<'c> {
+        CreateClusterV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Create One Cluster in One Project
+    ///
+    /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
+    ///
+    /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2023-02-01`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    pub fn create_cluster_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::AdvancedClusterDescription,
+    ) -> CreateClusterV20230201<'c> {
+        CreateClusterV20230201 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Create One Cluster in One Project
+    ///
+    /// Creates one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can create clusters with asymmetrically-sized shards. Each project supports up to 25 database deployments. This feature is not available for serverless clusters.
+    ///
+    /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2024-08-05`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    pub fn create_cluster_v2024_08_05(
+        &self,
+        group_id: crate::models::ObjectId,
+        body: crate::models::ClusterDescription20240805,
+    ) -> CreateClusterV20240805<'c> {
+        CreateClusterV20240805 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterParams::new(group_id),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Remove One Cluster from One Project
     ///
     /// Removes one cluster from the specified project. The cluster must have termination protection disabled in order to be deleted. This feature is not available for serverless clusters.
@@ -63,6 +120,24 @@ impl<'c> Clusters<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> DeleteCluster<'c> {
         DeleteCluster {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
+            validate: true,
+        }
+    }
+    /// Remove One Cluster from One Project
+    ///
+    /// Removes one cluster from the specified project. The cluster must have termination protection disabled in order to be deleted. This feature is not available for serverless clusters.
+    ///
+    /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Delete Flex Cluster endpoint for Flex clusters instead.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`deleteGroupCluster`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster).
+    pub fn delete_cluster_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> DeleteClusterV20230101<'c> {
+        DeleteClusterV20230101 {
             client: self.client,
             params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
             validate: true,
@@ -86,6 +161,42 @@ impl<'c> Clusters<'c> {
             validate: true,
         }
     }
+    /// Return One Cluster from One Project
+    ///
+    /// Returns the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. The response includes clusters with asymmetrically-sized shards. This feature is not available for serverless clusters.
+    ///
+    /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Get Flex Cluster endpoint for Flex clusters instead.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`getGroupCluster`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster).
+    pub fn get_cluster_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterV20230101<'c> {
+        GetClusterV20230101 {
+            client: self.client,
+            params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            validate: true,
+        }
+    }
+    /// Return One Cluster from One Project
+    ///
+    /// Returns the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. The response includes clusters with asymmetrically-sized shards. This feature is not available for serverless clusters.
+    ///
+    /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Get Flex Cluster endpoint for Flex clusters instead.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`getGroupCluster`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster).
+    pub fn get_cluster_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterV20230201<'c> {
+        GetClusterV20230201 {
+            client: self.client,
+            params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            validate: true,
+        }
+    }
     /// Return Advanced Configuration Options for One Cluster
     ///
     /// Returns the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
@@ -97,6 +208,25 @@ impl<'c> Clusters<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> GetProcessArgs<'c> {
         GetProcessArgs {
+            client: self.client,
+            params: crate::params::GetGroupClusterProcessArgsParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return Advanced Configuration Options for One Cluster
+    ///
+    /// Returns the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`getGroupClusterProcessArgs`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs).
+    pub fn get_process_args_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetProcessArgsV20230101<'c> {
+        GetProcessArgsV20230101 {
             client: self.client,
             params: crate::params::GetGroupClusterProcessArgsParams::new(
                 group_id,
@@ -225,6 +355,40 @@ impl<'c> Clusters<'c> {
             validate: true,
         }
     }
+    /// Return All Clusters in One Project
+    ///
+    /// Returns the details for all clusters in the specific project to which you have access. Clusters contain a group of hosts that maintain the same data set. The response includes clusters with asymmetrically-sized shards. This feature is not  available for serverless clusters.
+    ///
+    /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
+    pub fn list_clusters_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> ListClustersV20230101<'c> {
+        ListClustersV20230101 {
+            client: self.client,
+            params: crate::params::ListGroupClustersParams::new(group_id),
+            validate: true,
+        }
+    }
+    /// Return All Clusters in One Project
+    ///
+    /// Returns the details for all clusters in the specific project to which you have access. Clusters contain a group of hosts that maintain the same data set. The response includes clusters with asymmetrically-sized shards. This feature is not  available for serverless clusters.
+    ///
+    /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
+    pub fn list_clusters_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> ListClustersV20230201<'c> {
+        ListClustersV20230201 {
+            client: self.client,
+            params: crate::params::ListGroupClustersParams::new(group_id),
+            validate: true,
+        }
+    }
     /// Pin Feature Compatibility Version for One Cluster in One Project
     ///
     /// Pins the Feature Compatibility Version (FCV) to the current MongoDB version and sets the pin expiration date. If an FCV pin already exists for the cluster, calling this method will only update the expiration date of the existing pin and will not re-pin the FCV.
@@ -275,6 +439,25 @@ impl<'c> Clusters<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> RestartPrimaries<'c> {
         RestartPrimaries {
+            client: self.client,
+            params: crate::params::RestartGroupClusterPrimariesParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Test Failover for One Cluster
+    ///
+    /// Starts a failover test for the specified cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. A failover test checks how MongoDB Cloud handles the failure of the cluster's primary node. During the test, MongoDB Cloud shuts down the primary node and elects a new primary.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries` (`restartGroupClusterPrimaries`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries).
+    pub fn restart_primaries_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> RestartPrimariesV20230101<'c> {
+        RestartPrimariesV20230101 {
             client: self.client,
             params: crate::params::RestartGroupClusterPrimariesParams::new(
                 group_id,
@@ -339,6 +522,60 @@ impl<'c> Clusters<'c> {
             validate: true,
         }
     }
+    /// Update One Cluster in One Project
+    ///
+    /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2023-01-01`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    pub fn update_cluster_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::LegacyAtlasCluster,
+    ) -> UpdateClusterV20230101<'c> {
+        UpdateClusterV20230101 {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update One Cluster in One Project
+    ///
+    /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2023-02-01`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    pub fn update_cluster_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::AdvancedClusterDescription,
+    ) -> UpdateClusterV20230201<'c> {
+        UpdateClusterV20230201 {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update One Cluster in One Project
+    ///
+    /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2024-08-05`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    pub fn update_cluster_v2024_08_05(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ClusterDescription20240805,
+    ) -> UpdateClusterV20240805<'c> {
+        UpdateClusterV20240805 {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Update Advanced Configuration Options for One Cluster
     ///
     /// Updates the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
@@ -351,6 +588,27 @@ impl<'c> Clusters<'c> {
         body: crate::models::ClusterDescriptionProcessArgs20240805,
     ) -> UpdateProcessArgs<'c> {
         UpdateProcessArgs {
+            client: self.client,
+            params: crate::params::UpdateGroupClusterProcessArgsParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update Advanced Configuration Options for One Cluster
+    ///
+    /// Updates the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`updateGroupClusterProcessArgs`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs).
+    pub fn update_process_args_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ClusterDescriptionProcessArgs,
+    ) -> UpdateProcessArgsV20230101<'c> {
+        UpdateProcessArgsV20230101 {
             client: self.client,
             params: crate::params::UpdateGroupClusterProcessArgsParams::new(
                 group_id,
@@ -577,6 +835,250 @@ impl CreateCluster<'_> {
         response.json()
     }
 }
+/// A `createGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateClusterV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterParams,
+    body: Option<crate::models::LegacyAtlasCluster>,
+    validate: bool,
+}
+impl CreateClusterV20230101<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupCluster",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateClusterV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterParams,
+    body: Option<crate::models::AdvancedClusterDescription>,
+    validate: bool,
+}
+impl CreateClusterV20230201<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupCluster",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateClusterV20240805<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterParams,
+    body: Option<crate::models::ClusterDescription20240805>,
+    validate: bool,
+}
+impl CreateClusterV20240805<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupCluster",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2024-08-05+json",
+                content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `deleteGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -627,6 +1129,66 @@ impl DeleteCluster<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-02-01+json",
                 content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        {
+            let _ = response;
+            Ok(())
+        }
+    }
+}
+/// A `deleteGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteClusterV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterParams,
+    validate: bool,
+}
+impl DeleteClusterV20230101<'_> {
+    /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
+    pub fn retain_backups(mut self, value: bool) -> Self {
+        self.params.retain_backups = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.retain_backups,
+            "retainBackups",
+            &mut query,
+        );
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupCluster",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -706,6 +1268,142 @@ impl GetCluster<'_> {
         response.json()
     }
 }
+/// A `getGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterParams,
+    validate: bool,
+}
+impl GetClusterV20230101<'_> {
+    /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` are returned in the response. When set to `true`, returns the client-specified view in `replicationSpecs` and the actual cluster state in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupCluster",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterParams,
+    validate: bool,
+}
+impl GetClusterV20230201<'_> {
+    /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` are returned in the response. When set to `true`, returns the client-specified view in `replicationSpecs` and the actual cluster state in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupCluster",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -748,6 +1446,55 @@ impl GetProcessArgs<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetProcessArgsV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterProcessArgsParams,
+    validate: bool,
+}
+impl GetProcessArgsV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterProcessArgs",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1215,6 +1962,194 @@ impl ListClusters<'_> {
         response.json()
     }
 }
+/// A `listGroupClusters` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListClustersV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListGroupClustersParams,
+    validate: bool,
+}
+impl ListClustersV20230101<'_> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Flag that indicates whether to return Clusters with retain backups.
+    pub fn include_deleted_with_retained_backups(mut self, value: bool) -> Self {
+        self.params.include_deleted_with_retained_backups = Some(value);
+        self
+    }
+    /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedLegacyClusterView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.include_count,
+            "includeCount",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        crate::codec::QueryValue::push_query(
+            &p.include_deleted_with_retained_backups,
+            "includeDeletedWithRetainedBackups",
+            &mut query,
+        );
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listGroupClusters",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `listGroupClusters` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListClustersV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListGroupClustersParams,
+    validate: bool,
+}
+impl ListClustersV20230201<'_> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Flag that indicates whether to return Clusters with retain backups.
+    pub fn include_deleted_with_retained_backups(mut self, value: bool) -> Self {
+        self.params.include_deleted_with_retained_backups = Some(value);
+        self
+    }
+    /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedAdvancedClusterDescriptionView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.include_count,
+            "includeCount",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        crate::codec::QueryValue::push_query(
+            &p.include_deleted_with_retained_backups,
+            "includeDeletedWithRetainedBackups",
+            &mut query,
+        );
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listGroupClusters",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `pinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1371,6 +2306,56 @@ impl RestartPrimaries<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-02-01+json",
                 content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        {
+            let _ = response;
+            Ok(())
+        }
+    }
+}
+/// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RestartPrimariesV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RestartGroupClusterPrimariesParams,
+    validate: bool,
+}
+impl RestartPrimariesV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "restartGroupClusterPrimaries",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1564,6 +2549,253 @@ impl UpdateCluster<'_> {
         response.json()
     }
 }
+/// A `updateGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateClusterV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterParams,
+    body: Option<crate::models::LegacyAtlasCluster>,
+    validate: bool,
+}
+impl UpdateClusterV20230101<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupCluster",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateClusterV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterParams,
+    body: Option<crate::models::AdvancedClusterDescription>,
+    validate: bool,
+}
+impl UpdateClusterV20230201<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupCluster",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateGroupCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateClusterV20240805<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterParams,
+    body: Option<crate::models::ClusterDescription20240805>,
+    validate: bool,
+}
+impl UpdateClusterV20240805<'_> {
+    /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
+    pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
+        self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
+    pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
+        self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let mut headers = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_instance_fields,
+            "Use-Effective-Instance-Fields",
+            &mut headers,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.use_effective_fields_replication_specs,
+            "Use-Effective-Fields-Replication-Specs",
+            &mut headers,
+        );
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupCluster",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2024-08-05+json",
+                content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1620,6 +2852,69 @@ impl UpdateProcessArgs<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateProcessArgsV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterProcessArgsParams,
+    body: Option<crate::models::ClusterDescriptionProcessArgs>,
+    validate: bool,
+}
+impl UpdateProcessArgsV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateGroupClusterProcessArgs",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -171,6 +171,25 @@ impl<'c> FederatedAuthentication<'c> {
             validate: true,
         }
     }
+    /// Return One Identity Provider by ID
+    ///
+    /// Returns one identity provider in the specified federation by the identity provider's id. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
+    ///
+    /// `GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`getFederationSettingIdentityProvider`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider).
+    pub fn get_identity_provider_v2023_01_01(
+        &self,
+        federation_settings_id: crate::models::ObjectId,
+        identity_provider_id: String,
+    ) -> GetIdentityProviderV20230101<'c> {
+        GetIdentityProviderV20230101 {
+            client: self.client,
+            params: crate::params::GetFederationSettingIdentityProviderParams::new(
+                federation_settings_id,
+                identity_provider_id,
+            ),
+            validate: true,
+        }
+    }
     /// Return Metadata of One Identity Provider
     ///
     /// Returns the metadata of one identity provider in the specified federation. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
@@ -366,6 +385,31 @@ impl<'c> FederatedAuthentication<'c> {
         body: crate::models::FederationIdentityProviderUpdate,
     ) -> UpdateIdentityProvider<'c> {
         UpdateIdentityProvider {
+            client: self.client,
+            params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
+                federation_settings_id,
+                identity_provider_id,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Update One Identity Provider
+    ///
+    /// Updates one identity provider in the specified federation. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
+    ///
+    /// **Note**: Changing authorization types and/or updating authorization claims can prevent current users and/or groups from accessing the database.
+    ///
+    /// **Note**: When deactivating a SAML identity provider connected to an organization, the requesting Service Account or API key must have the Organization Owner role for the organization. If the identity provider is connected to multiple organizations, the request will fail.
+    ///
+    /// `PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`updateFederationSettingIdentityProvider`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider).
+    pub fn update_identity_provider_v2023_01_01(
+        &self,
+        federation_settings_id: crate::models::ObjectId,
+        identity_provider_id: String,
+        body: crate::models::FederationSamlIdentityProviderUpdate,
+    ) -> UpdateIdentityProviderV20230101<'c> {
+        UpdateIdentityProviderV20230101 {
             client: self.client,
             params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
@@ -797,6 +841,56 @@ impl GetIdentityProvider<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-11-15+json",
                 content_type: "application/vnd.atlas.2023-11-15+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetIdentityProviderV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetFederationSettingIdentityProviderParams,
+    validate: bool,
+}
+impl GetIdentityProviderV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getFederationSettingIdentityProvider",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1378,6 +1472,70 @@ impl UpdateIdentityProvider<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-11-15+json",
                 content_type: "application/vnd.atlas.2023-11-15+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateIdentityProviderV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateFederationSettingIdentityProviderParams,
+    body: Option<crate::models::FederationSamlIdentityProviderUpdate>,
+    validate: bool,
+}
+impl UpdateIdentityProviderV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "updateFederationSettingIdentityProvider",
+                method: crate::Method::PATCH,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -32,6 +32,48 @@ impl<'c> GlobalClusters<'c> {
             validate: true,
         }
     }
+    /// Add One Custom Zone Mapping to One Global Cluster
+    ///
+    /// Creates one custom zone mapping for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. By default, MongoDB Cloud maps each location code to the closest geographical zone.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`createGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping).
+    pub fn create_custom_zone_mapping_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::CustomZoneMappings,
+    ) -> CreateCustomZoneMappingV20230101<'c> {
+        CreateCustomZoneMappingV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Add One Custom Zone Mapping to One Global Cluster
+    ///
+    /// Creates one custom zone mapping for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. By default, MongoDB Cloud maps each location code to the closest geographical zone.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`createGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping).
+    pub fn create_custom_zone_mapping_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::CustomZoneMappings,
+    ) -> CreateCustomZoneMappingV20230201<'c> {
+        CreateCustomZoneMappingV20230201 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
     /// Create One Managed Namespace in One Global Cluster
     ///
     /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
@@ -44,6 +86,48 @@ impl<'c> GlobalClusters<'c> {
         body: crate::models::ManagedNamespaces,
     ) -> CreateManagedNamespace<'c> {
         CreateManagedNamespace {
+            client: self.client,
+            params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Create One Managed Namespace in One Global Cluster
+    ///
+    /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`createGroupClusterGlobalWriteManagedNamespace`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace).
+    pub fn create_managed_namespace_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ManagedNamespaces,
+    ) -> CreateManagedNamespaceV20230101<'c> {
+        CreateManagedNamespaceV20230101 {
+            client: self.client,
+            params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
+                group_id,
+                cluster_name,
+            ),
+            body: Some(body),
+            validate: true,
+        }
+    }
+    /// Create One Managed Namespace in One Global Cluster
+    ///
+    /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`createGroupClusterGlobalWriteManagedNamespace`), API version `2023-02-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace).
+    pub fn create_managed_namespace_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+        body: crate::models::ManagedNamespaces,
+    ) -> CreateManagedNamespaceV20230201<'c> {
+        CreateManagedNamespaceV20230201 {
             client: self.client,
             params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
@@ -72,6 +156,44 @@ impl<'c> GlobalClusters<'c> {
             validate: true,
         }
     }
+    /// Remove All Custom Zone Mappings from One Global Cluster
+    ///
+    /// Removes all custom zone mappings for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. Removing the custom zone mappings restores the default mapping. By default, MongoDB Cloud maps each location code to the closest geographical zone.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`deleteGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping).
+    pub fn delete_custom_zone_mapping_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> DeleteCustomZoneMappingV20230101<'c> {
+        DeleteCustomZoneMappingV20230101 {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Remove All Custom Zone Mappings from One Global Cluster
+    ///
+    /// Removes all custom zone mappings for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. Removing the custom zone mappings restores the default mapping. By default, MongoDB Cloud maps each location code to the closest geographical zone.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`deleteGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping).
+    pub fn delete_custom_zone_mapping_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> DeleteCustomZoneMappingV20230201<'c> {
+        DeleteCustomZoneMappingV20230201 {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
     /// Remove One Managed Namespace from One Global Cluster
     ///
     /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
@@ -91,6 +213,44 @@ impl<'c> GlobalClusters<'c> {
             validate: true,
         }
     }
+    /// Remove One Managed Namespace from One Global Cluster
+    ///
+    /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
+    pub fn delete_managed_namespaces_v2023_01_01(
+        &self,
+        cluster_name: crate::models::ResourceName,
+        group_id: crate::models::ObjectId,
+    ) -> DeleteManagedNamespacesV20230101<'c> {
+        DeleteManagedNamespacesV20230101 {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
+                cluster_name,
+                group_id,
+            ),
+            validate: true,
+        }
+    }
+    /// Remove One Managed Namespace from One Global Cluster
+    ///
+    /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-02-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
+    pub fn delete_managed_namespaces_v2023_02_01(
+        &self,
+        cluster_name: crate::models::ResourceName,
+        group_id: crate::models::ObjectId,
+    ) -> DeleteManagedNamespacesV20230201<'c> {
+        DeleteManagedNamespacesV20230201 {
+            client: self.client,
+            params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
+                cluster_name,
+                group_id,
+            ),
+            validate: true,
+        }
+    }
     /// Return One Managed Namespace in One Global Cluster
     ///
     /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
@@ -102,6 +262,44 @@ impl<'c> GlobalClusters<'c> {
         cluster_name: crate::models::ResourceName,
     ) -> GetClusterGlobalWrites<'c> {
         GetClusterGlobalWrites {
+            client: self.client,
+            params: crate::params::GetGroupClusterGlobalWritesParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return One Managed Namespace in One Global Cluster
+    ///
+    /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites` (`getGroupClusterGlobalWrites`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites).
+    pub fn get_cluster_global_writes_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterGlobalWritesV20230101<'c> {
+        GetClusterGlobalWritesV20230101 {
+            client: self.client,
+            params: crate::params::GetGroupClusterGlobalWritesParams::new(
+                group_id,
+                cluster_name,
+            ),
+            validate: true,
+        }
+    }
+    /// Return One Managed Namespace in One Global Cluster
+    ///
+    /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites` (`getGroupClusterGlobalWrites`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites).
+    pub fn get_cluster_global_writes_v2023_02_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
+    ) -> GetClusterGlobalWritesV20230201<'c> {
+        GetClusterGlobalWritesV20230201 {
             client: self.client,
             params: crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
@@ -172,6 +370,128 @@ impl CreateCustomZoneMapping<'_> {
         response.json()
     }
 }
+/// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateCustomZoneMappingV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
+    body: Option<crate::models::CustomZoneMappings>,
+    validate: bool,
+}
+impl CreateCustomZoneMappingV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupClusterGlobalWriteCustomZoneMapping",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateCustomZoneMappingV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
+    body: Option<crate::models::CustomZoneMappings>,
+    validate: bool,
+}
+impl CreateCustomZoneMappingV20230201<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupClusterGlobalWriteCustomZoneMapping",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -233,6 +553,128 @@ impl CreateManagedNamespace<'_> {
         response.json()
     }
 }
+/// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateManagedNamespaceV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
+    body: Option<crate::models::ManagedNamespaces>,
+    validate: bool,
+}
+impl CreateManagedNamespaceV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupClusterGlobalWriteManagedNamespace",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateManagedNamespaceV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
+    body: Option<crate::models::ManagedNamespaces>,
+    validate: bool,
+}
+impl CreateManagedNamespaceV20230201<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "createGroupClusterGlobalWriteManagedNamespace",
+                method: crate::Method::POST,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -273,6 +715,100 @@ impl DeleteCustomZoneMapping<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteCustomZoneMappingV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    validate: bool,
+}
+impl DeleteCustomZoneMappingV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteCustomZoneMappingV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    validate: bool,
+}
+impl DeleteCustomZoneMappingV20230201<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
                 body,
                 validation,
             })
@@ -339,6 +875,124 @@ impl DeleteManagedNamespaces<'_> {
         response.json()
     }
 }
+/// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteManagedNamespacesV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    validate: bool,
+}
+impl DeleteManagedNamespacesV20230101<'_> {
+    /// Human-readable label that identifies the database that contains the collection.
+    pub fn db(mut self, value: String) -> Self {
+        self.params.db = Some(value);
+        self
+    }
+    /// Human-readable label that identifies the collection associated with the managed namespace.
+    pub fn collection(mut self, value: String) -> Self {
+        self.params.collection = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
+        crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteManagedNamespacesV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    validate: bool,
+}
+impl DeleteManagedNamespacesV20230201<'_> {
+    /// Human-readable label that identifies the database that contains the collection.
+    pub fn db(mut self, value: String) -> Self {
+        self.params.db = Some(value);
+        self
+    }
+    /// Human-readable label that identifies the collection associated with the managed namespace.
+    pub fn collection(mut self, value: String) -> Self {
+        self.params.collection = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
+        crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -379,6 +1033,100 @@ impl GetClusterGlobalWrites<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterGlobalWritesV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterGlobalWritesParams,
+    validate: bool,
+}
+impl GetClusterGlobalWritesV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterGlobalWrites",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetClusterGlobalWritesV20230201<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetGroupClusterGlobalWritesParams,
+    validate: bool,
+}
+impl GetClusterGlobalWritesV20230201<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getGroupClusterGlobalWrites",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-02-01+json",
+                content_type: "application/vnd.atlas.2023-02-01+json",
                 body,
                 validation,
             })

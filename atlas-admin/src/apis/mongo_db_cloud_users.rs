@@ -218,6 +218,25 @@ impl<'c> MongoDbCloudUsers<'c> {
             validate: true,
         }
     }
+    /// Return All MongoDB Cloud Users in One Project
+    ///
+    /// Returns details about the pending and active MongoDB Cloud users associated with the specified project.
+    ///
+    /// **Note**: This resource cannot be used to view details about users invited via the deprecated Invite One MongoDB Cloud User to Join One Project endpoint.
+    ///
+    /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/users` (`listGroupUsers`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers).
+    pub fn list_group_users_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> ListGroupUsersV20230101<'c> {
+        ListGroupUsersV20230101 {
+            client: self.client,
+            params: crate::params::ListGroupUsersParams::new(group_id),
+            validate: true,
+        }
+    }
     /// Return All MongoDB Cloud Users Assigned to One Team
     ///
     /// Returns details about the pending and active MongoDB Cloud users associated with the specified team in the organization. Teams enable you to grant project access roles to MongoDB Cloud users.
@@ -233,6 +252,26 @@ impl<'c> MongoDbCloudUsers<'c> {
         team_id: crate::models::ObjectId,
     ) -> ListTeamUsers<'c> {
         ListTeamUsers {
+            client: self.client,
+            params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
+            validate: true,
+        }
+    }
+    /// Return All MongoDB Cloud Users Assigned to One Team
+    ///
+    /// Returns details about the pending and active MongoDB Cloud users associated with the specified team in the organization. Teams enable you to grant project access roles to MongoDB Cloud users.
+    ///
+    /// **Note**: This resource cannot be used to view details about users invited via the deprecated [Invite One MongoDB Cloud User to Join One Project](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createProjectInvitation) endpoint.
+    ///
+    /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
+    ///
+    /// `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` (`listOrgTeamUsers`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers).
+    pub fn list_team_users_v2023_01_01(
+        &self,
+        org_id: crate::models::ObjectId,
+        team_id: crate::models::ObjectId,
+    ) -> ListTeamUsersV20230101<'c> {
+        ListTeamUsersV20230101 {
             client: self.client,
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
             validate: true,
@@ -254,6 +293,25 @@ impl<'c> MongoDbCloudUsers<'c> {
             validate: true,
         }
     }
+    /// Return All MongoDB Cloud Users in One Organization
+    ///
+    /// Returns details about the pending and active MongoDB Cloud users associated with the specified organization.
+    ///
+    /// **Note**: This resource cannot be used to view details about users invited via the deprecated Invite One MongoDB Cloud User to Join One Project endpoint.
+    ///
+    /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
+    ///
+    /// `GET /api/atlas/v2/orgs/{orgId}/users` (`listOrgUsers`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers).
+    pub fn list_org_users_v2023_01_01(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> ListOrgUsersV20230101<'c> {
+        ListOrgUsersV20230101 {
+            client: self.client,
+            params: crate::params::ListOrgUsersParams::new(org_id),
+            validate: true,
+        }
+    }
     /// Remove One MongoDB Cloud User from One Project
     ///
     /// Removes one MongoDB Cloud user from the specified project. You can remove an active user or a user that has not yet accepted the invitation to join the organization.
@@ -269,6 +327,26 @@ impl<'c> MongoDbCloudUsers<'c> {
         user_id: crate::models::ObjectId,
     ) -> RemoveGroupUser<'c> {
         RemoveGroupUser {
+            client: self.client,
+            params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
+            validate: true,
+        }
+    }
+    /// Remove One MongoDB Cloud User from One Project
+    ///
+    /// Removes one MongoDB Cloud user from the specified project. You can remove an active user or a user that has not yet accepted the invitation to join the organization.
+    ///
+    /// **Note**: This resource cannot be used to remove pending users invited via the deprecated Invite One MongoDB Cloud User to Join One Project endpoint.
+    ///
+    /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` (`removeGroupUser`), API version `2023-01-01`. Roles: Project Access Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser).
+    pub fn remove_group_user_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        user_id: crate::models::ObjectId,
+    ) -> RemoveGroupUserV20230101<'c> {
+        RemoveGroupUserV20230101 {
             client: self.client,
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
             validate: true,
@@ -329,6 +407,26 @@ impl<'c> MongoDbCloudUsers<'c> {
         user_id: crate::models::ObjectId,
     ) -> RemoveOrgUser<'c> {
         RemoveOrgUser {
+            client: self.client,
+            params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
+            validate: true,
+        }
+    }
+    /// Remove One MongoDB Cloud User from One Organization
+    ///
+    /// Removes one MongoDB Cloud user in the specified organization. You can remove an active user or a user that has not yet accepted the invitation to join the organization.
+    ///
+    /// **Note**: This resource cannot be used to remove pending users invited via the deprecated Invite One MongoDB Cloud User to Join One Project endpoint.
+    ///
+    /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
+    ///
+    /// `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` (`removeOrgUser`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser).
+    pub fn remove_org_user_v2023_01_01(
+        &self,
+        org_id: crate::models::ObjectId,
+        user_id: crate::models::ObjectId,
+    ) -> RemoveOrgUserV20230101<'c> {
+        RemoveOrgUserV20230101 {
             client: self.client,
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
             validate: true,
@@ -1075,6 +1173,130 @@ impl ListGroupUsers<'_> {
         response.json()
     }
 }
+/// A `listGroupUsers` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListGroupUsersV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListGroupUsersParams,
+    validate: bool,
+}
+impl ListGroupUsersV20230101<'_> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Flag that indicates whether the returned list should include users who belong to a team with a role in this project. You might not have assigned the individual users a role in this project. If `"flattenTeams" : false`, this resource returns only users with a role in the project.  If `"flattenTeams" : true`, this resource returns both users with roles in the project and users who belong to teams with roles in the project.
+    pub fn flatten_teams(mut self, value: bool) -> Self {
+        self.params.flatten_teams = Some(value);
+        self
+    }
+    /// Flag that indicates whether the returned list should include users with implicit access to the project, the Organization Owner or Organization Read Only role. You might not have assigned the individual users a role in this project. If `"includeOrgUsers": false`, this resource returns only users with a role in the project. If `"includeOrgUsers": true`, this resource returns both users with roles in the project and users who have implicit access to the project through their organization role.
+    pub fn include_org_users(mut self, value: bool) -> Self {
+        self.params.include_org_users = Some(value);
+        self
+    }
+    /// Deprecated: Use `orgMembershipStatuses` instead. Organization membership status to filter users by. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
+    #[deprecated(note = "Deprecated: Use `orgMembershipStatuses` instead.")]
+    pub fn org_membership_status(mut self, value: String) -> Self {
+        self.params.org_membership_status = Some(value);
+        self
+    }
+    /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
+    pub fn org_membership_statuses(
+        mut self,
+        value: Vec<crate::models::OrgMembershipStatus>,
+    ) -> Self {
+        self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Email address to filter users by. Not supported in deprecated versions.
+    pub fn username(mut self, value: String) -> Self {
+        self.params.username = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.include_count,
+            "includeCount",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        crate::codec::QueryValue::push_query(
+            &p.flatten_teams,
+            "flattenTeams",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.include_org_users,
+            "includeOrgUsers",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_status,
+            "orgMembershipStatus",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_statuses,
+            "orgMembershipStatuses",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listGroupUsers",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1169,6 +1391,107 @@ impl ListTeamUsers<'_> {
                 headers,
                 accept: "application/vnd.atlas.2025-02-19+json",
                 content_type: "application/vnd.atlas.2025-02-19+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListTeamUsersV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListOrgTeamUsersParams,
+    validate: bool,
+}
+impl ListTeamUsersV20230101<'_> {
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Email address to filter users by. Not supported in deprecated versions.
+    pub fn username(mut self, value: String) -> Self {
+        self.params.username = Some(value);
+        self
+    }
+    /// Deprecated: Use `orgMembershipStatuses` instead. Organization membership status to filter users by. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
+    #[deprecated(note = "Deprecated: Use `orgMembershipStatuses` instead.")]
+    pub fn org_membership_status(mut self, value: String) -> Self {
+        self.params.org_membership_status = Some(value);
+        self
+    }
+    /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
+    pub fn org_membership_statuses(
+        mut self,
+        value: Vec<crate::models::OrgMembershipStatus>,
+    ) -> Self {
+        self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Unique 24-hexadecimal digit string to filter users by. Not supported in deprecated versions.
+    pub fn user_id(mut self, value: crate::models::ObjectId) -> Self {
+        self.params.user_id = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.team_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_status,
+            "orgMembershipStatus",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_statuses,
+            "orgMembershipStatuses",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listOrgTeamUsers",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1280,6 +1603,110 @@ impl ListOrgUsers<'_> {
         response.json()
     }
 }
+/// A `listOrgUsers` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ListOrgUsersV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ListOrgUsersParams,
+    validate: bool,
+}
+impl ListOrgUsersV20230101<'_> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+    /// Email address to filter users by. Not supported in deprecated versions.
+    pub fn username(mut self, value: String) -> Self {
+        self.params.username = Some(value);
+        self
+    }
+    /// Deprecated: Use `orgMembershipStatuses` instead. Organization membership status to filter users by. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
+    #[deprecated(note = "Deprecated: Use `orgMembershipStatuses` instead.")]
+    pub fn org_membership_status(mut self, value: String) -> Self {
+        self.params.org_membership_status = Some(value);
+        self
+    }
+    /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. Replaces the deprecated `orgMembershipStatus` parameter. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Cannot be combined with `orgMembershipStatus`. Not supported in deprecated versions.
+    pub fn org_membership_statuses(
+        mut self,
+        value: Vec<crate::models::OrgMembershipStatus>,
+    ) -> Self {
+        self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.include_count,
+            "includeCount",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_status,
+            "orgMembershipStatus",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(
+            &p.org_membership_statuses,
+            "orgMembershipStatuses",
+            &mut query,
+        );
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "listOrgUsers",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
 /// A `removeGroupUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
@@ -1320,6 +1747,56 @@ impl RemoveGroupUser<'_> {
                 headers,
                 accept: "application/vnd.atlas.2025-02-19+json",
                 content_type: "application/vnd.atlas.2025-02-19+json",
+                body,
+                validation,
+            })
+            .await?;
+        {
+            let _ = response;
+            Ok(())
+        }
+    }
+}
+/// A `removeGroupUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RemoveGroupUserV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RemoveGroupUserParams,
+    validate: bool,
+}
+impl RemoveGroupUserV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "removeGroupUser",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
@@ -1492,6 +1969,56 @@ impl RemoveOrgUser<'_> {
                 headers,
                 accept: "application/vnd.atlas.2025-02-19+json",
                 content_type: "application/vnd.atlas.2025-02-19+json",
+                body,
+                validation,
+            })
+            .await?;
+        {
+            let _ = response;
+            Ok(())
+        }
+    }
+}
+/// A `removeOrgUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RemoveOrgUserV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RemoveOrgUserParams,
+    validate: bool,
+}
+impl RemoveOrgUserV20230101<'_> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "removeOrgUser",
+                method: crate::Method::DELETE,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -32,6 +32,27 @@ impl<'c> MonitoringAndLogs<'c> {
             validate: true,
         }
     }
+    /// Download Logs for One Cluster Host in One Project
+    ///
+    /// Returns a compressed (.gz) log file that contains a range of log messages for the specified host for the specified project. MongoDB updates process and audit logs from the cluster backend infrastructure every five minutes. Logs are stored in chunks approximately five minutes in length, but this duration may vary. If you poll the API for log files, we recommend polling every five minutes even though consecutive polls could contain some overlapping logs. This feature isn't available for `M0` free clusters, `M2`, `M5`, flex, or serverless clusters. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: `Accept: application/vnd.atlas.YYYY-MM-DD+gzip`.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz` (`downloadGroupClusterLog`), API version `2023-01-01`. Roles: Project Cluster Log Viewer, Project Data Access Admin, Project Data Access Read Only, Project Data Access Read Write, Project Stream Processing Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog).
+    pub fn download_cluster_log_v2023_01_01(
+        &self,
+        group_id: crate::models::ObjectId,
+        host_name: String,
+        log_name: crate::models::DownloadGroupClusterLogLogName,
+    ) -> DownloadClusterLogV20230101<'c> {
+        DownloadClusterLogV20230101 {
+            client: self.client,
+            params: crate::params::DownloadGroupClusterLogParams::new(
+                group_id,
+                host_name,
+                log_name,
+            ),
+            validate: true,
+        }
+    }
     /// Return Atlas Search Metrics for One Index in One Namespace
     ///
     /// Returns the Atlas Search metrics data series within the provided time range for one namespace and index name on the specified process. You must have the Project Read Only or higher role to view the Atlas Search metric types.
@@ -371,6 +392,66 @@ impl DownloadClusterLog<'_> {
                 headers,
                 accept: "application/vnd.atlas.2023-02-01+gzip",
                 content_type: "application/vnd.atlas.2023-02-01+json",
+                body,
+                validation,
+            })
+            .await?;
+        Ok(response)
+    }
+}
+/// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DownloadClusterLogV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DownloadGroupClusterLogParams,
+    validate: bool,
+}
+impl DownloadClusterLogV20230101<'_> {
+    /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
+    pub fn end_date(mut self, value: i64) -> Self {
+        self.params.end_date = Some(value);
+        self
+    }
+    /// Specifies the date and time for the starting point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours prior to the end date. If the end date is also unspecified, the value will default to 24 hours prior to the time of the request.
+    pub fn start_date(mut self, value: i64) -> Self {
+        self.params.start_date = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.host_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.log_name)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
+        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "downloadGroupClusterLog",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+gzip",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })

@@ -60,10 +60,20 @@ fn emit_tag(model: &Model, tag: &str, api: &proc_macro2::Ident, ops: &[&Operatio
     let mut scope = names::Scope::with_reserved_types();
     scope.claim(&api.to_string());
     for op in ops {
+        let newest = chosen_version(op);
         let builder = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
-        let (method, builder_def) = emit_operation(model, op, &builder);
+        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder);
         methods.push(method);
         builders.push(builder_def);
+        // Every other dated version, one name away: `get_cluster_v2023_02_01`.
+        for version in op.versions().into_iter().filter(|v| Some(*v) != newest && *v != "preview") {
+            let suffix = format!("v{}", version.replace('-', "_"));
+            let name = format!("{}_{suffix}", op.name);
+            let builder = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
+            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder);
+            methods.push(method);
+            builders.push(builder_def);
+        }
     }
     let doc = format!(" The operations of the `{tag}` tag.");
     // A tag with only preview operations has nothing to call without the `preview` feature.
@@ -100,10 +110,17 @@ fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o
         .or(contents.last())
 }
 
-fn emit_operation(model: &Model, op: &Operation, builder: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
-    let version = chosen_version(op);
+/// The method and builder of one operation at one `version` (its newest, or an older one
+/// under a suffixed `name`).
+fn emit_operation(
+    model: &Model,
+    op: &Operation,
+    version: Option<&str>,
+    name: &str,
+    builder: &proc_macro2::Ident,
+) -> (TokenStream, TokenStream) {
     let version_text = version.unwrap_or("2023-01-01");
-    let method_ident = format_ident!("{}", op.name);
+    let method_ident = format_ident!("{name}");
     let http_method = format_ident!("{}", op.method);
     let params_def = op.params.map(|id| model.get(id));
     let params_ty = params_def.map(|def| {

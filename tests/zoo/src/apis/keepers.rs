@@ -44,6 +44,17 @@ impl<'c> Keepers<'c> {
             validate: true,
         }
     }
+    /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2023-01-01`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
+    pub fn get_one_keeper_v2023_01_01(
+        &self,
+        keeper_id: crate::models::ObjectId,
+    ) -> GetOneKeeperV20230101<'c> {
+        GetOneKeeperV20230101 {
+            client: self.client,
+            params: crate::params::GetKeeperParams::new(keeper_id),
+            validate: true,
+        }
+    }
 }
 /// A `addKeeperAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -227,6 +238,57 @@ impl GetOneKeeper<'_> {
                 headers,
                 accept: "application/vnd.atlas.2024-08-05+json",
                 content_type: "application/vnd.atlas.2024-08-05+json",
+                body,
+                validation,
+            })
+            .await?;
+        response.json()
+    }
+}
+/// A `getKeeper` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetOneKeeperV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetKeeperParams,
+    validate: bool,
+}
+impl GetOneKeeperV20230101<'_> {
+    pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
+        self.params.shift = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+    /// Sends the call (validated first unless the client's validation is off).
+    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.keeper_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        if !self.validate {
+            validation = Ok(());
+        }
+        let response = self
+            .client
+            .execute(crate::Call {
+                operation: "getKeeper",
+                method: crate::Method::GET,
+                path,
+                query,
+                headers,
+                accept: "application/vnd.atlas.2023-01-01+json",
+                content_type: "application/vnd.atlas.2023-01-01+json",
                 body,
                 validation,
             })
