@@ -442,6 +442,22 @@ impl RawRequest {
     }
 }
 
+/// A generated operation's decoded answer with the response's status and headers.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TypedResponse<T> {
+    pub value: T,
+    pub status: u16,
+    pub headers: HeaderMap,
+}
+
+impl<T> TypedResponse<T> {
+    /// The request id Atlas gave the response, for support.
+    pub fn request_id(&self) -> Option<String> {
+        request_id(&self.headers)
+    }
+}
+
 /// A successful response: status, headers and body, decoded on demand.
 #[derive(Debug, Clone)]
 pub struct Response {

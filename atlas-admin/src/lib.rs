@@ -82,7 +82,7 @@ pub mod validation;
 pub use auth::Credentials;
 #[doc(hidden)]
 pub use client::Call;
-pub use client::{path_segment, Client, ClientBuilder, RawRequest, Response, DEFAULT_BASE_URL};
+pub use client::{path_segment, Client, ClientBuilder, RawRequest, Response, TypedResponse, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;

@@ -308,3 +308,24 @@ async fn an_older_version_is_one_name_away_with_its_own_model() {
         client.clusters().get_cluster_v2023_01_01(group, "c0".parse().unwrap()).send().await.unwrap();
     assert_eq!(legacy.disk_size_gb, Some(2.0));
 }
+
+#[tokio::test]
+async fn send_with_response_keeps_status_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-7")
+                .insert_header("RateLimit-Remaining", "99")
+                .set_body_json(json!({"results": [], "totalCount": 0})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let group = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let answer = client.clusters().list_clusters(group).send_with_response().await.unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.request_id().as_deref(), Some("req-7"));
+    assert_eq!(answer.headers.get("ratelimit-remaining").unwrap(), "99");
+    assert_eq!(answer.value.total_count, Some(0));
+}

@@ -94,6 +94,16 @@ impl GetAccessHistoryCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/clusters/{}", crate ::path_segment(&
@@ -126,7 +136,16 @@ impl GetAccessHistoryCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupDbAccessHistoryProcess` call: set optional parameters, then `send()`.
@@ -173,6 +192,16 @@ impl GetAccessHistoryProcess<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/processes/{}", crate
@@ -205,6 +234,15 @@ impl GetAccessHistoryProcess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

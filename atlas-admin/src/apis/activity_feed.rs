@@ -86,6 +86,16 @@ impl GetGroupActivityFeed<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/activityFeed", crate ::path_segment(& crate
@@ -116,7 +126,16 @@ impl GetGroupActivityFeed<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgActivityFeed` call: set optional parameters, then `send()`.
@@ -155,6 +174,16 @@ impl GetOrgActivityFeed<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/activityFeed", crate ::path_segment(& crate
@@ -184,6 +213,15 @@ impl GetOrgActivityFeed<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

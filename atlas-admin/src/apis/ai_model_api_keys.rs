@@ -154,6 +154,16 @@ impl CreateGroupModelKey<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -193,7 +203,16 @@ impl CreateGroupModelKey<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupAiModelApiKey` call: set optional parameters, then `send()`.
@@ -213,6 +232,13 @@ impl DeleteGroupModelKey<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -240,10 +266,19 @@ impl DeleteGroupModelKey<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupAiModelApiKey` call: set optional parameters, then `send()`.
@@ -265,6 +300,16 @@ impl GetGroupModelKey<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -292,7 +337,16 @@ impl GetGroupModelKey<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgAiModelApiKey` call: set optional parameters, then `send()`.
@@ -314,6 +368,16 @@ impl GetOrgModelKey<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -341,7 +405,16 @@ impl GetOrgModelKey<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupAiModelApiKeys` call: set optional parameters, then `send()`.
@@ -373,6 +446,16 @@ impl ListGroupModelKeys<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -405,7 +488,17 @@ impl ListGroupModelKeys<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelApiKeysResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgAiModelApiKeys` call: set optional parameters, then `send()`.
@@ -437,6 +530,16 @@ impl ListOrgModelKeys<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -469,7 +572,17 @@ impl ListOrgModelKeys<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelApiKeysResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupAiModelApiKey` call: set optional parameters, then `send()`.
@@ -492,6 +605,16 @@ impl UpdateGroupModelKey<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -532,6 +655,15 @@ impl UpdateGroupModelKey<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

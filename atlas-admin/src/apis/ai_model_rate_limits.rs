@@ -170,6 +170,16 @@ impl GetGroupRateLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -200,7 +210,16 @@ impl GetGroupRateLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
@@ -232,6 +251,16 @@ impl GetGroupModelLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -264,7 +293,17 @@ impl GetGroupModelLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
@@ -286,6 +325,16 @@ impl GetOrgRateLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -316,7 +365,16 @@ impl GetOrgRateLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgAiModelApiRateLimits` call: set optional parameters, then `send()`.
@@ -348,6 +406,16 @@ impl GetOrgModelLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -380,7 +448,17 @@ impl GetOrgModelLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
@@ -402,6 +480,16 @@ impl ResetGroupModelLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits:reset",
@@ -432,7 +520,16 @@ impl ResetGroupModelLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `resetGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
@@ -454,6 +551,16 @@ impl ResetGroupRateLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiRateLimits:reset", crate ::path_segment(&
@@ -480,7 +587,17 @@ impl ResetGroupRateLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
@@ -503,6 +620,16 @@ impl UpdateGroupRateLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -546,6 +673,15 @@ impl UpdateGroupRateLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -63,6 +63,16 @@ impl GetAwsCustomDns<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
@@ -89,7 +99,16 @@ impl GetAwsCustomDns<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `toggleGroupAwsCustomDns` call: set optional parameters, then `send()`.
@@ -112,6 +131,16 @@ impl ToggleAwsCustomDns<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
@@ -151,6 +180,15 @@ impl ToggleAwsCustomDns<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -1078,6 +1078,13 @@ impl CancelBackupRestoreJob<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
@@ -1107,10 +1114,19 @@ impl CancelBackupRestoreJob<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -1133,6 +1149,16 @@ impl CreateExportBucket<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1172,7 +1198,17 @@ impl CreateExportBucket<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -1195,6 +1231,16 @@ impl CreateExportBucketV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1234,7 +1280,17 @@ impl CreateExportBucketV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
@@ -1257,6 +1313,16 @@ impl CreateBackupPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
@@ -1297,7 +1363,17 @@ impl CreateBackupPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ObjectStoragePrivateEndpointResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupClusterBackupExport` call: set optional parameters, then `send()`.
@@ -1318,6 +1394,13 @@ impl CreateBackupExport<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -1358,7 +1441,16 @@ impl CreateBackupExport<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
@@ -1381,6 +1473,16 @@ impl CreateBackupRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -1421,7 +1523,16 @@ impl CreateBackupRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
@@ -1444,6 +1555,16 @@ impl CreateCollectionRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -1484,7 +1605,17 @@ impl CreateCollectionRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiAtlasCollectionRestoreJobResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
@@ -1507,6 +1638,16 @@ impl CreateServerlessRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
@@ -1547,7 +1688,16 @@ impl CreateServerlessRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -1567,6 +1717,13 @@ impl DeleteExportBucket<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -1594,10 +1751,19 @@ impl DeleteExportBucket<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
@@ -1617,6 +1783,13 @@ impl DeleteBackupPrivateEndpoint<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
@@ -1646,10 +1819,19 @@ impl DeleteBackupPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -1671,6 +1853,16 @@ impl DeleteClusterBackupSchedule<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -1698,7 +1890,17 @@ impl DeleteClusterBackupSchedule<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotSchedule20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -1720,6 +1922,16 @@ impl DeleteClusterBackupScheduleV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -1747,7 +1959,16 @@ impl DeleteClusterBackupScheduleV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
@@ -1767,6 +1988,13 @@ impl DeleteClusterBackupSnapshot<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -1796,10 +2024,19 @@ impl DeleteClusterBackupSnapshot<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
@@ -1819,6 +2056,13 @@ impl DeleteBackupShardedCluster<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
@@ -1848,10 +2092,19 @@ impl DeleteBackupShardedCluster<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `disableGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
@@ -1871,6 +2124,13 @@ impl DisableCompliancePolicy<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -1897,10 +2157,19 @@ impl DisableCompliancePolicy<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
@@ -1922,6 +2191,16 @@ impl GetCompliancePolicy<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -1948,7 +2227,16 @@ impl GetCompliancePolicy<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
@@ -1970,6 +2258,16 @@ impl GetCompliancePolicyV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataProtectionSettings>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -1996,7 +2294,16 @@ impl GetCompliancePolicyV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -2018,6 +2325,16 @@ impl GetExportBucket<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -2045,7 +2362,17 @@ impl GetExportBucket<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -2067,6 +2394,16 @@ impl GetExportBucketV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -2094,7 +2431,17 @@ impl GetExportBucketV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
@@ -2116,6 +2463,16 @@ impl GetBackupPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
@@ -2145,7 +2502,17 @@ impl GetBackupPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ObjectStoragePrivateEndpointResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupExport` call: set optional parameters, then `send()`.
@@ -2165,6 +2532,13 @@ impl GetBackupExport<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}", crate
@@ -2193,7 +2567,16 @@ impl GetBackupExport<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
@@ -2215,6 +2598,16 @@ impl GetBackupRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
@@ -2244,7 +2637,16 @@ impl GetBackupRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -2266,6 +2668,16 @@ impl GetBackupSchedule<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -2293,7 +2705,17 @@ impl GetBackupSchedule<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotSchedule20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -2315,6 +2737,16 @@ impl GetBackupScheduleV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -2342,7 +2774,16 @@ impl GetBackupScheduleV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
@@ -2364,6 +2805,16 @@ impl GetClusterBackupSnapshot<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -2393,7 +2844,16 @@ impl GetClusterBackupSnapshot<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSnapshotDatabase` call: set optional parameters, then `send()`.
@@ -2415,6 +2875,16 @@ impl GetBackupSnapshotDatabase<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupDatabaseResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupDatabaseResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}", crate
@@ -2445,7 +2915,16 @@ impl GetBackupSnapshotDatabase<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupDatabaseResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSnapshotDatabaseCollection` call: set optional parameters, then `send()`.
@@ -2467,6 +2946,16 @@ impl GetSnapshotDatabaseCollection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupCollectionResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupCollectionResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections/{}",
@@ -2498,7 +2987,16 @@ impl GetSnapshotDatabaseCollection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupCollectionResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
@@ -2520,6 +3018,16 @@ impl GetBackupShardedCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupShardedClusterSnapshot, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupShardedClusterSnapshot>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
@@ -2549,7 +3057,17 @@ impl GetBackupShardedCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupShardedClusterSnapshot,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
@@ -2571,6 +3089,16 @@ impl GetCollectionRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}", crate
@@ -2599,7 +3127,17 @@ impl GetCollectionRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiAtlasCollectionRestoreJobResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterCollectionRestoreJobCollection` call: set optional parameters, then `send()`.
@@ -2622,6 +3160,18 @@ impl GetRestoreJobCollection<'_> {
         self,
     ) -> Result<
         crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -2654,7 +3204,17 @@ impl GetRestoreJobCollection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
@@ -2676,6 +3236,16 @@ impl GetServerlessRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs/{}", crate
@@ -2705,7 +3275,16 @@ impl GetServerlessRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupServerlessBackupSnapshot` call: set optional parameters, then `send()`.
@@ -2727,6 +3306,16 @@ impl GetServerlessBackupSnapshot<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupSnapshot, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessBackupSnapshot>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots/{}", crate
@@ -2756,7 +3345,16 @@ impl GetServerlessBackupSnapshot<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessBackupSnapshot, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
@@ -2793,6 +3391,16 @@ impl ListExportBuckets<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketsView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketsView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -2830,7 +3438,17 @@ impl ListExportBuckets<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedBackupSnapshotExportBucketsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
@@ -2867,6 +3485,16 @@ impl ListExportBucketsV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -2904,7 +3532,17 @@ impl ListExportBucketsV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedBackupSnapshotExportBucketView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupBackupPrivateEndpoints` call: set optional parameters, then `send()`.
@@ -2942,6 +3580,18 @@ impl ListBackupPrivateEndpoints<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -2982,7 +3632,17 @@ impl ListBackupPrivateEndpoints<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupExports` call: set optional parameters, then `send()`.
@@ -3019,6 +3679,16 @@ impl ListBackupExports<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupExportJobView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupExportJobView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -3057,7 +3727,17 @@ impl ListBackupExports<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupExportJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
@@ -3094,6 +3774,16 @@ impl ListBackupRestoreJobs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedCloudBackupRestoreJobView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedCloudBackupRestoreJobView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -3132,7 +3822,17 @@ impl ListBackupRestoreJobs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedCloudBackupRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupSnapshotDatabaseCollections` call: set optional parameters, then `send()`.
@@ -3169,6 +3869,16 @@ impl ListSnapshotDatabaseCollections<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupCollectionView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupCollectionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections",
@@ -3210,7 +3920,17 @@ impl ListSnapshotDatabaseCollections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupCollectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupSnapshotDatabases` call: set optional parameters, then `send()`.
@@ -3247,6 +3967,16 @@ impl ListBackupSnapshotDatabases<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupDatabaseView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupDatabaseView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases", crate
@@ -3287,7 +4017,17 @@ impl ListBackupSnapshotDatabases<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupSnapshotShardedClusters` call: set optional parameters, then `send()`.
@@ -3310,6 +4050,18 @@ impl ListBackupShardedClusters<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -3339,7 +4091,17 @@ impl ListBackupShardedClusters<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
@@ -3391,6 +4153,16 @@ impl ListBackupSnapshots<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedCloudBackupReplicaSetView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedCloudBackupReplicaSetView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -3436,7 +4208,17 @@ impl ListBackupSnapshots<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedCloudBackupReplicaSetView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterCollectionRestoreJobCollections` call: set optional parameters, then `send()`.
@@ -3486,6 +4268,18 @@ impl ListRestoreJobCollections<'_> {
         crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
         crate::Error,
     > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+        >,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections",
@@ -3532,7 +4326,17 @@ impl ListRestoreJobCollections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterCollectionRestoreJobs` call: set optional parameters, then `send()`.
@@ -3564,6 +4368,16 @@ impl ListCollectionRestoreJobs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasCollectionRestoreJobView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasCollectionRestoreJobView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -3597,7 +4411,17 @@ impl ListCollectionRestoreJobs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasCollectionRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupServerlessBackupRestoreJobs` call: set optional parameters, then `send()`.
@@ -3635,6 +4459,18 @@ impl ListServerlessRestoreJobs<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -3675,7 +4511,17 @@ impl ListServerlessRestoreJobs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupServerlessBackupSnapshots` call: set optional parameters, then `send()`.
@@ -3713,6 +4559,18 @@ impl ListServerlessBackupSnapshots<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -3753,7 +4611,17 @@ impl ListServerlessBackupSnapshots<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `takeGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
@@ -3774,6 +4642,13 @@ impl TakeSnapshots<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupSnapshot, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DiskBackupSnapshot>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -3814,7 +4689,16 @@ impl TakeSnapshots<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshot, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
@@ -3842,6 +4726,16 @@ impl UpdateCompliancePolicy<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -3886,7 +4780,16 @@ impl UpdateCompliancePolicy<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
@@ -3914,6 +4817,16 @@ impl UpdateCompliancePolicyV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataProtectionSettings>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -3958,7 +4871,16 @@ impl UpdateCompliancePolicyV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupBackupExportBucket` call: set optional parameters, then `send()`.
@@ -3981,6 +4903,16 @@ impl UpdateBackupExportBucket<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -4021,7 +4953,17 @@ impl UpdateBackupExportBucket<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -4044,6 +4986,16 @@ impl UpdateBackupSchedule<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -4084,7 +5036,17 @@ impl UpdateBackupSchedule<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotSchedule20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
@@ -4107,6 +5069,16 @@ impl UpdateBackupScheduleV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -4147,7 +5119,16 @@ impl UpdateBackupScheduleV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
@@ -4170,6 +5151,16 @@ impl UpdateBackupSnapshot<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -4212,6 +5203,15 @@ impl UpdateBackupSnapshot<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

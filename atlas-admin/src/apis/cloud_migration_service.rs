@@ -218,6 +218,16 @@ impl CreateGroupLiveMigration<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveMigrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -257,7 +267,16 @@ impl CreateGroupLiveMigration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
@@ -280,6 +299,16 @@ impl CreateGroupLiveMigrationV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveMigrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -319,7 +348,16 @@ impl CreateGroupLiveMigrationV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createOrgLiveMigrationLinkToken` call: set optional parameters, then `send()`.
@@ -340,6 +378,13 @@ impl CreateLinkToken<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::TargetOrg, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::TargetOrg>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
@@ -379,7 +424,14 @@ impl CreateLinkToken<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::TargetOrg, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `cutoverGroupLiveMigration` call: set optional parameters, then `send()`.
@@ -399,6 +451,13 @@ impl CutoverMigration<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/{}/cutover", crate ::path_segment(&
@@ -426,10 +485,19 @@ impl CutoverMigration<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgLiveMigrationLinkTokens` call: set optional parameters, then `send()`.
@@ -449,6 +517,13 @@ impl DeleteLinkTokens<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
@@ -475,10 +550,19 @@ impl DeleteLinkTokens<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupLiveMigration` call: set optional parameters, then `send()`.
@@ -500,6 +584,16 @@ impl GetGroupLiveMigration<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveMigrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/{}", crate ::path_segment(& crate
@@ -527,7 +621,16 @@ impl GetGroupLiveMigration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupLiveMigrationValidateStatus` call: set optional parameters, then `send()`.
@@ -549,6 +652,16 @@ impl GetMigrationValidateStatus<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveImportValidation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveImportValidation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate/{}", crate ::path_segment(&
@@ -576,7 +689,16 @@ impl GetMigrationValidateStatus<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgLiveMigrationAvailableProjects` call: set optional parameters, then `send()`.
@@ -598,6 +720,16 @@ impl ListAvailableProjects<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::LiveImportAvailableProject>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::LiveImportAvailableProject>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/availableProjects", crate
@@ -624,7 +756,17 @@ impl ListAvailableProjects<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            Vec<crate::models::LiveImportAvailableProject>,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
@@ -647,6 +789,16 @@ impl ValidateLiveMigrations<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveImportValidation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveImportValidation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
@@ -686,7 +838,16 @@ impl ValidateLiveMigrations<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
@@ -709,6 +870,16 @@ impl ValidateLiveMigrationsV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveImportValidation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveImportValidation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
@@ -748,6 +919,15 @@ impl ValidateLiveMigrationsV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -125,6 +125,16 @@ impl AuthorizeProviderAccessRole<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
@@ -165,7 +175,16 @@ impl AuthorizeProviderAccessRole<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupCloudProviderAccess` call: set optional parameters, then `send()`.
@@ -188,6 +207,16 @@ impl CreateCloudProviderAccess<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
@@ -227,7 +256,16 @@ impl CreateCloudProviderAccess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deauthorizeGroupCloudProviderAccessRole` call: set optional parameters, then `send()`.
@@ -247,6 +285,13 @@ impl DeauthorizeProviderAccessRole<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}/{}", crate ::path_segment(&
@@ -275,10 +320,19 @@ impl DeauthorizeProviderAccessRole<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupCloudProviderAccess` call: set optional parameters, then `send()`.
@@ -300,6 +354,16 @@ impl GetCloudProviderAccess<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
@@ -327,7 +391,16 @@ impl GetCloudProviderAccess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupCloudProviderAccess` call: set optional parameters, then `send()`.
@@ -349,6 +422,16 @@ impl ListCloudProviderAccess<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRoles, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CloudProviderAccessRoles>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
@@ -375,6 +458,15 @@ impl ListCloudProviderAccess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRoles, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -90,6 +90,16 @@ impl EndOutageSimulation<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterOutageSimulation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterOutageSimulation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -117,7 +127,16 @@ impl EndOutageSimulation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterOutageSimulation` call: set optional parameters, then `send()`.
@@ -139,6 +158,16 @@ impl GetOutageSimulation<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterOutageSimulation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterOutageSimulation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -166,7 +195,16 @@ impl GetOutageSimulation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `startGroupClusterOutageSimulation` call: set optional parameters, then `send()`.
@@ -189,6 +227,16 @@ impl StartOutageSimulation<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterOutageSimulation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterOutageSimulation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -229,6 +277,15 @@ impl StartOutageSimulation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

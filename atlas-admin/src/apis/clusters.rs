@@ -723,6 +723,18 @@ impl AutoScalingConfiguration<'_> {
         crate::models::ClusterDescriptionAutoScalingModeConfiguration,
         crate::Error,
     > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::ClusterDescriptionAutoScalingModeConfiguration,
+        >,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/autoScalingConfiguration", crate
@@ -750,7 +762,17 @@ impl AutoScalingConfiguration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ClusterDescriptionAutoScalingModeConfiguration,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
@@ -783,6 +805,16 @@ impl CreateCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -832,7 +864,16 @@ impl CreateCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
@@ -863,6 +904,13 @@ impl CreateClusterV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -912,7 +960,16 @@ impl CreateClusterV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
@@ -945,6 +1002,16 @@ impl CreateClusterV20230201<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -994,7 +1061,16 @@ impl CreateClusterV20230201<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
@@ -1027,6 +1103,16 @@ impl CreateClusterV20240805<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -1076,7 +1162,16 @@ impl CreateClusterV20240805<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupCluster` call: set optional parameters, then `send()`.
@@ -1101,6 +1196,13 @@ impl DeleteCluster<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1133,10 +1235,19 @@ impl DeleteCluster<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupCluster` call: set optional parameters, then `send()`.
@@ -1161,6 +1272,13 @@ impl DeleteClusterV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1193,10 +1311,19 @@ impl DeleteClusterV20230101<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
@@ -1228,6 +1355,16 @@ impl GetCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1265,7 +1402,16 @@ impl GetCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
@@ -1295,6 +1441,13 @@ impl GetClusterV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1332,7 +1485,16 @@ impl GetClusterV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
@@ -1364,6 +1526,16 @@ impl GetClusterV20230201<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1401,7 +1573,16 @@ impl GetClusterV20230201<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
@@ -1423,6 +1604,16 @@ impl GetProcessArgs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescriptionProcessArgs20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -1450,7 +1641,17 @@ impl GetProcessArgs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ClusterDescriptionProcessArgs20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
@@ -1472,6 +1673,16 @@ impl GetProcessArgsV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -1499,7 +1710,16 @@ impl GetProcessArgsV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterSqlInterface` call: set optional parameters, then `send()`.
@@ -1523,6 +1743,16 @@ impl GetClusterSqlInterface<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::SqlInterfaceStatusResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
@@ -1550,7 +1780,16 @@ impl GetClusterSqlInterface<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupClusterStatus` call: set optional parameters, then `send()`.
@@ -1570,6 +1809,13 @@ impl GetClusterStatus<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterStatus, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ClusterStatus>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/status", crate ::path_segment(& crate
@@ -1597,7 +1843,16 @@ impl GetClusterStatus<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterStatus, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
@@ -1617,6 +1872,13 @@ impl GetSampleDatasetLoad<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
@@ -1644,7 +1906,16 @@ impl GetSampleDatasetLoad<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `grantGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
@@ -1665,6 +1936,13 @@ impl GrantMongoEmployeeAccess<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:grantMongoDBEmployeeAccess", crate
@@ -1705,10 +1983,19 @@ impl GrantMongoEmployeeAccess<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listClusterDetails` call: set optional parameters, then `send()`.
@@ -1745,6 +2032,16 @@ impl ListClusterDetails<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgGroupView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedOrgGroupView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/clusters");
         let mut query = Vec::new();
@@ -1779,7 +2076,16 @@ impl ListClusterDetails<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgGroupView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterProviderRegions` call: set optional parameters, then `send()`.
@@ -1826,6 +2132,16 @@ impl ListClusterProviderRegions<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasProviderRegionsView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasProviderRegionsView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/provider/regions", crate ::path_segment(&
@@ -1865,7 +2181,17 @@ impl ListClusterProviderRegions<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasProviderRegionsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
@@ -1912,6 +2238,16 @@ impl ListClusters<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -1959,7 +2295,17 @@ impl ListClusters<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedClusterDescription20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
@@ -2006,6 +2352,16 @@ impl ListClustersV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedLegacyClusterView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedLegacyClusterView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -2053,7 +2409,16 @@ impl ListClustersV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedLegacyClusterView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
@@ -2100,6 +2465,16 @@ impl ListClustersV20230201<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAdvancedClusterDescriptionView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAdvancedClusterDescriptionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -2147,7 +2522,17 @@ impl ListClustersV20230201<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAdvancedClusterDescriptionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `pinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
@@ -2173,6 +2558,13 @@ impl PinFeatureCompatibilityVersion<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:pinFeatureCompatibilityVersion", crate
@@ -2213,10 +2605,19 @@ impl PinFeatureCompatibilityVersion<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `requestGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
@@ -2236,6 +2637,13 @@ impl RequestSampleDatasetLoad<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
@@ -2263,7 +2671,16 @@ impl RequestSampleDatasetLoad<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
@@ -2283,6 +2700,13 @@ impl RestartPrimaries<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
@@ -2310,10 +2734,19 @@ impl RestartPrimaries<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
@@ -2333,6 +2766,13 @@ impl RestartPrimariesV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
@@ -2360,10 +2800,19 @@ impl RestartPrimariesV20230101<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `revokeGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
@@ -2383,6 +2832,13 @@ impl RevokeMongoEmployeeAccess<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:revokeMongoDBEmployeeAccess", crate
@@ -2410,10 +2866,19 @@ impl RevokeMongoEmployeeAccess<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `unpinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
@@ -2433,6 +2898,13 @@ impl UnpinFeatureCompatibilityVersion<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:unpinFeatureCompatibilityVersion", crate
@@ -2460,10 +2932,19 @@ impl UnpinFeatureCompatibilityVersion<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
@@ -2496,6 +2977,16 @@ impl UpdateCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -2546,7 +3037,16 @@ impl UpdateCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
@@ -2577,6 +3077,13 @@ impl UpdateClusterV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -2627,7 +3134,16 @@ impl UpdateClusterV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
@@ -2660,6 +3176,16 @@ impl UpdateClusterV20230201<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -2710,7 +3236,16 @@ impl UpdateClusterV20230201<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
@@ -2743,6 +3278,16 @@ impl UpdateClusterV20240805<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -2793,7 +3338,16 @@ impl UpdateClusterV20240805<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
@@ -2816,6 +3370,16 @@ impl UpdateProcessArgs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescriptionProcessArgs20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -2856,7 +3420,17 @@ impl UpdateProcessArgs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ClusterDescriptionProcessArgs20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
@@ -2879,6 +3453,16 @@ impl UpdateProcessArgsV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -2919,7 +3503,16 @@ impl UpdateProcessArgsV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterSqlInterface` call: set optional parameters, then `send()`.
@@ -2944,6 +3537,16 @@ impl UpdateClusterSqlInterface<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::SqlInterfaceStatusResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
@@ -2984,7 +3587,16 @@ impl UpdateClusterSqlInterface<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `upgradeGroupClusterTenantUpgrade` call: set optional parameters, then `send()`.
@@ -3005,6 +3617,13 @@ impl UpgradeTenantUpgrade<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/tenantUpgrade", crate ::path_segment(&
@@ -3044,7 +3663,16 @@ impl UpgradeTenantUpgrade<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `upgradeGroupClusterTenantUpgradeToServerless` call: set optional parameters, then `send()`.
@@ -3067,6 +3695,16 @@ impl UpgradeClusterToServerless<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessInstanceDescription, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/tenantUpgradeToServerless", crate
@@ -3106,7 +3744,16 @@ impl UpgradeClusterToServerless<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `validateGroupClusterConfigurations` call: set optional parameters, then `send()`.
@@ -3129,6 +3776,16 @@ impl ValidateGroupClusterConfigurations<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterConfigurationValidationResult, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterConfigurationValidationResult>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusterConfigurations:validate", crate
@@ -3168,6 +3825,16 @@ impl ValidateGroupClusterConfigurations<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ClusterConfigurationValidationResult,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

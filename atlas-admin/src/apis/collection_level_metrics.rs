@@ -231,6 +231,16 @@ impl GetClusterNamespaces<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/collStats/namespaces", crate
@@ -263,7 +273,16 @@ impl GetClusterNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessCollStatNamespaces` call: set optional parameters, then `send()`.
@@ -300,6 +319,16 @@ impl GetProcessNamespaces<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/collStats/namespaces", crate
@@ -330,7 +359,16 @@ impl GetProcessNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterCollStatMeasurements` call: set optional parameters, then `send()`.
@@ -372,6 +410,16 @@ impl ListCollStatMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsCollStatsLatencyCluster, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyCluster>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/{}/{}/collStats/measurements", crate
@@ -407,7 +455,17 @@ impl ListCollStatMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::MeasurementsCollStatsLatencyCluster,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
@@ -427,6 +485,13 @@ impl ListPinnedNamespaces<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -454,7 +519,16 @@ impl ListPinnedNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupCollStatMetrics` call: set optional parameters, then `send()`.
@@ -476,6 +550,16 @@ impl ListCollStatMetrics<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsLatencyNamespaceMetrics, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CollStatsLatencyNamespaceMetrics>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/collStats/metrics", crate ::path_segment(& crate
@@ -502,7 +586,17 @@ impl ListCollStatMetrics<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::CollStatsLatencyNamespaceMetrics,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupProcessCollStatMeasurements` call: set optional parameters, then `send()`.
@@ -544,6 +638,16 @@ impl ListProcessMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsCollStatsLatencyHost, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyHost>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/{}/{}/collStats/measurements", crate
@@ -578,7 +682,17 @@ impl ListProcessMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::MeasurementsCollStatsLatencyHost,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `pinGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
@@ -599,6 +713,13 @@ impl PinNamespaces<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -639,7 +760,16 @@ impl PinNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `unpinGroupClusterCollStatUnpinNamespaces` call: set optional parameters, then `send()`.
@@ -660,6 +790,13 @@ impl UnpinNamespaces<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/unpin", crate ::path_segment(&
@@ -700,7 +837,16 @@ impl UnpinNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
@@ -721,6 +867,13 @@ impl UpdatePinnedNamespaces<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -761,6 +914,15 @@ impl UpdatePinnedNamespaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -305,6 +305,13 @@ impl CreateDataFederation<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
@@ -349,7 +356,16 @@ impl CreateDataFederation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
@@ -373,6 +389,16 @@ impl CreatePrivateEndpointId<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
         crate::Error,
     > {
         let p = &self.params;
@@ -414,7 +440,17 @@ impl CreatePrivateEndpointId<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupDataFederation` call: set optional parameters, then `send()`.
@@ -434,6 +470,13 @@ impl DeleteDataFederation<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -461,10 +504,19 @@ impl DeleteDataFederation<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupDataFederationLimit` call: set optional parameters, then `send()`.
@@ -484,6 +536,13 @@ impl DeleteDataFederationLimit<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -512,10 +571,19 @@ impl DeleteDataFederationLimit<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
@@ -535,6 +603,13 @@ impl DeletePrivateEndpointId<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
@@ -562,10 +637,19 @@ impl DeletePrivateEndpointId<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `downloadGroupDataFederationQueryLogs` call: set optional parameters, then `send()`.
@@ -595,6 +679,13 @@ impl DownloadFederationQueryLogs<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/queryLogs.gz", crate
@@ -624,7 +715,14 @@ impl DownloadFederationQueryLogs<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupDataFederation` call: set optional parameters, then `send()`.
@@ -644,6 +742,13 @@ impl GetDataFederation<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -671,7 +776,16 @@ impl GetDataFederation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupDataFederationLimit` call: set optional parameters, then `send()`.
@@ -693,6 +807,16 @@ impl GetDataFederationLimit<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -721,7 +845,16 @@ impl GetDataFederationLimit<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
@@ -743,6 +876,16 @@ impl GetPrivateEndpointId<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PrivateNetworkEndpointIdEntry>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
@@ -770,7 +913,16 @@ impl GetPrivateEndpointId<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupDataFederation` call: set optional parameters, then `send()`.
@@ -795,6 +947,13 @@ impl ListDataFederation<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<Vec<crate::models::DataLakeTenant>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<Vec<crate::models::DataLakeTenant>>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
@@ -822,7 +981,16 @@ impl ListDataFederation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<Vec<crate::models::DataLakeTenant>, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupDataFederationLimits` call: set optional parameters, then `send()`.
@@ -844,6 +1012,16 @@ impl ListDataFederationLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::DataFederationTenantQueryLimit>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::DataFederationTenantQueryLimit>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits", crate ::path_segment(&
@@ -871,7 +1049,17 @@ impl ListDataFederationLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            Vec<crate::models::DataFederationTenantQueryLimit>,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupPrivateNetworkSettingEndpointIds` call: set optional parameters, then `send()`.
@@ -911,6 +1099,16 @@ impl ListPrivateEndpointIds<'_> {
         crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
         crate::Error,
     > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
@@ -948,7 +1146,17 @@ impl ListPrivateEndpointIds<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `setGroupDataFederationLimit` call: set optional parameters, then `send()`.
@@ -971,6 +1179,16 @@ impl SetDataFederationLimit<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -1012,7 +1230,16 @@ impl SetDataFederationLimit<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupDataFederation` call: set optional parameters, then `send()`.
@@ -1033,6 +1260,13 @@ impl UpdateDataFederation<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -1078,6 +1312,15 @@ impl UpdateDataFederation<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -148,6 +148,13 @@ impl CreateRestPrivateEndpoint<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -188,7 +195,16 @@ impl CreateRestPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupEncryptionAtRest` call: set optional parameters, then `send()`.
@@ -208,6 +224,13 @@ impl GetEncryptionAtRest<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
@@ -234,7 +257,16 @@ impl GetEncryptionAtRest<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
@@ -254,6 +286,13 @@ impl GetRestPrivateEndpoint<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
@@ -283,7 +322,16 @@ impl GetRestPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupEncryptionAtRestPrivateEndpoints` call: set optional parameters, then `send()`.
@@ -320,6 +368,16 @@ impl ListRestPrivateEndpoints<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasEarPrivateEndpointView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiAtlasEarPrivateEndpointView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -358,7 +416,17 @@ impl ListRestPrivateEndpoints<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasEarPrivateEndpointView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `requestGroupEncryptionAtRestPrivateEndpointDeletion` call: set optional parameters, then `send()`.
@@ -378,6 +446,13 @@ impl RequestPrivateEndpointDeletion<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
@@ -407,10 +482,19 @@ impl RequestPrivateEndpointDeletion<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupEncryptionAtRest` call: set optional parameters, then `send()`.
@@ -431,6 +515,13 @@ impl UpdateEncryptionAtRest<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
@@ -470,6 +561,15 @@ impl UpdateEncryptionAtRest<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -440,6 +440,16 @@ impl CreateRoleMapping<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
@@ -481,7 +491,16 @@ impl CreateRoleMapping<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -504,6 +523,16 @@ impl CreateIdentityProvider<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationOidcIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FederationOidcIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -544,7 +573,16 @@ impl CreateIdentityProvider<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationOidcIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteFederationSetting` call: set optional parameters, then `send()`.
@@ -564,6 +602,13 @@ impl DeleteFederationSetting<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}", crate ::path_segment(& crate
@@ -590,10 +635,19 @@ impl DeleteFederationSetting<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
@@ -613,6 +667,13 @@ impl DeleteRoleMapping<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -642,10 +703,19 @@ impl DeleteRoleMapping<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -665,6 +735,13 @@ impl DeleteIdentityProvider<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -693,10 +770,19 @@ impl DeleteIdentityProvider<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
@@ -716,6 +802,13 @@ impl GetConnectedOrgConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -744,7 +837,16 @@ impl GetConnectedOrgConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
@@ -766,6 +868,16 @@ impl GetRoleMapping<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -795,7 +907,16 @@ impl GetRoleMapping<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -817,6 +938,16 @@ impl GetIdentityProvider<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FederationIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -845,7 +976,16 @@ impl GetIdentityProvider<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -867,6 +1007,16 @@ impl GetIdentityProviderV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -895,7 +1045,16 @@ impl GetIdentityProviderV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getFederationSettingIdentityProviderMetadata` call: set optional parameters, then `send()`.
@@ -915,6 +1074,13 @@ impl GetIdentityProviderMetadata<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<String, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<String>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}/metadata.xml",
@@ -943,7 +1109,14 @@ impl GetIdentityProviderMetadata<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<String, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgFederationSettings` call: set optional parameters, then `send()`.
@@ -965,6 +1138,16 @@ impl GetFederationSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgFederationSettings, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgFederationSettings>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/federationSettings", crate ::path_segment(& crate
@@ -991,7 +1174,16 @@ impl GetFederationSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgFederationSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listFederationSettingConnectedOrgConfigRoleMappings` call: set optional parameters, then `send()`.
@@ -1013,6 +1205,16 @@ impl ListRoleMappings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRoleMappingView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedRoleMappingView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
@@ -1041,7 +1243,16 @@ impl ListRoleMappings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedRoleMappingView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listFederationSettingConnectedOrgConfigs` call: set optional parameters, then `send()`.
@@ -1073,6 +1284,16 @@ impl ListConnectedOrgConfigs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedConnectedOrgConfigsView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedConnectedOrgConfigsView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs", crate
@@ -1106,7 +1327,17 @@ impl ListConnectedOrgConfigs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedConnectedOrgConfigsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listFederationSettingIdentityProviders` call: set optional parameters, then `send()`.
@@ -1148,6 +1379,16 @@ impl ListIdentityProviders<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedFederationIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedFederationIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -1183,7 +1424,17 @@ impl ListIdentityProviders<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedFederationIdentityProvider,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `removeFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
@@ -1203,6 +1454,13 @@ impl RemoveConnectedOrgConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1231,10 +1489,19 @@ impl RemoveConnectedOrgConfig<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `revokeFederationSettingIdentityProviderJwks` call: set optional parameters, then `send()`.
@@ -1254,6 +1521,13 @@ impl RevokeIdentityProviderJwks<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}/jwks", crate
@@ -1282,10 +1556,19 @@ impl RevokeIdentityProviderJwks<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
@@ -1306,6 +1589,13 @@ impl UpdateConnectedOrgConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1347,7 +1637,16 @@ impl UpdateConnectedOrgConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
@@ -1370,6 +1669,16 @@ impl UpdateRoleMapping<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -1412,7 +1721,16 @@ impl UpdateRoleMapping<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -1435,6 +1753,16 @@ impl UpdateIdentityProvider<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FederationIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1476,7 +1804,16 @@ impl UpdateIdentityProvider<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
@@ -1499,6 +1836,16 @@ impl UpdateIdentityProviderV20230101<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1540,6 +1887,15 @@ impl UpdateIdentityProviderV20230101<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

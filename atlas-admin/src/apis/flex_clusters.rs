@@ -131,6 +131,16 @@ impl CreateFlexCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -170,7 +180,16 @@ impl CreateFlexCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupFlexCluster` call: set optional parameters, then `send()`.
@@ -190,6 +209,13 @@ impl DeleteFlexCluster<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -217,10 +243,19 @@ impl DeleteFlexCluster<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupFlexCluster` call: set optional parameters, then `send()`.
@@ -242,6 +277,16 @@ impl GetFlexCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -269,7 +314,16 @@ impl GetFlexCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupFlexClusters` call: set optional parameters, then `send()`.
@@ -306,6 +360,16 @@ impl ListFlexClusters<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedFlexClusters20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedFlexClusters20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -343,7 +407,16 @@ impl ListFlexClusters<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedFlexClusters20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `tenantGroupFlexClusterUpgrade` call: set optional parameters, then `send()`.
@@ -366,6 +439,16 @@ impl TenantUpgrade<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters:tenantUpgrade", crate ::path_segment(&
@@ -405,7 +488,16 @@ impl TenantUpgrade<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupFlexCluster` call: set optional parameters, then `send()`.
@@ -428,6 +520,16 @@ impl UpdateFlexCluster<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -468,6 +570,15 @@ impl UpdateFlexCluster<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

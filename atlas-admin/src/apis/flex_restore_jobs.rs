@@ -93,6 +93,16 @@ impl CreateFlexRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs", crate
@@ -133,7 +143,16 @@ impl CreateFlexRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupFlexClusterBackupRestoreJob` call: set optional parameters, then `send()`.
@@ -155,6 +174,16 @@ impl GetFlexRestoreJob<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs/{}", crate
@@ -183,7 +212,16 @@ impl GetFlexRestoreJob<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupFlexClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
@@ -221,6 +259,18 @@ impl ListFlexRestoreJobs<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -261,6 +311,16 @@ impl ListFlexRestoreJobs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -93,6 +93,16 @@ impl DownloadFlexBackup<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/download", crate
@@ -133,7 +143,16 @@ impl DownloadFlexBackup<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupFlexClusterBackupSnapshot` call: set optional parameters, then `send()`.
@@ -155,6 +174,16 @@ impl GetFlexBackupSnapshot<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupSnapshot20241113, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::FlexBackupSnapshot20241113>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/snapshots/{}", crate
@@ -183,7 +212,16 @@ impl GetFlexBackupSnapshot<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexBackupSnapshot20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupFlexClusterBackupSnapshots` call: set optional parameters, then `send()`.
@@ -221,6 +259,18 @@ impl ListFlexBackupSnapshots<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -261,6 +311,16 @@ impl ListFlexBackupSnapshots<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

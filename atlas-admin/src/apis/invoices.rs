@@ -269,6 +269,16 @@ impl CreateCostExplorerProcess<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CostExplorerFilterResponseView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CostExplorerFilterResponseView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage", crate ::path_segment(&
@@ -308,7 +318,16 @@ impl CreateCostExplorerProcess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CostExplorerFilterResponseView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createOrgInvoiceReport` call: set optional parameters, then `send()`.
@@ -331,6 +350,16 @@ impl CreateOrgInvoiceReport<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::InvoiceReportResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -371,7 +400,16 @@ impl CreateOrgInvoiceReport<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `generateOrgInvoiceAndDownloadReport` call: set optional parameters, then `send()`.
@@ -394,6 +432,13 @@ impl GenerateInvoiceReport<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}:generateAndDownloadReport", crate
@@ -434,7 +479,14 @@ impl GenerateInvoiceReport<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgAssociatedInvoices` call: set optional parameters, then `send()`.
@@ -471,6 +523,16 @@ impl GetOrgAssociatedInvoices<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgAssociatedInvoiceResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/associatedInvoices", crate ::path_segment(& crate
@@ -504,7 +566,16 @@ impl GetOrgAssociatedInvoices<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgBillingCostExplorerUsage` call: set optional parameters, then `send()`.
@@ -524,6 +595,13 @@ impl GetCostExplorerUsage<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage/{}", crate ::path_segment(&
@@ -551,7 +629,14 @@ impl GetCostExplorerUsage<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgInvoice` call: set optional parameters, then `send()`.
@@ -571,6 +656,13 @@ impl GetInvoice<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}", crate ::path_segment(& crate
@@ -598,7 +690,14 @@ impl GetInvoice<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgInvoiceCsv` call: set optional parameters, then `send()`.
@@ -618,6 +717,13 @@ impl GetInvoiceCsv<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/csv", crate ::path_segment(& crate
@@ -645,7 +751,14 @@ impl GetInvoiceCsv<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgInvoiceReport` call: set optional parameters, then `send()`.
@@ -667,6 +780,16 @@ impl GetOrgInvoiceReport<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::InvoiceReportResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports/{}", crate ::path_segment(& crate
@@ -695,7 +818,16 @@ impl GetOrgInvoiceReport<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getSku` call: set optional parameters, then `send()`.
@@ -715,6 +847,13 @@ impl GetSku<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SkuResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::SkuResponse>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/skus/{}", crate ::path_segment(& crate
@@ -741,7 +880,16 @@ impl GetSku<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SkuResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgInvoicePending` call: set optional parameters, then `send()`.
@@ -763,6 +911,16 @@ impl ListInvoicePending<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiInvoiceView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiInvoiceView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/pending", crate ::path_segment(& crate
@@ -789,7 +947,16 @@ impl ListInvoicePending<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiInvoiceView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgInvoiceReports` call: set optional parameters, then `send()`.
@@ -826,6 +993,16 @@ impl ListOrgInvoiceReports<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedInvoiceReportView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedInvoiceReportView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -864,7 +1041,16 @@ impl ListOrgInvoiceReports<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedInvoiceReportView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgInvoices` call: set optional parameters, then `send()`.
@@ -931,6 +1117,16 @@ impl ListInvoices<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiInvoiceMetadataView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiInvoiceMetadataView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices", crate ::path_segment(& crate
@@ -978,7 +1174,17 @@ impl ListInvoices<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiInvoiceMetadataView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listSkus` call: set optional parameters, then `send()`.
@@ -1013,6 +1219,13 @@ impl ListSkus<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::PaginatedApiSkuView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PaginatedApiSkuView>, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/skus");
         let mut query = Vec::new();
@@ -1047,7 +1260,16 @@ impl ListSkus<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiSkuView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `searchOrgInvoiceLineItems` call: set optional parameters, then `send()`.
@@ -1081,6 +1303,16 @@ impl SearchInvoiceLineItems<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedPublicApiUsageDetailsLineItemView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedPublicApiUsageDetailsLineItemView>,
         crate::Error,
     > {
         let p = &self.params;
@@ -1129,6 +1361,16 @@ impl SearchInvoiceLineItems<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPublicApiUsageDetailsLineItemView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

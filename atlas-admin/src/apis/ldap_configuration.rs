@@ -116,6 +116,13 @@ impl DeleteLdapUserMapping<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/userToDNMapping", crate
@@ -142,7 +149,16 @@ impl DeleteLdapUserMapping<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UserSecurity, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupUserSecurity` call: set optional parameters, then `send()`.
@@ -162,6 +178,13 @@ impl GetUserSecurity<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
@@ -188,7 +211,16 @@ impl GetUserSecurity<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UserSecurity, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupUserSecurityLdapVerify` call: set optional parameters, then `send()`.
@@ -210,6 +242,16 @@ impl GetUserSecurityVerify<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/verify/{}", crate ::path_segment(&
@@ -237,7 +279,17 @@ impl GetUserSecurityVerify<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::LdapVerifyConnectivityJobRequest,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupUserSecurity` call: set optional parameters, then `send()`.
@@ -258,6 +310,13 @@ impl UpdateUserSecurity<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
@@ -297,7 +356,16 @@ impl UpdateUserSecurity<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UserSecurity, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `verifyGroupUserSecurityLdap` call: set optional parameters, then `send()`.
@@ -320,6 +388,16 @@ impl VerifyUserSecurityLdap<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/verify", crate ::path_segment(&
@@ -359,6 +437,16 @@ impl VerifyUserSecurityLdap<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::LdapVerifyConnectivityJobRequest,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

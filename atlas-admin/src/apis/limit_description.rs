@@ -63,6 +63,16 @@ impl GetDefaultGroupLimit<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::DefaultGroupLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::DefaultGroupLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/defaultGroupLimits/{}", crate ::path_segment(& crate
@@ -89,7 +99,16 @@ impl GetDefaultGroupLimit<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DefaultGroupLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listDefaultGroupLimits` call: set optional parameters, then `send()`.
@@ -123,6 +142,16 @@ impl ListDefaultGroupLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDefaultGroupLimitResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedDefaultGroupLimitResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/defaultGroupLimits");
         let mut query = Vec::new();
@@ -152,6 +181,16 @@ impl ListDefaultGroupLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedDefaultGroupLimitResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

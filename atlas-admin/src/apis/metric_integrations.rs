@@ -123,6 +123,16 @@ impl CreateGroupMetricIntegration<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -162,7 +172,16 @@ impl CreateGroupMetricIntegration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupMetricIntegration` call: set optional parameters, then `send()`.
@@ -182,6 +201,13 @@ impl DeleteGroupMetricIntegration<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -209,10 +235,19 @@ impl DeleteGroupMetricIntegration<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupMetricIntegration` call: set optional parameters, then `send()`.
@@ -234,6 +269,16 @@ impl GetGroupMetricIntegration<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -261,7 +306,16 @@ impl GetGroupMetricIntegration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupMetricIntegrations` call: set optional parameters, then `send()`.
@@ -308,6 +362,16 @@ impl ListGroupMetricIntegrations<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMetricIntegrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedMetricIntegrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -355,7 +419,17 @@ impl ListGroupMetricIntegrations<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedMetricIntegrationResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupMetricIntegration` call: set optional parameters, then `send()`.
@@ -378,6 +452,16 @@ impl UpdateGroupMetricIntegration<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -418,6 +502,15 @@ impl UpdateGroupMetricIntegration<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -10,6 +10,7 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+#![allow(clippy::let_unit_value)]
 pub mod ai_model_api_keys;
 impl crate::Client {
     /// The `AI Model API Keys` operations of the Atlas Admin API: `client.ai_model_api_keys()`.

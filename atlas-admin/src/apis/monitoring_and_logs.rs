@@ -366,6 +366,13 @@ impl DownloadClusterLog<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -396,7 +403,14 @@ impl DownloadClusterLog<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
@@ -426,6 +440,13 @@ impl DownloadClusterLogV20230101<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -456,7 +477,14 @@ impl DownloadClusterLogV20230101<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
@@ -491,6 +519,13 @@ impl GetIndexMeasurements<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/{}/measurements",
@@ -527,7 +562,16 @@ impl GetIndexMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcess` call: set optional parameters, then `send()`.
@@ -547,6 +591,13 @@ impl GetGroupProcess<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::ApiHostViewAtlas, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ApiHostViewAtlas>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}", crate ::path_segment(& crate
@@ -574,7 +625,16 @@ impl GetGroupProcess<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiHostViewAtlas, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessDatabase` call: set optional parameters, then `send()`.
@@ -594,6 +654,13 @@ impl GetDatabase<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::MesurementsDatabase, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::MesurementsDatabase>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
@@ -622,7 +689,16 @@ impl GetDatabase<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MesurementsDatabase, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessDatabaseMeasurements` call: set optional parameters, then `send()`.
@@ -667,6 +743,16 @@ impl GetDatabaseMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}/measurements", crate
@@ -701,7 +787,17 @@ impl GetDatabaseMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessDisk` call: set optional parameters, then `send()`.
@@ -723,6 +819,16 @@ impl GetProcessDisk<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementDiskPartition, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MeasurementDiskPartition>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
@@ -751,7 +857,16 @@ impl GetProcessDisk<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementDiskPartition, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessDiskMeasurements` call: set optional parameters, then `send()`.
@@ -796,6 +911,16 @@ impl GetProcessDiskMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}/measurements", crate
@@ -830,7 +955,17 @@ impl GetProcessDiskMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupProcessMeasurements` call: set optional parameters, then `send()`.
@@ -875,6 +1010,16 @@ impl GetProcessMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/measurements", crate ::path_segment(&
@@ -907,7 +1052,17 @@ impl GetProcessMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
@@ -942,6 +1097,13 @@ impl ListIndexMeasurements<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/measurements",
@@ -977,7 +1139,16 @@ impl ListIndexMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupHostFtsMetricMeasurements` call: set optional parameters, then `send()`.
@@ -1014,6 +1185,16 @@ impl ListMeasurements<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsNonIndex, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::MeasurementsNonIndex>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/measurements", crate
@@ -1046,7 +1227,16 @@ impl ListMeasurements<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsNonIndex, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupHostFtsMetrics` call: set optional parameters, then `send()`.
@@ -1066,6 +1256,13 @@ impl ListHostFtsMetrics<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::CloudSearchMetrics, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::CloudSearchMetrics>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
@@ -1093,7 +1290,16 @@ impl ListHostFtsMetrics<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudSearchMetrics, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupProcessDatabases` call: set optional parameters, then `send()`.
@@ -1130,6 +1336,16 @@ impl ListDatabases<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDatabaseView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedDatabaseView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases", crate ::path_segment(&
@@ -1168,7 +1384,16 @@ impl ListDatabases<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedDatabaseView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupProcessDisks` call: set optional parameters, then `send()`.
@@ -1205,6 +1430,16 @@ impl ListProcessDisks<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDiskPartitionView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedDiskPartitionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks", crate ::path_segment(& crate
@@ -1243,7 +1478,16 @@ impl ListProcessDisks<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedDiskPartitionView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupProcesses` call: set optional parameters, then `send()`.
@@ -1280,6 +1524,16 @@ impl ListGroupProcesses<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedHostViewAtlas, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedHostViewAtlas>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes", crate ::path_segment(& crate
@@ -1317,6 +1571,15 @@ impl ListGroupProcesses<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedHostViewAtlas, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -371,6 +371,16 @@ impl CreateOrg<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::CreateOrganizationResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::CreateOrganizationResponse>,
+        crate::Error,
+    > {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/orgs");
         let query = Vec::new();
@@ -407,7 +417,16 @@ impl CreateOrg<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CreateOrganizationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createOrgInvite` call: set optional parameters, then `send()`.
@@ -430,6 +449,16 @@ impl CreateOrgInvite<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationInvitation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -469,7 +498,16 @@ impl CreateOrgInvite<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrg` call: set optional parameters, then `send()`.
@@ -489,6 +527,13 @@ impl DeleteOrg<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -515,10 +560,19 @@ impl DeleteOrg<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgInvite` call: set optional parameters, then `send()`.
@@ -538,6 +592,13 @@ impl DeleteOrgInvite<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -565,10 +626,19 @@ impl DeleteOrgInvite<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrg` call: set optional parameters, then `send()`.
@@ -588,6 +658,13 @@ impl GetOrg<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -614,7 +691,16 @@ impl GetOrg<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AtlasOrganization, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgDelegationSettings` call: set optional parameters, then `send()`.
@@ -636,6 +722,16 @@ impl GetOrgDelegationSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgDelegationSettingsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
@@ -662,7 +758,16 @@ impl GetOrgDelegationSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgGroups` call: set optional parameters, then `send()`.
@@ -704,6 +809,16 @@ impl GetOrgGroups<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasGroupView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/groups", crate ::path_segment(& crate
@@ -742,7 +857,16 @@ impl GetOrgGroups<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgInvite` call: set optional parameters, then `send()`.
@@ -764,6 +888,16 @@ impl GetOrgInvite<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationInvitation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -791,7 +925,16 @@ impl GetOrgInvite<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgMaintenanceSettings` call: set optional parameters, then `send()`.
@@ -815,6 +958,16 @@ impl GetOrgMaintenanceSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
@@ -841,7 +994,17 @@ impl GetOrgMaintenanceSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::OrganizationMaintenanceSettingsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgSettings` call: set optional parameters, then `send()`.
@@ -863,6 +1026,16 @@ impl GetOrgSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationSettings, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationSettings>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
@@ -889,7 +1062,16 @@ impl GetOrgSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgInvites` call: set optional parameters, then `send()`.
@@ -916,6 +1098,16 @@ impl ListOrgInvites<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::OrganizationInvitation>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::OrganizationInvitation>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -943,7 +1135,16 @@ impl ListOrgInvites<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<Vec<crate::models::OrganizationInvitation>, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgs` call: set optional parameters, then `send()`.
@@ -985,6 +1186,16 @@ impl ListOrgs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrganizationView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedOrganizationView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/orgs");
         let mut query = Vec::new();
@@ -1020,7 +1231,16 @@ impl ListOrgs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrganizationView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `resetOrgMaintenanceSettings` call: set optional parameters, then `send()`.
@@ -1044,6 +1264,16 @@ impl ResetOrgMaintenanceSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings:reset", crate ::path_segment(&
@@ -1070,7 +1300,17 @@ impl ResetOrgMaintenanceSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::OrganizationMaintenanceSettingsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrg` call: set optional parameters, then `send()`.
@@ -1091,6 +1331,13 @@ impl UpdateOrg<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -1130,7 +1377,16 @@ impl UpdateOrg<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AtlasOrganization, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgDelegationSettings` call: set optional parameters, then `send()`.
@@ -1153,6 +1409,16 @@ impl UpdateOrgDelegationSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgDelegationSettingsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
@@ -1192,7 +1458,16 @@ impl UpdateOrgDelegationSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgInviteById` call: set optional parameters, then `send()`.
@@ -1215,6 +1490,16 @@ impl UpdateOrgInviteById<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationInvitation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -1255,7 +1540,16 @@ impl UpdateOrgInviteById<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgInvites` call: set optional parameters, then `send()`.
@@ -1278,6 +1572,16 @@ impl UpdateOrgInvites<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationInvitation>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -1317,7 +1621,16 @@ impl UpdateOrgInvites<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgMaintenanceSettings` call: set optional parameters, then `send()`.
@@ -1342,6 +1655,16 @@ impl UpdateOrgMaintenanceSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
@@ -1381,7 +1704,17 @@ impl UpdateOrgMaintenanceSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::OrganizationMaintenanceSettingsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgSettings` call: set optional parameters, then `send()`.
@@ -1404,6 +1737,16 @@ impl UpdateOrgSettings<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationSettings, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrganizationSettings>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
@@ -1443,7 +1786,16 @@ impl UpdateOrgSettings<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgUserRoles` call: set optional parameters, then `send()`.
@@ -1466,6 +1818,16 @@ impl UpdateOrgUserRoles<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::UpdateOrgRolesForUser, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::UpdateOrgRolesForUser>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}/roles", crate ::path_segment(& crate
@@ -1506,6 +1868,15 @@ impl UpdateOrgUserRoles<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UpdateOrgRolesForUser, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -75,6 +75,16 @@ impl GetRateLimit<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::RateLimitEndpointSetResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::RateLimitEndpointSetResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/rateLimits/{}", crate ::path_segment(& crate
@@ -105,7 +115,16 @@ impl GetRateLimit<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::RateLimitEndpointSetResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listRateLimits` call: set optional parameters, then `send()`.
@@ -167,6 +186,16 @@ impl ListRateLimits<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedRateLimitEndpointSets>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/rateLimits");
         let mut query = Vec::new();
@@ -206,6 +235,15 @@ impl ListRateLimits<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

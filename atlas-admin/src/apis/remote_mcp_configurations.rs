@@ -366,6 +366,16 @@ impl CreateGroupMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -405,7 +415,16 @@ impl CreateGroupMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -428,6 +447,16 @@ impl CreateGroupMcpSecret<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServiceAccountSecret>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -468,7 +497,16 @@ impl CreateGroupMcpSecret<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createOrgMcpConfig` call: set optional parameters, then `send()`.
@@ -491,6 +529,16 @@ impl CreateOrgMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -530,7 +578,16 @@ impl CreateOrgMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createOrgMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -553,6 +610,16 @@ impl CreateOrgMcpSecret<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServiceAccountSecret>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -593,7 +660,16 @@ impl CreateOrgMcpSecret<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupMcpConfig` call: set optional parameters, then `send()`.
@@ -618,6 +694,13 @@ impl DeleteGroupMcpConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -646,10 +729,19 @@ impl DeleteGroupMcpConfig<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -669,6 +761,13 @@ impl DeleteGroupMcpSecret<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -697,10 +796,19 @@ impl DeleteGroupMcpSecret<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgMcpConfig` call: set optional parameters, then `send()`.
@@ -725,6 +833,13 @@ impl DeleteOrgMcpConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -753,10 +868,19 @@ impl DeleteOrgMcpConfig<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -776,6 +900,13 @@ impl DeleteOrgMcpSecret<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -804,10 +935,19 @@ impl DeleteOrgMcpSecret<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupMcpConfig` call: set optional parameters, then `send()`.
@@ -829,6 +969,16 @@ impl GetGroupMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -856,7 +1006,16 @@ impl GetGroupMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -878,6 +1037,16 @@ impl GetGroupMcpSecret<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServiceAccountSecret>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -906,7 +1075,16 @@ impl GetGroupMcpSecret<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgMcpConfig` call: set optional parameters, then `send()`.
@@ -928,6 +1106,16 @@ impl GetOrgMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -955,7 +1143,16 @@ impl GetOrgMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgMcpConfigSecret` call: set optional parameters, then `send()`.
@@ -977,6 +1174,16 @@ impl GetOrgMcpSecret<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServiceAccountSecret>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -1005,7 +1212,16 @@ impl GetOrgMcpSecret<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupMcpConfigSecrets` call: set optional parameters, then `send()`.
@@ -1042,6 +1258,16 @@ impl ListGroupMcpSecrets<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1080,7 +1306,16 @@ impl ListGroupMcpSecrets<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupMcpConfigs` call: set optional parameters, then `send()`.
@@ -1117,6 +1352,16 @@ impl ListGroupMcpConfigs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedGroupMcpConfigView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1154,7 +1399,16 @@ impl ListGroupMcpConfigs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgMcpConfigSecrets` call: set optional parameters, then `send()`.
@@ -1191,6 +1445,16 @@ impl ListOrgMcpSecrets<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1229,7 +1493,16 @@ impl ListOrgMcpSecrets<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgMcpConfigs` call: set optional parameters, then `send()`.
@@ -1266,6 +1539,16 @@ impl ListOrgMcpConfigs<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedOrgMcpConfigView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1303,7 +1586,16 @@ impl ListOrgMcpConfigs<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupMcpConfig` call: set optional parameters, then `send()`.
@@ -1326,6 +1618,16 @@ impl UpdateGroupMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1366,7 +1668,16 @@ impl UpdateGroupMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgMcpConfig` call: set optional parameters, then `send()`.
@@ -1389,6 +1700,16 @@ impl UpdateOrgMcpConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1429,6 +1750,15 @@ impl UpdateOrgMcpConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -155,6 +155,16 @@ impl CreateOrgResourcePolicy<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
@@ -194,7 +204,16 @@ impl CreateOrgResourcePolicy<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgResourcePolicy` call: set optional parameters, then `send()`.
@@ -214,6 +233,13 @@ impl DeleteOrgResourcePolicy<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -241,10 +267,19 @@ impl DeleteOrgResourcePolicy<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgNonCompliantResources` call: set optional parameters, then `send()`.
@@ -266,6 +301,16 @@ impl GetNonCompliantResources<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ApiAtlasNonCompliantResourceView>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::ApiAtlasNonCompliantResourceView>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/nonCompliantResources", crate ::path_segment(& crate
@@ -292,7 +337,17 @@ impl GetNonCompliantResources<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            Vec<crate::models::ApiAtlasNonCompliantResourceView>,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgResourcePolicy` call: set optional parameters, then `send()`.
@@ -314,6 +369,16 @@ impl GetOrgResourcePolicy<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -341,7 +406,16 @@ impl GetOrgResourcePolicy<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgResourcePolicies` call: set optional parameters, then `send()`.
@@ -363,6 +437,16 @@ impl ListOrgResourcePolicies<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ApiAtlasResourcePolicyView>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::ApiAtlasResourcePolicyView>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
@@ -389,7 +473,17 @@ impl ListOrgResourcePolicies<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            Vec<crate::models::ApiAtlasResourcePolicyView>,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgResourcePolicy` call: set optional parameters, then `send()`.
@@ -412,6 +506,16 @@ impl UpdateOrgResourcePolicy<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -452,7 +556,16 @@ impl UpdateOrgResourcePolicy<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `validateOrgResourcePolicies` call: set optional parameters, then `send()`.
@@ -475,6 +588,16 @@ impl ValidateResourcePolicies<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies:validate", crate ::path_segment(&
@@ -514,6 +637,15 @@ impl ValidateResourcePolicies<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -51,6 +51,13 @@ impl CreateRollingIndex<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/index", crate ::path_segment(& crate
@@ -91,9 +98,18 @@ impl CreateRollingIndex<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -53,6 +53,13 @@ impl GetSystemStatus<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::SystemStatus, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::SystemStatus>, crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2");
         let query = Vec::new();
@@ -76,7 +83,16 @@ impl GetSystemStatus<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SystemStatus, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listControlPlaneIpAddresses` call: set optional parameters, then `send()`.
@@ -98,6 +114,16 @@ impl ListControlPlaneAddresses<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ControlPlaneIpAddresses, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ControlPlaneIpAddresses>,
+        crate::Error,
+    > {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
         let query = Vec::new();
@@ -121,6 +147,15 @@ impl ListControlPlaneAddresses<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ControlPlaneIpAddresses, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

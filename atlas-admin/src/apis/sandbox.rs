@@ -151,6 +151,16 @@ impl CreateOrgSandboxConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::SandboxConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -190,7 +200,16 @@ impl CreateOrgSandboxConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteOrgSandboxConfig` call: set optional parameters, then `send()`.
@@ -212,6 +231,13 @@ impl DeleteOrgSandboxConfig<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -239,10 +265,19 @@ impl DeleteOrgSandboxConfig<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `generateGroupSandboxClusterDescription` call: set optional parameters, then `send()`.
@@ -266,6 +301,16 @@ impl GenerateSandboxClusterDescription<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ClusterDescription20240805>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sandbox/{}:generateClusterDescription", crate
@@ -294,7 +339,16 @@ impl GenerateSandboxClusterDescription<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getOrgSandboxConfig` call: set optional parameters, then `send()`.
@@ -318,6 +372,16 @@ impl GetOrgSandboxConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::SandboxConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -345,7 +409,16 @@ impl GetOrgSandboxConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listOrgSandboxConfig` call: set optional parameters, then `send()`.
@@ -379,6 +452,16 @@ impl ListOrgSandboxConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedSandboxConfigs, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedSandboxConfigs>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -411,7 +494,16 @@ impl ListOrgSandboxConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedSandboxConfigs, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateOrgSandboxConfig` call: set optional parameters, then `send()`.
@@ -436,6 +528,16 @@ impl UpdateOrgSandboxConfig<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::SandboxConfigResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -476,6 +578,15 @@ impl UpdateOrgSandboxConfig<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -68,6 +68,16 @@ impl GetServerlessInstance<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessInstanceDescription, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}", crate ::path_segment(& crate
@@ -95,7 +105,16 @@ impl GetServerlessInstance<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupServerlessInstances` call: set optional parameters, then `send()`.
@@ -135,6 +154,16 @@ impl ListServerlessInstances<'_> {
         crate::models::PaginatedServerlessInstanceDescriptionView,
         crate::Error,
     > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedServerlessInstanceDescriptionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless", crate ::path_segment(& crate
@@ -172,6 +201,16 @@ impl ListServerlessInstances<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedServerlessInstanceDescriptionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

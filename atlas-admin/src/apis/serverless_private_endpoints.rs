@@ -154,6 +154,16 @@ impl CreateServerlessPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
@@ -195,7 +205,16 @@ impl CreateServerlessPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
@@ -215,6 +234,13 @@ impl DeleteServerlessPrivateEndpoint<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -244,10 +270,19 @@ impl DeleteServerlessPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
@@ -269,6 +304,16 @@ impl GetServerlessPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -298,7 +343,16 @@ impl GetServerlessPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
@@ -320,6 +374,16 @@ impl ListServerlessPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<Vec<crate::models::ServerlessTenantEndpoint>>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
@@ -348,7 +412,16 @@ impl ListServerlessPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
@@ -371,6 +444,16 @@ impl UpdateServerlessPrivateEndpoint<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -413,6 +496,15 @@ impl UpdateServerlessPrivateEndpoint<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -193,6 +193,16 @@ impl CreateGroupStandbyLink<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -232,7 +242,16 @@ impl CreateGroupStandbyLink<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
@@ -257,6 +276,16 @@ impl CreateStandbyLinkFailover<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -297,7 +326,16 @@ impl CreateStandbyLinkFailover<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStandbyLink` call: set optional parameters, then `send()`.
@@ -319,6 +357,13 @@ impl DeleteGroupStandbyLink<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
@@ -346,10 +391,19 @@ impl DeleteGroupStandbyLink<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStandbyLink` call: set optional parameters, then `send()`.
@@ -373,6 +427,16 @@ impl GetGroupStandbyLink<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
@@ -400,7 +464,16 @@ impl GetGroupStandbyLink<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
@@ -424,6 +497,16 @@ impl GetStandbyLinkFailover<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers/{}", crate
@@ -453,7 +536,16 @@ impl GetStandbyLinkFailover<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `inspectGroupStandbyLinkFailoverReadiness` call: set optional parameters, then `send()`.
@@ -477,6 +569,16 @@ impl InspectFailoverReadiness<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverReadinessResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverReadinessResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}:inspectFailoverReadiness", crate
@@ -504,7 +606,17 @@ impl InspectFailoverReadiness<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiStandbyLinkFailoverReadinessResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStandbyLinkFailovers` call: set optional parameters, then `send()`.
@@ -538,6 +650,16 @@ impl ListStandbyLinkFailovers<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStandbyLinkFailoverResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStandbyLinkFailoverResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -571,7 +693,17 @@ impl ListStandbyLinkFailovers<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStandbyLinkFailoverResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStandbyLinks` call: set optional parameters, then `send()`.
@@ -605,6 +737,16 @@ impl ListGroupStandbyLinks<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStandbyLinkResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStandbyLinkResponse>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -637,6 +779,16 @@ impl ListGroupStandbyLinks<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStandbyLinkResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

@@ -776,6 +776,13 @@ impl AcceptVpcPeeringConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:accept", crate
@@ -816,10 +823,19 @@ impl AcceptVpcPeeringConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStreamConnection` call: set optional parameters, then `send()`.
@@ -840,6 +856,13 @@ impl CreateStreamConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -880,7 +903,16 @@ impl CreateStreamConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
@@ -903,6 +935,16 @@ impl CreateFailoverConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -945,7 +987,16 @@ impl CreateFailoverConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
@@ -968,6 +1019,16 @@ impl CreatePrivateLinkConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -1007,7 +1068,16 @@ impl CreatePrivateLinkConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -1028,6 +1098,13 @@ impl CreateStreamProcessor<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsProcessor, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsProcessor>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor", crate ::path_segment(& crate
@@ -1068,7 +1145,16 @@ impl CreateStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsProcessor, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `createGroupStreamWorkspace` call: set optional parameters, then `send()`.
@@ -1089,6 +1175,13 @@ impl CreateStreamWorkspace<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -1128,7 +1221,16 @@ impl CreateStreamWorkspace<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamConnection` call: set optional parameters, then `send()`.
@@ -1148,6 +1250,13 @@ impl DeleteStreamConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -1176,10 +1285,19 @@ impl DeleteStreamConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
@@ -1199,6 +1317,13 @@ impl DeleteStreamFailoverConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -1229,10 +1354,19 @@ impl DeleteStreamFailoverConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
@@ -1252,6 +1386,13 @@ impl DeletePrivateLinkConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -1279,10 +1420,19 @@ impl DeletePrivateLinkConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -1302,6 +1452,13 @@ impl DeleteStreamProcessor<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -1330,10 +1487,19 @@ impl DeleteStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
@@ -1353,6 +1519,13 @@ impl DeleteVpcPeeringConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}", crate
@@ -1380,10 +1553,19 @@ impl DeleteVpcPeeringConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `deleteGroupStreamWorkspace` call: set optional parameters, then `send()`.
@@ -1403,6 +1585,13 @@ impl DeleteStreamWorkspace<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -1430,10 +1619,19 @@ impl DeleteStreamWorkspace<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `downloadGroupStreamAuditLogs` call: set optional parameters, then `send()`.
@@ -1468,6 +1666,13 @@ impl DownloadAuditLogs<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/auditLogs", crate ::path_segment(& crate
@@ -1498,7 +1703,14 @@ impl DownloadAuditLogs<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `downloadGroupStreamOperationalLogs` call: set optional parameters, then `send()`.
@@ -1533,6 +1745,13 @@ impl DownloadOperationalLogs<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}:downloadOperationalLogs", crate
@@ -1563,7 +1782,14 @@ impl DownloadOperationalLogs<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamAccountDetails` call: set optional parameters, then `send()`.
@@ -1583,6 +1809,13 @@ impl GetAccountDetails<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::AccountDetails, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::AccountDetails>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/accountDetails", crate ::path_segment(&
@@ -1615,7 +1848,16 @@ impl GetAccountDetails<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AccountDetails, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamConnection` call: set optional parameters, then `send()`.
@@ -1635,6 +1877,13 @@ impl GetStreamConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -1663,7 +1912,16 @@ impl GetStreamConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
@@ -1685,6 +1943,16 @@ impl GetStreamFailoverConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -1715,7 +1983,16 @@ impl GetStreamFailoverConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
@@ -1737,6 +2014,16 @@ impl GetPrivateLinkConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -1764,7 +2051,16 @@ impl GetPrivateLinkConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -1786,6 +2082,16 @@ impl GetStreamProcessor<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -1814,7 +2120,16 @@ impl GetStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamProcessors` call: set optional parameters, then `send()`.
@@ -1852,6 +2167,18 @@ impl GetStreamProcessors<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<
+            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
+        >,
         crate::Error,
     > {
         let p = &self.params;
@@ -1892,7 +2219,17 @@ impl GetStreamProcessors<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `getGroupStreamWorkspace` call: set optional parameters, then `send()`.
@@ -1917,6 +2254,13 @@ impl GetStreamWorkspace<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -1949,7 +2293,16 @@ impl GetStreamWorkspace<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamActiveVpcPeeringConnections` call: set optional parameters, then `send()`.
@@ -1984,6 +2337,16 @@ impl ListActivePeeringConnections<'_> {
         crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
         crate::Error,
     > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/activeVpcPeeringConnections", crate
@@ -2016,7 +2379,17 @@ impl ListActivePeeringConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamConnectionFailoverConnections` call: set optional parameters, then `send()`.
@@ -2048,6 +2421,16 @@ impl ListFailoverConnections<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsFailoverConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsFailoverConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -2083,7 +2466,17 @@ impl ListFailoverConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsFailoverConnection,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamConnections` call: set optional parameters, then `send()`.
@@ -2115,6 +2508,16 @@ impl ListStreamConnections<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsConnectionView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsConnectionView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -2148,7 +2551,17 @@ impl ListStreamConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamPrivateLinkConnections` call: set optional parameters, then `send()`.
@@ -2180,6 +2593,16 @@ impl ListPrivateLinkConnections<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsPrivateLinkView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsPrivateLinkView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -2212,7 +2635,17 @@ impl ListPrivateLinkConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsPrivateLinkView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamVpcPeeringConnections` call: set optional parameters, then `send()`.
@@ -2245,6 +2678,16 @@ impl ListVpcPeeringConnections<'_> {
         self,
     ) -> Result<
         crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
+        crate::Error,
+    > {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
         crate::Error,
     > {
         let p = &self.params;
@@ -2284,7 +2727,17 @@ impl ListVpcPeeringConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `listGroupStreamWorkspaces` call: set optional parameters, then `send()`.
@@ -2316,6 +2769,16 @@ impl ListStreamWorkspaces<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::PaginatedApiStreamsTenantView>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -2348,7 +2811,16 @@ impl ListStreamWorkspaces<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `rejectGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
@@ -2368,6 +2840,13 @@ impl RejectVpcPeeringConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:reject", crate
@@ -2395,10 +2874,19 @@ impl RejectVpcPeeringConnection<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `startGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -2418,6 +2906,13 @@ impl StartStreamProcessor<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:start", crate
@@ -2447,10 +2942,19 @@ impl StartStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `startGroupStreamProcessorWith` call: set optional parameters, then `send()`.
@@ -2476,6 +2980,13 @@ impl StartStreamProcessorWith<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:startWith", crate
@@ -2518,10 +3029,19 @@ impl StartStreamProcessorWith<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `stopGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -2541,6 +3061,13 @@ impl StopStreamProcessor<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:stop", crate
@@ -2570,10 +3097,19 @@ impl StopStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        {
-            let _ = response;
-            Ok(())
-        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupStreamConnection` call: set optional parameters, then `send()`.
@@ -2594,6 +3130,13 @@ impl UpdateStreamConnection<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -2635,7 +3178,16 @@ impl UpdateStreamConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
@@ -2658,6 +3210,16 @@ impl UpdateStreamFailoverConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -2701,7 +3263,16 @@ impl UpdateStreamFailoverConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
@@ -2724,6 +3295,16 @@ impl UpdatePrivateLinkConnection<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -2764,7 +3345,16 @@ impl UpdatePrivateLinkConnection<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupStreamProcessor` call: set optional parameters, then `send()`.
@@ -2787,6 +3377,16 @@ impl UpdateStreamProcessor<'_> {
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
+        crate::Error,
+    > {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -2828,7 +3428,16 @@ impl UpdateStreamProcessor<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `updateGroupStreamWorkspace` call: set optional parameters, then `send()`.
@@ -2849,6 +3458,13 @@ impl UpdateStreamWorkspace<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -2889,7 +3505,16 @@ impl UpdateStreamWorkspace<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }
 /// A `withGroupStreamSampleConnections` call: set optional parameters, then `send()`.
@@ -2910,6 +3535,13 @@ impl WithStreamSampleConnections<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams:withSampleConnections", crate
@@ -2949,6 +3581,15 @@ impl WithStreamSampleConnections<'_> {
                 validation,
             })
             .await?;
-        response.json()
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

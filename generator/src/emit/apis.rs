@@ -49,6 +49,8 @@ pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
             //! method of the tag's accessor on [`Client`](crate::Client).
             #![allow(deprecated)]
             #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+            // An operation that answers nothing decodes to `()` through the same steps as the others.
+            #![allow(clippy::let_unit_value)]
             #(#modules)*
         },
     )
@@ -324,6 +326,11 @@ fn emit_operation(
             }
             /// Sends the call (validated first unless the client's validation is off).
             pub async fn send(self) -> Result<#output, crate::Error> {
+                self.send_with_response().await.map(|r| r.value)
+            }
+            /// Sends the call and keeps the response's status and headers (request id,
+            /// rate limits) beside the decoded value.
+            pub async fn send_with_response(self) -> Result<crate::TypedResponse<#output>, crate::Error> {
                 let #p_binding = &self.params;
                 let path = #path_expr;
                 #query_init
@@ -350,7 +357,10 @@ fn emit_operation(
                         validation,
                     })
                     .await?;
-                #decode
+                let (status, headers) = (response.status(), response.headers().clone());
+                let value: Result<#output, crate::Error> = { #decode };
+                let value = value?;
+                Ok(crate::TypedResponse { value, status, headers })
             }
         }
     };

@@ -29,7 +29,7 @@ pub mod patterns;
 pub mod validation;
 
 pub use auth::Credentials;
-pub use client::{path_segment, Call, Client, ClientBuilder, RawRequest, Response};
+pub use client::{path_segment, Call, Client, ClientBuilder, RawRequest, Response, TypedResponse};
 pub use error::{ApiError, Error};
 pub use extra::Extra;
 pub use reqwest::Method;

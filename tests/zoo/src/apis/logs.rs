@@ -37,6 +37,13 @@ impl DownloadLogs<'_> {
     }
     /// Sends the call (validated first unless the client's validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/zoo/v2/logs.gz");
         let query = Vec::new();
@@ -60,6 +67,13 @@ impl DownloadLogs<'_> {
                 validation,
             })
             .await?;
-        Ok(response)
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
     }
 }

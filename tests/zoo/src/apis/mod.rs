@@ -10,6 +10,7 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+#![allow(clippy::let_unit_value)]
 pub mod keepers;
 impl crate::Client {
     /// The `Keepers` operations of the Atlas Admin API: `client.keepers()`.
