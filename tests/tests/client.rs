@@ -329,3 +329,25 @@ async fn send_with_response_keeps_status_and_headers() {
     assert_eq!(answer.headers.get("ratelimit-remaining").unwrap(), "99");
     assert_eq!(answer.value.total_count, Some(0));
 }
+
+#[tokio::test]
+async fn creating_a_scram_user_without_a_password_sends_nothing() {
+    use atlas_admin::models::{CloudDatabaseUser, CloudDatabaseUserDatabaseName, DatabaseUserRole};
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(json!({}))).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let group: atlas_admin::models::ObjectId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let mut user = CloudDatabaseUser::new(
+        CloudDatabaseUserDatabaseName::Admin,
+        vec![DatabaseUserRole::new("admin".into(), "read".into())],
+        "app".into(),
+    );
+    user.group_id = Some(group.to_string());
+    let err = client.database_users().create_database_user(group.clone(), user.clone()).send().await.unwrap_err();
+    let Error::Validation(violations) = &err else { panic!("{err}") };
+    assert_eq!(violations.0[0].pointer, "/password");
+    assert!(server.received_requests().await.unwrap().is_empty());
+    user.password = Some("correct horse battery staple".into());
+    client.database_users().create_database_user(group, user).send().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

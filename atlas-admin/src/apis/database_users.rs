@@ -143,7 +143,7 @@ impl CreateDatabaseUser<'_> {
         let headers = Vec::new();
         let mut validation = crate::Validate::validate_request(&self.params);
         if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
+            validation = body.validate_create();
         }
         let body = match &self.body {
             Some(body) => {

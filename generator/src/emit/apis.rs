@@ -16,6 +16,10 @@ use crate::error::Result;
 use crate::ir::{names, Content, Model, Operation, ParameterLocation, TypeKind};
 use crate::write::Tree;
 
+/// Request rules the spec states only in prose, written by hand in `atlas-admin/src/requests.rs`:
+/// (operationId, the body's method that checks them instead of `validate_request`).
+const PROSE_RULES: &[(&str, &str)] = &[("createGroupDatabaseUser", "validate_create")];
+
 /// Parameters every operation accepts that change the response's shape or only its
 /// layout: handled by the runtime, never set per call.
 const RUNTIME_PARAMETERS: &[&str] = &["envelope", "pretty"];
@@ -227,10 +231,20 @@ fn emit_operation(
                             validation = #params::validate_body(body);
                         }
                     },
-                    _ => quote! {
-                        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-                            validation = crate::Validate::validate_request(body);
+                    _ => match PROSE_RULES.iter().find(|(id, _)| *id == op.id) {
+                        Some((_, rule)) => {
+                            let rule = format_ident!("{rule}");
+                            quote! {
+                                if let (Ok(()), Some(body)) = (&validation, &self.body) {
+                                    validation = body.#rule();
+                                }
+                            }
                         }
+                        None => quote! {
+                            if let (Ok(()), Some(body)) = (&validation, &self.body) {
+                                validation = crate::Validate::validate_request(body);
+                            }
+                        },
                     },
                 },
             )
