@@ -61,6 +61,24 @@ struct TokenResponse {
     expires_in: Option<u64>,
 }
 
+/// A form POST to one of the OAuth endpoints, authenticated as the service account.
+async fn oauth_post(
+    http: &reqwest::Client,
+    url: String,
+    client_id: &str,
+    client_secret: &str,
+    form: String,
+) -> Result<reqwest::Response, Error> {
+    Ok(http
+        .post(url)
+        .basic_auth(client_id, Some(client_secret))
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(form)
+        .send()
+        .await?)
+}
+
 /// Fetches a service-account token.
 pub(crate) async fn fetch_token(
     http: &reqwest::Client,
@@ -68,14 +86,8 @@ pub(crate) async fn fetch_token(
     client_id: &str,
     client_secret: &str,
 ) -> Result<Token, Error> {
-    let response = http
-        .post(format!("{base}/api/oauth/token"))
-        .basic_auth(client_id, Some(client_secret))
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(reqwest::header::ACCEPT, "application/json")
-        .body("grant_type=client_credentials")
-        .send()
-        .await?;
+    let form = "grant_type=client_credentials".to_string();
+    let response = oauth_post(http, format!("{base}/api/oauth/token"), client_id, client_secret, form).await?;
     let status = response.status();
     let body = response.text().await?;
     if !status.is_success() {
@@ -98,13 +110,8 @@ pub(crate) async fn revoke_token(
     client_secret: &str,
     token: &str,
 ) -> Result<(), Error> {
-    let response = http
-        .post(format!("{base}/api/oauth/revoke"))
-        .basic_auth(client_id, Some(client_secret))
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("token={token}&token_type_hint=access_token"))
-        .send()
-        .await?;
+    let form = format!("token={token}&token_type_hint=access_token");
+    let response = oauth_post(http, format!("{base}/api/oauth/revoke"), client_id, client_secret, form).await?;
     if response.status().is_success() {
         Ok(())
     } else {

@@ -233,9 +233,7 @@ impl Validator {
     /// A required writeOnly property: a request must carry it (a response never does).
     pub fn write_only_required(&mut self, segment: &str, present: bool) {
         if self.request && !present {
-            self.path.push(segment.to_owned());
-            self.violation(Rule::Required, "nothing");
-            self.path.pop();
+            self.violation_at(segment, Rule::Required, "nothing");
         }
     }
 
@@ -245,36 +243,26 @@ impl Validator {
     pub fn extra(&mut self, extra: &crate::Extra, secrets: &[&str], read_only: &[&str]) {
         if self.strict {
             for name in extra.unknown().keys() {
-                self.path.push(name.clone());
-                self.violation(Rule::Unknown, "a property");
-                self.path.pop();
+                self.violation_at(name, Rule::Unknown, "a property");
             }
         }
-        for name in extra.missing() {
-            if self.request && read_only.contains(name) {
-                continue;
-            }
-            self.path.push((*name).to_owned());
-            self.violation(Rule::Required, "nothing");
-            self.path.pop();
+        let request = self.request;
+        let skipped = |name: &str| request && read_only.contains(&name);
+        for name in extra.missing().iter().filter(|n| !skipped(n)) {
+            self.violation_at(name, Rule::Required, "nothing");
         }
-        for (name, value) in extra.odd() {
-            if self.request && read_only.contains(&name) {
-                continue;
-            }
-            self.path.push(name.to_owned());
-            if secrets.contains(&name) {
-                self.violation(Rule::Shape, REDACTED);
+        for (name, value) in extra.odd().filter(|(n, _)| !skipped(n)) {
+            let shown = if secrets.contains(&name) {
+                REDACTED.to_owned()
             } else {
-                let mut shown = value.to_string();
-                if shown.len() > 200 {
-                    let cut = (0..=200).rev().find(|i| shown.is_char_boundary(*i)).unwrap_or(0);
-                    shown.truncate(cut);
+                let text = value.to_string();
+                let mut shown = crate::error::excerpt(&text);
+                if shown.len() < text.len() {
                     shown.push_str("...");
                 }
-                self.violation(Rule::Shape, shown);
-            }
-            self.path.pop();
+                shown
+            };
+            self.violation_at(name, Rule::Shape, shown);
         }
     }
 

@@ -30,6 +30,9 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
         Group::Models => ("models", quote!(super)),
         Group::Params => ("params", quote!(crate::models)),
     };
+    // Which operation each parameters struct belongs to, looked up once.
+    let ops_by_params: BTreeMap<TypeId, &crate::ir::Operation> =
+        model.operations.iter().filter_map(|op| op.params.map(|id| (id, op))).collect();
     let mut module_items = Vec::new();
     for (module, ids) in &files {
         let module_ident = format_ident!("{module}");
@@ -38,7 +41,7 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
             mod #module_ident;
             pub use #module_ident::{#(#exported),*};
         });
-        let body = emit_file(model, ids, &import_root);
+        let body = emit_file(model, ids, &import_root, &ops_by_params);
         tree.add_rust(&format!("src/{dir}/{module}.rs"), body)?;
     }
     let doc = match group {
@@ -68,8 +71,13 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
 /// `validate_body` for the parameters of an operation whose request body has constraints of
 /// its own (the spec's two service-account access-list bodies are arrays with `maxItems`):
 /// checked with the parameters before a request is sent.
-fn body_validation(model: &Model, def: &TypeDef, id: TypeId, mentioned: &mut Vec<TypeId>) -> Option<TokenStream> {
-    let op = model.operations.iter().find(|op| op.params == Some(id))?;
+fn body_validation(
+    model: &Model,
+    def: &TypeDef,
+    op: Option<&crate::ir::Operation>,
+    mentioned: &mut Vec<TypeId>,
+) -> Option<TokenStream> {
+    let op = op?;
     let body = op.body.as_ref()?;
     let content = body.contents.iter().find(|c| c.encoding == "json" && !c.constraints.is_empty())?;
     let ty = content.ty.as_ref()?;
@@ -99,7 +107,12 @@ fn body_validation(model: &Model, def: &TypeDef, id: TypeId, mentioned: &mut Vec
     })
 }
 
-fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenStream {
+fn emit_file(
+    model: &Model,
+    ids: &[TypeId],
+    import_root: &TokenStream,
+    ops_by_params: &BTreeMap<TypeId, &crate::ir::Operation>,
+) -> TokenStream {
     let local: BTreeSet<TypeId> = ids.iter().copied().collect();
     let mut imports: BTreeSet<String> = BTreeSet::new();
     let mut items = Vec::new();
@@ -107,7 +120,7 @@ fn emit_file(model: &Model, ids: &[TypeId], import_root: &TokenStream) -> TokenS
     for id in ids {
         let def = model.get(*id);
         let mut used_by_body = Vec::new();
-        let body = if def.group == Group::Params { body_validation(model, def, *id, &mut used_by_body) } else { None };
+        let body = if def.group == Group::Params { body_validation(model, def, ops_by_params.get(id).copied(), &mut used_by_body) } else { None };
         for used in referenced(def).into_iter().chain(used_by_body) {
             if !local.contains(&used) {
                 imports.insert(model.get(used).name.clone());
