@@ -1,16 +1,20 @@
-//! The client: configuration, authentication and sending. Written by hand; the generator
-//! never touches this file. Generated operations (one module per tag, to come) build on
-//! [`Client::request`], which is also the escape hatch for what the spec gets wrong: any
-//! method, path, API version and body, with auth, errors and versioning handled.
+//! The client: configuration, authentication, sending and retrying. Written by hand; the
+//! generator never touches this file. Generated operations (`crate::apis`) hand their
+//! calls to [`Client::execute`]; [`Client::request`] is the escape hatch for what the spec
+//! gets wrong: any method, path, API version and body, with auth, retries, errors and
+//! versioning handled the same way.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::Method;
+use tracing::Instrument;
 
 use crate::auth::{self, Credentials, Token};
-use crate::error::{excerpt, ApiError, Error};
+use crate::error::{ApiError, Error};
+use crate::response::{request_id, ByteStream, RateLimit, Response};
+use crate::retry::{self, RetryPolicy};
 
 /// Where Atlas is; Atlas for Government is [`Client::GOVERNMENT_URL`].
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -27,6 +31,7 @@ struct Inner {
     base_url: String,
     credentials: Credentials,
     validate: bool,
+    retry: RetryPolicy,
     /// The last digest challenge, answered again with a growing `nc` until it goes stale.
     digest: std::sync::Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
     /// The service-account token. An async mutex: concurrent callers wait for one refresh.
@@ -39,6 +44,7 @@ impl std::fmt::Debug for Inner {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("validate", &self.validate)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +59,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     validate: bool,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -68,6 +75,7 @@ impl Client {
             user_agent: format!("atlas-admin-rust/{}", env!("CARGO_PKG_VERSION")),
             http: None,
             validate: true,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -122,13 +130,16 @@ impl Client {
     pub fn request(&self, method: Method, path: &str) -> RawRequest {
         RawRequest {
             client: self.clone(),
+            operation: "raw",
             method,
+            path_template: path.to_string(),
             path: path.to_string(),
             query: Vec::new(),
             api_version: None,
             media: None,
             body: None,
             headers: Vec::new(),
+            retry: None,
         }
     }
 
@@ -162,7 +173,79 @@ impl Client {
         Ok(access)
     }
 
+    /// Sends `request` and reads the whole body.
     async fn send(&self, request: &RawRequest) -> Result<Response, Error> {
+        let response = self.dispatch(request).await?;
+        let (status, headers) = (response.status().as_u16(), response.headers().clone());
+        let body = response.bytes().await?;
+        Ok(Response { status, headers, body: body.to_vec() })
+    }
+
+    /// Sends `request` until it succeeds, fails for good, or its retries run out; the
+    /// successful response's body is left unread. One `atlas_request` span covers every
+    /// attempt: operation, method, path template, then attempt, retry delay, rate-limit
+    /// headers and status as they become known. Nothing secret is recorded.
+    async fn dispatch(&self, request: &RawRequest) -> Result<reqwest::Response, Error> {
+        let span = tracing::debug_span!(
+            "atlas_request",
+            operation = request.operation,
+            method = %request.method,
+            path = %request.path_template,
+            attempt = tracing::field::Empty,
+            retry_delay_ms = tracing::field::Empty,
+            ratelimit_limit = tracing::field::Empty,
+            ratelimit_remaining = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.dispatch_in(request, &span).instrument(span.clone()).await
+    }
+
+    async fn dispatch_in(&self, request: &RawRequest, span: &tracing::Span) -> Result<reqwest::Response, Error> {
+        let policy = request.retry.as_ref().unwrap_or(&self.inner.retry);
+        let may_retry = policy.allows(&request.method);
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let outcome = self.attempt(request).await;
+            // The wait before the next attempt, when this one may be retried.
+            let wait = match &outcome {
+                Ok(response) => {
+                    let rate = RateLimit::from_headers(response.headers());
+                    span.record("status", response.status().as_u16());
+                    if let Some(limit) = rate.limit {
+                        span.record("ratelimit_limit", limit);
+                    }
+                    if let Some(remaining) = rate.remaining {
+                        span.record("ratelimit_remaining", remaining);
+                    }
+                    let status = response.status().as_u16();
+                    retry::retryable_status(status)
+                        .then(|| retry::retry_after(response.headers(), SystemTime::now()).unwrap_or_else(|| policy.backoff_delay(attempt)))
+                }
+                // Nothing reached Atlas: as safe to retry as a 503.
+                Err(Error::Transport(e)) if e.is_connect() => Some(policy.backoff_delay(attempt)),
+                Err(_) => None,
+            };
+            let retry = wait.filter(|wait| may_retry && attempt < policy.max_attempts && started.elapsed() + *wait <= policy.max_elapsed);
+            if let Some(wait) = retry {
+                span.record("retry_delay_ms", wait.as_millis() as u64);
+                tracing::debug!(attempt, retry_delay_ms = wait.as_millis() as u64, "atlas request retried");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let response = outcome?;
+            if response.status().is_success() {
+                return Ok(response);
+            }
+            return Err(api_error(response).await);
+        }
+    }
+
+    /// One attempt: the request with its credentials, answering a digest challenge or a
+    /// refused token once.
+    async fn attempt(&self, request: &RawRequest) -> Result<reqwest::Response, Error> {
         let url = request.url(&self.inner.base_url)?;
         let uri = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
@@ -177,7 +260,7 @@ impl Client {
             None => (versioned.as_str(), versioned.as_str()),
         };
         let mut refused_token: Option<String> = None;
-        for attempt in 0..2 {
+        for round in 0..2 {
             let mut builder = self.inner.http.request(request.method.clone(), url.clone()).header(ACCEPT, accept);
             if let Some(body) = &request.body {
                 builder = builder.header(CONTENT_TYPE, content_type).body(body.clone());
@@ -209,41 +292,61 @@ impl Client {
                 }
                 Credentials::None => {}
             }
-            tracing::debug!(method = %request.method, path = %request.path, attempt, "atlas request");
             let response = builder.send().await?;
-            let status = response.status();
-            if status == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 {
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED && round == 0 {
                 match &self.inner.credentials {
                     Credentials::ApiKey { .. } => {
                         // A first challenge, or a stale nonce: answer the new one once.
                         if let Some(header) = response.headers().get(WWW_AUTHENTICATE).and_then(|h| h.to_str().ok()) {
                             let challenge = auth::parse_challenge(header)?;
                             *self.inner.digest.lock().unwrap_or_else(|e| e.into_inner()) = Some(challenge);
+                            tracing::debug!("atlas digest challenge answered");
                             continue;
                         }
                     }
                     Credentials::ServiceAccount { .. } => {
                         refused_token = sent_token;
+                        tracing::debug!("atlas token refused; refreshing it once");
                         continue;
                     }
                     _ => {}
                 }
             }
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            tracing::debug!(method = %request.method, path = %request.path, status = status.as_u16(), "atlas response");
-            if !status.is_success() {
-                let raw = String::from_utf8_lossy(&body).into_owned();
-                return Err(Error::Api {
-                    status: status.as_u16(),
-                    body: Box::new(serde_json::from_str::<ApiError>(&raw).unwrap_or_default()),
-                    request_id: request_id(&headers),
-                    raw,
-                });
-            }
-            return Ok(Response { status: status.as_u16(), headers, body: body.to_vec() });
+            return Ok(response);
         }
-        unreachable!("the second attempt always returns")
+        unreachable!("the second round always returns")
+    }
+}
+
+/// An error status as [`Error::Api`], with the body Atlas sent.
+async fn api_error(response: reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let raw = match response.bytes().await {
+        Ok(body) => String::from_utf8_lossy(&body).into_owned(),
+        Err(e) => return Error::Transport(e),
+    };
+    Error::Api {
+        status,
+        body: Box::new(serde_json::from_str::<ApiError>(&raw).unwrap_or_default()),
+        request_id: request_id(&headers),
+        rate_limit: RateLimit::from_headers(&headers),
+        raw,
+    }
+}
+
+/// How one call is sent, beyond what it sends: set with the builders' `validate` and `retry`.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    pub validate: bool,
+    /// This call's retry policy instead of the client's.
+    pub retry: Option<RetryPolicy>,
+}
+
+impl Default for CallOptions {
+    fn default() -> Self {
+        CallOptions { validate: true, retry: None }
     }
 }
 
@@ -251,8 +354,11 @@ impl Client {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Call {
+    /// The `operationId`.
     pub operation: &'static str,
     pub method: Method,
+    /// The path as the spec writes it (`/api/atlas/v2/groups/{groupId}/clusters`), for logs.
+    pub path_template: &'static str,
     /// The path with its parameters already in place (each one segment).
     pub path: String,
     pub query: Vec<(&'static str, String)>,
@@ -265,28 +371,42 @@ pub struct Call {
     pub body: Option<Vec<u8>>,
     /// The verdict of validating the parameters and body: a request that fails it is never sent.
     pub validation: Result<(), crate::validation::Violations>,
+    pub options: CallOptions,
 }
 
 impl Client {
-    /// Sends a generated operation's call: refused before sending when its validation failed
-    /// (unless the client's validation is off).
+    /// Sends a generated operation's call and reads the body: refused before sending when
+    /// its validation failed (unless validation is off for the client or the call).
     #[doc(hidden)]
     pub async fn execute(&self, call: Call) -> Result<Response, Error> {
-        if self.inner.validate {
+        let request = self.prepare(call)?;
+        self.send(&request).await
+    }
+
+    /// [`execute`](Self::execute) for a download: the body comes as a stream.
+    #[doc(hidden)]
+    pub async fn execute_stream(&self, call: Call) -> Result<ByteStream, Error> {
+        let request = self.prepare(call)?;
+        Ok(ByteStream::new(self.dispatch(&request).await?))
+    }
+
+    fn prepare(&self, call: Call) -> Result<RawRequest, Error> {
+        if self.inner.validate && call.options.validate {
             call.validation.map_err(Error::Validation)?;
         }
-        tracing::debug!(operation = call.operation, "atlas operation");
-        let request = RawRequest {
+        Ok(RawRequest {
             client: self.clone(),
+            operation: call.operation,
             method: call.method,
+            path_template: call.path_template.to_string(),
             path: call.path,
             query: call.query.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             api_version: None,
             media: Some((call.accept, call.content_type)),
             body: call.body,
             headers: call.headers,
-        };
-        self.send(&request).await
+            retry: call.options.retry,
+        })
     }
 }
 
@@ -302,10 +422,6 @@ pub fn path_segment(value: &str) -> Result<String, Error> {
         return Err(Error::Config(format!("{value:?} cannot be a path parameter: it would change the route")));
     }
     Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
-}
-
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 impl ClientBuilder {
@@ -364,6 +480,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         url::Url::parse(&self.base_url).map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
         let http = match self.http {
@@ -385,6 +508,7 @@ impl ClientBuilder {
                 base_url: self.base_url,
                 credentials: self.credentials,
                 validate: self.validate,
+                retry: self.retry,
                 digest: std::sync::Mutex::new(None),
                 token: tokio::sync::Mutex::new(None),
             }),
@@ -396,7 +520,10 @@ impl ClientBuilder {
 #[derive(Debug)]
 pub struct RawRequest {
     client: Client,
+    /// The `operationId` for a generated call, `raw` otherwise (for logs).
+    operation: &'static str,
     method: Method,
+    path_template: String,
     path: String,
     query: Vec<(String, String)>,
     api_version: Option<String>,
@@ -404,9 +531,17 @@ pub struct RawRequest {
     media: Option<(&'static str, &'static str)>,
     body: Option<Vec<u8>>,
     headers: Vec<(&'static str, String)>,
+    retry: Option<RetryPolicy>,
 }
 
 impl RawRequest {
+    /// This request's retry policy instead of the client's (a POST known to be safe to
+    /// repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// The API version (`2024-08-05`, `preview`): sent as
     /// `Accept: application/vnd.atlas.<version>+json`, and as the body's content type.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
@@ -422,8 +557,7 @@ impl RawRequest {
 
     /// A JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::Decode { path: String::new(), message: format!("cannot encode the body: {e}"), excerpt: String::new(), raw: String::new() })?;
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
         self.body = Some(bytes);
         Ok(self)
     }
@@ -440,61 +574,10 @@ impl RawRequest {
     pub async fn send(self) -> Result<Response, Error> {
         self.client.send(&self).await
     }
-}
 
-/// A generated operation's decoded answer with the response's status and headers.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct TypedResponse<T> {
-    pub value: T,
-    pub status: u16,
-    pub headers: HeaderMap,
-}
-
-impl<T> TypedResponse<T> {
-    /// The request id Atlas gave the response, for support.
-    pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
-    }
-}
-
-/// A successful response: status, headers and body, decoded on demand.
-#[derive(Debug, Clone)]
-pub struct Response {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Response {
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The request id Atlas gave the response, for support.
-    pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
-    }
-
-    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
-        self.headers.get(name)
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        &self.body
-    }
-
-    /// The body decoded into a model; an error names the JSON path that failed.
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let raw = String::from_utf8_lossy(&self.body).into_owned();
-            Error::Decode { path: e.path().to_string(), message: e.inner().to_string(), excerpt: excerpt(&raw), raw }
-        })
+    /// Sends it and streams the body (a download).
+    pub async fn send_stream(self) -> Result<ByteStream, Error> {
+        Ok(ByteStream::new(self.client.dispatch(&self).await?))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::response::RateLimit;
 use crate::validation::Violations;
 
 /// The body Atlas sends with an error status.
@@ -34,6 +35,8 @@ pub enum Error {
         raw: String,
         /// The request id Atlas gave the response (`X-Request-Id`), for support.
         request_id: Option<String>,
+        /// The response's rate-limit headers (a 429 says how long to wait).
+        rate_limit: RateLimit,
     },
     /// The request was refused before it was sent: its parameters or body break the spec's
     /// constraints (validation can be switched off per client and per request).
@@ -55,9 +58,19 @@ pub enum Error {
     /// Authentication could not be done (a malformed challenge, a token endpoint refusing).
     #[error("authentication: {0}")]
     Auth(String),
-    /// The client is not configured well enough to send anything (a missing variable).
+    /// The client is not configured well enough to send anything (a missing variable), or
+    /// a request cannot be built (a body that cannot be encoded).
     #[error("configuration: {0}")]
     Config(String),
+    /// A waiter gave up: the resource did not reach the state waited for in time.
+    #[error("gave up after {waited:?} waiting for {what}; last state: {last_state}")]
+    Timeout {
+        /// What was waited for (`cluster Cluster0 to be IDLE`).
+        what: String,
+        waited: std::time::Duration,
+        /// The state seen at the last poll.
+        last_state: String,
+    },
 }
 
 fn api_message(status: u16, body: &ApiError, request_id: Option<&str>) -> String {
@@ -78,6 +91,22 @@ impl Error {
     /// Whether Atlas answered with this `errorCode` (`"CLUSTER_NOT_FOUND"`).
     pub fn is_error_code(&self, code: &str) -> bool {
         matches!(self, Error::Api { body, .. } if body.error_code.as_deref() == Some(code))
+    }
+
+    /// The request id of the response, for an API error.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The rate-limit headers of the response, for an API error.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        match self {
+            Error::Api { rate_limit, .. } => Some(rate_limit),
+            _ => None,
+        }
     }
 
     /// The HTTP status Atlas answered with, for an API error.

@@ -73,16 +73,21 @@ pub mod error;
 pub mod extra;
 mod json;
 pub mod models;
+pub mod pagination;
 pub mod params;
 #[doc(hidden)]
 pub mod patterns;
 mod requests;
+mod response;
+pub mod retry;
 pub mod validation;
 
 pub use auth::Credentials;
 #[doc(hidden)]
-pub use client::Call;
-pub use client::{path_segment, Client, ClientBuilder, RawRequest, Response, TypedResponse, DEFAULT_BASE_URL};
+pub use client::{Call, CallOptions};
+pub use client::{path_segment, Client, ClientBuilder, RawRequest, DEFAULT_BASE_URL};
+pub use response::{ByteStream, RateLimit, Response, TypedResponse};
+pub use retry::RetryPolicy;
 pub use error::{ApiError, Error};
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;

@@ -31,15 +31,45 @@ pub struct Generation {
     pub tree: write::Tree,
     pub model: ir::Model,
     pub spec: parse::SpecSource,
+    /// The API date the crate is generated for (`2025-03-12`): each operation sends its
+    /// newest version not after it.
+    pub api_version: String,
 }
 
 /// Reads the spec at `spec_path`, applies `fixes_path` (if it exists) and produces the
 /// generated part of the `atlas-admin` crate, in memory. Nothing is written.
+/// The crate targets the newest stable API version of the spec.
 pub fn generate(spec_path: &Path, fixes_path: Option<&Path>) -> Result<Generation> {
+    generate_for(spec_path, fixes_path, None)
+}
+
+/// [`generate`] for the API date `api_version` (`YYYY-MM-DD`; the spec's newest stable
+/// version when `None`).
+pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Option<&str>) -> Result<Generation> {
     let spec = parse::read_spec(spec_path, fixes_path)?;
     let model = ir::lower(&spec.openapi)?;
-    let tree = emit::emit_crate(&model, &spec)?;
-    Ok(Generation { tree, model, spec })
+    let api_version = target_version(&model, api_version)?;
+    let tree = emit::emit_crate(&model, &spec, &api_version)?;
+    Ok(Generation { tree, model, spec, api_version })
+}
+
+/// Checks a requested API date against the spec's versions, or picks the newest stable one.
+fn target_version(model: &ir::Model, requested: Option<&str>) -> Result<String> {
+    let newest = ir::operations::newest_stable(&model.operations).unwrap_or("2023-01-01");
+    let Some(requested) = requested else { return Ok(newest.to_string()) };
+    let is_date = requested.len() == 10
+        && requested.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !is_date {
+        return Err(Error::Lock(format!("API version {requested:?} is not a date (YYYY-MM-DD)")));
+    }
+    let oldest = model.operations.iter().flat_map(|op| op.versions()).filter(|v| *v != "preview").min();
+    if oldest.is_some_and(|oldest| requested < oldest) {
+        return Err(Error::Lock(format!(
+            "API version {requested} is older than every version in the spec (the oldest is {})",
+            oldest.unwrap_or_default()
+        )));
+    }
+    Ok(requested.to_string())
 }
 
 /// Where the upstream spec is published.

@@ -20,6 +20,10 @@ pub struct SpecLock {
     pub xgen_sha: String,
     /// sha256 of the spec file's bytes.
     pub sha256: String,
+    /// The API date the crate is generated for (`cargo xtask generate --api-version`); the
+    /// spec's newest stable version when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
 }
 
 const HEADER: &str = "# The Atlas Admin API spec that atlas-admin was generated from.\n\
@@ -32,7 +36,7 @@ impl SpecLock {
     }
 
     pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self).expect("a lock of four strings always serialises");
+        let body = toml::to_string(self).expect("a lock of strings always serialises");
         format!("{HEADER}{body}")
     }
 
@@ -68,6 +72,7 @@ mod tests {
             spec_date: "2026-08-21".into(),
             xgen_sha: "f00".into(),
             sha256: "abc".into(),
+            api_version: Some("2024-08-05".into()),
         }
     }
 

@@ -20,7 +20,9 @@ fn spec_path() -> PathBuf {
 
 fn generate() -> Generation {
     let paths = paths();
-    generator::generate(&spec_path(), Some(&paths.fixes)).unwrap_or_else(|e| panic!("generation failed: {e}"))
+    let lock = generator::lock::SpecLock::read(&paths.lock).unwrap();
+    generator::generate_for(&spec_path(), Some(&paths.fixes), lock.api_version.as_deref())
+        .unwrap_or_else(|e| panic!("generation failed: {e}"))
 }
 
 fn generated() -> &'static Generation {
@@ -201,4 +203,36 @@ fn operations_carry_client_names_docs_roles_and_versions() {
     assert_eq!(model.operations.iter().filter(|o| o.versions().len() > 1).count(), 46);
     assert_eq!(model.operations.iter().filter(|o| o.preview_only()).count(), 26);
     assert!(model.renames.iter().all(|r| !r.pointer.starts_with("/paths/")), "{:?}", model.renames);
+}
+
+#[test]
+fn an_older_api_version_sends_each_operations_newest_version_not_after_it() {
+    let paths = paths();
+    let older = generator::generate_for(&spec_path(), Some(&paths.fixes), Some("2023-06-30")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(older.api_version, "2023-06-30");
+    let clusters = &older.tree.files["src/apis/clusters.rs"];
+    // getGroupCluster has 2023-01-01, 2023-02-01 and 2024-08-05: the plain method sends
+    // 2023-02-01 and the newer version is one name away.
+    let plain = method_body(clusters, "GetCluster");
+    assert!(plain.contains("application/vnd.atlas.2023-02-01+json"), "{plain}");
+    assert!(clusters.contains("pub fn get_cluster_v2024_08_05("));
+    assert!(clusters.contains("pub fn get_cluster_v2023_01_01("));
+    assert!(!clusters.contains("pub fn get_cluster_v2023_02_01("));
+    assert!(older.tree.files["src/apis/mod.rs"].contains(r#"API_VERSION: &str = "2023-06-30""#));
+    // The checked-in crate pins the newest stable version and says so.
+    assert_eq!(generated().api_version, generator::lock::SpecLock::read(&paths.lock).unwrap().api_version.unwrap());
+    let newest = &generated().tree.files["src/apis/clusters.rs"];
+    assert!(method_body(newest, "GetCluster").contains("application/vnd.atlas.2024-08-05+json"));
+
+    for bad in ["2023-1-1", "latest", "2022-12-31"] {
+        let err = generator::generate_for(&spec_path(), Some(&paths.fixes), Some(bad)).unwrap_err().to_string();
+        assert!(err.contains(bad), "{bad}: {err}");
+    }
+}
+
+/// The `impl` block of one generated builder, from its struct to the next builder.
+fn method_body<'a>(source: &'a str, builder: &str) -> &'a str {
+    let start = source.find(&format!("impl<'c> {builder}<'c>")).unwrap_or_else(|| panic!("no builder {builder}"));
+    let rest = &source[start..];
+    &rest[..rest[1..].find("\npub struct ").map_or(rest.len(), |i| i + 1)]
 }

@@ -31,6 +31,11 @@ enum Command {
         /// Generate from a spec that is not the locked one, without touching the lock.
         #[arg(long)]
         allow_unlocked: bool,
+        /// The API date to generate for (YYYY-MM-DD): each operation sends its newest version
+        /// not after it. Recorded in spec/lock.toml [default: the locked one, else the spec's
+        /// newest stable version]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        api_version: Option<String>,
     },
     /// Regenerate in memory and fail if the checked-in crate differs.
     Check {
@@ -78,13 +83,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let root = workspace_root();
     let paths = generator::Paths::new(&root);
     match cli.command {
-        Command::Generate { spec, allow_unlocked } => {
+        Command::Generate { spec, allow_unlocked, api_version } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
-            if !allow_unlocked {
-                verify_lock(&paths, &spec_path)?;
-            }
-            let generation = generator::generate(&spec_path, Some(&paths.fixes))?;
+            let lock = if allow_unlocked { None } else { Some(verify_lock(&paths, &spec_path)?) };
+            let target = api_version.clone().or_else(|| lock.as_ref().and_then(|l| l.api_version.clone()));
+            let generation = generator::generate_for(&spec_path, Some(&paths.fixes), target.as_deref())?;
             let summary = generator::write::write(&generation.tree, &paths.crate_dir)?;
+            // The crate is written: record the API date it was generated for.
+            if let (Some(mut lock), Some(_)) = (lock, &api_version) {
+                lock.api_version = Some(generation.api_version.clone());
+                lock.write(&paths.lock)?;
+                println!("spec/lock.toml now pins API version {}", generation.api_version);
+            }
             print_report(&generation);
             println!(
                 "atlas-admin: {} files written, {} unchanged, {} removed",
@@ -99,8 +109,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { spec } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
-            verify_lock(&paths, &spec_path)?;
-            let generation = generator::generate(&spec_path, Some(&paths.fixes))?;
+            let lock = verify_lock(&paths, &spec_path)?;
+            let generation = generator::generate_for(&spec_path, Some(&paths.fixes), lock.api_version.as_deref())?;
             let drift = generator::write::check(&generation.tree, &paths.crate_dir)?;
             if drift.is_empty() {
                 println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
@@ -129,6 +139,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 },
                 xgen_sha,
                 sha256: generation.spec.sha256.clone(),
+                // The pinned API date stays pinned across spec updates.
+                api_version: old.as_ref().and_then(|o| o.api_version.clone()),
             };
             lock.write(&paths.lock)?;
             println!("spec/lock.toml now locks {} (sha256 {})", spec_path.display(), lock.sha256);
@@ -139,19 +151,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Refuses a spec that is not the locked one before spending time on it.
-fn verify_lock(paths: &generator::Paths, spec_path: &Path) -> Result<()> {
+fn verify_lock(paths: &generator::Paths, spec_path: &Path) -> Result<SpecLock> {
     let sha256 = generator::parse::sha256_hex(&generator::parse::read_limited(spec_path)?);
-    SpecLock::read(&paths.lock)?.verify(spec_path, &sha256)?;
-    Ok(())
+    let lock = SpecLock::read(&paths.lock)?;
+    lock.verify(spec_path, &sha256)?;
+    Ok(lock)
 }
 
 fn print_report(generation: &generator::Generation) {
     let model = &generation.model;
     println!(
-        "spec {} (sha256 {}, {} fixes applied): {} component schemas, {} types, {} operations, {} examples",
+        "spec {} (sha256 {}, {} fixes applied), API version {}: {} component schemas, {} types, {} operations, {} examples",
         generation.spec.path.display(),
         generation.spec.sha256,
         generation.spec.fixes_applied,
+        generation.api_version,
         model.components.len(),
         model.types.len(),
         model.operations.len(),

@@ -27,7 +27,7 @@ impl<'c> AccessTracking<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Database Access History for One Cluster by Hostname
@@ -46,7 +46,7 @@ impl<'c> AccessTracking<'c> {
                 group_id,
                 hostname,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -56,9 +56,9 @@ impl<'c> AccessTracking<'c> {
 pub struct GetAccessHistoryCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDbAccessHistoryClusterParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetAccessHistoryCluster<'_> {
+impl<'c> GetAccessHistoryCluster<'c> {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -87,10 +87,16 @@ impl GetAccessHistoryCluster<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
@@ -104,6 +110,20 @@ impl GetAccessHistoryCluster<'_> {
         crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/clusters/{}", crate ::path_segment(&
@@ -117,34 +137,20 @@ impl GetAccessHistoryCluster<'_> {
         crate::codec::QueryValue::push_query(&p.n_logs, "nLogs", &mut query);
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupDbAccessHistoryCluster",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupDbAccessHistoryCluster",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -154,9 +160,9 @@ impl GetAccessHistoryCluster<'_> {
 pub struct GetAccessHistoryProcess<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDbAccessHistoryProcessParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetAccessHistoryProcess<'_> {
+impl<'c> GetAccessHistoryProcess<'c> {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -185,10 +191,16 @@ impl GetAccessHistoryProcess<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
@@ -202,6 +214,20 @@ impl GetAccessHistoryProcess<'_> {
         crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/processes/{}", crate
@@ -215,34 +241,20 @@ impl GetAccessHistoryProcess<'_> {
         crate::codec::QueryValue::push_query(&p.n_logs, "nLogs", &mut query);
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupDbAccessHistoryProcess",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupDbAccessHistoryProcess",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -23,7 +23,7 @@ impl<'c> ActivityFeed<'c> {
         GetGroupActivityFeed {
             client: self.client,
             params: crate::params::GetGroupActivityFeedParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Pre-Filtered Activity Feed Link for One Organization
@@ -38,7 +38,7 @@ impl<'c> ActivityFeed<'c> {
         GetOrgActivityFeed {
             client: self.client,
             params: crate::params::GetOrgActivityFeedParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -48,9 +48,9 @@ impl<'c> ActivityFeed<'c> {
 pub struct GetGroupActivityFeed<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupActivityFeedParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupActivityFeed<'_> {
+impl<'c> GetGroupActivityFeed<'c> {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -79,10 +79,16 @@ impl GetGroupActivityFeed<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
@@ -96,36 +102,8 @@ impl GetGroupActivityFeed<'_> {
         crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/activityFeed", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
-        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.cluster_name, "clusterName", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupActivityFeed",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
             response.json()
@@ -137,6 +115,34 @@ impl GetGroupActivityFeed<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/activityFeed", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
+        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
+        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
+        crate::codec::QueryValue::push_query(&p.cluster_name, "clusterName", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupActivityFeed",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/activityFeed",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgActivityFeed` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -144,9 +150,9 @@ impl GetGroupActivityFeed<'_> {
 pub struct GetOrgActivityFeed<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgActivityFeedParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgActivityFeed<'_> {
+impl<'c> GetOrgActivityFeed<'c> {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -167,10 +173,16 @@ impl GetOrgActivityFeed<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
@@ -184,6 +196,20 @@ impl GetOrgActivityFeed<'_> {
         crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/activityFeed", crate ::path_segment(& crate
@@ -194,34 +220,20 @@ impl GetOrgActivityFeed<'_> {
         crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
         crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgActivityFeed",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgActivityFeed",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/activityFeed",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> AiModelApiKeys<'c> {
             client: self.client,
             params: crate::params::CreateGroupAiModelApiKeyParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete Existing AI Model API Key
@@ -44,7 +44,7 @@ impl<'c> AiModelApiKeys<'c> {
                 group_id,
                 api_key_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Single AI Model API Key for One Group
@@ -63,7 +63,7 @@ impl<'c> AiModelApiKeys<'c> {
                 group_id,
                 api_key_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Single AI Model API Key for One Organization
@@ -79,7 +79,7 @@ impl<'c> AiModelApiKeys<'c> {
         GetOrgModelKey {
             client: self.client,
             params: crate::params::GetOrgAiModelApiKeyParams::new(org_id, api_key_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return AI Model API Keys for One Group
@@ -94,7 +94,7 @@ impl<'c> AiModelApiKeys<'c> {
         ListGroupModelKeys {
             client: self.client,
             params: crate::params::ListGroupAiModelApiKeysParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return AI Model API Keys for One Organization
@@ -109,7 +109,7 @@ impl<'c> AiModelApiKeys<'c> {
         ListOrgModelKeys {
             client: self.client,
             params: crate::params::ListOrgAiModelApiKeysParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Existing AI Model API Key
@@ -130,7 +130,7 @@ impl<'c> AiModelApiKeys<'c> {
                 api_key_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -141,16 +141,22 @@ pub struct CreateGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyCreateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupModelKey<'_> {
+impl<'c> CreateGroupModelKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
@@ -164,6 +170,20 @@ impl CreateGroupModelKey<'_> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -186,32 +206,18 @@ impl CreateGroupModelKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupAiModelApiKey",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupAiModelApiKey",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -221,16 +227,22 @@ impl CreateGroupModelKey<'_> {
 pub struct DeleteGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupAiModelApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupModelKey<'_> {
+impl<'c> DeleteGroupModelKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -239,33 +251,8 @@ impl DeleteGroupModelKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupAiModelApiKey",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -280,6 +267,31 @@ impl DeleteGroupModelKey<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_key_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupAiModelApiKey",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -287,16 +299,22 @@ impl DeleteGroupModelKey<'_> {
 pub struct GetGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupModelKey<'_> {
+impl<'c> GetGroupModelKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
@@ -310,33 +328,8 @@ impl GetGroupModelKey<'_> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupAiModelApiKey",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -346,6 +339,31 @@ impl GetGroupModelKey<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_key_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupAiModelApiKey",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -355,16 +373,22 @@ impl GetGroupModelKey<'_> {
 pub struct GetOrgModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgModelKey<'_> {
+impl<'c> GetOrgModelKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
@@ -378,33 +402,8 @@ impl GetOrgModelKey<'_> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgAiModelApiKey",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -416,6 +415,31 @@ impl GetOrgModelKey<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_key_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgAiModelApiKey",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupAiModelApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -423,9 +447,9 @@ impl GetOrgModelKey<'_> {
 pub struct ListGroupModelKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupAiModelApiKeysParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupModelKeys<'_> {
+impl<'c> ListGroupModelKeys<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -439,10 +463,16 @@ impl ListGroupModelKeys<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
@@ -456,6 +486,34 @@ impl ListGroupModelKeys<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelApiKeysResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::AiModelApiKeyResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -469,36 +527,49 @@ impl ListGroupModelKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupAiModelApiKeys",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListGroupModelKeys<'_> {
+    type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupAiModelApiKeys",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedAtlasAiModelApiKeysResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgAiModelApiKeys` call: set optional parameters, then `send()`.
@@ -507,9 +578,9 @@ impl ListGroupModelKeys<'_> {
 pub struct ListOrgModelKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgAiModelApiKeysParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgModelKeys<'_> {
+impl<'c> ListOrgModelKeys<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -523,10 +594,16 @@ impl ListOrgModelKeys<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
@@ -540,6 +617,34 @@ impl ListOrgModelKeys<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelApiKeysResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::AiModelApiKeyResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -553,36 +658,49 @@ impl ListOrgModelKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listOrgAiModelApiKeys",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListOrgModelKeys<'_> {
+    type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgAiModelApiKeys",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedAtlasAiModelApiKeysResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupAiModelApiKey` call: set optional parameters, then `send()`.
@@ -592,16 +710,22 @@ pub struct UpdateGroupModelKey<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupModelKey<'_> {
+impl<'c> UpdateGroupModelKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
@@ -615,6 +739,20 @@ impl UpdateGroupModelKey<'_> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -638,32 +776,18 @@ impl UpdateGroupModelKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupAiModelApiKey",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupAiModelApiKey",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -31,7 +31,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return AI Model Rate Limits for One Group
@@ -46,7 +46,7 @@ impl<'c> AiModelRateLimits<'c> {
         GetGroupModelLimits {
             client: self.client,
             params: crate::params::GetGroupAiModelApiRateLimitsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Single AI Model Rate Limit for One Organization
@@ -69,7 +69,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return AI Model Rate Limits for One Organization
@@ -84,7 +84,7 @@ impl<'c> AiModelRateLimits<'c> {
         GetOrgModelLimits {
             client: self.client,
             params: crate::params::GetOrgAiModelApiRateLimitsParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Reset AI Model Rate Limit for One Model Group
@@ -107,7 +107,7 @@ impl<'c> AiModelRateLimits<'c> {
                 geography,
                 model_group_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Reset AI Model Rate Limits for Group
@@ -122,7 +122,7 @@ impl<'c> AiModelRateLimits<'c> {
         ResetGroupRateLimits {
             client: self.client,
             params: crate::params::ResetGroupAiModelApiRateLimitsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update AI Model Rate Limit
@@ -147,7 +147,7 @@ impl<'c> AiModelRateLimits<'c> {
                 model_group_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -157,16 +157,22 @@ impl<'c> AiModelRateLimits<'c> {
 pub struct GetGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupRateLimits<'_> {
+impl<'c> GetGroupRateLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
@@ -180,36 +186,8 @@ impl GetGroupRateLimits<'_> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -221,6 +199,34 @@ impl GetGroupRateLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .model_group_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -228,9 +234,9 @@ impl GetGroupRateLimits<'_> {
 pub struct GetGroupModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAiModelApiRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupModelLimits<'_> {
+impl<'c> GetGroupModelLimits<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -244,10 +250,16 @@ impl GetGroupModelLimits<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
@@ -261,6 +273,34 @@ impl GetGroupModelLimits<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::AiModelRateLimitResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -274,36 +314,49 @@ impl GetGroupModelLimits<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "getGroupAiModelApiRateLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for GetGroupModelLimits<'_> {
+    type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupAiModelApiRateLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
@@ -312,16 +365,22 @@ impl GetGroupModelLimits<'_> {
 pub struct GetOrgRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgRateLimits<'_> {
+impl<'c> GetOrgRateLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
@@ -335,36 +394,8 @@ impl GetOrgRateLimits<'_> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -376,6 +407,34 @@ impl GetOrgRateLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .model_group_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -383,9 +442,9 @@ impl GetOrgRateLimits<'_> {
 pub struct GetOrgModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAiModelApiRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgModelLimits<'_> {
+impl<'c> GetOrgModelLimits<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -399,10 +458,16 @@ impl GetOrgModelLimits<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
@@ -416,6 +481,34 @@ impl GetOrgModelLimits<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::AiModelRateLimitResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -429,36 +522,49 @@ impl GetOrgModelLimits<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "getOrgAiModelApiRateLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for GetOrgModelLimits<'_> {
+    type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgAiModelApiRateLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
@@ -467,16 +573,22 @@ impl GetOrgModelLimits<'_> {
 pub struct ResetGroupModelLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ResetGroupModelLimits<'_> {
+impl<'c> ResetGroupModelLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
@@ -490,36 +602,8 @@ impl ResetGroupModelLimits<'_> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits:reset",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -531,6 +615,34 @@ impl ResetGroupModelLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits:reset",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .model_group_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `resetGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -538,16 +650,22 @@ impl ResetGroupModelLimits<'_> {
 pub struct ResetGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupAiModelApiRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ResetGroupRateLimits<'_> {
+impl<'c> ResetGroupRateLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
@@ -561,32 +679,8 @@ impl ResetGroupRateLimits<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiRateLimits:reset", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "resetGroupAiModelApiRateLimits",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
@@ -599,6 +693,30 @@ impl ResetGroupRateLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/aiModelApiRateLimits:reset", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "resetGroupAiModelApiRateLimits",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -607,16 +725,22 @@ pub struct UpdateGroupRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     body: Option<crate::models::AiModelsRateLimitUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupRateLimits<'_> {
+impl<'c> UpdateGroupRateLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
@@ -630,6 +754,20 @@ impl UpdateGroupRateLimits<'_> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -656,32 +794,18 @@ impl UpdateGroupRateLimits<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

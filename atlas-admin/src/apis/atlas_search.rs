@@ -30,7 +30,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create Search Nodes
@@ -51,7 +51,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create Search Nodes
@@ -72,7 +72,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Atlas Search Index
@@ -93,7 +93,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Atlas Search Index
@@ -115,7 +115,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete Search Nodes
@@ -134,7 +134,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete Search Nodes
@@ -153,7 +153,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Atlas Search Index by ID
@@ -174,7 +174,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Atlas Search Index by Name
@@ -199,7 +199,7 @@ impl<'c> AtlasSearch<'c> {
                 database_name,
                 index_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Atlas Search Index
@@ -221,7 +221,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Search Nodes
@@ -240,7 +240,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Search Nodes
@@ -259,7 +259,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Search Nodes
@@ -278,7 +278,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Atlas Search Index by ID
@@ -299,7 +299,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
                 index_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Atlas Search Index by Name
@@ -324,7 +324,7 @@ impl<'c> AtlasSearch<'c> {
                 database_name,
                 index_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Search Indexes for One Collection
@@ -348,7 +348,7 @@ impl<'c> AtlasSearch<'c> {
                 collection_name,
                 database_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Search Indexes for One Collection
@@ -371,7 +371,7 @@ impl<'c> AtlasSearch<'c> {
                 collection_name,
                 database_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Search Indexes for One Cluster
@@ -390,7 +390,7 @@ impl<'c> AtlasSearch<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Atlas Search Index
@@ -414,7 +414,7 @@ impl<'c> AtlasSearch<'c> {
                 index_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Search Nodes
@@ -435,7 +435,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Search Nodes
@@ -456,7 +456,7 @@ impl<'c> AtlasSearch<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Atlas Search Index by ID
@@ -479,7 +479,7 @@ impl<'c> AtlasSearch<'c> {
                 index_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Atlas Search Index by Name
@@ -506,7 +506,7 @@ impl<'c> AtlasSearch<'c> {
                 index_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -517,16 +517,22 @@ pub struct CreateClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateClusterFtsIndex<'_> {
+impl<'c> CreateClusterFtsIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -535,6 +541,20 @@ impl CreateClusterFtsIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes", crate ::path_segment(&
@@ -558,32 +578,18 @@ impl CreateClusterFtsIndex<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterFtsIndex",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterFtsIndex",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -594,16 +600,22 @@ pub struct CreateClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateClusterSearchDeployment<'_> {
+impl<'c> CreateClusterSearchDeployment<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -617,6 +629,21 @@ impl CreateClusterSearchDeployment<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiSearchDeploymentResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -640,33 +667,18 @@ impl CreateClusterSearchDeployment<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterSearchDeployment",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterSearchDeployment",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -677,16 +689,22 @@ pub struct CreateClusterSearchDeploymentV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateClusterSearchDeploymentV20230101<'_> {
+impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -700,6 +718,21 @@ impl CreateClusterSearchDeploymentV20230101<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiSearchDeploymentResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -723,33 +756,18 @@ impl CreateClusterSearchDeploymentV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterSearchDeployment",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterSearchDeployment",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -760,16 +778,22 @@ pub struct CreateClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexCreateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateClusterSearchIndex<'_> {
+impl<'c> CreateClusterSearchIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -778,6 +802,20 @@ impl CreateClusterSearchIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
@@ -801,32 +839,18 @@ impl CreateClusterSearchIndex<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterSearchIndex",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterSearchIndex",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -836,16 +860,22 @@ impl CreateClusterSearchIndex<'_> {
 pub struct DeleteClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterFtsIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterFtsIndex<'_> {
+impl<'c> DeleteClusterFtsIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -854,6 +884,23 @@ impl DeleteClusterFtsIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
@@ -863,37 +910,20 @@ impl DeleteClusterFtsIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterFtsIndex",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupClusterFtsIndex",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -903,16 +933,22 @@ impl DeleteClusterFtsIndex<'_> {
 pub struct DeleteClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterSearchDeployment<'_> {
+impl<'c> DeleteClusterSearchDeployment<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -921,33 +957,8 @@ impl DeleteClusterSearchDeployment<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterSearchDeployment",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -960,6 +971,31 @@ impl DeleteClusterSearchDeployment<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterSearchDeployment",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -969,16 +1005,22 @@ impl DeleteClusterSearchDeployment<'_> {
 pub struct DeleteClusterSearchDeploymentV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterSearchDeploymentV20230101<'_> {
+impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -987,33 +1029,8 @@ impl DeleteClusterSearchDeploymentV20230101<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterSearchDeployment",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1026,6 +1043,31 @@ impl DeleteClusterSearchDeploymentV20230101<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterSearchDeployment",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1035,16 +1077,22 @@ impl DeleteClusterSearchDeploymentV20230101<'_> {
 pub struct DeleteClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterSearchIndex<'_> {
+impl<'c> DeleteClusterSearchIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1053,34 +1101,8 @@ impl DeleteClusterSearchIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterSearchIndex",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1095,6 +1117,32 @@ impl DeleteClusterSearchIndex<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterSearchIndex",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1102,16 +1150,22 @@ impl DeleteClusterSearchIndex<'_> {
 pub struct DeleteIndexByName<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteIndexByName<'_> {
+impl<'c> DeleteIndexByName<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1120,6 +1174,23 @@ impl DeleteIndexByName<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -1132,37 +1203,20 @@ impl DeleteIndexByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterSearchIndexByName",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupClusterSearchIndexByName",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1172,16 +1226,22 @@ impl DeleteIndexByName<'_> {
 pub struct GetClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterFtsIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterFtsIndex<'_> {
+impl<'c> GetClusterFtsIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1190,34 +1250,8 @@ impl GetClusterFtsIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterFtsIndex",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
             response.json()
@@ -1229,6 +1263,32 @@ impl GetClusterFtsIndex<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterFtsIndex",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1236,16 +1296,22 @@ impl GetClusterFtsIndex<'_> {
 pub struct GetClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSearchDeployment<'_> {
+impl<'c> GetClusterSearchDeployment<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -1259,33 +1325,8 @@ impl GetClusterSearchDeployment<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSearchDeployment",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1296,6 +1337,31 @@ impl GetClusterSearchDeployment<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSearchDeployment",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1305,16 +1371,22 @@ impl GetClusterSearchDeployment<'_> {
 pub struct GetClusterSearchDeploymentV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSearchDeploymentV20230101<'_> {
+impl<'c> GetClusterSearchDeploymentV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -1328,33 +1400,8 @@ impl GetClusterSearchDeploymentV20230101<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSearchDeployment",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1365,6 +1412,31 @@ impl GetClusterSearchDeploymentV20230101<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSearchDeployment",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1374,16 +1446,22 @@ impl GetClusterSearchDeploymentV20230101<'_> {
 pub struct GetClusterSearchDeploymentV20240530<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSearchDeploymentV20240530<'_> {
+impl<'c> GetClusterSearchDeploymentV20240530<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -1397,33 +1475,8 @@ impl GetClusterSearchDeploymentV20240530<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSearchDeployment",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1436,6 +1489,31 @@ impl GetClusterSearchDeploymentV20240530<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSearchDeployment",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1443,16 +1521,22 @@ impl GetClusterSearchDeploymentV20240530<'_> {
 pub struct GetClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSearchIndex<'_> {
+impl<'c> GetClusterSearchIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1461,34 +1545,8 @@ impl GetClusterSearchIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSearchIndex",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -1500,6 +1558,32 @@ impl GetClusterSearchIndex<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSearchIndex",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1507,16 +1591,22 @@ impl GetClusterSearchIndex<'_> {
 pub struct GetIndexByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSearchIndexByNameParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetIndexByName<'_> {
+impl<'c> GetIndexByName<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1525,6 +1615,20 @@ impl GetIndexByName<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -1537,34 +1641,20 @@ impl GetIndexByName<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSearchIndexByName",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupClusterSearchIndexByName",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1574,16 +1664,22 @@ impl GetIndexByName<'_> {
 pub struct ListClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterFtsIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterFtsIndex<'_> {
+impl<'c> ListClusterFtsIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ClusterSearchIndex>, crate::Error> {
@@ -1597,36 +1693,8 @@ impl ListClusterFtsIndex<'_> {
         crate::TypedResponse<Vec<crate::models::ClusterSearchIndex>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterFtsIndex",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::ClusterSearchIndex>, crate::Error> = {
             response.json()
@@ -1638,6 +1706,34 @@ impl ListClusterFtsIndex<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .collection_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.database_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterFtsIndex",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1645,16 +1741,22 @@ impl ListClusterFtsIndex<'_> {
 pub struct ListSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSearchIndexParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSearchIndex<'_> {
+impl<'c> ListSearchIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::SearchIndexResponse>, crate::Error> {
@@ -1668,6 +1770,20 @@ impl ListSearchIndex<'_> {
         crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}", crate
@@ -1679,34 +1795,20 @@ impl ListSearchIndex<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterSearchIndex",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterSearchIndex",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1716,16 +1818,22 @@ impl ListSearchIndex<'_> {
 pub struct ListClusterSearchIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSearchIndexesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterSearchIndexes<'_> {
+impl<'c> ListClusterSearchIndexes<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::SearchIndexResponse>, crate::Error> {
@@ -1739,33 +1847,8 @@ impl ListClusterSearchIndexes<'_> {
         crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterSearchIndexes",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
             response.json()
@@ -1777,6 +1860,31 @@ impl ListClusterSearchIndexes<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterSearchIndexes",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1785,16 +1893,22 @@ pub struct UpdateClusterFtsIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterFtsIndex<'_> {
+impl<'c> UpdateClusterFtsIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1803,6 +1917,20 @@ impl UpdateClusterFtsIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
@@ -1827,32 +1955,18 @@ impl UpdateClusterFtsIndex<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterFtsIndex",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterFtsIndex",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1863,16 +1977,22 @@ pub struct UpdateClusterSearchDeployment<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterSearchDeployment<'_> {
+impl<'c> UpdateClusterSearchDeployment<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -1886,6 +2006,21 @@ impl UpdateClusterSearchDeployment<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiSearchDeploymentResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1909,33 +2044,18 @@ impl UpdateClusterSearchDeployment<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSearchDeployment",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterSearchDeployment",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1946,16 +2066,22 @@ pub struct UpdateClusterSearchDeploymentV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterSearchDeploymentV20230101<'_> {
+impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
@@ -1969,6 +2095,21 @@ impl UpdateClusterSearchDeploymentV20230101<'_> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiSearchDeploymentResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1992,33 +2133,18 @@ impl UpdateClusterSearchDeploymentV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSearchDeployment",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterSearchDeployment",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2029,16 +2155,22 @@ pub struct UpdateClusterSearchIndex<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterSearchIndex<'_> {
+impl<'c> UpdateClusterSearchIndex<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2047,6 +2179,20 @@ impl UpdateClusterSearchIndex<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
@@ -2071,23 +2217,54 @@ impl UpdateClusterSearchIndex<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSearchIndex",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "updateGroupClusterSearchIndex",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `updateGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateIndexByName<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
+    body: Option<crate::models::SearchIndexUpdateRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> UpdateIndexByName<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -2099,32 +2276,7 @@ impl UpdateClusterSearchIndex<'_> {
             headers,
         })
     }
-}
-/// A `updateGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateIndexByName<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
-    body: Option<crate::models::SearchIndexUpdateRequest>,
-    validate: bool,
-}
-impl UpdateIndexByName<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -2152,32 +2304,18 @@ impl UpdateIndexByName<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSearchIndexByName",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterSearchIndexByName",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

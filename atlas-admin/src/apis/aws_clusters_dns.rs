@@ -23,7 +23,7 @@ impl<'c> AwsClustersDns<'c> {
         GetAwsCustomDns {
             client: self.client,
             params: crate::params::GetGroupAwsCustomDnsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update State of One Custom DNS Configuration for Atlas Clusters on AWS
@@ -40,7 +40,7 @@ impl<'c> AwsClustersDns<'c> {
             client: self.client,
             params: crate::params::ToggleGroupAwsCustomDnsParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -50,16 +50,22 @@ impl<'c> AwsClustersDns<'c> {
 pub struct GetAwsCustomDns<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupAwsCustomDnsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetAwsCustomDns<'_> {
+impl<'c> GetAwsCustomDns<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
@@ -73,32 +79,8 @@ impl GetAwsCustomDns<'_> {
         crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupAwsCustomDns",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
             response.json()
@@ -110,6 +92,30 @@ impl GetAwsCustomDns<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupAwsCustomDns",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `toggleGroupAwsCustomDns` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -118,16 +124,22 @@ pub struct ToggleAwsCustomDns<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupAwsCustomDnsParams,
     body: Option<crate::models::AwsCustomDnsEnabledView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ToggleAwsCustomDns<'_> {
+impl<'c> ToggleAwsCustomDns<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
@@ -141,6 +153,20 @@ impl ToggleAwsCustomDns<'_> {
         crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
@@ -163,32 +189,18 @@ impl ToggleAwsCustomDns<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "toggleGroupAwsCustomDns",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "toggleGroupAwsCustomDns",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

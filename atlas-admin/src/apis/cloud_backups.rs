@@ -29,7 +29,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Snapshot Export Bucket
@@ -46,7 +46,7 @@ impl<'c> CloudBackups<'c> {
             client: self.client,
             params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Snapshot Export Bucket
@@ -63,7 +63,7 @@ impl<'c> CloudBackups<'c> {
             client: self.client,
             params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
@@ -84,7 +84,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Snapshot Export Job
@@ -105,7 +105,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Restore Job of One Cluster
@@ -126,7 +126,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Collection Restore Job
@@ -147,7 +147,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Restore Job for One Serverless Instance
@@ -171,7 +171,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Snapshot Export Bucket
@@ -190,7 +190,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 export_bucket_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider from One Project
@@ -211,7 +211,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove All Cloud Backup Schedules
@@ -230,7 +230,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove All Cloud Backup Schedules
@@ -249,7 +249,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Replica Set Cloud Backup
@@ -270,7 +270,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Sharded Cluster Cloud Backup
@@ -291,7 +291,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Disable Backup Compliance Policy Settings
@@ -308,7 +308,7 @@ impl<'c> CloudBackups<'c> {
             params: crate::params::DisableGroupBackupCompliancePolicyParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Backup Compliance Policy Settings
@@ -323,7 +323,7 @@ impl<'c> CloudBackups<'c> {
         GetCompliancePolicy {
             client: self.client,
             params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Backup Compliance Policy Settings
@@ -338,7 +338,7 @@ impl<'c> CloudBackups<'c> {
         GetCompliancePolicyV20230101 {
             client: self.client,
             params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Snapshot Export Bucket
@@ -357,7 +357,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 export_bucket_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Snapshot Export Bucket
@@ -376,7 +376,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 export_bucket_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
@@ -397,7 +397,7 @@ impl<'c> CloudBackups<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Snapshot Export Job
@@ -418,7 +418,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 export_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Restore Job for One Cluster
@@ -439,7 +439,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Cloud Backup Schedule
@@ -458,7 +458,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Cloud Backup Schedule
@@ -477,7 +477,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Replica Set Cloud Backup
@@ -498,7 +498,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Database in One Snapshot
@@ -521,7 +521,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
                 database_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Collection in One Database in One Snapshot
@@ -546,7 +546,7 @@ impl<'c> CloudBackups<'c> {
                 database_name,
                 collection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Sharded Cluster Cloud Backup
@@ -567,7 +567,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Collection Restore Job for One Cluster
@@ -588,7 +588,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Collection State for One Collection Restore Job
@@ -611,7 +611,7 @@ impl<'c> CloudBackups<'c> {
                 job_id,
                 source_namespace,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Restore Job for One Serverless Instance
@@ -635,7 +635,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 restore_job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Snapshot of One Serverless Instance
@@ -659,7 +659,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Snapshot Export Buckets
@@ -674,7 +674,7 @@ impl<'c> CloudBackups<'c> {
         ListExportBuckets {
             client: self.client,
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Snapshot Export Buckets
@@ -689,7 +689,7 @@ impl<'c> CloudBackups<'c> {
         ListExportBucketsV20230101 {
             client: self.client,
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Object Storage Private Endpoints for Cloud Backups for One Cloud Provider in One Project
@@ -708,7 +708,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cloud_provider,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Snapshot Export Jobs
@@ -727,7 +727,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Restore Jobs for One Cluster
@@ -746,7 +746,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Collections in One Database in One Snapshot
@@ -769,7 +769,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
                 database_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Databases in One Snapshot
@@ -790,7 +790,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Sharded Cluster Cloud Backups
@@ -809,7 +809,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Replica Set Cloud Backups
@@ -828,7 +828,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Collection States for One Collection Restore Job
@@ -849,7 +849,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
                 job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Collection Restore Jobs for One Cluster
@@ -868,7 +868,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Restore Jobs for One Serverless Instance
@@ -890,7 +890,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Snapshots of One Serverless Instance
@@ -912,7 +912,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Take One On-Demand Snapshot
@@ -933,7 +933,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Backup Compliance Policy Settings
@@ -952,7 +952,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Backup Compliance Policy Settings
@@ -971,7 +971,7 @@ impl<'c> CloudBackups<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Export Bucket Private Networking Settings
@@ -992,7 +992,7 @@ impl<'c> CloudBackups<'c> {
                 export_bucket_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Cloud Backup Schedule for One Cluster
@@ -1013,7 +1013,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Cloud Backup Schedule for One Cluster
@@ -1034,7 +1034,7 @@ impl<'c> CloudBackups<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Expiration Date for One Cloud Backup
@@ -1057,7 +1057,7 @@ impl<'c> CloudBackups<'c> {
                 snapshot_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -1067,16 +1067,22 @@ impl<'c> CloudBackups<'c> {
 pub struct CancelBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CancelGroupClusterBackupRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CancelBackupRestoreJob<'_> {
+impl<'c> CancelBackupRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1085,35 +1091,8 @@ impl CancelBackupRestoreJob<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "cancelGroupClusterBackupRestoreJob",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1128,6 +1107,33 @@ impl CancelBackupRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .restore_job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "cancelGroupClusterBackupRestoreJob",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1136,16 +1142,22 @@ pub struct CreateExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupBackupExportBucketParams,
     body: Option<crate::models::DiskBackupSnapshotExportBucketRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateExportBucket<'_> {
+impl<'c> CreateExportBucket<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
@@ -1159,6 +1171,21 @@ impl CreateExportBucket<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1181,33 +1208,18 @@ impl CreateExportBucket<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupBackupExportBucket",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupBackupExportBucket",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1218,16 +1230,22 @@ pub struct CreateExportBucketV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupBackupExportBucketParams,
     body: Option<crate::models::DiskBackupSnapshotAwsExportBucketRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateExportBucketV20230101<'_> {
+impl<'c> CreateExportBucketV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
@@ -1241,6 +1259,21 @@ impl CreateExportBucketV20230101<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1263,33 +1296,18 @@ impl CreateExportBucketV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupBackupExportBucket",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupBackupExportBucket",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1300,16 +1318,22 @@ pub struct CreateBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupBackupPrivateEndpointParams,
     body: Option<crate::models::ObjectStoragePrivateEndpointRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateBackupPrivateEndpoint<'_> {
+impl<'c> CreateBackupPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
@@ -1323,6 +1347,21 @@ impl CreateBackupPrivateEndpoint<'_> {
         crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ObjectStoragePrivateEndpointResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
@@ -1346,33 +1385,18 @@ impl CreateBackupPrivateEndpoint<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupBackupPrivateEndpoint",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ObjectStoragePrivateEndpointResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupBackupPrivateEndpoint",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1383,16 +1407,22 @@ pub struct CreateBackupExport<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterBackupExportParams,
     body: Option<crate::models::DiskBackupExportJobRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateBackupExport<'_> {
+impl<'c> CreateBackupExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1401,6 +1431,20 @@ impl CreateBackupExport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -1424,32 +1468,18 @@ impl CreateBackupExport<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterBackupExport",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterBackupExport",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1460,16 +1490,22 @@ pub struct CreateBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterBackupRestoreJobParams,
     body: Option<crate::models::DiskBackupSnapshotRestoreJob>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateBackupRestoreJob<'_> {
+impl<'c> CreateBackupRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
@@ -1483,6 +1519,20 @@ impl CreateBackupRestoreJob<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -1506,32 +1556,18 @@ impl CreateBackupRestoreJob<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterBackupRestoreJob",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterBackupRestoreJob",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1542,16 +1578,22 @@ pub struct CreateCollectionRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
     body: Option<crate::models::ApiAtlasCollectionRestoreJobRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateCollectionRestoreJob<'_> {
+impl<'c> CreateCollectionRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
@@ -1565,6 +1607,21 @@ impl CreateCollectionRestoreJob<'_> {
         crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiAtlasCollectionRestoreJobResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -1588,33 +1645,18 @@ impl CreateCollectionRestoreJob<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterCollectionRestoreJob",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiAtlasCollectionRestoreJobResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterCollectionRestoreJob",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1625,16 +1667,22 @@ pub struct CreateServerlessRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
     body: Option<crate::models::ServerlessBackupRestoreJob>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateServerlessRestoreJob<'_> {
+impl<'c> CreateServerlessRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
@@ -1648,6 +1696,20 @@ impl CreateServerlessRestoreJob<'_> {
         crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
@@ -1671,32 +1733,18 @@ impl CreateServerlessRestoreJob<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupServerlessBackupRestoreJob",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupServerlessBackupRestoreJob",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1706,16 +1754,22 @@ impl CreateServerlessRestoreJob<'_> {
 pub struct DeleteExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupBackupExportBucketParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteExportBucket<'_> {
+impl<'c> DeleteExportBucket<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1724,33 +1778,8 @@ impl DeleteExportBucket<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupBackupExportBucket",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1765,6 +1794,31 @@ impl DeleteExportBucket<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupBackupExportBucket",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1772,16 +1826,22 @@ impl DeleteExportBucket<'_> {
 pub struct DeleteBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupBackupPrivateEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteBackupPrivateEndpoint<'_> {
+impl<'c> DeleteBackupPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1790,6 +1850,23 @@ impl DeleteBackupPrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
@@ -1800,37 +1877,20 @@ impl DeleteBackupPrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupBackupPrivateEndpoint",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupBackupPrivateEndpoint",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1840,16 +1900,22 @@ impl DeleteBackupPrivateEndpoint<'_> {
 pub struct DeleteClusterBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterBackupSchedule<'_> {
+impl<'c> DeleteClusterBackupSchedule<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
@@ -1863,33 +1929,8 @@ impl DeleteClusterBackupSchedule<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterBackupSchedule",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotSchedule20240805,
@@ -1902,6 +1943,31 @@ impl DeleteClusterBackupSchedule<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterBackupSchedule",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1909,16 +1975,22 @@ impl DeleteClusterBackupSchedule<'_> {
 pub struct DeleteClusterBackupScheduleV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterBackupScheduleV20230101<'_> {
+impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
@@ -1932,33 +2004,8 @@ impl DeleteClusterBackupScheduleV20230101<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterBackupSchedule",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
             response.json()
@@ -1970,6 +2017,31 @@ impl DeleteClusterBackupScheduleV20230101<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterBackupSchedule",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1977,16 +2049,22 @@ impl DeleteClusterBackupScheduleV20230101<'_> {
 pub struct DeleteClusterBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterBackupSnapshotParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterBackupSnapshot<'_> {
+impl<'c> DeleteClusterBackupSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1995,6 +2073,23 @@ impl DeleteClusterBackupSnapshot<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -2005,25 +2100,55 @@ impl DeleteClusterBackupSnapshot<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterBackupSnapshot",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterBackupSnapshot",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `deleteGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteBackupShardedCluster<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
+    options: crate::CallOptions,
+}
+impl<'c> DeleteBackupShardedCluster<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2038,31 +2163,7 @@ impl DeleteClusterBackupSnapshot<'_> {
             headers,
         })
     }
-}
-/// A `deleteGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteBackupShardedCluster<'c> {
-    client: &'c crate::Client,
-    params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
-    validate: bool,
-}
-impl DeleteBackupShardedCluster<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
@@ -2073,37 +2174,20 @@ impl DeleteBackupShardedCluster<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterBackupSnapshotShardedCluster",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupClusterBackupSnapshotShardedCluster",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2113,16 +2197,22 @@ impl DeleteBackupShardedCluster<'_> {
 pub struct DisableCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupBackupCompliancePolicyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DisableCompliancePolicy<'_> {
+impl<'c> DisableCompliancePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2131,32 +2221,8 @@ impl DisableCompliancePolicy<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "disableGroupBackupCompliancePolicy",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2171,6 +2237,30 @@ impl DisableCompliancePolicy<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "disableGroupBackupCompliancePolicy",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2178,16 +2268,22 @@ impl DisableCompliancePolicy<'_> {
 pub struct GetCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupCompliancePolicyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetCompliancePolicy<'_> {
+impl<'c> GetCompliancePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
@@ -2201,32 +2297,8 @@ impl GetCompliancePolicy<'_> {
         crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupBackupCompliancePolicy",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-10-01+json",
-                content_type: "application/vnd.atlas.2023-10-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
             response.json()
@@ -2238,6 +2310,30 @@ impl GetCompliancePolicy<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupBackupCompliancePolicy",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-10-01+json",
+            content_type: "application/vnd.atlas.2023-10-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2245,16 +2341,22 @@ impl GetCompliancePolicy<'_> {
 pub struct GetCompliancePolicyV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupCompliancePolicyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetCompliancePolicyV20230101<'_> {
+impl<'c> GetCompliancePolicyV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
@@ -2268,32 +2370,8 @@ impl GetCompliancePolicyV20230101<'_> {
         crate::TypedResponse<crate::models::DataProtectionSettings>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupBackupCompliancePolicy",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
             response.json()
@@ -2305,6 +2383,30 @@ impl GetCompliancePolicyV20230101<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupBackupCompliancePolicy",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2312,16 +2414,22 @@ impl GetCompliancePolicyV20230101<'_> {
 pub struct GetExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupExportBucketParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetExportBucket<'_> {
+impl<'c> GetExportBucket<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
@@ -2335,33 +2443,8 @@ impl GetExportBucket<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupBackupExportBucket",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotExportBucketResponse,
@@ -2374,6 +2457,31 @@ impl GetExportBucket<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupBackupExportBucket",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2381,16 +2489,22 @@ impl GetExportBucket<'_> {
 pub struct GetExportBucketV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupExportBucketParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetExportBucketV20230101<'_> {
+impl<'c> GetExportBucketV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
@@ -2404,33 +2518,8 @@ impl GetExportBucketV20230101<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupBackupExportBucket",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotAwsExportBucketResponse,
@@ -2443,6 +2532,31 @@ impl GetExportBucketV20230101<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupBackupExportBucket",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2450,16 +2564,22 @@ impl GetExportBucketV20230101<'_> {
 pub struct GetBackupPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupBackupPrivateEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupPrivateEndpoint<'_> {
+impl<'c> GetBackupPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
@@ -2473,35 +2593,8 @@ impl GetBackupPrivateEndpoint<'_> {
         crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupBackupPrivateEndpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ObjectStoragePrivateEndpointResponse,
@@ -2514,6 +2607,33 @@ impl GetBackupPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupBackupPrivateEndpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2521,16 +2641,22 @@ impl GetBackupPrivateEndpoint<'_> {
 pub struct GetBackupExport<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupExportParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupExport<'_> {
+impl<'c> GetBackupExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2539,34 +2665,8 @@ impl GetBackupExport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.export_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupExport",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
             response.json()
@@ -2578,6 +2678,32 @@ impl GetBackupExport<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.export_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupExport",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2585,16 +2711,22 @@ impl GetBackupExport<'_> {
 pub struct GetBackupRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupRestoreJob<'_> {
+impl<'c> GetBackupRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
@@ -2608,35 +2740,8 @@ impl GetBackupRestoreJob<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupRestoreJob",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
             response.json()
@@ -2648,6 +2753,33 @@ impl GetBackupRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .restore_job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupRestoreJob",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2655,16 +2787,22 @@ impl GetBackupRestoreJob<'_> {
 pub struct GetBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupScheduleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupSchedule<'_> {
+impl<'c> GetBackupSchedule<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
@@ -2678,33 +2816,8 @@ impl GetBackupSchedule<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSchedule",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotSchedule20240805,
@@ -2717,6 +2830,31 @@ impl GetBackupSchedule<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSchedule",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2724,16 +2862,22 @@ impl GetBackupSchedule<'_> {
 pub struct GetBackupScheduleV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupScheduleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupScheduleV20230101<'_> {
+impl<'c> GetBackupScheduleV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
@@ -2747,33 +2891,8 @@ impl GetBackupScheduleV20230101<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSchedule",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
             response.json()
@@ -2785,6 +2904,31 @@ impl GetBackupScheduleV20230101<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSchedule",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2792,16 +2936,22 @@ impl GetBackupScheduleV20230101<'_> {
 pub struct GetClusterBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterBackupSnapshot<'_> {
+impl<'c> GetClusterBackupSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
@@ -2815,35 +2965,8 @@ impl GetClusterBackupSnapshot<'_> {
         crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSnapshot",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
             response.json()
@@ -2855,6 +2978,33 @@ impl GetClusterBackupSnapshot<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSnapshot",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupSnapshotDatabase` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2862,16 +3012,22 @@ impl GetClusterBackupSnapshot<'_> {
 pub struct GetBackupSnapshotDatabase<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupSnapshotDatabase<'_> {
+impl<'c> GetBackupSnapshotDatabase<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupDatabaseResponse, crate::Error> {
@@ -2885,36 +3041,8 @@ impl GetBackupSnapshotDatabase<'_> {
         crate::TypedResponse<crate::models::DiskBackupDatabaseResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSnapshotDatabase",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupDatabaseResponse, crate::Error> = {
             response.json()
@@ -2926,6 +3054,34 @@ impl GetBackupSnapshotDatabase<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .database_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSnapshotDatabase",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupSnapshotDatabaseCollection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2933,16 +3089,22 @@ impl GetBackupSnapshotDatabase<'_> {
 pub struct GetSnapshotDatabaseCollection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetSnapshotDatabaseCollection<'_> {
+impl<'c> GetSnapshotDatabaseCollection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupCollectionResponse, crate::Error> {
@@ -2956,6 +3118,20 @@ impl GetSnapshotDatabaseCollection<'_> {
         crate::TypedResponse<crate::models::DiskBackupCollectionResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupCollectionResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections/{}",
@@ -2968,34 +3144,20 @@ impl GetSnapshotDatabaseCollection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSnapshotDatabaseCollection",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupCollectionResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSnapshotDatabaseCollection",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3005,16 +3167,22 @@ impl GetSnapshotDatabaseCollection<'_> {
 pub struct GetBackupShardedCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetBackupShardedCluster<'_> {
+impl<'c> GetBackupShardedCluster<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupShardedClusterSnapshot, crate::Error> {
@@ -3028,35 +3196,8 @@ impl GetBackupShardedCluster<'_> {
         crate::TypedResponse<crate::models::DiskBackupShardedClusterSnapshot>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupSnapshotShardedCluster",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupShardedClusterSnapshot,
@@ -3069,6 +3210,33 @@ impl GetBackupShardedCluster<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.snapshot_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupSnapshotShardedCluster",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -3076,16 +3244,22 @@ impl GetBackupShardedCluster<'_> {
 pub struct GetCollectionRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetCollectionRestoreJob<'_> {
+impl<'c> GetCollectionRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
@@ -3099,34 +3273,8 @@ impl GetCollectionRestoreJob<'_> {
         crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterCollectionRestoreJob",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiAtlasCollectionRestoreJobResponse,
@@ -3139,6 +3287,32 @@ impl GetCollectionRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterCollectionRestoreJob",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterCollectionRestoreJobCollection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -3146,16 +3320,22 @@ impl GetCollectionRestoreJob<'_> {
 pub struct GetRestoreJobCollection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetRestoreJobCollection<'_> {
+impl<'c> GetRestoreJobCollection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -3174,36 +3354,8 @@ impl GetRestoreJobCollection<'_> {
         >,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.job_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.source_namespace)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterCollectionRestoreJobCollection",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
@@ -3216,6 +3368,34 @@ impl GetRestoreJobCollection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.job_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.source_namespace)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterCollectionRestoreJobCollection",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -3223,16 +3403,22 @@ impl GetRestoreJobCollection<'_> {
 pub struct GetServerlessRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessBackupRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetServerlessRestoreJob<'_> {
+impl<'c> GetServerlessRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
@@ -3246,35 +3432,8 @@ impl GetServerlessRestoreJob<'_> {
         crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupServerlessBackupRestoreJob",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
             response.json()
@@ -3286,6 +3445,33 @@ impl GetServerlessRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .restore_job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupServerlessBackupRestoreJob",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupServerlessBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -3293,16 +3479,22 @@ impl GetServerlessRestoreJob<'_> {
 pub struct GetServerlessBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessBackupSnapshotParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetServerlessBackupSnapshot<'_> {
+impl<'c> GetServerlessBackupSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessBackupSnapshot, crate::Error> {
@@ -3316,35 +3508,8 @@ impl GetServerlessBackupSnapshot<'_> {
         crate::TypedResponse<crate::models::ServerlessBackupSnapshot>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupServerlessBackupSnapshot",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessBackupSnapshot, crate::Error> = {
             response.json()
@@ -3356,6 +3521,33 @@ impl GetServerlessBackupSnapshot<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupServerlessBackupSnapshot",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -3363,9 +3555,9 @@ impl GetServerlessBackupSnapshot<'_> {
 pub struct ListExportBuckets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupBackupExportBucketsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListExportBuckets<'_> {
+impl<'c> ListExportBuckets<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3384,10 +3576,16 @@ impl ListExportBuckets<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketsView, crate::Error> {
@@ -3401,6 +3599,40 @@ impl ListExportBuckets<'_> {
         crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketsView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedBackupSnapshotExportBucketsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::DiskBackupSnapshotExportBucketResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<
+        Vec<crate::models::DiskBackupSnapshotExportBucketResponse>,
+        crate::Error,
+    > {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -3419,36 +3651,49 @@ impl ListExportBuckets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupBackupExportBuckets",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListExportBuckets<'_> {
+    type Page = crate::models::PaginatedBackupSnapshotExportBucketsView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupBackupExportBuckets",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedBackupSnapshotExportBucketsView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
@@ -3457,9 +3702,9 @@ impl ListExportBuckets<'_> {
 pub struct ListExportBucketsV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupBackupExportBucketsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListExportBucketsV20230101<'_> {
+impl<'c> ListExportBucketsV20230101<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3478,10 +3723,16 @@ impl ListExportBucketsV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketView, crate::Error> {
@@ -3495,6 +3746,40 @@ impl ListExportBucketsV20230101<'_> {
         crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedBackupSnapshotExportBucketView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<
+        Vec<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
+        crate::Error,
+    > {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -3513,36 +3798,49 @@ impl ListExportBucketsV20230101<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupBackupExportBuckets",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListExportBucketsV20230101<'_> {
+    type Page = crate::models::PaginatedBackupSnapshotExportBucketView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupBackupExportBuckets",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedBackupSnapshotExportBucketView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupBackupPrivateEndpoints` call: set optional parameters, then `send()`.
@@ -3551,9 +3849,9 @@ impl ListExportBucketsV20230101<'_> {
 pub struct ListBackupPrivateEndpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupBackupPrivateEndpointsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupPrivateEndpoints<'_> {
+impl<'c> ListBackupPrivateEndpoints<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3572,10 +3870,16 @@ impl ListBackupPrivateEndpoints<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -3594,6 +3898,37 @@ impl ListBackupPrivateEndpoints<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::ObjectStoragePrivateEndpointResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ObjectStoragePrivateEndpointResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
@@ -3613,36 +3948,49 @@ impl ListBackupPrivateEndpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupBackupPrivateEndpoints",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListBackupPrivateEndpoints<'_> {
+    type Page = crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupBackupPrivateEndpoints",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterBackupExports` call: set optional parameters, then `send()`.
@@ -3651,9 +3999,9 @@ impl ListBackupPrivateEndpoints<'_> {
 pub struct ListBackupExports<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupExportsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupExports<'_> {
+impl<'c> ListBackupExports<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3672,10 +4020,16 @@ impl ListBackupExports<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupExportJobView, crate::Error> {
@@ -3689,6 +4043,34 @@ impl ListBackupExports<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupExportJobView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupExportJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DiskBackupExportJob> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DiskBackupExportJob>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -3708,36 +4090,49 @@ impl ListBackupExports<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupExports",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListBackupExports<'_> {
+    type Page = crate::models::PaginatedApiAtlasDiskBackupExportJobView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupExports",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasDiskBackupExportJobView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
@@ -3746,9 +4141,9 @@ impl ListBackupExports<'_> {
 pub struct ListBackupRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupRestoreJobsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupRestoreJobs<'_> {
+impl<'c> ListBackupRestoreJobs<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3767,10 +4162,16 @@ impl ListBackupRestoreJobs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedCloudBackupRestoreJobView, crate::Error> {
@@ -3784,6 +4185,34 @@ impl ListBackupRestoreJobs<'_> {
         crate::TypedResponse<crate::models::PaginatedCloudBackupRestoreJobView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedCloudBackupRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DiskBackupSnapshotRestoreJob> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DiskBackupSnapshotRestoreJob>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -3803,36 +4232,46 @@ impl ListBackupRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupRestoreJobs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudBackupRestoreJobView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupRestoreJobs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListBackupRestoreJobs<'_> {
+    type Page = crate::models::PaginatedCloudBackupRestoreJobView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedCloudBackupRestoreJobView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterBackupSnapshotDatabaseCollections` call: set optional parameters, then `send()`.
@@ -3841,9 +4280,9 @@ impl ListBackupRestoreJobs<'_> {
 pub struct ListSnapshotDatabaseCollections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSnapshotDatabaseCollections<'_> {
+impl<'c> ListSnapshotDatabaseCollections<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3862,10 +4301,16 @@ impl ListSnapshotDatabaseCollections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupCollectionView, crate::Error> {
@@ -3879,6 +4324,34 @@ impl ListSnapshotDatabaseCollections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupCollectionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupCollectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DiskBackupCollectionResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DiskBackupCollectionResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections",
@@ -3901,36 +4374,49 @@ impl ListSnapshotDatabaseCollections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupSnapshotDatabaseCollections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListSnapshotDatabaseCollections<'_> {
+    type Page = crate::models::PaginatedApiAtlasDiskBackupCollectionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupSnapshotDatabaseCollections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasDiskBackupCollectionView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterBackupSnapshotDatabases` call: set optional parameters, then `send()`.
@@ -3939,9 +4425,9 @@ impl ListSnapshotDatabaseCollections<'_> {
 pub struct ListBackupSnapshotDatabases<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupSnapshotDatabases<'_> {
+impl<'c> ListBackupSnapshotDatabases<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3960,10 +4446,16 @@ impl ListBackupSnapshotDatabases<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasDiskBackupDatabaseView, crate::Error> {
@@ -3977,6 +4469,34 @@ impl ListBackupSnapshotDatabases<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupDatabaseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DiskBackupDatabaseResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DiskBackupDatabaseResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases", crate
@@ -3998,36 +4518,49 @@ impl ListBackupSnapshotDatabases<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupSnapshotDatabases",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListBackupSnapshotDatabases<'_> {
+    type Page = crate::models::PaginatedApiAtlasDiskBackupDatabaseView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupSnapshotDatabases",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterBackupSnapshotShardedClusters` call: set optional parameters, then `send()`.
@@ -4036,16 +4569,22 @@ impl ListBackupSnapshotDatabases<'_> {
 pub struct ListBackupShardedClusters<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupShardedClusters<'_> {
+impl<'c> ListBackupShardedClusters<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -4064,33 +4603,8 @@ impl ListBackupShardedClusters<'_> {
         >,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedClusters", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupSnapshotShardedClusters",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
@@ -4103,6 +4617,31 @@ impl ListBackupShardedClusters<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedClusters", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupSnapshotShardedClusters",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -4110,9 +4649,9 @@ impl ListBackupShardedClusters<'_> {
 pub struct ListBackupSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListBackupSnapshots<'_> {
+impl<'c> ListBackupSnapshots<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4146,10 +4685,16 @@ impl ListBackupSnapshots<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedCloudBackupReplicaSetView, crate::Error> {
@@ -4163,6 +4708,34 @@ impl ListBackupSnapshots<'_> {
         crate::TypedResponse<crate::models::PaginatedCloudBackupReplicaSetView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedCloudBackupReplicaSetView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DiskBackupReplicaSet> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DiskBackupReplicaSet>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -4189,36 +4762,46 @@ impl ListBackupSnapshots<'_> {
         crate::codec::QueryValue::push_query(&p.oplog_ts, "oplogTs", &mut query);
         crate::codec::QueryValue::push_query(&p.oplog_inc, "oplogInc", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupSnapshots",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudBackupReplicaSetView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupSnapshots",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListBackupSnapshots<'_> {
+    type Page = crate::models::PaginatedCloudBackupReplicaSetView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedCloudBackupReplicaSetView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterCollectionRestoreJobCollections` call: set optional parameters, then `send()`.
@@ -4227,9 +4810,9 @@ impl ListBackupSnapshots<'_> {
 pub struct ListRestoreJobCollections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListRestoreJobCollections<'_> {
+impl<'c> ListRestoreJobCollections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -4258,10 +4841,16 @@ impl ListRestoreJobCollections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -4280,6 +4869,40 @@ impl ListRestoreJobCollections<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<
+        Vec<crate::models::ApiAtlasCollectionRestoreCollectionStateResponse>,
+        crate::Error,
+    > {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections",
@@ -4307,36 +4930,49 @@ impl ListRestoreJobCollections<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterCollectionRestoreJobCollections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListRestoreJobCollections<'_> {
+    type Page = crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterCollectionRestoreJobCollections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterCollectionRestoreJobs` call: set optional parameters, then `send()`.
@@ -4345,9 +4981,9 @@ impl ListRestoreJobCollections<'_> {
 pub struct ListCollectionRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListCollectionRestoreJobs<'_> {
+impl<'c> ListCollectionRestoreJobs<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -4361,10 +4997,16 @@ impl ListCollectionRestoreJobs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasCollectionRestoreJobView, crate::Error> {
@@ -4378,6 +5020,37 @@ impl ListCollectionRestoreJobs<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasCollectionRestoreJobView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasCollectionRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiAtlasCollectionRestoreJobResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -4392,36 +5065,49 @@ impl ListCollectionRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterCollectionRestoreJobs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListCollectionRestoreJobs<'_> {
+    type Page = crate::models::PaginatedApiAtlasCollectionRestoreJobView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterCollectionRestoreJobs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasCollectionRestoreJobView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupServerlessBackupRestoreJobs` call: set optional parameters, then `send()`.
@@ -4430,9 +5116,9 @@ impl ListCollectionRestoreJobs<'_> {
 pub struct ListServerlessRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListServerlessRestoreJobs<'_> {
+impl<'c> ListServerlessRestoreJobs<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4451,10 +5137,16 @@ impl ListServerlessRestoreJobs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -4473,6 +5165,34 @@ impl ListServerlessRestoreJobs<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServerlessBackupRestoreJob> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServerlessBackupRestoreJob>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
@@ -4492,36 +5212,49 @@ impl ListServerlessRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupServerlessBackupRestoreJobs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListServerlessRestoreJobs<'_> {
+    type Page = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupServerlessBackupRestoreJobs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupServerlessBackupSnapshots` call: set optional parameters, then `send()`.
@@ -4530,9 +5263,9 @@ impl ListServerlessRestoreJobs<'_> {
 pub struct ListServerlessBackupSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServerlessBackupSnapshotsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListServerlessBackupSnapshots<'_> {
+impl<'c> ListServerlessBackupSnapshots<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4551,10 +5284,16 @@ impl ListServerlessBackupSnapshots<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -4573,6 +5312,34 @@ impl ListServerlessBackupSnapshots<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServerlessBackupSnapshot> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServerlessBackupSnapshot>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots", crate
@@ -4592,36 +5359,49 @@ impl ListServerlessBackupSnapshots<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupServerlessBackupSnapshots",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListServerlessBackupSnapshots<'_> {
+    type Page = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupServerlessBackupSnapshots",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `takeGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
@@ -4631,16 +5411,22 @@ pub struct TakeSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::TakeGroupClusterBackupSnapshotsParams,
     body: Option<crate::models::DiskBackupOnDemandSnapshotRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl TakeSnapshots<'_> {
+impl<'c> TakeSnapshots<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DiskBackupSnapshot, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -4649,6 +5435,20 @@ impl TakeSnapshots<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupSnapshot>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshot, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -4672,32 +5472,18 @@ impl TakeSnapshots<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "takeGroupClusterBackupSnapshots",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshot, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "takeGroupClusterBackupSnapshots",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -4708,9 +5494,9 @@ pub struct UpdateCompliancePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupBackupCompliancePolicyParams,
     body: Option<crate::models::DataProtectionSettings20231001>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateCompliancePolicy<'_> {
+impl<'c> UpdateCompliancePolicy<'c> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
@@ -4719,10 +5505,16 @@ impl UpdateCompliancePolicy<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
@@ -4736,6 +5528,20 @@ impl UpdateCompliancePolicy<'_> {
         crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -4763,32 +5569,18 @@ impl UpdateCompliancePolicy<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupBackupCompliancePolicy",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-10-01+json",
-                content_type: "application/vnd.atlas.2023-10-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupBackupCompliancePolicy",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-10-01+json",
+            content_type: "application/vnd.atlas.2023-10-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -4799,9 +5591,9 @@ pub struct UpdateCompliancePolicyV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupBackupCompliancePolicyParams,
     body: Option<crate::models::DataProtectionSettings>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateCompliancePolicyV20230101<'_> {
+impl<'c> UpdateCompliancePolicyV20230101<'c> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
@@ -4810,10 +5602,16 @@ impl UpdateCompliancePolicyV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
@@ -4827,6 +5625,20 @@ impl UpdateCompliancePolicyV20230101<'_> {
         crate::TypedResponse<crate::models::DataProtectionSettings>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -4854,32 +5666,18 @@ impl UpdateCompliancePolicyV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupBackupCompliancePolicy",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupBackupCompliancePolicy",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -4890,16 +5688,22 @@ pub struct UpdateBackupExportBucket<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupBackupExportBucketParams,
     body: Option<crate::models::UpdateRequirePrivateNetworkingRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateBackupExportBucket<'_> {
+impl<'c> UpdateBackupExportBucket<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
@@ -4913,6 +5717,21 @@ impl UpdateBackupExportBucket<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -4936,33 +5755,18 @@ impl UpdateBackupExportBucket<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupBackupExportBucket",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupBackupExportBucket",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -4973,16 +5777,22 @@ pub struct UpdateBackupSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterBackupScheduleParams,
     body: Option<crate::models::DiskBackupSnapshotSchedule20240805>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateBackupSchedule<'_> {
+impl<'c> UpdateBackupSchedule<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
@@ -4996,6 +5806,21 @@ impl UpdateBackupSchedule<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::DiskBackupSnapshotSchedule20240805,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -5019,33 +5844,18 @@ impl UpdateBackupSchedule<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterBackupSchedule",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotSchedule20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterBackupSchedule",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -5056,16 +5866,22 @@ pub struct UpdateBackupScheduleV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterBackupScheduleParams,
     body: Option<crate::models::DiskBackupSnapshotSchedule>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateBackupScheduleV20230101<'_> {
+impl<'c> UpdateBackupScheduleV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
@@ -5079,6 +5895,20 @@ impl UpdateBackupScheduleV20230101<'_> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -5102,32 +5932,18 @@ impl UpdateBackupScheduleV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterBackupSchedule",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterBackupSchedule",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -5138,16 +5954,22 @@ pub struct UpdateBackupSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterBackupSnapshotParams,
     body: Option<crate::models::BackupSnapshotRetention>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateBackupSnapshot<'_> {
+impl<'c> UpdateBackupSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
@@ -5161,6 +5983,20 @@ impl UpdateBackupSnapshot<'_> {
         crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -5186,32 +6022,18 @@ impl UpdateBackupSnapshot<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterBackupSnapshot",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterBackupSnapshot",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -31,7 +31,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Migration for One Local Managed Cluster to MongoDB Atlas
@@ -54,7 +54,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Link-Token
@@ -71,7 +71,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::CreateOrgLiveMigrationLinkTokenParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Cut Over One Migrated Cluster
@@ -90,7 +90,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 live_migration_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Link-Token
@@ -105,7 +105,7 @@ impl<'c> CloudMigrationService<'c> {
         DeleteLinkTokens {
             client: self.client,
             params: crate::params::DeleteOrgLiveMigrationLinkTokensParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Migration Job
@@ -124,7 +124,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 live_migration_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Migration Validation Job
@@ -143,7 +143,7 @@ impl<'c> CloudMigrationService<'c> {
                 group_id,
                 validation_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Projects Available for Migration
@@ -160,7 +160,7 @@ impl<'c> CloudMigrationService<'c> {
             params: crate::params::ListOrgLiveMigrationAvailableProjectsParams::new(
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Validate One Migration Request
@@ -177,7 +177,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Validate One Migration Request
@@ -194,7 +194,7 @@ impl<'c> CloudMigrationService<'c> {
             client: self.client,
             params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -205,16 +205,22 @@ pub struct CreateGroupLiveMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupLiveMigrationParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupLiveMigration<'_> {
+impl<'c> CreateGroupLiveMigration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
@@ -228,6 +234,20 @@ impl CreateGroupLiveMigration<'_> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -250,32 +270,18 @@ impl CreateGroupLiveMigration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupLiveMigration",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupLiveMigration",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -286,16 +292,22 @@ pub struct CreateGroupLiveMigrationV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupLiveMigrationParams,
     body: Option<crate::models::LiveMigrationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupLiveMigrationV20230101<'_> {
+impl<'c> CreateGroupLiveMigrationV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
@@ -309,6 +321,20 @@ impl CreateGroupLiveMigrationV20230101<'_> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -331,32 +357,18 @@ impl CreateGroupLiveMigrationV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupLiveMigration",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupLiveMigration",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -367,16 +379,22 @@ pub struct CreateLinkToken<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
     body: Option<crate::models::TargetOrgRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateLinkToken<'_> {
+impl<'c> CreateLinkToken<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::TargetOrg, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -385,6 +403,18 @@ impl CreateLinkToken<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TargetOrg>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::TargetOrg, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
@@ -407,30 +437,18 @@ impl CreateLinkToken<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgLiveMigrationLinkToken",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TargetOrg, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgLiveMigrationLinkToken",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -440,16 +458,22 @@ impl CreateLinkToken<'_> {
 pub struct CutoverMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::CutoverGroupLiveMigrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CutoverMigration<'_> {
+impl<'c> CutoverMigration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -458,33 +482,8 @@ impl CutoverMigration<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/{}/cutover", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.live_migration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "cutoverGroupLiveMigration",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -497,6 +496,31 @@ impl CutoverMigration<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations/{}/cutover", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.live_migration_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "cutoverGroupLiveMigration",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -506,16 +530,22 @@ impl CutoverMigration<'_> {
 pub struct DeleteLinkTokens<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteLinkTokens<'_> {
+impl<'c> DeleteLinkTokens<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -524,32 +554,8 @@ impl DeleteLinkTokens<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgLiveMigrationLinkTokens",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -564,6 +570,30 @@ impl DeleteLinkTokens<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgLiveMigrationLinkTokens",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -571,16 +601,22 @@ impl DeleteLinkTokens<'_> {
 pub struct GetGroupLiveMigration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLiveMigrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupLiveMigration<'_> {
+impl<'c> GetGroupLiveMigration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
@@ -594,33 +630,8 @@ impl GetGroupLiveMigration<'_> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.live_migration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupLiveMigration",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
             response.json()
@@ -632,6 +643,31 @@ impl GetGroupLiveMigration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.live_migration_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupLiveMigration",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupLiveMigrationValidateStatus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -639,16 +675,22 @@ impl GetGroupLiveMigration<'_> {
 pub struct GetMigrationValidateStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLiveMigrationValidateStatusParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetMigrationValidateStatus<'_> {
+impl<'c> GetMigrationValidateStatus<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveImportValidation, crate::Error> {
@@ -662,33 +704,8 @@ impl GetMigrationValidateStatus<'_> {
         crate::TypedResponse<crate::models::LiveImportValidation>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/validate/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.validation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupLiveMigrationValidateStatus",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -700,6 +717,31 @@ impl GetMigrationValidateStatus<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations/validate/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.validation_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupLiveMigrationValidateStatus",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listOrgLiveMigrationAvailableProjects` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -707,16 +749,22 @@ impl GetMigrationValidateStatus<'_> {
 pub struct ListAvailableProjects<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListAvailableProjects<'_> {
+impl<'c> ListAvailableProjects<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::LiveImportAvailableProject>, crate::Error> {
@@ -730,32 +778,8 @@ impl ListAvailableProjects<'_> {
         crate::TypedResponse<Vec<crate::models::LiveImportAvailableProject>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/liveMigrations/availableProjects", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgLiveMigrationAvailableProjects",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::LiveImportAvailableProject>,
@@ -768,6 +792,30 @@ impl ListAvailableProjects<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/liveMigrations/availableProjects", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listOrgLiveMigrationAvailableProjects",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -776,16 +824,22 @@ pub struct ValidateLiveMigrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ValidateGroupLiveMigrationsParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ValidateLiveMigrations<'_> {
+impl<'c> ValidateLiveMigrations<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LiveImportValidation, crate::Error> {
@@ -799,45 +853,8 @@ impl ValidateLiveMigrations<'_> {
         crate::TypedResponse<crate::models::LiveImportValidation>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "validateGroupLiveMigrations",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -849,37 +866,7 @@ impl ValidateLiveMigrations<'_> {
             headers,
         })
     }
-}
-/// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ValidateLiveMigrationsV20230101<'c> {
-    client: &'c crate::Client,
-    params: crate::params::ValidateGroupLiveMigrationsParams,
-    body: Option<crate::models::LiveMigrationRequest>,
-    validate: bool,
-}
-impl ValidateLiveMigrationsV20230101<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveImportValidation>,
-        crate::Error,
-    > {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
@@ -902,23 +889,59 @@ impl ValidateLiveMigrationsV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "validateGroupLiveMigrations",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "validateGroupLiveMigrations",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct ValidateLiveMigrationsV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::ValidateGroupLiveMigrationsParams,
+    body: Option<crate::models::LiveMigrationRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> ValidateLiveMigrationsV20230101<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::TypedResponse<crate::models::LiveImportValidation>,
+        crate::Error,
+    > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -928,6 +951,43 @@ impl ValidateLiveMigrationsV20230101<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let mut validation = crate::Validate::validate_request(&self.params);
+        if let (Ok(()), Some(body)) = (&validation, &self.body) {
+            validation = crate::Validate::validate_request(body);
+        }
+        let body = match &self.body {
+            Some(body) => {
+                Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| crate::Error::Config(
+                            format!("cannot encode the body: {e}"),
+                        ))?,
+                )
+            }
+            None => None,
+        };
+        Ok(crate::Call {
+            operation: "validateGroupLiveMigrations",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -29,7 +29,7 @@ impl<'c> CloudProviderAccess<'c> {
                 role_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Cloud Provider Access Role
@@ -46,7 +46,7 @@ impl<'c> CloudProviderAccess<'c> {
             client: self.client,
             params: crate::params::CreateGroupCloudProviderAccessParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Deauthorize One Cloud Provider Access Role
@@ -67,7 +67,7 @@ impl<'c> CloudProviderAccess<'c> {
                 cloud_provider,
                 role_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Cloud Provider Access Role
@@ -86,7 +86,7 @@ impl<'c> CloudProviderAccess<'c> {
                 group_id,
                 role_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Cloud Provider Access Roles
@@ -101,7 +101,7 @@ impl<'c> CloudProviderAccess<'c> {
         ListCloudProviderAccess {
             client: self.client,
             params: crate::params::ListGroupCloudProviderAccessParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -112,16 +112,22 @@ pub struct AuthorizeProviderAccessRole<'c> {
     client: &'c crate::Client,
     params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
     body: Option<crate::models::CloudProviderAccessRoleRequestUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AuthorizeProviderAccessRole<'_> {
+impl<'c> AuthorizeProviderAccessRole<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
@@ -135,6 +141,20 @@ impl AuthorizeProviderAccessRole<'_> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
@@ -158,32 +178,18 @@ impl AuthorizeProviderAccessRole<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "authorizeGroupCloudProviderAccessRole",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "authorizeGroupCloudProviderAccessRole",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -194,16 +200,22 @@ pub struct CreateCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupCloudProviderAccessParams,
     body: Option<crate::models::CloudProviderAccessRoleRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateCloudProviderAccess<'_> {
+impl<'c> CreateCloudProviderAccess<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
@@ -217,6 +229,20 @@ impl CreateCloudProviderAccess<'_> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
@@ -239,32 +265,18 @@ impl CreateCloudProviderAccess<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupCloudProviderAccess",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupCloudProviderAccess",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -274,16 +286,22 @@ impl CreateCloudProviderAccess<'_> {
 pub struct DeauthorizeProviderAccessRole<'c> {
     client: &'c crate::Client,
     params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeauthorizeProviderAccessRole<'_> {
+impl<'c> DeauthorizeProviderAccessRole<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -292,34 +310,8 @@ impl DeauthorizeProviderAccessRole<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cloud_provider)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.role_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deauthorizeGroupCloudProviderAccessRole",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -334,6 +326,32 @@ impl DeauthorizeProviderAccessRole<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cloud_provider)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.role_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deauthorizeGroupCloudProviderAccessRole",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupCloudProviderAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -341,16 +359,22 @@ impl DeauthorizeProviderAccessRole<'_> {
 pub struct GetCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupCloudProviderAccessParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetCloudProviderAccess<'_> {
+impl<'c> GetCloudProviderAccess<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
@@ -364,33 +388,8 @@ impl GetCloudProviderAccess<'_> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupCloudProviderAccess",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
             response.json()
@@ -402,6 +401,31 @@ impl GetCloudProviderAccess<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.role_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupCloudProviderAccess",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupCloudProviderAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -409,16 +433,22 @@ impl GetCloudProviderAccess<'_> {
 pub struct ListCloudProviderAccess<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupCloudProviderAccessParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListCloudProviderAccess<'_> {
+impl<'c> ListCloudProviderAccess<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CloudProviderAccessRoles, crate::Error> {
@@ -432,32 +462,8 @@ impl ListCloudProviderAccess<'_> {
         crate::TypedResponse<crate::models::CloudProviderAccessRoles>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupCloudProviderAccess",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRoles, crate::Error> = {
             response.json()
@@ -467,6 +473,30 @@ impl ListCloudProviderAccess<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupCloudProviderAccess",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

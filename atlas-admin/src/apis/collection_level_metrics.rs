@@ -29,7 +29,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
                 cluster_view,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Ranked Namespaces from One Host
@@ -48,7 +48,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Cluster-Level Query Latency
@@ -73,7 +73,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 database_name,
                 collection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Pinned Namespaces
@@ -92,7 +92,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Metric Names
@@ -107,7 +107,7 @@ impl<'c> CollectionLevelMetrics<'c> {
         ListCollStatMetrics {
             client: self.client,
             params: crate::params::ListGroupCollStatMetricsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Host-Level Query Latency
@@ -130,7 +130,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 database_name,
                 collection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Pin Namespaces
@@ -151,7 +151,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Unpin Namespaces
@@ -172,7 +172,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add Pinned Namespaces
@@ -193,7 +193,7 @@ impl<'c> CollectionLevelMetrics<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -203,9 +203,9 @@ impl<'c> CollectionLevelMetrics<'c> {
 pub struct GetClusterNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterCollStatNamespacesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterNamespaces<'_> {
+impl<'c> GetClusterNamespaces<'c> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -224,10 +224,16 @@ impl GetClusterNamespaces<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
@@ -241,6 +247,20 @@ impl GetClusterNamespaces<'_> {
         crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/collStats/namespaces", crate
@@ -254,34 +274,20 @@ impl GetClusterNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterCollStatNamespaces",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupClusterCollStatNamespaces",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -291,9 +297,9 @@ impl GetClusterNamespaces<'_> {
 pub struct GetProcessNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessCollStatNamespacesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetProcessNamespaces<'_> {
+impl<'c> GetProcessNamespaces<'c> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -312,10 +318,16 @@ impl GetProcessNamespaces<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
@@ -329,36 +341,8 @@ impl GetProcessNamespaces<'_> {
         crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/collStats/namespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessCollStatNamespaces",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
             response.json()
@@ -370,6 +354,34 @@ impl GetProcessNamespaces<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/processes/{}/collStats/namespaces", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
+        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
+        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupProcessCollStatNamespaces",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterCollStatMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -377,9 +389,9 @@ impl GetProcessNamespaces<'_> {
 pub struct ListCollStatMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollStatMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListCollStatMeasurements<'_> {
+impl<'c> ListCollStatMeasurements<'c> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -403,10 +415,16 @@ impl ListCollStatMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsCollStatsLatencyCluster, crate::Error> {
@@ -420,6 +438,21 @@ impl ListCollStatMeasurements<'_> {
         crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyCluster>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::MeasurementsCollStatsLatencyCluster,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/{}/{}/collStats/measurements", crate
@@ -436,35 +469,20 @@ impl ListCollStatMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterCollStatMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::MeasurementsCollStatsLatencyCluster,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterCollStatMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -474,16 +492,22 @@ impl ListCollStatMeasurements<'_> {
 pub struct ListPinnedNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListPinnedNamespaces<'_> {
+impl<'c> ListPinnedNamespaces<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -492,33 +516,8 @@ impl ListPinnedNamespaces<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterCollStatPinnedNamespaces",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -530,6 +529,31 @@ impl ListPinnedNamespaces<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterCollStatPinnedNamespaces",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupCollStatMetrics` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -537,16 +561,22 @@ impl ListPinnedNamespaces<'_> {
 pub struct ListCollStatMetrics<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupCollStatMetricsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListCollStatMetrics<'_> {
+impl<'c> ListCollStatMetrics<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CollStatsLatencyNamespaceMetrics, crate::Error> {
@@ -560,32 +590,8 @@ impl ListCollStatMetrics<'_> {
         crate::TypedResponse<crate::models::CollStatsLatencyNamespaceMetrics>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/collStats/metrics", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupCollStatMetrics",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::CollStatsLatencyNamespaceMetrics,
@@ -598,6 +604,30 @@ impl ListCollStatMetrics<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/collStats/metrics", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupCollStatMetrics",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/collStats/metrics",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupProcessCollStatMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -605,9 +635,9 @@ impl ListCollStatMetrics<'_> {
 pub struct ListProcessMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessCollStatMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListProcessMeasurements<'_> {
+impl<'c> ListProcessMeasurements<'c> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -631,10 +661,16 @@ impl ListProcessMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsCollStatsLatencyHost, crate::Error> {
@@ -648,6 +684,21 @@ impl ListProcessMeasurements<'_> {
         crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyHost>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::MeasurementsCollStatsLatencyHost,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/{}/{}/collStats/measurements", crate
@@ -663,35 +714,20 @@ impl ListProcessMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessCollStatMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::MeasurementsCollStatsLatencyHost,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessCollStatMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -702,16 +738,22 @@ pub struct PinNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl PinNamespaces<'_> {
+impl<'c> PinNamespaces<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -720,6 +762,20 @@ impl PinNamespaces<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -743,23 +799,54 @@ impl PinNamespaces<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "pinGroupClusterCollStatPinnedNamespaces",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "pinGroupClusterCollStatPinnedNamespaces",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `unpinGroupClusterCollStatUnpinNamespaces` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UnpinNamespaces<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
+    body: Option<crate::models::NamespacesRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> UnpinNamespaces<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -771,32 +858,7 @@ impl PinNamespaces<'_> {
             headers,
         })
     }
-}
-/// A `unpinGroupClusterCollStatUnpinNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UnpinNamespaces<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
-    body: Option<crate::models::NamespacesRequest>,
-    validate: bool,
-}
-impl UnpinNamespaces<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/unpin", crate ::path_segment(&
@@ -820,23 +882,54 @@ impl UnpinNamespaces<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "unpinGroupClusterCollStatUnpinNamespaces",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "unpinGroupClusterCollStatUnpinNamespaces",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `updateGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdatePinnedNamespaces<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
+    body: Option<crate::models::NamespacesRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> UpdatePinnedNamespaces<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -848,32 +941,7 @@ impl UnpinNamespaces<'_> {
             headers,
         })
     }
-}
-/// A `updateGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdatePinnedNamespaces<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
-    body: Option<crate::models::NamespacesRequest>,
-    validate: bool,
-}
-impl UpdatePinnedNamespaces<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -897,32 +965,18 @@ impl UpdatePinnedNamespaces<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterCollStatPinnedNamespaces",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterCollStatPinnedNamespaces",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

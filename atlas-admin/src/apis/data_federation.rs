@@ -25,7 +25,7 @@ impl<'c> DataFederation<'c> {
             client: self.client,
             params: crate::params::CreateGroupDataFederationParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Federated Database Instance and Online Archive Private Endpoint for One Project
@@ -44,7 +44,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Federated Database Instance from One Project
@@ -63,7 +63,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Query Limit for One Federated Database Instance
@@ -84,7 +84,7 @@ impl<'c> DataFederation<'c> {
                 tenant_name,
                 limit_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Federated Database Instance and Online Archive Private Endpoint from One Project
@@ -103,7 +103,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Download Query Logs for One Federated Database Instance
@@ -122,7 +122,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Federated Database Instance in One Project
@@ -141,7 +141,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Federated Database Instance Query Limit for One Project
@@ -162,7 +162,7 @@ impl<'c> DataFederation<'c> {
                 tenant_name,
                 limit_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Federated Database Instance and Online Archive Private Endpoint in One Project
@@ -181,7 +181,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Federated Database Instances in One Project
@@ -196,7 +196,7 @@ impl<'c> DataFederation<'c> {
         ListDataFederation {
             client: self.client,
             params: crate::params::ListGroupDataFederationParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Query Limits for One Federated Database Instance
@@ -215,7 +215,7 @@ impl<'c> DataFederation<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Federated Database Instance and Online Archive Private Endpoints in One Project
@@ -232,7 +232,7 @@ impl<'c> DataFederation<'c> {
             params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Configure One Query Limit for One Federated Database Instance
@@ -255,7 +255,7 @@ impl<'c> DataFederation<'c> {
                 limit_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Federated Database Instance in One Project
@@ -278,7 +278,7 @@ impl<'c> DataFederation<'c> {
                 skip_role_validation,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -289,9 +289,9 @@ pub struct CreateDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateDataFederation<'_> {
+impl<'c> CreateDataFederation<'c> {
     /// Flag that indicates whether this request should check if the requesting IAM role can read from the S3 bucket. AWS checks if the role can list the objects in the bucket before writing to it. Some IAM roles only need write permissions. This flag allows you to skip that check.
     pub fn skip_role_validation(mut self, value: bool) -> Self {
         self.params.skip_role_validation = Some(value);
@@ -300,10 +300,16 @@ impl CreateDataFederation<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -312,6 +318,20 @@ impl CreateDataFederation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
@@ -339,32 +359,18 @@ impl CreateDataFederation<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupDataFederation",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupDataFederation",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -375,16 +381,22 @@ pub struct CreatePrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams,
     body: Option<crate::models::PrivateNetworkEndpointIdEntry>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreatePrivateEndpointId<'_> {
+impl<'c> CreatePrivateEndpointId<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -401,6 +413,21 @@ impl CreatePrivateEndpointId<'_> {
         crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
@@ -423,33 +450,18 @@ impl CreatePrivateEndpointId<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupPrivateNetworkSettingEndpointId",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupPrivateNetworkSettingEndpointId",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -459,16 +471,22 @@ impl CreatePrivateEndpointId<'_> {
 pub struct DeleteDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupDataFederationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteDataFederation<'_> {
+impl<'c> DeleteDataFederation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -477,33 +495,8 @@ impl DeleteDataFederation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupDataFederation",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -516,6 +509,31 @@ impl DeleteDataFederation<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.tenant_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupDataFederation",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -525,16 +543,22 @@ impl DeleteDataFederation<'_> {
 pub struct DeleteDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupDataFederationLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteDataFederationLimit<'_> {
+impl<'c> DeleteDataFederationLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -543,6 +567,23 @@ impl DeleteDataFederationLimit<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -552,37 +593,20 @@ impl DeleteDataFederationLimit<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupDataFederationLimit",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupDataFederationLimit",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -592,16 +616,22 @@ impl DeleteDataFederationLimit<'_> {
 pub struct DeletePrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeletePrivateEndpointId<'_> {
+impl<'c> DeletePrivateEndpointId<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -610,33 +640,8 @@ impl DeletePrivateEndpointId<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupPrivateNetworkSettingEndpointId",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -651,6 +656,31 @@ impl DeletePrivateEndpointId<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupPrivateNetworkSettingEndpointId",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `downloadGroupDataFederationQueryLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -658,9 +688,9 @@ impl DeletePrivateEndpointId<'_> {
 pub struct DownloadFederationQueryLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupDataFederationQueryLogsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadFederationQueryLogs<'_> {
+impl<'c> DownloadFederationQueryLogs<'c> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -674,10 +704,16 @@ impl DownloadFederationQueryLogs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -686,6 +722,23 @@ impl DownloadFederationQueryLogs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/queryLogs.gz", crate
@@ -696,32 +749,20 @@ impl DownloadFederationQueryLogs<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadGroupDataFederationQueryLogs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+gzip",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "downloadGroupDataFederationQueryLogs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+gzip",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -731,16 +772,22 @@ impl DownloadFederationQueryLogs<'_> {
 pub struct GetDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDataFederationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetDataFederation<'_> {
+impl<'c> GetDataFederation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -749,33 +796,8 @@ impl GetDataFederation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupDataFederation",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataLakeTenant, crate::Error> = {
             response.json()
@@ -787,6 +809,31 @@ impl GetDataFederation<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.tenant_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupDataFederation",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupDataFederationLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -794,16 +841,22 @@ impl GetDataFederation<'_> {
 pub struct GetDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupDataFederationLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetDataFederationLimit<'_> {
+impl<'c> GetDataFederationLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
@@ -817,34 +870,8 @@ impl GetDataFederationLimit<'_> {
         crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupDataFederationLimit",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
             response.json()
@@ -856,6 +883,32 @@ impl GetDataFederationLimit<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.limit_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupDataFederationLimit",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -863,16 +916,22 @@ impl GetDataFederationLimit<'_> {
 pub struct GetPrivateEndpointId<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetPrivateEndpointId<'_> {
+impl<'c> GetPrivateEndpointId<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> {
@@ -886,33 +945,8 @@ impl GetPrivateEndpointId<'_> {
         crate::TypedResponse<crate::models::PrivateNetworkEndpointIdEntry>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPrivateNetworkSettingEndpointId",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> = {
             response.json()
@@ -924,6 +958,31 @@ impl GetPrivateEndpointId<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPrivateNetworkSettingEndpointId",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -931,9 +990,9 @@ impl GetPrivateEndpointId<'_> {
 pub struct ListDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDataFederationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListDataFederation<'_> {
+impl<'c> ListDataFederation<'c> {
     /// Type of Federated Database Instances to return.
     pub fn type_(mut self, value: crate::models::ListGroupDataFederationType) -> Self {
         self.params.type_ = Some(value);
@@ -942,10 +1001,16 @@ impl ListDataFederation<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<Vec<crate::models::DataLakeTenant>, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -954,33 +1019,8 @@ impl ListDataFederation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<Vec<crate::models::DataLakeTenant>>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.type_, "type", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupDataFederation",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::DataLakeTenant>, crate::Error> = {
             response.json()
@@ -992,6 +1032,31 @@ impl ListDataFederation<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.type_, "type", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupDataFederation",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupDataFederationLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -999,16 +1064,22 @@ impl ListDataFederation<'_> {
 pub struct ListDataFederationLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDataFederationLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListDataFederationLimits<'_> {
+impl<'c> ListDataFederationLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::DataFederationTenantQueryLimit>, crate::Error> {
@@ -1022,33 +1093,8 @@ impl ListDataFederationLimits<'_> {
         crate::TypedResponse<Vec<crate::models::DataFederationTenantQueryLimit>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupDataFederationLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::DataFederationTenantQueryLimit>,
@@ -1061,6 +1107,31 @@ impl ListDataFederationLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/dataFederation/{}/limits", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.tenant_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupDataFederationLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupPrivateNetworkSettingEndpointIds` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1068,9 +1139,9 @@ impl ListDataFederationLimits<'_> {
 pub struct ListPrivateEndpointIds<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListPrivateEndpointIds<'_> {
+impl<'c> ListPrivateEndpointIds<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1089,10 +1160,16 @@ impl ListPrivateEndpointIds<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -1109,6 +1186,34 @@ impl ListPrivateEndpointIds<'_> {
         crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::PrivateNetworkEndpointIdEntry> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::PrivateNetworkEndpointIdEntry>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
@@ -1127,36 +1232,49 @@ impl ListPrivateEndpointIds<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupPrivateNetworkSettingEndpointIds",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListPrivateEndpointIds<'_> {
+    type Page = crate::models::PaginatedPrivateNetworkEndpointIdEntryView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupPrivateNetworkSettingEndpointIds",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `setGroupDataFederationLimit` call: set optional parameters, then `send()`.
@@ -1166,16 +1284,22 @@ pub struct SetDataFederationLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupDataFederationLimitParams,
     body: Option<crate::models::DataFederationTenantQueryLimit>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl SetDataFederationLimit<'_> {
+impl<'c> SetDataFederationLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
@@ -1189,6 +1313,20 @@ impl SetDataFederationLimit<'_> {
         crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -1213,32 +1351,18 @@ impl SetDataFederationLimit<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "setGroupDataFederationLimit",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "setGroupDataFederationLimit",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1249,16 +1373,22 @@ pub struct UpdateDataFederation<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateDataFederation<'_> {
+impl<'c> UpdateDataFederation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1267,6 +1397,20 @@ impl UpdateDataFederation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -1295,32 +1439,18 @@ impl UpdateDataFederation<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupDataFederation",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupDataFederation",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -29,7 +29,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Configuration for Encryption at Rest Using Customer-Managed Keys for One Project
@@ -46,7 +46,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         GetEncryptionAtRest {
             client: self.client,
             params: crate::params::GetGroupEncryptionAtRestParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
@@ -67,7 +67,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Private Endpoints for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
@@ -86,7 +86,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 group_id,
                 cloud_provider,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider from One Project
@@ -107,7 +107,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
                 cloud_provider,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Encryption at Rest Configuration in One Project
@@ -126,7 +126,7 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
             client: self.client,
             params: crate::params::UpdateGroupEncryptionAtRestParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -137,16 +137,22 @@ pub struct CreateRestPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
     body: Option<crate::models::EarPrivateEndpoint>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateRestPrivateEndpoint<'_> {
+impl<'c> CreateRestPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -155,6 +161,20 @@ impl CreateRestPrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -178,32 +198,18 @@ impl CreateRestPrivateEndpoint<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupEncryptionAtRestPrivateEndpoint",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupEncryptionAtRestPrivateEndpoint",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -213,16 +219,22 @@ impl CreateRestPrivateEndpoint<'_> {
 pub struct GetEncryptionAtRest<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEncryptionAtRestParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetEncryptionAtRest<'_> {
+impl<'c> GetEncryptionAtRest<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -231,32 +243,8 @@ impl GetEncryptionAtRest<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupEncryptionAtRest",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
             response.json()
@@ -268,6 +256,30 @@ impl GetEncryptionAtRest<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupEncryptionAtRest",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -275,16 +287,22 @@ impl GetEncryptionAtRest<'_> {
 pub struct GetRestPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetRestPrivateEndpoint<'_> {
+impl<'c> GetRestPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -293,35 +311,8 @@ impl GetRestPrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupEncryptionAtRestPrivateEndpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
             response.json()
@@ -333,6 +324,33 @@ impl GetRestPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupEncryptionAtRestPrivateEndpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupEncryptionAtRestPrivateEndpoints` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -340,9 +358,9 @@ impl GetRestPrivateEndpoint<'_> {
 pub struct ListRestPrivateEndpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListRestPrivateEndpoints<'_> {
+impl<'c> ListRestPrivateEndpoints<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -361,10 +379,16 @@ impl ListRestPrivateEndpoints<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasEarPrivateEndpointView, crate::Error> {
@@ -378,6 +402,34 @@ impl ListRestPrivateEndpoints<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasEarPrivateEndpointView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasEarPrivateEndpointView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::EarPrivateEndpoint> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::EarPrivateEndpoint>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -397,36 +449,49 @@ impl ListRestPrivateEndpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupEncryptionAtRestPrivateEndpoints",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListRestPrivateEndpoints<'_> {
+    type Page = crate::models::PaginatedApiAtlasEarPrivateEndpointView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupEncryptionAtRestPrivateEndpoints",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasEarPrivateEndpointView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `requestGroupEncryptionAtRestPrivateEndpointDeletion` call: set optional parameters, then `send()`.
@@ -435,16 +500,22 @@ impl ListRestPrivateEndpoints<'_> {
 pub struct RequestPrivateEndpointDeletion<'c> {
     client: &'c crate::Client,
     params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RequestPrivateEndpointDeletion<'_> {
+impl<'c> RequestPrivateEndpointDeletion<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -453,35 +524,8 @@ impl RequestPrivateEndpointDeletion<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -496,6 +540,33 @@ impl RequestPrivateEndpointDeletion<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupEncryptionAtRest` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -504,16 +575,22 @@ pub struct UpdateEncryptionAtRest<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupEncryptionAtRestParams,
     body: Option<crate::models::EncryptionAtRest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateEncryptionAtRest<'_> {
+impl<'c> UpdateEncryptionAtRest<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -522,6 +599,20 @@ impl UpdateEncryptionAtRest<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
@@ -544,32 +635,18 @@ impl UpdateEncryptionAtRest<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupEncryptionAtRest",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupEncryptionAtRest",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -26,7 +26,7 @@ impl<'c> Events<'c> {
         GetGroupEvent {
             client: self.client,
             params: crate::params::GetGroupEventParams::new(group_id, event_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Event from One Organization
@@ -44,7 +44,7 @@ impl<'c> Events<'c> {
         GetOrgEvent {
             client: self.client,
             params: crate::params::GetOrgEventParams::new(org_id, event_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Event Types
@@ -56,7 +56,7 @@ impl<'c> Events<'c> {
         ListEventTypes {
             client: self.client,
             params: <crate::params::ListEventTypesParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Events from One Project
@@ -73,7 +73,7 @@ impl<'c> Events<'c> {
         ListGroupEvents {
             client: self.client,
             params: crate::params::ListGroupEventsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Events from One Organization
@@ -87,7 +87,7 @@ impl<'c> Events<'c> {
         ListOrgEvents {
             client: self.client,
             params: crate::params::ListOrgEventsParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -97,9 +97,9 @@ impl<'c> Events<'c> {
 pub struct GetGroupEvent<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupEventParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupEvent<'_> {
+impl<'c> GetGroupEvent<'c> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
@@ -108,10 +108,16 @@ impl GetGroupEvent<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::EventViewForNdsGroup, crate::Error> {
@@ -125,34 +131,8 @@ impl GetGroupEvent<'_> {
         crate::TypedResponse<crate::models::EventViewForNdsGroup>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/events/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.event_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupEvent",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EventViewForNdsGroup, crate::Error> = {
             response.json()
@@ -164,6 +144,32 @@ impl GetGroupEvent<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/events/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.event_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupEvent",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/events/{eventId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgEvent` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -171,9 +177,9 @@ impl GetGroupEvent<'_> {
 pub struct GetOrgEvent<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgEventParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgEvent<'_> {
+impl<'c> GetOrgEvent<'c> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
@@ -182,10 +188,16 @@ impl GetOrgEvent<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EventViewForOrg, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -194,34 +206,8 @@ impl GetOrgEvent<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EventViewForOrg>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/events/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.event_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgEvent",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EventViewForOrg, crate::Error> = {
             response.json()
@@ -233,6 +219,32 @@ impl GetOrgEvent<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/events/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.event_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgEvent",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/events/{eventId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listEventTypes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -240,9 +252,9 @@ impl GetOrgEvent<'_> {
 pub struct ListEventTypes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListEventTypesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListEventTypes<'_> {
+impl<'c> ListEventTypes<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -261,10 +273,16 @@ impl ListEventTypes<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedEventTypeDetailsResponse, crate::Error> {
@@ -278,6 +296,34 @@ impl ListEventTypes<'_> {
         crate::TypedResponse<crate::models::PaginatedEventTypeDetailsResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedEventTypeDetailsResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::EventTypeDetails> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::EventTypeDetails>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/eventTypes");
         let mut query = Vec::new();
@@ -293,36 +339,46 @@ impl ListEventTypes<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listEventTypes",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedEventTypeDetailsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listEventTypes",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/eventTypes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListEventTypes<'_> {
+    type Page = crate::models::PaginatedEventTypeDetailsResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedEventTypeDetailsResponse, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupEvents` call: set optional parameters, then `send()`.
@@ -331,9 +387,9 @@ impl ListEventTypes<'_> {
 pub struct ListGroupEvents<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupEventsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupEvents<'_> {
+impl<'c> ListGroupEvents<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -392,10 +448,16 @@ impl ListGroupEvents<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupPaginatedEventView, crate::Error> {
@@ -409,6 +471,33 @@ impl ListGroupEvents<'_> {
         crate::TypedResponse<crate::models::GroupPaginatedEventView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupPaginatedEventView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::EventViewForNdsGroup> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::EventViewForNdsGroup>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/events", crate ::path_segment(& crate
@@ -441,35 +530,46 @@ impl ListGroupEvents<'_> {
         crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
         crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupEvents",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupPaginatedEventView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupEvents",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/events",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupEvents<'_> {
+    type Page = crate::models::GroupPaginatedEventView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::GroupPaginatedEventView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgEvents` call: set optional parameters, then `send()`.
@@ -478,9 +578,9 @@ impl ListGroupEvents<'_> {
 pub struct ListOrgEvents<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgEventsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgEvents<'_> {
+impl<'c> ListOrgEvents<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -521,10 +621,16 @@ impl ListOrgEvents<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgPaginatedEventView, crate::Error> {
@@ -538,6 +644,31 @@ impl ListOrgEvents<'_> {
         crate::TypedResponse<crate::models::OrgPaginatedEventView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgPaginatedEventView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::EventViewForOrg> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::EventViewForOrg>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/events", crate ::path_segment(& crate
@@ -560,34 +691,45 @@ impl ListOrgEvents<'_> {
         crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
         crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgEvents",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgPaginatedEventView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgEvents",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/events",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgEvents<'_> {
+    type Page = crate::models::OrgPaginatedEventView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::OrgPaginatedEventView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

@@ -29,7 +29,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Identity Provider
@@ -50,7 +50,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Federation Settings Instance
@@ -67,7 +67,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::DeleteFederationSettingParams::new(
                 federation_settings_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Role Mapping from One Organization
@@ -88,7 +88,7 @@ impl<'c> FederatedAuthentication<'c> {
                 id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Identity Provider
@@ -109,7 +109,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Organization Configuration from One Federation
@@ -128,7 +128,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Role Mapping from One Organization
@@ -149,7 +149,7 @@ impl<'c> FederatedAuthentication<'c> {
                 id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Identity Provider by ID
@@ -168,7 +168,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Identity Provider by ID
@@ -187,7 +187,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Metadata of One Identity Provider
@@ -206,7 +206,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Federation Settings for One Organization
@@ -221,7 +221,7 @@ impl<'c> FederatedAuthentication<'c> {
         GetFederationSettings {
             client: self.client,
             params: crate::params::GetOrgFederationSettingsParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Role Mappings from One Organization
@@ -240,7 +240,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Organization Configurations from One Federation
@@ -257,7 +257,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::ListFederationSettingConnectedOrgConfigsParams::new(
                 federation_settings_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Identity Providers in One Federation
@@ -274,7 +274,7 @@ impl<'c> FederatedAuthentication<'c> {
             params: crate::params::ListFederationSettingIdentityProvidersParams::new(
                 federation_settings_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Organization Configuration from One Federation
@@ -293,7 +293,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Revoke JWKS from One OIDC Identity Provider
@@ -314,7 +314,7 @@ impl<'c> FederatedAuthentication<'c> {
                 federation_settings_id,
                 identity_provider_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Organization Configuration in One Federation
@@ -343,7 +343,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Role Mapping in One Organization
@@ -366,7 +366,7 @@ impl<'c> FederatedAuthentication<'c> {
                 org_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Identity Provider
@@ -391,7 +391,7 @@ impl<'c> FederatedAuthentication<'c> {
                 identity_provider_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Identity Provider
@@ -416,7 +416,7 @@ impl<'c> FederatedAuthentication<'c> {
                 identity_provider_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -427,16 +427,22 @@ pub struct CreateRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateRoleMapping<'_> {
+impl<'c> CreateRoleMapping<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
@@ -450,6 +456,20 @@ impl CreateRoleMapping<'_> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
@@ -474,32 +494,18 @@ impl CreateRoleMapping<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createFederationSettingConnectedOrgConfigRoleMapping",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createFederationSettingConnectedOrgConfigRoleMapping",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -510,16 +516,22 @@ pub struct CreateIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationOidcIdentityProviderUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateIdentityProvider<'_> {
+impl<'c> CreateIdentityProvider<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationOidcIdentityProvider, crate::Error> {
@@ -533,6 +545,20 @@ impl CreateIdentityProvider<'_> {
         crate::TypedResponse<crate::models::FederationOidcIdentityProvider>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationOidcIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -556,32 +582,18 @@ impl CreateIdentityProvider<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createFederationSettingIdentityProvider",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationOidcIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createFederationSettingIdentityProvider",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -591,16 +603,22 @@ impl CreateIdentityProvider<'_> {
 pub struct DeleteFederationSetting<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteFederationSetting<'_> {
+impl<'c> DeleteFederationSetting<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -609,32 +627,8 @@ impl DeleteFederationSetting<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.federation_settings_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteFederationSetting",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -649,6 +643,30 @@ impl DeleteFederationSetting<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.federation_settings_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteFederationSetting",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -656,16 +674,22 @@ impl DeleteFederationSetting<'_> {
 pub struct DeleteRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteRoleMapping<'_> {
+impl<'c> DeleteRoleMapping<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -674,6 +698,23 @@ impl DeleteRoleMapping<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -684,37 +725,20 @@ impl DeleteRoleMapping<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteFederationSettingConnectedOrgConfigRoleMapping",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteFederationSettingConnectedOrgConfigRoleMapping",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -724,16 +748,22 @@ impl DeleteRoleMapping<'_> {
 pub struct DeleteIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteFederationSettingIdentityProviderParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteIdentityProvider<'_> {
+impl<'c> DeleteIdentityProvider<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -742,34 +772,8 @@ impl DeleteIdentityProvider<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteFederationSettingIdentityProvider",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -784,6 +788,32 @@ impl DeleteIdentityProvider<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteFederationSettingIdentityProvider",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -791,16 +821,22 @@ impl DeleteIdentityProvider<'_> {
 pub struct GetConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetConnectedOrgConfig<'_> {
+impl<'c> GetConnectedOrgConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -809,34 +845,8 @@ impl GetConnectedOrgConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getFederationSettingConnectedOrgConfig",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
             response.json()
@@ -848,6 +858,32 @@ impl GetConnectedOrgConfig<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getFederationSettingConnectedOrgConfig",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -855,16 +891,22 @@ impl GetConnectedOrgConfig<'_> {
 pub struct GetRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetRoleMapping<'_> {
+impl<'c> GetRoleMapping<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
@@ -878,35 +920,8 @@ impl GetRoleMapping<'_> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getFederationSettingConnectedOrgConfigRoleMapping",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
             response.json()
@@ -918,6 +933,33 @@ impl GetRoleMapping<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getFederationSettingConnectedOrgConfigRoleMapping",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -925,16 +967,22 @@ impl GetRoleMapping<'_> {
 pub struct GetIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetIdentityProvider<'_> {
+impl<'c> GetIdentityProvider<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
@@ -948,34 +996,8 @@ impl GetIdentityProvider<'_> {
         crate::TypedResponse<crate::models::FederationIdentityProvider>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getFederationSettingIdentityProvider",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
             response.json()
@@ -987,6 +1009,32 @@ impl GetIdentityProvider<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getFederationSettingIdentityProvider",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -994,16 +1042,22 @@ impl GetIdentityProvider<'_> {
 pub struct GetIdentityProviderV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetIdentityProviderV20230101<'_> {
+impl<'c> GetIdentityProviderV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
@@ -1017,34 +1071,8 @@ impl GetIdentityProviderV20230101<'_> {
         crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getFederationSettingIdentityProvider",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
             response.json()
@@ -1056,6 +1084,32 @@ impl GetIdentityProviderV20230101<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getFederationSettingIdentityProvider",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getFederationSettingIdentityProviderMetadata` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1063,16 +1117,22 @@ impl GetIdentityProviderV20230101<'_> {
 pub struct GetIdentityProviderMetadata<'c> {
     client: &'c crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetIdentityProviderMetadata<'_> {
+impl<'c> GetIdentityProviderMetadata<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<String, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1081,34 +1141,8 @@ impl GetIdentityProviderMetadata<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<String>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}/metadata.xml",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getFederationSettingIdentityProviderMetadata",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<String, crate::Error> = { response.json() };
         let value = value?;
@@ -1118,6 +1152,32 @@ impl GetIdentityProviderMetadata<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/identityProviders/{}/metadata.xml",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getFederationSettingIdentityProviderMetadata",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgFederationSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1125,16 +1185,22 @@ impl GetIdentityProviderMetadata<'_> {
 pub struct GetFederationSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgFederationSettingsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetFederationSettings<'_> {
+impl<'c> GetFederationSettings<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgFederationSettings, crate::Error> {
@@ -1148,32 +1214,8 @@ impl GetFederationSettings<'_> {
         crate::TypedResponse<crate::models::OrgFederationSettings>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/federationSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgFederationSettings",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgFederationSettings, crate::Error> = {
             response.json()
@@ -1185,6 +1227,30 @@ impl GetFederationSettings<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/federationSettings", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgFederationSettings",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/federationSettings",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listFederationSettingConnectedOrgConfigRoleMappings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1192,16 +1258,22 @@ impl GetFederationSettings<'_> {
 pub struct ListRoleMappings<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListRoleMappings<'_> {
+impl<'c> ListRoleMappings<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRoleMappingView, crate::Error> {
@@ -1215,34 +1287,8 @@ impl ListRoleMappings<'_> {
         crate::TypedResponse<crate::models::PaginatedRoleMappingView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listFederationSettingConnectedOrgConfigRoleMappings",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedRoleMappingView, crate::Error> = {
             response.json()
@@ -1254,6 +1300,32 @@ impl ListRoleMappings<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .federation_settings_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listFederationSettingConnectedOrgConfigRoleMappings",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listFederationSettingConnectedOrgConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1261,9 +1333,9 @@ impl ListRoleMappings<'_> {
 pub struct ListConnectedOrgConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListConnectedOrgConfigs<'_> {
+impl<'c> ListConnectedOrgConfigs<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1277,10 +1349,16 @@ impl ListConnectedOrgConfigs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedConnectedOrgConfigsView, crate::Error> {
@@ -1294,6 +1372,34 @@ impl ListConnectedOrgConfigs<'_> {
         crate::TypedResponse<crate::models::PaginatedConnectedOrgConfigsView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedConnectedOrgConfigsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ConnectedOrgConfig> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ConnectedOrgConfig>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs", crate
@@ -1308,36 +1414,46 @@ impl ListConnectedOrgConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listFederationSettingConnectedOrgConfigs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedConnectedOrgConfigsView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listFederationSettingConnectedOrgConfigs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListConnectedOrgConfigs<'_> {
+    type Page = crate::models::PaginatedConnectedOrgConfigsView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedConnectedOrgConfigsView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listFederationSettingIdentityProviders` call: set optional parameters, then `send()`.
@@ -1346,9 +1462,9 @@ impl ListConnectedOrgConfigs<'_> {
 pub struct ListIdentityProviders<'c> {
     client: &'c crate::Client,
     params: crate::params::ListFederationSettingIdentityProvidersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListIdentityProviders<'_> {
+impl<'c> ListIdentityProviders<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1372,10 +1488,16 @@ impl ListIdentityProviders<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedFederationIdentityProvider, crate::Error> {
@@ -1389,6 +1511,34 @@ impl ListIdentityProviders<'_> {
         crate::TypedResponse<crate::models::PaginatedFederationIdentityProvider>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedFederationIdentityProvider,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::FederationIdentityProvider> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::FederationIdentityProvider>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -1405,36 +1555,46 @@ impl ListIdentityProviders<'_> {
         crate::codec::QueryValue::push_query(&p.protocol, "protocol", &mut query);
         crate::codec::QueryValue::push_query(&p.idp_type, "idpType", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listFederationSettingIdentityProviders",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedFederationIdentityProvider,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listFederationSettingIdentityProviders",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListIdentityProviders<'_> {
+    type Page = crate::models::PaginatedFederationIdentityProvider;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedFederationIdentityProvider, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `removeFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
@@ -1443,16 +1603,22 @@ impl ListIdentityProviders<'_> {
 pub struct RemoveConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveConnectedOrgConfig<'_> {
+impl<'c> RemoveConnectedOrgConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1461,6 +1627,23 @@ impl RemoveConnectedOrgConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1470,25 +1653,55 @@ impl RemoveConnectedOrgConfig<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeFederationSettingConnectedOrgConfig",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "removeFederationSettingConnectedOrgConfig",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `revokeFederationSettingIdentityProviderJwks` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RevokeIdentityProviderJwks<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
+    options: crate::CallOptions,
+}
+impl<'c> RevokeIdentityProviderJwks<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1503,31 +1716,7 @@ impl RemoveConnectedOrgConfig<'_> {
             headers,
         })
     }
-}
-/// A `revokeFederationSettingIdentityProviderJwks` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RevokeIdentityProviderJwks<'c> {
-    client: &'c crate::Client,
-    params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
-    validate: bool,
-}
-impl RevokeIdentityProviderJwks<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}/jwks", crate
@@ -1537,37 +1726,20 @@ impl RevokeIdentityProviderJwks<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "revokeFederationSettingIdentityProviderJwks",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "revokeFederationSettingIdentityProviderJwks",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1578,16 +1750,22 @@ pub struct UpdateConnectedOrgConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
     body: Option<crate::models::ConnectedOrgConfig>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateConnectedOrgConfig<'_> {
+impl<'c> UpdateConnectedOrgConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1596,6 +1774,20 @@ impl UpdateConnectedOrgConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1620,32 +1812,18 @@ impl UpdateConnectedOrgConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateFederationSettingConnectedOrgConfig",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateFederationSettingConnectedOrgConfig",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1656,16 +1834,22 @@ pub struct UpdateRoleMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateRoleMapping<'_> {
+impl<'c> UpdateRoleMapping<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
@@ -1679,6 +1863,20 @@ impl UpdateRoleMapping<'_> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -1704,32 +1902,18 @@ impl UpdateRoleMapping<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateFederationSettingConnectedOrgConfigRoleMapping",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateFederationSettingConnectedOrgConfigRoleMapping",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1740,16 +1924,22 @@ pub struct UpdateIdentityProvider<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationIdentityProviderUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateIdentityProvider<'_> {
+impl<'c> UpdateIdentityProvider<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
@@ -1763,6 +1953,20 @@ impl UpdateIdentityProvider<'_> {
         crate::TypedResponse<crate::models::FederationIdentityProvider>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1787,32 +1991,18 @@ impl UpdateIdentityProvider<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateFederationSettingIdentityProvider",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateFederationSettingIdentityProvider",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1823,16 +2013,22 @@ pub struct UpdateIdentityProviderV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationSamlIdentityProviderUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateIdentityProviderV20230101<'_> {
+impl<'c> UpdateIdentityProviderV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
@@ -1846,6 +2042,20 @@ impl UpdateIdentityProviderV20230101<'_> {
         crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1870,32 +2080,18 @@ impl UpdateIdentityProviderV20230101<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateFederationSettingIdentityProvider",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateFederationSettingIdentityProvider",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::CreateGroupFlexClusterParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Flex Cluster from One Project
@@ -41,7 +41,7 @@ impl<'c> FlexClusters<'c> {
         DeleteFlexCluster {
             client: self.client,
             params: crate::params::DeleteGroupFlexClusterParams::new(group_id, name),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Flex Cluster from One Project
@@ -57,7 +57,7 @@ impl<'c> FlexClusters<'c> {
         GetFlexCluster {
             client: self.client,
             params: crate::params::GetGroupFlexClusterParams::new(group_id, name),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Flex Clusters from One Project
@@ -72,7 +72,7 @@ impl<'c> FlexClusters<'c> {
         ListFlexClusters {
             client: self.client,
             params: crate::params::ListGroupFlexClustersParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Upgrade One Flex Cluster
@@ -89,7 +89,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::TenantGroupFlexClusterUpgradeParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Flex Cluster in One Project
@@ -107,7 +107,7 @@ impl<'c> FlexClusters<'c> {
             client: self.client,
             params: crate::params::UpdateGroupFlexClusterParams::new(group_id, name),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -118,16 +118,22 @@ pub struct CreateFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionCreate20241113>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateFlexCluster<'_> {
+impl<'c> CreateFlexCluster<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
@@ -141,6 +147,20 @@ impl CreateFlexCluster<'_> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -163,32 +183,18 @@ impl CreateFlexCluster<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupFlexCluster",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupFlexCluster",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -198,16 +204,22 @@ impl CreateFlexCluster<'_> {
 pub struct DeleteFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupFlexClusterParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteFlexCluster<'_> {
+impl<'c> DeleteFlexCluster<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -216,33 +228,8 @@ impl DeleteFlexCluster<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupFlexCluster",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -257,6 +244,31 @@ impl DeleteFlexCluster<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupFlexCluster",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupFlexCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -264,16 +276,22 @@ impl DeleteFlexCluster<'_> {
 pub struct GetFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupFlexClusterParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetFlexCluster<'_> {
+impl<'c> GetFlexCluster<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
@@ -287,33 +305,8 @@ impl GetFlexCluster<'_> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupFlexCluster",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
             response.json()
@@ -325,6 +318,31 @@ impl GetFlexCluster<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupFlexCluster",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupFlexClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -332,9 +350,9 @@ impl GetFlexCluster<'_> {
 pub struct ListFlexClusters<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupFlexClustersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListFlexClusters<'_> {
+impl<'c> ListFlexClusters<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -353,10 +371,16 @@ impl ListFlexClusters<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedFlexClusters20241113, crate::Error> {
@@ -370,6 +394,33 @@ impl ListFlexClusters<'_> {
         crate::TypedResponse<crate::models::PaginatedFlexClusters20241113>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedFlexClusters20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::FlexClusterDescription20241113> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::FlexClusterDescription20241113>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -388,35 +439,46 @@ impl ListFlexClusters<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupFlexClusters",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedFlexClusters20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupFlexClusters",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListFlexClusters<'_> {
+    type Page = crate::models::PaginatedFlexClusters20241113;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedFlexClusters20241113, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `tenantGroupFlexClusterUpgrade` call: set optional parameters, then `send()`.
@@ -426,16 +488,22 @@ pub struct TenantUpgrade<'c> {
     client: &'c crate::Client,
     params: crate::params::TenantGroupFlexClusterUpgradeParams,
     body: Option<crate::models::AtlasTenantClusterUpgradeRequest20240805>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl TenantUpgrade<'_> {
+impl<'c> TenantUpgrade<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
@@ -449,6 +517,20 @@ impl TenantUpgrade<'_> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters:tenantUpgrade", crate ::path_segment(&
@@ -471,32 +553,18 @@ impl TenantUpgrade<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "tenantGroupFlexClusterUpgrade",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "tenantGroupFlexClusterUpgrade",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -507,16 +575,22 @@ pub struct UpdateFlexCluster<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionUpdate20241113>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateFlexCluster<'_> {
+impl<'c> UpdateFlexCluster<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
@@ -530,6 +604,20 @@ impl UpdateFlexCluster<'_> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -553,32 +641,18 @@ impl UpdateFlexCluster<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupFlexCluster",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupFlexCluster",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

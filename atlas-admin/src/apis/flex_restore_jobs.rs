@@ -29,7 +29,7 @@ impl<'c> FlexRestoreJobs<'c> {
                 name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Restore Job for One Flex Cluster
@@ -50,7 +50,7 @@ impl<'c> FlexRestoreJobs<'c> {
                 name,
                 restore_job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Restore Jobs for One Flex Cluster
@@ -69,7 +69,7 @@ impl<'c> FlexRestoreJobs<'c> {
                 group_id,
                 name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -80,16 +80,22 @@ pub struct CreateFlexRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupFlexClusterBackupRestoreJobParams,
     body: Option<crate::models::FlexBackupRestoreJobCreate20241113>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateFlexRestoreJob<'_> {
+impl<'c> CreateFlexRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
@@ -103,6 +109,20 @@ impl CreateFlexRestoreJob<'_> {
         crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs", crate
@@ -126,32 +146,18 @@ impl CreateFlexRestoreJob<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupFlexClusterBackupRestoreJob",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupFlexClusterBackupRestoreJob",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -161,16 +167,22 @@ impl CreateFlexRestoreJob<'_> {
 pub struct GetFlexRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupFlexClusterBackupRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetFlexRestoreJob<'_> {
+impl<'c> GetFlexRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
@@ -184,34 +196,8 @@ impl GetFlexRestoreJob<'_> {
         crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupFlexClusterBackupRestoreJob",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
             response.json()
@@ -223,6 +209,32 @@ impl GetFlexRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.restore_job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupFlexClusterBackupRestoreJob",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupFlexClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -230,9 +242,9 @@ impl GetFlexRestoreJob<'_> {
 pub struct ListFlexRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupFlexClusterBackupRestoreJobsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListFlexRestoreJobs<'_> {
+impl<'c> ListFlexRestoreJobs<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -251,10 +263,16 @@ impl ListFlexRestoreJobs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -273,6 +291,34 @@ impl ListFlexRestoreJobs<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::FlexBackupRestoreJob20241113> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::FlexBackupRestoreJob20241113>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs", crate
@@ -292,35 +338,48 @@ impl ListFlexRestoreJobs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupFlexClusterBackupRestoreJobs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListFlexRestoreJobs<'_> {
+    type Page = crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupFlexClusterBackupRestoreJobs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }

@@ -27,7 +27,7 @@ impl<'c> Invoices<'c> {
                 org_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Invoice Report
@@ -45,7 +45,7 @@ impl<'c> Invoices<'c> {
             client: self.client,
             params: crate::params::CreateOrgInvoiceReportParams::new(org_id, invoice_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Generate and Download Invoice Report
@@ -67,7 +67,7 @@ impl<'c> Invoices<'c> {
                 invoice_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Associated Invoices
@@ -82,7 +82,7 @@ impl<'c> Invoices<'c> {
         GetOrgAssociatedInvoices {
             client: self.client,
             params: crate::params::GetOrgAssociatedInvoicesParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Usage Details for One Cost Explorer Query
@@ -101,7 +101,7 @@ impl<'c> Invoices<'c> {
                 org_id,
                 token,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Invoice for One Organization
@@ -118,7 +118,7 @@ impl<'c> Invoices<'c> {
         GetInvoice {
             client: self.client,
             params: crate::params::GetOrgInvoiceParams::new(org_id, invoice_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Invoice as CSV for One Organization
@@ -135,7 +135,7 @@ impl<'c> Invoices<'c> {
         GetInvoiceCsv {
             client: self.client,
             params: crate::params::GetOrgInvoiceCsvParams::new(org_id, invoice_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Invoice Report
@@ -156,7 +156,7 @@ impl<'c> Invoices<'c> {
                 invoice_id,
                 report_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Stock Keeping Unit
@@ -168,7 +168,7 @@ impl<'c> Invoices<'c> {
         GetSku {
             client: self.client,
             params: crate::params::GetSkuParams::new(sku_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Pending Invoices for One Organization
@@ -183,7 +183,7 @@ impl<'c> Invoices<'c> {
         ListInvoicePending {
             client: self.client,
             params: crate::params::ListOrgInvoicePendingParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Invoice Reports for One Invoice
@@ -199,7 +199,7 @@ impl<'c> Invoices<'c> {
         ListOrgInvoiceReports {
             client: self.client,
             params: crate::params::ListOrgInvoiceReportsParams::new(org_id, invoice_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Invoices for One Organization
@@ -212,7 +212,7 @@ impl<'c> Invoices<'c> {
         ListInvoices {
             client: self.client,
             params: crate::params::ListOrgInvoicesParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Stock Keeping Units
@@ -224,7 +224,7 @@ impl<'c> Invoices<'c> {
         ListSkus {
             client: self.client,
             params: <crate::params::ListSkusParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Line Items for One Invoice by Invoice ID
@@ -245,7 +245,7 @@ impl<'c> Invoices<'c> {
                 invoice_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -256,16 +256,22 @@ pub struct CreateCostExplorerProcess<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams,
     body: Option<crate::models::CostExplorerFilterRequestBody>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateCostExplorerProcess<'_> {
+impl<'c> CreateCostExplorerProcess<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::CostExplorerFilterResponseView, crate::Error> {
@@ -279,6 +285,20 @@ impl CreateCostExplorerProcess<'_> {
         crate::TypedResponse<crate::models::CostExplorerFilterResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CostExplorerFilterResponseView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage", crate ::path_segment(&
@@ -301,32 +321,18 @@ impl CreateCostExplorerProcess<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgBillingCostExplorerUsageProcess",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CostExplorerFilterResponseView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgBillingCostExplorerUsageProcess",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -337,16 +343,22 @@ pub struct CreateOrgInvoiceReport<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgInvoiceReportParams,
     body: Option<crate::models::InvoiceReportRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgInvoiceReport<'_> {
+impl<'c> CreateOrgInvoiceReport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
@@ -360,6 +372,20 @@ impl CreateOrgInvoiceReport<'_> {
         crate::TypedResponse<crate::models::InvoiceReportResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -383,32 +409,18 @@ impl CreateOrgInvoiceReport<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgInvoiceReport",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgInvoiceReport",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -420,17 +432,23 @@ pub struct GenerateInvoiceReport<'c> {
     client: &'c crate::Client,
     params: crate::params::GenerateOrgInvoiceAndDownloadReportParams,
     body: Option<crate::models::ReportGenerationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GenerateInvoiceReport<'_> {
+impl<'c> GenerateInvoiceReport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -439,6 +457,23 @@ impl GenerateInvoiceReport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}:generateAndDownloadReport", crate
@@ -462,30 +497,18 @@ impl GenerateInvoiceReport<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "generateOrgInvoiceAndDownloadReport",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+gzip",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "generateOrgInvoiceAndDownloadReport",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+gzip",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -495,9 +518,9 @@ impl GenerateInvoiceReport<'_> {
 pub struct GetOrgAssociatedInvoices<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgAssociatedInvoicesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgAssociatedInvoices<'_> {
+impl<'c> GetOrgAssociatedInvoices<'c> {
     /// The month for which to retrieve invoices (1-12). Defaults to current month.
     pub fn month(mut self, value: i64) -> Self {
         self.params.month = Some(value);
@@ -516,10 +539,16 @@ impl GetOrgAssociatedInvoices<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> {
@@ -533,6 +562,20 @@ impl GetOrgAssociatedInvoices<'_> {
         crate::TypedResponse<crate::models::OrgAssociatedInvoiceResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/associatedInvoices", crate ::path_segment(& crate
@@ -547,34 +590,20 @@ impl GetOrgAssociatedInvoices<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgAssociatedInvoices",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgAssociatedInvoices",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/associatedInvoices",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -584,16 +613,22 @@ impl GetOrgAssociatedInvoices<'_> {
 pub struct GetCostExplorerUsage<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgBillingCostExplorerUsageParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetCostExplorerUsage<'_> {
+impl<'c> GetCostExplorerUsage<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -602,6 +637,23 @@ impl GetCostExplorerUsage<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage/{}", crate ::path_segment(&
@@ -610,32 +662,20 @@ impl GetCostExplorerUsage<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgBillingCostExplorerUsage",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+csv",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgBillingCostExplorerUsage",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+csv",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -645,16 +685,22 @@ impl GetCostExplorerUsage<'_> {
 pub struct GetInvoice<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgInvoiceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetInvoice<'_> {
+impl<'c> GetInvoice<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -663,6 +709,23 @@ impl GetInvoice<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}", crate ::path_segment(& crate
@@ -671,32 +734,20 @@ impl GetInvoice<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgInvoice",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+csv",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgInvoice",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+csv",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -706,16 +757,22 @@ impl GetInvoice<'_> {
 pub struct GetInvoiceCsv<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgInvoiceCsvParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetInvoiceCsv<'_> {
+impl<'c> GetInvoiceCsv<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -724,33 +781,8 @@ impl GetInvoiceCsv<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/csv", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgInvoiceCsv",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+csv",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -760,6 +792,36 @@ impl GetInvoiceCsv<'_> {
             headers,
         })
     }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/invoices/{}/csv", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.invoice_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgInvoiceCsv",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+csv",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgInvoiceReport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -767,16 +829,22 @@ impl GetInvoiceCsv<'_> {
 pub struct GetOrgInvoiceReport<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgInvoiceReportParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgInvoiceReport<'_> {
+impl<'c> GetOrgInvoiceReport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
@@ -790,34 +858,8 @@ impl GetOrgInvoiceReport<'_> {
         crate::TypedResponse<crate::models::InvoiceReportResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/reports/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.report_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgInvoiceReport",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
             response.json()
@@ -829,6 +871,32 @@ impl GetOrgInvoiceReport<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/invoices/{}/reports/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.invoice_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.report_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgInvoiceReport",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getSku` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -836,16 +904,22 @@ impl GetOrgInvoiceReport<'_> {
 pub struct GetSku<'c> {
     client: &'c crate::Client,
     params: crate::params::GetSkuParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetSku<'_> {
+impl<'c> GetSku<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SkuResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -854,32 +928,8 @@ impl GetSku<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SkuResponse>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/skus/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sku_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getSku",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SkuResponse, crate::Error> = {
             response.json()
@@ -891,6 +941,30 @@ impl GetSku<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/skus/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.sku_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getSku",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/skus/{skuId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listOrgInvoicePending` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -898,16 +972,22 @@ impl GetSku<'_> {
 pub struct ListInvoicePending<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgInvoicePendingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListInvoicePending<'_> {
+impl<'c> ListInvoicePending<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiInvoiceView, crate::Error> {
@@ -921,32 +1001,8 @@ impl ListInvoicePending<'_> {
         crate::TypedResponse<crate::models::PaginatedApiInvoiceView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/pending", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgInvoicePending",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiInvoiceView, crate::Error> = {
             response.json()
@@ -958,6 +1014,30 @@ impl ListInvoicePending<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/invoices/pending", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listOrgInvoicePending",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/pending",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listOrgInvoiceReports` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -965,9 +1045,9 @@ impl ListInvoicePending<'_> {
 pub struct ListOrgInvoiceReports<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgInvoiceReportsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgInvoiceReports<'_> {
+impl<'c> ListOrgInvoiceReports<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -986,10 +1066,16 @@ impl ListOrgInvoiceReports<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedInvoiceReportView, crate::Error> {
@@ -1003,6 +1089,33 @@ impl ListOrgInvoiceReports<'_> {
         crate::TypedResponse<crate::models::PaginatedInvoiceReportView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedInvoiceReportView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::InvoiceReportResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::InvoiceReportResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -1022,35 +1135,46 @@ impl ListOrgInvoiceReports<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgInvoiceReports",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedInvoiceReportView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgInvoiceReports",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgInvoiceReports<'_> {
+    type Page = crate::models::PaginatedInvoiceReportView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedInvoiceReportView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgInvoices` call: set optional parameters, then `send()`.
@@ -1059,9 +1183,9 @@ impl ListOrgInvoiceReports<'_> {
 pub struct ListInvoices<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgInvoicesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListInvoices<'_> {
+impl<'c> ListInvoices<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1110,10 +1234,16 @@ impl ListInvoices<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiInvoiceMetadataView, crate::Error> {
@@ -1127,6 +1257,34 @@ impl ListInvoices<'_> {
         crate::TypedResponse<crate::models::PaginatedApiInvoiceMetadataView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiInvoiceMetadataView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::BillingInvoiceMetadata> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::BillingInvoiceMetadata>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices", crate ::path_segment(& crate
@@ -1155,36 +1313,46 @@ impl ListInvoices<'_> {
         crate::codec::QueryValue::push_query(&p.sort_by, "sortBy", &mut query);
         crate::codec::QueryValue::push_query(&p.order_by, "orderBy", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgInvoices",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiInvoiceMetadataView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgInvoices",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListInvoices<'_> {
+    type Page = crate::models::PaginatedApiInvoiceMetadataView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiInvoiceMetadataView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listSkus` call: set optional parameters, then `send()`.
@@ -1193,9 +1361,9 @@ impl ListInvoices<'_> {
 pub struct ListSkus<'c> {
     client: &'c crate::Client,
     params: crate::params::ListSkusParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSkus<'_> {
+impl<'c> ListSkus<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1214,10 +1382,16 @@ impl ListSkus<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::PaginatedApiSkuView, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1226,6 +1400,31 @@ impl ListSkus<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PaginatedApiSkuView>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiSkuView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::SkuResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::SkuResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/skus");
         let mut query = Vec::new();
@@ -1241,35 +1440,46 @@ impl ListSkus<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listSkus",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiSkuView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listSkus",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/skus",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListSkus<'_> {
+    type Page = crate::models::PaginatedApiSkuView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiSkuView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `searchOrgInvoiceLineItems` call: set optional parameters, then `send()`.
@@ -1279,9 +1489,9 @@ pub struct SearchInvoiceLineItems<'c> {
     client: &'c crate::Client,
     params: crate::params::SearchOrgInvoiceLineItemsParams,
     body: Option<crate::models::ApiPublicUsageDetailsQueryRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl SearchInvoiceLineItems<'_> {
+impl<'c> SearchInvoiceLineItems<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1295,10 +1505,16 @@ impl SearchInvoiceLineItems<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -1315,6 +1531,21 @@ impl SearchInvoiceLineItems<'_> {
         crate::TypedResponse<crate::models::PaginatedPublicApiUsageDetailsLineItemView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedPublicApiUsageDetailsLineItemView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/lineItems:search", crate ::path_segment(&
@@ -1344,33 +1575,18 @@ impl SearchInvoiceLineItems<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "searchOrgInvoiceLineItems",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedPublicApiUsageDetailsLineItemView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "searchOrgInvoiceLineItems",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

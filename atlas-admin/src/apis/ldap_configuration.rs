@@ -25,7 +25,7 @@ impl<'c> LdapConfiguration<'c> {
             params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return LDAP or X.509 Configuration
@@ -40,7 +40,7 @@ impl<'c> LdapConfiguration<'c> {
         GetUserSecurity {
             client: self.client,
             params: crate::params::GetGroupUserSecurityParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Status of LDAP Configuration Verification in One Project
@@ -59,7 +59,7 @@ impl<'c> LdapConfiguration<'c> {
                 group_id,
                 request_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update LDAP or X.509 Configuration
@@ -78,7 +78,7 @@ impl<'c> LdapConfiguration<'c> {
             client: self.client,
             params: crate::params::UpdateGroupUserSecurityParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Verify LDAP Configuration in One Project
@@ -95,7 +95,7 @@ impl<'c> LdapConfiguration<'c> {
             client: self.client,
             params: crate::params::VerifyGroupUserSecurityLdapParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -105,16 +105,22 @@ impl<'c> LdapConfiguration<'c> {
 pub struct DeleteLdapUserMapping<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteLdapUserMapping<'_> {
+impl<'c> DeleteLdapUserMapping<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -123,32 +129,8 @@ impl DeleteLdapUserMapping<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/ldap/userToDNMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupUserSecurityLdapUserToDnMapping",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -158,6 +140,30 @@ impl DeleteLdapUserMapping<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/userSecurity/ldap/userToDNMapping", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupUserSecurityLdapUserToDnMapping",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -167,16 +173,22 @@ impl DeleteLdapUserMapping<'_> {
 pub struct GetUserSecurity<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserSecurityParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetUserSecurity<'_> {
+impl<'c> GetUserSecurity<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -185,32 +197,8 @@ impl GetUserSecurity<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupUserSecurity",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -222,6 +210,30 @@ impl GetUserSecurity<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupUserSecurity",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupUserSecurityLdapVerify` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -229,16 +241,22 @@ impl GetUserSecurity<'_> {
 pub struct GetUserSecurityVerify<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserSecurityLdapVerifyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetUserSecurityVerify<'_> {
+impl<'c> GetUserSecurityVerify<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
@@ -252,33 +270,8 @@ impl GetUserSecurityVerify<'_> {
         crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/ldap/verify/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.request_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupUserSecurityLdapVerify",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::LdapVerifyConnectivityJobRequest,
@@ -291,6 +284,31 @@ impl GetUserSecurityVerify<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/userSecurity/ldap/verify/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.request_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupUserSecurityLdapVerify",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupUserSecurity` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -299,16 +317,22 @@ pub struct UpdateUserSecurity<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupUserSecurityParams,
     body: Option<crate::models::UserSecurity>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateUserSecurity<'_> {
+impl<'c> UpdateUserSecurity<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -317,6 +341,20 @@ impl UpdateUserSecurity<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UserSecurity, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
@@ -339,32 +377,18 @@ impl UpdateUserSecurity<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupUserSecurity",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserSecurity, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupUserSecurity",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -375,16 +399,22 @@ pub struct VerifyUserSecurityLdap<'c> {
     client: &'c crate::Client,
     params: crate::params::VerifyGroupUserSecurityLdapParams,
     body: Option<crate::models::LdapVerifyConnectivityJobRequestParams>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl VerifyUserSecurityLdap<'_> {
+impl<'c> VerifyUserSecurityLdap<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
@@ -398,6 +428,21 @@ impl VerifyUserSecurityLdap<'_> {
         crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::LdapVerifyConnectivityJobRequest,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/verify", crate ::path_segment(&
@@ -420,33 +465,18 @@ impl VerifyUserSecurityLdap<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "verifyGroupUserSecurityLdap",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::LdapVerifyConnectivityJobRequest,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "verifyGroupUserSecurityLdap",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

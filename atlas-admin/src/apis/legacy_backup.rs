@@ -30,7 +30,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Legacy Backup Snapshot
@@ -52,7 +52,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Legacy Backup Checkpoint
@@ -74,7 +74,7 @@ impl<'c> LegacyBackup<'c> {
                 checkpoint_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Legacy Backup Restore Job
@@ -98,7 +98,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 job_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Legacy Backup Snapshot
@@ -120,7 +120,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
                 snapshot_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Snapshot Schedule
@@ -142,7 +142,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Legacy Backup Checkpoints
@@ -162,7 +162,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Legacy Backup Restore Jobs
@@ -184,7 +184,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Legacy Backup Snapshots
@@ -204,7 +204,7 @@ impl<'c> LegacyBackup<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Expiration Date for One Legacy Backup Snapshot
@@ -228,7 +228,7 @@ impl<'c> LegacyBackup<'c> {
                 snapshot_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Snapshot Schedule for One Cluster
@@ -252,7 +252,7 @@ impl<'c> LegacyBackup<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -263,16 +263,22 @@ pub struct CreateClusterRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterRestoreJobParams,
     body: Option<crate::models::BackupRestoreJob>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateClusterRestoreJob<'_> {
+impl<'c> CreateClusterRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRestoreJobView, crate::Error> {
@@ -286,6 +292,20 @@ impl CreateClusterRestoreJob<'_> {
         crate::TypedResponse<crate::models::PaginatedRestoreJobView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs", crate ::path_segment(&
@@ -309,32 +329,18 @@ impl CreateClusterRestoreJob<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterRestoreJob",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterRestoreJob",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -344,16 +350,22 @@ impl CreateClusterRestoreJob<'_> {
 pub struct DeleteClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterSnapshotParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteClusterSnapshot<'_> {
+impl<'c> DeleteClusterSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -362,34 +374,8 @@ impl DeleteClusterSnapshot<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterSnapshot",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -404,6 +390,32 @@ impl DeleteClusterSnapshot<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterSnapshot",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterBackupCheckpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -411,16 +423,22 @@ impl DeleteClusterSnapshot<'_> {
 pub struct GetClusterBackupCheckpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterBackupCheckpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterBackupCheckpoint<'_> {
+impl<'c> GetClusterBackupCheckpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasCheckpointView, crate::Error> {
@@ -434,35 +452,8 @@ impl GetClusterBackupCheckpoint<'_> {
         crate::TypedResponse<crate::models::ApiAtlasCheckpointView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.checkpoint_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterBackupCheckpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasCheckpointView, crate::Error> = {
             response.json()
@@ -474,6 +465,33 @@ impl GetClusterBackupCheckpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.checkpoint_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterBackupCheckpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -481,16 +499,22 @@ impl GetClusterBackupCheckpoint<'_> {
 pub struct GetClusterRestoreJob<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterRestoreJobParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterRestoreJob<'_> {
+impl<'c> GetClusterRestoreJob<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::BackupRestoreJob, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -499,34 +523,8 @@ impl GetClusterRestoreJob<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupRestoreJob>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterRestoreJob",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupRestoreJob, crate::Error> = {
             response.json()
@@ -538,6 +536,32 @@ impl GetClusterRestoreJob<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.job_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterRestoreJob",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -545,16 +569,22 @@ impl GetClusterRestoreJob<'_> {
 pub struct GetClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSnapshotParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSnapshot<'_> {
+impl<'c> GetClusterSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::BackupSnapshot, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -563,34 +593,8 @@ impl GetClusterSnapshot<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupSnapshot>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSnapshot",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupSnapshot, crate::Error> = {
             response.json()
@@ -602,6 +606,32 @@ impl GetClusterSnapshot<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSnapshot",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterSnapshotSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -609,16 +639,22 @@ impl GetClusterSnapshot<'_> {
 pub struct GetClusterSnapshotSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterSnapshotScheduleParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterSnapshotSchedule<'_> {
+impl<'c> GetClusterSnapshotSchedule<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> {
@@ -632,33 +668,8 @@ impl GetClusterSnapshotSchedule<'_> {
         crate::TypedResponse<crate::models::ApiAtlasSnapshotScheduleView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/snapshotSchedule", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterSnapshotSchedule",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> = {
             response.json()
@@ -670,6 +681,31 @@ impl GetClusterSnapshotSchedule<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/snapshotSchedule", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterSnapshotSchedule",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterBackupCheckpoints` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -677,9 +713,9 @@ impl GetClusterSnapshotSchedule<'_> {
 pub struct ListClusterBackupCheckpoints<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterBackupCheckpointsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterBackupCheckpoints<'_> {
+impl<'c> ListClusterBackupCheckpoints<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -698,10 +734,16 @@ impl ListClusterBackupCheckpoints<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiAtlasCheckpointView, crate::Error> {
@@ -715,6 +757,34 @@ impl ListClusterBackupCheckpoints<'_> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasCheckpointView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiAtlasCheckpointView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiAtlasCheckpointView> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiAtlasCheckpointView>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints", crate
@@ -734,36 +804,46 @@ impl ListClusterBackupCheckpoints<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterBackupCheckpoints",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasCheckpointView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterBackupCheckpoints",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListClusterBackupCheckpoints<'_> {
+    type Page = crate::models::PaginatedApiAtlasCheckpointView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiAtlasCheckpointView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterRestoreJobs` call: set optional parameters, then `send()`.
@@ -772,9 +852,9 @@ impl ListClusterBackupCheckpoints<'_> {
 pub struct ListClusterRestoreJobs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterRestoreJobsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterRestoreJobs<'_> {
+impl<'c> ListClusterRestoreJobs<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -798,10 +878,16 @@ impl ListClusterRestoreJobs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRestoreJobView, crate::Error> {
@@ -815,6 +901,33 @@ impl ListClusterRestoreJobs<'_> {
         crate::TypedResponse<crate::models::PaginatedRestoreJobView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::BackupRestoreJob> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::BackupRestoreJob>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs", crate ::path_segment(&
@@ -835,35 +948,46 @@ impl ListClusterRestoreJobs<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.batch_id, "batchId", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterRestoreJobs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterRestoreJobs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListClusterRestoreJobs<'_> {
+    type Page = crate::models::PaginatedRestoreJobView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedRestoreJobView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupClusterSnapshots` call: set optional parameters, then `send()`.
@@ -872,9 +996,9 @@ impl ListClusterRestoreJobs<'_> {
 pub struct ListClusterSnapshots<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterSnapshotsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterSnapshots<'_> {
+impl<'c> ListClusterSnapshots<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -901,10 +1025,16 @@ impl ListClusterSnapshots<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedSnapshotView, crate::Error> {
@@ -918,6 +1048,31 @@ impl ListClusterSnapshots<'_> {
         crate::TypedResponse<crate::models::PaginatedSnapshotView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedSnapshotView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::BackupSnapshot> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::BackupSnapshot>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots", crate ::path_segment(& crate
@@ -938,35 +1093,46 @@ impl ListClusterSnapshots<'_> {
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         crate::codec::QueryValue::push_query(&p.completed, "completed", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterSnapshots",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedSnapshotView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterSnapshots",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListClusterSnapshots<'_> {
+    type Page = crate::models::PaginatedSnapshotView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedSnapshotView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupClusterSnapshot` call: set optional parameters, then `send()`.
@@ -976,16 +1142,22 @@ pub struct UpdateClusterSnapshot<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotParams,
     body: Option<crate::models::BackupSnapshot>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterSnapshot<'_> {
+impl<'c> UpdateClusterSnapshot<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::BackupSnapshot, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -994,6 +1166,20 @@ impl UpdateClusterSnapshot<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupSnapshot>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::BackupSnapshot, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
@@ -1018,32 +1204,18 @@ impl UpdateClusterSnapshot<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSnapshot",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::BackupSnapshot, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterSnapshot",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1054,16 +1226,22 @@ pub struct UpdateClusterSnapshotSchedule<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotScheduleParams,
     body: Option<crate::models::ApiAtlasSnapshotScheduleView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterSnapshotSchedule<'_> {
+impl<'c> UpdateClusterSnapshotSchedule<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> {
@@ -1077,6 +1255,20 @@ impl UpdateClusterSnapshotSchedule<'_> {
         crate::TypedResponse<crate::models::ApiAtlasSnapshotScheduleView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshotSchedule", crate
@@ -1100,32 +1292,18 @@ impl UpdateClusterSnapshotSchedule<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterSnapshotSchedule",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterSnapshotSchedule",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> LimitDescription<'c> {
         GetDefaultGroupLimit {
             client: self.client,
             params: crate::params::GetDefaultGroupLimitParams::new(limit_name),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Descriptions of User-Configurable Project Limits
@@ -38,7 +38,7 @@ impl<'c> LimitDescription<'c> {
         ListDefaultGroupLimits {
             client: self.client,
             params: <crate::params::ListDefaultGroupLimitsParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -49,17 +49,23 @@ impl<'c> LimitDescription<'c> {
 pub struct GetDefaultGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetDefaultGroupLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GetDefaultGroupLimit<'_> {
+impl<'c> GetDefaultGroupLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::DefaultGroupLimitResponse, crate::Error> {
@@ -73,32 +79,8 @@ impl GetDefaultGroupLimit<'_> {
         crate::TypedResponse<crate::models::DefaultGroupLimitResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/defaultGroupLimits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getDefaultGroupLimit",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DefaultGroupLimitResponse, crate::Error> = {
             response.json()
@@ -110,6 +92,30 @@ impl GetDefaultGroupLimit<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/defaultGroupLimits/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getDefaultGroupLimit",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/defaultGroupLimits/{limitName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listDefaultGroupLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -118,10 +124,10 @@ impl GetDefaultGroupLimit<'_> {
 pub struct ListDefaultGroupLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListDefaultGroupLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl ListDefaultGroupLimits<'_> {
+impl<'c> ListDefaultGroupLimits<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -135,10 +141,16 @@ impl ListDefaultGroupLimits<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDefaultGroupLimitResponse, crate::Error> {
@@ -152,35 +164,8 @@ impl ListDefaultGroupLimits<'_> {
         crate::TypedResponse<crate::models::PaginatedDefaultGroupLimitResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/defaultGroupLimits");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listDefaultGroupLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedDefaultGroupLimitResponse,
@@ -192,5 +177,71 @@ impl ListDefaultGroupLimits<'_> {
             status,
             headers,
         })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::DefaultGroupLimitResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::DefaultGroupLimitResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = String::from("/api/atlas/v2/defaultGroupLimits");
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(
+            &p.items_per_page,
+            "itemsPerPage",
+            &mut query,
+        );
+        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listDefaultGroupLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/defaultGroupLimits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+#[cfg(feature = "preview")]
+impl crate::pagination::Pageable for ListDefaultGroupLimits<'_> {
+    type Page = crate::models::PaginatedDefaultGroupLimitResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedDefaultGroupLimitResponse, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

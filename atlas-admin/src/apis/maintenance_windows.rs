@@ -23,7 +23,7 @@ impl<'c> MaintenanceWindows<'c> {
         DeferMaintenanceWindow {
             client: self.client,
             params: crate::params::DeferGroupMaintenanceWindowParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Maintenance Window for One Project
@@ -38,7 +38,7 @@ impl<'c> MaintenanceWindows<'c> {
         GetMaintenanceWindow {
             client: self.client,
             params: crate::params::GetGroupMaintenanceWindowParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Reset One Maintenance Window for One Project
@@ -53,7 +53,7 @@ impl<'c> MaintenanceWindows<'c> {
         ResetMaintenanceWindow {
             client: self.client,
             params: crate::params::ResetGroupMaintenanceWindowParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Toggle Automatic Deferral of Maintenance for One Project
@@ -70,7 +70,7 @@ impl<'c> MaintenanceWindows<'c> {
             params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Maintenance Window for One Project
@@ -87,7 +87,7 @@ impl<'c> MaintenanceWindows<'c> {
             client: self.client,
             params: crate::params::UpdateGroupMaintenanceWindowParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -97,16 +97,22 @@ impl<'c> MaintenanceWindows<'c> {
 pub struct DeferMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::DeferGroupMaintenanceWindowParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeferMaintenanceWindow<'_> {
+impl<'c> DeferMaintenanceWindow<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -115,32 +121,8 @@ impl DeferMaintenanceWindow<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow/defer", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deferGroupMaintenanceWindow",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -155,6 +137,30 @@ impl DeferMaintenanceWindow<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/maintenanceWindow/defer", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deferGroupMaintenanceWindow",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/defer",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -162,16 +168,22 @@ impl DeferMaintenanceWindow<'_> {
 pub struct GetMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMaintenanceWindowParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetMaintenanceWindow<'_> {
+impl<'c> GetMaintenanceWindow<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMaintenanceWindow, crate::Error> {
@@ -185,32 +197,8 @@ impl GetMaintenanceWindow<'_> {
         crate::TypedResponse<crate::models::GroupMaintenanceWindow>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupMaintenanceWindow",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMaintenanceWindow, crate::Error> = {
             response.json()
@@ -222,6 +210,30 @@ impl GetMaintenanceWindow<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupMaintenanceWindow",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `resetGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -229,16 +241,22 @@ impl GetMaintenanceWindow<'_> {
 pub struct ResetMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::ResetGroupMaintenanceWindowParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ResetMaintenanceWindow<'_> {
+impl<'c> ResetMaintenanceWindow<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -247,32 +265,8 @@ impl ResetMaintenanceWindow<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "resetGroupMaintenanceWindow",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -287,6 +281,30 @@ impl ResetMaintenanceWindow<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "resetGroupMaintenanceWindow",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `toggleGroupMaintenanceWindowAutoDefer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -294,16 +312,22 @@ impl ResetMaintenanceWindow<'_> {
 pub struct ToggleMaintenanceAutoDefer<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ToggleMaintenanceAutoDefer<'_> {
+impl<'c> ToggleMaintenanceAutoDefer<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -312,32 +336,8 @@ impl ToggleMaintenanceAutoDefer<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow/autoDefer", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "toggleGroupMaintenanceWindowAutoDefer",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -350,6 +350,30 @@ impl ToggleMaintenanceAutoDefer<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/maintenanceWindow/autoDefer", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "toggleGroupMaintenanceWindowAutoDefer",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -360,16 +384,22 @@ pub struct UpdateMaintenanceWindow<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMaintenanceWindowParams,
     body: Option<crate::models::GroupMaintenanceWindow>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateMaintenanceWindow<'_> {
+impl<'c> UpdateMaintenanceWindow<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -378,6 +408,23 @@ impl UpdateMaintenanceWindow<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
@@ -400,35 +447,18 @@ impl UpdateMaintenanceWindow<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupMaintenanceWindow",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupMaintenanceWindow",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> MetricIntegrations<'c> {
             client: self.client,
             params: crate::params::CreateGroupMetricIntegrationParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Metric Integration
@@ -44,7 +44,7 @@ impl<'c> MetricIntegrations<'c> {
                 group_id,
                 metric_integration_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Metric Integration
@@ -63,7 +63,7 @@ impl<'c> MetricIntegrations<'c> {
                 group_id,
                 metric_integration_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Active Metric Integrations
@@ -78,7 +78,7 @@ impl<'c> MetricIntegrations<'c> {
         ListGroupMetricIntegrations {
             client: self.client,
             params: crate::params::ListGroupMetricIntegrationsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Metric Integration
@@ -99,7 +99,7 @@ impl<'c> MetricIntegrations<'c> {
                 metric_integration_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -110,16 +110,22 @@ pub struct CreateGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupMetricIntegration<'_> {
+impl<'c> CreateGroupMetricIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
@@ -133,6 +139,20 @@ impl CreateGroupMetricIntegration<'_> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -155,32 +175,18 @@ impl CreateGroupMetricIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupMetricIntegration",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupMetricIntegration",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -190,16 +196,22 @@ impl CreateGroupMetricIntegration<'_> {
 pub struct DeleteGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMetricIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupMetricIntegration<'_> {
+impl<'c> DeleteGroupMetricIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -208,33 +220,8 @@ impl DeleteGroupMetricIntegration<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupMetricIntegration",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -249,6 +236,31 @@ impl DeleteGroupMetricIntegration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupMetricIntegration",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupMetricIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -256,16 +268,22 @@ impl DeleteGroupMetricIntegration<'_> {
 pub struct GetGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMetricIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupMetricIntegration<'_> {
+impl<'c> GetGroupMetricIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
@@ -279,33 +297,8 @@ impl GetGroupMetricIntegration<'_> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupMetricIntegration",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
             response.json()
@@ -317,6 +310,31 @@ impl GetGroupMetricIntegration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupMetricIntegration",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupMetricIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -324,9 +342,9 @@ impl GetGroupMetricIntegration<'_> {
 pub struct ListGroupMetricIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMetricIntegrationsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupMetricIntegrations<'_> {
+impl<'c> ListGroupMetricIntegrations<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -355,10 +373,16 @@ impl ListGroupMetricIntegrations<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMetricIntegrationResponse, crate::Error> {
@@ -372,6 +396,34 @@ impl ListGroupMetricIntegrations<'_> {
         crate::TypedResponse<crate::models::PaginatedMetricIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedMetricIntegrationResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::MetricIntegrationResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::MetricIntegrationResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -400,36 +452,46 @@ impl ListGroupMetricIntegrations<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupMetricIntegrations",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedMetricIntegrationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupMetricIntegrations",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupMetricIntegrations<'_> {
+    type Page = crate::models::PaginatedMetricIntegrationResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedMetricIntegrationResponse, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupMetricIntegration` call: set optional parameters, then `send()`.
@@ -439,16 +501,22 @@ pub struct UpdateGroupMetricIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupMetricIntegration<'_> {
+impl<'c> UpdateGroupMetricIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
@@ -462,6 +530,20 @@ impl UpdateGroupMetricIntegration<'_> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -485,32 +567,18 @@ impl UpdateGroupMetricIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupMetricIntegration",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupMetricIntegration",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -11,6 +11,8 @@
     clippy::doc_overindented_list_items
 )]
 #![allow(clippy::let_unit_value)]
+/// The API date this crate was generated for (`cargo xtask generate --api-version`): each operation's plain method sends its newest version not after 2025-03-12, and its other versions are the methods suffixed `_vYYYY_MM_DD`.
+pub const API_VERSION: &str = "2025-03-12";
 pub mod ai_model_api_keys;
 impl crate::Client {
     /// The `AI Model API Keys` operations of the Atlas Admin API: `client.ai_model_api_keys()`.
@@ -449,5 +451,1213 @@ impl crate::Client {
     /// The `X.509 Authentication` operations of the Atlas Admin API: `client.x_509_authentication()`.
     pub fn x_509_authentication(&self) -> x_509_authentication::X509Authentication<'_> {
         x_509_authentication::X509Authentication::new(self)
+    }
+}
+impl crate::pagination::Page for crate::models::GroupPaginatedEventView {
+    type Item = crate::models::EventViewForNdsGroup;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::EventViewForNdsGroup> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::OrgPaginatedEventView {
+    type Item = crate::models::EventViewForOrg;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::EventViewForOrg> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAdvancedClusterDescriptionView {
+    type Item = crate::models::AdvancedClusterDescription;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::AdvancedClusterDescription> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAlertConfigView {
+    type Item = crate::models::GroupAlertsConfig;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::GroupAlertsConfig> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAlertView {
+    type Item = crate::models::AlertViewForNdsGroup;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::AlertViewForNdsGroup> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiApiUserView {
+    type Item = crate::models::ApiKeyUserDetails;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ApiKeyUserDetails> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiAtlasCheckpointView {
+    type Item = crate::models::ApiAtlasCheckpointView;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ApiAtlasCheckpointView> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
+    type Item = crate::models::ApiAtlasCollectionRestoreCollectionStateResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasCollectionRestoreJobView {
+    type Item = crate::models::ApiAtlasCollectionRestoreJobResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiAtlasDatabaseUserView {
+    type Item = crate::models::CloudDatabaseUser;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::CloudDatabaseUser> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasDiskBackupCollectionView {
+    type Item = crate::models::DiskBackupCollectionResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DiskBackupCollectionResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiAtlasDiskBackupDatabaseView {
+    type Item = crate::models::DiskBackupDatabaseResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DiskBackupDatabaseResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasDiskBackupExportJobView {
+    type Item = crate::models::DiskBackupExportJob;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DiskBackupExportJob> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiAtlasEarPrivateEndpointView {
+    type Item = crate::models::EarPrivateEndpoint;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::EarPrivateEndpoint> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View {
+    type Item = crate::models::FlexBackupRestoreJob20241113;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::FlexBackupRestoreJob20241113> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View {
+    type Item = crate::models::FlexBackupSnapshot20241113;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::FlexBackupSnapshot20241113> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    type Item = crate::models::ObjectStoragePrivateEndpointResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::ObjectStoragePrivateEndpointResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiAtlasProviderRegionsView {
+    type Item = crate::models::CloudProviderRegions;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::CloudProviderRegions> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView {
+    type Item = crate::models::ServerlessBackupRestoreJob;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServerlessBackupRestoreJob> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiAtlasServerlessBackupSnapshotView {
+    type Item = crate::models::ServerlessBackupSnapshot;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServerlessBackupSnapshot> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiInvoiceMetadataView {
+    type Item = crate::models::BillingInvoiceMetadata;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::BillingInvoiceMetadata> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiSkuView {
+    type Item = crate::models::SkuResponse;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::SkuResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkFailoverResponse {
+    type Item = crate::models::ApiStandbyLinkFailoverResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ApiStandbyLinkFailoverResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkResponse {
+    type Item = crate::models::ApiStandbyLinkResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ApiStandbyLinkResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStreamsConnectionView {
+    type Item = crate::models::StreamsConnection;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::StreamsConnection> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStreamsFailoverConnection {
+    type Item = crate::models::StreamsFailoverConnection;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::StreamsFailoverConnection> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStreamsPrivateLinkView {
+    type Item = crate::models::StreamsPrivateLinkConnection;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::StreamsPrivateLinkConnection> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiStreamsStreamProcessorWithStatsView {
+    type Item = crate::models::StreamsProcessorWithStats;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::StreamsProcessorWithStats> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiStreamsTenantView {
+    type Item = crate::models::StreamsTenant;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::StreamsTenant> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedApiStreamsVpcPeeringConnectionView {
+    type Item = crate::models::VpcPeeringConnection;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::VpcPeeringConnection> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedApiUserAccessListResponseView {
+    type Item = crate::models::UserAccessListResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::UserAccessListResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAppUserView {
+    type Item = crate::models::CloudAppUser;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::CloudAppUser> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelApiKeysResponse {
+    type Item = crate::models::AiModelApiKeyResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::AiModelApiKeyResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelRateLimitsResponse {
+    type Item = crate::models::AiModelRateLimitResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::AiModelRateLimitResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAtlasGroupView {
+    type Item = crate::models::Group;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::Group> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedAvailableVersionView {
+    type Item = crate::models::MdbAvailableVersion;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::MdbAvailableVersion> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedBackupSnapshotExportBucketView {
+    type Item = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedBackupSnapshotExportBucketsView {
+    type Item = crate::models::DiskBackupSnapshotExportBucketResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::DiskBackupSnapshotExportBucketResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedCloudBackupReplicaSetView {
+    type Item = crate::models::DiskBackupReplicaSet;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DiskBackupReplicaSet> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedCloudBackupRestoreJobView {
+    type Item = crate::models::DiskBackupSnapshotRestoreJob;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DiskBackupSnapshotRestoreJob> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedCloudProviderContainerView {
+    type Item = crate::models::CloudProviderContainer;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::CloudProviderContainer> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedClusterDescription20240805 {
+    type Item = crate::models::ClusterDescription20240805;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ClusterDescription20240805> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedConnectedOrgConfigsView {
+    type Item = crate::models::ConnectedOrgConfig;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ConnectedOrgConfig> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedContainerPeerView {
+    type Item = crate::models::BaseNetworkPeeringConnectionSettings;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::BaseNetworkPeeringConnectionSettings,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedDatabaseView {
+    type Item = crate::models::MesurementsDatabase;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::MesurementsDatabase> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedDefaultGroupLimitResponse {
+    type Item = crate::models::DefaultGroupLimitResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::DefaultGroupLimitResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedDiskPartitionView {
+    type Item = crate::models::MeasurementDiskPartition;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::MeasurementDiskPartition> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedEventTypeDetailsResponse {
+    type Item = crate::models::EventTypeDetails;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::EventTypeDetails> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedFederationIdentityProvider {
+    type Item = crate::models::FederationIdentityProvider;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::FederationIdentityProvider> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedFlexClusters20241113 {
+    type Item = crate::models::FlexClusterDescription20241113;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::FlexClusterDescription20241113> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedGroupMcpConfigView {
+    type Item = crate::models::GroupMcpConfigResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::GroupMcpConfigResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedGroupServiceAccounts {
+    type Item = crate::models::GroupServiceAccount;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::GroupServiceAccount> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedGroupUserView {
+    type Item = crate::models::GroupUserResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::GroupUserResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedHostViewAtlas {
+    type Item = crate::models::ApiHostViewAtlas;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ApiHostViewAtlas> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedIntegrationView {
+    type Item = crate::models::ThirdPartyIntegration;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ThirdPartyIntegration> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedInvoiceReportView {
+    type Item = crate::models::InvoiceReportResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::InvoiceReportResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedLegacyClusterView {
+    type Item = crate::models::LegacyAtlasCluster;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::LegacyAtlasCluster> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedLogIntegrationResponse {
+    type Item = crate::models::LogIntegrationResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::LogIntegrationResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedMcpConfigSecretView {
+    type Item = crate::models::ServiceAccountSecret;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServiceAccountSecret> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedMetricIntegrationResponse {
+    type Item = crate::models::MetricIntegrationResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::MetricIntegrationResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedNetworkAccessView {
+    type Item = crate::models::NetworkPermissionEntry;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::NetworkPermissionEntry> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOnlineArchiveView {
+    type Item = crate::models::BackupOnlineArchive;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::BackupOnlineArchive> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOrgGroupView {
+    type Item = crate::models::OrgGroup;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::OrgGroup> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOrgMcpConfigView {
+    type Item = crate::models::OrgMcpConfigResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::OrgMcpConfigResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOrgServiceAccounts {
+    type Item = crate::models::OrgServiceAccount;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::OrgServiceAccount> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOrgUserView {
+    type Item = crate::models::OrgUserResponse;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::OrgUserResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedOrganizationView {
+    type Item = crate::models::AtlasOrganization;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::AtlasOrganization> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedOverloadProtectionSimulationResponse {
+    type Item = crate::models::OverloadProtectionSimulationResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<
+        crate::models::OverloadProtectionSimulationResponse,
+    > {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedPrivateNetworkEndpointIdEntryView {
+    type Item = crate::models::PrivateNetworkEndpointIdEntry;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::PrivateNetworkEndpointIdEntry> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedQueryShapes {
+    type Item = crate::models::QueryShapeResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::QueryShapeResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedRateLimitEndpointSets {
+    type Item = crate::models::RateLimitEndpointSetResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::RateLimitEndpointSetResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedRestoreJobView {
+    type Item = crate::models::BackupRestoreJob;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::BackupRestoreJob> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedSandboxConfigs {
+    type Item = crate::models::SandboxConfigResponse;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::SandboxConfigResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedServerlessInstanceDescriptionView {
+    type Item = crate::models::ServerlessInstanceDescription;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServerlessInstanceDescription> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedServiceAccountGroup {
+    type Item = crate::models::ServiceAccountGroup;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServiceAccountGroup> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page
+for crate::models::PaginatedServiceAccountIpAccessEntryView {
+    type Item = crate::models::ServiceAccountIpAccessListEntry;
+    fn into_parts(
+        self,
+    ) -> crate::pagination::PageParts<crate::models::ServiceAccountIpAccessListEntry> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedSnapshotView {
+    type Item = crate::models::BackupSnapshot;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::BackupSnapshot> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedTeamRoleView {
+    type Item = crate::models::TeamRole;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::TeamRole> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedTeamView {
+    type Item = crate::models::TeamResponse;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::TeamResponse> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
+    }
+}
+impl crate::pagination::Page for crate::models::PaginatedUserCertView {
+    type Item = crate::models::UserCert;
+    fn into_parts(self) -> crate::pagination::PageParts<crate::models::UserCert> {
+        crate::pagination::PageParts {
+            total_count: self.total_count.map(i64::from),
+            has_next_link: self
+                .links
+                .as_ref()
+                .map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))),
+            items: self.results.unwrap_or_default(),
+        }
     }
 }

@@ -28,7 +28,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add One MongoDB Cloud User to One Project
@@ -49,7 +49,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddGroupUsersParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add One MongoDB Cloud User to One Team
@@ -71,7 +71,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add One Organization Role to One MongoDB Cloud User
@@ -93,7 +93,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::AddOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add One MongoDB Cloud User to One Organization
@@ -114,7 +114,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::CreateOrgUserParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One MongoDB Cloud User
@@ -130,7 +130,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: <crate::params::CreateUserParams as Default>::default(),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MongoDB Cloud User in One Project
@@ -150,7 +150,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetGroupUser {
             client: self.client,
             params: crate::params::GetGroupUserParams::new(group_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MongoDB Cloud User in One Organization
@@ -170,7 +170,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetOrgUser {
             client: self.client,
             params: crate::params::GetOrgUserParams::new(org_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MongoDB Cloud User by ID
@@ -183,7 +183,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetUser {
             client: self.client,
             params: crate::params::GetUserParams::new(user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MongoDB Cloud User by Username
@@ -196,7 +196,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         GetUserByName {
             client: self.client,
             params: crate::params::GetUserByNameParams::new(user_name),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users in One Project
@@ -215,7 +215,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListGroupUsers {
             client: self.client,
             params: crate::params::ListGroupUsersParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users in One Project
@@ -234,7 +234,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListGroupUsersV20230101 {
             client: self.client,
             params: crate::params::ListGroupUsersParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users Assigned to One Team
@@ -254,7 +254,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListTeamUsers {
             client: self.client,
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users Assigned to One Team
@@ -274,7 +274,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListTeamUsersV20230101 {
             client: self.client,
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users in One Organization
@@ -290,7 +290,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListOrgUsers {
             client: self.client,
             params: crate::params::ListOrgUsersParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Cloud Users in One Organization
@@ -309,7 +309,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         ListOrgUsersV20230101 {
             client: self.client,
             params: crate::params::ListOrgUsersParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One MongoDB Cloud User from One Project
@@ -329,7 +329,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveGroupUser {
             client: self.client,
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One MongoDB Cloud User from One Project
@@ -349,7 +349,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveGroupUserV20230101 {
             client: self.client,
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Project Role from One MongoDB Cloud User
@@ -369,7 +369,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One MongoDB Cloud User from One Team
@@ -389,7 +389,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One MongoDB Cloud User from One Organization
@@ -409,7 +409,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveOrgUser {
             client: self.client,
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One MongoDB Cloud User from One Organization
@@ -429,7 +429,7 @@ impl<'c> MongoDbCloudUsers<'c> {
         RemoveOrgUserV20230101 {
             client: self.client,
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Organization Role from One MongoDB Cloud User
@@ -451,7 +451,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::RemoveOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One MongoDB Cloud User in One Organization
@@ -473,7 +473,7 @@ impl<'c> MongoDbCloudUsers<'c> {
             client: self.client,
             params: crate::params::UpdateOrgUserParams::new(org_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -484,16 +484,22 @@ pub struct AddGroupUserRole<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AddGroupUserRole<'_> {
+impl<'c> AddGroupUserRole<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -502,6 +508,20 @@ impl AddGroupUserRole<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}:addRole", crate ::path_segment(& crate
@@ -525,23 +545,54 @@ impl AddGroupUserRole<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addGroupUserRole",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "addGroupUserRole",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `addGroupUsers` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct AddGroupUsers<'c> {
+    client: &'c crate::Client,
+    params: crate::params::AddGroupUsersParams,
+    body: Option<crate::models::GroupUserRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> AddGroupUsers<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupUserResponse, crate::Error> = {
             response.json()
@@ -553,32 +604,7 @@ impl AddGroupUserRole<'_> {
             headers,
         })
     }
-}
-/// A `addGroupUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupUsers<'c> {
-    client: &'c crate::Client,
-    params: crate::params::AddGroupUsersParams,
-    body: Option<crate::models::GroupUserRequest>,
-    validate: bool,
-}
-impl AddGroupUsers<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -601,32 +627,18 @@ impl AddGroupUsers<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addGroupUsers",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "addGroupUsers",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -637,16 +649,22 @@ pub struct AddOrgTeamUser<'c> {
     client: &'c crate::Client,
     params: crate::params::AddOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AddOrgTeamUser<'_> {
+impl<'c> AddOrgTeamUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -655,6 +673,20 @@ impl AddOrgTeamUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}:addUser", crate ::path_segment(& crate
@@ -678,23 +710,54 @@ impl AddOrgTeamUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addOrgTeamUser",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "addOrgTeamUser",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `addOrgUserRole` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct AddOrgRole<'c> {
+    client: &'c crate::Client,
+    params: crate::params::AddOrgUserRoleParams,
+    body: Option<crate::models::AddOrRemoveOrgRole>,
+    options: crate::CallOptions,
+}
+impl<'c> AddOrgRole<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -706,32 +769,7 @@ impl AddOrgTeamUser<'_> {
             headers,
         })
     }
-}
-/// A `addOrgUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddOrgRole<'c> {
-    client: &'c crate::Client,
-    params: crate::params::AddOrgUserRoleParams,
-    body: Option<crate::models::AddOrRemoveOrgRole>,
-    validate: bool,
-}
-impl AddOrgRole<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}:addRole", crate ::path_segment(& crate
@@ -755,23 +793,54 @@ impl AddOrgRole<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addOrgUserRole",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "addOrgUserRole",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `createOrgUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateOrgUser<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateOrgUserParams,
+    body: Option<crate::models::OrgUserRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> CreateOrgUser<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -783,32 +852,7 @@ impl AddOrgRole<'_> {
             headers,
         })
     }
-}
-/// A `createOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgUser<'c> {
-    client: &'c crate::Client,
-    params: crate::params::CreateOrgUserParams,
-    body: Option<crate::models::OrgUserRequest>,
-    validate: bool,
-}
-impl CreateOrgUser<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -831,32 +875,18 @@ impl CreateOrgUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgUser",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgUser",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -867,16 +897,22 @@ pub struct CreateUser<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateUserParams,
     body: Option<crate::models::CloudAppUser>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateUser<'_> {
+impl<'c> CreateUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -885,6 +921,20 @@ impl CreateUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::CloudAppUser, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/users");
         let query = Vec::new();
@@ -904,32 +954,18 @@ impl CreateUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createUser",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudAppUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createUser",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -939,9 +975,9 @@ impl CreateUser<'_> {
 pub struct GetGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupUserParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupUser<'_> {
+impl<'c> GetGroupUser<'c> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -953,10 +989,16 @@ impl GetGroupUser<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -965,6 +1007,20 @@ impl GetGroupUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
@@ -978,34 +1034,20 @@ impl GetGroupUser<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupUser",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupUser",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1015,9 +1057,9 @@ impl GetGroupUser<'_> {
 pub struct GetOrgUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgUserParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgUser<'_> {
+impl<'c> GetOrgUser<'c> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -1029,10 +1071,16 @@ impl GetOrgUser<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1041,6 +1089,20 @@ impl GetOrgUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -1054,34 +1116,20 @@ impl GetOrgUser<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgUser",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgUser",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1091,16 +1139,22 @@ impl GetOrgUser<'_> {
 pub struct GetUser<'c> {
     client: &'c crate::Client,
     params: crate::params::GetUserParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetUser<'_> {
+impl<'c> GetUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1109,32 +1163,8 @@ impl GetUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getUser",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudAppUser, crate::Error> = {
             response.json()
@@ -1144,6 +1174,30 @@ impl GetUser<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getUser",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/users/{userId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1153,16 +1207,22 @@ impl GetUser<'_> {
 pub struct GetUserByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetUserByNameParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetUserByName<'_> {
+impl<'c> GetUserByName<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1171,32 +1231,8 @@ impl GetUserByName<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/users/byName/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getUserByName",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudAppUser, crate::Error> = {
             response.json()
@@ -1208,6 +1244,30 @@ impl GetUserByName<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/users/byName/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getUserByName",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/users/byName/{userName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1215,9 +1275,9 @@ impl GetUserByName<'_> {
 pub struct ListGroupUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupUsers<'_> {
+impl<'c> ListGroupUsers<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1265,10 +1325,16 @@ impl ListGroupUsers<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedGroupUserView, crate::Error> {
@@ -1282,6 +1348,33 @@ impl ListGroupUsers<'_> {
         crate::TypedResponse<crate::models::PaginatedGroupUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedGroupUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::GroupUserResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::GroupUserResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -1321,35 +1414,46 @@ impl ListGroupUsers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupUsers<'_> {
+    type Page = crate::models::PaginatedGroupUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedGroupUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupUsers` call: set optional parameters, then `send()`.
@@ -1358,9 +1462,9 @@ impl ListGroupUsers<'_> {
 pub struct ListGroupUsersV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupUsersV20230101<'_> {
+impl<'c> ListGroupUsersV20230101<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1408,10 +1512,16 @@ impl ListGroupUsersV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
@@ -1425,6 +1535,31 @@ impl ListGroupUsersV20230101<'_> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -1464,35 +1599,46 @@ impl ListGroupUsersV20230101<'_> {
         );
         crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupUsersV20230101<'_> {
+    type Page = crate::models::PaginatedAppUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
@@ -1501,9 +1647,9 @@ impl ListGroupUsersV20230101<'_> {
 pub struct ListTeamUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgTeamUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListTeamUsers<'_> {
+impl<'c> ListTeamUsers<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1541,10 +1687,16 @@ impl ListTeamUsers<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgUserView, crate::Error> {
@@ -1558,6 +1710,31 @@ impl ListTeamUsers<'_> {
         crate::TypedResponse<crate::models::PaginatedOrgUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::OrgUserResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
@@ -1584,35 +1761,46 @@ impl ListTeamUsers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgTeamUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgTeamUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListTeamUsers<'_> {
+    type Page = crate::models::PaginatedOrgUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedOrgUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
@@ -1621,9 +1809,9 @@ impl ListTeamUsers<'_> {
 pub struct ListTeamUsersV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgTeamUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListTeamUsersV20230101<'_> {
+impl<'c> ListTeamUsersV20230101<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1661,10 +1849,16 @@ impl ListTeamUsersV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
@@ -1678,6 +1872,31 @@ impl ListTeamUsersV20230101<'_> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
@@ -1704,35 +1923,46 @@ impl ListTeamUsersV20230101<'_> {
         );
         crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgTeamUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgTeamUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListTeamUsersV20230101<'_> {
+    type Page = crate::models::PaginatedAppUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgUsers` call: set optional parameters, then `send()`.
@@ -1741,9 +1971,9 @@ impl ListTeamUsersV20230101<'_> {
 pub struct ListOrgUsers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgUsers<'_> {
+impl<'c> ListOrgUsers<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1781,10 +2011,16 @@ impl ListOrgUsers<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgUserView, crate::Error> {
@@ -1798,6 +2034,31 @@ impl ListOrgUsers<'_> {
         crate::TypedResponse<crate::models::PaginatedOrgUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::OrgUserResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -1827,35 +2088,46 @@ impl ListOrgUsers<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgUsers<'_> {
+    type Page = crate::models::PaginatedOrgUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedOrgUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgUsers` call: set optional parameters, then `send()`.
@@ -1864,9 +2136,9 @@ impl ListOrgUsers<'_> {
 pub struct ListOrgUsersV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgUsersParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgUsersV20230101<'_> {
+impl<'c> ListOrgUsersV20230101<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1904,10 +2176,16 @@ impl ListOrgUsersV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
@@ -1921,6 +2199,31 @@ impl ListOrgUsersV20230101<'_> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -1950,35 +2253,46 @@ impl ListOrgUsersV20230101<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgUsers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgUsers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgUsersV20230101<'_> {
+    type Page = crate::models::PaginatedAppUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `removeGroupUser` call: set optional parameters, then `send()`.
@@ -1987,16 +2301,22 @@ impl ListOrgUsersV20230101<'_> {
 pub struct RemoveGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupUserParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveGroupUser<'_> {
+impl<'c> RemoveGroupUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2005,33 +2325,8 @@ impl RemoveGroupUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeGroupUser",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2044,6 +2339,31 @@ impl RemoveGroupUser<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "removeGroupUser",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2053,16 +2373,22 @@ impl RemoveGroupUser<'_> {
 pub struct RemoveGroupUserV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupUserParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveGroupUserV20230101<'_> {
+impl<'c> RemoveGroupUserV20230101<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2071,33 +2397,8 @@ impl RemoveGroupUserV20230101<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeGroupUser",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2110,6 +2411,31 @@ impl RemoveGroupUserV20230101<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "removeGroupUser",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2120,16 +2446,22 @@ pub struct RemoveGroupUserRole<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveGroupUserRole<'_> {
+impl<'c> RemoveGroupUserRole<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2138,6 +2470,20 @@ impl RemoveGroupUserRole<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}:removeRole", crate ::path_segment(& crate
@@ -2161,32 +2507,18 @@ impl RemoveGroupUserRole<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeGroupUserRole",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "removeGroupUserRole",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2197,16 +2529,22 @@ pub struct RemoveOrgTeamUser<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveOrgTeamUser<'_> {
+impl<'c> RemoveOrgTeamUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2215,6 +2553,20 @@ impl RemoveOrgTeamUser<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}:removeUser", crate ::path_segment(& crate
@@ -2238,23 +2590,198 @@ impl RemoveOrgTeamUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeOrgTeamUser",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "removeOrgTeamUser",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `removeOrgUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RemoveOrgUser<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RemoveOrgUserParams,
+    options: crate::CallOptions,
+}
+impl<'c> RemoveOrgUser<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "removeOrgUser",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `removeOrgUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RemoveOrgUserV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RemoveOrgUserParams,
+    options: crate::CallOptions,
+}
+impl<'c> RemoveOrgUserV20230101<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "removeOrgUser",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `removeOrgUserRole` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct RemoveOrgRole<'c> {
+    client: &'c crate::Client,
+    params: crate::params::RemoveOrgUserRoleParams,
+    body: Option<crate::models::AddOrRemoveOrgRole>,
+    options: crate::CallOptions,
+}
+impl<'c> RemoveOrgRole<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -2266,164 +2793,7 @@ impl RemoveOrgTeamUser<'_> {
             headers,
         })
     }
-}
-/// A `removeOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgUser<'c> {
-    client: &'c crate::Client,
-    params: crate::params::RemoveOrgUserParams,
-    validate: bool,
-}
-impl RemoveOrgUser<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeOrgUser",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-}
-/// A `removeOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgUserV20230101<'c> {
-    client: &'c crate::Client,
-    params: crate::params::RemoveOrgUserParams,
-    validate: bool,
-}
-impl RemoveOrgUserV20230101<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeOrgUser",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-}
-/// A `removeOrgUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgRole<'c> {
-    client: &'c crate::Client,
-    params: crate::params::RemoveOrgUserRoleParams,
-    body: Option<crate::models::AddOrRemoveOrgRole>,
-    validate: bool,
-}
-impl RemoveOrgRole<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}:removeRole", crate ::path_segment(& crate
@@ -2447,23 +2817,54 @@ impl RemoveOrgRole<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeOrgUserRole",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "removeOrgUserRole",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `updateOrgUser` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateOrgUser<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateOrgUserParams,
+    body: Option<crate::models::OrgUserUpdateRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> UpdateOrgUser<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -2475,32 +2876,7 @@ impl RemoveOrgRole<'_> {
             headers,
         })
     }
-}
-/// A `updateOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgUser<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UpdateOrgUserParams,
-    body: Option<crate::models::OrgUserUpdateRequest>,
-    validate: bool,
-}
-impl UpdateOrgUser<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -2524,32 +2900,18 @@ impl UpdateOrgUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgUser",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-02-19+json",
-                content_type: "application/vnd.atlas.2025-02-19+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgUser",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-02-19+json",
+            content_type: "application/vnd.atlas.2025-02-19+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -29,7 +29,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 host_name,
                 log_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Download Logs for One Cluster Host in One Project
@@ -50,7 +50,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 host_name,
                 log_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Atlas Search Metrics for One Index in One Namespace
@@ -79,7 +79,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MongoDB Process by ID
@@ -95,7 +95,7 @@ impl<'c> MonitoringAndLogs<'c> {
         GetGroupProcess {
             client: self.client,
             params: crate::params::GetGroupProcessParams::new(group_id, process_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Database for One MongoDB Process
@@ -116,7 +116,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 database_name,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Measurements for One Database in One MongoDB Process
@@ -139,7 +139,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Measurements for One Disk
@@ -160,7 +160,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Measurements of One Disk for One MongoDB Process
@@ -187,7 +187,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Measurements for One MongoDB Process
@@ -213,7 +213,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 granularity,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Search Index Metrics for One Namespace
@@ -240,7 +240,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Atlas Search Hardware and Status Metrics
@@ -263,7 +263,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Search Metric Types for One Process
@@ -282,7 +282,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 process_id,
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Available Databases for One MongoDB Process
@@ -301,7 +301,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Available Disks for One MongoDB Process
@@ -320,7 +320,7 @@ impl<'c> MonitoringAndLogs<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MongoDB Processes in One Project
@@ -335,7 +335,7 @@ impl<'c> MonitoringAndLogs<'c> {
         ListGroupProcesses {
             client: self.client,
             params: crate::params::ListGroupProcessesParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -345,9 +345,9 @@ impl<'c> MonitoringAndLogs<'c> {
 pub struct DownloadClusterLog<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupClusterLogParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadClusterLog<'_> {
+impl<'c> DownloadClusterLog<'c> {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -361,10 +361,16 @@ impl DownloadClusterLog<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -373,6 +379,23 @@ impl DownloadClusterLog<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -384,32 +407,20 @@ impl DownloadClusterLog<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadGroupClusterLog",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+gzip",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "downloadGroupClusterLog",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+gzip",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -419,9 +430,9 @@ impl DownloadClusterLog<'_> {
 pub struct DownloadClusterLogV20230101<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupClusterLogParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadClusterLogV20230101<'_> {
+impl<'c> DownloadClusterLogV20230101<'c> {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -435,10 +446,16 @@ impl DownloadClusterLogV20230101<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -447,6 +464,23 @@ impl DownloadClusterLogV20230101<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -458,32 +492,20 @@ impl DownloadClusterLogV20230101<'_> {
         crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadGroupClusterLog",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+gzip",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "downloadGroupClusterLog",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+gzip",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -493,9 +515,9 @@ impl DownloadClusterLogV20230101<'_> {
 pub struct GetIndexMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetIndexMeasurements<'_> {
+impl<'c> GetIndexMeasurements<'c> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -514,10 +536,16 @@ impl GetIndexMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -526,6 +554,20 @@ impl GetIndexMeasurements<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/{}/measurements",
@@ -543,34 +585,20 @@ impl GetIndexMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupHostFtsMetricIndexMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupHostFtsMetricIndexMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -580,16 +608,22 @@ impl GetIndexMeasurements<'_> {
 pub struct GetGroupProcess<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupProcess<'_> {
+impl<'c> GetGroupProcess<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ApiHostViewAtlas, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -598,33 +632,8 @@ impl GetGroupProcess<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiHostViewAtlas>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcess",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiHostViewAtlas, crate::Error> = {
             response.json()
@@ -636,6 +645,31 @@ impl GetGroupProcess<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/processes/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.process_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupProcess",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupProcessDatabase` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -643,16 +677,22 @@ impl GetGroupProcess<'_> {
 pub struct GetDatabase<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDatabaseParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetDatabase<'_> {
+impl<'c> GetDatabase<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::MesurementsDatabase, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -661,34 +701,8 @@ impl GetDatabase<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MesurementsDatabase>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.database_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessDatabase",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MesurementsDatabase, crate::Error> = {
             response.json()
@@ -700,6 +714,32 @@ impl GetDatabase<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.database_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupProcessDatabase",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupProcessDatabaseMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -707,9 +747,9 @@ impl GetDatabase<'_> {
 pub struct GetDatabaseMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDatabaseMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetDatabaseMeasurements<'_> {
+impl<'c> GetDatabaseMeasurements<'c> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -736,10 +776,16 @@ impl GetDatabaseMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
@@ -753,6 +799,21 @@ impl GetDatabaseMeasurements<'_> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}/measurements", crate
@@ -768,35 +829,20 @@ impl GetDatabaseMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessDatabaseMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupProcessDatabaseMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -806,16 +852,22 @@ impl GetDatabaseMeasurements<'_> {
 pub struct GetProcessDisk<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDiskParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetProcessDisk<'_> {
+impl<'c> GetProcessDisk<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementDiskPartition, crate::Error> {
@@ -829,34 +881,8 @@ impl GetProcessDisk<'_> {
         crate::TypedResponse<crate::models::MeasurementDiskPartition>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.partition_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessDisk",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MeasurementDiskPartition, crate::Error> = {
             response.json()
@@ -868,6 +894,32 @@ impl GetProcessDisk<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.partition_name)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.process_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupProcessDisk",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupProcessDiskMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -875,9 +927,9 @@ impl GetProcessDisk<'_> {
 pub struct GetProcessDiskMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessDiskMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetProcessDiskMeasurements<'_> {
+impl<'c> GetProcessDiskMeasurements<'c> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -904,10 +956,16 @@ impl GetProcessDiskMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
@@ -921,6 +979,21 @@ impl GetProcessDiskMeasurements<'_> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}/measurements", crate
@@ -936,35 +1009,20 @@ impl GetProcessDiskMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessDiskMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupProcessDiskMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -974,9 +1032,9 @@ impl GetProcessDiskMeasurements<'_> {
 pub struct GetProcessMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupProcessMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetProcessMeasurements<'_> {
+impl<'c> GetProcessMeasurements<'c> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -1003,10 +1061,16 @@ impl GetProcessMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
@@ -1020,6 +1084,21 @@ impl GetProcessMeasurements<'_> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::ApiMeasurementsGeneralViewAtlas,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/measurements", crate ::path_segment(&
@@ -1033,35 +1112,20 @@ impl GetProcessMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupProcessMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupProcessMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1071,9 +1135,9 @@ impl GetProcessMeasurements<'_> {
 pub struct ListIndexMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListIndexMeasurements<'_> {
+impl<'c> ListIndexMeasurements<'c> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1092,10 +1156,16 @@ impl ListIndexMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1104,6 +1174,20 @@ impl ListIndexMeasurements<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/measurements",
@@ -1120,34 +1204,20 @@ impl ListIndexMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupHostFtsMetricIndexMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupHostFtsMetricIndexMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1157,9 +1227,9 @@ impl ListIndexMeasurements<'_> {
 pub struct ListMeasurements<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricMeasurementsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListMeasurements<'_> {
+impl<'c> ListMeasurements<'c> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1178,10 +1248,16 @@ impl ListMeasurements<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::MeasurementsNonIndex, crate::Error> {
@@ -1195,6 +1271,20 @@ impl ListMeasurements<'_> {
         crate::TypedResponse<crate::models::MeasurementsNonIndex>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::MeasurementsNonIndex, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/measurements", crate
@@ -1208,34 +1298,20 @@ impl ListMeasurements<'_> {
         crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
         crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupHostFtsMetricMeasurements",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsNonIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupHostFtsMetricMeasurements",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1245,16 +1321,22 @@ impl ListMeasurements<'_> {
 pub struct ListHostFtsMetrics<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupHostFtsMetricsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListHostFtsMetrics<'_> {
+impl<'c> ListHostFtsMetrics<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::CloudSearchMetrics, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1263,33 +1345,8 @@ impl ListHostFtsMetrics<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudSearchMetrics>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupHostFtsMetrics",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudSearchMetrics, crate::Error> = {
             response.json()
@@ -1301,6 +1358,31 @@ impl ListHostFtsMetrics<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.process_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupHostFtsMetrics",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupProcessDatabases` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1308,9 +1390,9 @@ impl ListHostFtsMetrics<'_> {
 pub struct ListDatabases<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessDatabasesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListDatabases<'_> {
+impl<'c> ListDatabases<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1329,10 +1411,16 @@ impl ListDatabases<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDatabaseView, crate::Error> {
@@ -1346,6 +1434,33 @@ impl ListDatabases<'_> {
         crate::TypedResponse<crate::models::PaginatedDatabaseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedDatabaseView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::MesurementsDatabase> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::MesurementsDatabase>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases", crate ::path_segment(&
@@ -1365,35 +1480,46 @@ impl ListDatabases<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessDatabases",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedDatabaseView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessDatabases",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListDatabases<'_> {
+    type Page = crate::models::PaginatedDatabaseView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedDatabaseView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupProcessDisks` call: set optional parameters, then `send()`.
@@ -1402,9 +1528,9 @@ impl ListDatabases<'_> {
 pub struct ListProcessDisks<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessDisksParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListProcessDisks<'_> {
+impl<'c> ListProcessDisks<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1423,10 +1549,16 @@ impl ListProcessDisks<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedDiskPartitionView, crate::Error> {
@@ -1440,6 +1572,33 @@ impl ListProcessDisks<'_> {
         crate::TypedResponse<crate::models::PaginatedDiskPartitionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedDiskPartitionView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::MeasurementDiskPartition> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::MeasurementDiskPartition>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks", crate ::path_segment(& crate
@@ -1459,35 +1618,46 @@ impl ListProcessDisks<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessDisks",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedDiskPartitionView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessDisks",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListProcessDisks<'_> {
+    type Page = crate::models::PaginatedDiskPartitionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedDiskPartitionView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupProcesses` call: set optional parameters, then `send()`.
@@ -1496,9 +1666,9 @@ impl ListProcessDisks<'_> {
 pub struct ListGroupProcesses<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupProcesses<'_> {
+impl<'c> ListGroupProcesses<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1517,10 +1687,16 @@ impl ListGroupProcesses<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedHostViewAtlas, crate::Error> {
@@ -1534,6 +1710,33 @@ impl ListGroupProcesses<'_> {
         crate::TypedResponse<crate::models::PaginatedHostViewAtlas>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedHostViewAtlas, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiHostViewAtlas> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiHostViewAtlas>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes", crate ::path_segment(& crate
@@ -1552,34 +1755,45 @@ impl ListGroupProcesses<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcesses",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedHostViewAtlas, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcesses",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupProcesses<'_> {
+    type Page = crate::models::PaginatedHostViewAtlas;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedHostViewAtlas, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

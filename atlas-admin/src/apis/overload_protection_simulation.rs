@@ -31,7 +31,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Overload Protection Simulation
@@ -53,7 +53,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
                 simulation_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Overload Protection Simulation
@@ -75,7 +75,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 cluster_name,
                 simulation_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Overload Protection Simulations
@@ -95,7 +95,7 @@ impl<'c> OverloadProtectionSimulation<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -107,17 +107,23 @@ pub struct CreateClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupClusterOverloadSimulationParams,
     body: Option<crate::models::OverloadProtectionSimulationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl CreateClusterOverloadSimulation<'_> {
+impl<'c> CreateClusterOverloadSimulation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OverloadProtectionSimulationResponse, crate::Error> {
@@ -131,6 +137,21 @@ impl CreateClusterOverloadSimulation<'_> {
         crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::OverloadProtectionSimulationResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
@@ -154,33 +175,18 @@ impl CreateClusterOverloadSimulation<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupClusterOverloadSimulation",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OverloadProtectionSimulationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupClusterOverloadSimulation",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -191,17 +197,23 @@ impl CreateClusterOverloadSimulation<'_> {
 pub struct DeleteClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupClusterOverloadSimulationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl DeleteClusterOverloadSimulation<'_> {
+impl<'c> DeleteClusterOverloadSimulation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -210,35 +222,8 @@ impl DeleteClusterOverloadSimulation<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .simulation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupClusterOverloadSimulation",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -253,6 +238,33 @@ impl DeleteClusterOverloadSimulation<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .simulation_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupClusterOverloadSimulation",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -261,17 +273,23 @@ impl DeleteClusterOverloadSimulation<'_> {
 pub struct GetClusterOverloadSimulation<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterOverloadSimulationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GetClusterOverloadSimulation<'_> {
+impl<'c> GetClusterOverloadSimulation<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OverloadProtectionSimulationResponse, crate::Error> {
@@ -285,35 +303,8 @@ impl GetClusterOverloadSimulation<'_> {
         crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .simulation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterOverloadSimulation",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OverloadProtectionSimulationResponse,
@@ -326,6 +317,33 @@ impl GetClusterOverloadSimulation<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .simulation_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterOverloadSimulation",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterOverloadSimulations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -334,10 +352,10 @@ impl GetClusterOverloadSimulation<'_> {
 pub struct ListClusterOverloadSimulations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterOverloadSimulationsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl ListClusterOverloadSimulations<'_> {
+impl<'c> ListClusterOverloadSimulations<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -351,10 +369,16 @@ impl ListClusterOverloadSimulations<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -373,6 +397,37 @@ impl ListClusterOverloadSimulations<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedOverloadProtectionSimulationResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<
+        'c,
+        crate::models::OverloadProtectionSimulationResponse,
+    > {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::OverloadProtectionSimulationResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
@@ -387,35 +442,49 @@ impl ListClusterOverloadSimulations<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupClusterOverloadSimulations",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+#[cfg(feature = "preview")]
+impl crate::pagination::Pageable for ListClusterOverloadSimulations<'_> {
+    type Page = crate::models::PaginatedOverloadProtectionSimulationResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterOverloadSimulations",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedOverloadProtectionSimulationResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }

@@ -23,7 +23,7 @@ impl<'c> PerformanceAdvisor<'c> {
         DisableManagedSlowMs {
             client: self.client,
             params: crate::params::DisableGroupManagedSlowMsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Enable Managed Slow Operation Threshold
@@ -38,7 +38,7 @@ impl<'c> PerformanceAdvisor<'c> {
         EnableManagedSlowMs {
             client: self.client,
             params: crate::params::EnableGroupManagedSlowMsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Managed Slow Operation Threshold Status
@@ -53,7 +53,7 @@ impl<'c> PerformanceAdvisor<'c> {
         GetManagedSlowMs {
             client: self.client,
             params: crate::params::GetGroupManagedSlowMsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Serverless Auto-Indexing Status
@@ -73,7 +73,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Suggested Indexes to Drop
@@ -92,7 +92,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Schema Advice
@@ -111,7 +111,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Suggested Indexes
@@ -130,7 +130,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Namespaces for One Host
@@ -149,7 +149,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Slow Queries
@@ -168,7 +168,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Suggested Indexes
@@ -187,7 +187,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 group_id,
                 process_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Set Serverless Auto-Indexing Status
@@ -209,7 +209,7 @@ impl<'c> PerformanceAdvisor<'c> {
                 cluster_name,
                 enable,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -219,16 +219,22 @@ impl<'c> PerformanceAdvisor<'c> {
 pub struct DisableManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupManagedSlowMsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DisableManagedSlowMs<'_> {
+impl<'c> DisableManagedSlowMs<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -237,32 +243,8 @@ impl DisableManagedSlowMs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs/disable", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "disableGroupManagedSlowMs",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -275,6 +257,30 @@ impl DisableManagedSlowMs<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/managedSlowMs/disable", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "disableGroupManagedSlowMs",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -284,16 +290,22 @@ impl DisableManagedSlowMs<'_> {
 pub struct EnableManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::EnableGroupManagedSlowMsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl EnableManagedSlowMs<'_> {
+impl<'c> EnableManagedSlowMs<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -302,32 +314,8 @@ impl EnableManagedSlowMs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs/enable", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "enableGroupManagedSlowMs",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -342,6 +330,30 @@ impl EnableManagedSlowMs<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/managedSlowMs/enable", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "enableGroupManagedSlowMs",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/enable",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupManagedSlowMs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -349,16 +361,22 @@ impl EnableManagedSlowMs<'_> {
 pub struct GetManagedSlowMs<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupManagedSlowMsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetManagedSlowMs<'_> {
+impl<'c> GetManagedSlowMs<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<bool, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -367,32 +385,8 @@ impl GetManagedSlowMs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupManagedSlowMs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<bool, crate::Error> = { response.json() };
         let value = value?;
@@ -400,6 +394,30 @@ impl GetManagedSlowMs<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/managedSlowMs", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupManagedSlowMs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -409,16 +427,22 @@ impl GetManagedSlowMs<'_> {
 pub struct GetServerlessAutoIndexing<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetServerlessAutoIndexing<'_> {
+impl<'c> GetServerlessAutoIndexing<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<bool, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -427,34 +451,8 @@ impl GetServerlessAutoIndexing<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupServerlessPerformanceAdvisorAutoIndexing",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<bool, crate::Error> = { response.json() };
         let value = value?;
@@ -464,6 +462,32 @@ impl GetServerlessAutoIndexing<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupServerlessPerformanceAdvisorAutoIndexing",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterPerformanceAdvisorDropIndexSuggestions` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -471,16 +495,22 @@ impl GetServerlessAutoIndexing<'_> {
 pub struct ListDropIndexSuggestions<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListDropIndexSuggestions<'_> {
+impl<'c> ListDropIndexSuggestions<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::EnvelopedDropIndexSuggestionsResponse, crate::Error> {
@@ -494,34 +524,8 @@ impl ListDropIndexSuggestions<'_> {
         crate::TypedResponse<crate::models::EnvelopedDropIndexSuggestionsResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/dropIndexSuggestions",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::EnvelopedDropIndexSuggestionsResponse,
@@ -534,6 +538,32 @@ impl ListDropIndexSuggestions<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/dropIndexSuggestions",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterPerformanceAdvisorSchemaAdvice` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -541,16 +571,22 @@ impl ListDropIndexSuggestions<'_> {
 pub struct ListSchemaAdvice<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSchemaAdvice<'_> {
+impl<'c> ListSchemaAdvice<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::EnvelopedSchemaAdvisorResponse, crate::Error> {
@@ -564,33 +600,8 @@ impl ListSchemaAdvice<'_> {
         crate::TypedResponse<crate::models::EnvelopedSchemaAdvisorResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/schemaAdvice", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterPerformanceAdvisorSchemaAdvice",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EnvelopedSchemaAdvisorResponse, crate::Error> = {
             response.json()
@@ -602,6 +613,31 @@ impl ListSchemaAdvice<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/schemaAdvice", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupClusterPerformanceAdvisorSchemaAdvice",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupClusterPerformanceAdvisorSuggestedIndexes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -609,9 +645,9 @@ impl ListSchemaAdvice<'_> {
 pub struct ListClusterSuggestedIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterSuggestedIndexes<'_> {
+impl<'c> ListClusterSuggestedIndexes<'c> {
     /// Process IDs from which to retrieve suggested indexes. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
     pub fn process_ids(mut self, value: Vec<String>) -> Self {
         self.params.process_ids = Some(value);
@@ -641,10 +677,16 @@ impl ListClusterSuggestedIndexes<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::EnvelopedPerformanceAdvisorResponse, crate::Error> {
@@ -658,6 +700,21 @@ impl ListClusterSuggestedIndexes<'_> {
         crate::TypedResponse<crate::models::EnvelopedPerformanceAdvisorResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::EnvelopedPerformanceAdvisorResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/suggestedIndexes",
@@ -671,35 +728,20 @@ impl ListClusterSuggestedIndexes<'_> {
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::EnvelopedPerformanceAdvisorResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -709,9 +751,9 @@ impl ListClusterSuggestedIndexes<'_> {
 pub struct ListPerformanceAdvisorNamespaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListPerformanceAdvisorNamespaces<'_> {
+impl<'c> ListPerformanceAdvisorNamespaces<'c> {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -731,10 +773,16 @@ impl ListPerformanceAdvisorNamespaces<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Namespaces, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -743,6 +791,18 @@ impl ListPerformanceAdvisorNamespaces<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Namespaces>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::Namespaces, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/namespaces", crate
@@ -753,32 +813,20 @@ impl ListPerformanceAdvisorNamespaces<'_> {
         crate::codec::QueryValue::push_query(&p.duration, "duration", &mut query);
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessPerformanceAdvisorNamespaces",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Namespaces, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessPerformanceAdvisorNamespaces",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -788,9 +836,9 @@ impl ListPerformanceAdvisorNamespaces<'_> {
 pub struct ListSlowQueryLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSlowQueryLogs<'_> {
+impl<'c> ListSlowQueryLogs<'c> {
     /// Length of time expressed during which the query finds slow queries among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -835,10 +883,16 @@ impl ListSlowQueryLogs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PerformanceAdvisorSlowQueryList, crate::Error> {
@@ -852,6 +906,21 @@ impl ListSlowQueryLogs<'_> {
         crate::TypedResponse<crate::models::PerformanceAdvisorSlowQueryList>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PerformanceAdvisorSlowQueryList,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/slowQueryLogs",
@@ -880,35 +949,20 @@ impl ListSlowQueryLogs<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PerformanceAdvisorSlowQueryList,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -918,9 +972,9 @@ impl ListSlowQueryLogs<'_> {
 pub struct ListSuggestedIndexes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListSuggestedIndexes<'_> {
+impl<'c> ListSuggestedIndexes<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -970,10 +1024,16 @@ impl ListSuggestedIndexes<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PerformanceAdvisorResponse, crate::Error> {
@@ -987,6 +1047,20 @@ impl ListSuggestedIndexes<'_> {
         crate::TypedResponse<crate::models::PerformanceAdvisorResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PerformanceAdvisorResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/suggestedIndexes",
@@ -1012,34 +1086,20 @@ impl ListSuggestedIndexes<'_> {
         crate::codec::QueryValue::push_query(&p.n_indexes, "nIndexes", &mut query);
         crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PerformanceAdvisorResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1049,16 +1109,22 @@ impl ListSuggestedIndexes<'_> {
 pub struct SetServerlessAutoIndexing<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl SetServerlessAutoIndexing<'_> {
+impl<'c> SetServerlessAutoIndexing<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1067,35 +1133,8 @@ impl SetServerlessAutoIndexing<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.enable, "enable", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "setGroupServerlessPerformanceAdvisorAutoIndexing",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1108,6 +1147,33 @@ impl SetServerlessAutoIndexing<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cluster_name)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.enable, "enable", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "setGroupServerlessPerformanceAdvisorAutoIndexing",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

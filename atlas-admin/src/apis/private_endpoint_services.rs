@@ -27,7 +27,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Private Endpoint for One Provider
@@ -50,7 +50,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_service_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Private Endpoint Service for One Provider
@@ -71,7 +71,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 cloud_provider,
                 endpoint_service_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Private Endpoint for One Provider
@@ -94,7 +94,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_id,
                 endpoint_service_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Private Endpoint Service for One Provider
@@ -115,7 +115,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 cloud_provider,
                 endpoint_service_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Private Endpoint for One Provider
@@ -138,7 +138,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_id,
                 endpoint_service_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Regionalized Private Endpoint Status
@@ -155,7 +155,7 @@ impl<'c> PrivateEndpointServices<'c> {
             params: crate::params::GetGroupPrivateEndpointRegionalModeParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Private Endpoint Services for One Provider
@@ -174,7 +174,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
                 cloud_provider,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Toggle Regionalized Private Endpoint Status
@@ -193,7 +193,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Private Endpoint Service for One Provider
@@ -214,7 +214,7 @@ impl<'c> PrivateEndpointServices<'c> {
                 endpoint_service_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -225,16 +225,22 @@ pub struct CreatePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::CloudProviderEndpointServiceRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreatePrivateEndpointService<'_> {
+impl<'c> CreatePrivateEndpointService<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -243,6 +249,20 @@ impl CreatePrivateEndpointService<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EndpointService, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/endpointService", crate
@@ -265,32 +285,18 @@ impl CreatePrivateEndpointService<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupPrivateEndpointEndpointService",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EndpointService, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupPrivateEndpointEndpointService",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -301,16 +307,22 @@ pub struct CreatePrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
     body: Option<crate::models::CreateEndpointRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreatePrivateEndpoint<'_> {
+impl<'c> CreatePrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -319,6 +331,20 @@ impl CreatePrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint",
@@ -344,32 +370,18 @@ impl CreatePrivateEndpoint<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupPrivateEndpointEndpointServiceEndpoint",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupPrivateEndpointEndpointServiceEndpoint",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -379,16 +391,22 @@ impl CreatePrivateEndpoint<'_> {
 pub struct DeletePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeletePrivateEndpointService<'_> {
+impl<'c> DeletePrivateEndpointService<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -397,35 +415,8 @@ impl DeletePrivateEndpointService<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupPrivateEndpointEndpointService",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -440,6 +431,33 @@ impl DeletePrivateEndpointService<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .endpoint_service_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupPrivateEndpointEndpointService",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -447,16 +465,22 @@ impl DeletePrivateEndpointService<'_> {
 pub struct DeletePrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeletePrivateEndpoint<'_> {
+impl<'c> DeletePrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -465,6 +489,23 @@ impl DeletePrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
@@ -476,37 +517,20 @@ impl DeletePrivateEndpoint<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -516,16 +540,22 @@ impl DeletePrivateEndpoint<'_> {
 pub struct GetPrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetPrivateEndpointService<'_> {
+impl<'c> GetPrivateEndpointService<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -534,35 +564,8 @@ impl GetPrivateEndpointService<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPrivateEndpointEndpointService",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EndpointService, crate::Error> = {
             response.json()
@@ -574,6 +577,33 @@ impl GetPrivateEndpointService<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .endpoint_service_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPrivateEndpointEndpointService",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -581,16 +611,22 @@ impl GetPrivateEndpointService<'_> {
 pub struct GetPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetPrivateEndpoint<'_> {
+impl<'c> GetPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -599,36 +635,8 @@ impl GetPrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPrivateEndpointEndpointServiceEndpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
             response.json()
@@ -640,6 +648,34 @@ impl GetPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .cloud_provider)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.endpoint_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.endpoint_service_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPrivateEndpointEndpointServiceEndpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -647,16 +683,22 @@ impl GetPrivateEndpoint<'_> {
 pub struct GetRegionalEndpointMode<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetRegionalEndpointMode<'_> {
+impl<'c> GetRegionalEndpointMode<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ProjectSettingItemView, crate::Error> {
@@ -670,32 +712,8 @@ impl GetRegionalEndpointMode<'_> {
         crate::TypedResponse<crate::models::ProjectSettingItemView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPrivateEndpointRegionalMode",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
             response.json()
@@ -707,6 +725,30 @@ impl GetRegionalEndpointMode<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPrivateEndpointRegionalMode",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -714,16 +756,22 @@ impl GetRegionalEndpointMode<'_> {
 pub struct ListPrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListPrivateEndpointService<'_> {
+impl<'c> ListPrivateEndpointService<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::EndpointService>, crate::Error> {
@@ -737,33 +785,8 @@ impl ListPrivateEndpointService<'_> {
         crate::TypedResponse<Vec<crate::models::EndpointService>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupPrivateEndpointEndpointService",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::EndpointService>, crate::Error> = {
             response.json()
@@ -775,6 +798,31 @@ impl ListPrivateEndpointService<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupPrivateEndpointEndpointService",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `toggleGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -783,16 +831,22 @@ pub struct ToggleRegionalEndpointMode<'c> {
     client: &'c crate::Client,
     params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
     body: Option<crate::models::ProjectSettingItemView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ToggleRegionalEndpointMode<'_> {
+impl<'c> ToggleRegionalEndpointMode<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ProjectSettingItemView, crate::Error> {
@@ -806,6 +860,20 @@ impl ToggleRegionalEndpointMode<'_> {
         crate::TypedResponse<crate::models::ProjectSettingItemView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
@@ -828,32 +896,18 @@ impl ToggleRegionalEndpointMode<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "toggleGroupPrivateEndpointRegionalMode",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "toggleGroupPrivateEndpointRegionalMode",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -864,16 +918,22 @@ pub struct UpdatePrivateEndpointService<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::ApiAtlasModifyEndpointServiceRequestView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdatePrivateEndpointService<'_> {
+impl<'c> UpdatePrivateEndpointService<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -882,6 +942,20 @@ impl UpdatePrivateEndpointService<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::EndpointService, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/endpointService/{}", crate
@@ -906,32 +980,18 @@ impl UpdatePrivateEndpointService<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupPrivateEndpointEndpointService",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EndpointService, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupPrivateEndpointEndpointService",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -26,7 +26,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
             client: self.client,
             params: crate::params::AddGroupApiKeyParams::new(group_id, api_user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create and Assign One Organization API Key to One Project
@@ -43,7 +43,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
             client: self.client,
             params: crate::params::CreateGroupApiKeyParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Organization API Key
@@ -60,7 +60,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
             client: self.client,
             params: crate::params::CreateOrgApiKeyParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Access List Entry for One Organization API Key
@@ -81,7 +81,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
                 api_user_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Organization API Key
@@ -97,7 +97,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
         DeleteOrgApiKey {
             client: self.client,
             params: crate::params::DeleteOrgApiKeyParams::new(org_id, api_user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Access List Entry for One Organization API Key
@@ -118,7 +118,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
                 api_user_id,
                 ip_address,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Organization API Key
@@ -134,7 +134,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
         GetOrgApiKey {
             client: self.client,
             params: crate::params::GetOrgApiKeyParams::new(org_id, api_user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Access List Entry for One Organization API Key
@@ -155,7 +155,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
                 ip_address,
                 api_user_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Organization API Keys Assigned to One Project
@@ -170,7 +170,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
         ListGroupApiKeys {
             client: self.client,
             params: crate::params::ListGroupApiKeysParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Access List Entries for One Organization API Key
@@ -189,7 +189,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
                 org_id,
                 api_user_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Organization API Keys
@@ -204,7 +204,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
         ListOrgApiKeys {
             client: self.client,
             params: crate::params::ListOrgApiKeysParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Unassign One Organization API Key from One Project
@@ -220,7 +220,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
         RemoveGroupApiKey {
             client: self.client,
             params: crate::params::RemoveGroupApiKeyParams::new(group_id, api_user_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Organization API Key Roles for One Project
@@ -241,7 +241,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
                 api_user_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Organization API Key
@@ -259,7 +259,7 @@ impl<'c> ProgrammaticApiKeys<'c> {
             client: self.client,
             params: crate::params::UpdateOrgApiKeyParams::new(org_id, api_user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -270,16 +270,22 @@ pub struct AddGroupApiKey<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupApiKeyParams,
     body: Option<Vec<crate::models::UserAccessRoleAssignment>>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AddGroupApiKey<'_> {
+impl<'c> AddGroupApiKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -288,6 +294,23 @@ impl AddGroupApiKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -311,35 +334,18 @@ impl AddGroupApiKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addGroupApiKey",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "addGroupApiKey",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -350,16 +356,22 @@ pub struct CreateGroupApiKey<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupApiKeyParams,
     body: Option<crate::models::CreateAtlasProjectApiKey>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupApiKey<'_> {
+impl<'c> CreateGroupApiKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -368,6 +380,20 @@ impl CreateGroupApiKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
@@ -390,23 +416,54 @@ impl CreateGroupApiKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupApiKey",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "createGroupApiKey",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `createOrgApiKey` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct CreateOrgApiKey<'c> {
+    client: &'c crate::Client,
+    params: crate::params::CreateOrgApiKeyParams,
+    body: Option<crate::models::CreateAtlasOrganizationApiKey>,
+    options: crate::CallOptions,
+}
+impl<'c> CreateOrgApiKey<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -418,32 +475,7 @@ impl CreateGroupApiKey<'_> {
             headers,
         })
     }
-}
-/// A `createOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgApiKey<'c> {
-    client: &'c crate::Client,
-    params: crate::params::CreateOrgApiKeyParams,
-    body: Option<crate::models::CreateAtlasOrganizationApiKey>,
-    validate: bool,
-}
-impl CreateOrgApiKey<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
@@ -466,32 +498,18 @@ impl CreateOrgApiKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgApiKey",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgApiKey",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -502,9 +520,9 @@ pub struct CreateOrgAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgApiKeyAccessListEntryParams,
     body: Option<Vec<crate::models::UserAccessListRequest>>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgAccessEntry<'_> {
+impl<'c> CreateOrgAccessEntry<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -523,10 +541,16 @@ impl CreateOrgAccessEntry<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiUserAccessListResponseView, crate::Error> {
@@ -540,6 +564,21 @@ impl CreateOrgAccessEntry<'_> {
         crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiUserAccessListResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
@@ -574,33 +613,18 @@ impl CreateOrgAccessEntry<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgApiKeyAccessListEntry",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiUserAccessListResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgApiKeyAccessListEntry",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -610,16 +634,22 @@ impl CreateOrgAccessEntry<'_> {
 pub struct DeleteOrgApiKey<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgApiKey<'_> {
+impl<'c> DeleteOrgApiKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -628,33 +658,8 @@ impl DeleteOrgApiKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgApiKey",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -667,6 +672,31 @@ impl DeleteOrgApiKey<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgApiKey",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -676,16 +706,22 @@ impl DeleteOrgApiKey<'_> {
 pub struct DeleteAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgApiKeyAccessListEntryParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteAccessEntry<'_> {
+impl<'c> DeleteAccessEntry<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -694,34 +730,8 @@ impl DeleteAccessEntry<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.api_user_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgApiKeyAccessListEntry",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -736,6 +746,32 @@ impl DeleteAccessEntry<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.api_user_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgApiKeyAccessListEntry",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -743,16 +779,22 @@ impl DeleteAccessEntry<'_> {
 pub struct GetOrgApiKey<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgApiKey<'_> {
+impl<'c> GetOrgApiKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -761,33 +803,8 @@ impl GetOrgApiKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgApiKey",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -799,6 +816,31 @@ impl GetOrgApiKey<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgApiKey",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -806,16 +848,22 @@ impl GetOrgApiKey<'_> {
 pub struct GetOrgAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgApiKeyAccessListEntryParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgAccessEntry<'_> {
+impl<'c> GetOrgAccessEntry<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::UserAccessListResponse, crate::Error> {
@@ -829,34 +877,8 @@ impl GetOrgAccessEntry<'_> {
         crate::TypedResponse<crate::models::UserAccessListResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.ip_address)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgApiKeyAccessListEntry",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserAccessListResponse, crate::Error> = {
             response.json()
@@ -868,6 +890,32 @@ impl GetOrgAccessEntry<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.ip_address)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.api_user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgApiKeyAccessListEntry",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -875,9 +923,9 @@ impl GetOrgAccessEntry<'_> {
 pub struct ListGroupApiKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupApiKeysParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupApiKeys<'_> {
+impl<'c> ListGroupApiKeys<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -896,10 +944,16 @@ impl ListGroupApiKeys<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiApiUserView, crate::Error> {
@@ -913,6 +967,33 @@ impl ListGroupApiKeys<'_> {
         crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiKeyUserDetails> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
@@ -931,35 +1012,46 @@ impl ListGroupApiKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupApiKeys",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupApiKeys",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupApiKeys<'_> {
+    type Page = crate::models::PaginatedApiApiUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiApiUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgApiKeyAccessListEntries` call: set optional parameters, then `send()`.
@@ -968,9 +1060,9 @@ impl ListGroupApiKeys<'_> {
 pub struct ListOrgAccessEntries<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgApiKeyAccessListEntriesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgAccessEntries<'_> {
+impl<'c> ListOrgAccessEntries<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -989,10 +1081,16 @@ impl ListOrgAccessEntries<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiUserAccessListResponseView, crate::Error> {
@@ -1006,6 +1104,34 @@ impl ListOrgAccessEntries<'_> {
         crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiUserAccessListResponseView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::UserAccessListResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::UserAccessListResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
@@ -1025,36 +1151,49 @@ impl ListOrgAccessEntries<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listOrgApiKeyAccessListEntries",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListOrgAccessEntries<'_> {
+    type Page = crate::models::PaginatedApiUserAccessListResponseView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgApiKeyAccessListEntries",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiUserAccessListResponseView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgApiKeys` call: set optional parameters, then `send()`.
@@ -1063,9 +1202,9 @@ impl ListOrgAccessEntries<'_> {
 pub struct ListOrgApiKeys<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgApiKeysParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgApiKeys<'_> {
+impl<'c> ListOrgApiKeys<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1084,10 +1223,16 @@ impl ListOrgApiKeys<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiApiUserView, crate::Error> {
@@ -1101,6 +1246,33 @@ impl ListOrgApiKeys<'_> {
         crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiKeyUserDetails> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
@@ -1119,35 +1291,46 @@ impl ListOrgApiKeys<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgApiKeys",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgApiKeys",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgApiKeys<'_> {
+    type Page = crate::models::PaginatedApiApiUserView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiApiUserView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `removeGroupApiKey` call: set optional parameters, then `send()`.
@@ -1156,16 +1339,22 @@ impl ListOrgApiKeys<'_> {
 pub struct RemoveGroupApiKey<'c> {
     client: &'c crate::Client,
     params: crate::params::RemoveGroupApiKeyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RemoveGroupApiKey<'_> {
+impl<'c> RemoveGroupApiKey<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1174,33 +1363,8 @@ impl RemoveGroupApiKey<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "removeGroupApiKey",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1215,6 +1379,31 @@ impl RemoveGroupApiKey<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.api_user_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "removeGroupApiKey",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupApiKeyRoles` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1223,9 +1412,9 @@ pub struct UpdateApiKeyRoles<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupApiKeyRolesParams,
     body: Option<crate::models::UpdateAtlasProjectApiKey>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateApiKeyRoles<'_> {
+impl<'c> UpdateApiKeyRoles<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
@@ -1244,10 +1433,16 @@ impl UpdateApiKeyRoles<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1256,6 +1451,20 @@ impl UpdateApiKeyRoles<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -1290,23 +1499,54 @@ impl UpdateApiKeyRoles<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupApiKeyRoles",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "updateGroupApiKeyRoles",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `updateOrgApiKey` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateOrgApiKey<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateOrgApiKeyParams,
+    body: Option<crate::models::UpdateAtlasOrganizationApiKey>,
+    options: crate::CallOptions,
+}
+impl<'c> UpdateOrgApiKey<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -1318,32 +1558,7 @@ impl UpdateApiKeyRoles<'_> {
             headers,
         })
     }
-}
-/// A `updateOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgApiKey<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UpdateOrgApiKeyParams,
-    body: Option<crate::models::UpdateAtlasOrganizationApiKey>,
-    validate: bool,
-}
-impl UpdateOrgApiKey<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -1367,32 +1582,18 @@ impl UpdateOrgApiKey<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgApiKey",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgApiKey",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -26,7 +26,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::AddGroupAccessUserParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Project
@@ -39,7 +39,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: <crate::params::CreateGroupParams as Default>::default(),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create Invitation for One MongoDB Cloud User in One Project
@@ -57,7 +57,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::CreateGroupInviteParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Project
@@ -69,7 +69,7 @@ impl<'c> Projects<'c> {
         DeleteGroup {
             client: self.client,
             params: crate::params::DeleteGroupParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Invitation from One Project
@@ -86,7 +86,7 @@ impl<'c> Projects<'c> {
         DeleteGroupInvite {
             client: self.client,
             params: crate::params::DeleteGroupInviteParams::new(group_id, invitation_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Project Limit
@@ -102,7 +102,7 @@ impl<'c> Projects<'c> {
         DeleteGroupLimit {
             client: self.client,
             params: crate::params::DeleteGroupLimitParams::new(limit_name, group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Project
@@ -114,7 +114,7 @@ impl<'c> Projects<'c> {
         GetGroup {
             client: self.client,
             params: crate::params::GetGroupParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Project by Name
@@ -126,7 +126,7 @@ impl<'c> Projects<'c> {
         GetGroupByName {
             client: self.client,
             params: crate::params::GetGroupByNameParams::new(group_name),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Invitation in One Project by Invitation ID
@@ -143,7 +143,7 @@ impl<'c> Projects<'c> {
         GetGroupInvite {
             client: self.client,
             params: crate::params::GetGroupInviteParams::new(group_id, invitation_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All IP Addresses for One Project
@@ -158,7 +158,7 @@ impl<'c> Projects<'c> {
         GetGroupIpAddresses {
             client: self.client,
             params: crate::params::GetGroupIpAddressesParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Limit for One Project
@@ -174,7 +174,7 @@ impl<'c> Projects<'c> {
         GetGroupLimit {
             client: self.client,
             params: crate::params::GetGroupLimitParams::new(limit_name, group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Available MongoDB LTS Versions for Clusters in One Project
@@ -189,7 +189,7 @@ impl<'c> Projects<'c> {
         GetMongoDbVersions {
             client: self.client,
             params: crate::params::GetGroupMongoDbVersionsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Project Settings
@@ -204,7 +204,7 @@ impl<'c> Projects<'c> {
         GetGroupSettings {
             client: self.client,
             params: crate::params::GetGroupSettingsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Invitations in One Project
@@ -220,7 +220,7 @@ impl<'c> Projects<'c> {
         ListGroupInvites {
             client: self.client,
             params: crate::params::ListGroupInvitesParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Limits for One Project
@@ -235,7 +235,7 @@ impl<'c> Projects<'c> {
         ListGroupLimits {
             client: self.client,
             params: crate::params::ListGroupLimitsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Projects
@@ -247,7 +247,7 @@ impl<'c> Projects<'c> {
         ListGroups {
             client: self.client,
             params: <crate::params::ListGroupsParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Migrate One Project to Another Organization
@@ -264,7 +264,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::MigrateGroupParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Set One Project Limit
@@ -284,7 +284,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::SetGroupLimitParams::new(limit_name, group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Project
@@ -301,7 +301,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Invitation in One Project by Invitation ID
@@ -323,7 +323,7 @@ impl<'c> Projects<'c> {
                 invitation_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Invitation in One Project
@@ -341,7 +341,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupInvitesParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Project Settings
@@ -358,7 +358,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupSettingsParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Project Roles for One MongoDB Cloud User
@@ -377,7 +377,7 @@ impl<'c> Projects<'c> {
             client: self.client,
             params: crate::params::UpdateGroupUserRolesParams::new(group_id, user_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -388,16 +388,22 @@ pub struct AddGroupUser<'c> {
     client: &'c crate::Client,
     params: crate::params::AddGroupAccessUserParams,
     body: Option<crate::models::GroupInvitationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AddGroupUser<'_> {
+impl<'c> AddGroupUser<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
@@ -411,6 +417,20 @@ impl AddGroupUser<'_> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/access", crate ::path_segment(& crate
@@ -433,32 +453,18 @@ impl AddGroupUser<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addGroupAccessUser",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "addGroupAccessUser",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/access",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -469,9 +475,9 @@ pub struct CreateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupParams,
     body: Option<crate::models::Group>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroup<'_> {
+impl<'c> CreateGroup<'c> {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user to whom to grant the Project Owner role on the specified project. If you set this parameter, it overrides the default value of the oldest Organization Owner.
     pub fn project_owner_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.project_owner_id = Some(value);
@@ -480,10 +486,16 @@ impl CreateGroup<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -492,6 +504,18 @@ impl CreateGroup<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::Group, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/groups");
         let mut query = Vec::new();
@@ -516,30 +540,18 @@ impl CreateGroup<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroup",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroup",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -550,16 +562,22 @@ pub struct CreateGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupInviteParams,
     body: Option<crate::models::GroupInvitationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupInvite<'_> {
+impl<'c> CreateGroupInvite<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -568,6 +586,20 @@ impl CreateGroupInvite<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
@@ -590,32 +622,18 @@ impl CreateGroupInvite<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupInvite",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupInvite",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -625,16 +643,22 @@ impl CreateGroupInvite<'_> {
 pub struct DeleteGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroup<'_> {
+impl<'c> DeleteGroup<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -643,32 +667,8 @@ impl DeleteGroup<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroup",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -681,6 +681,30 @@ impl DeleteGroup<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroup",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -690,16 +714,22 @@ impl DeleteGroup<'_> {
 pub struct DeleteGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupInviteParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupInvite<'_> {
+impl<'c> DeleteGroupInvite<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -708,33 +738,8 @@ impl DeleteGroupInvite<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupInvite",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -747,6 +752,31 @@ impl DeleteGroupInvite<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.invitation_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupInvite",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -756,16 +786,22 @@ impl DeleteGroupInvite<'_> {
 pub struct DeleteGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupLimit<'_> {
+impl<'c> DeleteGroupLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -774,33 +810,8 @@ impl DeleteGroupLimit<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupLimit",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -815,6 +826,31 @@ impl DeleteGroupLimit<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupLimit",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -822,16 +858,22 @@ impl DeleteGroupLimit<'_> {
 pub struct GetGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroup<'_> {
+impl<'c> GetGroup<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -840,32 +882,8 @@ impl GetGroup<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroup",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -873,6 +891,30 @@ impl GetGroup<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroup",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -882,16 +924,22 @@ impl GetGroup<'_> {
 pub struct GetGroupByName<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupByNameParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupByName<'_> {
+impl<'c> GetGroupByName<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -900,32 +948,8 @@ impl GetGroupByName<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/byName/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupByName",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -935,6 +959,30 @@ impl GetGroupByName<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/byName/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupByName",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/byName/{groupName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -942,16 +990,22 @@ impl GetGroupByName<'_> {
 pub struct GetGroupInvite<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupInviteParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupInvite<'_> {
+impl<'c> GetGroupInvite<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -960,33 +1014,8 @@ impl GetGroupInvite<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupInvite",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -998,6 +1027,31 @@ impl GetGroupInvite<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.invitation_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupInvite",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupIpAddresses` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1005,16 +1059,22 @@ impl GetGroupInvite<'_> {
 pub struct GetGroupIpAddresses<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupIpAddressesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupIpAddresses<'_> {
+impl<'c> GetGroupIpAddresses<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupIpAddresses, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1023,32 +1083,8 @@ impl GetGroupIpAddresses<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupIpAddresses>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/ipAddresses", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupIpAddresses",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupIpAddresses, crate::Error> = {
             response.json()
@@ -1060,6 +1096,30 @@ impl GetGroupIpAddresses<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/ipAddresses", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupIpAddresses",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/ipAddresses",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1067,16 +1127,22 @@ impl GetGroupIpAddresses<'_> {
 pub struct GetGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupLimit<'_> {
+impl<'c> GetGroupLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1085,33 +1151,8 @@ impl GetGroupLimit<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupLimit",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationLimit, crate::Error> = {
             response.json()
@@ -1123,6 +1164,31 @@ impl GetGroupLimit<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupLimit",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupMongoDbVersions` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1130,9 +1196,9 @@ impl GetGroupLimit<'_> {
 pub struct GetMongoDbVersions<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMongoDbVersionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetMongoDbVersions<'_> {
+impl<'c> GetMongoDbVersions<'c> {
     /// Filter results to only one cloud provider.
     pub fn cloud_provider(mut self, value: crate::models::VersionCloudProvider) -> Self {
         self.params.cloud_provider = Some(value);
@@ -1164,10 +1230,16 @@ impl GetMongoDbVersions<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAvailableVersionView, crate::Error> {
@@ -1181,6 +1253,33 @@ impl GetMongoDbVersions<'_> {
         crate::TypedResponse<crate::models::PaginatedAvailableVersionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAvailableVersionView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::MdbAvailableVersion> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::MdbAvailableVersion>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mongoDBVersions", crate ::path_segment(& crate
@@ -1209,35 +1308,46 @@ impl GetMongoDbVersions<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupMongoDbVersions",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAvailableVersionView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupMongoDbVersions",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/mongoDBVersions",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for GetMongoDbVersions<'_> {
+    type Page = crate::models::PaginatedAvailableVersionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedAvailableVersionView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `getGroupSettings` call: set optional parameters, then `send()`.
@@ -1246,16 +1356,22 @@ impl GetMongoDbVersions<'_> {
 pub struct GetGroupSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupSettingsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupSettings<'_> {
+impl<'c> GetGroupSettings<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1264,32 +1380,8 @@ impl GetGroupSettings<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupSettings",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupSettings, crate::Error> = {
             response.json()
@@ -1301,6 +1393,30 @@ impl GetGroupSettings<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupSettings",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/settings",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupInvites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1308,9 +1424,9 @@ impl GetGroupSettings<'_> {
 pub struct ListGroupInvites<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupInvitesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupInvites<'_> {
+impl<'c> ListGroupInvites<'c> {
     /// Email address of the user account invited to this project.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
@@ -1319,10 +1435,16 @@ impl ListGroupInvites<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::GroupInvitation>, crate::Error> {
@@ -1336,33 +1458,8 @@ impl ListGroupInvites<'_> {
         crate::TypedResponse<Vec<crate::models::GroupInvitation>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupInvites",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::GroupInvitation>, crate::Error> = {
             response.json()
@@ -1374,6 +1471,31 @@ impl ListGroupInvites<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupInvites",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1381,16 +1503,22 @@ impl ListGroupInvites<'_> {
 pub struct ListGroupLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupLimits<'_> {
+impl<'c> ListGroupLimits<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::DataFederationLimit>, crate::Error> {
@@ -1404,32 +1532,8 @@ impl ListGroupLimits<'_> {
         crate::TypedResponse<Vec<crate::models::DataFederationLimit>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::DataFederationLimit>, crate::Error> = {
             response.json()
@@ -1441,6 +1545,30 @@ impl ListGroupLimits<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/limits", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/limits",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroups` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1448,9 +1576,9 @@ impl ListGroupLimits<'_> {
 pub struct ListGroups<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroups<'_> {
+impl<'c> ListGroups<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1469,10 +1597,16 @@ impl ListGroups<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedAtlasGroupView, crate::Error> {
@@ -1486,6 +1620,29 @@ impl ListGroups<'_> {
         crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::Group> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(self) -> Result<Vec<crate::models::Group>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/groups");
         let mut query = Vec::new();
@@ -1501,35 +1658,46 @@ impl ListGroups<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroups",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroups",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroups<'_> {
+    type Page = crate::models::PaginatedAtlasGroupView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedAtlasGroupView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `migrateGroup` call: set optional parameters, then `send()`.
@@ -1539,16 +1707,22 @@ pub struct MigrateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::MigrateGroupParams,
     body: Option<crate::models::GroupMigrationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl MigrateGroup<'_> {
+impl<'c> MigrateGroup<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1557,6 +1731,18 @@ impl MigrateGroup<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::Group, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}:migrate", crate ::path_segment(& crate
@@ -1579,30 +1765,18 @@ impl MigrateGroup<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "migrateGroup",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "migrateGroup",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}:migrate",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1613,16 +1787,22 @@ pub struct SetGroupLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::SetGroupLimitParams,
     body: Option<crate::models::DataFederationLimit>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl SetGroupLimit<'_> {
+impl<'c> SetGroupLimit<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1631,6 +1811,20 @@ impl SetGroupLimit<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::DataFederationLimit, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
@@ -1654,32 +1848,18 @@ impl SetGroupLimit<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "setGroupLimit",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "setGroupLimit",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1690,16 +1870,22 @@ pub struct UpdateGroup<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupParams,
     body: Option<crate::models::GroupUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroup<'_> {
+impl<'c> UpdateGroup<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1708,6 +1894,18 @@ impl UpdateGroup<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::Group, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
@@ -1730,30 +1928,18 @@ impl UpdateGroup<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroup",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroup",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1764,16 +1950,22 @@ pub struct UpdateInviteById<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupInviteByIdParams,
     body: Option<crate::models::GroupInvitationUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateInviteById<'_> {
+impl<'c> UpdateInviteById<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1782,6 +1974,20 @@ impl UpdateInviteById<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupInvitation, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
@@ -1805,23 +2011,54 @@ impl UpdateInviteById<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupInviteById",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "updateGroupInviteById",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `updateGroupInvites` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct UpdateGroupInvites<'c> {
+    client: &'c crate::Client,
+    params: crate::params::UpdateGroupInvitesParams,
+    body: Option<crate::models::GroupInvitationRequest>,
+    options: crate::CallOptions,
+}
+impl<'c> UpdateGroupInvites<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -1833,32 +2070,7 @@ impl UpdateInviteById<'_> {
             headers,
         })
     }
-}
-/// A `updateGroupInvites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupInvites<'c> {
-    client: &'c crate::Client,
-    params: crate::params::UpdateGroupInvitesParams,
-    body: Option<crate::models::GroupInvitationRequest>,
-    validate: bool,
-}
-impl UpdateGroupInvites<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
@@ -1881,32 +2093,18 @@ impl UpdateGroupInvites<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupInvites",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupInvites",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/invites",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1917,16 +2115,22 @@ pub struct UpdateGroupSettings<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupSettingsParams,
     body: Option<crate::models::GroupSettings>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupSettings<'_> {
+impl<'c> UpdateGroupSettings<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1935,6 +2139,20 @@ impl UpdateGroupSettings<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupSettings, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
@@ -1957,32 +2175,18 @@ impl UpdateGroupSettings<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupSettings",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupSettings",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/settings",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1993,16 +2197,22 @@ pub struct UpdateGroupUserRoles<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupUserRolesParams,
     body: Option<crate::models::UpdateGroupRolesForUser>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupUserRoles<'_> {
+impl<'c> UpdateGroupUserRoles<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::UpdateGroupRolesForUser, crate::Error> {
@@ -2016,6 +2226,20 @@ impl UpdateGroupUserRoles<'_> {
         crate::TypedResponse<crate::models::UpdateGroupRolesForUser>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::UpdateGroupRolesForUser, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}/roles", crate ::path_segment(& crate
@@ -2039,32 +2263,18 @@ impl UpdateGroupUserRoles<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupUserRoles",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UpdateGroupRolesForUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupUserRoles",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}/roles",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::CreateGroupLogIntegrationParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Push-Based Log Export Configuration in One Project
@@ -43,7 +43,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::CreateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Log Integration
@@ -59,7 +59,7 @@ impl<'c> PushBasedLogExport<'c> {
         DeleteGroupLogIntegration {
             client: self.client,
             params: crate::params::DeleteGroupLogIntegrationParams::new(group_id, id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Disable Push-Based Log Export for One Project
@@ -75,7 +75,7 @@ impl<'c> PushBasedLogExport<'c> {
         DeleteLogExport {
             client: self.client,
             params: crate::params::DeleteGroupPushBasedLogExportParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Log Integration
@@ -91,7 +91,7 @@ impl<'c> PushBasedLogExport<'c> {
         GetGroupLogIntegration {
             client: self.client,
             params: crate::params::GetGroupLogIntegrationParams::new(group_id, id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Push-Based Log Export Configuration in One Project
@@ -104,7 +104,7 @@ impl<'c> PushBasedLogExport<'c> {
         GetLogExport {
             client: self.client,
             params: crate::params::GetGroupPushBasedLogExportParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Active Log Integrations
@@ -119,7 +119,7 @@ impl<'c> PushBasedLogExport<'c> {
         ListGroupLogIntegrations {
             client: self.client,
             params: crate::params::ListGroupLogIntegrationsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Log Integration
@@ -137,7 +137,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::UpdateGroupLogIntegrationParams::new(group_id, id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Push-Based Log Export Configuration in One Project
@@ -155,7 +155,7 @@ impl<'c> PushBasedLogExport<'c> {
             client: self.client,
             params: crate::params::UpdateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -166,16 +166,22 @@ pub struct CreateGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupLogIntegration<'_> {
+impl<'c> CreateGroupLogIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
@@ -189,6 +195,20 @@ impl CreateGroupLogIntegration<'_> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
@@ -211,32 +231,18 @@ impl CreateGroupLogIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupLogIntegration",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupLogIntegration",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -247,16 +253,22 @@ pub struct CreateLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPushBasedLogExportParams,
     body: Option<crate::models::CreatePushBasedLogExportProjectRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateLogExport<'_> {
+impl<'c> CreateLogExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -265,6 +277,23 @@ impl CreateLogExport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -287,35 +316,18 @@ impl CreateLogExport<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupPushBasedLogExport",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupPushBasedLogExport",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -325,16 +337,22 @@ impl CreateLogExport<'_> {
 pub struct DeleteGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupLogIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupLogIntegration<'_> {
+impl<'c> DeleteGroupLogIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -343,33 +361,8 @@ impl DeleteGroupLogIntegration<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupLogIntegration",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -382,6 +375,31 @@ impl DeleteGroupLogIntegration<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupLogIntegration",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -391,16 +409,22 @@ impl DeleteGroupLogIntegration<'_> {
 pub struct DeleteLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPushBasedLogExportParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteLogExport<'_> {
+impl<'c> DeleteLogExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -409,32 +433,8 @@ impl DeleteLogExport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupPushBasedLogExport",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -449,6 +449,30 @@ impl DeleteLogExport<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupPushBasedLogExport",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupLogIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -456,16 +480,22 @@ impl DeleteLogExport<'_> {
 pub struct GetGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupLogIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupLogIntegration<'_> {
+impl<'c> GetGroupLogIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
@@ -479,33 +509,8 @@ impl GetGroupLogIntegration<'_> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupLogIntegration",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
             response.json()
@@ -517,6 +522,31 @@ impl GetGroupLogIntegration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupLogIntegration",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupPushBasedLogExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -524,16 +554,22 @@ impl GetGroupLogIntegration<'_> {
 pub struct GetLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPushBasedLogExportParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetLogExport<'_> {
+impl<'c> GetLogExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PushBasedLogExportProject, crate::Error> {
@@ -547,32 +583,8 @@ impl GetLogExport<'_> {
         crate::TypedResponse<crate::models::PushBasedLogExportProject>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPushBasedLogExport",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PushBasedLogExportProject, crate::Error> = {
             response.json()
@@ -584,6 +596,30 @@ impl GetLogExport<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPushBasedLogExport",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupLogIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -591,9 +627,9 @@ impl GetLogExport<'_> {
 pub struct ListGroupLogIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupLogIntegrationsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupLogIntegrations<'_> {
+impl<'c> ListGroupLogIntegrations<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -617,10 +653,16 @@ impl ListGroupLogIntegrations<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedLogIntegrationResponse, crate::Error> {
@@ -634,6 +676,34 @@ impl ListGroupLogIntegrations<'_> {
         crate::TypedResponse<crate::models::PaginatedLogIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedLogIntegrationResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::LogIntegrationResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::LogIntegrationResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
@@ -657,36 +727,46 @@ impl ListGroupLogIntegrations<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupLogIntegrations",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedLogIntegrationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupLogIntegrations",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupLogIntegrations<'_> {
+    type Page = crate::models::PaginatedLogIntegrationResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedLogIntegrationResponse, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupLogIntegration` call: set optional parameters, then `send()`.
@@ -696,16 +776,22 @@ pub struct UpdateGroupLogIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupLogIntegration<'_> {
+impl<'c> UpdateGroupLogIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
@@ -719,6 +805,20 @@ impl UpdateGroupLogIntegration<'_> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
@@ -742,32 +842,18 @@ impl UpdateGroupLogIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupLogIntegration",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupLogIntegration",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -778,16 +864,22 @@ pub struct UpdateLogExport<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPushBasedLogExportParams,
     body: Option<crate::models::PushBasedLogExportProject>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateLogExport<'_> {
+impl<'c> UpdateLogExport<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -796,6 +888,23 @@ impl UpdateLogExport<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -818,35 +927,18 @@ impl UpdateLogExport<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupPushBasedLogExport",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupPushBasedLogExport",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

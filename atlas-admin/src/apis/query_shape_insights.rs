@@ -29,7 +29,7 @@ impl<'c> QueryShapeInsights<'c> {
                 cluster_name,
                 query_shape_hash,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Query Shape Details
@@ -50,7 +50,7 @@ impl<'c> QueryShapeInsights<'c> {
                 cluster_name,
                 query_shape_hash,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Query Statistic Summaries
@@ -69,7 +69,7 @@ impl<'c> QueryShapeInsights<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Query Shapes
@@ -88,7 +88,7 @@ impl<'c> QueryShapeInsights<'c> {
                 group_id,
                 cluster_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update Query Shape Rejection Status
@@ -111,7 +111,7 @@ impl<'c> QueryShapeInsights<'c> {
                 query_shape_hash,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -121,16 +121,22 @@ impl<'c> QueryShapeInsights<'c> {
 pub struct GetClusterQueryShape<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterQueryShapeParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetClusterQueryShape<'_> {
+impl<'c> GetClusterQueryShape<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -139,35 +145,8 @@ impl GetClusterQueryShape<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.query_shape_hash))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterQueryShape",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
             response.json()
@@ -179,6 +158,33 @@ impl GetClusterQueryShape<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.query_shape_hash))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupClusterQueryShape",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupClusterQueryShapeInsightDetails` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -186,9 +192,9 @@ impl GetClusterQueryShape<'_> {
 pub struct GetQueryShapeDetails<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetQueryShapeDetails<'_> {
+impl<'c> GetQueryShapeDetails<'c> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -213,10 +219,16 @@ impl GetQueryShapeDetails<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::QueryStatsDetailsResponse, crate::Error> {
@@ -230,6 +242,20 @@ impl GetQueryShapeDetails<'_> {
         crate::TypedResponse<crate::models::QueryStatsDetailsResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::QueryStatsDetailsResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/{}/details", crate
@@ -243,34 +269,20 @@ impl GetQueryShapeDetails<'_> {
         crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
         crate::codec::QueryValue::push_query(&p.process_ids, "processIds", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupClusterQueryShapeInsightDetails",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryStatsDetailsResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupClusterQueryShapeInsightDetails",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -280,9 +292,9 @@ impl GetQueryShapeDetails<'_> {
 pub struct ListQueryShapeSummaries<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListQueryShapeSummaries<'_> {
+impl<'c> ListQueryShapeSummaries<'c> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -338,10 +350,16 @@ impl ListQueryShapeSummaries<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::QueryStatsSummaryListResponse, crate::Error> {
@@ -355,6 +373,20 @@ impl ListQueryShapeSummaries<'_> {
         crate::TypedResponse<crate::models::QueryStatsSummaryListResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::QueryStatsSummaryListResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/summaries", crate
@@ -375,34 +407,20 @@ impl ListQueryShapeSummaries<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterQueryShapeInsightSummaries",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryStatsSummaryListResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterQueryShapeInsightSummaries",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -412,9 +430,9 @@ impl ListQueryShapeSummaries<'_> {
 pub struct ListClusterQueryShapes<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupClusterQueryShapesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListClusterQueryShapes<'_> {
+impl<'c> ListClusterQueryShapes<'c> {
     /// The status of query shapes to retrieve. Only REJECTED status is supported. If omitted, defaults to REJECTED.
     pub fn status(
         mut self,
@@ -441,10 +459,16 @@ impl ListClusterQueryShapes<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedQueryShapes, crate::Error> {
@@ -458,6 +482,33 @@ impl ListClusterQueryShapes<'_> {
         crate::TypedResponse<crate::models::PaginatedQueryShapes>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedQueryShapes, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::QueryShapeResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::QueryShapeResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapes", crate ::path_segment(&
@@ -478,35 +529,46 @@ impl ListClusterQueryShapes<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupClusterQueryShapes",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedQueryShapes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupClusterQueryShapes",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListClusterQueryShapes<'_> {
+    type Page = crate::models::PaginatedQueryShapes;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedQueryShapes, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupClusterQueryShape` call: set optional parameters, then `send()`.
@@ -516,16 +578,22 @@ pub struct UpdateClusterQueryShape<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupClusterQueryShapeParams,
     body: Option<crate::models::QueryShapeUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateClusterQueryShape<'_> {
+impl<'c> UpdateClusterQueryShape<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -534,6 +602,20 @@ impl UpdateClusterQueryShape<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
@@ -559,32 +641,18 @@ impl UpdateClusterQueryShape<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupClusterQueryShape",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupClusterQueryShape",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

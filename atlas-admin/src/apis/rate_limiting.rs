@@ -20,7 +20,7 @@ impl<'c> RateLimiting<'c> {
         GetRateLimit {
             client: self.client,
             params: crate::params::GetRateLimitParams::new(endpoint_set_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Rate Limits
@@ -32,7 +32,7 @@ impl<'c> RateLimiting<'c> {
         ListRateLimits {
             client: self.client,
             params: <crate::params::ListRateLimitsParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -42,9 +42,9 @@ impl<'c> RateLimiting<'c> {
 pub struct GetRateLimit<'c> {
     client: &'c crate::Client,
     params: crate::params::GetRateLimitParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetRateLimit<'_> {
+impl<'c> GetRateLimit<'c> {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     pub fn group_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.group_id = Some(value);
@@ -68,10 +68,16 @@ impl GetRateLimit<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::RateLimitEndpointSetResponse, crate::Error> {
@@ -85,36 +91,8 @@ impl GetRateLimit<'_> {
         crate::TypedResponse<crate::models::RateLimitEndpointSetResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/rateLimits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_set_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.group_id, "groupId", &mut query);
-        crate::codec::QueryValue::push_query(&p.org_id, "orgId", &mut query);
-        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
-        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getRateLimit",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::RateLimitEndpointSetResponse, crate::Error> = {
             response.json()
@@ -126,6 +104,34 @@ impl GetRateLimit<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/rateLimits/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.endpoint_set_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.group_id, "groupId", &mut query);
+        crate::codec::QueryValue::push_query(&p.org_id, "orgId", &mut query);
+        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
+        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getRateLimit",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/rateLimits/{endpointSetId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -133,9 +139,9 @@ impl GetRateLimit<'_> {
 pub struct ListRateLimits<'c> {
     client: &'c crate::Client,
     params: crate::params::ListRateLimitsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListRateLimits<'_> {
+impl<'c> ListRateLimits<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -179,10 +185,16 @@ impl ListRateLimits<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> {
@@ -196,6 +208,33 @@ impl ListRateLimits<'_> {
         crate::TypedResponse<crate::models::PaginatedRateLimitEndpointSets>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::RateLimitEndpointSetResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::RateLimitEndpointSetResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/rateLimits");
         let mut query = Vec::new();
@@ -216,34 +255,45 @@ impl ListRateLimits<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listRateLimits",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listRateLimits",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/rateLimits",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListRateLimits<'_> {
+    type Page = crate::models::PaginatedRateLimitEndpointSets;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

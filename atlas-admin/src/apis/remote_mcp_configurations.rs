@@ -25,7 +25,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::CreateGroupMcpConfigParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Secret for One Project MCP Configuration
@@ -46,7 +46,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One MCP Configuration for One Organization
@@ -63,7 +63,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::CreateOrgMcpConfigParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Secret for One Organization MCP Configuration
@@ -84,7 +84,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One MCP Configuration for One Project
@@ -103,7 +103,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 group_id,
                 mcp_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Secret for One Project MCP Configuration
@@ -124,7 +124,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One MCP Configuration for One Organization
@@ -140,7 +140,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         DeleteOrgMcpConfig {
             client: self.client,
             params: crate::params::DeleteOrgMcpConfigParams::new(org_id, mcp_config_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Secret for One Organization MCP Configuration
@@ -161,7 +161,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MCP Configuration for One Project
@@ -177,7 +177,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         GetGroupMcpConfig {
             client: self.client,
             params: crate::params::GetGroupMcpConfigParams::new(group_id, mcp_config_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Secret for One Project MCP Configuration
@@ -198,7 +198,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One MCP Configuration for One Organization
@@ -214,7 +214,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         GetOrgMcpConfig {
             client: self.client,
             params: crate::params::GetOrgMcpConfigParams::new(org_id, mcp_config_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Secret for One Organization MCP Configuration
@@ -235,7 +235,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
                 secret_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Secrets for One Project MCP Configuration
@@ -254,7 +254,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 group_id,
                 mcp_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MCP Configurations for One Project
@@ -269,7 +269,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         ListGroupMcpConfigs {
             client: self.client,
             params: crate::params::ListGroupMcpConfigsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Secrets for One Organization MCP Configuration
@@ -288,7 +288,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 org_id,
                 mcp_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All MCP Configurations for One Organization
@@ -303,7 +303,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
         ListOrgMcpConfigs {
             client: self.client,
             params: crate::params::ListOrgMcpConfigsParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One MCP Configuration for One Project
@@ -324,7 +324,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
                 mcp_config_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One MCP Configuration for One Organization
@@ -342,7 +342,7 @@ impl<'c> RemoteMcpConfigurations<'c> {
             client: self.client,
             params: crate::params::UpdateOrgMcpConfigParams::new(org_id, mcp_config_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -353,16 +353,22 @@ pub struct CreateGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMcpConfigParams,
     body: Option<crate::models::CreateGroupMcpConfigRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupMcpConfig<'_> {
+impl<'c> CreateGroupMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
@@ -376,6 +382,20 @@ impl CreateGroupMcpConfig<'_> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -398,32 +418,18 @@ impl CreateGroupMcpConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupMcpConfig",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupMcpConfig",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -434,16 +440,22 @@ pub struct CreateGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupMcpSecret<'_> {
+impl<'c> CreateGroupMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -457,6 +469,20 @@ impl CreateGroupMcpSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -480,32 +506,18 @@ impl CreateGroupMcpSecret<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupMcpConfigSecret",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupMcpConfigSecret",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -516,16 +528,22 @@ pub struct CreateOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgMcpConfigParams,
     body: Option<crate::models::CreateOrgMcpConfigRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgMcpConfig<'_> {
+impl<'c> CreateOrgMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
@@ -539,6 +557,20 @@ impl CreateOrgMcpConfig<'_> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -561,32 +593,18 @@ impl CreateOrgMcpConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgMcpConfig",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgMcpConfig",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -597,16 +615,22 @@ pub struct CreateOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgMcpSecret<'_> {
+impl<'c> CreateOrgMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -620,6 +644,20 @@ impl CreateOrgMcpSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -643,32 +681,18 @@ impl CreateOrgMcpSecret<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgMcpConfigSecret",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgMcpConfigSecret",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -678,9 +702,9 @@ impl CreateOrgMcpSecret<'_> {
 pub struct DeleteGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMcpConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupMcpConfig<'_> {
+impl<'c> DeleteGroupMcpConfig<'c> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
@@ -689,10 +713,16 @@ impl DeleteGroupMcpConfig<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -701,6 +731,23 @@ impl DeleteGroupMcpConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -710,37 +757,20 @@ impl DeleteGroupMcpConfig<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupMcpConfig",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupMcpConfig",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -750,16 +780,22 @@ impl DeleteGroupMcpConfig<'_> {
 pub struct DeleteGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupMcpConfigSecretParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupMcpSecret<'_> {
+impl<'c> DeleteGroupMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -768,6 +804,23 @@ impl DeleteGroupMcpSecret<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -777,37 +830,20 @@ impl DeleteGroupMcpSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupMcpConfigSecret",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupMcpConfigSecret",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -817,9 +853,9 @@ impl DeleteGroupMcpSecret<'_> {
 pub struct DeleteOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgMcpConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgMcpConfig<'_> {
+impl<'c> DeleteOrgMcpConfig<'c> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
@@ -828,10 +864,16 @@ impl DeleteOrgMcpConfig<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -840,6 +882,23 @@ impl DeleteOrgMcpConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -849,37 +908,20 @@ impl DeleteOrgMcpConfig<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgMcpConfig",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteOrgMcpConfig",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -889,16 +931,22 @@ impl DeleteOrgMcpConfig<'_> {
 pub struct DeleteOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgMcpConfigSecretParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgMcpSecret<'_> {
+impl<'c> DeleteOrgMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -907,34 +955,8 @@ impl DeleteOrgMcpSecret<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgMcpConfigSecret",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -949,6 +971,32 @@ impl DeleteOrgMcpSecret<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgMcpConfigSecret",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -956,16 +1004,22 @@ impl DeleteOrgMcpSecret<'_> {
 pub struct GetGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMcpConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupMcpConfig<'_> {
+impl<'c> GetGroupMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
@@ -979,33 +1033,8 @@ impl GetGroupMcpConfig<'_> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupMcpConfig",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
             response.json()
@@ -1017,6 +1046,31 @@ impl GetGroupMcpConfig<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupMcpConfig",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1024,16 +1078,22 @@ impl GetGroupMcpConfig<'_> {
 pub struct GetGroupMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupMcpConfigSecretParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupMcpSecret<'_> {
+impl<'c> GetGroupMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -1047,34 +1107,8 @@ impl GetGroupMcpSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupMcpConfigSecret",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -1086,6 +1120,32 @@ impl GetGroupMcpSecret<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupMcpConfigSecret",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1093,16 +1153,22 @@ impl GetGroupMcpSecret<'_> {
 pub struct GetOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgMcpConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgMcpConfig<'_> {
+impl<'c> GetOrgMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
@@ -1116,33 +1182,8 @@ impl GetOrgMcpConfig<'_> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgMcpConfig",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
             response.json()
@@ -1154,6 +1195,31 @@ impl GetOrgMcpConfig<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgMcpConfig",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1161,16 +1227,22 @@ impl GetOrgMcpConfig<'_> {
 pub struct GetOrgMcpSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgMcpConfigSecretParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgMcpSecret<'_> {
+impl<'c> GetOrgMcpSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -1184,34 +1256,8 @@ impl GetOrgMcpSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgMcpConfigSecret",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -1223,6 +1269,32 @@ impl GetOrgMcpSecret<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgMcpConfigSecret",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupMcpConfigSecrets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1230,9 +1302,9 @@ impl GetOrgMcpSecret<'_> {
 pub struct ListGroupMcpSecrets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMcpConfigSecretsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupMcpSecrets<'_> {
+impl<'c> ListGroupMcpSecrets<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1251,10 +1323,16 @@ impl ListGroupMcpSecrets<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
@@ -1268,6 +1346,33 @@ impl ListGroupMcpSecrets<'_> {
         crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountSecret> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1287,35 +1392,46 @@ impl ListGroupMcpSecrets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupMcpConfigSecrets",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupMcpConfigSecrets",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupMcpSecrets<'_> {
+    type Page = crate::models::PaginatedMcpConfigSecretView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedMcpConfigSecretView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupMcpConfigs` call: set optional parameters, then `send()`.
@@ -1324,9 +1440,9 @@ impl ListGroupMcpSecrets<'_> {
 pub struct ListGroupMcpConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupMcpConfigsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupMcpConfigs<'_> {
+impl<'c> ListGroupMcpConfigs<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1345,10 +1461,16 @@ impl ListGroupMcpConfigs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> {
@@ -1362,6 +1484,33 @@ impl ListGroupMcpConfigs<'_> {
         crate::TypedResponse<crate::models::PaginatedGroupMcpConfigView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::GroupMcpConfigResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::GroupMcpConfigResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1380,35 +1529,46 @@ impl ListGroupMcpConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupMcpConfigs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupMcpConfigs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupMcpConfigs<'_> {
+    type Page = crate::models::PaginatedGroupMcpConfigView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedGroupMcpConfigView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgMcpConfigSecrets` call: set optional parameters, then `send()`.
@@ -1417,9 +1577,9 @@ impl ListGroupMcpConfigs<'_> {
 pub struct ListOrgMcpSecrets<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgMcpConfigSecretsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgMcpSecrets<'_> {
+impl<'c> ListOrgMcpSecrets<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1438,10 +1598,16 @@ impl ListOrgMcpSecrets<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
@@ -1455,6 +1621,33 @@ impl ListOrgMcpSecrets<'_> {
         crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountSecret> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1474,35 +1667,46 @@ impl ListOrgMcpSecrets<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgMcpConfigSecrets",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgMcpConfigSecrets",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgMcpSecrets<'_> {
+    type Page = crate::models::PaginatedMcpConfigSecretView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedMcpConfigSecretView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgMcpConfigs` call: set optional parameters, then `send()`.
@@ -1511,9 +1715,9 @@ impl ListOrgMcpSecrets<'_> {
 pub struct ListOrgMcpConfigs<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgMcpConfigsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgMcpConfigs<'_> {
+impl<'c> ListOrgMcpConfigs<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1532,10 +1736,16 @@ impl ListOrgMcpConfigs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> {
@@ -1549,6 +1759,33 @@ impl ListOrgMcpConfigs<'_> {
         crate::TypedResponse<crate::models::PaginatedOrgMcpConfigView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::OrgMcpConfigResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::OrgMcpConfigResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1567,35 +1804,46 @@ impl ListOrgMcpConfigs<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgMcpConfigs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgMcpConfigs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgMcpConfigs<'_> {
+    type Page = crate::models::PaginatedOrgMcpConfigView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedOrgMcpConfigView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupMcpConfig` call: set optional parameters, then `send()`.
@@ -1605,16 +1853,22 @@ pub struct UpdateGroupMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupMcpConfigParams,
     body: Option<crate::models::GroupMcpConfigUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupMcpConfig<'_> {
+impl<'c> UpdateGroupMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
@@ -1628,6 +1882,20 @@ impl UpdateGroupMcpConfig<'_> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1651,32 +1919,18 @@ impl UpdateGroupMcpConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupMcpConfig",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupMcpConfig",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1687,16 +1941,22 @@ pub struct UpdateOrgMcpConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgMcpConfigParams,
     body: Option<crate::models::OrgMcpConfigUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateOrgMcpConfig<'_> {
+impl<'c> UpdateOrgMcpConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
@@ -1710,6 +1970,20 @@ impl UpdateOrgMcpConfig<'_> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1733,32 +2007,18 @@ impl UpdateOrgMcpConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgMcpConfig",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgMcpConfig",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> ResourcePolicies<'c> {
             client: self.client,
             params: crate::params::CreateOrgResourcePolicyParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Atlas Resource Policy
@@ -44,7 +44,7 @@ impl<'c> ResourcePolicies<'c> {
                 org_id,
                 resource_policy_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Non-Compliant Resources
@@ -59,7 +59,7 @@ impl<'c> ResourcePolicies<'c> {
         GetNonCompliantResources {
             client: self.client,
             params: crate::params::GetOrgNonCompliantResourcesParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Atlas Resource Policy
@@ -78,7 +78,7 @@ impl<'c> ResourcePolicies<'c> {
                 org_id,
                 resource_policy_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Atlas Resource Policies
@@ -93,7 +93,7 @@ impl<'c> ResourcePolicies<'c> {
         ListOrgResourcePolicies {
             client: self.client,
             params: crate::params::ListOrgResourcePoliciesParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Atlas Resource Policy
@@ -114,7 +114,7 @@ impl<'c> ResourcePolicies<'c> {
                 resource_policy_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Validate One Atlas Resource Policy
@@ -131,7 +131,7 @@ impl<'c> ResourcePolicies<'c> {
             client: self.client,
             params: crate::params::ValidateOrgResourcePoliciesParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -142,16 +142,22 @@ pub struct CreateOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgResourcePolicy<'_> {
+impl<'c> CreateOrgResourcePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
@@ -165,6 +171,20 @@ impl CreateOrgResourcePolicy<'_> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
@@ -187,32 +207,18 @@ impl CreateOrgResourcePolicy<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgResourcePolicy",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgResourcePolicy",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -222,16 +228,22 @@ impl CreateOrgResourcePolicy<'_> {
 pub struct DeleteOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgResourcePolicyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgResourcePolicy<'_> {
+impl<'c> DeleteOrgResourcePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -240,33 +252,8 @@ impl DeleteOrgResourcePolicy<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgResourcePolicy",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -281,6 +268,31 @@ impl DeleteOrgResourcePolicy<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgResourcePolicy",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgNonCompliantResources` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -288,16 +300,22 @@ impl DeleteOrgResourcePolicy<'_> {
 pub struct GetNonCompliantResources<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgNonCompliantResourcesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetNonCompliantResources<'_> {
+impl<'c> GetNonCompliantResources<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ApiAtlasNonCompliantResourceView>, crate::Error> {
@@ -311,32 +329,8 @@ impl GetNonCompliantResources<'_> {
         crate::TypedResponse<Vec<crate::models::ApiAtlasNonCompliantResourceView>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/nonCompliantResources", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgNonCompliantResources",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::ApiAtlasNonCompliantResourceView>,
@@ -349,6 +343,30 @@ impl GetNonCompliantResources<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/nonCompliantResources", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgNonCompliantResources",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/nonCompliantResources",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -356,16 +374,22 @@ impl GetNonCompliantResources<'_> {
 pub struct GetOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgResourcePolicyParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgResourcePolicy<'_> {
+impl<'c> GetOrgResourcePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
@@ -379,33 +403,8 @@ impl GetOrgResourcePolicy<'_> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgResourcePolicy",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
             response.json()
@@ -417,6 +416,31 @@ impl GetOrgResourcePolicy<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgResourcePolicy",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listOrgResourcePolicies` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -424,16 +448,22 @@ impl GetOrgResourcePolicy<'_> {
 pub struct ListOrgResourcePolicies<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgResourcePoliciesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgResourcePolicies<'_> {
+impl<'c> ListOrgResourcePolicies<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ApiAtlasResourcePolicyView>, crate::Error> {
@@ -447,32 +477,8 @@ impl ListOrgResourcePolicies<'_> {
         crate::TypedResponse<Vec<crate::models::ApiAtlasResourcePolicyView>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgResourcePolicies",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::ApiAtlasResourcePolicyView>,
@@ -485,6 +491,30 @@ impl ListOrgResourcePolicies<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listOrgResourcePolicies",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -493,16 +523,22 @@ pub struct UpdateOrgResourcePolicy<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyEditView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateOrgResourcePolicy<'_> {
+impl<'c> UpdateOrgResourcePolicy<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
@@ -516,6 +552,20 @@ impl UpdateOrgResourcePolicy<'_> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -539,32 +589,18 @@ impl UpdateOrgResourcePolicy<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgResourcePolicy",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgResourcePolicy",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -575,16 +611,22 @@ pub struct ValidateResourcePolicies<'c> {
     client: &'c crate::Client,
     params: crate::params::ValidateOrgResourcePoliciesParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ValidateResourcePolicies<'_> {
+impl<'c> ValidateResourcePolicies<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
@@ -598,6 +640,20 @@ impl ValidateResourcePolicies<'_> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies:validate", crate ::path_segment(&
@@ -620,32 +676,18 @@ impl ValidateResourcePolicies<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "validateOrgResourcePolicies",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "validateOrgResourcePolicies",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

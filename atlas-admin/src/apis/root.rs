@@ -20,7 +20,7 @@ impl<'c> Root<'c> {
         GetSystemStatus {
             client: self.client,
             params: <crate::params::GetSystemStatusParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Control Plane IP Addresses
@@ -32,7 +32,7 @@ impl<'c> Root<'c> {
         ListControlPlaneAddresses {
             client: self.client,
             params: <crate::params::ListControlPlaneIpAddressesParams as Default>::default(),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -42,16 +42,22 @@ impl<'c> Root<'c> {
 pub struct GetSystemStatus<'c> {
     client: &'c crate::Client,
     params: crate::params::GetSystemStatusParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetSystemStatus<'_> {
+impl<'c> GetSystemStatus<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::SystemStatus, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -60,29 +66,8 @@ impl GetSystemStatus<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SystemStatus>, crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getSystemStatus",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SystemStatus, crate::Error> = {
             response.json()
@@ -94,6 +79,27 @@ impl GetSystemStatus<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let _p = &self.params;
+        let path = String::from("/api/atlas/v2");
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getSystemStatus",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listControlPlaneIpAddresses` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -101,16 +107,22 @@ impl GetSystemStatus<'_> {
 pub struct ListControlPlaneAddresses<'c> {
     client: &'c crate::Client,
     params: crate::params::ListControlPlaneIpAddressesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListControlPlaneAddresses<'_> {
+impl<'c> ListControlPlaneAddresses<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ControlPlaneIpAddresses, crate::Error> {
@@ -124,29 +136,8 @@ impl ListControlPlaneAddresses<'_> {
         crate::TypedResponse<crate::models::ControlPlaneIpAddresses>,
         crate::Error,
     > {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listControlPlaneIpAddresses",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-11-15+json",
-                content_type: "application/vnd.atlas.2023-11-15+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ControlPlaneIpAddresses, crate::Error> = {
             response.json()
@@ -156,6 +147,27 @@ impl ListControlPlaneAddresses<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let _p = &self.params;
+        let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listControlPlaneIpAddresses",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/unauth/controlPlaneIPAddresses",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-11-15+json",
+            content_type: "application/vnd.atlas.2023-11-15+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -27,7 +27,7 @@ impl<'c> Sandbox<'c> {
             client: self.client,
             params: crate::params::CreateOrgSandboxConfigParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete the Default Sandbox Configuration and Disable Sandbox
@@ -47,7 +47,7 @@ impl<'c> Sandbox<'c> {
                 org_id,
                 sandbox_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Cluster Description from Sandbox Template Configuration
@@ -67,7 +67,7 @@ impl<'c> Sandbox<'c> {
                 group_id,
                 sandbox_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Default Sandbox Configuration for One Organization
@@ -87,7 +87,7 @@ impl<'c> Sandbox<'c> {
                 org_id,
                 sandbox_config_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Sandbox Configuration IDs for an Organization
@@ -103,7 +103,7 @@ impl<'c> Sandbox<'c> {
         ListOrgSandboxConfig {
             client: self.client,
             params: crate::params::ListOrgSandboxConfigParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update an Existing Sandbox Configuration
@@ -125,7 +125,7 @@ impl<'c> Sandbox<'c> {
                 sandbox_config_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -137,17 +137,23 @@ pub struct CreateOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl CreateOrgSandboxConfig<'_> {
+impl<'c> CreateOrgSandboxConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
@@ -161,6 +167,20 @@ impl CreateOrgSandboxConfig<'_> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -183,32 +203,18 @@ impl CreateOrgSandboxConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgSandboxConfig",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgSandboxConfig",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -219,17 +225,23 @@ impl CreateOrgSandboxConfig<'_> {
 pub struct DeleteOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgSandboxConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl DeleteOrgSandboxConfig<'_> {
+impl<'c> DeleteOrgSandboxConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -238,33 +250,8 @@ impl DeleteOrgSandboxConfig<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgSandboxConfig",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -279,6 +266,31 @@ impl DeleteOrgSandboxConfig<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgSandboxConfig",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `generateGroupSandboxClusterDescription` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -287,17 +299,23 @@ impl DeleteOrgSandboxConfig<'_> {
 pub struct GenerateSandboxClusterDescription<'c> {
     client: &'c crate::Client,
     params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GenerateSandboxClusterDescription<'_> {
+impl<'c> GenerateSandboxClusterDescription<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
@@ -311,34 +329,8 @@ impl GenerateSandboxClusterDescription<'_> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/sandbox/{}:generateClusterDescription", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.sandbox_config_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "generateGroupSandboxClusterDescription",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -350,6 +342,32 @@ impl GenerateSandboxClusterDescription<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/sandbox/{}:generateClusterDescription", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.sandbox_config_id))
+            ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "generateGroupSandboxClusterDescription",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgSandboxConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -358,17 +376,23 @@ impl GenerateSandboxClusterDescription<'_> {
 pub struct GetOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgSandboxConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GetOrgSandboxConfig<'_> {
+impl<'c> GetOrgSandboxConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
@@ -382,33 +406,8 @@ impl GetOrgSandboxConfig<'_> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgSandboxConfig",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
             response.json()
@@ -420,6 +419,31 @@ impl GetOrgSandboxConfig<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgSandboxConfig",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listOrgSandboxConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -428,10 +452,10 @@ impl GetOrgSandboxConfig<'_> {
 pub struct ListOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgSandboxConfigParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl ListOrgSandboxConfig<'_> {
+impl<'c> ListOrgSandboxConfig<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -445,10 +469,16 @@ impl ListOrgSandboxConfig<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedSandboxConfigs, crate::Error> {
@@ -462,6 +492,33 @@ impl ListOrgSandboxConfig<'_> {
         crate::TypedResponse<crate::models::PaginatedSandboxConfigs>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedSandboxConfigs, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::SandboxConfigResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::SandboxConfigResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -475,35 +532,47 @@ impl ListOrgSandboxConfig<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgSandboxConfig",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedSandboxConfigs, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgSandboxConfig",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+#[cfg(feature = "preview")]
+impl crate::pagination::Pageable for ListOrgSandboxConfig<'_> {
+    type Page = crate::models::PaginatedSandboxConfigs;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedSandboxConfigs, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateOrgSandboxConfig` call: set optional parameters, then `send()`.
@@ -514,17 +583,23 @@ pub struct UpdateOrgSandboxConfig<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl UpdateOrgSandboxConfig<'_> {
+impl<'c> UpdateOrgSandboxConfig<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
@@ -538,6 +613,20 @@ impl UpdateOrgSandboxConfig<'_> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -561,32 +650,18 @@ impl UpdateOrgSandboxConfig<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgSandboxConfig",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgSandboxConfig",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -34,7 +34,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Private Endpoint for One Serverless Instance
@@ -58,7 +58,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Private Endpoint for One Serverless Instance
@@ -82,7 +82,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 instance_name,
                 endpoint_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Private Endpoints for One Serverless Instance
@@ -104,7 +104,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 group_id,
                 instance_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Private Endpoint for One Serverless Instance
@@ -130,7 +130,7 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
                 endpoint_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -141,16 +141,22 @@ pub struct CreateServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantCreateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateServerlessPrivateEndpoint<'_> {
+impl<'c> CreateServerlessPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
@@ -164,6 +170,20 @@ impl CreateServerlessPrivateEndpoint<'_> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
@@ -188,32 +208,18 @@ impl CreateServerlessPrivateEndpoint<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupPrivateEndpointServerlessInstanceEndpoint",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupPrivateEndpointServerlessInstanceEndpoint",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -223,16 +229,22 @@ impl CreateServerlessPrivateEndpoint<'_> {
 pub struct DeleteServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteServerlessPrivateEndpoint<'_> {
+impl<'c> DeleteServerlessPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -241,35 +253,8 @@ impl DeleteServerlessPrivateEndpoint<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -284,6 +269,33 @@ impl DeleteServerlessPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .instance_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.endpoint_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -291,16 +303,22 @@ impl DeleteServerlessPrivateEndpoint<'_> {
 pub struct GetServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetServerlessPrivateEndpoint<'_> {
+impl<'c> GetServerlessPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
@@ -314,35 +332,8 @@ impl GetServerlessPrivateEndpoint<'_> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
             response.json()
@@ -354,6 +345,33 @@ impl GetServerlessPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .instance_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.endpoint_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -361,16 +379,22 @@ impl GetServerlessPrivateEndpoint<'_> {
 pub struct ListServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListServerlessPrivateEndpoint<'_> {
+impl<'c> ListServerlessPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> {
@@ -384,34 +408,8 @@ impl ListServerlessPrivateEndpoint<'_> {
         crate::TypedResponse<Vec<crate::models::ServerlessTenantEndpoint>>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupPrivateEndpointServerlessInstanceEndpoint",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> = {
             response.json()
@@ -423,6 +421,32 @@ impl ListServerlessPrivateEndpoint<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .instance_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "listGroupPrivateEndpointServerlessInstanceEndpoint",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `updateGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -431,16 +455,22 @@ pub struct UpdateServerlessPrivateEndpoint<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantEndpointUpdate>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateServerlessPrivateEndpoint<'_> {
+impl<'c> UpdateServerlessPrivateEndpoint<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
@@ -454,6 +484,20 @@ impl UpdateServerlessPrivateEndpoint<'_> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -479,32 +523,18 @@ impl UpdateServerlessPrivateEndpoint<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

@@ -25,7 +25,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::CreateGroupServiceAccountParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add Access List Entries for One Project Service Account
@@ -46,7 +46,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Project Service Account Secret
@@ -67,7 +67,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Organization Service Account
@@ -84,7 +84,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::CreateOrgServiceAccountParams::new(org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Add Access List Entries for One Organization Service Account
@@ -105,7 +105,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Organization Service Account Secret
@@ -126,7 +126,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Project Service Account
@@ -145,7 +145,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Access List Entry from One Project Service Account
@@ -166,7 +166,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 ip_address,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Project Service Account Secret
@@ -187,7 +187,7 @@ impl<'c> ServiceAccounts<'c> {
                 secret_id,
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Organization Service Account
@@ -203,7 +203,7 @@ impl<'c> ServiceAccounts<'c> {
         DeleteOrgServiceAccount {
             client: self.client,
             params: crate::params::DeleteOrgServiceAccountParams::new(client_id, org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Access List Entry from One Organization Service Account
@@ -224,7 +224,7 @@ impl<'c> ServiceAccounts<'c> {
                 client_id,
                 ip_address,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Organization Service Account Secret
@@ -245,7 +245,7 @@ impl<'c> ServiceAccounts<'c> {
                 secret_id,
                 org_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Project Service Account
@@ -264,7 +264,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
                 client_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Organization Service Account
@@ -280,7 +280,7 @@ impl<'c> ServiceAccounts<'c> {
         GetOrgServiceAccount {
             client: self.client,
             params: crate::params::GetOrgServiceAccountParams::new(org_id, client_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Service Account Project Assignments
@@ -299,7 +299,7 @@ impl<'c> ServiceAccounts<'c> {
                 org_id,
                 client_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Assign One Service Account to One Project
@@ -320,7 +320,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Access List Entries for One Project Service Account
@@ -339,7 +339,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
                 client_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Project Service Accounts
@@ -354,7 +354,7 @@ impl<'c> ServiceAccounts<'c> {
         ListGroupServiceAccounts {
             client: self.client,
             params: crate::params::ListGroupServiceAccountsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Access List Entries for One Organization Service Account
@@ -373,7 +373,7 @@ impl<'c> ServiceAccounts<'c> {
                 org_id,
                 client_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Organization Service Accounts
@@ -388,7 +388,7 @@ impl<'c> ServiceAccounts<'c> {
         ListOrgServiceAccounts {
             client: self.client,
             params: crate::params::ListOrgServiceAccountsParams::new(org_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Project Service Account
@@ -409,7 +409,7 @@ impl<'c> ServiceAccounts<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Organization Service Account
@@ -427,7 +427,7 @@ impl<'c> ServiceAccounts<'c> {
             client: self.client,
             params: crate::params::UpdateOrgServiceAccountParams::new(client_id, org_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -438,16 +438,22 @@ pub struct CreateGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupServiceAccount<'_> {
+impl<'c> CreateGroupServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -456,6 +462,20 @@ impl CreateGroupServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
@@ -478,32 +498,18 @@ impl CreateGroupServiceAccount<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupServiceAccount",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupServiceAccount",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -514,9 +520,9 @@ pub struct CreateAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateAccessList<'_> {
+impl<'c> CreateAccessList<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -535,10 +541,16 @@ impl CreateAccessList<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
@@ -552,6 +564,21 @@ impl CreateAccessList<'_> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedServiceAccountIpAccessEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
@@ -588,33 +615,18 @@ impl CreateAccessList<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupServiceAccountAccessList",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupServiceAccountAccessList",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -625,16 +637,22 @@ pub struct CreateGroupSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupSecret<'_> {
+impl<'c> CreateGroupSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -648,6 +666,20 @@ impl CreateGroupSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
@@ -671,32 +703,18 @@ impl CreateGroupSecret<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupServiceAccountSecret",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupServiceAccountSecret",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -707,16 +725,22 @@ pub struct CreateOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgServiceAccount<'_> {
+impl<'c> CreateOrgServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -725,6 +749,20 @@ impl CreateOrgServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
@@ -747,32 +785,18 @@ impl CreateOrgServiceAccount<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgServiceAccount",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgServiceAccount",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -783,9 +807,9 @@ pub struct CreateOrgAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgAccessList<'_> {
+impl<'c> CreateOrgAccessList<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -804,10 +828,16 @@ impl CreateOrgAccessList<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
@@ -821,6 +851,21 @@ impl CreateOrgAccessList<'_> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedServiceAccountIpAccessEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
@@ -857,33 +902,18 @@ impl CreateOrgAccessList<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgServiceAccountAccessList",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgServiceAccountAccessList",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -894,16 +924,22 @@ pub struct CreateOrgSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateOrgServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateOrgSecret<'_> {
+impl<'c> CreateOrgSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
@@ -917,6 +953,20 @@ impl CreateOrgSecret<'_> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
@@ -940,32 +990,18 @@ impl CreateOrgSecret<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createOrgServiceAccountSecret",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createOrgServiceAccountSecret",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -975,16 +1011,22 @@ impl CreateOrgSecret<'_> {
 pub struct DeleteGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupServiceAccountParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupServiceAccount<'_> {
+impl<'c> DeleteGroupServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -993,33 +1035,8 @@ impl DeleteGroupServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupServiceAccount",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1034,6 +1051,31 @@ impl DeleteGroupServiceAccount<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupServiceAccount",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1041,16 +1083,22 @@ impl DeleteGroupServiceAccount<'_> {
 pub struct DeleteGroupAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupServiceAccountAccessListEntryParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupAccessEntry<'_> {
+impl<'c> DeleteGroupAccessEntry<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1059,6 +1107,23 @@ impl DeleteGroupAccessEntry<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList/{}", crate
@@ -1069,25 +1134,55 @@ impl DeleteGroupAccessEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupServiceAccountAccessListEntry",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "deleteGroupServiceAccountAccessListEntry",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `deleteGroupServiceAccountSecret` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct DeleteGroupSecret<'c> {
+    client: &'c crate::Client,
+    params: crate::params::DeleteGroupServiceAccountSecretParams,
+    options: crate::CallOptions,
+}
+impl<'c> DeleteGroupSecret<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1102,31 +1197,7 @@ impl DeleteGroupAccessEntry<'_> {
             headers,
         })
     }
-}
-/// A `deleteGroupServiceAccountSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupSecret<'c> {
-    client: &'c crate::Client,
-    params: crate::params::DeleteGroupServiceAccountSecretParams,
-    validate: bool,
-}
-impl DeleteGroupSecret<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets/{}", crate
@@ -1137,37 +1208,20 @@ impl DeleteGroupSecret<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupServiceAccountSecret",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupServiceAccountSecret",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1177,16 +1231,22 @@ impl DeleteGroupSecret<'_> {
 pub struct DeleteOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgServiceAccount<'_> {
+impl<'c> DeleteOrgServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1195,33 +1255,8 @@ impl DeleteOrgServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgServiceAccount",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1236,6 +1271,31 @@ impl DeleteOrgServiceAccount<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgServiceAccount",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteOrgServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1243,16 +1303,22 @@ impl DeleteOrgServiceAccount<'_> {
 pub struct DeleteOrgAccessEntry<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountAccessListEntryParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgAccessEntry<'_> {
+impl<'c> DeleteOrgAccessEntry<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1261,6 +1327,23 @@ impl DeleteOrgAccessEntry<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList/{}", crate
@@ -1271,37 +1354,20 @@ impl DeleteOrgAccessEntry<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgServiceAccountAccessListEntry",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteOrgServiceAccountAccessListEntry",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1311,16 +1377,22 @@ impl DeleteOrgAccessEntry<'_> {
 pub struct DeleteOrgSecret<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteOrgServiceAccountSecretParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteOrgSecret<'_> {
+impl<'c> DeleteOrgSecret<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1329,34 +1401,8 @@ impl DeleteOrgSecret<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteOrgServiceAccountSecret",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1371,6 +1417,32 @@ impl DeleteOrgSecret<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.client_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteOrgServiceAccountSecret",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1378,16 +1450,22 @@ impl DeleteOrgSecret<'_> {
 pub struct GetGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupServiceAccountParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupServiceAccount<'_> {
+impl<'c> GetGroupServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1396,33 +1474,8 @@ impl GetGroupServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupServiceAccount",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
             response.json()
@@ -1434,6 +1487,31 @@ impl GetGroupServiceAccount<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupServiceAccount",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1441,16 +1519,22 @@ impl GetGroupServiceAccount<'_> {
 pub struct GetOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgServiceAccountParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOrgServiceAccount<'_> {
+impl<'c> GetOrgServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1459,33 +1543,8 @@ impl GetOrgServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgServiceAccount",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
             response.json()
@@ -1497,6 +1556,31 @@ impl GetOrgServiceAccount<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getOrgServiceAccount",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getOrgServiceAccountGroups` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1504,9 +1588,9 @@ impl GetOrgServiceAccount<'_> {
 pub struct GetServiceAccountGroups<'c> {
     client: &'c crate::Client,
     params: crate::params::GetOrgServiceAccountGroupsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetServiceAccountGroups<'_> {
+impl<'c> GetServiceAccountGroups<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1520,10 +1604,16 @@ impl GetServiceAccountGroups<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedServiceAccountGroup, crate::Error> {
@@ -1537,6 +1627,33 @@ impl GetServiceAccountGroups<'_> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountGroup>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedServiceAccountGroup, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountGroup> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServiceAccountGroup>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/groups", crate ::path_segment(&
@@ -1551,35 +1668,46 @@ impl GetServiceAccountGroups<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getOrgServiceAccountGroups",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedServiceAccountGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getOrgServiceAccountGroups",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for GetServiceAccountGroups<'_> {
+    type Page = crate::models::PaginatedServiceAccountGroup;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedServiceAccountGroup, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `inviteGroupServiceAccount` call: set optional parameters, then `send()`.
@@ -1589,16 +1717,22 @@ pub struct InviteGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::InviteGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRoleAssignment>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl InviteGroupServiceAccount<'_> {
+impl<'c> InviteGroupServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1607,6 +1741,20 @@ impl InviteGroupServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}:invite", crate ::path_segment(&
@@ -1630,32 +1778,18 @@ impl InviteGroupServiceAccount<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "inviteGroupServiceAccount",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "inviteGroupServiceAccount",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1665,9 +1799,9 @@ impl InviteGroupServiceAccount<'_> {
 pub struct ListAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServiceAccountAccessListParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListAccessList<'_> {
+impl<'c> ListAccessList<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1686,10 +1820,16 @@ impl ListAccessList<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
@@ -1703,6 +1843,34 @@ impl ListAccessList<'_> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedServiceAccountIpAccessEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountIpAccessListEntry> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
@@ -1722,36 +1890,49 @@ impl ListAccessList<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupServiceAccountAccessList",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListAccessList<'_> {
+    type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupServiceAccountAccessList",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupServiceAccounts` call: set optional parameters, then `send()`.
@@ -1760,9 +1941,9 @@ impl ListAccessList<'_> {
 pub struct ListGroupServiceAccounts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupServiceAccountsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupServiceAccounts<'_> {
+impl<'c> ListGroupServiceAccounts<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1781,10 +1962,16 @@ impl ListGroupServiceAccounts<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> {
@@ -1798,6 +1985,33 @@ impl ListGroupServiceAccounts<'_> {
         crate::TypedResponse<crate::models::PaginatedGroupServiceAccounts>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::GroupServiceAccount> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::GroupServiceAccount>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
@@ -1816,35 +2030,46 @@ impl ListGroupServiceAccounts<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupServiceAccounts",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupServiceAccounts",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupServiceAccounts<'_> {
+    type Page = crate::models::PaginatedGroupServiceAccounts;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedGroupServiceAccounts, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgServiceAccountAccessList` call: set optional parameters, then `send()`.
@@ -1853,9 +2078,9 @@ impl ListGroupServiceAccounts<'_> {
 pub struct ListOrgAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgServiceAccountAccessListParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgAccessList<'_> {
+impl<'c> ListOrgAccessList<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1874,10 +2099,16 @@ impl ListOrgAccessList<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
@@ -1891,6 +2122,34 @@ impl ListOrgAccessList<'_> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedServiceAccountIpAccessEntryView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountIpAccessListEntry> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
@@ -1910,36 +2169,49 @@ impl ListOrgAccessList<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listOrgServiceAccountAccessList",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListOrgAccessList<'_> {
+    type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgServiceAccountAccessList",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listOrgServiceAccounts` call: set optional parameters, then `send()`.
@@ -1948,9 +2220,9 @@ impl ListOrgAccessList<'_> {
 pub struct ListOrgServiceAccounts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListOrgServiceAccountsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListOrgServiceAccounts<'_> {
+impl<'c> ListOrgServiceAccounts<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1969,10 +2241,16 @@ impl ListOrgServiceAccounts<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> {
@@ -1986,6 +2264,33 @@ impl ListOrgServiceAccounts<'_> {
         crate::TypedResponse<crate::models::PaginatedOrgServiceAccounts>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::OrgServiceAccount> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::OrgServiceAccount>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
@@ -2004,35 +2309,46 @@ impl ListOrgServiceAccounts<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listOrgServiceAccounts",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listOrgServiceAccounts",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListOrgServiceAccounts<'_> {
+    type Page = crate::models::PaginatedOrgServiceAccounts;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedOrgServiceAccounts, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupServiceAccount` call: set optional parameters, then `send()`.
@@ -2042,16 +2358,22 @@ pub struct UpdateGroupServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupServiceAccount<'_> {
+impl<'c> UpdateGroupServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2060,6 +2382,20 @@ impl UpdateGroupServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -2083,32 +2419,18 @@ impl UpdateGroupServiceAccount<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupServiceAccount",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupServiceAccount",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2119,16 +2441,22 @@ pub struct UpdateOrgServiceAccount<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateOrgServiceAccount<'_> {
+impl<'c> UpdateOrgServiceAccount<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2137,6 +2465,20 @@ impl UpdateOrgServiceAccount<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -2160,32 +2502,18 @@ impl UpdateOrgServiceAccount<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateOrgServiceAccount",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateOrgServiceAccount",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

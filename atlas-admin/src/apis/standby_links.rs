@@ -27,7 +27,7 @@ impl<'c> StandbyLinks<'c> {
             client: self.client,
             params: crate::params::CreateGroupStandbyLinkParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create Standby Link Failover
@@ -49,7 +49,7 @@ impl<'c> StandbyLinks<'c> {
                 standby_link_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete Standby Link
@@ -69,7 +69,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Standby Link
@@ -89,7 +89,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Standby Link Failover
@@ -111,7 +111,7 @@ impl<'c> StandbyLinks<'c> {
                 standby_link_id,
                 failover_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Inspect Failover Readiness for One Standby Link
@@ -131,7 +131,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Standby Link Failovers
@@ -151,7 +151,7 @@ impl<'c> StandbyLinks<'c> {
                 group_id,
                 standby_link_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Standby Links for One Project
@@ -167,7 +167,7 @@ impl<'c> StandbyLinks<'c> {
         ListGroupStandbyLinks {
             client: self.client,
             params: crate::params::ListGroupStandbyLinksParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -179,17 +179,23 @@ pub struct CreateGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStandbyLinkParams,
     body: Option<crate::models::ApiStandbyLinkRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl CreateGroupStandbyLink<'_> {
+impl<'c> CreateGroupStandbyLink<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
@@ -203,6 +209,20 @@ impl CreateGroupStandbyLink<'_> {
         crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -225,32 +245,18 @@ impl CreateGroupStandbyLink<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStandbyLink",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStandbyLink",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -262,17 +268,23 @@ pub struct CreateStandbyLinkFailover<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStandbyLinkFailoverParams,
     body: Option<crate::models::ApiStandbyLinkFailoverRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl CreateStandbyLinkFailover<'_> {
+impl<'c> CreateStandbyLinkFailover<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
@@ -286,6 +298,20 @@ impl CreateStandbyLinkFailover<'_> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -309,32 +335,18 @@ impl CreateStandbyLinkFailover<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStandbyLinkFailover",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStandbyLinkFailover",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -345,17 +357,23 @@ impl CreateStandbyLinkFailover<'_> {
 pub struct DeleteGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStandbyLinkParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl DeleteGroupStandbyLink<'_> {
+impl<'c> DeleteGroupStandbyLink<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -364,33 +382,8 @@ impl DeleteGroupStandbyLink<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStandbyLink",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -405,6 +398,31 @@ impl DeleteGroupStandbyLink<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.standby_link_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupStandbyLink",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStandbyLink` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -413,17 +431,23 @@ impl DeleteGroupStandbyLink<'_> {
 pub struct GetGroupStandbyLink<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStandbyLinkParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GetGroupStandbyLink<'_> {
+impl<'c> GetGroupStandbyLink<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
@@ -437,33 +461,8 @@ impl GetGroupStandbyLink<'_> {
         crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStandbyLink",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
             response.json()
@@ -475,6 +474,31 @@ impl GetGroupStandbyLink<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.standby_link_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStandbyLink",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -483,17 +507,23 @@ impl GetGroupStandbyLink<'_> {
 pub struct GetStandbyLinkFailover<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStandbyLinkFailoverParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl GetStandbyLinkFailover<'_> {
+impl<'c> GetStandbyLinkFailover<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
@@ -507,35 +537,8 @@ impl GetStandbyLinkFailover<'_> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .failover_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStandbyLinkFailover",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
             response.json()
@@ -547,6 +550,33 @@ impl GetStandbyLinkFailover<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .failover_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStandbyLinkFailover",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `inspectGroupStandbyLinkFailoverReadiness` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -555,17 +585,23 @@ impl GetStandbyLinkFailover<'_> {
 pub struct InspectFailoverReadiness<'c> {
     client: &'c crate::Client,
     params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl InspectFailoverReadiness<'_> {
+impl<'c> InspectFailoverReadiness<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ApiStandbyLinkFailoverReadinessResponse, crate::Error> {
@@ -579,33 +615,8 @@ impl InspectFailoverReadiness<'_> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverReadinessResponse>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}:inspectFailoverReadiness", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "inspectGroupStandbyLinkFailoverReadiness",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiStandbyLinkFailoverReadinessResponse,
@@ -618,6 +629,31 @@ impl InspectFailoverReadiness<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/standbyLinks/{}:inspectFailoverReadiness", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "inspectGroupStandbyLinkFailoverReadiness",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupStandbyLinkFailovers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -626,10 +662,10 @@ impl InspectFailoverReadiness<'_> {
 pub struct ListStandbyLinkFailovers<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStandbyLinkFailoversParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl ListStandbyLinkFailovers<'_> {
+impl<'c> ListStandbyLinkFailovers<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -643,10 +679,16 @@ impl ListStandbyLinkFailovers<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStandbyLinkFailoverResponse, crate::Error> {
@@ -660,6 +702,34 @@ impl ListStandbyLinkFailovers<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStandbyLinkFailoverResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiStandbyLinkFailoverResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiStandbyLinkFailoverResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -674,36 +744,50 @@ impl ListStandbyLinkFailovers<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupStandbyLinkFailovers",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+#[cfg(feature = "preview")]
+impl crate::pagination::Pageable for ListStandbyLinkFailovers<'_> {
+    type Page = crate::models::PaginatedApiStandbyLinkFailoverResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStandbyLinkFailovers",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiStandbyLinkFailoverResponse,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStandbyLinks` call: set optional parameters, then `send()`.
@@ -713,10 +797,10 @@ impl ListStandbyLinkFailovers<'_> {
 pub struct ListGroupStandbyLinks<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStandbyLinksParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl ListGroupStandbyLinks<'_> {
+impl<'c> ListGroupStandbyLinks<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -730,10 +814,16 @@ impl ListGroupStandbyLinks<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStandbyLinkResponse, crate::Error> {
@@ -747,6 +837,34 @@ impl ListGroupStandbyLinks<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStandbyLinkResponse>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStandbyLinkResponse,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ApiStandbyLinkResponse> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ApiStandbyLinkResponse>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -760,35 +878,46 @@ impl ListGroupStandbyLinks<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStandbyLinks",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.preview+json",
-                content_type: "application/vnd.atlas.preview+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStandbyLinkResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupStandbyLinks",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.preview+json",
+            content_type: "application/vnd.atlas.preview+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+#[cfg(feature = "preview")]
+impl crate::pagination::Pageable for ListGroupStandbyLinks<'_> {
+    type Page = crate::models::PaginatedApiStandbyLinkResponse;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiStandbyLinkResponse, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

@@ -29,7 +29,7 @@ impl<'c> Streams<'c> {
                 id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Stream Connection
@@ -50,7 +50,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Failover Stream Connection
@@ -73,7 +73,7 @@ impl<'c> Streams<'c> {
                 connection_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Private Link Connection
@@ -92,7 +92,7 @@ impl<'c> Streams<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Stream Processor
@@ -113,7 +113,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Stream Workspace
@@ -130,7 +130,7 @@ impl<'c> Streams<'c> {
             client: self.client,
             params: crate::params::CreateGroupStreamWorkspaceParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Stream Connection
@@ -151,7 +151,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Stream Failover Connection
@@ -174,7 +174,7 @@ impl<'c> Streams<'c> {
                 connection_name,
                 failover_connection_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Private Link Connection
@@ -193,7 +193,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 connection_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Stream Processor
@@ -214,7 +214,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One VPC Peering Connection
@@ -233,7 +233,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Delete One Stream Workspace
@@ -252,7 +252,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Download Audit Logs for One Atlas Stream Processing Workspace
@@ -271,7 +271,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Download Operational Logs for One Atlas Stream Processing Workspace
@@ -290,7 +290,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return Account ID and VPC ID for One Project and Region
@@ -311,7 +311,7 @@ impl<'c> Streams<'c> {
                 cloud_provider,
                 region_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Stream Connection
@@ -332,7 +332,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Stream Failover Connection
@@ -355,7 +355,7 @@ impl<'c> Streams<'c> {
                 connection_name,
                 failover_connection_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Private Link Connection
@@ -374,7 +374,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 connection_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Stream Processor
@@ -395,7 +395,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Stream Processors in One Stream Workspace
@@ -414,7 +414,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Stream Workspace
@@ -433,7 +433,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Active Incoming VPC Peering Connections
@@ -450,7 +450,7 @@ impl<'c> Streams<'c> {
             params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Stream Failover Connections
@@ -471,7 +471,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 connection_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Connections of the Stream Workspaces
@@ -490,7 +490,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 tenant_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Private Link Connections
@@ -507,7 +507,7 @@ impl<'c> Streams<'c> {
             params: crate::params::ListGroupStreamPrivateLinkConnectionsParams::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All VPC Peering Connections
@@ -526,7 +526,7 @@ impl<'c> Streams<'c> {
                 requester_account_id,
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Stream Workspaces in One Project
@@ -541,7 +541,7 @@ impl<'c> Streams<'c> {
         ListStreamWorkspaces {
             client: self.client,
             params: crate::params::ListGroupStreamWorkspacesParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Reject One Incoming VPC Peering Connection
@@ -560,7 +560,7 @@ impl<'c> Streams<'c> {
                 group_id,
                 id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Start One Stream Processor
@@ -581,7 +581,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Start One Stream Processor With Options
@@ -603,7 +603,7 @@ impl<'c> Streams<'c> {
                 processor_name,
             ),
             body: None,
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Stop One Stream Processor
@@ -624,7 +624,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
                 processor_name,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Stream Connection
@@ -647,7 +647,7 @@ impl<'c> Streams<'c> {
                 connection_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Stream Failover Connection
@@ -672,7 +672,7 @@ impl<'c> Streams<'c> {
                 failover_connection_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Private Link Connection
@@ -693,7 +693,7 @@ impl<'c> Streams<'c> {
                 connection_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Stream Processor
@@ -716,7 +716,7 @@ impl<'c> Streams<'c> {
                 processor_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Stream Workspace
@@ -737,7 +737,7 @@ impl<'c> Streams<'c> {
                 tenant_name,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Create One Stream Workspace with Sample Connections
@@ -754,7 +754,7 @@ impl<'c> Streams<'c> {
             client: self.client,
             params: crate::params::WithGroupStreamSampleConnectionsParams::new(group_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -765,16 +765,22 @@ pub struct AcceptVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
     body: Option<crate::models::VpcPeeringActionChallenge>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AcceptVpcPeeringConnection<'_> {
+impl<'c> AcceptVpcPeeringConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -783,6 +789,23 @@ impl AcceptVpcPeeringConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:accept", crate
@@ -806,35 +829,18 @@ impl AcceptVpcPeeringConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "acceptGroupStreamVpcPeeringConnection",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "acceptGroupStreamVpcPeeringConnection",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -845,16 +851,22 @@ pub struct CreateStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateStreamConnection<'_> {
+impl<'c> CreateStreamConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -863,6 +875,20 @@ impl CreateStreamConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -886,32 +912,18 @@ impl CreateStreamConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStreamConnection",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStreamConnection",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -922,16 +934,22 @@ pub struct CreateFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateFailoverConnection<'_> {
+impl<'c> CreateFailoverConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
@@ -945,6 +963,20 @@ impl CreateFailoverConnection<'_> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -970,32 +1002,18 @@ impl CreateFailoverConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStreamConnectionFailoverConnection",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStreamConnectionFailoverConnection",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1006,16 +1024,22 @@ pub struct CreatePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnection>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreatePrivateLinkConnection<'_> {
+impl<'c> CreatePrivateLinkConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
@@ -1029,6 +1053,20 @@ impl CreatePrivateLinkConnection<'_> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -1051,32 +1089,18 @@ impl CreatePrivateLinkConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStreamPrivateLinkConnection",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStreamPrivateLinkConnection",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1087,16 +1111,22 @@ pub struct CreateStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsProcessor>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateStreamProcessor<'_> {
+impl<'c> CreateStreamProcessor<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsProcessor, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1105,6 +1135,20 @@ impl CreateStreamProcessor<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsProcessor>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsProcessor, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor", crate ::path_segment(& crate
@@ -1128,32 +1172,18 @@ impl CreateStreamProcessor<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStreamProcessor",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsProcessor, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStreamProcessor",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1164,16 +1194,22 @@ pub struct CreateStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenant>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateStreamWorkspace<'_> {
+impl<'c> CreateStreamWorkspace<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1182,6 +1218,20 @@ impl CreateStreamWorkspace<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -1204,32 +1254,18 @@ impl CreateStreamWorkspace<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupStreamWorkspace",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupStreamWorkspace",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1239,16 +1275,22 @@ impl CreateStreamWorkspace<'_> {
 pub struct DeleteStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteStreamConnection<'_> {
+impl<'c> DeleteStreamConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1257,34 +1299,8 @@ impl DeleteStreamConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamConnection",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1299,6 +1315,32 @@ impl DeleteStreamConnection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupStreamConnection",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `deleteGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1306,16 +1348,22 @@ impl DeleteStreamConnection<'_> {
 pub struct DeleteStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteStreamFailoverConnection<'_> {
+impl<'c> DeleteStreamFailoverConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1324,6 +1372,23 @@ impl DeleteStreamFailoverConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -1335,37 +1400,20 @@ impl DeleteStreamFailoverConnection<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamConnectionFailoverConnection",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupStreamConnectionFailoverConnection",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1375,16 +1423,22 @@ impl DeleteStreamFailoverConnection<'_> {
 pub struct DeletePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeletePrivateLinkConnection<'_> {
+impl<'c> DeletePrivateLinkConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1393,33 +1447,8 @@ impl DeletePrivateLinkConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamPrivateLinkConnection",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1432,6 +1461,31 @@ impl DeletePrivateLinkConnection<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupStreamPrivateLinkConnection",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1441,16 +1495,22 @@ impl DeletePrivateLinkConnection<'_> {
 pub struct DeleteStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamProcessorParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteStreamProcessor<'_> {
+impl<'c> DeleteStreamProcessor<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1459,6 +1519,23 @@ impl DeleteStreamProcessor<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -1468,37 +1545,20 @@ impl DeleteStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamProcessor",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "deleteGroupStreamProcessor",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1508,16 +1568,22 @@ impl DeleteStreamProcessor<'_> {
 pub struct DeleteVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteVpcPeeringConnection<'_> {
+impl<'c> DeleteVpcPeeringConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1526,33 +1592,8 @@ impl DeleteVpcPeeringConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamVpcPeeringConnection",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1565,6 +1606,31 @@ impl DeleteVpcPeeringConnection<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupStreamVpcPeeringConnection",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1574,16 +1640,22 @@ impl DeleteVpcPeeringConnection<'_> {
 pub struct DeleteStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupStreamWorkspaceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteStreamWorkspace<'_> {
+impl<'c> DeleteStreamWorkspace<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1592,33 +1664,8 @@ impl DeleteStreamWorkspace<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupStreamWorkspace",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1633,6 +1680,31 @@ impl DeleteStreamWorkspace<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.tenant_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupStreamWorkspace",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `downloadGroupStreamAuditLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1640,9 +1712,9 @@ impl DeleteStreamWorkspace<'_> {
 pub struct DownloadAuditLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupStreamAuditLogsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadAuditLogs<'_> {
+impl<'c> DownloadAuditLogs<'c> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -1661,10 +1733,16 @@ impl DownloadAuditLogs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1673,6 +1751,23 @@ impl DownloadAuditLogs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/auditLogs", crate ::path_segment(& crate
@@ -1684,32 +1779,20 @@ impl DownloadAuditLogs<'_> {
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadGroupStreamAuditLogs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+gzip",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "downloadGroupStreamAuditLogs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+gzip",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1719,9 +1802,9 @@ impl DownloadAuditLogs<'_> {
 pub struct DownloadOperationalLogs<'c> {
     client: &'c crate::Client,
     params: crate::params::DownloadGroupStreamOperationalLogsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadOperationalLogs<'_> {
+impl<'c> DownloadOperationalLogs<'c> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -1740,10 +1823,16 @@ impl DownloadOperationalLogs<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1752,6 +1841,23 @@ impl DownloadOperationalLogs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::Response, crate::Error> = { Ok(response) };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}:downloadOperationalLogs", crate
@@ -1763,32 +1869,20 @@ impl DownloadOperationalLogs<'_> {
         crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
         crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadGroupStreamOperationalLogs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+gzip",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "downloadGroupStreamOperationalLogs",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+gzip",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1798,16 +1892,22 @@ impl DownloadOperationalLogs<'_> {
 pub struct GetAccountDetails<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamAccountDetailsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetAccountDetails<'_> {
+impl<'c> GetAccountDetails<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::AccountDetails, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1816,6 +1916,20 @@ impl GetAccountDetails<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AccountDetails>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::AccountDetails, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/accountDetails", crate ::path_segment(&
@@ -1829,34 +1943,20 @@ impl GetAccountDetails<'_> {
         );
         crate::codec::QueryValue::push_query(&p.region_name, "regionName", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamAccountDetails",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AccountDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupStreamAccountDetails",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -1866,16 +1966,22 @@ impl GetAccountDetails<'_> {
 pub struct GetStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetStreamConnection<'_> {
+impl<'c> GetStreamConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -1884,34 +1990,8 @@ impl GetStreamConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamConnection",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsConnection, crate::Error> = {
             response.json()
@@ -1923,6 +2003,32 @@ impl GetStreamConnection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStreamConnection",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -1930,16 +2036,22 @@ impl GetStreamConnection<'_> {
 pub struct GetStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetStreamFailoverConnection<'_> {
+impl<'c> GetStreamFailoverConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
@@ -1953,36 +2065,8 @@ impl GetStreamFailoverConnection<'_> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.failover_connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamConnectionFailoverConnection",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
             response.json()
@@ -1994,6 +2078,34 @@ impl GetStreamFailoverConnection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
+            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .connection_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.failover_connection_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStreamConnectionFailoverConnection",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2001,16 +2113,22 @@ impl GetStreamFailoverConnection<'_> {
 pub struct GetPrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetPrivateLinkConnection<'_> {
+impl<'c> GetPrivateLinkConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
@@ -2024,33 +2142,8 @@ impl GetPrivateLinkConnection<'_> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamPrivateLinkConnection",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
             response.json()
@@ -2062,6 +2155,31 @@ impl GetPrivateLinkConnection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStreamPrivateLinkConnection",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2069,16 +2187,22 @@ impl GetPrivateLinkConnection<'_> {
 pub struct GetStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamProcessorParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetStreamProcessor<'_> {
+impl<'c> GetStreamProcessor<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
@@ -2092,34 +2216,8 @@ impl GetStreamProcessor<'_> {
         crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamProcessor",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
             response.json()
@@ -2131,6 +2229,32 @@ impl GetStreamProcessor<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.processor_name)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupStreamProcessor",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupStreamProcessors` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2138,9 +2262,9 @@ impl GetStreamProcessor<'_> {
 pub struct GetStreamProcessors<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamProcessorsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetStreamProcessors<'_> {
+impl<'c> GetStreamProcessors<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2159,10 +2283,16 @@ impl GetStreamProcessors<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -2181,6 +2311,34 @@ impl GetStreamProcessors<'_> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::StreamsProcessorWithStats> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::StreamsProcessorWithStats>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processors", crate ::path_segment(& crate
@@ -2200,36 +2358,49 @@ impl GetStreamProcessors<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "getGroupStreamProcessors",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for GetStreamProcessors<'_> {
+    type Page = crate::models::PaginatedApiStreamsStreamProcessorWithStatsView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamProcessors",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `getGroupStreamWorkspace` call: set optional parameters, then `send()`.
@@ -2238,9 +2409,9 @@ impl GetStreamProcessors<'_> {
 pub struct GetStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupStreamWorkspaceParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetStreamWorkspace<'_> {
+impl<'c> GetStreamWorkspace<'c> {
     /// Flag to indicate whether connections information should be included in the stream workspace.
     pub fn include_connections(mut self, value: bool) -> Self {
         self.params.include_connections = Some(value);
@@ -2249,10 +2420,16 @@ impl GetStreamWorkspace<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2261,6 +2438,20 @@ impl GetStreamWorkspace<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -2274,34 +2465,20 @@ impl GetStreamWorkspace<'_> {
             &mut query,
         );
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupStreamWorkspace",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "getGroupStreamWorkspace",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -2311,9 +2488,9 @@ impl GetStreamWorkspace<'_> {
 pub struct ListActivePeeringConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListActivePeeringConnections<'_> {
+impl<'c> ListActivePeeringConnections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2327,10 +2504,16 @@ impl ListActivePeeringConnections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -2347,6 +2530,34 @@ impl ListActivePeeringConnections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::VpcPeeringConnection> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/activeVpcPeeringConnections", crate
@@ -2360,36 +2571,49 @@ impl ListActivePeeringConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupStreamActiveVpcPeeringConnections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-11-13+json",
+            content_type: "application/vnd.atlas.2024-11-13+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListActivePeeringConnections<'_> {
+    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamActiveVpcPeeringConnections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-11-13+json",
-                content_type: "application/vnd.atlas.2024-11-13+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStreamConnectionFailoverConnections` call: set optional parameters, then `send()`.
@@ -2398,9 +2622,9 @@ impl ListActivePeeringConnections<'_> {
 pub struct ListFailoverConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListFailoverConnections<'_> {
+impl<'c> ListFailoverConnections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2414,10 +2638,16 @@ impl ListFailoverConnections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsFailoverConnection, crate::Error> {
@@ -2431,6 +2661,34 @@ impl ListFailoverConnections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsFailoverConnection>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsFailoverConnection,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::StreamsFailoverConnection> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::StreamsFailoverConnection>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -2447,36 +2705,49 @@ impl ListFailoverConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupStreamConnectionFailoverConnections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListFailoverConnections<'_> {
+    type Page = crate::models::PaginatedApiStreamsFailoverConnection;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamConnectionFailoverConnections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiStreamsFailoverConnection,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStreamConnections` call: set optional parameters, then `send()`.
@@ -2485,9 +2756,9 @@ impl ListFailoverConnections<'_> {
 pub struct ListStreamConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamConnectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListStreamConnections<'_> {
+impl<'c> ListStreamConnections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2501,10 +2772,16 @@ impl ListStreamConnections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsConnectionView, crate::Error> {
@@ -2518,6 +2795,34 @@ impl ListStreamConnections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsConnectionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::StreamsConnection> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::StreamsConnection>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -2532,36 +2837,46 @@ impl ListStreamConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamConnections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsConnectionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupStreamConnections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListStreamConnections<'_> {
+    type Page = crate::models::PaginatedApiStreamsConnectionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiStreamsConnectionView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStreamPrivateLinkConnections` call: set optional parameters, then `send()`.
@@ -2570,9 +2885,9 @@ impl ListStreamConnections<'_> {
 pub struct ListPrivateLinkConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListPrivateLinkConnections<'_> {
+impl<'c> ListPrivateLinkConnections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2586,10 +2901,16 @@ impl ListPrivateLinkConnections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsPrivateLinkView, crate::Error> {
@@ -2603,6 +2924,34 @@ impl ListPrivateLinkConnections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsPrivateLinkView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsPrivateLinkView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::StreamsPrivateLinkConnection> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::StreamsPrivateLinkConnection>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -2616,36 +2965,46 @@ impl ListPrivateLinkConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamPrivateLinkConnections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsPrivateLinkView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupStreamPrivateLinkConnections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListPrivateLinkConnections<'_> {
+    type Page = crate::models::PaginatedApiStreamsPrivateLinkView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiStreamsPrivateLinkView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStreamVpcPeeringConnections` call: set optional parameters, then `send()`.
@@ -2654,9 +3013,9 @@ impl ListPrivateLinkConnections<'_> {
 pub struct ListVpcPeeringConnections<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListVpcPeeringConnections<'_> {
+impl<'c> ListVpcPeeringConnections<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2670,10 +3029,16 @@ impl ListVpcPeeringConnections<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<
@@ -2690,6 +3055,34 @@ impl ListVpcPeeringConnections<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<
+            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
+            crate::Error,
+        > = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::VpcPeeringConnection> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections", crate
@@ -2708,36 +3101,49 @@ impl ListVpcPeeringConnections<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
+        Ok(crate::Call {
+            operation: "listGroupStreamVpcPeeringConnections",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+impl crate::pagination::Pageable for ListVpcPeeringConnections<'_> {
+    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
         }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamVpcPeeringConnections",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
             crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
             crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+        >,
+    > + Send {
+        self.send()
     }
 }
 /// A `listGroupStreamWorkspaces` call: set optional parameters, then `send()`.
@@ -2746,9 +3152,9 @@ impl ListVpcPeeringConnections<'_> {
 pub struct ListStreamWorkspaces<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupStreamWorkspacesParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListStreamWorkspaces<'_> {
+impl<'c> ListStreamWorkspaces<'c> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2762,10 +3168,16 @@ impl ListStreamWorkspaces<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> {
@@ -2779,6 +3191,31 @@ impl ListStreamWorkspaces<'_> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsTenantView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::StreamsTenant> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::StreamsTenant>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -2792,35 +3229,46 @@ impl ListStreamWorkspaces<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupStreamWorkspaces",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupStreamWorkspaces",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListStreamWorkspaces<'_> {
+    type Page = crate::models::PaginatedApiStreamsTenantView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedApiStreamsTenantView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `rejectGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
@@ -2829,16 +3277,22 @@ impl ListStreamWorkspaces<'_> {
 pub struct RejectVpcPeeringConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl RejectVpcPeeringConnection<'_> {
+impl<'c> RejectVpcPeeringConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2847,33 +3301,8 @@ impl RejectVpcPeeringConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:reject", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "rejectGroupStreamVpcPeeringConnection",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2888,6 +3317,31 @@ impl RejectVpcPeeringConnection<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:reject", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "rejectGroupStreamVpcPeeringConnection",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `startGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -2895,16 +3349,22 @@ impl RejectVpcPeeringConnection<'_> {
 pub struct StartStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::StartGroupStreamProcessorParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl StartStreamProcessor<'_> {
+impl<'c> StartStreamProcessor<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -2913,6 +3373,23 @@ impl StartStreamProcessor<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:start", crate
@@ -2923,25 +3400,61 @@ impl StartStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "startGroupStreamProcessor",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "startGroupStreamProcessor",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `startGroupStreamProcessorWith` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct StartStreamProcessorWith<'c> {
+    client: &'c crate::Client,
+    params: crate::params::StartGroupStreamProcessorWithParams,
+    body: Option<crate::models::StreamsStartStreamProcessorWith>,
+    options: crate::CallOptions,
+}
+impl<'c> StartStreamProcessorWith<'c> {
+    /// The request body.
+    pub fn body(mut self, body: crate::models::StreamsStartStreamProcessorWith) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2956,37 +3469,7 @@ impl StartStreamProcessor<'_> {
             headers,
         })
     }
-}
-/// A `startGroupStreamProcessorWith` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct StartStreamProcessorWith<'c> {
-    client: &'c crate::Client,
-    params: crate::params::StartGroupStreamProcessorWithParams,
-    body: Option<crate::models::StreamsStartStreamProcessorWith>,
-    validate: bool,
-}
-impl StartStreamProcessorWith<'_> {
-    /// The request body.
-    pub fn body(mut self, body: crate::models::StreamsStartStreamProcessorWith) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:startWith", crate
@@ -3012,23 +3495,53 @@ impl StartStreamProcessorWith<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "startGroupStreamProcessorWith",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "startGroupStreamProcessorWith",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `stopGroupStreamProcessor` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct StopStreamProcessor<'c> {
+    client: &'c crate::Client,
+    params: crate::params::StopGroupStreamProcessorParams,
+    options: crate::CallOptions,
+}
+impl<'c> StopStreamProcessor<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3043,31 +3556,7 @@ impl StartStreamProcessorWith<'_> {
             headers,
         })
     }
-}
-/// A `stopGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct StopStreamProcessor<'c> {
-    client: &'c crate::Client,
-    params: crate::params::StopGroupStreamProcessorParams,
-    validate: bool,
-}
-impl StopStreamProcessor<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:stop", crate
@@ -3078,37 +3567,20 @@ impl StopStreamProcessor<'_> {
         );
         let query = Vec::new();
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "stopGroupStreamProcessor",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "stopGroupStreamProcessor",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3119,16 +3591,22 @@ pub struct UpdateStreamConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateStreamConnection<'_> {
+impl<'c> UpdateStreamConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -3137,6 +3615,20 @@ impl UpdateStreamConnection<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -3161,32 +3653,18 @@ impl UpdateStreamConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupStreamConnection",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupStreamConnection",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3197,16 +3675,22 @@ pub struct UpdateStreamFailoverConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateStreamFailoverConnection<'_> {
+impl<'c> UpdateStreamFailoverConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
@@ -3220,6 +3704,20 @@ impl UpdateStreamFailoverConnection<'_> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -3246,32 +3744,18 @@ impl UpdateStreamFailoverConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupStreamConnectionFailoverConnection",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupStreamConnectionFailoverConnection",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3282,16 +3766,22 @@ pub struct UpdatePrivateLinkConnection<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnectionRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdatePrivateLinkConnection<'_> {
+impl<'c> UpdatePrivateLinkConnection<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
@@ -3305,6 +3795,20 @@ impl UpdatePrivateLinkConnection<'_> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -3328,32 +3832,18 @@ impl UpdatePrivateLinkConnection<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupStreamPrivateLinkConnection",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2025-03-12+json",
-                content_type: "application/vnd.atlas.2025-03-12+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupStreamPrivateLinkConnection",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2025-03-12+json",
+            content_type: "application/vnd.atlas.2025-03-12+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3364,16 +3854,22 @@ pub struct UpdateStreamProcessor<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsModifyStreamProcessor>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateStreamProcessor<'_> {
+impl<'c> UpdateStreamProcessor<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
@@ -3387,6 +3883,20 @@ impl UpdateStreamProcessor<'_> {
         crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -3411,32 +3921,18 @@ impl UpdateStreamProcessor<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupStreamProcessor",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-05-30+json",
-                content_type: "application/vnd.atlas.2024-05-30+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupStreamProcessor",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-05-30+json",
+            content_type: "application/vnd.atlas.2024-05-30+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -3447,16 +3943,22 @@ pub struct UpdateStreamWorkspace<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenantUpdateRequest>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateStreamWorkspace<'_> {
+impl<'c> UpdateStreamWorkspace<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -3465,6 +3967,20 @@ impl UpdateStreamWorkspace<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::StreamsTenant, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -3488,23 +4004,54 @@ impl UpdateStreamWorkspace<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupStreamWorkspace",
-                method: crate::Method::PATCH,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+json",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "updateGroupStreamWorkspace",
+            method: crate::Method::PATCH,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+json",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `withGroupStreamSampleConnections` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct WithStreamSampleConnections<'c> {
+    client: &'c crate::Client,
+    params: crate::params::WithGroupStreamSampleConnectionsParams,
+    body: Option<crate::models::TenantWithSampleConnections>,
+    options: crate::CallOptions,
+}
+impl<'c> WithStreamSampleConnections<'c> {
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsTenant, crate::Error> = {
             response.json()
@@ -3516,32 +4063,7 @@ impl UpdateStreamWorkspace<'_> {
             headers,
         })
     }
-}
-/// A `withGroupStreamSampleConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct WithStreamSampleConnections<'c> {
-    client: &'c crate::Client,
-    params: crate::params::WithGroupStreamSampleConnectionsParams,
-    body: Option<crate::models::TenantWithSampleConnections>,
-    validate: bool,
-}
-impl WithStreamSampleConnections<'_> {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams:withSampleConnections", crate
@@ -3564,32 +4086,18 @@ impl WithStreamSampleConnections<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "withGroupStreamSampleConnections",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "withGroupStreamSampleConnections",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

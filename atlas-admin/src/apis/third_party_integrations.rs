@@ -29,7 +29,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Remove One Third-Party Service Integration
@@ -48,7 +48,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 integration_type,
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return One Third-Party Service Integration
@@ -67,7 +67,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
                 integration_type,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All Active Third-Party Service Integrations
@@ -82,7 +82,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
         ListGroupIntegrations {
             client: self.client,
             params: crate::params::ListGroupIntegrationsParams::new(group_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Update One Third-Party Service Integration
@@ -103,7 +103,7 @@ impl<'c> ThirdPartyIntegrations<'c> {
                 group_id,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -114,9 +114,9 @@ pub struct CreateGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateGroupIntegration<'_> {
+impl<'c> CreateGroupIntegration<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -135,10 +135,16 @@ impl CreateGroupIntegration<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedIntegrationView, crate::Error> {
@@ -152,6 +158,20 @@ impl CreateGroupIntegration<'_> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -186,32 +206,18 @@ impl CreateGroupIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupIntegration",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupIntegration",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -221,16 +227,22 @@ impl CreateGroupIntegration<'_> {
 pub struct DeleteGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::DeleteGroupIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DeleteGroupIntegration<'_> {
+impl<'c> DeleteGroupIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -239,33 +251,8 @@ impl DeleteGroupIntegration<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.integration_type)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "deleteGroupIntegration",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -280,6 +267,31 @@ impl DeleteGroupIntegration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.integration_type)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "deleteGroupIntegration",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `getGroupIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -287,16 +299,22 @@ impl DeleteGroupIntegration<'_> {
 pub struct GetGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::GetGroupIntegrationParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetGroupIntegration<'_> {
+impl<'c> GetGroupIntegration<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::ThirdPartyIntegration, crate::Error> {
@@ -310,33 +328,8 @@ impl GetGroupIntegration<'_> {
         crate::TypedResponse<crate::models::ThirdPartyIntegration>,
         crate::Error,
     > {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.integration_type)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getGroupIntegration",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ThirdPartyIntegration, crate::Error> = {
             response.json()
@@ -348,6 +341,31 @@ impl GetGroupIntegration<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.integration_type)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getGroupIntegration",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -355,9 +373,9 @@ impl GetGroupIntegration<'_> {
 pub struct ListGroupIntegrations<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupIntegrationsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListGroupIntegrations<'_> {
+impl<'c> ListGroupIntegrations<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -376,10 +394,16 @@ impl ListGroupIntegrations<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedIntegrationView, crate::Error> {
@@ -393,6 +417,33 @@ impl ListGroupIntegrations<'_> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(
+        self,
+    ) -> crate::pagination::Items<'c, crate::models::ThirdPartyIntegration> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::ThirdPartyIntegration>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations", crate ::path_segment(& crate
@@ -411,35 +462,46 @@ impl ListGroupIntegrations<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupIntegrations",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupIntegrations",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/integrations",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListGroupIntegrations<'_> {
+    type Page = crate::models::PaginatedIntegrationView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedIntegrationView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }
 /// A `updateGroupIntegration` call: set optional parameters, then `send()`.
@@ -449,9 +511,9 @@ pub struct UpdateGroupIntegration<'c> {
     client: &'c crate::Client,
     params: crate::params::UpdateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl UpdateGroupIntegration<'_> {
+impl<'c> UpdateGroupIntegration<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -470,10 +532,16 @@ impl UpdateGroupIntegration<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedIntegrationView, crate::Error> {
@@ -487,6 +555,20 @@ impl UpdateGroupIntegration<'_> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -521,32 +603,18 @@ impl UpdateGroupIntegration<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "updateGroupIntegration",
-                method: crate::Method::PUT,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "updateGroupIntegration",
+            method: crate::Method::PUT,
+            path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

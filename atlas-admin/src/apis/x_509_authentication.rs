@@ -33,7 +33,7 @@ impl<'c> X509Authentication<'c> {
                 username,
             ),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Disable Customer-Managed X.509
@@ -52,7 +52,7 @@ impl<'c> X509Authentication<'c> {
             params: crate::params::DisableGroupUserSecurityCustomerX509Params::new(
                 group_id,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// Return All X.509 Certificates Assigned to One Database User
@@ -71,7 +71,7 @@ impl<'c> X509Authentication<'c> {
                 group_id,
                 username,
             ),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -82,16 +82,22 @@ pub struct CreateDatabaseUserCert<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateGroupDatabaseUserCertParams,
     body: Option<crate::models::UserCert>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateDatabaseUserCert<'_> {
+impl<'c> CreateDatabaseUserCert<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<String, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -100,6 +106,18 @@ impl CreateDatabaseUserCert<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<String>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<String, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
@@ -123,30 +141,18 @@ impl CreateDatabaseUserCert<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createGroupDatabaseUserCert",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<String, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createGroupDatabaseUserCert",
+            method: crate::Method::POST,
+            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -156,16 +162,22 @@ impl CreateDatabaseUserCert<'_> {
 pub struct DisableSecurityCustomerX509<'c> {
     client: &'c crate::Client,
     params: crate::params::DisableGroupUserSecurityCustomerX509Params,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DisableSecurityCustomerX509<'_> {
+impl<'c> DisableSecurityCustomerX509<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -174,32 +186,8 @@ impl DisableSecurityCustomerX509<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/customerX509", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "disableGroupUserSecurityCustomerX509",
-                method: crate::Method::DELETE,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -211,6 +199,30 @@ impl DisableSecurityCustomerX509<'_> {
             headers,
         })
     }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/atlas/v2/groups/{}/userSecurity/customerX509", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.group_id)) ?
+        );
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "disableGroupUserSecurityCustomerX509",
+            method: crate::Method::DELETE,
+            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/customerX509",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
 }
 /// A `listGroupDatabaseUserCerts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
@@ -218,9 +230,9 @@ impl DisableSecurityCustomerX509<'_> {
 pub struct ListDatabaseUserCerts<'c> {
     client: &'c crate::Client,
     params: crate::params::ListGroupDatabaseUserCertsParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl ListDatabaseUserCerts<'_> {
+impl<'c> ListDatabaseUserCerts<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -239,10 +251,16 @@ impl ListDatabaseUserCerts<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(
         self,
     ) -> Result<crate::models::PaginatedUserCertView, crate::Error> {
@@ -256,6 +274,31 @@ impl ListDatabaseUserCerts<'_> {
         crate::TypedResponse<crate::models::PaginatedUserCertView>,
         crate::Error,
     > {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::PaginatedUserCertView, crate::Error> = {
+            response.json()
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    /// Every item across all pages, fetched lazily one page at a time from `page_num`
+    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
+    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::UserCert> {
+        crate::pagination::items(self)
+    }
+    /// Every item across all pages, in one `Vec`.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<crate::models::UserCert>, crate::Error> {
+        crate::pagination::collect_all(self).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
@@ -275,34 +318,45 @@ impl ListDatabaseUserCerts<'_> {
         );
         crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "listGroupDatabaseUserCerts",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedUserCertView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "listGroupDatabaseUserCerts",
+            method: crate::Method::GET,
+            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
+    }
+}
+impl crate::pagination::Pageable for ListDatabaseUserCerts<'_> {
+    type Page = crate::models::PaginatedUserCertView;
+    fn items_per_page(&self) -> Option<i64> {
+        self.params.items_per_page
+    }
+    fn page_num(&self) -> Option<i64> {
+        self.params.page_num
+    }
+    fn at_page(&self, page_num: i64) -> Self {
+        let mut params = self.params.clone();
+        params.page_num = Some(page_num);
+        Self {
+            client: self.client,
+            params,
+            options: self.options.clone(),
+        }
+    }
+    fn fetch(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PaginatedUserCertView, crate::Error>,
+    > + Send {
+        self.send()
     }
 }

@@ -11,9 +11,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{deprecated_attr, doc_attrs};
+use super::pages::{self, PageShape};
 use super::types::{type_tokens, Scope};
 use crate::error::Result;
-use crate::ir::{names, Content, Model, Operation, ParameterLocation, TypeKind};
+use crate::ir::{names, Content, Model, Operation, ParameterLocation, TypeId, TypeKind};
 use crate::write::Tree;
 
 /// Request rules the spec states only in prose, written by hand in `atlas-admin/src/requests.rs`:
@@ -24,12 +25,13 @@ const PROSE_RULES: &[(&str, &str)] = &[("createGroupDatabaseUser", "validate_cre
 /// layout: handled by the runtime, never set per call.
 const RUNTIME_PARAMETERS: &[&str] = &["envelope", "pretty"];
 
-pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
+pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
     let mut tags: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &model.operations {
         tags.entry(op.tag.as_str()).or_default().push(op);
     }
     let mut modules = Vec::new();
+    let mut page_models = BTreeMap::new();
     for (tag, ops) in &tags {
         let module = format_ident!("{}", names::field_name(tag));
         let accessor = module.clone();
@@ -44,8 +46,14 @@ pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
                 }
             }
         });
-        tree.add_rust(&format!("src/apis/{module}.rs"), emit_tag(model, tag, &api, ops))?;
+        tree.add_rust(&format!("src/apis/{module}.rs"), emit_tag(model, api_version, tag, &api, ops, &mut page_models))?;
     }
+    let version_doc = format!(
+        " The API date this crate was generated for (`cargo xtask generate --api-version`): each \
+         operation's plain method sends its newest version not after {api_version}, and its other \
+         versions are the methods suffixed `_vYYYY_MM_DD`."
+    );
+    let page_impls = pages::page_impls(model, &page_models);
     tree.add_rust(
         "src/apis/mod.rs",
         quote! {
@@ -55,20 +63,30 @@ pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
             #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
             // An operation that answers nothing decodes to `()` through the same steps as the others.
             #![allow(clippy::let_unit_value)]
+            #[doc = #version_doc]
+            pub const API_VERSION: &str = #api_version;
             #(#modules)*
+            #page_impls
         },
     )
 }
 
-fn emit_tag(model: &Model, tag: &str, api: &proc_macro2::Ident, ops: &[&Operation]) -> TokenStream {
+fn emit_tag(
+    model: &Model,
+    api_version: &str,
+    tag: &str,
+    api: &proc_macro2::Ident,
+    ops: &[&Operation],
+    page_models: &mut BTreeMap<TypeId, PageShape>,
+) -> TokenStream {
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     let mut scope = names::Scope::with_reserved_types();
     scope.claim(&api.to_string());
     for op in ops {
-        let newest = chosen_version(op);
+        let newest = op.version_for(api_version);
         let builder = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
-        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder);
+        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder, page_models);
         methods.push(method);
         builders.push(builder_def);
         // Every other dated version, one name away: `get_cluster_v2023_02_01`.
@@ -76,14 +94,14 @@ fn emit_tag(model: &Model, tag: &str, api: &proc_macro2::Ident, ops: &[&Operatio
             let suffix = format!("v{}", version.replace('-', "_"));
             let name = format!("{}_{suffix}", op.name);
             let builder = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
-            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder);
+            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder, page_models);
             methods.push(method);
             builders.push(builder_def);
         }
     }
     let doc = format!(" The operations of the `{tag}` tag.");
     // A tag with only preview operations has nothing to call without the `preview` feature.
-    let all_preview = ops.iter().all(|op| chosen_version(op) == Some("preview"));
+    let all_preview = ops.iter().all(|op| op.preview_only());
     let unused = all_preview.then(|| quote!(#[cfg_attr(not(feature = "preview"), allow(dead_code))]));
     quote! {
         #[doc = #doc]
@@ -102,17 +120,15 @@ fn emit_tag(model: &Model, tag: &str, api: &proc_macro2::Ident, ops: &[&Operatio
     }
 }
 
-/// The dated version an operation is generated for: its newest (else `preview`).
-fn chosen_version(op: &Operation) -> Option<&str> {
-    let versions = op.versions();
-    versions.iter().rev().find(|v| **v != "preview").or(versions.last()).copied()
-}
-
+/// The content of `version`: exactly, else the newest dated one not after it (a body that
+/// did not change with the version), else the oldest dated one, else the last.
 fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o Content> {
+    let dated = || contents.iter().filter(|c| c.version.as_deref() != Some("preview"));
     contents
         .iter()
         .find(|c| c.version.as_deref() == version)
-        .or_else(|| contents.iter().rev().find(|c| c.version.as_deref() != Some("preview")))
+        .or_else(|| dated().filter(|c| version.is_none_or(|v| c.version.as_deref() <= Some(v))).max_by_key(|c| &c.version))
+        .or_else(|| dated().min_by_key(|c| &c.version))
         .or(contents.last())
 }
 
@@ -124,6 +140,7 @@ fn emit_operation(
     version: Option<&str>,
     name: &str,
     builder: &proc_macro2::Ident,
+    page_models: &mut BTreeMap<TypeId, PageShape>,
 ) -> (TokenStream, TokenStream) {
     let version_text = version.unwrap_or("2023-01-01");
     let method_ident = format_ident!("{name}");
@@ -268,7 +285,8 @@ fn emit_operation(
     let default_media = format!("application/vnd.atlas.{version_text}+json");
     let accept = success_content.map_or(default_media.clone(), |c| c.media_type.clone());
     let content_type = body.map_or(default_media, |(_, c)| c.media_type.clone());
-    let validation_binding = quote!(mut validation);
+    // Only a body check after the parameters' changes the verdict.
+    let validation_binding = if body_validate.is_empty() { quote!(validation) } else { quote!(mut validation) };
     let validate_params = if params_ty.is_some() {
         quote!(let #validation_binding = crate::Validate::validate_request(&self.params);)
     } else {
@@ -304,7 +322,7 @@ fn emit_operation(
                 client: self.client,
                 params: #params_init,
                 #body_init
-                validate: true,
+                options: crate::CallOptions::default(),
             }
         }
     };
@@ -316,6 +334,30 @@ fn emit_operation(
     };
     let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
     let headers_init = if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
+    let template = &op.path;
+    // A list operation without a body: `stream()` and `collect_all()` across its pages.
+    let page = body_field
+        .is_none()
+        .then(|| pages::page_shape(model, &fields, success_content.filter(|c| c.encoding == "json").and_then(|c| c.ty.as_ref())))
+        .flatten();
+    let (page_methods, pageable) = match &page {
+        Some(shape) => {
+            page_models.insert(shape.page, shape.clone());
+            let (methods, pageable) = pages::builder_methods(model, shape, builder, &preview);
+            (Some(methods), Some(pageable))
+        }
+        None => (None, None),
+    };
+    // A download (gzip, csv) can also be read as it arrives.
+    let send_stream = (success_content.is_some_and(|c| c.encoding != "json")).then(|| {
+        quote! {
+            /// Sends the call and streams the download as it arrives.
+            pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+                let client = self.client;
+                client.execute_stream(self.into_call()?).await
+            }
+        }
+    });
     let p_binding = if path_args.is_empty() && query.is_empty() && headers.is_empty() { quote!(_p) } else { quote!(p) };
     let builder_def = quote! {
         #[doc = #builder_doc]
@@ -326,25 +368,41 @@ fn emit_operation(
             client: &'c crate::Client,
             params: #params_field_ty,
             #body_field
-            validate: bool,
+            options: crate::CallOptions,
         }
         #preview
-        impl #builder<'_> {
+        impl<'c> #builder<'c> {
             #(#setters)*
             #body_setter
             /// Whether this call is validated before it is sent (when the client validates;
             /// for where the spec's constraints are wrong).
             pub fn validate(mut self, validate: bool) -> Self {
-                self.validate = validate;
+                self.options.validate = validate;
                 self
             }
-            /// Sends the call (validated first unless the client's validation is off).
+            /// This call's retry policy instead of the client's (to retry a POST known to be
+            /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+            /// Sends the call (validated first unless validation is off).
             pub async fn send(self) -> Result<#output, crate::Error> {
                 self.send_with_response().await.map(|r| r.value)
             }
             /// Sends the call and keeps the response's status and headers (request id,
             /// rate limits) beside the decoded value.
             pub async fn send_with_response(self) -> Result<crate::TypedResponse<#output>, crate::Error> {
+                let client = self.client;
+                let response = client.execute(self.into_call()?).await?;
+                let (status, headers) = (response.status(), response.headers().clone());
+                let value: Result<#output, crate::Error> = { #decode };
+                let value = value?;
+                Ok(crate::TypedResponse { value, status, headers })
+            }
+            #send_stream
+            #page_methods
+            fn into_call(self) -> Result<crate::Call, crate::Error> {
                 let #p_binding = &self.params;
                 let path = #path_expr;
                 #query_init
@@ -354,29 +412,22 @@ fn emit_operation(
                 #validate_params
                 #body_validate
                 #body_encode
-                if !self.validate {
-                    validation = Ok(());
-                }
-                let response = self
-                    .client
-                    .execute(crate::Call {
-                        operation: #id,
-                        method: crate::Method::#http_method,
-                        path,
-                        query,
-                        headers,
-                        accept: #accept,
-                        content_type: #content_type,
-                        body,
-                        validation,
-                    })
-                    .await?;
-                let (status, headers) = (response.status(), response.headers().clone());
-                let value: Result<#output, crate::Error> = { #decode };
-                let value = value?;
-                Ok(crate::TypedResponse { value, status, headers })
+                Ok(crate::Call {
+                    operation: #id,
+                    method: crate::Method::#http_method,
+                    path_template: #template,
+                    path,
+                    query,
+                    headers,
+                    accept: #accept,
+                    content_type: #content_type,
+                    body,
+                    validation,
+                    options: self.options,
+                })
             }
         }
+        #pageable
     };
     (method, builder_def)
 }

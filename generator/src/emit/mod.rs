@@ -5,6 +5,7 @@ mod apis;
 pub mod docs;
 mod examples;
 mod models;
+mod pages;
 pub mod types;
 mod validate;
 
@@ -14,10 +15,11 @@ use crate::parse::SpecSource;
 use crate::write::Tree;
 
 /// The generated part of the `atlas-admin` crate, keyed by path relative to the crate.
-pub fn emit_crate(model: &Model, spec: &SpecSource) -> Result<Tree> {
+/// `api_version` is the API date each operation is generated for.
+pub fn emit_crate(model: &Model, spec: &SpecSource, api_version: &str) -> Result<Tree> {
     let mut tree = Tree::new(&spec.sha256);
     models::emit(model, &mut tree)?;
-    apis::emit(model, &mut tree)?;
+    apis::emit(model, api_version, &mut tree)?;
     validate::emit_patterns(model, &mut tree)?;
     examples::emit(model, &mut tree)?;
     Ok(tree)

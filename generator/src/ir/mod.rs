@@ -11,7 +11,7 @@ pub mod enums;
 mod lower;
 pub mod names;
 pub mod newtypes;
-mod operations;
+pub mod operations;
 mod patterns;
 pub mod secrets;
 mod view;

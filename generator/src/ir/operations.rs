@@ -49,11 +49,26 @@ impl Operation {
         versions
     }
 
+    /// The version a crate generated for the API date `target` sends: the newest dated
+    /// version not after `target`; for an operation newer than the target, its oldest dated
+    /// version (it stays callable); for a preview-only one, `preview`.
+    pub fn version_for(&self, target: &str) -> Option<&str> {
+        let versions = self.versions();
+        let dated = || versions.iter().copied().filter(|v| *v != "preview");
+        dated().rfind(|v| *v <= target).or_else(|| dated().next()).or(versions.last().copied())
+    }
+
     /// Whether it exists only as a preview (no dated version).
     pub fn preview_only(&self) -> bool {
         let versions = self.versions();
         !versions.is_empty() && versions.iter().all(|v| *v == "preview")
     }
+}
+
+/// The newest dated version of any operation: the API date a crate is generated for unless
+/// the maintainer picks another (`cargo xtask generate --api-version`).
+pub fn newest_stable(operations: &[Operation]) -> Option<&str> {
+    operations.iter().flat_map(|op| op.versions()).filter(|v| *v != "preview").max()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -22,14 +22,22 @@ pub mod extra;
 #[path = "../../../atlas-admin/src/json.rs"]
 mod json;
 pub mod models;
+#[path = "../../../atlas-admin/src/pagination.rs"]
+pub mod pagination;
 pub mod params;
 #[doc(hidden)]
 pub mod patterns;
+#[path = "../../../atlas-admin/src/response.rs"]
+mod response;
+#[path = "../../../atlas-admin/src/retry.rs"]
+pub mod retry;
 #[path = "../../../atlas-admin/src/validation.rs"]
 pub mod validation;
 
 pub use auth::Credentials;
-pub use client::{path_segment, Call, Client, ClientBuilder, RawRequest, Response, TypedResponse};
+pub use client::{path_segment, Call, CallOptions, Client, ClientBuilder, RawRequest};
+pub use response::{ByteStream, RateLimit, Response, TypedResponse};
+pub use retry::RetryPolicy;
 pub use error::{ApiError, Error};
 pub use extra::Extra;
 pub use reqwest::Method;

@@ -21,7 +21,7 @@ impl<'c> Keepers<'c> {
             client: self.client,
             params: crate::params::AddKeeperAccessListParams::new(keeper_id),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// `POST /api/zoo/v2/keepers` (`createKeeper`), API version `2024-08-05`.
@@ -30,7 +30,7 @@ impl<'c> Keepers<'c> {
             client: self.client,
             params: <crate::params::CreateKeeperParams as Default>::default(),
             body: Some(body),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2024-08-05`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
@@ -41,7 +41,7 @@ impl<'c> Keepers<'c> {
         GetOneKeeper {
             client: self.client,
             params: crate::params::GetKeeperParams::new(keeper_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2023-01-01`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
@@ -52,7 +52,7 @@ impl<'c> Keepers<'c> {
         GetOneKeeperV20230101 {
             client: self.client,
             params: crate::params::GetKeeperParams::new(keeper_id),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -63,16 +63,22 @@ pub struct AddKeeperAccessList<'c> {
     client: &'c crate::Client,
     params: crate::params::AddKeeperAccessListParams,
     body: Option<Vec<crate::models::Gauges>>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl AddKeeperAccessList<'_> {
+impl<'c> AddKeeperAccessList<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -81,6 +87,23 @@ impl AddKeeperAccessList<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<(), crate::Error> = {
+            {
+                let _ = response;
+                Ok(())
+            }
+        };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/zoo/v2/keepers/{}/accessList", crate ::path_segment(& crate
@@ -103,35 +126,18 @@ impl AddKeeperAccessList<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "addKeeperAccessList",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "addKeeperAccessList",
+            method: crate::Method::POST,
+            path_template: "/api/zoo/v2/keepers/{keeperId}/accessList",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -142,9 +148,9 @@ pub struct CreateKeeper<'c> {
     client: &'c crate::Client,
     params: crate::params::CreateKeeperParams,
     body: Option<crate::models::Keeper>,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl CreateKeeper<'_> {
+impl<'c> CreateKeeper<'c> {
     pub fn x_request_id(mut self, value: String) -> Self {
         self.params.x_request_id = Some(value);
         self
@@ -156,10 +162,16 @@ impl CreateKeeper<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -168,6 +180,18 @@ impl CreateKeeper<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
+        let value = value?;
+        Ok(crate::TypedResponse {
+            value,
+            status,
+            headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = String::from("/api/zoo/v2/keepers");
         let mut query = Vec::new();
@@ -197,30 +221,18 @@ impl CreateKeeper<'_> {
             }
             None => None,
         };
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "createKeeper",
-                method: crate::Method::POST,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
+        Ok(crate::Call {
+            operation: "createKeeper",
+            method: crate::Method::POST,
+            path_template: "/api/zoo/v2/keepers",
+            path,
+            query,
             headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }
@@ -230,9 +242,9 @@ impl CreateKeeper<'_> {
 pub struct GetOneKeeper<'c> {
     client: &'c crate::Client,
     params: crate::params::GetKeeperParams,
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl GetOneKeeper<'_> {
+impl<'c> GetOneKeeper<'c> {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
         self
@@ -240,10 +252,16 @@ impl GetOneKeeper<'_> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -252,33 +270,8 @@ impl GetOneKeeper<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.keeper_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getKeeper",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2024-08-05+json",
-                content_type: "application/vnd.atlas.2024-08-05+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
         let value = value?;
@@ -288,35 +281,7 @@ impl GetOneKeeper<'_> {
             headers,
         })
     }
-}
-/// A `getKeeper` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOneKeeperV20230101<'c> {
-    client: &'c crate::Client,
-    params: crate::params::GetKeeperParams,
-    validate: bool,
-}
-impl GetOneKeeperV20230101<'_> {
-    pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
-        self.params.shift = Some(value);
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
-        self
-    }
-    /// Sends the call (validated first unless the client's validation is off).
-    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
@@ -325,25 +290,59 @@ impl GetOneKeeperV20230101<'_> {
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
         let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
+        let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "getKeeper",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-01-01+json",
-                content_type: "application/vnd.atlas.2023-01-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        Ok(crate::Call {
+            operation: "getKeeper",
+            method: crate::Method::GET,
+            path_template: "/api/zoo/v2/keepers/{keeperId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2024-08-05+json",
+            content_type: "application/vnd.atlas.2024-08-05+json",
+            body,
+            validation,
+            options: self.options,
+        })
+    }
+}
+/// A `getKeeper` call: set optional parameters, then `send()`.
+#[must_use = "nothing is sent until `send()`"]
+#[derive(Debug)]
+pub struct GetOneKeeperV20230101<'c> {
+    client: &'c crate::Client,
+    params: crate::params::GetKeeperParams,
+    options: crate::CallOptions,
+}
+impl<'c> GetOneKeeperV20230101<'c> {
+    pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
+        self.params.shift = Some(value);
+        self
+    }
+    /// Whether this call is validated before it is sent (when the client validates;
+    /// for where the spec's constraints are wrong).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.validate = validate;
+        self
+    }
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
+    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+    /// Sends the call and keeps the response's status and headers (request id,
+    /// rate limits) beside the decoded value.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
         let value = value?;
@@ -351,6 +350,31 @@ impl GetOneKeeperV20230101<'_> {
             value,
             status,
             headers,
+        })
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let p = &self.params;
+        let path = format!(
+            "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.keeper_id)) ?
+        );
+        let mut query = Vec::new();
+        crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
+        let headers = Vec::new();
+        let validation = crate::Validate::validate_request(&self.params);
+        let body = None;
+        Ok(crate::Call {
+            operation: "getKeeper",
+            method: crate::Method::GET,
+            path_template: "/api/zoo/v2/keepers/{keeperId}",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-01-01+json",
+            content_type: "application/vnd.atlas.2023-01-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

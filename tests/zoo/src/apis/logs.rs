@@ -16,7 +16,7 @@ impl<'c> Logs<'c> {
         DownloadLogs {
             client: self.client,
             params: (),
-            validate: true,
+            options: crate::CallOptions::default(),
         }
     }
 }
@@ -26,16 +26,22 @@ impl<'c> Logs<'c> {
 pub struct DownloadLogs<'c> {
     client: &'c crate::Client,
     params: (),
-    validate: bool,
+    options: crate::CallOptions,
 }
-impl DownloadLogs<'_> {
+impl<'c> DownloadLogs<'c> {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
-        self.validate = validate;
+        self.options.validate = validate;
         self
     }
-    /// Sends the call (validated first unless the client's validation is off).
+    /// This call's retry policy instead of the client's (to retry a POST known to be
+    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sends the call (validated first unless validation is off).
     pub async fn send(self) -> Result<crate::Response, crate::Error> {
         self.send_with_response().await.map(|r| r.value)
     }
@@ -44,29 +50,8 @@ impl DownloadLogs<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/zoo/v2/logs.gz");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation: Result<(), crate::validation::Violations> = Ok(());
-        let body = None;
-        if !self.validate {
-            validation = Ok(());
-        }
-        let response = self
-            .client
-            .execute(crate::Call {
-                operation: "downloadLogs",
-                method: crate::Method::GET,
-                path,
-                query,
-                headers,
-                accept: "application/vnd.atlas.2023-02-01+gzip",
-                content_type: "application/vnd.atlas.2023-02-01+json",
-                body,
-                validation,
-            })
-            .await?;
+        let client = self.client;
+        let response = client.execute(self.into_call()?).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -74,6 +59,32 @@ impl DownloadLogs<'_> {
             value,
             status,
             headers,
+        })
+    }
+    /// Sends the call and streams the download as it arrives.
+    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
+        let client = self.client;
+        client.execute_stream(self.into_call()?).await
+    }
+    fn into_call(self) -> Result<crate::Call, crate::Error> {
+        let _p = &self.params;
+        let path = String::from("/api/zoo/v2/logs.gz");
+        let query = Vec::new();
+        let headers = Vec::new();
+        let validation: Result<(), crate::validation::Violations> = Ok(());
+        let body = None;
+        Ok(crate::Call {
+            operation: "downloadLogs",
+            method: crate::Method::GET,
+            path_template: "/api/zoo/v2/logs.gz",
+            path,
+            query,
+            headers,
+            accept: "application/vnd.atlas.2023-02-01+gzip",
+            content_type: "application/vnd.atlas.2023-02-01+json",
+            body,
+            validation,
+            options: self.options,
         })
     }
 }

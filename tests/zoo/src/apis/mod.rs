@@ -11,6 +11,8 @@
     clippy::doc_overindented_list_items
 )]
 #![allow(clippy::let_unit_value)]
+/// The API date this crate was generated for (`cargo xtask generate --api-version`): each operation's plain method sends its newest version not after 2024-08-05, and its other versions are the methods suffixed `_vYYYY_MM_DD`.
+pub const API_VERSION: &str = "2024-08-05";
 pub mod keepers;
 impl crate::Client {
     /// The `Keepers` operations of the Atlas Admin API: `client.keepers()`.

@@ -1,0 +1,408 @@
+//! Behaviours a team relies on in production, against a local mock server (`wiremock`):
+//! retries (Retry-After, backoff, idempotent methods only unless opted in), rate-limit
+//! headers, pagination across pages, streamed downloads, many tasks sharing one client
+//! through a token expiry, and the tracing span of each request.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use atlas_admin::models::{DownloadGroupClusterLogLogName, ObjectId};
+use atlas_admin::{Client, Error, Method, RetryPolicy};
+use futures_util::StreamExt;
+use serde_json::json;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+fn group() -> ObjectId {
+    "32b6e34b3d91647abb20e7b8".parse().unwrap()
+}
+
+/// Quick retries, so tests do not wait for real backoff.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().max_attempts(4).backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).retry(fast_retries()).build().unwrap()
+}
+
+/// Answers the given statuses in turn, then 200 with `{"ok": true}`.
+struct Sequence {
+    answers: Vec<ResponseTemplate>,
+    calls: AtomicUsize,
+}
+
+impl Sequence {
+    fn new(answers: Vec<ResponseTemplate>) -> Self {
+        Sequence { answers, calls: AtomicUsize::new(0) }
+    }
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        self.answers.get(n).cloned().unwrap_or_else(|| ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+    }
+}
+
+#[tokio::test]
+async fn a_429_waits_for_retry_after_then_succeeds() {
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1").insert_header("RateLimit-Remaining", "0");
+    Mock::given(method("GET")).respond_with(Sequence::new(vec![limited])).mount(&server).await;
+    let started = Instant::now();
+    let response = client(&server).request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // Retry-After wins over the millisecond backoff.
+    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_503_is_retried_with_backoff_until_attempts_run_out() {
+    let server = MockServer::start().await;
+    let unavailable = || ResponseTemplate::new(503).set_body_json(json!({"errorCode": "SERVICE_UNAVAILABLE"}));
+    Mock::given(method("GET")).respond_with(Sequence::new(vec![unavailable(); 10])).mount(&server).await;
+    let err = client(&server).request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap_err();
+    assert!(err.is_error_code("SERVICE_UNAVAILABLE"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 4, "max_attempts bounds the tries");
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_time_budget_returns_the_error_at_once() {
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "3600").set_body_json(json!({"errorCode": "RATE_LIMITED"}));
+    Mock::given(method("GET")).respond_with(Sequence::new(vec![limited])).mount(&server).await;
+    let started = Instant::now();
+    let err = client(&server).request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(err.rate_limit().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_the_call_opts_in() {
+    let server = MockServer::start().await;
+    let busy = || ResponseTemplate::new(503);
+    Mock::given(method("POST")).respond_with(Sequence::new(vec![busy(), busy()])).mount(&server).await;
+    let client = client(&server);
+    let err = client.request(Method::POST, "/api/atlas/v2/groups").json(&json!({})).unwrap().send().await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let response = client
+        .request(Method::POST, "/api/atlas/v2/groups")
+        .json(&json!({}))
+        .unwrap()
+        .retry(fast_retries().retry_non_idempotent(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_are_off_with_one_setting_and_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let off = Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().unwrap();
+    off.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // A typed call can turn them off for itself.
+    client(&server).clusters().list_clusters(group()).retry(RetryPolicy::none()).send().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_like_a_503() {
+    // A port nothing listens on: every attempt fails before a byte is sent.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = Client::builder().base_url(url).retry(fast_retries()).build().unwrap();
+    let (events, _guard) = capture_traces();
+    let err = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(ref e) if e.is_connect()), "{err}");
+    let log = events.lock().unwrap().clone();
+    assert_eq!(log.matches("atlas request retried").count(), 3, "{log}");
+}
+
+#[tokio::test]
+async fn rate_limit_headers_are_on_responses_and_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("RateLimit-Limit", "100")
+                .insert_header("RateLimit-Remaining", "41")
+                .set_body_json(json!({"results": [], "totalCount": 0})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("RateLimit-Limit", "100")
+                .insert_header("RateLimit-Remaining", "40")
+                .insert_header("x-request-id", "req-9")
+                .set_body_json(json!({"errorCode": "CLUSTER_NOT_FOUND"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let answer = client.clusters().list_clusters(group()).send_with_response().await.unwrap();
+    assert_eq!((answer.rate_limit().limit, answer.rate_limit().remaining), (Some(100), Some(41)));
+    let err = client.clusters().delete_cluster(group(), "c9".parse().unwrap()).send().await.unwrap_err();
+    assert_eq!(err.rate_limit().unwrap().remaining, Some(40));
+    assert_eq!(err.request_id(), Some("req-9"));
+}
+
+mod pagination {
+    use super::*;
+
+    /// Serves `total` projects `p0`, `p1`, ... by `itemsPerPage` and `pageNum`, with
+    /// `totalCount` and a `next` link while there is more (each optional).
+    struct Projects {
+        total: usize,
+        total_count: bool,
+        links: bool,
+    }
+
+    impl Respond for Projects {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let param = |name: &str, default: usize| {
+                request.url.query_pairs().find(|(k, _)| k == name).map_or(default, |(_, v)| v.parse().unwrap())
+            };
+            let (per_page, page) = (param("itemsPerPage", 100), param("pageNum", 1));
+            let start = ((page - 1) * per_page).min(self.total);
+            let end = (start + per_page).min(self.total);
+            let results: Vec<_> = (start..end).map(|i| json!({"name": format!("p{i}"), "orgId": "32b6e34b3d91647abb20e7b8", "clusterCount": 0, "created": "2024-01-01T00:00:00Z"})).collect();
+            let mut body = json!({ "results": results });
+            if self.total_count {
+                body["totalCount"] = json!(self.total);
+            }
+            if self.links {
+                let mut links = vec![json!({"rel": "self", "href": "x"})];
+                if end < self.total {
+                    links.push(json!({"rel": "next", "href": "y"}));
+                }
+                body["links"] = json!(links);
+            }
+            ResponseTemplate::new(200).set_body_json(body)
+        }
+    }
+
+    async fn serve(total: usize, total_count: bool, links: bool) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups"))
+            .respond_with(Projects { total, total_count, links })
+            .mount(&server)
+            .await;
+        server
+    }
+
+    /// The `pageNum` of each request (the first page goes out as the caller built it, without
+    /// one: Atlas's default is 1).
+    async fn pages_fetched(server: &MockServer) -> Vec<String> {
+        let requests = server.received_requests().await.unwrap();
+        requests.iter().map(|r| r.url.query_pairs().find(|(k, _)| k == "pageNum").map_or("1".into(), |(_, v)| v.into_owned())).collect()
+    }
+
+    fn names(projects: &[atlas_admin::models::Group]) -> Vec<String> {
+        projects.iter().map(|p| p.name.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn three_pages_are_walked_and_the_short_last_page_ends_it() {
+        for (total_count, links) in [(true, true), (false, false), (true, false), (false, true)] {
+            let server = serve(12, total_count, links).await;
+            let projects = client(&server).projects().list_groups().items_per_page(5).collect_all().await.unwrap();
+            assert_eq!(names(&projects), (0..12).map(|i| format!("p{i}")).collect::<Vec<_>>());
+            assert_eq!(pages_fetched(&server).await, ["1", "2", "3"], "totalCount {total_count}, links {links}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_exactly_full_last_page_stops_on_total_count_or_links() {
+        for (total_count, links) in [(true, false), (false, true)] {
+            let server = serve(10, total_count, links).await;
+            let projects = client(&server).projects().list_groups().items_per_page(5).collect_all().await.unwrap();
+            assert_eq!(projects.len(), 10);
+            assert_eq!(pages_fetched(&server).await, ["1", "2"], "totalCount {total_count}, links {links}");
+        }
+        // With neither, only an empty page tells the end.
+        let server = serve(10, false, false).await;
+        let projects = client(&server).projects().list_groups().items_per_page(5).collect_all().await.unwrap();
+        assert_eq!(projects.len(), 10);
+        assert_eq!(pages_fetched(&server).await, ["1", "2", "3"]);
+    }
+
+    #[tokio::test]
+    async fn an_empty_first_page_is_an_empty_stream() {
+        let server = serve(0, true, true).await;
+        let projects = client(&server).projects().list_groups().collect_all().await.unwrap();
+        assert!(projects.is_empty());
+        assert_eq!(pages_fetched(&server).await, ["1"]);
+    }
+
+    #[tokio::test]
+    async fn pages_are_fetched_only_as_the_stream_is_read() {
+        let server = serve(250, true, true).await;
+        let client = client(&server);
+        let mut stream = client.projects().list_groups().items_per_page(100).page_num(2).stream();
+        let first = stream.next().await.unwrap().unwrap();
+        assert_eq!(first.name.to_string(), "p100", "starts at the caller's page");
+        assert_eq!(pages_fetched(&server).await, ["2"]);
+        let rest: Vec<_> = stream.collect().await;
+        assert_eq!(rest.len(), 149);
+        assert_eq!(pages_fetched(&server).await, ["2", "3"]);
+    }
+
+    #[tokio::test]
+    async fn an_error_on_a_later_page_ends_the_stream_with_it() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(query_param("pageNum", "2"))
+            .respond_with(ResponseTemplate::new(500).set_body_json(json!({"errorCode": "UNEXPECTED_ERROR"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET")).respond_with(Projects { total: 20, total_count: true, links: true }).mount(&server).await;
+        let items: Vec<_> = client(&server).projects().list_groups().items_per_page(10).stream().collect().await;
+        assert_eq!(items.len(), 11);
+        assert!(items[..10].iter().all(Result::is_ok));
+        assert!(items[10].as_ref().unwrap_err().is_error_code("UNEXPECTED_ERROR"));
+    }
+}
+
+#[tokio::test]
+async fn a_download_streams_as_it_arrives() {
+    let server = MockServer::start().await;
+    let gzip: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    Mock::given(method("GET"))
+        .and(header("accept", "application/vnd.atlas.2023-02-01+gzip"))
+        .respond_with(ResponseTemplate::new(200).insert_header("content-type", "application/vnd.atlas.2023-02-01+gzip").set_body_bytes(gzip.clone()))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut stream = client
+        .monitoring_and_logs()
+        .download_cluster_log(group(), "host-0.example.net".into(), DownloadGroupClusterLogLogName::Mongodb)
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut received = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        received.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(received, gzip);
+}
+
+/// The token endpoint hands out `t1` good for one more second past the refresh margin,
+/// then long-lived `t2`, `t3`, ...
+struct ExpiringTokens(AtomicUsize);
+
+impl Respond for ExpiringTokens {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        let expires_in = if n == 1 { 61 } else { 3600 };
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_millis(100))
+            .set_body_json(json!({"access_token": format!("t{n}"), "expires_in": expires_in, "token_type": "Bearer"}))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_tasks_share_one_client_through_a_token_expiry() {
+    let server = MockServer::start().await;
+    let tokens = Arc::new(AtomicUsize::new(0));
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(ExpiringTokens(AtomicUsize::new(0))).mount(&server).await;
+    for token in ["t1", "t2"] {
+        Mock::given(method("GET"))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder().base_url(server.uri()).service_account("mdb_sa_id_1", "secret").build().unwrap();
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let client = client.clone();
+            let tokens = tokens.clone();
+            tokio::spawn(async move {
+                // Eight calls each, spread over about 1.6 s: across t1's expiry.
+                for call in 0..8u64 {
+                    tokio::time::sleep(Duration::from_millis(200 * call + (i % 8) * 5)).await;
+                    let response = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+                    assert_eq!(response.status(), 200);
+                    tokens.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(tokens.load(Ordering::SeqCst), 64 * 8, "no request lost");
+    let requests = server.received_requests().await.unwrap();
+    let fetches = requests.iter().filter(|r| r.url.path() == "/api/oauth/token").count();
+    assert_eq!(fetches, 2, "one fetch, then one refresh at the expiry");
+    assert_eq!(requests.len() - fetches, 64 * 8, "no call was sent twice");
+}
+
+/// Collects formatted `tracing` output while the guard lives.
+fn capture_traces() -> (Arc<Mutex<String>>, tracing::subscriber::DefaultGuard) {
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<String>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().push_str(&String::from_utf8_lossy(bytes));
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = Sink(log.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || sink.clone())
+        .finish();
+    (log, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "tok-SECRET", "expires_in": 3600})))
+        .mount(&server)
+        .await;
+    let busy = ResponseTemplate::new(503);
+    let ok = ResponseTemplate::new(200).insert_header("RateLimit-Remaining", "17").set_body_json(json!({"results": []}));
+    Mock::given(method("GET")).respond_with(Sequence::new(vec![busy, ok])).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .service_account("mdb_sa_id_1", "sa-SECRET")
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let (log, _guard) = capture_traces();
+    client.clusters().list_clusters(group()).send().await.unwrap();
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("operation=\"listGroupClusters\"") || log.contains("operation=listGroupClusters"), "{log}");
+    assert!(log.contains("/api/atlas/v2/groups/{groupId}/clusters"), "the path template: {log}");
+    assert!(log.contains("attempt=2"), "{log}");
+    assert!(log.contains("retry_delay_ms="), "{log}");
+    assert!(log.contains("ratelimit_remaining=17"), "{log}");
+    assert!(log.contains("status=200"), "{log}");
+    assert!(!log.contains("SECRET"), "a secret reached the logs: {log}");
+    assert!(!log.contains("32b6e34b3d91647abb20e7b8"), "only the template is logged: {log}");
+}
