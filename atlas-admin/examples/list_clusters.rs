@@ -7,8 +7,7 @@
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = atlas_admin::Client::from_env()?;
     let project = std::env::var("MONGODB_ATLAS_PROJECT_ID")?.parse()?;
-    let page = client.clusters().list_clusters(project).items_per_page(500).send().await?;
-    for cluster in page.results.unwrap_or_default() {
+    for cluster in client.clusters().list_clusters(project).collect_all().await? {
         println!("{}", cluster.name.map(String::from).unwrap_or_default());
     }
     Ok(())

@@ -81,6 +81,7 @@ mod requests;
 mod response;
 pub mod retry;
 pub mod validation;
+pub mod waiters;
 
 pub use auth::Credentials;
 #[doc(hidden)]

@@ -406,3 +406,104 @@ async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secre
     assert!(!log.contains("SECRET"), "a secret reached the logs: {log}");
     assert!(!log.contains("32b6e34b3d91647abb20e7b8"), "only the template is logged: {log}");
 }
+
+mod waiters {
+    use super::*;
+
+    const CLUSTER: &str = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0";
+
+    fn cluster(state: &str) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({"name": "c0", "stateName": state}))
+    }
+
+    #[tokio::test]
+    async fn a_cluster_is_polled_until_idle_with_a_report_per_poll() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(CLUSTER))
+            .respond_with(Sequence::new(vec![cluster("CREATING"), cluster("CREATING"), cluster("UPDATING"), cluster("IDLE")]))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let idle = client
+            .clusters()
+            .wait_until_idle(group(), "c0".parse().unwrap())
+            .interval(Duration::from_millis(10))
+            .on_poll(move |state| log.lock().unwrap().push(state.to_string()))
+            .await
+            .unwrap();
+        assert_eq!(idle.state_name, Some(atlas_admin::models::StateName::Idle));
+        assert_eq!(*seen.lock().unwrap(), ["CREATING", "CREATING", "UPDATING"]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_wait_that_times_out_names_the_last_state() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).and(path(CLUSTER)).respond_with(cluster("REPAIRING")).mount(&server).await;
+        let client = client(&server);
+        let err = client
+            .clusters()
+            .wait_until_idle(group(), "c0".parse().unwrap())
+            .interval(Duration::from_millis(20))
+            .timeout(Duration::from_millis(100))
+            .await
+            .unwrap_err();
+        let Error::Timeout { last_state, what, .. } = &err else { panic!("{err}") };
+        assert_eq!(last_state, "REPAIRING");
+        assert!(what.contains("c0"), "{what}");
+        assert!(err.to_string().contains("REPAIRING"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_deleted_cluster_is_done_when_atlas_answers_404() {
+        let server = MockServer::start().await;
+        let gone = ResponseTemplate::new(404).set_body_json(json!({"errorCode": "CLUSTER_NOT_FOUND"}));
+        Mock::given(method("GET")).and(path(CLUSTER)).respond_with(Sequence::new(vec![cluster("DELETING"), gone])).mount(&server).await;
+        let client = client(&server);
+        client.clusters().wait_until_deleted(group(), "c0".parse().unwrap()).interval(Duration::from_millis(10)).await.unwrap();
+        // Any other error ends the wait with it.
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(403).set_body_json(json!({"errorCode": "FORBIDDEN"}))).mount(&server).await;
+        let client = super::client(&server);
+        let err = client.clusters().wait_until_deleted(group(), "c0".parse().unwrap()).interval(Duration::from_millis(10)).await.unwrap_err();
+        assert!(err.is_error_code("FORBIDDEN"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn search_indexes_snapshots_and_restores_reach_their_states() {
+        let server = MockServer::start().await;
+        let index = |status: &str| ResponseTemplate::new(200).set_body_json(json!({"type": "search", "name": "i", "status": status}));
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/search/indexes/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![index("PENDING"), index("BUILDING"), index("READY")]))
+            .mount(&server)
+            .await;
+        let snapshot = |status: &str| ResponseTemplate::new(200).set_body_json(json!({"status": status}));
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/backup/snapshots/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![snapshot("queued"), snapshot("inProgress"), snapshot("completed")]))
+            .mount(&server)
+            .await;
+        let job = |done: bool| {
+            let body = if done { json!({"finishedAt": "2024-01-01T00:00:00Z"}) } else { json!({}) };
+            ResponseTemplate::new(200).set_body_json(body)
+        };
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/backup/restoreJobs/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![job(false), job(true)]))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let id: ObjectId = "65f0c1f2a1b2c3d4e5f60718".parse().unwrap();
+        let fast = Duration::from_millis(5);
+        let ready = client.atlas_search().wait_until_ready(group(), "c0".parse().unwrap(), id.clone()).interval(fast).await.unwrap();
+        assert!(matches!(ready, atlas_admin::models::SearchIndexResponse::Text(_)));
+        let snap = client.cloud_backups().wait_until_snapshot_completed(group(), "c0".parse().unwrap(), id.clone()).interval(fast).await.unwrap();
+        assert_eq!(serde_json::to_value(&snap).unwrap()["status"], "completed");
+        let restored = client.cloud_backups().wait_until_restore_finished(group(), "c0".parse().unwrap(), id).interval(fast).await.unwrap();
+        assert!(restored.finished_at.is_some());
+    }
+}
