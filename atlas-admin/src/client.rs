@@ -332,6 +332,7 @@ async fn api_error(response: reqwest::Response) -> Error {
         request_id: request_id(&headers),
         rate_limit: RateLimit::from_headers(&headers),
         raw,
+        headers: Box::new(headers),
     }
 }
 

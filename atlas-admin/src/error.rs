@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use reqwest::header::HeaderMap;
+
 use crate::response::RateLimit;
 use crate::validation::Violations;
 
@@ -37,6 +39,8 @@ pub enum Error {
         request_id: Option<String>,
         /// The response's rate-limit headers (a 429 says how long to wait).
         rate_limit: RateLimit,
+        /// All the response's headers.
+        headers: Box<HeaderMap>,
     },
     /// The request was refused before it was sent: its parameters or body break the spec's
     /// constraints (validation can be switched off per client and per request).
@@ -51,6 +55,9 @@ pub enum Error {
         excerpt: String,
         /// The whole body as received.
         raw: String,
+        /// The response's status and headers (its request id, for support).
+        status: u16,
+        headers: Box<HeaderMap>,
     },
     /// The connection, TLS or HTTP layer failed.
     #[error("transport: {0}")]
@@ -93,10 +100,19 @@ impl Error {
         matches!(self, Error::Api { body, .. } if body.error_code.as_deref() == Some(code))
     }
 
-    /// The request id of the response, for an API error.
+    /// The request id of the response, for an API or decode error.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api { request_id, .. } => request_id.as_deref(),
+            Error::Decode { headers, .. } => headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+            _ => None,
+        }
+    }
+
+    /// The headers of the response the error is about (an API or decode error).
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. } | Error::Decode { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -112,7 +128,7 @@ impl Error {
     /// The HTTP status Atlas answered with, for an API error.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }

@@ -106,7 +106,14 @@ impl Response {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let raw = String::from_utf8_lossy(&self.body).into_owned();
-            Error::Decode { path: e.path().to_string(), message: e.inner().to_string(), excerpt: excerpt(&raw), raw }
+            Error::Decode {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+                excerpt: excerpt(&raw),
+                raw,
+                status: self.status,
+                headers: Box::new(self.headers.clone()),
+            }
         })
     }
 }

@@ -273,6 +273,21 @@ mod typed {
     }
 
     #[tokio::test]
+    async fn path_parameters_go_in_the_paths_order_and_so_do_the_arguments() {
+        // The spec lists clientId and secretId before groupId; the path starts with the group.
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/serviceAccounts/mdb_sa_id_1234567890abcdef12345678/secrets/s1"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let sa = "mdb_sa_id_1234567890abcdef12345678".parse().unwrap();
+        client.service_accounts().delete_group_secret(group(), sa, "s1".into()).send().await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_gzip_download_comes_back_as_bytes() {
         let server = MockServer::start().await;
         let gzip = vec![0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02];

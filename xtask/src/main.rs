@@ -1,6 +1,8 @@
 //! `cargo xtask`: the maintainers' entry point. Only the command line lives here; the work
 //! is done by the `generator` library.
 
+mod e2e;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,6 +41,12 @@ enum Command {
     },
     /// Regenerate in memory and fail if the checked-in crate differs.
     Check {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+    /// Run every generated call that the spec alone can fill against Prism serving the spec
+    /// (installs and starts Prism under target/prism; needs node and npm).
+    E2e {
         #[command(flatten)]
         spec: SpecArgs,
     },
@@ -121,6 +129,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("\natlas-admin has drifted from the spec in {} file(s). Fix: cargo xtask generate", drift.len());
             Ok(ExitCode::FAILURE)
+        }
+        Command::E2e { spec } => {
+            let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
+            verify_lock(&paths, &spec_path)?;
+            e2e::run(&root, &spec_path)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Spec { command: SpecCommand::Update { spec, date, source } } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;

@@ -186,8 +186,8 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-        collection_name: String,
         database_name: String,
+        collection_name: String,
         index_name: String,
     ) -> DeleteIndexByName<'c> {
         DeleteIndexByName {
@@ -311,8 +311,8 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-        collection_name: String,
         database_name: String,
+        collection_name: String,
         index_name: String,
     ) -> GetIndexByName<'c> {
         GetIndexByName {
@@ -337,8 +337,8 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-        collection_name: String,
         database_name: String,
+        collection_name: String,
     ) -> ListClusterFtsIndex<'c> {
         ListClusterFtsIndex {
             client: self.client,
@@ -360,8 +360,8 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-        collection_name: String,
         database_name: String,
+        collection_name: String,
     ) -> ListSearchIndex<'c> {
         ListSearchIndex {
             client: self.client,
@@ -491,8 +491,8 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-        collection_name: String,
         database_name: String,
+        collection_name: String,
         index_name: String,
         body: crate::models::SearchIndexUpdateRequest,
     ) -> UpdateIndexByName<'c> {
@@ -1197,9 +1197,9 @@ impl<'c> DeleteIndexByName<'c> {
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.index_name)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1635,9 +1635,9 @@ impl<'c> GetIndexByName<'c> {
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.index_name)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1713,8 +1713,8 @@ impl<'c> ListClusterFtsIndex<'c> {
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1790,8 +1790,8 @@ impl<'c> ListSearchIndex<'c> {
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -2283,9 +2283,9 @@ impl<'c> UpdateIndexByName<'c> {
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .collection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.index_name)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

@@ -78,8 +78,8 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn delete_role_mapping(
         &self,
         federation_settings_id: crate::models::ObjectId,
-        id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
+        id: crate::models::ObjectId,
     ) -> DeleteRoleMapping<'c> {
         DeleteRoleMapping {
             client: self.client,
@@ -139,8 +139,8 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn get_role_mapping(
         &self,
         federation_settings_id: crate::models::ObjectId,
-        id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
+        id: crate::models::ObjectId,
     ) -> GetRoleMapping<'c> {
         GetRoleMapping {
             client: self.client,
@@ -354,8 +354,8 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn update_role_mapping(
         &self,
         federation_settings_id: crate::models::ObjectId,
-        id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
+        id: crate::models::ObjectId,
         body: crate::models::AuthFederationRoleMapping,
     ) -> UpdateRoleMapping<'c> {
         UpdateRoleMapping {
@@ -720,8 +720,8 @@ impl<'c> DeleteRoleMapping<'c> {
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -939,8 +939,8 @@ impl<'c> GetRoleMapping<'c> {
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1882,8 +1882,8 @@ impl<'c> UpdateRoleMapping<'c> {
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

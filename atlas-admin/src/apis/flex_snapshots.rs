@@ -18,8 +18,8 @@ impl<'c> FlexSnapshots<'c> {
     /// `POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download` (`downloadGroupFlexClusterBackup`), API version `2024-11-13`. Roles: Project Backup Export Operator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Snapshots/operation/downloadGroupFlexClusterBackup).
     pub fn download_flex_backup(
         &self,
-        name: crate::models::ResourceName,
         group_id: crate::models::ObjectId,
+        name: crate::models::ResourceName,
         body: crate::models::FlexBackupSnapshotDownloadCreate20241113,
     ) -> DownloadFlexBackup<'c> {
         DownloadFlexBackup {
@@ -126,8 +126,8 @@ impl<'c> DownloadFlexBackup<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/download", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

@@ -201,8 +201,8 @@ impl<'c> GlobalClusters<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2024-08-05`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
     pub fn delete_managed_namespaces(
         &self,
-        cluster_name: crate::models::ResourceName,
         group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
     ) -> DeleteManagedNamespaces<'c> {
         DeleteManagedNamespaces {
             client: self.client,
@@ -220,8 +220,8 @@ impl<'c> GlobalClusters<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
     pub fn delete_managed_namespaces_v2023_01_01(
         &self,
-        cluster_name: crate::models::ResourceName,
         group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
     ) -> DeleteManagedNamespacesV20230101<'c> {
         DeleteManagedNamespacesV20230101 {
             client: self.client,
@@ -239,8 +239,8 @@ impl<'c> GlobalClusters<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-02-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
     pub fn delete_managed_namespaces_v2023_02_01(
         &self,
-        cluster_name: crate::models::ResourceName,
         group_id: crate::models::ObjectId,
+        cluster_name: crate::models::ResourceName,
     ) -> DeleteManagedNamespacesV20230201<'c> {
         DeleteManagedNamespacesV20230201 {
             client: self.client,
@@ -1071,8 +1071,8 @@ impl<'c> DeleteManagedNamespaces<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
@@ -1152,8 +1152,8 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
@@ -1233,8 +1233,8 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.db, "db", &mut query);

@@ -64,8 +64,8 @@ impl<'c> LegacyBackup<'c> {
     pub fn get_cluster_backup_checkpoint(
         &self,
         group_id: crate::models::ObjectId,
-        checkpoint_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
+        checkpoint_id: crate::models::ObjectId,
     ) -> GetClusterBackupCheckpoint<'c> {
         GetClusterBackupCheckpoint {
             client: self.client,
@@ -470,9 +470,9 @@ impl<'c> GetClusterBackupCheckpoint<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints/{}", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.checkpoint_id)) ?,
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
+            .checkpoint_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

@@ -60,11 +60,11 @@ impl<'c> MonitoringAndLogs<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements` (`getGroupHostFtsMetricIndexMeasurements`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupHostFtsMetricIndexMeasurements).
     pub fn get_index_measurements(
         &self,
+        group_id: crate::models::ObjectId,
         process_id: String,
-        index_name: String,
         database_name: String,
         collection_name: String,
-        group_id: crate::models::ObjectId,
+        index_name: String,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
     ) -> GetIndexMeasurements<'c> {
@@ -106,8 +106,8 @@ impl<'c> MonitoringAndLogs<'c> {
     pub fn get_database(
         &self,
         group_id: crate::models::ObjectId,
-        database_name: String,
         process_id: String,
+        database_name: String,
     ) -> GetDatabase<'c> {
         GetDatabase {
             client: self.client,
@@ -127,8 +127,8 @@ impl<'c> MonitoringAndLogs<'c> {
     pub fn get_database_measurements(
         &self,
         group_id: crate::models::ObjectId,
-        database_name: String,
         process_id: String,
+        database_name: String,
         granularity: String,
     ) -> GetDatabaseMeasurements<'c> {
         GetDatabaseMeasurements {
@@ -149,9 +149,9 @@ impl<'c> MonitoringAndLogs<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}` (`getGroupProcessDisk`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/getGroupProcessDisk).
     pub fn get_process_disk(
         &self,
-        partition_name: String,
         group_id: crate::models::ObjectId,
         process_id: String,
+        partition_name: String,
     ) -> GetProcessDisk<'c> {
         GetProcessDisk {
             client: self.client,
@@ -175,8 +175,8 @@ impl<'c> MonitoringAndLogs<'c> {
     pub fn get_process_disk_measurements(
         &self,
         group_id: crate::models::ObjectId,
-        partition_name: String,
         process_id: String,
+        partition_name: String,
         granularity: String,
     ) -> GetProcessDiskMeasurements<'c> {
         GetProcessDiskMeasurements {
@@ -223,10 +223,10 @@ impl<'c> MonitoringAndLogs<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements` (`listGroupHostFtsMetricIndexMeasurements`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricIndexMeasurements).
     pub fn list_index_measurements(
         &self,
+        group_id: crate::models::ObjectId,
         process_id: String,
         database_name: String,
         collection_name: String,
-        group_id: crate::models::ObjectId,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
     ) -> ListIndexMeasurements<'c> {
@@ -250,8 +250,8 @@ impl<'c> MonitoringAndLogs<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements` (`listGroupHostFtsMetricMeasurements`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetricMeasurements).
     pub fn list_measurements(
         &self,
-        process_id: String,
         group_id: crate::models::ObjectId,
+        process_id: String,
         granularity: String,
         metrics: Vec<crate::models::ListGroupHostFtsMetricMeasurementsMetricsItem>,
     ) -> ListMeasurements<'c> {
@@ -273,8 +273,8 @@ impl<'c> MonitoringAndLogs<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics` (`listGroupHostFtsMetrics`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/listGroupHostFtsMetrics).
     pub fn list_host_fts_metrics(
         &self,
-        process_id: String,
         group_id: crate::models::ObjectId,
+        process_id: String,
     ) -> ListHostFtsMetrics<'c> {
         ListHostFtsMetrics {
             client: self.client,
@@ -571,12 +571,12 @@ impl<'c> GetIndexMeasurements<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/{}/measurements",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
             ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .index_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            .database_name)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
@@ -719,8 +719,8 @@ impl<'c> GetDatabase<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
             crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.database_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
+            crate ::codec::ParamText::param_text(& p.process_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.database_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -818,9 +818,9 @@ impl<'c> GetDatabaseMeasurements<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}/measurements", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.database_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .database_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.m, "m", &mut query);
@@ -898,9 +898,9 @@ impl<'c> GetProcessDisk<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.partition_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.process_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.process_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.partition_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -998,9 +998,9 @@ impl<'c> GetProcessDiskMeasurements<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}/measurements", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.partition_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
+            .partition_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.m, "m", &mut query);
@@ -1191,11 +1191,11 @@ impl<'c> ListIndexMeasurements<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/measurements",
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
             ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.collection_name)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
@@ -1288,8 +1288,8 @@ impl<'c> ListMeasurements<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
@@ -1362,8 +1362,8 @@ impl<'c> ListHostFtsMetrics<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.process_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

@@ -40,8 +40,8 @@ impl<'c> OnlineArchive<'c> {
     pub fn delete_online_archive(
         &self,
         group_id: crate::models::ObjectId,
-        archive_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
+        archive_id: crate::models::ObjectId,
     ) -> DeleteOnlineArchive<'c> {
         DeleteOnlineArchive {
             client: self.client,
@@ -80,8 +80,8 @@ impl<'c> OnlineArchive<'c> {
     pub fn get_online_archive(
         &self,
         group_id: crate::models::ObjectId,
-        archive_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
+        archive_id: crate::models::ObjectId,
     ) -> GetOnlineArchive<'c> {
         GetOnlineArchive {
             client: self.client,
@@ -120,8 +120,8 @@ impl<'c> OnlineArchive<'c> {
     pub fn update_online_archive(
         &self,
         group_id: crate::models::ObjectId,
-        archive_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
+        archive_id: crate::models::ObjectId,
         body: crate::models::BackupOnlineArchive,
     ) -> UpdateOnlineArchive<'c> {
         UpdateOnlineArchive {
@@ -270,9 +270,9 @@ impl<'c> DeleteOnlineArchive<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id))
+            ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -431,9 +431,9 @@ impl<'c> GetOnlineArchive<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id))
+            ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -641,9 +641,9 @@ impl<'c> UpdateOnlineArchive<'c> {
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.archive_id))
+            ?
         );
         let query = Vec::new();
         let headers = Vec::new();

@@ -83,8 +83,8 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
-        endpoint_id: String,
         endpoint_service_id: crate::models::ObjectId,
+        endpoint_id: String,
     ) -> DeletePrivateEndpoint<'c> {
         DeletePrivateEndpoint {
             client: self.client,
@@ -127,8 +127,8 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
-        endpoint_id: String,
         endpoint_service_id: crate::models::ObjectId,
+        endpoint_id: String,
     ) -> GetPrivateEndpoint<'c> {
         GetPrivateEndpoint {
             client: self.client,
@@ -512,8 +512,8 @@ impl<'c> DeletePrivateEndpoint<'c> {
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.endpoint_service_id)) ?
+            ::codec::ParamText::param_text(& p.endpoint_service_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -655,8 +655,8 @@ impl<'c> GetPrivateEndpoint<'c> {
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
             crate ::path_segment(& crate ::codec::ParamText::param_text(& p
             .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.endpoint_service_id)) ?
+            ::codec::ParamText::param_text(& p.endpoint_service_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

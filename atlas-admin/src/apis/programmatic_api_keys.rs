@@ -145,8 +145,8 @@ impl<'c> ProgrammaticApiKeys<'c> {
     pub fn get_org_access_entry(
         &self,
         org_id: crate::models::ObjectId,
-        ip_address: String,
         api_user_id: crate::models::ObjectId,
+        ip_address: String,
     ) -> GetOrgAccessEntry<'c> {
         GetOrgAccessEntry {
             client: self.client,
@@ -895,8 +895,8 @@ impl<'c> GetOrgAccessEntry<'c> {
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
             crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.ip_address)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.api_user_id)) ?
+            crate ::codec::ParamText::param_text(& p.api_user_id)) ?, crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

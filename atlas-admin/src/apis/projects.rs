@@ -96,8 +96,8 @@ impl<'c> Projects<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/limits/{limitName}` (`deleteGroupLimit`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupLimit).
     pub fn delete_group_limit(
         &self,
-        limit_name: crate::models::GroupLimitName,
         group_id: crate::models::ObjectId,
+        limit_name: crate::models::GroupLimitName,
     ) -> DeleteGroupLimit<'c> {
         DeleteGroupLimit {
             client: self.client,
@@ -168,8 +168,8 @@ impl<'c> Projects<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/limits/{limitName}` (`getGroupLimit`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupLimit).
     pub fn get_group_limit(
         &self,
-        limit_name: crate::models::GroupLimitName,
         group_id: crate::models::ObjectId,
+        limit_name: crate::models::GroupLimitName,
     ) -> GetGroupLimit<'c> {
         GetGroupLimit {
             client: self.client,
@@ -276,8 +276,8 @@ impl<'c> Projects<'c> {
     /// `PATCH /api/atlas/v2/groups/{groupId}/limits/{limitName}` (`setGroupLimit`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/setGroupLimit).
     pub fn set_group_limit(
         &self,
-        limit_name: crate::models::GroupLimitName,
         group_id: crate::models::ObjectId,
+        limit_name: crate::models::GroupLimitName,
         body: crate::models::DataFederationLimit,
     ) -> SetGroupLimit<'c> {
         SetGroupLimit {
@@ -830,8 +830,8 @@ impl<'c> DeleteGroupLimit<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1168,8 +1168,8 @@ impl<'c> GetGroupLimit<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1828,8 +1828,8 @@ impl<'c> SetGroupLimit<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.limit_name)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

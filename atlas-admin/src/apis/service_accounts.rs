@@ -136,8 +136,8 @@ impl<'c> ServiceAccounts<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}` (`deleteGroupServiceAccount`), API version `2024-08-05`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccount).
     pub fn delete_group_service_account(
         &self,
-        client_id: crate::models::ServiceAccountClientId,
         group_id: crate::models::ObjectId,
+        client_id: crate::models::ServiceAccountClientId,
     ) -> DeleteGroupServiceAccount<'c> {
         DeleteGroupServiceAccount {
             client: self.client,
@@ -176,9 +176,9 @@ impl<'c> ServiceAccounts<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}` (`deleteGroupServiceAccountSecret`), API version `2024-08-05`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteGroupServiceAccountSecret).
     pub fn delete_group_secret(
         &self,
+        group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-        group_id: crate::models::ObjectId,
     ) -> DeleteGroupSecret<'c> {
         DeleteGroupSecret {
             client: self.client,
@@ -197,8 +197,8 @@ impl<'c> ServiceAccounts<'c> {
     /// `DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}` (`deleteOrgServiceAccount`), API version `2024-08-05`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteOrgServiceAccount).
     pub fn delete_org_service_account(
         &self,
-        client_id: crate::models::ServiceAccountClientId,
         org_id: crate::models::ObjectId,
+        client_id: crate::models::ServiceAccountClientId,
     ) -> DeleteOrgServiceAccount<'c> {
         DeleteOrgServiceAccount {
             client: self.client,
@@ -234,9 +234,9 @@ impl<'c> ServiceAccounts<'c> {
     /// `DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}` (`deleteOrgServiceAccountSecret`), API version `2024-08-05`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/deleteOrgServiceAccountSecret).
     pub fn delete_org_secret(
         &self,
+        org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-        org_id: crate::models::ObjectId,
     ) -> DeleteOrgSecret<'c> {
         DeleteOrgSecret {
             client: self.client,
@@ -309,8 +309,8 @@ impl<'c> ServiceAccounts<'c> {
     /// `POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite` (`inviteGroupServiceAccount`), API version `2024-08-05`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/inviteGroupServiceAccount).
     pub fn invite_group_service_account(
         &self,
-        client_id: crate::models::ServiceAccountClientId,
         group_id: crate::models::ObjectId,
+        client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountRoleAssignment,
     ) -> InviteGroupServiceAccount<'c> {
         InviteGroupServiceAccount {
@@ -398,8 +398,8 @@ impl<'c> ServiceAccounts<'c> {
     /// `PATCH /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}` (`updateGroupServiceAccount`), API version `2024-08-05`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/updateGroupServiceAccount).
     pub fn update_group_service_account(
         &self,
-        client_id: crate::models::ServiceAccountClientId,
         group_id: crate::models::ObjectId,
+        client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountUpdateRequest,
     ) -> UpdateGroupServiceAccount<'c> {
         UpdateGroupServiceAccount {
@@ -419,8 +419,8 @@ impl<'c> ServiceAccounts<'c> {
     /// `PATCH /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}` (`updateOrgServiceAccount`), API version `2024-08-05`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Service-Accounts/operation/updateOrgServiceAccount).
     pub fn update_org_service_account(
         &self,
-        client_id: crate::models::ServiceAccountClientId,
         org_id: crate::models::ObjectId,
+        client_id: crate::models::ServiceAccountClientId,
         body: crate::models::OrgServiceAccountUpdateRequest,
     ) -> UpdateOrgServiceAccount<'c> {
         UpdateOrgServiceAccount {
@@ -1055,8 +1055,8 @@ impl<'c> DeleteGroupServiceAccount<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1201,10 +1201,9 @@ impl<'c> DeleteGroupSecret<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets/{}", crate
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
             ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id))
-            ?
+            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1275,8 +1274,8 @@ impl<'c> DeleteOrgServiceAccount<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1421,9 +1420,9 @@ impl<'c> DeleteOrgSecret<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets/{}", crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
             crate ::codec::ParamText::param_text(& p.client_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
+            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -1758,8 +1757,8 @@ impl<'c> InviteGroupServiceAccount<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}:invite", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
+            crate ::codec::ParamText::param_text(& p.client_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -2399,8 +2398,8 @@ impl<'c> UpdateGroupServiceAccount<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -2482,8 +2481,8 @@ impl<'c> UpdateOrgServiceAccount<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
+            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.client_id)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();

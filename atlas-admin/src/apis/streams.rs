@@ -517,8 +517,8 @@ impl<'c> Streams<'c> {
     /// `GET /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections` (`listGroupStreamVpcPeeringConnections`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamVpcPeeringConnections).
     pub fn list_vpc_peering_connections(
         &self,
-        requester_account_id: String,
         group_id: crate::models::ObjectId,
+        requester_account_id: String,
     ) -> ListVpcPeeringConnections<'c> {
         ListVpcPeeringConnections {
             client: self.client,

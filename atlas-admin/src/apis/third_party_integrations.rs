@@ -18,8 +18,8 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// `POST /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`createGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/createGroupIntegration).
     pub fn create_group_integration(
         &self,
-        integration_type: crate::models::ThirdPartyIntegrationType,
         group_id: crate::models::ObjectId,
+        integration_type: crate::models::ThirdPartyIntegrationType,
         body: crate::models::ThirdPartyIntegration,
     ) -> CreateGroupIntegration<'c> {
         CreateGroupIntegration {
@@ -39,8 +39,8 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// `DELETE /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`deleteGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/deleteGroupIntegration).
     pub fn delete_group_integration(
         &self,
-        integration_type: crate::models::ThirdPartyIntegrationType,
         group_id: crate::models::ObjectId,
+        integration_type: crate::models::ThirdPartyIntegrationType,
     ) -> DeleteGroupIntegration<'c> {
         DeleteGroupIntegration {
             client: self.client,
@@ -92,8 +92,8 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// `PUT /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`updateGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/updateGroupIntegration).
     pub fn update_group_integration(
         &self,
-        integration_type: crate::models::ThirdPartyIntegrationType,
         group_id: crate::models::ObjectId,
+        integration_type: crate::models::ThirdPartyIntegrationType,
         body: crate::models::ThirdPartyIntegration,
     ) -> UpdateGroupIntegration<'c> {
         UpdateGroupIntegration {
@@ -175,8 +175,8 @@ impl<'c> CreateGroupIntegration<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.integration_type)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.integration_type)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(
@@ -271,8 +271,8 @@ impl<'c> DeleteGroupIntegration<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.integration_type)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.integration_type)) ?
         );
         let query = Vec::new();
         let headers = Vec::new();
@@ -572,8 +572,8 @@ impl<'c> UpdateGroupIntegration<'c> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.integration_type)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
+            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
+            ::codec::ParamText::param_text(& p.integration_type)) ?
         );
         let mut query = Vec::new();
         crate::codec::QueryValue::push_query(

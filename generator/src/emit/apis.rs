@@ -120,6 +120,15 @@ fn emit_tag(
     }
 }
 
+/// The parameters an operation's method takes, in order: the path parameters in the path's
+/// order (`group_id, client_id, secret_id`), then the other required ones in the params
+/// struct's order (which is also the order of its `new`).
+pub(super) fn method_arguments<'f>(op: &Operation, fields: &[&'f crate::ir::Field]) -> Vec<&'f crate::ir::Field> {
+    let mut required: Vec<&crate::ir::Field> = fields.iter().copied().filter(|f| !f.is_optional()).collect();
+    required.sort_by_key(|f| op.path.find(&format!("{{{}}}", f.wire)).unwrap_or(usize::MAX));
+    required
+}
+
 /// The content of `version`: exactly, else the newest dated one not after it (a body that
 /// did not change with the version), else the oldest dated one, else the last.
 fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o Content> {
@@ -156,7 +165,7 @@ fn emit_operation(
     };
     // Required parameters are the method's arguments, in the params struct's order (that of `new`).
     let required: Vec<&&crate::ir::Field> = fields.iter().filter(|f| !f.is_optional()).collect();
-    let args = required.iter().map(|f| {
+    let args = method_arguments(op, &fields).into_iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = type_tokens(model, &f.ty, Scope::Crate);
         quote!(#ident: #ty)
@@ -197,7 +206,9 @@ fn emit_operation(
         match param_location(wire) {
             Some(ParameterLocation::Path) => {
                 path_format = path_format.replace(&format!("{{{wire}}}"), "{}");
-                path_args.push(quote!(crate::path_segment(&crate::codec::ParamText::param_text(&p.#ident))?));
+                // `format!` fills `{}` in order: the arguments follow the path, not the struct.
+                let position = op.path.find(&format!("{{{wire}}}")).unwrap_or(usize::MAX);
+                path_args.push((position, quote!(crate::path_segment(&crate::codec::ParamText::param_text(&p.#ident))?)));
             }
             Some(ParameterLocation::Query) if !RUNTIME_PARAMETERS.contains(&wire.as_str()) => {
                 query.push(quote!(crate::codec::QueryValue::push_query(&p.#ident, #wire, &mut query);));
@@ -209,6 +220,8 @@ fn emit_operation(
         }
     }
     // `{` and `}` left in a path are literal (custom methods use `:`, never braces).
+    path_args.sort_by_key(|(position, _)| *position);
+    let path_args: Vec<TokenStream> = path_args.into_iter().map(|(_, arg)| arg).collect();
     let path_literal = path_format.replace("{}", "\u{0}").replace('{', "{{").replace('}', "}}").replace('\u{0}', "{}");
 
     // The body of the chosen version.

@@ -2,6 +2,7 @@
 //! the model and returns token streams, which [`crate::write`] formats and files.
 
 mod apis;
+mod e2e;
 pub mod docs;
 mod examples;
 mod models;
@@ -22,5 +23,6 @@ pub fn emit_crate(model: &Model, spec: &SpecSource, api_version: &str) -> Result
     apis::emit(model, api_version, &mut tree)?;
     validate::emit_patterns(model, &mut tree)?;
     examples::emit(model, &mut tree)?;
+    e2e::emit(model, api_version, &mut tree)?;
     Ok(tree)
 }
